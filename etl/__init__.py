@@ -1,0 +1,1 @@
+"""ETL: clerks' ledgers (CSV, XLSX) -> the DuckDB warehouse. See etl/pipeline.py."""

@@ -1,0 +1,170 @@
+"""`python -m etl load|rejects|check|demo`: a thin command line over etl.pipeline.
+
+Exit codes: 0 when every file was read (rows may still be rejected), 1 when a file
+was refused whole, 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Optional, Sequence
+
+from etl.pipeline import FileReport, LoadResult, last_rejects, load_files, report_json
+from etl.schema import DATASETS
+from etl.warehouse import DEFAULT_WAREHOUSE
+
+
+def _warehouse_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--warehouse", type=Path, default=None,
+                        help="DuckDB file (default: $WAREHOUSE or data/warehouse.duckdb)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="Load property-supervision ledgers into DuckDB.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    load = sub.add_parser("load", help="load ledger files (CSV/XLSX) into the warehouse and publish it")
+    _warehouse_option(load)
+    load.add_argument("--dataset", choices=sorted(DATASETS), help="the dataset of the files (default: from the header)")
+    load.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    load.add_argument("--user", help="who loads (default: $ETL_USER or the login name)")
+    load.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    check = sub.add_parser("check", help="validate files against a scratch copy of the warehouse; publish nothing")
+    _warehouse_option(check)
+    check.add_argument("--dataset", choices=sorted(DATASETS))
+    check.add_argument("--json", action="store_true")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    rejects = sub.add_parser("rejects", help="list the rejected rows of the last load, for the clerk to fix")
+    _warehouse_option(rejects)
+    rejects.add_argument("--csv", type=Path, help="also write them to this CSV (UTF-8 with BOM, opens in Excel)")
+
+    demo = sub.add_parser("demo", help="generate the demo ledgers and load them through the real ETL")
+    _warehouse_option(demo)
+    return parser
+
+
+def _warehouse(args) -> Path:
+    import os
+
+    return args.warehouse or Path(os.environ.get("WAREHOUSE", DEFAULT_WAREHOUSE))
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "load":
+        result = load_files(args.files, _warehouse(args), args.dataset, args.user, progress=_progress_factory())
+        return _finish(result, args.json)
+    if args.command == "check":
+        return _check(args)
+    if args.command == "rejects":
+        return _rejects(_warehouse(args), args.csv)
+    if args.command == "demo":
+        from etl import demo
+
+        result = demo.build(_warehouse(args))
+        print(f"演示数据已加载到 {_warehouse(args)}：{len(result.files)} 个文件，"
+              f"{sum(f.rows_loaded for f in result.files)} 行")
+        return 0 if result.ok else 1
+    return 2
+
+
+def _finish(result: LoadResult, as_json: bool) -> int:
+    if as_json:
+        print(report_json(result))
+    else:
+        for report in result.files:
+            print(format_report(report))
+    return 0 if result.ok else 1
+
+
+def _check(args) -> int:
+    import shutil
+
+    source = _warehouse(args)
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "check.duckdb"
+        if source.exists():
+            shutil.copyfile(source, copy)
+        result = load_files(args.files, copy, args.dataset, "check", progress=_progress_factory())
+    return _finish(result, args.json)
+
+
+def format_report(report: FileReport) -> str:
+    """The load report of one file, as a clerk reads it."""
+    where = f"（工作表“{report.sheet}”）" if report.sheet else ""
+    lines = [f"■ {report.file}{where}"]
+    if report.refused:
+        lines.append(f"  已拒收整个文件：{report.message}")
+        return "\n".join(lines)
+    if report.skipped:
+        lines.append(f"  {report.message}")
+        return "\n".join(lines)
+    label = DATASETS[report.dataset].label if report.dataset else ""
+    lines.append(f"  台账类型：{label}（{report.dataset}）")
+    lines.append(f"  读取 {report.rows_read} 行 = 入库 {report.rows_loaded} 行 + 拒收 {report.rows_rejected} 行"
+                 f"；替换旧记录 {report.rows_replaced} 行")
+    for warning in report.warnings[:20]:
+        lines.append(f"  提示：{warning}")
+    if len(report.warnings) > 20:
+        lines.append(f"  …另有 {len(report.warnings) - 20} 条提示")
+    if report.rejects:
+        lines.append("  拒收原因（前 {} 条，全部请运行 python -m etl rejects）：".format(len(report.rejects)))
+        lines.extend(f"    {r.reason}" for r in report.rejects)
+    return "\n".join(lines)
+
+
+def _rejects(warehouse: Path, out: Optional[Path]) -> int:
+    if not warehouse.exists():
+        print(f"仓库 {warehouse} 不存在：还没有加载过数据", file=sys.stderr)
+        return 1
+    loads, rejects = last_rejects(warehouse)
+    if not loads:
+        print("还没有加载记录")
+        return 0
+    for load in loads:
+        where = f"（工作表“{load['sheet']}”）" if load["sheet"] else ""
+        print(f"■ {load['file']}{where}：读取 {load['rows_read']} 行，拒收 {load['rows_rejected']} 行")
+    for _, _, _, _, _, reason, _ in rejects:
+        print(f"  {reason}")
+    if out:
+        with open(out, "w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.writer(f)
+            headers: list[str] = []
+            parsed = [json.loads(raw) if raw else {} for *_, raw in rejects]
+            for row in parsed:
+                headers.extend(h for h in row if h not in headers)
+            writer.writerow(["文件", "行号", "拒收原因", *headers])
+            for (load_id, file, sheet, row, column, reason, _), values in zip(rejects, parsed):
+                writer.writerow([file, row, reason, *(values.get(h) for h in headers)])
+        print(f"已写出 {len(rejects)} 条拒收记录到 {out}")
+    return 0
+
+
+def _progress_factory():
+    """A progress bar per file that shows itself only when a file takes more than a moment."""
+    from tqdm import tqdm
+
+    stages = ("校验", "读取", "整理", "校验", "写入")
+
+    def for_file(path: Path):
+        bar = tqdm(total=len(stages), desc=path.name, unit="步", delay=1.0, leave=False, file=sys.stderr)
+        seen = {"n": 0}
+
+        def step(stage: str) -> None:
+            if seen["n"] < len(stages):
+                bar.set_postfix_str(stage, refresh=False)
+                bar.update(1)
+                seen["n"] += 1
+            if seen["n"] >= len(stages):
+                bar.close()
+
+        return step
+
+    return for_file

@@ -1,0 +1,214 @@
+"""Normalisers for one distinct raw value each.
+
+The pipeline applies them to the *distinct* values of a column (a million-row file has
+a few thousand distinct dates, counties or credit codes), so they can be plain,
+readable Python. Each returns `(value, problem)`: `value` is the normalised value or
+None, `problem` a Chinese phrase that completes the sentence
+`第 N 行：<表头>“<原值>”<problem>`, or None when the value is good.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from typing import Optional
+
+from etl.schema import Column
+
+Result = tuple[object, Optional[str]]
+
+_BLANKS = {"", "-", "--", "—", "——", "/", "\\", "无数据", "NULL", "null", "None", "nan", "NaN"}
+
+
+def fold(value: object) -> str:
+    """Full-width to half-width (NFKC), collapse inner whitespace at the ends."""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def is_blank(value: object) -> bool:
+    return value is None or fold(value) in _BLANKS
+
+
+# ---------------------------------------------------------------- headers
+
+_UNIT_RE = re.compile(r"[\(（\[【]\s*(?:单位\s*[:：])?\s*([^()（）\[\]【】]*)\s*[\)）\]】]\s*$")
+_UNIT_SLASH_RE = re.compile(r"\s*[/／]\s*(元|万元|亿元)\s*$")
+AMOUNT_UNITS = {"元": 1, "万元": 10_000, "亿元": 100_000_000, "万": 10_000, "亿": 100_000_000}
+
+
+def header_key(text: object) -> tuple[str, Optional[str]]:
+    """Header text -> (matching key, unit). `欠缴金额（万元）` -> ('欠缴金额', '万元')."""
+    s = fold(text) if text is not None else ""
+    s = re.sub(r"\s+", "", s).lstrip("*＊").rstrip(":：")
+    unit = None
+    m = _UNIT_SLASH_RE.search(s)
+    if m:
+        unit, s = m.group(1), s[: m.start()]
+    else:
+        m = _UNIT_RE.search(s)
+        # keep brackets that are part of a name, e.g. 县(区、市), 社区(村)托管
+        if m and m.start() > 0 and _looks_like_unit(m.group(1)):
+            unit, s = m.group(1), s[: m.start()]
+    return s.lower(), unit
+
+
+def alias_key(text: str) -> str:
+    """The matching key of an alias in the contract table (no unit stripping)."""
+    return re.sub(r"\s+", "", fold(text)).lower()
+
+
+def _looks_like_unit(inner: str) -> bool:
+    return inner in AMOUNT_UNITS or inner in {"户", "人", "%", "分", "个", "年", "星", "天", "工作日"} or "/" in inner
+
+
+# ---------------------------------------------------------------- dates
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+DATE_HINT = "无法识别为日期（可写作 2024-12-29、2024/12/29、20241229 或 2024年12月29日）"
+
+
+def parse_date(raw: object) -> Result:
+    s = fold(raw)
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(s)
+        if m:
+            try:
+                d = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return None, "不是有效的日期（月份或日期超出范围）"
+            return _plausible(d)
+    m = re.match(r"^(\d{5})(?:\.0+)?$", s)  # an Excel serial date that lost its format
+    if m:
+        return _plausible(_EXCEL_EPOCH + dt.timedelta(days=int(m.group(1))))
+    return None, DATE_HINT
+
+
+def _plausible(d: dt.date) -> Result:
+    if not 1990 <= d.year <= 2100:
+        return None, f"年份 {d.year} 不在合理范围内（1990–2100）"
+    return d, None
+
+
+def parse_deadline(raw: object) -> Result:
+    """A date, or a number of working days: returns a date or an int."""
+    s = fold(raw)
+    m = re.match(r"^(\d{1,3})\s*(?:个)?(?:工作日|天|日)?$", s)
+    if m and len(s) < 8:
+        n = int(m.group(1))
+        if 1 <= n <= 365:
+            return n, None
+        return None, "工作日数应在 1 到 365 之间"
+    value, problem = parse_date(raw)
+    if problem == DATE_HINT:
+        return None, "既不是日期也不是工作日数（可写作 2024-12-29 或 15）"
+    return value, problem
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The date `days` working days after `start`, with China's holidays and adjusted workdays."""
+    import chinese_calendar
+
+    try:
+        return chinese_calendar.find_workday(days, start)
+    except NotImplementedError:  # a year the calendar does not know: Monday to Friday
+        d, left = start, days
+        while left:
+            d += dt.timedelta(days=1)
+            left -= d.weekday() < 5
+        return d
+
+
+# ---------------------------------------------------------------- codes
+
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_check_digit(first17: str) -> str:
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS))
+    return USCC_CHARS[(31 - total % 31) % 31]
+
+
+def parse_uscc(raw: object) -> Result:
+    s = re.sub(r"\s+", "", fold(raw)).upper()
+    if len(s) != 18:
+        return None, f"应为 18 位（实际 {len(s)} 位）"
+    bad = sorted({c for c in s if c not in USCC_CHARS})
+    if bad:
+        return None, f"含有不允许的字符“{''.join(bad)}”（统一社会信用代码不使用 I、O、S、V、Z）"
+    expected = uscc_check_digit(s[:17])
+    if s[17] != expected:
+        return None, f"校验位不正确（按前 17 位计算应为“{expected}”），请核对代码"
+    return s, None
+
+
+# ---------------------------------------------------------------- choices
+
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+
+
+def parse_stars(raw: object) -> Result:
+    s = fold(raw).replace("级", "")
+    if s and set(s) <= {"★", "☆"}:
+        n = s.count("★")
+    else:
+        m = re.match(r"^([1-5一二两三四五])(?:\.0)?\s*(?:星)?$", s)
+        if not m:
+            return None, "无法识别为星级（可写作 ★★★、三星、3星 或 3）"
+        n = _CN_DIGITS.get(m.group(1)) or int(m.group(1))
+    if not 1 <= n <= 5:
+        return None, "星级应在 1 到 5 之间"
+    return n, None
+
+
+_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "有", "已入驻", "入驻"}
+_FALSE = {"否", "n", "no", "false", "0", "×", "✗", "无", "未入驻"}
+
+
+def parse_bool(raw: object) -> Result:
+    s = fold(raw).lower()
+    if s in _TRUE:
+        return True, None
+    if s in _FALSE:
+        return False, None
+    return None, "应填写“是”或“否”"
+
+
+def parse_year(raw: object) -> Result:
+    m = re.match(r"^(\d{4})(?:\.0)?\s*年?(?:度)?$", fold(raw))
+    if not m:
+        return None, "无法识别为年份（可写作 2024 或 2024年）"
+    year = int(m.group(1))
+    if not 1990 <= year <= 2100:
+        return None, f"年份 {year} 不在合理范围内（1990–2100）"
+    return year, None
+
+
+def parse_choice(column: Column, raw: object) -> Result:
+    s = re.sub(r"\s+", "", fold(raw))
+    folded_choices = {fold(c): c for c in column.choices}
+    if s in folded_choices:
+        return folded_choices[s], None
+    synonyms = {fold(k): v for k, v in column.synonyms.items()}
+    if s in synonyms:
+        return synonyms[s], None
+    if s.upper() in folded_choices:
+        return folded_choices[s.upper()], None
+    options = "、".join(column.choices)
+    close = difflib.get_close_matches(s, list(folded_choices) + list(synonyms), n=1, cutoff=0.5)
+    if close:
+        best = folded_choices.get(close[0]) or synonyms[close[0]]
+        return None, f"不是有效的选项，是否为“{best}”？（可选：{options}）"
+    return None, f"不是有效的选项（可选：{options}）"
+
+
+def suggest(raw: str, candidates: list[str], cutoff: float = 0.5) -> Optional[str]:
+    found = difflib.get_close_matches(raw, candidates, n=1, cutoff=cutoff)
+    return found[0] if found else None

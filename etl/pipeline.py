@@ -1,0 +1,540 @@
+"""Load ledger files into the warehouse: read, map headers, normalise, validate, write.
+
+Every data row of a file ends in exactly one place: the dataset's table, or `rejects`
+with a reason in Chinese naming the row and the column. Normalisation and validation
+run set-wise in DuckDB: values that need Python (dates, regions, credit codes,
+choices) are normalised once per *distinct* value and joined back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+import duckdb
+
+from etl import normalize as nz
+from etl.headers import HeaderMatch, HeaderNotFound, MappedColumn, detect_header
+from etl.read import FileRefused, Sheet, open_file
+from etl.regions import Region, RegionIndex
+from etl.schema import (
+    AMOUNT, BOOL, DATASETS, DATE, DEADLINE, DECIMAL, ENUM, ID, INT, NOTE, PHONE, RATE, REGION, STARS, TEXT, USCC,
+    YEAR, Column, Dataset,
+)
+from etl.warehouse import DEFAULT_WAREHOUSE, publishing
+
+REJECTS_IN_REPORT = 20
+FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
+HALF = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
+BLANKS_SQL = "('', '-', '--', '—', '——', '/', '\\', 'NULL', 'null', 'None', 'nan', 'NaN', '无数据')"
+NOTE_PREFIX = "^(注|说明|备注|填表|填报|审核|制表|负责人|联系人|数据来源|单位负责人)"
+TOTAL_WORDS = "^(合计|总计|小计|累计|总 *计|合 *计)"
+
+# Kinds whose distinct values are normalised in Python.
+PY_KINDS = {
+    DATE: nz.parse_date,
+    DEADLINE: nz.parse_deadline,
+    USCC: nz.parse_uscc,
+    BOOL: nz.parse_bool,
+    STARS: nz.parse_stars,
+    YEAR: nz.parse_year,
+}
+
+# Columns that reference master data: (dataset, column) -> (master table, master column, label).
+REFERENCES = {
+    ("communities", "company_code"): ("companies", "company_code", "物业企业"),
+    ("company_lists", "company_code"): ("companies", "company_code", "物业企业"),
+    ("cases", "community_id"): ("communities", "community_id", "小区"),
+    ("cases", "company_code"): ("companies", "company_code", "物业企业"),
+    ("case_events", "case_id"): ("cases", "case_id", "问题线索"),
+    ("fund_recoveries", "project_id"): ("fund_arrears", "project_id", "欠缴项目"),
+    ("fund_usages", "community_id"): ("communities", "community_id", "小区"),
+    ("refunds", "company_code"): ("companies", "company_code", "物业企业"),
+    ("star_ratings", "community_id"): ("communities", "community_id", "小区"),
+    ("star_ratings", "company_code"): ("companies", "company_code", "物业企业"),
+    ("credit_ratings", "company_code"): ("companies", "company_code", "物业企业"),
+}
+
+# Cross-column rules: (dataset, later column, earlier column, problem).
+ORDER_RULES = (
+    ("cases", "closed_on", "received_on", "早于受理日期"),
+    ("fund_usages", "approved_on", "applied_on", "早于申请日期"),
+)
+
+
+@dataclass
+class Reject:
+    row: int
+    column: Optional[str]
+    reason: str
+
+
+@dataclass
+class FileReport:
+    file: str
+    dataset: Optional[str] = None
+    sheet: Optional[str] = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rows_replaced: int = 0
+    warnings: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    refused: bool = False
+    skipped: bool = False  # same content as an earlier load: nothing done
+    message: str = ""
+    rejects: list[Reject] = field(default_factory=list)
+    load_id: Optional[int] = None
+
+    def as_json(self) -> dict:
+        out = asdict(self)
+        out["rejects"] = [asdict(r) for r in self.rejects[:REJECTS_IN_REPORT]]
+        return out
+
+
+@dataclass
+class LoadResult:
+    files: list[FileReport]
+    warehouse: Path
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.refused for f in self.files)
+
+
+Progress = Callable[[str], None]
+
+
+def load_files(
+    paths: Iterable[Path | str],
+    warehouse: Path | str = DEFAULT_WAREHOUSE,
+    dataset: Optional[str] = None,
+    user: Optional[str] = None,
+    progress: Optional[Callable[[Path], Progress]] = None,
+) -> LoadResult:
+    """Load files into the warehouse and publish it once; one report per file (and sheet).
+
+    >>> result = load_files(["cases.csv"], "data/warehouse.duckdb")
+    >>> [(f.rows_read, f.rows_loaded, f.rows_rejected) for f in result.files]
+    """
+    if dataset is not None and dataset not in DATASETS:
+        raise ValueError(f"unknown dataset {dataset!r}; one of {', '.join(DATASETS)}")
+    user = user or os.environ.get("ETL_USER") or _whoami()
+    warehouse = Path(warehouse)
+    reports: list[FileReport] = []
+    with publishing(warehouse) as pub, tempfile.TemporaryDirectory(dir=warehouse.resolve().parent) as work:
+        con = pub.con
+        assert con is not None
+        con.execute("SET preserve_insertion_order = true")
+        regions = RegionIndex(_regions(con))
+        for n, path in enumerate(map(Path, paths)):
+            step = progress(path) if progress else (lambda _stage: None)
+            file_reports = _load_file(con, path, dataset, user, regions, Path(work), f"{n}", step)
+            pub.changed |= any(r.load_id is not None for r in file_reports)
+            reports.extend(file_reports)
+    return LoadResult(reports, warehouse)
+
+
+def _whoami() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"
+
+
+def _regions(con: duckdb.DuckDBPyConnection) -> list[Region]:
+    rows = con.execute("SELECT code, name, short_name, level, coalesce(parent_code, ''), coalesce(aliases, '') "
+                       "FROM regions").fetchall()
+    return [Region(c, n, s, lv, p, tuple(a for a in al.split("|") if a)) for c, n, s, lv, p, al in rows]
+
+
+def file_sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _load_file(con, path, dataset, user, regions, work, tag, step) -> list[FileReport]:
+    name = path.name
+    try:
+        step("校验")
+        sha = file_sha256(path) if path.exists() else ""
+        earlier = con.execute("SELECT min(load_id), min(loaded_at) FROM loads WHERE sha256 = ?", [sha]).fetchone()
+        if sha and earlier[0] is not None:
+            return [FileReport(name, skipped=True, message=(
+                f"文件内容与第 {earlier[0]} 次加载（{earlier[1]:%Y-%m-%d %H:%M}）完全相同，未做任何更改"))]
+        step("读取")
+        sheets = open_file(path, con, work, tag)
+        matches = _match_sheets(sheets, dataset)
+    except FileRefused as exc:
+        return [FileReport(name, refused=True, message=str(exc))]
+    except Exception as exc:  # never crash on a file: refuse it, say what happened
+        return [FileReport(name, refused=True, message=f"读取文件时发生错误：{type(exc).__name__}: {exc}")]
+    reports: list[FileReport] = []
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for sheet, match, skip_note in matches:
+            if match is None:
+                continue
+            report = FileReport(name, dataset=match.dataset.name, sheet=sheet.name)
+            report.warnings.extend(skip_note)
+            _load_sheet(con, path, sha, sheet, match, report, regions, user, len(sheets) > 1, step)
+            reports.append(report)
+        con.execute("COMMIT")
+    except Exception as exc:
+        con.execute("ROLLBACK")
+        return [FileReport(name, refused=True, message=f"加载失败，仓库未做任何更改：{type(exc).__name__}: {exc}")]
+    notes = [note for _, m, notes in matches if m is None for note in notes]
+    if reports and notes:
+        reports[0].warnings.extend(notes)
+    return reports
+
+
+def _match_sheets(sheets: list[Sheet], dataset: Optional[str]):
+    """(sheet, header match or None, notes) per sheet; refuses the file if no sheet matches."""
+    out, first_problem = [], None
+    for sheet in sheets:
+        try:
+            out.append((sheet, detect_header(sheet.preview, dataset), []))
+        except HeaderNotFound as exc:
+            first_problem = first_problem or str(exc)
+            label = f"工作表“{sheet.name}”" if sheet.name else "文件"
+            out.append((sheet, None, [f"{label}未识别为台账，已跳过：{exc}"]))
+    if not any(m for _, m, _ in out):
+        raise FileRefused(first_problem or "未找到可识别的表头")
+    return out
+
+
+# ---------------------------------------------------------------- one sheet
+
+
+def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, regions, user, many, step):
+    ds = match.dataset
+    step("整理")
+    sheet.load(con, "_raw", match.header_index, match.width)
+    _stage(con, ds, match, regions)
+    step("校验")
+    skipped = con.execute("SELECT _row, _skip FROM _staged WHERE _skip <> 'blank' ORDER BY _row").fetchall()
+    for row, kind in skipped:
+        what = "合计行" if kind == "total" else "说明文字"
+        report.warnings.append(f"第 {row} 行是{what}，不是数据，未读取")
+    _collect_rejects(con, ds, match)
+    report.rows_read, report.rows_rejected = con.execute(
+        "SELECT (SELECT count(*) FROM _staged WHERE _skip IS NULL), (SELECT count(DISTINCT _row) FROM _bad)"
+    ).fetchone()
+    report.ignored_columns = list(dict.fromkeys(match.ignored))
+    if report.ignored_columns:
+        report.warnings.append(f"以下列不在数据规范中，未入库：{'、'.join(report.ignored_columns)}")
+    step("写入")
+    load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
+    report.load_id = load_id
+    now = dt.datetime.now().replace(microsecond=0)
+    report.rows_replaced = _write(con, ds, match, load_id, path.name, sheet.name, now)
+    report.rows_loaded = report.rows_read - report.rows_rejected
+    if report.rows_replaced:
+        report.warnings.append(f"{report.rows_replaced} 行替换了仓库中编号相同的旧记录（已记入替换记录）")
+    report.warnings.extend(_reference_warnings(con, ds, match, load_id))
+    report.warnings.extend(_closed_without_date(con, ds, load_id))
+    prefix = f"工作表“{sheet.name}”" if many and sheet.name else ""
+    con.execute(
+        """INSERT INTO rejects SELECT ?, ?, ?, b._row, b.col, ? || '第 ' || b._row || ' 行：' || b.reason,
+           b.raw FROM _bad b ORDER BY b._row, b.col""",
+        [load_id, path.name, sheet.name, prefix],
+    )
+    report.rejects = [Reject(r, c, reason) for r, c, reason in con.execute(
+        f'SELECT "row", "column", reason FROM rejects WHERE load_id = ? ORDER BY "row" LIMIT {REJECTS_IN_REPORT}',
+        [load_id]).fetchall()]
+    con.execute(
+        "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [load_id, path.name, str(path.resolve()), sha, ds.name, sheet.name, report.rows_read, report.rows_loaded,
+         report.rows_rejected, report.rows_replaced, len(report.warnings), "、".join(report.ignored_columns) or None,
+         now, user],
+    )
+    message = f"读取 {report.rows_read} 行：入库 {report.rows_loaded} 行，拒收 {report.rows_rejected} 行"
+    report.message = message
+    for table in ("_staged", "_bad"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute("DROP VIEW IF EXISTS _raw")
+    con.execute("DROP TABLE IF EXISTS _raw")
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _folded(col: str) -> str:
+    """SQL: a raw cell, full-width folded and trimmed, with placeholders as NULL."""
+    return f"CASE WHEN trim(translate({col}, {_lit(FULL)}, {_lit(HALF)})) IN {BLANKS_SQL} THEN NULL " \
+           f"ELSE trim(translate({col}, {_lit(FULL)}, {_lit(HALF)})) END"
+
+
+def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex) -> None:
+    """_staged: one row per raw row with every column normalised and its problem, if any."""
+    joins, values = [], []
+    for col in ds.columns:
+        mapped = match.columns.get(col.name)
+        if mapped is None:
+            values.append(f"NULL::{col.sql_type} AS {_q(col.name)}, NULL::VARCHAR AS {_q(col.name + '__e')}")
+            if col.kind == DEADLINE:
+                values.append("NULL::INTEGER AS _deadline_days")
+            continue
+        raw = f"r.c{mapped.index}"
+        if col.kind in PY_KINDS or col.kind in (REGION, ENUM):
+            alias = f"m{mapped.index}"
+            _mapping_table(con, col, mapped, alias, regions)
+            joins.append(f"LEFT JOIN {alias} ON {raw} = {alias}.raw")
+            value = f"{alias}.value" if col.kind != DEADLINE else f"{alias}.value_date"
+            values.append(f"{value} AS {_q(col.name)}, {alias}.problem AS {_q(col.name + '__e')}")
+            if col.kind == DEADLINE:
+                values.append(f"{alias}.days AS _deadline_days")
+        else:
+            value, problem = _sql_value(col, mapped, raw)
+            values.append(f"{value} AS {_q(col.name)}, {problem} AS {_q(col.name + '__e')}")
+        values.append(f"{raw} AS {_q(col.name + '__raw')}")
+    cells = [f"r.c{i}" for i in range(match.width)]
+    filled = " + ".join(f"({c} IS NOT NULL AND trim({c}) <> '')::INTEGER" for c in cells)
+    first3 = " || ".join(f"coalesce(trim(r.c{i}), '')" for i in range(min(3, match.width)))
+    skip = (f"CASE WHEN ({filled}) = 0 THEN 'blank' "
+            f"WHEN regexp_matches({first3}, {_lit(TOTAL_WORDS)}) THEN 'total' "
+            f"WHEN ({filled}) = 1 AND regexp_matches(coalesce({', '.join(cells)}), {_lit(NOTE_PREFIX)}) THEN 'note' "
+            f"END AS _skip")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT r._row, {skip}, {', '.join(values)} "
+        f"FROM _raw r {' '.join(joins)}"
+    )
+    for name in ("m%d" % m.index for m in match.columns.values()):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _sql_value(col: Column, mapped: MappedColumn, raw: str) -> tuple[str, str]:
+    """SQL expressions (value, problem) for kinds normalised in SQL."""
+    v = _folded(raw)
+    if col.kind == NOTE:
+        return f"nullif(trim({raw}), '')", "NULL"
+    if col.kind in (TEXT, ID, PHONE):
+        return v, "NULL"
+    if col.kind == AMOUNT:
+        s = f"regexp_replace({v}, '[,\\s元¥￥]', '', 'g')"
+        mult = (f"CASE WHEN {s} LIKE '%亿' THEN 100000000 WHEN {s} LIKE '%万' THEN 10000 "
+                f"ELSE {mapped.multiplier} END")
+        num = f"TRY_CAST(rtrim({s}, '万亿') AS DECIMAL(38,6))"
+        value = f"TRY_CAST(round({num} * {mult}, 2) AS DECIMAL(18,2))"
+        problem = (f"CASE WHEN {v} IS NULL THEN NULL WHEN {num} IS NULL THEN '无法识别为金额（可写作 1234.50、1,234.50 或 1.2万）' "
+                   f"WHEN {value} IS NULL THEN '金额超出范围' WHEN {num} < 0 THEN '金额不能为负数' END")
+        return value, problem
+    if col.kind == INT:
+        num = f"TRY_CAST(rtrim(replace({v}, ',', ''), '户人个家') AS DECIMAL(38,6))"
+        value = f"CASE WHEN {num} = trunc({num}) AND {num} BETWEEN 0 AND 2000000000 THEN {num}::INTEGER END"
+        problem = f"CASE WHEN {v} IS NOT NULL AND ({value}) IS NULL THEN '应为不小于 0 的整数' END"
+        return value, problem
+    if col.kind == DECIMAL:
+        value = f"TRY_CAST(rtrim({v}, '分') AS DOUBLE)"
+        return value, f"CASE WHEN {v} IS NOT NULL AND {value} IS NULL THEN '应为数字' END"
+    if col.kind == RATE:
+        num = f"TRY_CAST(rtrim({v}, '%') AS DOUBLE)"
+        value = f"CASE WHEN {v} LIKE '%\\%%' ESCAPE '\\' OR {num} > 1 THEN {num} / 100 ELSE {num} END"
+        problem = (f"CASE WHEN {v} IS NOT NULL AND ({num} IS NULL OR ({value}) NOT BETWEEN 0 AND 1) "
+                   f"THEN '应为 0 到 100% 之间的比例（可写作 85% 或 0.85）' END")
+        return value, problem
+    raise AssertionError(col.kind)
+
+
+def _mapping_table(con, col: Column, mapped: MappedColumn, alias: str, regions: RegionIndex) -> None:
+    """A table (raw, value, problem) for the distinct values of one column, normalised in Python."""
+    distinct = [r[0] for r in con.execute(f"SELECT DISTINCT c{mapped.index} FROM _raw").fetchall()]
+    rows: list[tuple] = []
+    if col.kind == REGION:
+        known = [v for v in distinct if not nz.is_blank(v)]
+        resolved = regions.resolve_many(known)
+        for raw in known:
+            code, problem = resolved[raw]
+            if code and regions.by_code[code].level not in ("county", "township"):
+                code, problem = None, f"是{_level_name(regions.by_code[code].level)}，请填写具体县（市、区）"
+            rows.append((raw, code, problem))
+    else:
+        parse = PY_KINDS.get(col.kind) or (lambda raw: nz.parse_choice(col, raw))
+        for raw in distinct:
+            if nz.is_blank(raw):
+                continue
+            value, problem = parse(raw)
+            rows.append((raw, value, problem))
+    sql_type = col.sql_type if col.kind != DEADLINE else "VARCHAR"
+    if col.kind == DEADLINE:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {alias} (raw VARCHAR, value_date DATE, days INTEGER, problem VARCHAR)")
+        rows = [(r, v if isinstance(v, dt.date) else None, v if isinstance(v, int) else None, p) for r, v, p in rows]
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {alias} (raw VARCHAR, value {sql_type}, problem VARCHAR)")
+    if rows:
+        import pandas as pd
+
+        frame = pd.DataFrame(rows, dtype=object)
+        con.register("_map_frame", frame)
+        con.execute(f"INSERT INTO {alias} SELECT * FROM _map_frame")
+        con.unregister("_map_frame")
+
+
+def _level_name(level: str) -> str:
+    return {"province": "省级单位", "city": "地级市"}.get(level, level)
+
+
+def _collect_rejects(con, ds: Dataset, match: HeaderMatch) -> None:
+    """_bad: (row, column, reason, raw JSON) for every problem of every data row."""
+    parts = []
+    for col in ds.columns:
+        mapped = match.columns.get(col.name)
+        header = mapped.header if mapped else col.label
+        e, r = _q(col.name + "__e"), _q(col.name + "__raw")
+        if mapped is not None:
+            parts.append(
+                f"SELECT _row, {_lit(col.name)} AS col, {_lit(header)} || '“' || {r} || '”' || {e} AS reason "
+                f"FROM _staged WHERE _skip IS NULL AND {e} IS NOT NULL"
+            )
+        if col.required and mapped is not None:
+            parts.append(
+                f"SELECT _row, {_lit(col.name)}, {_lit(header)} || '为空（必填）' FROM _staged "
+                f"WHERE _skip IS NULL AND {_q(col.name)} IS NULL AND {e} IS NULL"
+            )
+    for dataset, later, earlier, problem in ORDER_RULES:
+        if dataset == ds.name and later in match.columns and earlier in match.columns:
+            header = match.columns[later].header
+            parts.append(
+                f"SELECT _row, {_lit(later)}, {_lit(header)} || '“' || {_q(later + '__raw')} || '”' || "
+                f"{_lit(problem)} || '（' || {_q(earlier + '__raw')} || '）' FROM _staged "
+                f"WHERE _skip IS NULL AND {_q(later)} < {_q(earlier)}"
+            )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _bad AS {' UNION ALL '.join(parts)}")
+    # Within one file a key may appear once: later rows with the same key are rejected.
+    key = ", ".join(_q(k) for k in ds.key)
+    labels = "、".join(match.columns[k].header if k in match.columns else ds.column(k).label for k in ds.key)
+    on = " AND ".join(f"s.{_q(k)} IS NOT DISTINCT FROM k.{_q(k)}" for k in ds.key)
+    con.execute(
+        f"""INSERT INTO _bad
+        WITH k AS (
+            SELECT {key}, min(_row) AS first_row FROM _staged
+            WHERE _skip IS NULL AND _row NOT IN (SELECT _row FROM _bad) GROUP BY {key} HAVING count(*) > 1)
+        SELECT s._row, {_lit(ds.key[0])}, {_lit(labels)} || '与第 ' || k.first_row ||
+               ' 行相同，同一文件中重复，只保留第 ' || k.first_row || ' 行'
+        FROM _staged s JOIN k ON {on}
+        WHERE s._skip IS NULL AND s._row > k.first_row AND s._row NOT IN (SELECT _row FROM _bad)"""
+    )
+    raw_cols = ", ".join(
+        f"{_lit(match.columns[c.name].header)}, {_q(c.name + '__raw')}" for c in ds.columns if c.name in match.columns
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _bad AS
+        SELECT b._row, b.col, b.reason, to_json(json_object({raw_cols}))::VARCHAR AS raw
+        FROM _bad b JOIN _staged s USING (_row)"""
+    )
+
+
+def _write(con, ds: Dataset, match: HeaderMatch, load_id: int, file: str, sheet: Optional[str], now) -> int:
+    """Insert the good rows; rows with a known key replace the old ones. Returns how many were replaced."""
+    table = _q(ds.name)
+    cols = [c.name for c in ds.columns]
+    select = []
+    wd_join = ""
+    for c in ds.columns:
+        if c.kind == DEADLINE and c.name in match.columns:
+            _working_day_table(con)
+            wd_join = "LEFT JOIN _wd ON s.received_on = _wd.received_on AND s._deadline_days = _wd.days"
+            select.append(f"coalesce(s.{_q(c.name)}, _wd.due) AS {_q(c.name)}")
+        else:
+            select.append(f"s.{_q(c.name)}")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _good AS SELECT {', '.join(select)}, s._row
+        FROM _staged s {wd_join} WHERE s._skip IS NULL AND s._row NOT IN (SELECT _row FROM _bad)"""
+    )
+    on = " AND ".join(f"t.{_q(k)} IS NOT DISTINCT FROM g.{_q(k)}" for k in ds.key)
+    replaced = 0
+    if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]:
+        key_text = " || ', ' || ".join(f"{_lit(k)} || '=' || coalesce(g.{_q(k)}::VARCHAR, '')" for k in ds.key)
+        con.execute(
+            f"""INSERT INTO replacements SELECT ?, ?, {key_text}, t._load_id, t._source_row, g._row, ?
+            FROM {table} t JOIN _good g ON {on}""",
+            [load_id, ds.name, now],
+        )
+        replaced = con.execute("SELECT count(*) FROM replacements WHERE load_id = ?", [load_id]).fetchone()[0]
+        if replaced:
+            con.execute(f"DELETE FROM {table} t USING _good g WHERE {on}")
+    col_list = ", ".join(_q(c) for c in cols)
+    con.execute(
+        f"""INSERT INTO {table} ({col_list}, _load_id, _source_file, _sheet, _source_row, _loaded_at)
+        SELECT {col_list}, ?, ?, ?, _row, ? FROM _good ORDER BY _row""",
+        [load_id, file, sheet, now],
+    )
+    con.execute("DROP TABLE _good")
+    return replaced
+
+
+def _working_day_table(con) -> None:
+    pairs = con.execute(
+        "SELECT DISTINCT received_on, _deadline_days FROM _staged WHERE _deadline_days IS NOT NULL "
+        "AND received_on IS NOT NULL"
+    ).fetchall()
+    con.execute("CREATE OR REPLACE TEMP TABLE _wd (received_on DATE, days INTEGER, due DATE)")
+    if pairs:
+        rows = [(d, n, nz.add_working_days(d, n)) for d, n in pairs]
+        con.executemany("INSERT INTO _wd VALUES (?, ?, ?)", rows)
+
+
+def _reference_warnings(con, ds: Dataset, match: HeaderMatch, load_id: int) -> list[str]:
+    out = []
+    for (dataset, column), (master, master_col, label) in REFERENCES.items():
+        if dataset != ds.name or column not in match.columns:
+            continue
+        missing = con.execute(
+            f"""SELECT count(*), list(DISTINCT f.{_q(column)} ORDER BY f.{_q(column)})[1:3]
+            FROM {_q(dataset)} f WHERE f._load_id = ? AND f.{_q(column)} IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM {_q(master)} m WHERE m.{_q(master_col)} = f.{_q(column)})""",
+            [load_id],
+        ).fetchone()
+        if missing[0]:
+            header = match.columns[column].header
+            out.append(
+                f"{missing[0]} 行的{header}在{label}台账中不存在（如 {'、'.join(missing[1])}），已入库，"
+                f"看板中显示为“未匹配”"
+            )
+    return out
+
+
+def _closed_without_date(con, ds: Dataset, load_id: int) -> list[str]:
+    if ds.name != "cases":
+        return []
+    n = con.execute(
+        "SELECT count(*) FROM cases WHERE _load_id = ? AND status IN ('已整改', '已办结') AND closed_on IS NULL",
+        [load_id],
+    ).fetchone()[0]
+    return [f"{n} 行状态为已整改/已办结但没有办结日期，统计整改率时按未整改计"] if n else []
+
+
+def last_rejects(warehouse: Path | str = DEFAULT_WAREHOUSE) -> tuple[list[dict], list[tuple]]:
+    """The loads of the most recent `etl load` run and their rejects."""
+    from etl.warehouse import connect_read_only
+
+    with connect_read_only(Path(warehouse)) as con:
+        loads = con.execute(
+            """SELECT load_id, file, sheet, dataset, rows_read, rows_loaded, rows_rejected FROM loads
+            WHERE loaded_at = (SELECT max(loaded_at) FROM loads) ORDER BY load_id"""
+        ).fetchall()
+        ids = [r[0] for r in loads]
+        rejects = con.execute(
+            f"""SELECT load_id, file, sheet, "row", "column", reason, raw FROM rejects
+            WHERE load_id IN ({', '.join('?' for _ in ids) or 'NULL'}) ORDER BY load_id, "row", "column" """,
+            ids,
+        ).fetchall() if ids else []
+    cols = ("load_id", "file", "sheet", "dataset", "rows_read", "rows_loaded", "rows_rejected")
+    return [dict(zip(cols, r)) for r in loads], rejects
+
+
+def report_json(result: LoadResult) -> str:
+    return json.dumps({"files": [f.as_json() for f in result.files]}, ensure_ascii=False, indent=2, default=str)

@@ -1,0 +1,237 @@
+"""Readers: a clerk's CSV or workbook -> sheets of raw text cells in DuckDB.
+
+CSV is read by DuckDB's own reader (all columns as text); a GB18030/GBK file is
+transcoded to UTF-8 first. Workbooks are read by calamine. Nothing here interprets a
+value: that is the normaliser's job. A file that cannot be read at all raises
+`FileRefused` with a message for the clerk.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Optional
+
+import duckdb
+
+PREVIEW_ROWS = 40
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_XLSX_UNPACKED_BYTES = 256 * 1024 * 1024  # what an XLSX may inflate to
+MAX_XLSX_RATIO = 200  # unpacked / packed, beyond which a workbook is a zip bomb
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .xls, or an encrypted .xlsx
+ZIP_MAGIC = b"PK\x03\x04"
+
+Cell = Optional[str]
+
+
+class FileRefused(Exception):
+    """The whole file cannot be read; `str(exc)` is the clerk's message, in Chinese."""
+
+
+@dataclass
+class Sheet:
+    """One table-shaped area of a file: a CSV, or one worksheet of a workbook."""
+
+    name: Optional[str]
+    preview: list[list[Cell]]  # the first rows, to find the header in
+    _csv_table: Optional[str] = None  # a TEMP table of the whole CSV, already read
+    _rows: Optional[list[list[Cell]]] = field(default=None, repr=False)
+    _first_row: int = 1  # the file row number of preview[0]
+
+    def load(self, con: duckdb.DuckDBPyConnection, table: str, header_index: int, width: int) -> None:
+        """Create TEMP `table` (c0 … c{width-1} VARCHAR, _row INTEGER) with the rows below the header."""
+        cols = ", ".join(f"c{i}" for i in range(width))
+        if self._csv_table is not None:
+            names = [d[0] for d in con.execute(f"SELECT * FROM {self._csv_table} LIMIT 0").description]
+            select = ", ".join(f'"{names[i]}" AS c{i}' if i < len(names) else f"NULL::VARCHAR AS c{i}" for i in range(width))
+            # rowid follows the file's order: DuckDB keeps insertion order. A view: no copy.
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {select}, (rowid + 1)::INTEGER AS _row "
+                f"FROM {self._csv_table} WHERE rowid > {header_index}"
+            )
+            return
+        rows = self._rows or []
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({', '.join(f'c{i} VARCHAR' for i in range(width))}, "
+                    f"_row INTEGER)")
+        data = [
+            [*(r[i] if i < len(r) else None for i in range(width)), self._first_row + n]
+            for n, r in enumerate(rows)
+            if n > header_index
+        ]
+        if data:
+            import pandas as pd
+
+            frame = pd.DataFrame(data, columns=[f"c{i}" for i in range(width)] + ["_row"], dtype=object)
+            con.register("_sheet_frame", frame)
+            con.execute(f"INSERT INTO {table} SELECT {cols}, _row::INTEGER FROM _sheet_frame")
+            con.unregister("_sheet_frame")
+
+
+def open_file(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, tag: str = "f") -> list[Sheet]:
+    """The sheets of a file; raises FileRefused when the file cannot be read at all.
+
+    A CSV is read once, into a TEMP table of `con` named after `tag`."""
+    path = Path(path)
+    if not path.exists():
+        raise FileRefused(f"文件“{path.name}”不存在")
+    size = path.stat().st_size
+    if size == 0:
+        raise FileRefused("文件是空的（0 字节），请检查是否导出完整")
+    if size > MAX_FILE_BYTES:
+        raise FileRefused(f"文件大小 {size // 2**20} MB，超过上限 {MAX_FILE_BYTES // 2**20} MB，请拆分后上传")
+    with open(path, "rb") as f:
+        head = f.read(8)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls") or head.startswith(ZIP_MAGIC) or head == CFB_MAGIC:
+        return _open_workbook(path, head)
+    if suffix in (".csv", ".txt", ""):
+        return [_open_csv(path, con, workdir, f"_csv_{tag}")]
+    raise FileRefused(f"不支持的文件类型“{suffix}”，请上传 .csv、.xlsx 或 .xls 文件")
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _read_csv_table(con: duckdb.DuckDBPyConnection, table: str, path: str) -> None:
+    base = f"read_csv(?, header=false, all_varchar=true, null_padding=true, strict_mode=false"
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {base})", [path])
+    except duckdb.Error as exc:
+        if "parallel" not in str(exc):
+            raise
+        # quoted line breaks inside cells need the single-threaded reader
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {base}, parallel=false)", [path])
+
+
+def _open_csv(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, table: str) -> Sheet:
+    try:
+        try:
+            # A whole read validates the encoding of every line, not only the first ones.
+            _read_csv_table(con, table, str(path))
+        except duckdb.InvalidInputException as exc:
+            if "unicode" not in str(exc).lower():
+                raise FileRefused(_csv_problem(exc)) from None
+            _read_csv_table(con, table, _transcode_gb18030(path, workdir))
+    except duckdb.Error as exc:
+        raise FileRefused(_csv_problem(exc)) from None
+    rows = con.execute(f"SELECT * FROM {table} ORDER BY rowid LIMIT {PREVIEW_ROWS}").fetchall()
+    if not rows:
+        raise FileRefused("文件中没有任何数据行")
+    return Sheet(None, [list(r) for r in rows], _csv_table=table)
+
+
+def _csv_problem(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"无法按表格读取此 CSV 文件（{text}）。请确认它是逗号分隔的表格，并用 Excel 另存为 CSV 后重试"
+
+
+def _transcode_gb18030(path: Path, workdir: Path) -> str:
+    """GB18030 (a superset of GBK and GB2312) -> a UTF-8 copy in workdir."""
+    fd, out = tempfile.mkstemp(suffix=".csv", dir=workdir)
+    decoder = codecs.getincrementaldecoder("gb18030")(errors="strict")
+    try:
+        with open(path, "rb") as src, os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
+            while chunk := src.read(1 << 22):
+                dst.write(decoder.decode(chunk))
+            dst.write(decoder.decode(b"", final=True))
+    except UnicodeDecodeError:
+        raise FileRefused("文件编码无法识别：既不是 UTF-8，也不是 GB18030/GBK。请在 Excel 中另存为“CSV UTF-8”后重试") from None
+    return out
+
+
+# ---------------------------------------------------------------- workbooks
+
+
+def _open_workbook(path: Path, head: bytes) -> list[Sheet]:
+    from python_calamine import CalamineWorkbook
+
+    if head == CFB_MAGIC and path.suffix.lower() != ".xls":
+        # An .xlsx saved with a password is an OLE container holding EncryptedPackage.
+        if _is_encrypted_ooxml(path):
+            raise FileRefused("工作簿设有打开密码，无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿）后重新上传")
+    if head.startswith(ZIP_MAGIC):
+        _check_zip(path)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        text = str(exc).lower()
+        if "password" in text or "encrypt" in text:
+            raise FileRefused("工作簿设有密码保护，无法读取。请取消密码后重新上传") from None
+        raise FileRefused("工作簿已损坏或不是有效的 Excel 文件，无法打开。请在 Excel 中另存为 .xlsx 后重试") from None
+    sheets = []
+    try:
+        for name in workbook.sheet_names:
+            try:
+                sheet = workbook.get_sheet_by_name(name)
+                rows = sheet.to_python(skip_empty_area=False)
+                merged = sheet.merged_cell_ranges or []
+            except Exception:
+                raise FileRefused(f"工作表“{name}”已损坏，无法读取") from None
+            cells = [[_cell_text(v) for v in row] for row in rows]
+            _fill_merged(cells, merged)
+            while cells and not any(c is not None for c in cells[-1]):
+                cells.pop()
+            if cells:
+                sheets.append(Sheet(name, cells[:PREVIEW_ROWS], _rows=cells, _first_row=1))
+    finally:
+        workbook.close()
+    if not sheets:
+        raise FileRefused("工作簿是空的：没有任何工作表含有数据")
+    return sheets
+
+
+def _is_encrypted_ooxml(path: Path) -> bool:
+    with open(path, "rb") as f:
+        data = f.read(1 << 20)
+    return "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile:
+        raise FileRefused("工作簿已损坏（压缩结构无效），无法打开。请在 Excel 中另存为 .xlsx 后重试") from None
+    unpacked = sum(i.file_size for i in infos)
+    packed = max(path.stat().st_size, 1)
+    if unpacked > MAX_XLSX_UNPACKED_BYTES or (unpacked > 10 * 2**20 and unpacked / packed > MAX_XLSX_RATIO):
+        raise FileRefused(
+            f"工作簿解压后达 {unpacked // 2**20} MB，超过上限 {MAX_XLSX_UNPACKED_BYTES // 2**20} MB"
+            f"（压缩比 {unpacked // packed}:1），疑似异常文件，已拒收。请拆分或另存后重试"
+        )
+
+
+def _cell_text(value: object) -> Cell:
+    """A calamine cell -> the text a clerk sees (no interpretation beyond number formatting)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def _fill_merged(cells: list[list[Cell]], merged: list) -> None:
+    """Give every cell of a merged range the value of its top-left cell, as the clerk sees it."""
+    for (r0, c0), (r1, c1) in merged:
+        if r0 >= len(cells) or c0 >= len(cells[r0]):
+            continue
+        value = cells[r0][c0]
+        for r in range(r0, min(r1, len(cells) - 1) + 1):
+            row = cells[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                row[c] = value

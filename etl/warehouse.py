@@ -1,0 +1,170 @@
+"""The DuckDB warehouse file: its tables, and how a load is published.
+
+DuckDB lets one process write a file, or many processes read it, never both. The
+dashboard keeps serving the published file read-only while a load runs, so a load
+never writes the served file in place:
+
+1. take an exclusive lock on `<warehouse>.lock` (one loader at a time);
+2. copy the served file to `<dir>/.<name>.tmp-<pid>` and open the copy;
+3. load into the copy, one transaction per file, then CHECKPOINT and close;
+4. fsync the copy and `os.replace` it onto the served name (atomic on POSIX), fsync
+   the directory.
+
+A reader sees the old file or the new one, never a mix; a process killed at any
+step leaves the served file as it was (a stale copy is removed by the next load).
+Readers notice a publish by the file's inode and mtime (`version()`) and reopen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from etl.regions import REGION_COLUMNS, read_regions
+from etl.schema import DATASETS, LINEAGE
+
+DEFAULT_WAREHOUSE = Path(__file__).resolve().parent.parent / "data" / "warehouse.duckdb"
+
+META_DDL = (
+    """CREATE TABLE IF NOT EXISTS loads (
+        load_id INTEGER PRIMARY KEY, file VARCHAR, path VARCHAR, sha256 VARCHAR, dataset VARCHAR,
+        sheet VARCHAR, rows_read INTEGER, rows_loaded INTEGER, rows_rejected INTEGER,
+        rows_replaced INTEGER, warnings INTEGER, ignored_columns VARCHAR, loaded_at TIMESTAMP,
+        loaded_by VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS rejects (
+        load_id INTEGER, file VARCHAR, sheet VARCHAR, "row" INTEGER, "column" VARCHAR,
+        reason VARCHAR, raw VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS replacements (
+        load_id INTEGER, dataset VARCHAR, "key" VARCHAR, old_load_id INTEGER,
+        old_source_row INTEGER, new_source_row INTEGER, replaced_at TIMESTAMP)""",
+    """CREATE TABLE IF NOT EXISTS regions (
+        code VARCHAR PRIMARY KEY, name VARCHAR, short_name VARCHAR, level VARCHAR,
+        parent_code VARCHAR, aliases VARCHAR)""",
+)
+
+
+def dataset_ddl(name: str) -> str:
+    ds = DATASETS[name]
+    cols = [f'"{c.name}" {c.sql_type}' for c in ds.columns] + [f'"{n}" {t}' for n, t in LINEAGE]
+    return f'CREATE TABLE IF NOT EXISTS "{name}" ({", ".join(cols)})'
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create what is missing; add columns a newer contract has (never drops one)."""
+    for ddl in META_DDL:
+        con.execute(ddl)
+    for name, ds in DATASETS.items():
+        con.execute(dataset_ddl(name))
+        have = {r[0] for r in con.execute(f'DESCRIBE "{name}"').fetchall()}
+        for col in ds.columns:
+            if col.name not in have:
+                con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{col.name}" {col.sql_type}')
+    _refresh_regions(con)
+
+
+def _refresh_regions(con: duckdb.DuckDBPyConnection) -> None:
+    rows = [
+        (r.code, r.name, r.short_name, r.level, r.parent_code or None, "|".join(r.aliases) or None)
+        for r in read_regions()
+    ]
+    con.execute("DELETE FROM regions")
+    con.executemany(f"INSERT INTO regions ({', '.join(REGION_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
+def version(path: Path) -> tuple[int, int] | None:
+    """What changes when a load is published: (inode, mtime in ns); None if absent."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), read_only=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def tmp_dir(warehouse: Path) -> Path:
+    return Path(warehouse).resolve().parent
+
+
+@contextlib.contextmanager
+def lock(warehouse: Path) -> Iterator[None]:
+    warehouse = Path(warehouse).resolve()
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with open(warehouse.with_name(warehouse.name + ".lock"), "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released by the kernel if this process dies
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class Publication:
+    """A copy of the warehouse being loaded; `publish()` makes it the served file."""
+
+    def __init__(self, warehouse: Path):
+        self.warehouse = Path(warehouse).resolve()
+        self.tmp = self.warehouse.with_name(f".{self.warehouse.name}.tmp-{os.getpid()}")
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.changed = False
+
+    def open(self) -> duckdb.DuckDBPyConnection:
+        _remove_stale_copies(self.warehouse)
+        if self.warehouse.exists():
+            shutil.copyfile(self.warehouse, self.tmp)
+        self.con = duckdb.connect(str(self.tmp))
+        ensure_schema(self.con)
+        return self.con
+
+    def publish(self) -> None:
+        assert self.con is not None
+        self.con.execute("CHECKPOINT")
+        self.con.close()
+        self.con = None
+        _fsync(self.tmp)
+        os.replace(self.tmp, self.warehouse)
+        _fsync(self.warehouse.parent)
+
+    def discard(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        for path in (self.tmp, self.tmp.with_name(self.tmp.name + ".wal")):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def _remove_stale_copies(warehouse: Path) -> None:
+    """Copies left by a killed load (we hold the lock, so no live load owns them)."""
+    for path in warehouse.parent.glob(f".{warehouse.name}.tmp-*"):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+@contextlib.contextmanager
+def publishing(warehouse: Path) -> Iterator[Publication]:
+    """Lock, copy, yield the copy; publish it if `changed` was set, else discard it."""
+    with lock(warehouse):
+        pub = Publication(warehouse)
+        try:
+            pub.open()
+            yield pub
+            if pub.changed or not pub.warehouse.exists():
+                pub.publish()
+        finally:
+            pub.discard()
