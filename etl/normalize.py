@@ -113,16 +113,37 @@ def parse_deadline(raw: object) -> Result:
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The date `days` working days after `start`, with China's holidays and adjusted workdays."""
+    return add_working_days_many([(start, days)])[(start, days)]
+
+
+def add_working_days_many(pairs: list[tuple[dt.date, int]]) -> dict[tuple[dt.date, int], dt.date]:
+    """add_working_days for many (start, days) pairs, from one list of working days.
+
+    chinese_calendar knows the official holidays and the adjusted working weekends
+    (调休) of the years it covers; outside them, Monday to Friday are working days."""
+    import bisect
+
     import chinese_calendar
 
-    try:
-        return chinese_calendar.find_workday(days, start)
-    except NotImplementedError:  # a year the calendar does not know: Monday to Friday
-        d, left = start, days
-        while left:
-            d += dt.timedelta(days=1)
-            left -= d.weekday() < 5
-        return d
+    if not pairs:
+        return {}
+    first = min(s for s, _ in pairs)
+    last = max(s for s, _ in pairs) + dt.timedelta(days=max(n for _, n in pairs) * 2 + 60)
+    workdays: list[dt.date] = []
+    day = first
+    while day <= last:
+        try:
+            is_work = chinese_calendar.is_workday(day)
+        except NotImplementedError:  # a year the calendar does not know
+            is_work = day.weekday() < 5
+        if is_work:
+            workdays.append(day)
+        day += dt.timedelta(days=1)
+    out = {}
+    for start, n in pairs:
+        i = bisect.bisect_right(workdays, start) + n - 1
+        out[(start, n)] = workdays[i]
+    return out
 
 
 # ---------------------------------------------------------------- codes

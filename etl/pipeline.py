@@ -33,7 +33,7 @@ from etl.warehouse import DEFAULT_WAREHOUSE, publishing
 REJECTS_IN_REPORT = 20
 FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
 HALF = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
-BLANKS_SQL = "('', '-', '--', '—', '——', '/', '\\', 'NULL', 'null', 'None', 'nan', 'NaN', '无数据')"
+BLANKS_RE = r"-|--|—|——|/|\\|NULL|null|None|nan|NaN|无数据"  # placeholders a clerk writes for "nothing"
 NOTE_PREFIX = "^(注|说明|备注|填表|填报|审核|制表|负责人|联系人|数据来源|单位负责人)"
 TOTAL_WORDS = "^(合计|总计|小计|累计|总 *计|合 *计)"
 
@@ -273,9 +273,13 @@ def _lit(text: str) -> str:
 
 
 def _folded(col: str) -> str:
-    """SQL: a raw cell, full-width folded and trimmed, with placeholders as NULL."""
-    return f"CASE WHEN trim(translate({col}, {_lit(FULL)}, {_lit(HALF)})) IN {BLANKS_SQL} THEN NULL " \
-           f"ELSE trim(translate({col}, {_lit(FULL)}, {_lit(HALF)})) END"
+    """SQL: a raw cell, full-width folded and trimmed, with placeholders (`-`, `/`) as NULL.
+
+    translate() and the regexes are slow, so they run only where they can matter:
+    folding on cells with a non-ASCII character, the placeholder test on short cells."""
+    wide = f"strlen({col}) <> length({col}) AND regexp_matches({col}, '[\uFF01-\uFF5E\u3000]')"
+    t = f"trim(CASE WHEN {wide} THEN translate({col}, {_lit(FULL)}, {_lit(HALF)}) ELSE {col} END)"
+    return f"CASE WHEN length({t}) <= 3 AND regexp_full_match({t}, {_lit(BLANKS_RE)}) THEN NULL ELSE nullif({t}, '') END"
 
 
 def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex) -> None:
@@ -298,27 +302,28 @@ def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex) -> None:
             if col.kind == DEADLINE:
                 values.append(f"{alias}.days AS _deadline_days")
         else:
-            value, problem = _sql_value(col, mapped, raw)
+            value, problem = _sql_value(col, mapped, raw, f"r.v{mapped.index}")
             values.append(f"{value} AS {_q(col.name)}, {problem} AS {_q(col.name + '__e')}")
-        values.append(f"{raw} AS {_q(col.name + '__raw')}")
     cells = [f"r.c{i}" for i in range(match.width)]
-    filled = " + ".join(f"({c} IS NOT NULL AND trim({c}) <> '')::INTEGER" for c in cells)
+    filled = " + ".join(f"({c} IS NOT NULL)::INTEGER" for c in cells)
     first3 = " || ".join(f"coalesce(trim(r.c{i}), '')" for i in range(min(3, match.width)))
     skip = (f"CASE WHEN ({filled}) = 0 THEN 'blank' "
             f"WHEN regexp_matches({first3}, {_lit(TOTAL_WORDS)}) THEN 'total' "
             f"WHEN ({filled}) = 1 AND regexp_matches(coalesce({', '.join(cells)}), {_lit(NOTE_PREFIX)}) THEN 'note' "
             f"END AS _skip")
+    sql_cols = sorted({m.index for m in match.columns.values()
+                       if ds.column(m.name).kind not in PY_KINDS and ds.column(m.name).kind not in (REGION, ENUM)})
+    folded = "".join(f", {_folded(f'c{i}')} AS v{i}" for i in sql_cols)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT r._row, {skip}, {', '.join(values)} "
-        f"FROM _raw r {' '.join(joins)}"
+        f"FROM (SELECT *{folded} FROM _raw) r {' '.join(joins)}"
     )
     for name in ("m%d" % m.index for m in match.columns.values()):
         con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-def _sql_value(col: Column, mapped: MappedColumn, raw: str) -> tuple[str, str]:
-    """SQL expressions (value, problem) for kinds normalised in SQL."""
-    v = _folded(raw)
+def _sql_value(col: Column, mapped: MappedColumn, raw: str, v: str) -> tuple[str, str]:
+    """SQL expressions (value, problem) for kinds normalised in SQL; `v` is the folded cell."""
     if col.kind == NOTE:
         return f"nullif(trim({raw}), '')", "NULL"
     if col.kind in (TEXT, ID, PHONE):
@@ -374,13 +379,16 @@ def _mapping_table(con, col: Column, mapped: MappedColumn, alias: str, regions: 
         rows = [(r, v if isinstance(v, dt.date) else None, v if isinstance(v, int) else None, p) for r, v, p in rows]
     else:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {alias} (raw VARCHAR, value {sql_type}, problem VARCHAR)")
-    if rows:
-        import pandas as pd
+    _insert_columns(con, alias, [list(c) for c in zip(*rows)] if rows else [])
 
-        frame = pd.DataFrame(rows, dtype=object)
-        con.register("_map_frame", frame)
-        con.execute(f"INSERT INTO {alias} SELECT * FROM _map_frame")
-        con.unregister("_map_frame")
+
+def _insert_columns(con, table: str, columns: list[list]) -> None:
+    """Insert rows given column-wise, in one statement (each list is one parameter)."""
+    if not columns or not columns[0]:
+        return
+    types = [r[1] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    unnest = ", ".join(f"unnest(?::{t}[])" for t in types)
+    con.execute(f"INSERT INTO {table} SELECT {unnest}", columns)
 
 
 def _level_name(level: str) -> str:
@@ -392,49 +400,47 @@ def _collect_rejects(con, ds: Dataset, match: HeaderMatch) -> None:
     parts = []
     for col in ds.columns:
         mapped = match.columns.get(col.name)
-        header = mapped.header if mapped else col.label
-        e, r = _q(col.name + "__e"), _q(col.name + "__raw")
-        if mapped is not None:
-            parts.append(
-                f"SELECT _row, {_lit(col.name)} AS col, {_lit(header)} || '“' || {r} || '”' || {e} AS reason "
-                f"FROM _staged WHERE _skip IS NULL AND {e} IS NOT NULL"
-            )
-        if col.required and mapped is not None:
-            parts.append(
-                f"SELECT _row, {_lit(col.name)}, {_lit(header)} || '为空（必填）' FROM _staged "
-                f"WHERE _skip IS NULL AND {_q(col.name)} IS NULL AND {e} IS NULL"
-            )
+        if mapped is None:
+            continue
+        e, h = _q(col.name + "__e"), _lit(mapped.header)
+        parts.append(f"SELECT _row, {_lit(col.name)} AS col, {h} AS header, {e} AS problem, true AS quoted "
+                     f"FROM _staged WHERE _skip IS NULL AND {e} IS NOT NULL")
+        if col.required:
+            parts.append(f"SELECT _row, {_lit(col.name)}, {h}, '为空（必填）', false FROM _staged "
+                         f"WHERE _skip IS NULL AND {_q(col.name)} IS NULL AND {e} IS NULL")
     for dataset, later, earlier, problem in ORDER_RULES:
         if dataset == ds.name and later in match.columns and earlier in match.columns:
-            header = match.columns[later].header
             parts.append(
-                f"SELECT _row, {_lit(later)}, {_lit(header)} || '“' || {_q(later + '__raw')} || '”' || "
-                f"{_lit(problem)} || '（' || {_q(earlier + '__raw')} || '）' FROM _staged "
-                f"WHERE _skip IS NULL AND {_q(later)} < {_q(earlier)}"
+                f"SELECT _row, {_lit(later)}, {_lit(match.columns[later].header)}, {_lit(problem)} || '（' || "
+                f"{_lit(match.columns[earlier].header)} || ' ' || strftime({_q(earlier)}, '%Y-%m-%d') || '）', true "
+                f"FROM _staged WHERE _skip IS NULL AND {_q(later)} < {_q(earlier)}"
             )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _bad AS {' UNION ALL '.join(parts)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _problems AS {' UNION ALL '.join(parts)}")
     # Within one file a key may appear once: later rows with the same key are rejected.
     key = ", ".join(_q(k) for k in ds.key)
     labels = "、".join(match.columns[k].header if k in match.columns else ds.column(k).label for k in ds.key)
     on = " AND ".join(f"s.{_q(k)} IS NOT DISTINCT FROM k.{_q(k)}" for k in ds.key)
     con.execute(
-        f"""INSERT INTO _bad
+        f"""INSERT INTO _problems
         WITH k AS (
             SELECT {key}, min(_row) AS first_row FROM _staged
-            WHERE _skip IS NULL AND _row NOT IN (SELECT _row FROM _bad) GROUP BY {key} HAVING count(*) > 1)
-        SELECT s._row, {_lit(ds.key[0])}, {_lit(labels)} || '与第 ' || k.first_row ||
-               ' 行相同，同一文件中重复，只保留第 ' || k.first_row || ' 行'
+            WHERE _skip IS NULL AND _row NOT IN (SELECT _row FROM _problems) GROUP BY {key} HAVING count(*) > 1)
+        SELECT s._row, {_lit(ds.key[0])}, {_lit(labels)}, '与第 ' || k.first_row ||
+               ' 行相同，同一文件中重复，只保留第 ' || k.first_row || ' 行', false
         FROM _staged s JOIN k ON {on}
-        WHERE s._skip IS NULL AND s._row > k.first_row AND s._row NOT IN (SELECT _row FROM _bad)"""
+        WHERE s._skip IS NULL AND s._row > k.first_row AND s._row NOT IN (SELECT _row FROM _problems)"""
     )
-    raw_cols = ", ".join(
-        f"{_lit(match.columns[c.name].header)}, {_q(c.name + '__raw')}" for c in ds.columns if c.name in match.columns
-    )
+    by_col = " ".join(f"WHEN {_lit(m.name)} THEN r.c{m.index}" for m in match.columns.values())
+    raw_cols = ", ".join(f"{_lit(m.header)}, r.c{m.index}" for m in match.columns.values())
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _bad AS
-        SELECT b._row, b.col, b.reason, to_json(json_object({raw_cols}))::VARCHAR AS raw
-        FROM _bad b JOIN _staged s USING (_row)"""
+        SELECT p._row, p.col,
+               CASE WHEN p.quoted THEN p.header || '“' || coalesce(CASE p.col {by_col} END, '') || '”' || p.problem
+                    ELSE p.header || p.problem END AS reason,
+               to_json(json_object({raw_cols}))::VARCHAR AS raw
+        FROM _problems p JOIN _raw r ON r._row = p._row"""
     )
+    con.execute("DROP TABLE _problems")
 
 
 def _write(con, ds: Dataset, match: HeaderMatch, load_id: int, file: str, sheet: Optional[str], now) -> int:
@@ -451,7 +457,7 @@ def _write(con, ds: Dataset, match: HeaderMatch, load_id: int, file: str, sheet:
         else:
             select.append(f"s.{_q(c.name)}")
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _good AS SELECT {', '.join(select)}, s._row
+        f"""CREATE OR REPLACE TEMP VIEW _good AS SELECT {', '.join(select)}, s._row
         FROM _staged s {wd_join} WHERE s._skip IS NULL AND s._row NOT IN (SELECT _row FROM _bad)"""
     )
     on = " AND ".join(f"t.{_q(k)} IS NOT DISTINCT FROM g.{_q(k)}" for k in ds.key)
@@ -469,10 +475,10 @@ def _write(con, ds: Dataset, match: HeaderMatch, load_id: int, file: str, sheet:
     col_list = ", ".join(_q(c) for c in cols)
     con.execute(
         f"""INSERT INTO {table} ({col_list}, _load_id, _source_file, _sheet, _source_row, _loaded_at)
-        SELECT {col_list}, ?, ?, ?, _row, ? FROM _good ORDER BY _row""",
+        SELECT {col_list}, ?, ?, ?, _row, ? FROM _good""",
         [load_id, file, sheet, now],
     )
-    con.execute("DROP TABLE _good")
+    con.execute("DROP VIEW _good")
     return replaced
 
 
@@ -482,9 +488,8 @@ def _working_day_table(con) -> None:
         "AND received_on IS NOT NULL"
     ).fetchall()
     con.execute("CREATE OR REPLACE TEMP TABLE _wd (received_on DATE, days INTEGER, due DATE)")
-    if pairs:
-        rows = [(d, n, nz.add_working_days(d, n)) for d, n in pairs]
-        con.executemany("INSERT INTO _wd VALUES (?, ?, ?)", rows)
+    due = nz.add_working_days_many(pairs)
+    _insert_columns(con, "_wd", [[d for d, _ in pairs], [n for _, n in pairs], [due[p] for p in pairs]])
 
 
 def _reference_warnings(con, ds: Dataset, match: HeaderMatch, load_id: int) -> list[str]:

@@ -46,7 +46,6 @@ class Sheet:
 
     def load(self, con: duckdb.DuckDBPyConnection, table: str, header_index: int, width: int) -> None:
         """Create TEMP `table` (c0 … c{width-1} VARCHAR, _row INTEGER) with the rows below the header."""
-        cols = ", ".join(f"c{i}" for i in range(width))
         if self._csv_table is not None:
             names = [d[0] for d in con.execute(f"SELECT * FROM {self._csv_table} LIMIT 0").description]
             select = ", ".join(f'"{names[i]}" AS c{i}' if i < len(names) else f"NULL::VARCHAR AS c{i}" for i in range(width))
@@ -56,21 +55,15 @@ class Sheet:
                 f"FROM {self._csv_table} WHERE rowid > {header_index}"
             )
             return
-        rows = self._rows or []
+        rows = [r for n, r in enumerate(self._rows or []) if n > header_index]
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({', '.join(f'c{i} VARCHAR' for i in range(width))}, "
                     f"_row INTEGER)")
-        data = [
-            [*(r[i] if i < len(r) else None for i in range(width)), self._first_row + n]
-            for n, r in enumerate(rows)
-            if n > header_index
-        ]
-        if data:
-            import pandas as pd
-
-            frame = pd.DataFrame(data, columns=[f"c{i}" for i in range(width)] + ["_row"], dtype=object)
-            con.register("_sheet_frame", frame)
-            con.execute(f"INSERT INTO {table} SELECT {cols}, _row::INTEGER FROM _sheet_frame")
-            con.unregister("_sheet_frame")
+        if rows:
+            columns = [[r[i] if i < len(r) else None for r in rows] for i in range(width)]
+            first = self._first_row + header_index + 1
+            columns.append(list(range(first, first + len(rows))))
+            unnest = ", ".join(f"unnest(?::VARCHAR[])" for _ in range(width))
+            con.execute(f"INSERT INTO {table} SELECT {unnest}, unnest(?::INTEGER[])", columns)
 
 
 def open_file(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, tag: str = "f") -> list[Sheet]:

@@ -1,0 +1,19 @@
+import argparse
+import sys
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    sub = parser.add_subparsers(dest="name", required=True)
+    etl = sub.add_parser("etl", help="validated ETL load vs DuckDB's bare read_csv, 1,000,000 case rows")
+    etl.add_argument("--rows", type=int, default=1_000_000)
+    etl.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if args.name == "etl":
+        from bench.etl import run
+
+        return run(rows=args.rows, repeat=args.repeat)
+    return 2
+
+
+sys.exit(main())
