@@ -28,7 +28,7 @@ from etl.schema import (
     AMOUNT, BOOL, DATASETS, DATE, DEADLINE, DECIMAL, ENUM, ID, INT, NOTE, PHONE, RATE, REGION, STARS, TEXT, USCC,
     YEAR, Column, Dataset,
 )
-from etl.warehouse import DEFAULT_WAREHOUSE, publishing
+from etl.warehouse import DEFAULT_WAREHOUSE, pause_point, publishing
 
 REJECTS_IN_REPORT = 20
 FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
@@ -236,6 +236,7 @@ def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, r
     report.load_id = load_id
     now = dt.datetime.now().replace(microsecond=0)
     report.rows_replaced = _write(con, ds, match, load_id, path.name, sheet.name, now)
+    pause_point("write")
     report.rows_loaded = report.rows_read - report.rows_rejected
     if report.rows_replaced:
         report.warnings.append(f"{report.rows_replaced} 行替换了仓库中编号相同的旧记录（已记入替换记录）")

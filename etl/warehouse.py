@@ -137,6 +137,7 @@ class Publication:
         self.con.close()
         self.con = None
         _fsync(self.tmp)
+        pause_point("publish")
         os.replace(self.tmp, self.warehouse)
         _fsync(self.warehouse.parent)
 
@@ -147,6 +148,17 @@ class Publication:
         for path in (self.tmp, self.tmp.with_name(self.tmp.name + ".wal")):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
+
+
+def pause_point(stage: str) -> None:
+    """Where the crash tests kill a load: with ETL_PAUSE_AT=<stage> the process announces
+    the stage on stderr and waits there, so a test can SIGKILL it at a known point."""
+    if os.environ.get("ETL_PAUSE_AT") == stage:
+        import sys
+        import time
+
+        print(f"ETL paused at {stage}", file=sys.stderr, flush=True)
+        time.sleep(600)
 
 
 def _remove_stale_copies(warehouse: Path) -> None:

@@ -1,0 +1,26 @@
+"""What the warehouse holds: rows per dataset and the loads behind them (数据状态)."""
+
+from __future__ import annotations
+
+from etl.schema import DATASETS
+from metrics.db import Warehouse
+
+
+def dataset_counts(wh: Warehouse) -> list[dict]:
+    """One row per dataset: its Chinese name, rows held, and when it was last loaded."""
+    union = " UNION ALL ".join(
+        f"SELECT '{name}' AS dataset, count(*) AS n, max(_loaded_at) AS last FROM \"{name}\"" for name in DATASETS
+    )
+    rows = wh.rows(union)
+    return [{"dataset": d, "label": DATASETS[d].label, "rows": n, "last_loaded": last} for d, n, last in rows]
+
+
+def recent_loads(wh: Warehouse, limit: int = 50) -> list[dict]:
+    rows = wh.rows(
+        """SELECT load_id, file, sheet, dataset, rows_read, rows_loaded, rows_rejected, rows_replaced,
+                  loaded_at, loaded_by FROM loads ORDER BY load_id DESC LIMIT ?""",
+        [limit],
+    )
+    cols = ("load_id", "file", "sheet", "dataset", "rows_read", "rows_loaded", "rows_rejected", "rows_replaced",
+            "loaded_at", "loaded_by")
+    return [dict(zip(cols, r)) for r in rows]

@@ -1,0 +1,42 @@
+"""数据状态 /data: what the warehouse holds and the latest loads."""
+
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from metrics.db import Warehouse, WarehouseMissing
+from metrics.status import dataset_counts, recent_loads
+
+dash.register_page(__name__, path="/data", name="数据状态", order=90)
+
+_warehouse = Warehouse()
+
+
+def layout(**_query) -> html.Div:
+    try:
+        counts = dataset_counts(_warehouse)
+        loads = recent_loads(_warehouse, 20)
+    except WarehouseMissing:
+        return html.Div([html.H2("数据状态"), html.P("还没有数据：请先运行 python -m etl load 或 python -m etl demo")],
+                        id="data-status")
+    return html.Div(
+        [
+            html.H2("数据状态"),
+            html.Table(
+                [html.Tr([html.Th("台账"), html.Th("行数"), html.Th("最近加载")])]
+                + [html.Tr([html.Td(c["label"]), html.Td(f"{c['rows']:,}"), html.Td(str(c["last_loaded"] or "—"))])
+                   for c in counts],
+                id="data-status-counts",
+            ),
+            html.H3("最近加载"),
+            html.Table(
+                [html.Tr([html.Th(h) for h in ("文件", "台账", "读取", "入库", "拒收", "时间", "操作人")])]
+                + [html.Tr([html.Td(ld["file"]), html.Td(ld["dataset"]), html.Td(ld["rows_read"]),
+                            html.Td(ld["rows_loaded"]), html.Td(ld["rows_rejected"]), html.Td(str(ld["loaded_at"])),
+                            html.Td(ld["loaded_by"])]) for ld in loads],
+                id="data-status-loads",
+            ),
+        ],
+        id="data-status",
+    )

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Install what the dashboard needs into .venv and serve it on the embedded demo data.
+# Usage: bash scripts/run.sh        (HOST, PORT and WAREHOUSE override the defaults)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+.venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+exec .venv/bin/python app.py
