@@ -1,7 +1,7 @@
-"""物业监管看板: the Dash app (shell, navigation, server).
+"""物业监管看板: the Dash app — shell (navigation, filter bar in the URL), pages, server.
 
-`python app.py` serves on http://127.0.0.1:8050; HOST, PORT and WAREHOUSE override.
-In production: `gunicorn app:server`.
+`python app.py` serves on http://127.0.0.1:8050 (HOST, PORT and WAREHOUSE override) and
+builds the demo warehouse first when there is none. In production: `gunicorn app:server`.
 """
 
 from __future__ import annotations
@@ -9,22 +9,117 @@ from __future__ import annotations
 import os
 
 import dash
-from dash import Dash, dcc, html
+import dash_bootstrap_components as dbc
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-app = Dash(__name__, use_pages=True, title="物业监管看板", suppress_callback_exceptions=True)
+from components import query
+from components.i18n import fmt_date, label, lang_of
+from components.shell import filter_bar, navbar
+from metrics.access import current_scope, warehouse
+from metrics.db import WarehouseMissing
+from metrics.facts import data_as_of
+from metrics.regions import region_options
+
+app = Dash(__name__, use_pages=True, title="物业监管看板", suppress_callback_exceptions=True,
+           update_title=None)
 server = app.server
 
 
-def navbar() -> html.Nav:
-    return html.Nav(
-        [html.Span("物业监管看板", className="brand")]
-        + [dcc.Link(page["name"], href=page["relative_path"], className="nav-link") for page in dash.page_registry.values()],
-        className="navbar",
+def shell() -> html.Div:
+    pages = [p for p in dash.page_registry.values() if p.get("order", 0) < 100]
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh="callback-nav"),
+            navbar(pages),
+            dbc.Container([filter_bar(), dash.page_container], fluid=True),
+        ]
     )
 
 
-app.layout = html.Div([dcc.Location(id="url"), navbar(), dash.page_container])
+app.layout = shell
+
+
+def _page_name(path: str, lang: str) -> str:
+    for page in dash.page_registry.values():
+        if page["relative_path"] == path:
+            return label(page.get("label_key", page["name"]), lang) if page.get("label_key") else page["name"]
+    return path
+
+
+@app.callback(
+    Output("url", "search"),
+    Output("shell-region", "value"),
+    Output("shell-from", "date"),
+    Output("shell-to", "date"),
+    Input("url", "search"),
+    Input("shell-region", "value"),
+    Input("shell-from", "date"),
+    Input("shell-to", "date"),
+)
+def sync_filter(search, region, start, end):
+    """The URL is the filter's state: it sets the controls, and the controls rewrite it."""
+    if ctx.triggered_id in (None, "url"):
+        params = query.parse(search)
+        return no_update, params.get("region"), params.get("from"), params.get("to")
+    new = query.with_params(search, region=region, from_=start, to=end)
+    return (new if new != (search or "") else no_update), no_update, no_update, no_update
+
+
+@app.callback(
+    Output({"type": "shell-nav", "path": ALL}, "href"),
+    Output({"type": "shell-nav", "path": ALL}, "children"),
+    Output("shell-lang", "href"),
+    Output("shell-lang", "children"),
+    Output("shell-brand", "children"),
+    Output("shell-region-label", "children"),
+    Output("shell-from-label", "children"),
+    Output("shell-to-label", "children"),
+    Output("shell-region", "placeholder"),
+    Input("url", "search"),
+    State("url", "pathname"),
+    State({"type": "shell-nav", "path": ALL}, "id"),
+)
+def shell_texts(search, pathname, nav_ids):
+    """Links keep the shared filter when moving between pages; texts follow the language."""
+    lang = lang_of(query.parse(search).get("lang"))
+    keep = query.build(query.shared(search))
+    hrefs = [i["path"] + keep for i in nav_ids]
+    names = [_page_name(i["path"], lang) for i in nav_ids]
+    other = "zh" if lang == "en" else "en"
+    lang_href = (pathname or "/") + query.with_params(search, lang=None if other == "zh" else other)
+    return (hrefs, names, lang_href, label("language", lang), label("app_title", lang), label("region", lang),
+            label("from", lang), label("to", lang), label("all_regions", lang))
+
+
+@app.callback(
+    Output("shell-region", "options"),
+    Output("shell-as-of", "children"),
+    Input("url", "search"),
+)
+def shell_data(search):
+    """Region choices within the viewer's scope, and 数据截至 from the data."""
+    lang = lang_of(query.parse(search).get("lang"))
+    try:
+        wh = warehouse()
+        options = region_options(wh, current_scope())
+        as_of = data_as_of(wh)
+    except WarehouseMissing:
+        return [], label("no_warehouse", lang)
+    indent = {"city": "", "county": "\u3000", "township": "\u3000\u3000"}
+    opts = [{"label": indent.get(o["level"], "") + o["name"], "value": o["code"]} for o in options]
+    return opts, f"{label('data_as_of', lang)}：{fmt_date(as_of)}"
+
+
+def ensure_demo() -> None:
+    """Build the demo warehouse when none exists; never touch one that holds anything."""
+    wh = warehouse()
+    if wh.version is None:
+        from etl import demo
+
+        print(f"No warehouse at {wh.path}: building the demo data set …", flush=True)
+        demo.build(wh.path)
 
 
 if __name__ == "__main__":
+    ensure_demo()
     app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")), debug=False)

@@ -43,6 +43,8 @@ META_DDL = (
     """CREATE TABLE IF NOT EXISTS replacements (
         load_id INTEGER, dataset VARCHAR, "key" VARCHAR, old_load_id INTEGER,
         old_source_row INTEGER, new_source_row INTEGER, replaced_at TIMESTAMP)""",
+    """CREATE TABLE IF NOT EXISTS calendar (
+        day DATE PRIMARY KEY, is_workday BOOLEAN, workday_index INTEGER)""",
     """CREATE TABLE IF NOT EXISTS regions (
         code VARCHAR PRIMARY KEY, name VARCHAR, short_name VARCHAR, level VARCHAR,
         parent_code VARCHAR, aliases VARCHAR)""",
@@ -66,15 +68,44 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             if col.name not in have:
                 con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{col.name}" {col.sql_type}')
     _refresh_regions(con)
+    if not con.execute("SELECT count(*) FROM calendar").fetchone()[0]:
+        _fill_calendar(con)
 
 
 def _refresh_regions(con: duckdb.DuckDBPyConnection) -> None:
-    rows = [
-        (r.code, r.name, r.short_name, r.level, r.parent_code or None, "|".join(r.aliases) or None)
-        for r in read_regions()
+    regions = read_regions()
+    columns = [
+        [r.code for r in regions], [r.name for r in regions], [r.short_name for r in regions],
+        [r.level for r in regions], [r.parent_code or None for r in regions],
+        [("|".join(r.aliases) or None) for r in regions],
     ]
     con.execute("DELETE FROM regions")
-    con.executemany(f"INSERT INTO regions ({', '.join(REGION_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)", rows)
+    con.execute(
+        f"INSERT INTO regions ({', '.join(REGION_COLUMNS)}) SELECT "
+        + ", ".join("unnest(?::VARCHAR[])" for _ in REGION_COLUMNS),
+        columns,
+    )
+
+
+CALENDAR_YEARS = (2000, 2035)
+
+
+def _fill_calendar(con: duckdb.DuckDBPyConnection) -> None:
+    """China's working-day calendar (official holidays and adjusted working weekends, from
+    chinese_calendar; Monday to Friday for years it does not cover) so that SQL can count
+    working days: workday_index(b) - workday_index(a) working days lie in (a, b]."""
+    import chinese_calendar
+
+    first, last = CALENDAR_YEARS
+    con.execute(
+        f"""INSERT INTO calendar
+        WITH days AS (SELECT d::DATE AS d FROM range(DATE '{first}-01-01', DATE '{last}-12-31' + 1, INTERVAL 1 DAY) t(d)),
+        flagged AS (SELECT d, CASE WHEN list_contains(?::DATE[], d) THEN false
+                                   WHEN list_contains(?::DATE[], d) THEN true
+                                   ELSE isodow(d) <= 5 END AS w FROM days)
+        SELECT d, w, sum(w::INTEGER) OVER (ORDER BY d) FROM flagged""",
+        [list(chinese_calendar.holidays), list(chinese_calendar.workdays)],
+    )
 
 
 def version(path: Path) -> tuple[int, int] | None:

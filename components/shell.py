@@ -1,0 +1,47 @@
+"""The shell every page sits in: navigation bar, filter bar, footer (layout only)."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components.i18n import label
+
+
+def navbar(pages: list[dict]) -> dbc.Navbar:
+    links = [
+        dbc.NavItem(dcc.Link(page["name"], href=page["relative_path"], className="nav-link",
+                             id={"type": "shell-nav", "path": page["relative_path"]}))
+        for page in pages
+    ]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                html.Span(label("app_title"), className="navbar-brand fw-bold", id="shell-brand"),
+                dbc.Nav(links, className="me-auto", navbar=True),
+                html.A(label("language"), href="?lang=en", id="shell-lang", className="btn btn-sm btn-outline-light"),
+            ],
+            fluid=True,
+        ),
+        color="primary",
+        dark=True,
+        className="mb-2 shell-navbar",
+    )
+
+
+def filter_bar() -> dbc.Row:
+    return dbc.Row(
+        [
+            dbc.Col(html.Label(label("region"), id="shell-region-label", className="col-form-label"), width="auto"),
+            dbc.Col(dcc.Dropdown(id="shell-region", clearable=True, placeholder=label("all_regions"),
+                                 style={"minWidth": "16rem"}), width=3),
+            dbc.Col(html.Label(label("from"), id="shell-from-label", className="col-form-label"), width="auto"),
+            dbc.Col(dcc.DatePickerSingle(id="shell-from", display_format="YYYY-MM-DD", clearable=True,
+                                         first_day_of_week=1), width="auto"),
+            dbc.Col(html.Label(label("to"), id="shell-to-label", className="col-form-label"), width="auto"),
+            dbc.Col(dcc.DatePickerSingle(id="shell-to", display_format="YYYY-MM-DD", clearable=True,
+                                         first_day_of_week=1), width="auto"),
+            dbc.Col(html.Span(id="shell-as-of", className="text-muted small"), className="ms-auto text-end"),
+        ],
+        className="g-2 align-items-center mb-3 shell-filter",
+    )

@@ -1,0 +1,83 @@
+"""Tables (AG Grid) and their Excel export; column headers from the label table."""
+
+from __future__ import annotations
+
+import io
+from typing import Iterable, Optional
+
+import dash_ag_grid as dag
+import pandas as pd
+from dash import dcc, html
+
+from components.i18n import label
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def grid(grid_id: str, frame: pd.DataFrame, columns: Iterable[str], lang: str, height: int = 420,
+         formats: Optional[dict[str, str]] = None, page_size: int = 50) -> dag.AgGrid:
+    """A sortable, filterable grid; `formats` maps a column to 'rate', 'amount' or 'count'."""
+    formats = formats or {}
+    defs = []
+    for col in columns:
+        d = {"field": col, "headerName": label(col, lang), "sortable": True, "filter": True, "resizable": True}
+        kind = formats.get(col)
+        if kind == "rate":
+            d["valueFormatter"] = {"function": "params.value == null ? '—' : d3.format('.2%')(params.value)"}
+            d["type"] = "numericColumn"
+        elif kind == "amount":
+            d["valueFormatter"] = {"function": "params.value == null ? '—' : d3.format(',.2f')(params.value / 10000)"}
+            d["headerName"] += "（万元）" if lang == "zh" else " (10k yuan)"
+            d["type"] = "numericColumn"
+        elif kind == "count":
+            d["valueFormatter"] = {"function": "params.value == null ? '—' : d3.format(',')(params.value)"}
+            d["type"] = "numericColumn"
+        defs.append(d)
+    return dag.AgGrid(
+        id=grid_id,
+        rowData=frame[list(columns)].to_dict("records"),
+        columnDefs=defs,
+        defaultColDef={"minWidth": 90, "flex": 1},
+        dashGridOptions={"pagination": True, "paginationPageSize": page_size, "animateRows": False},
+        style={"height": f"{height}px"},
+    )
+
+
+def export_controls(prefix: str, lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.Button(label("export", lang), id=f"{prefix}-export", className="btn btn-sm btn-outline-secondary"),
+            dcc.Download(id=f"{prefix}-download"),
+        ],
+        className="text-end mb-1",
+    )
+
+
+def safe_cell(value: object) -> object:
+    """A cell a spreadsheet will not run: text starting with = + - @ tab or CR gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_excel(frame: pd.DataFrame, columns: list[str], lang: str, title: str, header_lines: list[str]) -> bytes:
+    """An .xlsx of the rows on screen: a title, the filters as header lines, then the table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=13)
+    for line in header_lines:
+        ws.append([line])
+    ws.append([])
+    ws.append([label(c, lang) for c in columns])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for row in frame[columns].itertuples(index=False):
+        ws.append([safe_cell(None if pd.isna(v) else v) for v in row])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

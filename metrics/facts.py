@@ -1,0 +1,181 @@
+"""Additive facts per reporting unit, one parameterised query per subject.
+
+A reporting unit is the region code a row carries (a county, or a township-level unit
+such as 晋中开发区 140702401 that reports on its own). Every KPI in metrics/kpis.py is
+a ratio or a sum of these columns: the total of a region is the sum over its units, so
+the overview card, the county scorecard and the exports all come from the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from metrics.db import Warehouse
+from metrics.filters import Filter, Scope, period_sql, region_sql, until_sql, where, year_sql
+
+SWEEP = ("排查",)
+LEADS = ("12345", "信访", "督导检查", "媒体", "审计")
+COMPLAINTS = ("投诉举报",)
+DONE = ("已整改", "已办结")
+CASE_GROUPS = {"sweep": SWEEP, "leads": LEADS, "complaints": COMPLAINTS}
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+
+
+def rectified_sql(f: Filter, alias: str = "") -> tuple[str, list]:
+    """A case counts as rectified (整改/办结) when its status says so and it was closed by the period's end."""
+    a = f"{alias}." if alias else ""
+    sql = f"{a}status IN {_in(DONE)} AND {a}closed_on IS NOT NULL"
+    if f.end:
+        return sql + f" AND {a}closed_on <= ?", [f.end]
+    return sql, []
+
+
+def as_of(wh: Warehouse, f: Filter) -> dt.date:
+    """The date stock figures are taken at: the period's end, or the data's latest date."""
+    latest = data_as_of(wh)
+    if f.end and (latest is None or f.end < latest):
+        return f.end
+    return latest or dt.date.today()
+
+
+def data_as_of(wh: Warehouse) -> dt.date | None:
+    """数据截至: the latest date any fact row carries (not the load time)."""
+    row = wh.rows(
+        """SELECT max(d) FROM (
+            SELECT max(greatest(received_on, coalesce(closed_on, received_on))) AS d FROM cases
+            UNION ALL SELECT max(happened_on) FROM case_events
+            UNION ALL SELECT max(recovered_on) FROM fund_recoveries
+            UNION ALL SELECT max(refunded_on) FROM refunds
+            UNION ALL SELECT max(coalesce(approved_on, applied_on)) FROM fund_usages
+            UNION ALL SELECT max(listed_on) FROM fund_arrears)"""
+    )
+    return row[0][0] if row else None
+
+
+def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Per unit: cases received in the period and rectified by its end, per source group; open and overdue stock."""
+    region, rp = region_sql("county", f, scope)
+    period, pp = period_sql("received_on", f)
+    done, dp = rectified_sql(f)
+    at = as_of(wh, f)
+    cols, params = [], []
+    for name, sources in CASE_GROUPS.items():
+        cols.append(f"count(*) FILTER (WHERE source IN {_in(sources)} AND {period}) AS received_{name}")
+        params += pp
+        cols.append(f"count(*) FILTER (WHERE source IN {_in(sources)} AND {period} AND {done}) AS rectified_{name}")
+        params += pp + dp
+    # stock at `at`: received by then and not rectified by then
+    cols.append("count(*) FILTER (WHERE received_on <= ? AND NOT coalesce(status IN ('已整改', '已办结') "
+                "AND closed_on <= ?, false)) AS open_cases")
+    cols.append("count(*) FILTER (WHERE received_on <= ? AND NOT coalesce(status IN ('已整改', '已办结') "
+                "AND closed_on <= ?, false) AND deadline < ?) AS overdue_cases")
+    params += [at, at, at, at, at]
+    sql = f"SELECT county AS unit, {', '.join(cols)} FROM cases WHERE {region} GROUP BY county"
+    frame = wh.frame(sql, params + rp)
+    frame["received_main"] = frame["received_sweep"] + frame["received_leads"]
+    frame["rectified_main"] = frame["rectified_sweep"] + frame["rectified_leads"]
+    return frame
+
+
+def refund_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Per unit: illegal fees refunded in the period (yuan) and the households concerned."""
+    cond, params = where(region_sql("county", f, scope), period_sql("refunded_on", f))
+    return wh.frame(
+        f"""SELECT county AS unit, sum(amount)::DOUBLE AS refund_amount, coalesce(sum(households), 0) AS refund_households,
+        count(*) AS refund_rows FROM refunds WHERE {cond} GROUP BY county""",
+        params,
+    )
+
+
+def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Per unit: fund arrears listed by the period's end, recovered in the period, recovered by its end."""
+    region, rp = region_sql("a.county", f, scope)
+    listed, lp = until_sql("a.listed_on", f)
+    period, pp = period_sql("r.recovered_on", f)
+    until, up = until_sql("r.recovered_on", f)
+    sql = f"""
+        WITH a AS (SELECT project_id, county, amount_due FROM fund_arrears a WHERE {region} AND {listed}),
+        r AS (SELECT r.project_id, sum(r.amount) FILTER (WHERE {period}) AS in_period,
+                     sum(r.amount) FILTER (WHERE {until}) AS to_date
+              FROM fund_recoveries r JOIN a USING (project_id) GROUP BY r.project_id)
+        SELECT a.county AS unit, sum(a.amount_due)::DOUBLE AS arrears_listed,
+               coalesce(sum(r.in_period), 0)::DOUBLE AS arrears_recovered,
+               coalesce(sum(r.to_date), 0)::DOUBLE AS arrears_recovered_to_date,
+               count(*) AS arrears_projects
+        FROM a LEFT JOIN r USING (project_id) GROUP BY a.county"""
+    frame = wh.frame(sql, rp + lp + pp + up)
+    frame["arrears_outstanding"] = (frame["arrears_listed"] - frame["arrears_recovered_to_date"]).clip(lower=0)
+    return frame
+
+
+def ledger_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Per unit: maintenance fund collected and used in the years of the period."""
+    cond, params = where(region_sql("county", f, scope), year_sql("year", f))
+    return wh.frame(
+        f"""SELECT county AS unit, sum(collected)::DOUBLE AS fund_collected, sum(used)::DOUBLE AS fund_used
+        FROM fund_ledger WHERE {cond} GROUP BY county""",
+        params,
+    )
+
+
+def community_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Per unit, as of the period's end: communities, those with property service, with an owners' organisation."""
+    region, rp = region_sql("county", f, scope)
+    at = f.end or dt.date(9999, 12, 31)
+    sql = f"""
+        SELECT county AS unit, count(*) AS communities,
+          count(*) FILTER (WHERE {NO_SERVICE_AT}) AS no_service,
+          count(*) FILTER (WHERE NOT ({NO_SERVICE_AT})) AS with_service,
+          count(*) FILTER (WHERE committee IN ('业委会', '物管会')
+                           AND (committee_formed_on IS NULL OR committee_formed_on <= ?)) AS with_committee
+        FROM communities WHERE {region} GROUP BY county"""
+    return wh.frame(sql, [at, at, at, at, at] + rp)
+
+
+# A community has no property service at date ? when it is 无物业 now and was then, or when
+# its current management began after ? and before that it had none.
+NO_SERVICE_AT = """((management_type = '无物业' AND (managed_since IS NULL OR managed_since <= ?))
+    OR (managed_since > ? AND previous_management_type = '无物业'))"""
+
+
+def rating_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Per unit, in the latest year of the period: star-rated service projects, and 4–5 star ones."""
+    region, rp = region_sql("coalesce(s.county, c.county)", f, scope)
+    year = _latest_year(wh, "star_ratings", f)
+    sql = f"""
+        SELECT coalesce(s.county, c.county, '未匹配') AS unit, count(*) AS star_rated,
+               count(*) FILTER (WHERE s.stars >= 4) AS star_high
+        FROM star_ratings s LEFT JOIN communities c USING (community_id)
+        WHERE s.year = ? AND {region} GROUP BY 1"""
+    return wh.frame(sql, [year] + rp)
+
+
+def credit_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Per unit (the company's registered county), in the latest year of the period: companies rated, by grade."""
+    region, rp = region_sql("c.county", f, scope)
+    year = _latest_year(wh, "credit_ratings", f)
+    sql = f"""
+        SELECT coalesce(c.county, '未匹配') AS unit, count(*) AS credit_rated,
+               count(*) FILTER (WHERE r.grade = 'A') AS credit_a, count(*) FILTER (WHERE r.grade = 'B') AS credit_b,
+               count(*) FILTER (WHERE r.grade = 'C') AS credit_c, count(*) FILTER (WHERE r.grade = 'D') AS credit_d
+        FROM credit_ratings r LEFT JOIN companies c USING (company_code)
+        WHERE r.year = ? AND {region} GROUP BY 1"""
+    return wh.frame(sql, [year] + rp)
+
+
+def _latest_year(wh: Warehouse, table: str, f: Filter) -> int | None:
+    cond, params = year_sql("year", f)
+    row = wh.rows(f"SELECT max(year) FROM {table} WHERE {cond}", params)
+    return row[0][0] if row else None
+
+
+def latest_year(wh: Warehouse, table: str, f: Filter) -> int | None:
+    """The rating year a period shows: the latest year it touches that has ratings."""
+    if table not in ("star_ratings", "credit_ratings"):
+        raise ValueError(table)
+    return _latest_year(wh, table, f)

@@ -1,0 +1,142 @@
+"""What a viewer asks for (Filter) and what a viewer may see (Scope), as SQL.
+
+Every metric takes both. A region filter or scope is a region code of any level:
+province `140000`, city `140700`, county `140702`, township `140702401`; a row
+belongs to it when its region code starts with the code's significant digits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Optional, Sequence
+
+PROVINCE = "140000"
+
+
+def region_prefix(code: str) -> str:
+    """`140000` -> `14`, `140700` -> `1407`, `140702` -> `140702`, `140702401` unchanged."""
+    if len(code) == 9:
+        return code
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def _parse_date(value: object) -> Optional[dt.date]:
+    if value in (None, "", []):
+        return None
+    if isinstance(value, list):  # a repeated query parameter: the last one wins
+        value = value[-1]
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _parse_region(value: object) -> Optional[str]:
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    text = str(value or "").strip()
+    return text if text.isdigit() and len(text) in (6, 9) else None
+
+
+@dataclass(frozen=True)
+class Filter:
+    """The viewer's question: which region, which period (inclusive dates)."""
+
+    region: Optional[str] = None
+    start: Optional[dt.date] = None
+    end: Optional[dt.date] = None
+
+    @classmethod
+    def from_query(cls, region: object = None, start: object = None, end: object = None) -> "Filter":
+        """From URL query strings; anything unparseable is ignored rather than failing."""
+        s, e = _parse_date(start), _parse_date(end)
+        if s and e and s > e:
+            s, e = e, s
+        return cls(_parse_region(region), s, e)
+
+    def previous(self) -> Optional["Filter"]:
+        """The period of the same length just before this one (None for an open period)."""
+        if not (self.start and self.end):
+            return None
+        length = self.end - self.start
+        end = self.start - dt.timedelta(days=1)
+        return replace(self, start=end - length, end=end)
+
+    def years(self) -> tuple[Optional[int], Optional[int]]:
+        return (self.start.year if self.start else None, self.end.year if self.end else None)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the viewer may see: the regions (None = all) and whether personal data shows."""
+
+    regions: Optional[tuple[str, ...]] = None
+    personal_data: bool = False
+
+    def allows(self, code: str) -> bool:
+        return self.regions is None or any(code.startswith(region_prefix(r)) for r in self.regions)
+
+
+# Until login exists every viewer sees every region; personal data stays masked except
+# where a page is for the people who need it (the escalation page) and passes its own scope.
+EVERYTHING = Scope(None, personal_data=False)
+
+
+def region_sql(column: str, f: Filter, scope: Scope) -> tuple[str, list]:
+    """SQL condition and parameters: `column` (a region code) lies in the filter's region and the scope."""
+    parts, params = [], []
+    if f.region:
+        parts.append(f"starts_with({column}, ?)")
+        params.append(region_prefix(f.region))
+    if scope.regions is not None:
+        if not scope.regions:
+            return "FALSE", []
+        parts.append("(" + " OR ".join(f"starts_with({column}, ?)" for _ in scope.regions) + ")")
+        params.extend(region_prefix(r) for r in scope.regions)
+    return (" AND ".join(parts) or "TRUE"), params
+
+
+def period_sql(column: str, f: Filter) -> tuple[str, list]:
+    """SQL condition: `column` (a date) lies in the filter's period."""
+    parts, params = [], []
+    if f.start:
+        parts.append(f"{column} >= ?")
+        params.append(f.start)
+    if f.end:
+        parts.append(f"{column} <= ?")
+        params.append(f.end)
+    return (" AND ".join(parts) or "TRUE"), params
+
+
+def until_sql(column: str, f: Filter) -> tuple[str, list]:
+    """SQL condition: `column` is on or before the end of the period (stock figures)."""
+    if f.end:
+        return f"{column} <= ?", [f.end]
+    return "TRUE", []
+
+
+def year_sql(column: str, f: Filter) -> tuple[str, list]:
+    """SQL condition: the integer year `column` lies in the years the period touches."""
+    first, last = f.years()
+    parts, params = [], []
+    if first:
+        parts.append(f"{column} >= ?")
+        params.append(first)
+    if last:
+        parts.append(f"{column} <= ?")
+        params.append(last)
+    return (" AND ".join(parts) or "TRUE"), params
+
+
+def where(*conditions: tuple[str, Sequence]) -> tuple[str, list]:
+    """AND together (sql, params) pairs."""
+    sql = " AND ".join(f"({c})" for c, _ in conditions) or "TRUE"
+    params = [p for _, ps in conditions for p in ps]
+    return sql, params

@@ -1,0 +1,148 @@
+"""The KPI catalogue: every headline figure defined once, from the facts in metrics/facts.py.
+
+A KPI is a numerator (and, for a rate, a denominator) over additive per-unit facts, so
+the same definition gives a region's card, each county's scorecard cell and the rows
+of an export. The catalogue is also the documentation: `python -m metrics` prints it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import pandas as pd
+
+from metrics import facts
+from metrics.db import Warehouse
+from metrics.filters import Filter, Scope
+
+FactsFn = Callable[[Warehouse, Filter, Scope], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    zh: str
+    en: str
+    kind: str  # "rate" (num/den), "count" or "amount" (yuan)
+    facts: FactsFn
+    numerator: str
+    denominator: Optional[str] = None
+    higher_is_better: bool = True
+    green: Optional[float] = None  # traffic light: at least this is green (at most, if lower is better)
+    amber: Optional[float] = None
+    definition: str = ""
+    parts: str = "count"  # how numerator and denominator read: "count" or "amount"
+
+
+CATALOGUE: tuple[Kpi, ...] = (
+    Kpi("rectification_rate", "问题整改率", "Rectification rate", "rate", facts.case_facts,
+        "rectified_main", "received_main", green=0.95, amber=0.85,
+        definition="排查问题与线索中，期内受理且在期末前已整改或办结的比例。"),
+    Kpi("complaint_close_rate", "投诉办结率", "Complaint close rate", "rate", facts.case_facts,
+        "rectified_complaints", "received_complaints", green=0.95, amber=0.85,
+        definition="期内受理的投诉举报中，在期末前已办结的比例。"),
+    Kpi("overdue_cases", "超期未办结", "Overdue open cases", "count", facts.case_facts,
+        "overdue_cases", higher_is_better=False, green=0, amber=10,
+        definition="截至期末仍未整改、且已过整改时限的问题数。"),
+    Kpi("refund_amount", "违规收费清退金额", "Illegal fees refunded", "amount", facts.refund_facts,
+        "refund_amount", definition="期内清退的违规收费金额（元）。"),
+    Kpi("refund_households", "清退涉及户数", "Households refunded", "count", facts.refund_facts,
+        "refund_households", definition="期内违规收费清退涉及的户数。"),
+    Kpi("arrears_listed", "维修资金欠缴建账", "Fund arrears listed", "amount", facts.arrears_facts,
+        "arrears_listed", definition="截至期末已建账的开发企业欠缴维修资金（元）。"),
+    Kpi("arrears_recovered", "期内追缴到账", "Arrears recovered", "amount", facts.arrears_facts,
+        "arrears_recovered", definition="期内追缴到账的欠缴维修资金（元）。"),
+    Kpi("arrears_outstanding", "尚未追缴", "Arrears outstanding", "amount", facts.arrears_facts,
+        "arrears_outstanding", higher_is_better=False,
+        definition="截至期末，已建账欠缴额减去累计追缴到账额（元）。"),
+    Kpi("arrears_recovery_rate", "欠缴追缴率", "Arrears recovery rate", "rate", facts.arrears_facts,
+        "arrears_recovered_to_date", "arrears_listed", green=0.5, amber=0.2,
+        definition="截至期末累计追缴到账额占已建账欠缴额的比例。", parts="amount"),
+    Kpi("fund_usage_rate", "维修资金使用率", "Fund usage rate", "rate", facts.ledger_facts,
+        "fund_used", "fund_collected", definition="期内各年度维修资金使用额占归集额的比例。", parts="amount"),
+    Kpi("service_coverage", "物业服务覆盖率", "Property service coverage", "rate", facts.community_facts,
+        "with_service", "communities", green=1.0, amber=0.9,
+        definition="截至期末有物业服务（非“无物业”）的小区占全部小区的比例。"),
+    Kpi("committee_coverage", "业委会（物管会）组建率", "Owners' committee coverage", "rate", facts.community_facts,
+        "with_committee", "communities", green=0.8, amber=0.5,
+        definition="截至期末已组建业委会或物管会的小区占全部小区的比例。"),
+    Kpi("star_high_share", "四星及以上项目占比", "Share of 4–5 star projects", "rate", facts.rating_facts,
+        "star_high", "star_rated", green=0.3, amber=0.1,
+        definition="期内最近一个评价年度，四星及以上服务项目占参评项目的比例。"),
+    Kpi("credit_a_share", "A 级企业占比", "Share of A-grade companies", "rate", facts.credit_facts,
+        "credit_a", "credit_rated", green=0.2, amber=0.1,
+        definition="期内最近一个评价年度，信用等级为 A 的企业占参评企业的比例。"),
+)
+
+BY_KEY = {k.key: k for k in CATALOGUE}
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    kpi: Kpi
+    value: Optional[float]
+    numerator: float
+    denominator: Optional[float]
+    previous: Optional[float] = None  # the value in the previous period, when there is one
+
+    @property
+    def change(self) -> Optional[float]:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def value_of(kpi: Kpi, frame: pd.DataFrame) -> tuple[Optional[float], float, Optional[float]]:
+    """(value, numerator, denominator) of a KPI over the rows of a facts frame."""
+    num = float(frame[kpi.numerator].sum()) if len(frame) else 0.0
+    if kpi.denominator is None:
+        return num, num, None
+    den = float(frame[kpi.denominator].sum()) if len(frame) else 0.0
+    return (num / den if den else None), num, den
+
+
+def light(kpi: Kpi, value: Optional[float]) -> str:
+    """Traffic light of a value: green, amber, red, or none when the KPI has no thresholds."""
+    if value is None or kpi.green is None or kpi.amber is None:
+        return "none"
+    if kpi.higher_is_better:
+        return "green" if value >= kpi.green - 1e-12 else "amber" if value >= kpi.amber else "red"
+    return "green" if value <= kpi.green else "amber" if value <= kpi.amber else "red"
+
+
+def compute(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, with_previous: bool = True) -> dict[str, KpiValue]:
+    """The values of several KPIs for a filter, each facts query run once, with the previous period's values."""
+    kpis = [BY_KEY[k] for k in keys]
+    current = _facts(wh, kpis, f, scope)
+    prev_filter = f.previous() if with_previous else None
+    previous = _facts(wh, kpis, prev_filter, scope) if prev_filter else {}
+    out = {}
+    for kpi in kpis:
+        value, num, den = value_of(kpi, current[kpi.facts])
+        before = value_of(kpi, previous[kpi.facts])[0] if previous else None
+        out[kpi.key] = KpiValue(kpi, value, num, den, before)
+    return out
+
+
+def scorecard(wh: Warehouse, keys: list[str], f: Filter, scope: Scope) -> pd.DataFrame:
+    """One row per reporting unit with each KPI's value (and numerator/denominator columns)."""
+    kpis = [BY_KEY[k] for k in keys]
+    frames = _facts(wh, kpis, f, scope)
+    units = sorted({u for frame in frames.values() for u in frame["unit"]})
+    table = pd.DataFrame({"unit": units})
+    for kpi in kpis:
+        frame = frames[kpi.facts].set_index("unit")
+        rows = []
+        for unit in units:
+            part = frame.loc[[unit]] if unit in frame.index else frame.iloc[0:0]
+            rows.append(value_of(kpi, part.reset_index()))
+        table[kpi.key] = [r[0] for r in rows]
+        table[kpi.key + "__num"] = [r[1] for r in rows]
+        table[kpi.key + "__den"] = [r[2] for r in rows]
+    return table
+
+
+def _facts(wh: Warehouse, kpis: list[Kpi], f: Filter, scope: Scope) -> dict[FactsFn, pd.DataFrame]:
+    needed = list(dict.fromkeys(k.facts for k in kpis))
+    return {fn: fn(wh, f, scope) for fn in needed}

@@ -1,0 +1,36 @@
+"""Regions for the filter bar and for naming reporting units (from the `regions` table)."""
+
+from __future__ import annotations
+
+from metrics.db import Warehouse
+from metrics.filters import Scope, region_prefix
+
+
+_names: dict[tuple, dict[str, str]] = {}
+
+
+def region_names(wh: Warehouse) -> dict[str, str]:
+    """code -> name for every region the warehouse knows (read once per published version)."""
+    key = (str(wh.path), wh.version)
+    if key not in _names:
+        _names.clear()
+        _names[key] = dict(wh.rows("SELECT code, name FROM regions"))
+    return _names[key]
+
+
+def region_options(wh: Warehouse, scope: Scope) -> list[dict]:
+    """Cities and county-level units (and township-level units that report on their own)
+    that hold data, within the scope, for the region dropdown: [{code, name, level, parent}]."""
+    rows = wh.rows(
+        """WITH used AS (
+            SELECT DISTINCT county AS code FROM cases UNION SELECT DISTINCT county FROM communities
+            UNION SELECT DISTINCT county FROM fund_arrears UNION SELECT DISTINCT county FROM fund_ledger
+            UNION SELECT DISTINCT county FROM refunds UNION SELECT DISTINCT county FROM companies)
+        SELECT r.code, r.name, r.level, r.parent_code FROM regions r
+        WHERE r.code IN (SELECT code FROM used)
+           OR (r.level = 'city' AND EXISTS (SELECT 1 FROM used WHERE starts_with(used.code, left(r.code, 4))))
+        ORDER BY r.code"""
+    )
+    out = [{"code": c, "name": n, "level": lv, "parent": p} for c, n, lv, p in rows]
+    return [o for o in out if scope.allows(o["code"]) or (
+        o["level"] == "city" and scope.regions and any(region_prefix(r).startswith(o["code"][:4]) for r in scope.regions))]

@@ -1,0 +1,154 @@
+"""总览 /: the KPI cards, the county scorecard and map, star and credit distributions."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from components import query
+from components.cards import kpi_card
+from components.charts import GRAPH_CONFIG, donut, empty_figure
+from components.i18n import label, lang_of
+from components.maps import county_map, load_geojson, map_region
+from components.tables import export_controls, grid, to_excel
+from metrics import kpis
+from metrics.access import current_scope, warehouse
+from metrics.db import WarehouseMissing
+from metrics.filters import Filter
+from metrics.ratings import credit_distribution, star_distribution
+from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values
+
+dash.register_page(__name__, path="/", name="总览", order=0, label_key="overview")
+
+CARD_KPIS = [
+    "rectification_rate", "complaint_close_rate", "overdue_cases", "refund_amount", "refund_households",
+    "arrears_listed", "arrears_recovered", "arrears_outstanding", "fund_usage_rate", "service_coverage",
+    "committee_coverage", "star_high_share", "credit_a_share",
+]
+FORMATS = {k: kpis.BY_KEY[k].kind for k in SCORECARD_KPIS}
+
+
+def layout(**params) -> html.Div:
+    lang = lang_of(params.get("lang"))
+    return html.Div(
+        [
+            dcc.Store(id="overview-query", data={k: v for k, v in params.items() if isinstance(v, str)}),
+            html.H4(label("kpis", lang), className="section-title"),
+            dcc.Loading(dbc.Row(id="overview-cards", className="g-2 mb-3"), type="dot"),
+            dbc.Row(
+                [
+                    dbc.Col([html.H4(label("scorecard", lang), className="section-title"),
+                             export_controls("overview-scorecard", lang),
+                             dcc.Loading(html.Div(id="overview-scorecard"), type="dot")], lg=7),
+                    dbc.Col([html.H4(label("map", lang), className="section-title"),
+                             dcc.Loading(dcc.Graph(id="overview-map", config=GRAPH_CONFIG), type="dot")], lg=5),
+                ],
+                className="mb-3",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(dcc.Loading(dcc.Graph(id="overview-stars", config=GRAPH_CONFIG)), md=6),
+                    dbc.Col(dcc.Loading(dcc.Graph(id="overview-credit", config=GRAPH_CONFIG)), md=6),
+                ]
+            ),
+        ],
+        id="overview-page",
+    )
+
+
+@callback(
+    Output("overview-cards", "children"),
+    Output("overview-scorecard", "children"),
+    Output("overview-map", "figure"),
+    Output("overview-stars", "figure"),
+    Output("overview-credit", "figure"),
+    Input("overview-query", "data"),
+)
+def overview_content(params):
+    params = params or {}
+    lang = lang_of(params.get("lang"))
+    f = Filter.from_query(params.get("region"), params.get("from"), params.get("to"))
+    scope = current_scope()
+    try:
+        wh = warehouse()
+        values = kpis.compute(wh, CARD_KPIS, f, scope)
+        table = county_scorecard(wh, f, scope)
+        stars = star_distribution(wh, f, scope)
+        credit = credit_distribution(wh, f, scope)
+    except WarehouseMissing:
+        empty = empty_figure(label("no_warehouse", lang))
+        return html.P(label("no_warehouse", lang)), None, empty, empty, empty
+    cards = [dbc.Col(kpi_card(values[k], lang), xs=6, md=4, xl=2) for k in CARD_KPIS]
+    return cards, _scorecard_grid(table, lang), _map(table, f, lang), _stars(stars, lang), _credit(credit, lang)
+
+
+def _scorecard_grid(table, lang):
+    if table.empty:
+        return html.P(label("no_data", lang), className="text-muted")
+    g = grid("overview-scorecard-grid", table, ["rank", "unit_name", *SCORECARD_KPIS], lang, formats=FORMATS,
+             height=min(80 + 42 * len(table), 560))
+    for d in g.columnDefs:
+        if d["field"] in SCORECARD_KPIS:
+            d["cellClassRules"] = {f"light-{c}": f"params.data['{d['field']}__light'] == '{c}'"
+                                   for c in ("green", "amber", "red")}
+            d["headerTooltip"] = kpis.BY_KEY[d["field"]].definition
+        if d["field"] == "rank":
+            d["maxWidth"] = 80
+    g.rowData = table.to_dict("records")
+    return g
+
+
+def _map(table, f: Filter, lang):
+    region, level = map_region(f.region)
+    geo = load_geojson(region)
+    if geo is None or table.empty:
+        return empty_figure(label("no_data", lang))
+    values = map_values(table, "rectification_rate", level)
+    return county_map(geo, values, label("rectification_rate", lang), label("rectification_rate", lang), lang=lang)
+
+
+def _stars(frame, lang):
+    if frame.empty:
+        return empty_figure(label("no_data", lang), 300)
+    names = [f"{int(s)}{'星' if lang == 'zh' else '★'}" for s in frame["stars"]]
+    year = int(frame["year"].iloc[0])
+    return donut(names, frame["projects"].tolist(), f"{label('star_distribution', lang)}（{year}）")
+
+
+def _credit(frame, lang):
+    if frame.empty:
+        return empty_figure(label("no_data", lang), 300)
+    year = int(frame["year"].iloc[0])
+    return donut(frame["grade"].tolist(), frame["companies"].tolist(), f"{label('credit_distribution', lang)}（{year}）")
+
+
+@callback(
+    Output("url", "search", allow_duplicate=True),
+    Input("overview-map", "clickData"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def overview_map_click(click, search):
+    """Clicking a county (or a city on the province map) filters to it."""
+    if not click or not click.get("points"):
+        return no_update
+    code = click["points"][0].get("location")
+    return query.with_params(search, region=code) if code else no_update
+
+
+@callback(
+    Output("overview-scorecard-download", "data"),
+    Input("overview-scorecard-export", "n_clicks"),
+    State("overview-query", "data"),
+    prevent_initial_call=True,
+)
+def overview_export(_n, params):
+    params = params or {}
+    lang = lang_of(params.get("lang"))
+    f = Filter.from_query(params.get("region"), params.get("from"), params.get("to"))
+    table = county_scorecard(warehouse(), f, current_scope())
+    lines = [f"{label('region', lang)}：{params.get('region') or label('all_regions', lang)}",
+             f"{label('from', lang)}：{params.get('from') or '—'}　{label('to', lang)}：{params.get('to') or '—'}"]
+    data = to_excel(table, ["rank", "unit_name", *SCORECARD_KPIS], lang, label("scorecard", lang), lines)
+    return dcc.send_bytes(data, "county-scorecard.xlsx")

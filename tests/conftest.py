@@ -1,0 +1,242 @@
+"""Shared fixtures: a fresh warehouse per test, ledgers written the way clerks write them,
+and read-only queries against the real DuckDB file.
+
+A clerk's ledger has a title row (`晋中市物业服务问题整改台账`), a `填报单位：… 填报日期：…`
+line, the header, the rows, and often a `合计` row and a `注：` note below; in Excel
+the title is merged across the table and a two-row header merges its group cells.
+`Clerk` writes exactly that, as CSV (GB18030, UTF-8 or UTF-8 with BOM, CRLF, padded
+with empty cells as Excel exports it) or as XLSX through openpyxl.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Optional, Sequence
+
+import duckdb
+import pytest
+
+from etl.pipeline import LoadResult, load_files
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_REGIONS = ROOT / "data" / "regions.csv"
+
+TITLE = "晋中市物业服务问题整改台账"
+FILLED_BY = ("填报单位：晋中市住房和城乡建设局物业科", "填报日期：2024年12月30日")
+
+# Used only until data/regions.csv ships: the part of the region table the tests name.
+TEST_REGIONS = """code,name,short_name,level,parent_code,aliases
+140000,山西省,山西,province,,
+140100,太原市,太原,city,140000,
+140105,小店区,小店,county,140100,
+140700,晋中市,晋中,city,140000,
+140702,榆次区,榆次,county,140700,
+140703,太谷区,太谷,county,140700,太谷县
+140721,榆社县,榆社,county,140700,
+140722,左权县,左权,county,140700,
+140723,和顺县,和顺,county,140700,
+140724,昔阳县,昔阳,county,140700,
+140725,寿阳县,寿阳,county,140700,
+140727,祁县,祁县,county,140700,
+140728,平遥县,平遥,county,140700,
+140729,灵石县,灵石,county,140700,
+140781,介休市,介休,county,140700,
+140702401,晋中开发区,晋中开发区,township,140702,晋中经济技术开发区
+"""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def regions_csv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The region table: the shipped one once it exists, else a small one (also for subprocesses)."""
+    if SHIPPED_REGIONS.exists():
+        yield SHIPPED_REGIONS
+        return
+    path = tmp_path_factory.mktemp("regions") / "regions.csv"
+    path.write_text(TEST_REGIONS, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("REGIONS_CSV", str(path))
+        yield path
+
+
+# ---------------------------------------------------------------- ledgers
+
+
+@dataclass
+class Table:
+    """One ledger table as a clerk lays it out."""
+
+    header: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    title: Optional[str] = TITLE
+    filled_by: Optional[tuple[str, str]] = FILLED_BY
+    group: Optional[tuple[str, int, int]] = None  # XLSX: a group cell over header columns first..last (0-based)
+    total: Optional[Sequence[object]] = None  # a 合计 row under the data
+    note: Optional[str] = None  # a 注： line under the table
+
+    @property
+    def width(self) -> int:
+        return len(self.header)
+
+    def padded(self, cells: Sequence[object]) -> list[object]:
+        return list(cells) + [None] * (self.width - len(cells))
+
+    def filled_by_row(self) -> list[object]:
+        """`填报单位：…` in the first cell, `填报日期：…` towards the right, as on the printed form."""
+        unit, date = self.filled_by or ("", "")
+        cells: list[object] = [None] * self.width
+        cells[0], cells[max(self.width - 2, 1)] = unit, date
+        return cells
+
+
+class Clerk:
+    """Writes ledger files into a folder the way clerks write them."""
+
+    Table = Table
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def csv(self, name: str, header: Sequence[str], rows: Sequence[Sequence[object]], *,
+            encoding: str = "utf-8", **layout) -> Path:
+        """A CSV as Excel exports it: title rows padded with empty cells, CRLF line ends."""
+        table = Table(header, rows, **layout)
+        lines: list[list[object]] = []
+        if table.title:
+            lines.append(table.padded([table.title]))
+        if table.filled_by:
+            lines.append(table.filled_by_row())
+        lines += [list(table.header), *(table.padded(r) for r in table.rows)]
+        if table.total:
+            lines.append(table.padded(table.total))
+        if table.note:
+            lines.append(table.padded([table.note]))
+        path = self.folder / name
+        with open(path, "w", encoding=encoding, newline="") as f:
+            csv.writer(f, lineterminator="\r\n").writerows(
+                [["" if c is None else c for c in line] for line in lines]
+            )
+        return path
+
+    def xlsx(self, name: str, header: Optional[Sequence[str]] = None, rows: Sequence[Sequence[object]] = (), *,
+             sheets: Optional[dict[str, dict]] = None, **layout) -> Path:
+        """A workbook: one table, or `sheets={name: dict(header=…, rows=…, …)}`; dict(text=…) is a prose sheet."""
+        from openpyxl import Workbook
+
+        if sheets is None:
+            sheets = {"Sheet1": dict(header=header, rows=rows, **layout)}
+        book = Workbook()
+        book.remove(book.active)
+        for sheet_name, spec in sheets.items():
+            ws = book.create_sheet(sheet_name)
+            if "text" in spec:
+                for line in spec["text"].splitlines():
+                    ws.append([line])
+            else:
+                _write_sheet(ws, Table(**spec))
+        path = self.folder / name
+        book.save(path)
+        return path
+
+
+def _write_sheet(ws, table: Table) -> None:
+    last = table.width
+    if table.title:
+        ws.append([table.title])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=last)
+    if table.filled_by:
+        ws.append(table.filled_by_row())
+    if table.group:
+        label, first, end = table.group
+        top = [h if not first <= i <= end else (label if i == first else None) for i, h in enumerate(table.header)]
+        ws.append(top)
+        ws.append([h if first <= i <= end else None for i, h in enumerate(table.header)])
+        row = ws.max_row
+        ws.merge_cells(start_row=row - 1, start_column=first + 1, end_row=row - 1, end_column=end + 1)
+        for i in range(table.width):  # the other header cells span both rows
+            if not first <= i <= end:
+                ws.merge_cells(start_row=row - 1, start_column=i + 1, end_row=row, end_column=i + 1)
+    else:
+        ws.append(list(table.header))
+    for r in table.rows:
+        ws.append(list(r))
+    if table.total:
+        ws.append(table.padded(table.total))
+    if table.note:
+        ws.append([table.note])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=last)
+
+
+@pytest.fixture
+def clerk(tmp_path: Path) -> Clerk:
+    return Clerk(tmp_path / "ledgers")
+
+
+# ---------------------------------------------------------------- warehouse
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    """Where a fresh warehouse for this test lives (created by the first load)."""
+    return tmp_path / "warehouse.duckdb"
+
+
+def assert_rows_accounted(reports: Sequence[object]) -> None:
+    """Every row read ends in exactly one place: rows_read == rows_loaded + rows_rejected."""
+    for r in reports:
+        get = r.get if isinstance(r, dict) else lambda k, r=r: getattr(r, k)
+        if get("refused") or get("skipped"):
+            assert get("rows_loaded") == get("rows_rejected") == 0, r
+            continue
+        assert get("rows_read") == get("rows_loaded") + get("rows_rejected"), r
+
+
+@pytest.fixture
+def accounted() -> Callable[[Sequence[object]], None]:
+    return assert_rows_accounted
+
+
+@pytest.fixture
+def load(warehouse: Path) -> Callable[..., LoadResult]:
+    """Load files into the test's warehouse through the real pipeline; checks the row accounting."""
+
+    def _load(*paths: Path, dataset: Optional[str] = None) -> LoadResult:
+        result = load_files(list(paths), warehouse, dataset=dataset, user="test")
+        assert_rows_accounted(result.files)
+        return result
+
+    return _load
+
+
+@pytest.fixture
+def query(warehouse: Path) -> Callable[..., list[tuple]]:
+    """Run SQL against the test's warehouse, read-only, with `?` parameters."""
+
+    def _query(sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return con.execute(sql, list(params)).fetchall()
+
+    return _query
+
+
+def fingerprint(path: Path) -> tuple[str, int]:
+    """(sha256 of the file, number of loads) — what must not change when nothing is published."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with duckdb.connect(str(path), read_only=True) as con:
+        loads = con.execute("SELECT count(*) FROM loads").fetchone()[0]
+    return digest, loads
+
+
+@pytest.fixture
+def fingerprint_of() -> Callable[[Path], tuple[str, int]]:
+    return fingerprint
+
+
+@pytest.fixture
+def etl_env() -> dict[str, str]:
+    """The environment of a `python -m etl` subprocess (inherits REGIONS_CSV when it is set)."""
+    return {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}

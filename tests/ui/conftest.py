@@ -1,0 +1,130 @@
+"""Browser tests: the real app in a subprocess on the demo warehouse, driven by Debian's
+Chromium through Playwright (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> Path:
+    from etl import demo
+
+    path = tmp_path_factory.mktemp("demo") / "warehouse.duckdb"
+    result = demo.build(path, out_dir=path.parent / "ledgers")
+    assert result.ok
+    return path
+
+
+class Server:
+    def __init__(self, warehouse: Path, port: int | None = None):
+        self.warehouse = warehouse
+        self.port = port or free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> "Server":
+        env = {**os.environ, "WAREHOUSE": str(self.warehouse), "PORT": str(self.port), "HOST": "127.0.0.1",
+               "PYTHONPATH": str(ROOT)}
+        self.log = open(self.warehouse.parent / f"server-{self.port}.log", "ab")
+        self.proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"app exited with {self.proc.returncode}; see {self.log.name}")
+            try:
+                urllib.request.urlopen(self.url + "/_dash-layout", timeout=2)
+                return self
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("app did not start")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def server(demo_warehouse: Path):
+    srv = Server(demo_warehouse).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A Playwright page that records console errors and requests leaving the machine."""
+
+    def __init__(self, page, base: str):
+        self.page, self.base = page, base
+        self.console_errors: list[str] = []
+        self.external: list[str] = []
+        page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        page.on("request", self._request)
+
+    def _request(self, request) -> None:
+        host = request.url.split("/")[2] if "://" in request.url else ""
+        if request.url.startswith(("http://", "https://")) and not host.startswith(("127.0.0.1", "localhost")):
+            self.external.append(request.url)
+
+    def open(self, path: str) -> "Page":
+        self.page.goto(self.base + path)
+        self.settle()
+        return self
+
+    def settle(self, timeout: float = 20_000) -> None:
+        """Wait until Dash has no callback in flight (no loading marker) for a moment."""
+        self.page.wait_for_load_state("networkidle", timeout=timeout)
+        self.page.wait_for_function(
+            "() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=timeout)
+
+    def text(self, selector: str) -> str:
+        return self.page.locator(selector).inner_text()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    p = Page(context.new_page(), server.url)
+    yield p
+    context.close()
+    assert not p.external, f"requests left the machine: {p.external[:5]}"
+    assert not p.console_errors, f"console errors: {p.console_errors[:5]}"
