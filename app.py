@@ -48,6 +48,7 @@ def _page_name(path: str, lang: str) -> str:
 
 @app.callback(
     Output("url", "search"),
+    Output("shell-region", "options"),
     Output("shell-region", "value"),
     Output("shell-from", "date"),
     Output("shell-to", "date"),
@@ -57,12 +58,22 @@ def _page_name(path: str, lang: str) -> str:
     Input("shell-to", "date"),
 )
 def sync_filter(search, region, start, end):
-    """The URL is the filter's state: it sets the controls, and the controls rewrite it."""
+    """The URL is the filter's state: it sets the controls (the region choices with them, so
+    a value never arrives before its option), and the controls rewrite it."""
     if ctx.triggered_id in (None, "url"):
         params = query.parse(search)
-        return no_update, params.get("region"), params.get("from"), params.get("to")
+        return no_update, _region_choices(), params.get("region"), params.get("from"), params.get("to")
     new = query.with_params(search, region=region, from_=start, to=end)
-    return (new if new != (search or "") else no_update), no_update, no_update, no_update
+    return (new if new != (search or "") else no_update), no_update, no_update, no_update, no_update
+
+
+def _region_choices() -> list[dict]:
+    try:
+        options = region_options(warehouse(), current_scope())
+    except WarehouseMissing:
+        return []
+    indent = {"city": "", "county": "\u3000", "township": "\u3000\u3000"}
+    return [{"label": indent.get(o["level"], "") + o["name"], "value": o["code"]} for o in options]
 
 
 @app.callback(
@@ -91,23 +102,15 @@ def shell_texts(search, pathname, nav_ids):
             label("from", lang), label("to", lang), label("all_regions", lang))
 
 
-@app.callback(
-    Output("shell-region", "options"),
-    Output("shell-as-of", "children"),
-    Input("url", "search"),
-)
-def shell_data(search):
-    """Region choices within the viewer's scope, and 数据截至 from the data."""
+@app.callback(Output("shell-as-of", "children"), Input("url", "search"))
+def shell_as_of(search):
+    """数据截至: the latest date in the data, on every page."""
     lang = lang_of(query.parse(search).get("lang"))
     try:
-        wh = warehouse()
-        options = region_options(wh, current_scope())
-        as_of = data_as_of(wh)
+        as_of = data_as_of(warehouse())
     except WarehouseMissing:
-        return [], label("no_warehouse", lang)
-    indent = {"city": "", "county": "\u3000", "township": "\u3000\u3000"}
-    opts = [{"label": indent.get(o["level"], "") + o["name"], "value": o["code"]} for o in options]
-    return opts, f"{label('data_as_of', lang)}：{fmt_date(as_of)}"
+        return label("no_warehouse", lang)
+    return f"{label('data_as_of', lang)}：{fmt_date(as_of)}"
 
 
 def ensure_demo() -> None:

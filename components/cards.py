@@ -20,11 +20,11 @@ def kpi_card(v: KpiValue, lang: str = "zh", card_id: str | None = None) -> dbc.C
         parts.append(html.Div(f"{label(kpi.numerator, lang)} {num} / {label(kpi.denominator, lang)} {den}",
                               className="kpi-parts"))
     parts.append(_change(v, lang))
-    return dbc.Card(
-        dbc.CardBody(parts),
-        className=f"kpi-card kpi-{light(kpi, v.value)}",
+    return html.Div(
+        dbc.Card(dbc.CardBody(parts), className=f"kpi-card kpi-{light(kpi, v.value)}"),
         id=card_id or f"kpi-{kpi.key}",
-        title=kpi.definition if lang == "zh" else kpi.en,
+        title=kpi.definition if lang == "zh" else kpi.en,  # the definition on hover
+        className="h-100",
     )
 
 

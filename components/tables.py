@@ -37,7 +37,7 @@ def grid(grid_id: str, frame: pd.DataFrame, columns: Iterable[str], lang: str, h
         id=grid_id,
         rowData=frame[list(columns)].to_dict("records"),
         columnDefs=defs,
-        defaultColDef={"minWidth": 90, "flex": 1},
+        defaultColDef={"minWidth": 90, "flex": 1, "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={"pagination": True, "paginationPageSize": page_size, "animateRows": False},
         style={"height": f"{height}px"},
     )

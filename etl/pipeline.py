@@ -261,8 +261,10 @@ def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, r
     report.message = message
     for table in ("_staged", "_bad"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    con.execute("DROP VIEW IF EXISTS _raw")
-    con.execute("DROP TABLE IF EXISTS _raw")
+    # _raw is a VIEW for a CSV and a TABLE for a workbook; DuckDB refuses DROP VIEW on a
+    # table (even with IF EXISTS), which failed every workbook load. Drop what it is.
+    is_view = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = '_raw'").fetchone()[0]
+    con.execute(f"DROP {'VIEW' if is_view else 'TABLE'} IF EXISTS _raw")
 
 
 def _q(name: str) -> str:
@@ -310,7 +312,8 @@ def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex) -> None:
     first3 = " || ".join(f"coalesce(trim(r.c{i}), '')" for i in range(min(3, match.width)))
     skip = (f"CASE WHEN ({filled}) = 0 THEN 'blank' "
             f"WHEN regexp_matches({first3}, {_lit(TOTAL_WORDS)}) THEN 'total' "
-            f"WHEN ({filled}) = 1 AND regexp_matches(coalesce({', '.join(cells)}), {_lit(NOTE_PREFIX)}) THEN 'note' "
+            # a note merged across the table fills every cell with the same text: one distinct value
+            f"WHEN len(list_distinct([{', '.join(cells)}])) = 1 AND regexp_matches(coalesce({', '.join(cells)}), {_lit(NOTE_PREFIX)}) THEN 'note' "
             f"END AS _skip")
     sql_cols = sorted({m.index for m in match.columns.values()
                        if ds.column(m.name).kind not in PY_KINDS and ds.column(m.name).kind not in (REGION, ENUM)})
@@ -333,8 +336,11 @@ def _sql_value(col: Column, mapped: MappedColumn, raw: str, v: str) -> tuple[str
         s = f"regexp_replace({v}, '[,\\s元¥￥]', '', 'g')"
         mult = (f"CASE WHEN {s} LIKE '%亿' THEN 100000000 WHEN {s} LIKE '%万' THEN 10000 "
                 f"ELSE {mapped.multiplier} END")
-        num = f"TRY_CAST(rtrim({s}, '万亿') AS DECIMAL(38,6))"
-        value = f"TRY_CAST(round({num} * {mult}, 2) AS DECIMAL(18,2))"
+        # Scale 10, not 6: `0.12345678` 亿元 is 12,345,678 yuan, and six places rounded it to
+        # 12,345,700. Values past 1e18 are out of range before multiplying: the product of a
+        # 30-digit cell and 亿 overflowed DECIMAL(38) and aborted the whole file.
+        num = f"TRY_CAST(rtrim({s}, '万亿') AS DECIMAL(38,10))"
+        value = f"TRY_CAST(round(CASE WHEN abs({num}) < 1e18 THEN {num} END * {mult}, 2) AS DECIMAL(18,2))"
         problem = (f"CASE WHEN {v} IS NULL THEN NULL WHEN {num} IS NULL THEN '无法识别为金额（可写作 1234.50、1,234.50 或 1.2万）' "
                    f"WHEN {value} IS NULL THEN '金额超出范围' WHEN {num} < 0 THEN '金额不能为负数' END")
         return value, problem

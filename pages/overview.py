@@ -95,6 +95,9 @@ def _scorecard_grid(table, lang):
             d["headerTooltip"] = kpis.BY_KEY[d["field"]].definition
         if d["field"] == "rank":
             d["maxWidth"] = 80
+        if d["field"] == "unit_name":
+            d["minWidth"] = 120
+            d["pinned"] = "left"
     g.rowData = table.to_dict("records")
     return g
 

@@ -122,7 +122,7 @@ def test_amount_units_from_header_and_cell_and_thousands_separator(clerk, load, 
     ledger = clerk.csv("归集使用.csv", ["县区", "年度", "归集金额（元）", "使用金额（亿元）"], [
         ["榆次区", "2023", "1,234.50", "0.5"],  # 元 header with a thousands separator; 亿元 header
         ["太谷区", "2023", "3.2万", "12万"],  # the cell's unit beats the header's
-        ["祁县", "2023", "1.2亿", "0.0000001"],
+        ["祁县", "2023", "1.2亿", "0.12345678"],  # 亿元 to the yuan: eight decimals kept
     ])
     arrears = clerk.csv("欠缴.csv", ["项目编号", "项目名称", "房企", "县区", "欠缴金额（万元）", "建账日期"], [
         ["XM001", "锦绣花园", "某房企", "榆次区", "1,234.5678", "2024-01-15"],
@@ -133,9 +133,23 @@ def test_amount_units_from_header_and_cell_and_thousands_separator(clerk, load, 
     assert query("SELECT county, collected, used FROM fund_ledger ORDER BY collected") == [
         ("140702", Decimal("1234.50"), Decimal("50000000.00")),
         ("140703", Decimal("32000.00"), Decimal("120000.00")),
-        ("140727", Decimal("120000000.00"), Decimal("10.00")),
+        ("140727", Decimal("120000000.00"), Decimal("12345678.00")),
     ]
     assert query("SELECT amount_due FROM fund_arrears") == [(Decimal("12345678.00"),)]
+
+
+@pytest.mark.parametrize("huge", ["12345678901234567890", "123456789012345678901234567890"], ids=["20-digit", "30-digit"])
+def test_amount_too_large_rejects_the_row_not_the_file(clerk, load, query, huge):
+    path = clerk.csv("归集使用.csv", ["县区", "年度", "归集金额（亿元）", "使用金额"], [
+        ["榆次区", "2023", "1.5", "0"], ["太谷区", "2023", huge, "0"],
+    ])
+
+    report = only(load(path))
+
+    assert (report.refused, report.rows_loaded, report.rows_rejected) == (False, 1, 1)
+    assert [(r.row, r.column) for r in report.rejects] == [(5, "collected")]
+    assert report.rejects[0].reason.startswith(f"第 5 行：归集金额（亿元）“{huge}”")
+    assert query("SELECT collected FROM fund_ledger") == [(Decimal("150000000.00"),)]
 
 
 def test_every_date_form(clerk, load, query):
