@@ -134,9 +134,14 @@ def load_files(
         assert con is not None
         con.execute("SET preserve_insertion_order = true")
         regions = RegionIndex(_regions(con))
+        # One timestamp for the whole run, taken under the lock and to the microsecond:
+        # `last_rejects` finds "the last run" as the loads with the latest loaded_at. Per-sheet
+        # timestamps rounded to the second merged two runs in one second and split a run that
+        # crossed a second boundary.
+        run_at = dt.datetime.now()
         for n, path in enumerate(map(Path, paths)):
             step = progress(path) if progress else (lambda _stage: None)
-            file_reports = _load_file(con, path, dataset, user, regions, Path(work), f"{n}", step)
+            file_reports = _load_file(con, path, dataset, user, regions, Path(work), f"{n}", step, run_at)
             pub.changed |= any(r.load_id is not None for r in file_reports)
             reports.extend(file_reports)
     return LoadResult(reports, warehouse)
@@ -160,7 +165,7 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def _load_file(con, path, dataset, user, regions, work, tag, step) -> list[FileReport]:
+def _load_file(con, path, dataset, user, regions, work, tag, step, run_at) -> list[FileReport]:
     name = path.name
     try:
         step("校验")
@@ -184,7 +189,7 @@ def _load_file(con, path, dataset, user, regions, work, tag, step) -> list[FileR
                 continue
             report = FileReport(name, dataset=match.dataset.name, sheet=sheet.name)
             report.warnings.extend(skip_note)
-            _load_sheet(con, path, sha, sheet, match, report, regions, user, len(sheets) > 1, step)
+            _load_sheet(con, path, sha, sheet, match, report, regions, user, len(sheets) > 1, step, run_at)
             reports.append(report)
         con.execute("COMMIT")
     except Exception as exc:
@@ -214,7 +219,7 @@ def _match_sheets(sheets: list[Sheet], dataset: Optional[str]):
 # ---------------------------------------------------------------- one sheet
 
 
-def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, regions, user, many, step):
+def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, regions, user, many, step, now):
     ds = match.dataset
     step("整理")
     sheet.load(con, "_raw", match.header_index, match.width)
@@ -234,7 +239,6 @@ def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, r
     step("写入")
     load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
     report.load_id = load_id
-    now = dt.datetime.now().replace(microsecond=0)
     report.rows_replaced = _write(con, ds, match, load_id, path.name, sheet.name, now)
     pause_point("write")
     report.rows_loaded = report.rows_read - report.rows_rejected

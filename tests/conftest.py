@@ -95,8 +95,6 @@ class Table:
 class Clerk:
     """Writes ledger files into a folder the way clerks write them."""
 
-    Table = Table
-
     def __init__(self, folder: Path):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,202 @@
+"""`python -m bench pages`: every callback of every page, server-side, against its bare SQL.
+
+For each registered Dash callback (the shell's and every page's) and each of a few
+representative views, the callback function runs with the inputs the browser would
+send; every query it makes through metrics.db.Warehouse is recorded. The floor is those
+same statements run bare on a DuckDB cursor (execute + fetch). Both are timed in the
+same run, on the demo warehouse and on a copy scaled 100×, and the medians reported.
+Targets: the slowest callback's median under 150 ms at 100×, and within 2× its bare SQL.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+REPEAT = 7
+TARGET_MS = 150.0
+TARGET_RATIO = 2.0
+VIEWS = [
+    {"region": "140700", "from": "2024-01-01", "to": "2025-05-31"},
+    {"region": "140702", "from": "2024-01-01", "to": "2024-12-31"},
+    {},
+]
+# Tables scaled by copying every row with suffixed keys; dimension tables stay as they are.
+SCALE_KEYS = {
+    "communities": ["community_id"],
+    "companies": [],
+    "cases": ["case_id", "community_id"],
+    "case_events": ["case_id"],
+    "fund_arrears": ["project_id"],
+    "fund_recoveries": ["project_id"],
+    "fund_usages": ["application_id", "community_id"],
+    "refunds": [],
+    "star_ratings": ["community_id"],
+    "credit_ratings": [],
+    "company_lists": [],
+    "fund_ledger": [],
+}
+
+
+def scale(source: Path, target: Path, factor: int) -> None:
+    """A copy of the warehouse with every fact table `factor` times as large (keys suffixed)."""
+    shutil.copyfile(source, target)
+    con = duckdb.connect(str(target))
+    for table, keys in SCALE_KEYS.items():
+        cols = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
+        select = ", ".join(f"{c} || '-' || i" if c in keys else c for c in cols)
+        con.execute(f'INSERT INTO "{table}" SELECT {select} FROM "{table}", range(1, {factor}) t(i)')
+    con.execute("CHECKPOINT")
+    con.close()
+
+
+class Recorder:
+    """Wraps Warehouse.frame/rows to record the statements a callback runs."""
+
+    def __init__(self):
+        self.statements: list[tuple[str, list]] = []
+
+    def install(self):
+        from metrics import db
+
+        recorder = self
+        original_frame, original_rows = db.Warehouse.frame, db.Warehouse.rows
+
+        def frame(self, sql, params=()):
+            recorder.statements.append((sql, list(params)))
+            return original_frame(self, sql, params)
+
+        def rows(self, sql, params=()):
+            recorder.statements.append((sql, list(params)))
+            return original_rows(self, sql, params)
+
+        db.Warehouse.frame, db.Warehouse.rows = frame, rows
+
+
+def _inputs(spec: list[dict], view: dict, path: str) -> list:
+    from components import query
+
+    values = []
+    for item in spec:
+        cid, prop = item["id"], item["property"]
+        if isinstance(cid, dict):
+            values.append([])
+        elif prop == "data" and cid.endswith("-query"):
+            values.append(dict(view))
+        elif cid == "url" and prop == "search":
+            values.append(query.build(view))
+        elif cid == "url" and prop == "pathname":
+            values.append(path)
+        elif prop == "n_clicks":
+            values.append(1)
+        elif prop == "clickData":
+            values.append({"points": [{"location": "140702", "customdata": ["140702", "榆次区"], "x": "榆次区"}]})
+        elif cid == "shell-region":
+            values.append(view.get("region"))
+        elif cid == "shell-from":
+            values.append(view.get("from"))
+        elif cid == "shell-to":
+            values.append(view.get("to"))
+        else:
+            values.append(None)
+    return values
+
+
+def _callbacks():
+    import app as dash_app
+    from dash._callback import GLOBAL_CALLBACK_MAP
+
+    seen = {}
+    for source in (GLOBAL_CALLBACK_MAP, dash_app.app.callback_map):
+        for key, entry in source.items():
+            fn = getattr(entry["callback"], "__wrapped__", None)
+            if fn is not None and fn.__name__ not in seen:
+                seen[fn.__name__] = (fn, entry["inputs"], entry.get("state", []), fn.__module__)
+    return seen
+
+
+def _time(fn, *args) -> float:
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "bench.bench", "value": None}],
+                                    inputs_list=[], states_list=[], outputs_list=[]))
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+def _bare(path: Path, statements: list[tuple[str, list]]) -> float:
+    con = duckdb.connect(str(path), read_only=True)
+    start = time.perf_counter()
+    for sql, params in statements:
+        con.execute(sql, params).fetchall()
+    elapsed = time.perf_counter() - start
+    con.close()
+    return elapsed
+
+
+def measure(warehouse: Path, label: str) -> list[dict]:
+    os.environ["WAREHOUSE"] = str(warehouse)
+    from metrics import access
+
+    access._warehouse = None  # a fresh reader on this warehouse
+    recorder = Recorder()
+    rows = []
+    for name, (fn, inputs, state, module) in sorted(_callbacks().items()):
+        page = module.split(".")[-1] if module.startswith("pages") else "shell"
+        for view in VIEWS:
+            args = _inputs(inputs, view, "/") + _inputs(state, view, "/")
+            try:
+                _time(fn, *args)  # warm: imports, first connection
+            except Exception as exc:  # a callback that cannot run on these inputs is reported, not hidden
+                rows.append({"set": label, "page": page, "callback": name, "view": view, "error": repr(exc)})
+                continue
+            recorder.statements.clear()
+            _time(fn, *args)
+            statements = list(recorder.statements)
+            runs = [_time(fn, *args) for _ in range(REPEAT)]
+            bare = [_bare(warehouse, statements) for _ in range(REPEAT)] if statements else [0.0]
+            rows.append({"set": label, "page": page, "callback": name, "view": view,
+                         "ms": statistics.median(runs) * 1000, "bare_ms": statistics.median(bare) * 1000,
+                         "queries": len(statements)})
+    access.warehouse().close()
+    return rows
+
+
+def run(factor: int = 100) -> int:
+    from etl import demo
+
+    Recorder().install()
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        base = work / "demo.duckdb"
+        demo.build(base, out_dir=work / "ledgers")
+        big = work / f"demo_x{factor}.duckdb"
+        scale(base, big, factor)
+        results = measure(base, "demo") + measure(big, f"x{factor}")
+    print(f"{'set':6} {'page':14} {'callback':28} {'view':38} {'median ms':>9} {'bare SQL ms':>11} {'ratio':>6} q")
+    failed = False
+    for r in results:
+        view = ",".join(f"{k}={v}" for k, v in r["view"].items()) or "(all)"
+        if "error" in r:
+            print(f"{r['set']:6} {r['page']:14} {r['callback']:28} {view:38} ERROR {r['error']}")
+            failed = True
+            continue
+        ratio = r["ms"] / r["bare_ms"] if r["bare_ms"] > 0.5 else None
+        print(f"{r['set']:6} {r['page']:14} {r['callback']:28} {view:38} {r['ms']:9.1f} {r['bare_ms']:11.1f} "
+              f"{(f'{ratio:.2f}' if ratio else '—'):>6} {r['queries']}")
+    big = [r for r in results if r["set"] != "demo" and "error" not in r]
+    slowest = max(big, key=lambda r: r["ms"])
+    ratio = slowest["ms"] / slowest["bare_ms"] if slowest["bare_ms"] else float("inf")
+    ok = slowest["ms"] < TARGET_MS and ratio <= TARGET_RATIO and not failed
+    print(f"\nslowest callback at x{factor}: {slowest['page']}.{slowest['callback']} "
+          f"median {slowest['ms']:.1f} ms (target < {TARGET_MS:.0f}), bare SQL {slowest['bare_ms']:.1f} ms, "
+          f"ratio {ratio:.2f} (target <= {TARGET_RATIO})  {'PASS' if ok else 'FAIL'}")
+    return 0 if ok else 1

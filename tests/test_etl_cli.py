@@ -1,0 +1,133 @@
+"""`python -m etl load|rejects|check` as a clerk's script runs them: real subprocesses."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ["编号", "来源", "问题类别", "县区", "受理日期", "状态"]
+REPORT_KEYS = {"file", "dataset", "rows_read", "rows_loaded", "rows_rejected", "warnings", "refused", "message", "rejects"}
+
+
+def case(case_id: str, county: str = "榆次区") -> list[str]:
+    return [case_id, "投诉举报", "违规收费", county, "2024-03-01", "办理中"]
+
+
+@pytest.fixture
+def etl(etl_env, warehouse, accounted):
+    """Run `python -m etl <command> --warehouse <test warehouse> …`; returns the finished process.
+
+    A `--json` report is checked for the row accounting of every file."""
+
+    def run(command: str, *args: object) -> subprocess.CompletedProcess:
+        proc = subprocess.run(
+            [sys.executable, "-m", "etl", command, "--warehouse", str(warehouse), *map(str, args)],
+            cwd=ROOT, env={**etl_env, "WAREHOUSE": str(warehouse)}, capture_output=True, text=True, timeout=120,
+        )
+        if "--json" in args:
+            accounted(json.loads(proc.stdout)["files"])
+        return proc
+
+    return run
+
+
+def test_load_json_has_one_report_per_file_in_the_documented_shape(clerk, etl):
+    good = clerk.csv("甲.csv", CASES, [case("JZ001"), case("JZ002")])
+    with_reject = clerk.csv("乙.csv", CASES, [case("JZ003"), case("JZ004", county="榆茨区")], encoding="gb18030")
+
+    proc = etl("load", "--json", good, with_reject)
+
+    files = json.loads(proc.stdout)["files"]
+    assert [(f["file"], f["dataset"], f["rows_loaded"], f["rows_rejected"]) for f in files] == [
+        ("甲.csv", "cases", 2, 0), ("乙.csv", "cases", 1, 1),
+    ]
+    assert all(REPORT_KEYS <= set(f) for f in files)
+    assert files[1]["rejects"] == [{"row": 5, "column": "county", "reason": "第 5 行：县区“榆茨区”不存在，是否为“榆次区”？"}]
+
+
+def test_load_exits_0_when_rows_are_rejected_but_the_file_was_read(clerk, etl):
+    path = clerk.csv("台账.csv", CASES, [case("JZ001"), case("JZ002", county="")])
+
+    proc = etl("load", "--json", path)
+
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["files"][0]["rows_rejected"] == 1
+
+
+def test_load_exits_1_when_a_file_is_refused(clerk, etl):
+    empty = clerk.folder / "空文件.csv"
+    empty.write_bytes(b"")
+    good = clerk.csv("台账.csv", CASES, [case("JZ001")])
+
+    proc = etl("load", "--json", empty, good)
+
+    assert proc.returncode == 1
+    refused, loaded = json.loads(proc.stdout)["files"]
+    assert (refused["refused"], refused["message"]) == (True, "文件是空的（0 字节），请检查是否导出完整")
+    assert (loaded["refused"], loaded["rows_loaded"]) == (False, 1)
+
+
+def test_load_without_json_prints_the_clerks_report(clerk, etl):
+    path = clerk.csv("台账.csv", CASES, [case("JZ001"), case("JZ002", county="")])
+
+    proc = etl("load", path)
+
+    assert proc.returncode == 0, proc.stderr
+    assert "读取 2 行 = 入库 1 行 + 拒收 1 行" in proc.stdout
+    assert "第 5 行：县区为空（必填）" in proc.stdout
+
+
+def test_rejects_lists_the_last_loads_rejects(clerk, etl):
+    assert etl("load", clerk.csv("三月.csv", CASES, [case("JZ001", county="榆茨区")])).returncode == 0
+    april = clerk.csv("四月.csv", CASES, [case("JZ002"), case("JZ003", county="")])
+    may = clerk.csv("五月.csv", CASES, [case("JZ004", county="太古区")])
+    assert etl("load", april, may).returncode == 0  # within a second of the first run, as in a script
+
+    proc = etl("rejects")
+
+    assert proc.returncode == 0, proc.stderr
+    assert "四月.csv" in proc.stdout and "第 5 行：县区为空（必填）" in proc.stdout
+    assert "五月.csv" in proc.stdout and "太古区" in proc.stdout
+    assert "三月.csv" not in proc.stdout and "榆茨区" not in proc.stdout
+
+
+def test_rejects_csv_writes_them_for_excel(clerk, etl, tmp_path):
+    etl("load", clerk.csv("台账.csv", CASES, [case("JZ001"), case("JZ002", county="榆茨区")]))
+    out = tmp_path / "拒收.csv"
+
+    proc = etl("rejects", "--csv", out)
+
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel opens UTF-8 only with a BOM
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 1
+    assert rows[0]["文件"] == "台账.csv" and rows[0]["行号"] == "5"
+    assert rows[0]["拒收原因"] == "第 5 行：县区“榆茨区”不存在，是否为“榆次区”？"
+    assert (rows[0]["编号"], rows[0]["县区"]) == ("JZ002", "榆茨区")  # the clerk's own cells, to correct
+
+
+def test_check_publishes_nothing(clerk, etl, warehouse, fingerprint_of):
+    etl("load", clerk.csv("已有.csv", CASES, [case("JZ001")]))
+    before = fingerprint_of(warehouse)
+
+    proc = etl("check", "--json", clerk.csv("待查.csv", CASES, [case("JZ002"), case("JZ003", county="榆茨区")]))
+
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)["files"][0]
+    assert (report["rows_loaded"], report["rows_rejected"]) == (1, 1)
+    assert fingerprint_of(warehouse) == before
+
+
+def test_check_without_a_warehouse_creates_none(clerk, etl, warehouse):
+    proc = etl("check", clerk.csv("待查.csv", CASES, [case("JZ001")]))
+
+    assert proc.returncode == 0, proc.stderr
+    assert "入库 1 行" in proc.stdout
+    assert not warehouse.exists()
