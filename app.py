@@ -86,6 +86,8 @@ def _region_choices() -> list[dict]:
     Output("shell-from-label", "children"),
     Output("shell-to-label", "children"),
     Output("shell-region", "placeholder"),
+    Output("shell-from", "placeholder"),
+    Output("shell-to", "placeholder"),
     Input("url", "search"),
     State("url", "pathname"),
     State({"type": "shell-nav", "path": ALL}, "id"),
@@ -99,7 +101,7 @@ def shell_texts(search, pathname, nav_ids):
     other = "zh" if lang == "en" else "en"
     lang_href = (pathname or "/") + query.with_params(search, lang=None if other == "zh" else other)
     return (hrefs, names, lang_href, label("language", lang), label("app_title", lang), label("region", lang),
-            label("from", lang), label("to", lang), label("all_regions", lang))
+            label("from", lang), label("to", lang), label("all_regions", lang), label("from", lang), label("to", lang))
 
 
 @app.callback(Output("shell-as-of", "children"), Input("url", "search"))

@@ -25,7 +25,7 @@ def layout(**_query) -> html.Div:
             html.H2("数据状态"),
             html.Table(
                 [html.Tr([html.Th("台账"), html.Th("行数"), html.Th("最近加载")])]
-                + [html.Tr([html.Td(c["label"]), html.Td(f"{c['rows']:,}"), html.Td(str(c["last_loaded"] or "—"))])
+                + [html.Tr([html.Td(c["label"]), html.Td(f"{c['rows']:,}"), html.Td(_when(c["last_loaded"]))])
                    for c in counts],
                 id="data-status-counts",
             ),
@@ -33,10 +33,14 @@ def layout(**_query) -> html.Div:
             html.Table(
                 [html.Tr([html.Th(h) for h in ("文件", "台账", "读取", "入库", "拒收", "时间", "操作人")])]
                 + [html.Tr([html.Td(ld["file"]), html.Td(ld["dataset"]), html.Td(ld["rows_read"]),
-                            html.Td(ld["rows_loaded"]), html.Td(ld["rows_rejected"]), html.Td(str(ld["loaded_at"])),
+                            html.Td(ld["rows_loaded"]), html.Td(ld["rows_rejected"]), html.Td(_when(ld["loaded_at"])),
                             html.Td(ld["loaded_by"])]) for ld in loads],
                 id="data-status-loads",
             ),
         ],
         id="data-status",
     )
+
+
+def _when(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "—"
