@@ -139,8 +139,8 @@ def community_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
 
 # A community has no property service at date ? when it is 无物业 now and was then, or when
 # its current management began after ? and before that it had none.
-NO_SERVICE_AT = """((management_type = '无物业' AND (managed_since IS NULL OR managed_since <= ?))
-    OR (managed_since > ? AND previous_management_type = '无物业'))"""
+NO_SERVICE_AT = """coalesce((management_type = '无物业' AND (managed_since IS NULL OR managed_since <= ?))
+    OR (managed_since > ? AND previous_management_type = '无物业'), false)"""
 
 
 def rating_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:

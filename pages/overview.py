@@ -108,7 +108,8 @@ def _map(table, f: Filter, lang):
     if geo is None or table.empty:
         return empty_figure(label("no_data", lang))
     values = map_values(table, "rectification_rate", level)
-    return county_map(geo, values, label("rectification_rate", lang), label("rectification_rate", lang), lang=lang)
+    return county_map(geo, values, label("rectification_rate", lang), label("rectification_rate", lang), lang=lang,
+                      value_format=".2%")
 
 
 def _stars(frame, lang):

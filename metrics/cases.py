@@ -1,0 +1,293 @@
+"""Cases (问题线索 / 投诉举报 / 整改问题) for the rectification page (整改进度): groups, trends,
+breakdowns, ageing and the drill-down from reporting unit to community to case.
+
+The definitions are those of metrics/facts.py: the source groups (`CASE_GROUPS`: 排查,
+线索, 投诉举报), "rectified" (`rectified_sql`: 已整改/已办结 and closed by the period's end),
+the stock date (`as_of`); the county rates are the KPIs of metrics/kpis.py. Here they
+are only cut differently. Working days count China's official holidays and adjusted
+working days through the warehouse's `calendar` table: the working days in (a, b] are
+workday_index(b) − workday_index(a).
+
+A case counts in the period when it was received in it; the open stock (未办结) is
+taken at the period's end, whenever the case was received, as on the overview.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+import pandas as pd
+
+from metrics import kpis
+from metrics.db import Warehouse
+from metrics.facts import CASE_GROUPS, DONE, case_facts, data_as_of, rectified_sql
+from metrics.filters import Filter, Scope, period_sql, region_prefix, region_sql, where
+from metrics.regions import region_names
+
+GROUPS = tuple(CASE_GROUPS)  # sweep, leads, complaints
+COUNTY_RATES = ("rectification_rate", "complaint_close_rate")  # KPIs of the county chart
+DIMENSIONS = ("status", "source", "category", "level")
+CLOSED_AFTER_END = "closed_after_end"  # status 已整改/已办结, but not closed by the period's end
+NOT_FILLED = "not_filled"  # a breakdown value the ledger left empty
+NO_COMMUNITY = "-"  # the drill-down key of cases that name no community
+# Ageing buckets of open cases, in working days: (lowest, highest); None = no upper bound.
+AGE_BUCKETS = ((0, 5), (6, 10), (11, 20), (21, 30), (31, 60), (61, None))
+
+
+_latest: dict[tuple, Optional[dt.date]] = {}
+
+
+def stock_date(wh: Warehouse, f: Filter) -> dt.date:
+    """The date stock figures are taken at: facts.as_of's rule (the period's end, or the data's
+    latest date), with the latest date read once per published warehouse version, not per query."""
+    key = (str(wh.path), wh.version)
+    if key not in _latest:
+        _latest.clear()
+        _latest[key] = data_as_of(wh)
+    latest = _latest[key]
+    if f.end and (latest is None or f.end < latest):
+        return f.end
+    return latest or dt.date.today()
+
+
+def _group_sql(group: Optional[str], alias: str = "") -> tuple[str, list]:
+    """Cases of one source group (None: all cases)."""
+    if group is None:
+        return "TRUE", []
+    sources = CASE_GROUPS[group]
+    return f"{alias}source IN ({', '.join('?' for _ in sources)})", list(sources)
+
+
+def _rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """rate_<group> = rectified / received (None where nothing was received)."""
+    for name in GROUPS:
+        den = frame[f"received_{name}"].astype("float64")
+        frame[f"rate_{name}"] = (frame[f"rectified_{name}"] / den.where(den > 0)).astype("float64")
+    return frame
+
+
+def unit_in_region(unit: Optional[str], f: Filter) -> bool:
+    """A drill-down unit only counts when it lies in the filter's region."""
+    return bool(unit) and (not f.region or unit.startswith(region_prefix(f.region)))
+
+
+def group_summary(units: pd.DataFrame) -> pd.DataFrame:
+    """One row per source group: received, rectified (or closed) and the rate, summed over the units."""
+    rows = []
+    for name in GROUPS:
+        received = int(units[f"received_{name}"].sum()) if len(units) else 0
+        rectified = int(units[f"rectified_{name}"].sum()) if len(units) else 0
+        rows.append({"case_group": name, "received": received, "rectified": rectified,
+                     "rate": rectified / received if received else None})
+    return pd.DataFrame(rows)
+
+
+def unit_table(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Per reporting unit: received and rectified per source group and their rates, the county
+    KPIs (问题整改率, 投诉办结率), open and overdue cases at the period's end."""
+    frame = case_facts(wh, f, scope)
+    names = region_names(wh)
+    frame.insert(1, "unit_name", [names.get(u, u) for u in frame["unit"]])
+    frame = _rates(frame)
+    for key in COUNTY_RATES:
+        kpi = kpis.BY_KEY[key]
+        den = frame[kpi.denominator].astype("float64")
+        frame[key] = (frame[kpi.numerator] / den.where(den > 0)).astype("float64")
+    return frame.sort_values("unit").reset_index(drop=True)
+
+
+def _classified(f: Filter, scope: Scope, at: dt.date, alias: str = "c") -> tuple[str, list]:
+    """Columns classifying each case once: its source group (`grp`), received in the period (`inp`),
+    rectified by the period's end (`done`), open at the stock date (`open`), past its deadline then (`late`)."""
+    a = f"{alias}."
+    period, pp = period_sql(f"{a}received_on", f)
+    done, dp = rectified_sql(f, alias)
+    done_at, ap = rectified_sql(Filter(end=at), alias)
+    grp, gp = [], []
+    for name, sources in CASE_GROUPS.items():
+        grp.append(f"WHEN {a}source IN ({', '.join('?' for _ in sources)}) THEN ?")
+        gp += [*sources, name]
+    sql = f"""CASE {' '.join(grp)} END AS grp, coalesce({period}, false) AS inp, coalesce({done}, false) AS done,
+        {a}received_on <= ? AND NOT coalesce({done_at}, false) AS open, coalesce({a}deadline < ?, false) AS late"""
+    return sql, [*gp, *pp, *dp, at, *ap, at]
+
+
+def _pivot_columns() -> tuple[str, list]:
+    """Per-group received/rectified and open/overdue sums over a (grp, inp, done, open, late, n) count table."""
+    cols, params = [], []
+    for name in GROUPS:
+        cols += [f"coalesce(sum(n) FILTER (WHERE grp = ? AND inp), 0)::BIGINT AS received_{name}",
+                 f"coalesce(sum(n) FILTER (WHERE grp = ? AND inp AND done), 0)::BIGINT AS rectified_{name}"]
+        params += [name, name]
+    cols += ["coalesce(sum(n) FILTER (WHERE open), 0)::BIGINT AS open_cases",
+             "coalesce(sum(n) FILTER (WHERE open AND late), 0)::BIGINT AS overdue_cases"]
+    return ", ".join(cols), params
+
+
+def community_table(wh: Warehouse, f: Filter, scope: Scope, unit: str) -> pd.DataFrame:
+    """Per community of one reporting unit: the same counts as `unit_table`, with the unit's
+    cases received in the period or open at its end. Cases naming a community the warehouse
+    does not know keep their row, with `community_name` empty (未匹配), and count in the totals."""
+    at = stock_date(wh, f)
+    classified, cp = _classified(f, scope, at)
+    cond, params = where(("c.county = ?", [unit]), region_sql("c.county", f, scope))
+    pivot, vp = _pivot_columns()
+    sql = f"""
+        WITH k AS (SELECT c.community_id, any_value(c.street) AS street, grp, inp, done, open, late, count(*) AS n
+                   FROM (SELECT c.community_id, c.street, {classified} FROM cases c WHERE {cond}) c
+                   GROUP BY ALL),
+        p AS (SELECT community_id, any_value(street) AS street, {pivot} FROM k GROUP BY community_id)
+        SELECT coalesce(p.community_id, ?) AS key, p.community_id, m.name AS community_name,
+               coalesce(m.street, p.street) AS street, p.* EXCLUDE (community_id, street)
+        FROM p LEFT JOIN communities m ON m.community_id = p.community_id
+        WHERE p.received_sweep + p.received_leads + p.received_complaints + p.open_cases > 0
+        ORDER BY community_name NULLS FIRST, p.community_id"""
+    return _rates(wh.frame(sql, [*cp, *params, *vp, NO_COMMUNITY]))
+
+
+def _case_columns(f: Filter, at: dt.date) -> tuple[str, list]:
+    """The columns of a case list (never the reporter's phone) and their parameters."""
+    done, dp = rectified_sql(f, "c")
+    sql = f"""c.case_id, c.source, c.category, c.community_id, m.name AS community_name,
+        coalesce(c.street, m.street) AS street, c.received_on, c.deadline, c.level,
+        CASE WHEN {done} THEN c.status WHEN c.status IN ({', '.join('?' for _ in DONE)}) THEN ?
+             ELSE c.status END AS status_at_end,
+        CASE WHEN {done} THEN c.closed_on END AS closed_on,
+        coalesce(e.workday_index, (SELECT workday_index FROM calendar WHERE day = ?)) - r.workday_index AS workdays,
+        coalesce(CASE WHEN {done} THEN c.closed_on > c.deadline ELSE c.deadline < ? END, false) AS overdue,
+        c.description"""
+    params = [*dp, *DONE, CLOSED_AFTER_END, *dp, at, *dp, at]
+    return sql, params
+
+
+def case_list(wh: Warehouse, f: Filter, scope: Scope, unit: str, community: Optional[str] = None,
+              group: Optional[str] = None) -> pd.DataFrame:
+    """The cases of a unit (and community) received in the period: status at the period's end,
+    working days taken (to closing, or to the period's end while open) and whether past the deadline."""
+    at = stock_date(wh, f)
+    cols, cp = _case_columns(f, at)
+    done, dp = rectified_sql(f, "c")
+    if community == NO_COMMUNITY:
+        comm, mp = "c.community_id IS NULL", []
+    elif community:
+        comm, mp = "c.community_id = ?", [community]
+    else:
+        comm, mp = "TRUE", []
+    cond, params = where(("c.county = ?", [unit]), region_sql("c.county", f, scope), period_sql("c.received_on", f),
+                         (comm, mp), _group_sql(group, "c."))
+    sql = f"""SELECT {cols} FROM cases c
+        LEFT JOIN communities m ON m.community_id = c.community_id
+        LEFT JOIN calendar r ON r.day = c.received_on
+        LEFT JOIN calendar e ON e.day = CASE WHEN {done} THEN c.closed_on END
+        WHERE {cond} ORDER BY c.received_on DESC, c.case_id"""
+    return wh.frame(sql, cp + dp + params)
+
+
+def ageing(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = None) -> tuple[pd.DataFrame, dt.date]:
+    """Open cases at the period's end by how many working days they have been open
+    (bucket index into AGE_BUCKETS; -1 when a date lies outside the calendar), and how many are past their deadline."""
+    at = stock_date(wh, f)
+    done, dp = rectified_sql(Filter(end=at), "c")
+    cond, params = where(region_sql("c.county", f, scope), ("c.received_on <= ?", [at]),
+                         (f"NOT coalesce({done}, false)", dp), _group_sql(group, "c."))
+    bucket = "CASE " + " ".join(
+        f"WHEN age <= {hi} THEN {i}" for i, (_, hi) in enumerate(AGE_BUCKETS) if hi is not None
+    ) + f" WHEN age IS NOT NULL THEN {len(AGE_BUCKETS) - 1} ELSE -1 END"
+    sql = f"""
+        WITH o AS (
+            SELECT (SELECT workday_index FROM calendar WHERE day = ?) - r.workday_index AS age, c.deadline
+            FROM cases c LEFT JOIN calendar r ON r.day = c.received_on WHERE {cond})
+        SELECT {bucket} AS bucket, count(*) AS open_cases, count(*) FILTER (WHERE deadline < ?) AS overdue_cases,
+               count(*) FILTER (WHERE deadline IS NULL) AS no_deadline
+        FROM o GROUP BY 1 ORDER BY 1"""
+    frame = wh.frame(sql, [at, *params, at])
+    full = pd.DataFrame({"bucket": list(range(len(AGE_BUCKETS)))})
+    extra = frame[frame["bucket"] < 0]
+    frame = pd.concat([full.merge(frame, on="bucket", how="left"), extra], ignore_index=True)
+    for col in ("open_cases", "overdue_cases", "no_deadline"):
+        frame[col] = frame[col].fillna(0).astype("int64")
+    frame["within_deadline"] = frame["open_cases"] - frame["overdue_cases"]
+    return frame, at
+
+
+def breakdowns(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = None,
+               dimensions: tuple[str, ...] = DIMENSIONS) -> pd.DataFrame:
+    """Cases received in the period by status (at the period's end), source, category and level
+    (or some of them): one row per (dimension, value) with received, rectified and the rate."""
+    unknown = set(dimensions) - set(DIMENSIONS)
+    if unknown or not dimensions:
+        raise ValueError(f"unknown dimensions: {sorted(unknown)}")
+    done, dp = rectified_sql(f)
+    cond, params = where(region_sql("county", f, scope), period_sql("received_on", f), _group_sql(group))
+    columns = {
+        "status": (f"CASE WHEN {done} THEN status WHEN status IN ({', '.join('?' for _ in DONE)}) THEN ? "
+                   "ELSE status END", [*dp, *DONE, CLOSED_AFTER_END]),
+        "source": ("source", []),
+        "category": ("category", []),
+        "level": ("coalesce(level, ?)", [NOT_FILLED]),
+    }
+    select = ", ".join(f"{columns[d][0]} AS {d}" for d in dimensions)
+    sp = [p for d in dimensions for p in columns[d][1]]
+    which = " ".join(f"WHEN grouping({d}) = 0 THEN '{d}'" for d in dimensions)  # names from DIMENSIONS only
+    sql = f"""
+        WITH c AS (SELECT {select}, coalesce({done}, false) AS done FROM cases WHERE {cond})
+        SELECT CASE {which} END AS dimension, coalesce({', '.join(dimensions)}) AS value,
+               count(*) AS received, count(*) FILTER (WHERE done) AS rectified
+        FROM c GROUP BY GROUPING SETS ({', '.join(f'({d})' for d in dimensions)})"""
+    frame = wh.frame(sql, [*sp, *dp, *params])
+    frame["rate"] = (frame["rectified"] / frame["received"].astype("float64")).astype("float64")
+    frame["order"] = frame["dimension"].map({d: i for i, d in enumerate(DIMENSIONS)})
+    frame = frame.sort_values(["order", "received"], ascending=[True, False]).drop(columns="order")
+    return frame.reset_index(drop=True)
+
+
+def _grain(start: dt.date, end: dt.date) -> str:
+    days = (end - start).days
+    return "day" if days <= 62 else "week" if days <= 200 else "month"
+
+
+def cumulative(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = None) -> pd.DataFrame:
+    """Cases received in the period, cumulated from its start to the end of each day, week or
+    month (`day` is the bucket's last day, at most the period's end): received, and of them
+    rectified by then; the last row gives the period's totals."""
+    done, dp = rectified_sql(f)
+    cond, params = where(region_sql("county", f, scope), period_sql("received_on", f), _group_sql(group))
+    bounds = wh.rows(f"SELECT min(received_on), max(received_on) FROM cases WHERE {cond}", params)[0]
+    if bounds[0] is None:
+        return pd.DataFrame(columns=["day", "received", "rectified", "cumulative_received", "cumulative_rectified"])
+    start = f.start or bounds[0]
+    end = f.end or max(bounds[1], stock_date(wh, f))
+    grain = _grain(start, end)  # one of three literals, never user text
+    sql = f"""
+        WITH c AS (SELECT received_on, CASE WHEN {done} THEN closed_on END AS done_on FROM cases WHERE {cond}),
+        b AS (SELECT unnest(generate_series(date_trunc('{grain}', ?::DATE)::TIMESTAMP,
+                                            date_trunc('{grain}', ?::DATE)::TIMESTAMP, INTERVAL 1 {grain}))::DATE AS b),
+        r AS (SELECT date_trunc('{grain}', received_on)::DATE AS b, count(*) AS n FROM c GROUP BY 1),
+        k AS (SELECT date_trunc('{grain}', greatest(done_on, ?::DATE))::DATE AS b, count(*) AS n
+              FROM c WHERE done_on IS NOT NULL GROUP BY 1)
+        SELECT least((b.b + INTERVAL 1 {grain} - INTERVAL 1 DAY)::DATE, ?::DATE) AS day,
+               coalesce(r.n, 0) AS received, coalesce(k.n, 0) AS rectified,
+               sum(coalesce(r.n, 0)) OVER (ORDER BY b.b) AS cumulative_received,
+               sum(coalesce(k.n, 0)) OVER (ORDER BY b.b) AS cumulative_rectified
+        FROM b LEFT JOIN r USING (b) LEFT JOIN k USING (b) ORDER BY b.b"""
+    frame = wh.frame(sql, [*dp, *params, start, end, start, end])
+    for col in ("received", "rectified", "cumulative_received", "cumulative_rectified"):
+        frame[col] = frame[col].astype("int64")
+    frame["day"] = pd.to_datetime(frame["day"]).dt.date
+    return frame
+
+
+def totals(frame: pd.DataFrame) -> dict:
+    """The total row of a unit or community table: counts summed, rates recomputed from the sums."""
+    counts = [c for c in frame.columns if c.startswith(("received_", "rectified_")) or c in ("open_cases", "overdue_cases")]
+    row = {c: int(frame[c].sum()) for c in counts}
+    for name in GROUPS:
+        if f"received_{name}" in row:
+            den = row[f"received_{name}"]
+            row[f"rate_{name}"] = row[f"rectified_{name}"] / den if den else None
+    for key in COUNTY_RATES:
+        kpi = kpis.BY_KEY[key]
+        if kpi.numerator in row and kpi.denominator in row:
+            row[key] = row[kpi.numerator] / row[kpi.denominator] if row[kpi.denominator] else None
+    return row
