@@ -1,0 +1,58 @@
+"""The house's layer rules, checked rather than remembered (style.md: the shape of the house)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def modules(package: str) -> list[Path]:
+    return sorted((ROOT / package).glob("*.py"))
+
+
+@pytest.mark.parametrize("path", modules("etl"), ids=lambda p: p.name)
+def test_etl_never_imports_the_app(path: Path) -> None:
+    bad = {m for m in imports_of(path) if m.split(".")[0] in ("app", "pages", "components", "metrics", "dash")}
+    assert not bad, f"{path.name} imports {bad}"
+
+
+@pytest.mark.parametrize("path", modules("components"), ids=lambda p: p.name)
+def test_components_never_query(path: Path) -> None:
+    bad = {m for m in imports_of(path) if m in ("duckdb", "metrics.db", "metrics.access") or m.startswith("sqlalchemy")}
+    assert not bad, f"{path.name} imports {bad}"
+    assert not re.search(r"\bSELECT\b.+\bFROM\b", path.read_text(encoding="utf-8")), f"{path.name} holds SQL"
+
+
+@pytest.mark.parametrize("path", modules("pages"), ids=lambda p: p.name)
+def test_pages_never_write_sql(path: Path) -> None:
+    assert "duckdb" not in imports_of(path)
+    assert not re.search(r"\bSELECT\b.+\bFROM\b", path.read_text(encoding="utf-8")), f"{path.name} holds SQL"
+
+
+def test_component_ids_start_with_their_page_name() -> None:
+    """Every literal id in a page module starts with the page's name, so no two pages share one."""
+    seen: dict[str, str] = {}
+    for path in modules("pages"):
+        prefix = path.stem.replace("_", "-")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.keyword) and node.arg == "id" and isinstance(node.value, ast.Constant):
+                ident = node.value.value
+                assert ident.startswith(prefix), f"{path.name}: id {ident!r} does not start with {prefix!r}"
+                assert seen.setdefault(ident, path.name) == path.name, f"id {ident!r} in {seen[ident]} and {path.name}"
