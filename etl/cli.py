@@ -168,3 +168,20 @@ def _progress_factory():
         return step
 
     return for_file
+
+
+def reference_markdown() -> str:
+    """The command-line reference (docs/cli.md), generated from the parser itself."""
+    import io
+    from contextlib import redirect_stdout
+
+    parser = build_parser()
+    out = ["# `python -m etl` reference", "", "Generated from `etl/cli.py` by "
+           "`python -c 'from etl.cli import reference_markdown; print(reference_markdown(), end=\"\")' > docs/cli.md`.", ""]
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in [("python -m etl", parser)] + [(f"python -m etl {n}", p) for n, p in sub.choices.items()]:
+        buffer = io.StringIO()
+        with redirect_stdout(buffer):
+            command.print_help()
+        out += [f"## `{name}`", "", "```", buffer.getvalue().rstrip().replace("usage: ", "usage: ", 1), "```", ""]
+    return "\n".join(out)
