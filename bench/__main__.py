@@ -10,6 +10,7 @@ def main() -> int:
     etl.add_argument("--repeat", type=int, default=3)
     pages = sub.add_parser("pages", help="every page callback vs its bare SQL, on the demo and at 100x")
     pages.add_argument("--factor", type=int, default=100)
+    pages.add_argument("--page", help="only this page's callbacks (module name, e.g. overview; 'shell' for app.py)")
     args = parser.parse_args()
     if args.name == "etl":
         from bench.etl import run
@@ -18,7 +19,7 @@ def main() -> int:
     if args.name == "pages":
         from bench.pages import run as run_pages
 
-        return run_pages(factor=args.factor)
+        return run_pages(factor=args.factor, only=args.page)
     return 2
 
 

@@ -43,8 +43,20 @@ def as_of(wh: Warehouse, f: Filter) -> dt.date:
     return latest or dt.date.today()
 
 
+_as_of_by_version: dict[tuple, dt.date | None] = {}
+
+
 def data_as_of(wh: Warehouse) -> dt.date | None:
-    """数据截至: the latest date any fact row carries (not the load time)."""
+    """数据截至: the latest date any fact row carries (not the load time). A property of the
+    published file, so it is read once per published version."""
+    key = (str(wh.path), wh.version)
+    if key not in _as_of_by_version:
+        _as_of_by_version.clear()
+        _as_of_by_version[key] = _data_as_of(wh)
+    return _as_of_by_version[key]
+
+
+def _data_as_of(wh: Warehouse) -> dt.date | None:
     row = wh.rows(
         """SELECT max(d) FROM (
             SELECT max(greatest(received_on, coalesce(closed_on, received_on))) AS d FROM cases

@@ -111,10 +111,12 @@ def light(kpi: Kpi, value: Optional[float]) -> str:
     return "green" if value <= kpi.green else "amber" if value <= kpi.amber else "red"
 
 
-def compute(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, with_previous: bool = True) -> dict[str, KpiValue]:
-    """The values of several KPIs for a filter, each facts query run once, with the previous period's values."""
+def compute(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, with_previous: bool = True,
+            current: Optional[dict[FactsFn, pd.DataFrame]] = None) -> dict[str, KpiValue]:
+    """The values of several KPIs for a filter, each facts query run once, with the previous
+    period's values. `current` reuses facts already read for the same filter (see `facts_for`)."""
     kpis = [BY_KEY[k] for k in keys]
-    current = _facts(wh, kpis, f, scope)
+    current = current if current is not None else _facts(wh, kpis, f, scope)
     prev_filter = f.previous() if with_previous else None
     previous = _facts(wh, kpis, prev_filter, scope) if prev_filter else {}
     out = {}
@@ -125,10 +127,11 @@ def compute(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, with_previo
     return out
 
 
-def scorecard(wh: Warehouse, keys: list[str], f: Filter, scope: Scope) -> pd.DataFrame:
+def scorecard(wh: Warehouse, keys: list[str], f: Filter, scope: Scope,
+              frames: Optional[dict[FactsFn, pd.DataFrame]] = None) -> pd.DataFrame:
     """One row per reporting unit with each KPI's value (and numerator/denominator columns)."""
     kpis = [BY_KEY[k] for k in keys]
-    frames = _facts(wh, kpis, f, scope)
+    frames = frames if frames is not None else _facts(wh, kpis, f, scope)
     units = sorted({u for frame in frames.values() for u in frame["unit"]})
     table = pd.DataFrame({"unit": units})
     for kpi in kpis:
@@ -141,6 +144,11 @@ def scorecard(wh: Warehouse, keys: list[str], f: Filter, scope: Scope) -> pd.Dat
         table[kpi.key + "__num"] = [r[1] for r in rows]
         table[kpi.key + "__den"] = [r[2] for r in rows]
     return table
+
+
+def facts_for(wh: Warehouse, keys: list[str], f: Filter, scope: Scope) -> dict[FactsFn, pd.DataFrame]:
+    """The facts the given KPIs need, each read once, to share between cards and a scorecard."""
+    return _facts(wh, [BY_KEY[k] for k in keys], f, scope)
 
 
 def _facts(wh: Warehouse, kpis: list[Kpi], f: Filter, scope: Scope) -> dict[FactsFn, pd.DataFrame]:

@@ -16,10 +16,10 @@ SCORECARD_KPIS = [
 RANK_BY = ("rectification_rate", "complaint_close_rate")  # rank: rectification rate, then complaint close rate
 
 
-def county_scorecard(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+def county_scorecard(wh: Warehouse, f: Filter, scope: Scope, frames: dict | None = None) -> pd.DataFrame:
     """Units of the filtered region with KPI values, `<kpi>__light` traffic lights and `rank`
     (1 = best rectification rate; ties broken by the complaint close rate)."""
-    table = kpis.scorecard(wh, SCORECARD_KPIS, f, scope)
+    table = kpis.scorecard(wh, SCORECARD_KPIS, f, scope, frames)
     names = region_names(wh)
     table.insert(1, "unit_name", [names.get(u, u) for u in table["unit"]])
     for key in SCORECARD_KPIS:

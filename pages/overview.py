@@ -72,8 +72,9 @@ def overview_content(params):
     scope = current_scope()
     try:
         wh = warehouse()
-        values = kpis.compute(wh, CARD_KPIS, f, scope)
-        table = county_scorecard(wh, f, scope)
+        frames = kpis.facts_for(wh, CARD_KPIS + SCORECARD_KPIS, f, scope)  # read once, shared
+        values = kpis.compute(wh, CARD_KPIS, f, scope, current=frames)
+        table = county_scorecard(wh, f, scope, frames)
         stars = star_distribution(wh, f, scope)
         credit = credit_distribution(wh, f, scope)
     except WarehouseMissing:
