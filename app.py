@@ -112,7 +112,7 @@ def shell_as_of(search):
         as_of = data_as_of(warehouse())
     except WarehouseMissing:
         return label("no_warehouse", lang)
-    return f"{label('data_as_of', lang)}：{fmt_date(as_of)}"
+    return f"{label('data_as_of', lang)}{'：' if lang == 'zh' else ': '}{fmt_date(as_of)}"
 
 
 def ensure_demo() -> None:

@@ -54,6 +54,9 @@ def scale(source: Path, target: Path, factor: int) -> None:
         cols = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
         select = ", ".join(f"{c} || '-' || i" if c in keys else c for c in cols)
         con.execute(f'INSERT INTO "{table}" SELECT {select} FROM "{table}", range(1, {factor}) t(i)')
+    from etl import marts
+
+    marts.build(con)  # as a publish would
     con.execute("CHECKPOINT")
     con.close()
 

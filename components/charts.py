@@ -87,3 +87,60 @@ def donut(names: list[str], values: list[float], title: Optional[str] = None, he
                            hovertemplate="%{label}：%{value:,}（%{percent}）<extra></extra>"))
     fig.update_layout(showlegend=False)
     return base_layout(fig, title, height)
+
+
+def heatmap(z: list[list[float]], x: list[str], y: list[str], title: Optional[str] = None,
+            x_title: Optional[str] = None, y_title: Optional[str] = None, value_name: str = "",
+            height: int = 360) -> go.Figure:
+    """A matrix of counts (rows `y`, columns `x`) with each cell's value written in it, e.g. a
+    transition matrix of grades from one year (rows) to the next (columns). Empty cells show blank."""
+    texts = [["" if v in (None, 0) else f"{v:,.0f}" for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=x, y=y, text=texts, texttemplate="%{text}", textfont={"size": 14},
+        colorscale=[[0.0, "#f3f6fa"], [1.0, "#1f5fa8"]], showscale=False, xgap=2, ygap=2,
+        hovertemplate=(y_title or "") + "：%{y}<br>" + (x_title or "") + "：%{x}<br>" + value_name
+        + "：%{z:,}<extra></extra>"))
+    fig.update_xaxes(title_text=x_title, type="category")
+    fig.update_yaxes(title_text=y_title, autorange="reversed", type="category", showgrid=False)
+    return base_layout(fig, title, height)
+
+
+def dots(frame: pd.DataFrame, y: str, xs: Iterable[str], lang: str, title: Optional[str] = None,
+         customdata: Optional[str] = None, xformat: Optional[str] = None, x_range: Optional[list] = None,
+         height: int = 360) -> go.Figure:
+    """A dot plot: one row per category of `y` (bottom to top in frame order), one marker trace per
+    column of `xs`, labelled from the label table. Unlike bars, the value axis may start above zero,
+    so that rates close to 100% stay apart. `customdata` carries a code so a click can drill down."""
+    fig = go.Figure()
+    for x in xs:
+        fig.add_trace(go.Scatter(x=frame[x], y=frame[y], mode="markers", name=label(x, lang), marker={"size": 11},
+                                 customdata=frame[customdata] if customdata else None,
+                                 hovertemplate="%{y}<br>" + label(x, lang) + "：%{x"
+                                 + (":" + xformat if xformat else "") + "}<extra></extra>"))
+    base_layout(fig, title, height)
+    fig.update_yaxes(type="category", showgrid=True, gridcolor="#eee", automargin=True)
+    fig.update_xaxes(showgrid=True, gridcolor="#eee", tickformat=xformat, range=x_range)
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def bars_with_rate(frame: pd.DataFrame, x: str, ys: Iterable[str], rate: str, lang: str, title: Optional[str] = None,
+                   customdata: Optional[str] = None, yformat: Optional[str] = None, rate_format: str = ".2%",
+                   rate_tickformat: Optional[str] = None, y_title: Optional[str] = None,
+                   height: int = 360) -> go.Figure:
+    """Grouped bars of amounts (one trace per column of `ys`) with a rate (column `rate`, 0–1) as a
+    line with markers on a second axis on the right, e.g. fund collected and used with the usage rate
+    (`rate_format` for the hover, `rate_tickformat` for the axis, e.g. '.0%').
+    All names come from the label table; `customdata` carries a code so a click can filter."""
+    fig = bars(frame, x, ys, lang, title=title, customdata=customdata, yformat=yformat, height=height)
+    cats = list(fig.data[0].x) if fig.data else list(frame[x])
+    fig.add_trace(go.Scatter(x=cats, y=frame[rate], name=label(rate, lang), mode="lines+markers", yaxis="y2",
+                             marker={"size": 8}, line={"width": 2, "color": PALETTE[3]},
+                             customdata=frame[customdata] if customdata else None,
+                             hovertemplate="%{x}<br>" + label(rate, lang) + "：%{y:" + rate_format + "}<extra></extra>"))
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "tickformat": rate_tickformat or rate_format,
+                              "showgrid": False, "rangemode": "tozero", "tickmode": "auto",
+                              "title": {"text": label(rate, lang)}},
+                      yaxis={"title": {"text": y_title}} if y_title else {}, xaxis={"type": "category"},
+                      margin={"r": 70})
+    return fig

@@ -37,7 +37,7 @@ def grid(grid_id: str, frame: pd.DataFrame, columns: Iterable[str], lang: str, h
         id=grid_id,
         rowData=frame[list(columns)].to_dict("records"),
         columnDefs=defs,
-        defaultColDef={"minWidth": 90, "flex": 1, "wrapHeaderText": True, "autoHeaderHeight": True},
+        defaultColDef={"minWidth": 110, "flex": 1, "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={"pagination": True, "paginationPageSize": page_size, "animateRows": False},
         style={"height": f"{height}px"},
     )
@@ -81,3 +81,22 @@ def to_excel(frame: pd.DataFrame, columns: list[str], lang: str, title: str, hea
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+_GRID_ZH = {
+    "page": "页码", "of": "/", "to": "–", "pageSizeSelectorLabel": "每页行数：", "ariaPageSizeSelectorLabel": "每页行数",
+    "firstPage": "首页", "previousPage": "上一页", "nextPage": "下一页", "lastPage": "末页",
+    "noRowsToShow": "没有数据", "loadingOoo": "正在加载…", "filterOoo": "筛选…", "searchOoo": "搜索…",
+    "blanks": "（空白）", "selectAll": "（全选）", "equals": "等于", "notEqual": "不等于", "contains": "包含",
+    "notContains": "不包含", "startsWith": "开头是", "endsWith": "结尾是", "blank": "为空", "notBlank": "不为空",
+    "lessThan": "小于", "greaterThan": "大于", "lessThanOrEqual": "小于等于", "greaterThanOrEqual": "大于等于",
+    "inRange": "介于", "inRangeStart": "从", "inRangeEnd": "到", "andCondition": "且", "orCondition": "或",
+    "before": "早于", "after": "晚于", "applyFilter": "应用", "resetFilter": "重置", "clearFilter": "清除",
+    "ariaFilterMenuOpen": "打开筛选菜单", "ariaFilterValue": "筛选值",
+}
+
+
+def grid_locale(lang: str) -> dict:
+    """AG Grid's own words (pagination, filter menu) in the reader's language, for
+    `dashGridOptions={"localeText": grid_locale(lang)}`; AG Grid's defaults are English."""
+    return dict(_GRID_ZH) if lang == "zh" else {}

@@ -164,6 +164,9 @@ class Publication:
 
     def publish(self) -> None:
         assert self.con is not None
+        from etl import marts
+
+        marts.build(self.con)
         self.con.execute("CHECKPOINT")
         self.con.close()
         self.con = None

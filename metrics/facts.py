@@ -70,24 +70,26 @@ def _data_as_of(wh: Warehouse) -> dt.date | None:
 
 
 def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
-    """Per unit: cases received in the period and rectified by its end, per source group; open and overdue stock."""
+    """Per unit: cases received in the period and rectified by its end, per source group; open and overdue stock.
+
+    Reads `mart_cases` (cases counted by unit, source, status and dates; etl/marts.py)."""
     region, rp = region_sql("county", f, scope)
     period, pp = period_sql("received_on", f)
     done, dp = rectified_sql(f)
     at = as_of(wh, f)
     cols, params = [], []
     for name, sources in CASE_GROUPS.items():
-        cols.append(f"count(*) FILTER (WHERE source IN {_in(sources)} AND {period}) AS received_{name}")
+        cols.append(f"coalesce(sum(n) FILTER (WHERE source IN {_in(sources)} AND {period}), 0)::BIGINT AS received_{name}")
         params += pp
-        cols.append(f"count(*) FILTER (WHERE source IN {_in(sources)} AND {period} AND {done}) AS rectified_{name}")
+        cols.append(f"coalesce(sum(n) FILTER (WHERE source IN {_in(sources)} AND {period} AND {done}), 0) "
+                    f"::BIGINT AS rectified_{name}")
         params += pp + dp
     # stock at `at`: received by then and not rectified by then
-    cols.append("count(*) FILTER (WHERE received_on <= ? AND NOT coalesce(status IN ('已整改', '已办结') "
-                "AND closed_on <= ?, false)) AS open_cases")
-    cols.append("count(*) FILTER (WHERE received_on <= ? AND NOT coalesce(status IN ('已整改', '已办结') "
-                "AND closed_on <= ?, false) AND deadline < ?) AS overdue_cases")
+    open_at = "received_on <= ? AND NOT coalesce(status IN ('已整改', '已办结') AND closed_on <= ?, false)"
+    cols.append(f"coalesce(sum(n) FILTER (WHERE {open_at}), 0)::BIGINT AS open_cases")
+    cols.append(f"coalesce(sum(n) FILTER (WHERE {open_at} AND deadline < ?), 0)::BIGINT AS overdue_cases")
     params += [at, at, at, at, at]
-    sql = f"SELECT county AS unit, {', '.join(cols)} FROM cases WHERE {region} GROUP BY county"
+    sql = f"SELECT county AS unit, {', '.join(cols)} FROM mart_cases WHERE {region} GROUP BY county"
     frame = wh.frame(sql, params + rp)
     frame["received_main"] = frame["received_sweep"] + frame["received_leads"]
     frame["rectified_main"] = frame["rectified_sweep"] + frame["rectified_leads"]

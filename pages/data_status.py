@@ -8,7 +8,7 @@ from dash import html
 from metrics.db import Warehouse, WarehouseMissing
 from metrics.status import dataset_counts, recent_loads
 
-dash.register_page(__name__, path="/data", name="数据状态", order=90)
+dash.register_page(__name__, path="/data", name="数据状态", order=90, label_key="data")
 
 _warehouse = Warehouse()
 
