@@ -144,3 +144,44 @@ def bars_with_rate(frame: pd.DataFrame, x: str, ys: Iterable[str], rate: str, la
                       yaxis={"title": {"text": y_title}} if y_title else {}, xaxis={"type": "category"},
                       margin={"r": 70})
     return fig
+
+
+def stacked(categories: list[str], series: list[tuple[str, list]], title: Optional[str] = None,
+            customdata: Optional[list] = None, orientation: str = "v", value_name: str = "",
+            colors: Optional[list[str]] = None, height: int = 360) -> go.Figure:
+    """Stacked bars from series already named for the reader: `series` is [(name, values)], one
+    value per category (e.g. open cases per level, one series per bucket of working days).
+    Categories keep their order; `customdata` (one code per category) lets a click filter."""
+    fig = go.Figure()
+    vertical = orientation == "v"
+    for i, (name, values) in enumerate(series):
+        axes = dict(x=categories, y=values) if vertical else dict(y=categories, x=values, orientation="h")
+        fig.add_trace(go.Bar(name=name, customdata=customdata,
+                             marker={"color": colors[i % len(colors)]} if colors else None,
+                             hovertemplate="%{" + ("x" if vertical else "y") + "}<br>" + name
+                             + (f"（{value_name}）" if value_name else "") + "：%{"
+                             + ("y" if vertical else "x") + ":,}<extra></extra>", **axes))
+    fig.update_layout(barmode="stack")
+    base_layout(fig, title, height)
+    cat_axis = {"type": "category", "categoryorder": "array", "categoryarray": categories}
+    if vertical:
+        fig.update_xaxes(**cat_axis)
+    else:
+        fig.update_yaxes(autorange="reversed", automargin=True, **cat_axis)
+    return fig
+
+
+def trail(dates: list, levels: list[str], texts: list[str], level_order: list[str], title: Optional[str] = None,
+          hover: Optional[list[str]] = None, height: int = 300) -> go.Figure:
+    """A step line of where something sits over time (a case's level: 社区 … 市级, bottom to top in
+    `level_order`), with a marker and a short text at each step (the action taken)."""
+    fig = go.Figure(go.Scatter(
+        x=dates, y=levels, mode="lines+markers+text", line={"shape": "hv", "width": 2, "color": PALETTE[0]},
+        marker={"size": 10, "color": PALETTE[3]}, text=texts, textposition="top center",
+        hovertext=hover or texts, hovertemplate="%{x|%Y-%m-%d}<br>%{hovertext}<extra></extra>"))
+    base_layout(fig, title, height)
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=level_order, automargin=True,
+                     range=[-0.5, len(level_order) - 0.3])
+    fig.update_xaxes(tickformat="%Y-%m-%d", showgrid=True, gridcolor="#eee")
+    fig.update_layout(showlegend=False, margin={"t": 40 if title else 30})
+    return fig

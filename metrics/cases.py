@@ -9,7 +9,9 @@ working days through the warehouse's `calendar` table: the working days in (a, b
 workday_index(b) − workday_index(a).
 
 A case counts in the period when it was received in it; the open stock (未办结) is
-taken at the period's end, whenever the case was received, as on the overview.
+taken at the period's end, whenever the case was received, as on the overview. Counts
+read `mart_cases` (cases counted by unit, source, category, status, level and dates;
+etl/marts.py); the drill-down to communities and cases reads `cases` itself.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import pandas as pd
 
 from metrics import kpis
 from metrics.db import Warehouse
-from metrics.facts import CASE_GROUPS, DONE, case_facts, data_as_of, rectified_sql
+from metrics.facts import CASE_GROUPS, DONE, as_of, case_facts, rectified_sql
 from metrics.filters import Filter, Scope, period_sql, region_prefix, region_sql, where
 from metrics.regions import region_names
 
@@ -33,22 +35,6 @@ NOT_FILLED = "not_filled"  # a breakdown value the ledger left empty
 NO_COMMUNITY = "-"  # the drill-down key of cases that name no community
 # Ageing buckets of open cases, in working days: (lowest, highest); None = no upper bound.
 AGE_BUCKETS = ((0, 5), (6, 10), (11, 20), (21, 30), (31, 60), (61, None))
-
-
-_latest: dict[tuple, Optional[dt.date]] = {}
-
-
-def stock_date(wh: Warehouse, f: Filter) -> dt.date:
-    """The date stock figures are taken at: facts.as_of's rule (the period's end, or the data's
-    latest date), with the latest date read once per published warehouse version, not per query."""
-    key = (str(wh.path), wh.version)
-    if key not in _latest:
-        _latest.clear()
-        _latest[key] = data_as_of(wh)
-    latest = _latest[key]
-    if f.end and (latest is None or f.end < latest):
-        return f.end
-    return latest or dt.date.today()
 
 
 def _group_sql(group: Optional[str], alias: str = "") -> tuple[str, list]:
@@ -85,7 +71,7 @@ def group_summary(units: pd.DataFrame) -> pd.DataFrame:
 
 def unit_table(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per reporting unit: received and rectified per source group and their rates, the county
-    KPIs (问题整改率, 投诉办结率), open and overdue cases at the period's end."""
+    KPIs (问题整改率, 投诉办结率), open and overdue cases at the period's end (facts.case_facts)."""
     frame = case_facts(wh, f, scope)
     names = region_names(wh)
     frame.insert(1, "unit_name", [names.get(u, u) for u in frame["unit"]])
@@ -129,7 +115,7 @@ def community_table(wh: Warehouse, f: Filter, scope: Scope, unit: str) -> pd.Dat
     """Per community of one reporting unit: the same counts as `unit_table`, with the unit's
     cases received in the period or open at its end. Cases naming a community the warehouse
     does not know keep their row, with `community_name` empty (未匹配), and count in the totals."""
-    at = stock_date(wh, f)
+    at = as_of(wh, f)
     classified, cp = _classified(f, scope, at)
     cond, params = where(("c.county = ?", [unit]), region_sql("c.county", f, scope))
     pivot, vp = _pivot_columns()
@@ -165,7 +151,7 @@ def case_list(wh: Warehouse, f: Filter, scope: Scope, unit: str, community: Opti
               group: Optional[str] = None) -> pd.DataFrame:
     """The cases of a unit (and community) received in the period: status at the period's end,
     working days taken (to closing, or to the period's end while open) and whether past the deadline."""
-    at = stock_date(wh, f)
+    at = as_of(wh, f)
     cols, cp = _case_columns(f, at)
     done, dp = rectified_sql(f, "c")
     if community == NO_COMMUNITY:
@@ -187,7 +173,7 @@ def case_list(wh: Warehouse, f: Filter, scope: Scope, unit: str, community: Opti
 def ageing(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = None) -> tuple[pd.DataFrame, dt.date]:
     """Open cases at the period's end by how many working days they have been open
     (bucket index into AGE_BUCKETS; -1 when a date lies outside the calendar), and how many are past their deadline."""
-    at = stock_date(wh, f)
+    at = as_of(wh, f)
     done, dp = rectified_sql(Filter(end=at), "c")
     cond, params = where(region_sql("c.county", f, scope), ("c.received_on <= ?", [at]),
                          (f"NOT coalesce({done}, false)", dp), _group_sql(group, "c."))
@@ -196,10 +182,10 @@ def ageing(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = None) 
     ) + f" WHEN age IS NOT NULL THEN {len(AGE_BUCKETS) - 1} ELSE -1 END"
     sql = f"""
         WITH o AS (
-            SELECT (SELECT workday_index FROM calendar WHERE day = ?) - r.workday_index AS age, c.deadline
-            FROM cases c LEFT JOIN calendar r ON r.day = c.received_on WHERE {cond})
-        SELECT {bucket} AS bucket, count(*) AS open_cases, count(*) FILTER (WHERE deadline < ?) AS overdue_cases,
-               count(*) FILTER (WHERE deadline IS NULL) AS no_deadline
+            SELECT (SELECT workday_index FROM calendar WHERE day = ?) - r.workday_index AS age, c.deadline, c.n
+            FROM mart_cases c LEFT JOIN calendar r ON r.day = c.received_on WHERE {cond})
+        SELECT {bucket} AS bucket, sum(n) AS open_cases, coalesce(sum(n) FILTER (WHERE deadline < ?), 0) AS overdue_cases,
+               coalesce(sum(n) FILTER (WHERE deadline IS NULL), 0) AS no_deadline
         FROM o GROUP BY 1 ORDER BY 1"""
     frame = wh.frame(sql, [at, *params, at])
     full = pd.DataFrame({"bucket": list(range(len(AGE_BUCKETS)))})
@@ -231,9 +217,9 @@ def breakdowns(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = No
     sp = [p for d in dimensions for p in columns[d][1]]
     which = " ".join(f"WHEN grouping({d}) = 0 THEN '{d}'" for d in dimensions)  # names from DIMENSIONS only
     sql = f"""
-        WITH c AS (SELECT {select}, coalesce({done}, false) AS done FROM cases WHERE {cond})
+        WITH c AS (SELECT {select}, coalesce({done}, false) AS done, n FROM mart_cases WHERE {cond})
         SELECT CASE {which} END AS dimension, coalesce({', '.join(dimensions)}) AS value,
-               count(*) AS received, count(*) FILTER (WHERE done) AS rectified
+               sum(n)::BIGINT AS received, coalesce(sum(n) FILTER (WHERE done), 0)::BIGINT AS rectified
         FROM c GROUP BY GROUPING SETS ({', '.join(f'({d})' for d in dimensions)})"""
     frame = wh.frame(sql, [*sp, *dp, *params])
     frame["rate"] = (frame["rectified"] / frame["received"].astype("float64")).astype("float64")
@@ -253,18 +239,21 @@ def cumulative(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = No
     rectified by then; the last row gives the period's totals."""
     done, dp = rectified_sql(f)
     cond, params = where(region_sql("county", f, scope), period_sql("received_on", f), _group_sql(group))
-    bounds = wh.rows(f"SELECT min(received_on), max(received_on) FROM cases WHERE {cond}", params)[0]
-    if bounds[0] is None:
-        return pd.DataFrame(columns=["day", "received", "rectified", "cumulative_received", "cumulative_rectified"])
-    start = f.start or bounds[0]
-    end = f.end or max(bounds[1], stock_date(wh, f))
+    empty = pd.DataFrame(columns=["day", "received", "rectified", "cumulative_received", "cumulative_rectified"])
+    if f.start and f.end:
+        start, end = f.start, f.end
+    else:  # an open period runs from the first case received to the data's latest date
+        first, last = wh.rows(f"SELECT min(received_on), max(received_on) FROM mart_cases WHERE {cond}", params)[0]
+        if first is None:
+            return empty
+        start, end = f.start or first, f.end or max(last, as_of(wh, f))
     grain = _grain(start, end)  # one of three literals, never user text
     sql = f"""
-        WITH c AS (SELECT received_on, CASE WHEN {done} THEN closed_on END AS done_on FROM cases WHERE {cond}),
+        WITH c AS (SELECT received_on, CASE WHEN {done} THEN closed_on END AS done_on, n FROM mart_cases WHERE {cond}),
         b AS (SELECT unnest(generate_series(date_trunc('{grain}', ?::DATE)::TIMESTAMP,
                                             date_trunc('{grain}', ?::DATE)::TIMESTAMP, INTERVAL 1 {grain}))::DATE AS b),
-        r AS (SELECT date_trunc('{grain}', received_on)::DATE AS b, count(*) AS n FROM c GROUP BY 1),
-        k AS (SELECT date_trunc('{grain}', greatest(done_on, ?::DATE))::DATE AS b, count(*) AS n
+        r AS (SELECT date_trunc('{grain}', received_on)::DATE AS b, sum(n) AS n FROM c GROUP BY 1),
+        k AS (SELECT date_trunc('{grain}', greatest(done_on, ?::DATE))::DATE AS b, sum(n) AS n
               FROM c WHERE done_on IS NOT NULL GROUP BY 1)
         SELECT least((b.b + INTERVAL 1 {grain} - INTERVAL 1 DAY)::DATE, ?::DATE) AS day,
                coalesce(r.n, 0) AS received, coalesce(k.n, 0) AS rectified,
@@ -272,6 +261,8 @@ def cumulative(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = No
                sum(coalesce(k.n, 0)) OVER (ORDER BY b.b) AS cumulative_rectified
         FROM b LEFT JOIN r USING (b) LEFT JOIN k USING (b) ORDER BY b.b"""
     frame = wh.frame(sql, [*dp, *params, start, end, start, end])
+    if frame.empty or not frame["cumulative_received"].iloc[-1]:
+        return empty
     for col in ("received", "rectified", "cumulative_received", "cumulative_rectified"):
         frame[col] = frame[col].astype("int64")
     frame["day"] = pd.to_datetime(frame["day"]).dt.date
