@@ -29,19 +29,20 @@ VIEWS = [
     {"region": "140702", "from": "2024-01-01", "to": "2024-12-31"},
     {},
 ]
-# Tables scaled by copying every row with suffixed keys; dimension tables stay as they are.
+# Every table scaled by copying each row with its keys suffixed (the same suffix in every
+# table, so references still join one to one); fund_ledger has one row per county and year.
 SCALE_KEYS = {
-    "communities": ["community_id"],
-    "companies": [],
-    "cases": ["case_id", "community_id"],
+    "communities": ["community_id", "company_code"],
+    "companies": ["company_code"],
+    "cases": ["case_id", "community_id", "company_code"],
     "case_events": ["case_id"],
     "fund_arrears": ["project_id"],
     "fund_recoveries": ["project_id"],
     "fund_usages": ["application_id", "community_id"],
-    "refunds": [],
-    "star_ratings": ["community_id"],
-    "credit_ratings": [],
-    "company_lists": [],
+    "refunds": ["company_code"],
+    "star_ratings": ["community_id", "company_code"],
+    "credit_ratings": ["company_code"],
+    "company_lists": ["company_code"],
     "fund_ledger": [],
 }
 

@@ -57,7 +57,8 @@ def communities_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
         WHEN managed_since > ? AND previous_management_type IS NOT NULL THEN previous_management_type
         WHEN managed_since > ? AND management_type = '无物业' THEN NULL
         ELSE management_type END"""
-    committee_at = "CASE WHEN committee IN ('业委会', '物管会') AND (committee_formed_on IS NULL OR committee_formed_on <= ?) THEN committee END"
+    committee_at = """CASE WHEN committee IN ('业委会', '物管会')
+        AND (committee_formed_on IS NULL OR committee_formed_on <= ?) THEN committee END"""
     types = ", ".join(f"count(*) FILTER (WHERE t = '{v}') AS {k}" for k, v in MANAGEMENT_COLUMNS.items())
     committees = ", ".join(f"count(*) FILTER (WHERE k = '{v}') AS {c}" for c, v in COMMITTEE_COLUMNS.items())
     frame = wh.frame(
@@ -91,11 +92,13 @@ def coverage_timeline(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
                   date_trunc('year', min(committee_formed_on) FILTER (WHERE has_committee)),
                   date_trunc('year', ?::DATE))::DATE) AS s, ?::DATE AS e FROM g),
         days AS (SELECT s AS day FROM b
-                 UNION SELECT least(last_day(m::DATE), e) FROM b, unnest(generate_series(date_trunc('month', s), e, INTERVAL 1 MONTH)) t(m)
+                 UNION SELECT least(last_day(m::DATE), e)
+                 FROM b, unnest(generate_series(date_trunc('month', s), e, INTERVAL 1 MONTH)) t(m)
                  WHERE s <= e),
         ns AS (SELECT g.management_type, g.managed_since, g.previous_management_type, sum(n) AS n FROM g GROUP BY ALL),
         cm AS (SELECT committee_formed_on, sum(n) AS n FROM g WHERE has_committee GROUP BY ALL),
-        a AS (SELECT day, sum(n) AS communities, coalesce(sum(n) FILTER (WHERE {_no_service_at('day')}), 0) AS no_service
+        a AS (SELECT day, sum(n) AS communities,
+                     coalesce(sum(n) FILTER (WHERE {_no_service_at('day')}), 0) AS no_service
               FROM days, ns GROUP BY day),
         c AS (SELECT day, coalesce(sum(n) FILTER (WHERE committee_formed_on IS NULL OR committee_formed_on <= day), 0)
                      AS with_committee FROM days, cm GROUP BY day)

@@ -52,16 +52,22 @@ def shown_years(f: Filter) -> Filter:
 
 def star_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Service projects star-rated per reporting unit and year, by star level (星级评价):
-    [unit, year, stars_1 … stars_5, star_rated, star_high] for the period's years and the year before."""
-    region, rp = region_sql("coalesce(s.county, c.county)", f, scope)
-    years, yp = year_sql("s.year", shown_years(f))
-    levels = ", ".join(f"count(*) FILTER (WHERE s.stars = {n}) AS stars_{n}" for n in range(1, 6))
+    [unit, year, stars_1 … stars_5, star_rated, star_high] for the period's years and the year before.
+    A rating's unit is its own county, else its community's (未匹配 when neither is known)."""
+    years, yp = year_sql("year", shown_years(f))
+    s_years, _ = year_sql("s.year", shown_years(f))
+    region, rp = region_sql("unit", f, scope)
+    levels = ", ".join(f"count(*) FILTER (WHERE stars = {n}) AS stars_{n}" for n in range(1, 6))
+    # only ratings without a county of their own look up their community's (the join is the cost)
     return wh.frame(
-        f"""SELECT coalesce(s.county, c.county, '未匹配') AS unit, s.year, {levels},
-               count(*) AS star_rated, count(*) FILTER (WHERE s.stars >= 4) AS star_high
-        FROM star_ratings s LEFT JOIN communities c USING (community_id)
-        WHERE {years} AND {region} GROUP BY 1, 2 ORDER BY 2, 1""",
-        yp + rp,
+        f"""WITH s AS (SELECT county AS unit, year, stars FROM star_ratings WHERE county IS NOT NULL AND {years}
+                      UNION ALL
+                      SELECT coalesce(c.county, '未匹配'), s.year, s.stars
+                      FROM star_ratings s LEFT JOIN communities c USING (community_id)
+                      WHERE s.county IS NULL AND {s_years})
+        SELECT unit, year, {levels}, count(*) AS star_rated, count(*) FILTER (WHERE stars >= 4) AS star_high
+        FROM s WHERE {region} GROUP BY 1, 2 ORDER BY 2, 1""",
+        yp + yp + rp,
     )
 
 
