@@ -135,7 +135,7 @@ def bars_with_rate(frame: pd.DataFrame, x: str, ys: Iterable[str], rate: str, la
     fig = bars(frame, x, ys, lang, title=title, customdata=customdata, yformat=yformat, height=height)
     cats = list(fig.data[0].x) if fig.data else list(frame[x])
     fig.add_trace(go.Scatter(x=cats, y=frame[rate], name=label(rate, lang), mode="lines+markers", yaxis="y2",
-                             marker={"size": 8}, line={"width": 2, "color": PALETTE[3]},
+                             marker={"size": 8}, line={"width": 2, "color": PALETTE[3]}, cliponaxis=False,
                              customdata=frame[customdata] if customdata else None,
                              hovertemplate="%{x}<br>" + label(rate, lang) + "：%{y:" + rate_format + "}<extra></extra>"))
     fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "tickformat": rate_tickformat or rate_format,

@@ -1,0 +1,567 @@
+"""督办 (escalations) for discipline-inspection supervisors: the cases that are not moving.
+
+A case's trail is its `case_events` (督办记录). Definitions used on the 督办 page, the
+overview's leadership counts (`escalation_counts`) and the exports:
+
+- Escalation actions (督办措施): 上交, 提醒函, 督办函, 约谈, 通报, 问责 and the referrals
+  移送城管 / 移送纪检 / 移送公安. 转办 (routine dispatch), 回访 (follow-up) and 立案 (a
+  receiving organ's outcome) are part of the trail but not escalations.
+- The level a case sits at (层级: 社区 → 乡镇(街道) → 县级 → 市级) is the `to_level` of its
+  latest 转办/上交 on or before the as-of date; the ledger's 当前层级 when no move came after
+  it. It has sat there since that move (or since it was received), counted in working days.
+- Open (未办结) and rectified are those of metrics/facts.py, taken at `facts.as_of`.
+- A case's deadline is the 整改时限 in its row, or else received_on plus the working days
+  of the deadline rules (`data/deadline_rules.csv`, or the file named by DEADLINE_RULES).
+  It is past its deadline (超期) when open at the as-of date and as-of > deadline.
+- Working days count China's official holidays and adjusted working days through the
+  warehouse's `calendar` table: the working days in (a, b] are workday_index(b) − workday_index(a).
+- Watch lists (重点关注) look at the twelve months that end at the as-of date.
+
+Personal data: `reporter_phone` is masked in SQL (`phone_sql`) unless the scope allows it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+
+from etl.schema import CASE_ACTIONS, CASE_CATEGORIES, CASE_SOURCES, LEVELS
+from metrics.db import Warehouse
+from metrics.facts import DONE, as_of, rectified_sql
+from metrics.filters import Filter, Scope, period_sql, region_sql, where
+
+MOVES = ("转办", "上交")  # actions that move a case to `to_level`
+ESCALATIONS = ("上交", "提醒函", "督办函", "约谈", "通报", "问责", "移送城管", "移送纪检", "移送公安")
+REFERRALS = ("移送城管", "移送纪检", "移送公安")
+OUTCOMES = ("立案", "问责")  # what a receiving organ reports back
+PENDING = "pending"  # a referral with no outcome yet
+NOT_FILLED = "not_filled"  # a case with no level
+# The leadership counts: key -> the actions it counts.
+COUNT_KEYS = {"interview": ("约谈",), "reminder": ("提醒函",), "supervision": ("督办函",),
+              "accountability": ("问责",), "referral": REFERRALS}
+# Working days at the current level: (lowest, highest); None = no upper bound.
+AGE_BUCKETS = ((0, 5), (6, 10), (11, 20), (21, 60), (61, None))
+EXIT_REVIEW_BLACK_LISTS = 3  # 黑榜 entries within twelve months that open the exit procedure (退出机制)
+REPEATED = 2  # "repeated": at least this many escalations, overdue cases or 黑榜 entries
+
+RULES_ENV = "DEADLINE_RULES"
+DEFAULT_RULES = Path(__file__).resolve().parent.parent / "data" / "deadline_rules.csv"
+ANY = "*"
+
+
+def _in(values: tuple[str, ...]) -> str:
+    """A SQL list of constants defined in this module (never of user input)."""
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+
+
+# ---------------------------------------------------------------- personal data
+
+
+def phone_sql(column: str, scope: Scope) -> str:
+    """SQL for a phone column as the scope may see it: as stored, or masked (`138****5678`:
+    the first three and last four digits) when the scope has no right to personal data."""
+    if scope.personal_data:
+        return column
+    digits = f"regexp_replace({column}, '[^0-9]', '', 'g')"
+    return (f"CASE WHEN {column} IS NULL THEN NULL WHEN length({digits}) >= 8 "
+            f"THEN left({digits}, 3) || '****' || right({digits}, 4) ELSE '****' END")
+
+
+def mask_phone(value: Optional[str]) -> Optional[str]:
+    """The Python twin of `phone_sql`'s mask, for values that do not come from SQL.
+
+    >>> mask_phone("13812345678")
+    '138****5678'
+    """
+    if value is None:
+        return None
+    digits = "".join(ch for ch in str(value) if ch.isdigit())
+    return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
+
+
+# ---------------------------------------------------------------- deadline rules
+
+
+class DeadlineRulesError(ValueError):
+    """The deadline rules file cannot be used; the message names the row."""
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    source: str  # a case source, or * for any
+    category: str  # a case category, or * for any
+    working_days: int
+    note: str = ""
+
+
+def rules_path() -> Path:
+    return Path(os.environ.get(RULES_ENV) or DEFAULT_RULES)
+
+
+_rules_cache: dict[tuple, tuple[DeadlineRule, ...]] = {}
+
+
+def deadline_rules(path: Optional[Path] = None) -> tuple[DeadlineRule, ...]:
+    """The deadline rules (source, category, working_days; `*` for any), read from the CSV
+    and checked; re-read when the file changes."""
+    path = Path(path or rules_path())
+    try:
+        key = (str(path), path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        raise DeadlineRulesError(f"找不到整改时限规则文件 {path}") from None
+    if key not in _rules_cache:
+        _rules_cache.clear()
+        _rules_cache[key] = _read_rules(path)
+    return _rules_cache[key]
+
+
+def _read_rules(path: Path) -> tuple[DeadlineRule, ...]:
+    rules, seen = [], set()
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        missing = {"source", "category", "working_days"} - set(reader.fieldnames or ())
+        if missing:
+            raise DeadlineRulesError(f"{path.name}：缺少列 {', '.join(sorted(missing))}")
+        for n, row in enumerate(reader, start=2):
+            source, category = (row["source"] or "").strip(), (row["category"] or "").strip()
+            days = (row["working_days"] or "").strip()
+            if source not in (ANY, *CASE_SOURCES):
+                raise DeadlineRulesError(f"{path.name} 第 {n} 行：来源“{source}”不在 {'/'.join(CASE_SOURCES)} 或 * 中")
+            if category not in (ANY, *CASE_CATEGORIES):
+                raise DeadlineRulesError(f"{path.name} 第 {n} 行：问题类别“{category}”不在 {'/'.join(CASE_CATEGORIES)} 或 * 中")
+            if not days.isdigit() or not 1 <= int(days) <= 365:
+                raise DeadlineRulesError(f"{path.name} 第 {n} 行：工作日数“{days}”应为 1 到 365 的整数")
+            if (source, category) in seen:
+                raise DeadlineRulesError(f"{path.name} 第 {n} 行：来源“{source}”、类别“{category}”重复")
+            seen.add((source, category))
+            rules.append(DeadlineRule(source, category, int(days), (row.get("note") or "").strip()))
+    return tuple(rules)
+
+
+def rule_days(rules: tuple[DeadlineRule, ...], source: str, category: str) -> Optional[int]:
+    """The working days a case of this source and category has when its row gives no deadline:
+    the rule for exactly this pair; else the shorter of the source's rule (source, *) and the
+    category's rule (*, category); else the default (*, *); else none."""
+    by = {(r.source, r.category): r.working_days for r in rules}
+    if (source, category) in by:
+        return by[(source, category)]
+    partial = [by[k] for k in ((source, ANY), (ANY, category)) if k in by]
+    if partial:
+        return min(partial)
+    return by.get((ANY, ANY))
+
+
+def _rules_cte() -> tuple[str, list]:
+    """CTEs `rules` (every source × category of the contract with its working days) and
+    `workday` (the day of each workday_index), and their parameters."""
+    rules = deadline_rules()
+    pairs = [(s, c, rule_days(rules, s, c)) for s in CASE_SOURCES for c in CASE_CATEGORIES]
+    pairs = [p for p in pairs if p[2] is not None]
+    sql = """rules AS (SELECT unnest(?::VARCHAR[]) AS source, unnest(?::VARCHAR[]) AS category,
+                              unnest(?::INTEGER[]) AS days),
+        workday AS (SELECT workday_index, day FROM calendar WHERE is_workday)"""
+    return sql, [[p[0] for p in pairs], [p[1] for p in pairs], [p[2] for p in pairs]]
+
+
+def _rules_join(c: str) -> str:
+    """Joins giving `rd.day`, the rule's deadline for cases alias `c` (use with `_rules_cte`)."""
+    return f"""LEFT JOIN rules ru ON ru.source = {c}.source AND ru.category = {c}.category
+        LEFT JOIN calendar rcal ON rcal.day = {c}.received_on
+        LEFT JOIN workday rd ON rd.workday_index = rcal.workday_index + ru.days"""
+
+
+def _deadline(c: str) -> str:
+    return f"coalesce({c}.deadline, rd.day)"
+
+
+def _deadline_basis(c: str) -> str:
+    return f"CASE WHEN {c}.deadline IS NOT NULL THEN 'row' WHEN rd.day IS NOT NULL THEN 'rule' END"
+
+
+def _company_sql(company: Optional[str], c: str = "c") -> tuple[str, list]:
+    return (f"{c}.company_code = ?", [company]) if company else ("TRUE", [])
+
+
+def _bucket_sql(column: str) -> str:
+    parts = [f"WHEN {column} <= {hi} THEN {i}" for i, (_, hi) in enumerate(AGE_BUCKETS) if hi is not None]
+    return f"CASE WHEN {column} IS NULL THEN -1 {' '.join(parts)} ELSE {len(AGE_BUCKETS) - 1} END"
+
+
+# ---------------------------------------------------------------- the ladder of open cases
+
+
+def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: Optional[str]) -> tuple[str, list]:
+    """WITH … `staged`: the cases open at `at`, each with its level then, since when it sits
+    there, its deadline, working days at the level and past the deadline, escalations so far."""
+    rules, rp = _rules_cte()
+    region, gp = region_sql("c.county", f, scope)
+    comp, cp = _company_sql(company)
+    done, dp = rectified_sql(Filter(end=at), "c")
+    sql = f"""WITH {rules},
+        open AS (SELECT c.* FROM cases c WHERE {region} AND {comp} AND c.received_on <= ?
+                 AND NOT coalesce({done}, false)),
+        ev AS (SELECT e.case_id,
+                 max(e.happened_on) FILTER (WHERE e.mv AND e.happened_on <= ?) AS moved_on,
+                 arg_max(e.to_level, e.happened_on) FILTER (WHERE e.mv AND e.happened_on <= ?) AS level_then,
+                 coalesce(bool_or(e.mv AND e.happened_on > ?), false) AS moved_after,
+                 count(*) FILTER (WHERE e.action IN {_in(ESCALATIONS)} AND e.happened_on <= ?) AS escalations,
+                 arg_max(e.action, e.happened_on) FILTER (WHERE e.action IN {_in(ESCALATIONS)}
+                                                          AND e.happened_on <= ?) AS last_escalation
+               FROM (SELECT case_id, happened_on, action, to_level,
+                            action IN {_in(MOVES)} AND to_level IS NOT NULL AS mv
+                     FROM case_events WHERE case_id IN (SELECT case_id FROM open)) e
+               GROUP BY e.case_id),
+        stock AS (SELECT o.case_id, o.county, o.street, o.community_id, o.company_code, o.source, o.category,
+                    o.status, o.received_on, o.reporter_phone, o.description,
+                    coalesce(CASE WHEN ev.moved_after THEN coalesce(ev.level_then, o.level)
+                                  ELSE coalesce(o.level, ev.level_then) END, '{NOT_FILLED}') AS level,
+                    coalesce(ev.moved_on, o.received_on) AS at_level_since,
+                    {_deadline('o')} AS deadline, {_deadline_basis('o')} AS deadline_basis,
+                    coalesce(ev.escalations, 0) AS escalations, ev.last_escalation
+                  FROM open o LEFT JOIN ev USING (case_id) {_rules_join('o')}),
+        staged AS (SELECT s.*, a.wi - sc.workday_index AS days_at_level,
+                     coalesce(? > s.deadline, false) AS overdue,
+                     CASE WHEN ? > s.deadline THEN a.wi - dc.workday_index END AS workdays_overdue
+                   FROM stock s
+                   LEFT JOIN calendar sc ON sc.day = s.at_level_since
+                   LEFT JOIN calendar dc ON dc.day = s.deadline
+                   LEFT JOIN (SELECT workday_index AS wi FROM calendar WHERE day = ?) a ON TRUE)"""
+    return sql, [*rp, *gp, *cp, at, *dp, at, at, at, at, at, at, at, at]
+
+
+def ladder(wh: Warehouse, f: Filter, scope: Scope, company: Optional[str] = None) -> pd.DataFrame:
+    """The ladder (层级阶梯): open cases at the as-of date per level and per bucket of working
+    days at that level (index into AGE_BUCKETS, -1 outside the calendar), and how many are past
+    their deadline: [level, bucket, open_cases, overdue_cases]."""
+    at = as_of(wh, f)
+    stock, params = _stock_sql(f, scope, at, company)
+    return wh.frame(
+        f"""{stock} SELECT level, {_bucket_sql('days_at_level')} AS bucket, count(*) AS open_cases,
+                    count(*) FILTER (WHERE overdue) AS overdue_cases
+            FROM staged GROUP BY ALL ORDER BY level, bucket""", params)
+
+
+def open_cases(wh: Warehouse, f: Filter, scope: Scope, level: Optional[str] = None, overdue_only: bool = False,
+               company: Optional[str] = None, limit: Optional[int] = 1000) -> pd.DataFrame:
+    """The open cases at the as-of date (at most `limit`, the longest-stuck overdue ones first),
+    with names, level, working days at it, deadline and whether past it; `total` is the count
+    before the limit. The reporter's phone is masked unless the scope allows personal data."""
+    at = as_of(wh, f)
+    stock, params = _stock_sql(f, scope, at, company)
+    cond, cp = where(("s.level = ?", [level]) if level else ("TRUE", []),
+                     ("s.overdue", []) if overdue_only else ("TRUE", []))
+    sql = f"""{stock}
+        SELECT s.case_id, s.county, g.name AS unit_name, s.street, s.community_id, m.name AS community_name,
+               s.company_code, co.name AS company_name, s.source, s.category, s.status, s.received_on,
+               s.level, s.at_level_since, s.days_at_level, s.deadline, s.deadline_basis, s.overdue,
+               s.workdays_overdue, s.escalations, s.last_escalation,
+               {phone_sql('s.reporter_phone', scope)} AS reporter_phone, s.description,
+               count(*) OVER () AS total
+        FROM staged s LEFT JOIN regions g ON g.code = s.county
+        LEFT JOIN communities m ON m.community_id = s.community_id
+        LEFT JOIN companies co ON co.company_code = s.company_code
+        WHERE {cond}
+        ORDER BY s.overdue DESC, s.days_at_level DESC NULLS LAST, s.received_on, s.case_id
+        {'LIMIT ?' if limit is not None else ''}"""
+    return wh.frame(sql, params + cp + ([limit] if limit is not None else []))
+
+
+def level_flow(wh: Warehouse, f: Filter, scope: Scope, company: Optional[str] = None) -> pd.DataFrame:
+    """逐级调处: per level, the handovers to it in the period (转办/上交 events), the organs that
+    received them (how many, and the one when only one did — e.g. 孝义市物业管理服务中心), and
+    the cases rectified (办结) in the period at that level (the ledger's 当前层级 at closing).
+    [level, moved_in, organs, organ, resolved_here]."""
+    region, gp = region_sql("c.county", f, scope)
+    comp, cp = _company_sql(company)
+    moved, mp = period_sql("e.happened_on", f)
+    closed, kp = period_sql("c.closed_on", f)
+    sql = f"""
+        WITH moves AS (
+            SELECT e.to_level AS level, count(*) AS moved_in, count(DISTINCT e.organ) AS organs,
+                   CASE WHEN count(DISTINCT e.organ) = 1 THEN min(e.organ) END AS organ
+            FROM case_events e JOIN cases c USING (case_id)
+            WHERE e.action IN {_in(MOVES)} AND {moved} AND {region} AND {comp}
+            GROUP BY e.to_level),
+        resolved AS (
+            SELECT c.level, count(*) AS resolved_here FROM cases c
+            WHERE c.level IS NOT NULL AND c.status IN {_in(DONE)} AND c.closed_on IS NOT NULL AND {closed}
+              AND {region} AND {comp}
+            GROUP BY c.level)
+        SELECT coalesce(m.level, r.level) AS level, coalesce(m.moved_in, 0) AS moved_in, coalesce(m.organs, 0) AS organs,
+               m.organ, coalesce(r.resolved_here, 0) AS resolved_here
+        FROM moves m FULL JOIN resolved r ON r.level = m.level
+        WHERE coalesce(m.level, r.level) IS NOT NULL"""
+    frame = wh.frame(sql, [*mp, *gp, *cp, *kp, *gp, *cp])
+    return _level_order(frame)
+
+
+def _level_order(frame: pd.DataFrame) -> pd.DataFrame:
+    order = {lv: i for i, lv in enumerate((*LEVELS, NOT_FILLED))}
+    return frame.assign(_o=frame["level"].map(order)).sort_values("_o").drop(columns="_o").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- actions, referrals, accountability
+
+
+def _events_sql(f: Filter, scope: Scope, company: Optional[str]) -> tuple[str, list]:
+    """The conditions on `case_events e JOIN cases c`: the case in the region and scope (and
+    company), the event in the period."""
+    return where(region_sql("c.county", f, scope), _company_sql(company), period_sql("e.happened_on", f))
+
+
+def escalation_counts(wh: Warehouse, f: Filter, scope: Scope, company: Optional[str] = None) -> dict[str, int]:
+    """督办 in the period, for leaders: 约谈 (`interview`), 提醒函 (`reminder`), 督办函
+    (`supervision`), 问责 (`accountability`), 移送 (`referral`: 城管 + 纪检 + 公安), the cases
+    escalated at least once (`escalated_cases`), and each escalation action and outcome by its own
+    name (`提醒函`, `上交`, `通报`, `移送纪检`, `立案` …): the number of events dated in the period.
+
+    >>> escalation_counts(wh, Filter.from_query("140700", "2025-01-01", "2025-05-31"), scope)["interview"]
+    """
+    kinds = (*ESCALATIONS, "立案")
+    cond, params = _events_sql(f, scope, company)
+    rows = wh.rows(
+        f"""SELECT e.action, grouping(e.action) AS total, count(*),
+                   count(DISTINCT e.case_id) FILTER (WHERE e.action IN {_in(ESCALATIONS)})
+        FROM case_events e JOIN cases c USING (case_id)
+        WHERE {cond} AND e.action IN {_in(kinds)} GROUP BY GROUPING SETS ((e.action), ())""", params)
+    by_action = {a: 0 for a in kinds}
+    escalated = 0
+    for action, total, n, cases in rows:
+        if total:
+            escalated = int(cases)
+        else:
+            by_action[action] = int(n)
+    counts = {key: sum(by_action[a] for a in actions) for key, actions in COUNT_KEYS.items()}
+    counts["escalated_cases"] = escalated
+    counts.update(by_action)
+    return counts
+
+
+def actions_by_month(wh: Warehouse, f: Filter, scope: Scope, company: Optional[str] = None) -> pd.DataFrame:
+    """Escalation actions per month of the period, by kind: [month, action, events]."""
+    cond, params = _events_sql(f, scope, company)
+    return wh.frame(
+        f"""SELECT date_trunc('month', e.happened_on)::DATE AS month, e.action, count(*) AS events
+        FROM case_events e JOIN cases c USING (case_id)
+        WHERE {cond} AND e.action IN {_in(ESCALATIONS)} GROUP BY ALL ORDER BY month, e.action""", params)
+
+
+def _referrals_sql(wh: Warehouse, f: Filter, scope: Scope, company: Optional[str]) -> tuple[str, list]:
+    at = as_of(wh, f)
+    cond, params = _events_sql(f, scope, company)
+    done, dp = rectified_sql(Filter(end=at), "c")
+    sql = f"""
+        WITH ref AS (SELECT e.case_id, e.happened_on, e.action, e.organ
+                     FROM case_events e JOIN cases c USING (case_id)
+                     WHERE {cond} AND e.action IN {_in(REFERRALS)}),
+        outcome AS (SELECT r.case_id, r.happened_on, arg_min(o.action, o.happened_on) AS outcome,
+                           min(o.happened_on) AS outcome_on
+                    FROM ref r JOIN case_events o ON o.case_id = r.case_id AND o.happened_on >= r.happened_on
+                         AND o.happened_on <= ? AND o.action IN {_in(OUTCOMES)}
+                    GROUP BY r.case_id, r.happened_on),
+        referral AS (
+            SELECT r.happened_on AS referred_on, r.action AS referral, coalesce(r.organ, '') AS organ, r.case_id,
+                   c.county, g.name AS unit_name, c.company_code, co.name AS company_name, c.category,
+                   coalesce(o.outcome, '{PENDING}') AS outcome, o.outcome_on,
+                   ko.workday_index - kr.workday_index AS workdays_to_outcome,
+                   coalesce({done}, false) AS case_closed
+            FROM ref r JOIN cases c USING (case_id)
+            LEFT JOIN outcome o ON o.case_id = r.case_id AND o.happened_on = r.happened_on
+            LEFT JOIN regions g ON g.code = c.county LEFT JOIN companies co ON co.company_code = c.company_code
+            LEFT JOIN calendar kr ON kr.day = r.happened_on LEFT JOIN calendar ko ON ko.day = o.outcome_on)"""
+    return sql, [*params, at, *dp]
+
+
+def referrals(wh: Warehouse, f: Filter, scope: Scope, company: Optional[str] = None) -> pd.DataFrame:
+    """Referrals (移送城管 / 纪检 / 公安) made in the period, each with the receiving organ and its
+    outcome by the as-of date (立案, 问责, or `pending`), working days to it, and whether the case
+    is closed."""
+    sql, params = _referrals_sql(wh, f, scope, company)
+    return wh.frame(sql + " SELECT * FROM referral ORDER BY referred_on DESC, case_id", params)
+
+
+def referral_summary(referral_rows: pd.DataFrame) -> pd.DataFrame:
+    """Referrals per receiving organ and outcome, from the rows of `referrals` (a handful per
+    period, so that the page reads them once): [referral, organ, outcome, referrals]."""
+    return (referral_rows.groupby(["referral", "organ", "outcome"], as_index=False).size()
+            .rename(columns={"size": "referrals"}))
+
+
+def accountability(wh: Warehouse, f: Filter, scope: Scope, company: Optional[str] = None) -> pd.DataFrame:
+    """问责 in the period: who held whom accountable for which case (the note says what was done)."""
+    cond, params = _events_sql(f, scope, company)
+    return wh.frame(
+        f"""SELECT e.happened_on, e.case_id, c.county, g.name AS unit_name, m.name AS community_name,
+               c.company_code, co.name AS company_name, c.category, coalesce(e.organ, '') AS organ,
+               coalesce(e.note, '') AS note
+        FROM case_events e JOIN cases c USING (case_id)
+        LEFT JOIN regions g ON g.code = c.county LEFT JOIN communities m ON m.community_id = c.community_id
+        LEFT JOIN companies co ON co.company_code = c.company_code
+        WHERE {cond} AND e.action = '问责' ORDER BY e.happened_on DESC, e.case_id""", params)
+
+
+# ---------------------------------------------------------------- one case's trail
+
+
+def case_header(wh: Warehouse, case_id: str, scope: Scope) -> pd.DataFrame:
+    """One case as it stands at the data's latest date (one row; none when outside the scope):
+    names, deadline (row or rule), level, status, whether it ran past its deadline (closed after
+    it, or still open after it) and the reporter's phone (masked unless the scope allows it)."""
+    at = as_of(wh, Filter())
+    rules, rp = _rules_cte()
+    region, gp = region_sql("c.county", Filter(), scope)
+    done, dp = rectified_sql(Filter(end=at), "c")
+    sql = f"""WITH {rules}
+        SELECT c.case_id, c.source, c.category, c.county, g.name AS unit_name, c.street, c.community_id,
+               m.name AS community_name, c.company_code, co.name AS company_name, c.received_on,
+               {_deadline('c')} AS deadline, {_deadline_basis('c')} AS deadline_basis, c.level, c.status,
+               c.closed_on, coalesce({done}, false) AS done,
+               coalesce(CASE WHEN {done} THEN c.closed_on > {_deadline('c')} ELSE ? > {_deadline('c')} END, false)
+                   AS overdue,
+               {phone_sql('c.reporter_phone', scope)} AS reporter_phone, c.description
+        FROM cases c {_rules_join('c')}
+        LEFT JOIN regions g ON g.code = c.county LEFT JOIN communities m ON m.community_id = c.community_id
+        LEFT JOIN companies co ON co.company_code = c.company_code
+        WHERE c.case_id = ? AND {region}"""
+    return wh.frame(sql, [*rp, *dp, *dp, at, case_id, *gp])
+
+
+def case_timeline(wh: Warehouse, case_id: str, scope: Scope) -> pd.DataFrame:
+    """Every event of a case's trail in order: when, what, the level it moved to (`to_level`),
+    who acted (`organ`), the note, the level the case sits at after it, and the working and
+    calendar days since the previous step (the first step: since the case was received)."""
+    region, gp = region_sql("c.county", Filter(), scope)
+    order = "list_position([" + ", ".join("'" + a + "'" for a in CASE_ACTIONS) + "], e.action)"
+    sql = f"""
+        SELECT e.happened_on, e.action, e.to_level, e.organ, e.note,
+               coalesce(last_value(CASE WHEN e.action IN {_in(MOVES)} THEN e.to_level END IGNORE NULLS) OVER w,
+                        c.level) AS level_after,
+               k.workday_index - coalesce(lag(k.workday_index) OVER w, r.workday_index) AS workdays_since_previous,
+               datediff('day', coalesce(lag(e.happened_on) OVER w, c.received_on), e.happened_on)
+                   AS days_since_previous
+        FROM case_events e JOIN cases c USING (case_id)
+        LEFT JOIN calendar k ON k.day = e.happened_on LEFT JOIN calendar r ON r.day = c.received_on
+        WHERE e.case_id = ? AND {region}
+        WINDOW w AS (ORDER BY e.happened_on, {order}, e._source_row
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+        ORDER BY e.happened_on, {order}, e._source_row"""
+    return wh.frame(sql, [case_id, *gp])
+
+
+# ---------------------------------------------------------------- watch lists
+
+
+def watch_window(wh: Warehouse, f: Filter) -> tuple[dt.date, dt.date]:
+    """The twelve months the watch lists look at: (first day, as-of date), both inclusive."""
+    at = as_of(wh, f)
+    try:
+        before = at.replace(year=at.year - 1)
+    except ValueError:  # 29 February
+        before = at.replace(year=at.year - 1, day=28)
+    return before + dt.timedelta(days=1), at
+
+
+def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> tuple[str, list, tuple[dt.date, dt.date]]:
+    """CTEs `esc`, `late` and `lists` per `key` ('company_code' or 'county') over the window."""
+    first, at = watch_window(wh, f)
+    rules, rp = _rules_cte()
+    region_c, gc = region_sql("c.county", f, scope)
+    region_l, gl = region_sql("l.county", f, scope)
+    k = f"c.{key}"
+    sql = f"""WITH {rules},
+        esc AS (SELECT {k} AS key, count(*) AS escalations, count(DISTINCT e.case_id) AS escalated_cases,
+                  count(*) FILTER (WHERE e.action = '提醒函') AS reminders,
+                  count(*) FILTER (WHERE e.action = '督办函') AS supervisions,
+                  count(*) FILTER (WHERE e.action = '约谈') AS interviews,
+                  count(*) FILTER (WHERE e.action IN {_in(REFERRALS)}) AS referrals,
+                  count(*) FILTER (WHERE e.action = '问责') AS accountabilities,
+                  mode(c.county) AS county
+                FROM case_events e JOIN cases c USING (case_id)
+                WHERE e.action IN {_in(ESCALATIONS)} AND e.happened_on BETWEEN ? AND ? AND {region_c}
+                GROUP BY 1),
+        due AS (SELECT {k} AS key, c.county, c.status, c.closed_on, {_deadline('c')} AS deadline
+                FROM cases c {_rules_join('c')}
+                WHERE {region_c} AND (c.deadline BETWEEN ? AND ?
+                                      OR (c.deadline IS NULL AND c.received_on BETWEEN ? AND ?))),
+        late AS (SELECT key, count(*) AS overdue_cases, mode(county) AS county FROM due
+                 WHERE deadline >= ? AND deadline < ?
+                   AND NOT coalesce(status IN {_in(DONE)} AND closed_on <= deadline, false)
+                 GROUP BY 1),
+        listed AS (SELECT l.{key} AS key, l.company_code, l.county, count(*) FILTER (WHERE l.list = '黑榜') AS black,
+                     count(*) FILTER (WHERE l.list = '红榜') AS red,
+                     string_agg(strftime(l.listed_on, '%Y-%m-%d'), '、' ORDER BY l.listed_on)
+                         FILTER (WHERE l.list = '黑榜') AS black_dates
+                   FROM company_lists l WHERE l.listed_on BETWEEN ? AND ? AND {region_l}
+                   GROUP BY l.{key}, l.company_code, l.county),
+        lists AS (SELECT key, sum(black)::INTEGER AS black_lists, sum(red)::INTEGER AS red_lists,
+                    count(*) FILTER (WHERE black >= {EXIT_REVIEW_BLACK_LISTS}) AS exit_review_companies,
+                    string_agg(black_dates, '、') AS black_dates, mode(county) AS county
+                  FROM listed GROUP BY key),
+        keys AS (SELECT key FROM esc UNION SELECT key FROM late UNION SELECT key FROM lists
+                 EXCEPT SELECT NULL),
+        counted AS (SELECT k.key, coalesce(esc.county, late.county, lists.county) AS case_county,
+                      coalesce(esc.escalations, 0) AS escalations, coalesce(esc.escalated_cases, 0) AS escalated_cases,
+                      coalesce(esc.reminders, 0) AS reminders, coalesce(esc.supervisions, 0) AS supervisions,
+                      coalesce(esc.interviews, 0) AS interviews, coalesce(esc.referrals, 0) AS referrals,
+                      coalesce(esc.accountabilities, 0) AS accountabilities,
+                      coalesce(late.overdue_cases, 0) AS overdue_cases, coalesce(lists.black_lists, 0) AS black_lists,
+                      coalesce(lists.red_lists, 0) AS red_lists,
+                      coalesce(lists.exit_review_companies, 0) AS exit_review_companies, lists.black_dates
+                    FROM keys k LEFT JOIN esc USING (key) LEFT JOIN late USING (key) LEFT JOIN lists USING (key))"""
+    # a rule's deadline lies at most twice its working days (plus a month of holidays) after receipt
+    received_from = first - dt.timedelta(days=2 * max(r.working_days for r in deadline_rules()) + 30)
+    params = [*rp, first, at, *gc, *gc, first, at, received_from, at, first, at, first, at, *gl]
+    return sql, params, (first, at)
+
+
+def _watch_filter() -> str:
+    return (f"(escalations >= {REPEATED} OR overdue_cases >= {REPEATED} OR black_lists >= {REPEATED})")
+
+
+def company_watch(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """重点关注企业: companies with repeated escalations, overdue cases or 黑榜 entries in the twelve
+    months to the as-of date, ranked: those with three 黑榜 entries (the exit mechanism's
+    threshold, 退出机制) first, then by escalations plus overdue cases; with the counts behind it."""
+    ctes, params, _ = _watch_ctes(wh, f, scope, "company_code")
+    sql = f"""{ctes}
+        SELECT row_number() OVER (ORDER BY black_lists >= {EXIT_REVIEW_BLACK_LISTS} DESC,
+                                  escalations + overdue_cases DESC, black_lists DESC, x.key) AS rank,
+               x.key AS company_code, co.name AS company_name, coalesce(co.county, x.case_county) AS county,
+               g.name AS unit_name, x.* EXCLUDE (key, case_county, exit_review_companies),
+               black_lists >= {EXIT_REVIEW_BLACK_LISTS} AS exit_review, co.status AS company_status
+        FROM counted x LEFT JOIN companies co ON co.company_code = x.key
+        LEFT JOIN regions g ON g.code = coalesce(co.county, x.case_county)
+        WHERE {_watch_filter()} ORDER BY rank"""
+    return wh.frame(sql, params)
+
+
+def county_watch(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """重点关注县区: reporting units with repeated escalations or overdue cases in the twelve months
+    to the as-of date, ranked by escalations plus overdue cases; with 提醒函/督办函 received, 约谈,
+    移送, 问责, 黑榜 entries of their companies and companies at the exit threshold."""
+    ctes, params, _ = _watch_ctes(wh, f, scope, "county")
+    sql = f"""{ctes}
+        SELECT row_number() OVER (ORDER BY escalations + overdue_cases DESC, exit_review_companies DESC, x.key)
+                   AS rank, x.key AS county, g.name AS unit_name, x.* EXCLUDE (key, case_county, black_dates)
+        FROM counted x LEFT JOIN regions g ON g.code = x.key
+        WHERE escalations >= {REPEATED} OR overdue_cases >= {REPEATED} ORDER BY rank"""
+    return wh.frame(sql, params)
+
+
+def company_lists_of(wh: Warehouse, f: Filter, scope: Scope, company: str) -> pd.DataFrame:
+    """A company's name and status with its 红榜/黑榜 entries in the twelve months to the as-of date
+    (one row per entry; one row with list NULL when it has none)."""
+    first, at = watch_window(wh, f)
+    region, gp = region_sql("l.county", f, scope)
+    return wh.frame(
+        f"""SELECT k.company_code, co.name AS company_name, co.county, co.status AS company_status, co.exited_on,
+               l.listed_on, l.list, l.reason
+        FROM (SELECT ? AS company_code) k LEFT JOIN companies co USING (company_code)
+        LEFT JOIN company_lists l ON l.company_code = k.company_code AND l.listed_on BETWEEN ? AND ? AND {region}
+        ORDER BY l.listed_on""", [company, first, at, *gp])

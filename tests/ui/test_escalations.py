@@ -1,0 +1,259 @@
+"""督办 in a real browser on the demo: loads clean in both languages, the ladder counts what
+metrics/escalations.py counts and a bar click lists that level, a case's trail opens from a
+list (and links to its county, community and company), the watch lists move with the
+period's end (three 黑榜 in twelve months: exit review), an export holds exactly the grid's
+rows with the filters in its header, and 孝义's three levels of dispute handling show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from metrics import escalations as esc
+from metrics.db import Warehouse
+from metrics.filters import Filter, Scope
+
+CITY = "/escalations?region=140700&from=2024-01-01&to=2025-05-31"
+XIAOYI = "/escalations?region=141181"
+PHONE = re.compile(r"^1[3-9]\d{9}$")
+SCOPE = Scope(personal_data=True)  # the page's own scope (pages/escalations.py page_scope)
+
+
+@pytest.fixture(scope="module")
+def wh(server):
+    return Warehouse(server.warehouse)
+
+
+def figure(page, graph_id: str) -> list[dict]:
+    """The traces plotly drew (numbers arrive base64-typed: read them as plotly.js decoded them)."""
+    page.page.wait_for_function(f"() => document.querySelector('#{graph_id} .js-plotly-plot')?._fullData")
+    return page.page.evaluate(
+        f"""() => {{ const arr = v => v ? Array.from(v) : [];
+            return document.querySelector('#{graph_id} .js-plotly-plot')._fullData.map(
+                t => ({{name: t.name, type: t.type, x: arr(t.x), y: arr(t.y), text: t.text}})); }}""")
+
+
+def grid(page, grid_id: str) -> tuple[list[str], list[str], list[list]]:
+    """A grid as the reader sees it: displayed fields, their headers, and every row (also those on
+    other pages of the pagination), in the grid's order."""
+    return page.page.evaluate(
+        f"""async () => {{ const api = await dash_ag_grid.getApiAsync('{grid_id}');
+            const cols = api.getAllDisplayedColumns().map(c => c.getColDef());
+            const rows = []; api.forEachNodeAfterFilterAndSort(n => rows.push(cols.map(c => n.data[c.field])));
+            return [cols.map(c => c.field), cols.map(c => c.headerName), rows]; }}""")
+
+
+def click_row(page, grid_id: str, index: int = 0) -> None:
+    """Click a cell of a grid's row (scrolled into view first: the grid renders only what shows)."""
+    page.page.locator(f"#{grid_id}").scroll_into_view_if_needed()
+    page.page.evaluate(f"async () => (await dash_ag_grid.getApiAsync('{grid_id}')).ensureIndexVisible({index})")
+    cell = page.page.locator(f"#{grid_id} .ag-center-cols-container .ag-row[row-index='{index}'] .ag-cell").first
+    cell.wait_for(state="visible")
+    cell.click()
+
+
+def text(page, selector: str) -> str:
+    """An element's text once shown (dcc.Loading keeps content hidden a moment after a callback)."""
+    locator = page.page.locator(selector)
+    locator.wait_for(state="visible")
+    return locator.inner_text()
+
+
+def wait_url(page, pattern: str) -> None:
+    page.page.wait_for_url(re.compile(pattern))
+    page.settle()
+
+
+def click_bar(page, graph_id: str, category: str) -> None:
+    """Click the tallest segment of a category's stacked bar."""
+    page.page.wait_for_selector(f"#{graph_id} .barlayer .point")
+    box = page.page.evaluate(
+        f"""() => {{ const gd = document.querySelector('#{graph_id} .js-plotly-plot');
+            let best = null;
+            gd.querySelectorAll('.barlayer .trace').forEach((trace, t) => {{
+                const i = Array.from(gd._fullData[t].x).indexOf('{category}');
+                const pt = i < 0 ? null : trace.querySelectorAll('.point')[i];
+                if (!pt) return;
+                const r = pt.getBoundingClientRect();
+                if (!best || r.height > best.height) best = {{x: r.x + r.width / 2, y: r.y + r.height / 2, height: r.height}};
+            }});
+            return best; }}""")
+    page.page.mouse.click(box["x"], box["y"])
+
+
+# ---------------------------------------------------------------- loading and languages
+
+
+def test_page_loads_in_chinese_and_english_without_console_errors(page):
+    page.open(CITY)
+    body = text(page, "#escalations-page")
+    for heading in ("期内督办措施", "层级阶梯", "逐级调处", "未办结问题", "督办措施月度变化", "移送处理", "问责", "重点关注企业"):
+        assert heading in body
+    assert "提醒函" in text(page, "#escalations-count-reminder")
+    assert [t["x"] for t in figure(page, "escalations-ladder") if t["type"] == "bar"][0][:2] == ["社区", "乡镇(街道)"]
+    page.open(CITY + "&lang=en")
+    body = text(page, "#escalations-page")
+    for heading in ("Escalation actions in the period", "Ladder", "Handling level by level", "Companies to watch"):
+        assert heading in body
+    assert not re.search(r"层级阶梯|逐级调处|重点关注|督办措施|未办结|提醒函", body)
+    ladder = [t for t in figure(page, "escalations-ladder") if t["type"] == "bar"]
+    assert ladder[0]["x"] == ["Community", "Township/street", "County", "City"]
+    assert all(re.search(r"working days|calendar", t["name"]) for t in ladder)
+    fields, headers, rows = grid(page, "escalations-open-grid")
+    assert "Working days at level" in headers and "Phone" in headers
+    level = fields.index("level")
+    assert {r[level] for r in rows} <= {"Community", "Township/street", "County", "City"}
+
+
+# ---------------------------------------------------------------- the ladder and the open cases
+
+
+def test_ladder_shows_open_cases_per_level_as_the_metrics_count_them(page, wh):
+    page.open(CITY)
+    f = Filter.from_query("140700", "2024-01-01", "2025-05-31")
+    expected = esc.ladder(wh, f, SCOPE)
+    per_level = expected.groupby("level")["open_cases"].sum()
+    bars = [t for t in figure(page, "escalations-ladder") if t["type"] == "bar"]
+    drawn = {x: sum(t["y"][i] for t in bars) for i, x in enumerate(bars[0]["x"])}
+    assert drawn == {lv: per_level[lv] for lv in ("社区", "乡镇(街道)", "县级", "市级")}
+    assert text(page, "#escalations-open-line") == \
+        f"未办结 {expected['open_cases'].sum():,} 件，其中超期 {expected['overdue_cases'].sum():,} 件"
+    fields, headers, rows = grid(page, "escalations-open-grid")
+    assert len(rows) == expected["open_cases"].sum()
+    # personal data shows on this page (the supervisors call complainants back)
+    phones = [r[fields.index("reporter_phone")] for r in rows if r[fields.index("reporter_phone")]]
+    assert phones and all(PHONE.match(p) for p in phones)
+
+
+def test_a_ladder_bar_click_lists_that_levels_cases_and_the_toggle_keeps_the_overdue(page):
+    page.open(CITY)
+    click_bar(page, "escalations-ladder", "市级")
+    wait_url(page, r"level=%E5%B8%82%E7%BA%A7|level=市级")
+    assert "层级：市级" in text(page, "#escalations-chips")
+    fields, _, rows = grid(page, "escalations-open-grid")
+    assert rows and {r[fields.index("level")] for r in rows} == {"市级"}
+    page.page.locator("#escalations-overdue label", has_text="只看超期").click()
+    wait_url(page, r"overdue=1")
+    fields, _, overdue = grid(page, "escalations-open-grid")
+    assert 0 < len(overdue) < len(rows) or {r[fields.index("esc_overdue")] for r in rows} == {"是"}
+    assert {r[fields.index("esc_overdue")] for r in overdue} == {"是"}
+    page.page.locator("#escalations-clear-level").click()
+    wait_url(page, r"^(?!.*level=).*overdue=1")
+
+
+# ---------------------------------------------------------------- a case's trail
+
+
+def test_a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh):
+    page.open(CITY + "&level=市级")
+    fields, _, rows = grid(page, "escalations-open-grid")
+    index = next(i for i, r in enumerate(rows[:50]) if r[fields.index("company_name")] != "未匹配")
+    case_id = rows[index][fields.index("case_id")]
+    click_row(page, "escalations-open-grid", index)
+    wait_url(page, rf"case={case_id}")
+    assert page.page.locator("#escalations-timeline").is_visible()
+    assert case_id in text(page, "#escalations-timeline-title")
+    trail = esc.case_timeline(wh, case_id, SCOPE)
+    fields, headers, steps = grid(page, "escalations-timeline-grid")
+    assert headers[:4] == ["日期", "措施", "移交层级", "承办单位"]
+    assert [s[0] for s in steps] == [d.strftime("%Y-%m-%d") for d in trail["happened_on"]]
+    assert [s[fields.index("workdays_since_previous")] for s in steps] == list(trail["workdays_since_previous"])
+    assert "上交" in [s[1] for s in steps]  # it reached 市级 by a 上交
+    points = figure(page, "escalations-timeline-chart")[0]
+    assert "市级" in points["y"]
+    head = esc.case_header(wh, case_id, SCOPE).iloc[0]
+    assert text(page, "#escalations-timeline-reporter-phone") == (head["reporter_phone"] or "—")
+    href = page.page.locator("#escalations-timeline-county").get_attribute("href")
+    assert f"region={head['county']}" in href and f"unit={head['county']}" in href and href.startswith("/rectification")
+    if head["community_id"]:
+        assert f"community={head['community_id']}" in page.page.locator(
+            "#escalations-timeline-community").get_attribute("href")
+    # the company is one click away: every list then shows its cases
+    page.page.locator("#escalations-timeline-company").click()
+    wait_url(page, rf"company={head['company_code']}")
+    assert "case=" not in page.page.url
+    assert head["company_name"] in text(page, "#escalations-company")
+    fields, _, rows = grid(page, "escalations-open-grid")
+    assert {r[fields.index("company_name")] for r in rows} == {head["company_name"]}
+
+
+def test_a_url_reproduces_a_view_with_its_open_case(page):
+    page.open(CITY)
+    fields, _, rows = grid(page, "escalations-referrals-grid")
+    case_id = rows[0][fields.index("case_id")]
+    page.open(CITY + f"&level=市级&overdue=1&case={case_id}")
+    assert page.page.locator("#escalations-timeline").is_visible()
+    assert "层级：市级" in text(page, "#escalations-chips")
+    assert "active" in page.page.locator("#escalations-overdue label", has_text="只看超期").get_attribute("class")
+    steps = grid(page, "escalations-timeline-grid")[2]
+    assert any(s[1].startswith("移送") for s in steps)  # the referral that listed it
+    page.page.locator("#escalations-timeline-close").click()
+    wait_url(page, r"^(?!.*case=)")
+    assert not page.page.locator("#escalations-timeline").is_visible()
+
+
+# ---------------------------------------------------------------- watch lists and exports
+
+
+def test_watch_list_follows_the_period_end_and_flags_three_black_lists(page, wh):
+    march, may = "/escalations?region=140700&to=2025-03-31", "/escalations?region=140700&to=2025-05-31"
+    flagged = esc.company_watch(wh, Filter.from_query("140700", None, "2025-03-31"), SCOPE).iloc[0]
+    assert flagged["exit_review"] and flagged["black_lists"] == 3  # the demo's repeat offender
+    page.open(march)
+    assert "2024-04-01 至 2025-03-31" in text(page, "#escalations-watch-window")
+    fields, _, rows = grid(page, "escalations-companies-grid")
+    first = dict(zip(fields, rows[0]))
+    assert (first["company_name"], first["exit_review"], first["black_lists"]) == (flagged["company_name"], "是", 3)
+    assert first["black_dates"].count("、") == 2
+    page.open(may)
+    assert "2024-06-01 至 2025-05-31" in text(page, "#escalations-watch-window")
+    fields, _, rows = grid(page, "escalations-companies-grid")
+    by_code = {r[fields.index("company_code")]: dict(zip(fields, r)) for r in rows}
+    assert rows[0][fields.index("exit_review")] == "否"
+    assert by_code[flagged["company_code"]]["black_lists"] == 2  # its May 2024 entry left the window
+    # a company in the watch list opens its escalations; a county filters the page
+    click_row(page, "escalations-companies-grid")
+    wait_url(page, rf"company={rows[0][fields.index('company_code')]}")
+    page.open(may)
+    fields, _, rows = grid(page, "escalations-counties-grid")
+    name = rows[0][fields.index("unit_name")]
+    click_row(page, "escalations-counties-grid")
+    wait_url(page, r"region=\d{6}(&|$)")
+    assert text(page, "#escalations-counties-grid .ag-center-cols-container").startswith(name)
+
+
+@pytest.mark.parametrize("name, view", [("open", CITY + "&level=市级"), ("companies", CITY)])
+def test_export_rows_equal_the_list_on_screen_with_the_filters_in_the_header(page, name, view):
+    page.open(view)
+    fields, headers, rows = grid(page, f"escalations-{name}-grid")
+    with page.page.expect_download() as info:
+        page.page.locator(f"#escalations-{name}-export").click()
+    book = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
+    cells = [list(r) for r in book.active.iter_rows(values_only=True)]
+    top = [str(r[0]) for r in cells[1:6] if r and r[0]]
+    assert "区域：晋中市（140700）" in top
+    assert any("2024-01-01" in t and "2025-05-31" in t for t in top)
+    if name == "open":
+        assert "层级：市级" in top and "截至：2025-05-31" in top
+    else:
+        assert "近 12 个月：2024-06-01 至 2025-05-31" in top
+    start = cells.index(headers) + 1
+    assert cells[start:] == rows
+
+
+# ---------------------------------------------------------------- the published figure
+
+
+def test_xiaoyi_disputes_go_through_three_levels(page, wh):
+    page.open(XIAOYI)
+    assert text(page, "#escalations-flow-levels") == "社区 → 乡镇(街道) → 孝义市物业管理服务中心"
+    flow = figure(page, "escalations-flow")
+    assert flow[0]["x"] == ["社区", "乡镇(街道)", "县级"] and all(v > 0 for v in flow[0]["y"])
+    expected = esc.level_flow(wh, Filter.from_query("141181"), SCOPE)
+    assert flow[0]["y"] == list(expected["moved_in"])
+    page.open(XIAOYI + "&lang=en")
+    assert text(page, "#escalations-flow-levels") == "Community → Township/street → 孝义市物业管理服务中心"
