@@ -16,6 +16,7 @@ from metrics import kpis
 from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
 from metrics.filters import Filter
+from metrics.escalations import escalation_counts
 from metrics.ratings import credit_distribution, star_distribution
 from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values
 
@@ -36,6 +37,7 @@ def layout(**params) -> html.Div:
             dcc.Store(id="overview-query", data={k: v for k, v in params.items() if isinstance(v, str)}),
             html.H4(label("kpis", lang), className="section-title"),
             dcc.Loading(dbc.Row(id="overview-cards", className="g-2 mb-3"), type="dot"),
+            dcc.Loading(dbc.Row(id="overview-escalations", className="g-2 mb-3"), type="dot"),
             dbc.Row(
                 [
                     dbc.Col([html.H4(label("scorecard", lang), className="section-title"),
@@ -126,6 +128,31 @@ def _credit(frame, lang):
         return empty_figure(label("no_data", lang), 300)
     year = int(frame["year"].iloc[0])
     return donut(frame["grade"].tolist(), frame["companies"].tolist(), f"{label('credit_distribution', lang)}（{year}）")
+
+
+ESCALATION_KEYS = ("interview", "reminder", "supervision", "accountability", "referral")
+
+
+@callback(Output("overview-escalations", "children"), Input("overview-query", "data"))
+def overview_escalations(params):
+    """督办 counts for leaders (约谈 n, 提醒函 n, 督办函 n, 问责 n, 移送 n), from the same metric
+    the escalation page uses; each links to that page with the same filter."""
+    params = params or {}
+    lang = lang_of(params.get("lang"))
+    f = Filter.from_query(params.get("region"), params.get("from"), params.get("to"))
+    try:
+        counts = escalation_counts(warehouse(), f, current_scope())
+    except WarehouseMissing:
+        return []
+    href = "/escalations" + query.build(query.shared(query.build(params)))
+    return [
+        dbc.Col(dcc.Link(html.Div([html.Div(label(f"escalation_{k}", lang), className="kpi-title"),
+                                   html.Div(f"{counts[k]:,}", className="kpi-value")],
+                                  className="card kpi-card kpi-none card-body"),
+                         href=href, className="text-decoration-none", id=f"overview-escalation-{k}"),
+                xs=6, md=4, xl=2)
+        for k in ESCALATION_KEYS
+    ]
 
 
 @callback(
