@@ -28,38 +28,12 @@ SHIPPED_REGIONS = ROOT / "data" / "regions.csv"
 TITLE = "晋中市物业服务问题整改台账"
 FILLED_BY = ("填报单位：晋中市住房和城乡建设局物业科", "填报日期：2024年12月30日")
 
-# Used only until data/regions.csv ships: the part of the region table the tests name.
-TEST_REGIONS = """code,name,short_name,level,parent_code,aliases
-140000,山西省,山西,province,,
-140100,太原市,太原,city,140000,
-140105,小店区,小店,county,140100,
-140700,晋中市,晋中,city,140000,
-140702,榆次区,榆次,county,140700,
-140703,太谷区,太谷,county,140700,太谷县
-140721,榆社县,榆社,county,140700,
-140722,左权县,左权,county,140700,
-140723,和顺县,和顺,county,140700,
-140724,昔阳县,昔阳,county,140700,
-140725,寿阳县,寿阳,county,140700,
-140727,祁县,祁县,county,140700,
-140728,平遥县,平遥,county,140700,
-140729,灵石县,灵石,county,140700,
-140781,介休市,介休,county,140700,
-140702401,晋中开发区,晋中开发区,township,140702,晋中经济技术开发区
-"""
-
 
 @pytest.fixture(scope="session", autouse=True)
 def regions_csv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The region table: the shipped one once it exists, else a small one (also for subprocesses)."""
-    if SHIPPED_REGIONS.exists():
-        yield SHIPPED_REGIONS
-        return
-    path = tmp_path_factory.mktemp("regions") / "regions.csv"
-    path.write_text(TEST_REGIONS, encoding="utf-8")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("REGIONS_CSV", str(path))
-        yield path
+    """The region table the tests resolve against: the shipped one."""
+    assert SHIPPED_REGIONS.exists()
+    yield SHIPPED_REGIONS
 
 
 # ---------------------------------------------------------------- ledgers

@@ -21,53 +21,12 @@ JINZHONG, JINCHENG = "1407%", "1405%"
 LEAD_SOURCES = ("12345", "信访", "督导检查", "媒体", "审计")
 
 
-# The region codes published-figures.md names, used only until data/regions.csv ships
-# (tests/conftest.py's stand-in table covers 晋中 only).
-DEMO_REGIONS = """code,name,short_name,level,parent_code,aliases
-140000,山西省,山西,province,,
-140100,太原市,太原,city,140000,
-140122,阳曲县,阳曲,county,140100,
-140500,晋城市,晋城,city,140000,
-140502,城区,城区,county,140500,
-140521,沁水县,沁水,county,140500,
-140522,阳城县,阳城,county,140500,
-140524,陵川县,陵川,county,140500,
-140525,泽州县,泽州,county,140500,
-140581,高平市,高平,county,140500,
-140700,晋中市,晋中,city,140000,
-140702,榆次区,榆次,county,140700,
-140702401,山西转型综合改革示范区晋中开发区,晋中开发区,township,140702,晋中经济技术开发区
-140703,太谷区,太谷,county,140700,太谷县
-140721,榆社县,榆社,county,140700,
-140722,左权县,左权,county,140700,
-140723,和顺县,和顺,county,140700,
-140724,昔阳县,昔阳,county,140700,
-140725,寿阳县,寿阳,county,140700,
-140727,祁县,祁县,county,140700,
-140728,平遥县,平遥,county,140700,
-140729,灵石县,灵石,county,140700,
-140781,介休市,介休,county,140700,
-141100,吕梁市,吕梁,city,140000,
-141181,孝义市,孝义,county,141100,
-"""
-
-
 @pytest.fixture(scope="session")
 def warehouse(tmp_path_factory) -> Path:
-    try:
-        import etl.pipeline  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"etl.pipeline cannot be imported yet ({exc}): the loader has not landed")
     from etl import demo
-    from etl.regions import REGIONS_CSV
 
     root = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context() as mp:
-        if not REGIONS_CSV.exists():
-            regions = root / "regions.csv"
-            regions.write_text(DEMO_REGIONS, encoding="utf-8")
-            mp.setenv("REGIONS_CSV", str(regions))
-        result = demo.build(root / "warehouse.duckdb", root / "files")
+    result = demo.build(root / "warehouse.duckdb", root / "files")
     rejected = [(f.file, f.rejects[:3]) for f in result.files if f.rows_rejected]
     assert not rejected, f"the ETL rejected demo rows: {rejected}"
     return root / "warehouse.duckdb"
