@@ -115,7 +115,7 @@ class Page:
         self.settle()
         return self
 
-    def settle(self, timeout: float = 20_000) -> None:
+    def settle(self, timeout: float = 60_000) -> None:
         """Wait until Dash has no callback in flight (no loading marker) for a moment."""
         self.page.wait_for_load_state("networkidle", timeout=timeout)
         self.page.wait_for_function(
