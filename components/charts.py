@@ -171,17 +171,25 @@ def stacked(categories: list[str], series: list[tuple[str, list]], title: Option
     return fig
 
 
-def trail(dates: list, levels: list[str], texts: list[str], level_order: list[str], title: Optional[str] = None,
-          hover: Optional[list[str]] = None, height: int = 300) -> go.Figure:
+def trail(dates: list, levels: list[str], kinds: list[str], level_order: list[str], title: Optional[str] = None,
+          hover: Optional[list[str]] = None, height: int = 320) -> go.Figure:
     """A step line of where something sits over time (a case's level: 社区 … 市级, bottom to top in
-    `level_order`), with a marker and a short text at each step (the action taken)."""
-    fig = go.Figure(go.Scatter(
-        x=dates, y=levels, mode="lines+markers+text", line={"shape": "hv", "width": 2, "color": PALETTE[0]},
-        marker={"size": 10, "color": PALETTE[3]}, text=texts, textposition="top center",
-        hovertext=hover or texts, hovertemplate="%{x|%Y-%m-%d}<br>%{hovertext}<extra></extra>"))
+    `level_order`), with a marker at each step, one legend entry per kind of step (the action
+    taken), so that steps days apart stay readable; `hover` says more about each step."""
+    hover = hover or kinds
+    fig = go.Figure(go.Scatter(x=dates, y=levels, mode="lines", line={"shape": "hv", "width": 2, "color": "#9aa9bd"},
+                               hoverinfo="skip", showlegend=False))
+    symbols = ["circle", "diamond", "square", "triangle-up", "star", "x", "cross", "triangle-down", "hexagon", "pentagon"]
+    for i, kind in enumerate(dict.fromkeys(kinds)):
+        at = [j for j, k in enumerate(kinds) if k == kind]
+        fig.add_trace(go.Scatter(
+            x=[dates[j] for j in at], y=[levels[j] for j in at], mode="markers", name=kind,
+            marker={"size": 12, "color": PALETTE[i % len(PALETTE)], "symbol": symbols[i % len(symbols)],
+                    "line": {"width": 1, "color": "white"}},
+            hovertext=[hover[j] for j in at], hovertemplate="%{x|%Y-%m-%d}<br>%{hovertext}<extra></extra>"))
     base_layout(fig, title, height)
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=level_order, automargin=True,
-                     range=[-0.5, len(level_order) - 0.3])
+                     range=[-0.5, len(level_order) - 0.5])
     fig.update_xaxes(tickformat="%Y-%m-%d", showgrid=True, gridcolor="#eee")
-    fig.update_layout(showlegend=False, margin={"t": 40 if title else 30})
+    fig.update_layout(margin={"t": 40 if title else 20, "b": 40}, legend={"y": -0.25})
     return fig

@@ -27,7 +27,6 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import pandas as pd
 
@@ -73,7 +72,7 @@ def phone_sql(column: str, scope: Scope) -> str:
             f"THEN left({digits}, 3) || '****' || right({digits}, 4) ELSE '****' END")
 
 
-def mask_phone(value: Optional[str]) -> Optional[str]:
+def mask_phone(value: str | None) -> str | None:
     """The Python twin of `phone_sql`'s mask, for values that do not come from SQL.
 
     >>> mask_phone("13812345678")
@@ -107,7 +106,7 @@ def rules_path() -> Path:
 _rules_cache: dict[tuple, tuple[DeadlineRule, ...]] = {}
 
 
-def deadline_rules(path: Optional[Path] = None) -> tuple[DeadlineRule, ...]:
+def deadline_rules(path: Path | None = None) -> tuple[DeadlineRule, ...]:
     """The deadline rules (source, category, working_days; `*` for any), read from the CSV
     and checked; re-read when the file changes."""
     path = Path(path or rules_path())
@@ -144,7 +143,7 @@ def _read_rules(path: Path) -> tuple[DeadlineRule, ...]:
     return tuple(rules)
 
 
-def rule_days(rules: tuple[DeadlineRule, ...], source: str, category: str) -> Optional[int]:
+def rule_days(rules: tuple[DeadlineRule, ...], source: str, category: str) -> int | None:
     """The working days a case of this source and category has when its row gives no deadline:
     the rule for exactly this pair; else the shorter of the source's rule (source, *) and the
     category's rule (*, category); else the default (*, *); else none."""
@@ -184,7 +183,7 @@ def _deadline_basis(c: str) -> str:
     return f"CASE WHEN {c}.deadline IS NOT NULL THEN 'row' WHEN rd.day IS NOT NULL THEN 'rule' END"
 
 
-def _company_sql(company: Optional[str], c: str = "c") -> tuple[str, list]:
+def _company_sql(company: str | None, c: str = "c") -> tuple[str, list]:
     return (f"{c}.company_code = ?", [company]) if company else ("TRUE", [])
 
 
@@ -196,7 +195,7 @@ def _bucket_sql(column: str) -> str:
 # ---------------------------------------------------------------- the ladder of open cases
 
 
-def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: Optional[str]) -> tuple[str, list]:
+def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> tuple[str, list]:
     """WITH … `staged`: the cases open at `at`, each with its level then, since when it sits
     there, its deadline, working days at the level and past the deadline, escalations so far."""
     rules, rp = _rules_cte()
@@ -235,7 +234,7 @@ def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: Optional[str]) -> 
     return sql, [*rp, *gp, *cp, at, *dp, at, at, at, at, at, at, at, at]
 
 
-def ladder(wh: Warehouse, f: Filter, scope: Scope, company: Optional[str] = None) -> pd.DataFrame:
+def ladder(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
     """The ladder (层级阶梯): open cases at the as-of date per level and per bucket of working
     days at that level (index into AGE_BUCKETS, -1 outside the calendar), and how many are past
     their deadline: [level, bucket, open_cases, overdue_cases]."""
@@ -247,8 +246,8 @@ def ladder(wh: Warehouse, f: Filter, scope: Scope, company: Optional[str] = None
             FROM staged GROUP BY ALL ORDER BY level, bucket""", params)
 
 
-def open_cases(wh: Warehouse, f: Filter, scope: Scope, level: Optional[str] = None, overdue_only: bool = False,
-               company: Optional[str] = None, limit: Optional[int] = 1000) -> pd.DataFrame:
+def open_cases(wh: Warehouse, f: Filter, scope: Scope, level: str | None = None, overdue_only: bool = False,
+               company: str | None = None, limit: int | None = 1000) -> pd.DataFrame:
     """The open cases at the as-of date (at most `limit`, the longest-stuck overdue ones first),
     with names, level, working days at it, deadline and whether past it; `total` is the count
     before the limit. The reporter's phone is masked unless the scope allows personal data."""
@@ -272,7 +271,7 @@ def open_cases(wh: Warehouse, f: Filter, scope: Scope, level: Optional[str] = No
     return wh.frame(sql, params + cp + ([limit] if limit is not None else []))
 
 
-def level_flow(wh: Warehouse, f: Filter, scope: Scope, company: Optional[str] = None) -> pd.DataFrame:
+def level_flow(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
     """逐级调处: per level, the handovers to it in the period (转办/上交 events), the organs that
     received them (how many, and the one when only one did — e.g. 孝义市物业管理服务中心), and
     the cases rectified (办结) in the period at that level (the ledger's 当前层级 at closing).
@@ -309,13 +308,13 @@ def _level_order(frame: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- actions, referrals, accountability
 
 
-def _events_sql(f: Filter, scope: Scope, company: Optional[str]) -> tuple[str, list]:
+def _events_sql(f: Filter, scope: Scope, company: str | None) -> tuple[str, list]:
     """The conditions on `case_events e JOIN cases c`: the case in the region and scope (and
     company), the event in the period."""
     return where(region_sql("c.county", f, scope), _company_sql(company), period_sql("e.happened_on", f))
 
 
-def escalation_counts(wh: Warehouse, f: Filter, scope: Scope, company: Optional[str] = None) -> dict[str, int]:
+def escalation_counts(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> dict[str, int]:
     """督办 in the period, for leaders: 约谈 (`interview`), 提醒函 (`reminder`), 督办函
     (`supervision`), 问责 (`accountability`), 移送 (`referral`: 城管 + 纪检 + 公安), the cases
     escalated at least once (`escalated_cases`), and each escalation action and outcome by its own
@@ -343,7 +342,7 @@ def escalation_counts(wh: Warehouse, f: Filter, scope: Scope, company: Optional[
     return counts
 
 
-def actions_by_month(wh: Warehouse, f: Filter, scope: Scope, company: Optional[str] = None) -> pd.DataFrame:
+def actions_by_month(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
     """Escalation actions per month of the period, by kind: [month, action, events]."""
     cond, params = _events_sql(f, scope, company)
     return wh.frame(
@@ -352,7 +351,7 @@ def actions_by_month(wh: Warehouse, f: Filter, scope: Scope, company: Optional[s
         WHERE {cond} AND e.action IN {_in(ESCALATIONS)} GROUP BY ALL ORDER BY month, e.action""", params)
 
 
-def _referrals_sql(wh: Warehouse, f: Filter, scope: Scope, company: Optional[str]) -> tuple[str, list]:
+def _referrals_sql(wh: Warehouse, f: Filter, scope: Scope, company: str | None) -> tuple[str, list]:
     at = as_of(wh, f)
     cond, params = _events_sql(f, scope, company)
     done, dp = rectified_sql(Filter(end=at), "c")
@@ -378,7 +377,7 @@ def _referrals_sql(wh: Warehouse, f: Filter, scope: Scope, company: Optional[str
     return sql, [*params, at, *dp]
 
 
-def referrals(wh: Warehouse, f: Filter, scope: Scope, company: Optional[str] = None) -> pd.DataFrame:
+def referrals(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
     """Referrals (移送城管 / 纪检 / 公安) made in the period, each with the receiving organ and its
     outcome by the as-of date (立案, 问责, or `pending`), working days to it, and whether the case
     is closed."""
@@ -393,7 +392,7 @@ def referral_summary(referral_rows: pd.DataFrame) -> pd.DataFrame:
             .rename(columns={"size": "referrals"}))
 
 
-def accountability(wh: Warehouse, f: Filter, scope: Scope, company: Optional[str] = None) -> pd.DataFrame:
+def accountability(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
     """问责 in the period: who held whom accountable for which case (the note says what was done)."""
     cond, params = _events_sql(f, scope, company)
     return wh.frame(

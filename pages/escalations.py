@@ -15,7 +15,7 @@ reproduces a view. Definitions live in metrics/escalations.py.
 
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 import dash
 import dash_bootstrap_components as dbc
@@ -52,13 +52,13 @@ class View(NamedTuple):
     params: dict
     lang: str
     f: Filter
-    level: Optional[str]
+    level: str | None
     overdue: bool
-    company: Optional[str]
-    case: Optional[str]
+    company: str | None
+    case: str | None
 
     @classmethod
-    def of(cls, params: Optional[dict]) -> "View":
+    def of(cls, params: dict | None) -> View:
         params = {k: v for k, v in (params or {}).items() if isinstance(v, str)}
         f = Filter.from_query(params.get("region"), params.get("from"), params.get("to"))
         level = params.get("level") if params.get("level") in LEVEL_CHOICES else None
@@ -204,18 +204,18 @@ class Rows(NamedTuple):
     frame: pd.DataFrame  # display values, one column per label key
     columns: list  # the columns shown and exported, in order
     title: str  # label key
-    key: Optional[str] = None  # the column a click reads (kept in rowData, not shown)
+    key: str | None = None  # the column a click reads (kept in rowData, not shown)
     notes: tuple = ()  # extra header lines of the export
-    total: Optional[int] = None  # rows before a display limit
+    total: int | None = None  # rows before a display limit
 
 
 FORMATS = {c: "count" for c in ("days_at_level", "workdays_overdue", "esc_escalations", "workdays_to_outcome",
                                 "escalated_cases", "reminders", "supervisions", "interviews", "referrals",
                                 "accountabilities", "esc_overdue_12m", "black_lists", "red_lists",
                                 "exit_review_companies", "workdays_since_previous", "days_since_previous")}
-WIDTHS = {"rank": 72, "case_id": 165, "category": 110, "level": 105, "status": 100, "last_escalation": 110, "unit_name": 110, "community_name": 130, "company_name": 220, "organ": 230, "note": 260,
+WIDTHS = {"rank": 80, "action": 150, "to_level": 115, "level_after": 115, "referral": 110, "case_id": 165, "category": 110, "level": 105, "status": 100, "last_escalation": 110, "unit_name": 110, "community_name": 130, "company_name": 220, "organ": 230, "note": 260,
           "description": 320, "black_dates": 200, "reporter_phone": 125, "received_on": 110, "deadline": 110,
-          "at_level_since": 110, "happened_on": 110, "referred_on": 110, "outcome_on": 110, "company_code": 180}
+          "at_level_since": 110, "happened_on": 120, "referred_on": 110, "outcome_on": 110, "company_code": 180}
 
 
 def _dates(frame: pd.DataFrame, *cols: str) -> None:
@@ -243,14 +243,14 @@ OPEN_COLUMNS = ["case_id", "unit_name", "community_name", "company_name", "sourc
                 "last_escalation", "status", "received_on", "reporter_phone"]
 
 
-def _open_rows(view: View, limit: Optional[int] = OPEN_SHOWN) -> Rows:
+def _open_rows(view: View, limit: int | None = OPEN_SHOWN) -> Rows:
     lang = view.lang
     frame = esc.open_cases(warehouse(), view.f, page_scope(), level=view.level, overdue_only=view.overdue,
                            company=view.company, limit=limit)
     total = int(frame["total"].iloc[0]) if len(frame) else 0
     _dates(frame, "at_level_since", "deadline", "received_on")
     frame["deadline"] = [d + label("esc_rule_deadline", lang) if d and b == "rule" else d
-                         for d, b in zip(frame["deadline"], frame["deadline_basis"])]
+                         for d, b in zip(frame["deadline"], frame["deadline_basis"], strict=True)]
     for col, prefix in (("source", "source"), ("category", "category"), ("level", "level"), ("status", "status"),
                         ("last_escalation", "action")):
         _named(frame, col, prefix, lang)
@@ -275,7 +275,7 @@ REFERRAL_COLUMNS = ["referred_on", "referral", "organ", "outcome", "outcome_on",
                     "unit_name", "company_name", "category", "case_closed"]
 
 
-def _referral_rows(view: View, frame: Optional[pd.DataFrame] = None) -> Rows:
+def _referral_rows(view: View, frame: pd.DataFrame | None = None) -> Rows:
     lang = view.lang
     if frame is None:
         frame = esc.referrals(warehouse(), view.f, page_scope(), company=view.company)
@@ -328,7 +328,7 @@ TIMELINE_COLUMNS = ["happened_on", "action", "to_level", "organ", "note", "level
                     "days_since_previous"]
 
 
-def _timeline_rows(view: View, frame: Optional[pd.DataFrame] = None) -> Rows:
+def _timeline_rows(view: View, frame: pd.DataFrame | None = None) -> Rows:
     lang = view.lang
     if frame is None:
         frame = esc.case_timeline(warehouse(), view.case or "", page_scope())
@@ -353,14 +353,14 @@ def _grid(grid_id: str, rows: Rows, lang: str, max_height: int = 480, clickable:
     frame, columns = rows.frame, rows.columns
     if frame.empty:
         return html.P(label("no_data", lang), className="text-muted")
-    g = grid(grid_id, frame, columns, lang, formats=FORMATS, height=min(110 + 42 * len(frame), max_height))
+    g = grid(grid_id, frame, columns, lang, formats=FORMATS, height=min(150 + 42 * len(frame), max_height))
     shown = columns + ([rows.key] if rows.key and rows.key not in columns else [])
     g.rowData = frame[shown].astype(object).where(frame[shown].notna(), None).to_dict("records")
     if rows.key:
         g.getRowId = f"params.data['{rows.key}']"
     for d in g.columnDefs:
         d["minWidth"] = WIDTHS.get(d["field"], 100)
-        if d["field"] in ("description", "note", "organ", "black_dates", "company_name", "community_name"):
+        if d["field"] in ("description", "note", "organ", "black_dates", "company_name", "community_name", "action"):
             d["tooltipField"] = d["field"]
     first = g.columnDefs[0]
     first.update(pinned="left", flex=0, width=WIDTHS.get(first["field"], 110))
@@ -430,6 +430,8 @@ def escalations_ladder(params):
     except WarehouseMissing:
         empty = empty_figure(label("no_warehouse", lang))
         return empty, empty, None, label("no_warehouse", lang)
+    except esc.DeadlineRulesError as exc:  # the rules file is data a clerk edits: say what is wrong in it
+        return empty_figure(str(exc)), no_update, None, str(exc)
     line = label("esc_open_line", lang).format(open=fmt_count(ladder["open_cases"].sum()),
                                                overdue=fmt_count(ladder["overdue_cases"].sum()))
     return _ladder_figure(ladder, lang), _flow_figure(flow, lang), _flow_path(flow, lang), line
@@ -462,7 +464,7 @@ def _ladder_figure(ladder: pd.DataFrame, lang: str):
     fig.add_scatter(x=names, y=totals.tolist(), mode="text", showlegend=False, hoverinfo="skip",
                     text=[f"{fmt_count(t)}（{label('overdue_cases', lang)} {fmt_count(overdue.get(lv, 0))}）"
                           if lang == "zh" else f"{fmt_count(t)} ({fmt_count(overdue.get(lv, 0))} overdue)"
-                          for lv, t in zip(levels, totals)],
+                          for lv, t in zip(levels, totals, strict=True)],
                     textposition="top center", cliponaxis=False)
     fig.update_layout(margin={"t": 30}, legend={"y": -0.2}, showlegend=True,
                       yaxis={"title": {"text": label("open_cases", lang)}, "tickformat": ",d",
@@ -481,7 +483,7 @@ def _flow_path(flow: pd.DataFrame, lang: str):
     if flow.empty:
         return None
     steps = [_level_name(r, lang) for r in flow.itertuples()]
-    return [html.Span(label("esc_flow_path", lang) + "：", className="text-muted"),
+    return [html.Span(label("esc_flow_path", lang) + ("：" if lang == "zh" else ": "), className="text-muted"),
             html.Span(" → ".join(steps), id="escalations-flow-levels")]
 
 
@@ -509,6 +511,8 @@ def escalations_open(params):
         at = esc.watch_window(warehouse(), view.f)[1]
     except WarehouseMissing:
         return label("esc_open_cases", lang).format(date="—"), None, _message("no_warehouse", lang)
+    except esc.DeadlineRulesError as exc:
+        return label("esc_open_list", lang), None, html.P(str(exc), className="text-danger")
     notes = [label("esc_list_note", lang), "；" if lang == "zh" else "; ", label("esc_phone_note", lang)]
     if rows.total and rows.total > len(rows.frame):
         notes += ["；" if lang == "zh" else "; ",
@@ -568,8 +572,12 @@ def escalations_watch(params):
         window = _window_text(view)
     except WarehouseMissing:
         return _message("no_warehouse", lang), None, None
-    return (_grid("escalations-companies-grid", companies, lang, 460, clickable=True),
-            _grid("escalations-counties-grid", counties, lang, 460, clickable=True), window)
+    except esc.DeadlineRulesError as exc:
+        return html.P(str(exc), className="text-danger"), None, None
+    company_grid = _grid("escalations-companies-grid", companies, lang, 460, clickable=True)
+    if not isinstance(company_grid, html.P):  # the exit mechanism's cases stand out
+        company_grid.rowClassRules = {"light-red": f"params.data.exit_review == '{label('esc_yes', lang)}'"}
+    return company_grid, _grid("escalations-counties-grid", counties, lang, 460, clickable=True), window
 
 
 @callback(
@@ -617,6 +625,8 @@ def escalations_timeline(params):
         events = esc.case_timeline(wh, view.case, page_scope())
     except WarehouseMissing:
         return label("esc_timeline", lang), _message("no_warehouse", lang)
+    except esc.DeadlineRulesError as exc:
+        return label("esc_timeline", lang), html.P(str(exc), className="text-danger")
     title = f"{label('esc_timeline', lang)}：{view.case}" if lang == "zh" else f"{label('esc_timeline', lang)}: {view.case}"
     if head.empty:
         return title, _message("esc_case_not_found", lang)
@@ -680,26 +690,26 @@ def _case_facts(view: View, case) -> html.Div:
 
 def _trail_figure(case, events: pd.DataFrame, lang: str):
     """The level the case sat at from receipt through each step (and its closing)."""
-    levels = list(events["level_after"]) if len(events) else []
-    first = levels[0] if levels and isinstance(levels[0], str) else case["level"]
-    first = first if isinstance(first, str) else esc.NOT_FILLED
-    levels = [first, *[lv if isinstance(lv, str) else first for lv in levels]]
+    sep = "：" if lang == "zh" else ": "
+    after = [lv if isinstance(lv, str) else None for lv in events["level_after"]]
+    first = after[0] if after and after[0] else case["level"] if isinstance(case["level"], str) else esc.NOT_FILLED
+    levels = [first, *[lv or first for lv in after]]
     dates = [case["received_on"], *events["happened_on"]]
-    texts = [label("esc_received_step", lang), *[label(f"action.{a}", lang) for a in events["action"]]]
-    hover = [texts[0], *[f"{t}：{o}" if isinstance(o, str) else t for t, o in zip(texts[1:], events["organ"])]]
+    kinds = [label("esc_received_step", lang), *[label(f"action.{a}", lang) for a in events["action"]]]
+    hover = [kinds[0], *[f"{k}{sep}{o}" if isinstance(o, str) else k
+                         for k, o in zip(kinds[1:], events["organ"], strict=True)]]
     if len(events) and pd.Timestamp(events["happened_on"].iloc[0]) == pd.Timestamp(case["received_on"]):
         # dispatched on the day it was received: one point, not two on top of each other
-        dates, levels = dates[1:], levels[1:]
-        texts = [f"{texts[0]}·{texts[1]}", *texts[2:]]
+        dates, levels, kinds = dates[1:], levels[1:], kinds[1:]
         hover = [f"{hover[0]} · {hover[1]}", *hover[2:]]
     if case["done"]:
         dates.append(case["closed_on"])
         levels.append(levels[-1])
-        texts.append(label("esc_closed_step", lang))
-        hover.append(texts[-1])
+        kinds.append(label("esc_closed_step", lang))
+        hover.append(kinds[-1])
     order = [label(f"level.{lv}", lang) for lv in LEVEL_CHOICES if lv != esc.NOT_FILLED or esc.NOT_FILLED in levels]
-    return trail(list(pd.to_datetime(dates)), [label(f"level.{lv}", lang) for lv in levels], texts,
-                 [o for o in order], title=label("esc_timeline_chart", lang), hover=hover)
+    return trail(list(pd.to_datetime(dates)), [label(f"level.{lv}", lang) for lv in levels], kinds, order,
+                 title=label("esc_timeline_chart", lang), hover=hover)
 
 
 # ---------------------------------------------------------------- callbacks: navigation

@@ -125,8 +125,8 @@ def test_timeline_days_between_steps_across_national_day(clerk, warehouse, rules
     assert list(trail["action"]) == ["转办", "上交", "上交", "提醒函"]
     assert list(trail["level_after"]) == ["社区", "乡镇(街道)", "县级", "县级"]
     previous = [D(2024, 9, 25), *steps[:-1]]
-    assert list(trail["workdays_since_previous"]) == [workdays(a, b) for a, b in zip(previous, steps)]
-    assert list(trail["days_since_previous"]) == [(b - a).days for a, b in zip(previous, steps)]
+    assert list(trail["workdays_since_previous"]) == [workdays(a, b) for a, b in zip(previous, steps, strict=True)]
+    assert list(trail["days_since_previous"]) == [(b - a).days for a, b in zip(previous, steps, strict=True)]
 
 
 def test_deadline_in_the_row_wins_and_past_deadline_means_as_of_after_it(clerk, warehouse, rules):

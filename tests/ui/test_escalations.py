@@ -6,7 +6,6 @@ rows with the filters in its header, and 孝义's three levels of dispute handli
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 
@@ -206,13 +205,13 @@ def test_watch_list_follows_the_period_end_and_flags_three_black_lists(page, wh)
     page.open(march)
     assert "2024-04-01 至 2025-03-31" in text(page, "#escalations-watch-window")
     fields, _, rows = grid(page, "escalations-companies-grid")
-    first = dict(zip(fields, rows[0]))
+    first = dict(zip(fields, rows[0], strict=True))
     assert (first["company_name"], first["exit_review"], first["black_lists"]) == (flagged["company_name"], "是", 3)
     assert first["black_dates"].count("、") == 2
     page.open(may)
     assert "2024-06-01 至 2025-05-31" in text(page, "#escalations-watch-window")
     fields, _, rows = grid(page, "escalations-companies-grid")
-    by_code = {r[fields.index("company_code")]: dict(zip(fields, r)) for r in rows}
+    by_code = {r[fields.index("company_code")]: dict(zip(fields, r, strict=True)) for r in rows}
     assert rows[0][fields.index("exit_review")] == "否"
     assert by_code[flagged["company_code"]]["black_lists"] == 2  # its May 2024 entry left the window
     # a company in the watch list opens its escalations; a county filters the page
@@ -221,9 +220,12 @@ def test_watch_list_follows_the_period_end_and_flags_three_black_lists(page, wh)
     page.open(may)
     fields, _, rows = grid(page, "escalations-counties-grid")
     name = rows[0][fields.index("unit_name")]
+    county = esc.county_watch(wh, Filter.from_query("140700", None, "2025-05-31"), SCOPE).iloc[0]
+    assert county["unit_name"] == name
     click_row(page, "escalations-counties-grid")
-    wait_url(page, r"region=\d{6}(&|$)")
-    assert text(page, "#escalations-counties-grid .ag-center-cols-container").startswith(name)
+    wait_url(page, rf"region={county['county']}(&|$)")
+    after = grid(page, "escalations-counties-grid")[2]
+    assert name in [r[fields.index("unit_name")] for r in after] and len(after) < len(rows)  # with its townships
 
 
 @pytest.mark.parametrize("name, view", [("open", CITY + "&level=市级"), ("companies", CITY)])
