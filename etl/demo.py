@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+from etl.normalize import USCC_CHARS, uscc_check_digit  # the one definition the loader verifies
+
 SEED = 20241229
 TODAY = dt.date(2025, 11, 30)  # the demo's "today": ledgers run up to this day
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -149,8 +151,6 @@ COMPANY_KINDS = ("物业服务有限公司", "物业管理有限公司", "物业
 
 # ---------------------------------------------------------------- codes
 
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714 organisation code
 
 
@@ -159,12 +159,6 @@ def org_check_digit(body: str) -> str:
     total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body, ORG_WEIGHTS))
     c9 = 11 - total % 11
     return "X" if c9 == 10 else "0" if c9 == 11 else str(c9)
-
-
-def uscc_check_digit(first17: str) -> str:
-    """GB 32100-2015: the 18th character of a unified social credit code."""
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS))
-    return USCC_CHARS[(31 - total % 31) % 31]
 
 
 def make_uscc(rng: random.Random, area: str) -> str:
