@@ -129,7 +129,7 @@ def _callbacks():
     seen = {}
     for source in (GLOBAL_CALLBACK_MAP, dash_app.app.callback_map):
         for key, entry in source.items():
-            fn = getattr(entry["callback"], "__wrapped__", None)
+            fn = getattr(entry.get("callback"), "__wrapped__", None)  # clientside callbacks have none
             if fn is not None and fn.__name__ not in seen:
                 seen[fn.__name__] = (fn, entry["inputs"], entry.get("state", []), fn.__module__)
                 if "download" in key:

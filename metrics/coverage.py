@@ -2,7 +2,8 @@
 the register of property companies (物业服务覆盖、管理方式、业委会组建、物业企业登记).
 
 Stock figures are taken at the period's end, as metrics/facts.py `community_facts` takes them,
-so the counts here add up to the KPIs `service_coverage` and `committee_coverage`. Whether a
+so the counts here add up to the KPIs `service_coverage` and `committee_coverage`; both read
+`mart_communities` (communities counted by type, dates and committee; etl/marts.py). Whether a
 community had property service at a date is facts.NO_SERVICE_AT, used here and nowhere redefined.
 """
 
@@ -44,6 +45,15 @@ def stock_date(f: Filter) -> dt.date:
     return f.end or NO_DATE
 
 
+def _count(condition: str) -> str:
+    """Communities (the mart's `n`) meeting a condition, 0 when none."""
+    return f"coalesce(sum(n) FILTER (WHERE {condition}), 0)::BIGINT"
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 def communities_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per reporting unit, at the period's end: communities by management type (管理方式 then in force),
     and by owners' organisation (业委会 / 物管会 formed by then, or none):
@@ -59,12 +69,12 @@ def communities_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
         ELSE management_type END"""
     committee_at = """CASE WHEN committee IN ('业委会', '物管会')
         AND (committee_formed_on IS NULL OR committee_formed_on <= ?) THEN committee END"""
-    types = ", ".join(f"count(*) FILTER (WHERE t = '{v}') AS {k}" for k, v in MANAGEMENT_COLUMNS.items())
-    committees = ", ".join(f"count(*) FILTER (WHERE k = '{v}') AS {c}" for c, v in COMMITTEE_COLUMNS.items())
+    types = ", ".join(f"{_count('t = ' + _quote(v))} AS {k}" for k, v in MANAGEMENT_COLUMNS.items())
+    committees = ", ".join(f"{_count('k = ' + _quote(v))} AS {c}" for c, v in COMMITTEE_COLUMNS.items())
     frame = wh.frame(
-        f"""SELECT county AS unit, count(*) AS communities, {types}, count(*) FILTER (WHERE t IS NULL) AS mt_unknown,
-               {committees}, count(*) FILTER (WHERE k IS NULL) AS committee_none
-        FROM (SELECT county, {type_at} AS t, {committee_at} AS k FROM communities WHERE {region})
+        f"""SELECT county AS unit, sum(n)::BIGINT AS communities, {types}, {_count('t IS NULL')} AS mt_unknown,
+               {committees}, {_count('k IS NULL')} AS committee_none
+        FROM (SELECT county, n, {type_at} AS t, {committee_at} AS k FROM mart_communities WHERE {region})
         GROUP BY county ORDER BY county""",
         [at, at, at, at, at] + rp,
     )
@@ -83,8 +93,8 @@ def coverage_timeline(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     end = f.end or data_as_of(wh) or dt.date.today()
     region, rp = region_sql("county", f, scope)
     groups = f"""SELECT management_type, managed_since, previous_management_type,
-                        committee IN ('业委会', '物管会') AS has_committee, committee_formed_on, count(*) AS n
-                 FROM communities WHERE {region} GROUP BY ALL"""
+                        committee IN ('业委会', '物管会') AS has_committee, committee_formed_on, sum(n) AS n
+                 FROM mart_communities WHERE {region} GROUP BY ALL"""
     return wh.frame(
         f"""WITH g AS MATERIALIZED ({groups}),
         b AS (SELECT coalesce(?::DATE, least(

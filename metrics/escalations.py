@@ -201,10 +201,9 @@ def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> tup
     rules, rp = _rules_cte()
     region, gp = region_sql("c.county", f, scope)
     comp, cp = _company_sql(company)
-    done, dp = rectified_sql(Filter(end=at), "c")
     sql = f"""WITH {rules},
-        open AS (SELECT c.* FROM cases c WHERE {region} AND {comp} AND c.received_on <= ?
-                 AND NOT coalesce({done}, false)),
+        open AS (SELECT c.* FROM mart_case_spans c WHERE {region} AND {comp} AND c.received_on <= ?
+                 AND c.done_until > ?),
         ev AS (SELECT e.case_id,
                  max(e.happened_on) FILTER (WHERE e.mv AND e.happened_on <= ?) AS moved_on,
                  arg_max(e.to_level, e.happened_on) FILTER (WHERE e.mv AND e.happened_on <= ?) AS level_then,
@@ -214,7 +213,7 @@ def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> tup
                                                           AND e.happened_on <= ?) AS last_escalation
                FROM (SELECT case_id, happened_on, action, to_level,
                             action IN {_in(MOVES)} AND to_level IS NOT NULL AS mv
-                     FROM case_events WHERE case_id IN (SELECT case_id FROM open)) e
+                     FROM mart_case_trail WHERE case_no IN (SELECT case_no FROM open)) e
                GROUP BY e.case_id),
         stock AS (SELECT o.case_id, o.county, o.street, o.community_id, o.company_code, o.source, o.category,
                     o.status, o.received_on, o.reporter_phone, o.description,
@@ -231,7 +230,7 @@ def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> tup
                    LEFT JOIN calendar sc ON sc.day = s.at_level_since
                    LEFT JOIN calendar dc ON dc.day = s.deadline
                    LEFT JOIN (SELECT workday_index AS wi FROM calendar WHERE day = ?) a ON TRUE)"""
-    return sql, [*rp, *gp, *cp, at, *dp, at, at, at, at, at, at, at, at]
+    return sql, [*rp, *gp, *cp, at, at, at, at, at, at, at, at, at, at]
 
 
 def ladder(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
@@ -255,19 +254,20 @@ def open_cases(wh: Warehouse, f: Filter, scope: Scope, level: str | None = None,
     stock, params = _stock_sql(f, scope, at, company)
     cond, cp = where(("s.level = ?", [level]) if level else ("TRUE", []),
                      ("s.overdue", []) if overdue_only else ("TRUE", []))
-    sql = f"""{stock}
+    order = "s.overdue DESC, s.days_at_level DESC NULLS LAST, s.received_on, s.case_id"
+    # the (at most `limit`) cases first, then their names: the name joins run on few rows
+    sql = f"""{stock},
+        listed AS (SELECT s.*, count(*) OVER () AS total FROM staged s WHERE {cond}
+                   ORDER BY {order} {'LIMIT ?' if limit is not None else ''})
         SELECT s.case_id, s.county, g.name AS unit_name, s.street, s.community_id, m.name AS community_name,
                s.company_code, co.name AS company_name, s.source, s.category, s.status, s.received_on,
                s.level, s.at_level_since, s.days_at_level, s.deadline, s.deadline_basis, s.overdue,
                s.workdays_overdue, s.escalations, s.last_escalation,
-               {phone_sql('s.reporter_phone', scope)} AS reporter_phone, s.description,
-               count(*) OVER () AS total
-        FROM staged s LEFT JOIN regions g ON g.code = s.county
+               {phone_sql('s.reporter_phone', scope)} AS reporter_phone, s.description, s.total
+        FROM listed s LEFT JOIN regions g ON g.code = s.county
         LEFT JOIN communities m ON m.community_id = s.community_id
         LEFT JOIN companies co ON co.company_code = s.company_code
-        WHERE {cond}
-        ORDER BY s.overdue DESC, s.days_at_level DESC NULLS LAST, s.received_on, s.case_id
-        {'LIMIT ?' if limit is not None else ''}"""
+        ORDER BY {order}"""
     return wh.frame(sql, params + cp + ([limit] if limit is not None else []))
 
 
@@ -278,18 +278,20 @@ def level_flow(wh: Warehouse, f: Filter, scope: Scope, company: str | None = Non
     [level, moved_in, organs, organ, resolved_here]."""
     region, gp = region_sql("c.county", f, scope)
     comp, cp = _company_sql(company)
+    e_region, _ = region_sql("e.county", f, scope)
+    e_comp, _ = _company_sql(company, "e")
     moved, mp = period_sql("e.happened_on", f)
-    closed, kp = period_sql("c.closed_on", f)
+    closed, kp = period_sql("c.done_until", f)
     sql = f"""
         WITH moves AS (
             SELECT e.to_level AS level, count(*) AS moved_in, count(DISTINCT e.organ) AS organs,
                    CASE WHEN count(DISTINCT e.organ) = 1 THEN min(e.organ) END AS organ
-            FROM case_events e JOIN cases c USING (case_id)
-            WHERE e.action IN {_in(MOVES)} AND {moved} AND {region} AND {comp}
+            FROM mart_case_trail e
+            WHERE e.action IN {_in(MOVES)} AND {moved} AND {e_region} AND {e_comp}
             GROUP BY e.to_level),
         resolved AS (
-            SELECT c.level, count(*) AS resolved_here FROM cases c
-            WHERE c.level IS NOT NULL AND c.status IN {_in(DONE)} AND c.closed_on IS NOT NULL AND {closed}
+            SELECT c.level, count(*) AS resolved_here FROM mart_case_spans c
+            WHERE c.level IS NOT NULL AND c.done_until < DATE '9999-12-31' AND {closed}
               AND {region} AND {comp}
             GROUP BY c.level)
         SELECT coalesce(m.level, r.level) AS level, coalesce(m.moved_in, 0) AS moved_in, coalesce(m.organs, 0) AS organs,
@@ -309,9 +311,9 @@ def _level_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _events_sql(f: Filter, scope: Scope, company: str | None) -> tuple[str, list]:
-    """The conditions on `case_events e JOIN cases c`: the case in the region and scope (and
-    company), the event in the period."""
-    return where(region_sql("c.county", f, scope), _company_sql(company), period_sql("e.happened_on", f))
+    """The conditions on `mart_case_trail e` (events with their case's unit and company): the
+    case in the region and scope (and company), the event in the period."""
+    return where(region_sql("e.county", f, scope), _company_sql(company, "e"), period_sql("e.happened_on", f))
 
 
 def escalation_counts(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> dict[str, int]:
@@ -324,11 +326,13 @@ def escalation_counts(wh: Warehouse, f: Filter, scope: Scope, company: str | Non
     """
     kinds = (*ESCALATIONS, "立案")
     cond, params = _events_sql(f, scope, company)
+    # two aggregates in one statement: the events per action, and the distinct cases escalated
     rows = wh.rows(
-        f"""SELECT e.action, grouping(e.action) AS total, count(*),
-                   count(DISTINCT e.case_id) FILTER (WHERE e.action IN {_in(ESCALATIONS)})
-        FROM case_events e JOIN cases c USING (case_id)
-        WHERE {cond} AND e.action IN {_in(kinds)} GROUP BY GROUPING SETS ((e.action), ())""", params)
+        f"""SELECT e.action, 0 AS total, count(*), NULL FROM mart_case_trail e
+            WHERE {cond} AND e.action IN {_in(kinds)} GROUP BY e.action
+            UNION ALL
+            SELECT NULL, 1, NULL, count(DISTINCT e.case_no) FROM mart_case_trail e
+            WHERE {cond} AND e.action IN {_in(ESCALATIONS)}""", params + params)
     by_action = {a: 0 for a in kinds}
     escalated = 0
     for action, total, n, cases in rows:
@@ -347,7 +351,7 @@ def actions_by_month(wh: Warehouse, f: Filter, scope: Scope, company: str | None
     cond, params = _events_sql(f, scope, company)
     return wh.frame(
         f"""SELECT date_trunc('month', e.happened_on)::DATE AS month, e.action, count(*) AS events
-        FROM case_events e JOIN cases c USING (case_id)
+        FROM mart_case_trail e
         WHERE {cond} AND e.action IN {_in(ESCALATIONS)} GROUP BY ALL ORDER BY month, e.action""", params)
 
 
@@ -357,7 +361,7 @@ def _referrals_sql(wh: Warehouse, f: Filter, scope: Scope, company: str | None) 
     done, dp = rectified_sql(Filter(end=at), "c")
     sql = f"""
         WITH ref AS (SELECT e.case_id, e.happened_on, e.action, e.organ
-                     FROM case_events e JOIN cases c USING (case_id)
+                     FROM mart_case_trail e
                      WHERE {cond} AND e.action IN {_in(REFERRALS)}),
         outcome AS (SELECT r.case_id, r.happened_on, arg_min(o.action, o.happened_on) AS outcome,
                            min(o.happened_on) AS outcome_on
@@ -399,7 +403,7 @@ def accountability(wh: Warehouse, f: Filter, scope: Scope, company: str | None =
         f"""SELECT e.happened_on, e.case_id, c.county, g.name AS unit_name, m.name AS community_name,
                c.company_code, co.name AS company_name, c.category, coalesce(e.organ, '') AS organ,
                coalesce(e.note, '') AS note
-        FROM case_events e JOIN cases c USING (case_id)
+        FROM mart_case_trail e JOIN cases c USING (case_id)
         LEFT JOIN regions g ON g.code = c.county LEFT JOIN communities m ON m.community_id = c.community_id
         LEFT JOIN companies co ON co.company_code = c.company_code
         WHERE {cond} AND e.action = '问责' ORDER BY e.happened_on DESC, e.case_id""", params)
@@ -472,22 +476,26 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> tuple[str, 
     rules, rp = _rules_cte()
     region_c, gc = region_sql("c.county", f, scope)
     region_l, gl = region_sql("l.county", f, scope)
+    region_e, _ = region_sql("e.county", f, scope)
     k = f"c.{key}"
     sql = f"""WITH {rules},
-        esc AS (SELECT {k} AS key, count(*) AS escalations, count(DISTINCT e.case_id) AS escalated_cases,
+        esc AS (SELECT e.{key} AS key, count(*) AS escalations, count(DISTINCT e.case_no) AS escalated_cases,
                   count(*) FILTER (WHERE e.action = '提醒函') AS reminders,
                   count(*) FILTER (WHERE e.action = '督办函') AS supervisions,
                   count(*) FILTER (WHERE e.action = '约谈') AS interviews,
                   count(*) FILTER (WHERE e.action IN {_in(REFERRALS)}) AS referrals,
                   count(*) FILTER (WHERE e.action = '问责') AS accountabilities,
-                  mode(c.county) AS county
-                FROM case_events e JOIN cases c USING (case_id)
-                WHERE e.action IN {_in(ESCALATIONS)} AND e.happened_on BETWEEN ? AND ? AND {region_c}
+                  mode(e.county) AS county
+                FROM mart_case_trail e
+                WHERE e.action IN {_in(ESCALATIONS)} AND e.happened_on BETWEEN ? AND ? AND {region_e}
                 GROUP BY 1),
-        due AS (SELECT {k} AS key, c.county, c.status, c.closed_on, {_deadline('c')} AS deadline
-                FROM cases c {_rules_join('c')}
-                WHERE {region_c} AND (c.deadline BETWEEN ? AND ?
-                                      OR (c.deadline IS NULL AND c.received_on BETWEEN ? AND ?))),
+        due AS (SELECT {k} AS key, c.county, c.status, c.closed_on, c.deadline
+                FROM mart_case_spans c
+                WHERE {region_c} AND c.done_until > ? AND c.deadline BETWEEN ? AND ?
+                UNION ALL  -- the rules give the deadline of a case whose row has none
+                SELECT {k} AS key, c.county, c.status, c.closed_on, {_deadline('c')} AS deadline
+                FROM mart_case_spans c {_rules_join('c')}
+                WHERE {region_c} AND c.done_until > ? AND c.deadline IS NULL AND c.received_on BETWEEN ? AND ?),
         late AS (SELECT key, count(*) AS overdue_cases, mode(county) AS county FROM due
                  WHERE deadline >= ? AND deadline < ?
                    AND NOT coalesce(status IN {_in(DONE)} AND closed_on <= deadline, false)
@@ -515,7 +523,8 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> tuple[str, 
                     FROM keys k LEFT JOIN esc USING (key) LEFT JOIN late USING (key) LEFT JOIN lists USING (key))"""
     # a rule's deadline lies at most twice its working days (plus a month of holidays) after receipt
     received_from = first - dt.timedelta(days=2 * max(r.working_days for r in deadline_rules()) + 30)
-    params = [*rp, first, at, *gc, *gc, first, at, received_from, at, first, at, first, at, *gl]
+    # (a case late in the window was not done by its deadline, which lies in the window: done_until > first)
+    params = [*rp, first, at, *gc, *gc, first, first, at, *gc, first, received_from, at, first, at, first, at, *gl]
     return sql, params, (first, at)
 
 

@@ -107,22 +107,25 @@ def refund_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
 
 
 def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
-    """Per unit: fund arrears listed by the period's end, recovered in the period, recovered by its end."""
-    region, rp = region_sql("a.county", f, scope)
-    listed, lp = until_sql("a.listed_on", f)
-    period, pp = period_sql("r.recovered_on", f)
-    until, up = until_sql("r.recovered_on", f)
+    """Per unit: fund arrears listed by the period's end, recovered in the period, recovered by its end.
+
+    Reads `mart_arrears` and `mart_recoveries` (recoveries already joined to their project's
+    unit and listing date; etl/marts.py)."""
+    region, rp = region_sql("county", f, scope)
+    listed, lp = until_sql("listed_on", f)
+    period, pp = period_sql("recovered_on", f)
+    until, up = until_sql("recovered_on", f)
     sql = f"""
-        WITH a AS (SELECT project_id, county, amount_due FROM fund_arrears a WHERE {region} AND {listed}),
-        r AS (SELECT r.project_id, sum(r.amount) FILTER (WHERE {period}) AS in_period,
-                     sum(r.amount) FILTER (WHERE {until}) AS to_date
-              FROM fund_recoveries r JOIN a USING (project_id) GROUP BY r.project_id)
-        SELECT a.county AS unit, sum(a.amount_due)::DOUBLE AS arrears_listed,
-               coalesce(sum(r.in_period), 0)::DOUBLE AS arrears_recovered,
-               coalesce(sum(r.to_date), 0)::DOUBLE AS arrears_recovered_to_date,
-               count(*) AS arrears_projects
-        FROM a LEFT JOIN r USING (project_id) GROUP BY a.county"""
-    frame = wh.frame(sql, rp + lp + pp + up)
+        WITH a AS (SELECT county, sum(amount_due) AS listed, sum(projects) AS projects
+                   FROM mart_arrears WHERE {region} AND {listed} GROUP BY county),
+        r AS (SELECT county, sum(amount) FILTER (WHERE {period}) AS in_period, sum(amount) FILTER (WHERE {until}) AS to_date
+              FROM mart_recoveries WHERE {region} AND {listed} GROUP BY county)
+        SELECT a.county AS unit, a.listed::DOUBLE AS arrears_listed,
+               coalesce(r.in_period, 0)::DOUBLE AS arrears_recovered,
+               coalesce(r.to_date, 0)::DOUBLE AS arrears_recovered_to_date,
+               a.projects::BIGINT AS arrears_projects
+        FROM a LEFT JOIN r USING (county)"""
+    frame = wh.frame(sql, rp + lp + pp + up + rp + lp)
     frame["arrears_outstanding"] = (frame["arrears_listed"] - frame["arrears_recovered_to_date"]).clip(lower=0)
     return frame
 
@@ -138,16 +141,18 @@ def ledger_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
 
 
 def community_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
-    """Per unit, as of the period's end: communities, those with property service, with an owners' organisation."""
+    """Per unit, as of the period's end: communities, those with property service, with an owners' organisation.
+
+    Reads `mart_communities` (communities counted by type, dates and committee; etl/marts.py)."""
     region, rp = region_sql("county", f, scope)
     at = f.end or dt.date(9999, 12, 31)
     sql = f"""
-        SELECT county AS unit, count(*) AS communities,
-          count(*) FILTER (WHERE {NO_SERVICE_AT}) AS no_service,
-          count(*) FILTER (WHERE NOT ({NO_SERVICE_AT})) AS with_service,
-          count(*) FILTER (WHERE committee IN ('业委会', '物管会')
-                           AND (committee_formed_on IS NULL OR committee_formed_on <= ?)) AS with_committee
-        FROM communities WHERE {region} GROUP BY county"""
+        SELECT county AS unit, sum(n)::BIGINT AS communities,
+          coalesce(sum(n) FILTER (WHERE {NO_SERVICE_AT}), 0)::BIGINT AS no_service,
+          coalesce(sum(n) FILTER (WHERE NOT ({NO_SERVICE_AT})), 0)::BIGINT AS with_service,
+          coalesce(sum(n) FILTER (WHERE committee IN ('业委会', '物管会')
+                           AND (committee_formed_on IS NULL OR committee_formed_on <= ?)), 0)::BIGINT AS with_committee
+        FROM mart_communities WHERE {region} GROUP BY county"""
     return wh.frame(sql, [at, at, at, at, at] + rp)
 
 
@@ -158,33 +163,35 @@ NO_SERVICE_AT = """coalesce((management_type = '无物业' AND (managed_since IS
 
 
 def rating_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
-    """Per unit, in the latest year of the period: star-rated service projects, and 4–5 star ones."""
-    region, rp = region_sql("coalesce(s.county, c.county)", f, scope)
+    """Per unit, in the latest year of the period: star-rated service projects, and 4–5 star ones.
+
+    Reads `mart_star_ratings` (a rating's unit is its own county, else its community's)."""
+    region, rp = region_sql("unit", f, scope)
     year = _latest_year(wh, "star_ratings", f)
     sql = f"""
-        SELECT coalesce(s.county, c.county, '未匹配') AS unit, count(*) AS star_rated,
-               count(*) FILTER (WHERE s.stars >= 4) AS star_high
-        FROM star_ratings s LEFT JOIN communities c USING (community_id)
-        WHERE s.year = ? AND {region} GROUP BY 1"""
+        SELECT unit, sum(n)::BIGINT AS star_rated, coalesce(sum(n) FILTER (WHERE stars >= 4), 0)::BIGINT AS star_high
+        FROM mart_star_ratings WHERE year = ? AND {region} GROUP BY unit"""
     return wh.frame(sql, [year] + rp)
 
 
 def credit_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
-    """Per unit (the company's registered county), in the latest year of the period: companies rated, by grade."""
-    region, rp = region_sql("c.county", f, scope)
+    """Per unit (the company's registered county), in the latest year of the period: companies rated, by grade.
+
+    Reads `mart_credit_ratings`."""
+    region, rp = region_sql("unit", f, scope)
     year = _latest_year(wh, "credit_ratings", f)
-    sql = f"""
-        SELECT coalesce(c.county, '未匹配') AS unit, count(*) AS credit_rated,
-               count(*) FILTER (WHERE r.grade = 'A') AS credit_a, count(*) FILTER (WHERE r.grade = 'B') AS credit_b,
-               count(*) FILTER (WHERE r.grade = 'C') AS credit_c, count(*) FILTER (WHERE r.grade = 'D') AS credit_d
-        FROM credit_ratings r LEFT JOIN companies c USING (company_code)
-        WHERE r.year = ? AND {region} GROUP BY 1"""
+    grades = ", ".join(f"coalesce(sum(n) FILTER (WHERE grade = '{g}'), 0)::BIGINT AS credit_{g.lower()}" for g in "ABCD")
+    sql = f"""SELECT unit, sum(n)::BIGINT AS credit_rated, {grades}
+        FROM mart_credit_ratings WHERE year = ? AND {region} GROUP BY unit"""
     return wh.frame(sql, [year] + rp)
+
+
+_RATING_MARTS = {"star_ratings": "mart_star_ratings", "credit_ratings": "mart_credit_ratings"}
 
 
 def _latest_year(wh: Warehouse, table: str, f: Filter) -> int | None:
     cond, params = year_sql("year", f)
-    row = wh.rows(f"SELECT max(year) FROM {table} WHERE {cond}", params)
+    row = wh.rows(f"SELECT max(year) FROM {_RATING_MARTS[table]} WHERE {cond}", params)
     return row[0][0] if row else None
 
 

@@ -111,14 +111,14 @@ def arrears_projects(wh: Warehouse, f: Filter, scope: Scope, limit: int | None =
 
 def recoveries_by_month(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Recoveries in the period by month and channel (yuan): rows month (first day), channel
-    (NO_CHANNEL when not filled), amount, recoveries. The months sum to the period's 追缴到账."""
-    cte, params = _projects_sql(f, scope)
-    period, pp = period_sql("r.recovered_on", f)
+    (NO_CHANNEL when not filled), amount, recoveries. The months sum to the period's 追缴到账
+    (the same projects: listed by the period's end in the region; read from `mart_recoveries`)."""
+    cond, params = where(region_sql("county", f, scope), until_sql("listed_on", f), period_sql("recovered_on", f))
     return wh.frame(
-        f"""WITH {cte} SELECT date_trunc('month', r.recovered_on)::DATE AS month,
-              coalesce(r.channel, '{NO_CHANNEL}') AS channel, sum(r.amount)::DOUBLE AS amount, count(*) AS recoveries
-            FROM fund_recoveries r JOIN a USING (project_id) WHERE {period}
-            GROUP BY ALL ORDER BY month, channel""", params + pp)
+        f"""SELECT date_trunc('month', recovered_on)::DATE AS month, coalesce(channel, '{NO_CHANNEL}') AS channel,
+              sum(amount)::DOUBLE AS amount, sum(recoveries)::BIGINT AS recoveries
+            FROM mart_recoveries WHERE {cond}
+            GROUP BY ALL ORDER BY month, channel""", params)
 
 
 # ---------------------------------------------------------------- collection and use (归集与使用)

@@ -104,7 +104,7 @@ def value_of(kpi: Kpi, frame: pd.DataFrame) -> tuple[Optional[float], float, Opt
 
 def light(kpi: Kpi, value: Optional[float]) -> str:
     """Traffic light of a value: green, amber, red, or none when the KPI has no thresholds."""
-    if value is None or kpi.green is None or kpi.amber is None:
+    if value is None or value != value or kpi.green is None or kpi.amber is None:  # None or NaN: no value
         return "none"
     if kpi.higher_is_better:
         return "green" if value >= kpi.green - 1e-12 else "amber" if value >= kpi.amber else "red"
@@ -129,21 +129,41 @@ def compute(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, with_previo
 
 def scorecard(wh: Warehouse, keys: list[str], f: Filter, scope: Scope,
               frames: Optional[dict[FactsFn, pd.DataFrame]] = None) -> pd.DataFrame:
-    """One row per reporting unit with each KPI's value (and numerator/denominator columns)."""
+    """One row per reporting unit with each KPI's value (and numerator/denominator columns),
+    by the same arithmetic as `value_of` (a unit the facts do not know sums to 0)."""
     kpis = [BY_KEY[k] for k in keys]
     frames = frames if frames is not None else _facts(wh, kpis, f, scope)
-    units = sorted({u for frame in frames.values() for u in frame["unit"]})
-    table = pd.DataFrame({"unit": units})
-    for kpi in kpis:
-        frame = frames[kpi.facts].set_index("unit")
-        rows = []
-        for unit in units:
-            part = frame.loc[[unit]] if unit in frame.index else frame.iloc[0:0]
-            rows.append(value_of(kpi, part.reset_index()))
-        table[kpi.key] = [r[0] for r in rows]
-        table[kpi.key + "__num"] = [r[1] for r in rows]
-        table[kpi.key + "__den"] = [r[2] for r in rows]
-    return table
+    per_unit = {fn: _per_unit(frame) for fn, frame in frames.items()}
+    units = sorted({u for rows in per_unit.values() for u in rows})
+    rows = []
+    for unit in units:
+        row: dict = {"unit": unit}
+        for kpi in kpis:
+            facts_row = per_unit[kpi.facts].get(unit)
+            num = _number(facts_row, kpi.numerator)
+            if kpi.denominator is None:
+                row[kpi.key], row[kpi.key + "__num"], row[kpi.key + "__den"] = num, num, None
+            else:
+                den = _number(facts_row, kpi.denominator)
+                row[kpi.key], row[kpi.key + "__num"], row[kpi.key + "__den"] = (num / den if den else NAN), num, den
+        rows.append(row)
+    columns = ["unit"] + [k.key + suffix for k in kpis for suffix in ("", "__num", "__den")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+NAN = float("nan")  # a rate with nothing to divide by
+
+
+def _number(row: Optional[dict], column: str) -> float:
+    value = row.get(column) if row else None
+    return 0.0 if value is None or value != value else float(value)
+
+
+def _per_unit(frame: pd.DataFrame) -> dict[str, dict]:
+    """A facts frame as {unit: row} (the facts queries give one row per unit; summed if not)."""
+    if not frame["unit"].is_unique:
+        frame = frame.groupby("unit", as_index=False).sum(numeric_only=True)
+    return {row["unit"]: row for row in frame.to_dict("records")}
 
 
 def facts_for(wh: Warehouse, keys: list[str], f: Filter, scope: Scope) -> dict[FactsFn, pd.DataFrame]:

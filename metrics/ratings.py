@@ -15,11 +15,10 @@ from metrics.filters import Filter, Scope, period_sql, region_sql, year_sql
 def star_distribution(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Service projects per star level (1–5) in the latest rating year of the period: [year, stars, projects]."""
     year = latest_year(wh, "star_ratings", f)
-    region, rp = region_sql("coalesce(s.county, c.county)", f, scope)
+    region, rp = region_sql("unit", f, scope)
     return wh.frame(
-        f"""SELECT s.year, s.stars, count(*) AS projects
-        FROM star_ratings s LEFT JOIN communities c USING (community_id)
-        WHERE s.year = ? AND {region} GROUP BY s.year, s.stars ORDER BY s.stars""",
+        f"""SELECT year, stars, sum(n)::BIGINT AS projects
+        FROM mart_star_ratings WHERE year = ? AND {region} GROUP BY year, stars ORDER BY stars""",
         [year] + rp,
     )
 
@@ -27,11 +26,10 @@ def star_distribution(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
 def credit_distribution(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Companies per credit grade (A–D) in the latest rating year of the period: [year, grade, companies]."""
     year = latest_year(wh, "credit_ratings", f)
-    region, rp = region_sql("c.county", f, scope)
+    region, rp = region_sql("unit", f, scope)
     return wh.frame(
-        f"""SELECT r.year, r.grade, count(*) AS companies
-        FROM credit_ratings r LEFT JOIN companies c USING (company_code)
-        WHERE r.year = ? AND {region} GROUP BY r.year, r.grade ORDER BY r.grade""",
+        f"""SELECT year, grade, sum(n)::BIGINT AS companies
+        FROM mart_credit_ratings WHERE year = ? AND {region} GROUP BY year, grade ORDER BY grade""",
         [year] + rp,
     )
 
@@ -53,34 +51,27 @@ def shown_years(f: Filter) -> Filter:
 def star_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Service projects star-rated per reporting unit and year, by star level (星级评价):
     [unit, year, stars_1 … stars_5, star_rated, star_high] for the period's years and the year before.
-    A rating's unit is its own county, else its community's (未匹配 when neither is known)."""
+    A rating's unit is its own county, else its community's (未匹配 when neither is known; mart_star_ratings)."""
     years, yp = year_sql("year", shown_years(f))
-    s_years, _ = year_sql("s.year", shown_years(f))
     region, rp = region_sql("unit", f, scope)
-    levels = ", ".join(f"count(*) FILTER (WHERE stars = {n}) AS stars_{n}" for n in range(1, 6))
-    # only ratings without a county of their own look up their community's (the join is the cost)
+    levels = ", ".join(f"coalesce(sum(n) FILTER (WHERE stars = {n}), 0)::BIGINT AS stars_{n}" for n in range(1, 6))
     return wh.frame(
-        f"""WITH s AS (SELECT county AS unit, year, stars FROM star_ratings WHERE county IS NOT NULL AND {years}
-                      UNION ALL
-                      SELECT coalesce(c.county, '未匹配'), s.year, s.stars
-                      FROM star_ratings s LEFT JOIN communities c USING (community_id)
-                      WHERE s.county IS NULL AND {s_years})
-        SELECT unit, year, {levels}, count(*) AS star_rated, count(*) FILTER (WHERE stars >= 4) AS star_high
-        FROM s WHERE {region} GROUP BY 1, 2 ORDER BY 2, 1""",
-        yp + yp + rp,
+        f"""SELECT unit, year, {levels}, sum(n)::BIGINT AS star_rated,
+                   coalesce(sum(n) FILTER (WHERE stars >= 4), 0)::BIGINT AS star_high
+        FROM mart_star_ratings WHERE {years} AND {region} GROUP BY 1, 2 ORDER BY 2, 1""",
+        yp + rp,
     )
 
 
 def credit_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Companies credit-rated per registered county and year, by grade (信用评价):
     [unit, year, credit_a … credit_d, credit_rated] for the period's years and the year before."""
-    region, rp = region_sql("c.county", f, scope)
-    years, yp = year_sql("r.year", shown_years(f))
-    grades = ", ".join(f"count(*) FILTER (WHERE r.grade = '{g}') AS credit_{g.lower()}" for g in GRADES)
+    region, rp = region_sql("unit", f, scope)
+    years, yp = year_sql("year", shown_years(f))
+    grades = ", ".join(f"coalesce(sum(n) FILTER (WHERE grade = '{g}'), 0)::BIGINT AS credit_{g.lower()}" for g in GRADES)
     return wh.frame(
-        f"""SELECT coalesce(c.county, '未匹配') AS unit, r.year, {grades}, count(*) AS credit_rated
-        FROM credit_ratings r LEFT JOIN companies c USING (company_code)
-        WHERE {years} AND {region} GROUP BY 1, 2 ORDER BY 2, 1""",
+        f"""SELECT unit, year, {grades}, sum(n)::BIGINT AS credit_rated
+        FROM mart_credit_ratings WHERE {years} AND {region} GROUP BY 1, 2 ORDER BY 2, 1""",
         yp + rp,
     )
 
@@ -88,18 +79,16 @@ def credit_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
 def credit_transitions(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """How the grades of companies rated in both the latest year of the period and the year
     before moved (A→B etc.): [year_from, year_to, grade_from, grade_to, movement, companies],
-    movement being 'up' (a better grade), 'same' or 'down'."""
+    movement being 'up' (a better grade), 'same' or 'down' (mart_credit_moves)."""
     year = latest_year(wh, "credit_ratings", f)
-    region, rp = region_sql("c.county", f, scope)
+    region, rp = region_sql("unit", f, scope)
     return wh.frame(
-        f"""SELECT r0.year AS year_from, r1.year AS year_to, r0.grade AS grade_from, r1.grade AS grade_to,
-               CASE WHEN r1.grade < r0.grade THEN 'up' WHEN r1.grade > r0.grade THEN 'down' ELSE 'same' END
+        f"""SELECT year_to - 1 AS year_from, year_to, grade_from, grade_to,
+               CASE WHEN grade_to < grade_from THEN 'up' WHEN grade_to > grade_from THEN 'down' ELSE 'same' END
                  AS movement,
-               count(*) AS companies
-        FROM credit_ratings r1
-        JOIN credit_ratings r0 ON r0.company_code = r1.company_code AND r0.year = r1.year - 1
-        LEFT JOIN companies c ON c.company_code = r1.company_code
-        WHERE r1.year = ? AND {region}
+               sum(n)::BIGINT AS companies
+        FROM mart_credit_moves
+        WHERE year_to = ? AND {region}
         GROUP BY ALL ORDER BY grade_from, grade_to""",
         [year] + rp,
     )

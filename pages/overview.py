@@ -10,7 +10,7 @@ from components import query
 from components.cards import kpi_card
 from components.charts import GRAPH_CONFIG, donut, empty_figure
 from components.i18n import label, lang_of
-from components.maps import county_map, load_geojson, map_region
+from components.maps import county_figure, load_geojson, map_region
 from components.tables import export_controls, grid, to_excel
 from metrics import kpis
 from metrics.access import current_scope, warehouse
@@ -59,31 +59,46 @@ def layout(**params) -> html.Div:
     )
 
 
-@callback(
-    Output("overview-cards", "children"),
-    Output("overview-scorecard", "children"),
-    Output("overview-map", "figure"),
-    Output("overview-stars", "figure"),
-    Output("overview-credit", "figure"),
-    Input("overview-query", "data"),
-)
-def overview_content(params):
+def _view(params) -> tuple[str, Filter]:
     params = params or {}
-    lang = lang_of(params.get("lang"))
-    f = Filter.from_query(params.get("region"), params.get("from"), params.get("to"))
-    scope = current_scope()
+    return lang_of(params.get("lang")), Filter.from_query(params.get("region"), params.get("from"), params.get("to"))
+
+
+# Three callbacks, so that cards, scorecard and distributions are computed side by side and
+# each appears as soon as it is ready.
+@callback(Output("overview-cards", "children"), Input("overview-query", "data"))
+def overview_cards(params):
+    """The KPI cards with their change against the previous period."""
+    lang, f = _view(params)
     try:
-        wh = warehouse()
-        frames = kpis.facts_for(wh, CARD_KPIS + SCORECARD_KPIS, f, scope)  # read once, shared
-        values = kpis.compute(wh, CARD_KPIS, f, scope, current=frames)
-        table = county_scorecard(wh, f, scope, frames)
-        stars = star_distribution(wh, f, scope)
-        credit = credit_distribution(wh, f, scope)
+        values = kpis.compute(warehouse(), CARD_KPIS, f, current_scope())
+    except WarehouseMissing:
+        return html.P(label("no_warehouse", lang))
+    return [dbc.Col(kpi_card(values[k], lang), xs=6, md=4, xl=2) for k in CARD_KPIS]
+
+
+@callback(Output("overview-scorecard", "children"), Output("overview-map", "figure"), Input("overview-query", "data"))
+def overview_scorecard(params):
+    """The county scorecard and the county map of the rectification rate."""
+    lang, f = _view(params)
+    try:
+        table = county_scorecard(warehouse(), f, current_scope())
+    except WarehouseMissing:
+        return html.P(label("no_warehouse", lang)), empty_figure(label("no_warehouse", lang))
+    return _scorecard_grid(table, lang), _map(table, f, lang)
+
+
+@callback(Output("overview-stars", "figure"), Output("overview-credit", "figure"), Input("overview-query", "data"))
+def overview_mix(params):
+    """The star distribution of service projects and the credit grades of companies."""
+    lang, f = _view(params)
+    try:
+        wh, scope = warehouse(), current_scope()
+        stars, credit = star_distribution(wh, f, scope), credit_distribution(wh, f, scope)
     except WarehouseMissing:
         empty = empty_figure(label("no_warehouse", lang))
-        return html.P(label("no_warehouse", lang)), None, empty, empty, empty
-    cards = [dbc.Col(kpi_card(values[k], lang), xs=6, md=4, xl=2) for k in CARD_KPIS]
-    return cards, _scorecard_grid(table, lang), _map(table, f, lang), _stars(stars, lang), _credit(credit, lang)
+        return empty, empty
+    return _stars(stars, lang), _credit(credit, lang)
 
 
 def _scorecard_grid(table, lang):
@@ -111,7 +126,7 @@ def _map(table, f: Filter, lang):
     if geo is None or table.empty:
         return empty_figure(label("no_data", lang))
     values = map_values(table, "rectification_rate", level)
-    return county_map(geo, values, label("rectification_rate", lang), label("rectification_rate", lang), lang=lang,
+    return county_figure(geo, values, label("rectification_rate", lang), label("rectification_rate", lang), lang=lang,
                       value_format=".2%")
 
 

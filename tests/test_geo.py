@@ -124,6 +124,10 @@ def test_county_map_greys_counties_without_a_value_and_names_every_county() -> N
             assert raw not in trace.hovertemplate
     assert valued.customdata[0][2] == "<br>案件 12 件"
     assert fig.layout.geo.visible is False and fig.layout.geo.fitbounds == "locations"
+    # built without validation for speed: Plotly's validators must still accept every property
+    import plotly.graph_objects as go
+
+    assert len(go.Figure(fig.to_plotly_json()).data) == len(fig.data)
 
 
 def test_county_map_in_english_says_no_data() -> None:

@@ -30,3 +30,10 @@ def test_mart_cases_counts_every_case_once_and_follows_a_reload(tmp_path: Path) 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT sum(n) FROM mart_cases").fetchone()[0] == 41
         assert con.execute(compare).fetchone() == (True, True)
+
+
+def test_mart_case_spans_uses_the_metrics_definition_of_done() -> None:
+    from etl import marts
+    from metrics import facts
+
+    assert set(marts.DONE) == set(facts.DONE)

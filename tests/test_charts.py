@@ -1,0 +1,55 @@
+"""The figure factories build figures without Plotly's per-property validation (for speed);
+here every factory's output goes through the validators, so a misspelt property fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from components import charts
+
+FRAME = pd.DataFrame({
+    "unit": ["140702", "140721", "140722"], "name": ["榆次区", "榆社县", "左权县"],
+    "received": [10, 0, 3], "rectified": [9, 0, 3], "fund_usage_rate": [0.5, float("nan"), 1.0],
+    "day": [dt.date(2024, 1, 1), dt.date(2024, 2, 1), dt.date(2024, 3, 1)],
+})
+
+FACTORIES = {
+    "empty": lambda: charts.empty_figure("无数据"),
+    "bars": lambda: charts.bars(FRAME, "name", ["received", "rectified"], "zh", title="t", customdata="unit",
+                                yformat=",d"),
+    "bars_h": lambda: charts.bars(FRAME, "name", ["received"], "en", orientation="h", barmode="stack"),
+    "lines": lambda: charts.lines(FRAME, "day", ["received", "rectified"], "zh", yformat=",d"),
+    "donut": lambda: charts.donut(["A", "B"], [1, 2], "t"),
+    "heatmap": lambda: charts.heatmap([[1, 0], [2, 3]], ["A", "B"], ["A", "B"], "t", "x", "y", "n"),
+    "dots": lambda: charts.dots(FRAME, "name", ["fund_usage_rate"], "zh", customdata="unit", xformat=".0%",
+                                x_range=[0, 1]),
+    "bars_with_rate": lambda: charts.bars_with_rate(FRAME, "name", ["received"], "fund_usage_rate", "zh",
+                                                    customdata="unit", y_title="万元"),
+    "stacked": lambda: charts.stacked(["社区", "县级"], [("≤5", [1, 2]), (">5", [0, 1])], "t", ["a", "b"],
+                                      orientation="h", value_name="件", colors=charts.PALETTE),
+    "trail": lambda: charts.trail([dt.date(2024, 1, 1), dt.date(2024, 1, 5)], ["社区", "县级"], ["提醒函", "督办函"],
+                                  ["社区", "乡镇", "县级"], "t"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_factory_output_passes_plotly_validation(name):
+    fig = FACTORIES[name]()
+    as_json = fig.to_plotly_json()
+    validated = go.Figure(as_json)  # raises ValueError on any invalid property or value
+    assert len(validated.data) == len(fig.data)
+    assert validated.layout.font.family == charts.FONT
+
+
+def test_nan_becomes_null_and_columns_become_lists():
+    fig = charts.dots(FRAME, "name", ["fund_usage_rate"], "zh")
+    assert list(fig.data[0].x) == [0.5, None, 1.0]
+
+
+def test_layout_merges_nested_settings():
+    fig = charts.bars(FRAME, "name", ["received"], "zh", yformat=",d")
+    assert fig.layout.yaxis.tickformat == ",d" and fig.layout.yaxis.gridcolor == "#eee"
