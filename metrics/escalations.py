@@ -10,9 +10,9 @@ overview's leadership counts (`escalation_counts`) and the exports:
   latest 转办/上交 on or before the as-of date; the ledger's 当前层级 when no move came after
   it. It has sat there since that move (or since it was received), counted in working days.
 - Open (未办结) and rectified are those of metrics/facts.py, taken at `facts.as_of`.
-- A case's deadline is the 整改时限 in its row, or else received_on plus the working days
-  of the deadline rules (`data/deadline_rules.csv`, or the file named by DEADLINE_RULES).
-  It is past its deadline (超期) when open at the as-of date and as-of > deadline.
+- A case's deadline is that of metrics/deadlines.py: the 整改时限 in its row, or else
+  received_on plus the working days of the deadline rules. It is past its deadline (超期)
+  when open at the as-of date and as-of > deadline.
 - Working days count China's official holidays and adjusted working days through the
   warehouse's `calendar` table: the working days in (a, b] are workday_index(b) − workday_index(a).
 - Watch lists (重点关注) look at the twelve months that end at the as-of date.
@@ -22,16 +22,14 @@ Personal data: `reporter_phone` is masked in SQL (`phone_sql`) unless the scope 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import os
-from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from etl.schema import CASE_ACTIONS, CASE_CATEGORIES, CASE_SOURCES, LEVELS
+from etl.schema import CASE_ACTIONS, LEVELS
 from metrics.db import Warehouse
+from metrics.deadlines import DeadlineRulesError  # noqa: F401  (raised by the metrics below: part of their interface)
+from metrics.deadlines import deadline_basis_sql, deadline_rules, deadline_sql, rules_cte, rules_join
 from metrics.facts import DONE, as_of, rectified_sql
 from metrics.filters import Filter, Scope, period_sql, region_sql, where
 
@@ -49,9 +47,6 @@ AGE_BUCKETS = ((0, 5), (6, 10), (11, 20), (21, 60), (61, None))
 EXIT_REVIEW_BLACK_LISTS = 3  # 黑榜 entries within twelve months that open the exit procedure (退出机制)
 REPEATED = 2  # "repeated": at least this many escalations, overdue cases or 黑榜 entries
 
-RULES_ENV = "DEADLINE_RULES"
-DEFAULT_RULES = Path(__file__).resolve().parent.parent / "data" / "deadline_rules.csv"
-ANY = "*"
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -84,105 +79,6 @@ def mask_phone(value: str | None) -> str | None:
     return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
 
 
-# ---------------------------------------------------------------- deadline rules
-
-
-class DeadlineRulesError(ValueError):
-    """The deadline rules file cannot be used; the message names the row."""
-
-
-@dataclass(frozen=True)
-class DeadlineRule:
-    source: str  # a case source, or * for any
-    category: str  # a case category, or * for any
-    working_days: int
-    note: str = ""
-
-
-def rules_path() -> Path:
-    return Path(os.environ.get(RULES_ENV) or DEFAULT_RULES)
-
-
-_rules_cache: dict[tuple, tuple[DeadlineRule, ...]] = {}
-
-
-def deadline_rules(path: Path | None = None) -> tuple[DeadlineRule, ...]:
-    """The deadline rules (source, category, working_days; `*` for any), read from the CSV
-    and checked; re-read when the file changes."""
-    path = Path(path or rules_path())
-    try:
-        key = (str(path), path.stat().st_mtime_ns)
-    except FileNotFoundError:
-        raise DeadlineRulesError(f"找不到整改时限规则文件 {path}") from None
-    if key not in _rules_cache:
-        _rules_cache.clear()
-        _rules_cache[key] = _read_rules(path)
-    return _rules_cache[key]
-
-
-def _read_rules(path: Path) -> tuple[DeadlineRule, ...]:
-    rules, seen = [], set()
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        missing = {"source", "category", "working_days"} - set(reader.fieldnames or ())
-        if missing:
-            raise DeadlineRulesError(f"{path.name}：缺少列 {', '.join(sorted(missing))}")
-        for n, row in enumerate(reader, start=2):
-            source, category = (row["source"] or "").strip(), (row["category"] or "").strip()
-            days = (row["working_days"] or "").strip()
-            if source not in (ANY, *CASE_SOURCES):
-                raise DeadlineRulesError(f"{path.name} 第 {n} 行：来源“{source}”不在 {'/'.join(CASE_SOURCES)} 或 * 中")
-            if category not in (ANY, *CASE_CATEGORIES):
-                raise DeadlineRulesError(f"{path.name} 第 {n} 行：问题类别“{category}”不在 {'/'.join(CASE_CATEGORIES)} 或 * 中")
-            if not days.isdigit() or not 1 <= int(days) <= 365:
-                raise DeadlineRulesError(f"{path.name} 第 {n} 行：工作日数“{days}”应为 1 到 365 的整数")
-            if (source, category) in seen:
-                raise DeadlineRulesError(f"{path.name} 第 {n} 行：来源“{source}”、类别“{category}”重复")
-            seen.add((source, category))
-            rules.append(DeadlineRule(source, category, int(days), (row.get("note") or "").strip()))
-    return tuple(rules)
-
-
-def rule_days(rules: tuple[DeadlineRule, ...], source: str, category: str) -> int | None:
-    """The working days a case of this source and category has when its row gives no deadline:
-    the rule for exactly this pair; else the shorter of the source's rule (source, *) and the
-    category's rule (*, category); else the default (*, *); else none."""
-    by = {(r.source, r.category): r.working_days for r in rules}
-    if (source, category) in by:
-        return by[(source, category)]
-    partial = [by[k] for k in ((source, ANY), (ANY, category)) if k in by]
-    if partial:
-        return min(partial)
-    return by.get((ANY, ANY))
-
-
-def _rules_cte() -> tuple[str, list]:
-    """CTEs `rules` (every source × category of the contract with its working days) and
-    `workday` (the day of each workday_index), and their parameters."""
-    rules = deadline_rules()
-    pairs = [(s, c, rule_days(rules, s, c)) for s in CASE_SOURCES for c in CASE_CATEGORIES]
-    pairs = [p for p in pairs if p[2] is not None]
-    sql = """rules AS (SELECT unnest(?::VARCHAR[]) AS source, unnest(?::VARCHAR[]) AS category,
-                              unnest(?::INTEGER[]) AS days),
-        workday AS (SELECT workday_index, day FROM calendar WHERE is_workday)"""
-    return sql, [[p[0] for p in pairs], [p[1] for p in pairs], [p[2] for p in pairs]]
-
-
-def _rules_join(c: str) -> str:
-    """Joins giving `rd.day`, the rule's deadline for cases alias `c` (use with `_rules_cte`)."""
-    return f"""LEFT JOIN rules ru ON ru.source = {c}.source AND ru.category = {c}.category
-        LEFT JOIN calendar rcal ON rcal.day = {c}.received_on
-        LEFT JOIN workday rd ON rd.workday_index = rcal.workday_index + ru.days"""
-
-
-def _deadline(c: str) -> str:
-    return f"coalesce({c}.deadline, rd.day)"
-
-
-def _deadline_basis(c: str) -> str:
-    return f"CASE WHEN {c}.deadline IS NOT NULL THEN 'row' WHEN rd.day IS NOT NULL THEN 'rule' END"
-
-
 def _company_sql(company: str | None, c: str = "c") -> tuple[str, list]:
     return (f"{c}.company_code = ?", [company]) if company else ("TRUE", [])
 
@@ -198,7 +94,7 @@ def _bucket_sql(column: str) -> str:
 def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> tuple[str, list]:
     """WITH … `staged`: the cases open at `at`, each with its level then, since when it sits
     there, its deadline, working days at the level and past the deadline, escalations so far."""
-    rules, rp = _rules_cte()
+    rules, rp = rules_cte()
     region, gp = region_sql("c.county", f, scope)
     comp, cp = _company_sql(company)
     sql = f"""WITH {rules},
@@ -220,9 +116,9 @@ def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> tup
                     coalesce(CASE WHEN ev.moved_after THEN coalesce(ev.level_then, o.level)
                                   ELSE coalesce(o.level, ev.level_then) END, '{NOT_FILLED}') AS level,
                     coalesce(ev.moved_on, o.received_on) AS at_level_since,
-                    {_deadline('o')} AS deadline, {_deadline_basis('o')} AS deadline_basis,
+                    {deadline_sql('o')} AS deadline, {deadline_basis_sql('o')} AS deadline_basis,
                     coalesce(ev.escalations, 0) AS escalations, ev.last_escalation
-                  FROM open o LEFT JOIN ev USING (case_id) {_rules_join('o')}),
+                  FROM open o LEFT JOIN ev USING (case_id) {rules_join('o')}),
         staged AS (SELECT s.*, a.wi - sc.workday_index AS days_at_level,
                      coalesce(? > s.deadline, false) AS overdue,
                      CASE WHEN ? > s.deadline THEN a.wi - dc.workday_index END AS workdays_overdue
@@ -417,18 +313,18 @@ def case_header(wh: Warehouse, case_id: str, scope: Scope) -> pd.DataFrame:
     names, deadline (row or rule), level, status, whether it ran past its deadline (closed after
     it, or still open after it) and the reporter's phone (masked unless the scope allows it)."""
     at = as_of(wh, Filter())
-    rules, rp = _rules_cte()
+    rules, rp = rules_cte()
     region, gp = region_sql("c.county", Filter(), scope)
     done, dp = rectified_sql(Filter(end=at), "c")
     sql = f"""WITH {rules}
         SELECT c.case_id, c.source, c.category, c.county, g.name AS unit_name, c.street, c.community_id,
                m.name AS community_name, c.company_code, co.name AS company_name, c.received_on,
-               {_deadline('c')} AS deadline, {_deadline_basis('c')} AS deadline_basis, c.level, c.status,
+               {deadline_sql('c')} AS deadline, {deadline_basis_sql('c')} AS deadline_basis, c.level, c.status,
                c.closed_on, coalesce({done}, false) AS done,
-               coalesce(CASE WHEN {done} THEN c.closed_on > {_deadline('c')} ELSE ? > {_deadline('c')} END, false)
+               coalesce(CASE WHEN {done} THEN c.closed_on > {deadline_sql('c')} ELSE ? > {deadline_sql('c')} END, false)
                    AS overdue,
                {phone_sql('c.reporter_phone', scope)} AS reporter_phone, c.description
-        FROM cases c {_rules_join('c')}
+        FROM cases c {rules_join('c')}
         LEFT JOIN regions g ON g.code = c.county LEFT JOIN communities m ON m.community_id = c.community_id
         LEFT JOIN companies co ON co.company_code = c.company_code
         WHERE c.case_id = ? AND {region}"""
@@ -473,7 +369,7 @@ def watch_window(wh: Warehouse, f: Filter) -> tuple[dt.date, dt.date]:
 def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> tuple[str, list, tuple[dt.date, dt.date]]:
     """CTEs `esc`, `late` and `lists` per `key` ('company_code' or 'county') over the window."""
     first, at = watch_window(wh, f)
-    rules, rp = _rules_cte()
+    rules, rp = rules_cte()
     region_c, gc = region_sql("c.county", f, scope)
     region_l, gl = region_sql("l.county", f, scope)
     region_e, _ = region_sql("e.county", f, scope)
@@ -493,8 +389,8 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> tuple[str, 
                 FROM mart_case_spans c
                 WHERE {region_c} AND c.done_until > ? AND c.deadline BETWEEN ? AND ?
                 UNION ALL  -- the rules give the deadline of a case whose row has none
-                SELECT {k} AS key, c.county, c.status, c.closed_on, {_deadline('c')} AS deadline
-                FROM mart_case_spans c {_rules_join('c')}
+                SELECT {k} AS key, c.county, c.status, c.closed_on, {deadline_sql('c')} AS deadline
+                FROM mart_case_spans c {rules_join('c')}
                 WHERE {region_c} AND c.done_until > ? AND c.deadline IS NULL AND c.received_on BETWEEN ? AND ?),
         late AS (SELECT key, count(*) AS overdue_cases, mode(county) AS county FROM due
                  WHERE deadline >= ? AND deadline < ?

@@ -13,6 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from metrics.db import Warehouse
+from metrics.deadlines import deadline_sql, rules_cte, rules_join
 from metrics.filters import Filter, Scope, period_sql, region_sql, until_sql, where, year_sql
 
 SWEEP = ("排查",)
@@ -72,7 +73,8 @@ def _data_as_of(wh: Warehouse) -> dt.date | None:
 def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per unit: cases received in the period and rectified by its end, per source group; open and overdue stock.
 
-    Reads `mart_cases` (cases counted by unit, source, status and dates; etl/marts.py)."""
+    Reads `mart_cases` (cases counted by unit, source, status and dates; etl/marts.py). A case's
+    deadline is that of metrics/deadlines.py (its row's, else the deadline rules'), as on the 督办 page."""
     region, rp = region_sql("county", f, scope)
     period, pp = period_sql("received_on", f)
     done, dp = rectified_sql(f)
@@ -87,10 +89,13 @@ def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     # stock at `at`: received by then and not rectified by then
     open_at = "received_on <= ? AND NOT coalesce(status IN ('已整改', '已办结') AND closed_on <= ?, false)"
     cols.append(f"coalesce(sum(n) FILTER (WHERE {open_at}), 0)::BIGINT AS open_cases")
-    cols.append(f"coalesce(sum(n) FILTER (WHERE {open_at} AND deadline < ?), 0)::BIGINT AS overdue_cases")
+    cols.append(f"coalesce(sum(n) FILTER (WHERE {open_at} AND due < ?), 0)::BIGINT AS overdue_cases")
     params += [at, at, at, at, at]
-    sql = f"SELECT county AS unit, {', '.join(cols)} FROM mart_cases WHERE {region} GROUP BY county"
-    frame = wh.frame(sql, params + rp)
+    rules, rules_params = rules_cte()
+    sql = f"""WITH {rules},
+        m AS (SELECT c.*, {deadline_sql('c')} AS due FROM mart_cases c {rules_join('c')} WHERE {region})
+        SELECT county AS unit, {', '.join(cols)} FROM m GROUP BY county"""
+    frame = wh.frame(sql, rules_params + rp + params)
     frame["received_main"] = frame["received_sweep"] + frame["received_leads"]
     frame["rectified_main"] = frame["rectified_sweep"] + frame["rectified_leads"]
     return frame

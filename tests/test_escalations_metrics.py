@@ -19,6 +19,7 @@ import pytest
 
 from etl.demo import make_uscc
 from etl.pipeline import load_files
+from metrics import deadlines
 from metrics import escalations as esc
 from metrics.db import Warehouse
 from metrics.filters import EVERYTHING, Filter, Scope
@@ -62,7 +63,7 @@ def crosses_holiday_and_adjusted_weekend(a: dt.date, b: dt.date) -> bool:
 def rules(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "deadline_rules.csv"
     path.write_text(RULES, encoding="utf-8")
-    monkeypatch.setenv(esc.RULES_ENV, str(path))
+    monkeypatch.setenv(deadlines.RULES_ENV, str(path))
     return path
 
 
@@ -148,20 +149,20 @@ def test_deadline_in_the_row_wins_and_past_deadline_means_as_of_after_it(clerk, 
 
 
 def test_rule_precedence_exact_pair_then_the_shorter_partial_then_default(rules):
-    table = esc.deadline_rules(rules)
-    assert esc.rule_days(table, "12345", "安全防范") == 3  # the exact pair
-    assert esc.rule_days(table, "投诉举报", "安全防范") == 5  # source says 10, category 5: the shorter
-    assert esc.rule_days(table, "投诉举报", "违规收费") == 10
-    assert esc.rule_days(table, "排查", "违规收费") == 15  # the default
+    table = deadlines.deadline_rules(rules)
+    assert deadlines.rule_days(table, "12345", "安全防范") == 3  # the exact pair
+    assert deadlines.rule_days(table, "投诉举报", "安全防范") == 5  # source says 10, category 5: the shorter
+    assert deadlines.rule_days(table, "投诉举报", "违规收费") == 10
+    assert deadlines.rule_days(table, "排查", "违规收费") == 15  # the default
 
 
 def test_shipped_rules_give_every_source_and_category_a_deadline():
-    table = esc.deadline_rules(esc.DEFAULT_RULES)
+    table = deadlines.deadline_rules(deadlines.DEFAULT_RULES)
     from etl.schema import CASE_CATEGORIES, CASE_SOURCES
 
     for source in CASE_SOURCES:
         for category in CASE_CATEGORIES:
-            assert esc.rule_days(table, source, category), (source, category)
+            assert deadlines.rule_days(table, source, category), (source, category)
 
 
 @pytest.mark.parametrize("text, message", [
@@ -173,8 +174,8 @@ def test_shipped_rules_give_every_source_and_category_a_deadline():
 def test_a_bad_rules_file_is_refused_with_the_row_named(tmp_path, text, message):
     path = tmp_path / "rules.csv"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(esc.DeadlineRulesError, match=re.escape(message)):
-        esc.deadline_rules(path)
+    with pytest.raises(deadlines.DeadlineRulesError, match=re.escape(message)):
+        deadlines.deadline_rules(path)
 
 
 # ---------------------------------------------------------------- personal data
@@ -270,3 +271,21 @@ def test_level_flow_counts_handovers_and_names_the_one_body_of_a_level(clerk, wa
     assert list(flow["moved_in"]) == [2, 1, 1] and list(flow["resolved_here"]) == [1, 0, 1]
     assert flow.set_index("level").loc["县级", "organ"] == "孝义市物业管理服务中心"
     assert flow.set_index("level")["organ"].isna().loc["社区"]  # two 居委会: no single body
+
+
+def test_overview_overdue_kpi_applies_the_deadline_rules_as_the_escalation_page_does(clerk, warehouse, rules):
+    """One definition of overdue: a case whose row gives no deadline is overdue by the rules on
+    the overview's 超期未办结 card as on the 督办 ladder."""
+    from metrics import facts
+
+    wh = build(clerk, warehouse, [
+        case("TS1", "2025-03-03"),  # no deadline in the row: 投诉举报 → 10 working days → overdue by 04-30
+        case("TS2", "2025-04-25"),  # no deadline, not yet due at 04-30
+        case("TS3", "2025-03-03", "2025-06-30"),  # the row's deadline: not yet due
+        case("TS4", "2025-03-03", "2025-03-10", status="已办结", closed="2025-03-20"),  # closed: not open
+        case("TS5", "2025-03-03", "2025-03-31"),  # the row's deadline: overdue
+    ])
+    f = Filter(end=D(2025, 4, 30))
+    kpi = int(facts.case_facts(wh, f, EVERYTHING)["overdue_cases"].sum())
+    ladder = int(esc.ladder(wh, f, EVERYTHING)["overdue_cases"].sum())
+    assert kpi == ladder == 2
