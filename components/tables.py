@@ -25,9 +25,10 @@ def grid(grid_id: str, frame: pd.DataFrame, columns: Iterable[str], lang: str, h
         if kind == "rate":
             d["valueFormatter"] = {"function": "params.value == null ? '—' : d3.format('.2%')(params.value)"}
             d["type"] = "numericColumn"
-        elif kind == "amount":
-            d["valueFormatter"] = {"function": "params.value == null ? '—' : d3.format(',.2f')(params.value / 10000)"}
-            d["headerName"] += "（万元）" if lang == "zh" else " (10k yuan)"
+        elif kind == "amount":  # 万元 for a Chinese reader, millions for an English one, as the cards
+            divisor = 10000 if lang == "zh" else 1000000
+            d["valueFormatter"] = {"function": f"params.value == null ? '—' : d3.format(',.2f')(params.value / {divisor})"}
+            d["headerName"] += "（万元）" if lang == "zh" else " (M yuan)"
             d["type"] = "numericColumn"
         elif kind == "count":
             d["valueFormatter"] = {"function": "params.value == null ? '—' : d3.format(',')(params.value)"}
@@ -60,27 +61,75 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def to_excel(frame: pd.DataFrame, columns: list[str], lang: str, title: str, header_lines: list[str]) -> bytes:
-    """An .xlsx of the rows on screen: a title, the filters as header lines, then the table."""
+SHEET_TITLE_BAD = str.maketrans({c: "_" for c in '[]:*?/\\'})
+EXCEL_FORMATS = {"amount": "#,##0.00", "rate": "0.00%", "count": "#,##0"}
+
+
+def sheet_title(title: str) -> str:
+    """A worksheet name Excel accepts: at most 31 characters, none of [ ] : * ? / \\, not blank."""
+    return (title.translate(SHEET_TITLE_BAD).strip("' ") or "Sheet")[:31]
+
+
+def to_excel(frame: pd.DataFrame, columns: list[str], lang: str, title: str, header_lines: list[str],
+             formats: Optional[dict[str, str]] = None) -> bytes:
+    """An .xlsx of the rows on screen: a title, the filters as header lines, then the table.
+
+    `formats` (as for `grid`) gives amounts their unit in the header — exact yuan, so that a
+    clerk can reconcile to the fen — and number formats to amounts, rates and counts. Text that
+    a spreadsheet would run as a formula is neutralised (`safe_cell`). Written in openpyxl's
+    write-only mode, which streams rows instead of building every cell as an object."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=13)
+    formats = formats or {}
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title(title))
+    bold = Font(bold=True)
+
+    def styled(value, font=None, number_format=None):
+        cell = WriteOnlyCell(ws, value=value)
+        if font:
+            cell.font = font
+        if number_format:
+            cell.number_format = number_format
+        return cell
+
+    ws.append([styled(safe_cell(title), Font(bold=True, size=13))])
     for line in header_lines:
-        ws.append([line])
+        ws.append([safe_cell(line)])
     ws.append([])
-    ws.append([label(c, lang) for c in columns])
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
+    unit = "（元）" if lang == "zh" else " (yuan)"
+    ws.append([styled(label(c, lang) + (unit if formats.get(c) == "amount" else ""), bold) for c in columns])
+    number_formats = [EXCEL_FORMATS.get(formats.get(c, "")) for c in columns]
     for row in frame[columns].itertuples(index=False):
-        ws.append([safe_cell(None if pd.isna(v) else v) for v in row])
+        out = []
+        for value, number_format in zip(row, number_formats):
+            value = _plain(value)
+            out.append(styled(value, number_format=number_format) if number_format and value is not None
+                       else safe_cell(value))
+        ws.append(out)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _plain(value: object) -> object:
+    """A value openpyxl writes: None for missing, lists joined, numpy scalars as Python numbers."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value)
+    if hasattr(value, "tolist") and not isinstance(value, str):  # numpy scalars and arrays
+        value = value.tolist()
+        if isinstance(value, list):
+            return "、".join(str(v) for v in value)
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
 
 
 _GRID_ZH = {

@@ -804,7 +804,7 @@ def _register_export(name: str, build, columns: list[str], title: str) -> None:
     )
     def export(_n, params):
         view = View.of(params)
-        data = to_excel(build(view), columns, view.lang, label(title, view.lang), _header_lines(view))
+        data = to_excel(build(view), columns, view.lang, label(title, view.lang), _header_lines(view), FORMATS)
         return dcc.send_bytes(data, f"funds-{name}.xlsx")
 
     export.__name__ = f"funds_export_{name.replace('-', '_')}"

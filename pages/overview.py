@@ -197,5 +197,5 @@ def overview_export(_n, params):
     table = county_scorecard(warehouse(), f, current_scope())
     lines = [f"{label('region', lang)}：{params.get('region') or label('all_regions', lang)}",
              f"{label('from', lang)}：{params.get('from') or '—'}　{label('to', lang)}：{params.get('to') or '—'}"]
-    data = to_excel(table, ["rank", "unit_name", *SCORECARD_KPIS], lang, label("scorecard", lang), lines)
+    data = to_excel(table, ["rank", "unit_name", *SCORECARD_KPIS], lang, label("scorecard", lang), lines, FORMATS)
     return dcc.send_bytes(data, "county-scorecard.xlsx")

@@ -621,13 +621,13 @@ def ratings_export(*args):
     lang = lang_of(params.get("lang"))
     f = _filter(params)
     wh = warehouse()
-    title_key, columns, _formats = TABLES[key]
+    title_key, columns, formats = TABLES[key]
     frame = _clean(_table_frame(key, wh, f, lang))
     region = params.get("region")
     region_text = (f"{region_names(wh).get(region, region)}{_paren(region, lang)}" if region
                    else label("all_regions", lang))
     lines_ = [f"{label('region', lang)}：{region_text}",
               f"{label('from', lang)}：{params.get('from') or '—'}　{label('to', lang)}：{params.get('to') or '—'}"]
-    out[list(TABLES).index(key)] = dcc.send_bytes(to_excel(frame, columns, lang, label(title_key, lang), lines_),
+    out[list(TABLES).index(key)] = dcc.send_bytes(to_excel(frame, columns, lang, label(title_key, lang), lines_, formats),
                                                   f"ratings-{key}.xlsx")
     return out

@@ -591,7 +591,7 @@ def _register_export(name: str) -> None:
         rows = TABLES[name](view)
         frame = pd.concat([rows.frame, pd.DataFrame([rows.total])], ignore_index=True) if rows.total else rows.frame
         data = to_excel(frame, rows.export_columns or rows.columns, view.lang, label(rows.title, view.lang),
-                        _header_lines(view, rows.notes))
+                        _header_lines(view, rows.notes), FORMATS)
         return dcc.send_bytes(data, f"rectification-{name}.xlsx")
 
     export.__name__ = f"rectification_export_{name}"
