@@ -372,6 +372,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "funds_channel": ("追缴方式", "Channel"),
     "funds_recoveries": ("到账笔数", "Recoveries"),
     "funds_month": ("月份", "Month"),
+    "funds_unmatched_recoveries": ("另有 {n:,} 笔追缴到账（{amount}）的项目编号不在欠缴建账台账中（未匹配），无法归属县区，未计入上述合计。",
+                                   "{n:,} further recoveries ({amount}) name a project the arrears ledger does not list "
+                                   "(unmatched): they belong to no county and are not in the totals above."),
     "funds_days": ("审核用时（天）", "Days to approval"),
     "funds_days_bucket": ("审核用时", "Time to approval"),
     "funds_days_unit": ("天", "d"),
@@ -409,6 +412,46 @@ _LABELS: dict[str, tuple[str, str]] = {
     "purpose.给排水": ("给排水", "Water supply and drainage"),
     "purpose.其他": ("其他", "Other"),
     # --- end 维修资金 ---
+    # --- 大屏 /screen (pages/screen.py, components/screen.py, metrics/screen.py, assets/screen.js) ---
+    "screen": ("大屏", "Wall display"),
+    "screen_title": ("{region} · 物业服务监管", "{region} · Property service supervision"),
+    "screen_period_all": ("统计期：全部", "Period: campaign to date"),
+    "screen_period": ("统计期：{start} 至 {end}", "Period: {start} to {end}"),
+    "screen_offline_since": ("离线自 {time}", "Offline since {time}"),
+    "screen_updated": ("更新于 {time}", "Updated {time}"),
+    "screen_weekdays": ("星期日,星期一,星期二,星期三,星期四,星期五,星期六", "Sun,Mon,Tue,Wed,Thu,Fri,Sat"),
+    "screen_ranking": ("县区排名 · {kpi}", "County ranking · {kpi}"),
+    "screen_map": ("县区地图 · {kpi}", "County map · {kpi}"),
+    "screen_wan_yuan": ("万元", "M yuan"),
+    "screen_million_yuan": ("百万元", "M yuan"),
+    "screen_ticker": ("最新动态", "Latest"),
+    "screen_rectified_item": ("{date} {county} {community} {category}问题 {case_id} 已整改",
+                              "{date} {county} {community}: {category} case {case_id} rectified"),
+    "screen_recovery_item": ("{date} {county} {project} 追缴到账 {amount}（{channel}）",
+                             "{date} {county} {project}: {amount} of fund arrears recovered ({channel})"),
+    "screen_escalations": ("督办措施", "Escalation actions"),
+    "screen_credit": ("企业信用等级 · {year} 年度", "Company credit grades · {year}"),
+    "screen_stars": ("服务项目星级 · {year} 年度", "Service project stars · {year}"),
+    "screen_total_companies": ("{n} 家企业", "{n} companies"),
+    "screen_total_projects": ("{n} 个项目", "{n} projects"),
+    "screen_loading": ("正在加载数据…", "Loading data…"),
+    # --- end 大屏 ---
+    # --- 登录与角色 (issue 7, security/) ---
+    "login_title": ("登录", "Sign in"),
+    "login_username": ("用户名", "User name"),
+    "login_password": ("密码", "Password"),
+    "login_submit": ("登录", "Sign in"),
+    "login_bad": ("用户名或密码错误", "Wrong user name or password"),
+    "login_locked": ("登录失败次数过多，账户已暂时锁定，请稍后再试", "Too many failed sign-ins: the account is locked for a while"),
+    "login_form_expired": ("页面已过期，请重新登录", "The form expired: please sign in again"),
+    "login_signed_out": ("已退出登录", "Signed out"),
+    "logout": ("退出", "Sign out"),
+    "role.leader": ("领导", "Leader"),
+    "role.supervisor": ("纪检监督", "Supervisor"),
+    "role.county": ("县区", "County officer"),
+    "role.admin": ("管理员", "Administrator"),
+    "role.screen": ("大屏", "Wall display"),
+    # --- end 登录与角色 ---
 }
 
 for _kpi in CATALOGUE:

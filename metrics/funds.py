@@ -121,6 +121,21 @@ def recoveries_by_month(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
             GROUP BY ALL ORDER BY month, channel""", params)
 
 
+def unmatched_recoveries(wh: Warehouse, f: Filter, scope: Scope) -> dict:
+    """Recoveries in the period whose project the arrears ledger does not list (未匹配): a recovery
+    carries no county of its own, so no unit's total counts them. The page names them beside the
+    totals. A viewer limited to some regions gets none (they may be another county's):
+    {"recoveries": n, "amount": yuan}."""
+    if scope.regions is not None:
+        return {"recoveries": 0, "amount": 0.0}
+    period, params = period_sql("r.recovered_on", f)
+    n, amount = wh.rows(
+        f"""SELECT count(*), coalesce(sum(r.amount), 0)::DOUBLE FROM fund_recoveries r
+            WHERE {period} AND NOT EXISTS (SELECT 1 FROM fund_arrears a WHERE a.project_id = r.project_id)""",
+        params)[0]
+    return {"recoveries": int(n), "amount": float(amount)}
+
+
 # ---------------------------------------------------------------- collection and use (归集与使用)
 
 def ledger_breakdown(wh: Warehouse, f: Filter, scope: Scope, by: str) -> pd.DataFrame:

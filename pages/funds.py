@@ -459,7 +459,13 @@ def funds_recoveries(params):
     except WarehouseMissing:
         return empty_figure(label("no_warehouse", lang)), _no_data(lang, "no_warehouse")
     total = _sum_row(months, MONTH_COLUMNS, "funds_month", lang)
-    return _month_figure(months, lang), _table("funds-recoveries-month-grid", months, MONTH_COLUMNS, lang, total)
+    table = _table("funds-recoveries-month-grid", months, MONTH_COLUMNS, lang, total)
+    unmatched = funds.unmatched_recoveries(warehouse(), view.f, current_scope())
+    if unmatched["recoveries"]:
+        note = label("funds_unmatched_recoveries", lang).format(n=unmatched["recoveries"],
+                                                                 amount=fmt_amount(unmatched["amount"], lang))
+        table = html.Div([table, html.P(note, className="text-muted small mt-2", id="funds-unmatched-recoveries")])
+    return _month_figure(months, lang), table
 
 
 @callback(
