@@ -51,14 +51,6 @@ MARTS = {
     "mart_recoveries": """
         SELECT a.county, a.listed_on, r.recovered_on, r.channel, sum(r.amount) AS amount, count(*) AS recoveries
         FROM fund_recoveries r JOIN fund_arrears a USING (project_id) GROUP BY ALL""",
-    # the trail's events with their case's unit and company, so that counting escalations in a
-    # region needs no join to the cases; `case_no` (the case's row number in this published file)
-    # makes counting distinct cases an integer hash; ordered by action and date so that a query
-    # for some actions in a period reads only their row groups
-    "mart_case_trail": """
-        SELECT c.rowid AS case_no, e.case_id, e.happened_on, e.action, e.to_level, e.organ, e.note,
-               c.county, c.company_code
-        FROM case_events e JOIN cases c USING (case_id) ORDER BY e.action, e.happened_on""",
     # every case with `done_until`, the day from which it counts as rectified (its closing day when
     # its status is 已整改/已办结 — metrics.facts.DONE, checked by tests/test_marts.py — else
     # 9999-12-31), ordered by it: "open at day d" is `done_until > d`, and the cases closed long
@@ -68,9 +60,19 @@ MARTS = {
                CASE WHEN c.status IN {DONE_SQL} AND c.closed_on IS NOT NULL THEN c.closed_on
                     ELSE DATE '9999-12-31' END AS done_until
         FROM cases c ORDER BY done_until, c.received_on""",
+    # the trail's events with what the escalation lists show of their case (unit, company,
+    # community, category, `done_until`), so that they need no join to the cases; `case_no` (the
+    # case's row number in this published file) makes counting distinct cases an integer hash;
+    # ordered by action and date so that a query for some actions in a period reads only their
+    # row groups
+    "mart_case_trail": """
+        SELECT c.case_no, e.case_id, e.happened_on, e.action, e.to_level, e.organ, e.note,
+               c.county, c.company_code, c.community_id, c.category, c.done_until
+        FROM case_events e JOIN mart_case_spans c USING (case_id) ORDER BY e.action, e.happened_on""",
 }
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)build every mart, in order: a later mart may read an earlier one."""
     for name, select in MARTS.items():
         con.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")

@@ -161,8 +161,10 @@ def open_cases(wh: Warehouse, f: Filter, scope: Scope, level: str | None = None,
                s.workdays_overdue, s.escalations, s.last_escalation,
                {phone_sql('s.reporter_phone', scope)} AS reporter_phone, s.description, s.total
         FROM listed s LEFT JOIN regions g ON g.code = s.county
-        LEFT JOIN communities m ON m.community_id = s.community_id
-        LEFT JOIN companies co ON co.company_code = s.company_code
+        LEFT JOIN (SELECT * FROM communities WHERE community_id IN (SELECT community_id FROM listed)) m
+             ON m.community_id = s.community_id
+        LEFT JOIN (SELECT * FROM companies WHERE company_code IN (SELECT company_code FROM listed)) co
+             ON co.company_code = s.company_code
         ORDER BY {order}"""
     return wh.frame(sql, params + cp + ([limit] if limit is not None else []))
 
@@ -254,27 +256,29 @@ def actions_by_month(wh: Warehouse, f: Filter, scope: Scope, company: str | None
 def _referrals_sql(wh: Warehouse, f: Filter, scope: Scope, company: str | None) -> tuple[str, list]:
     at = as_of(wh, f)
     cond, params = _events_sql(f, scope, company)
-    done, dp = rectified_sql(Filter(end=at), "c")
     sql = f"""
-        WITH ref AS (SELECT e.case_id, e.happened_on, e.action, e.organ
+        WITH ref AS (SELECT e.case_no, e.case_id, e.happened_on, e.action, e.organ, e.county, e.company_code,
+                            e.category, e.done_until
                      FROM mart_case_trail e
                      WHERE {cond} AND e.action IN {_in(REFERRALS)}),
-        outcome AS (SELECT r.case_id, r.happened_on, arg_min(o.action, o.happened_on) AS outcome,
+        outcome AS (SELECT r.case_no, r.happened_on, arg_min(o.action, o.happened_on) AS outcome,
                            min(o.happened_on) AS outcome_on
-                    FROM ref r JOIN case_events o ON o.case_id = r.case_id AND o.happened_on >= r.happened_on
+                    FROM ref r JOIN mart_case_trail o ON o.case_no = r.case_no AND o.happened_on >= r.happened_on
                          AND o.happened_on <= ? AND o.action IN {_in(OUTCOMES)}
-                    GROUP BY r.case_id, r.happened_on),
+                    GROUP BY r.case_no, r.happened_on),
         referral AS (
             SELECT r.happened_on AS referred_on, r.action AS referral, coalesce(r.organ, '') AS organ, r.case_id,
-                   c.county, g.name AS unit_name, c.company_code, co.name AS company_name, c.category,
+                   r.county, g.name AS unit_name, r.company_code, co.name AS company_name, r.category,
                    coalesce(o.outcome, '{PENDING}') AS outcome, o.outcome_on,
                    ko.workday_index - kr.workday_index AS workdays_to_outcome,
-                   coalesce({done}, false) AS case_closed
-            FROM ref r JOIN cases c USING (case_id)
-            LEFT JOIN outcome o ON o.case_id = r.case_id AND o.happened_on = r.happened_on
-            LEFT JOIN regions g ON g.code = c.county LEFT JOIN companies co ON co.company_code = c.company_code
+                   r.done_until <= ? AS case_closed
+            FROM ref r
+            LEFT JOIN outcome o ON o.case_no = r.case_no AND o.happened_on = r.happened_on
+            LEFT JOIN regions g ON g.code = r.county
+            LEFT JOIN (SELECT * FROM companies WHERE company_code IN (SELECT company_code FROM ref)) co
+                 ON co.company_code = r.company_code
             LEFT JOIN calendar kr ON kr.day = r.happened_on LEFT JOIN calendar ko ON ko.day = o.outcome_on)"""
-    return sql, [*params, at, *dp]
+    return sql, [*params, at, at]
 
 
 def referrals(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
@@ -295,14 +299,19 @@ def referral_summary(referral_rows: pd.DataFrame) -> pd.DataFrame:
 def accountability(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
     """问责 in the period: who held whom accountable for which case (the note says what was done)."""
     cond, params = _events_sql(f, scope, company)
+    # the (few) events first, then their names: the name joins run on few rows
     return wh.frame(
-        f"""SELECT e.happened_on, e.case_id, c.county, g.name AS unit_name, m.name AS community_name,
-               c.company_code, co.name AS company_name, c.category, coalesce(e.organ, '') AS organ,
+        f"""WITH acc AS (SELECT * FROM mart_case_trail e WHERE {cond} AND e.action = '问责')
+        SELECT e.happened_on, e.case_id, e.county, g.name AS unit_name, m.name AS community_name,
+               e.company_code, co.name AS company_name, e.category, coalesce(e.organ, '') AS organ,
                coalesce(e.note, '') AS note
-        FROM mart_case_trail e JOIN cases c USING (case_id)
-        LEFT JOIN regions g ON g.code = c.county LEFT JOIN communities m ON m.community_id = c.community_id
-        LEFT JOIN companies co ON co.company_code = c.company_code
-        WHERE {cond} AND e.action = '问责' ORDER BY e.happened_on DESC, e.case_id""", params)
+        FROM acc e
+        LEFT JOIN regions g ON g.code = e.county
+        LEFT JOIN (SELECT * FROM communities WHERE community_id IN (SELECT community_id FROM acc)) m
+             ON m.community_id = e.community_id
+        LEFT JOIN (SELECT * FROM companies WHERE company_code IN (SELECT company_code FROM acc)) co
+             ON co.company_code = e.company_code
+        ORDER BY e.happened_on DESC, e.case_id""", params)
 
 
 # ---------------------------------------------------------------- one case's trail
