@@ -15,8 +15,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def grid(grid_id: str, frame: pd.DataFrame, columns: Iterable[str], lang: str, height: int = 420,
-         formats: Optional[dict[str, str]] = None, page_size: int = 50) -> dag.AgGrid:
-    """A sortable, filterable grid; `formats` maps a column to 'rate', 'amount' or 'count'."""
+         formats: Optional[dict[str, str]] = None, page_size: int = 50,
+         row_data: Optional[list[dict]] = None) -> dag.AgGrid:
+    """A sortable, filterable grid; `formats` maps a column to 'rate', 'amount' or 'count'.
+    `row_data` replaces the rows taken from `frame` (e.g. with a hidden key field)."""
     formats = formats or {}
     defs = []
     for col in columns:
@@ -36,7 +38,7 @@ def grid(grid_id: str, frame: pd.DataFrame, columns: Iterable[str], lang: str, h
         defs.append(d)
     return dag.AgGrid(
         id=grid_id,
-        rowData=frame[list(columns)].to_dict("records"),
+        rowData=row_data if row_data is not None else frame[list(columns)].to_dict("records"),
         columnDefs=defs,
         defaultColDef={"minWidth": 110, "flex": 1, "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={"pagination": True, "paginationPageSize": page_size, "animateRows": False},

@@ -69,6 +69,11 @@ MARTS = {
         SELECT c.case_no, e.case_id, e.happened_on, e.action, e.to_level, e.organ, e.note,
                c.county, c.company_code, c.community_id, c.category, c.done_until
         FROM case_events e JOIN mart_case_spans c USING (case_id) ORDER BY e.action, e.happened_on""",
+    # the cases that ran past the deadline in their row (not done by it), ordered by that deadline:
+    # the watch lists count those whose deadline fell in their twelve months
+    "mart_late_cases": """
+        SELECT case_no, case_id, county, company_code, status, closed_on, deadline, done_until
+        FROM mart_case_spans WHERE deadline IS NOT NULL AND done_until > deadline ORDER BY deadline""",
 }
 
 

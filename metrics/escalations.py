@@ -395,7 +395,7 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> tuple[str, 
                 WHERE e.action IN {_in(ESCALATIONS)} AND e.happened_on BETWEEN ? AND ? AND {region_e}
                 GROUP BY 1),
         due AS (SELECT {k} AS key, c.county, c.status, c.closed_on, c.deadline
-                FROM mart_case_spans c
+                FROM mart_late_cases c  -- the row's deadline passed before the case was done
                 WHERE {region_c} AND c.done_until > ? AND c.deadline BETWEEN ? AND ?
                 UNION ALL  -- the rules give the deadline of a case whose row has none
                 SELECT {k} AS key, c.county, c.status, c.closed_on, {deadline_sql('c')} AS deadline
@@ -437,34 +437,37 @@ def _watch_filter() -> str:
     return (f"(escalations >= {REPEATED} OR overdue_cases >= {REPEATED} OR black_lists >= {REPEATED})")
 
 
-def company_watch(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+def company_watch(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None) -> pd.DataFrame:
     """重点关注企业: companies with repeated escalations, overdue cases or 黑榜 entries in the twelve
     months to the as-of date, ranked: those with three 黑榜 entries (the exit mechanism's
-    threshold, 退出机制) first, then by escalations plus overdue cases; with the counts behind it."""
+    threshold, 退出机制) first, then by escalations plus overdue cases; with the counts behind it;
+    `total` is the count before the (optional) `limit`."""
     ctes, params, _ = _watch_ctes(wh, f, scope, "company_code")
     sql = f"""{ctes}
         SELECT row_number() OVER (ORDER BY black_lists >= {EXIT_REVIEW_BLACK_LISTS} DESC,
                                   escalations + overdue_cases DESC, black_lists DESC, x.key) AS rank,
                x.key AS company_code, co.name AS company_name, coalesce(co.county, x.case_county) AS county,
                g.name AS unit_name, x.* EXCLUDE (key, case_county, exit_review_companies),
-               black_lists >= {EXIT_REVIEW_BLACK_LISTS} AS exit_review, co.status AS company_status
+               black_lists >= {EXIT_REVIEW_BLACK_LISTS} AS exit_review, co.status AS company_status,
+               count(*) OVER () AS total
         FROM counted x LEFT JOIN companies co ON co.company_code = x.key
         LEFT JOIN regions g ON g.code = coalesce(co.county, x.case_county)
-        WHERE {_watch_filter()} ORDER BY rank"""
-    return wh.frame(sql, params)
+        WHERE {_watch_filter()} ORDER BY rank {'LIMIT ?' if limit is not None else ''}"""
+    return wh.frame(sql, params + ([limit] if limit is not None else []))
 
 
-def county_watch(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+def county_watch(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None) -> pd.DataFrame:
     """重点关注县区: reporting units with repeated escalations or overdue cases in the twelve months
     to the as-of date, ranked by escalations plus overdue cases; with 提醒函/督办函 received, 约谈,
     移送, 问责, 黑榜 entries of their companies and companies at the exit threshold."""
     ctes, params, _ = _watch_ctes(wh, f, scope, "county")
     sql = f"""{ctes}
         SELECT row_number() OVER (ORDER BY escalations + overdue_cases DESC, exit_review_companies DESC, x.key)
-                   AS rank, x.key AS county, g.name AS unit_name, x.* EXCLUDE (key, case_county, black_dates)
+                   AS rank, x.key AS county, g.name AS unit_name, x.* EXCLUDE (key, case_county, black_dates),
+               count(*) OVER () AS total
         FROM counted x LEFT JOIN regions g ON g.code = x.key
-        WHERE escalations >= {REPEATED} OR overdue_cases >= {REPEATED} ORDER BY rank"""
-    return wh.frame(sql, params)
+        WHERE escalations >= {REPEATED} OR overdue_cases >= {REPEATED} ORDER BY rank {'LIMIT ?' if limit is not None else ''}"""
+    return wh.frame(sql, params + ([limit] if limit is not None else []))
 
 
 def company_lists_of(wh: Warehouse, f: Filter, scope: Scope, company: str) -> pd.DataFrame:
