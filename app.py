@@ -1,7 +1,8 @@
 """物业监管看板: the Dash app — shell (navigation, filter bar in the URL), pages, server.
 
 `python app.py` serves on http://127.0.0.1:8050 (HOST, PORT and WAREHOUSE override) and
-builds the demo warehouse first when there is none. In production: `gunicorn app:server`.
+builds the demo warehouse first when there is none; it serves with waitress. Every page and
+callback needs a login (security/web.py). In production: `gunicorn app:server`.
 """
 
 from __future__ import annotations
@@ -19,18 +20,22 @@ from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
 from metrics.facts import data_as_of
 from metrics.regions import region_options
+from security import web as security
+from security.roles import may_open
 
 app = Dash(__name__, use_pages=True, title="物业监管看板", suppress_callback_exceptions=True,
            update_title=None)
 server = app.server
+security.install(app)  # login, sessions, the access guard, security headers (security/web.py)
 
 
 def shell() -> html.Div:
-    pages = [p for p in dash.page_registry.values() if p.get("order", 0) < 100]
+    viewer = security.current_viewer()
+    pages = [p for p in dash.page_registry.values() if p.get("order", 0) < 100 and may_open(p, viewer)]
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
-            navbar(pages),
+            navbar(pages, viewer.name if viewer else ""),
             dbc.Container([filter_bar(), dash.page_container], fluid=True),
         ]
     )
@@ -60,11 +65,23 @@ def _page_name(path: str, lang: str) -> str:
 def sync_filter(search, region, start, end):
     """The URL is the filter's state: it sets the controls (the region choices with them, so
     a value never arrives before its option), and the controls rewrite it."""
+    home = _home_region()  # a county officer's county: the start, and what an empty or foreign region becomes
     if ctx.triggered_id in (None, "url"):
         params = query.parse(search)
+        if home and not current_scope().allows(params.get("region") or ""):
+            return query.with_params(search, region=home), _region_choices(), home, params.get("from"), params.get("to")
         return no_update, _region_choices(), params.get("region"), params.get("from"), params.get("to")
+    value = no_update
+    if home and not region:
+        region = value = home
     new = query.with_params(search, region=region, from_=start, to=end)
-    return (new if new != (search or "") else no_update), no_update, no_update, no_update, no_update
+    return (new if new != (search or "") else no_update), no_update, value, no_update, no_update
+
+
+def _home_region() -> str | None:
+    """The one region of a viewer whose scope is one region (a county officer), else None."""
+    regions = current_scope().regions
+    return regions[0] if regions and len(regions) == 1 else None
 
 
 def _region_choices() -> list[dict]:
@@ -88,6 +105,8 @@ def _region_choices() -> list[dict]:
     Output("shell-region", "placeholder"),
     Output("shell-from", "placeholder"),
     Output("shell-to", "placeholder"),
+    Output("shell-logout", "children"),
+    Output("shell-logout", "href"),
     Input("url", "search"),
     State("url", "pathname"),
     State({"type": "shell-nav", "path": ALL}, "id"),
@@ -101,7 +120,8 @@ def shell_texts(search, pathname, nav_ids):
     other = "zh" if lang == "en" else "en"
     lang_href = (pathname or "/") + query.with_params(search, lang=None if other == "zh" else other)
     return (hrefs, names, lang_href, label("language", lang), label("app_title", lang), label("region", lang),
-            label("from", lang), label("to", lang), label("all_regions", lang), label("from", lang), label("to", lang))
+            label("from", lang), label("to", lang), label("all_regions", lang), label("from", lang), label("to", lang),
+            label("logout", lang), "/logout" + ("?lang=en" if lang == "en" else ""))
 
 
 @app.callback(Output("shell-as-of", "children"), Input("url", "search"))
@@ -122,9 +142,9 @@ def ensure_demo() -> None:
         from etl import demo
 
         print(f"No warehouse at {wh.path}: building the demo data set …", flush=True)
-        demo.build(wh.path)
+        demo.build(wh.path)  # with the demo's users and screen token (security.store.install_demo_users)
 
 
 if __name__ == "__main__":
     ensure_demo()
-    app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")), debug=False)
+    security.serve(app, host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")))

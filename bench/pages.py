@@ -50,7 +50,7 @@ SCALE_KEYS = {
 def scale(source: Path, target: Path, factor: int) -> None:
     """A copy of the warehouse with every fact table `factor` times as large (keys suffixed)."""
     shutil.copyfile(source, target)
-    con = duckdb.connect(str(target))
+    con = duckdb.connect(str(target), config={"enable_progress_bar": False})
     for table, keys in SCALE_KEYS.items():
         cols = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
         select = ", ".join(f"{c} || '-' || i" if c in keys else c for c in cols)

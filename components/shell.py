@@ -8,7 +8,7 @@ from dash import dcc, html
 from components.i18n import label
 
 
-def navbar(pages: list[dict]) -> dbc.Navbar:
+def navbar(pages: list[dict], user: str = "") -> dbc.Navbar:
     links = [
         dbc.NavItem(dcc.Link(page["name"], href=page["relative_path"], className="nav-link",
                              id={"type": "shell-nav", "path": page["relative_path"]}))
@@ -19,7 +19,9 @@ def navbar(pages: list[dict]) -> dbc.Navbar:
             [
                 html.Span(label("app_title"), className="navbar-brand fw-bold", id="shell-brand"),
                 dbc.Nav(links, className="me-auto", navbar=True),
+                html.Span(user, id="shell-user", className="navbar-text text-light small me-2"),
                 html.A(label("language"), href="?lang=en", id="shell-lang", className="btn btn-sm btn-outline-light"),
+                html.A(label("logout"), href="/logout", id="shell-logout", className="btn btn-sm btn-outline-light ms-2"),
             ],
             fluid=True,
         ),

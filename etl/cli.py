@@ -1,4 +1,5 @@
-"""`python -m etl load|rejects|check|demo`: a thin command line over etl.pipeline.
+"""`python -m etl load|rejects|check|demo|users|tokens`: a thin command line over etl.pipeline
+and the access store (security/store.py).
 
 Exit codes: 0 when every file was read (rows may still be rejected), 1 when a file
 was refused whole, 2 on a usage error.
@@ -47,6 +48,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="generate the demo ledgers and load them through the real ETL")
     _warehouse_option(demo)
+
+    users = sub.add_parser("users", help="manage the dashboard's users (access.sqlite beside the warehouse)")
+    users_sub = users.add_subparsers(dest="action", required=True)
+    add = users_sub.add_parser("add", help="add a user; asks for the password twice (or reads it from stdin)")
+    _warehouse_option(add)
+    add.add_argument("name", help="login name")
+    add.add_argument("--role", required=True, choices=["leader", "supervisor", "county", "admin"],
+                     help="leader 领导, supervisor 纪检监督, county 县区 officer, admin 管理员")
+    add.add_argument("--county", help="county-level region code, for --role county (e.g. 140702 榆次区)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    passwd = users_sub.add_parser("passwd", help="set a user's password (ends the user's sessions, lifts a lock-out)")
+    _warehouse_option(passwd)
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    for action, text in (("disable", "disable a user and end the user's sessions"), ("enable", "enable a user again")):
+        p = users_sub.add_parser(action, help=text)
+        _warehouse_option(p)
+        p.add_argument("name")
+    listing = users_sub.add_parser("list", help="list the users, their roles and state")
+    _warehouse_option(listing)
+    listing.add_argument("--json", action="store_true")
+
+    tokens = sub.add_parser("tokens", help="manage the wall display's screen tokens (/screen?token=…)")
+    tokens_sub = tokens.add_subparsers(dest="action", required=True)
+    new = tokens_sub.add_parser("add", help="create a screen token and print it once")
+    _warehouse_option(new)
+    new.add_argument("--label", default="", help="where the display is (for the list)")
+    revoke = tokens_sub.add_parser("revoke", help="revoke a screen token by its number")
+    _warehouse_option(revoke)
+    revoke.add_argument("id", type=int)
+    token_list = tokens_sub.add_parser("list", help="list the screen tokens (numbers and labels, never the tokens)")
+    _warehouse_option(token_list)
     return parser
 
 
@@ -72,7 +105,81 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"演示数据已加载到 {_warehouse(args)}：{len(result.files)} 个文件，"
               f"{sum(f.rows_loaded for f in result.files)} 行")
         return 0 if result.ok else 1
+    if args.command == "users":
+        return _users(args)
+    if args.command == "tokens":
+        return _tokens(args)
     return 2
+
+
+def _password(args) -> Optional[str]:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("密码 Password: ")
+    if getpass.getpass("再次输入 Again: ") != first:
+        print("两次输入的密码不一致", file=sys.stderr)
+        return None
+    return first
+
+
+def _users(args) -> int:
+    from security.store import Store, StoreError
+
+    store = Store.for_warehouse(_warehouse(args))
+    try:
+        if args.action == "add":
+            password = _password(args)
+            if password is None:
+                return 1
+            user = store.add_user(args.name, args.role, password, args.county)
+            print(f"已添加用户 {user.name}（{user.role}{'，' + user.county if user.county else ''}）")
+        elif args.action == "passwd":
+            password = _password(args)
+            if password is None:
+                return 1
+            store.set_password(args.name, password)
+            print(f"已设置用户 {args.name} 的密码")
+        elif args.action in ("disable", "enable"):
+            store.set_disabled(args.name, args.action == "disable")
+            print(f"已{'停用' if args.action == 'disable' else '启用'}用户 {args.name}")
+        else:
+            rows = [{"name": u.name, "role": u.role, "county": u.county, "disabled": u.disabled,
+                     "locked_until": u.locked_until.isoformat(timespec="seconds") + "Z" if u.locked_until else None}
+                    for u in store.users()]
+            if args.json:
+                print(json.dumps(rows, ensure_ascii=False))
+            else:
+                for r in rows:
+                    state = "停用" if r["disabled"] else (f"锁定至 {r['locked_until']}" if r["locked_until"] else "正常")
+                    print(f"{r['name']}\t{r['role']}\t{r['county'] or ''}\t{state}")
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _tokens(args) -> int:
+    from security.store import Store, StoreError
+
+    store = Store.for_warehouse(_warehouse(args))
+    try:
+        if args.action == "add":
+            token_id, token = store.add_screen_token(args.label)
+            print(f"大屏令牌 #{token_id}（只显示这一次）：{token}")
+            print(f"大屏地址：/screen?token={token}")
+        elif args.action == "revoke":
+            store.revoke_screen_token(args.id)
+            print(f"已吊销大屏令牌 #{args.id}")
+        else:
+            for t in store.screen_tokens():
+                state = f"已吊销 {t['revoked_at']:%Y-%m-%d %H:%M}" if t["revoked_at"] else "有效"
+                print(f"#{t['id']}\t{t['label']}\t{t['created_at']:%Y-%m-%d %H:%M}\t{state}")
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
 
 
 def _finish(result: LoadResult, as_json: bool) -> int:
@@ -178,8 +285,15 @@ def reference_markdown() -> str:
     parser = build_parser()
     out = ["# `python -m etl` reference", "", "Generated from `etl/cli.py` by "
            "`python -c 'from etl.cli import reference_markdown; print(reference_markdown(), end=\"\")' > docs/cli.md`.", ""]
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    for name, command in [("python -m etl", parser)] + [(f"python -m etl {n}", p) for n, p in sub.choices.items()]:
+
+    def commands(name: str, command: argparse.ArgumentParser):
+        yield name, command
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for n, p in action.choices.items():
+                    yield from commands(f"{name} {n}", p)
+
+    for name, command in commands("python -m etl", parser):
         buffer = io.StringIO()
         with redirect_stdout(buffer):
             command.print_help()

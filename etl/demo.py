@@ -1398,4 +1398,7 @@ def build(warehouse: Path, out_dir: Optional[Path] = None):
     refused = [f for f in result.files if f.refused]
     if refused:
         raise DemoLoadError("；".join(f"{f.file}：{f.message}" for f in refused))
+    from security.store import install_demo_users
+
+    install_demo_users(warehouse)  # the demo's users (password demo-<name>) and screen token demo-screen
     return result

@@ -1,8 +1,10 @@
 """The warehouse a process reads, and the scope of the current viewer.
 
 Scope enters here and only here: pages ask `current_scope()` and pass it to every
-metric. Until login exists (issue 7) every viewer sees every region, and personal data
-stays masked except on pages that are for the people who need it.
+metric. In a web request it is the logged-in user's (security/roles.py: a county
+officer's own county; personal data for the supervisor role only), or the screen
+token's (every region, never personal data); a request with neither sees nothing.
+Outside a request (the command line, benchmarks) it is every region, personal data masked.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from metrics.filters import EVERYTHING, Scope
 _lock = threading.Lock()
 _warehouse: Optional[Warehouse] = None
 
+NOTHING = Scope((), personal_data=False)
+
 
 def warehouse() -> Warehouse:
     """The process's warehouse reader, opened lazily (never at import: workers fork)."""
@@ -27,4 +31,11 @@ def warehouse() -> Warehouse:
 
 
 def current_scope() -> Scope:
-    return EVERYTHING
+    from flask import has_request_context
+
+    if not has_request_context():
+        return EVERYTHING
+    from security.web import current_viewer
+
+    viewer = current_viewer()
+    return viewer.scope if viewer is not None else NOTHING

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from metrics.db import Warehouse
-from metrics.filters import Scope, region_prefix
+from metrics.filters import Scope
 
 
 _names: dict[tuple, dict[str, str]] = {}
@@ -32,5 +32,6 @@ def region_options(wh: Warehouse, scope: Scope) -> list[dict]:
         ORDER BY r.code"""
     )
     out = [{"code": c, "name": n, "level": lv, "parent": p} for c, n, lv, p in rows]
-    return [o for o in out if scope.allows(o["code"]) or (
-        o["level"] == "city" and scope.regions and any(region_prefix(r).startswith(o["code"][:4]) for r in scope.regions))]
+    # Only regions inside the scope: a county officer is offered the county and its townships,
+    # not the city above it (whose figures would be the county's under another name).
+    return [o for o in out if scope.allows(o["code"])]

@@ -37,6 +37,7 @@ dash.register_page(__name__, path="/escalations", name="督办", order=40, label
 PATH = "/escalations"
 LEVEL_CHOICES = (*esc.LEVELS, esc.NOT_FILLED)
 OPEN_SHOWN = 1000  # rows of the open-case list on screen (the export has all)
+WATCH_SHOWN = 200  # rows of each watch list on screen (the export has all)
 # The leadership counts shown as tiles: (key of escalation_counts, label key).
 COUNT_TILES = (("reminder", "action.提醒函"), ("supervision", "action.督办函"), ("interview", "action.约谈"),
                ("上交", "action.上交"), ("通报", "action.通报"), ("referral", "esc_referral"),
@@ -72,11 +73,9 @@ class View(NamedTuple):
 
 
 def page_scope() -> Scope:
-    """The scope of this page's viewers. Until login exists (issue 7), this page is the one for
-    the discipline-inspection supervisors who call complainants back, so it shows personal data
-    (reporter_phone) within the viewer's regions; every other page keeps it masked. When login
-    exists, the viewer's role decides instead."""
-    return Scope(regions=current_scope().regions, personal_data=True)
+    """The viewer's scope: regions and personal data (reporter_phone unmasked) by role — the
+    discipline-inspection supervisors who call complainants back see phones; others masked."""
+    return current_scope()
 
 
 # ---------------------------------------------------------------- layout
@@ -303,25 +302,28 @@ COMPANY_COLUMNS = ["rank", "company_name", "unit_name", "exit_review", "black_li
                    "esc_overdue_12m", "red_lists", "company_status", "company_code"]
 
 
-def _company_rows(view: View) -> Rows:
+def _company_rows(view: View, limit: int | None = None) -> Rows:
     lang = view.lang
     wh = warehouse()
-    frame = esc.company_watch(wh, view.f, page_scope())
+    frame = esc.company_watch(wh, view.f, page_scope(), limit)
+    total = int(frame["total"].iloc[0]) if len(frame) else 0
     _yes_no(frame, "exit_review", lang)
     _named(frame, "company_status", "company_status", lang)
     _unmatched(frame, "company_name", lang)
     frame = frame.rename(columns={"escalations": "esc_escalations", "overdue_cases": "esc_overdue_12m"})
-    return Rows(frame, COMPANY_COLUMNS, "esc_watch_companies", key="company_code", notes=(_window_text(view),))
+    return Rows(frame, COMPANY_COLUMNS, "esc_watch_companies", key="company_code", notes=(_window_text(view),),
+                total=total)
 
 
 COUNTY_COLUMNS = ["rank", "unit_name", "esc_escalations", "escalated_cases", "reminders", "supervisions", "interviews",
                   "referrals", "accountabilities", "esc_overdue_12m", "black_lists", "exit_review_companies"]
 
 
-def _county_rows(view: View) -> Rows:
-    frame = esc.county_watch(warehouse(), view.f, page_scope())
+def _county_rows(view: View, limit: int | None = None) -> Rows:
+    frame = esc.county_watch(warehouse(), view.f, page_scope(), limit)
+    total = int(frame["total"].iloc[0]) if len(frame) else 0
     frame = frame.rename(columns={"escalations": "esc_escalations", "overdue_cases": "esc_overdue_12m"})
-    return Rows(frame, COUNTY_COLUMNS, "esc_watch_counties", key="county", notes=(_window_text(view),))
+    return Rows(frame, COUNTY_COLUMNS, "esc_watch_counties", key="county", notes=(_window_text(view),), total=total)
 
 
 TIMELINE_COLUMNS = ["happened_on", "action", "to_level", "organ", "note", "level_after", "workdays_since_previous",
@@ -353,9 +355,9 @@ def _grid(grid_id: str, rows: Rows, lang: str, max_height: int = 480, clickable:
     frame, columns = rows.frame, rows.columns
     if frame.empty:
         return html.P(label("no_data", lang), className="text-muted")
-    g = grid(grid_id, frame, columns, lang, formats=FORMATS, height=min(150 + 42 * len(frame), max_height))
     shown = columns + ([rows.key] if rows.key and rows.key not in columns else [])
-    g.rowData = frame[shown].astype(object).where(frame[shown].notna(), None).to_dict("records")
+    g = grid(grid_id, frame, columns, lang, formats=FORMATS, height=min(150 + 42 * len(frame), max_height),
+             row_data=frame[shown].astype(object).where(frame[shown].notna(), None).to_dict("records"))
     if rows.key:
         g.getRowId = f"params.data['{rows.key}']"
     for d in g.columnDefs:
@@ -568,7 +570,7 @@ def escalations_watch(params):
     view = View.of(params)
     lang = view.lang
     try:
-        companies, counties = _company_rows(view), _county_rows(view)
+        companies, counties = _company_rows(view, WATCH_SHOWN), _county_rows(view, WATCH_SHOWN)
         window = _window_text(view)
     except WarehouseMissing:
         return _message("no_warehouse", lang), None, None
@@ -577,7 +579,16 @@ def escalations_watch(params):
     company_grid = _grid("escalations-companies-grid", companies, lang, 460, clickable=True)
     if not isinstance(company_grid, html.P):  # the exit mechanism's cases stand out
         company_grid.rowClassRules = {"light-red": f"params.data.exit_review == '{label('esc_yes', lang)}'"}
-    return company_grid, _grid("escalations-counties-grid", counties, lang, 460, clickable=True), window
+    return (_with_top_note(company_grid, companies, lang),
+            _with_top_note(_grid("escalations-counties-grid", counties, lang, 460, clickable=True), counties, lang), window)
+
+
+def _with_top_note(grid_, rows: Rows, lang: str):
+    """A list cut at its first rows on screen says so (the export has them all)."""
+    if not rows.total or rows.total <= len(rows.frame):
+        return grid_
+    note = label("esc_top_note", lang).format(shown=fmt_count(len(rows.frame)), total=fmt_count(rows.total))
+    return html.Div([grid_, html.P(note, className="text-muted small mt-1")])
 
 
 @callback(
@@ -821,7 +832,8 @@ def _register_export(name: str) -> None:
     def export(_n, params):
         view = View.of(params)
         rows = _open_rows(view, limit=None) if name == "open" else LISTS[name](view)
-        data = to_excel(rows.frame, rows.columns, view.lang, label(rows.title, view.lang), _header_lines(view, rows))
+        data = to_excel(rows.frame, rows.columns, view.lang, label(rows.title, view.lang), _header_lines(view, rows),
+                        FORMATS)
         return dcc.send_bytes(data, f"escalations-{name}.xlsx")
 
     export.__name__ = f"escalations_export_{name}"

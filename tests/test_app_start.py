@@ -1,5 +1,6 @@
-"""`python app.py` on a fresh checkout builds the demo warehouse, then serves; it never
-overwrites a warehouse that already exists (a real subprocess each time)."""
+"""`python app.py` on a fresh checkout builds the demo warehouse (with the demo's users),
+then serves behind the login; it never overwrites a warehouse that already exists (a real
+subprocess each time)."""
 
 from __future__ import annotations
 
@@ -27,9 +28,10 @@ def serve(warehouse: Path, timeout: float = 120) -> subprocess.Popen:
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.stdout.read()
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
                 assert response.status == 200
-                return proc
+            proc.port = port
+            return proc
         except OSError:
             time.sleep(0.3)
     proc.kill()
@@ -39,11 +41,22 @@ def serve(warehouse: Path, timeout: float = 120) -> subprocess.Popen:
 def test_first_start_builds_the_demo_then_serves(tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     proc = serve(warehouse)
+    # the pages need a login: / lands on the login page, served without a version banner
+    with urllib.request.urlopen(f"http://127.0.0.1:{proc.port}/", timeout=30) as response:
+        assert response.url.endswith("/login?next=%2F") and response.headers.get("Server") is None
     proc.terminate()
     proc.wait(timeout=10)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM cases").fetchone()[0] > 10_000
         assert con.execute("SELECT DISTINCT loaded_by FROM loads").fetchall() == [("demo",)]
+    from security.store import Store
+
+    store = Store.for_warehouse(warehouse)
+    assert {(u.name, u.role, u.county) for u in store.users()} == {
+        ("leader", "leader", None), ("supervisor", "supervisor", None), ("county_140702", "county", "140702"),
+        ("admin", "admin", None)}
+    assert store.authenticate("county_140702", "demo-county_140702").ok
+    assert store.screen_token_id("demo-screen") is not None
 
 
 def test_existing_warehouse_is_never_overwritten(tmp_path: Path) -> None:
@@ -58,3 +71,6 @@ def test_existing_warehouse_is_never_overwritten(tmp_path: Path) -> None:
     proc.terminate()
     proc.wait(timeout=10)
     assert warehouse.read_bytes() == before
+    from security.store import Store
+
+    assert Store.for_warehouse(warehouse).users() == []  # only the demo gets the demo's users

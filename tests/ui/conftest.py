@@ -1,5 +1,7 @@
 """Browser tests: the real app in a subprocess on the demo warehouse, driven by Debian's
-Chromium through Playwright (never a downloaded browser)."""
+Chromium through Playwright (never a downloaded browser). Every page needs a login: `page`
+is logged in as the demo's leader through the real login form, `page_as(role)` as another
+role (leader, supervisor, county — county_140702, 榆次区 —, admin)."""
 
 from __future__ import annotations
 
@@ -61,7 +63,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"app exited with {self.proc.returncode}; see {self.log.name}")
             try:
-                urllib.request.urlopen(self.url + "/_dash-layout", timeout=2)
+                urllib.request.urlopen(self.url + "/healthz", timeout=2)  # needs no session
                 return self
             except OSError:
                 time.sleep(0.3)
@@ -125,11 +127,58 @@ class Page:
         return self.page.locator(selector).inner_text()
 
 
+# The demo's users (security/store.py DEMO_USERS), password `demo-<name>`.
+ROLE_USERS = {"leader": "leader", "supervisor": "supervisor", "county": "county_140702", "admin": "admin"}
+CONTEXT = {"viewport": {"width": 1440, "height": 1000}, "locale": "zh-CN"}
+
+
+def login(page, base: str, user: str, password: str | None = None) -> None:
+    """Sign in through the real login form (a Playwright page)."""
+    page.goto(base + "/login")
+    page.fill("#login-username", user)
+    page.fill("#login-password", password if password is not None else f"demo-{user}")
+    with page.expect_navigation():
+        page.click("#login-submit")
+
+
+@pytest.fixture(scope="session")
+def login_state(browser, server):
+    """The browser state (session cookie) after one real login per role, reused by each
+    test's fresh context so that every test does not pay for a login."""
+    states: dict[str, dict] = {}
+
+    def state(role: str) -> dict:
+        if role not in states:
+            context = browser.new_context(**CONTEXT)
+            p = context.new_page()
+            login(p, server.url, ROLE_USERS[role])
+            assert "/login" not in p.url, f"login as {role} failed"
+            states[role] = context.storage_state()
+            context.close()
+        return states[role]
+
+    return state
+
+
 @pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-    p = Page(context.new_page(), server.url)
-    yield p
-    context.close()
-    assert not p.external, f"requests left the machine: {p.external[:5]}"
-    assert not p.console_errors, f"console errors: {p.console_errors[:5]}"
+def page_as(browser, server, login_state):
+    """page_as("county") -> a Page logged in as that role (checked for console errors and
+    requests leaving the machine at the end of the test)."""
+    made: list[tuple] = []
+
+    def make(role: str = "leader") -> Page:
+        context = browser.new_context(**CONTEXT, storage_state=login_state(role))
+        p = Page(context.new_page(), server.url)
+        made.append((context, p))
+        return p
+
+    yield make
+    for context, p in made:
+        context.close()
+        assert not p.external, f"requests left the machine: {p.external[:5]}"
+        assert not p.console_errors, f"console errors: {p.console_errors[:5]}"
+
+
+@pytest.fixture
+def page(page_as):
+    return page_as("leader")

@@ -19,7 +19,13 @@ from metrics.filters import Filter, Scope
 CITY = "/escalations?region=140700&from=2024-01-01&to=2025-05-31"
 XIAOYI = "/escalations?region=141181"
 PHONE = re.compile(r"^1[3-9]\d{9}$")
-SCOPE = Scope(personal_data=True)  # the page's own scope (pages/escalations.py page_scope)
+SCOPE = Scope(personal_data=True)  # the supervisor's scope (security/roles.py)
+
+
+@pytest.fixture
+def page(page_as):
+    """These tests read complainants' phones: the supervisor role (纪检监督) sees them."""
+    return page_as("supervisor")
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,165 @@
+"""Factories for the wall display (大屏, pages/screen.py): dark figures, ranking rows, ticker
+items and the count-up description of a headline figure. Data in, components out; no queries.
+
+Figures are sized for a 1920×1080 screen; assets/screen.js scales every font in them by
+the viewport (×2 on a 3840×2160 wall), so that the whole screen scales as one picture.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+import plotly.graph_objects as go
+from dash import html
+
+from components.charts import FONT
+from components.i18n import fmt_amount, fmt_value, has_label, label
+from components.maps import county_map
+
+INK = "#e6f1ff"
+MUTED = "#8fa9c9"
+NO_DATA = "#24344d"
+# Light means high: blue to cyan where more is better, amber to red where more is worse.
+SCALE_GOOD = [[0.0, "#123a66"], [0.5, "#1f7fcf"], [1.0, "#43e0ff"]]
+SCALE_BAD = [[0.0, "#4a3612"], [0.5, "#d98b1f"], [1.0, "#ff5c5c"]]
+DONUT_COLORS = ["#43e0ff", "#34d399", "#fbbf24", "#f87171", "#a78bfa", "#60a5fa"]
+
+
+def count_spec(kind: str, value: Optional[float], lang: str) -> dict:
+    """How assets/screen.js counts a headline figure up to its value: the number it counts to
+    (`target`, in the unit shown), its decimals, the text around it, and the final text exactly as
+    components.i18n formats it (the animation ends on that text)."""
+    text = fmt_value(kind, value, lang)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return {"text": text, "target": None, "decimals": 0, "prefix": "", "suffix": ""}
+    if kind == "rate":
+        return {"text": text, "target": value * 100, "decimals": 2, "prefix": "", "suffix": "%"}
+    if kind == "count":
+        return {"text": text, "target": float(round(value)), "decimals": 0, "prefix": "", "suffix": ""}
+    if lang == "en":
+        if abs(value) >= 1e6:
+            return {"text": text, "target": value / 1e6, "decimals": 2, "prefix": "", "suffix": " M yuan"}
+        return {"text": text, "target": float(round(value)), "decimals": 0, "prefix": "", "suffix": " yuan"}
+    if abs(value) >= 1e8:
+        return {"text": text, "target": value / 1e8, "decimals": 2, "prefix": "", "suffix": " 亿元"}
+    return {"text": text, "target": value / 1e4, "decimals": 2, "prefix": "", "suffix": " 万元"}
+
+
+def map_unit(kind: str, lang: str) -> tuple[float, str, str]:
+    """(divisor, d3 format, unit words) of a KPI's values on the map: rates in %, amounts in
+    万元 (English: millions), counts as they are."""
+    if kind == "rate":
+        return 1.0, ".2%", ""
+    if kind == "amount":
+        return (1e6, ",.2f", label("screen_million_yuan", lang)) if lang == "en" else (1e4, ",.2f", label("screen_wan_yuan", lang))
+    return 1.0, ",d", ""
+
+
+def dark_map(geojson: dict, values: dict[str, Optional[float]], name: str, value_format: str, lang: str,
+             higher_is_better: bool = True) -> go.Figure:
+    """components.maps.county_map restyled for the dark screen: transparent background, light
+    names, a colour bar, and a scale where light means high."""
+    fig = county_map(geojson, values, "", name, colorscale=SCALE_GOOD if higher_is_better else SCALE_BAD,
+                     lang=lang, value_format=value_format, height=600)
+    for trace in fig.data:
+        trace.marker.line.color = "#0a1a33"
+        trace.marker.line.width = 1.5
+        if trace.type == "scattergeo":
+            trace.textfont = {"family": FONT, "size": 17, "color": INK}
+        elif trace.showscale is False:  # the no-data trace
+            trace.colorscale = [[0, NO_DATA], [1, NO_DATA]]
+        elif len({v for v in trace.z}) < 2:  # one value (a county's own map): a colour bar would say nothing
+            trace.showscale = False
+        else:
+            trace.colorbar.update(thickness=16, len=0.7, x=0.98, tickfont={"size": 15, "color": MUTED},
+                                  title={"text": "", "font": {"size": 15}})
+    fig.layout.annotations = ()  # the white-background "no data" key; grey shapes say it on the dark screen
+    fig.update_layout(height=None, autosize=True, paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+                      font={"family": FONT, "size": 15, "color": INK}, margin={"l": 4, "r": 4, "t": 4, "b": 4},
+                      hoverlabel={"font": {"family": FONT, "size": 15}})
+    return fig
+
+
+def dark_donut(names: list[str], values: list[float], center: str) -> go.Figure:
+    """A donut with its total in the middle, for the dark screen."""
+    fig = go.Figure(go.Pie(labels=names, values=values, hole=0.58, sort=False, direction="clockwise",
+                           textinfo="label+percent", textposition="outside",
+                           textfont={"family": FONT, "size": 18, "color": INK},
+                           marker={"colors": DONUT_COLORS[: len(names)], "line": {"color": "#07142b", "width": 2}},
+                           hovertemplate="%{label}：%{value:,}（%{percent}）<extra></extra>"))
+    fig.add_annotation(text=center, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font={"family": FONT, "size": 22, "color": INK})
+    fig.update_layout(showlegend=False, autosize=True, paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+                      font={"family": FONT, "size": 16, "color": INK}, margin={"l": 70, "r": 70, "t": 40, "b": 40})
+    return fig
+
+
+def ranking_rows(rows: list[dict], kind: str, lang: str, scroll_after: int = 8) -> html.Div:
+    """A ranking as rows of rank, name, a bar and the value; past `scroll_after` rows the list is
+    written twice and scrolls without end (assets/screen.css), slower the longer it is."""
+    if not rows:
+        return html.Div(label("no_data", lang), className="screen-empty")
+    top = max((abs(r["value"]) for r in rows), default=0) or 1
+
+    def row(r: dict) -> html.Div:
+        return html.Div(
+            [
+                html.Span(str(r["rank"]), className=f"screen-rank-no{' screen-rank-top' if r['rank'] <= 3 else ''}"),
+                html.Span(r["unit_name"], className="screen-rank-name"),
+                html.Span(html.Span(className="screen-rank-fill", style={"width": f"{100 * abs(r['value']) / top:.1f}%"}),
+                          className="screen-rank-bar"),
+                html.Span(_short_value(kind, r["value"], lang), className="screen-rank-value"),
+            ],
+            className="screen-rank-row",
+        )
+
+    items = [row(r) for r in rows]
+    if len(rows) <= scroll_after:
+        return html.Div(items, className="screen-scroll")
+    twice = items + [row(r) for r in rows]
+    return html.Div(twice, className="screen-scroll screen-scrolling", style={"animationDuration": f"{len(rows) * 2.4:.1f}s"})
+
+
+def _short_value(kind: str, value: float, lang: str) -> str:
+    if kind == "amount":
+        return fmt_amount(value, lang)
+    return fmt_value(kind, value, lang)
+
+
+def ticker_items(rectified: list[dict], recoveries: list[dict], lang: str) -> list[html.Span]:
+    """One line of news per rectified case and per recovery, interleaved, latest first.
+    Only what the metrics hand over: case id, community, county, category, date; project,
+    county, date, amount, channel — never a person."""
+    out = []
+    cases = [_case_item(r, lang) for r in rectified]
+    money = [_recovery_item(r, lang) for r in recoveries]
+    for i in range(max(len(cases), len(money))):
+        out += cases[i:i + 1] + money[i:i + 1]
+    return out
+
+
+def _case_item(r: dict, lang: str) -> html.Span:
+    category = _word("category", r.get("category"), lang)
+    text = label("screen_rectified_item", lang).format(
+        date=_day(r["closed_on"]), county=r["county_name"] or "", community=r.get("community_name") or "",
+        category=category, case_id=r["case_id"])
+    return html.Span([html.Span("✔", className="screen-tick-ok"), " " + text], className="screen-tick")
+
+
+def _recovery_item(r: dict, lang: str) -> html.Span:
+    text = label("screen_recovery_item", lang).format(
+        date=_day(r["recovered_on"]), county=r["county_name"] or "", project=r.get("project") or "",
+        amount=fmt_amount(r["amount"], lang), channel=_word("channel", r.get("channel"), lang))
+    return html.Span([html.Span("¥", className="screen-tick-money"), " " + text], className="screen-tick")
+
+
+def _day(value: object) -> str:
+    return str(value)[:10] if value is not None else ""
+
+
+def _word(prefix: str, value: Optional[str], lang: str) -> str:
+    if not value:
+        return label(f"{prefix}.not_filled", lang) if has_label(f"{prefix}.not_filled") else ""
+    key = f"{prefix}.{value}"
+    return label(key, lang) if has_label(key) else value

@@ -1,0 +1,77 @@
+"""What the wall display (大屏, pages/screen.py) shows beyond the KPI catalogue: rankings
+of reporting units and the ticker of the latest rectified cases and fund recoveries.
+
+Nothing here returns personal data, whatever the scope says: the ticker's queries name a
+case by its id, community, county, category and date, a recovery by its project, county,
+date, amount and channel — never a reporter's phone, a case description (free text that
+may name people) or a person's name.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics import kpis
+from metrics.db import Warehouse
+from metrics.facts import rectified_sql
+from metrics.filters import Filter, Scope, period_sql, region_sql, where
+from metrics.regions import region_names
+
+TICKER_LIMIT = 12
+
+# The columns the ticker may carry, and only these (tests/test_screen_metrics.py checks it).
+RECTIFIED_COLUMNS = ("case_id", "closed_on", "county", "county_name", "community_name", "category", "source")
+RECOVERY_COLUMNS = ("project_id", "recovered_on", "county", "county_name", "project", "amount", "channel")
+
+
+def latest_rectified(wh: Warehouse, f: Filter, scope: Scope, limit: int = TICKER_LIMIT) -> pd.DataFrame:
+    """The cases most recently rectified or closed (整改/办结) in the period, latest first:
+    case id, date closed, county, community, category and source."""
+    done, dp = rectified_sql(f, "c")
+    cond, params = where(region_sql("c.county", f, scope), period_sql("c.closed_on", f), (done, dp))
+    sql = f"""
+        SELECT c.case_id, c.closed_on, c.county, coalesce(g.name, c.county) AS county_name,
+               m.name AS community_name, c.category, c.source
+        FROM cases c
+        LEFT JOIN communities m ON m.community_id = c.community_id
+        LEFT JOIN regions g ON g.code = c.county
+        WHERE {cond}
+        ORDER BY c.closed_on DESC, c.case_id DESC
+        LIMIT ?"""
+    return wh.frame(sql, params + [int(limit)])
+
+
+def latest_recoveries(wh: Warehouse, f: Filter, scope: Scope, limit: int = TICKER_LIMIT) -> pd.DataFrame:
+    """The maintenance-fund arrears most recently recovered (追缴到账) in the period, latest
+    first: project, county, date, amount (yuan) and channel."""
+    cond, params = where(region_sql("a.county", f, scope), period_sql("r.recovered_on", f))
+    sql = f"""
+        SELECT r.project_id, r.recovered_on, a.county, coalesce(g.name, a.county) AS county_name,
+               a.project, r.amount::DOUBLE AS amount, r.channel
+        FROM fund_recoveries r
+        JOIN fund_arrears a ON a.project_id = r.project_id
+        LEFT JOIN regions g ON g.code = a.county
+        WHERE {cond}
+        ORDER BY r.recovered_on DESC, r.amount DESC, r.project_id
+        LIMIT ?"""
+    return wh.frame(sql, params + [int(limit)])
+
+
+def ranking(table: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Reporting units of a scorecard table (kpis.scorecard with a `unit_name` column) ordered by
+    one KPI, highest value first (for a rate the best; for arrears or overdue cases the most),
+    units without a value left out: columns rank, unit, unit_name, value."""
+    frame = table[table["unit"].str.fullmatch(r"\d{6}|\d{9}")]
+    frame = frame[frame[key].notna()]
+    frame = frame.sort_values([key, "unit"], ascending=[False, True])
+    out = pd.DataFrame({"unit": frame["unit"], "unit_name": frame["unit_name"], "value": frame[key].astype(float)})
+    out.insert(0, "rank", range(1, len(out) + 1))
+    return out.reset_index(drop=True)
+
+
+def unit_table(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, frames: dict | None = None) -> pd.DataFrame:
+    """kpis.scorecard for the given KPIs with each unit's name (`unit_name`)."""
+    table = kpis.scorecard(wh, keys, f, scope, frames)
+    names = region_names(wh)
+    table.insert(1, "unit_name", [names.get(u, u) for u in table["unit"]])
+    return table

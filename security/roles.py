@@ -1,0 +1,75 @@
+"""Who may see what: the roles, their scope, and the pages each may open.
+
+| role | regions | personal data | pages |
+|---|---|---|---|
+| 领导 leader | every region | masked | every page but the admin's |
+| 纪检监督 supervisor | every region | shown (escalations: complainants' phones) | every page but the admin's |
+| 县区 county | own county (and its townships) | masked | every page but 数据状态 and the admin's |
+| 管理员 admin | every region | masked | every page |
+| 大屏 screen (token) | every region | never | /screen only |
+
+A page may name its roles in `dash.register_page(..., roles=("admin",))`; a page that
+names none follows PAGE_ROLES below, and else is open to every logged-in role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from metrics.filters import Scope
+
+USER_ROLES = frozenset({"leader", "supervisor", "county", "admin"})
+SCREEN = "screen"
+
+PAGE_ROLES: dict[str, frozenset[str]] = {
+    "/data": frozenset({"leader", "supervisor", "admin"}),  # whole-warehouse counts and load history
+    "/screen": USER_ROLES | {SCREEN},
+}
+
+# A callback whose module is not a page (the shell in app.py): open to every viewer,
+# the screen included, since the shell's texts, region choices and 数据截至 are scoped
+# or public. Nothing else may be called by a screen session.
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Whoever makes the request: a logged-in user or a wall display with a screen token."""
+
+    name: str
+    role: str
+    county: Optional[str] = None
+
+    @property
+    def scope(self) -> Scope:
+        return scope_of(self.role, self.county)
+
+
+def scope_of(role: str, county: Optional[str] = None) -> Scope:
+    if role == "supervisor":
+        return Scope(None, personal_data=True)
+    if role == "county":
+        return Scope((county,) if county else (), personal_data=False)
+    if role in ("leader", "admin", SCREEN):
+        return Scope(None, personal_data=False)
+    return Scope((), personal_data=False)  # unknown role: nothing
+
+
+NOTHING = Scope((), personal_data=False)
+
+
+def page_roles(page: dict) -> frozenset[str]:
+    named = page.get("roles")
+    if named:
+        return frozenset(named)
+    return PAGE_ROLES.get(page.get("path", ""), USER_ROLES)
+
+
+def may_open(page: dict, viewer: Optional[Viewer]) -> bool:
+    return viewer is not None and viewer.role in page_roles(page)
+
+
+def scope_text(scope: Scope) -> str:
+    """The scope as the audit log writes it."""
+    regions = "all" if scope.regions is None else ",".join(scope.regions) or "none"
+    return f"regions={regions};personal_data={'yes' if scope.personal_data else 'no'}"

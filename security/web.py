@@ -1,0 +1,358 @@
+"""Login, sessions, the access guard and security headers for the Dash app's Flask server.
+
+`install(app)` is called once by app.py. What it adds:
+
+- `/login` (GET: the form; POST: check it) and `/logout`, Flask-Login sessions whose id
+  is a row in the access store (so logout, disabling a user or changing a password ends
+  them at once), a CSRF token on the form, a delay per failed attempt and the store's
+  lock-out after repeated failures; logins, failures, lock-outs and logouts are audited.
+- `/healthz`: readiness for tests and process managers ("ok", nothing else).
+- A guard before every request: only the login page, `/healthz`, static assets
+  (`/assets/`, `/_dash-component-suites/`, favicons) and the token-protected `/screen`
+  go without a session. A page GET without one redirects to /login; Dash's
+  `/_dash-layout`, `/_dash-dependencies` and `/_dash-update-component` answer 401. A
+  callback may be called only by a viewer who may open the page that owns it (the
+  page's module, or for Dash's page router the path it is asked for); a screen session
+  may call only the screen's callbacks and the shell's.
+- Security headers on every response: a Content-Security-Policy built from Dash's own
+  inline-script hashes, frame-ancestors 'none', X-Frame-Options DENY, nosniff,
+  Referrer-Policy; no Server header.
+
+Cookies: HttpOnly, SameSite=Lax, Secure unless COOKIE_SECURE=0 (browsers accept Secure
+cookies from http://127.0.0.1 and http://localhost; a plain-http address on the LAN needs
+HTTPS in front, or COOKIE_SECURE=0 for a trial).
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+import time
+from typing import Optional
+from urllib.parse import quote, urlsplit
+
+import dash
+from flask import Response, g, has_request_context, redirect, render_template_string, request, session
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+
+from security import audit
+from security.roles import SCREEN, Viewer, may_open
+from security.store import Store, store_path
+
+PUBLIC_PATHS = frozenset({"/login", "/healthz", "/favicon.ico", "/_favicon.ico"})
+PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
+DASH_API = ("/_dash-", "/_reload-hash")
+FAILURE_DELAY = float(os.environ.get("LOGIN_FAILURE_DELAY", "0.3"))  # seconds per failure in a row, up to 3 s
+
+
+def store() -> Store:
+    """The access store beside the warehouse this process serves."""
+    from metrics.access import warehouse
+
+    return Store.for_warehouse(warehouse().path)
+
+
+def _secret_key() -> bytes:
+    """$SECRET_KEY, else a random key kept in `access.secret` beside the store (0600, never committed)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"].encode("utf-8")
+    path = store_path(os.environ.get("WAREHOUSE") or None).with_name("access.secret")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another worker may be writing it right now
+            key = path.read_bytes().strip()
+            if key:
+                return key
+            time.sleep(0.1)
+        raise RuntimeError(f"{path} is empty")
+    key = secrets.token_hex(32).encode("ascii")
+    with os.fdopen(fd, "wb") as f:
+        f.write(key)
+    return key
+
+
+def cookie_secure() -> bool:
+    return os.environ.get("COOKIE_SECURE", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+class LoginUser(UserMixin):
+    """Flask-Login's user: its id is the session id in the store, not the user name."""
+
+    def __init__(self, session_id: str, name: str, role: str, county: Optional[str]):
+        self.id, self.name, self.role, self.county = session_id, name, role, county
+
+
+def current_viewer() -> Optional[Viewer]:
+    """The logged-in user, or the wall display holding a valid screen token; None outside a
+    request or without either."""
+    if not has_request_context():
+        return None
+    if "viewer" in g:
+        return g.viewer
+    viewer = None
+    if current_user.is_authenticated:
+        viewer = Viewer(current_user.name, current_user.role, current_user.county)
+    elif isinstance(session.get("screen"), int) and store().screen_token_valid(session["screen"]):
+        viewer = Viewer(f"screen#{session['screen']}", SCREEN)
+    g.viewer = viewer
+    return viewer
+
+
+# ---------------------------------------------------------------- the login page
+
+LOGIN_HTML = """<!doctype html>
+<html lang="{{ 'en' if lang == 'en' else 'zh-CN' }}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }} · {{ app_title }}</title>
+<link rel="stylesheet" href="/assets/vendor/bootstrap-5.3.6.min.css">
+<link rel="stylesheet" href="/assets/app.css"></head>
+<body>
+<nav class="navbar shell-navbar navbar-dark mb-4"><div class="container-fluid">
+<span class="navbar-brand fw-bold">{{ app_title }}</span>
+<a class="btn btn-sm btn-outline-light" id="login-lang" href="{{ other_href }}">{{ other_label }}</a></div></nav>
+<main class="container" style="max-width: 24rem">
+<h1 class="h4 mb-3">{{ title }}</h1>
+{% if message %}<div class="alert alert-{{ 'danger' if error else 'info' }}" id="login-message" role="alert">{{ message }}</div>{% endif %}
+<form method="post" action="/login{{ '?lang=en' if lang == 'en' else '' }}" id="login-form" autocomplete="on">
+<input type="hidden" name="csrf_token" value="{{ csrf }}">
+<input type="hidden" name="next" value="{{ next }}">
+<div class="mb-3"><label class="form-label" for="login-username">{{ username }}</label>
+<input class="form-control" id="login-username" name="username" autocomplete="username" required autofocus
+ value="{{ name }}" maxlength="64"></div>
+<div class="mb-3"><label class="form-label" for="login-password">{{ password }}</label>
+<input class="form-control" id="login-password" name="password" type="password" autocomplete="current-password"
+ required maxlength="256"></div>
+<button class="btn btn-primary w-100" id="login-submit" type="submit">{{ submit }}</button>
+</form></main></body></html>"""
+
+
+def _lang() -> str:
+    from components.i18n import lang_of
+
+    return lang_of(request.args.get("lang") or request.form.get("lang"))
+
+
+def _safe_next(target: Optional[str]) -> str:
+    """Only a path on this site (no scheme, no host, no `//`); else the overview."""
+    target = target or "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _login_page(message: str = "", error: bool = False, status: int = 200, name: str = "") -> Response:
+    from components.i18n import label
+
+    lang = _lang()
+    if not session.get("csrf"):
+        session["csrf"] = secrets.token_urlsafe(32)
+    nxt = _safe_next(request.values.get("next"))
+    base = "/login" + ("?next=" + quote(nxt, safe="") if nxt != "/" else "")
+    other = base + ("&" if "?" in base else "?") + "lang=en" if lang == "zh" else base
+    html = render_template_string(
+        LOGIN_HTML, lang=lang, title=label("login_title", lang), app_title=label("app_title", lang),
+        username=label("login_username", lang), password=label("login_password", lang),
+        submit=label("login_submit", lang), message=message, error=error, csrf=session["csrf"], next=nxt,
+        name=name, other_href=other, other_label=label("language", lang))
+    return Response(html, status=status, mimetype="text/html")
+
+
+def _login_post() -> Response:
+    from components.i18n import label
+
+    lang = _lang()
+    sent = request.form.get("csrf_token", "")
+    expected = session.get("csrf", "")
+    if not expected or not hmac.compare_digest(sent, expected):
+        session.pop("csrf", None)
+        return _login_page(label("login_form_expired", lang), error=True, status=400)
+    name = (request.form.get("username") or "").strip()[:64]
+    password = request.form.get("password") or ""
+    result = store().authenticate(name, password)
+    remote = request.remote_addr or ""
+    if not result.ok:
+        event = {"locked": "login_locked", "disabled": "login_disabled"}.get(result.status, "login_failed")
+        audit.record(event, f"failures in a row: {result.failures}", who=name, role=result.user.role if result.user else "",
+                     remote=remote)
+        time.sleep(min(FAILURE_DELAY * max(result.failures, 1), 3.0))
+        message = label("login_locked" if result.status == "locked" else "login_bad", lang)
+        return _login_page(message, error=True, name=name)  # 200: the form again, with the reason
+    user = result.user
+    session.clear()  # no fixation: a fresh session (and CSRF token) after login
+    token = store().open_session(user.name)
+    login_user(LoginUser(token, user.name, user.role, user.county))
+    viewer = Viewer(user.name, user.role, user.county)
+    g.viewer = viewer
+    audit.record("login", "", who=user.name, role=user.role, scope=viewer.scope, remote=remote)
+    nxt = _safe_next(request.form.get("next"))
+    if lang == "en" and "lang=" not in nxt:
+        nxt += ("&" if "?" in nxt else "?") + "lang=en"
+    return redirect(nxt, code=303)
+
+
+def _logout() -> Response:
+    lang = _lang()
+    viewer = current_viewer()
+    if current_user.is_authenticated:
+        store().end_session(current_user.id)
+        audit.record("logout", "", who=viewer.name, role=viewer.role, scope=viewer.scope,
+                     remote=request.remote_addr or "")
+    logout_user()
+    session.clear()
+    return redirect("/login" + ("?lang=en" if lang == "en" else ""), code=303)
+
+
+# ---------------------------------------------------------------- the guard
+
+
+def _callback_allowed(app: dash.Dash, viewer: Viewer) -> bool:
+    """May this viewer call the callback the request names? By the page that owns it."""
+    body = request.get_json(silent=True) or {}
+    output = body.get("output")
+    cb = app.callback_map.get(output) if isinstance(output, str) else None
+    if cb is None:
+        return False
+    fn = cb["callback"]
+    module = getattr(fn, "__wrapped__", fn).__module__
+    if module.startswith("dash."):  # Dash's page router: the page it is asked for
+        # Dash hands the values to the function by position, so read the pathname at the
+        # position the callback declares it (a reordered body cannot smuggle another one in).
+        position = next((n for n, d in enumerate(cb["inputs"]) if d.get("property") == "pathname"), None)
+        inputs = body.get("inputs") or []
+        if position is None or position >= len(inputs) or not isinstance(inputs[position], dict):
+            return False
+        pathname = inputs[position].get("value")
+        from dash._pages import _path_to_page
+
+        page, _ = _path_to_page(app.strip_relative_path(str(pathname or "/")))
+        return not page or may_open(page, viewer)
+    page = next((p for p in dash.page_registry.values() if p.get("module") == module), None)
+    if page is not None:
+        return may_open(page, viewer)
+    if module.startswith("pages."):
+        return False  # a page module without a registry entry: nobody
+    return True  # the shell (app.py): texts, region choices (scoped), 数据截至
+
+
+def _registered_page(path: str) -> Optional[dict]:
+    return next((p for p in dash.page_registry.values() if p.get("path") == path), None)
+
+
+def _guard(app: dash.Dash):
+    path = request.path
+    if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
+        return None
+    if path == "/screen" and request.method == "GET" and request.args.get("token"):
+        token_id = store().screen_token_id(request.args["token"])
+        if token_id is not None and not current_user.is_authenticated:
+            if session.get("screen") != token_id:
+                session.clear()
+                session["screen"] = token_id
+                audit.record("screen_open", f"token #{token_id}", who=f"screen#{token_id}", role=SCREEN,
+                             remote=request.remote_addr or "")
+            g.pop("viewer", None)
+    viewer = current_viewer()
+    if path.startswith(DASH_API):
+        if viewer is None:
+            return Response("login required", status=401, mimetype="text/plain")
+        if path == "/_dash-update-component" and not _callback_allowed(app, viewer):
+            return Response("forbidden", status=403, mimetype="text/plain")
+        return None
+    if viewer is None or viewer.role == SCREEN and path != "/screen":
+        if request.method != "GET":
+            return Response("login required", status=401, mimetype="text/plain")
+        target = request.full_path if request.query_string else path
+        return redirect("/login?next=" + quote(target, safe=""), code=302)
+    page = _registered_page(path)
+    if page is not None and not may_open(page, viewer):
+        return Response("forbidden", status=403, mimetype="text/plain")
+    return None
+
+
+# ---------------------------------------------------------------- headers
+
+_csp_cache: dict[int, str] = {}
+
+
+def content_security_policy(app: dash.Dash) -> str:
+    """Scripts only from this server and Dash's own inline scripts (by hash); styles from this
+    server plus the inline styles plotly.js and the components inject; no framing."""
+    key = len(getattr(app, "_inline_scripts", []))
+    if key not in _csp_cache:
+        hashes = " ".join(app.csp_hashes())  # already quoted: 'sha256-…'
+        _csp_cache.clear()
+        _csp_cache[key] = "; ".join([
+            "default-src 'self'",
+            f"script-src 'self' {hashes}",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ])
+    return _csp_cache[key]
+
+
+def _headers(app: dash.Dash, response: Response) -> Response:
+    h = response.headers
+    h["Content-Security-Policy"] = content_security_policy(app)
+    h["X-Frame-Options"] = "DENY"
+    h["X-Content-Type-Options"] = "nosniff"
+    h["Referrer-Policy"] = "same-origin"
+    h["Cross-Origin-Opener-Policy"] = "same-origin"
+    h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.path in ("/login", "/logout") or request.path.startswith("/_dash-"):
+        h["Cache-Control"] = "no-store"
+    h.pop("Server", None)
+    return response
+
+
+# ---------------------------------------------------------------- install
+
+
+def install(app: dash.Dash) -> None:
+    server = app.server
+    server.secret_key = _secret_key()
+    server.config.update(
+        SESSION_COOKIE_NAME="wygk_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=cookie_secure(),
+        MAX_CONTENT_LENGTH=int(os.environ.get("MAX_REQUEST_BYTES", str(64 * 1024 * 1024))),
+    )
+    manager = LoginManager()
+    manager.session_protection = "strong"
+    manager.init_app(server)
+
+    @manager.user_loader
+    def _load(session_id: str) -> Optional[LoginUser]:
+        user = store().session_user(session_id)
+        return LoginUser(session_id, user.name, user.role, user.county) if user else None
+
+    server.add_url_rule("/login", "login", lambda: _login_post() if request.method == "POST" else _login_page(),
+                        methods=["GET", "POST"])
+    server.add_url_rule("/logout", "logout", _logout, methods=["GET", "POST"])
+    server.add_url_rule("/healthz", "healthz", lambda: Response("ok", mimetype="text/plain"))
+    # Before Dash's own before-request functions (page routing set-up, …).
+    server.before_request_funcs.setdefault(None, []).insert(0, lambda: _guard(app))
+    server.after_request(lambda response: _headers(app, response))
+
+
+def serve(app: dash.Dash, host: str, port: int) -> None:
+    """Serve with waitress (no Server banner; threads for concurrent callbacks)."""
+    from waitress import serve as waitress_serve
+
+    if cookie_secure() and host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"Note: session cookies are Secure; browsers send them over https, or over http only to "
+              f"127.0.0.1/localhost. Serve {host} behind HTTPS (or set COOKIE_SECURE=0 for a trial).", flush=True)
+    print(f"Serving on http://{host}:{port}", flush=True)
+    waitress_serve(app.server, host=host, port=port, ident=None, threads=int(os.environ.get("THREADS", "8")),
+                   clear_untrusted_proxy_headers=True)
