@@ -12,11 +12,15 @@ from typing import Iterable, Optional
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from components.i18n import label
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 PALETTE = ["#1f5fa8", "#d9822b", "#2e9e5b", "#c23b3b", "#7a5ca8", "#3aa6b9", "#8c8c8c", "#b8a532"]
+# Plotly's default template as JSON, as a go.Figure would send it: figures written as plain
+# dicts (maps, the wall display) carry it so they look as the others do.
+PLOTLY_TEMPLATE = pio.templates[pio.templates.default].to_plotly_json()
 GRAPH_CONFIG = {"displaylogo": False, "topojsonURL": "/assets/topo/",
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
 

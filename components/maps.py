@@ -17,7 +17,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from components.charts import FONT
+from components.charts import FONT, PLOTLY_TEMPLATE
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
 GRAPH_CONFIG = {"topojsonURL": "/assets/topo/", "displaylogo": False}
@@ -44,7 +44,10 @@ def load_geojson(city_code: str) -> dict:
     path = GEO_DIR / f"{city_code}.geojson"
     if not path.exists():
         raise FileNotFoundError(f"no boundaries for {city_code} in {GEO_DIR}; see data/geo/README.md to rebuild them")
-    return json.loads(path.read_text(encoding="utf-8"))
+    geojson = json.loads(path.read_text(encoding="utf-8"))
+    (west, south), (east, north) = _bounds(geojson["features"])
+    geojson["bbox"] = [west, south, east, north]  # GeoJSON's own member; computed once per process
+    return geojson
 
 
 def _has_value(value: float | None) -> bool:
@@ -171,9 +174,13 @@ def county_figure(
             x=1, y=0, xref="paper", yref="paper", xanchor="right", yanchor="bottom", showarrow=False,
             font={"size": 12, "color": "#666666"},
         ))
-    (west, south), (east, north) = _bounds(features)
+    if "bbox" in geojson:
+        west, south, east, north = geojson["bbox"]
+    else:
+        (west, south), (east, north) = _bounds(features)
     pad_lon, pad_lat = (east - west) * 0.03, (north - south) * 0.03
     layout = dict(
+        template=PLOTLY_TEMPLATE,
         geo={
             "fitbounds": "locations",
             "visible": False,

@@ -10,12 +10,11 @@ from __future__ import annotations
 import math
 from typing import Optional
 
-import plotly.graph_objects as go
 from dash import html
 
-from components.charts import FONT
+from components.charts import FONT, PLOTLY_TEMPLATE
 from components.i18n import fmt_amount, fmt_value, has_label, label
-from components.maps import county_map
+from components.maps import county_figure
 
 INK = "#e6f1ff"
 MUTED = "#8fa9c9"
@@ -57,42 +56,44 @@ def map_unit(kind: str, lang: str) -> tuple[float, str, str]:
 
 
 def dark_map(geojson: dict, values: dict[str, Optional[float]], name: str, value_format: str, lang: str,
-             higher_is_better: bool = True) -> go.Figure:
-    """components.maps.county_map restyled for the dark screen: transparent background, light
-    names, a colour bar, and a scale where light means high."""
-    fig = county_map(geojson, values, "", name, colorscale=SCALE_GOOD if higher_is_better else SCALE_BAD,
-                     lang=lang, value_format=value_format, height=600)
-    for trace in fig.data:
-        trace.marker.line.color = "#0a1a33"
-        trace.marker.line.width = 1.5
-        if trace.type == "scattergeo":
-            trace.textfont = {"family": FONT, "size": 17, "color": INK}
-        elif trace.showscale is False:  # the no-data trace
-            trace.colorscale = [[0, NO_DATA], [1, NO_DATA]]
-        elif len({v for v in trace.z}) < 2:  # one value (a county's own map): a colour bar would say nothing
-            trace.showscale = False
+             higher_is_better: bool = True) -> dict:
+    """components.maps.county_figure restyled for the dark screen: transparent background, light
+    names, a colour bar, and a scale where light means high. Plotly JSON (a dict), as
+    county_figure: no copy of the boundaries per figure."""
+    fig = county_figure(geojson, values, "", name, colorscale=SCALE_GOOD if higher_is_better else SCALE_BAD,
+                        lang=lang, value_format=value_format, height=600)
+    for trace in fig["data"]:
+        trace["marker"] = {"line": {"color": "#0a1a33", "width": 1.5}}
+        if trace["type"] == "scattergeo":
+            trace["textfont"] = {"family": FONT, "size": 17, "color": INK}
+        elif trace.get("showscale") is False:  # the no-data trace
+            trace["colorscale"] = [[0, NO_DATA], [1, NO_DATA]]
         else:
-            trace.colorbar.update(thickness=16, len=0.7, x=0.98, tickfont={"size": 15, "color": MUTED},
-                                  title={"text": "", "font": {"size": 15}})
-    fig.layout.annotations = ()  # the white-background "no data" key; grey shapes say it on the dark screen
-    fig.update_layout(height=None, autosize=True, paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-                      font={"family": FONT, "size": 15, "color": INK}, margin={"l": 4, "r": 4, "t": 4, "b": 4},
-                      hoverlabel={"font": {"family": FONT, "size": 15}})
+            title = {**trace["colorbar"]["title"], "text": "", "font": {"size": 15}}
+            trace["colorbar"] = {**trace["colorbar"], "thickness": 16, "len": 0.7, "x": 0.98,
+                                 "tickfont": {"size": 15, "color": MUTED}, "title": title}
+    layout = fig["layout"]
+    layout.pop("height", None)
+    layout.update(annotations=[],  # the white-background "no data" key; grey shapes say it on the dark screen
+                  autosize=True, paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+                  font={"family": FONT, "size": 15, "color": INK}, margin={"l": 4, "r": 4, "t": 4, "b": 4},
+                  hoverlabel={"font": {"family": FONT, "size": 15}})
     return fig
 
 
-def dark_donut(names: list[str], values: list[float], center: str) -> go.Figure:
-    """A donut with its total in the middle, for the dark screen."""
-    fig = go.Figure(go.Pie(labels=names, values=values, hole=0.58, sort=False, direction="clockwise",
-                           textinfo="label+percent", textposition="outside",
-                           textfont={"family": FONT, "size": 18, "color": INK},
-                           marker={"colors": DONUT_COLORS[: len(names)], "line": {"color": "#07142b", "width": 2}},
-                           hovertemplate="%{label}：%{value:,}（%{percent}）<extra></extra>"))
-    fig.add_annotation(text=center, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font={"family": FONT, "size": 22, "color": INK})
-    fig.update_layout(showlegend=False, autosize=True, paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-                      font={"family": FONT, "size": 16, "color": INK}, margin={"l": 70, "r": 70, "t": 40, "b": 40})
-    return fig
+def dark_donut(names: list[str], values: list[float], center: str) -> dict:
+    """A donut with its total in the middle, for the dark screen (Plotly JSON)."""
+    pie = dict(type="pie", labels=list(names), values=list(values), hole=0.58, sort=False, direction="clockwise",
+               textinfo="label+percent", textposition="outside",
+               textfont={"family": FONT, "size": 18, "color": INK},
+               marker={"colors": DONUT_COLORS[: len(names)], "line": {"color": "#07142b", "width": 2}},
+               hovertemplate="%{label}：%{value:,}（%{percent}）<extra></extra>")
+    layout = dict(template=PLOTLY_TEMPLATE,
+                  annotations=[dict(text=center, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                                    font={"family": FONT, "size": 22, "color": INK})],
+                  showlegend=False, autosize=True, paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+                  font={"family": FONT, "size": 16, "color": INK}, margin={"l": 70, "r": 70, "t": 40, "b": 40})
+    return {"data": [pie], "layout": layout}
 
 
 def ranking_rows(rows: list[dict], kind: str, lang: str, scroll_after: int = 8) -> html.Div:

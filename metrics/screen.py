@@ -13,7 +13,6 @@ import pandas as pd
 
 from metrics import kpis
 from metrics.db import Warehouse
-from metrics.facts import rectified_sql
 from metrics.filters import Filter, Scope, period_sql, region_sql, where
 from metrics.regions import region_names
 
@@ -26,18 +25,22 @@ RECOVERY_COLUMNS = ("project_id", "recovered_on", "county", "county_name", "proj
 
 def latest_rectified(wh: Warehouse, f: Filter, scope: Scope, limit: int = TICKER_LIMIT) -> pd.DataFrame:
     """The cases most recently rectified or closed (整改/办结) in the period, latest first:
-    case id, date closed, county, community, category and source."""
-    done, dp = rectified_sql(f, "c")
-    cond, params = where(region_sql("c.county", f, scope), period_sql("c.closed_on", f), (done, dp))
+    case id, date closed, county, community, category and source. Read from `mart_case_spans`,
+    whose `done_until` is the closing day of a rectified case (metrics.facts.rectified_sql) and
+    which is ordered by it; the community names are joined on the few rows listed."""
+    cond, params = where(region_sql("c.county", f, scope), period_sql("c.done_until", f))
     sql = f"""
-        SELECT c.case_id, c.closed_on, c.county, coalesce(g.name, c.county) AS county_name,
-               m.name AS community_name, c.category, c.source
-        FROM cases c
-        LEFT JOIN communities m ON m.community_id = c.community_id
-        LEFT JOIN regions g ON g.code = c.county
-        WHERE {cond}
-        ORDER BY c.closed_on DESC, c.case_id DESC
-        LIMIT ?"""
+        WITH top AS (SELECT c.case_id, c.done_until AS closed_on, c.county, c.community_id, c.category, c.source
+                     FROM mart_case_spans c
+                     WHERE c.done_until < DATE '9999-12-31' AND {cond}
+                     ORDER BY c.done_until DESC, c.case_id DESC LIMIT ?)
+        SELECT t.case_id, t.closed_on, t.county, coalesce(g.name, t.county) AS county_name,
+               m.name AS community_name, t.category, t.source
+        FROM top t
+        LEFT JOIN (SELECT community_id, name FROM communities WHERE community_id IN (SELECT community_id FROM top)) m
+             ON m.community_id = t.community_id
+        LEFT JOIN regions g ON g.code = t.county
+        ORDER BY t.closed_on DESC, t.case_id DESC"""
     return wh.frame(sql, params + [int(limit)])
 
 

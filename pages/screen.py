@@ -265,7 +265,7 @@ def screen_content(f: Filter, lang: str) -> tuple:
         fig = dark_map(geo, shown, name, fmt, lang, higher_is_better=kpi.higher_is_better)
         maps.append({"key": key, "slot": i, "map_title": label("screen_map", lang).format(kpi=name),
                      "rank_title": label("screen_ranking", lang).format(kpi=label(key, lang)),
-                     "values": shown, "figure": fig.to_plotly_json()})
+                     "values": shown, "figure": fig})
 
     credit, stars = credit_distribution(wh, f, scope), star_distribution(wh, f, scope)
     side, side_titles, figures = [], [], {}
@@ -273,7 +273,7 @@ def screen_content(f: Filter, lang: str) -> tuple:
         side.append(0)
         year, total = int(credit["year"].iloc[0]), int(credit["companies"].sum())
         figures["credit"] = dark_donut(credit["grade"].tolist(), credit["companies"].tolist(),
-                                       label("screen_total_companies", lang).format(n=fmt_count(total))).to_plotly_json()
+                                       label("screen_total_companies", lang).format(n=fmt_count(total)))
         side_titles.append(label("screen_credit", lang).format(year=year))
     else:
         side_titles.append("")
@@ -282,7 +282,7 @@ def screen_content(f: Filter, lang: str) -> tuple:
         year, total = int(stars["year"].iloc[0]), int(stars["projects"].sum())
         names = [label(f"stars_{int(s)}", lang) for s in stars["stars"]]
         figures["stars"] = dark_donut(names, stars["projects"].tolist(),
-                                      label("screen_total_projects", lang).format(n=fmt_count(total))).to_plotly_json()
+                                      label("screen_total_projects", lang).format(n=fmt_count(total)))
         side_titles.append(label("screen_stars", lang).format(year=year))
     else:
         side_titles.append("")

@@ -53,3 +53,17 @@ def test_nan_becomes_null_and_columns_become_lists():
 def test_layout_merges_nested_settings():
     fig = charts.bars(FRAME, "name", ["received"], "zh", yformat=",d")
     assert fig.layout.yaxis.tickformat == ",d" and fig.layout.yaxis.gridcolor == "#eee"
+
+
+def test_plain_json_figures_of_the_map_and_the_wall_display_pass_plotly_validation():
+    from components.maps import county_figure, load_geojson
+    from components.screen import dark_donut, dark_map
+
+    geo = load_geojson("140700")
+    for fig in (county_figure(geo, {"140702": 0.9}, "整改率", "整改率", value_format=".1%"),
+                dark_map(geo, {"140702": 0.9, "140721": None}, "整改率", ".2%", "zh"),
+                dark_map(geo, {"140702": 12.5}, "尚未追缴（万元）", ",.2f", "zh", higher_is_better=False),
+                dark_donut(["A", "B"], [3, 4], "7 家")):
+        validated = go.Figure(fig)  # raises on an invalid property
+        assert len(validated.data) == len(fig["data"])
+        assert fig["layout"]["template"] == charts.PLOTLY_TEMPLATE  # looks as the validated figures do
