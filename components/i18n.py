@@ -451,7 +451,47 @@ _LABELS: dict[str, tuple[str, str]] = {
     "role.county": ("县区", "County officer"),
     "role.admin": ("管理员", "Administrator"),
     "role.screen": ("大屏", "Wall display"),
+    "role.cli": ("命令行", "Command line"),
     # --- end 登录与角色 ---
+    # --- 数据上传与审计 (issue 7: pages/upload.py, pages/audit.py) ---
+    "upload": ("数据上传", "Upload"),
+    "upload_title": ("上传台账", "Upload ledgers"),
+    "upload_rules": ("只接受数据规范规定的文件类型：{types}。单个文件不超过 {file_mb} MB，每次上传合计不超过 {total_mb} MB；"
+                     "解压后过大的 Excel 工作簿会被拒收。可一次拖入多个文件。",
+                     "Only the data contract's file types: {types}. At most {file_mb} MB per file and {total_mb} MB per "
+                     "upload; Excel workbooks that inflate too much are refused. Several files may be dropped at once."),
+    "upload_drop": ("将台账文件拖到这里，或点击选择文件", "Drop ledger files here, or click to choose"),
+    "upload_dataset": ("台账类型", "Dataset"),
+    "upload_dataset_auto": ("自动识别（按表头）", "Detect from the header"),
+    "upload_loading": ("正在加载…", "Loading…"),
+    "upload_summary": ("本次上传 {files} 个文件：入库 {loaded} 行，拒收 {rejected} 行，整个文件被拒收 {refused} 个",
+                       "{files} file(s) uploaded: {loaded} rows loaded, {rejected} rows rejected, {refused} file(s) "
+                       "refused whole"),
+    "upload_rejects_hint": ("全部拒收记录请点击“下载拒收记录”", "all of them: Download rejects"),
+    "upload_rejects_download": ("下载拒收记录（CSV，修改后重新上传）", "Download rejects (CSV, to fix and resend)"),
+    "upload_report_note": ("加载报告（与 python -m etl load 的输出相同）：", "Load report (as python -m etl load prints it):"),
+    "audit": ("审计日志", "Audit log"),
+    "audit_title": ("审计日志（最近 {n} 条）", "Audit log (latest {n})"),
+    "audit_event": ("事件", "Event"),
+    "audit_user": ("用户", "User"),
+    "audit_all": ("全部", "All"),
+    "audit_at": ("时间（北京时间）", "Time (Beijing)"),
+    "audit_who": ("用户", "User"),
+    "audit_role": ("角色", "Role"),
+    "audit_detail": ("详情", "Detail"),
+    "audit_scope": ("范围", "Scope"),
+    "audit_remote": ("地址", "Address"),
+    "audit_shown": ("共 {n} 条", "{n} records"),
+    "event.login": ("登录", "Sign-in"),
+    "event.login_failed": ("登录失败", "Failed sign-in"),
+    "event.login_locked": ("账户锁定", "Account locked"),
+    "event.login_disabled": ("停用账户登录", "Sign-in to a disabled account"),
+    "event.logout": ("退出", "Sign-out"),
+    "event.screen_open": ("大屏打开", "Wall display opened"),
+    "event.export": ("导出", "Export"),
+    "event.personal_data_view": ("查看个人信息", "Personal data viewed"),
+    "event.load": ("加载数据", "Data load"),
+    # --- end 数据上传与审计 ---
 }
 
 for _kpi in CATALOGUE:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
 from typing import Optional, Sequence
 
-from etl.pipeline import FileReport, LoadResult, last_rejects, load_files, report_json
+from etl.pipeline import FileReport, LoadResult, _whoami, last_rejects, load_files, report_json
 from etl.schema import DATASETS
 from etl.warehouse import DEFAULT_WAREHOUSE
 
@@ -84,15 +86,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _warehouse(args) -> Path:
-    import os
-
     return args.warehouse or Path(os.environ.get("WAREHOUSE", DEFAULT_WAREHOUSE))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "load":
-        result = load_files(args.files, _warehouse(args), args.dataset, args.user, progress=_progress_factory())
+        user = args.user or os.environ.get("ETL_USER") or _whoami()
+        result = load_files(args.files, _warehouse(args), args.dataset, user, progress=_progress_factory())
+        _audit_load(_warehouse(args), user, result, args.dataset)
         return _finish(result, args.json)
     if args.command == "check":
         return _check(args)
@@ -203,8 +205,12 @@ def _check(args) -> int:
     return _finish(result, args.json)
 
 
-def format_report(report: FileReport) -> str:
-    """The load report of one file, as a clerk reads it."""
+CLI_REJECTS_HINT = "全部请运行 python -m etl rejects"
+
+
+def format_report(report: FileReport, rejects_hint: str = CLI_REJECTS_HINT) -> str:
+    """The load report of one file, as a clerk reads it (the command line and the admin's
+    upload page print the same text; `rejects_hint` says where the full list of rejects is)."""
     where = f"（工作表“{report.sheet}”）" if report.sheet else ""
     lines = [f"■ {report.file}{where}"]
     if report.refused:
@@ -222,7 +228,7 @@ def format_report(report: FileReport) -> str:
     if len(report.warnings) > 20:
         lines.append(f"  …另有 {len(report.warnings) - 20} 条提示")
     if report.rejects:
-        lines.append("  拒收原因（前 {} 条，全部请运行 python -m etl rejects）：".format(len(report.rejects)))
+        lines.append(f"  拒收原因（前 {len(report.rejects)} 条，{rejects_hint}）：")
         lines.extend(f"    {r.reason}" for r in report.rejects)
     return "\n".join(lines)
 
@@ -241,17 +247,55 @@ def _rejects(warehouse: Path, out: Optional[Path]) -> int:
     for _, _, _, _, _, reason, _ in rejects:
         print(f"  {reason}")
     if out:
-        with open(out, "w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f)
-            headers: list[str] = []
-            parsed = [json.loads(raw) if raw else {} for *_, raw in rejects]
-            for row in parsed:
-                headers.extend(h for h in row if h not in headers)
-            writer.writerow(["文件", "行号", "拒收原因", *headers])
-            for (load_id, file, sheet, row, column, reason, _), values in zip(rejects, parsed):
-                writer.writerow([file, row, reason, *(values.get(h) for h in headers)])
+        out.write_bytes(rejects_csv(rejects))
         print(f"已写出 {len(rejects)} 条拒收记录到 {out}")
     return 0
+
+
+def rejects_csv(rejects: Sequence[tuple]) -> bytes:
+    """Rejected rows as a CSV for the clerk to fix and send again: file, sheet, row number,
+    column, reason, then the row's own cells under its own headers. UTF-8 with a BOM, which
+    Excel needs to open UTF-8. `rejects`: (load_id, file, sheet, row, column, reason, raw JSON)
+    as `etl.pipeline.last_rejects` and `rejects_of` return them. Used by `python -m etl
+    rejects --csv` and the admin's upload page."""
+    names = {c.name: c.label for ds in DATASETS.values() for c in ds.columns}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    headers: list[str] = []
+    parsed = [json.loads(raw) if raw else {} for *_, raw in rejects]
+    for row in parsed:
+        headers.extend(h for h in row if h not in headers)
+    writer.writerow(["文件", "工作表", "行号", "列", "拒收原因", *headers])
+    for (_load_id, file, sheet, row, column, reason, _), values in zip(rejects, parsed):
+        writer.writerow([file, sheet or "", row, names.get(column, column or ""), reason,
+                         *(values.get(h) for h in headers)])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def load_summary(result: LoadResult, dataset: Optional[str] = None) -> str:
+    """One line for the audit log: files, dataset, rows loaded and rejected, files refused."""
+    files = "、".join(dict.fromkeys(f.file for f in result.files)) or "—"
+    loaded = sum(f.rows_loaded for f in result.files)
+    rejected = sum(f.rows_rejected for f in result.files)
+    refused = [f.file for f in result.files if f.refused]
+    skipped = [f.file for f in result.files if f.skipped]
+    text = f"files: {files}; dataset: {dataset or 'auto'}; loaded {loaded}, rejected {rejected}"
+    if refused:
+        text += f"; refused: {'、'.join(refused)}"
+    if skipped:
+        text += f"; unchanged: {'、'.join(skipped)}"
+    return text
+
+
+def _audit_load(warehouse: Path, user: str, result: LoadResult, dataset: Optional[str]) -> None:
+    """An audit record of a command-line load (who: the OS user, or --user / $ETL_USER), in the
+    access store beside the warehouse; a failure to write it is reported, never fatal."""
+    try:
+        from security.store import Store
+
+        Store.for_warehouse(warehouse).record(user, "cli", "load", "python -m etl load: " + load_summary(result, dataset))
+    except Exception as exc:
+        print(f"audit: could not record the load: {exc}", file=sys.stderr)
 
 
 def _progress_factory():

@@ -24,3 +24,16 @@ def recent_loads(wh: Warehouse, limit: int = 50) -> list[dict]:
     cols = ("load_id", "file", "sheet", "dataset", "rows_read", "rows_loaded", "rows_rejected", "rows_replaced",
             "loaded_at", "loaded_by")
     return [dict(zip(cols, r)) for r in rows]
+
+
+def rejects_of(wh: Warehouse, load_ids: list[int]) -> list[tuple]:
+    """The rejected rows of these loads, as `etl.pipeline.last_rejects` gives them:
+    (load_id, file, sheet, row, column, reason, raw JSON), by load, row and column."""
+    ids = [int(i) for i in load_ids if isinstance(i, int) or str(i).isdigit()]
+    if not ids:
+        return []
+    return wh.rows(
+        f"""SELECT load_id, file, sheet, "row", "column", reason, raw FROM rejects
+        WHERE load_id IN ({', '.join('?' for _ in ids)}) ORDER BY load_id, "row", "column" """,
+        ids,
+    )

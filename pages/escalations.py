@@ -15,6 +15,7 @@ reproduces a view. Definitions live in metrics/escalations.py.
 
 from __future__ import annotations
 
+import json
 from typing import NamedTuple
 
 import dash
@@ -31,6 +32,7 @@ from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
 from metrics.filters import Filter, Scope
 from metrics.regions import region_names
+from security import audit
 
 dash.register_page(__name__, path="/escalations", name="督办", order=40, label_key="escalations")
 
@@ -76,6 +78,16 @@ def page_scope() -> Scope:
     """The viewer's scope: regions and personal data (reporter_phone unmasked) by role — the
     discipline-inspection supervisors who call complainants back see phones; others masked."""
     return current_scope()
+
+
+def _audit_phones(what: str, view: View, phones) -> None:
+    """A `personal_data_view` audit record when the viewer's scope shows phones unmasked and
+    some were sent (the open-case list, a case's header, their exports)."""
+    shown = sum(1 for p in phones if isinstance(p, str) and p)
+    if shown and page_scope().personal_data:
+        params = {k: v for k, v in view.params.items() if k != "lang"}
+        audit.record("personal_data_view", f"{what}: {shown} phone(s); filter: "
+                     + json.dumps(params, ensure_ascii=False, sort_keys=True))
 
 
 # ---------------------------------------------------------------- layout
@@ -515,6 +527,7 @@ def escalations_open(params):
         return label("esc_open_cases", lang).format(date="—"), None, _message("no_warehouse", lang)
     except esc.DeadlineRulesError as exc:
         return label("esc_open_list", lang), None, html.P(str(exc), className="text-danger")
+    _audit_phones("escalations open-case list", view, rows.frame["reporter_phone"])
     notes = [label("esc_list_note", lang), "；" if lang == "zh" else "; ", label("esc_phone_note", lang)]
     if rows.total and rows.total > len(rows.frame):
         notes += ["；" if lang == "zh" else "; ",
@@ -642,6 +655,7 @@ def escalations_timeline(params):
     if head.empty:
         return title, _message("esc_case_not_found", lang)
     case = head.iloc[0]
+    _audit_phones(f"escalations case {view.case}", view, [case["reporter_phone"]])
     body = [_case_facts(view, case), dcc.Graph(id="escalations-timeline-chart", config=GRAPH_CONFIG,
                                                figure=_trail_figure(case, events, lang))]
     rows = _timeline_rows(view, events)
@@ -832,6 +846,8 @@ def _register_export(name: str) -> None:
     def export(_n, params):
         view = View.of(params)
         rows = _open_rows(view, limit=None) if name == "open" else LISTS[name](view)
+        if name == "open":
+            _audit_phones("escalations open-case export", view, rows.frame["reporter_phone"])
         data = to_excel(rows.frame, rows.columns, view.lang, label(rows.title, view.lang), _header_lines(view, rows),
                         FORMATS)
         return dcc.send_bytes(data, f"escalations-{name}.xlsx")

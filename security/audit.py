@@ -4,9 +4,11 @@
     audit.record("export", "overview-scorecard 12 rows")      # inside a request: who, role, scope from the session
     audit.record("load", "cases.csv 1,000 rows", who="admin")  # or say who
 
-Events written today: `login`, `login_failed`, `login_locked`, `login_disabled`, `logout`,
-`screen_open`. Meant to be added: `export`, `personal_data` (a view of unmasked
-personal data), `load`. Records are kept in the access store (security/store.py, table
+Events: `login`, `login_failed`, `login_locked`, `login_disabled`, `logout`, `screen_open`
+(security/web.py); `export` (every file a callback hands to a dcc.Download, recorded centrally
+in security/web.py with the page's filter); `personal_data_view` (unmasked phones sent to a
+viewer whose scope allows them: pages/escalations.py); `load` (the upload page, and
+`python -m etl load` with the OS user, written through `Store.record` directly). Records are kept in the access store (security/store.py, table
 `audit`); `recent()` reads them, newest first, for the admin's page.
 """
 

@@ -351,6 +351,11 @@ class Store:
         with self.engine.connect() as con:
             return [dict(r._mapping) for r in con.execute(q)]
 
+    def audit_names(self) -> list[str]:
+        """Every `who` in the audit log, sorted (the audit page's user filter)."""
+        with self.engine.connect() as con:
+            return [r[0] for r in con.execute(select(audit.c.who).distinct().order_by(audit.c.who))]
+
     def audit_count(self) -> int:
         with self.engine.connect() as con:
             return con.execute(select(func.count()).select_from(audit)).scalar_one()

@@ -14,6 +14,8 @@
   callback may be called only by a viewer who may open the page that owns it (the
   page's module, or for Dash's page router the path it is asked for); a screen session
   may call only the screen's callbacks and the shell's.
+- An `export` audit record for every file a callback hands to a dcc.Download (after the
+  response, with the output id, the file name and the page's `*-query` filter).
 - Security headers on every response: a Content-Security-Policy built from Dash's own
   inline-script hashes, frame-ancestors 'none', X-Frame-Options DENY, nosniff,
   Referrer-Policy; no Server header.
@@ -26,6 +28,7 @@ HTTPS in front, or COOKIE_SECURE=0 for a trial).
 from __future__ import annotations
 
 import hmac
+import json
 import os
 import secrets
 import time
@@ -216,7 +219,9 @@ def _callback_allowed(app: dash.Dash, viewer: Viewer) -> bool:
     cb = app.callback_map.get(output) if isinstance(output, str) else None
     if cb is None:
         return False
-    fn = cb["callback"]
+    fn = cb.get("callback")
+    if fn is None:  # a clientside callback runs in the browser: nothing to call on the server
+        return False
     module = getattr(fn, "__wrapped__", fn).__module__
     if module.startswith("dash."):  # Dash's page router: the page it is asked for
         # Dash hands the values to the function by position, so read the pathname at the
@@ -315,6 +320,42 @@ def _headers(app: dash.Dash, response: Response) -> Response:
     return response
 
 
+# ---------------------------------------------------------------- exports, audited
+
+
+def _query_state(body: dict) -> str:
+    """The page's filter as the callback was sent it: every `*-query` store's data."""
+    found = {}
+    for item in (body.get("inputs") or []) + (body.get("state") or []):
+        if isinstance(item, dict) and str(item.get("id", "")).endswith("-query") and item.get("property") == "data":
+            found[item["id"]] = item.get("value")
+    if not found:
+        return "—"
+    return json.dumps(found if len(found) > 1 else next(iter(found.values())), ensure_ascii=False, sort_keys=True,
+                      default=str)
+
+
+def _audit_export(response: Response) -> Response:
+    """An `export` audit record for every file a callback hands to a dcc.Download (an output
+    whose id ends in `-download`): which output, the file's name, the page's filter. Only a
+    file actually returned counts (200 with content; PreventUpdate answers 204)."""
+    if request.path != "/_dash-update-component" or response.status_code != 200:
+        return response
+    body = request.get_json(silent=True) or {}
+    output = body.get("output")
+    if not isinstance(output, str) or "-download.data" not in output:
+        return response
+    try:
+        answer = json.loads(response.get_data())
+    except ValueError:
+        return response
+    for ident, props in (answer.get("response") or {}).items():
+        data = props.get("data") if isinstance(props, dict) else None
+        if str(ident).endswith("-download") and isinstance(data, dict) and data.get("content"):
+            audit.record("export", f"{ident}: {data.get('filename') or '—'}; filter: {_query_state(body)}")
+    return response
+
+
 # ---------------------------------------------------------------- install
 
 
@@ -344,6 +385,7 @@ def install(app: dash.Dash) -> None:
     # Before Dash's own before-request functions (page routing set-up, …).
     server.before_request_funcs.setdefault(None, []).insert(0, lambda: _guard(app))
     server.after_request(lambda response: _headers(app, response))
+    server.after_request(_audit_export)
 
 
 def serve(app: dash.Dash, host: str, port: int) -> None:

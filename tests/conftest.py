@@ -94,6 +94,31 @@ class Clerk:
             )
         return path
 
+    def xlsx_bomb(self, name: str, header: Sequence[str], row: Sequence[object], compresslevel: int = 1) -> Path:
+        """A real workbook whose sheet XML inflates just past etl.read's limit (a zip bomb, ~1000:1)."""
+        import zipfile
+
+        import etl.read
+
+        plain = self.xlsx("plain-" + name, header, [row])
+        path = self.folder / name
+        line = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+        chunk = line * ((1 << 20) // len(line))
+        with zipfile.ZipFile(plain) as src, \
+                zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as dst:
+            for info in src.infolist():
+                if info.filename != "xl/worksheets/sheet1.xml":
+                    dst.writestr(info, src.read(info))
+            with dst.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+                sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+                written = 0
+                while written <= etl.read.MAX_XLSX_UNPACKED_BYTES:
+                    sheet.write(chunk)
+                    written += len(chunk)
+                sheet.write(b"</sheetData></worksheet>")
+        plain.unlink()
+        return path
+
     def xlsx(self, name: str, header: Optional[Sequence[str]] = None, rows: Sequence[Sequence[object]] = (), *,
              sheets: Optional[dict[str, dict]] = None, **layout) -> Path:
         """A workbook: one table, or `sheets={name: dict(header=…, rows=…, …)}`; dict(text=…) is a prose sheet."""

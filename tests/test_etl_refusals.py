@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import re
 import struct
-import zipfile
 import zlib
 from pathlib import Path
 
 import pytest
 
-import etl.read
 
 CASES = ["编号", "来源", "问题类别", "县区", "受理日期", "状态"]
 GOOD_ROW = ["JZ001", "投诉举报", "违规收费", "榆次区", "2024-03-01", "办理中"]
@@ -98,22 +96,7 @@ def password_xlsx(clerk) -> Path:
 
 def inflating_xlsx(clerk) -> Path:
     """A real workbook whose sheet XML inflates just past the limit (a zip bomb, ~1000:1)."""
-    plain = clerk.xlsx("正常.xlsx", CASES, [GOOD_ROW])
-    path = clerk.folder / "巨大.xlsx"
-    row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
-    chunk = row * ((1 << 20) // len(row))
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
-        for info in src.infolist():
-            if info.filename != "xl/worksheets/sheet1.xml":
-                dst.writestr(info, src.read(info))
-        with dst.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
-            written = 0
-            while written <= etl.read.MAX_XLSX_UNPACKED_BYTES:
-                sheet.write(chunk)
-                written += len(chunk)
-            sheet.write(b"</sheetData></worksheet>")
-    return path
+    return clerk.xlsx_bomb("巨大.xlsx", CASES, GOOD_ROW)
 
 
 def unsupported_extension(clerk) -> Path:

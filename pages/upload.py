@@ -1,0 +1,169 @@
+"""数据上传 /upload (admin only): drop ledger files, load them through the real ETL, read the
+load report, download the rejected rows to fix and send again.
+
+The browser keeps files over the limits back (assets/upload.js) and sends only their names;
+the server checks type and size again (etl/upload.py), writes the rest to a private
+temporary folder under clean names, loads them with `load_files(..., user=<admin>)` in one
+run (the ETL's own refusals apply: corrupt, password-protected, inflating workbooks …),
+removes the folder, and shows each file's report as `python -m etl load` prints it
+(`etl.cli.format_report`). The rejects file is `python -m etl rejects --csv`'s
+(`etl.cli.rejects_csv`) for this upload's loads. Every upload is audited (`load`), and the
+rejects download as an export (security/web.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html, no_update
+
+from components.i18n import fmt_count, label, lang_of
+from etl import upload as uploads
+from etl.cli import format_report, load_summary, rejects_csv
+from etl.schema import DATASETS
+from metrics.access import warehouse
+from metrics.status import rejects_of
+from security import audit
+from security.web import current_viewer
+
+dash.register_page(__name__, path="/upload", name="数据上传", order=92, label_key="upload", roles=("admin",))
+
+MB = 1024 * 1024
+
+
+def layout(**params) -> html.Div:
+    params = {k: v for k, v in params.items() if isinstance(v, str)}
+    lang = lang_of(params.get("lang"))
+    rules = label("upload_rules", lang).format(types="、".join(uploads.ACCEPTED) if lang == "zh"
+                                               else ", ".join(uploads.ACCEPTED),
+                                               file_mb=f"{uploads.MAX_FILE_BYTES / MB:g}",
+                                               total_mb=f"{uploads.MAX_TOTAL_BYTES / MB:g}")
+    datasets = [{"label": label("upload_dataset_auto", lang), "value": "auto"}] + [
+        {"label": f"{ds.label}（{name}）" if lang == "zh" else f"{ds.label} ({name})", "value": name}
+        for name, ds in DATASETS.items()]
+    return html.Div(
+        [
+            dcc.Store(id="upload-query", data=params),
+            dcc.Store(id="upload-limits", data={"file": uploads.MAX_FILE_BYTES, "total": uploads.MAX_TOTAL_BYTES}),
+            dcc.Store(id="upload-payload"),
+            dcc.Store(id="upload-result"),
+            html.H4(label("upload_title", lang), className="section-title"),
+            html.P(rules, id="upload-rules", className="small text-muted"),
+            dbc.Row(
+                [
+                    dbc.Col(html.Label(label("upload_dataset", lang), className="col-form-label"), width="auto"),
+                    dbc.Col(dcc.Dropdown(id="upload-dataset", options=datasets, value="auto", clearable=False,
+                                         style={"minWidth": "18rem"}), width=4),
+                ],
+                className="g-2 align-items-center mb-2",
+            ),
+            dcc.Upload(
+                id="upload-drop",
+                multiple=True,
+                children=html.Div(label("upload_drop", lang)),
+                className="upload-drop",
+                style={"border": "2px dashed #8a9bb0", "borderRadius": "8px", "padding": "2.5rem", "textAlign": "center",
+                       "cursor": "pointer", "background": "#f7f9fc"},
+            ),
+            dcc.Loading(html.Div(id="upload-report", className="mt-3"), type="dot"),
+            html.Div(
+                [
+                    html.Button(label("upload_rejects_download", lang), id="upload-rejects-export",
+                                className="btn btn-sm btn-outline-secondary"),
+                    dcc.Download(id="upload-rejects-download"),
+                ],
+                id="upload-rejects", style={"display": "none"}, className="mt-2",
+            ),
+        ],
+        id="upload-page",
+    )
+
+
+clientside_callback(
+    ClientsideFunction(namespace="upload", function_name="filter"),
+    Output("upload-payload", "data"),
+    Output("upload-drop", "contents"),
+    Output("upload-drop", "filename"),
+    Input("upload-drop", "contents"),
+    State("upload-drop", "filename"),
+    State("upload-limits", "data"),
+    prevent_initial_call=True,
+)
+
+
+def _incoming(payload: dict) -> list[uploads.Incoming]:
+    """The files of a payload; a file the browser held back (over a limit) or sent unreadable
+    comes with no bytes and is refused with the reason by `load_uploaded`."""
+    out = []
+    for f in (payload or {}).get("files") or []:
+        if not isinstance(f, dict):
+            continue
+        name = str(f.get("name") or "")
+        content = f.get("content")
+        data = None
+        if isinstance(content, str):
+            try:
+                data = base64.b64decode(content.partition(",")[2] or content, validate=True)
+            except (binascii.Error, ValueError):
+                data = None
+        size = f.get("size") if isinstance(f.get("size"), int) else 0
+        out.append(uploads.Incoming(name, data, size))
+    return out
+
+
+@callback(
+    Output("upload-report", "children"),
+    Output("upload-result", "data"),
+    Output("upload-rejects", "style"),
+    Input("upload-payload", "data"),
+    State("upload-dataset", "value"),
+    State("upload-query", "data"),
+    prevent_initial_call=True,
+)
+def upload_load(payload, dataset, params):
+    """Load what was dropped and show the report per file."""
+    lang = lang_of((params or {}).get("lang"))
+    files = _incoming(payload)
+    if not files:
+        return no_update, no_update, no_update
+    dataset = dataset if dataset in DATASETS else None
+    viewer = current_viewer()
+    result = uploads.load_uploaded(files, warehouse().path, dataset, viewer.name if viewer else "unknown")
+    audit.record("load", "upload page: " + load_summary(result, dataset))
+    reports = result.files
+    loaded = sum(r.rows_loaded for r in reports)
+    rejected = sum(r.rows_rejected for r in reports)
+    refused = sum(1 for r in reports if r.refused)
+    summary = label("upload_summary", lang).format(files=len(files), loaded=fmt_count(loaded),
+                                                   rejected=fmt_count(rejected), refused=refused)
+    hint = label("upload_rejects_hint", "zh")  # the report itself is the ETL's, in Chinese
+    cards = []
+    for r in reports:
+        tone = "danger" if r.refused else ("warning" if r.rows_rejected or r.warnings else "success")
+        cards.append(html.Pre(format_report(r, hint), className=f"upload-file alert alert-{tone} mb-2",
+                              style={"whiteSpace": "pre-wrap", "fontFamily": "inherit"}))
+    body = [html.Div(summary, id="upload-summary", className="fw-semibold mb-2"),
+            html.Div(label("upload_report_note", lang), className="small text-muted mb-1"),
+            html.Div(cards, id="upload-files")]
+    load_ids = [r.load_id for r in reports if r.load_id is not None and r.rows_rejected]
+    return body, {"load_ids": load_ids}, ({"display": "block"} if load_ids else {"display": "none"})
+
+
+@callback(
+    Output("upload-rejects-download", "data"),
+    Input("upload-rejects-export", "n_clicks"),
+    State("upload-result", "data"),
+    State("upload-query", "data"),
+    prevent_initial_call=True,
+)
+def upload_rejects_export(_n, result, params):
+    """This upload's rejected rows, as `python -m etl rejects --csv` writes them."""
+    ids = (result or {}).get("load_ids") or []
+    rows = rejects_of(warehouse(), ids)
+    if not rows:
+        return no_update
+    lang = lang_of((params or {}).get("lang"))
+    return dcc.send_bytes(rejects_csv(rows), "拒收记录.csv" if lang == "zh" else "rejects.csv")
