@@ -12,6 +12,7 @@ but not held to the render target.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
@@ -50,7 +51,8 @@ SCALE_KEYS = {
 def scale(source: Path, target: Path, factor: int) -> None:
     """A copy of the warehouse with every fact table `factor` times as large (keys suffixed)."""
     shutil.copyfile(source, target)
-    con = duckdb.connect(str(target), config={"enable_progress_bar": False})
+    con = duckdb.connect(str(target))
+    con.execute("SET enable_progress_bar = false")
     for table, keys in SCALE_KEYS.items():
         cols = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
         select = ", ".join(f"{c} || '-' || i" if c in keys else c for c in cols)
@@ -95,6 +97,8 @@ def _inputs(spec: list[dict], view: dict, path: str) -> list:
     values = []
     for item in spec:
         cid, prop = item["id"], item["property"]
+        if isinstance(cid, str) and cid.startswith("{"):  # a pattern-matching id, as the app's map spells it
+            cid = json.loads(cid)
         if isinstance(cid, dict) and prop == "id":
             import dash
 

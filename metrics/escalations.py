@@ -214,25 +214,29 @@ def _events_sql(f: Filter, scope: Scope, company: str | None) -> tuple[str, list
     return where(region_sql("e.county", f, scope), _company_sql(company, "e"), period_sql("e.happened_on", f))
 
 
-def escalation_counts(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> dict[str, int]:
+def escalation_counts(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None,
+                      with_cases: bool = True) -> dict[str, int]:
     """督办 in the period, for leaders: 约谈 (`interview`), 提醒函 (`reminder`), 督办函
     (`supervision`), 问责 (`accountability`), 移送 (`referral`: 城管 + 纪检 + 公安), the cases
-    escalated at least once (`escalated_cases`), and each escalation action and outcome by its own
-    name (`提醒函`, `上交`, `通报`, `移送纪检`, `立案` …): the number of events dated in the period.
+    escalated at least once (`escalated_cases`; counted only `with_cases`, else None: it is the
+    costly part), and each escalation action and outcome by its own name (`提醒函`, `上交`,
+    `通报`, `移送纪检`, `立案` …): the number of events dated in the period.
 
     >>> escalation_counts(wh, Filter.from_query("140700", "2025-01-01", "2025-05-31"), scope)["interview"]
     """
     kinds = (*ESCALATIONS, "立案")
     cond, params = _events_sql(f, scope, company)
     # two aggregates in one statement: the events per action, and the distinct cases escalated
-    rows = wh.rows(
-        f"""SELECT e.action, 0 AS total, count(*), NULL FROM mart_case_trail e
-            WHERE {cond} AND e.action IN {_in(kinds)} GROUP BY e.action
+    cases_sql = f"""
             UNION ALL
             SELECT NULL, 1, NULL, count(DISTINCT e.case_no) FROM mart_case_trail e
-            WHERE {cond} AND e.action IN {_in(ESCALATIONS)}""", params + params)
+            WHERE {cond} AND e.action IN {_in(ESCALATIONS)}""" if with_cases else ""
+    rows = wh.rows(
+        f"""SELECT e.action, 0 AS total, count(*), NULL FROM mart_case_trail e
+            WHERE {cond} AND e.action IN {_in(kinds)} GROUP BY e.action {cases_sql}""",
+        params + (params if with_cases else []))
     by_action = {a: 0 for a in kinds}
-    escalated = 0
+    escalated = 0 if with_cases else None
     for action, total, n, cases in rows:
         if total:
             escalated = int(cases)
@@ -376,7 +380,9 @@ def watch_window(wh: Warehouse, f: Filter) -> tuple[dt.date, dt.date]:
 
 
 def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> tuple[str, list, tuple[dt.date, dt.date]]:
-    """CTEs `esc`, `late` and `lists` per `key` ('company_code' or 'county') over the window."""
+    """CTEs `esc`, `late` and `lists` per `key` ('company_code' or 'county') over the window, and
+    `counted` joining them. (The county a company's cases come from is asked for its listed rows
+    only: see company_watch.)"""
     first, at = watch_window(wh, f)
     rules, rp = rules_cte()
     region_c, gc = region_sql("c.county", f, scope)
@@ -389,8 +395,7 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> tuple[str, 
                   count(*) FILTER (WHERE e.action = '督办函') AS supervisions,
                   count(*) FILTER (WHERE e.action = '约谈') AS interviews,
                   count(*) FILTER (WHERE e.action IN {_in(REFERRALS)}) AS referrals,
-                  count(*) FILTER (WHERE e.action = '问责') AS accountabilities,
-                  mode(e.county) AS county
+                  count(*) FILTER (WHERE e.action = '问责') AS accountabilities
                 FROM mart_case_trail e
                 WHERE e.action IN {_in(ESCALATIONS)} AND e.happened_on BETWEEN ? AND ? AND {region_e}
                 GROUP BY 1),
@@ -401,10 +406,7 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> tuple[str, 
                 SELECT {k} AS key, c.county, c.status, c.closed_on, {deadline_sql('c')} AS deadline
                 FROM mart_case_spans c {rules_join('c')}
                 WHERE {region_c} AND c.done_until > ? AND c.deadline IS NULL AND c.received_on BETWEEN ? AND ?),
-        late AS (SELECT key, count(*) AS overdue_cases, mode(county) AS county FROM due
-                 WHERE deadline >= ? AND deadline < ?
-                   AND NOT coalesce(status IN {_in(DONE)} AND closed_on <= deadline, false)
-                 GROUP BY 1),
+        late AS (SELECT key, count(*) AS overdue_cases FROM due WHERE {LATE} GROUP BY 1),
         listed AS (SELECT l.{key} AS key, l.company_code, l.county, count(*) FILTER (WHERE l.list = '黑榜') AS black,
                      count(*) FILTER (WHERE l.list = '红榜') AS red,
                      string_agg(strftime(l.listed_on, '%Y-%m-%d'), '、' ORDER BY l.listed_on)
@@ -417,7 +419,7 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> tuple[str, 
                   FROM listed GROUP BY key),
         keys AS (SELECT key FROM esc UNION SELECT key FROM late UNION SELECT key FROM lists
                  EXCEPT SELECT NULL),
-        counted AS (SELECT k.key, coalesce(esc.county, late.county, lists.county) AS case_county,
+        counted AS (SELECT k.key, lists.county AS list_county,
                       coalesce(esc.escalations, 0) AS escalations, coalesce(esc.escalated_cases, 0) AS escalated_cases,
                       coalesce(esc.reminders, 0) AS reminders, coalesce(esc.supervisions, 0) AS supervisions,
                       coalesce(esc.interviews, 0) AS interviews, coalesce(esc.referrals, 0) AS referrals,
@@ -433,6 +435,11 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> tuple[str, 
     return sql, params, (first, at)
 
 
+# a case of `due` that ran late within the window: its deadline fell in it and it was not done by then
+LATE = f"""deadline >= ? AND deadline < ?
+    AND NOT coalesce(status IN {_in(DONE)} AND closed_on <= deadline, false)"""
+
+
 def _watch_filter() -> str:
     return (f"(escalations >= {REPEATED} OR overdue_cases >= {REPEATED} OR black_lists >= {REPEATED})")
 
@@ -442,18 +449,29 @@ def company_watch(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = No
     months to the as-of date, ranked: those with three 黑榜 entries (the exit mechanism's
     threshold, 退出机制) first, then by escalations plus overdue cases; with the counts behind it;
     `total` is the count before the (optional) `limit`."""
-    ctes, params, _ = _watch_ctes(wh, f, scope, "company_code")
-    sql = f"""{ctes}
-        SELECT row_number() OVER (ORDER BY black_lists >= {EXIT_REVIEW_BLACK_LISTS} DESC,
-                                  escalations + overdue_cases DESC, black_lists DESC, x.key) AS rank,
-               x.key AS company_code, co.name AS company_name, coalesce(co.county, x.case_county) AS county,
-               g.name AS unit_name, x.* EXCLUDE (key, case_county, exit_review_companies),
-               black_lists >= {EXIT_REVIEW_BLACK_LISTS} AS exit_review, co.status AS company_status,
-               count(*) OVER () AS total
-        FROM counted x LEFT JOIN companies co ON co.company_code = x.key
-        LEFT JOIN regions g ON g.code = coalesce(co.county, x.case_county)
-        WHERE {_watch_filter()} ORDER BY rank {'LIMIT ?' if limit is not None else ''}"""
-    return wh.frame(sql, params + ([limit] if limit is not None else []))
+    ctes, params, (first, at) = _watch_ctes(wh, f, scope, "company_code")
+    region_e, ge = region_sql("e.county", f, scope)
+    # the county of a company the register does not know: where its escalated cases mostly are,
+    # else its late cases, else its list entries (asked for the listed companies only)
+    sql = f"""{ctes},
+        ranked AS (SELECT row_number() OVER (ORDER BY black_lists >= {EXIT_REVIEW_BLACK_LISTS} DESC,
+                                             escalations + overdue_cases DESC, black_lists DESC, x.key) AS rank,
+                          x.*, count(*) OVER () AS total
+                   FROM counted x WHERE {_watch_filter()} ORDER BY rank {'LIMIT ?' if limit is not None else ''}),
+        esc_county AS (SELECT e.company_code AS key, mode(e.county) AS county FROM mart_case_trail e
+                       WHERE e.company_code IN (SELECT key FROM ranked) AND e.action IN {_in(ESCALATIONS)}
+                         AND e.happened_on BETWEEN ? AND ? AND {region_e} GROUP BY 1),
+        late_county AS (SELECT key, mode(county) AS county FROM due
+                        WHERE key IN (SELECT key FROM ranked) AND {LATE} GROUP BY 1)
+        SELECT x.rank, x.key AS company_code, co.name AS company_name,
+               coalesce(co.county, ec.county, lc.county, x.list_county) AS county, g.name AS unit_name,
+               x.* EXCLUDE (rank, key, list_county, exit_review_companies, total),
+               black_lists >= {EXIT_REVIEW_BLACK_LISTS} AS exit_review, co.status AS company_status, x.total
+        FROM ranked x LEFT JOIN esc_county ec USING (key) LEFT JOIN late_county lc USING (key)
+        LEFT JOIN companies co ON co.company_code = x.key
+        LEFT JOIN regions g ON g.code = coalesce(co.county, ec.county, lc.county, x.list_county)
+        ORDER BY x.rank"""
+    return wh.frame(sql, params + ([limit] if limit is not None else []) + [first, at, *ge, first, at])
 
 
 def county_watch(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None) -> pd.DataFrame:
@@ -463,7 +481,7 @@ def county_watch(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = Non
     ctes, params, _ = _watch_ctes(wh, f, scope, "county")
     sql = f"""{ctes}
         SELECT row_number() OVER (ORDER BY escalations + overdue_cases DESC, exit_review_companies DESC, x.key)
-                   AS rank, x.key AS county, g.name AS unit_name, x.* EXCLUDE (key, case_county, black_dates),
+                   AS rank, x.key AS county, g.name AS unit_name, x.* EXCLUDE (key, list_county, black_dates),
                count(*) OVER () AS total
         FROM counted x LEFT JOIN regions g ON g.code = x.key
         WHERE escalations >= {REPEATED} OR overdue_cases >= {REPEATED} ORDER BY rank {'LIMIT ?' if limit is not None else ''}"""

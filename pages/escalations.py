@@ -572,28 +572,41 @@ def _referral_figure(summary: pd.DataFrame, lang: str):
     return fig
 
 
+# Two callbacks, so that the two watch lists are computed side by side.
 @callback(
     Output("escalations-companies", "children"),
-    Output("escalations-counties", "children"),
     Output("escalations-watch-window", "children"),
     Input("escalations-query", "data"),
 )
 def escalations_watch(params):
-    """Watch lists over the twelve months to the as-of date (they move with the period's end)."""
+    """The companies' watch list over the twelve months to the as-of date (it moves with the period's end)."""
     view = View.of(params)
     lang = view.lang
     try:
-        companies, counties = _company_rows(view, WATCH_SHOWN), _county_rows(view, WATCH_SHOWN)
+        companies = _company_rows(view, WATCH_SHOWN)
         window = _window_text(view)
     except WarehouseMissing:
-        return _message("no_warehouse", lang), None, None
+        return _message("no_warehouse", lang), None
     except esc.DeadlineRulesError as exc:
-        return html.P(str(exc), className="text-danger"), None, None
+        return html.P(str(exc), className="text-danger"), None
     company_grid = _grid("escalations-companies-grid", companies, lang, 460, clickable=True)
     if not isinstance(company_grid, html.P):  # the exit mechanism's cases stand out
         company_grid.rowClassRules = {"light-red": f"params.data.exit_review == '{label('esc_yes', lang)}'"}
-    return (_with_top_note(company_grid, companies, lang),
-            _with_top_note(_grid("escalations-counties-grid", counties, lang, 460, clickable=True), counties, lang), window)
+    return _with_top_note(company_grid, companies, lang), window
+
+
+@callback(Output("escalations-counties", "children"), Input("escalations-query", "data"))
+def escalations_watch_counties(params):
+    """The counties' watch list over the same twelve months."""
+    view = View.of(params)
+    lang = view.lang
+    try:
+        counties = _county_rows(view, WATCH_SHOWN)
+    except WarehouseMissing:
+        return None
+    except esc.DeadlineRulesError as exc:
+        return html.P(str(exc), className="text-danger")
+    return _with_top_note(_grid("escalations-counties-grid", counties, lang, 460, clickable=True), counties, lang)
 
 
 def _with_top_note(grid_, rows: Rows, lang: str):

@@ -156,7 +156,7 @@ def overview_escalations(params):
     lang = lang_of(params.get("lang"))
     f = Filter.from_query(params.get("region"), params.get("from"), params.get("to"))
     try:
-        counts = escalation_counts(warehouse(), f, current_scope())
+        counts = escalation_counts(warehouse(), f, current_scope(), with_cases=False)
     except WarehouseMissing:
         return []
     href = "/escalations" + query.build(query.shared(query.build(params)))

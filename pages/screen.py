@@ -288,7 +288,7 @@ def screen_content(f: Filter, lang: str) -> tuple:
         side_titles.append("")
     side.append(2)
     side_titles.append(label("screen_escalations", lang))
-    counts = escalation_counts(wh, f, scope)
+    counts = escalation_counts(wh, f, scope, with_cases=False)
     esc = [html.Div([html.Div(f"{counts[k]:,}", className="screen-esc-value", id=f"screen-esc-{k}"),
                      html.Div(label(f"escalation_{k}", lang), className="screen-esc-label")], className="screen-esc-item")
            for k in ESCALATION_KEYS]

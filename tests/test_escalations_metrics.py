@@ -222,6 +222,10 @@ def test_escalation_counts_for_leaders_count_events_in_the_period_and_region(cle
     assert counts["移送纪检"] == 1 and counts["移送公安"] == 0 and counts["escalated_cases"] == 1
     city = esc.escalation_counts(wh, Filter.from_query("140700", "2025-01-01", "2025-04-30"), EVERYTHING)
     assert city["reminder"] == 2 and city["referral"] == 2 and city["escalated_cases"] == 2
+    quick = esc.escalation_counts(wh, Filter.from_query("140700", "2025-01-01", "2025-04-30"), EVERYTHING,
+                                  with_cases=False)  # as the overview and the wall display ask
+    assert quick["escalated_cases"] is None and {k: v for k, v in quick.items() if k != "escalated_cases"} == \
+        {k: v for k, v in city.items() if k != "escalated_cases"}
 
 
 def test_referral_outcome_is_the_organs_next_step_or_pending(clerk, warehouse, rules):
