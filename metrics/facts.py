@@ -205,3 +205,31 @@ def latest_year(wh: Warehouse, table: str, f: Filter) -> int | None:
     if table not in ("star_ratings", "credit_ratings"):
         raise ValueError(table)
     return _latest_year(wh, table, f)
+
+
+# The first day each subject's ledger covers: a period that starts earlier cannot be compared
+# with (its figures would be zeros for want of data, not for want of cases). Subjects that are
+# stocks with their own dates (communities) or read by rating year have none.
+_SINCE_SQL = {
+    "case_facts": "SELECT min(received_on) FROM cases",
+    "refund_facts": "SELECT min(refunded_on) FROM refunds",
+    "arrears_facts": "SELECT min(listed_on) FROM fund_arrears",
+    "ledger_facts": "SELECT make_date(min(year), 1, 1) FROM fund_ledger",
+}
+_since_by_version: dict[tuple, dict[str, dt.date | None]] = {}
+
+
+def covered_since(wh: Warehouse, facts_fn) -> dt.date | None:
+    """The first day the ledger behind a facts function covers (None: no such limit)."""
+    sql = _SINCE_SQL.get(facts_fn.__name__)
+    if sql is None:
+        return None
+    key = (str(wh.path), wh.version)
+    if key not in _since_by_version:
+        _since_by_version.clear()
+        _since_by_version[key] = {}
+    known = _since_by_version[key]
+    if facts_fn.__name__ not in known:
+        row = wh.rows(sql)
+        known[facts_fn.__name__] = row[0][0] if row else None
+    return known[facts_fn.__name__]

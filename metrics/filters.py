@@ -62,12 +62,16 @@ class Filter:
         return cls(_parse_region(region), s, e)
 
     def previous(self) -> Optional["Filter"]:
-        """The period of the same length just before this one (None for an open period)."""
+        """The period just before this one (None for an open period): as many whole months when
+        the period is whole months (2024-07-01…2024-12-31 → 2024-01-01…2024-06-30), else as many days."""
         if not (self.start and self.end):
             return None
-        length = self.end - self.start
         end = self.start - dt.timedelta(days=1)
-        return replace(self, start=end - length, end=end)
+        if self.start.day == 1 and (self.end + dt.timedelta(days=1)).day == 1:
+            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+            first = self.start.year * 12 + self.start.month - 1 - months
+            return replace(self, start=dt.date(first // 12, first % 12 + 1, 1), end=end)
+        return replace(self, start=end - (self.end - self.start), end=end)
 
     def years(self) -> tuple[Optional[int], Optional[int]]:
         return (self.start.year if self.start else None, self.end.year if self.end else None)

@@ -114,15 +114,19 @@ def light(kpi: Kpi, value: Optional[float]) -> str:
 def compute(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, with_previous: bool = True,
             current: Optional[dict[FactsFn, pd.DataFrame]] = None) -> dict[str, KpiValue]:
     """The values of several KPIs for a filter, each facts query run once, with the previous
-    period's values. `current` reuses facts already read for the same filter (see `facts_for`)."""
+    period's values — where the ledger covers the whole previous period (`facts.covered_since`);
+    elsewhere no change is given rather than a change against a period without data.
+    `current` reuses facts already read for the same filter (see `facts_for`)."""
     kpis = [BY_KEY[k] for k in keys]
     current = current if current is not None else _facts(wh, kpis, f, scope)
     prev_filter = f.previous() if with_previous else None
-    previous = _facts(wh, kpis, prev_filter, scope) if prev_filter else {}
+    # compare only where the ledger covers the whole previous period
+    comparable = [k for k in kpis if prev_filter and _covers(wh, k.facts, prev_filter)]
+    previous = _facts(wh, comparable, prev_filter, scope) if comparable else {}
     out = {}
     for kpi in kpis:
         value, num, den = value_of(kpi, current[kpi.facts])
-        before = value_of(kpi, previous[kpi.facts])[0] if previous else None
+        before = value_of(kpi, previous[kpi.facts])[0] if kpi.facts in previous else None
         out[kpi.key] = KpiValue(kpi, value, num, den, before)
     return out
 
@@ -157,6 +161,11 @@ NAN = float("nan")  # a rate with nothing to divide by
 def _number(row: Optional[dict], column: str) -> float:
     value = row.get(column) if row else None
     return 0.0 if value is None or value != value else float(value)
+
+
+def _covers(wh: Warehouse, facts_fn: FactsFn, f: Filter) -> bool:
+    since = facts.covered_since(wh, facts_fn)
+    return since is None or (f.start is not None and f.start >= since)
 
 
 def _per_unit(frame: pd.DataFrame) -> dict[str, dict]:
