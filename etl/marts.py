@@ -51,12 +51,14 @@ MARTS = {
     "mart_recoveries": """
         SELECT a.county, a.listed_on, r.recovered_on, r.channel, sum(r.amount) AS amount, count(*) AS recoveries
         FROM fund_recoveries r JOIN fund_arrears a USING (project_id) GROUP BY ALL""",
-    # every case with `done_until`, the day from which it counts as rectified (its closing day when
-    # its status is 已整改/已办结 — metrics.facts.DONE, checked by tests/test_marts.py — else
-    # 9999-12-31), ordered by it: "open at day d" is `done_until > d`, and the cases closed long
+    # every case (the columns the escalation lists show) with `done_until`, the day from which it
+    # counts as rectified (its closing day when its status is 已整改/已办结 — metrics.facts.DONE,
+    # checked by tests/test_marts.py — else 9999-12-31), ordered by it: "open at day d" is `done_until > d`, and the cases closed long
     # before d lie in row groups the scan skips
     "mart_case_spans": f"""
-        SELECT c.rowid AS case_no, c.*,
+        SELECT c.rowid AS case_no, c.case_id, c.county, c.street, c.community_id, c.company_code, c.source,
+               c.category, c.status, c.level, c.received_on, c.deadline, c.closed_on, c.reporter_phone,
+               c.description,
                CASE WHEN c.status IN {DONE_SQL} AND c.closed_on IS NOT NULL THEN c.closed_on
                     ELSE DATE '9999-12-31' END AS done_until
         FROM cases c ORDER BY done_until, c.received_on""",
