@@ -109,7 +109,9 @@ def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> tup
                                                           AND e.happened_on <= ?) AS last_escalation
                FROM (SELECT case_id, happened_on, action, to_level,
                             action IN {_in(MOVES)} AND to_level IS NOT NULL AS mv
-                     FROM mart_case_trail WHERE case_no IN (SELECT case_no FROM open)) e
+                     FROM mart_case_trail  -- only the actions read below (follow-ups are a third of the trail)
+                     WHERE action IN {_in(tuple(dict.fromkeys(MOVES + ESCALATIONS)))}
+                       AND case_no IN (SELECT case_no FROM open)) e
                GROUP BY e.case_id),
         stock AS (SELECT o.case_id, o.county, o.street, o.community_id, o.company_code, o.source, o.category,
                     o.status, o.received_on, o.reporter_phone, o.description,
