@@ -59,12 +59,6 @@ def _layout(title: Optional[str] = None, height: int = 360, **extra) -> dict:
     return _merge(layout, extra)
 
 
-def base_layout(fig: go.Figure, title: Optional[str] = None, height: int = 360) -> go.Figure:
-    """Apply the house layout to a figure built elsewhere."""
-    fig.update_layout(_layout(title, height))
-    return fig
-
-
 def _values(v):
     """A column as a plain list (a figure is JSON; numpy scalars and NaN are not)."""
     if v is None:

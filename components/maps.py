@@ -15,7 +15,6 @@ import re
 from functools import cache
 from pathlib import Path
 
-import plotly.graph_objects as go
 
 from components.charts import FONT, PLOTLY_TEMPLATE
 
@@ -102,7 +101,7 @@ def county_figure(
     the colour bar ('.1%' for rates). Every county is hoverable with its name; each trace's
     customdata holds [code, name], so a click callback can read the code.
 
-    >>> fig = county_map(load_geojson("140700"), {"140702": 0.93, "140721": None}, "整改率", "整改率",
+    >>> fig = county_figure(load_geojson("140700"), {"140702": 0.93, "140721": None}, "整改率", "整改率",
     ...                  value_format=".1%")
     """
     hover = hover or {}
@@ -199,12 +198,6 @@ def county_figure(
         annotations=annotations,
     )
     return {"data": traces, "layout": layout}
-
-
-def county_map(*args, **kwargs) -> go.Figure:
-    """`county_figure` as a plotly Figure, for callers that restyle it with plotly's API
-    (slower: the boundaries are copied into the figure)."""
-    return go.Figure(county_figure(*args, **kwargs), _validate=False)
 
 
 def map_region(region: str | None) -> tuple[str, str]:

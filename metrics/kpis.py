@@ -96,9 +96,15 @@ class KpiValue:
 def value_of(kpi: Kpi, frame: pd.DataFrame) -> tuple[Optional[float], float, Optional[float]]:
     """(value, numerator, denominator) of a KPI over the rows of a facts frame."""
     num = float(frame[kpi.numerator].sum()) if len(frame) else 0.0
+    den = float(frame[kpi.denominator].sum()) if len(frame) and kpi.denominator else 0.0
+    return _value(kpi, num, den)
+
+
+def _value(kpi: Kpi, num: float, den: float) -> tuple[Optional[float], float, Optional[float]]:
+    """(value, numerator, denominator): a count or amount is its numerator; a rate num / den,
+    None when there is nothing to divide by."""
     if kpi.denominator is None:
         return num, num, None
-    den = float(frame[kpi.denominator].sum()) if len(frame) else 0.0
     return (num / den if den else None), num, den
 
 
@@ -134,7 +140,7 @@ def compute(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, with_previo
 def scorecard(wh: Warehouse, keys: list[str], f: Filter, scope: Scope,
               frames: Optional[dict[FactsFn, pd.DataFrame]] = None) -> pd.DataFrame:
     """One row per reporting unit with each KPI's value (and numerator/denominator columns),
-    by the same arithmetic as `value_of` (a unit the facts do not know sums to 0)."""
+    by `value_of`'s arithmetic (a unit the facts do not know sums to 0)."""
     kpis = [BY_KEY[k] for k in keys]
     frames = frames if frames is not None else _facts(wh, kpis, f, scope)
     per_unit = {fn: _per_unit(frame) for fn, frame in frames.items()}
@@ -144,18 +150,17 @@ def scorecard(wh: Warehouse, keys: list[str], f: Filter, scope: Scope,
         row: dict = {"unit": unit}
         for kpi in kpis:
             facts_row = per_unit[kpi.facts].get(unit)
-            num = _number(facts_row, kpi.numerator)
-            if kpi.denominator is None:
-                row[kpi.key], row[kpi.key + "__num"], row[kpi.key + "__den"] = num, num, None
-            else:
-                den = _number(facts_row, kpi.denominator)
-                row[kpi.key], row[kpi.key + "__num"], row[kpi.key + "__den"] = (num / den if den else NAN), num, den
+            den = _number(facts_row, kpi.denominator) if kpi.denominator else 0.0
+            value, num, den_ = _value(kpi, _number(facts_row, kpi.numerator), den)
+            # a rate with nothing to divide by is NaN in the table, as pandas would hold it
+            row[kpi.key] = NAN if value is None else value
+            row[kpi.key + "__num"], row[kpi.key + "__den"] = num, den_
         rows.append(row)
     columns = ["unit"] + [k.key + suffix for k in kpis for suffix in ("", "__num", "__den")]
     return pd.DataFrame(rows, columns=columns)
 
 
-NAN = float("nan")  # a rate with nothing to divide by
+NAN = float("nan")
 
 
 def _number(row: Optional[dict], column: str) -> float:

@@ -153,8 +153,7 @@ def overview_escalations(params):
     """督办 counts for leaders (约谈 n, 提醒函 n, 督办函 n, 问责 n, 移送 n), from the same metric
     the escalation page uses; each links to that page with the same filter."""
     params = params or {}
-    lang = lang_of(params.get("lang"))
-    f = Filter.from_query(params.get("region"), params.get("from"), params.get("to"))
+    lang, f = _view(params)
     try:
         counts = escalation_counts(warehouse(), f, current_scope(), with_cases=False)
     except WarehouseMissing:
@@ -192,8 +191,7 @@ def overview_map_click(click, search):
 )
 def overview_export(_n, params):
     params = params or {}
-    lang = lang_of(params.get("lang"))
-    f = Filter.from_query(params.get("region"), params.get("from"), params.get("to"))
+    lang, f = _view(params)
     table = county_scorecard(warehouse(), f, current_scope())
     lines = [f"{label('region', lang)}：{params.get('region') or label('all_regions', lang)}",
              f"{label('from', lang)}：{params.get('from') or '—'}　{label('to', lang)}：{params.get('to') or '—'}"]

@@ -15,7 +15,15 @@ from dash import Dash, dcc, html
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from components.maps import GRAPH_CONFIG, county_map, load_geojson
+from components.maps import GRAPH_CONFIG, county_figure, load_geojson
+
+
+def county_map(*args, **kwargs):
+    """The map as a plotly Figure (validated on the way), to read its traces by attribute."""
+    import plotly.graph_objects as go
+
+    return go.Figure(county_figure(*args, **kwargs))
+
 
 ROOT = Path(__file__).resolve().parent.parent
 GEO = ROOT / "data" / "geo"
