@@ -469,7 +469,7 @@ _LABELS: dict[str, tuple[str, str]] = {
                        "refused whole"),
     "upload_rejects_hint": ("全部拒收记录请点击“下载拒收记录”", "all of them: Download rejects"),
     "upload_rejects_download": ("下载拒收记录（CSV，修改后重新上传）", "Download rejects (CSV, to fix and resend)"),
-    "upload_report_note": ("加载报告（与 python -m etl load 的输出相同）：", "Load report (as python -m etl load prints it):"),
+    "upload_report_note": ("加载报告（与 scripts/etl load 的输出相同）：", "Load report (as scripts/etl load prints it):"),
     "audit": ("审计日志", "Audit log"),
     "audit_title": ("审计日志（最近 {n} 条）", "Audit log (latest {n})"),
     "audit_event": ("事件", "Event"),

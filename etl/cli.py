@@ -1,25 +1,29 @@
-"""`python -m etl load|rejects|check|demo|users|tokens`: a thin command line over etl.pipeline
-and the access store (security/store.py).
+"""`scripts/etl load|check|rejects|demo|users|tokens` (or `python -m etl …` in the project's
+virtual environment): a thin command line over etl.pipeline, etl.rejects, etl.report and the
+access store (security/store.py).
 
-Exit codes: 0 when every file was read (rows may still be rejected), 1 when a file
-was refused whole, 2 on a usage error.
+Exit codes (etl/report.py): 0 when every file was read (rows may still be rejected) or was
+unchanged, 1 when some files were refused whole and the others published, 3 when nothing was
+published, 2 on a usage error.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
+import shlex
 import sys
 import tempfile
 from pathlib import Path
 from typing import Optional, Sequence
 
-from etl.pipeline import FileReport, LoadResult, _whoami, last_rejects, load_files, report_json
+from etl import report as rp
+from etl.pipeline import LoadResult, _whoami, load_files
 from etl.schema import DATASETS
 from etl.warehouse import DEFAULT_WAREHOUSE
+
+WRAPPER = "scripts/etl"  # the name the README and docs/cli.md use
 
 
 def _warehouse_option(parser: argparse.ArgumentParser) -> None:
@@ -27,30 +31,58 @@ def _warehouse_option(parser: argparse.ArgumentParser) -> None:
                         help="DuckDB file (default: $WAREHOUSE or data/warehouse.duckdb)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m etl", description="Load property-supervision ledgers into DuckDB.")
+def _prog() -> str:
+    """How this command line was started, for the commands a report tells the clerk to run:
+    the wrapper passes its own path (ETL_PROG), else `python -m etl`."""
+    return os.environ.get("ETL_PROG") or "python -m etl"
+
+
+def build_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog or _prog(), description="Load property-supervision ledgers into DuckDB.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    load = sub.add_parser("load", help="load ledger files (CSV/XLSX) into the warehouse and publish it")
+    load = sub.add_parser(
+        "load", help="load ledger files (CSV/XLSX) into the warehouse and publish it",
+        description="Load ledger files into the warehouse, each file in a transaction of its own, and publish "
+                    "the warehouse once at the end. A rejects CSV written by `rejects --csv` (or the upload "
+                    "page) and fixed is recognised and loaded into each row's own dataset. Exit code: 0 every "
+                    "file read (rows may be rejected) or unchanged; 1 some files refused whole, the others "
+                    "published; 3 nothing published.")
     _warehouse_option(load)
     load.add_argument("--dataset", choices=sorted(DATASETS), help="the dataset of the files (default: from the header)")
     load.add_argument("--json", action="store_true", help="print the report as one JSON object")
     load.add_argument("--user", help="who loads (default: $ETL_USER or the login name)")
     load.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
-    check = sub.add_parser("check", help="validate files against a scratch copy of the warehouse; publish nothing")
+    check = sub.add_parser(
+        "check", help="validate files against a scratch copy of the warehouse; publish nothing",
+        description="Load the files into a scratch copy of the warehouse and report as `load` would; the "
+                    "warehouse is not changed. The check's rejects are kept (the latest 20 checks): "
+                    "`rejects --check N` lists them. Exit codes as `load`'s.")
     _warehouse_option(check)
     check.add_argument("--dataset", choices=sorted(DATASETS))
     check.add_argument("--json", action="store_true")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
-    rejects = sub.add_parser("rejects", help="list the rejected rows of the last load, for the clerk to fix")
+    rejects = sub.add_parser(
+        "rejects", help="list the rejected rows of a load run (or a check), for the clerk to fix",
+        description="List the rejected rows of a load run (default: the latest) or of a check, and write "
+                    "them as a CSV to fix and load again (`load fixed.csv`).")
     _warehouse_option(rejects)
-    rejects.add_argument("--csv", type=Path, help="also write them to this CSV (UTF-8 with BOM, opens in Excel)")
+    which = rejects.add_mutually_exclusive_group()
+    which.add_argument("--run", type=int, metavar="N", help="the load run N (its report names it; default: the latest)")
+    which.add_argument("--check", type=int, nargs="?", const=0, metavar="N",
+                       help="the check N (its report names it; without N: the latest check)")
+    rejects.add_argument("--csv", type=Path, help="also write them to this CSV (UTF-8 with BOM, opens in Excel), "
+                                                  "one line per rejected row, to fix and load again")
+    rejects.add_argument("--unmasked", action="store_true",
+                         help="write phone numbers in full. They are personal data: only the supervisor role "
+                              "(纪检监督) may see them; by default, and for everyone else, the CSV masks them "
+                              "as 138****5678 (a masked number loaded back is restored from the stored row). "
+                              "Recorded in the audit log")
 
     demo = sub.add_parser("demo", help="generate the demo ledgers and load them through the real ETL")
     _warehouse_option(demo)
-
     users = sub.add_parser("users", help="manage the dashboard's users (access.sqlite beside the warehouse)")
     users_sub = users.add_subparsers(dest="action", required=True)
     add = users_sub.add_parser("add", help="add a user; asks for the password twice (or reads it from stdin)")
@@ -92,14 +124,11 @@ def _warehouse(args) -> Path:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "load":
-        user = args.user or os.environ.get("ETL_USER") or _whoami()
-        result = load_files(args.files, _warehouse(args), args.dataset, user, progress=_progress_factory())
-        _audit_load(_warehouse(args), user, result, args.dataset)
-        return _finish(result, args.json)
+        return _load(args)
     if args.command == "check":
         return _check(args)
     if args.command == "rejects":
-        return _rejects(_warehouse(args), args.csv)
+        return _rejects(args)
     if args.command == "demo":
         from etl import demo
 
@@ -184,118 +213,113 @@ def _tokens(args) -> int:
     return 0
 
 
-def _finish(result: LoadResult, as_json: bool) -> int:
+def _hint_command(args, *rest: str) -> str:
+    """The command, as the clerk would type it, that lists this run's or check's rejects."""
+    words = [_prog(), "rejects", *rest]
+    if args.warehouse is not None or os.environ.get("WAREHOUSE"):
+        words += ["--warehouse", shlex.quote(str(_warehouse(args)))]
+    return " ".join(words)
+
+
+def _print_run(result: LoadResult, as_json: bool, hint: str, check: bool = False) -> int:
     if as_json:
-        print(report_json(result))
+        print(rp.as_json(result))
     else:
         for report in result.files:
-            print(format_report(report))
-    return 0 if result.ok else 1
+            print(rp.format_report(report, hint))
+        print(rp.run_summary(result, check=check))
+    return rp.outcome(result).exit_code
+
+
+def _failed(exc: Exception) -> int:
+    """A run that stopped before publishing (disk full, the lock, a bug): nothing published."""
+    print(f"加载中断，没有发布任何数据，仓库未做任何更改：{type(exc).__name__}: {exc}", file=sys.stderr)
+    return rp.EXIT_NOTHING
+
+
+def _load(args) -> int:
+    user = args.user or os.environ.get("ETL_USER") or _whoami()
+    try:
+        result = load_files(args.files, _warehouse(args), args.dataset, user, progress=_progress_factory())
+    except Exception as exc:
+        return _failed(exc)
+    _audit(_warehouse(args), user, "load", f"{_prog()} load: " + rp.load_summary(result, args.dataset))
+    hint = f"全部请运行 {_hint_command(args, '--run', str(result.run_id))}"
+    return _print_run(result, args.json, hint)
 
 
 def _check(args) -> int:
     import shutil
 
+    from etl.rejects import checks_dir, read_run, save_check
+
     source = _warehouse(args)
-    with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / "check.duckdb"
-        if source.exists():
-            shutil.copyfile(source, copy)
-        result = load_files(args.files, copy, args.dataset, "check", progress=_progress_factory())
-    return _finish(result, args.json)
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            copy = Path(scratch) / "check.duckdb"
+            if source.exists():
+                shutil.copyfile(source, copy)
+            result = load_files(args.files, copy, args.dataset, "check", progress=_progress_factory(),
+                                checks=checks_dir(source))
+            number = None
+            if result.run_id is not None:
+                _, loads, rejects = read_run(copy, result.run_id)
+                number = save_check(source, loads, rejects)
+    except Exception as exc:
+        return _failed(exc)
+    hint = f"全部请运行 {_hint_command(args, '--check', str(number))}"
+    return _print_run(result, args.json, hint, check=True)
 
 
-CLI_REJECTS_HINT = "全部请运行 python -m etl rejects"
+def _rejects(args) -> int:
+    from etl.rejects import checks_dir, read_check, read_run, rejects_csv
 
-
-def format_report(report: FileReport, rejects_hint: str = CLI_REJECTS_HINT) -> str:
-    """The load report of one file, as a clerk reads it (the command line and the admin's
-    upload page print the same text; `rejects_hint` says where the full list of rejects is)."""
-    where = f"（工作表“{report.sheet}”）" if report.sheet else ""
-    lines = [f"■ {report.file}{where}"]
-    if report.refused:
-        lines.append(f"  已拒收整个文件：{report.message}")
-        return "\n".join(lines)
-    if report.skipped:
-        lines.append(f"  {report.message}")
-        return "\n".join(lines)
-    label = DATASETS[report.dataset].label if report.dataset else ""
-    lines.append(f"  台账类型：{label}（{report.dataset}）")
-    lines.append(f"  读取 {report.rows_read} 行 = 入库 {report.rows_loaded} 行 + 拒收 {report.rows_rejected} 行"
-                 f"；替换旧记录 {report.rows_replaced} 行")
-    for warning in report.warnings[:20]:
-        lines.append(f"  提示：{warning}")
-    if len(report.warnings) > 20:
-        lines.append(f"  …另有 {len(report.warnings) - 20} 条提示")
-    if report.rejects:
-        lines.append(f"  拒收原因（前 {len(report.rejects)} 条，{rejects_hint}）：")
-        lines.extend(f"    {r.reason}" for r in report.rejects)
-    return "\n".join(lines)
-
-
-def _rejects(warehouse: Path, out: Optional[Path]) -> int:
-    if not warehouse.exists():
-        print(f"仓库 {warehouse} 不存在：还没有加载过数据", file=sys.stderr)
-        return 1
-    loads, rejects = last_rejects(warehouse)
-    if not loads:
-        print("还没有加载记录")
-        return 0
+    warehouse = _warehouse(args)
+    if args.check is not None:
+        number, loads, rejects = read_check(checks_dir(warehouse), args.check or None)
+        if not loads:
+            print(f"没有检查 {number} 的记录（只保留最近 20 次检查）" if number else "还没有检查记录", file=sys.stderr)
+            return 1
+        title = f"检查 {number}（{loads[0]['loaded_at']:.19}，未发布）"
+    else:
+        if not warehouse.exists():
+            print(f"仓库 {warehouse} 不存在：还没有加载过数据", file=sys.stderr)
+            return 1
+        number, loads, rejects = read_run(warehouse, args.run)
+        if not loads:
+            print(f"没有批次 {args.run} 的加载记录" if args.run else "还没有加载记录", file=sys.stderr)
+            return 1 if args.run else 0
+        title = f"批次 {number}（{loads[0]['loaded_at']:%Y-%m-%d %H:%M:%S}，{loads[0]['loaded_by']} 加载）"
+    print(f"{title}：{len(loads)} 个文件（工作表），拒收 {sum(ld['rows_rejected'] for ld in loads)} 行")
     for load in loads:
         where = f"（工作表“{load['sheet']}”）" if load["sheet"] else ""
-        print(f"■ {load['file']}{where}：读取 {load['rows_read']} 行，拒收 {load['rows_rejected']} 行")
-    for _, _, _, _, _, reason, _ in rejects:
-        print(f"  {reason}")
-    if out:
-        out.write_bytes(rejects_csv(rejects))
-        print(f"已写出 {len(rejects)} 条拒收记录到 {out}")
+        label = DATASETS[load["dataset"]].label
+        print(f"■ {load['file']}{where}：{label}，读取 {load['rows_read']} 行，拒收 {load['rows_rejected']} 行")
+        for r in rejects:
+            if r["load_id"] == load["load_id"]:
+                print(f"  {r['reason']}")
+    if args.csv:
+        data = rejects_csv(rejects, masked=not args.unmasked, check=number if args.check is not None else None)
+        args.csv.write_bytes(data)
+        lines = len({(r["load_id"], r["row"]) for r in rejects})
+        phones = "联系电话为完整号码（个人信息，请妥善保管）" if args.unmasked else "联系电话已遮盖"
+        print(f"已写出 {lines} 行拒收记录到 {args.csv}（{phones}）。改正后可直接重新加载：{_prog()} load {shlex.quote(str(args.csv))}")
+        if args.unmasked:
+            who = os.environ.get("ETL_USER") or _whoami()
+            _audit(warehouse, who, "export", f"{_prog()} rejects --csv {args.csv} --unmasked: {lines} rows")
     return 0
 
 
-def rejects_csv(rejects: Sequence[tuple]) -> bytes:
-    """Rejected rows as a CSV for the clerk to fix and send again: file, sheet, row number,
-    column, reason, then the row's own cells under its own headers. UTF-8 with a BOM, which
-    Excel needs to open UTF-8. `rejects`: (load_id, file, sheet, row, column, reason, raw JSON)
-    as `etl.pipeline.last_rejects` and `rejects_of` return them. Used by `python -m etl
-    rejects --csv` and the admin's upload page."""
-    names = {c.name: c.label for ds in DATASETS.values() for c in ds.columns}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    headers: list[str] = []
-    parsed = [json.loads(raw) if raw else {} for *_, raw in rejects]
-    for row in parsed:
-        headers.extend(h for h in row if h not in headers)
-    writer.writerow(["文件", "工作表", "行号", "列", "拒收原因", *headers])
-    for (_load_id, file, sheet, row, column, reason, _), values in zip(rejects, parsed):
-        writer.writerow([file, sheet or "", row, names.get(column, column or ""), reason,
-                         *(values.get(h) for h in headers)])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def load_summary(result: LoadResult, dataset: Optional[str] = None) -> str:
-    """One line for the audit log: files, dataset, rows loaded and rejected, files refused."""
-    files = "、".join(dict.fromkeys(f.file for f in result.files)) or "—"
-    loaded = sum(f.rows_loaded for f in result.files)
-    rejected = sum(f.rows_rejected for f in result.files)
-    refused = [f.file for f in result.files if f.refused]
-    skipped = [f.file for f in result.files if f.skipped]
-    text = f"files: {files}; dataset: {dataset or 'auto'}; loaded {loaded}, rejected {rejected}"
-    if refused:
-        text += f"; refused: {'、'.join(refused)}"
-    if skipped:
-        text += f"; unchanged: {'、'.join(skipped)}"
-    return text
-
-
-def _audit_load(warehouse: Path, user: str, result: LoadResult, dataset: Optional[str]) -> None:
-    """An audit record of a command-line load (who: the OS user, or --user / $ETL_USER), in the
-    access store beside the warehouse; a failure to write it is reported, never fatal."""
+def _audit(warehouse: Path, user: str, event: str, detail: str) -> None:
+    """An audit record of the command line (who: the OS user, or --user / $ETL_USER; role
+    `cli`) in the access store beside the warehouse; a failure to write it is reported, never
+    fatal."""
     try:
         from security.store import Store
 
-        Store.for_warehouse(warehouse).record(user, "cli", "load", "python -m etl load: " + load_summary(result, dataset))
+        Store.for_warehouse(warehouse).record(user, "cli", event, detail)
     except Exception as exc:
-        print(f"audit: could not record the load: {exc}", file=sys.stderr)
+        print(f"audit: could not record the {event}: {exc}", file=sys.stderr)
 
 
 def _progress_factory():
@@ -326,9 +350,11 @@ def reference_markdown() -> str:
     import io
     from contextlib import redirect_stdout
 
-    parser = build_parser()
-    out = ["# `python -m etl` reference", "", "Generated from `etl/cli.py` by "
-           "`python -c 'from etl.cli import reference_markdown; print(reference_markdown(), end=\"\")' > docs/cli.md`.", ""]
+    parser = build_parser(WRAPPER)
+    out = [f"# `{WRAPPER}` reference", "", f"`{WRAPPER}` runs `python -m etl` in the project's virtual environment "
+           "(creating it on first use). Generated from `etl/cli.py` by "
+           "`COLUMNS=100 .venv/bin/python -c 'from etl.cli import reference_markdown; "
+           "print(reference_markdown(), end=\"\")' > docs/cli.md`.", ""]
 
     def commands(name: str, command: argparse.ArgumentParser):
         yield name, command
@@ -337,7 +363,7 @@ def reference_markdown() -> str:
                 for n, p in action.choices.items():
                     yield from commands(f"{name} {n}", p)
 
-    for name, command in commands("python -m etl", parser):
+    for name, command in commands(WRAPPER, parser):
         buffer = io.StringIO()
         with redirect_stdout(buffer):
             command.print_help()

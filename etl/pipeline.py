@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
-import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -23,6 +22,7 @@ import duckdb
 from etl import normalize as nz
 from etl.headers import HeaderMatch, HeaderNotFound, MappedColumn, detect_header
 from etl.read import FileRefused, Sheet, open_file
+from etl.rejects import checks_dir, header_map_json, split_fixed
 from etl.regions import Region, RegionIndex
 from etl.schema import (
     AMOUNT, BOOL, DATASETS, DATE, DEADLINE, DECIMAL, ENUM, ID, INT, NOTE, PHONE, RATE, REGION, STARS, TEXT, USCC,
@@ -103,6 +103,7 @@ class FileReport:
 class LoadResult:
     files: list[FileReport]
     warehouse: Path
+    run_id: Optional[int] = None  # loads.run_id of this run's loads; None when nothing was loaded
 
     @property
     def ok(self) -> bool:
@@ -118,11 +119,16 @@ def load_files(
     dataset: Optional[str] = None,
     user: Optional[str] = None,
     progress: Optional[Callable[[Path], Progress]] = None,
+    checks: Optional[Path] = None,
 ) -> LoadResult:
     """Load files into the warehouse and publish it once; one report per file (and sheet).
 
     >>> result = load_files(["cases.csv"], "data/warehouse.duckdb")
     >>> [(f.rows_read, f.rows_loaded, f.rows_rejected) for f in result.files]
+
+    A rejects file sent back fixed (etl/rejects.py) is loaded part by part, one per dataset.
+    `checks`: where kept checks are (default: beside `warehouse`), for a masked phone of a
+    fixed rejects file to be restored from.
     """
     if dataset is not None and dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}; one of {', '.join(DATASETS)}")
@@ -134,17 +140,40 @@ def load_files(
         assert con is not None
         con.execute("SET preserve_insertion_order = true")
         regions = RegionIndex(_regions(con))
-        # One timestamp for the whole run, taken under the lock and to the microsecond:
-        # `last_rejects` finds "the last run" as the loads with the latest loaded_at. Per-sheet
-        # timestamps rounded to the second merged two runs in one second and split a run that
-        # crossed a second boundary.
+        # One timestamp and one run id for the whole run, taken under the lock: `scripts/etl
+        # rejects --run N` lists a run by its id (a run by its latest loaded_at merged two runs
+        # and named a check's rejects by an older load's).
         run_at = dt.datetime.now()
+        run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM loads").fetchone()[0]
         for n, path in enumerate(map(Path, paths)):
             step = progress(path) if progress else (lambda _stage: None)
-            file_reports = _load_file(con, path, dataset, user, regions, Path(work), f"{n}", step, run_at)
-            pub.changed |= any(r.load_id is not None for r in file_reports)
+            file_reports = _load_path(con, path, dataset, user, regions, Path(work), f"{n}", step, run_at,
+                                      checks or checks_dir(warehouse))
+            loaded = [r.load_id for r in file_reports if r.load_id is not None]
+            if loaded:
+                con.execute(f"UPDATE loads SET run_id = ? WHERE load_id IN ({', '.join('?' for _ in loaded)})",
+                            [run_id, *loaded])
+            pub.changed |= bool(loaded)
             reports.extend(file_reports)
-    return LoadResult(reports, warehouse)
+    return LoadResult(reports, warehouse, run_id if any(r.load_id is not None for r in reports) else None)
+
+
+def _load_path(con, path, dataset, user, regions, work, tag, step, run_at, checks) -> list[FileReport]:
+    """A ledger file, or a rejects file sent back fixed (etl/rejects.py): that one is loaded
+    part by part, one part per dataset, each as a file of that dataset."""
+    split = split_fixed(con, path, dataset, work / f"fixed-{tag}", checks)
+    if split is None:
+        return _load_file(con, path, dataset, user, regions, work, tag, step, run_at)
+    if split.refusal:
+        return [FileReport(path.name, refused=True, message=split.refusal)]
+    reports = []
+    for k, part in enumerate(split.parts):
+        for report in _load_file(con, part.path, part.dataset, user, regions, work, f"{tag}_{k}", step, run_at):
+            if report.load_id is not None:  # the file sent, not the part written from it
+                report.warnings[:0] = part.notes
+                con.execute("UPDATE loads SET path = ? WHERE load_id = ?", [str(path.resolve()), report.load_id])
+            reports.append(report)
+    return reports
 
 
 def _whoami() -> str:
@@ -256,10 +285,12 @@ def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, r
         f'SELECT "row", "column", reason FROM rejects WHERE load_id = ? ORDER BY "row" LIMIT {REJECTS_IN_REPORT}',
         [load_id]).fetchall()]
     con.execute(
-        "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        """INSERT INTO loads (load_id, file, path, sha256, dataset, sheet, rows_read, rows_loaded, rows_rejected,
+        rows_replaced, warnings, ignored_columns, loaded_at, loaded_by, header_map)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [load_id, path.name, str(path.resolve()), sha, ds.name, sheet.name, report.rows_read, report.rows_loaded,
          report.rows_rejected, report.rows_replaced, len(report.warnings), "、".join(report.ignored_columns) or None,
-         now, user],
+         now, user, header_map_json(match)],
     )
     message = f"读取 {report.rows_read} 行：入库 {report.rows_loaded} 行，拒收 {report.rows_rejected} 行"
     report.message = message
@@ -535,24 +566,10 @@ def _closed_without_date(con, ds: Dataset, load_id: int) -> list[str]:
     return [f"{n} 行状态为已整改/已办结但没有办结日期，统计整改率时按未整改计"] if n else []
 
 
-def last_rejects(warehouse: Path | str = DEFAULT_WAREHOUSE) -> tuple[list[dict], list[tuple]]:
-    """The loads of the most recent `etl load` run and their rejects."""
-    from etl.warehouse import connect_read_only
+def last_rejects(warehouse: Path | str = DEFAULT_WAREHOUSE, run_id: Optional[int] = None) -> tuple[list[dict], list[dict]]:
+    """The loads of one `etl load` run (the latest when `run_id` is None) and their rejects
+    (etl.rejects.FIELDS dicts)."""
+    from etl.rejects import read_run
 
-    with connect_read_only(Path(warehouse)) as con:
-        loads = con.execute(
-            """SELECT load_id, file, sheet, dataset, rows_read, rows_loaded, rows_rejected FROM loads
-            WHERE loaded_at = (SELECT max(loaded_at) FROM loads) ORDER BY load_id"""
-        ).fetchall()
-        ids = [r[0] for r in loads]
-        rejects = con.execute(
-            f"""SELECT load_id, file, sheet, "row", "column", reason, raw FROM rejects
-            WHERE load_id IN ({', '.join('?' for _ in ids) or 'NULL'}) ORDER BY load_id, "row", "column" """,
-            ids,
-        ).fetchall() if ids else []
-    cols = ("load_id", "file", "sheet", "dataset", "rows_read", "rows_loaded", "rows_rejected")
-    return [dict(zip(cols, r)) for r in loads], rejects
-
-
-def report_json(result: LoadResult) -> str:
-    return json.dumps({"files": [f.as_json() for f in result.files]}, ensure_ascii=False, indent=2, default=str)
+    _, loads, rejects = read_run(warehouse, run_id)
+    return loads, rejects

@@ -104,7 +104,8 @@ def load_uploaded(files: Sequence[Incoming], warehouse: Path | str, dataset: Opt
             path.write_bytes(f.data)
             paths.append(path)
             reports.append(None)
-        loaded = load_files(paths, warehouse, dataset, user, progress=progress).files if paths else []
+        run = load_files(paths, warehouse, dataset, user, progress=progress) if paths else None
+        loaded = run.files if run else []
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     # Put the ETL's reports (one or more per file: a workbook has sheets) back in upload order.
@@ -119,4 +120,4 @@ def load_uploaded(files: Sequence[Incoming], warehouse: Path | str, dataset: Opt
             out.extend(by_file.pop(name, []))
     for rest in by_file.values():  # (two files of one name: their reports follow in load order)
         out.extend(rest)
-    return LoadResult(out, Path(warehouse))
+    return LoadResult(out, Path(warehouse), run.run_id if run else None)

@@ -36,7 +36,7 @@ META_DDL = (
         load_id INTEGER PRIMARY KEY, file VARCHAR, path VARCHAR, sha256 VARCHAR, dataset VARCHAR,
         sheet VARCHAR, rows_read INTEGER, rows_loaded INTEGER, rows_rejected INTEGER,
         rows_replaced INTEGER, warnings INTEGER, ignored_columns VARCHAR, loaded_at TIMESTAMP,
-        loaded_by VARCHAR)""",
+        loaded_by VARCHAR, run_id INTEGER, header_map VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS rejects (
         load_id INTEGER, file VARCHAR, sheet VARCHAR, "row" INTEGER, "column" VARCHAR,
         reason VARCHAR, raw VARCHAR)""",
@@ -51,6 +51,12 @@ META_DDL = (
 )
 
 
+# Columns added to a meta table after warehouses were first written: ensure_schema adds them
+# to an older warehouse. run_id: the load run (one `scripts/etl load`, one upload) a load
+# belongs to; header_map: what each header of the loaded sheet meant (etl/rejects.py).
+META_COLUMNS = {"loads": (("run_id", "INTEGER"), ("header_map", "VARCHAR"))}
+
+
 def dataset_ddl(name: str) -> str:
     ds = DATASETS[name]
     cols = [f'"{c.name}" {c.sql_type}' for c in ds.columns] + [f'"{n}" {t}' for n, t in LINEAGE]
@@ -61,6 +67,15 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing; add columns a newer contract has (never drops one)."""
     for ddl in META_DDL:
         con.execute(ddl)
+    for table, columns in META_COLUMNS.items():
+        have = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+        for name, sql_type in columns:
+            if name not in have:
+                con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {sql_type}')
+                if name == "run_id":  # loads written before runs had ids: a run shared one loaded_at
+                    con.execute("""UPDATE loads SET run_id = r.n FROM (SELECT load_id,
+                                   dense_rank() OVER (ORDER BY loaded_at) AS n FROM loads) r
+                                   WHERE loads.load_id = r.load_id""")
     for name, ds in DATASETS.items():
         con.execute(dataset_ddl(name))
         have = {r[0] for r in con.execute(f'DESCRIBE "{name}"').fetchall()}

@@ -26,6 +26,7 @@ import datetime as dt
 
 import pandas as pd
 
+from etl.rejects import mask_phone  # noqa: F401  (the mask in Python: one definition, shared with the rejects CSV)
 from etl.schema import CASE_ACTIONS, LEVELS
 from metrics.db import Warehouse
 from metrics.deadlines import DeadlineRulesError  # noqa: F401  (raised by the metrics below: part of their interface)
@@ -59,24 +60,13 @@ def _in(values: tuple[str, ...]) -> str:
 
 def phone_sql(column: str, scope: Scope) -> str:
     """SQL for a phone column as the scope may see it: as stored, or masked (`138****5678`:
-    the first three and last four digits) when the scope has no right to personal data."""
+    the first three and last four digits) when the scope has no right to personal data.
+    Its Python twin is `mask_phone` (etl/rejects.py)."""
     if scope.personal_data:
         return column
     digits = f"regexp_replace({column}, '[^0-9]', '', 'g')"
     return (f"CASE WHEN {column} IS NULL THEN NULL WHEN length({digits}) >= 8 "
             f"THEN left({digits}, 3) || '****' || right({digits}, 4) ELSE '****' END")
-
-
-def mask_phone(value: str | None) -> str | None:
-    """The Python twin of `phone_sql`'s mask, for values that do not come from SQL.
-
-    >>> mask_phone("13812345678")
-    '138****5678'
-    """
-    if value is None:
-        return None
-    digits = "".join(ch for ch in str(value) if ch.isdigit())
-    return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
 
 
 def _company_sql(company: str | None, c: str = "c") -> tuple[str, list]:

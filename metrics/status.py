@@ -26,14 +26,13 @@ def recent_loads(wh: Warehouse, limit: int = 50) -> list[dict]:
     return [dict(zip(cols, r)) for r in rows]
 
 
-def rejects_of(wh: Warehouse, load_ids: list[int]) -> list[tuple]:
-    """The rejected rows of these loads, as `etl.pipeline.last_rejects` gives them:
-    (load_id, file, sheet, row, column, reason, raw JSON), by load, row and column."""
+def rejects_of(wh: Warehouse, load_ids: list[int]) -> list[dict]:
+    """The rejected rows of these loads, as `etl.rejects.read_run` gives them (etl.rejects.FIELDS
+    dicts: load, run, file, sheet, dataset, row, column, reason, the raw row, the load's headers),
+    by load, row and column; the rejects CSV (`etl.rejects.rejects_csv`) is written from them."""
+    from etl.rejects import as_rows, rejects_sql
+
     ids = [int(i) for i in load_ids if isinstance(i, int) or str(i).isdigit()]
     if not ids:
         return []
-    return wh.rows(
-        f"""SELECT load_id, file, sheet, "row", "column", reason, raw FROM rejects
-        WHERE load_id IN ({', '.join('?' for _ in ids)}) ORDER BY load_id, "row", "column" """,
-        ids,
-    )
+    return as_rows(wh.rows(rejects_sql(len(ids)), ids))

@@ -5,10 +5,11 @@ The browser keeps files over the limits back (assets/upload.js) and sends only t
 the server checks type and size again (etl/upload.py), writes the rest to a private
 temporary folder under clean names, loads them with `load_files(..., user=<admin>)` in one
 run (the ETL's own refusals apply: corrupt, password-protected, inflating workbooks …),
-removes the folder, and shows each file's report as `python -m etl load` prints it
-(`etl.cli.format_report`). The rejects file is `python -m etl rejects --csv`'s
-(`etl.cli.rejects_csv`) for this upload's loads. Every upload is audited (`load`), and the
-rejects download as an export (security/web.py).
+removes the folder, and shows each file's report and the run's outcome (which files were
+published, which not) as `scripts/etl load` prints them (etl/report.py). The rejects file is
+`scripts/etl rejects --csv`'s (`etl.rejects.rejects_csv`, phones masked: the page is the
+admin's) for this upload's loads; sent back fixed, it loads into each row's own dataset.
+Every upload is audited (`load`), and the rejects download as an export (security/web.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from dash import ClientsideFunction, Input, Output, State, callback, clientside_
 
 from components.i18n import fmt_count, label, lang_of
 from etl import upload as uploads
-from etl.cli import format_report, load_summary, rejects_csv
+from etl.rejects import rejects_csv
+from etl.report import format_report, load_summary, run_summary
 from etl.schema import DATASETS
 from metrics.access import warehouse
 from metrics.status import rejects_of
@@ -147,7 +149,9 @@ def upload_load(payload, dataset, params):
                               style={"whiteSpace": "pre-wrap", "fontFamily": "inherit"}))
     body = [html.Div(summary, id="upload-summary", className="fw-semibold mb-2"),
             html.Div(label("upload_report_note", lang), className="small text-muted mb-1"),
-            html.Div(cards, id="upload-files")]
+            html.Div(cards, id="upload-files"),
+            html.Pre(run_summary(result), id="upload-run", className="mt-2 mb-0",
+                     style={"whiteSpace": "pre-wrap", "fontFamily": "inherit"})]
     load_ids = [r.load_id for r in reports if r.load_id is not None and r.rows_rejected]
     return body, {"load_ids": load_ids}, ({"display": "block"} if load_ids else {"display": "none"})
 
@@ -160,10 +164,11 @@ def upload_load(payload, dataset, params):
     prevent_initial_call=True,
 )
 def upload_rejects_export(_n, result, params):
-    """This upload's rejected rows, as `python -m etl rejects --csv` writes them."""
+    """This upload's rejected rows, as `scripts/etl rejects --csv` writes them: phones masked,
+    since only the supervisor may see them and this page is the admin's."""
     ids = (result or {}).get("load_ids") or []
     rows = rejects_of(warehouse(), ids)
     if not rows:
         return no_update
     lang = lang_of((params or {}).get("lang"))
-    return dcc.send_bytes(rejects_csv(rows), "拒收记录.csv" if lang == "zh" else "rejects.csv")
+    return dcc.send_bytes(rejects_csv(rows, masked=True), "拒收记录.csv" if lang == "zh" else "rejects.csv")

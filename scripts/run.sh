@@ -3,6 +3,5 @@
 # Usage: bash scripts/run.sh        (HOST, PORT and WAREHOUSE override the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m venv .venv
-.venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
-exec .venv/bin/python app.py
+. scripts/venv.sh requirements.txt
+exec "$PYTHON" app.py

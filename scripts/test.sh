@@ -13,6 +13,5 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
-python3 -m venv .venv
-.venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
-exec .venv/bin/python -m pytest -q "$@"
+. scripts/venv.sh requirements.txt requirements-dev.txt
+exec "$PYTHON" -m pytest -q "$@"

@@ -237,3 +237,21 @@ def fingerprint_of() -> Callable[[Path], tuple[str, int]]:
 def etl_env() -> dict[str, str]:
     """The environment of a `python -m etl` subprocess (inherits REGIONS_CSV when it is set)."""
     return {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
+
+
+@pytest.fixture
+def cli(warehouse: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, str]]:
+    """Run `etl.cli.main([command, "--warehouse", <test warehouse>, *args])` in this process, as
+    `python -m etl` (no wrapper): returns (exit code, what it printed on stdout)."""
+    from etl.cli import main
+
+    monkeypatch.delenv("ETL_PROG", raising=False)
+    monkeypatch.delenv("WAREHOUSE", raising=False)
+    monkeypatch.setenv("ETL_USER", "clerk")
+
+    def run(command: str, *args: object) -> tuple[int, str]:
+        capsys.readouterr()
+        code = main([command, "--warehouse", str(warehouse), *map(str, args)])
+        return code, capsys.readouterr().out
+
+    return run

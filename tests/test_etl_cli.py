@@ -131,3 +131,108 @@ def test_check_without_a_warehouse_creates_none(clerk, etl, warehouse):
     assert proc.returncode == 0, proc.stderr
     assert "入库 1 行" in proc.stdout
     assert not warehouse.exists()
+
+
+# ---------------------------------------------------------------- what a run published (in process)
+
+
+def test_a_batch_with_a_refused_file_ends_saying_what_was_published_and_what_was_not(clerk, cli, query):
+    good = clerk.csv("甲.csv", CASES, [case("JZ001"), case("JZ002", county="榆茨区")])
+    book = clerk.xlsx("乙.xlsx", CASES, [case("JZ003")])
+    empty = clerk.folder / "空.csv"
+    empty.write_bytes(b"")
+
+    code, out = cli("load", good, empty, book)
+
+    assert code == 1
+    assert out.splitlines()[-3:] == [
+        "本批（批次 1）结果：",
+        "  已发布：甲.csv、乙.xlsx（入库 2 行，拒收 1 行）",
+        "  未发布：空.csv（拒收整个文件，其中的数据一行也没有入库）"]
+    assert query("SELECT case_id FROM cases ORDER BY 1") == [("JZ001",), ("JZ003",)]
+
+
+def test_a_batch_that_publishes_nothing_exits_3_and_says_so(clerk, cli, warehouse, fingerprint_of):
+    loaded = clerk.csv("已有.csv", CASES, [case("JZ001")])
+    cli("load", loaded)
+    before = fingerprint_of(warehouse)
+    note = clerk.folder / "说明.csv"
+    note.write_text("各县区请于月底前报送\n", encoding="utf-8")
+
+    code, out = cli("load", loaded, note)
+
+    assert code == 3
+    assert out.splitlines()[-4:] == [
+        "本批结果：",
+        "  未发布：说明.csv（拒收整个文件，其中的数据一行也没有入库）",
+        "  未更改：已有.csv（内容与已加载的相同）",
+        "  仓库未做任何更改"]
+    assert fingerprint_of(warehouse) == before
+
+
+def test_a_load_that_cannot_publish_exits_3_with_a_message(clerk, cli, tmp_path, capsys):
+    from etl.cli import main
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+
+    code = main(["load", "--warehouse", str(blocked / "warehouse.duckdb"), str(clerk.csv("台账.csv", CASES, [case("JZ001")]))])
+
+    assert code == 3
+    assert "加载中断，没有发布任何数据，仓库未做任何更改" in capsys.readouterr().err
+
+
+def test_the_json_report_names_the_run_and_what_was_published(clerk, cli):
+    empty = clerk.folder / "空.csv"
+    empty.write_bytes(b"")
+    cli("load", clerk.csv("甲.csv", CASES, [case("JZ001")]))
+
+    code, out = cli("load", "--json", clerk.csv("乙.csv", CASES, [case("JZ002"), case("JZ003", county="")]), empty)
+
+    report = json.loads(out)
+    assert (code, report["run_id"], report["exit_code"]) == (1, 2, 1)
+    assert report["published"] == [{"file": "乙.csv", "rows_loaded": 1, "rows_rejected": 1}]
+    assert report["not_published"] == [{"file": "空.csv", "rows_loaded": 0, "rows_rejected": 0}]
+
+
+def test_a_check_says_what_would_be_published_and_changes_nothing(clerk, cli, warehouse, fingerprint_of):
+    cli("load", clerk.csv("已有.csv", CASES, [case("JZ001")]))
+    before = fingerprint_of(warehouse)
+    empty = clerk.folder / "空.csv"
+    empty.write_bytes(b"")
+
+    code, out = cli("check", clerk.csv("待查.csv", CASES, [case("JZ002")]), empty)
+
+    assert code == 1
+    assert out.splitlines()[-3:] == [
+        "检查结果（只是检查，未发布任何数据，仓库未改变）：",
+        "  可以发布：待查.csv（入库 1 行，拒收 0 行）",
+        "  不能发布：空.csv（拒收整个文件，其中的数据一行也没有入库）"]
+    assert fingerprint_of(warehouse) == before
+
+
+# ---------------------------------------------------------------- the wrapper
+
+
+def test_the_wrapper_runs_from_any_folder_without_an_active_environment(clerk, tmp_path):
+    """`scripts/etl` as the README shows it, in a shell where nothing is activated: no venv on
+    PATH, no PYTHONPATH, started from another folder with relative paths. It uses the existing
+    environment (VENV, as .venv would be) and installs nothing."""
+    import os
+
+    wrapper = ROOT / "scripts" / "etl"
+    env = {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", str(tmp_path)), "LANG": "C.UTF-8",
+           "VENV": sys.prefix}
+    clerk.csv("台账.csv", CASES, [case("JZ001"), case("JZ002", county="榆茨区")])
+
+    helped = subprocess.run([str(wrapper), "--help"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    loaded = subprocess.run([str(wrapper), "load", "--warehouse", "wh.duckdb", "ledgers/台账.csv"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+
+    assert helped.returncode == 0, helped.stderr
+    assert helped.stdout.startswith(f"usage: {wrapper} [-h]") and "{load,check,rejects,demo,users,tokens}" in helped.stdout
+    assert loaded.returncode == 0, loaded.stderr
+    assert "读取 2 行 = 入库 1 行 + 拒收 1 行" in loaded.stdout
+    assert f"全部请运行 {wrapper} rejects --run 1 --warehouse wh.duckdb）" in loaded.stdout
+    assert (tmp_path / "wh.duckdb").exists()
+    assert "pip" not in loaded.stderr + helped.stderr  # nothing installed

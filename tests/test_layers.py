@@ -70,4 +70,4 @@ def test_cli_reference_is_generated_from_the_parser(monkeypatch) -> None:
 
     monkeypatch.setenv("COLUMNS", "100")
     assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == reference_markdown(), \
-        "run: COLUMNS=100 python -c 'from etl.cli import reference_markdown; print(reference_markdown(), end=\"\")' > docs/cli.md"
+        "run: COLUMNS=100 .venv/bin/python -c 'from etl.cli import reference_markdown; print(reference_markdown(), end=\"\")' > docs/cli.md"

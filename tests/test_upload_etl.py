@@ -12,10 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl import upload
-from etl.cli import rejects_csv
+from etl.rejects import rejects_csv
 from etl.pipeline import last_rejects
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,3 +83,47 @@ def test_etl_load_writes_a_load_audit_record(clerk, warehouse, etl_env):
     assert len(rows) == 1
     assert rows[0]["who"] == getpass.getuser() and rows[0]["role"] == "cli"
     assert rows[0]["detail"] == "python -m etl load: files: 六月.csv; dataset: auto; loaded 1, rejected 1"
+
+
+def test_the_upload_page_shows_what_was_published_and_its_download_masks_phones_per_dataset(clerk, warehouse,
+                                                                                          monkeypatch):
+    """The page's own callbacks, called as Dash calls them: the run's outcome under the reports,
+    and the rejects download (the admin's: phones masked) labelled by each row's dataset."""
+    import base64
+
+    import app  # noqa: F401  (creates the Dash app and registers the pages)
+    from metrics.db import Warehouse
+    from pages import upload as page
+
+    monkeypatch.setenv("WAREHOUSE", str(warehouse))
+    monkeypatch.setattr(page, "warehouse", lambda: Warehouse(warehouse))
+    cases = clerk.csv("问题.csv", CASES + ["联系电话"], [case("JZ001") + ["13812345678"],
+                                                     case("JZ002", county="榆茨区") + ["13912345678"]])
+    refunds = clerk.csv("清退.csv", ["统一社会信用代码", "县区", "类别", "金额", "清退日期"],
+                        [["91140700MA0GRT8X17", "太古区", "物业费", "300", "2024-05-02"]])
+    sent = [(p.name, p.read_bytes()) for p in (cases, refunds)] + [("空.csv", b"")]
+    payload = {"files": [{"name": n, "size": len(b), "content": "data:text/csv;base64," + base64.b64encode(b).decode()}
+                         for n, b in sent]}
+
+    body, result, shown = page.upload_load(payload, "auto", {})
+    download = page.upload_rejects_export(1, result, {})
+
+    run = next(c for c in body if getattr(c, "id", None) == "upload-run").children
+    assert run.splitlines() == ["本批（批次 1）结果：", "  已发布：问题.csv、清退.csv（入库 1 行，拒收 2 行）",
+                                "  未发布：空.csv（拒收整个文件，其中的数据一行也没有入库）"]
+    assert shown == {"display": "block"} and download["filename"] == "拒收记录.csv"
+    with io.StringIO(base64.b64decode(download["content"]).decode("utf-8-sig")) as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["文件"], r["台账类型"], r["列"], r["县区"], r["联系电话"], r["清退金额"]) for r in rows] == [
+        ("问题.csv", "问题线索（cases）", "县区", "榆茨区", "139****5678", ""),
+        ("清退.csv", "违规收费清退（refunds）", "县区", "太古区", "", "300")]
+    # sent back fixed through the page: each row into its own dataset, the masked phone restored
+    fixed = base64.b64decode(download["content"]).decode("utf-8-sig").replace(",榆茨区,", ",榆次区,")
+    fixed = fixed.replace(",太古区,", ",太谷区,").encode("utf-8-sig")
+    page.upload_load({"files": [{"name": "拒收记录.csv", "size": len(fixed),
+                                 "content": "data:text/csv;base64," + base64.b64encode(fixed).decode()}]}, "auto", {})
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT case_id, county, reporter_phone FROM cases ORDER BY 1").fetchall() == [
+            ("JZ001", "140702", "13812345678"), ("JZ002", "140702", "13912345678")]
+        assert con.execute("SELECT county, amount::VARCHAR, _source_file FROM refunds").fetchall() == [
+            ("140703", "300.00", "拒收记录.csv")]

@@ -92,6 +92,8 @@ def test_admin_uploads_a_ledger_then_one_with_bad_rows_and_downloads_the_rejects
     expect(report).to_contain_text("读取 4 行 = 入库 2 行 + 拒收 2 行")
     expect(report).to_contain_text("第 3 行：县区“榆茨区”不存在，是否为“榆次区”？")
     expect(report).to_contain_text("全部拒收记录请点击“下载拒收记录”")
+    expect(admin.page.locator("#upload-run")).to_have_text(re.compile(
+        r"本批（批次 \d+）结果：\s+已发布：有错.csv（入库 2 行，拒收 2 行）"))
     with admin.page.expect_download() as download:
         admin.page.click("#upload-rejects-export")
     path = download.value.path()
@@ -99,8 +101,9 @@ def test_admin_uploads_a_ledger_then_one_with_bad_rows_and_downloads_the_rejects
     raw = Path(path).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
-    assert [(r["文件"], r["行号"], r["列"], r["编号"], r["县区"]) for r in rows] == [
-        ("有错.csv", "3", "县区", "UPTEST-102", "榆茨区"), ("有错.csv", "4", "县区", "UPTEST-103", "")]
+    assert [(r["文件"], r["台账类型"], r["行号"], r["列"], r["编号"], r["县区"]) for r in rows] == [
+        ("有错.csv", "问题线索（cases）", "3", "县区", "UPTEST-102", "榆茨区"),
+        ("有错.csv", "问题线索（cases）", "4", "县区", "UPTEST-103", "")]
     assert "不存在" in rows[0]["拒收原因"] and "县区为空" in rows[1]["拒收原因"]
     assert loads(upload_server)[-1] == ("有错.csv", 4, 2, 2, "admin")
 
@@ -111,6 +114,15 @@ def test_admin_uploads_a_ledger_then_one_with_bad_rows_and_downloads_the_rejects
         "upload page: files: 上传测试.csv; dataset: auto; loaded 7, rejected 0"]
     export = store.audit_rows(event_name="export", who="admin", limit=1)[0]
     assert export["detail"].startswith("upload-rejects-download: 拒收记录.csv")
+
+    # the rejects file, fixed as the clerk would, sent back through the same page
+    fixed = tmp_path / "拒收记录-改好.csv"
+    text = raw.decode("utf-8-sig").replace(",榆茨区,", ",榆次区,").replace(",违规收费,,", ",违规收费,榆次区,")
+    fixed.write_bytes(text.encode("utf-8-sig"))
+    drop(admin, fixed)
+    expect(admin.page.locator("#upload-summary")).to_have_text("本次上传 1 个文件：入库 2 行，拒收 0 行，整个文件被拒收 0 个")
+    expect(admin.page.locator(".upload-file")).to_contain_text("此部分为“问题线索”的 2 行")
+    assert loads(upload_server)[-1] == ("拒收记录-改好.csv", 2, 2, 0, "admin")
     admin.page.screenshot(path=str(tmp_path / "upload.png"), full_page=True)
     shutil.copy(tmp_path / "upload.png", "/tmp/upload-page.png")
 

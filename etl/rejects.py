@@ -1,0 +1,506 @@
+"""Rejected rows, out to the clerk and back in: the rejects CSV.
+
+Out (`scripts/etl rejects --csv`, the upload page's download; `rejects_csv`): one line per
+rejected ledger row — 拒收编号 (where the reject is kept: `L12-5` is row 5 of load 12,
+`C3-L1-5` the same in check 3), 文件, 工作表, 台账类型, 行号, 列, 拒收原因 — then the row's own
+cells as the clerk wrote them, under the labels of the row's own dataset (a usage's amount
+is 拨付金额, a refund's 清退金额), with the unit the loader read in the header where it was
+not 元 (`欠缴金额（万元）`). UTF-8 with a BOM, which Excel needs. Text a spreadsheet would run
+as a formula (starting with = + - @, a tab or a carriage return) gets a leading `'`; phone
+numbers are masked (`138****5678`) unless the caller may see them.
+
+Back in (`scripts/etl load fixed.csv`, the upload page; `split_fixed`): a file whose header
+has 台账类型 and 拒收编号 or 拒收原因 is split by 台账类型 into one part per dataset, each
+loaded as that dataset with its rows at the row numbers they have in the fixed file. The
+leading `'` is taken off again; an amount gets back the unit of its column; a masked phone
+is replaced by the number stored with the reject it came from, or — where that cannot be
+found or the mask does not match it — left empty, with a warning in the report.
+
+Runs: every load run has a `run_id` (loads.run_id); `read_run` gives one run's loads and
+rejects. A check (`scripts/etl check`) publishes nothing, so its loads and rejects are kept
+in `<warehouse>.checks/<n>.json` (the latest 20 checks; `save_check`, `read_check`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from etl.headers import HeaderMatch
+from etl.normalize import AMOUNT_UNITS, alias_key, header_key
+from etl.schema import AMOUNT, DATASETS, PHONE, Dataset
+
+REFERENCE, FILE, SHEET, DATASET, ROW, COLUMN, REASON = "拒收编号", "文件", "工作表", "台账类型", "行号", "列", "拒收原因"
+PREFIX = (REFERENCE, FILE, SHEET, DATASET, ROW, COLUMN, REASON)
+UNIT_NAMES = {10_000: "万元", 100_000_000: "亿元"}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CHECKS_KEPT = 20
+
+# One reject as `read_run`, `read_check` and metrics.status.rejects_of give it.
+FIELDS = ("load_id", "run_id", "file", "sheet", "dataset", "row", "column", "reason", "raw", "header_map")
+
+
+# ---------------------------------------------------------------- cells
+
+
+def mask_phone(value: Optional[str]) -> Optional[str]:
+    """A phone number as a viewer without the right to personal data sees it: the first
+    three and last four digits (`138****5678`), `****` when it has fewer than 8 digits.
+
+    >>> mask_phone("13812345678")
+    '138****5678'
+    """
+    if value is None:
+        return None
+    digits = "".join(ch for ch in str(value) if ch.isdigit())
+    return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet would run as a formula, with a leading `'` (OWASP's advice for CSV
+    injection); a value that already starts with `'` before such text gets one more, so that
+    `restore_text` gives back exactly what was written."""
+    if text.startswith(FORMULA_START) or (text[:1] == "'" and text[1:2] in (*FORMULA_START, "'")):
+        return "'" + text
+    return text
+
+
+def restore_text(text: str) -> str:
+    """`neutralise` undone."""
+    if text[:1] == "'" and text[1:2] in (*FORMULA_START, "'"):
+        return text[1:]
+    return text
+
+
+# ---------------------------------------------------------------- the columns of a load
+
+
+def header_map_json(match: HeaderMatch) -> str:
+    """What each header of a loaded sheet meant (header → [column, unit multiplier]), kept in
+    loads.header_map so that its rejects can be labelled and given back their unit."""
+    return json.dumps({m.header: [m.name, m.multiplier] for m in match.columns.values()}, ensure_ascii=False)
+
+
+def _column_of(ds: Dataset, header: str) -> Optional[tuple[str, int]]:
+    """(column, multiplier) a header means in a dataset, by the contract's names; None if none."""
+    key, unit = header_key(header)
+    plain = alias_key(header)
+    for col in ds.columns:
+        keys = {alias_key(n) for n in col.names}
+        if key in keys:
+            return col.name, AMOUNT_UNITS.get(unit, 1) if col.kind == AMOUNT else 1
+        if plain in keys:
+            return col.name, 1
+    return None
+
+
+def _meaning(ds: Dataset, header_map: dict, header: str) -> Optional[tuple[str, int]]:
+    found = header_map.get(header)
+    if found and found[0] in {c.name for c in ds.columns}:
+        return found[0], int(found[1])
+    return _column_of(ds, header)  # loads before header_map was kept: read the header again
+
+
+def _label(ds: Dataset, column: str, multiplier: int) -> str:
+    col = ds.column(column)
+    unit = UNIT_NAMES.get(multiplier) if col.kind == AMOUNT else None
+    return f"{col.label}（{unit}）" if unit else col.label
+
+
+# ---------------------------------------------------------------- runs and checks
+
+
+def _loads_relation(con) -> str:
+    """`loads`, or for a warehouse written before runs had ids (opened read-only, so not
+    upgraded) the same with run_id derived as ensure_schema would, and no header_map."""
+    have = {r[0] for r in con.execute("DESCRIBE loads").fetchall()}
+    if {"run_id", "header_map"} <= have:
+        return "loads"
+    return ("(SELECT *, dense_rank() OVER (ORDER BY loaded_at)::INTEGER AS run_id, "
+            "NULL::VARCHAR AS header_map FROM loads)")
+
+
+def rejects_sql(n: int, loads: str = "loads") -> str:
+    """SQL for the rejects of `n` loads (as `?` parameters), in FIELDS order."""
+    marks = ", ".join("?" for _ in range(n)) or "NULL"
+    return f"""SELECT r.load_id, l.run_id, r.file, r.sheet, l.dataset, r."row", r."column", r.reason, r.raw,
+        l.header_map FROM rejects r JOIN {loads} l ON l.load_id = r.load_id
+        WHERE r.load_id IN ({marks}) ORDER BY r.load_id, r."row", r."column" """
+
+
+def as_rows(tuples: Iterable[Sequence]) -> list[dict]:
+    return [dict(zip(FIELDS, t)) for t in tuples]
+
+
+LOAD_FIELDS = ("load_id", "run_id", "file", "sheet", "dataset", "rows_read", "rows_loaded", "rows_rejected",
+               "loaded_at", "loaded_by")
+
+
+def read_run(warehouse: Path | str, run_id: Optional[int] = None) -> tuple[Optional[int], list[dict], list[dict]]:
+    """(run id, its loads, their rejects) of one load run; the latest run when `run_id` is None."""
+    from etl.warehouse import connect_read_only
+
+    with connect_read_only(Path(warehouse)) as con:
+        loads = _loads_relation(con)
+        if run_id is None:
+            run_id = con.execute(f"SELECT max(run_id) FROM {loads} l").fetchone()[0]
+        rows = con.execute(f"SELECT {', '.join(LOAD_FIELDS)} FROM {loads} l WHERE run_id = ? ORDER BY load_id",
+                           [run_id]).fetchall()
+        ids = [r[0] for r in rows]
+        rejects = as_rows(con.execute(rejects_sql(len(ids), loads), ids).fetchall()) if ids else []
+    return run_id, [dict(zip(LOAD_FIELDS, r)) for r in rows], rejects
+
+
+def checks_dir(warehouse: Path | str) -> Path:
+    warehouse = Path(warehouse)
+    return warehouse.with_name(warehouse.name + ".checks")
+
+
+def save_check(warehouse: Path | str, loads: list[dict], rejects: list[dict]) -> int:
+    """Keep a check's loads and rejects (phones as written: the folder is as private as the
+    warehouse); returns the check's number. Only the latest CHECKS_KEPT are kept."""
+    folder = checks_dir(warehouse)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data = json.dumps({"at": dt.datetime.now().isoformat(timespec="seconds"), "loads": loads, "rejects": rejects},
+                      ensure_ascii=False, default=str).encode("utf-8")
+    number = max(_check_numbers(folder), default=0) + 1
+    while True:  # two checks at once: the second takes the next number
+        try:
+            fd = os.open(folder / f"{number}.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            break
+        except FileExistsError:
+            number += 1
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    for old in _check_numbers(folder)[:-CHECKS_KEPT]:
+        with contextlib.suppress(FileNotFoundError):
+            (folder / f"{old}.json").unlink()
+    return number
+
+
+def _check_numbers(folder: Path) -> list[int]:
+    return sorted(int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit()) if folder.is_dir() else []
+
+
+def read_check(folder: Path, number: Optional[int] = None) -> tuple[Optional[int], list[dict], list[dict]]:
+    """(check number, its loads, their rejects) from the checks kept in `folder`
+    (`checks_dir(warehouse)`); the latest check when `number` is None; (number, [], []) when
+    that check is not (or no longer) kept."""
+    if number is None:
+        numbers = _check_numbers(folder)
+        if not numbers:
+            return None, [], []
+        number = numbers[-1]
+    try:
+        data = json.loads((folder / f"{number}.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return number, [], []
+    return number, data["loads"], data["rejects"]
+
+
+# ---------------------------------------------------------------- out: the CSV
+
+
+def reference(load_id: int, row: int, check: Optional[int] = None) -> str:
+    return (f"C{check}-" if check is not None else "") + f"L{load_id}-{row}"
+
+
+_REFERENCE_RE = re.compile(r"^(?:C(\d+)-)?L(\d+)-(\d+)$")
+
+
+def _json(value) -> dict:
+    if isinstance(value, dict):
+        return value
+    return json.loads(value) if value else {}
+
+
+def rejects_csv(rows: Iterable[dict], *, masked: bool = True, check: Optional[int] = None) -> bytes:
+    """The rejected rows for the clerk to fix and send back (see the module's docstring).
+    `rows`: rejects as FIELDS dicts; `masked`: phones as `138****5678` (False only for a
+    viewer with the right to personal data); `check`: the check the rejects come from."""
+    lines: dict[tuple, dict] = {}
+    for r in rows:
+        key = (r["load_id"], r["row"])
+        line = lines.get(key)
+        if line is None:
+            line = lines[key] = {**r, "columns": [], "reasons": []}
+        line["columns"].append(r["column"])
+        line["reasons"].append(r["reason"])
+    headers: dict[str, tuple] = {}  # label -> (order of its dataset, position in the dataset)
+    datasets: list[str] = []
+    out_rows = []
+    for line in lines.values():
+        ds = DATASETS[line["dataset"]]
+        if ds.name not in datasets:
+            datasets.append(ds.name)
+        names = [c.name for c in ds.columns]
+        header_map = _json(line["header_map"])
+        cells: dict[str, str] = {}
+        for header, value in _json(line["raw"]).items():
+            meaning = _meaning(ds, header_map, header)
+            label = _label(ds, *meaning) if meaning else header
+            if label in cells:  # two cells of one row under one label: keep the clerk's header
+                label = header
+            order = (datasets.index(ds.name), names.index(meaning[0]) if meaning else len(names))
+            headers.setdefault(label, order)
+            if value is not None and meaning and ds.column(meaning[0]).kind == PHONE and masked:
+                value = mask_phone(value)
+            cells[label] = "" if value is None else str(value)
+        columns = "、".join(dict.fromkeys(ds.column(c).label if c in names else (c or "") for c in line["columns"]))
+        out_rows.append(([reference(line["load_id"], line["row"], check), line["file"], line["sheet"] or "",
+                          f"{ds.label}（{ds.name}）", str(line["row"]), columns, "；".join(line["reasons"])], cells))
+    order = sorted(headers, key=lambda h: headers[h])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(PREFIX + tuple(order))
+    for prefix, cells in out_rows:
+        writer.writerow([neutralise(v) for v in prefix] + [neutralise(cells.get(h, "")) for h in order])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+# ---------------------------------------------------------------- back in: a fixed rejects file
+
+
+@dataclass
+class Part:
+    """The rows of one dataset of a fixed rejects file, written as a CSV of that dataset."""
+
+    path: Path
+    dataset: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Split:
+    parts: list[Part] = field(default_factory=list)
+    refusal: Optional[str] = None  # the whole file cannot be loaded, and why
+
+
+_MARK = "拒收"
+_PLAIN_NUMBER = re.compile(r"[¥￥]?[+-]?[0-9][0-9,，]*(\.[0-9]+)?|[+-]?\.[0-9]+")
+
+
+def split_fixed(con, path: Path, dataset: Optional[str], work: Path, checks: Path) -> Optional[Split]:
+    """None when `path` is not a rejects file; else its parts (one per dataset, written under
+    `work`), or the reason it is refused. `con`: the warehouse being loaded (for the stored
+    rejects a masked phone is restored from); `checks`: the folder of kept checks."""
+    rows = _read_rejects_file(path)
+    if rows is None:
+        return None
+    at = next(n for n, row in enumerate(rows) if _is_header(row))
+    header = [(c or "").strip() for c in rows[at]]
+    where = {h: i for i, h in reversed(list(enumerate(header))) if h}
+    if DATASET not in where:
+        return Split(refusal=f"这是拒收记录文件，但缺少“{DATASET}”列，无法判断各行属于哪种台账。"
+                             f"请保留导出时的前几列（{'、'.join(PREFIX)}）后重新上传")
+    groups: dict[str, list[int]] = {}
+    for n in range(at + 1, len(rows)):
+        row = rows[n]
+        if not any((c or "").strip() for c in row):
+            continue
+        name = _dataset_named(_cell(row, where[DATASET]))
+        if name is None:
+            return Split(refusal=f"第 {n + 1} 行的“{DATASET}”“{_cell(row, where[DATASET])}”无法识别，"
+                                 f"应为导出时的值（如“问题线索（cases）”）。请改正后重新上传")
+        if dataset and name != dataset:
+            return Split(refusal=f"第 {n + 1} 行属于“{DATASETS[name].label}”台账，与指定的台账类型"
+                                 f"“{DATASETS[dataset].label}”不符。拒收记录文件请不指定台账类型，按各行的“{DATASET}”加载")
+        groups.setdefault(name, []).append(n)
+    restore = _PhoneSource(con, checks)
+    parts = []
+    for k, (name, numbers) in enumerate(groups.items()):
+        folder = work / f"{k}-{name}"
+        folder.mkdir(parents=True)
+        target = folder / (path.name if path.suffix.lower() == ".csv" else path.name + ".csv")
+        parts.append(_write_part(rows, at, header, where, DATASETS[name], numbers, target, restore))
+    return Split(parts)
+
+
+def _cell(row: Sequence, i: Optional[int]) -> str:
+    return (row[i] or "") if i is not None and i < len(row) else ""
+
+
+def _is_header(row: Sequence) -> bool:
+    cells = {(c or "").strip() for c in row}
+    return DATASET in cells and (REFERENCE in cells or REASON in cells)
+
+
+def _dataset_named(text: str) -> Optional[str]:
+    text = restore_text(text.strip())
+    m = re.search(r"[（(]\s*([a-z_]+)\s*[)）]\s*$", text)
+    if m and m.group(1) in DATASETS:
+        return m.group(1)
+    for name, ds in DATASETS.items():
+        if text in (name, ds.label):
+            return name
+    return None
+
+
+def _write_part(rows, at, header, where, ds: Dataset, numbers: list[int], target: Path, restore) -> Part:
+    mine = set(numbers)
+    meta = {where[h] for h in PREFIX if h in where}
+    sources: dict[str, list[tuple[int, int]]] = {}  # column -> [(index in the file, multiplier)]
+    extra: list[int] = []
+    for i, h in enumerate(header):
+        if i in meta or not h:
+            continue
+        meaning = _column_of(ds, h)
+        if meaning:
+            sources.setdefault(meaning[0], []).append((i, meaning[1]))
+        elif any(_cell(rows[n], i).strip() for n in numbers):
+            extra.append(i)  # not a column of this dataset: the load report names it as left out
+    columns = [c for c in ds.columns if c.name in sources]
+    out_header = [c.label for c in columns] + [header[i] for i in extra]
+    width = max(len(out_header), 2)
+    notes = [f"本文件是拒收记录，按“{DATASET}”分开加载：此部分为“{ds.label}”的 {len(numbers)} 行（行号为本文件的行号）"]
+    restored, emptied = 0, []
+    ref_at = where.get(REFERENCE)
+    lines: list[list[str]] = []
+    for n, row in enumerate(rows):
+        if n == at:
+            lines.append(out_header + [""] * (width - len(out_header)))
+            continue
+        if n not in mine:
+            lines.append([""] * width)  # keeps every row at its row number; blank rows are not read
+            continue
+        cells = []
+        for col in columns:
+            values = []
+            for i, multiplier in sources[col.name]:
+                value = restore_text(_cell(row, i)).strip()
+                if value and multiplier != 1 and _PLAIN_NUMBER.fullmatch(value):
+                    value += UNIT_NAMES[multiplier]  # the unit its column had in the clerk's file
+                if value:
+                    values.append(value)
+            value = "；".join(dict.fromkeys(values))  # two variants of one column both filled: rejected
+            if col.kind == PHONE and "*" in value:
+                original = restore.phone(_cell(row, ref_at), ds, col.name, value)
+                if original:
+                    value, restored = original, restored + 1
+                else:
+                    emptied.append(f"第 {n + 1} 行的{col.label}“{value}”是导出时遮盖的号码，找不到对应的原始号码，"
+                                   f"已留空；如需保留，请填写完整号码后重新加载")
+                    value = ""
+            cells.append(value)
+        cells += [restore_text(_cell(row, i)) for i in extra]
+        lines.append(cells + [""] * (width - len(cells)))
+    if restored:
+        notes.append(f"{restored} 行的联系电话是导出时遮盖的号码（如 138****5678），已按原拒收记录恢复为原号码")
+    notes += emptied
+    with open(target, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows(lines)
+    return Part(target, ds.name, notes)
+
+
+class _PhoneSource:
+    """The phone a masked cell stood for: from the stored reject its 拒收编号 names (a load's in
+    the warehouse being loaded, a check's in the kept checks), if its mask is the cell."""
+
+    def __init__(self, con, checks: Path):
+        self.con = con
+        self.checks = checks
+        self._kept: dict[int, dict] = {}
+
+    def phone(self, ref: str, ds: Dataset, column: str, masked: str) -> Optional[str]:
+        m = _REFERENCE_RE.match(ref.strip())
+        if not m:
+            return None
+        check, load_id, row = (int(g) if g else None for g in m.groups())
+        stored = self._from_check(check, load_id, row) if check is not None else self._from_load(load_id, row)
+        if stored is None or stored[0] != ds.name:
+            return None
+        _, raw, header_map = stored
+        for header, value in _json(raw).items():
+            meaning = _meaning(ds, _json(header_map), header)
+            if meaning and meaning[0] == column and value and mask_phone(value) == masked.strip():
+                return str(value)
+        return None
+
+    def _from_load(self, load_id: int, row: int):
+        have = {r[0] for r in self.con.execute("DESCRIBE loads").fetchall()}
+        header_map = "l.header_map" if "header_map" in have else "NULL"
+        return self.con.execute(
+            f"""SELECT l.dataset, r.raw, {header_map} FROM rejects r JOIN loads l ON l.load_id = r.load_id
+            WHERE r.load_id = ? AND r."row" = ? LIMIT 1""", [load_id, row]).fetchone()
+
+    def _from_check(self, check: int, load_id: int, row: int):
+        if check not in self._kept:
+            _, _, rejects = read_check(self.checks, check)
+            self._kept[check] = {(r["load_id"], r["row"]): r for r in rejects}
+        r = self._kept[check].get((load_id, row))
+        return (r["dataset"], r["raw"], r["header_map"]) if r else None
+
+
+def _read_rejects_file(path: Path) -> Optional[list[list[Optional[str]]]]:
+    """Every row of `path` if it is a rejects file (its header within the first rows has
+    台账类型 and 拒收编号 or 拒收原因), else None. Decides from the first 64 KB of a CSV or a
+    workbook's shared strings, so that an ordinary ledger is not read twice."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1 << 16)
+    except OSError:
+        return None
+    if head.startswith(b"PK\x03\x04"):
+        return _workbook_rows(path)
+    if path.suffix.lower() not in (".csv", ".txt", "") or not any(_MARK.encode(e) in head for e in _ENCODINGS):
+        return None
+    data = path.read_bytes()
+    for encoding, delimiter in (("utf-16", "\t"), ("utf-8-sig", ","), ("gb18030", ",")):
+        if (encoding == "utf-16") != data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        return rows if any(_is_header(r) for r in rows[:10]) else None
+    return None
+
+
+_ENCODINGS = ("utf-8", "gb18030", "utf-16-le", "utf-16-be")
+
+
+def _workbook_rows(path: Path) -> Optional[list[list[Optional[str]]]]:
+    from etl.read import FileRefused, _cell_text, _check_zip
+
+    try:
+        _check_zip(path)  # the reader's own limits, before anything is inflated
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/sharedStrings.xml" not in names:
+                return None
+            with archive.open("xl/sharedStrings.xml") as strings:
+                found = False
+                tail = b""
+                while chunk := strings.read(1 << 20):
+                    if _MARK.encode() in tail + chunk:
+                        found = True
+                        break
+                    tail = chunk[-8:]
+        if not found:
+            return None
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_path(str(path))
+        try:
+            for name in workbook.sheet_names:
+                rows = [[_cell_text(v) for v in r] for r in workbook.get_sheet_by_name(name).to_python(
+                    skip_empty_area=False)]
+                if any(_is_header(r) for r in rows[:10]):
+                    return rows
+        finally:
+            workbook.close()
+    except (FileRefused, zipfile.BadZipFile, OSError, ValueError):
+        return None
+    except Exception:  # calamine's own errors: the ordinary reader refuses the file with its message
+        return None
+    return None
