@@ -409,6 +409,7 @@ class _PhoneSource:
         self.con = con
         self.checks = checks
         self._kept: dict[int, dict] = {}
+        self._header_map: Optional[str] = None
 
     def phone(self, ref: str, ds: Dataset, column: str, masked: str) -> Optional[str]:
         m = _REFERENCE_RE.match(ref.strip())
@@ -426,10 +427,11 @@ class _PhoneSource:
         return None
 
     def _from_load(self, load_id: int, row: int):
-        have = {r[0] for r in self.con.execute("DESCRIBE loads").fetchall()}
-        header_map = "l.header_map" if "header_map" in have else "NULL"
+        if self._header_map is None:
+            have = {r[0] for r in self.con.execute("DESCRIBE loads").fetchall()}
+            self._header_map = "l.header_map" if "header_map" in have else "NULL"
         return self.con.execute(
-            f"""SELECT l.dataset, r.raw, {header_map} FROM rejects r JOIN loads l ON l.load_id = r.load_id
+            f"""SELECT l.dataset, r.raw, {self._header_map} FROM rejects r JOIN loads l ON l.load_id = r.load_id
             WHERE r.load_id = ? AND r."row" = ? LIMIT 1""", [load_id, row]).fetchone()
 
     def _from_check(self, check: int, load_id: int, row: int):
@@ -453,54 +455,54 @@ def _read_rejects_file(path: Path) -> Optional[list[list[Optional[str]]]]:
         return _workbook_rows(path)
     if path.suffix.lower() not in (".csv", ".txt", "") or not any(_MARK.encode(e) in head for e in _ENCODINGS):
         return None
-    data = path.read_bytes()
-    for encoding, delimiter in (("utf-16", "\t"), ("utf-8-sig", ","), ("gb18030", ",")):
-        if (encoding == "utf-16") != data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            continue
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    for encoding, delimiter in ((("utf-16", "\t"),) if utf16 else (("utf-8-sig", ","), ("gb18030", ","))):
+        if not any(_is_header(r) for r in _rows(head.decode(encoding, errors="ignore"), delimiter)[:10]):
+            continue  # (decided on the first 64 KB: a ledger that mentions 拒收 is not read twice)
         try:
-            text = data.decode(encoding)
+            return _rows(path.read_bytes().decode(encoding), delimiter)
         except UnicodeDecodeError:
             continue
-        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-        return rows if any(_is_header(r) for r in rows[:10]) else None
     return None
 
 
 _ENCODINGS = ("utf-8", "gb18030", "utf-16-le", "utf-16-be")
 
 
+def _rows(text: str, delimiter: str) -> list[list[str]]:
+    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
 def _workbook_rows(path: Path) -> Optional[list[list[Optional[str]]]]:
-    from etl.read import FileRefused, _cell_text, _check_zip
+    from python_calamine import CalamineWorkbook
+
+    from etl.read import _cell_text, _check_zip
 
     try:
         _check_zip(path)  # the reader's own limits, before anything is inflated
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "xl/sharedStrings.xml" not in names:
-                return None
-            with archive.open("xl/sharedStrings.xml") as strings:
-                found = False
-                tail = b""
-                while chunk := strings.read(1 << 20):
-                    if _MARK.encode() in tail + chunk:
-                        found = True
-                        break
-                    tail = chunk[-8:]
-        if not found:
+        if not _mentions_mark(path):
             return None
-        from python_calamine import CalamineWorkbook
-
         workbook = CalamineWorkbook.from_path(str(path))
         try:
             for name in workbook.sheet_names:
-                rows = [[_cell_text(v) for v in r] for r in workbook.get_sheet_by_name(name).to_python(
-                    skip_empty_area=False)]
+                sheet = workbook.get_sheet_by_name(name)
+                rows = [[_cell_text(v) for v in r] for r in sheet.to_python(skip_empty_area=False)]
                 if any(_is_header(r) for r in rows[:10]):
                     return rows
         finally:
             workbook.close()
-    except (FileRefused, zipfile.BadZipFile, OSError, ValueError):
-        return None
-    except Exception:  # calamine's own errors: the ordinary reader refuses the file with its message
+    except Exception:  # a workbook too big, corrupt, encrypted: the ordinary reader refuses it with its message
         return None
     return None
+
+
+def _mentions_mark(path: Path) -> bool:
+    """Whether a workbook's text holds 拒收: in its shared strings (Excel, WPS) or inline in a
+    sheet (openpyxl), near the start of either, so 4 MB of each is enough and cheap."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name == "xl/sharedStrings.xml" or re.fullmatch(r"xl/worksheets/[^/]+\.xml", name):
+                with archive.open(name) as member:
+                    if _MARK.encode() in member.read(4 << 20):
+                        return True
+    return False

@@ -112,9 +112,6 @@ def run_summary(result: LoadResult, *, check: bool = False) -> str:
           未发布：c.csv（拒收整个文件）
     """
     o = outcome(result)
-    names = lambda entries: "、".join(e.name for e in entries)  # noqa: E731
-    counts = lambda entries: (f"入库 {sum(e.rows_loaded for e in entries):,} 行，"  # noqa: E731
-                              f"拒收 {sum(e.rows_rejected for e in entries):,} 行")
     if check:
         lines = ["检查结果（只是检查，未发布任何数据，仓库未改变）："]
         labels = ("可以发布", "不能发布", "无需发布")
@@ -123,11 +120,12 @@ def run_summary(result: LoadResult, *, check: bool = False) -> str:
         lines = [f"本批{batch}结果："]
         labels = ("已发布", "未发布", "未更改")
     if o.published:
-        lines.append(f"  {labels[0]}：{names(o.published)}（{counts(o.published)}）")
+        loaded, rejected = sum(e.rows_loaded for e in o.published), sum(e.rows_rejected for e in o.published)
+        lines.append(f"  {labels[0]}：{_names(o.published)}（入库 {loaded:,} 行，拒收 {rejected:,} 行）")
     if o.refused:
-        lines.append(f"  {labels[1]}：{names(o.refused)}（拒收整个文件，其中的数据一行也没有入库）")
+        lines.append(f"  {labels[1]}：{_names(o.refused)}（拒收整个文件，其中的数据一行也没有入库）")
     if o.unchanged:
-        lines.append(f"  {labels[2]}：{names(o.unchanged)}（内容与已加载的相同）")
+        lines.append(f"  {labels[2]}：{_names(o.unchanged)}（内容与已加载的相同）")
     if not o.published and not check:
         lines.append("  仓库未做任何更改")
     if not result.files:
@@ -135,11 +133,17 @@ def run_summary(result: LoadResult, *, check: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _names(entries: list[Entry]) -> str:
+    return "、".join(e.name for e in entries)
+
+
 def as_json(result: LoadResult) -> str:
     """The report as one JSON object: the run, each file's report, and the outcome."""
     o = outcome(result)
-    entries = lambda es: [{"file": e.name, "rows_loaded": e.rows_loaded, "rows_rejected": e.rows_rejected}  # noqa: E731
-                          for e in es]
+
+    def entries(es: list[Entry]) -> list[dict]:
+        return [{"file": e.name, "rows_loaded": e.rows_loaded, "rows_rejected": e.rows_rejected} for e in es]
+
     return json.dumps({"run_id": result.run_id, "files": [f.as_json() for f in result.files],
                        "published": entries(o.published), "not_published": entries(o.refused),
                        "unchanged": entries(o.unchanged), "exit_code": o.exit_code},

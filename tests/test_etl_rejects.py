@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from etl.cli import main
 from etl.rejects import CHECKS_KEPT, checks_dir, read_check, save_check
@@ -289,6 +290,40 @@ def test_a_checks_rejects_csv_gets_its_masked_phones_back_from_the_kept_check(cl
     cli("load", write_fixed(tmp_path / "改好.csv", header, fix(rows, 县区=("榆茨区", "榆次区"))))
 
     assert query("SELECT case_id, reporter_phone FROM cases") == [("JZ001", "13812345678")]
+
+
+def save_as(kind: str, folder: Path, header: list[str], rows: list[dict]) -> Path:
+    """The fixed rejects as Excel saves them: "CSV UTF-8", "Unicode 文本" (UTF-16, tabs) or a workbook."""
+    table = [header] + [[r[h] for h in header] for r in rows]
+    if kind == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        for line in table:
+            book.active.append(line)
+        book.save(folder / "拒收-改好.xlsx")
+        return folder / "拒收-改好.xlsx"
+    path = folder / ("拒收-改好.txt" if kind == "utf-16" else "拒收-改好.csv")
+    with open(path, "w", encoding="utf-16" if kind == "utf-16" else "utf-8-sig", newline="") as f:
+        csv.writer(f, delimiter="\t" if kind == "utf-16" else ",", lineterminator="\r\n").writerows(table)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["utf-8", "utf-16", "xlsx"])
+def test_a_fixed_rejects_file_loads_back_in_each_form_excel_saves_it(kind, clerk, cli, tmp_path, query):
+    cli("load", clerk.csv("台账.csv", CASES, [case("JZ001", county="榆茨区", phone="13812345678", text="-漏水")]),
+        clerk.csv("清退.csv", REFUNDS, [refund(county="太古区")]))
+    out = tmp_path / "拒收.csv"
+    cli("rejects", "--csv", out)
+    header, rows = read_rejects(out)
+
+    code, report = cli("load", save_as(kind, tmp_path, header, fix(fix(rows, 县区=("榆茨区", "榆次区")),
+                                                                 县区=("太古区", "太谷区"))))
+
+    assert code == 0, report
+    assert query("SELECT case_id, county, reporter_phone, description FROM cases") == [
+        ("JZ001", "140702", "13812345678", "-漏水")]
+    assert query("SELECT county, amount::VARCHAR FROM refunds") == [("140703", "500.00")]
 
 
 def test_a_rejects_csv_whose_dataset_cell_was_changed_is_refused_whole(clerk, cli, tmp_path, warehouse,
