@@ -192,6 +192,8 @@ def _match_rows(cells: list[_HeaderCell], dataset: Dataset) -> _Candidate:
         if cell.index in taken:
             continue
         name = _column_of(aliases, cell.text)
+        if name is not None and cell.group is not None and _column_of(aliases, cell.group) == name:
+            name = None  # a value under its own column's header (业委会 under 业委会(物管会)): a data row
         via_group = False
         if name is None and cell.group is not None:  # `维修资金` over `归集`: 维修资金归集
             name = aliases.get(header_key(cell.group)[0] + header_key(cell.text)[0])

@@ -226,7 +226,8 @@ def _match_sheets(sheets: list[Sheet], dataset: Optional[str], regions: RegionIn
     if named and matched:
         out[matched[0]][2].extend(named)
     if not any(m for _, m, _ in out):
-        raise FileRefused(first_problem or "未找到可识别的表头")
+        skipped = "；".join(s.skipped for s in sheets if s.skipped)  # the data may be in a hidden sheet
+        raise FileRefused("；".join(filter(None, [first_problem or "未找到可识别的表头", skipped])))
     return out
 
 
@@ -411,8 +412,9 @@ def _choice_sql(col: Column, mapped: MappedColumn) -> tuple[str, str]:
     marks = []
     for index, choice, sub in mapped.choices:
         t = f"upper({_folded(f'r.c{index}')})"
-        marks.append((f"(CASE WHEN {t} IS NULL OR {t} IN ({crosses}) THEN 0 WHEN {t} IN ({ticks}) THEN 1 END)",
-                      choice, sub, index))
+        # a tick, or the choice written out again under its own heading (已整改 under 已整改)
+        marks.append((f"(CASE WHEN {t} IS NULL OR {t} IN ({crosses}) THEN 0 WHEN {t} IN ({ticks}, "
+                       f"{_lit(nz.fold(sub).upper())}) THEN 1 END)", choice, sub, index))
     count = " + ".join(m for m, *_ in marks)
     literal = (lambda c: "true" if c else "false") if col.kind == BOOL else _lit
     pick = " ".join(f"WHEN {m} = 1 THEN {literal(c)}" for m, c, _, _ in marks)

@@ -102,12 +102,12 @@ def open_file(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, tag: st
     with open(path, "rb") as f:
         head = f.read(8)
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls") or head.startswith(ZIP_MAGIC) or head == CFB_MAGIC:
-        return _open_workbook(path, head)
     if head.startswith(UTF16_BOMS):
-        # Excel's "Unicode 文本" (.txt): UTF-16 with a BOM, tab-separated
+        # Excel's "Unicode 文本" (.txt, sometimes renamed .xls): UTF-16 with a BOM, tab-separated
         path = Path(_transcode(path, workdir, "utf-16"))
         return [_open_csv(path, con, workdir, f"_csv_{tag}", _tab_separated(path))]
+    if suffix in (".xlsx", ".xlsm", ".xls") or head.startswith(ZIP_MAGIC) or head == CFB_MAGIC:
+        return _open_workbook(path, head)
     if suffix in (".csv", ".txt", ""):  # DuckDB's sniffer finds a tab-separated .txt's delimiter
         return [_open_csv(path, con, workdir, f"_csv_{tag}")]
     raise FileRefused(f"不支持的文件类型“{suffix}”，请上传 .csv、.xlsx 或 .xls 文件")

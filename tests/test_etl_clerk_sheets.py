@@ -328,6 +328,22 @@ def test_status_from_tick_marks_and_rejects_both_or_neither(clerk, load, query):
         '"整改情况/已整改":"√","整改情况/未整改":"√","办结日期":null}',)]
 
 
+def test_tick_group_of_three_choices_and_a_choice_written_out(clerk, load, query):
+    # 已整改 | 整改中 | 未整改 (the last two both mean 办理中); a clerk writes 已整改 where a tick goes
+    top = ["线索编号", "来源", "问题类别", "县区", "受理日期", "整改情况", None, None]
+    sub = [None, None, None, None, None, "已整改", "整改中", "未整改"]
+    rows = [["JZ001", "投诉举报", "违规收费", "榆次区", "2024-03-01", "已整改", None, None],
+            ["JZ002", "投诉举报", "违规收费", "榆次区", "2024-03-01", None, "●", "○"],
+            ["JZ003", "投诉举报", "违规收费", "榆次区", "2024-03-01", None, None, "√"]]
+    path = clerk.csv("整改台账.csv", top, rows, sub_header=sub, encoding="gb18030")
+
+    report = only(load(path))
+
+    assert (report.rows_loaded, report.rows_rejected) == (3, 0)
+    assert query("SELECT case_id, status FROM cases ORDER BY 1") == [
+        ("JZ001", "已整改"), ("JZ002", "办理中"), ("JZ003", "办理中")]
+
+
 def test_yes_no_group_read_from_ticks(clerk, load, query):
     # The same shape for a yes/no column: 应急使用 over 是 | 否, merged as Excel draws it.
     header = ["申请编号", "县区", "用途", "应急使用", None, "拨付金额（元）", "申请日期"]
@@ -388,8 +404,9 @@ COMMUNITY_ROWS = [["XQ001", '阳光"家园"小区', "榆次区", "专业物业�
                   ["XQ002", "锦绣花园", "太谷区", "业主自管", "1号楼,2号楼,含\t制表符"]]
 
 
-def test_unicode_text_export_utf16_tab_separated(clerk, load, query):
-    path = clerk.csv("小区台账.txt", COMMUNITIES, COMMUNITY_ROWS, encoding="utf-16", delimiter="\t")
+@pytest.mark.parametrize("name", ["小区台账.txt", "小区台账.xls"], ids=["txt", "renamed-xls"])
+def test_unicode_text_export_utf16_tab_separated(clerk, load, query, name):
+    path = clerk.csv(name, COMMUNITIES, COMMUNITY_ROWS, encoding="utf-16", delimiter="\t")
     assert path.read_bytes()[:2] == b"\xff\xfe"  # as Excel's "Unicode 文本" writes it
 
     report = only(load(path))
