@@ -455,16 +455,18 @@ def _merged_notes(continued: dict[int, list[tuple[int, int]]], ds: Dataset, matc
 
 
 def _own_unit_notes(con, ds: Dataset, match: HeaderMatch) -> list[str]:
-    """A line per amount column with a unit (万元) whose cells write another one (`12,345.60元`)."""
+    """A line per amount column in 万元 or 亿元 whose cells write another unit (`12,345.60元`)."""
     notes = []
     for mapped in match.columns.values():
-        if ds.column(mapped.name).kind != AMOUNT or mapped.choices or mapped.unit is None:
+        if ds.column(mapped.name).kind != AMOUNT or mapped.choices or mapped.multiplier == 1:
             continue
-        own = [u for u, m in nz.AMOUNT_UNITS.items() if m == mapped.multiplier]
+        own = ", ".join(_lit(u) for u, m in nz.AMOUNT_UNITS.items() if m == mapped.multiplier)
+        c = f"regexp_replace(c{mapped.index}, '\\s', '', 'g')"
         n, example = con.execute(
-            f"""SELECT count(*), min(c) FROM (SELECT regexp_replace(trim(c{mapped.index}), '\\s', '', 'g') AS c
-            FROM _raw) WHERE regexp_extract(c, '(亿元|万元|亿|万|元)$') NOT IN ({', '.join(map(_lit, own))})
-            AND regexp_matches(c, '^[¥￥]?[0-9][0-9,]*(\\.[0-9]+)?(亿元|万元|亿|万|元)$')"""
+            f"""SELECT count(*), min(c) FROM (SELECT {c} AS c FROM _raw
+            WHERE c{mapped.index} LIKE '%元%' OR c{mapped.index} LIKE '%万%' OR c{mapped.index} LIKE '%亿%')
+            WHERE regexp_matches(c, '^[¥￥]?[0-9][0-9,]*(\\.[0-9]+)?(亿元|万元|亿|万|元)$')
+            AND regexp_extract(c, '(亿元|万元|亿|万|元)$') NOT IN ({own})"""
         ).fetchone()
         if n:
             notes.append(f"{mapped.label}有 {n} 个单元格自带单位（如“{example}”），按单元格所写的单位计，未按{mapped.unit}换算")
