@@ -47,7 +47,6 @@ class MappedColumn:
     header: str  # what the file calls it, for messages
     multiplier: int = 1  # 万元 -> 10000
     unit: Optional[str] = None  # the amount unit applied, when there is one
-    unit_from: Optional[str] = None  # where that unit is written, for the report
     # A choice column read from tick marks: (sheet column, the choice it stands for, its sub-header).
     choices: tuple[tuple[int, object, str], ...] = ()
 
@@ -260,7 +259,7 @@ def _apply_units(match: HeaderMatch, preview: list[list[Cell]], upper: list[Cell
             unit, where = declared
         if unit is None or where is None:
             continue
-        mapped.unit, mapped.unit_from, mapped.multiplier = unit, f"{where[0]}“{where[1]}”", AMOUNT_UNITS[unit]
+        mapped.unit, mapped.multiplier = unit, AMOUNT_UNITS[unit]
         if mapped.multiplier != 1:
             texts = applied.setdefault((unit, where[0]), {})
             texts.setdefault(where[1], []).append(mapped.label)
