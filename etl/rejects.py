@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from etl.headers import HeaderMatch
-from etl.normalize import AMOUNT_UNITS, alias_key, header_key
+from etl.normalize import AMOUNT_UNITS, CROSSES, TICKS, alias_key, fold, header_key
 from etl.schema import AMOUNT, DATASETS, PHONE, Dataset
 
 REFERENCE, FILE, SHEET, DATASET, ROW, COLUMN, REASON = "拒收编号", "文件", "工作表", "台账类型", "行号", "列", "拒收原因"
@@ -85,9 +85,19 @@ def restore_text(text: str) -> str:
 
 
 def header_map_json(match: HeaderMatch) -> str:
-    """What each header of a loaded sheet meant (header → [column, unit multiplier]), kept in
-    loads.header_map so that its rejects can be labelled and given back their unit."""
-    return json.dumps({m.header: [m.name, m.multiplier] for m in match.columns.values()}, ensure_ascii=False)
+    """What each cell of a loaded sheet's header meant, kept in loads.header_map so that its
+    rejects can be labelled and given back their unit: header → [column, unit multiplier], and
+    for a choice read from tick marks (`整改情况/已整改`) → [column, 1, the choice it ticks]."""
+    out: dict[str, list] = {}
+    for m in match.columns.values():
+        for header, index in m.cells():
+            choice = next((c for i, c, _ in m.choices if i == index), None) if m.choices else None
+            out[header] = [m.name, m.multiplier] + ([_choice_text(choice)] if m.choices else [])
+    return json.dumps(out, ensure_ascii=False)
+
+
+def _choice_text(choice: object) -> str:
+    return ("是" if choice else "否") if isinstance(choice, bool) else str(choice)
 
 
 def _column_of(ds: Dataset, header: str) -> Optional[tuple[str, int]]:
@@ -108,6 +118,27 @@ def _meaning(ds: Dataset, header_map: dict, header: str) -> Optional[tuple[str, 
     if found and found[0] in {c.name for c in ds.columns}:
         return found[0], int(found[1])
     return _column_of(ds, header)  # loads before header_map was kept: read the header again
+
+
+def _ticked(header_map: dict, raw: dict) -> dict[str, str]:
+    """Choice columns read from tick marks, written as the choice ticked (`状态` 已整改 for a √
+    under 整改情况/已整改): what the clerk reads and what loads back. Several ticks, or a mark
+    that is no tick, are written out by their sub-headers for the clerk to settle
+    (`已整改、未整改`, `已整改：X`), and are rejected again until settled."""
+    marks: dict[str, list[tuple[str, str]]] = {}
+    for header, value in raw.items():
+        found = header_map.get(header)
+        if not found or len(found) < 3:
+            continue
+        sub = header.rsplit("/", 1)[-1]
+        cell = fold(value).upper() if value is not None else ""
+        said = marks.setdefault(found[0], [])
+        if cell in TICKS or (cell and cell == fold(sub).upper()):
+            said.append((found[2], sub))
+        elif cell and cell not in CROSSES:
+            said.append(("", f"{sub}：{value}"))
+    return {column: said[0][0] if len(said) == 1 and said[0][0] else "、".join(sub for _, sub in said)
+            for column, said in marks.items()}
 
 
 def _label(ds: Dataset, column: str, multiplier: int) -> str:
@@ -244,8 +275,14 @@ def rejects_csv(rows: Iterable[dict], *, masked: bool = True, check: Optional[in
             datasets.append(ds.name)
         names = [c.name for c in ds.columns]
         header_map = _json(line["header_map"])
+        raw = _json(line["raw"])
         cells: dict[str, str] = {}
-        for header, value in _json(line["raw"]).items():
+        for column, value in _ticked(header_map, raw).items():
+            cells[ds.column(column).label] = value
+            headers.setdefault(ds.column(column).label, (datasets.index(ds.name), names.index(column)))
+        for header, value in raw.items():
+            if len(header_map.get(header) or ()) >= 3:
+                continue  # a tick cell: written above as its column's choice
             meaning = _meaning(ds, header_map, header)
             label = _label(ds, *meaning) if meaning else header
             if label in cells:  # two cells of one row under one label: keep the clerk's header

@@ -249,6 +249,21 @@ def test_amounts_from_ledgers_in_different_units_keep_their_own_unit_through_the
         ("SQ1", Decimal("125000.00")), ("SQ9", Decimal("8000.00"))]
 
 
+def test_an_amount_whose_unit_was_declared_above_the_table_keeps_it_through_the_round_trip(clerk, cli, tmp_path,
+                                                                                            query):
+    header = ["项目编号", "项目名称", "房地产开发企业", "县区", "欠缴金额", "建账日期"]
+    rows = [["XM001", "锦绣花园", "某某房地产开发有限公司", "榆茨区", "12.5", "2024-01-05"]]
+    cli("load", clerk.csv("欠缴.csv", header, rows, filled_by=("填报单位：晋中市住建局", "单位：万元")))
+    out = tmp_path / "拒收.csv"
+    cli("rejects", "--csv", out)
+    header, rejected = read_rejects(out)
+    assert rejected[0]["欠缴金额（万元）"] == "12.5"  # the unit the loader read, which the clerk's header did not carry
+
+    cli("load", write_fixed(tmp_path / "改好.csv", header, fix(rejected, 县区=("榆茨区", "榆次区"))))
+
+    assert query("SELECT project_id, amount_due FROM fund_arrears") == [("XM001", Decimal("125000.00"))]
+
+
 def test_a_masked_phone_sent_back_is_restored_from_the_stored_reject(clerk, cli, tmp_path, query):
     cli("load", clerk.csv("台账.csv", CASES, [case("JZ001", county="榆茨区", phone="13812345678")]))
     out = tmp_path / "拒收.csv"
@@ -324,6 +339,28 @@ def test_a_fixed_rejects_file_loads_back_in_each_form_excel_saves_it(kind, clerk
     assert query("SELECT case_id, county, reporter_phone, description FROM cases") == [
         ("JZ001", "140702", "13812345678", "-漏水")]
     assert query("SELECT county, amount::VARCHAR FROM refunds") == [("140703", "500.00")]
+
+
+def test_a_status_read_from_tick_marks_is_written_as_the_choice_and_loads_back(clerk, cli, tmp_path, query):
+    top = ["线索编号", "来源", "问题类别", "县区", "受理日期", "整改情况", None]
+    sub = [None, None, None, None, None, "已整改", "未整改"]
+    rows = [["JZ001", "投诉举报", "违规收费", "榆茨区", "2024-03-01", "√", None],
+            ["JZ002", "投诉举报", "违规收费", "榆次区", "2024-03-01", "√", "√"],
+            ["JZ003", "投诉举报", "违规收费", "榆茨区", "2024-03-01", None, "✓"]]
+    cli("load", clerk.xlsx("整改台账.xlsx", top, rows, sub_header=sub, merges=["F3:G3"]))
+    out = tmp_path / "拒收.csv"
+    cli("rejects", "--csv", out)
+    header, rejected = read_rejects(out)
+
+    assert [(r["编号"], r["状态"]) for r in rejected] == [("JZ001", "已整改"), ("JZ002", "已整改、未整改"),
+                                                       ("JZ003", "办理中")]
+    assert not [h for h in header if "/" in h]
+    fixed = fix(fix(rejected, 县区=("榆茨区", "榆次区")), 状态=("已整改、未整改", "已整改"))
+    code, report = cli("load", write_fixed(tmp_path / "改好.csv", header, fixed))
+
+    assert code == 0, report
+    assert query("SELECT case_id, status FROM cases ORDER BY 1") == [
+        ("JZ001", "已整改"), ("JZ002", "已整改"), ("JZ003", "办理中")]
 
 
 def test_a_rejects_csv_whose_dataset_cell_was_changed_is_refused_whole(clerk, cli, tmp_path, warehouse,
