@@ -1,6 +1,6 @@
 # Sourced by the scripts in this folder: make sure a virtual environment holds the pinned
-# packages, and set PYTHON to its interpreter. The environment is $VENV if set (used as it
-# is: e.g. one shared by several checkouts), else .venv in the project, created on first use.
+# packages, and set PYTHON to its interpreter. The environment is $VENV if set (e.g. one
+# shared by several checkouts), else .venv in the project, created on first use.
 # `pip install` runs only when a pinned version is missing, so later runs start at once and
 # need no network.
 #   usage: . "$(dirname "$0")/venv.sh" requirements.txt [requirements-dev.txt]
