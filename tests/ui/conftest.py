@@ -52,7 +52,10 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60) -> "Server":
+    def start(self, timeout: float = 60, untouched: bool = False) -> "Server":
+        """Start the app and wait until it serves: until /healthz answers, or with `untouched`
+        until its port accepts connections, so that the test's own next request is the first
+        HTTP request the fresh process serves."""
         env = {**os.environ, "WAREHOUSE": str(self.warehouse), "PORT": str(self.port), "HOST": "127.0.0.1",
                "PYTHONPATH": str(ROOT)}
         self.log = open(self.warehouse.parent / f"server-{self.port}.log", "ab")
@@ -63,7 +66,10 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"app exited with {self.proc.returncode}; see {self.log.name}")
             try:
-                urllib.request.urlopen(self.url + "/healthz", timeout=2)  # needs no session
+                if untouched:
+                    socket.create_connection(("127.0.0.1", self.port), timeout=2).close()  # no request sent
+                else:
+                    urllib.request.urlopen(self.url + "/healthz", timeout=2)  # needs no session
                 return self
             except OSError:
                 time.sleep(0.3)
