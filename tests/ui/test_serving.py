@@ -302,3 +302,21 @@ def test_a_fresh_process_answers_a_page_callback_sent_as_its_first_request(own_d
                 assert data["kpis"] and data["maps"], data.keys()
         finally:
             fresh.stop()
+
+
+# ---------------------------------------------------------------- the browser's side of a view
+
+
+def test_the_browser_sends_one_view_for_all_the_callbacks_that_draw_a_page(page):
+    """assets/view.js: the router's, the shell's and the page's callbacks of one page load carry
+    one X-Dash-View id (so the server answers them from one version)."""
+    sent: list[tuple[str, str | None]] = []
+    page.page.on("request", lambda r: sent.append((json.loads(r.post_data or "{}").get("output", ""),
+                                                   r.headers.get(VIEW.lower())))
+                 if "_dash-update-component" in r.url else None)
+    page.open("/?region=140700&from=2024-01-01&to=2025-05-31")
+    outputs = {o for o, _ in sent}
+    for part in (ROUTER, "shell-as-of.children", "overview-cards.children", "overview-scorecard.children"):
+        assert any(part in o for o in outputs), (part, outputs)
+    assert all(v and re.fullmatch(r"[0-9a-f]{32}", v) for _, v in sent), sent
+    assert len({v for _, v in sent}) == 1, sent
