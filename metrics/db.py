@@ -24,7 +24,9 @@ taken from the snapshot's pool of idle cursors.
 from __future__ import annotations
 
 import contextvars
+import itertools
 import os
+import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +38,7 @@ from etl.warehouse import DEFAULT_WAREHOUSE, version
 
 MEMORY_LIMIT = os.environ.get("DUCKDB_MEMORY_LIMIT", "2GB")  # per instance; several workers share the machine
 CATALOG = "published"  # the attached file's name inside a snapshot's instance
+_serial = itertools.count(1)
 
 
 class WarehouseMissing(Exception):
@@ -47,10 +50,12 @@ class Snapshot:
 
     def __init__(self, reader: "_Reader", path: Path, file_version: tuple[int, int]):
         self.reader, self.path, self.version = reader, path, file_version
-        self.instance = duckdb.connect(":memory:", config={"memory_limit": MEMORY_LIMIT})
+        # Spills go to a folder of this instance's own under the system's temporary folder (an
+        # in-memory database would spill to `.tmp` in the working directory).
+        spill = Path(tempfile.gettempdir()) / f"wygk-read-{os.getpid()}-{next(_serial)}"
+        self.instance = duckdb.connect(":memory:", config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
         try:
-            literal = str(path).replace("'", "''")
-            self.instance.execute(f"ATTACH '{literal}' AS {CATALOG} (READ_ONLY)")
+            self.instance.execute(f"ATTACH ? AS {CATALOG} (READ_ONLY)", [str(path)])  # the path as a parameter
         except Exception:
             self.instance.close()
             raise

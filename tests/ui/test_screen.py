@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 import time
 from pathlib import Path
 
@@ -191,17 +190,6 @@ def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, se
 
 
 # ---------------------------------------------------------------- long runs on servers of their own
-
-
-@pytest.fixture
-def own_warehouse(demo_warehouse, tmp_path) -> Path:
-    """A copy of the demo warehouse (with its access store) that a test may republish or serve alone."""
-    folder = tmp_path / "own"
-    folder.mkdir()
-    shutil.copy(demo_warehouse, folder / "warehouse.duckdb")
-    with sqlite3.connect(demo_warehouse.parent / "access.sqlite") as src, sqlite3.connect(folder / "access.sqlite") as dst:
-        src.backup(dst)  # the store is in WAL mode: copy it through SQLite, not as a file
-    return folder / "warehouse.duckdb"
 
 
 def heap_used(cdp) -> int:

@@ -18,8 +18,6 @@ import json
 import os
 import re
 import secrets
-import shutil
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -38,19 +36,8 @@ COMPANY = "91140702MA0K12345" + uscc_check_digit("91140702MA0K12345")  # a unifi
 
 
 @pytest.fixture
-def own_demo(demo_warehouse, tmp_path) -> Path:
-    """A copy of the demo warehouse and its access store, for a server and loads of its own."""
-    folder = tmp_path / "served"
-    folder.mkdir()
-    shutil.copy(demo_warehouse, folder / "warehouse.duckdb")
-    with sqlite3.connect(demo_warehouse.parent / "access.sqlite") as src, sqlite3.connect(folder / "access.sqlite") as dst:
-        src.backup(dst)  # WAL mode: through SQLite, not as a file
-    return folder / "warehouse.duckdb"
-
-
-@pytest.fixture
-def served(own_demo):
-    srv = Server(own_demo).start()
+def served(own_warehouse):
+    srv = Server(own_warehouse).start()
     yield srv
     srv.stop()
 
@@ -183,7 +170,7 @@ def nav_paths(client: Client) -> list[str]:
 # ---------------------------------------------------------------- a publish is never missed
 
 
-def test_every_publish_is_seen_while_every_page_is_open(served, own_demo, tmp_path):
+def test_every_publish_is_seen_while_every_page_is_open(served, own_warehouse, tmp_path):
     admin = session_for(served, "admin")  # the role that may open every page
     deps = dependencies(admin)
     paths = nav_paths(admin)
@@ -196,7 +183,7 @@ def test_every_publish_is_seen_while_every_page_is_open(served, own_demo, tmp_pa
     day = dt.date.fromisoformat(as_of(admin, deps))
     for n in (1, 2, 3):
         day += dt.timedelta(days=1)  # each load's cases are a day newer: 数据截至 moves with it
-        etl_load(own_demo, write_ledgers(tmp_path / "ledgers", n, 4 * n, received=day))
+        etl_load(own_warehouse, write_ledgers(tmp_path / "ledgers", n, 4 * n, received=day))
         added = sum(4 * k for k in range(1, n + 1))
         assert number(data_status(admin, deps)["问题线索"]) == cases_before + added, f"publish {n} missed on /data"
         assert cards(admin, deps) == (received + added, households + added), f"publish {n} missed on the overview"
@@ -222,14 +209,15 @@ for n in range(1, rounds + 1):
 """
 
 
-def test_no_callback_answer_mixes_two_versions_under_concurrent_publishes(served, own_demo, tmp_path):
+def test_no_callback_answer_mixes_two_versions_under_concurrent_publishes(served, own_warehouse, tmp_path):
     rounds, step = 12, 7
     clients = [session_for(served, "leader") for _ in range(5)]
     deps = dependencies(clients[0])
     base = cards(clients[0], deps)
-    publisher = subprocess.Popen([sys.executable, "-c", PUBLISHER, str(ROOT), str(own_demo), str(tmp_path / "ledgers"),
-                                  str(rounds), str(step)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    args = [str(ROOT), str(own_warehouse), str(tmp_path / "ledgers"), str(rounds), str(step)]
+    publisher = subprocess.Popen([sys.executable, "-c", PUBLISHER, *args], cwd=ROOT,
+                                 env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
     answers: list[tuple[int, int]] = []
     errors: list[BaseException] = []
 
@@ -259,14 +247,14 @@ def test_no_callback_answer_mixes_two_versions_under_concurrent_publishes(served
     assert cards(clients[0], deps) == (base[0] + rounds * step, base[1] + rounds * step)
 
 
-def test_the_callbacks_of_one_view_read_the_version_its_first_callback_read(served, own_demo, tmp_path):
+def test_the_callbacks_of_one_view_read_the_version_its_first_callback_read(served, own_warehouse, tmp_path):
     leader = session_for(served, "leader")
     deps = dependencies(leader)
     view = secrets.token_hex(16)
     first = cards(leader, deps, view)  # the view's first callback
     first_as_of = as_of(leader, deps, view)
     day = dt.date.fromisoformat(first_as_of) + dt.timedelta(days=2)
-    etl_load(own_demo, write_ledgers(tmp_path / "ledgers", 1, 5, received=day))  # a publish in the middle of the view
+    etl_load(own_warehouse, write_ledgers(tmp_path / "ledgers", 1, 5, received=day))  # a publish amid the view
     assert as_of(leader, deps, view) == first_as_of  # its sibling: 数据截至 of the same version
     assert cards(leader, deps, view) == first
     other = secrets.token_hex(16)  # the next view reads the new version
@@ -278,8 +266,8 @@ def test_the_callbacks_of_one_view_read_the_version_its_first_callback_read(serv
 # ---------------------------------------------------------------- a fresh process
 
 
-def test_a_fresh_process_answers_a_page_callback_sent_as_its_first_request(own_demo):
-    srv = Server(own_demo).start()
+def test_a_fresh_process_answers_a_page_callback_sent_as_its_first_request(own_warehouse):
+    srv = Server(own_warehouse).start()
     try:
         leader = session_for(srv, "leader")
         deps = dependencies(leader)
@@ -292,7 +280,7 @@ def test_a_fresh_process_answers_a_page_callback_sent_as_its_first_request(own_d
     pull = {"screen-pull.data": 1, "screen-query.data": {"region": "140700"}, "screen-version.data": None}
     for who, client, ask in (("leader", leader, lambda c: cards(c, deps)),
                              ("screen", wall, lambda c: call(c, deps, "screen-data.data", pull))):
-        fresh = Server(own_demo, port=srv.port).start(untouched=True)  # nothing asked of it yet
+        fresh = Server(own_warehouse, port=srv.port).start(untouched=True)  # nothing asked of it yet
         try:
             answer = ask(client)  # its very first HTTP request; `call` asserts 200
             if who == "leader":
