@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import unicodedata
 from typing import Optional
@@ -36,16 +37,48 @@ def is_blank(value: object) -> bool:
 _UNIT_RE = re.compile(r"[\(（\[【]\s*(?:单位\s*[:：])?\s*([^()（）\[\]【】]*)\s*[\)）\]】]\s*$")
 _UNIT_SLASH_RE = re.compile(r"\s*[/／]\s*(元|万元|亿元)\s*$")
 AMOUNT_UNITS = {"元": 1, "万元": 10_000, "亿元": 100_000_000, "万": 10_000, "亿": 100_000_000}
+_UNIT_BARE_RE = re.compile(r"(万元|亿元)$")
+# `单位：万元`, `金额单位：万元`, `（单位：万元）` on a title or 填报单位 line above the table, or
+# `注：金额单位为万元` below it. Not `填报单位：…`, and not a rate such as `单位：元/户`.
+_TABLE_UNIT_RE = re.compile(
+    r"(?<!填报)(?<!报送)(?<!编制)((?:金额)?单位\s*(?:[:：]|为|是)\s*(万元|亿元|元))(?![\u4e00-\u9fff/／])")
+_UNIT_ONLY_RE = re.compile(r"^[(（\[【]?\s*(?:(?:金额)?单位\s*[:：]?)?\s*(万元|亿元|元)\s*[)）\]】]?$")
+
+
+def table_unit(text: object) -> Optional[tuple[str, str]]:
+    """The amount unit a line of the table declares: (unit, the phrase), e.g. ('万元', '单位：万元')."""
+    if text is None:
+        return None
+    m = _TABLE_UNIT_RE.search(fold(text))
+    return (m.group(2), re.sub(r"\s*:\s*", "：", m.group(1))) if m else None
+
+
+def unit_only(text: object) -> Optional[str]:
+    """The unit of a cell that holds nothing else: `（万元）`, `万元`, `单位：元` (a units row under a header)."""
+    m = _UNIT_ONLY_RE.match(fold(text)) if text is not None else None
+    return m.group(1) if m else None
 
 
 def header_key(text: object) -> tuple[str, Optional[str]]:
-    """Header text -> (matching key, unit). `欠缴金额（万元）` -> ('欠缴金额', '万元')."""
-    s = fold(text) if text is not None else ""
+    """Header text -> (matching key, unit). `欠缴金额（万元）` -> ('欠缴金额', '万元'); so are
+    `欠缴金额\n（万元）`, `欠缴金额\n万元` (a unit on a line of its own) and `欠缴金额万元`."""
+    return _header_key("" if text is None else str(text))
+
+
+@functools.lru_cache(maxsize=8192)  # header detection asks for the same cells once per dataset
+def _header_key(text: str) -> tuple[str, Optional[str]]:
+    s = fold(text)
+    lines = [line.strip() for line in s.splitlines() if line.strip()]
     s = re.sub(r"\s+", "", s).lstrip("*＊").rstrip(":：")
     unit = None
     m = _UNIT_SLASH_RE.search(s)
+    bare = _UNIT_BARE_RE.search(s)
     if m:
         unit, s = m.group(1), s[: m.start()]
+    elif len(lines) > 1 and lines[-1].strip("()（）") in AMOUNT_UNITS:
+        unit, s = lines[-1].strip("()（）"), s[: -len(re.sub(r"\s+", "", lines[-1]))]
+    elif bare and bare.start() > 0:
+        unit, s = bare.group(1), s[: bare.start()]
     else:
         m = _UNIT_RE.search(s)
         # keep brackets that are part of a name, e.g. 县(区、市), 社区(村)托管
@@ -54,6 +87,7 @@ def header_key(text: object) -> tuple[str, Optional[str]]:
     return s.lower(), unit
 
 
+@functools.lru_cache(maxsize=8192)
 def alias_key(text: str) -> str:
     """The matching key of an alias in the contract table (no unit stripping)."""
     return re.sub(r"\s+", "", fold(text)).lower()
@@ -200,6 +234,13 @@ def parse_bool(raw: object) -> Result:
     if s in _FALSE:
         return False, None
     return None, "应填写“是”或“否”"
+
+
+# A tick mark under a sub-column that is one choice (已整改 / 未整改 under 整改情况). Upper case,
+# as the pipeline compares them with upper(cell). An ASCII x is neither: it means "no" on some
+# forms and "this one" on others, so it is asked about rather than guessed.
+TICKS = ("√", "✓", "✔", "☑", "●", "是", "Y", "YES", "1")
+CROSSES = ("×", "✗", "✘", "☒", "○", "否", "N", "NO", "0")
 
 
 def parse_year(raw: object) -> Result:

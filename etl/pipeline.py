@@ -176,7 +176,7 @@ def _load_file(con, path, dataset, user, regions, work, tag, step, run_at) -> li
                 f"文件内容与第 {earlier[0]} 次加载（{earlier[1]:%Y-%m-%d %H:%M}）完全相同，未做任何更改"))]
         step("读取")
         sheets = open_file(path, con, work, tag)
-        matches = _match_sheets(sheets, dataset)
+        matches = _match_sheets(sheets, dataset, regions)
     except FileRefused as exc:
         return [FileReport(name, refused=True, message=str(exc))]
     except Exception as exc:  # never crash on a file: refuse it, say what happened
@@ -189,6 +189,7 @@ def _load_file(con, path, dataset, user, regions, work, tag, step, run_at) -> li
                 continue
             report = FileReport(name, dataset=match.dataset.name, sheet=sheet.name)
             report.warnings.extend(skip_note)
+            report.warnings.extend(match.notes)
             _load_sheet(con, path, sha, sheet, match, report, regions, user, len(sheets) > 1, step, run_at)
             reports.append(report)
         con.execute("COMMIT")
@@ -201,18 +202,32 @@ def _load_file(con, path, dataset, user, regions, work, tag, step, run_at) -> li
     return reports
 
 
-def _match_sheets(sheets: list[Sheet], dataset: Optional[str]):
-    """(sheet, header match or None, notes) per sheet; refuses the file if no sheet matches."""
+def _match_sheets(sheets: list[Sheet], dataset: Optional[str], regions: RegionIndex):
+    """(sheet, header match or None, notes) per sheet; refuses the file if no sheet matches.
+
+    Hidden sheets and summary sheets (totals of the others) get no match and a note why."""
+    from etl.summary import summary_sheets
+
     out, first_problem = [], None
     for sheet in sheets:
+        if sheet.skipped:
+            out.append((sheet, None, [sheet.skipped]))
+            continue
         try:
-            out.append((sheet, detect_header(sheet.preview, dataset), []))
+            out.append((sheet, detect_header(sheet.preview, dataset, sheet.tail), []))
         except HeaderNotFound as exc:
             first_problem = first_problem or str(exc)
             label = f"工作表“{sheet.name}”" if sheet.name else "文件"
             out.append((sheet, None, [f"{label}未识别为台账，已跳过：{exc}"]))
+    matched = [n for n, (_, m, _) in enumerate(out) if m is not None]
+    summaries, named = summary_sheets([(out[n][0], out[n][1]) for n in matched], regions)
+    for k, why in summaries.items():
+        out[matched[k]] = (out[matched[k]][0], None, [why])
+    if named and matched:
+        out[matched[0]][2].extend(named)
     if not any(m for _, m, _ in out):
-        raise FileRefused(first_problem or "未找到可识别的表头")
+        skipped = "；".join(s.skipped for s in sheets if s.skipped)  # the data may be in a hidden sheet
+        raise FileRefused("；".join(filter(None, [first_problem or "未找到可识别的表头", skipped])))
     return out
 
 
@@ -223,7 +238,10 @@ def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, r
     ds = match.dataset
     step("整理")
     sheet.load(con, "_raw", match.header_index, match.width)
-    _stage(con, ds, match, regions)
+    continued = _merged_figures(sheet, ds, match)
+    _stage(con, ds, match, regions, continued)
+    report.warnings.extend(_merged_notes(continued, ds, match))
+    report.warnings.extend(_own_unit_notes(con, ds, match))
     step("校验")
     skipped = con.execute("SELECT _row, _skip FROM _staged WHERE _skip <> 'blank' ORDER BY _row").fetchall()
     for row, kind in skipped:
@@ -289,8 +307,12 @@ def _folded(col: str) -> str:
     return f"CASE WHEN length({t}) <= 3 AND regexp_full_match({t}, {_lit(BLANKS_RE)}) THEN NULL ELSE nullif({t}, '') END"
 
 
-def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex) -> None:
-    """_staged: one row per raw row with every column normalised and its problem, if any."""
+def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex,
+           continued: Optional[dict[int, list[tuple[int, int]]]] = None) -> None:
+    """_staged: one row per raw row with every column normalised and its problem, if any.
+
+    `continued`: sheet column -> merged ranges (first, last row) of an additive column;
+    the rows after the first get no figure of their own (0 where the column is required)."""
     joins, values = [], []
     for col in ds.columns:
         mapped = match.columns.get(col.name)
@@ -298,6 +320,10 @@ def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex) -> None:
             values.append(f"NULL::{col.sql_type} AS {_q(col.name)}, NULL::VARCHAR AS {_q(col.name + '__e')}")
             if col.kind == DEADLINE:
                 values.append("NULL::INTEGER AS _deadline_days")
+            continue
+        if mapped.choices:
+            value, problem = _choice_sql(col, mapped)
+            values.append(f"{value} AS {_q(col.name)}, {problem} AS {_q(col.name + '__e')}")
             continue
         raw = f"r.c{mapped.index}"
         if col.kind in PY_KINDS or col.kind in (REGION, ENUM):
@@ -310,6 +336,14 @@ def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex) -> None:
                 values.append(f"{alias}.days AS _deadline_days")
         else:
             value, problem = _sql_value(col, mapped, raw, f"r.v{mapped.index}")
+            spans = (continued or {}).get(mapped.index)
+            if spans:
+                alias = f"k{mapped.index}"
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {alias} (_row INTEGER)")
+                _insert_columns(con, alias, [[r for first, last in spans for r in range(first + 1, last + 1)]])
+                joins.append(f"LEFT JOIN {alias} ON {alias}._row = r._row")
+                value = f"CASE WHEN {alias}._row IS NULL THEN {value} ELSE {'0' if col.required else 'NULL'} END"
+                problem = f"CASE WHEN {alias}._row IS NULL THEN {problem} END"
             values.append(f"{value} AS {_q(col.name)}, {problem} AS {_q(col.name + '__e')}")
     cells = [f"r.c{i}" for i in range(match.width)]
     first3 = " || ".join(f"coalesce(trim(r.c{i}), '')" for i in range(min(3, match.width)))
@@ -328,7 +362,7 @@ def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex) -> None:
         f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT r._row, {skip}, {', '.join(values)} "
         f"FROM (SELECT *{folded} FROM _raw) r {' '.join(joins)}"
     )
-    for name in ("m%d" % m.index for m in match.columns.values()):
+    for name in (f"{p}{m.index}" for m in match.columns.values() for p in "mk"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
@@ -339,13 +373,15 @@ def _sql_value(col: Column, mapped: MappedColumn, raw: str, v: str) -> tuple[str
     if col.kind in (TEXT, ID, PHONE):
         return v, "NULL"
     if col.kind == AMOUNT:
-        s = f"regexp_replace({v}, '[,\\s元¥￥]', '', 'g')"
-        mult = (f"CASE WHEN {s} LIKE '%亿' THEN 100000000 WHEN {s} LIKE '%万' THEN 10000 "
+        s = f"regexp_replace({v}, '[,\\s]', '', 'g')"
+        # A cell that writes its own unit keeps it: `12,345.60元` under a 万元 header is yuan.
+        mult = (f"CASE WHEN {s} LIKE '%亿' OR {s} LIKE '%亿元' THEN 100000000 "
+                f"WHEN {s} LIKE '%万' OR {s} LIKE '%万元' THEN 10000 WHEN {s} LIKE '%元' THEN 1 "
                 f"ELSE {mapped.multiplier} END")
         # Scale 10, not 6: `0.12345678` 亿元 is 12,345,678 yuan, and six places rounded it to
         # 12,345,700. Values past 1e18 are out of range before multiplying: the product of a
         # 30-digit cell and 亿 overflowed DECIMAL(38) and aborted the whole file.
-        num = f"TRY_CAST(rtrim({s}, '万亿') AS DECIMAL(38,10))"
+        num = f"TRY_CAST(ltrim(rtrim({s}, '万亿元'), '¥￥') AS DECIMAL(38,10))"
         value = f"TRY_CAST(round(CASE WHEN abs({num}) < 1e18 THEN {num} END * {mult}, 2) AS DECIMAL(18,2))"
         problem = (f"CASE WHEN {v} IS NULL THEN NULL WHEN {num} IS NULL THEN '无法识别为金额（可写作 1234.50、1,234.50 或 1.2万）' "
                    f"WHEN {value} IS NULL THEN '金额超出范围' WHEN {num} < 0 THEN '金额不能为负数' END")
@@ -365,6 +401,76 @@ def _sql_value(col: Column, mapped: MappedColumn, raw: str, v: str) -> tuple[str
                    f"THEN '应为 0 到 100% 之间的比例（可写作 85% 或 0.85）' END")
         return value, problem
     raise AssertionError(col.kind)
+
+
+def _choice_sql(col: Column, mapped: MappedColumn) -> tuple[str, str]:
+    """SQL (value, problem) of a choice column read from tick marks: `整改情况` over
+    `已整改 / 未整改`, a √ under the one that holds. One tick gives its choice; two, or a
+    mark that is neither a tick nor a cross, reject the row; none leaves it empty (a
+    required column rejects the row)."""
+    ticks, crosses = ", ".join(map(_lit, nz.TICKS)), ", ".join(map(_lit, nz.CROSSES))
+    marks = []
+    for index, choice, sub in mapped.choices:
+        t = f"upper({_folded(f'r.c{index}')})"
+        # a tick, or the choice written out again under its own heading (已整改 under 已整改)
+        marks.append((f"(CASE WHEN {t} IS NULL OR {t} IN ({crosses}) THEN 0 WHEN {t} IN ({ticks}, "
+                       f"{_lit(nz.fold(sub).upper())}) THEN 1 END)", choice, sub, index))
+    count = " + ".join(m for m, *_ in marks)
+    literal = (lambda c: "true" if c else "false") if col.kind == BOOL else _lit
+    pick = " ".join(f"WHEN {m} = 1 THEN {literal(c)}" for m, c, _, _ in marks)
+    value = f"CAST(CASE WHEN {count} = 1 THEN CASE {pick} END END AS {col.sql_type})"
+    subs = "“" + "”“".join(sub for _, _, sub, _ in marks) + "”"
+    problems = [f"WHEN {m} IS NULL THEN {_lit(f'下“{sub}”一栏的“')} || trim(r.c{index}) || "
+                f"{_lit('”不是勾选符号（勾选请填 √，未选留空或填 ×）')}" for m, _, sub, index in marks]
+    problems.append(f"WHEN {count} > 1 THEN {_lit(f'同时勾选了{subs}，只能勾选一项')}")
+    if col.required:
+        problems.append(f"WHEN {count} = 0 THEN {_lit(f'的{subs}都没有勾选，请勾选其中一项')}")
+    return value, f"CASE {' '.join(problems)} END"
+
+
+ADDITIVE = (AMOUNT, INT)  # kinds a merged cell must not repeat: amounts and counts are summed
+
+
+def _merged_figures(sheet: Sheet, ds: Dataset, match: HeaderMatch) -> dict[int, list[tuple[int, int]]]:
+    """Sheet column -> (first, last row) of each range merged down an amount or count column."""
+    additive = {m.index for m in match.columns.values() if ds.column(m.name).kind in ADDITIVE and not m.choices}
+    out: dict[int, list[tuple[int, int]]] = {}
+    for column, first, last in sheet.merged_down(match.header_index):
+        if column in additive:
+            out.setdefault(column, []).append((first, last))
+    return out
+
+
+def _merged_notes(continued: dict[int, list[tuple[int, int]]], ds: Dataset, match: HeaderMatch) -> list[str]:
+    notes = []
+    for mapped in match.columns.values():
+        spans = sorted(continued.get(mapped.index, []))
+        if len(spans) == 1:
+            (first, last), = spans
+            notes.append(f"第 {first}–{last} 行的“{mapped.label}”是合并单元格，只计入第 {first} 行一次")
+        elif spans:
+            shown = "、".join(f"第 {a}–{b} 行" for a, b in spans[:3]) + ("等" if len(spans) > 3 else "")
+            notes.append(f"“{mapped.label}”有 {len(spans)} 处合并单元格跨多行（{shown}），每处只计入首行一次")
+    return notes
+
+
+def _own_unit_notes(con, ds: Dataset, match: HeaderMatch) -> list[str]:
+    """A line per amount column in 万元 or 亿元 whose cells write another unit (`12,345.60元`)."""
+    notes = []
+    for mapped in match.columns.values():
+        if ds.column(mapped.name).kind != AMOUNT or mapped.choices or mapped.multiplier == 1:
+            continue
+        own = ", ".join(_lit(u) for u, m in nz.AMOUNT_UNITS.items() if m == mapped.multiplier)
+        c = f"regexp_replace(c{mapped.index}, '\\s', '', 'g')"
+        n, example = con.execute(
+            f"""SELECT count(*), min(c) FROM (SELECT {c} AS c FROM _raw
+            WHERE c{mapped.index} LIKE '%元%' OR c{mapped.index} LIKE '%万%' OR c{mapped.index} LIKE '%亿%')
+            WHERE regexp_matches(c, '^[¥￥]?[0-9][0-9,]*(\\.[0-9]+)?(亿元|万元|亿|万|元)$')
+            AND regexp_extract(c, '(亿元|万元|亿|万|元)$') NOT IN ({own})"""
+        ).fetchone()
+        if n:
+            notes.append(f"{mapped.label}有 {n} 个单元格自带单位（如“{example}”），按单元格所写的单位计，未按{mapped.unit}换算")
+    return notes
 
 
 def _mapping_table(con, col: Column, mapped: MappedColumn, alias: str, regions: RegionIndex) -> None:
@@ -416,7 +522,8 @@ def _collect_rejects(con, ds: Dataset, match: HeaderMatch) -> None:
         if mapped is None:
             continue
         e, h = _q(col.name + "__e"), _lit(mapped.header)
-        parts.append(f"SELECT _row, {_lit(col.name)} AS col, {h} AS header, {e} AS problem, true AS quoted "
+        quoted = "false" if mapped.choices else "true"  # a choice column's problem names its cells
+        parts.append(f"SELECT _row, {_lit(col.name)} AS col, {h} AS header, {e} AS problem, {quoted} AS quoted "
                      f"FROM _staged WHERE _skip IS NULL AND {e} IS NOT NULL")
         if col.required:
             parts.append(f"SELECT _row, {_lit(col.name)}, {h}, '为空（必填）', false FROM _staged "
@@ -444,7 +551,8 @@ def _collect_rejects(con, ds: Dataset, match: HeaderMatch) -> None:
         WHERE s._skip IS NULL AND s._row > k.first_row AND s._row NOT IN (SELECT _row FROM _problems)"""
     )
     by_col = " ".join(f"WHEN {_lit(m.name)} THEN r.c{m.index}" for m in match.columns.values())
-    raw_cols = ", ".join(f"{_lit(m.header)}, r.c{m.index}" for m in match.columns.values())
+    cells = sorted((i, label) for m in match.columns.values() for label, i in m.cells())
+    raw_cols = ", ".join(f"{_lit(label)}, r.c{i}" for i, label in cells)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _bad AS
         SELECT p._row, p.col,

@@ -21,10 +21,12 @@ from typing import Optional
 import duckdb
 
 PREVIEW_ROWS = 40
+TAIL_ROWS = 10  # the last rows, where notes below the table are
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 256 * 1024 * 1024  # what an XLSX may inflate to
 MAX_XLSX_RATIO = 200  # unpacked / packed, beyond which a workbook is a zip bomb
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .xls, or an encrypted .xlsx
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode 文本" export starts with FF FE
 ZIP_MAGIC = b"PK\x03\x04"
 
 Cell = Optional[str]
@@ -43,6 +45,25 @@ class Sheet:
     _csv_table: Optional[str] = None  # a TEMP table of the whole CSV, already read
     _rows: Optional[list[list[Cell]]] = field(default=None, repr=False)
     _first_row: int = 1  # the file row number of preview[0]
+    # Merged ranges as (first row, first column, last row, last column), 0-based in the
+    # sheet's rows; every cell of a range holds the value of its top-left cell.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list, repr=False)
+    skipped: Optional[str] = None  # why the sheet is not read (a hidden sheet), for the report
+    tail: list[list[Cell]] = field(default_factory=list, repr=False)  # the last rows: notes below the table
+
+    def merged_down(self, header_index: int) -> list[tuple[int, int, int]]:
+        """(column, first file row, last file row) of each merged range below the header that
+        spans several rows: the rows after the first repeat the first row's value."""
+        out = []
+        for r0, c0, r1, c1 in self.merged:
+            last = min(r1, len(self._rows or []) - 1)
+            if r0 > header_index and last > r0:
+                out.extend((c, self._first_row + r0, self._first_row + last) for c in range(c0, c1 + 1))
+        return out
+
+    def rows(self, header_index: int) -> list[tuple[int, list[Cell]]]:
+        """(file row number, cells) of a workbook sheet's rows below the header (not for a CSV)."""
+        return [(self._first_row + n, r) for n, r in enumerate(self._rows or []) if n > header_index]
 
     def load(self, con: duckdb.DuckDBPyConnection, table: str, header_index: int, width: int) -> None:
         """Create TEMP `table` (c0 … c{width-1} VARCHAR, _row INTEGER) with the rows below the header."""
@@ -81,9 +102,13 @@ def open_file(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, tag: st
     with open(path, "rb") as f:
         head = f.read(8)
     suffix = path.suffix.lower()
+    if head.startswith(UTF16_BOMS):
+        # Excel's "Unicode 文本" (.txt, sometimes renamed .xls): UTF-16 with a BOM, tab-separated
+        path = Path(_transcode(path, workdir, "utf-16"))
+        return [_open_csv(path, con, workdir, f"_csv_{tag}", _tab_separated(path))]
     if suffix in (".xlsx", ".xlsm", ".xls") or head.startswith(ZIP_MAGIC) or head == CFB_MAGIC:
         return _open_workbook(path, head)
-    if suffix in (".csv", ".txt", ""):
+    if suffix in (".csv", ".txt", ""):  # DuckDB's sniffer finds a tab-separated .txt's delimiter
         return [_open_csv(path, con, workdir, f"_csv_{tag}")]
     raise FileRefused(f"不支持的文件类型“{suffix}”，请上传 .csv、.xlsx 或 .xls 文件")
 
@@ -91,8 +116,13 @@ def open_file(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, tag: st
 # ---------------------------------------------------------------- CSV
 
 
-def _read_csv_table(con: duckdb.DuckDBPyConnection, table: str, path: str) -> None:
-    base = f"read_csv(?, header=false, all_varchar=true, null_padding=true, strict_mode=false"
+def _read_csv_table(con: duckdb.DuckDBPyConnection, table: str, path: str, delimiter: Optional[str] = None) -> None:
+    # A quote inside a quoted cell is written twice (`"阳光""家园"""`), as Excel and the
+    # platforms' exports write it; title rows above the header led DuckDB's sniffer to
+    # guess no escape character, which kept both quotes.
+    base = "read_csv(?, header=false, all_varchar=true, null_padding=true, strict_mode=false, quote='\"', escape='\"'"
+    if delimiter:
+        base += f", delim={delimiter!r}"
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {base})", [path])
     except duckdb.Error as exc:
@@ -102,21 +132,35 @@ def _read_csv_table(con: duckdb.DuckDBPyConnection, table: str, path: str) -> No
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {base}, parallel=false)", [path])
 
 
-def _open_csv(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, table: str) -> Sheet:
+def _open_csv(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, table: str,
+              delimiter: Optional[str] = None) -> Sheet:
     try:
         try:
             # A whole read validates the encoding of every line, not only the first ones.
-            _read_csv_table(con, table, str(path))
+            _read_csv_table(con, table, str(path), delimiter)
         except duckdb.InvalidInputException as exc:
             if "unicode" not in str(exc).lower():
                 raise FileRefused(_csv_problem(exc)) from None
-            _read_csv_table(con, table, _transcode_gb18030(path, workdir))
+            _read_csv_table(con, table, _transcode(path, workdir, "gb18030"), delimiter)
     except duckdb.Error as exc:
         raise FileRefused(_csv_problem(exc)) from None
     rows = con.execute(f"SELECT * FROM {table} ORDER BY rowid LIMIT {PREVIEW_ROWS}").fetchall()
     if not rows:
         raise FileRefused("文件中没有任何数据行")
-    return Sheet(None, [list(r) for r in rows], _csv_table=table)
+    tail = con.execute(f"SELECT * FROM {table} ORDER BY rowid DESC LIMIT {TAIL_ROWS}").fetchall()[::-1]
+    return Sheet(None, [list(r) for r in rows], _csv_table=table, tail=[list(r) for r in tail])
+
+
+def _tab_separated(path: Path) -> Optional[str]:
+    """"\t" when the first lines hold more tabs than commas, else None (DuckDB sniffs).
+
+    For a transcoded UTF-16 file: Excel's "Unicode 文本" is tab-separated, and the sniffer
+    prefers the delimiter that gives more columns, so a narrow table whose cells hold
+    commas (`阳光,家园,小区`) was split at the commas."""
+    with open(path, "rb") as f:
+        lines = f.read(1 << 16).splitlines()[:50]
+    tabs = sum(b"\t" in line for line in lines)
+    return "\t" if tabs > sum(b"," in line for line in lines) else None
 
 
 def _csv_problem(exc: Exception) -> str:
@@ -124,16 +168,19 @@ def _csv_problem(exc: Exception) -> str:
     return f"无法按表格读取此 CSV 文件（{text}）。请确认它是逗号分隔的表格，并用 Excel 另存为 CSV 后重试"
 
 
-def _transcode_gb18030(path: Path, workdir: Path) -> str:
-    """GB18030 (a superset of GBK and GB2312) -> a UTF-8 copy in workdir."""
+def _transcode(path: Path, workdir: Path, encoding: str) -> str:
+    """GB18030 (a superset of GBK and GB2312) or UTF-16 -> a UTF-8 copy in workdir."""
     fd, out = tempfile.mkstemp(suffix=".csv", dir=workdir)
-    decoder = codecs.getincrementaldecoder("gb18030")(errors="strict")
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     try:
         with open(path, "rb") as src, os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
             while chunk := src.read(1 << 22):
                 dst.write(decoder.decode(chunk))
             dst.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError:
+        if encoding == "utf-16":
+            raise FileRefused("文件以 UTF-16（Unicode 文本）标记开头，但内容不是有效的 UTF-16，可能已损坏。"
+                              "请在 Excel 中重新另存为“CSV UTF-8”或“Unicode 文本”后重试") from None
         raise FileRefused("文件编码无法识别：既不是 UTF-8，也不是 GB18030/GBK。请在 Excel 中另存为“CSV UTF-8”后重试") from None
     return out
 
@@ -159,7 +206,11 @@ def _open_workbook(path: Path, head: bytes) -> list[Sheet]:
         raise FileRefused("工作簿已损坏或不是有效的 Excel 文件，无法打开。请在 Excel 中另存为 .xlsx 后重试") from None
     sheets = []
     try:
+        hidden = _hidden_sheets(workbook)
         for name in workbook.sheet_names:
+            if name in hidden:
+                sheets.append(Sheet(name, [], skipped=f"工作表“{name}”是{hidden[name]}，未读取"))
+                continue
             try:
                 sheet = workbook.get_sheet_by_name(name)
                 rows = sheet.to_python(skip_empty_area=False)
@@ -171,12 +222,32 @@ def _open_workbook(path: Path, head: bytes) -> list[Sheet]:
             while cells and not any(c is not None for c in cells[-1]):
                 cells.pop()
             if cells:
-                sheets.append(Sheet(name, cells[:PREVIEW_ROWS], _rows=cells, _first_row=1))
+                ranges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged]
+                sheets.append(Sheet(name, cells[:PREVIEW_ROWS], _rows=cells, _first_row=1, merged=ranges,
+                                    tail=cells[-TAIL_ROWS:]))
     finally:
         workbook.close()
-    if not sheets:
+    if not any(s.skipped is None for s in sheets):
+        if sheets:
+            names = "、".join(f"“{s.name}”" for s in sheets)
+            raise FileRefused(f"工作簿中可见的工作表都没有数据；隐藏的工作表（{names}）不读取。"
+                              "如需加载，请在 Excel 中取消隐藏后重新上传")
         raise FileRefused("工作簿是空的：没有任何工作表含有数据")
     return sheets
+
+
+def _hidden_sheets(workbook) -> dict[str, str]:
+    """Names of the hidden and very hidden worksheets -> how they are hidden, in Chinese.
+
+    A workbook often keeps last month's sheet hidden beside this month's: it is not data."""
+    out = {}
+    for meta in getattr(workbook, "sheets_metadata", None) or []:
+        state = str(getattr(meta, "visible", "")).rsplit(".", 1)[-1]
+        if state == "Hidden":
+            out[meta.name] = "隐藏工作表"
+        elif state == "VeryHidden":
+            out[meta.name] = "深度隐藏（VeryHidden）的工作表"
+    return out
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:

@@ -205,7 +205,7 @@ _register(
             C("level", "当前层级", ENUM, "层级", "办理层级", choices=LEVELS, synonyms=LEVEL_SYNONYMS),
             C("status", "状态", ENUM, "办理状态", "整改状态", req=True,
               choices=("待受理", "办理中", "已整改", "已办结", "退回重办"),
-              synonyms={"整改中": "办理中", "处理中": "办理中", "已完成": "已整改", "办结": "已办结",
+              synonyms={"整改中": "办理中", "未整改": "办理中", "处理中": "办理中", "已完成": "已整改", "办结": "已办结",
                         "已处理": "已办结", "重办": "退回重办"}),
             C("closed_on", "办结日期", DATE, "整改完成日期", "完成日期"),
             C("refund_amount", "退还金额", AMOUNT, "退费金额"),
@@ -275,8 +275,8 @@ _register(
         (
             C("county", "县区", REGION, *COUNTY_ALIASES, req=True),
             C("year", "年度", YEAR, "年份", req=True),
-            C("collected", "归集金额", AMOUNT, "本期归集", req=True),
-            C("used", "使用金额", AMOUNT, "本期使用", req=True),
+            C("collected", "归集金额", AMOUNT, "本期归集", "归集", "维修资金归集", req=True),
+            C("used", "使用金额", AMOUNT, "本期使用", "使用", "维修资金使用", req=True),
         ),
         key=("county", "year"),
     )

@@ -50,6 +50,10 @@ class Table:
     group: Optional[tuple[str, int, int]] = None  # XLSX: a group cell over header columns first..last (0-based)
     total: Optional[Sequence[object]] = None  # a 合计 row under the data
     note: Optional[str] = None  # a 注： line under the table
+    # A second header row written as is under `header` (nothing merged): `header` holds the
+    # single-level columns and the group cells, `sub_header` the sub-columns, the rest empty.
+    sub_header: Optional[Sequence[Optional[str]]] = None
+    merges: Sequence[str] = ()  # XLSX: more merged ranges, e.g. "D5:D7" (a cell merged down rows 5-7)
 
     @property
     def width(self) -> int:
@@ -74,22 +78,28 @@ class Clerk:
         folder.mkdir(parents=True, exist_ok=True)
 
     def csv(self, name: str, header: Sequence[str], rows: Sequence[Sequence[object]], *,
-            encoding: str = "utf-8", **layout) -> Path:
-        """A CSV as Excel exports it: title rows padded with empty cells, CRLF line ends."""
+            encoding: str = "utf-8", delimiter: str = ",", **layout) -> Path:
+        """A CSV as Excel exports it: title rows padded with empty cells, CRLF line ends.
+
+        `encoding="utf-16", delimiter="\\t"` is Excel's "Unicode 文本" (.txt): UTF-16LE with
+        the BOM FF FE, tab-separated."""
         table = Table(header, rows, **layout)
         lines: list[list[object]] = []
         if table.title:
             lines.append(table.padded([table.title]))
         if table.filled_by:
             lines.append(table.filled_by_row())
-        lines += [list(table.header), *(table.padded(r) for r in table.rows)]
+        lines.append(list(table.header))
+        if table.sub_header:
+            lines.append(table.padded(table.sub_header))
+        lines += [table.padded(r) for r in table.rows]
         if table.total:
             lines.append(table.padded(table.total))
         if table.note:
             lines.append(table.padded([table.note]))
         path = self.folder / name
         with open(path, "w", encoding=encoding, newline="") as f:
-            csv.writer(f, lineterminator="\r\n").writerows(
+            csv.writer(f, lineterminator="\r\n", delimiter=delimiter).writerows(
                 [["" if c is None else c for c in line] for line in lines]
             )
         return path
@@ -121,7 +131,8 @@ class Clerk:
 
     def xlsx(self, name: str, header: Optional[Sequence[str]] = None, rows: Sequence[Sequence[object]] = (), *,
              sheets: Optional[dict[str, dict]] = None, **layout) -> Path:
-        """A workbook: one table, or `sheets={name: dict(header=…, rows=…, …)}`; dict(text=…) is a prose sheet."""
+        """A workbook: one table, or `sheets={name: dict(header=…, rows=…, …)}`; dict(text=…) is a prose sheet,
+        `state="hidden"` (or "veryHidden") in a sheet's dict hides it."""
         from openpyxl import Workbook
 
         if sheets is None:
@@ -130,6 +141,8 @@ class Clerk:
         book.remove(book.active)
         for sheet_name, spec in sheets.items():
             ws = book.create_sheet(sheet_name)
+            spec = dict(spec)
+            ws.sheet_state = spec.pop("state", "visible")
             if "text" in spec:
                 for line in spec["text"].splitlines():
                     ws.append([line])
@@ -159,6 +172,8 @@ def _write_sheet(ws, table: Table) -> None:
                 ws.merge_cells(start_row=row - 1, start_column=i + 1, end_row=row, end_column=i + 1)
     else:
         ws.append(list(table.header))
+        if table.sub_header:
+            ws.append(table.padded(table.sub_header))
     for r in table.rows:
         ws.append(list(r))
     if table.total:
@@ -166,6 +181,8 @@ def _write_sheet(ws, table: Table) -> None:
     if table.note:
         ws.append([table.note])
         ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=last)
+    for cells in table.merges:
+        ws.merge_cells(cells)
 
 
 @pytest.fixture
