@@ -16,6 +16,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from components import query
 from components.i18n import fmt_date, label, lang_of
 from components.shell import filter_bar, navbar
+from metrics import serving
 from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
 from metrics.facts import data_as_of
@@ -27,6 +28,7 @@ app = Dash(__name__, use_pages=True, title="物业监管看板", suppress_callba
            update_title=None)
 server = app.server
 security.install(app)  # login, sessions, the access guard, security headers (security/web.py)
+serving.install(server)  # one published version per request and per view (metrics/serving.py)
 
 
 def shell() -> html.Div:
@@ -144,6 +146,10 @@ def ensure_demo() -> None:
         print(f"No warehouse at {wh.path}: building the demo data set …", flush=True)
         demo.build(wh.path)  # with the demo's users and screen token (security.store.install_demo_users)
 
+
+# Last, once the layout and every callback are defined: Dash's first-request set-up, done
+# now, so that the first request of a fresh process is answered like any other.
+security.complete_setup(app)
 
 if __name__ == "__main__":
     ensure_demo()

@@ -34,21 +34,27 @@ def rules_path() -> Path:
     return Path(os.environ.get(RULES_ENV) or DEFAULT_RULES)
 
 
-_rules_cache: dict[tuple, tuple[DeadlineRule, ...]] = {}
+# (key, rules) of the last file read, swapped as one object: threads of the server read it
+# while another replaces it.
+_rules_cache: tuple[tuple, tuple[DeadlineRule, ...]] | None = None
 
 
 def deadline_rules(path: Path | None = None) -> tuple[DeadlineRule, ...]:
     """The deadline rules (source, category, working_days; `*` for any), read from the CSV
-    and checked; re-read when the file changes."""
+    and checked; re-read when the file changes (its path, mtime and size are the key)."""
+    global _rules_cache
     path = Path(path or rules_path())
     try:
-        key = (str(path), path.stat().st_mtime_ns)
+        st = path.stat()
     except FileNotFoundError:
         raise DeadlineRulesError(f"找不到整改时限规则文件 {path}") from None
-    if key not in _rules_cache:
-        _rules_cache.clear()
-        _rules_cache[key] = _read_rules(path)
-    return _rules_cache[key]
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    cached = _rules_cache
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    rules = _read_rules(path)
+    _rules_cache = (key, rules)
+    return rules
 
 
 def _read_rules(path: Path) -> tuple[DeadlineRule, ...]:

@@ -44,17 +44,10 @@ def as_of(wh: Warehouse, f: Filter) -> dt.date:
     return latest or dt.date.today()
 
 
-_as_of_by_version: dict[tuple, dt.date | None] = {}
-
-
 def data_as_of(wh: Warehouse) -> dt.date | None:
     """数据截至: the latest date any fact row carries (not the load time). A property of the
     published file, so it is read once per published version."""
-    key = (str(wh.path), wh.version)
-    if key not in _as_of_by_version:
-        _as_of_by_version.clear()
-        _as_of_by_version[key] = _data_as_of(wh)
-    return _as_of_by_version[key]
+    return wh.memo("data_as_of", lambda: _data_as_of(wh))
 
 
 def _data_as_of(wh: Warehouse) -> dt.date | None:
@@ -216,7 +209,6 @@ _SINCE_SQL = {
     "arrears_facts": "SELECT min(listed_on) FROM fund_arrears",
     "ledger_facts": "SELECT make_date(min(year), 1, 1) FROM fund_ledger",
 }
-_since_by_version: dict[tuple, dict[str, dt.date | None]] = {}
 
 
 def covered_since(wh: Warehouse, facts_fn) -> dt.date | None:
@@ -224,12 +216,9 @@ def covered_since(wh: Warehouse, facts_fn) -> dt.date | None:
     sql = _SINCE_SQL.get(facts_fn.__name__)
     if sql is None:
         return None
-    key = (str(wh.path), wh.version)
-    if key not in _since_by_version:
-        _since_by_version.clear()
-        _since_by_version[key] = {}
-    known = _since_by_version[key]
-    if facts_fn.__name__ not in known:
+
+    def first_day():
         row = wh.rows(sql)
-        known[facts_fn.__name__] = row[0][0] if row else None
-    return known[facts_fn.__name__]
+        return row[0][0] if row else None
+
+    return wh.memo(("covered_since", facts_fn.__name__), first_day)

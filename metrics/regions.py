@@ -6,16 +6,10 @@ from metrics.db import Warehouse
 from metrics.filters import Scope
 
 
-_names: dict[tuple, dict[str, str]] = {}
-
-
 def region_names(wh: Warehouse) -> dict[str, str]:
-    """code -> name for every region the warehouse knows (read once per published version)."""
-    key = (str(wh.path), wh.version)
-    if key not in _names:
-        _names.clear()
-        _names[key] = dict(wh.rows("SELECT code, name FROM regions"))
-    return _names[key]
+    """code -> name for every region the warehouse knows (read once per published version;
+    shared: do not change it)."""
+    return wh.memo("region_names", lambda: dict(wh.rows("SELECT code, name FROM regions")))
 
 
 def region_options(wh: Warehouse, scope: Scope) -> list[dict]:

@@ -5,18 +5,17 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from metrics.db import Warehouse, WarehouseMissing
+from metrics.access import warehouse
+from metrics.db import WarehouseMissing
 from metrics.status import dataset_counts, recent_loads
 
 dash.register_page(__name__, path="/data", name="数据状态", order=90, label_key="data")
 
-_warehouse = Warehouse()
-
 
 def layout(**_query) -> html.Div:
     try:
-        counts = dataset_counts(_warehouse)
-        loads = recent_loads(_warehouse, 20)
+        counts = dataset_counts(warehouse())  # the process's one reader
+        loads = recent_loads(warehouse(), 20)
     except WarehouseMissing:
         return html.Div([html.H2("数据状态"), html.P("还没有数据：请先运行 python -m etl load 或 python -m etl demo")],
                         id="data-status")

@@ -280,17 +280,18 @@ def _guard(app: dash.Dash):
 
 # ---------------------------------------------------------------- headers
 
-_csp_cache: dict[int, str] = {}
+_csp_cache: tuple[int, str] | None = None  # (key, policy), swapped as one object: threads read it
 
 
 def content_security_policy(app: dash.Dash) -> str:
     """Scripts only from this server and Dash's own inline scripts (by hash); styles from this
     server plus the inline styles plotly.js and the components inject; no framing."""
+    global _csp_cache
     key = len(getattr(app, "_inline_scripts", []))
-    if key not in _csp_cache:
+    cached = _csp_cache
+    if cached is None or cached[0] != key:
         hashes = " ".join(app.csp_hashes())  # already quoted: 'sha256-…'
-        _csp_cache.clear()
-        _csp_cache[key] = "; ".join([
+        cached = _csp_cache = (key, "; ".join([
             "default-src 'self'",
             f"script-src 'self' {hashes}",
             "style-src 'self' 'unsafe-inline'",
@@ -302,8 +303,8 @@ def content_security_policy(app: dash.Dash) -> str:
             "base-uri 'self'",
             "form-action 'self'",
             "frame-ancestors 'none'",
-        ])
-    return _csp_cache[key]
+        ]))
+    return cached[1]
 
 
 def _headers(app: dash.Dash, response: Response) -> Response:
@@ -386,6 +387,21 @@ def install(app: dash.Dash) -> None:
     server.before_request_funcs.setdefault(None, []).insert(0, lambda: _guard(app))
     server.after_request(lambda response: _headers(app, response))
     server.after_request(_audit_export)
+
+
+def complete_setup(app: dash.Dash) -> None:
+    """Do now the set-up Dash defers to the first request a process serves: copy the pages'
+    callbacks (`dash.callback`) into `app.callback_map`, register the page router. The guard
+    decides on a callback by that map and answers before Dash's own before-request functions,
+    so without this a fresh process (a restart, a new gunicorn worker) refused every callback
+    until some other request had set Dash up, and threads serving the first requests at once
+    raced through the set-up. Call once, after the layout and every callback are defined."""
+    with app.server.test_request_context("/healthz"):  # a public path: the guard lets it through
+        answered = app.server.preprocess_request()  # the before-request functions, in order
+    if answered is not None:
+        raise RuntimeError(f"a before-request function answered the set-up request: {answered!r}")
+    if not any(k.startswith("..") and "_pages_content.children" in k for k in app.callback_map) and dash.page_registry:
+        raise RuntimeError("Dash's page router is not in the callback map after the set-up")
 
 
 def serve(app: dash.Dash, host: str, port: int) -> None:

@@ -6,7 +6,9 @@ role (leader, supervisor, county — county_140702, 榆次区 —, admin)."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -42,6 +44,17 @@ def demo_warehouse(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture
+def own_warehouse(demo_warehouse, tmp_path) -> Path:
+    """A copy of the demo warehouse (with its access store) that a test may republish or serve alone."""
+    folder = tmp_path / "own"
+    folder.mkdir()
+    shutil.copy(demo_warehouse, folder / "warehouse.duckdb")
+    with sqlite3.connect(demo_warehouse.parent / "access.sqlite") as src, sqlite3.connect(folder / "access.sqlite") as dst:
+        src.backup(dst)  # the store is in WAL mode: copy it through SQLite, not as a file
+    return folder / "warehouse.duckdb"
+
+
 class Server:
     def __init__(self, warehouse: Path, port: int | None = None):
         self.warehouse = warehouse
@@ -52,7 +65,10 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60) -> "Server":
+    def start(self, timeout: float = 60, untouched: bool = False) -> "Server":
+        """Start the app and wait until it serves: until /healthz answers, or with `untouched`
+        until its port accepts connections, so that the test's own next request is the first
+        HTTP request the fresh process serves."""
         env = {**os.environ, "WAREHOUSE": str(self.warehouse), "PORT": str(self.port), "HOST": "127.0.0.1",
                "PYTHONPATH": str(ROOT)}
         self.log = open(self.warehouse.parent / f"server-{self.port}.log", "ab")
@@ -63,7 +79,10 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"app exited with {self.proc.returncode}; see {self.log.name}")
             try:
-                urllib.request.urlopen(self.url + "/healthz", timeout=2)  # needs no session
+                if untouched:
+                    socket.create_connection(("127.0.0.1", self.port), timeout=2).close()  # no request sent
+                else:
+                    urllib.request.urlopen(self.url + "/healthz", timeout=2)  # needs no session
                 return self
             except OSError:
                 time.sleep(0.3)

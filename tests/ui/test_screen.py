@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 import time
 from pathlib import Path
 
@@ -193,17 +192,6 @@ def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, se
 # ---------------------------------------------------------------- long runs on servers of their own
 
 
-@pytest.fixture
-def own_warehouse(demo_warehouse, tmp_path) -> Path:
-    """A copy of the demo warehouse (with its access store) that a test may republish or serve alone."""
-    folder = tmp_path / "own"
-    folder.mkdir()
-    shutil.copy(demo_warehouse, folder / "warehouse.duckdb")
-    with sqlite3.connect(demo_warehouse.parent / "access.sqlite") as src, sqlite3.connect(folder / "access.sqlite") as dst:
-        src.backup(dst)  # the store is in WAL mode: copy it through SQLite, not as a file
-    return folder / "warehouse.duckdb"
-
-
 def heap_used(cdp) -> int:
     cdp.send("HeapProfiler.collectGarbage")
     cdp.send("HeapProfiler.collectGarbage")
@@ -306,6 +294,45 @@ def test_screen_marks_offline_keeps_its_data_and_recovers_without_reload(browser
         # came up); nothing else, in Dash or in the page's own code
         network = ("Failed to load resource", "Callback failed: the server did not respond")
         assert not [e for e in p.console_errors if not any(n in e for n in network)], p.console_errors[:5]
+    finally:
+        p.page.context.close()
+        srv.stop()
+
+
+def test_screen_left_open_across_a_restart_gets_data_from_the_first_request_of_the_new_process(browser, own_warehouse,
+                                                                                               tmp_path):
+    """The wall's pull is the first request the new process serves: its health checks are
+    answered elsewhere (by the test here; in production by another worker, or the restart fell
+    between two checks). It gets data, never 403 (Dash's set-up used to wait for another request)."""
+    srv = Server(own_warehouse).start()
+    p = open_screen(browser, srv.url, SCREEN + "&region=140700&rotate=2&refresh=2")
+    away = {"now": False}
+    p.page.route("**/healthz*", lambda route: route.abort() if away["now"] else
+                 route.fulfill(status=200, body="ok", content_type="text/plain"))
+    refused: list[int] = []
+    p.page.on("response", lambda r: refused.append(r.status)
+              if "_dash-update-component" in r.url and r.status >= 400 else None)
+    try:
+        wait_for_data(p)
+        p.page.evaluate("() => { window.__sameDocument = true; }")
+        renders = int(p.page.evaluate("() => window.__screenRenders"))
+        updated = p.text("#screen-updated")
+
+        away["now"] = True
+        srv.stop()
+        expect(p.page.locator("#screen-offline.screen-offline-on")).to_have_text(re.compile(r"^离线自 "), timeout=15_000)
+        t = time.time_ns()
+        os.utime(own_warehouse, ns=(t, t))  # published while the server was away: the next pull redraws
+        srv = Server(own_warehouse, port=srv.port).start(untouched=True)  # no request sent to it yet
+        away["now"] = False  # the next health check says "back": the wall pulls at once
+
+        expect(p.page.locator("#screen-offline")).to_have_text("", timeout=15_000)
+        expect(p.page.locator("#screen-updated")).not_to_have_text(updated, timeout=30_000)
+        p.page.wait_for_function(f"() => window.__screenRenders > {renders}", timeout=30_000)
+        expect(p.page.locator("#screen-kpi-rectification_rate-value")).to_have_text(re.compile(r"^\d+\.\d\d%$"))
+        assert p.page.evaluate("() => window.__sameDocument === true")  # no reload
+        assert refused == [], f"callbacks refused by the new process: {refused[:10]}"
+        save_shot(p, tmp_path, "screen-after-restart.png")
     finally:
         p.page.context.close()
         srv.stop()
