@@ -10,8 +10,8 @@ import pandas as pd
 from dash import dcc, html
 
 from components.i18n import label
+from etl.normalize import FORMULA_START
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def grid(grid_id: str, frame: pd.DataFrame, columns: Iterable[str], lang: str, height: int = 420,

@@ -28,7 +28,7 @@ from etl.normalize import AMOUNT_UNITS, alias_key, fold, header_key, parse_bool,
 from etl.read import Cell
 from etl.schema import AMOUNT, BOOL, DATASETS, ENUM, Column, Dataset
 
-_ALIASES: dict[str, dict[str, str]] = {
+ALIASES: dict[str, dict[str, str]] = {  # dataset -> alias_key(header) -> column
     ds.name: {alias_key(n): col.name for col in ds.columns for n in col.names} for ds in DATASETS.values()
 }
 
@@ -176,7 +176,7 @@ class _Candidate:
 
 
 def _match_rows(cells: list[_HeaderCell], dataset: Dataset) -> _Candidate:
-    aliases = _ALIASES[dataset.name]
+    aliases = ALIASES[dataset.name]
     matched: dict[str, MappedColumn] = {}
     ignored: list[str] = []
     two_rows = False

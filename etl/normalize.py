@@ -20,6 +20,10 @@ from etl.schema import Column
 
 Result = tuple[object, Optional[str]]
 
+# Text a spreadsheet runs as a formula when a cell starts with it (CSV injection): exports
+# neutralise it (components/tables.safe_cell, etl/rejects.neutralise).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
 _BLANKS = {"", "-", "--", "—", "——", "/", "\\", "无数据", "NULL", "null", "None", "nan", "NaN"}
 
 
@@ -37,6 +41,8 @@ def is_blank(value: object) -> bool:
 _UNIT_RE = re.compile(r"[\(（\[【]\s*(?:单位\s*[:：])?\s*([^()（）\[\]【】]*)\s*[\)）\]】]\s*$")
 _UNIT_SLASH_RE = re.compile(r"\s*[/／]\s*(元|万元|亿元)\s*$")
 AMOUNT_UNITS = {"元": 1, "万元": 10_000, "亿元": 100_000_000, "万": 10_000, "亿": 100_000_000}
+# The unit a cell may end with, longest first (`万元` before `元`): `(亿元|万元|亿|万|元)`.
+UNIT_SUFFIX = "(" + "|".join(sorted(AMOUNT_UNITS, key=len, reverse=True)) + ")"
 _UNIT_BARE_RE = re.compile(r"(万元|亿元)$")
 # `单位：万元`, `金额单位：万元`, `（单位：万元）` on a title or 填报单位 line above the table, or
 # `注：金额单位为万元` below it. Not `填报单位：…`, and not a rate such as `单位：元/户`.

@@ -496,8 +496,8 @@ def _own_unit_notes(con, ds: Dataset, match: HeaderMatch) -> list[str]:
         n, example = con.execute(
             f"""SELECT count(*), min(c) FROM (SELECT {c} AS c FROM _raw
             WHERE c{mapped.index} LIKE '%元%' OR c{mapped.index} LIKE '%万%' OR c{mapped.index} LIKE '%亿%')
-            WHERE regexp_matches(c, '^[¥￥]?[0-9][0-9,]*(\\.[0-9]+)?(亿元|万元|亿|万|元)$')
-            AND regexp_extract(c, '(亿元|万元|亿|万|元)$') NOT IN ({own})"""
+            WHERE regexp_matches(c, '^[¥￥]?[0-9][0-9,]*(\\.[0-9]+)?{nz.UNIT_SUFFIX}$')
+            AND regexp_extract(c, '{nz.UNIT_SUFFIX}$') NOT IN ({own})"""
         ).fetchone()
         if n:
             notes.append(f"{mapped.label}有 {n} 个单元格自带单位（如“{example}”），按单元格所写的单位计，未按{mapped.unit}换算")

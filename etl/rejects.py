@@ -35,14 +35,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from etl.headers import HeaderMatch
-from etl.normalize import AMOUNT_UNITS, CROSSES, TICKS, alias_key, fold, header_key
+from etl.headers import ALIASES, HeaderMatch
+from etl.normalize import AMOUNT_UNITS, CROSSES, FORMULA_START, TICKS, alias_key, fold, header_key
 from etl.schema import AMOUNT, DATASETS, PHONE, Dataset
 
 REFERENCE, FILE, SHEET, DATASET, ROW, COLUMN, REASON = "拒收编号", "文件", "工作表", "台账类型", "行号", "列", "拒收原因"
 PREFIX = (REFERENCE, FILE, SHEET, DATASET, ROW, COLUMN, REASON)
 UNIT_NAMES = {10_000: "万元", 100_000_000: "亿元"}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHECKS_KEPT = 20
 
 # One reject as `read_run`, `read_check` and metrics.status.rejects_of give it.
@@ -103,14 +102,12 @@ def _choice_text(choice: object) -> str:
 def _column_of(ds: Dataset, header: str) -> Optional[tuple[str, int]]:
     """(column, multiplier) a header means in a dataset, by the contract's names; None if none."""
     key, unit = header_key(header)
-    plain = alias_key(header)
-    for col in ds.columns:
-        keys = {alias_key(n) for n in col.names}
-        if key in keys:
-            return col.name, AMOUNT_UNITS.get(unit, 1) if col.kind == AMOUNT else 1
-        if plain in keys:
-            return col.name, 1
-    return None
+    aliases = ALIASES[ds.name]
+    if key in aliases:
+        name = aliases[key]
+        return name, AMOUNT_UNITS.get(unit, 1) if ds.column(name).kind == AMOUNT else 1
+    name = aliases.get(alias_key(header))
+    return (name, 1) if name else None
 
 
 def _meaning(ds: Dataset, header_map: dict, header: str) -> Optional[tuple[str, int]]:

@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 from etl.headers import HeaderMatch
-from etl.normalize import AMOUNT_UNITS, fold, is_blank
+from etl.normalize import AMOUNT_UNITS, UNIT_SUFFIX, fold, is_blank
 from etl.read import Cell, Sheet
 from etl.regions import RegionIndex
 from etl.schema import AMOUNT, ID, INT, REGION, USCC
@@ -30,7 +30,7 @@ from etl.schema import AMOUNT, ID, INT, REGION, USCC
 SUMMARY_NAME = re.compile(r"汇总|合计|总表|统计|累计")
 # A total row: `合计`, `合　　计`, `太谷区小计`, `平遥县 汇总`, `总计`.
 _TOTAL_CELL = re.compile(r"^(合计|总计|小计|累计|汇总)|(合计|总计|小计|汇总)$")
-_CELL_UNIT = re.compile(r"(亿元|万元|亿|万|元)$")
+_CELL_UNIT = re.compile(UNIT_SUFFIX + "$")
 
 
 @dataclass

@@ -68,23 +68,27 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for ddl in META_DDL:
         con.execute(ddl)
     for table, columns in META_COLUMNS.items():
-        have = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
-        for name, sql_type in columns:
-            if name not in have:
-                con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {sql_type}')
-                if name == "run_id":  # loads written before runs had ids: a run shared one loaded_at
-                    con.execute("""UPDATE loads SET run_id = r.n FROM (SELECT load_id,
-                                   dense_rank() OVER (ORDER BY loaded_at) AS n FROM loads) r
-                                   WHERE loads.load_id = r.load_id""")
+        if "run_id" in _add_missing_columns(con, table, columns):
+            # loads written before runs had ids: a run shared one loaded_at
+            con.execute("""UPDATE loads SET run_id = r.n FROM (SELECT load_id,
+                           dense_rank() OVER (ORDER BY loaded_at) AS n FROM loads) r
+                           WHERE loads.load_id = r.load_id""")
     for name, ds in DATASETS.items():
         con.execute(dataset_ddl(name))
-        have = {r[0] for r in con.execute(f'DESCRIBE "{name}"').fetchall()}
-        for col in ds.columns:
-            if col.name not in have:
-                con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{col.name}" {col.sql_type}')
+        _add_missing_columns(con, name, [(col.name, col.sql_type) for col in ds.columns])
     _refresh_regions(con)
     if not con.execute("SELECT count(*) FROM calendar").fetchone()[0]:
         _fill_calendar(con)
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, columns) -> list[str]:
+    """ALTER TABLE ADD the (name, SQL type) columns `table` lacks; returns the names added."""
+    have = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+    added = [name for name, _ in columns if name not in have]
+    for name, sql_type in columns:
+        if name in added:
+            con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {sql_type}')
+    return added
 
 
 def _refresh_regions(con: duckdb.DuckDBPyConnection) -> None:
