@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shlex
 import sys
 import tempfile
 from pathlib import Path
 from typing import Optional, Sequence
 
+from core import settings
+from core.clock import beijing, to_beijing
+from core.private import restrict_umask
 from etl import report as rp
 from etl.pipeline import LoadResult, _whoami, load_files
 from etl.schema import DATASETS
-from etl.warehouse import DEFAULT_WAREHOUSE
 
 WRAPPER = "scripts/etl"  # the name the README and docs/cli.md use
+MINUTES = "%Y-%m-%d %H:%M"
 
 
 def _warehouse_option(parser: argparse.ArgumentParser) -> None:
@@ -34,7 +36,7 @@ def _warehouse_option(parser: argparse.ArgumentParser) -> None:
 def _prog() -> str:
     """How this command line was started, for the commands a report tells the clerk to run:
     the wrapper passes its own path (ETL_PROG), else `python -m etl`."""
-    return os.environ.get("ETL_PROG") or "python -m etl"
+    return settings.get("ETL_PROG")
 
 
 def build_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
@@ -81,8 +83,16 @@ def build_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
                               "as 138****5678 (a masked number loaded back is restored from the stored row). "
                               "Recorded in the audit log")
 
-    demo = sub.add_parser("demo", help="generate the demo ledgers and load them through the real ETL")
-    _warehouse_option(demo)
+    demo = sub.add_parser(
+        "demo", help="generate the demo ledgers and load them through the real ETL, into the demo's own warehouse",
+        description="Generate the demo ledgers and load them through the real ETL into the demo's own warehouse, "
+                    "with the demo's users (password demo-<name>) and screen token demo-screen in the access store "
+                    "beside it. Those credentials are public: a warehouse holding other loads, or an access store "
+                    "holding other users or tokens, is refused (exit code 1). Serve it with "
+                    "`bash scripts/run.sh --demo`.")
+    demo.add_argument("--warehouse", type=Path, default=None,
+                      help="DuckDB file (default: data/demo/warehouse.duckdb; $WAREHOUSE is not used, so that the "
+                           "demo never lands in a deployment's warehouse)")
     users = sub.add_parser("users", help="manage the dashboard's users (access.sqlite beside the warehouse)")
     users_sub = users.add_subparsers(dest="action", required=True)
     add = users_sub.add_parser("add", help="add a user; asks for the password twice (or reads it from stdin)")
@@ -118,11 +128,12 @@ def build_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
 
 
 def _warehouse(args) -> Path:
-    return args.warehouse or Path(os.environ.get("WAREHOUSE", DEFAULT_WAREHOUSE))
+    return args.warehouse or settings.get("WAREHOUSE")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    restrict_umask()  # warehouses, stores, kept checks and rejects CSVs hold personal data: owner only
     if args.command == "load":
         return _load(args)
     if args.command == "check":
@@ -130,17 +141,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.command == "rejects":
         return _rejects(args)
     if args.command == "demo":
-        from etl import demo
-
-        result = demo.build(_warehouse(args))
-        print(f"演示数据已加载到 {_warehouse(args)}：{len(result.files)} 个文件，"
-              f"{sum(f.rows_loaded for f in result.files)} 行")
-        return 0 if result.ok else 1
+        return _demo(args)
     if args.command == "users":
         return _users(args)
     if args.command == "tokens":
         return _tokens(args)
     return 2
+
+
+def _demo(args) -> int:
+    from etl import demo
+
+    target = args.warehouse or demo.DEMO_WAREHOUSE
+    try:
+        result = demo.build(target)
+    except demo.NotADemoWarehouse as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"演示数据已加载到 {target}：{len(result.files)} 个文件，{sum(f.rows_loaded for f in result.files)} 行")
+    if args.warehouse is None:
+        print("查看演示：bash scripts/run.sh --demo")
+    return 0 if result.ok else 1
 
 
 def _password(args) -> Optional[str]:
@@ -177,7 +198,7 @@ def _users(args) -> int:
             print(f"已{'停用' if args.action == 'disable' else '启用'}用户 {args.name}")
         else:
             rows = [{"name": u.name, "role": u.role, "county": u.county, "disabled": u.disabled,
-                     "locked_until": u.locked_until.isoformat(timespec="seconds") + "Z" if u.locked_until else None}
+                     "locked_until": to_beijing(u.locked_until).isoformat(timespec="seconds") if u.locked_until else None}
                     for u in store.users()]
             if args.json:
                 print(json.dumps(rows, ensure_ascii=False))
@@ -205,8 +226,8 @@ def _tokens(args) -> int:
             print(f"已吊销大屏令牌 #{args.id}")
         else:
             for t in store.screen_tokens():
-                state = f"已吊销 {t['revoked_at']:%Y-%m-%d %H:%M}" if t["revoked_at"] else "有效"
-                print(f"#{t['id']}\t{t['label']}\t{t['created_at']:%Y-%m-%d %H:%M}\t{state}")
+                state = f"已吊销 {beijing(t['revoked_at'], MINUTES)}" if t["revoked_at"] else "有效"
+                print(f"#{t['id']}\t{t['label']}\t{beijing(t['created_at'], MINUTES)}\t{state}")
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -216,7 +237,7 @@ def _tokens(args) -> int:
 def _hint_command(args, *rest: str) -> str:
     """The command, as the clerk would type it, that lists this run's or check's rejects."""
     words = [_prog(), "rejects", *rest]
-    if args.warehouse is not None or os.environ.get("WAREHOUSE"):
+    if args.warehouse is not None or settings.given("WAREHOUSE"):
         words += ["--warehouse", shlex.quote(str(_warehouse(args)))]
     return " ".join(words)
 
@@ -238,7 +259,7 @@ def _failed(exc: Exception) -> int:
 
 
 def _load(args) -> int:
-    user = args.user or os.environ.get("ETL_USER") or _whoami()
+    user = args.user or settings.get("ETL_USER") or _whoami()
     try:
         result = load_files(args.files, _warehouse(args), args.dataset, user, progress=_progress_factory())
     except Exception as exc:
@@ -280,7 +301,7 @@ def _rejects(args) -> int:
         if not loads:
             print(f"没有检查 {number} 的记录（只保留最近 20 次检查）" if number else "还没有检查记录", file=sys.stderr)
             return 1
-        title = f"检查 {number}（{loads[0]['loaded_at']:.19}，未发布）"
+        title = f"检查 {number}（{beijing(loads[0]['loaded_at'])}，未发布）"
     else:
         if not warehouse.exists():
             print(f"仓库 {warehouse} 不存在：还没有加载过数据", file=sys.stderr)
@@ -289,7 +310,7 @@ def _rejects(args) -> int:
         if not loads:
             print(f"没有批次 {args.run} 的加载记录" if args.run else "还没有加载记录", file=sys.stderr)
             return 1 if args.run else 0
-        title = f"批次 {number}（{loads[0]['loaded_at']:%Y-%m-%d %H:%M:%S}，{loads[0]['loaded_by']} 加载）"
+        title = f"批次 {number}（{beijing(loads[0]['loaded_at'])}，{loads[0]['loaded_by']} 加载）"
     print(f"{title}：{len(loads)} 个文件（工作表），拒收 {sum(ld['rows_rejected'] for ld in loads)} 行")
     for load in loads:
         where = f"（工作表“{load['sheet']}”）" if load["sheet"] else ""
@@ -305,7 +326,7 @@ def _rejects(args) -> int:
         phones = "联系电话为完整号码（个人信息，请妥善保管）" if args.unmasked else "联系电话已遮盖"
         print(f"已写出 {lines} 行拒收记录到 {args.csv}（{phones}）。改正后可直接重新加载：{_prog()} load {shlex.quote(str(args.csv))}")
         if args.unmasked:
-            who = os.environ.get("ETL_USER") or _whoami()
+            who = settings.get("ETL_USER") or _whoami()
             _audit(warehouse, who, "export", f"{_prog()} rejects --csv {args.csv} --unmasked: {lines} rows")
     return 0
 

@@ -10,8 +10,12 @@ no iteration over sets, and XLSX files written with fixed timestamps, so that tw
 give byte-identical files. Every published figure comes out of the rows exactly; the
 targets are the constants in the `FIGURES` block below.
 
->>> paths = generate(Path("data/demo"))
->>> result = build(Path("data/warehouse.duckdb"))
+>>> paths = generate(Path("data/demo/ledgers"))
+>>> result = build(DEMO_WAREHOUSE)  # data/demo/warehouse.duckdb, with data/demo/access.sqlite
+
+The demo lives apart from any real deployment (data/warehouse.duckdb and data/access.sqlite):
+its users' passwords and its screen token are public, so `build` refuses a warehouse or an
+access store that holds anything but the demo's.
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ from etl.normalize import USCC_CHARS, uscc_check_digit  # the one definition the
 
 SEED = 20241229
 TODAY = dt.date(2025, 11, 30)  # the demo's "today": ledgers run up to this day
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "data" / "demo"
+DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"  # the demo's own warehouse and access store
+DEMO_WAREHOUSE = DEMO_DIR / "warehouse.duckdb"
+DEFAULT_OUT = DEMO_DIR / "ledgers"
 ZIP_TIME = (2025, 6, 3, 9, 0, 0)  # every XLSX entry carries this time
 XLSX_TIME = dt.datetime(2025, 6, 3, 9, 0, 0)  # docProps created/modified
 
@@ -1374,6 +1380,54 @@ class DemoLoadError(RuntimeError):
     """The ETL refused a demo file: the demo and the loader disagree."""
 
 
+class NotADemoWarehouse(RuntimeError):
+    """The warehouse (or the access store beside it) holds something other than the demo: the
+    demo is never built into it (its users and screen token are public)."""
+
+
+DEMO_USER = "demo"  # loads.loaded_by of the demo's loads
+
+
+def foreign_loads(warehouse: Path, demo_files: Sequence[str]) -> list[str]:
+    """The loads of `warehouse` that are not the demo's (loaded by someone else, or of a file
+    the demo does not write), as `file（loaded_by）`; [] when there is no warehouse."""
+    import duckdb
+
+    warehouse = Path(warehouse)
+    if not warehouse.exists():
+        return []
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as exc:
+        return [f"{warehouse.name} 无法作为数据仓库打开（{type(exc).__name__}）"]
+    with con:
+        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'loads'").fetchone()[0]:
+            return [f"{warehouse.name} 不是看板的数据仓库（没有 loads 表）"]
+        rows = con.execute("SELECT file, loaded_by FROM loads WHERE loaded_by IS DISTINCT FROM ? "
+                           "OR NOT list_contains(?::VARCHAR[], file) ORDER BY load_id",
+                           [DEMO_USER, list(demo_files)]).fetchall()
+    return [f"{file}（{who} 加载）" for file, who in rows]
+
+
+def refuse_foreign(warehouse: Path, demo_files: Sequence[str]) -> None:
+    """Raise NotADemoWarehouse when the warehouse holds loads, or the access store beside it
+    users or screen tokens, other than the demo's."""
+    from security.store import foreign_accounts, store_path
+
+    loads = foreign_loads(warehouse, demo_files)
+    if loads:
+        raise NotADemoWarehouse(
+            f"拒绝生成演示数据：仓库 {warehouse} 中已有非演示数据（{len(loads)} 次加载，例如 "
+            f"{'、'.join(loads[:3])}）。演示数据有公开的账号和大屏令牌，不能放进正式仓库。"
+            f"请不带 --warehouse 运行（演示仓库默认在 data/demo/warehouse.duckdb），或用 --warehouse 指定一个新的路径。")
+    accounts = foreign_accounts(warehouse)
+    if accounts:
+        raise NotADemoWarehouse(
+            f"拒绝生成演示数据：{store_path(warehouse)} 中已有正式的账号或大屏令牌（{'、'.join(accounts[:5])}）。"
+            f"演示账号的密码是公开的，不能加入正式部署。请不带 --warehouse 运行（演示仓库默认在 "
+            f"data/demo/warehouse.duckdb），或用 --warehouse 指定一个新的路径。")
+
+
 def generate(out_dir: Path = DEFAULT_OUT) -> list[Path]:
     """Write the demo ledgers under `out_dir`; their paths in load order (master data first).
 
@@ -1390,11 +1444,14 @@ def generate(out_dir: Path = DEFAULT_OUT) -> list[Path]:
 def build(warehouse: Path, out_dir: Optional[Path] = None):
     """Generate the demo and load it through the real ETL into `warehouse`; the LoadResult.
 
-    Raises DemoLoadError when the ETL refuses a file."""
+    Raises NotADemoWarehouse, before loading anything, when the warehouse holds loads other
+    than the demo's or its access store users or tokens other than the demo's; DemoLoadError
+    when the ETL refuses a file."""
     from etl.pipeline import load_files
 
     paths = generate(Path(out_dir) if out_dir is not None else DEFAULT_OUT)
-    result = load_files(paths, warehouse=warehouse, user="demo")
+    refuse_foreign(Path(warehouse), [p.name for p in paths])
+    result = load_files(paths, warehouse=warehouse, user=DEMO_USER)
     refused = [f for f in result.files if f.refused]
     if refused:
         raise DemoLoadError("；".join(f"{f.file}：{f.message}" for f in refused))

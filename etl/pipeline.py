@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
-import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,6 +18,8 @@ from typing import Callable, Iterable, Optional
 
 import duckdb
 
+from core import settings
+from core.clock import beijing, utc_now
 from etl import normalize as nz
 from etl.headers import HeaderMatch, HeaderNotFound, MappedColumn, detect_header
 from etl.read import FileRefused, Sheet, open_file
@@ -132,7 +133,7 @@ def load_files(
     """
     if dataset is not None and dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}; one of {', '.join(DATASETS)}")
-    user = user or os.environ.get("ETL_USER") or _whoami()
+    user = user or settings.get("ETL_USER") or _whoami()
     warehouse = Path(warehouse)
     reports: list[FileReport] = []
     with publishing(warehouse) as pub, tempfile.TemporaryDirectory(dir=warehouse.resolve().parent) as work:
@@ -143,7 +144,7 @@ def load_files(
         # One timestamp and one run id for the whole run, taken under the lock: `scripts/etl
         # rejects --run N` lists a run by its id (a run by its latest loaded_at merged two runs
         # and named a check's rejects by an older load's).
-        run_at = dt.datetime.now()
+        run_at = utc_now()  # stored in UTC; shown in Beijing time (core.clock.beijing)
         run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM loads").fetchone()[0]
         for n, path in enumerate(map(Path, paths)):
             step = progress(path) if progress else (lambda _stage: None)
@@ -202,7 +203,7 @@ def _load_file(con, path, dataset, user, regions, work, tag, step, run_at) -> li
         earlier = con.execute("SELECT min(load_id), min(loaded_at) FROM loads WHERE sha256 = ?", [sha]).fetchone()
         if sha and earlier[0] is not None:
             return [FileReport(name, skipped=True, message=(
-                f"文件内容与第 {earlier[0]} 次加载（{earlier[1]:%Y-%m-%d %H:%M}）完全相同，未做任何更改"))]
+                f"文件内容与第 {earlier[0]} 次加载（{beijing(earlier[1], '%Y-%m-%d %H:%M')}）完全相同，未做任何更改"))]
         step("读取")
         sheets = open_file(path, con, work, tag)
         matches = _match_sheets(sheets, dataset, regions)

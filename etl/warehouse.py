@@ -26,10 +26,12 @@ from typing import Iterator
 
 import duckdb
 
+from core import settings
+from core.private import private_file, restrict_umask
 from etl.regions import REGION_COLUMNS, read_regions
 from etl.schema import DATASETS, LINEAGE
 
-DEFAULT_WAREHOUSE = Path(__file__).resolve().parent.parent / "data" / "warehouse.duckdb"
+DEFAULT_WAREHOUSE = settings.BY_NAME["WAREHOUSE"].default
 
 META_DDL = (
     """CREATE TABLE IF NOT EXISTS loads (
@@ -175,9 +177,11 @@ class Publication:
 
     def open(self) -> duckdb.DuckDBPyConnection:
         _remove_stale_copies(self.warehouse)
+        restrict_umask()  # the copy and DuckDB's .wal beside it hold personal data: owner only from the first byte
         if self.warehouse.exists():
             shutil.copyfile(self.warehouse, self.tmp)
         self.con = duckdb.connect(str(self.tmp))
+        private_file(self.tmp)  # also when the served file was written by an older version, under a looser umask
         ensure_schema(self.con)
         return self.con
 
@@ -206,7 +210,7 @@ class Publication:
 def pause_point(stage: str) -> None:
     """Where the crash tests kill a load: with ETL_PAUSE_AT=<stage> the process announces
     the stage on stderr and waits there, so a test can SIGKILL it at a known point."""
-    if os.environ.get("ETL_PAUSE_AT") == stage:
+    if settings.get("ETL_PAUSE_AT") == stage:
         import sys
         import time
 

@@ -12,6 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
+from core.clock import beijing_today
 from metrics.db import Warehouse
 from metrics.deadlines import deadline_sql, rules_cte, rules_join
 from metrics.filters import Filter, Scope, period_sql, region_sql, until_sql, where, year_sql
@@ -41,7 +42,7 @@ def as_of(wh: Warehouse, f: Filter) -> dt.date:
     latest = data_as_of(wh)
     if f.end and (latest is None or f.end < latest):
         return f.end
-    return latest or dt.date.today()
+    return latest or beijing_today()
 
 
 def data_as_of(wh: Warehouse) -> dt.date | None:

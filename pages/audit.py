@@ -8,14 +8,12 @@ itself audited, as every export is (security/web.py).
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import query
+from core.clock import beijing
 from components.i18n import fmt_count, has_label, label, lang_of
 from components.tables import export_controls, grid, grid_locale, to_excel
 from security import audit
@@ -24,7 +22,6 @@ from security.web import store
 dash.register_page(__name__, path="/audit", name="审计日志", order=94, label_key="audit", roles=("admin",))
 
 SHOWN = 500
-LOCAL = ZoneInfo("Asia/Shanghai")
 EVENTS = ("login", "login_failed", "login_locked", "login_disabled", "logout", "screen_open", "export",
           "personal_data_view", "load")
 WIDTHS = {"audit_at": {"minWidth": 190}, "audit_role": {"minWidth": 125}, "audit_remote": {"minWidth": 120},
@@ -77,14 +74,11 @@ def layout(**params) -> html.Div:
 def _frame(event: str | None, user: str | None, lang: str) -> pd.DataFrame:
     rows = audit.recent(SHOWN, event=event, who=user)
 
-    def when(at: dt.datetime) -> str:
-        return at.replace(tzinfo=dt.timezone.utc).astimezone(LOCAL).strftime("%Y-%m-%d %H:%M:%S")
-
     def named(prefix: str, value: str) -> str:
         return label(f"{prefix}.{value}", lang) if value and has_label(f"{prefix}.{value}") else (value or "—")
 
     return pd.DataFrame(
-        [{"audit_at": when(r["at"]), "audit_who": r["who"], "audit_role": named("role", r["role"]),
+        [{"audit_at": beijing(r["at"]), "audit_who": r["who"], "audit_role": named("role", r["role"]),
           "audit_event": named("event", r["event"]), "audit_detail": r["detail"], "audit_scope": r["scope"],
           "audit_remote": r["remote"], "id": r["id"]} for r in rows],
         columns=COLUMNS + ["id"],

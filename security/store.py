@@ -12,6 +12,7 @@ as SHA-256 digests of high-entropy random strings. Nothing secret is stored in c
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -26,10 +27,13 @@ from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, MetaData
 from sqlalchemy.engine import Engine
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core import settings
+from core.private import create_private, private_file, restrict_umask
+
 ROLES = ("leader", "supervisor", "county", "admin")
-MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
-LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
-SESSION_HOURS = float(os.environ.get("SESSION_HOURS", "12"))
+MAX_FAILURES = settings.get("LOGIN_MAX_FAILURES")
+LOCK_MINUTES = settings.get("LOGIN_LOCK_MINUTES")
+SESSION_HOURS = settings.get("SESSION_HOURS")
 MIN_PASSWORD = 8
 # Compared against when the user name is unknown, so that an unknown name takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a password " + secrets.token_hex(8))
@@ -121,9 +125,7 @@ def digest(secret: str) -> str:
 def store_path(warehouse: Path | str | None = None) -> Path:
     """`access.sqlite` beside the warehouse ($WAREHOUSE or data/warehouse.duckdb)."""
     if warehouse is None:
-        from etl.warehouse import DEFAULT_WAREHOUSE
-
-        warehouse = os.environ.get("WAREHOUSE", DEFAULT_WAREHOUSE)
+        warehouse = settings.get("WAREHOUSE")
     return Path(warehouse).resolve().parent / "access.sqlite"
 
 
@@ -137,6 +139,9 @@ def _engine(path: Path) -> Engine:
     with _engines_lock:
         if key not in _engines:
             path.parent.mkdir(parents=True, exist_ok=True)
+            restrict_umask()  # the -wal and -shm SQLite creates beside it: private from their first byte
+            with contextlib.suppress(FileExistsError):  # password hashes: 0600 before the first byte is written
+                os.close(create_private(path))
             engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30, "check_same_thread": False})
 
             @event.listens_for(engine, "connect")
@@ -148,10 +153,8 @@ def _engine(path: Path) -> Engine:
                 cur.close()
 
             metadata.create_all(engine)
-            try:
-                os.chmod(path, 0o600)
-            except OSError:
-                pass
+            for name in (path.name, path.name + "-wal", path.name + "-shm"):  # also a store made by an older version
+                private_file(path.with_name(name))
             _engines[key] = engine
         return _engines[key]
 
@@ -373,9 +376,53 @@ DEMO_SCREEN_TOKEN = "demo-screen"
 
 def install_demo_users(warehouse: Path | str) -> Store:
     """The demo's users (password `demo-<name>`) and screen token `demo-screen`. Only for
-    the demo warehouse: etl.demo.build and `python app.py`'s first start call it."""
+    the demo warehouse (etl.demo.build): refused for a store holding any other user or token,
+    so that a real deployment never gets the demo's public credentials."""
+    foreign = foreign_accounts(warehouse)
+    if foreign:
+        raise StoreError(f"拒绝安装演示账号：{store_path(warehouse)} 中已有非演示的账号或大屏令牌"
+                         f"（{'、'.join(foreign[:5])}{' 等' if len(foreign) > 5 else ''}），这是正式部署的访问库")
     store = Store.for_warehouse(warehouse)
     for name, role, county in DEMO_USERS:
         store.ensure_user(name, role, f"demo-{name}", county)
     store.add_screen_token("demo", DEMO_SCREEN_TOKEN)
     return store
+
+
+def _existing(warehouse: Path | str | None) -> Optional[Store]:
+    """The store beside the warehouse when there is one (never creates it)."""
+    path = store_path(warehouse)
+    return Store(path) if path.exists() else None
+
+
+def foreign_accounts(warehouse: Path | str | None) -> list[str]:
+    """The users and screen tokens of the store beside the warehouse that are not the demo's:
+    user names, and `大屏令牌 #N` (the demo's token is known by its digest)."""
+    store = _existing(warehouse)
+    if store is None:
+        return []
+    demo_names = {name for name, _, _ in DEMO_USERS}
+    names = [u.name for u in store.users() if u.name not in demo_names]
+    with store.engine.connect() as con:
+        tokens = con.execute(select(screen_tokens.c.id).where(screen_tokens.c.token_hash != digest(DEMO_SCREEN_TOKEN))
+                             .order_by(screen_tokens.c.id)).all()
+    return names + [f"大屏令牌 #{t.id}" for t in tokens]
+
+
+def demo_credentials(warehouse: Path | str | None) -> list[str]:
+    """The demo's public credentials that would open this store: demo users, enabled, whose
+    password is still `demo-<name>`, and the screen token `demo-screen` unrevoked. Reads only
+    (no failed-login count, no audit record)."""
+    store = _existing(warehouse)
+    if store is None:
+        return []
+    found = []
+    with store.engine.connect() as con:
+        for name, _, _ in DEMO_USERS:
+            row = con.execute(select(users.c.password_hash, users.c.disabled).where(users.c.name == name)).first()
+            if row is not None and not row.disabled and check_password_hash(row.password_hash, f"demo-{name}"):
+                found.append(f"{name} / demo-{name}")
+        if con.execute(select(screen_tokens.c.id).where(screen_tokens.c.token_hash == digest(DEMO_SCREEN_TOKEN),
+                                                        screen_tokens.c.revoked_at.is_(None))).first():
+            found.append(f"/screen?token={DEMO_SCREEN_TOKEN}")
+    return found

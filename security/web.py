@@ -39,6 +39,7 @@ import dash
 from flask import Response, g, has_request_context, redirect, render_template_string, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
+from core import settings
 from security import audit
 from security.roles import SCREEN, Viewer, may_open
 from security.store import Store, store_path
@@ -46,7 +47,7 @@ from security.store import Store, store_path
 PUBLIC_PATHS = frozenset({"/login", "/healthz", "/favicon.ico", "/_favicon.ico"})
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 DASH_API = ("/_dash-", "/_reload-hash")
-FAILURE_DELAY = float(os.environ.get("LOGIN_FAILURE_DELAY", "0.3"))  # seconds per failure in a row, up to 3 s
+FAILURE_DELAY = settings.get("LOGIN_FAILURE_DELAY")  # seconds per failure in a row, up to 3 s
 
 
 def store() -> Store:
@@ -58,9 +59,9 @@ def store() -> Store:
 
 def _secret_key() -> bytes:
     """$SECRET_KEY, else a random key kept in `access.secret` beside the store (0600, never committed)."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"].encode("utf-8")
-    path = store_path(os.environ.get("WAREHOUSE") or None).with_name("access.secret")
+    if settings.get("SECRET_KEY"):
+        return settings.get("SECRET_KEY").encode("utf-8")
+    path = store_path().with_name("access.secret")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -78,7 +79,7 @@ def _secret_key() -> bytes:
 
 
 def cookie_secure() -> bool:
-    return os.environ.get("COOKIE_SECURE", "1").strip().lower() not in ("0", "false", "no", "off")
+    return settings.get("COOKIE_SECURE")
 
 
 class LoginUser(UserMixin):
@@ -368,7 +369,7 @@ def install(app: dash.Dash) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=cookie_secure(),
-        MAX_CONTENT_LENGTH=int(os.environ.get("MAX_REQUEST_BYTES", str(64 * 1024 * 1024))),
+        MAX_CONTENT_LENGTH=settings.get("MAX_REQUEST_BYTES"),
     )
     manager = LoginManager()
     manager.session_protection = "strong"
@@ -412,5 +413,5 @@ def serve(app: dash.Dash, host: str, port: int) -> None:
         print(f"Note: session cookies are Secure; browsers send them over https, or over http only to "
               f"127.0.0.1/localhost. Serve {host} behind HTTPS (or set COOKIE_SECURE=0 for a trial).", flush=True)
     print(f"Serving on http://{host}:{port}", flush=True)
-    waitress_serve(app.server, host=host, port=port, ident=None, threads=int(os.environ.get("THREADS", "8")),
+    waitress_serve(app.server, host=host, port=port, ident=None, threads=settings.get("THREADS"),
                    clear_untrusted_proxy_headers=True)
