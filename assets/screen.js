@@ -83,6 +83,8 @@
             var parts = document.getElementById('screen-kpi-' + t.key + '-parts');
             var tile = document.getElementById('screen-kpi-' + t.key);
             if (parts) { parts.textContent = t.parts || ''; }
+            var note = document.getElementById('screen-kpi-' + t.key + '-note');
+            if (note) { note.textContent = t.note || ''; note.title = t.source || ''; }
             if (tile) { tile.className = 'screen-kpi screen-light-' + t.light; }
             if (!el) { return; }
             var num = el.querySelector('.screen-kpi-num');

@@ -492,6 +492,16 @@ _LABELS: dict[str, tuple[str, str]] = {
     "event.personal_data_view": ("查看个人信息", "Personal data viewed"),
     "event.load": ("加载数据", "Data load"),
     # --- end 数据上传与审计 ---
+    # --- 通报口径与台账口径 (issue 14: metrics/published.py, components/cards.py) ---
+    "published_note": ("通报口径 {published}，按台账计算 {computed}", "Reported {published}; from the ledgers {computed}"),
+    "published_source": ("来源：{source}", "Source: {source}"),
+    "published_as_of": ("数据截至 {as_of}", "figures as of {as_of}"),
+    "published_on": ("{date} 发布", "published {date}"),
+    "published_thing.人": ("人", "people"),
+    "published_thing.户": ("户", "households"),
+    "published_thing.件": ("件", "cases"),
+    "published_thing.个": ("个", ""),
+    # --- end 通报口径 ---
 }
 
 for _kpi in CATALOGUE:

@@ -22,7 +22,7 @@ from components.cards import kpi_card
 from components.charts import GRAPH_CONFIG, PALETTE, bars, bars_with_rate, donut, empty_figure
 from components.i18n import fmt_amount, fmt_count, fmt_date, has_label, label, lang_of
 from components.tables import export_controls, grid, to_excel
-from metrics import funds, kpis
+from metrics import funds, kpis, published
 from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
 from metrics.filters import Filter
@@ -371,7 +371,9 @@ def funds_cards(params):
         summary = funds.arrears_summary(wh, view.f, current_scope())
     except WarehouseMissing:
         return _no_data(lang, "no_warehouse"), None
-    cards = [dbc.Col(kpi_card(values[k], lang, card_id=f"funds-kpi-{k}"), xs=6, md=4, xl=3) for k in CARD_KPIS]
+    notes = published.notes(values, view.f, current_scope())
+    cards = [dbc.Col(kpi_card(values[k], lang, card_id=f"funds-kpi-{k}", published=notes.get(k)), xs=6, md=4, xl=3)
+             for k in CARD_KPIS]
     return cards, _arrears_line(summary, lang)
 
 

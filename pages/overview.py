@@ -12,7 +12,7 @@ from components.charts import GRAPH_CONFIG, donut, empty_figure
 from components.i18n import label, lang_of
 from components.maps import county_figure, load_geojson, map_region
 from components.tables import export_controls, grid, to_excel
-from metrics import kpis
+from metrics import kpis, published
 from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
 from metrics.filters import Filter
@@ -74,7 +74,8 @@ def overview_cards(params):
         values = kpis.compute(warehouse(), CARD_KPIS, f, current_scope())
     except WarehouseMissing:
         return html.P(label("no_warehouse", lang))
-    return [dbc.Col(kpi_card(values[k], lang), xs=6, md=4, xl=2) for k in CARD_KPIS]
+    notes = published.notes(values, f, current_scope())
+    return [dbc.Col(kpi_card(values[k], lang, published=notes.get(k)), xs=6, md=4, xl=2) for k in CARD_KPIS]
 
 
 @callback(Output("overview-scorecard", "children"), Output("overview-map", "figure"), Input("overview-query", "data"))

@@ -20,7 +20,7 @@ from components.cards import kpi_card
 from components.charts import GRAPH_CONFIG, bars, donut, empty_figure, heatmap, lines
 from components.i18n import fmt_count, fmt_date, fmt_rate, label, lang_of
 from components.tables import export_controls, grid, to_excel
-from metrics import kpis
+from metrics import kpis, published
 from metrics.access import current_scope, warehouse
 from metrics.coverage import MANAGEMENT_COLUMNS, communities_by_unit, companies_by_unit, coverage_timeline, stock_date
 from metrics.db import WarehouseMissing
@@ -293,10 +293,13 @@ def ratings_cards(params):
     params = params or {}
     lang = lang_of(params.get("lang"))
     try:
-        values = kpis.compute(warehouse(), CARD_KPIS, _filter(params), current_scope())
+        f = _filter(params)
+        values = kpis.compute(warehouse(), CARD_KPIS, f, current_scope())
     except WarehouseMissing:
         return _missing_text(lang)
-    return [dbc.Col(kpi_card(values[k], lang, card_id=f"ratings-kpi-{k}"), xs=6, xl=3) for k in CARD_KPIS]
+    notes = published.notes(values, f, current_scope())
+    return [dbc.Col(kpi_card(values[k], lang, card_id=f"ratings-kpi-{k}", published=notes.get(k)), xs=6, xl=3)
+            for k in CARD_KPIS]
 
 
 @callback(

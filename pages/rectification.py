@@ -19,10 +19,11 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import query
+from components.cards import published_note
 from components.charts import GRAPH_CONFIG, bars, donut, dots, empty_figure, lines
 from components.i18n import fmt_count, fmt_date, fmt_rate, has_label, label, lang_of
 from components.tables import export_controls, grid, grid_locale, to_excel
-from metrics import cases, kpis
+from metrics import cases, kpis, published
 from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
 from metrics.filters import Filter
@@ -318,6 +319,10 @@ def _group_card(view: View, row) -> html.Div:
         html.Div(f"{label('received_' + name, lang)} {fmt_count(row.received)} / "
                  f"{label('rectified_' + name, lang)} {fmt_count(row.rectified)}", className="kpi-parts"),
     ]
+    # a report's figure for this group and view that the rows do not reproduce
+    note = published.disagreement("rate_" + name, view.f, current_scope(), row.rate, row.rectified, row.received)
+    if note is not None:
+        body.append(published_note(note, lang))
     return html.Div(dbc.Card(dbc.CardBody(body), className=f"kpi-card kpi-{kpis.light(kpi, row.rate)}{selected}"),
                     id=f"rectification-card-{name}", className="h-100")
 
