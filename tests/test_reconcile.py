@@ -407,3 +407,38 @@ def test_reconciles(app_ready, demo_wh, view, role, key, check):
                 assert close(ranked["value"].sum(), card.value), f"{where}: wall ranking sums to {ranked['value'].sum()}"
             checked = True
         assert checked
+
+
+# ---------------------------------------------------------------- what the demo does not exercise
+
+ARREARS = ["项目编号", "项目名称", "房地产开发企业", "县区", "欠缴金额", "建账日期"]
+RECOVERIES = ["项目编号", "到账日期", "追缴金额", "方式"]
+
+
+def test_arrears_outstanding_reconciles_with_an_overpaid_project(clerk, warehouse):
+    """尚未追缴 on the card, the unit table, the developer list and the project list agree when one
+    project has recovered more than was listed (the demo has no such project)."""
+    from etl.pipeline import load_files
+    from metrics import funds
+    from metrics.db import Warehouse
+    from metrics.filters import EVERYTHING
+
+    files = [clerk.csv("arrears.csv", ARREARS, [["XM1", "锦绣苑", "甲房地产开发有限公司", "榆次区", "100000", "2024-01-05"],
+                                                ["XM2", "阳光里", "甲房地产开发有限公司", "榆次区", "50000", "2024-01-05"]],
+                       title="欠缴建账台账"),
+             clerk.csv("recoveries.csv", RECOVERIES, [["XM1", "2024-03-01", "30000", "催缴"],
+                                                       ["XM2", "2024-03-02", "60000", "诉讼"]],  # 10,000 over
+                       title="追缴到账台账")]
+    assert all(f.rows_rejected == 0 for f in load_files(files, warehouse).files)
+    wh = Warehouse(warehouse)
+    f = Filter(end=D(2024, 12, 31))
+    card = kpis.compute(wh, ["arrears_outstanding"], f, EVERYTHING, with_previous=False)["arrears_outstanding"].value
+    by = {"unit table": _sum(funds.arrears_by_unit(wh, f, EVERYTHING), "arrears_outstanding"),
+          "developer list": _sum(funds.arrears_by_developer(wh, f, EVERYTHING)[0], "arrears_outstanding"),
+          "project list": _sum(funds.arrears_projects(wh, f, EVERYTHING)[0], "arrears_outstanding")}
+    differ = {k: v for k, v in by.items() if not close(v, card)}
+    if differ:
+        pytest.xfail(f"尚未追缴 card {card} ≠ {differ}: outstanding is floored at 0 per unit (facts, unit table), per "
+                     "developer and per project, so an overpaid project's surplus offsets other projects on the card "
+                     "but not in the project list (issue 14 'one definition, every grain': arrears_outstanding, "
+                     "other helper)")
