@@ -42,7 +42,8 @@ META_DDL = (
         reason VARCHAR, raw VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS replacements (
         load_id INTEGER, dataset VARCHAR, "key" VARCHAR, old_load_id INTEGER,
-        old_source_row INTEGER, new_source_row INTEGER, replaced_at TIMESTAMP)""",
+        old_source_row INTEGER, new_source_row INTEGER, replaced_at TIMESTAMP, change VARCHAR,
+        old_values VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS calendar (
         day DATE PRIMARY KEY, is_workday BOOLEAN, workday_index INTEGER)""",
     """CREATE TABLE IF NOT EXISTS regions (
@@ -54,7 +55,9 @@ META_DDL = (
 # Columns added to a meta table after warehouses were first written: ensure_schema adds them
 # to an older warehouse. run_id: the load run (one `scripts/etl load`, one upload) a load
 # belongs to; header_map: what each header of the loaded sheet meant (etl/rejects.py).
-META_COLUMNS = {"loads": (("run_id", "INTEGER"), ("header_map", "VARCHAR"))}
+# replacements.change: 未变 / 修改 / 删除; old_values: the replaced row as JSON (nothing is lost).
+META_COLUMNS = {"loads": (("run_id", "INTEGER"), ("header_map", "VARCHAR")),
+                "replacements": (("change", "VARCHAR"), ("old_values", "VARCHAR"))}
 
 
 def dataset_ddl(name: str) -> str:
