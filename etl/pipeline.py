@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Optional
 import duckdb
 
 from etl import normalize as nz
-from etl.headers import HeaderMatch, HeaderNotFound, MappedColumn, detect_header
+from etl.headers import HeaderMatch, HeaderNotFound, MappedColumn, detect_header, is_row_number
 from etl.read import FileRefused, Sheet, open_file
 from etl.rejects import checks_dir, header_map_json, split_fixed
 from etl.regions import Region, RegionIndex
@@ -35,7 +35,7 @@ FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
 HALF = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
 BLANKS_RE = r"-|--|—|——|/|\\|NULL|null|None|nan|NaN|无数据"  # placeholders a clerk writes for "nothing"
 NOTE_PREFIX = "^(注|说明|备注|填表|填报|审核|制表|负责人|联系人|数据来源|单位负责人)"
-TOTAL_WORDS = "^(合计|总计|小计|累计|总 *计|合 *计)"
+WHITESPACE_SQL = "[\\s\\x{3000}\\x{a0}\\x{200b}\\x{feff}]"  # RE2: all whitespace, full-width and zero-width
 
 # Kinds whose distinct values are normalised in Python.
 PY_KINDS = {
@@ -85,6 +85,7 @@ class FileReport:
     rows_loaded: int = 0
     rows_rejected: int = 0
     rows_replaced: int = 0
+    checks: list[str] = field(default_factory=list)  # the ledger's own 合计 row against what was loaded
     version: Optional[str] = None  # what this file changed against the earlier version it replaces
     changes: list[str] = field(default_factory=list)  # the changed cells, first rows
     warnings: list[str] = field(default_factory=list)
@@ -224,6 +225,10 @@ def _load_file(con, path, dataset, user, regions, work, tag, step, run_at) -> li
             _load_sheet(con, path, sha, sheet, match, report, regions, user, len(sheets) > 1, step, run_at)
             reports.append(report)
         con.execute("COMMIT")
+    except SheetRefused as exc:
+        con.execute("ROLLBACK")
+        where = f"工作表“{sheet.name}”：" if len(sheets) > 1 and sheet.name else ""
+        return [FileReport(name, refused=True, message=f"{where}{exc}，整个文件未载入")]
     except Exception as exc:
         con.execute("ROLLBACK")
         return [FileReport(name, refused=True, message=f"加载失败，仓库未做任何更改：{type(exc).__name__}: {exc}")]
@@ -271,18 +276,21 @@ def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, r
     sheet.load(con, "_raw", match.header_index, match.width)
     continued = _merged_figures(sheet, ds, match)
     _stage(con, ds, match, regions, continued)
+    _check_ids(con, ds, match)
     report.warnings.extend(_merged_notes(continued, ds, match))
     report.warnings.extend(_own_unit_notes(con, ds, match))
     step("校验")
-    skipped = con.execute("SELECT _row, _skip FROM _staged WHERE _skip <> 'blank' ORDER BY _row").fetchall()
-    for row, kind in skipped:
-        what = "合计行" if kind == "total" else "说明文字"
+    totals = _total_rows(con, match)
+    for row, kind in con.execute("SELECT _row, _skip FROM _staged WHERE _skip <> 'blank' ORDER BY _row").fetchall():
+        what = ("合计行" + ("" if totals[row].rstrip(":：") == "合计" else f"（{totals[row]}）")
+                if kind == "total" else "说明文字")
         report.warnings.append(f"第 {row} 行是{what}，不是数据，未读取")
     _collect_rejects(con, ds, match)
+    report.checks = _checksum(con, ds, match, totals)
     report.rows_read, report.rows_rejected = con.execute(
         "SELECT (SELECT count(*) FROM _staged WHERE _skip IS NULL), (SELECT count(DISTINCT _row) FROM _bad)"
     ).fetchone()
-    report.ignored_columns = list(dict.fromkeys(match.ignored))
+    report.ignored_columns = list(dict.fromkeys(h for h in match.ignored if not is_row_number(h)))
     if report.ignored_columns:
         report.warnings.append(f"以下列不在数据规范中，未入库：{'、'.join(report.ignored_columns)}")
     step("写入")
@@ -334,7 +342,11 @@ def _folded(col: str) -> str:
     translate() and the regexes are slow, so they run only where they can matter:
     folding on cells with a non-ASCII character, the placeholder test on short cells."""
     wide = f"strlen({col}) <> length({col}) AND regexp_matches({col}, '[\uFF01-\uFF5E\u3000]')"
-    t = f"trim(CASE WHEN {wide} THEN translate({col}, {_lit(FULL)}, {_lit(HALF)}) ELSE {col} END)"
+    # a line break or tab inside a cell (Alt+Enter in Excel, a copy from a web page) is no part of
+    # an id, a name or a figure; contains() is cheap, the regex runs on the few cells that need it
+    lines = (f"CASE WHEN contains({col}, chr(10)) OR contains({col}, chr(13)) OR contains({col}, chr(9)) "
+             f"THEN regexp_replace({col}, '[\\t\\r\\n]+', '', 'g') ELSE {col} END")
+    t = f"trim(CASE WHEN {wide} THEN translate({lines}, {_lit(FULL)}, {_lit(HALF)}) ELSE {lines} END)"
     return f"CASE WHEN length({t}) <= 3 AND regexp_full_match({t}, {_lit(BLANKS_RE)}) THEN NULL ELSE nullif({t}, '') END"
 
 
@@ -377,11 +389,10 @@ def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex,
                 problem = f"CASE WHEN {alias}._row IS NULL THEN {problem} END"
             values.append(f"{value} AS {_q(col.name)}, {problem} AS {_q(col.name + '__e')}")
     cells = [f"r.c{i}" for i in range(match.width)]
-    first3 = " || ".join(f"coalesce(trim(r.c{i}), '')" for i in range(min(3, match.width)))
     # Cheap tests first: a CASE condition's AND evaluates its right side only on the rows its
     # left side keeps, and list_distinct over every cell of every row cost ~0.9 s a million rows.
     skip = (f"CASE WHEN coalesce({', '.join(cells)}) IS NULL THEN 'blank' "
-            f"WHEN regexp_matches({first3}, {_lit(TOTAL_WORDS)}) THEN 'total' "
+            f"WHEN {_total_sql(ds, match)} THEN 'total' "
             # a note merged across the table fills every cell with the same text: one distinct value
             f"WHEN regexp_matches(coalesce({', '.join(cells)}), {_lit(NOTE_PREFIX)}) "
             f"AND len(list_distinct([{', '.join(cells)}])) = 1 THEN 'note' "
@@ -397,11 +408,30 @@ def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex,
         con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
+def _total_sql(ds: Dataset, match: HeaderMatch) -> str:
+    """SQL: the row is a total or subtotal row: one of its cells (free-text columns aside),
+    whitespace removed, reads `合计`, `合　　计`, `太谷区小计`, `平遥县 汇总` (nz.TOTAL_RE), or
+    its first three cells together do (`合` and `计` written in two cells)."""
+    notes = {m.index for m in match.columns.values() if ds.column(m.name).kind == NOTE}
+    tests = []
+    for i in [i for i in range(match.width) if i not in notes]:
+        c, bare = f"r.c{i}", f"regexp_replace(r.c{i}, {_lit(WHITESPACE_SQL)}, '', 'g')"
+        tests.append(f"((contains({c}, '计') OR contains({c}, '汇总')) AND length({c}) <= {4 * nz.TOTAL_MAX_CHARS} "
+                     f"AND length({bare}) <= {nz.TOTAL_MAX_CHARS} AND regexp_matches({bare}, {_lit(nz.TOTAL_RE)}))")
+    first3 = " || ".join(f"coalesce(r.c{i}, '')" for i in range(min(3, match.width)))
+    split = f"regexp_replace({first3}, {_lit(WHITESPACE_SQL)}, '', 'g')"
+    tests.append(f"(contains({first3}, '计') AND regexp_matches({split}, '^(合计|总计|小计)$'))")
+    return "(" + " OR ".join(tests) + ")"
+
+
 def _sql_value(col: Column, mapped: MappedColumn, raw: str, v: str) -> tuple[str, str]:
     """SQL expressions (value, problem) for kinds normalised in SQL; `v` is the folded cell."""
     if col.kind == NOTE:
         return f"nullif(trim({raw}), '')", "NULL"
-    if col.kind in (TEXT, ID, PHONE):
+    if col.kind == ID:  # `JZ 001` is JZ001: an id has no spaces
+        value = f"CASE WHEN contains({v}, ' ') THEN replace({v}, ' ', '') ELSE {v} END"
+        return value, _mangled_id(value)
+    if col.kind in (TEXT, PHONE):
         return v, "NULL"
     if col.kind == AMOUNT:
         s = f"regexp_replace({v}, '[,\\s]', '', 'g')"
@@ -432,6 +462,53 @@ def _sql_value(col: Column, mapped: MappedColumn, raw: str, v: str) -> tuple[str
                    f"THEN '应为 0 到 100% 之间的比例（可写作 85% 或 0.85）' END")
         return value, problem
     raise AssertionError(col.kind)
+
+
+REEXPORT = "请将该列设为文本后重新导出"
+
+
+def _mangled_id(v: str) -> str:
+    """SQL: the problem of an id Excel has rewritten: `2.02403E+13` (a long number shown in
+    scientific notation: the digits are gone). A lost leading zero is found across the column
+    (`_lost_zeros`)."""
+    return (f"CASE WHEN (contains({v}, 'E') OR contains({v}, 'e')) AND regexp_full_match({v}, "
+            f"'[0-9](\\.[0-9]+)?[eE][+]?[0-9]+') THEN '是被 Excel 改写成科学计数法的数字，原编号已无法还原：{REEXPORT}' END")
+
+
+class SheetRefused(Exception):
+    """A sheet that cannot be loaded as a whole; the file is refused with this message."""
+
+
+def _check_ids(con, ds: Dataset, match: HeaderMatch) -> None:
+    """Ids a clerk's tools have broken, across the column: leading zeros Excel dropped (`123`
+    among `00123`, `00456`) reject their rows; a key column holding nothing but 1, 2, 3 … is a
+    row number, not an id, and refuses the sheet: every county's file numbers from 1, and each
+    would overwrite the last."""
+    for mapped in match.columns.values():
+        col = ds.column(mapped.name)
+        if col.kind != ID or mapped.choices:
+            continue
+        c, e = _q(col.name), _q(col.name + "__e")
+        width = con.execute(f"SELECT max(length({c})) FROM _staged WHERE _skip IS NULL AND starts_with({c}, '0') "
+                            f"AND regexp_full_match({c}, '[0-9]+')").fetchone()[0]
+        if width:
+            con.execute(
+                f"""UPDATE _staged SET {e} = '比同列其他编号短，开头的 0 可能已被 Excel 去掉（同列有“' ||
+                (SELECT min({c}) FROM _staged WHERE starts_with({c}, '0') AND length({c}) = {width}) ||
+                '”这样的编号）：{REEXPORT}' WHERE _skip IS NULL AND {e} IS NULL
+                AND regexp_full_match({c}, '[1-9][0-9]*') AND length({c}) < {width}"""
+            )
+        if col.name not in ds.key:
+            continue
+        n, distinct, numbers, low, high = con.execute(
+            f"""SELECT count({c}), count(DISTINCT {c}), count(TRY_CAST({c} AS BIGINT)),
+            min(TRY_CAST({c} AS BIGINT)), max(TRY_CAST({c} AS BIGINT)) FROM _staged WHERE _skip IS NULL"""
+        ).fetchone()
+        if n >= 2 and n == distinct == numbers and low in (0, 1) and high - low + 1 == n:
+            raise SheetRefused(
+                f"“{mapped.header}”一列是 {low}、{low + 1}、{low + 2 if n > 2 else ''}… 这样的序号，不是{col.label}："
+                f"各县的文件都从 {low} 开始编号，载入后会互相覆盖。请在该列填写真实的{col.label}"
+                f"（如工单号、线索编号），或增加一列{col.label}后重新导出".replace("、…", "…"))
 
 
 def _choice_sql(col: Column, mapped: MappedColumn) -> tuple[str, str]:
@@ -543,6 +620,61 @@ def _insert_columns(con, table: str, columns: list[list]) -> None:
 
 def _level_name(level: str) -> str:
     return {"province": "省级单位", "city": "地级市"}.get(level, level)
+
+
+def _total_rows(con, match: HeaderMatch) -> dict[int, str]:
+    """Each total row of the sheet and its label (`合计`, `太谷区小计`)."""
+    cells = ", ".join(f"c{i}" for i in range(match.width))
+    rows = con.execute(f"SELECT _row, [{cells}] FROM _raw WHERE _row IN "
+                       "(SELECT _row FROM _staged WHERE _skip = 'total') ORDER BY _row").fetchall()
+    out = {}
+    for row, values in rows:
+        labels = [label for label in map(nz.total_label, values) if label]
+        out[row] = labels[0] if labels else "".join(nz.fold(v) for v in values[:3] if v)
+    return out
+
+
+def _checksum(con, ds: Dataset, match: HeaderMatch, totals: dict[int, str]) -> list[str]:
+    """The ledger's own 合计 row against the sum of the rows loaded from the sheet, per figure
+    column: `清退金额：表内合计 164,800 元；入库合计 164,800 元，一致`, or where they differ, by how
+    much and whether the rejected rows account for it.
+
+    The grand total is the row labelled `合计`/`总计` (the last such row), or the only total row
+    of the sheet; a sheet with several county subtotals and no grand total is not checked."""
+    grand = [row for row, text in totals.items() if nz.GRAND_TOTAL.match(text)]
+    row = grand[-1] if grand else (next(iter(totals)) if len(totals) == 1 else None)
+    if row is None:
+        return []
+    figures = [m for m in match.columns.values() if ds.column(m.name).kind in ADDITIVE and not m.choices]
+    out = []
+    for mapped in sorted(figures, key=lambda m: m.index):
+        c = _q(mapped.name)
+        table, loaded, rejected, n_rejected = con.execute(
+            f"""SELECT (SELECT {c} FROM _staged WHERE _row = ?),
+            (SELECT coalesce(sum({c}), 0) FROM _staged WHERE _skip IS NULL AND _row NOT IN (SELECT _row FROM _bad)),
+            (SELECT coalesce(sum({c}), 0) FROM _staged WHERE _skip IS NULL AND _row IN (SELECT _row FROM _bad)),
+            (SELECT count(*) FROM _staged WHERE _skip IS NULL AND _row IN (SELECT _row FROM _bad))""",
+            [row],
+        ).fetchone()
+        if table is None:
+            continue
+        kind = ds.column(mapped.name).kind
+        show = (lambda v: _amount_text(v) + " 元") if kind == AMOUNT else (lambda v: f"{v:,}")
+        line = f"{mapped.header}：表内合计 {show(table)}；入库合计 {show(loaded)}"
+        if table == loaded:
+            out.append(line + "，一致")
+            continue
+        line = f"⚠ {line}，相差 {show(abs(table - loaded))}（第 {row} 行{totals[row]}）"
+        if n_rejected and table == loaded + rejected:
+            line += f"：差额是拒收的 {n_rejected} 行（{show(rejected)}），修正后重新载入即一致"
+        else:
+            line += "：与明细不符，请核对合计行和各行数据"
+        out.append(line)
+    return out
+
+
+def _amount_text(value) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
 
 
 def _collect_rejects(con, ds: Dataset, match: HeaderMatch) -> None:
