@@ -175,18 +175,23 @@ def _plausible(d: dt.date) -> Result:
     return d, None
 
 
+class CalendarDays(int):
+    """A deadline written in calendar days (`30天`, `10日`): due that many days after receipt."""
+
+
 def parse_deadline(raw: object) -> Result:
-    """A date, or a number of working days: returns a date or an int."""
-    s = fold(raw)
-    m = re.match(r"^(\d{1,3})\s*(?:个)?(?:工作日|天|日)?$", s)
-    if m and len(s) < 8:
+    """A date; a number of working days (`15个工作日`, or a bare `15` as the contract says): an
+    int; or calendar days (`30天`, `10日`, `10个自然日`): a CalendarDays."""
+    s = "".join(fold(raw).split())
+    m = re.fullmatch(r"(\d{1,3})(个)?(工作日|天|日|自然日)?", s)
+    if m:
         n = int(m.group(1))
-        if 1 <= n <= 365:
-            return n, None
-        return None, "工作日数应在 1 到 365 之间"
+        if not 1 <= n <= 365:
+            return None, "天数应在 1 到 365 之间"
+        return (CalendarDays(n) if m.group(3) in ("天", "日", "自然日") else n), None
     value, problem = parse_date(raw)
     if problem == DATE_HINT:
-        return None, "既不是日期也不是工作日数（可写作 2024-12-29 或 15）"
+        return None, "既不是日期也不是天数（可写作 2024-12-29、15（工作日）、15个工作日或 30天）"
     return value, problem
 
 

@@ -123,6 +123,7 @@ def load_files(
     user: Optional[str] = None,
     progress: Optional[Callable[[Path], Progress]] = None,
     checks: Optional[Path] = None,
+    today: Optional[dt.date] = None,
 ) -> LoadResult:
     """Load files into the warehouse and publish it once; one report per file (and sheet).
 
@@ -131,7 +132,8 @@ def load_files(
 
     A rejects file sent back fixed (etl/rejects.py) is loaded part by part, one per dataset.
     `checks`: where kept checks are (default: beside `warehouse`), for a masked phone of a
-    fixed rejects file to be restored from.
+    fixed rejects file to be restored from. `today`: the load date (default: today); a date after
+    it is rejected (a case received next year would move the dashboard's 数据截至 for everyone).
     """
     if dataset is not None and dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}; one of {', '.join(DATASETS)}")
@@ -147,10 +149,11 @@ def load_files(
         # rejects --run N` lists a run by its id (a run by its latest loaded_at merged two runs
         # and named a check's rejects by an older load's).
         run_at = dt.datetime.now()
+        today = today or run_at.date()
         run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM loads").fetchone()[0]
         for n, path in enumerate(map(Path, paths)):
             step = progress(path) if progress else (lambda _stage: None)
-            file_reports = _load_path(con, path, dataset, user, regions, Path(work), f"{n}", step, run_at,
+            file_reports = _load_path(con, path, dataset, user, regions, Path(work), f"{n}", step, (run_at, today),
                                       checks or checks_dir(warehouse))
             loaded = [r.load_id for r in file_reports if r.load_id is not None]
             if loaded:
@@ -161,17 +164,17 @@ def load_files(
     return LoadResult(reports, warehouse, run_id if any(r.load_id is not None for r in reports) else None)
 
 
-def _load_path(con, path, dataset, user, regions, work, tag, step, run_at, checks) -> list[FileReport]:
+def _load_path(con, path, dataset, user, regions, work, tag, step, run, checks) -> list[FileReport]:
     """A ledger file, or a rejects file sent back fixed (etl/rejects.py): that one is loaded
     part by part, one part per dataset, each as a file of that dataset."""
     split = split_fixed(con, path, dataset, work / f"fixed-{tag}", checks)
     if split is None:
-        return _load_file(con, path, dataset, user, regions, work, tag, step, run_at)
+        return _load_file(con, path, dataset, user, regions, work, tag, step, run)
     if split.refusal:
         return [FileReport(path.name, refused=True, message=split.refusal)]
     reports = []
     for k, part in enumerate(split.parts):
-        for report in _load_file(con, part.path, part.dataset, user, regions, work, f"{tag}_{k}", step, run_at):
+        for report in _load_file(con, part.path, part.dataset, user, regions, work, f"{tag}_{k}", step, run):
             if report.load_id is not None:  # the file sent, not the part written from it
                 report.warnings[:0] = part.notes
                 con.execute("UPDATE loads SET path = ? WHERE load_id = ?", [str(path.resolve()), report.load_id])
@@ -197,7 +200,8 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def _load_file(con, path, dataset, user, regions, work, tag, step, run_at) -> list[FileReport]:
+def _load_file(con, path, dataset, user, regions, work, tag, step, run) -> list[FileReport]:
+    """`run`: (the run's timestamp, the load date)."""
     name = path.name
     try:
         step("校验")
@@ -222,7 +226,7 @@ def _load_file(con, path, dataset, user, regions, work, tag, step, run_at) -> li
             report = FileReport(name, dataset=match.dataset.name, sheet=sheet.name)
             report.warnings.extend(skip_note)
             report.warnings.extend(match.notes)
-            _load_sheet(con, path, sha, sheet, match, report, regions, user, len(sheets) > 1, step, run_at)
+            _load_sheet(con, path, sha, sheet, match, report, regions, user, len(sheets) > 1, step, *run)
             reports.append(report)
         con.execute("COMMIT")
     except SheetRefused as exc:
@@ -270,13 +274,15 @@ def _match_sheets(sheets: list[Sheet], dataset: Optional[str], regions: RegionIn
 # ---------------------------------------------------------------- one sheet
 
 
-def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, regions, user, many, step, now):
+def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, regions, user, many, step, now,
+                today: dt.date):
     ds = match.dataset
     step("整理")
     sheet.load(con, "_raw", match.header_index, match.width)
     continued = _merged_figures(sheet, ds, match)
     _stage(con, ds, match, regions, continued)
     _check_ids(con, ds, match)
+    _check_future(con, ds, match, today)
     report.warnings.extend(_merged_notes(continued, ds, match))
     report.warnings.extend(_own_unit_notes(con, ds, match))
     step("校验")
@@ -362,7 +368,7 @@ def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex,
         if mapped is None:
             values.append(f"NULL::{col.sql_type} AS {_q(col.name)}, NULL::VARCHAR AS {_q(col.name + '__e')}")
             if col.kind == DEADLINE:
-                values.append("NULL::INTEGER AS _deadline_days")
+                values.append("NULL::INTEGER AS _deadline_days, NULL::INTEGER AS _deadline_cdays")
             continue
         if mapped.choices:
             value, problem = _choice_sql(col, mapped)
@@ -376,7 +382,7 @@ def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex,
             value = f"{alias}.value" if col.kind != DEADLINE else f"{alias}.value_date"
             values.append(f"{value} AS {_q(col.name)}, {alias}.problem AS {_q(col.name + '__e')}")
             if col.kind == DEADLINE:
-                values.append(f"{alias}.days AS _deadline_days")
+                values.append(f"{alias}.days AS _deadline_days, {alias}.cdays AS _deadline_cdays")
         else:
             value, problem = _sql_value(col, mapped, raw, f"r.v{mapped.index}")
             spans = (continued or {}).get(mapped.index)
@@ -473,6 +479,21 @@ def _mangled_id(v: str) -> str:
     (`_lost_zeros`)."""
     return (f"CASE WHEN (contains({v}, 'E') OR contains({v}, 'e')) AND regexp_full_match({v}, "
             f"'[0-9](\\.[0-9]+)?[eE][+]?[0-9]+') THEN '是被 Excel 改写成科学计数法的数字，原编号已无法还原：{REEXPORT}' END")
+
+
+def _check_future(con, ds: Dataset, match: HeaderMatch, today: dt.date) -> None:
+    """A date after the load date (a year after its year) has not happened yet: the row is
+    rejected, so that one mistyped year cannot move 数据截至 for everyone. A deadline may lie
+    ahead and is exempt."""
+    for mapped in match.columns.values():
+        col = ds.column(mapped.name)
+        if col.kind not in (DATE, YEAR) or mapped.choices:
+            continue
+        c, e = _q(col.name), _q(col.name + "__e")
+        limit = f"DATE '{today.isoformat()}'" if col.kind == DATE else str(today.year)
+        said = f"{today:%Y-%m-%d}" if col.kind == DATE else f"{today.year} 年"
+        con.execute(f"UPDATE _staged SET {e} = {_lit(f'晚于载入日期 {said}，尚未发生：请核对年份')} "
+                    f"WHERE _skip IS NULL AND {e} IS NULL AND {c} > {limit}")
 
 
 class SheetRefused(Exception):
@@ -601,9 +622,12 @@ def _mapping_table(con, col: Column, mapped: MappedColumn, alias: str, regions: 
             value, problem = parse(raw)
             rows.append((raw, value, problem))
     sql_type = col.sql_type if col.kind != DEADLINE else "VARCHAR"
-    if col.kind == DEADLINE:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {alias} (raw VARCHAR, value_date DATE, days INTEGER, problem VARCHAR)")
-        rows = [(r, v if isinstance(v, dt.date) else None, v if isinstance(v, int) else None, p) for r, v, p in rows]
+    if col.kind == DEADLINE:  # a date, working days, or calendar days (nz.CalendarDays)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {alias} "
+                    "(raw VARCHAR, value_date DATE, days INTEGER, cdays INTEGER, problem VARCHAR)")
+        rows = [(r, v if isinstance(v, dt.date) else None,
+                 int(v) if isinstance(v, int) and not isinstance(v, nz.CalendarDays) else None,
+                 int(v) if isinstance(v, nz.CalendarDays) else None, p) for r, v, p in rows]
     else:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {alias} (raw VARCHAR, value {sql_type}, problem VARCHAR)")
     _insert_columns(con, alias, [list(c) for c in zip(*rows)] if rows else [])
@@ -741,7 +765,7 @@ def _write(con, ds: Dataset, match: HeaderMatch, load_id: int, file: str, sheet:
         if c.kind == DEADLINE and c.name in match.columns:
             _working_day_table(con)
             wd_join = "LEFT JOIN _wd ON s.received_on = _wd.received_on AND s._deadline_days = _wd.days"
-            select.append(f"coalesce(s.{_q(c.name)}, _wd.due) AS {_q(c.name)}")
+            select.append(f"coalesce(s.{_q(c.name)}, _wd.due, s.received_on + s._deadline_cdays) AS {_q(c.name)}")
         else:
             select.append(f"s.{_q(c.name)}")
     con.execute(

@@ -1,4 +1,4 @@
-"""Ids and text the way clerks' tools leave them: row numbers that look like ids, ids Excel
+"""Ids, text and dates the way clerks' tools leave them: row numbers that look like ids, ids Excel
 has rewritten, and characters nobody can see (issue 13)."""
 
 from __future__ import annotations
@@ -87,3 +87,53 @@ def test_a_message_never_suggests_what_was_written(clerk, load):
     assert report.rows_rejected == 1
     reason = report.rejects[0].reason
     assert "是否为" not in reason and "看起来与“太谷区”相同，但含有无法识别的特殊字符" in reason
+
+
+# ---------------------------------------------------------------- dates
+
+
+def test_deadlines_in_days_calendar_or_working(clerk, load, query):
+    header = CASES + ["整改时限"]
+    rows = [case("JZ001", received="2024-09-27") + ["30天"], case("JZ002", received="2024-09-27") + ["10日"],
+            case("JZ003", received="2024-09-27") + ["15个工作日"], case("JZ004", received="2024-09-27") + ["15"],
+            case("JZ005", received="2024-09-27") + ["2024-10-20"]]
+
+    load(clerk.csv("台账.csv", header, rows))
+
+    import datetime as dt
+    assert query("SELECT case_id, deadline FROM cases ORDER BY 1") == [
+        ("JZ001", dt.date(2024, 10, 27)),  # 30 calendar days
+        ("JZ002", dt.date(2024, 10, 7)),  # 10 calendar days, national holiday or not
+        # 15 working days: Sunday 9-29 and 9-30, then 10-8 on (10-1 to 10-7 off; Saturday 10-12 worked)
+        ("JZ003", dt.date(2024, 10, 23)),
+        ("JZ004", dt.date(2024, 10, 23)),  # a bare number is working days, as the contract says
+        ("JZ005", dt.date(2024, 10, 20)),
+    ]
+
+
+def test_dates_after_the_load_date_are_rejected_but_deadlines_may_lie_ahead(clerk, load, query, warehouse):
+    import datetime as dt
+
+    from etl.pipeline import load_files
+
+    header = CASES + ["整改时限"]
+    rows = [case("JZ001", received="2024-12-01") + ["2025-01-31"], case("JZ002", received="2025-12-01") + [""]]
+    result = load_files([clerk.csv("台账.csv", header, rows)], warehouse, user="test", today=dt.date(2024, 12, 30))
+
+    report = result.files[0]
+    assert (report.rows_loaded, report.rows_rejected) == (1, 1)
+    assert report.rejects[0].reason == "第 5 行：受理日期“2025-12-01”晚于载入日期 2024-12-30，尚未发生：请核对年份"
+    assert query("SELECT case_id, deadline FROM cases") == [("JZ001", dt.date(2025, 1, 31))]
+    assert query("SELECT max(received_on) FROM cases") == [(dt.date(2024, 12, 1),)]  # 数据截至 did not move
+
+
+def test_a_rating_year_after_the_load_year_is_rejected(clerk, load, warehouse):
+    import datetime as dt
+
+    from etl.pipeline import load_files
+
+    rows = [["91110108551385082Q", "2024", "A"], ["91440300708461136T", "2025", "B"]]
+    result = load_files([clerk.csv("信用.csv", ["统一社会信用代码", "年度", "信用等级"], rows)], warehouse,
+                        user="test", today=dt.date(2024, 12, 30))
+
+    assert result.files[0].rejects[0].reason == "第 5 行：年度“2025”晚于载入日期 2024 年，尚未发生：请核对年份"
