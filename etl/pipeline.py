@@ -19,9 +19,10 @@ from typing import Callable, Iterable, Optional
 
 import duckdb
 
+from etl import marts
 from etl import normalize as nz
 from etl.headers import HeaderMatch, HeaderNotFound, MappedColumn, detect_header, is_row_number
-from etl.read import FileRefused, Sheet, open_file
+from etl.read import MAX_FILE_BYTES, FileRefused, Sheet, open_file
 from etl.rejects import checks_dir, header_map_json, split_fixed
 from etl.regions import Region, RegionIndex
 from etl.schema import (
@@ -143,7 +144,6 @@ def load_files(
     with publishing(warehouse) as pub, tempfile.TemporaryDirectory(dir=warehouse.resolve().parent) as work:
         con = pub.con
         assert con is not None
-        con.execute("SET preserve_insertion_order = true")
         regions = RegionIndex(_regions(con))
         # One timestamp and one run id for the whole run, taken under the lock: `scripts/etl
         # rejects --run N` lists a run by its id (a run by its latest loaded_at merged two runs
@@ -205,13 +205,16 @@ def _load_file(con, path, dataset, user, regions, work, tag, step, run) -> list[
     name = path.name
     try:
         step("校验")
-        sha = file_sha256(path) if path.exists() else ""
+        # read once: hashed here, scanned by the CSV reader (a workbook is read by calamine)
+        content = path.read_bytes() if path.exists() and path.stat().st_size <= MAX_FILE_BYTES else None
+        sha = hashlib.sha256(content).hexdigest() if content is not None else file_sha256(path) if path.exists() else ""
         earlier = con.execute("SELECT min(load_id), min(loaded_at) FROM loads WHERE sha256 = ?", [sha]).fetchone()
         if sha and earlier[0] is not None:
             return [FileReport(name, skipped=True, message=(
                 f"文件内容与第 {earlier[0]} 次加载（{earlier[1]:%Y-%m-%d %H:%M}）完全相同，未做任何更改"))]
         step("读取")
-        sheets = open_file(path, con, work, tag)
+        sheets = open_file(path, con, work, tag, content)
+        content = None
         matches = _match_sheets(sheets, dataset, regions)
     except FileRefused as exc:
         return [FileReport(name, refused=True, message=str(exc))]
@@ -279,8 +282,12 @@ def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, r
     ds = match.dataset
     step("整理")
     sheet.load(con, "_raw", match.header_index, match.width)
+    # Rows carry their file row number (_row); no table below depends on its physical order, and
+    # order-preserving inserts were the slowest part of staging and writing.
+    con.execute("SET preserve_insertion_order = false")
     continued = _merged_figures(sheet, ds, match)
-    _stage(con, ds, match, regions, continued)
+    _stage(con, ds, match, regions, continued, sheet.breaks)
+    _mark_totals(con, ds, match)
     _check_ids(con, ds, match)
     _check_future(con, ds, match, today)
     report.warnings.extend(_merged_notes(continued, ds, match))
@@ -342,7 +349,7 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _folded(col: str) -> str:
+def _folded(col: str, breaks: bool = True) -> str:
     """SQL: a raw cell, full-width folded and trimmed, with placeholders (`-`, `/`) as NULL.
 
     translate() and the regexes are slow, so they run only where they can matter:
@@ -351,13 +358,13 @@ def _folded(col: str) -> str:
     # a line break or tab inside a cell (Alt+Enter in Excel, a copy from a web page) is no part of
     # an id, a name or a figure; contains() is cheap, the regex runs on the few cells that need it
     lines = (f"CASE WHEN contains({col}, chr(10)) OR contains({col}, chr(13)) OR contains({col}, chr(9)) "
-             f"THEN regexp_replace({col}, '[\\t\\r\\n]+', '', 'g') ELSE {col} END")
+             f"THEN regexp_replace({col}, '[\\t\\r\\n]+', '', 'g') ELSE {col} END") if breaks else col
     t = f"trim(CASE WHEN {wide} THEN translate({lines}, {_lit(FULL)}, {_lit(HALF)}) ELSE {lines} END)"
     return f"CASE WHEN length({t}) <= 3 AND regexp_full_match({t}, {_lit(BLANKS_RE)}) THEN NULL ELSE nullif({t}, '') END"
 
 
 def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex,
-           continued: Optional[dict[int, list[tuple[int, int]]]] = None) -> None:
+           continued: Optional[dict[int, list[tuple[int, int]]]] = None, breaks: bool = True) -> None:
     """_staged: one row per raw row with every column normalised and its problem, if any.
 
     `continued`: sheet column -> merged ranges (first, last row) of an additive column;
@@ -397,21 +404,45 @@ def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex,
     cells = [f"r.c{i}" for i in range(match.width)]
     # Cheap tests first: a CASE condition's AND evaluates its right side only on the rows its
     # left side keeps, and list_distinct over every cell of every row cost ~0.9 s a million rows.
-    skip = (f"CASE WHEN coalesce({', '.join(cells)}) IS NULL THEN 'blank' "
-            f"WHEN {_total_sql(ds, match)} THEN 'total' "
-            # a note merged across the table fills every cell with the same text: one distinct value
-            f"WHEN regexp_matches(coalesce({', '.join(cells)}), {_lit(NOTE_PREFIX)}) "
-            f"AND len(list_distinct([{', '.join(cells)}])) = 1 THEN 'note' "
-            f"END AS _skip")
+    skip = f"CASE WHEN coalesce({', '.join(cells)}) IS NULL THEN 'blank' END AS _skip"
     sql_cols = sorted({m.index for m in match.columns.values()
                        if ds.column(m.name).kind not in PY_KINDS and ds.column(m.name).kind not in (REGION, ENUM)})
-    folded = "".join(f", {_folded(f'c{i}')} AS v{i}" for i in sql_cols)
+    folded = "".join(f", {_folded(f'c{i}', breaks)} AS v{i}" for i in sql_cols)
+    # an amount's text without thousands separators, and its number, computed once per cell
+    amounts = sorted({m.index for m in match.columns.values() if ds.column(m.name).kind == AMOUNT and not m.choices})
+    bare = "".join(f", replace(replace(v{i}, ',', ''), ' ', '') AS a{i}" for i in amounts)
+    number = "".join(f", TRY_CAST(ltrim(rtrim(a{i}, '万亿元'), '¥￥') AS DECIMAL(38,10)) AS n{i}" for i in amounts)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT r._row, {skip}, {', '.join(values)} "
-        f"FROM (SELECT *{folded} FROM _raw) r {' '.join(joins)}"
+        f"FROM (SELECT *{number} FROM (SELECT *{bare} FROM (SELECT *{folded} FROM _raw))) r {' '.join(joins)}"
     )
     for name in (f"{p}{m.index}" for m in match.columns.values() for p in "mk"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _mark_totals(con, ds: Dataset, match: HeaderMatch) -> None:
+    """Mark total and subtotal rows (`_skip = 'total'`) and notes below the table (`'note'`).
+    Only a row that fails some check can be one (a 合计 row or a note has no valid id, county or
+    date in every required column), so the text tests run on those few rows, not on every cell
+    of every row."""
+    failing = [f"{_q(c.name + '__e')} IS NOT NULL" for c in ds.columns if c.name in match.columns]
+    failing += [f"{_q(c)} IS NULL" for c in ds.required]
+    rows = [r for r, in con.execute(
+        f"SELECT _row FROM _staged WHERE _skip IS NULL AND ({' OR '.join(failing) or 'FALSE'})").fetchall()]
+    if not rows:
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE _failing (_row INTEGER)")
+    _insert_columns(con, "_failing", [rows])
+    cells = ", ".join(f"r.c{i}" for i in range(match.width))
+    # a note merged across the table fills every cell with the same text: one distinct value
+    note = (f"regexp_matches(coalesce({cells}), {_lit(NOTE_PREFIX)}) AND len(list_distinct([{cells}])) = 1")
+    con.execute(
+        f"""UPDATE _staged SET _skip = k.kind FROM (
+            SELECT r._row, CASE WHEN {_total_sql(ds, match)} THEN 'total' WHEN {note} THEN 'note' END AS kind
+            FROM (SELECT * FROM _raw WHERE _row IN (SELECT _row FROM _failing)) r) k
+            WHERE _staged._row = k._row AND k.kind IS NOT NULL"""
+    )
+    con.execute("DROP TABLE _failing")
 
 
 def _total_sql(ds: Dataset, match: HeaderMatch) -> str:
@@ -439,8 +470,8 @@ def _sql_value(col: Column, mapped: MappedColumn, raw: str, v: str) -> tuple[str
         return value, _mangled_id(value)
     if col.kind in (TEXT, PHONE):
         return v, "NULL"
-    if col.kind == AMOUNT:
-        s = f"regexp_replace({v}, '[,\\s]', '', 'g')"
+    if col.kind == AMOUNT:  # `a{i}`, `n{i}`: the cell without separators, its number (see _stage)
+        s = f"r.a{mapped.index}"
         # A cell that writes its own unit keeps it: `12,345.60元` under a 万元 header is yuan.
         mult = (f"CASE WHEN {s} LIKE '%亿' OR {s} LIKE '%亿元' THEN 100000000 "
                 f"WHEN {s} LIKE '%万' OR {s} LIKE '%万元' THEN 10000 WHEN {s} LIKE '%元' THEN 1 "
@@ -448,7 +479,7 @@ def _sql_value(col: Column, mapped: MappedColumn, raw: str, v: str) -> tuple[str
         # Scale 10, not 6: `0.12345678` 亿元 is 12,345,678 yuan, and six places rounded it to
         # 12,345,700. Values past 1e18 are out of range before multiplying: the product of a
         # 30-digit cell and 亿 overflowed DECIMAL(38) and aborted the whole file.
-        num = f"TRY_CAST(ltrim(rtrim({s}, '万亿元'), '¥￥') AS DECIMAL(38,10))"
+        num = f"r.n{mapped.index}"
         value = f"TRY_CAST(round(CASE WHEN abs({num}) < 1e18 THEN {num} END * {mult}, 2) AS DECIMAL(18,2))"
         problem = (f"CASE WHEN {v} IS NULL THEN NULL WHEN {num} IS NULL THEN '无法识别为金额（可写作 1234.50、1,234.50 或 1.2万）' "
                    f"WHEN {value} IS NULL THEN '金额超出范围' WHEN {num} < 0 THEN '金额不能为负数' END")
@@ -510,16 +541,22 @@ def _check_ids(con, ds: Dataset, match: HeaderMatch) -> None:
         if col.kind != ID or mapped.choices:
             continue
         c, e = _q(col.name), _q(col.name + "__e")
-        width = con.execute(f"SELECT max(length({c})) FROM _staged WHERE _skip IS NULL AND starts_with({c}, '0') "
-                            f"AND regexp_full_match({c}, '[0-9]+')").fetchone()[0]
-        if width:
+        # one cheap pass: the longest id with a leading 0, and the column's length range (a row
+        # number 1 … n has at most 7 digits; longer ids need no number test)
+        zeros, longest, shortest = con.execute(
+            f"SELECT max(length({c})) FILTER (WHERE starts_with({c}, '0')), max(length({c})), min(length({c})) "
+            f"FROM _staged WHERE _skip IS NULL").fetchone()
+        width = zeros and con.execute(
+            f"SELECT max(length({c})) FROM _staged WHERE _skip IS NULL AND starts_with({c}, '0') "
+            f"AND regexp_full_match({c}, '[0-9]+')").fetchone()[0]
+        if width and shortest < width:
             con.execute(
                 f"""UPDATE _staged SET {e} = '比同列其他编号短，开头的 0 可能已被 Excel 去掉（同列有“' ||
                 (SELECT min({c}) FROM _staged WHERE starts_with({c}, '0') AND length({c}) = {width}) ||
                 '”这样的编号）：{REEXPORT}' WHERE _skip IS NULL AND {e} IS NULL
                 AND regexp_full_match({c}, '[1-9][0-9]*') AND length({c}) < {width}"""
             )
-        if col.name not in ds.key:
+        if col.name not in ds.key or longest is None or longest > 7:
             continue
         n, distinct, numbers, low, high = con.execute(
             f"""SELECT count({c}), count(DISTINCT {c}), count(TRY_CAST({c} AS BIGINT)),
@@ -769,7 +806,7 @@ def _write(con, ds: Dataset, match: HeaderMatch, load_id: int, file: str, sheet:
         else:
             select.append(f"s.{_q(c.name)}")
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _good AS SELECT {', '.join(select)}, s._row
+        f"""CREATE OR REPLACE TEMP VIEW _good AS SELECT {', '.join(select)}, s._row
         FROM _staged s {wd_join} WHERE s._skip IS NULL AND s._row NOT IN (SELECT _row FROM _bad)"""
     )
     if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] and _old_version(con, ds):
@@ -777,12 +814,21 @@ def _write(con, ds: Dataset, match: HeaderMatch, load_id: int, file: str, sheet:
         _report_version(con, ds, match, load_id, now, report)
         con.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT _rid FROM _old)")
     col_list = ", ".join(_q(c) for c in cols)
+    derived, order = "", ""
+    if ds.name == "cases":  # numbered and dated for the marts, written in their order (etl.marts)
+        before, base = con.execute("SELECT count(*), coalesce(max(_case_no), 0) FROM cases").fetchone()
+        derived = f", {base} + _row AS _case_no, {marts.done_until_sql('_good')} AS _done_until"
+        order = f"ORDER BY {marts.CASES_ORDER}"
     con.execute(
-        f"""INSERT INTO {table} ({col_list}, _load_id, _source_file, _sheet, _source_row, _loaded_at)
-        SELECT {col_list}, ?, ?, ?, _row, ? FROM _good""",
+        f"""INSERT INTO {table} ({col_list}, _load_id, _source_file, _sheet, _source_row, _loaded_at
+        {', ' + ', '.join(n for n, _ in marts.CASES_DERIVED) if derived else ''})
+        SELECT {col_list}, ?, ?, ?, _row, ?{derived} FROM _good {order}""",
         [load_id, file, sheet, now],
     )
-    for name in ("_good", "_old", "_pairs", "_scope"):
+    if ds.name == "cases":
+        marts.keep_cases_in_order(con, before)
+    con.execute("DROP VIEW _good")
+    for name in ("_old", "_pairs", "_scope"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
 
 

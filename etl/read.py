@@ -53,6 +53,7 @@ class Sheet:
     skipped: Optional[str] = None  # why the sheet is not read (a hidden sheet), for the report
     tail: list[list[Cell]] = field(default_factory=list, repr=False)  # the last rows: notes below the table
     invisible: bool = False  # a CSV holding invisible characters (etl.normalize.INVISIBLE): cleaned as loaded
+    breaks: bool = True  # some cell may hold a tab or line break (False: a CSV known to hold none)
 
     def merged_down(self, header_index: int) -> list[tuple[int, int, int]]:
         """(column, first file row, last file row) of each merged range below the header that
@@ -93,7 +94,8 @@ class Sheet:
             con.execute(f"INSERT INTO {table} SELECT {unnest}, unnest(?::INTEGER[])", columns)
 
 
-def open_file(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, tag: str = "f") -> list[Sheet]:
+def open_file(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, tag: str = "f",
+              content: Optional[bytes] = None) -> list[Sheet]:
     """The sheets of a file; raises FileRefused when the file cannot be read at all.
 
     A CSV is read once, into a TEMP table of `con` named after `tag`."""
@@ -115,7 +117,7 @@ def open_file(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, tag: st
     if suffix in (".xlsx", ".xlsm", ".xls") or head.startswith(ZIP_MAGIC) or head == CFB_MAGIC:
         return _open_workbook(path, head)
     if suffix in (".csv", ".txt", ""):  # DuckDB's sniffer finds a tab-separated .txt's delimiter
-        return [_open_csv(path, con, workdir, f"_csv_{tag}")]
+        return [_open_csv(path, con, workdir, f"_csv_{tag}", content=content)]
     raise FileRefused(f"不支持的文件类型“{suffix}”，请上传 .csv、.xlsx 或 .xls 文件")
 
 
@@ -126,6 +128,8 @@ def _read_csv_table(con: duckdb.DuckDBPyConnection, table: str, path: str, delim
     # A quote inside a quoted cell is written twice (`"阳光""家园"""`), as Excel and the
     # platforms' exports write it; title rows above the header led DuckDB's sniffer to
     # guess no escape character, which kept both quotes.
+    # the table's rowid is the file's line order (etl.read.Sheet.load numbers rows by it)
+    con.execute("SET preserve_insertion_order = true")
     base = "read_csv(?, header=false, all_varchar=true, null_padding=true, strict_mode=false, quote='\"', escape='\"'"
     if delimiter:
         base += f", delim={delimiter!r}"
@@ -139,7 +143,8 @@ def _read_csv_table(con: duckdb.DuckDBPyConnection, table: str, path: str, delim
 
 
 def _open_csv(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, table: str,
-              delimiter: Optional[str] = None) -> Sheet:
+              delimiter: Optional[str] = None, content: Optional[bytes] = None) -> Sheet:
+    """`content`: the file's bytes when the caller has read them already (not read twice)."""
     read_from = str(path)
     try:
         try:
@@ -156,9 +161,13 @@ def _open_csv(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, table: 
     if not rows:
         raise FileRefused("文件中没有任何数据行")
     tail = con.execute(f"SELECT * FROM {table} ORDER BY rowid DESC LIMIT {TAIL_ROWS}").fetchall()[::-1]
-    invisible = _has_invisible(read_from)
+    invisible, lines = _scan(content if content is not None and read_from == str(path) else read_from, delimiter)
+    # a cell holds a line break when the file has more lines than rows, a tab when tab is not the delimiter
+    records = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    breaks = lines is None or lines > records
     shown = (lambda r: [visible(c) if isinstance(c, str) else c for c in r]) if invisible else list
-    return Sheet(None, [shown(r) for r in rows], _csv_table=table, tail=[shown(r) for r in tail], invisible=invisible)
+    return Sheet(None, [shown(r) for r in rows], _csv_table=table, tail=[shown(r) for r in tail],
+                 invisible=invisible, breaks=breaks)
 
 
 # Bytes that are never part of an invisible character in UTF-8: printable ASCII, tab, line
@@ -170,17 +179,26 @@ _PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\t\r\n" + bytes(b for b in range(0x8
 INVISIBLE_SQL = r"[\x{200b}-\x{200f}\x{202a}-\x{202e}\x{2060}-\x{2064}\x{feff}\x01-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 
-def _has_invisible(path: str) -> bool:
-    """Whether a UTF-8 file holds an invisible character (etl.normalize.INVISIBLE) or a
-    non-breaking space anywhere after its BOM."""
-    with open(path, "rb") as f:
-        data = f.read()
+def _scan(source: str | bytes, delimiter: Optional[str]) -> tuple[bool, Optional[int]]:
+    """(whether a UTF-8 file holds an invisible character (etl.normalize.INVISIBLE) or a
+    non-breaking space anywhere after its BOM, its number of lines — None when a tab that is
+    not the delimiter may lie inside a cell)."""
+    if isinstance(source, bytes):
+        data = source
+    else:
+        with open(source, "rb") as f:
+            data = f.read()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    if delimiter != "\t" and b"\t" in data:
+        lines = None
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        lines = None  # a bare carriage return: a line end of an old Mac file, or inside a cell
     if not data.translate(None, _PLAIN_BYTES):
-        return False
+        return False, lines
     text = data.decode("utf-8", errors="replace")
-    return NBSP in text or INVISIBLE_RE.search(text) is not None
+    return NBSP in text or INVISIBLE_RE.search(text) is not None, lines
 
 
 def _tab_separated(path: Path) -> Optional[str]:
