@@ -31,6 +31,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "all_regions": ("山西省（全部）", "Shanxi (all)"),
     "data_as_of": ("数据截至", "Data as of"),
     "no_data": ("所选范围内没有数据", "No data in the selected range"),
+    "no_value": ("无数据", "No data"),  # one figure with no rows behind it: never shown as 0
     "no_warehouse": ("还没有数据：请先加载台账（python -m etl load）或生成演示数据（python -m etl demo）",
                      "No data yet: load ledgers (python -m etl load) or build the demo (python -m etl demo)"),
     "loading": ("正在计算…", "Computing…"),

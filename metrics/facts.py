@@ -15,6 +15,7 @@ import pandas as pd
 from metrics.db import Warehouse
 from metrics.deadlines import deadline_sql, rules_cte, rules_join
 from metrics.filters import Filter, Scope, period_sql, region_sql, until_sql, where, year_sql
+from metrics.funds import OUTSTANDING_SQL, _projects_sql
 
 SWEEP = ("排查",)
 LEADS = ("12345", "信访", "督导检查", "媒体", "审计")
@@ -124,8 +125,13 @@ def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
                a.projects::BIGINT AS arrears_projects
         FROM a LEFT JOIN r USING (county)"""
     frame = wh.frame(sql, rp + lp + pp + up + rp + lp)
-    frame["arrears_outstanding"] = (frame["arrears_listed"] - frame["arrears_recovered_to_date"]).clip(lower=0)
-    return frame
+    # 尚未追缴 per project, summed (metrics.funds.OUTSTANDING_SQL): a county's listed − recovered
+    # would let a project that overpaid hide another's arrears, and the card would not equal
+    # the sum of the project list.
+    cte, params = _projects_sql(f, scope)
+    owed = wh.frame(f"WITH {cte} SELECT county AS unit, sum({OUTSTANDING_SQL})::DOUBLE AS arrears_outstanding "
+                    "FROM p GROUP BY county", params)
+    return frame.merge(owed, on="unit", how="left")
 
 
 def ledger_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:

@@ -24,10 +24,15 @@ def county_scorecard(wh: Warehouse, f: Filter, scope: Scope, frames: dict | None
     table.insert(1, "unit_name", [names.get(u, u) for u in table["unit"]])
     for key in SCORECARD_KPIS:
         table[key + "__light"] = [kpis.light(kpis.BY_KEY[key], v) for v in table[key]]
-    order = table.sort_values(list(RANK_BY), ascending=False, na_position="last").index
-    table.loc[order, "rank"] = range(1, len(table) + 1)
-    table["rank"] = table["rank"].astype(int)
-    return table.sort_values("rank").reset_index(drop=True)
+    ranked = table[table[RANK_BY[0]].notna()]  # a unit with no rectification figure is not ranked
+    order = ranked.sort_values(list(RANK_BY), ascending=[not kpis.BY_KEY[k].higher_is_better for k in RANK_BY],
+                               na_position="last").index
+    table["rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    table.loc[order, "rank"] = range(1, len(order) + 1)
+    table["_unranked"] = table["rank"].isna()
+    out = table.sort_values(["_unranked", "rank", "unit"]).drop(columns="_unranked").reset_index(drop=True)
+    out["rank"] = pd.Series([None if pd.isna(r) else int(r) for r in out["rank"]], dtype=object)  # JSON-safe
+    return out
 
 
 def map_values(table: pd.DataFrame, key: str, level: str) -> dict[str, float | None]:

@@ -105,11 +105,12 @@ def _scorecard_grid(table, lang):
     if table.empty:
         return html.P(label("no_data", lang), className="text-muted")
     g = grid("overview-scorecard-grid", table, ["rank", "unit_name", *SCORECARD_KPIS], lang, formats=FORMATS,
-             height=min(80 + 42 * len(table), 560))
+             height=None)  # every unit in view, however many the region has
     for d in g.columnDefs:
         if d["field"] in SCORECARD_KPIS:
-            d["cellClassRules"] = {f"light-{c}": f"params.data['{d['field']}__light'] == '{c}'"
-                                   for c in ("green", "amber", "red")}
+            d["cellClassRules"] = {**d.get("cellClassRules", {}),
+                                   **{f"light-{c}": f"params.data['{d['field']}__light'] == '{c}'"
+                                      for c in ("green", "amber", "red")}}
             d["headerTooltip"] = kpis.BY_KEY[d["field"]].definition
         if d["field"] == "rank":
             d["maxWidth"] = 80
