@@ -141,3 +141,39 @@ def test_the_export_says_no_data_where_there_is_none(patchy_warehouse):
     refund = 2 + SCORECARD_KPIS.index("refund_amount")
     assert rows["榆次区"][refund] == "无数据" and rows["平遥县"][2] == "无数据"
     assert rows["榆次区"][2] == 0.5
+
+
+# ---------------------------------------------------------------- a county officer's view
+
+
+def test_a_county_officer_sees_his_rank_and_the_citys_spread_not_other_counties(clerk, load, warehouse):
+    from metrics.filters import Scope
+    from metrics.scorecard import own_county, standing
+
+    rows = []
+    for county, done in (("榆次区", 9), ("太谷区", 5), ("平遥县", 7), ("介休市", 10)):  # of 10 cases each
+        rows += [[f"{county}{i}", "排查", "其他", county, "2024-03-01", "已整改" if i < done else "办理中",
+                  "2024-03-20" if i < done else ""] for i in range(10)]
+    load(clerk.csv("问题.csv", CASES, rows))
+    wh = Warehouse(warehouse)
+    officer = Scope(("140703",))  # 太谷区
+    assert own_county(officer) == "140703" and own_county(Scope(("140700",))) is None
+
+    place = standing(wh, Filter(), "140703", ["rectification_rate", "overdue_cases", "refund_amount"])
+    rate = place.set_index("kpi").loc["rectification_rate"]
+    assert (rate.value, rate["rank"], rate.ranked) == (0.5, 4, 4)  # last of the four counties with cases
+    assert [round(v, 6) for v in (rate.q1, rate["median"], rate.q3)] == [0.65, 0.8, 0.925]
+    refund = place.set_index("kpi").loc["refund_amount"]
+    assert pd.isna(refund.value) and pd.isna(refund["rank"]) and refund.ranked == 0  # unranked, not first
+    assert set(place.columns) == {"kpi", "value", "rank", "ranked", "q1", "median", "q3"}  # no names, no values
+
+
+def test_as_of_follows_the_viewers_scope(patchy_warehouse):
+    import datetime as dt
+
+    from metrics.facts import data_as_of
+    from metrics.filters import Scope
+
+    assert data_as_of(patchy_warehouse) == dt.date(2024, 5, 6)  # 太谷区's refund
+    assert data_as_of(patchy_warehouse, scope=Scope(("140702",))) == dt.date(2024, 3, 10)  # 榆次区's own rows
+    assert data_as_of(patchy_warehouse, Filter(region="140702")) == dt.date(2024, 3, 10)
