@@ -115,7 +115,7 @@ def test_a_region_without_rows_shows_no_value_on_its_card(patchy_warehouse):
 
     card = kpi_card(values["overdue_cases"])
     body = card.children.children.children
-    assert body[1].children == "—" and "kpi-none" in card.children.className
+    assert body[1].children == "无数据" and "no-data" in body[1].className and "kpi-none" in card.children.className
 
 
 def test_the_wall_ranks_only_counties_with_a_value(patchy_warehouse):
