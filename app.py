@@ -20,6 +20,7 @@ from metrics import serving
 from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
 from metrics.facts import data_as_of
+from metrics.filters import Filter
 from metrics.regions import region_options
 from security import web as security
 from security.roles import may_open
@@ -131,7 +132,9 @@ def shell_as_of(search):
     """数据截至: the latest date in the data, on every page."""
     lang = lang_of(query.parse(search).get("lang"))
     try:
-        as_of = data_as_of(warehouse())
+        params = query.parse(search)
+        # the viewer's region within his scope: a county officer's 数据截至 is his county's
+        as_of = data_as_of(warehouse(), Filter.from_query(params.get("region")), current_scope())
     except WarehouseMissing:
         return label("no_warehouse", lang)
     return f"{label('data_as_of', lang)}{'：' if lang == 'zh' else ': '}{fmt_date(as_of)}"

@@ -14,35 +14,42 @@ from etl.normalize import FORMULA_START
 
 
 
-def grid(grid_id: str, frame: pd.DataFrame, columns: Iterable[str], lang: str, height: int = 420,
+def grid(grid_id: str, frame: pd.DataFrame, columns: Iterable[str], lang: str, height: Optional[int] = 420,
          formats: Optional[dict[str, str]] = None, page_size: int = 50,
          row_data: Optional[list[dict]] = None) -> dag.AgGrid:
     """A sortable, filterable grid; `formats` maps a column to 'rate', 'amount' or 'count'.
-    `row_data` replaces the rows taken from `frame` (e.g. with a hidden key field)."""
+    `row_data` replaces the rows taken from `frame` (e.g. with a hidden key field). A figure
+    with no value shows 无数据 in grey (never a 0, never a blank that reads as one), and sorts
+    after every value. `height=None`: the grid is as tall as its rows (all of them in view)."""
     formats = formats or {}
+    none = label("no_value", lang)
     defs = []
     for col in columns:
         d = {"field": col, "headerName": label(col, lang), "sortable": True, "filter": True, "resizable": True}
         kind = formats.get(col)
-        if kind == "rate":
-            d["valueFormatter"] = {"function": "params.value == null ? '—' : d3.format('.2%')(params.value)"}
+        shown = {"rate": "d3.format('.2%')(params.value)",
+                 "amount": f"d3.format(',.2f')(params.value / {10000 if lang == 'zh' else 1000000})",
+                 "count": "d3.format(',')(params.value)"}.get(kind)
+        if shown:
+            d["valueFormatter"] = {"function": f"params.value == null ? '{none}' : {shown}"}
             d["type"] = "numericColumn"
-        elif kind == "amount":  # 万元 for a Chinese reader, millions for an English one, as the cards
-            divisor = 10000 if lang == "zh" else 1000000
-            d["valueFormatter"] = {"function": f"params.value == null ? '—' : d3.format(',.2f')(params.value / {divisor})"}
+            d["cellClassRules"] = {"no-data": "params.value == null"}
+            # nulls last whichever way the column is sorted
+            d["comparator"] = {"function": "(a, b, na, nb, desc) => (a == null && b == null) ? 0 : "
+                                           "a == null ? (desc ? -1 : 1) : b == null ? (desc ? 1 : -1) : a - b"}
+        if kind == "amount":  # 万元 for a Chinese reader, millions for an English one, as the cards
             d["headerName"] += "（万元）" if lang == "zh" else " (M yuan)"
-            d["type"] = "numericColumn"
-        elif kind == "count":
-            d["valueFormatter"] = {"function": "params.value == null ? '—' : d3.format(',')(params.value)"}
-            d["type"] = "numericColumn"
         defs.append(d)
+    options = {"pagination": True, "paginationPageSize": page_size, "animateRows": False}
+    if height is None:
+        options["domLayout"] = "autoHeight"
     return dag.AgGrid(
         id=grid_id,
         rowData=row_data if row_data is not None else frame[list(columns)].to_dict("records"),
         columnDefs=defs,
         defaultColDef={"minWidth": 110, "flex": 1, "wrapHeaderText": True, "autoHeaderHeight": True},
-        dashGridOptions={"pagination": True, "paginationPageSize": page_size, "animateRows": False},
-        style={"height": f"{height}px"},
+        dashGridOptions=options,
+        style={"height": f"{height}px"} if height is not None else {},
     )
 
 
@@ -108,6 +115,9 @@ def to_excel(frame: pd.DataFrame, columns: list[str], lang: str, title: str, hea
         out = []
         for value, number_format in zip(row, number_formats):
             value = _plain(value)
+            if number_format and value is None:  # a figure with no value: said, not left blank
+                out.append(styled(label("no_value", lang), Font(color="999999")))
+                continue
             out.append(styled(value, number_format=number_format) if number_format and value is not None
                        else safe_cell(value))
         ws.append(out)
