@@ -307,6 +307,13 @@ def _covered(frame: pd.DataFrame) -> float:
 # ---------------------------------------------------------------- the checks
 
 
+def _number(v) -> Optional[float]:
+    """A cell of an export as a number; empty or 无数据 (no rows behind it) as None."""
+    if v is None or v in ("无数据", "No data", "—"):
+        return None
+    return float(v)
+
+
 def _none(x):
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
 
@@ -338,7 +345,9 @@ def test_reconciles(app_ready, demo_wh, view, role, key, check):
     where = f"{key} in {view} as {role}"
 
     if check == "ratio":
-        if kpi.denominator is None:
+        if kpi.denominator is None and card.value is None:  # no rows at all: 无数据, not 0
+            assert card.numerator == 0 and not s.units_with_rows[key], f"{where}: no value, yet rows behind it"
+        elif kpi.denominator is None:
             assert close(card.value, card.numerator), f"{where}: value {card.value} ≠ numerator {card.numerator}"
         elif card.denominator:
             assert close(card.value, card.numerator / card.denominator), f"{where}: rate ≠ numerator / denominator"
@@ -376,7 +385,7 @@ def test_reconciles(app_ready, demo_wh, view, role, key, check):
             else:  # a rate per unit: each equals the scorecard's
                 by_name = dict(zip(s.county_scorecard["unit_name"], s.county_scorecard[key]))
                 bad = [(n, v, by_name.get(n)) for n, v in zip(x["unit_name"], x[key])
-                       if not close(None if v is None else float(v), by_name.get(n))]
+                       if not close(_number(v), by_name.get(n))]
                 assert not bad, f"{where}: overview scorecard export rates differ: {bad[:3]}"
         assert rows or key in SCORECARD_KPIS, f"{where}: no export checked"
         problems = [f"{name}: {p}" for name, num, den in rows if (p := agrees_with_card(card, num, den)) is not None]
