@@ -81,8 +81,10 @@ def build_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
                               "as 138****5678 (a masked number loaded back is restored from the stored row). "
                               "Recorded in the audit log")
 
-    demo = sub.add_parser("demo", help="generate the demo ledgers and load them through the real ETL")
-    _warehouse_option(demo)
+    demo = sub.add_parser("demo", help="generate the demo ledgers and load them through the real ETL into the demo's "
+                                       "own warehouse (data/demo/warehouse.duckdb); refuses a warehouse with real data")
+    demo.add_argument("--warehouse", type=Path, default=None,
+                      help="DuckDB file (default: data/demo/warehouse.duckdb, the demo's own)")
     users = sub.add_parser("users", help="manage the dashboard's users (access.sqlite beside the warehouse)")
     users_sub = users.add_subparsers(dest="action", required=True)
     add = users_sub.add_parser("add", help="add a user; asks for the password twice (or reads it from stdin)")
@@ -132,8 +134,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.command == "demo":
         from etl import demo
 
-        result = demo.build(_warehouse(args))
-        print(f"演示数据已加载到 {_warehouse(args)}：{len(result.files)} 个文件，"
+        target = args.warehouse or demo.DEMO_WAREHOUSE  # never $WAREHOUSE: that is the real one
+        try:
+            result = demo.build(target)
+        except demo.DemoRefused as exc:
+            print(f"已拒绝：{exc}", file=sys.stderr)
+            return 2
+        print(f"演示数据已加载到 {target}：{len(result.files)} 个文件，"
               f"{sum(f.rows_loaded for f in result.files)} 行")
         return 0 if result.ok else 1
     if args.command == "users":
