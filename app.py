@@ -156,6 +156,7 @@ def ensure_demo() -> None:
 security.complete_setup(app)
 
 if __name__ == "__main__":
+    os.umask(0o077)  # the warehouse, the access store and its -wal/-shm: readable by the owner only
     if os.environ.get("DEMO") == "1":  # scripts/run.sh: the demo, in its own warehouse; a real deployment never
         ensure_demo()
     security.serve(app, host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")))

@@ -21,6 +21,7 @@ from typing import Optional, Sequence
 from etl import report as rp
 from etl.pipeline import LoadResult, _whoami, load_files
 from etl.schema import DATASETS
+from etl.clock import from_utc
 from etl.warehouse import DEFAULT_WAREHOUSE
 
 WRAPPER = "scripts/etl"  # the name the README and docs/cli.md use
@@ -125,6 +126,7 @@ def _warehouse(args) -> Path:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    os.umask(0o077)  # what the ETL writes (warehouse, access store, kept checks, rejects CSV) is the owner's only
     if args.command == "load":
         return _load(args)
     if args.command == "check":
@@ -184,7 +186,8 @@ def _users(args) -> int:
             print(f"已{'停用' if args.action == 'disable' else '启用'}用户 {args.name}")
         else:
             rows = [{"name": u.name, "role": u.role, "county": u.county, "disabled": u.disabled,
-                     "locked_until": u.locked_until.isoformat(timespec="seconds") + "Z" if u.locked_until else None}
+                     "locked_until": from_utc(u.locked_until).isoformat(timespec="seconds") + "+08:00"
+                     if u.locked_until else None}
                     for u in store.users()]
             if args.json:
                 print(json.dumps(rows, ensure_ascii=False))
@@ -212,8 +215,9 @@ def _tokens(args) -> int:
             print(f"已吊销大屏令牌 #{args.id}")
         else:
             for t in store.screen_tokens():
-                state = f"已吊销 {t['revoked_at']:%Y-%m-%d %H:%M}" if t["revoked_at"] else "有效"
-                print(f"#{t['id']}\t{t['label']}\t{t['created_at']:%Y-%m-%d %H:%M}\t{state}")
+                # the store keeps UTC; shown in Beijing time, as everywhere
+                state = f"已吊销 {from_utc(t['revoked_at']):%Y-%m-%d %H:%M}" if t["revoked_at"] else "有效"
+                print(f"#{t['id']}\t{t['label']}\t{from_utc(t['created_at']):%Y-%m-%d %H:%M}（北京时间）\t{state}")
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1

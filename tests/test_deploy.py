@@ -100,3 +100,27 @@ def test_the_demo_refuses_a_warehouse_beside_real_users(tmp_path):
     with pytest.raises(demo.DemoRefused, match="已有真实用户（admin1）"):
         demo.build(warehouse, out_dir=tmp_path / "ledgers")
     assert not warehouse.exists()
+
+
+def test_files_with_personal_data_are_the_owners_only(clone, clerk):
+    """The warehouse, the access store and its -wal/-shm, kept checks: mode 0600 (folders 0700),
+    whatever the umask of the shell that ran the commands."""
+    import stat
+
+    env = {"UMASK_TEST": "1"}
+    done = _run(clone, "bash", "-c", "umask 022 && scripts/etl users add admin1 --role admin --password-stdin",
+                stdin=PASSWORD + "\n", env=env)
+    assert done.returncode == 0, done.stderr
+    ledger = clerk.csv("问题.csv", ["编号", "来源", "问题类别", "县区", "受理日期", "状态", "联系电话"],
+                       [["JZ001", "投诉举报", "违规收费", "榆次区", "2024-03-01", "办理中", "13812345678"],
+                        ["JZ002", "投诉举报", "违规收费", "榆茨区", "2024-03-01", "办理中", "13912345678"]])
+    for command in ("load", "check"):
+        done = _run(clone, "bash", "-c", f"umask 022 && scripts/etl {command} '{ledger}'")
+        assert done.returncode in (0, 1), done.stdout + done.stderr
+    data = clone / "data"
+    files = [data / "warehouse.duckdb", data / "access.sqlite"] + [p for p in data.glob("access.sqlite-*")]
+    files += list((data / "warehouse.duckdb.checks").glob("*"))
+    assert len(files) >= 3
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, (path, oct(path.stat().st_mode))
+    assert stat.S_IMODE((data / "warehouse.duckdb.checks").stat().st_mode) == 0o700
