@@ -114,13 +114,31 @@ def test_files_with_personal_data_are_the_owners_only(clone, clerk):
     ledger = clerk.csv("问题.csv", ["编号", "来源", "问题类别", "县区", "受理日期", "状态", "联系电话"],
                        [["JZ001", "投诉举报", "违规收费", "榆次区", "2024-03-01", "办理中", "13812345678"],
                         ["JZ002", "投诉举报", "违规收费", "榆茨区", "2024-03-01", "办理中", "13912345678"]])
-    for command in ("load", "check"):
-        done = _run(clone, "bash", "-c", f"umask 022 && scripts/etl {command} '{ledger}'")
+    other = clerk.csv("问题2.csv", ["编号", "来源", "问题类别", "县区", "受理日期", "状态", "联系电话"],
+                      [["JZ003", "投诉举报", "违规收费", "榆茨区", "2024-03-01", "办理中", "13712345678"]])
+    for command, path in (("load", ledger), ("check", other)):
+        done = _run(clone, "bash", "-c", f"umask 022 && scripts/etl {command} '{path}'")
         assert done.returncode in (0, 1), done.stdout + done.stderr
     data = clone / "data"
-    files = [data / "warehouse.duckdb", data / "access.sqlite"] + [p for p in data.glob("access.sqlite-*")]
-    files += list((data / "warehouse.duckdb.checks").glob("*"))
-    assert len(files) >= 3
+    files = [data / "warehouse.duckdb", data / "access.sqlite"] + list((data / "warehouse.duckdb.checks").glob("*"))
+    assert len(files) == 3
     for path in files:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, (path, oct(path.stat().st_mode))
     assert stat.S_IMODE((data / "warehouse.duckdb.checks").stat().st_mode) == 0o700
+
+
+def test_the_access_stores_wal_and_shm_are_the_owners_only(tmp_path):
+    import stat
+
+    from security.store import Store
+
+    old = os.umask(0o022)  # a permissive shell
+    try:
+        store = Store(tmp_path / "access.sqlite")
+        store.add_user("admin1", "admin", PASSWORD, None)
+        with store.engine.connect():  # WAL mode: -wal and -shm exist while a connection is open
+            parts = [tmp_path / "access.sqlite", tmp_path / "access.sqlite-wal", tmp_path / "access.sqlite-shm"]
+            assert all(p.exists() for p in parts)
+            assert [oct(stat.S_IMODE(p.stat().st_mode)) for p in parts] == [oct(0o600)] * 3
+    finally:
+        os.umask(old)
