@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Optional
 import duckdb
 
 from etl import marts
+from etl.clock import beijing_now
 from etl import normalize as nz
 from etl.headers import HeaderMatch, HeaderNotFound, MappedColumn, detect_header, is_row_number
 from etl.read import MAX_FILE_BYTES, FileRefused, Sheet, open_file
@@ -148,7 +149,7 @@ def load_files(
         # One timestamp and one run id for the whole run, taken under the lock: `scripts/etl
         # rejects --run N` lists a run by its id (a run by its latest loaded_at merged two runs
         # and named a check's rejects by an older load's).
-        run_at = dt.datetime.now()
+        run_at = beijing_now()  # Beijing time, as every time the dashboard shows (etl.clock)
         today = today or run_at.date()
         run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM loads").fetchone()[0]
         for n, path in enumerate(map(Path, paths)):

@@ -197,6 +197,7 @@ class Publication:
         self.con.execute("CHECKPOINT")
         self.con.close()
         self.con = None
+        os.chmod(self.tmp, 0o600)  # citizens' phone numbers: readable by the owner only
         _fsync(self.tmp)
         pause_point("publish")
         os.replace(self.tmp, self.warehouse)

@@ -129,7 +129,7 @@ def _scorecard_grid(table, lang, ranked: bool = True):
     if table.empty:
         return html.P(label("no_data", lang), className="text-muted")
     g = grid("overview-scorecard-grid", table, ["rank", "unit_name", *SCORECARD_KPIS][0 if ranked else 1:], lang,
-             formats=FORMATS,
+             formats=FORMATS, kpis=SCORECARD_KPIS,
              height=None)  # every unit in view, however many the region has
     for d in g.columnDefs:
         if d["field"] in SCORECARD_KPIS:
@@ -221,5 +221,6 @@ def overview_export(_n, params):
     table = county_scorecard(warehouse(), f, current_scope())
     lines = [f"{label('region', lang)}：{params.get('region') or label('all_regions', lang)}",
              f"{label('from', lang)}：{params.get('from') or '—'}　{label('to', lang)}：{params.get('to') or '—'}"]
-    data = to_excel(table, ["rank", "unit_name", *SCORECARD_KPIS], lang, label("scorecard", lang), lines, FORMATS)
+    data = to_excel(table, ["rank", "unit_name", *SCORECARD_KPIS], lang, label("scorecard", lang), lines, FORMATS,
+                    kpis=SCORECARD_KPIS)
     return dcc.send_bytes(data, "county-scorecard.xlsx")

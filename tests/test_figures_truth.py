@@ -136,7 +136,8 @@ def test_the_export_says_no_data_where_there_is_none(patchy_warehouse):
 
     table = county_scorecard(patchy_warehouse, Filter(region="140700"), EVERYTHING)
     formats = {k: kpis.BY_KEY[k].kind for k in SCORECARD_KPIS}
-    ws = load_workbook(io.BytesIO(to_excel(table, ["rank", "unit_name", *SCORECARD_KPIS], "zh", "t", [], formats))).active
+    ws = load_workbook(io.BytesIO(to_excel(table, ["rank", "unit_name", *SCORECARD_KPIS], "zh", "t", [], formats,
+                                                kpis=SCORECARD_KPIS))).active
     rows = {r[1]: r for r in ws.iter_rows(values_only=True) if r and r[1] in ("榆次区", "平遥县")}
     refund = 2 + SCORECARD_KPIS.index("refund_amount")
     assert rows["榆次区"][refund] == "无数据" and rows["平遥县"][2] == "无数据"
