@@ -43,9 +43,13 @@ def map_values(table: pd.DataFrame, key: str, level: str) -> dict[str, float | N
     frame["shape"] = frame["unit"].str[:width].str.ljust(6, "0")
     sums = frame.groupby("shape")[[key + "__num", key + "__den"]].sum(min_count=1)
     kpi = kpis.BY_KEY[key]
-    if kpi.denominator is None:
-        return {code: float(row[key + "__num"]) for code, row in sums.iterrows()}
-    return {code: (row[key + "__num"] / row[key + "__den"] if row[key + "__den"] else None)
+
+    def known(x) -> bool:
+        return x is not None and x == x  # NaN: no unit of the shape has a row for this KPI
+
+    if kpi.denominator is None:  # no rows behind a shape: None (无数据), never NaN or 0
+        return {code: float(row[key + "__num"]) if known(row[key + "__num"]) else None for code, row in sums.iterrows()}
+    return {code: (row[key + "__num"] / row[key + "__den"] if known(row[key + "__den"]) and row[key + "__den"] else None)
             for code, row in sums.iterrows()}
 
 
