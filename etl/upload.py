@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+from etl.normalize import strip_controls
 from etl.pipeline import FileReport, LoadResult, load_files
 
 ACCEPTED = (".csv", ".xlsx", ".xls")  # the data contract's formats (shared/design/data-contract.md)
@@ -52,7 +53,7 @@ def clean_name(name: str) -> str:
     """The last component of a client's file name, safe to create in a folder of ours:
     `../../etc/passwd` → `passwd`, `C:\\台账\\三月.csv` → `三月.csv`, no control characters,
     no leading dots, at most 120 characters (the extension kept)."""
-    name = unicodedata.normalize("NFC", str(name or ""))
+    name = strip_controls(unicodedata.normalize("NFC", str(name or "")))  # RLO, zero-width, C1 controls …
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _UNSAFE.sub("_", name).strip().lstrip(".").strip()
     if len(name) > MAX_NAME:
