@@ -46,7 +46,7 @@ from security import audit, throttle
 from security.roles import SCREEN, Viewer, may_open
 from security.store import Store, store_path
 
-PUBLIC_PATHS = frozenset({"/login", "/healthz", "/favicon.ico", "/_favicon.ico"})
+PUBLIC_PATHS = frozenset({"/login", "/healthz", "/session", "/favicon.ico", "/_favicon.ico"})
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 DASH_API = ("/_dash-", "/_reload-hash")
 
@@ -211,6 +211,19 @@ def _login_post() -> Response:
     if lang == "en" and "lang=" not in nxt:
         nxt += ("&" if "?" in nxt else "?") + "lang=en"
     return redirect(nxt, code=303)
+
+
+def _session_alive() -> Response:
+    """`/session`: 200 while the caller's session holds (a user's, or a screen token's not
+    revoked), else 401 and the session cookie cleared. The wall display asks it every few
+    seconds (assets/screen.js) and leaves for the login page on a 401."""
+    if current_viewer() is None:
+        session.clear()
+        response = Response("login required", status=401, mimetype="text/plain")
+    else:
+        response = Response("ok", mimetype="text/plain")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def csrf_token() -> str:
@@ -439,11 +452,24 @@ def _dependencies_for_viewer(app: dash.Dash, response: Response) -> Response:
     for entry in listed:
         cb = app.callback_map.get(entry.get("output"))
         if entry.get("clientside_function") or (cb is not None and cb.get("callback") is None):
-            kept.append(entry)
+            owner = _clientside_page(str(entry.get("output", "")))
+            if owner is None or may_open(owner, viewer):
+                kept.append(entry)
         elif viewer is not None and cb is not None and may_call(app, cb, viewer):
             kept.append(entry)
     response.set_data(json.dumps(kept))
     return response
+
+
+def _clientside_page(output: str) -> Optional[dict]:
+    """The page a clientside callback belongs to, by the ids' convention: a page's components
+    are named after its module (pages/upload.py: `upload-…`, pages/data_status.py: `data-status-…`)."""
+    first = output[2:] if output.startswith("..") else output
+    for page in dash.page_registry.values():
+        prefix = page.get("module", "").rsplit(".", 1)[-1].replace("_", "-") + "-"
+        if first.startswith(prefix):
+            return page
+    return None
 
 
 def _status(response: Response) -> Response:
@@ -573,7 +599,11 @@ def install(app: dash.Dash) -> None:
     server.add_url_rule("/login", "login", lambda: _login_post() if request.method == "POST" else _login_page(),
                         methods=["GET", "POST"])
     server.add_url_rule("/logout", "logout", _logout, methods=["POST"])
+    server.add_url_rule("/logout", "logout_get", lambda: Response(  # a link or an image cannot sign anybody out
+        "405: sign out with the button (POST) / 请用“退出”按钮退出", status=405, headers={"Allow": "POST"},
+        mimetype="text/plain"), methods=["GET"])
     server.add_url_rule("/healthz", "healthz", lambda: Response("ok", mimetype="text/plain"))
+    server.add_url_rule("/session", "session_alive", _session_alive)
     # Before Dash's own before-request functions (page routing set-up, …).
     server.before_request_funcs.setdefault(None, []).insert(0, lambda: _guard(app))
     server.after_request(lambda response: _headers(app, response))

@@ -307,7 +307,7 @@ def test_screen_left_open_across_a_restart_gets_data_from_the_first_request_of_t
     srv = Server(own_warehouse).start()
     p = open_screen(browser, srv.url, SCREEN + "&region=140700&rotate=2&refresh=2")
     away = {"now": False}
-    p.page.route("**/healthz*", lambda route: route.abort() if away["now"] else
+    p.page.route("**/session*", lambda route: route.abort() if away["now"] else
                  route.fulfill(status=200, body="ok", content_type="text/plain"))
     refused: list[int] = []
     p.page.on("response", lambda r: refused.append(r.status)
