@@ -13,7 +13,9 @@ def kpi_card(v: KpiValue, lang: str = "zh", card_id: str | None = None) -> dbc.C
     kpi = v.kpi
     parts = [
         html.Div(label(kpi.key, lang), className="kpi-title"),
-        html.Div(fmt_value(kpi.kind, v.value, lang), className="kpi-value"),
+        # no rows behind it (or nothing to divide by): 无数据 in grey, never a 0 or a bare dash
+        html.Div(fmt_value(kpi.kind, v.value, lang), className="kpi-value") if v.value is not None
+        else html.Div(label("no_value", lang), className="kpi-value no-data"),
     ]
     if kpi.denominator is not None:
         num, den = fmt_value(kpi.parts, v.numerator, lang), fmt_value(kpi.parts, v.denominator, lang)

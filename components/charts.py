@@ -16,6 +16,7 @@ a clickable link), so every figure's text data is escaped here, in `escape_figur
 from __future__ import annotations
 
 import html
+import math
 from typing import Iterable, Optional
 
 import pandas as pd
@@ -178,6 +179,14 @@ def heatmap(z: list[list[float]], x: list[str], y: list[str], title: Optional[st
                                            "showgrid": False}))
 
 
+def rate_tickformat(lo: float, hi: float, ticks: int = 5) -> str:
+    """A d3 percent format with as many decimals as ticks spaced over [lo, hi] need, so that no
+    two tick labels read the same (97%, 97%, 98% on an axis from 96.5% to 98%)."""
+    step = (hi - lo) * 100 / ticks
+    decimals = max(0, math.ceil(-math.log10(step))) if step > 0 else 2
+    return f".{min(decimals, 3)}%"
+
+
 def dots(frame: pd.DataFrame, y: str, xs: Iterable[str], lang: str, title: Optional[str] = None,
          customdata: Optional[str] = None, xformat: Optional[str] = None, x_range: Optional[list] = None,
          height: int = 360) -> go.Figure:
@@ -186,13 +195,19 @@ def dots(frame: pd.DataFrame, y: str, xs: Iterable[str], lang: str, title: Optio
     so that rates close to 100% stay apart. `customdata` carries a code so a click can drill down."""
     ys = _values(frame[y])
     custom = _values(frame[customdata]) if customdata else None
+    if xformat and xformat.endswith("%"):  # the axis' decimals from the range drawn
+        seen = [v for x in xs for v in frame[x] if v is not None and v == v]
+        lo, hi = (x_range or [min(seen, default=0), max(seen, default=1)])[:2]
+        axis_format = rate_tickformat(lo, hi)
+    else:
+        axis_format = xformat
     traces = [dict(type="scatter", x=_values(frame[x]), y=ys, mode="markers", name=label(x, lang), marker={"size": 11},
                    customdata=custom, hovertemplate="%{y}<br>" + label(x, lang) + "：%{x"
                    + (":" + xformat if xformat else "") + "}<extra></extra>") for x in xs]
     return _figure(traces, _layout(
         title, height, hovermode="closest",
         yaxis={"type": "category", "showgrid": True, "gridcolor": "#eee", "automargin": True},
-        xaxis={"showgrid": True, "gridcolor": "#eee", "tickformat": xformat, "range": x_range}))
+        xaxis={"showgrid": True, "gridcolor": "#eee", "tickformat": axis_format, "range": x_range}))
 
 
 def bars_with_rate(frame: pd.DataFrame, x: str, ys: Iterable[str], rate: str, lang: str, title: Optional[str] = None,

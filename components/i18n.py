@@ -31,6 +31,16 @@ _LABELS: dict[str, tuple[str, str]] = {
     "all_regions": ("山西省（全部）", "Shanxi (all)"),
     "data_as_of": ("数据截至", "Data as of"),
     "no_data": ("所选范围内没有数据", "No data in the selected range"),
+    "no_value": ("无数据", "No data"),  # one figure with no rows behind it: never shown as 0
+    "standing_title": ("本县在全市各县（市、区）中的位置", "Where your county stands among the city's counties"),
+    "standing_kpi": ("指标", "KPI"),
+    "standing_value": ("本县", "Your county"),
+    "standing_rank": ("全市排名", "Rank in the city"),
+    "standing_median": ("全市中位数", "City median"),
+    "standing_quartiles": ("全市四分位（下—上）", "City quartiles (lower–upper)"),
+    "standing_note": ("排名按指标方向（越高越好或越低越好），只在有数据的县之间排；不显示其他县的名称和数值。",
+                      "Ranked by each KPI's direction among the counties with data; other counties' names and "
+                      "values are not shown."),
     "no_warehouse": ("还没有数据：请先加载台账（python -m etl load）或生成演示数据（python -m etl demo）",
                      "No data yet: load ledgers (python -m etl load) or build the demo (python -m etl demo)"),
     "loading": ("正在计算…", "Computing…"),

@@ -21,6 +21,7 @@ from typing import Optional, Sequence
 from etl import report as rp
 from etl.pipeline import LoadResult, _whoami, load_files
 from etl.schema import DATASETS
+from etl.clock import from_utc
 from etl.warehouse import DEFAULT_WAREHOUSE
 
 WRAPPER = "scripts/etl"  # the name the README and docs/cli.md use
@@ -81,8 +82,10 @@ def build_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
                               "as 138****5678 (a masked number loaded back is restored from the stored row). "
                               "Recorded in the audit log")
 
-    demo = sub.add_parser("demo", help="generate the demo ledgers and load them through the real ETL")
-    _warehouse_option(demo)
+    demo = sub.add_parser("demo", help="generate the demo ledgers and load them through the real ETL into the demo's "
+                                       "own warehouse (data/demo/warehouse.duckdb); refuses a warehouse with real data")
+    demo.add_argument("--warehouse", type=Path, default=None,
+                      help="DuckDB file (default: data/demo/warehouse.duckdb, the demo's own)")
     users = sub.add_parser("users", help="manage the dashboard's users (access.sqlite beside the warehouse)")
     users_sub = users.add_subparsers(dest="action", required=True)
     add = users_sub.add_parser(
@@ -142,6 +145,7 @@ def _warehouse(args) -> Path:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    os.umask(0o077)  # what the ETL writes (warehouse, access store, kept checks, rejects CSV) is the owner's only
     if args.command == "load":
         return _load(args)
     if args.command == "check":
@@ -151,8 +155,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.command == "demo":
         from etl import demo
 
-        result = demo.build(_warehouse(args))
-        print(f"演示数据已加载到 {_warehouse(args)}：{len(result.files)} 个文件，"
+        target = args.warehouse or demo.DEMO_WAREHOUSE  # never $WAREHOUSE: that is the real one
+        try:
+            result = demo.build(target)
+        except demo.DemoRefused as exc:
+            print(f"已拒绝：{exc}", file=sys.stderr)
+            return 2
+        print(f"演示数据已加载到 {target}：{len(result.files)} 个文件，"
               f"{sum(f.rows_loaded for f in result.files)} 行")
         return 0 if result.ok else 1
     if args.command == "users":
@@ -229,8 +238,9 @@ def _tokens(args) -> int:
             print(f"已吊销大屏令牌 #{args.id}")
         else:
             for t in store.screen_tokens():
-                state = f"已吊销 {t['revoked_at']:%Y-%m-%d %H:%M}" if t["revoked_at"] else "有效"
-                print(f"#{t['id']}\t{t['label']}\t{t['created_at']:%Y-%m-%d %H:%M}\t{state}")
+                # the store keeps UTC; shown in Beijing time, as everywhere
+                state = f"已吊销 {from_utc(t['revoked_at']):%Y-%m-%d %H:%M}" if t["revoked_at"] else "有效"
+                print(f"#{t['id']}\t{t['label']}\t{from_utc(t['created_at']):%Y-%m-%d %H:%M}（北京时间）\t{state}")
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1

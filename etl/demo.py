@@ -1387,14 +1387,62 @@ def generate(out_dir: Path = DEFAULT_OUT) -> list[Path]:
     return world.files(out_dir)
 
 
-def build(warehouse: Path, out_dir: Optional[Path] = None):
+DEMO_WAREHOUSE = DEFAULT_OUT / "warehouse.duckdb"  # the demo's own warehouse; its access store lies beside it
+DEMO_USER = "demo"  # loads.loaded_by of the demo's loads
+
+
+class DemoRefused(Exception):
+    """The warehouse (or the access store beside it) holds real data: the demo stays out."""
+
+
+def refusal(warehouse: Path) -> Optional[str]:
+    """Why the demo may not be built into `warehouse`, or None: it holds loads other than the
+    demo's, or its access store holds users other than the demo's. The demo's public users and
+    screen token (`demo-admin`, `demo-screen`) in a real deployment would let anyone who read
+    the README in as an administrator."""
+    import duckdb
+
+    from security.store import DEMO_USERS, store_path
+
+    warehouse = Path(warehouse)
+    if warehouse.exists():
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            has_loads = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'loads'").fetchone()[0]
+            real = con.execute("SELECT count(*), min(file) FROM loads WHERE loaded_by IS DISTINCT FROM ?",
+                               [DEMO_USER]).fetchone() if has_loads else (0, None)
+        if real[0]:
+            return (f"仓库 {warehouse} 中已有非演示数据（{real[0]} 次载入，如“{real[1]}”），演示数据不能装入真实仓库。"
+                    f"演示数据使用单独的演示仓库：scripts/etl demo（默认 {DEMO_WAREHOUSE}）")
+    store = store_path(warehouse)
+    if store.exists():
+        import sqlite3
+
+        demo_names = {name for name, _, _ in DEMO_USERS}
+        with sqlite3.connect(store) as con:
+            try:
+                names = [r[0] for r in con.execute("SELECT name FROM users")]
+            except sqlite3.Error:
+                names = []
+        others = sorted(set(names) - demo_names)
+        if others:
+            return (f"{store} 中已有真实用户（{'、'.join(others[:3])}），演示数据的公开账号和大屏令牌不能装入真实部署。"
+                    f"演示数据使用单独的演示仓库：scripts/etl demo（默认 {DEMO_WAREHOUSE}）")
+    return None
+
+
+def build(warehouse: Path = DEMO_WAREHOUSE, out_dir: Optional[Path] = None):
     """Generate the demo and load it through the real ETL into `warehouse`; the LoadResult.
 
-    Raises DemoLoadError when the ETL refuses a file."""
+    Raises DemoRefused when the warehouse holds real data (`refusal`), DemoLoadError when the
+    ETL refuses a file."""
     from etl.pipeline import load_files
 
+    why = refusal(Path(warehouse))
+    if why:
+        raise DemoRefused(why)
+
     paths = generate(Path(out_dir) if out_dir is not None else DEFAULT_OUT)
-    result = load_files(paths, warehouse=warehouse, user="demo")
+    result = load_files(paths, warehouse=warehouse, user=DEMO_USER)
     refused = [f for f in result.files if f.refused]
     if refused:
         raise DemoLoadError("；".join(f"{f.file}：{f.message}" for f in refused))

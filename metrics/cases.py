@@ -115,7 +115,7 @@ def community_table(wh: Warehouse, f: Filter, scope: Scope, unit: str) -> pd.Dat
     """Per community of one reporting unit: the same counts as `unit_table`, with the unit's
     cases received in the period or open at its end. Cases naming a community the warehouse
     does not know keep their row, with `community_name` empty (未匹配), and count in the totals."""
-    at = as_of(wh, f)
+    at = as_of(wh, f, scope)
     classified, cp = _classified(f, scope, at)
     cond, params = where(("c.county = ?", [unit]), region_sql("c.county", f, scope))
     pivot, vp = _pivot_columns()
@@ -151,7 +151,7 @@ def case_list(wh: Warehouse, f: Filter, scope: Scope, unit: str, community: Opti
               group: Optional[str] = None) -> pd.DataFrame:
     """The cases of a unit (and community) received in the period: status at the period's end,
     working days taken (to closing, or to the period's end while open) and whether past the deadline."""
-    at = as_of(wh, f)
+    at = as_of(wh, f, scope)
     cols, cp = _case_columns(f, at)
     done, dp = rectified_sql(f, "c")
     if community == NO_COMMUNITY:
@@ -173,7 +173,7 @@ def case_list(wh: Warehouse, f: Filter, scope: Scope, unit: str, community: Opti
 def ageing(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = None) -> tuple[pd.DataFrame, dt.date]:
     """Open cases at the period's end by how many working days they have been open
     (bucket index into AGE_BUCKETS; -1 when a date lies outside the calendar), and how many are past their deadline."""
-    at = as_of(wh, f)
+    at = as_of(wh, f, scope)
     done, dp = rectified_sql(Filter(end=at), "c")
     cond, params = where(region_sql("c.county", f, scope), ("c.received_on <= ?", [at]),
                          (f"NOT coalesce({done}, false)", dp), _group_sql(group, "c."))
@@ -246,7 +246,7 @@ def cumulative(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = No
         first, last = wh.rows(f"SELECT min(received_on), max(received_on) FROM mart_cases WHERE {cond}", params)[0]
         if first is None:
             return empty
-        start, end = f.start or first, f.end or max(last, as_of(wh, f))
+        start, end = f.start or first, f.end or max(last, as_of(wh, f, scope))
     grain = _grain(start, end)  # one of three literals, never user text
     sql = f"""
         WITH c AS (SELECT received_on, CASE WHEN {done} THEN closed_on END AS done_on, n FROM mart_cases WHERE {cond}),

@@ -329,7 +329,7 @@ def _county_figure(units: pd.DataFrame, lang: str):
     shown = shown.sort_values(list(cases.COUNTY_RATES), na_position="first")
     low = min(shown[list(cases.COUNTY_RATES)].min(skipna=True).min(), 1.0)
     start = max(0.0, int((low - 0.01) * 50) / 50)  # a step of 2 percentage points below the lowest rate
-    fig = dots(shown, "unit_name", list(cases.COUNTY_RATES), lang, customdata="unit", xformat=".0%",
+    fig = dots(shown, "unit_name", list(cases.COUNTY_RATES), lang, customdata="unit", xformat=".2%",
                x_range=[start, 1.004], height=140 + 30 * len(shown))
     fig.update_layout(margin={"t": 10})
     return fig

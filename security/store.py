@@ -160,6 +160,12 @@ def _engine(path: Path) -> Engine:
     with _engines_lock:
         if key not in _engines:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # password hashes and who saw what: the owner's only. Created 0600 before SQLite opens
+            # it, because SQLite gives the -wal and -shm files the database file's permissions.
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                if part.exists():
+                    os.chmod(part, 0o600)
             engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30, "check_same_thread": False})
 
             @event.listens_for(engine, "connect")
