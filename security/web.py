@@ -15,8 +15,17 @@
   go without a session. A page GET without one redirects to /login; Dash's
   `/_dash-layout`, `/_dash-dependencies` and `/_dash-update-component` answer 401. A
   callback may be called only by a viewer who may open the page that owns it (the
-  page's module, or for Dash's page router the path it is asked for); a screen session
-  may call only the screen's callbacks and the shell's.
+  page's module); Dash's page router renders, for a page the role may not open, the app's
+  own 无权访问 page (an unknown path: 页面不存在), and the page's GET answers 403 (404);
+  a screen session may call only the screen's callbacks and the shell's. A callback body
+  that is not what the renderer sends for that callback (other inputs, values of the
+  wrong kind, NUL characters, nesting past 32) answers 400 before any callback runs, and a
+  callback raising on what it was sent answers 400, never 500. `/_dash-dependencies` lists
+  to each viewer only the callbacks it may call. Refusals (403) are audited (`forbidden`,
+  a few per address and window). `/session` says whether the caller's session holds (the
+  wall display asks it, and leaves for the login page once its token is revoked).
+- Bodies over MAX_REQUEST_BYTES are refused on their Content-Length (and by waitress
+  before it buffers them: `serve`).
 - An `export` audit record for every file a callback hands to a dcc.Download (after the
   response, with the output id, the file name and the page's `*-query` filter).
 - Security headers on every response: a Content-Security-Policy built from Dash's own
