@@ -38,7 +38,7 @@ def shell() -> html.Div:
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
-            navbar(pages, viewer.name if viewer else ""),
+            navbar(pages, viewer.name if viewer else "", security.csrf_token() if viewer else ""),
             dbc.Container([filter_bar(), dash.page_container], fluid=True),
         ]
     )
@@ -109,7 +109,7 @@ def _region_choices() -> list[dict]:
     Output("shell-from", "placeholder"),
     Output("shell-to", "placeholder"),
     Output("shell-logout", "children"),
-    Output("shell-logout", "href"),
+    Output("shell-logout-form", "action"),
     Input("url", "search"),
     State("url", "pathname"),
     State({"type": "shell-nav", "path": ALL}, "id"),

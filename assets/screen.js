@@ -146,6 +146,10 @@
             var timer = window.setTimeout(function () { controller.abort(); }, w.timeout || 4000);
             try {
                 var response = await fetch(w.health + window.location.search, {cache: 'no-store', signal: controller.signal});
+                if (response.status === 401) {  // the session ended (its token revoked): show nothing more
+                    window.location.reload();  // the server sends the wall to the login page
+                    return NO();
+                }
                 ok = response.status === 200 && !response.redirected;
             } catch (e) {
                 ok = false;

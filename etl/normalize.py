@@ -66,6 +66,18 @@ def compact(value: object) -> str:
     return "".join(fold(value).split())
 
 
+# Unicode categories of characters that are not text: controls (NUL, C1), format characters
+# (right-to-left override U+202E, isolates, zero-width), surrogates, private use, unassigned.
+_NOT_TEXT = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+
+
+def strip_controls(text: object) -> str:
+    """Text from outside (a file name, a user name) without control, bidirectional-override or
+    other invisible format characters, so that what is shown and logged is what is there
+    (`报表\u202Eslx.exe` would show as `报表exe.xls`)."""
+    return "".join(c for c in str(text or "") if unicodedata.category(c) not in _NOT_TEXT)
+
+
 def fold(value: object) -> str:
     """Full-width to half-width (NFKC), invisible characters removed, whitespace trimmed."""
     return unicodedata.normalize("NFKC", visible(str(value))).strip()

@@ -172,7 +172,7 @@ def _load_path(con, path, dataset, user, regions, work, tag, step, run, checks) 
     if split is None:
         return _load_file(con, path, dataset, user, regions, work, tag, step, run)
     if split.refusal:
-        return [FileReport(path.name, refused=True, message=split.refusal)]
+        return [FileReport(nz.strip_controls(path.name), refused=True, message=split.refusal)]
     reports = []
     for k, part in enumerate(split.parts):
         for report in _load_file(con, part.path, part.dataset, user, regions, work, f"{tag}_{k}", step, run):
@@ -203,7 +203,7 @@ def file_sha256(path: Path) -> str:
 
 def _load_file(con, path, dataset, user, regions, work, tag, step, run) -> list[FileReport]:
     """`run`: (the run's timestamp, the load date)."""
-    name = path.name
+    name = nz.strip_controls(path.name)  # as reported and recorded: no right-to-left override or control characters
     try:
         step("校验")
         # read once: hashed here, scanned by the CSV reader (a workbook is read by calamine)
@@ -310,7 +310,7 @@ def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, r
     step("写入")
     load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
     report.load_id = load_id
-    _write(con, ds, match, load_id, path.name, sheet.name, now, report)
+    _write(con, ds, match, load_id, report.file, sheet.name, now, report)
     pause_point("write")
     report.rows_loaded = report.rows_read - report.rows_rejected
     report.warnings.extend(_reference_warnings(con, ds, match, load_id))
@@ -319,7 +319,7 @@ def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, r
     con.execute(
         """INSERT INTO rejects SELECT ?, ?, ?, b._row, b.col, ? || '第 ' || b._row || ' 行：' || b.reason,
            b.raw FROM _bad b ORDER BY b._row, b.col""",
-        [load_id, path.name, sheet.name, prefix],
+        [load_id, report.file, sheet.name, prefix],
     )
     report.rejects = [Reject(r, c, reason) for r, c, reason in con.execute(
         f'SELECT "row", "column", reason FROM rejects WHERE load_id = ? ORDER BY "row" LIMIT {REJECTS_IN_REPORT}',
@@ -328,7 +328,7 @@ def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, r
         """INSERT INTO loads (load_id, file, path, sha256, dataset, sheet, rows_read, rows_loaded, rows_rejected,
         rows_replaced, warnings, ignored_columns, loaded_at, loaded_by, header_map)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [load_id, path.name, str(path.resolve()), sha, ds.name, sheet.name, report.rows_read, report.rows_loaded,
+        [load_id, report.file, str(path.resolve()), sha, ds.name, sheet.name, report.rows_read, report.rows_loaded,
          report.rows_rejected, report.rows_replaced, len(report.warnings), "、".join(report.ignored_columns) or None,
          now, user, header_map_json(match)],
     )

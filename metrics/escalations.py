@@ -482,12 +482,21 @@ def county_watch(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = Non
 
 def company_lists_of(wh: Warehouse, f: Filter, scope: Scope, company: str) -> pd.DataFrame:
     """A company's name and status with its 红榜/黑榜 entries in the twelve months to the as-of date
-    (one row per entry; one row with list NULL when it has none)."""
+    (one row per entry; one row with list NULL when it has none). The company is known to the
+    viewer only inside the scope: registered in it, or with a case or a list entry in it; else
+    its name, county and status are NULL, whoever types its credit code."""
     first, at = watch_window(wh, f, scope)
     region, gp = region_sql("l.county", f, scope)
+    anywhere = Filter()
+    own, op = region_sql("co.county", anywhere, scope)
+    cased, cp = region_sql("c.county", anywhere, scope)
+    listed, lp = region_sql("x.county", anywhere, scope)
     return wh.frame(
         f"""SELECT k.company_code, co.name AS company_name, co.county, co.status AS company_status, co.exited_on,
                l.listed_on, l.list, l.reason
-        FROM (SELECT ? AS company_code) k LEFT JOIN companies co USING (company_code)
+        FROM (SELECT ? AS company_code) k
+        LEFT JOIN companies co ON co.company_code = k.company_code
+             AND ({own} OR EXISTS (SELECT 1 FROM cases c WHERE c.company_code = k.company_code AND {cased})
+                  OR EXISTS (SELECT 1 FROM company_lists x WHERE x.company_code = k.company_code AND {listed}))
         LEFT JOIN company_lists l ON l.company_code = k.company_code AND l.listed_on BETWEEN ? AND ? AND {region}
-        ORDER BY l.listed_on""", [company, first, at, *gp])
+        ORDER BY l.listed_on""", [company, *op, *cp, *lp, first, at, *gp])

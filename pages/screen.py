@@ -356,10 +356,11 @@ clientside_callback(ClientsideFunction("screen", "rotate"),
 
 
 def _health_path() -> str:
-    """The login layer's public readiness route when it is installed (security/web.py: the
-    screen's session may open nothing but /screen), else this page's own."""
+    """The login layer's session route when it is installed (security/web.py `/session`: 200
+    while the screen's session holds, 401 once its token is revoked, and the screen then
+    reloads into the login page), else this page's own."""
     try:
-        return "/healthz" if "healthz" in dash.get_app().server.view_functions else HEALTH_PATH
+        return "/session" if "session_alive" in dash.get_app().server.view_functions else HEALTH_PATH
     except Exception:
         return HEALTH_PATH
 
