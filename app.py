@@ -13,6 +13,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+import settings
 from components import query
 from components.i18n import fmt_date, label, lang_of
 from components.shell import filter_bar, navbar
@@ -157,6 +158,6 @@ security.complete_setup(app)
 
 if __name__ == "__main__":
     os.umask(0o077)  # the warehouse, the access store and its -wal/-shm: readable by the owner only
-    if os.environ.get("DEMO") == "1":  # scripts/run.sh: the demo, in its own warehouse; a real deployment never
+    if settings.get("DEMO"):  # scripts/run.sh: the demo, in its own warehouse; a real deployment never
         ensure_demo()
-    security.serve(app, host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")))
+    security.serve(app, host=settings.get("HOST"), port=settings.get("PORT"))

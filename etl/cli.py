@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Optional, Sequence
 
+import settings
 from etl import report as rp
 from etl.pipeline import LoadResult, _whoami, load_files
 from etl.schema import DATASETS
@@ -35,7 +36,7 @@ def _warehouse_option(parser: argparse.ArgumentParser) -> None:
 def _prog() -> str:
     """How this command line was started, for the commands a report tells the clerk to run:
     the wrapper passes its own path (ETL_PROG), else `python -m etl`."""
-    return os.environ.get("ETL_PROG") or "python -m etl"
+    return settings.get("ETL_PROG") or "python -m etl"
 
 
 def build_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
@@ -140,7 +141,7 @@ def build_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
 
 
 def _warehouse(args) -> Path:
-    return args.warehouse or Path(os.environ.get("WAREHOUSE", DEFAULT_WAREHOUSE))
+    return args.warehouse or Path(settings.get("WAREHOUSE") or DEFAULT_WAREHOUSE)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -250,7 +251,7 @@ def _tokens(args) -> int:
 def _hint_command(args, *rest: str) -> str:
     """The command, as the clerk would type it, that lists this run's or check's rejects."""
     words = [_prog(), "rejects", *rest]
-    if args.warehouse is not None or os.environ.get("WAREHOUSE"):
+    if args.warehouse is not None or settings.get("WAREHOUSE"):
         words += ["--warehouse", shlex.quote(str(_warehouse(args)))]
     return " ".join(words)
 
@@ -272,7 +273,7 @@ def _failed(exc: Exception) -> int:
 
 
 def _load(args) -> int:
-    user = args.user or os.environ.get("ETL_USER") or _whoami()
+    user = args.user or settings.get("ETL_USER") or _whoami()
     try:
         result = load_files(args.files, _warehouse(args), args.dataset, user, progress=_progress_factory())
     except Exception as exc:
@@ -339,7 +340,7 @@ def _rejects(args) -> int:
         phones = "联系电话为完整号码（个人信息，请妥善保管）" if args.unmasked else "联系电话已遮盖"
         print(f"已写出 {lines} 行拒收记录到 {args.csv}（{phones}）。改正后可直接重新加载：{_prog()} load {shlex.quote(str(args.csv))}")
         if args.unmasked:
-            who = os.environ.get("ETL_USER") or _whoami()
+            who = settings.get("ETL_USER") or _whoami()
             _audit(warehouse, who, "export", f"{_prog()} rejects --csv {args.csv} --unmasked: {lines} rows")
     return 0
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
-import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Callable, Iterable, Optional
 
 import duckdb
 
+import settings
 from etl import marts
 from etl.clock import beijing_now
 from etl import normalize as nz
@@ -139,7 +139,7 @@ def load_files(
     """
     if dataset is not None and dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}; one of {', '.join(DATASETS)}")
-    user = user or os.environ.get("ETL_USER") or _whoami()
+    user = user or settings.get("ETL_USER") or _whoami()
     warehouse = Path(warehouse)
     reports: list[FileReport] = []
     with publishing(warehouse) as pub, tempfile.TemporaryDirectory(dir=warehouse.resolve().parent) as work:

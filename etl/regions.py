@@ -8,13 +8,13 @@ publish copies it into the warehouse's `regions` table. A clerk writes a county 
 from __future__ import annotations
 
 import csv
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
+import settings
 from etl.normalize import LOOKS_SAME, fold, looks_same, suggest
 
 REGIONS_CSV = Path(__file__).resolve().parent.parent / "data" / "regions.csv"
@@ -36,7 +36,7 @@ class Region:
 
 
 def read_regions(path: Optional[Path] = None) -> list[Region]:
-    path = path or Path(os.environ.get("REGIONS_CSV", REGIONS_CSV))
+    path = path or Path(settings.get("REGIONS_CSV") or REGIONS_CSV)
     with open(path, encoding="utf-8-sig", newline="") as f:
         return [
             Region(

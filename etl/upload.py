@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+import settings
 from etl.normalize import strip_controls
 from etl.pipeline import FileReport, LoadResult, load_files
 
@@ -28,8 +29,8 @@ ACCEPTED = (".csv", ".xlsx", ".xls")  # the data contract's formats (shared/desi
 MB = 1024 * 1024
 # Flask refuses requests over MAX_REQUEST_BYTES (64 MB by default), and a browser sends an
 # upload base64-encoded (4/3 of the bytes) inside JSON: keep an upload well under that.
-MAX_FILE_BYTES = int(float(os.environ.get("UPLOAD_MAX_FILE_MB", "40")) * MB)
-MAX_TOTAL_BYTES = int(float(os.environ.get("UPLOAD_MAX_TOTAL_MB", "45")) * MB)
+MAX_FILE_BYTES = int(settings.get("UPLOAD_MAX_FILE_MB") * MB)  # read at import
+MAX_TOTAL_BYTES = int(settings.get("UPLOAD_MAX_TOTAL_MB") * MB)
 MAX_NAME = 120
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\/]')
 

@@ -26,6 +26,7 @@ from typing import Iterator
 
 import duckdb
 
+import settings
 from etl import marts
 from etl.regions import REGION_COLUMNS, read_regions
 from etl.schema import DATASETS, LINEAGE
@@ -215,7 +216,7 @@ class Publication:
 def pause_point(stage: str) -> None:
     """Where the crash tests kill a load: with ETL_PAUSE_AT=<stage> the process announces
     the stage on stderr and waits there, so a test can SIGKILL it at a known point."""
-    if os.environ.get("ETL_PAUSE_AT") == stage:
+    if settings.get("ETL_PAUSE_AT") == stage:
         import sys
         import time
 

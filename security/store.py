@@ -40,10 +40,11 @@ from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, MetaData
                         event, func, insert, select, update)
 from sqlalchemy.engine import Engine
 from werkzeug.security import check_password_hash, generate_password_hash
+import settings
 
 ROLES = ("leader", "supervisor", "county", "admin")
-SESSION_HOURS = float(os.environ.get("SESSION_HOURS", "12"))
-SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_HOURS = settings.get("SESSION_HOURS")  # read at import
+SESSION_IDLE_MINUTES = settings.get("SESSION_IDLE_MINUTES")
 SEEN_EVERY = dt.timedelta(minutes=1)  # a session's last request is written at most this often
 MIN_PASSWORD = 10
 PASSWORD_SCORE = 3  # zxcvbn: 3 "safely unguessable" (about 10^8 guesses and more)
@@ -146,7 +147,7 @@ def store_path(warehouse: Path | str | None = None) -> Path:
     if warehouse is None:
         from etl.warehouse import DEFAULT_WAREHOUSE
 
-        warehouse = os.environ.get("WAREHOUSE", DEFAULT_WAREHOUSE)
+        warehouse = settings.get("WAREHOUSE") or DEFAULT_WAREHOUSE
     return Path(warehouse).resolve().parent / "access.sqlite"
 
 

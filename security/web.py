@@ -51,6 +51,7 @@ import dash
 from flask import Response, g, has_request_context, redirect, render_template_string, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
+import settings
 from security import audit, throttle
 from security.roles import SCREEN, Viewer, may_open
 from security.store import Store, store_path
@@ -69,9 +70,9 @@ def store() -> Store:
 
 def _secret_key() -> bytes:
     """$SECRET_KEY, else a random key kept in `access.secret` beside the store (0600, never committed)."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"].encode("utf-8")
-    path = store_path(os.environ.get("WAREHOUSE") or None).with_name("access.secret")
+    if settings.get("SECRET_KEY"):
+        return settings.get("SECRET_KEY").encode("utf-8")
+    path = store_path(settings.get("WAREHOUSE") or None).with_name("access.secret")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -89,7 +90,7 @@ def _secret_key() -> bytes:
 
 
 def cookie_secure() -> bool:
-    return os.environ.get("COOKIE_SECURE", "1").strip().lower() not in ("0", "false", "no", "off")
+    return settings.get("COOKIE_SECURE")
 
 
 class LoginUser(UserMixin):
@@ -398,7 +399,7 @@ def _refused(viewer: Optional[Viewer], what: str) -> None:
 
 
 def _max_body() -> int:
-    return int(os.environ.get("MAX_REQUEST_BYTES", str(64 * 1024 * 1024)))
+    return settings.get("MAX_REQUEST_BYTES")
 
 
 def _guard(app: dash.Dash):
@@ -679,5 +680,5 @@ def serve(app: dash.Dash, host: str, port: int) -> None:
     # A body over the limit is refused by waitress right after the headers (Content-Length) or
     # as soon as it passes the limit (chunked), before it is buffered: waitress's own default
     # buffers up to 1 GB to a temporary file before the application sees the request.
-    waitress_serve(app.server, host=host, port=port, ident=None, threads=int(os.environ.get("THREADS", "8")),
+    waitress_serve(app.server, host=host, port=port, ident=None, threads=settings.get("THREADS"),
                    clear_untrusted_proxy_headers=True, max_request_body_size=_max_body() + 1)
