@@ -111,6 +111,30 @@ def _value(kpi: Kpi, num: float, den: float) -> tuple[Optional[float], float, Op
     return (num / den if den else None), num, den
 
 
+def rate_of(key: str, frame: pd.DataFrame) -> pd.Series:
+    """A rate KPI for each row of a frame holding the catalogue's numerator and denominator
+    columns (a county table, a total row): the one definition, never a page's own division.
+    Nothing to divide by is None (无数据), not 0 and not infinity."""
+    kpi = BY_KEY[key]
+    den = pd.to_numeric(frame[kpi.denominator], errors="coerce").astype(float)
+    num = pd.to_numeric(frame[kpi.numerator], errors="coerce").astype(float)
+    return (num / den.where(den != 0)).astype(object).where(den.notna() & (den != 0), None)
+
+
+def rate_from(key: str, row: dict) -> Optional[float]:
+    """The same for one row given as a dict (a table's total row)."""
+    kpi = BY_KEY[key]
+    return _value(kpi, float(row.get(kpi.numerator) or 0), float(row.get(kpi.denominator) or 0))[0]
+
+
+def latest_year(years: pd.Series, f: Filter) -> Optional[int]:
+    """A rating's "latest year": the latest evaluation year within the filter's years (the
+    KPIs star_high_share and credit_a_share count that year alone); None when there is none."""
+    first, last = f.years()
+    inside = years[(years >= (first or 0)) & (years <= (last or 9999))]
+    return int(inside.max()) if len(inside) else None
+
+
 def light(kpi: Kpi, value: Optional[float]) -> str:
     """Traffic light of a value: green, amber, red, or none when the KPI has no thresholds."""
     if value is None or value != value or kpi.green is None or kpi.amber is None:  # None or NaN: no value
