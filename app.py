@@ -1,49 +1,19 @@
 """物业监管看板: the Dash app — shell (navigation, filter bar in the URL), pages, server.
 
-`python app.py [--demo]` serves with waitress on http://127.0.0.1:8050 (HOST and PORT override)
-one of two things, never a mix (`deployment()`):
-
-- the real deployment: $WAREHOUSE, or data/warehouse.duckdb with data/access.sqlite beside it,
-  as soon as either is set or exists (the first `scripts/etl users add` makes the store). It is
-  never given the demo; it is refused while the demo's public credentials would open it;
-- the demo: data/demo/warehouse.duckdb and data/demo/access.sqlite, built on first start, with
-  `--demo`, or on a fresh machine where no real deployment is set up yet.
-
-Every page and callback needs a login (security/web.py). In production: `gunicorn app:server`
-(always the real deployment: $WAREHOUSE or data/warehouse.duckdb).
+`python app.py` serves on http://127.0.0.1:8050 (HOST, PORT and WAREHOUSE override) and
+builds the demo warehouse first when there is none; it serves with waitress. Every page and
+callback needs a login (security/web.py). In production: `gunicorn app:server`.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from core import settings
-from core.private import restrict_umask
-
-
-def deployment(argv: list[str]) -> tuple[Path, bool]:
-    """(the warehouse to serve, whether it is the demo) for `python app.py [--demo]`."""
-    from etl.demo import DEMO_WAREHOUSE
-    from security.store import store_path
-
-    if "--demo" in argv:  # WAREHOUSE may name another demo warehouse (the tests' copies)
-        return (settings.get("WAREHOUSE") if settings.given("WAREHOUSE") else DEMO_WAREHOUSE), True
-    real = settings.get("WAREHOUSE")
-    if settings.given("WAREHOUSE") or real.exists() or store_path(real).exists():
-        return real, False
-    return DEMO_WAREHOUSE, True
-
-
-if __name__ == "__main__":
-    restrict_umask()  # the warehouse, the access store and the session key: readable by their owner only
-    SERVED, DEMO = deployment(sys.argv[1:])
-    settings.put("WAREHOUSE", SERVED)  # before anything opens the warehouse or its store
+import os
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+import settings
 from components import query
 from components.i18n import fmt_date, label, lang_of
 from components.shell import filter_bar, navbar
@@ -51,6 +21,7 @@ from metrics import serving
 from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
 from metrics.facts import data_as_of
+from metrics.filters import Filter
 from metrics.regions import region_options
 from security import web as security
 from security.roles import may_open
@@ -68,7 +39,7 @@ def shell() -> html.Div:
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
-            navbar(pages, viewer.name if viewer else ""),
+            navbar(pages, viewer.name if viewer else "", security.csrf_token() if viewer else ""),
             dbc.Container([filter_bar(), dash.page_container], fluid=True),
         ]
     )
@@ -139,7 +110,7 @@ def _region_choices() -> list[dict]:
     Output("shell-from", "placeholder"),
     Output("shell-to", "placeholder"),
     Output("shell-logout", "children"),
-    Output("shell-logout", "href"),
+    Output("shell-logout-form", "action"),
     Input("url", "search"),
     State("url", "pathname"),
     State({"type": "shell-nav", "path": ALL}, "id"),
@@ -162,42 +133,23 @@ def shell_as_of(search):
     """数据截至: the latest date in the data, on every page."""
     lang = lang_of(query.parse(search).get("lang"))
     try:
-        as_of = data_as_of(warehouse())
+        params = query.parse(search)
+        # the viewer's region within his scope: a county officer's 数据截至 is his county's
+        as_of = data_as_of(warehouse(), Filter.from_query(params.get("region")), current_scope())
     except WarehouseMissing:
         return label("no_warehouse", lang)
     return f"{label('data_as_of', lang)}{'：' if lang == 'zh' else ': '}{fmt_date(as_of)}"
 
 
 def ensure_demo() -> None:
-    """Build the demo warehouse when none exists; never touch one that holds anything."""
+    """Build the demo warehouse when none exists (only when serving the demo: `DEMO=1`, set by
+    scripts/run.sh); never touch one that holds anything, never beside real users."""
     wh = warehouse()
     if wh.version is None:
         from etl import demo
 
         print(f"No warehouse at {wh.path}: building the demo data set …", flush=True)
-        demo.build(wh.path)  # with the demo's users and screen token (security.store.install_demo_users)
-
-
-def check_real_deployment() -> None:
-    """Refuse to serve a real deployment that the demo's public credentials would open (a store
-    set up by an older version, whose first start built the demo into data/); warn when its
-    warehouse holds the demo's rows."""
-    from security.store import demo_credentials, store_path
-
-    path = warehouse().path
-    open_to_all = demo_credentials(path)
-    if open_to_all:
-        sys.exit(f"拒绝启动：正式部署的访问库 {store_path(path)} 中仍有演示账号或令牌，密码公开，任何人都能登录："
-                 f"{'、'.join(open_to_all)}。请停用或改密（scripts/etl users disable 用户名 / users passwd 用户名），"
-                 f"吊销令牌（scripts/etl tokens list，tokens revoke 编号）后再启动；只想看演示请运行 "
-                 f"bash scripts/run.sh --demo。")
-    try:
-        (demo_loads,), = warehouse().rows("SELECT count(*) FROM loads WHERE loaded_by = 'demo'")
-    except WarehouseMissing:
-        return
-    if demo_loads:
-        print(f"注意：仓库 {path} 中有演示数据（{demo_loads} 次演示加载），看板的数字包含虚构的数据；"
-              f"请用正式台账重建仓库。", file=sys.stderr, flush=True)
+        demo.build(wh.path)  # with the demo's users and token; refuses beside real users (demo.refusal)
 
 
 # Last, once the layout and every callback are defined: Dash's first-request set-up, done
@@ -205,12 +157,7 @@ def check_real_deployment() -> None:
 security.complete_setup(app)
 
 if __name__ == "__main__":
-    if DEMO:
+    os.umask(0o077)  # the warehouse, the access store and its -wal/-shm: readable by the owner only
+    if settings.get("DEMO"):  # scripts/run.sh: the demo, in its own warehouse; a real deployment never
         ensure_demo()
-        print(f"演示数据（{SERVED}）：账号 leader / demo-leader 等，见 README。"
-              f"正式部署请按 README“正式部署”一节操作。", flush=True)
-    else:
-        check_real_deployment()
-        print(f"正式部署：{SERVED}" + ("" if SERVED.exists() else "（还没有数据：请用数据上传页或 scripts/etl load 加载台账）"),
-              flush=True)
     security.serve(app, host=settings.get("HOST"), port=settings.get("PORT"))

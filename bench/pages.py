@@ -13,6 +13,7 @@ but not held to the render target.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import tempfile
@@ -20,8 +21,6 @@ import time
 from pathlib import Path
 
 import duckdb
-
-from core import settings
 
 REPEAT = 5
 TARGET_MS = 150.0
@@ -54,12 +53,17 @@ def scale(source: Path, target: Path, factor: int) -> None:
     shutil.copyfile(source, target)
     con = duckdb.connect(str(target))
     con.execute("SET enable_progress_bar = false")
-    for table, keys in SCALE_KEYS.items():
-        cols = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
-        select = ", ".join(f"{c} || '-' || i" if c in keys else c for c in cols)
-        con.execute(f'INSERT INTO "{table}" SELECT {select} FROM "{table}", range(1, {factor}) t(i)')
     from etl import marts
 
+    for table, keys in SCALE_KEYS.items():
+        cols = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
+        before, top = con.execute(f'SELECT count(*), {"max(_case_no)" if table == "cases" else "0"} FROM "{table}"').fetchone()
+        # keys suffixed; a case's number (etl.marts.CASES_DERIVED) is its own in every copy
+        select = ", ".join(f"{c} || '-' || i" if c in keys else f"{c} + i * {top}" if c == "_case_no" else c
+                           for c in cols)
+        con.execute(f'INSERT INTO "{table}" SELECT {select} FROM "{table}", range(1, {factor}) t(i)')
+        if table == "cases":
+            marts.keep_cases_in_order(con, before)  # as the loader leaves a table grown this much
     marts.build(con)  # as a publish would
     con.execute("CHECKPOINT")
     con.close()
@@ -173,7 +177,7 @@ def _bare(statements: list[tuple[str, list]]) -> float:
 
 
 def measure(warehouse: Path, label: str, only: str | None = None) -> list[dict]:
-    settings.put("WAREHOUSE", warehouse)
+    os.environ["WAREHOUSE"] = str(warehouse)
     from metrics import access
 
     access._warehouse = None  # a fresh reader on this warehouse

@@ -4,10 +4,19 @@ Figures are assembled from plain dicts (Plotly's JSON schema) and wrapped in a `
 built without per-property validation: validating every trace took 15–35 ms a figure, more
 than the queries behind it. tests/test_charts.py re-validates every factory's output with
 Plotly's validators, so a misspelt property still fails a test.
+
+Text from the ledgers (company, developer, project names …) is never markup: Plotly renders
+a subset of HTML in tick labels, hover labels, legends and slice labels (`<a href=…>` becomes
+a clickable link), so every figure's text data is escaped here, in `escape_figure`, which
+`_figure` applies to every figure of this module and the wall display's and maps' builders
+(components/screen.py, components/maps.py) apply to theirs. Click handlers read codes from
+`customdata`/`location`, which stay as they are.
 """
 
 from __future__ import annotations
 
+import html
+import math
 from typing import Iterable, Optional
 
 import pandas as pd
@@ -36,9 +45,43 @@ def _merge(base: dict, extra: dict) -> dict:
     return out
 
 
+# A trace's data that Plotly draws as text (our own templates and titles are not data and may
+# hold markup on purpose, e.g. `<br>` in a hovertemplate).
+_TEXT_KEYS = ("x", "y", "text", "labels", "hovertext", "name")
+
+
+def escape_text(value):
+    """A value as Plotly must be given it to show it literally: `<`, `>` and `&` as entities."""
+    return html.escape(value, quote=False) if isinstance(value, str) else value
+
+
+def escape_figure(data: list[dict], layout: Optional[dict] = None) -> tuple[list[dict], dict]:
+    """Copies of the traces and layout with every text datum escaped (escape_text): the traces'
+    _TEXT_KEYS and the axes' categoryarray/ticktext, which must match the escaped categories."""
+    traces = []
+    for trace in data:
+        trace = dict(trace)
+        for key in _TEXT_KEYS:
+            value = trace.get(key)
+            if isinstance(value, (list, tuple)):
+                trace[key] = [[escape_text(v) for v in item] if isinstance(item, list) else escape_text(item)
+                              for item in value]
+            elif isinstance(value, str):
+                trace[key] = escape_text(value)
+        traces.append(trace)
+    layout = dict(layout or {})
+    for key, axis in list(layout.items()):
+        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            layout[key] = {**axis, **{k: [escape_text(v) for v in axis[k]] for k in ("categoryarray", "ticktext")
+                                      if isinstance(axis.get(k), (list, tuple))}}
+    return traces, layout
+
+
 def _figure(data: list[dict] | None = None, layout: Optional[dict] = None) -> go.Figure:
-    """A figure from trace and layout dicts, not validated property by property (see above)."""
-    return go.Figure(data=data or [], layout=layout or {}, _validate=False)
+    """A figure from trace and layout dicts, not validated property by property (see above),
+    its text data escaped (escape_figure)."""
+    data, layout = escape_figure(data or [], layout)
+    return go.Figure(data=data, layout=layout, _validate=False)
 
 
 def _layout(title: Optional[str] = None, height: int = 360, **extra) -> dict:
@@ -136,6 +179,14 @@ def heatmap(z: list[list[float]], x: list[str], y: list[str], title: Optional[st
                                            "showgrid": False}))
 
 
+def rate_tickformat(lo: float, hi: float, ticks: int = 5) -> str:
+    """A d3 percent format with as many decimals as ticks spaced over [lo, hi] need, so that no
+    two tick labels read the same (97%, 97%, 98% on an axis from 96.5% to 98%)."""
+    step = (hi - lo) * 100 / ticks
+    decimals = max(0, math.ceil(-math.log10(step))) if step > 0 else 2
+    return f".{min(decimals, 3)}%"
+
+
 def dots(frame: pd.DataFrame, y: str, xs: Iterable[str], lang: str, title: Optional[str] = None,
          customdata: Optional[str] = None, xformat: Optional[str] = None, x_range: Optional[list] = None,
          height: int = 360) -> go.Figure:
@@ -144,13 +195,19 @@ def dots(frame: pd.DataFrame, y: str, xs: Iterable[str], lang: str, title: Optio
     so that rates close to 100% stay apart. `customdata` carries a code so a click can drill down."""
     ys = _values(frame[y])
     custom = _values(frame[customdata]) if customdata else None
+    if xformat and xformat.endswith("%"):  # the axis' decimals from the range drawn
+        seen = [v for x in xs for v in frame[x] if v is not None and v == v]
+        lo, hi = (x_range or [min(seen, default=0), max(seen, default=1)])[:2]
+        axis_format = rate_tickformat(lo, hi)
+    else:
+        axis_format = xformat
     traces = [dict(type="scatter", x=_values(frame[x]), y=ys, mode="markers", name=label(x, lang), marker={"size": 11},
                    customdata=custom, hovertemplate="%{y}<br>" + label(x, lang) + "：%{x"
                    + (":" + xformat if xformat else "") + "}<extra></extra>") for x in xs]
     return _figure(traces, _layout(
         title, height, hovermode="closest",
         yaxis={"type": "category", "showgrid": True, "gridcolor": "#eee", "automargin": True},
-        xaxis={"showgrid": True, "gridcolor": "#eee", "tickformat": xformat, "range": x_range}))
+        xaxis={"showgrid": True, "gridcolor": "#eee", "tickformat": axis_format, "range": x_range}))
 
 
 def bars_with_rate(frame: pd.DataFrame, x: str, ys: Iterable[str], rate: str, lang: str, title: Optional[str] = None,

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 
-from components.charts import FONT, PLOTLY_TEMPLATE
+from components.charts import FONT, PLOTLY_TEMPLATE, rate_tickformat
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
 GRAPH_CONFIG = {"topojsonURL": "/assets/topo/", "displaylogo": False}
@@ -136,15 +136,18 @@ def county_figure(
             **common,
         ))
     if with_value:
+        z = [float(values[c]) for c in with_value]
+        zrange, tickformat = _scale(z, value_format)
         traces.append(dict(
             geojson=_subset(geojson, with_value),
             locations=with_value,
-            z=[float(values[c]) for c in with_value],
+            z=z,
+            **zrange,
             colorscale=colorscale,
             name=colorbar_title,
             colorbar={
                 "title": {"text": colorbar_title, "side": "top"},
-                "tickformat": value_format,
+                "tickformat": tickformat,
                 "thickness": 12,
                 "len": 0.75,
                 "outlinewidth": 0,
@@ -198,6 +201,22 @@ def county_figure(
         annotations=annotations,
     )
     return {"data": traces, "layout": layout}
+
+
+def _scale(z: list[float], value_format: str) -> tuple[dict, str]:
+    """The colour range and the colour bar's tick format of the values `z`.
+
+    A rate (a `%` format) is a share: its scale never passes 0–100% (one county's 93% alone made
+    Plotly's automatic range run from 43% to 143%), a single value gets a narrow band around it,
+    and the ticks get as many decimals as their spacing needs, so that no two read the same
+    (97%, 97%, 98%). Other values keep Plotly's range and the given format."""
+    if not value_format.endswith("%"):
+        return {}, value_format
+    lo, hi = max(min(z), 0.0), min(max(z), 1.0)
+    if hi - lo < 0.01:  # one value, or several nearly equal: a band of two points around them
+        lo, hi = max(0.0, min(lo, hi - 0.01) - 0.01), min(1.0, max(hi, lo + 0.01) + 0.01)
+        lo = min(lo, hi - 0.02) if hi - lo < 0.02 else lo
+    return {"zmin": lo, "zmax": hi, "zauto": False}, rate_tickformat(lo, hi)
 
 
 def map_region(region: str | None) -> tuple[str, str]:

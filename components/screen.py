@@ -12,7 +12,7 @@ from typing import Optional
 
 from dash import html
 
-from components.charts import FONT, PLOTLY_TEMPLATE
+from components.charts import FONT, PLOTLY_TEMPLATE, escape_figure
 from components.i18n import fmt_amount, fmt_value, has_label, label
 from components.maps import county_figure
 
@@ -93,7 +93,8 @@ def dark_donut(names: list[str], values: list[float], center: str) -> dict:
                                     font={"family": FONT, "size": 22, "color": INK})],
                   showlegend=False, autosize=True, paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
                   font={"family": FONT, "size": 16, "color": INK}, margin={"l": 70, "r": 70, "t": 40, "b": 40})
-    return {"data": [pie], "layout": layout}
+    data, layout = escape_figure([pie], layout)  # names are data, never markup (components/charts.py)
+    return {"data": data, "layout": layout}
 
 
 def ranking_rows(rows: list[dict], kind: str, lang: str, scroll_after: int = 8) -> html.Div:

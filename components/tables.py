@@ -14,35 +14,45 @@ from etl.normalize import FORMULA_START
 
 
 
-def grid(grid_id: str, frame: pd.DataFrame, columns: Iterable[str], lang: str, height: int = 420,
+def grid(grid_id: str, frame: pd.DataFrame, columns: Iterable[str], lang: str, height: Optional[int] = 420,
          formats: Optional[dict[str, str]] = None, page_size: int = 50,
-         row_data: Optional[list[dict]] = None) -> dag.AgGrid:
+         row_data: Optional[list[dict]] = None, kpis: Iterable[str] = ()) -> dag.AgGrid:
     """A sortable, filterable grid; `formats` maps a column to 'rate', 'amount' or 'count'.
-    `row_data` replaces the rows taken from `frame` (e.g. with a hidden key field)."""
+    `row_data` replaces the rows taken from `frame` (e.g. with a hidden key field). In the
+    `kpis` columns a figure with no value shows 无数据 in grey (no rows behind it: never a 0,
+    never a blank that reads as one); elsewhere an empty figure is '—' (not applicable). Empty
+    figures sort after every value. `height=None`: the grid is as tall as its rows."""
     formats = formats or {}
+    kpis = set(kpis)
     defs = []
     for col in columns:
         d = {"field": col, "headerName": label(col, lang), "sortable": True, "filter": True, "resizable": True}
         kind = formats.get(col)
-        if kind == "rate":
-            d["valueFormatter"] = {"function": "params.value == null ? '—' : d3.format('.2%')(params.value)"}
+        shown = {"rate": "d3.format('.2%')(params.value)",
+                 "amount": f"d3.format(',.2f')(params.value / {10000 if lang == 'zh' else 1000000})",
+                 "count": "d3.format(',')(params.value)"}.get(kind)
+        if shown:
+            none = label("no_value", lang) if col in kpis else "—"
+            d["valueFormatter"] = {"function": f"params.value == null ? '{none}' : {shown}"}
             d["type"] = "numericColumn"
-        elif kind == "amount":  # 万元 for a Chinese reader, millions for an English one, as the cards
-            divisor = 10000 if lang == "zh" else 1000000
-            d["valueFormatter"] = {"function": f"params.value == null ? '—' : d3.format(',.2f')(params.value / {divisor})"}
+            if col in kpis:
+                d["cellClassRules"] = {"no-data": "params.value == null"}
+            # nulls last whichever way the column is sorted
+            d["comparator"] = {"function": "(a, b, na, nb, desc) => (a == null && b == null) ? 0 : "
+                                           "a == null ? (desc ? -1 : 1) : b == null ? (desc ? 1 : -1) : a - b"}
+        if kind == "amount":  # 万元 for a Chinese reader, millions for an English one, as the cards
             d["headerName"] += "（万元）" if lang == "zh" else " (M yuan)"
-            d["type"] = "numericColumn"
-        elif kind == "count":
-            d["valueFormatter"] = {"function": "params.value == null ? '—' : d3.format(',')(params.value)"}
-            d["type"] = "numericColumn"
         defs.append(d)
+    options = {"pagination": True, "paginationPageSize": page_size, "animateRows": False}
+    if height is None:
+        options["domLayout"] = "autoHeight"
     return dag.AgGrid(
         id=grid_id,
         rowData=row_data if row_data is not None else frame[list(columns)].to_dict("records"),
         columnDefs=defs,
         defaultColDef={"minWidth": 110, "flex": 1, "wrapHeaderText": True, "autoHeaderHeight": True},
-        dashGridOptions={"pagination": True, "paginationPageSize": page_size, "animateRows": False},
-        style={"height": f"{height}px"},
+        dashGridOptions=options,
+        style={"height": f"{height}px"} if height is not None else {},
     )
 
 
@@ -73,7 +83,7 @@ def sheet_title(title: str) -> str:
 
 
 def to_excel(frame: pd.DataFrame, columns: list[str], lang: str, title: str, header_lines: list[str],
-             formats: Optional[dict[str, str]] = None) -> bytes:
+             formats: Optional[dict[str, str]] = None, kpis: Iterable[str] = ()) -> bytes:
     """An .xlsx of the rows on screen: a title, the filters as header lines, then the table.
 
     `formats` (as for `grid`) gives amounts their unit in the header — exact yuan, so that a
@@ -104,10 +114,14 @@ def to_excel(frame: pd.DataFrame, columns: list[str], lang: str, title: str, hea
     unit = "（元）" if lang == "zh" else " (yuan)"
     ws.append([styled(label(c, lang) + (unit if formats.get(c) == "amount" else ""), bold) for c in columns])
     number_formats = [EXCEL_FORMATS.get(formats.get(c, "")) for c in columns]
+    said = [c in set(kpis) for c in columns]  # a KPI with no rows behind it says so (无数据)
     for row in frame[columns].itertuples(index=False):
         out = []
-        for value, number_format in zip(row, number_formats):
+        for value, number_format, say in zip(row, number_formats, said):
             value = _plain(value)
+            if say and value is None:  # a figure with no value: said, not left blank
+                out.append(styled(label("no_value", lang), Font(color="999999")))
+                continue
             out.append(styled(value, number_format=number_format) if number_format and value is not None
                        else safe_cell(value))
         ws.append(out)

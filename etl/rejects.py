@@ -34,8 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from core.clock import utc_now
-from core.private import private_dir, restrict_umask
+from etl.clock import beijing_now
 from etl.headers import ALIASES, HeaderMatch
 from etl.normalize import AMOUNT_UNITS, CROSSES, FORMULA_START, TICKS, alias_key, fold, header_key
 from etl.schema import AMOUNT, DATASETS, PHONE, Dataset
@@ -198,9 +197,8 @@ def save_check(warehouse: Path | str, loads: list[dict], rejects: list[dict]) ->
     """Keep a check's loads and rejects (phones as written: the folder is as private as the
     warehouse); returns the check's number. Only the latest CHECKS_KEPT are kept."""
     folder = checks_dir(warehouse)
-    restrict_umask()
-    private_dir(folder)
-    data = json.dumps({"at": utc_now().isoformat(timespec="seconds"), "loads": loads, "rejects": rejects},
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data = json.dumps({"at": beijing_now().isoformat(timespec="seconds"), "loads": loads, "rejects": rejects},
                       ensure_ascii=False, default=str).encode("utf-8")
     number = max(_check_numbers(folder), default=0) + 1
     while True:  # two checks at once: the second takes the next number

@@ -10,11 +10,11 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from core import settings
+import settings
 from etl.schema import CASE_CATEGORIES, CASE_SOURCES
 
 RULES_ENV = "DEADLINE_RULES"
-DEFAULT_RULES = settings.BY_NAME["DEADLINE_RULES"].default
+DEFAULT_RULES = Path(__file__).resolve().parent.parent / "data" / "deadline_rules.csv"
 ANY = "*"
 
 
@@ -31,7 +31,7 @@ class DeadlineRule:
 
 
 def rules_path() -> Path:
-    return settings.get(RULES_ENV)
+    return Path(settings.get(RULES_ENV) or DEFAULT_RULES)
 
 
 # (key, rules) of the last file read, swapped as one object: threads of the server read it

@@ -12,10 +12,10 @@ import datetime as dt
 
 import pandas as pd
 
-from core.clock import beijing_today
 from metrics.db import Warehouse
 from metrics.deadlines import deadline_sql, rules_cte, rules_join
 from metrics.filters import Filter, Scope, period_sql, region_sql, until_sql, where, year_sql
+from metrics.funds import OUTSTANDING_SQL, _projects_sql
 
 SWEEP = ("排查",)
 LEADS = ("12345", "信访", "督导检查", "媒体", "审计")
@@ -37,30 +37,40 @@ def rectified_sql(f: Filter, alias: str = "") -> tuple[str, list]:
     return sql, []
 
 
-def as_of(wh: Warehouse, f: Filter) -> dt.date:
-    """The date stock figures are taken at: the period's end, or the data's latest date."""
-    latest = data_as_of(wh)
+def as_of(wh: Warehouse, f: Filter, scope: Scope | None = None) -> dt.date:
+    """The date stock figures are taken at: the period's end, or the latest date of the data the
+    viewer looks at (the filter's region within the scope)."""
+    latest = data_as_of(wh, f, scope)
     if f.end and (latest is None or f.end < latest):
         return f.end
-    return latest or beijing_today()
+    return latest or dt.date.today()
 
 
-def data_as_of(wh: Warehouse) -> dt.date | None:
-    """数据截至: the latest date any fact row carries (not the load time). A property of the
-    published file, so it is read once per published version."""
-    return wh.memo("data_as_of", lambda: _data_as_of(wh))
+def data_as_of(wh: Warehouse, f: Filter | None = None, scope: Scope | None = None) -> dt.date | None:
+    """数据截至: the latest date a fact row of the viewed region carries (the filter's region
+    within the scope; not the load time). A county officer's is his county's: one county's row
+    dated later must not make another county's figures look more recent than they are. Read
+    once per published version and region."""
+    f = Filter(region=f.region) if f else Filter()
+    scope = scope or Scope(None)
+    key = ("data_as_of", f.region, scope.regions)
+    return wh.memo(key, lambda: _data_as_of(wh, f, scope))
 
 
-def _data_as_of(wh: Warehouse) -> dt.date | None:
-    row = wh.rows(
-        """SELECT max(d) FROM (
-            SELECT max(greatest(received_on, coalesce(closed_on, received_on))) AS d FROM cases
-            UNION ALL SELECT max(happened_on) FROM case_events
-            UNION ALL SELECT max(recovered_on) FROM fund_recoveries
-            UNION ALL SELECT max(refunded_on) FROM refunds
-            UNION ALL SELECT max(coalesce(approved_on, applied_on)) FROM fund_usages
-            UNION ALL SELECT max(listed_on) FROM fund_arrears)"""
-    )
+def _data_as_of(wh: Warehouse, f: Filter, scope: Scope) -> dt.date | None:
+    parts, params = [], []
+    for table, column, date in (
+        ("mart_cases", "county", "greatest(received_on, coalesce(closed_on, received_on))"),
+        ("mart_case_trail", "county", "happened_on"),
+        ("mart_recoveries", "county", "recovered_on"),
+        ("refunds", "county", "refunded_on"),
+        ("fund_usages", "county", "coalesce(approved_on, applied_on)"),
+        ("mart_arrears", "county", "listed_on"),
+    ):
+        region, rp = region_sql(column, f, scope)
+        parts.append(f"SELECT max({date}) AS d FROM {table} WHERE {region}")
+        params += rp
+    row = wh.rows(f"SELECT max(d) FROM ({' UNION ALL '.join(parts)})", params)
     return row[0][0] if row else None
 
 
@@ -72,7 +82,7 @@ def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     region, rp = region_sql("county", f, scope)
     period, pp = period_sql("received_on", f)
     done, dp = rectified_sql(f)
-    at = as_of(wh, f)
+    at = as_of(wh, f, scope)
     cols, params = [], []
     for name, sources in CASE_GROUPS.items():
         cols.append(f"coalesce(sum(n) FILTER (WHERE source IN {_in(sources)} AND {period}), 0)::BIGINT AS received_{name}")
@@ -125,8 +135,13 @@ def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
                a.projects::BIGINT AS arrears_projects
         FROM a LEFT JOIN r USING (county)"""
     frame = wh.frame(sql, rp + lp + pp + up + rp + lp)
-    frame["arrears_outstanding"] = (frame["arrears_listed"] - frame["arrears_recovered_to_date"]).clip(lower=0)
-    return frame
+    # 尚未追缴 per project, summed (metrics.funds.OUTSTANDING_SQL): a county's listed − recovered
+    # would let a project that overpaid hide another's arrears, and the card would not equal
+    # the sum of the project list.
+    cte, params = _projects_sql(f, scope)
+    owed = wh.frame(f"WITH {cte} SELECT county AS unit, sum({OUTSTANDING_SQL})::DOUBLE AS arrears_outstanding "
+                    "FROM p GROUP BY county", params)
+    return frame.merge(owed, on="unit", how="left")
 
 
 def ledger_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:

@@ -6,7 +6,8 @@ rows are only cut differently, with the same rules:
 
 - arrears (`arrears_facts`): a project counts when it was listed (建账) by the period's end in
   the region; its recoveries count in the period when they arrived in it, and to date when
-  they arrived by its end; outstanding (尚未追缴) = listed − recovered to date, never below 0;
+  they arrived by its end; outstanding (尚未追缴) = per project listed − recovered to date, never
+  below 0, summed over the projects (OUTSTANDING_SQL);
 - collection and use (`ledger_facts`): the ledger years the period touches; usage rate =
   used / collected;
 - refunds (`refund_facts`): refunded in the period, in the unit that refunded;
@@ -55,9 +56,14 @@ def _projects_sql(f: Filter, scope: Scope) -> tuple[str, list]:
     return sql, rp + lp + pp + up
 
 
-_ARREARS_SUMS = """sum(amount_due)::DOUBLE AS arrears_listed, sum(recovered)::DOUBLE AS arrears_recovered,
+# 尚未追缴, the one definition: a project's outstanding is what it owes less what it paid by the
+# period's end, never below 0; a county's, a developer's or a region's is the sum over its
+# projects (a project that overpaid does not hide another's arrears). metrics.facts uses it too.
+OUTSTANDING_SQL = "greatest(amount_due - recovered_to_date, 0)"
+
+_ARREARS_SUMS = f"""sum(amount_due)::DOUBLE AS arrears_listed, sum(recovered)::DOUBLE AS arrears_recovered,
     sum(recovered_to_date)::DOUBLE AS arrears_recovered_to_date,
-    greatest(sum(amount_due) - sum(recovered_to_date), 0)::DOUBLE AS arrears_outstanding"""
+    sum({OUTSTANDING_SQL})::DOUBLE AS arrears_outstanding"""
 
 
 def arrears_summary(wh: Warehouse, f: Filter, scope: Scope) -> dict:
@@ -102,7 +108,7 @@ def arrears_projects(wh: Warehouse, f: Filter, scope: Scope, limit: int | None =
         f"""WITH {cte} SELECT project_id, project, developer, county AS unit, listed_on, measure,
               amount_due::DOUBLE AS arrears_listed, recovered::DOUBLE AS arrears_recovered,
               recovered_to_date::DOUBLE AS arrears_recovered_to_date,
-              greatest(amount_due - recovered_to_date, 0)::DOUBLE AS arrears_outstanding,
+              {OUTSTANDING_SQL}::DOUBLE AS arrears_outstanding,
               count(*) OVER () AS total_rows
             FROM p ORDER BY arrears_outstanding DESC, project_id {cap}""",
         params + ([limit] if limit else []))

@@ -94,9 +94,12 @@ class KpiValue:
 
 
 def value_of(kpi: Kpi, frame: pd.DataFrame) -> tuple[Optional[float], float, Optional[float]]:
-    """(value, numerator, denominator) of a KPI over the rows of a facts frame."""
-    num = float(frame[kpi.numerator].sum()) if len(frame) else 0.0
-    den = float(frame[kpi.denominator].sum()) if len(frame) and kpi.denominator else 0.0
+    """(value, numerator, denominator) of a KPI over the rows of a facts frame; no rows at all is
+    no value (None, shown 无数据), never a 0 that would read as a clean record."""
+    if not len(frame):
+        return None, 0.0, (0.0 if kpi.denominator else None)
+    num = float(frame[kpi.numerator].sum())
+    den = float(frame[kpi.denominator].sum()) if kpi.denominator else 0.0
     return _value(kpi, num, den)
 
 
@@ -106,6 +109,30 @@ def _value(kpi: Kpi, num: float, den: float) -> tuple[Optional[float], float, Op
     if kpi.denominator is None:
         return num, num, None
     return (num / den if den else None), num, den
+
+
+def rate_of(key: str, frame: pd.DataFrame) -> pd.Series:
+    """A rate KPI for each row of a frame holding the catalogue's numerator and denominator
+    columns (a county table, a total row): the one definition, never a page's own division.
+    Nothing to divide by is None (无数据), not 0 and not infinity."""
+    kpi = BY_KEY[key]
+    den = pd.to_numeric(frame[kpi.denominator], errors="coerce").astype(float)
+    num = pd.to_numeric(frame[kpi.numerator], errors="coerce").astype(float)
+    return (num / den.where(den != 0)).astype(object).where(den.notna() & (den != 0), None)
+
+
+def rate_from(key: str, row: dict) -> Optional[float]:
+    """The same for one row given as a dict (a table's total row)."""
+    kpi = BY_KEY[key]
+    return _value(kpi, float(row.get(kpi.numerator) or 0), float(row.get(kpi.denominator) or 0))[0]
+
+
+def latest_year(years: pd.Series, f: Filter) -> Optional[int]:
+    """A rating's "latest year": the latest evaluation year within the filter's years (the
+    KPIs star_high_share and credit_a_share count that year alone); None when there is none."""
+    first, last = f.years()
+    inside = years[(years >= (first or 0)) & (years <= (last or 9999))]
+    return int(inside.max()) if len(inside) else None
 
 
 def light(kpi: Kpi, value: Optional[float]) -> str:
@@ -140,16 +167,23 @@ def compute(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, with_previo
 def scorecard(wh: Warehouse, keys: list[str], f: Filter, scope: Scope,
               frames: Optional[dict[FactsFn, pd.DataFrame]] = None) -> pd.DataFrame:
     """One row per reporting unit with each KPI's value (and numerator/denominator columns),
-    by `value_of`'s arithmetic (a unit the facts do not know sums to 0)."""
+    by `value_of`'s arithmetic. A unit with no rows for a KPI has no value (NaN in all three
+    columns: shown 无数据, unranked, without a light), never a 0; the counties of the region (of
+    each city that holds data, for the whole province) that sent nothing at all are listed too,
+    each with no value, so that a county missing from the ledgers is seen, not hidden."""
     kpis = [BY_KEY[k] for k in keys]
     frames = frames if frames is not None else _facts(wh, kpis, f, scope)
     per_unit = {fn: _per_unit(frame) for fn, frame in frames.items()}
-    units = sorted({u for rows in per_unit.values() for u in rows})
+    units = {u for rows in per_unit.values() for u in rows}
+    units = sorted(units | _silent_counties(wh, f, scope, units))
     rows = []
     for unit in units:
         row: dict = {"unit": unit}
         for kpi in kpis:
             facts_row = per_unit[kpi.facts].get(unit)
+            if facts_row is None:
+                row[kpi.key] = row[kpi.key + "__num"] = row[kpi.key + "__den"] = NAN
+                continue
             den = _number(facts_row, kpi.denominator) if kpi.denominator else 0.0
             value, num, den_ = _value(kpi, _number(facts_row, kpi.numerator), den)
             # a rate with nothing to divide by is NaN in the table, as pandas would hold it
@@ -161,6 +195,20 @@ def scorecard(wh: Warehouse, keys: list[str], f: Filter, scope: Scope,
 
 
 NAN = float("nan")
+
+
+def _silent_counties(wh: Warehouse, f: Filter, scope: Scope, units: set[str]) -> set[str]:
+    """County-level units of the filtered region (or of the cities the data touches) within the
+    scope that are not among `units`."""
+    if f.region and len(f.region) > 6:
+        return set()
+    prefixes = ({f.region[:4] if f.region.endswith("00") else f.region} if f.region
+                else {u[:4] for u in units})
+    prefixes = {p for p in prefixes if not p.endswith("00")}  # not the whole province
+    if not prefixes:
+        return set()
+    counties = wh.memo("county_codes", lambda: [c for c, in wh.rows("SELECT code FROM regions WHERE level = 'county'")])
+    return {c for c in counties if any(c.startswith(p) for p in prefixes) and scope.allows(c)} - units
 
 
 def _number(row: Optional[dict], column: str) -> float:

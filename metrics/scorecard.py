@@ -24,10 +24,15 @@ def county_scorecard(wh: Warehouse, f: Filter, scope: Scope, frames: dict | None
     table.insert(1, "unit_name", [names.get(u, u) for u in table["unit"]])
     for key in SCORECARD_KPIS:
         table[key + "__light"] = [kpis.light(kpis.BY_KEY[key], v) for v in table[key]]
-    order = table.sort_values(list(RANK_BY), ascending=False, na_position="last").index
-    table.loc[order, "rank"] = range(1, len(table) + 1)
-    table["rank"] = table["rank"].astype(int)
-    return table.sort_values("rank").reset_index(drop=True)
+    ranked = table[table[RANK_BY[0]].notna()]  # a unit with no rectification figure is not ranked
+    order = ranked.sort_values(list(RANK_BY), ascending=[not kpis.BY_KEY[k].higher_is_better for k in RANK_BY],
+                               na_position="last").index
+    table["rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    table.loc[order, "rank"] = range(1, len(order) + 1)
+    table["_unranked"] = table["rank"].isna()
+    out = table.sort_values(["_unranked", "rank", "unit"]).drop(columns="_unranked").reset_index(drop=True)
+    out["rank"] = pd.Series([None if pd.isna(r) else int(r) for r in out["rank"]], dtype=object)  # JSON-safe
+    return out
 
 
 def map_values(table: pd.DataFrame, key: str, level: str) -> dict[str, float | None]:
@@ -38,7 +43,42 @@ def map_values(table: pd.DataFrame, key: str, level: str) -> dict[str, float | N
     frame["shape"] = frame["unit"].str[:width].str.ljust(6, "0")
     sums = frame.groupby("shape")[[key + "__num", key + "__den"]].sum(min_count=1)
     kpi = kpis.BY_KEY[key]
-    if kpi.denominator is None:
-        return {code: float(row[key + "__num"]) for code, row in sums.iterrows()}
-    return {code: (row[key + "__num"] / row[key + "__den"] if row[key + "__den"] else None)
+
+    def known(x) -> bool:
+        return x is not None and x == x  # NaN: no unit of the shape has a row for this KPI
+
+    if kpi.denominator is None:  # no rows behind a shape: None (无数据), never NaN or 0
+        return {code: float(row[key + "__num"]) if known(row[key + "__num"]) else None for code, row in sums.iterrows()}
+    return {code: (row[key + "__num"] / row[key + "__den"] if known(row[key + "__den"]) and row[key + "__den"] else None)
             for code, row in sums.iterrows()}
+
+
+def own_county(scope: Scope) -> str | None:
+    """The county a viewer's scope is limited to (a county officer), else None."""
+    regions = scope.regions or ()
+    return regions[0] if len(regions) == 1 and len(regions[0]) == 6 and not regions[0].endswith("00") else None
+
+
+def standing(wh: Warehouse, f: Filter, county: str, keys: list[str] | None = None) -> pd.DataFrame:
+    """Where one county stands among the counties of its city, per KPI: its value, its rank by
+    the KPI's direction among the counties with a value (`rank` of `ranked`), and the city's
+    median and quartiles of the county values — never another county's name or value, so it
+    may be shown to the county's own officer. A KPI the county has no value for is unranked.
+
+    Columns: kpi, value, rank, ranked, q1, median, q3 (rates 0–1, amounts in yuan)."""
+    keys = keys or SCORECARD_KPIS
+    city = county[:4] + "00"
+    period = Filter(region=city, start=f.start, end=f.end)
+    # the city's counties, read with the city's scope: only aggregates leave this function
+    table = kpis.scorecard(wh, keys, period, Scope((city,)))
+    table = table[table["unit"].str.fullmatch(r"\d{6}")]
+    rows = []
+    for key in keys:
+        kpi = kpis.BY_KEY[key]
+        values = table.set_index("unit")[key].dropna()
+        own = values.get(county)
+        better = (values > own) if kpi.higher_is_better else (values < own)
+        q1, median, q3 = (values.quantile([0.25, 0.5, 0.75]).tolist() if len(values) else [None] * 3)
+        rows.append({"kpi": key, "value": own, "rank": int(better.sum()) + 1 if own is not None else None,
+                     "ranked": len(values), "q1": q1, "median": median, "q3": q3})
+    return pd.DataFrame(rows)

@@ -62,11 +62,11 @@ def latest_recoveries(wh: Warehouse, f: Filter, scope: Scope, limit: int = TICKE
 
 def ranking(table: pd.DataFrame, key: str) -> pd.DataFrame:
     """Reporting units of a scorecard table (kpis.scorecard with a `unit_name` column) ordered by
-    one KPI, highest value first (for a rate the best; for arrears or overdue cases the most),
-    units without a value left out: columns rank, unit, unit_name, value."""
+    one KPI, best first by the KPI's direction (the highest rate; the least arrears outstanding
+    or overdue cases), units without a value left out: columns rank, unit, unit_name, value."""
     frame = table[table["unit"].str.fullmatch(r"\d{6}|\d{9}")]
     frame = frame[frame[key].notna()]
-    frame = frame.sort_values([key, "unit"], ascending=[False, True])
+    frame = frame.sort_values([key, "unit"], ascending=[not kpis.BY_KEY[key].higher_is_better, True])
     out = pd.DataFrame({"unit": frame["unit"], "unit_name": frame["unit_name"], "value": frame[key].astype(float)})
     out.insert(0, "rank", range(1, len(out) + 1))
     return out.reset_index(drop=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from core.clock import beijing
 from metrics.access import warehouse
 from metrics.db import WarehouseMissing
 from metrics.status import dataset_counts, recent_loads
@@ -18,14 +17,14 @@ def layout(**_query) -> html.Div:
         counts = dataset_counts(warehouse())  # the process's one reader
         loads = recent_loads(warehouse(), 20)
     except WarehouseMissing:
-        return html.Div([html.H2("数据状态"), html.P("还没有数据：请用数据上传页或 scripts/etl load 加载台账")],
+        return html.Div([html.H2("数据状态"), html.P("还没有数据：请先运行 python -m etl load 或 python -m etl demo")],
                         id="data-status")
     return html.Div(
         [
             html.H2("数据状态"),
             html.Table(
                 [html.Tr([html.Th("台账"), html.Th("行数"), html.Th("最近加载")])]
-                + [html.Tr([html.Td(c["label"]), html.Td(f"{c['rows']:,}"), html.Td(beijing(c["last_loaded"]))])
+                + [html.Tr([html.Td(c["label"]), html.Td(f"{c['rows']:,}"), html.Td(_when(c["last_loaded"]))])
                    for c in counts],
                 id="data-status-counts",
             ),
@@ -33,10 +32,14 @@ def layout(**_query) -> html.Div:
             html.Table(
                 [html.Tr([html.Th(h) for h in ("文件", "台账", "读取", "入库", "拒收", "时间", "操作人")])]
                 + [html.Tr([html.Td(ld["file"]), html.Td(ld["dataset"]), html.Td(ld["rows_read"]),
-                            html.Td(ld["rows_loaded"]), html.Td(ld["rows_rejected"]), html.Td(beijing(ld["loaded_at"])),
+                            html.Td(ld["rows_loaded"]), html.Td(ld["rows_rejected"]), html.Td(_when(ld["loaded_at"])),
                             html.Td(ld["loaded_by"])]) for ld in loads],
                 id="data-status-loads",
             ),
         ],
         id="data-status",
     )
+
+
+def _when(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "—"

@@ -9,16 +9,16 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from components import query
 from components.cards import kpi_card
 from components.charts import GRAPH_CONFIG, donut, empty_figure
-from components.i18n import label, lang_of
+from components.i18n import fmt_value, label, lang_of
 from components.maps import county_figure, load_geojson, map_region
 from components.tables import export_controls, grid, to_excel
-from metrics import kpis
+from metrics import kpis, published
 from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
 from metrics.filters import Filter
 from metrics.escalations import escalation_counts
 from metrics.ratings import credit_distribution, star_distribution
-from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values
+from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values, own_county, standing
 
 dash.register_page(__name__, path="/", name="总览", order=0, label_key="overview")
 
@@ -74,7 +74,8 @@ def overview_cards(params):
         values = kpis.compute(warehouse(), CARD_KPIS, f, current_scope())
     except WarehouseMissing:
         return html.P(label("no_warehouse", lang))
-    return [dbc.Col(kpi_card(values[k], lang), xs=6, md=4, xl=2) for k in CARD_KPIS]
+    notes = published.notes(values, f, current_scope())
+    return [dbc.Col(kpi_card(values[k], lang, published=notes.get(k)), xs=6, md=4, xl=2) for k in CARD_KPIS]
 
 
 @callback(Output("overview-scorecard", "children"), Output("overview-map", "figure"), Input("overview-query", "data"))
@@ -82,10 +83,33 @@ def overview_scorecard(params):
     """The county scorecard and the county map of the rectification rate."""
     lang, f = _view(params)
     try:
-        table = county_scorecard(warehouse(), f, current_scope())
+        wh, scope = warehouse(), current_scope()
+        table = county_scorecard(wh, f, scope)
+        county = own_county(scope)
+        place = standing(wh, f, county) if county else None
     except WarehouseMissing:
         return html.P(label("no_warehouse", lang)), empty_figure(label("no_warehouse", lang))
-    return _scorecard_grid(table, lang), _map(table, f, lang)
+    # a county officer's scorecard lists his own units: their rank among themselves is not his place
+    grid_ = _scorecard_grid(table, lang, ranked=county is None)
+    return ([_standing(place, lang), grid_] if place is not None else grid_), _map(table, f, lang)
+
+
+def _standing(place, lang):
+    """A county officer's own place among the city's counties (metrics.scorecard.standing)."""
+    def shown(key, value):
+        return label("no_value", lang) if value is None or value != value else fmt_value(kpis.BY_KEY[key].kind, value, lang)
+
+    head = html.Tr([html.Th(label(k, lang)) for k in ("standing_kpi", "standing_value", "standing_rank",
+                                                      "standing_median", "standing_quartiles")])
+    rows = [html.Tr([
+        html.Td(label(r.kpi, lang)), html.Td(shown(r.kpi, r.value)),
+        html.Td(f"{int(r.rank)} / {int(r.ranked)}" if r.rank is not None and r.rank == r.rank
+                else label("no_value", lang)),
+        html.Td(shown(r.kpi, r.median)), html.Td(f"{shown(r.kpi, r.q1)} — {shown(r.kpi, r.q3)}"),
+    ]) for r in place.itertuples()]
+    return html.Div([html.H6(label("standing_title", lang)),
+                     html.Table([html.Thead(head), html.Tbody(rows)], className="table table-sm standing"),
+                     html.P(label("standing_note", lang), className="text-muted small")], id="overview-standing")
 
 
 @callback(Output("overview-stars", "figure"), Output("overview-credit", "figure"), Input("overview-query", "data"))
@@ -101,15 +125,17 @@ def overview_mix(params):
     return _stars(stars, lang), _credit(credit, lang)
 
 
-def _scorecard_grid(table, lang):
+def _scorecard_grid(table, lang, ranked: bool = True):
     if table.empty:
         return html.P(label("no_data", lang), className="text-muted")
-    g = grid("overview-scorecard-grid", table, ["rank", "unit_name", *SCORECARD_KPIS], lang, formats=FORMATS,
-             height=min(80 + 42 * len(table), 560))
+    g = grid("overview-scorecard-grid", table, ["rank", "unit_name", *SCORECARD_KPIS][0 if ranked else 1:], lang,
+             formats=FORMATS, kpis=SCORECARD_KPIS,
+             height=None)  # every unit in view, however many the region has
     for d in g.columnDefs:
         if d["field"] in SCORECARD_KPIS:
-            d["cellClassRules"] = {f"light-{c}": f"params.data['{d['field']}__light'] == '{c}'"
-                                   for c in ("green", "amber", "red")}
+            d["cellClassRules"] = {**d.get("cellClassRules", {}),
+                                   **{f"light-{c}": f"params.data['{d['field']}__light'] == '{c}'"
+                                      for c in ("green", "amber", "red")}}
             d["headerTooltip"] = kpis.BY_KEY[d["field"]].definition
         if d["field"] == "rank":
             d["maxWidth"] = 80
@@ -195,5 +221,6 @@ def overview_export(_n, params):
     table = county_scorecard(warehouse(), f, current_scope())
     lines = [f"{label('region', lang)}：{params.get('region') or label('all_regions', lang)}",
              f"{label('from', lang)}：{params.get('from') or '—'}　{label('to', lang)}：{params.get('to') or '—'}"]
-    data = to_excel(table, ["rank", "unit_name", *SCORECARD_KPIS], lang, label("scorecard", lang), lines, FORMATS)
+    data = to_excel(table, ["rank", "unit_name", *SCORECARD_KPIS], lang, label("scorecard", lang), lines, FORMATS,
+                    kpis=SCORECARD_KPIS)
     return dcc.send_bytes(data, "county-scorecard.xlsx")
