@@ -128,10 +128,10 @@ def shell_texts(search, pathname, nav_ids):
 
 @app.callback(Output("shell-as-of", "children"), Input("url", "search"))
 def shell_as_of(search):
-    """数据截至: the latest date in the data, on every page."""
+    """数据截至: the latest date in the data the viewer may see, on every page."""
     lang = lang_of(query.parse(search).get("lang"))
     try:
-        as_of = data_as_of(warehouse())
+        as_of = data_as_of(warehouse(), current_scope())
     except WarehouseMissing:
         return label("no_warehouse", lang)
     return f"{label('data_as_of', lang)}{'：' if lang == 'zh' else ': '}{fmt_date(as_of)}"

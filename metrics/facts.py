@@ -36,30 +36,44 @@ def rectified_sql(f: Filter, alias: str = "") -> tuple[str, list]:
     return sql, []
 
 
-def as_of(wh: Warehouse, f: Filter) -> dt.date:
-    """The date stock figures are taken at: the period's end, or the data's latest date."""
-    latest = data_as_of(wh)
+def as_of(wh: Warehouse, f: Filter, scope: Scope | None = None) -> dt.date:
+    """The date stock figures are taken at: the period's end, or the data's latest date (in the
+    viewer's scope when one is given: a county's own latest row, see `data_as_of`)."""
+    latest = data_as_of(wh, scope)
     if f.end and (latest is None or f.end < latest):
         return f.end
     return latest or dt.date.today()
 
 
-def data_as_of(wh: Warehouse) -> dt.date | None:
-    """数据截至: the latest date any fact row carries (not the load time). A property of the
-    published file, so it is read once per published version."""
-    return wh.memo("data_as_of", lambda: _data_as_of(wh))
+def data_as_of(wh: Warehouse, scope: Scope | None = None) -> dt.date | None:
+    """数据截至: the latest date any fact row carries (not the load time) — of the rows the
+    viewer's scope sees, so that a county officer reads his county's date, not that of the
+    county that reported last. A property of the published file and the scope, so it is read
+    once per published version and scope."""
+    regions = None if scope is None else scope.regions
+    return wh.memo(("data_as_of", regions), lambda: _data_as_of(wh, scope))
 
 
-def _data_as_of(wh: Warehouse) -> dt.date | None:
-    row = wh.rows(
-        """SELECT max(d) FROM (
-            SELECT max(greatest(received_on, coalesce(closed_on, received_on))) AS d FROM cases
-            UNION ALL SELECT max(happened_on) FROM case_events
-            UNION ALL SELECT max(recovered_on) FROM fund_recoveries
-            UNION ALL SELECT max(refunded_on) FROM refunds
-            UNION ALL SELECT max(coalesce(approved_on, applied_on)) FROM fund_usages
-            UNION ALL SELECT max(listed_on) FROM fund_arrears)"""
-    )
+def _data_as_of(wh: Warehouse, scope: Scope | None) -> dt.date | None:
+    from metrics.filters import EVERYTHING
+
+    scope = scope or EVERYTHING
+    parts, params = [], []
+    for sql, column in (
+        ("SELECT max(greatest(received_on, coalesce(closed_on, received_on))) AS d FROM cases WHERE {}", "county"),
+        ("SELECT max(e.happened_on) FROM case_events e JOIN cases c USING (case_id) WHERE {}", "c.county"),
+        ("SELECT max(r.recovered_on) FROM fund_recoveries r JOIN fund_arrears a USING (project_id) WHERE {}",
+         "a.county"),
+        ("SELECT max(refunded_on) FROM refunds WHERE {}", "county"),
+        ("SELECT max(coalesce(approved_on, applied_on)) FROM fund_usages WHERE {}", "county"),
+        ("SELECT max(listed_on) FROM fund_arrears WHERE {}", "county"),
+    ):
+        cond, cp = region_sql(column, Filter(), scope)
+        parts.append(sql.format(cond))
+        params += cp
+    if scope.regions is None:  # unscoped: a recovery of a project the ledger does not list counts too
+        parts[2] = "SELECT max(recovered_on) FROM fund_recoveries"  # (no parameters without a scope)
+    row = wh.rows("SELECT max(d) FROM (" + " UNION ALL ".join(parts) + ") t(d)", params)
     return row[0][0] if row else None
 
 
@@ -104,28 +118,41 @@ def refund_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     )
 
 
-def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
-    """Per unit: fund arrears listed by the period's end, recovered in the period, recovered by its end.
-
-    Reads `mart_arrears` and `mart_recoveries` (recoveries already joined to their project's
-    unit and listing date; etl/marts.py)."""
-    region, rp = region_sql("county", f, scope)
-    listed, lp = until_sql("listed_on", f)
-    period, pp = period_sql("recovered_on", f)
-    until, up = until_sql("recovered_on", f)
+def arrears_projects_sql(f: Filter, scope: Scope) -> tuple[str, list]:
+    """CTE `p`: one row per project listed (建账) by the period's end in the region, with its
+    recoveries in the period (`recovered`), to its end (`recovered_to_date`) and what it still
+    owes (`outstanding` = max(listed − recovered to date, 0): an overpaid project owes 0 and
+    its surplus pays nothing of another project's debt). The one definition of 尚未追缴 at
+    every grain: a project, a developer, a unit, a region are sums of `outstanding`."""
+    region, rp = region_sql("a.county", f, scope)
+    listed, lp = until_sql("a.listed_on", f)
+    period, pp = period_sql("r.recovered_on", f)
+    until, up = until_sql("r.recovered_on", f)
     sql = f"""
-        WITH a AS (SELECT county, sum(amount_due) AS listed, sum(projects) AS projects
-                   FROM mart_arrears WHERE {region} AND {listed} GROUP BY county),
-        r AS (SELECT county, sum(amount) FILTER (WHERE {period}) AS in_period, sum(amount) FILTER (WHERE {until}) AS to_date
-              FROM mart_recoveries WHERE {region} AND {listed} GROUP BY county)
-        SELECT a.county AS unit, a.listed::DOUBLE AS arrears_listed,
-               coalesce(r.in_period, 0)::DOUBLE AS arrears_recovered,
-               coalesce(r.to_date, 0)::DOUBLE AS arrears_recovered_to_date,
-               a.projects::BIGINT AS arrears_projects
-        FROM a LEFT JOIN r USING (county)"""
-    frame = wh.frame(sql, rp + lp + pp + up + rp + lp)
-    frame["arrears_outstanding"] = (frame["arrears_listed"] - frame["arrears_recovered_to_date"]).clip(lower=0)
-    return frame
+        a AS (SELECT project_id, project, developer, county, amount_due, listed_on, measure
+              FROM fund_arrears a WHERE {region} AND {listed}),
+        r AS (SELECT r.project_id, sum(r.amount) FILTER (WHERE {period}) AS recovered,
+                     sum(r.amount) FILTER (WHERE {until}) AS recovered_to_date
+              FROM fund_recoveries r JOIN a USING (project_id) GROUP BY r.project_id),
+        p AS (SELECT a.*, coalesce(r.recovered, 0) AS recovered, coalesce(r.recovered_to_date, 0) AS recovered_to_date,
+                     greatest(a.amount_due - coalesce(r.recovered_to_date, 0), 0) AS outstanding
+              FROM a LEFT JOIN r USING (project_id))"""
+    return sql, rp + lp + pp + up
+
+
+def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Per unit: fund arrears listed by the period's end, recovered in the period, recovered by
+    its end, and outstanding — the sum of each project's outstanding (`arrears_projects_sql`),
+    so that the card equals the sum of the project list."""
+    cte, params = arrears_projects_sql(f, scope)
+    return wh.frame(
+        f"""WITH {cte}
+        SELECT county AS unit, sum(amount_due)::DOUBLE AS arrears_listed,
+               sum(recovered)::DOUBLE AS arrears_recovered,
+               sum(recovered_to_date)::DOUBLE AS arrears_recovered_to_date,
+               count(*)::BIGINT AS arrears_projects,
+               sum(outstanding)::DOUBLE AS arrears_outstanding
+        FROM p GROUP BY county""", params)
 
 
 def ledger_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:

@@ -1,12 +1,16 @@
-"""The county scorecard: one row per reporting unit, each KPI's value, light and a rank."""
+"""The county scorecard: one row per reporting unit, each KPI's value, light and a rank;
+and, for a viewer who sees one county, where it stands among its city's counties."""
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
 
 import pandas as pd
 
 from metrics import kpis
 from metrics.db import Warehouse
-from metrics.filters import Filter, Scope
+from metrics.filters import EVERYTHING, Filter, Scope
 from metrics.regions import region_names
 
 SCORECARD_KPIS = [
@@ -14,31 +18,87 @@ SCORECARD_KPIS = [
     "arrears_recovery_rate", "fund_usage_rate", "service_coverage", "committee_coverage",
 ]
 RANK_BY = ("rectification_rate", "complaint_close_rate")  # rank: rectification rate, then complaint close rate
+# The fewest counties with a value of a KPI for the city's median and quartiles to be shown
+# to a county officer: with fewer, a quartile is near enough one county's own value.
+MIN_PEERS = 5
 
 
 def county_scorecard(wh: Warehouse, f: Filter, scope: Scope, frames: dict | None = None) -> pd.DataFrame:
-    """Units of the filtered region with KPI values, `<kpi>__light` traffic lights and `rank`
-    (1 = best rectification rate; ties broken by the complaint close rate)."""
+    """Units of the filtered region with KPI values, `<kpi>__has` (rows or 无数据),
+    `<kpi>__light` traffic lights and `rank` (1 = best rectification rate; ties broken by
+    the complaint close rate; <NA> for a unit without a rectification rate: unranked, last)."""
     table = kpis.scorecard(wh, SCORECARD_KPIS, f, scope, frames)
     names = region_names(wh)
     table.insert(1, "unit_name", [names.get(u, u) for u in table["unit"]])
     for key in SCORECARD_KPIS:
         table[key + "__light"] = [kpis.light(kpis.BY_KEY[key], v) for v in table[key]]
-    order = table.sort_values(list(RANK_BY), ascending=False, na_position="last").index
-    table.loc[order, "rank"] = range(1, len(table) + 1)
-    table["rank"] = table["rank"].astype(int)
-    return table.sort_values("rank").reset_index(drop=True)
+    table["rank"] = kpis.rank(table, RANK_BY)
+    return table.loc[kpis.order(table, RANK_BY)].reset_index(drop=True)
 
 
 def map_values(table: pd.DataFrame, key: str, level: str) -> dict[str, float | None]:
     """A KPI per map shape: per county (a township-level unit counts in its county) or,
-    on the province map, per city; rates recomputed from the summed numerator and denominator."""
+    on the province map, per city; rates recomputed from the summed numerator and denominator.
+    A shape none of whose units has rows for the KPI has no value (None: 无数据, grey)."""
     width = 6 if level == "county" else 4
     frame = table[table["unit"].str.fullmatch(r"\d{6}|\d{9}")].copy()
     frame["shape"] = frame["unit"].str[:width].str.ljust(6, "0")
     sums = frame.groupby("shape")[[key + "__num", key + "__den"]].sum(min_count=1)
     kpi = kpis.BY_KEY[key]
-    if kpi.denominator is None:
-        return {code: float(row[key + "__num"]) for code, row in sums.iterrows()}
-    return {code: (row[key + "__num"] / row[key + "__den"] if row[key + "__den"] else None)
-            for code, row in sums.iterrows()}
+    out: dict[str, float | None] = {}
+    for code, row in sums.iterrows():
+        num, den = row[key + "__num"], row[key + "__den"]
+        if pd.isna(num):
+            out[code] = None
+        elif kpi.denominator is None:
+            out[code] = float(num)
+        else:
+            out[code] = float(num / den) if pd.notna(den) and den else None
+    return out
+
+
+def standing_city(scope: Scope) -> Optional[str]:
+    """The city a viewer limited to one county compares with (its code), else None."""
+    regions = scope.regions
+    if not regions or len({r[:4] for r in regions}) != 1:
+        return None
+    if any(r.endswith("00") and len(r) == 6 for r in regions):  # a city or province in scope: not one county
+        return None
+    return regions[0][:4] + "00"
+
+
+def county_standing(wh: Warehouse, f: Filter, scope: Scope, keys: Optional[list[str]] = None) -> pd.DataFrame:
+    """Where the viewer's county stands among the counties of its city, KPI by KPI: its value
+    (`value`, NaN with `has` False when it has no rows), its rank (1 = best in the KPI's
+    direction; <NA> when it has no value), the number of counties ranked (`of`), and the city's
+    `median`, `q1` and `q3` (the lower and upper quartile of the county values, in the KPI's
+    units; NaN when fewer than MIN_PEERS counties have a value). Nothing else: no other
+    county's name or value leaves this function. Empty for a viewer who does not see exactly
+    one county (`standing_city`). Units are rolled up to counties (a township-level unit such
+    as 晋中开发区 counts in its county), as on the map."""
+    keys = keys or SCORECARD_KPIS
+    city = standing_city(scope)
+    columns = ["key", "value", "has", "rank", "of", "median", "q1", "q3"]
+    if city is None:
+        return pd.DataFrame(columns=columns)
+    own = sorted({r[:6] for r in scope.regions})
+    # the whole city, read for its statistics only
+    table = kpis.scorecard(wh, keys, Filter(city, f.start, f.end), EVERYTHING)
+    rows = []
+    for key in keys:
+        values = pd.Series(map_values(table, key, "county"), dtype="float64")
+        mine = values.reindex(own).dropna()
+        value = float(mine.iloc[0]) if len(own) == 1 and len(mine) else float("nan")
+        ranked = values.dropna()
+        rank = pd.NA
+        if value == value:
+            better = ranked > value if kpis.BY_KEY[key].higher_is_better else ranked < value
+            rank = int(better.sum()) + 1  # ties share the better rank
+        enough = len(ranked) >= MIN_PEERS
+        rows.append({"key": key, "value": value, "has": value == value, "rank": rank, "of": len(ranked),
+                     "median": float(ranked.median()) if enough else float("nan"),
+                     "q1": float(ranked.quantile(0.25)) if enough else float("nan"),
+                     "q3": float(ranked.quantile(0.75)) if enough else float("nan")})
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["rank"] = frame["rank"].astype("Int64")
+    return frame

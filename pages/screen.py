@@ -238,7 +238,7 @@ def screen_content(f: Filter, lang: str) -> tuple:
     frames = kpis.facts_for(wh, HEADLINE + MAP_KPIS, f, scope)
     values = kpis.compute(wh, HEADLINE, f, scope, with_previous=False, current=frames)
     table = unit_table(wh, MAP_KPIS, f, scope, frames)
-    as_of = data_as_of(wh)
+    as_of = data_as_of(wh, scope)
 
     tiles = []
     for key in HEADLINE:
