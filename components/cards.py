@@ -10,7 +10,15 @@ from metrics.kpis import KpiValue, light
 
 
 def kpi_card(v: KpiValue, lang: str = "zh", card_id: str | None = None) -> dbc.Card:
+    """A KPI's card; with no rows in the view (`has_data` False) it reads 无数据 in grey, with
+    no light, no parts and no change — never a 0."""
     kpi = v.kpi
+    if not v.has_data:
+        return html.Div(
+            dbc.Card(dbc.CardBody([html.Div(label(kpi.key, lang), className="kpi-title"),
+                                   html.Div(label("no_data_short", lang), className="kpi-value kpi-no-data")]),
+                     className="kpi-card kpi-none kpi-nodata"),
+            id=card_id or f"kpi-{kpi.key}", title=kpi.definition if lang == "zh" else kpi.en, className="h-100")
     parts = [
         html.Div(label(kpi.key, lang), className="kpi-title"),
         html.Div(fmt_value(kpi.kind, v.value, lang), className="kpi-value"),

@@ -8,6 +8,7 @@ Plotly's validators, so a misspelt property still fails a test.
 
 from __future__ import annotations
 
+import math
 from typing import Iterable, Optional
 
 import pandas as pd
@@ -66,6 +67,40 @@ def _values(v):
     if isinstance(v, pd.Series):
         return [None if x is None or (isinstance(x, float) and x != x) else x for x in v.tolist()]
     return list(v)
+
+
+def nice_ticks(low: float, high: float, percent: bool, target: int = 5) -> dict:
+    """Axis ticks for values from `low` to `high` (rates as 0–1 when `percent`): a step of 1, 2
+    or 5 × 10^k giving about `target` ticks, and a format with just the decimals that step
+    needs, so that no two tick labels read the same (97%, 97%, 98% is what Plotly's own step
+    gives a '.0%' axis from 96.5% to 98%). Returns {tick0, dtick, tickformat}."""
+    span = abs(high - low)
+    if not span or span != span:
+        span = abs(high) or 1.0
+    raw = span / target
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+    shown = step * 100 if percent else step
+    decimals = max(0, -math.floor(math.log10(shown) + 1e-9))
+    return {"tick0": 0, "dtick": step, "tickformat": f".{decimals}%" if percent else f",.{decimals}f"}
+
+
+def rate_range(values: Iterable[Optional[float]], least_span: float = 0.01) -> Optional[tuple[float, float]]:
+    """The colour or axis range of rates: from the lowest to the highest value, at least
+    `least_span` wide (one county alone gets a range around its value), never below 0% or
+    above 100% — a rate scale that runs to 140% shows values no rate can take. None when no value."""
+    shown = [float(v) for v in values if v is not None and v == v]
+    if not shown:
+        return None
+    low, high = max(min(shown), 0.0), min(max(shown), 1.0)
+    if high - low < least_span:
+        middle = (low + high) / 2
+        low, high = middle - least_span / 2, middle + least_span / 2
+        if low < 0:
+            low, high = 0.0, least_span
+        if high > 1:
+            low, high = 1.0 - least_span, 1.0
+    return low, high
 
 
 def empty_figure(message: str, height: int = 360) -> go.Figure:
@@ -143,14 +178,21 @@ def dots(frame: pd.DataFrame, y: str, xs: Iterable[str], lang: str, title: Optio
     column of `xs`, labelled from the label table. Unlike bars, the value axis may start above zero,
     so that rates close to 100% stay apart. `customdata` carries a code so a click can drill down."""
     ys = _values(frame[y])
+    xs = list(xs)
     custom = _values(frame[customdata]) if customdata else None
     traces = [dict(type="scatter", x=_values(frame[x]), y=ys, mode="markers", name=label(x, lang), marker={"size": 11},
                    customdata=custom, hovertemplate="%{y}<br>" + label(x, lang) + "：%{x"
                    + (":" + xformat if xformat else "") + "}<extra></extra>") for x in xs]
+    xaxis = {"showgrid": True, "gridcolor": "#eee", "tickformat": xformat, "range": x_range}
+    values = [v for x in xs for v in frame[x].tolist() if v is not None and v == v]
+    if xformat and xformat.endswith("%") and (x_range or values):
+        # the ticks' step and decimals from the range shown, so that no two ticks read the same
+        low, high = x_range if x_range else (min(values), max(values))
+        xaxis.update(nice_ticks(low, high, percent=True))
     return _figure(traces, _layout(
         title, height, hovermode="closest",
         yaxis={"type": "category", "showgrid": True, "gridcolor": "#eee", "automargin": True},
-        xaxis={"showgrid": True, "gridcolor": "#eee", "tickformat": xformat, "range": x_range}))
+        xaxis=xaxis))
 
 
 def bars_with_rate(frame: pd.DataFrame, x: str, ys: Iterable[str], rate: str, lang: str, title: Optional[str] = None,

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 
-from components.charts import FONT, PLOTLY_TEMPLATE
+from components.charts import FONT, PLOTLY_TEMPLATE, nice_ticks, rate_range
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
 GRAPH_CONFIG = {"topojsonURL": "/assets/topo/", "displaylogo": False}
@@ -98,8 +98,11 @@ def county_figure(
     map, such as the township-level 晋中开发区, are ignored). `title` and `colorbar_title`
     are already in the reader's language; `hover` adds a line (plotly hover markup allowed,
     e.g. '<br>') under a county's value; `value_format` is a d3 format for the value and
-    the colour bar ('.1%' for rates). Every county is hoverable with its name; each trace's
-    customdata holds [code, name], so a click callback can read the code.
+    the colour bar ('.1%' for rates). A rate's colour scale (a `value_format` ending in '%')
+    runs from the lowest to the highest value and never past 0%–100% (`rate_range`), and its
+    ticks get the decimals their step needs (`nice_ticks`), so that no two read the same.
+    Every county is hoverable with its name; each trace's customdata holds [code, name], so a
+    click callback can read the code.
 
     >>> fig = county_figure(load_geojson("140700"), {"140702": 0.93, "140721": None}, "整改率", "整改率",
     ...                  value_format=".1%")
@@ -136,19 +139,22 @@ def county_figure(
             **common,
         ))
     if with_value:
+        z = [float(values[c]) for c in with_value]
+        colorbar = {"title": {"text": colorbar_title, "side": "top"}, "tickformat": value_format,
+                    "thickness": 12, "len": 0.75, "outlinewidth": 0}
+        scale: dict = {}
+        if value_format.endswith("%"):  # a rate: the scale stays within 0%–100%
+            low, high = rate_range(z)
+            scale = {"zmin": low, "zmax": high, "zauto": False}
+            colorbar.update(nice_ticks(low, high, percent=True))
         traces.append(dict(
             geojson=_subset(geojson, with_value),
             locations=with_value,
-            z=[float(values[c]) for c in with_value],
+            z=z,
             colorscale=colorscale,
             name=colorbar_title,
-            colorbar={
-                "title": {"text": colorbar_title, "side": "top"},
-                "tickformat": value_format,
-                "thickness": 12,
-                "len": 0.75,
-                "outlinewidth": 0,
-            },
+            colorbar=colorbar,
+            **scale,
             customdata=[[c, names[c], extra(c)] for c in with_value],
             hovertemplate="<b>%{customdata[1]}</b><br>" + colorbar_title + sep + "%{z:" + value_format + "}"
             + "%{customdata[2]}<extra></extra>",

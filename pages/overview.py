@@ -11,14 +11,14 @@ from components.cards import kpi_card
 from components.charts import GRAPH_CONFIG, donut, empty_figure
 from components.i18n import label, lang_of
 from components.maps import county_figure, load_geojson, map_region
-from components.tables import export_controls, grid, to_excel
+from components.tables import export_controls, scorecard_grid, standing_table, to_excel
 from metrics import kpis
 from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
 from metrics.filters import Filter
 from metrics.escalations import escalation_counts
 from metrics.ratings import credit_distribution, star_distribution
-from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values
+from metrics.scorecard import MIN_PEERS, SCORECARD_KPIS, county_scorecard, county_standing, map_values, standing_city
 
 dash.register_page(__name__, path="/", name="总览", order=0, label_key="overview")
 
@@ -81,11 +81,14 @@ def overview_cards(params):
 def overview_scorecard(params):
     """The county scorecard and the county map of the rectification rate."""
     lang, f = _view(params)
+    scope = current_scope()
     try:
-        table = county_scorecard(warehouse(), f, current_scope())
+        wh = warehouse()
+        table = county_scorecard(wh, f, scope)
+        standing = county_standing(wh, f, scope) if standing_city(scope) else None
     except WarehouseMissing:
         return html.P(label("no_warehouse", lang)), empty_figure(label("no_warehouse", lang))
-    return _scorecard_grid(table, lang), _map(table, f, lang)
+    return _scorecard(table, standing, lang), _map(table, f, lang)
 
 
 @callback(Output("overview-stars", "figure"), Output("overview-credit", "figure"), Input("overview-query", "data"))
@@ -101,23 +104,18 @@ def overview_mix(params):
     return _stars(stars, lang), _credit(credit, lang)
 
 
-def _scorecard_grid(table, lang):
+def _scorecard(table, standing, lang):
+    """The scorecard; for a county officer, where his county stands among the city's counties
+    first, and his own units without a rank among themselves."""
+    parts = []
+    if standing is not None:
+        parts.append(html.H5(label("standing_title", lang), className="section-subtitle mt-1"))
+        parts.append(standing_table(standing, lang, MIN_PEERS))
     if table.empty:
-        return html.P(label("no_data", lang), className="text-muted")
-    g = grid("overview-scorecard-grid", table, ["rank", "unit_name", *SCORECARD_KPIS], lang, formats=FORMATS,
-             height=min(80 + 42 * len(table), 560))
-    for d in g.columnDefs:
-        if d["field"] in SCORECARD_KPIS:
-            d["cellClassRules"] = {f"light-{c}": f"params.data['{d['field']}__light'] == '{c}'"
-                                   for c in ("green", "amber", "red")}
-            d["headerTooltip"] = kpis.BY_KEY[d["field"]].definition
-        if d["field"] == "rank":
-            d["maxWidth"] = 80
-        if d["field"] == "unit_name":
-            d["minWidth"] = 120
-            d["pinned"] = "left"
-    g.rowData = table.to_dict("records")
-    return g
+        parts.append(html.P(label("no_data", lang), className="text-muted"))
+    else:
+        parts.append(scorecard_grid("overview-scorecard-grid", table, SCORECARD_KPIS, lang, rank=standing is None))
+    return parts
 
 
 def _map(table, f: Filter, lang):
@@ -192,8 +190,11 @@ def overview_map_click(click, search):
 def overview_export(_n, params):
     params = params or {}
     lang, f = _view(params)
-    table = county_scorecard(warehouse(), f, current_scope())
+    scope = current_scope()
+    table = county_scorecard(warehouse(), f, scope)
+    columns = ["unit_name", *SCORECARD_KPIS] if standing_city(scope) else ["rank", "unit_name", *SCORECARD_KPIS]
+    table["rank"] = table["rank"].astype(object).where(table["rank"].notna(), "—")
     lines = [f"{label('region', lang)}：{params.get('region') or label('all_regions', lang)}",
              f"{label('from', lang)}：{params.get('from') or '—'}　{label('to', lang)}：{params.get('to') or '—'}"]
-    data = to_excel(table, ["rank", "unit_name", *SCORECARD_KPIS], lang, label("scorecard", lang), lines, FORMATS)
+    data = to_excel(table, columns, lang, label("scorecard", lang), lines, FORMATS, missing=label("no_data_short", lang))
     return dcc.send_bytes(data, "county-scorecard.xlsx")
