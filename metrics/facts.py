@@ -94,7 +94,7 @@ def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
                     f"::BIGINT AS rectified_{name}")
         params += pp + dp
     # stock at `at`: received by then and not rectified by then
-    open_at = "received_on <= ? AND NOT coalesce(status IN ('已整改', '已办结') AND closed_on <= ?, false)"
+    open_at = f"received_on <= ? AND NOT coalesce(status IN {_in(DONE)} AND closed_on <= ?, false)"
     cols.append(f"coalesce(sum(n) FILTER (WHERE {open_at}), 0)::BIGINT AS open_cases")
     cols.append(f"coalesce(sum(n) FILTER (WHERE {open_at} AND due < ?), 0)::BIGINT AS overdue_cases")
     params += [at, at, at, at, at]

@@ -54,7 +54,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         definition="期内受理的投诉举报中，在期末前已办结的比例。"),
     Kpi("overdue_cases", "超期未办结", "Overdue open cases", "count", facts.case_facts,
         "overdue_cases", higher_is_better=False, green=0, amber=10,
-        definition="截至期末仍未整改、且已过整改时限的问题数。"),
+        definition="截至期末仍未整改、且已过整改时限的问题数；越少越好。"),
     Kpi("refund_amount", "违规收费清退金额", "Illegal fees refunded", "amount", facts.refund_facts,
         "refund_amount", definition="期内清退的违规收费金额（元）；退还业主越多越好。"),
     Kpi("refund_households", "清退涉及户数", "Households refunded", "count", facts.refund_facts,

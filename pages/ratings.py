@@ -24,6 +24,7 @@ from metrics import kpis
 from metrics.access import current_scope, warehouse
 from metrics.coverage import MANAGEMENT_COLUMNS, communities_by_unit, companies_by_unit, coverage_timeline, stock_date
 from metrics.db import WarehouseMissing
+from metrics.facts import latest_year
 from metrics.filters import Filter
 from metrics.ratings import GRADES, credit_by_unit, credit_transitions, flagged_companies, star_by_unit
 from metrics.regions import region_names
@@ -316,15 +317,15 @@ def ratings_stars(params):
         rows = _star_rows(star_by_unit(wh, f, current_scope()), wh, lang)
     except WarehouseMissing:
         return _missing_text(lang), _empty(lang, True), _empty(lang, True), None
-    first, last = f.years()
-    in_period = rows[(rows["year"] >= (first or 0)) & (rows["year"] <= (last or 9999))]
-    if in_period.empty:
+    # the latest rating year of the period, as the catalogue's 四星及以上项目占比 takes it
+    year = latest_year(wh, "star_ratings", f)
+    latest = rows[rows["year"] == year].sort_values("unit") if year is not None else rows.iloc[0:0]
+    if latest.empty:
         return [], _empty(lang), _empty(lang), _grid("stars", rows, lang)
-    year = int(in_period["year"].max())
-    latest = in_period[in_period["year"] == year].sort_values("unit")
     rated, high = int(latest["star_rated"].sum()), int(latest["star_high"].sum())
     before = rows[rows["year"] == year - 1]
-    parts = f"{label('star_high', lang)} {fmt_count(high)}{_paren(fmt_rate(high / rated if rated else None), lang)}"
+    share = kpis.value_of(kpis.BY_KEY["star_high_share"], latest)[0]
+    parts = f"{label('star_high', lang)} {fmt_count(high)}{_paren(fmt_rate(share), lang)}"
     if not before.empty:
         parts += f" · {_year(year - 1, lang)} {fmt_count(before['star_rated'].sum())}"
     stats = [_stat("ratings-stat-star-rated", f"{label('star_rated', lang)}{_paren(_year(year, lang), lang)}",
@@ -362,12 +363,11 @@ def ratings_credit(params):
     except WarehouseMissing:
         empty = _empty(lang, True)
         return _missing_text(lang), empty, empty, None, None
-    first, last = f.years()
-    in_period = credit[(credit["year"] >= (first or 0)) & (credit["year"] <= (last or 9999))]
+    # the latest rating year of the period, as the catalogue's A 级企业占比 takes it
+    year = latest_year(wh, "credit_ratings", f)
+    latest = credit[credit["year"] == year] if year is not None else credit.iloc[0:0]
     stats = []
-    if not in_period.empty:
-        year = int(in_period["year"].max())
-        latest = in_period[in_period["year"] == year]
+    if not latest.empty:
         grades = " · ".join(f"{g} {fmt_count(latest[c].sum())}" for g, c in zip(GRADES, GRADE_COLUMNS))
         stats.append(_stat("ratings-stat-credit-rated",
                            f"{label('credit_rated', lang)}{_paren(_year(year, lang), lang)}",
