@@ -147,6 +147,16 @@ def county_figure(
             low, high = rate_range(z)
             scale = {"zmin": low, "zmax": high, "zauto": False}
             colorbar.update(nice_ticks(low, high, percent=True))
+        else:  # a count or an amount: ticks that differ, even for one county alone (5, 5, 5 otherwise)
+            low, high = min(z), max(z)
+            if high - low < 1e-9:
+                pad = max(abs(high) * 0.1, 1.0)
+                low, high = (max(low - pad, 0.0) if low >= 0 else low - pad), high + pad
+                scale = {"zmin": low, "zmax": high, "zauto": False}
+            ticks = nice_ticks(low, high, percent=False)
+            if value_format.endswith("d"):  # whole numbers: a whole step
+                ticks = {**ticks, "dtick": max(1, round(ticks["dtick"])), "tickformat": value_format}
+            colorbar.update(ticks)
         traces.append(dict(
             geojson=_subset(geojson, with_value),
             locations=with_value,
@@ -214,3 +224,15 @@ def map_region(region: str | None) -> tuple[str, str]:
     if not region or region.endswith("0000"):
         return "140000", "city"
     return region[:4] + "00", "county"
+
+
+def region_geo(geo: dict, region: str | None, level: str) -> dict:
+    """The boundaries a map of a region draws: a county's own outline when the region is a
+    county (or a township-level unit: its county), else the whole city (or, for the province,
+    its cities). The other counties of the city are not drawn grey as if they had no data:
+    they are outside the question, not without rows."""
+    if level != "county" or not region or region.endswith("00"):
+        return geo
+    county = region[:6]
+    features = [ft for ft in geo["features"] if ft["properties"]["code"] == county]
+    return {"type": "FeatureCollection", "features": features} if features else geo  # its own bounds

@@ -10,7 +10,7 @@ from components import query
 from components.cards import kpi_card
 from components.charts import GRAPH_CONFIG, donut, empty_figure
 from components.i18n import label, lang_of
-from components.maps import county_figure, load_geojson, map_region
+from components.maps import county_figure, load_geojson, map_region, region_geo
 from components.tables import export_controls, scorecard_grid, standing_table, to_excel
 from metrics import kpis
 from metrics.access import current_scope, warehouse
@@ -124,6 +124,7 @@ def _map(table, f: Filter, lang):
     if geo is None or table.empty:
         return empty_figure(label("no_data", lang))
     values = map_values(table, "rectification_rate", level)
+    geo = region_geo(geo, f.region, level)  # one county: its own outline, not its neighbours as 无数据
     return county_figure(geo, values, label("rectification_rate", lang), label("rectification_rate", lang), lang=lang,
                       value_format=".2%")
 

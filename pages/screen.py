@@ -30,7 +30,7 @@ from dash import ClientsideFunction, Input, Output, State, callback, clientside_
 
 from components.charts import GRAPH_CONFIG
 from components.i18n import fmt_count, fmt_date, fmt_value, label, lang_of
-from components.maps import load_geojson, map_region
+from components.maps import load_geojson, map_region, region_geo
 from components.screen import count_spec, dark_donut, dark_map, map_unit, ranking_rows, ticker_items
 from metrics import kpis
 from metrics.access import current_scope, warehouse
@@ -244,7 +244,7 @@ def screen_content(f: Filter, lang: str) -> tuple:
     for key in HEADLINE:
         v = values[key]
         parts = ""
-        if v.kpi.denominator is not None:
+        if v.kpi.denominator is not None and v.value is not None:  # no parts under 无数据
             parts = f"{fmt_value(v.kpi.parts, v.numerator, lang)} / {fmt_value(v.kpi.parts, v.denominator, lang)}"
         tiles.append({"key": key, "light": kpis.light(v.kpi, v.value), "parts": parts,
                       **count_spec(v.kpi.kind, v.value, lang)})
@@ -307,13 +307,8 @@ def screen_content(f: Filter, lang: str) -> tuple:
 
 
 def _map_geo(geo: dict, region: str, level: str) -> dict:
-    """The boundaries the map draws: a county's own outline when the region is a county (or a
-    township-level unit: its county), else the whole city (or, for the province, its cities)."""
-    if level != "county" or not region or region.endswith("00"):
-        return geo
-    county = region[:6]
-    features = [ft for ft in geo["features"] if ft["properties"]["code"] == county]
-    return {"type": "FeatureCollection", "features": features} if features else geo
+    """The boundaries the map draws (components.maps.region_geo)."""
+    return region_geo(geo, region, level)
 
 
 # ---------------------------------------------------------------- the browser side (assets/screen.js)

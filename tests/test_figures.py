@@ -329,3 +329,14 @@ def test_data_as_of_follows_the_viewers_scope(clerk, load, warehouse, monkeypatc
     monkeypatch.setattr(app, "warehouse", lambda: wh)
     monkeypatch.setattr(app, "current_scope", lambda: Scope(("140702",)))
     assert app.shell_as_of("") == "数据截至：2025-03-31"
+
+
+@pytest.mark.parametrize("value", [5.0, 0.0, 1234.5])
+def test_one_countys_count_or_amount_scale_has_ticks_that_differ(value):
+    from components.maps import county_figure, load_geojson
+
+    fig = county_figure(load_geojson("140700"), {"140722": value}, "", "超期未办结", value_format=",d")
+    trace = next(t for t in fig["data"] if t.get("colorbar"))
+    assert trace["zmin"] < value < trace["zmax"] or trace["zmin"] == value == 0.0
+    labels = _tick_labels(trace["zmin"], trace["zmax"], {**trace["colorbar"], "tickformat": ",.0f"})
+    assert len(labels) >= 2 and len(set(labels)) == len(labels), labels
