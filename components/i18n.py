@@ -34,16 +34,16 @@ _LABELS: dict[str, tuple[str, str]] = {
     "no_data_short": ("无数据", "No data"),
     "higher_is_better": ("越高越好", "higher is better"),
     "lower_is_better": ("越低越好", "lower is better"),
-    "standing_title": ("本县区在全市的位置", "Where your county stands in its city"),
+    "standing_title": ("本县区在全市的位置", "Where the county stands in its city"),
     "standing_kpi": ("指标", "Indicator"),
-    "standing_value": ("本县区", "Your county"),
+    "standing_value": ("本县区", "The county"),
     "standing_rank": ("全市排名", "Rank in the city"),
     "standing_rank_text": ("第 {rank} 名 / 共 {of} 个县区", "{rank} of {of} counties"),
     "standing_median": ("全市中位数", "City median"),
     "standing_quartiles": ("全市四分位区间（P25–P75）", "City quartiles (P25–P75)"),
     "standing_note": ("排名与分位数按全市各县区计算，只显示本县区的数值；每项按其方向排名（越高越好或越低越好）；"
                       "少于 {n} 个县区有数据时不显示分位数。",
-                      "Ranks and quartiles over all counties of the city; only your county's value is shown; each "
+                      "Ranks and quartiles over all counties of the city; only this county's value is shown; each "
                       "indicator ranks in its own direction; quartiles need at least {n} counties with data."),
     "no_warehouse": ("还没有数据：请先加载台账（python -m etl load）或生成演示数据（python -m etl demo）",
                      "No data yet: load ledgers (python -m etl load) or build the demo (python -m etl demo)"),

@@ -57,14 +57,27 @@ def map_values(table: pd.DataFrame, key: str, level: str) -> dict[str, float | N
     return out
 
 
+def standing_county(f: Filter, scope: Scope) -> Optional[str]:
+    """The county whose standing a view shows, else None: the viewer's own county when he sees
+    exactly one (a county officer), else the county the filter selects (a leader looking at one
+    county: a rank among that county's own units, "排名 1", would say nothing)."""
+    regions = scope.regions
+    if regions is not None:
+        counties = {r[:6] for r in regions}
+        # exactly one whole county (a township-level scope may not see its county's figures)
+        if len(counties) != 1 or any(len(r) != 6 or r.endswith("00") for r in regions):
+            return None
+        return counties.pop()
+    region = f.region
+    if region and not region.endswith("00"):
+        return region[:6]
+    return None
+
+
 def standing_city(scope: Scope) -> Optional[str]:
     """The city a viewer limited to one county compares with (its code), else None."""
-    regions = scope.regions
-    if not regions or len({r[:4] for r in regions}) != 1:
-        return None
-    if any(r.endswith("00") and len(r) == 6 for r in regions):  # a city or province in scope: not one county
-        return None
-    return regions[0][:4] + "00"
+    county = standing_county(Filter(), scope) if scope.regions is not None else None
+    return county[:4] + "00" if county else None
 
 
 def county_standing(wh: Warehouse, f: Filter, scope: Scope, keys: Optional[list[str]] = None) -> pd.DataFrame:
@@ -73,22 +86,23 @@ def county_standing(wh: Warehouse, f: Filter, scope: Scope, keys: Optional[list[
     direction; <NA> when it has no value), the number of counties ranked (`of`), and the city's
     `median`, `q1` and `q3` (the lower and upper quartile of the county values, in the KPI's
     units; NaN when fewer than MIN_PEERS counties have a value). Nothing else: no other
-    county's name or value leaves this function. Empty for a viewer who does not see exactly
-    one county (`standing_city`). Units are rolled up to counties (a township-level unit such
-    as 晋中开发区 counts in its county), as on the map."""
+    county's name or value leaves this function. The county is the viewer's own when he sees
+    exactly one, or the one a leader's filter selects (`standing_county`); else the frame is
+    empty. Units are rolled up to counties (a township-level unit such as 晋中开发区 counts in
+    its county), as on the map."""
     keys = keys or SCORECARD_KPIS
-    city = standing_city(scope)
+    county = standing_county(f, scope)
     columns = ["key", "value", "has", "rank", "of", "median", "q1", "q3"]
-    if city is None:
+    if county is None:
         return pd.DataFrame(columns=columns)
-    own = sorted({r[:6] for r in scope.regions})
+    city, own = county[:4] + "00", [county]
     # the whole city, read for its statistics only
     table = kpis.scorecard(wh, keys, Filter(city, f.start, f.end), EVERYTHING)
     rows = []
     for key in keys:
         values = pd.Series(map_values(table, key, "county"), dtype="float64")
         mine = values.reindex(own).dropna()
-        value = float(mine.iloc[0]) if len(own) == 1 and len(mine) else float("nan")
+        value = float(mine.iloc[0]) if len(mine) else float("nan")
         ranked = values.dropna()
         rank = pd.NA
         if value == value:

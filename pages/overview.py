@@ -18,7 +18,7 @@ from metrics.db import WarehouseMissing
 from metrics.filters import Filter
 from metrics.escalations import escalation_counts
 from metrics.ratings import credit_distribution, star_distribution
-from metrics.scorecard import MIN_PEERS, SCORECARD_KPIS, county_scorecard, county_standing, map_values, standing_city
+from metrics.scorecard import MIN_PEERS, SCORECARD_KPIS, county_scorecard, county_standing, map_values, standing_county
 
 dash.register_page(__name__, path="/", name="总览", order=0, label_key="overview")
 
@@ -85,7 +85,7 @@ def overview_scorecard(params):
     try:
         wh = warehouse()
         table = county_scorecard(wh, f, scope)
-        standing = county_standing(wh, f, scope) if standing_city(scope) else None
+        standing = county_standing(wh, f, scope) if standing_county(f, scope) else None
     except WarehouseMissing:
         return html.P(label("no_warehouse", lang)), empty_figure(label("no_warehouse", lang))
     return _scorecard(table, standing, lang), _map(table, f, lang)
@@ -193,7 +193,7 @@ def overview_export(_n, params):
     lang, f = _view(params)
     scope = current_scope()
     table = county_scorecard(warehouse(), f, scope)
-    columns = ["unit_name", *SCORECARD_KPIS] if standing_city(scope) else ["rank", "unit_name", *SCORECARD_KPIS]
+    columns = ["unit_name", *SCORECARD_KPIS] if standing_county(f, scope) else ["rank", "unit_name", *SCORECARD_KPIS]
     table["rank"] = table["rank"].astype(object).where(table["rank"].notna(), "—")
     lines = [f"{label('region', lang)}：{params.get('region') or label('all_regions', lang)}",
              f"{label('from', lang)}：{params.get('from') or '—'}　{label('to', lang)}：{params.get('to') or '—'}"]

@@ -296,8 +296,13 @@ def test_a_county_officer_sees_his_rank_among_the_citys_counties_and_its_quartil
         assert row["median"] == pytest.approx(values.median()) and row["q1"] == pytest.approx(values.quantile(0.25))
     # 榆次区 has the most overdue cases of 晋中: last, not first
     assert standing.loc["overdue_cases", "rank"] == standing.loc["overdue_cases", "of"]
-    # a leader sees no standing (he sees every county by name)
-    assert county_standing(demo_wh, Filter(), EVERYTHING).empty
+    # a leader sees every county by name: no standing, unless he looks at one county
+    assert county_standing(demo_wh, Filter("140700"), EVERYTHING).empty
+    zuoquan = county_standing(demo_wh, Filter("140722"), EVERYTHING).set_index("key")
+    assert zuoquan.loc["overdue_cases", "rank"] == 1 and zuoquan.loc["rectification_rate", "rank"] == 10
+    assert pd.isna(zuoquan.loc["arrears_outstanding", "rank"]) and not zuoquan.loc["arrears_outstanding", "has"]
+    # a scope of a township-level unit alone may not see its county's figures
+    assert county_standing(demo_wh, Filter(), Scope(("140702401",))).empty
 
     overview, _ = pages
     monkeypatch.setattr(overview, "current_scope", lambda: officer)
