@@ -13,6 +13,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+import settings
 from components import query
 from components.i18n import fmt_date, label, lang_of
 from components.shell import filter_bar, navbar
@@ -20,6 +21,7 @@ from metrics import serving
 from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
 from metrics.facts import data_as_of
+from metrics.filters import Filter
 from metrics.regions import region_options
 from security import web as security
 from security.roles import may_open
@@ -37,7 +39,7 @@ def shell() -> html.Div:
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
-            navbar(pages, viewer.name if viewer else ""),
+            navbar(pages, viewer.name if viewer else "", security.csrf_token() if viewer else ""),
             dbc.Container([filter_bar(), dash.page_container], fluid=True),
         ]
     )
@@ -108,7 +110,7 @@ def _region_choices() -> list[dict]:
     Output("shell-from", "placeholder"),
     Output("shell-to", "placeholder"),
     Output("shell-logout", "children"),
-    Output("shell-logout", "href"),
+    Output("shell-logout-form", "action"),
     Input("url", "search"),
     State("url", "pathname"),
     State({"type": "shell-nav", "path": ALL}, "id"),
@@ -128,23 +130,26 @@ def shell_texts(search, pathname, nav_ids):
 
 @app.callback(Output("shell-as-of", "children"), Input("url", "search"))
 def shell_as_of(search):
-    """数据截至: the latest date in the data the viewer may see, on every page."""
+    """数据截至: the latest date in the data, on every page."""
     lang = lang_of(query.parse(search).get("lang"))
     try:
-        as_of = data_as_of(warehouse(), current_scope())
+        params = query.parse(search)
+        # the viewer's region within his scope: a county officer's 数据截至 is his county's
+        as_of = data_as_of(warehouse(), Filter.from_query(params.get("region")), current_scope())
     except WarehouseMissing:
         return label("no_warehouse", lang)
     return f"{label('data_as_of', lang)}{'：' if lang == 'zh' else ': '}{fmt_date(as_of)}"
 
 
 def ensure_demo() -> None:
-    """Build the demo warehouse when none exists; never touch one that holds anything."""
+    """Build the demo warehouse when none exists (only when serving the demo: `DEMO=1`, set by
+    scripts/run.sh); never touch one that holds anything, never beside real users."""
     wh = warehouse()
     if wh.version is None:
         from etl import demo
 
         print(f"No warehouse at {wh.path}: building the demo data set …", flush=True)
-        demo.build(wh.path)  # with the demo's users and screen token (security.store.install_demo_users)
+        demo.build(wh.path)  # with the demo's users and token; refuses beside real users (demo.refusal)
 
 
 # Last, once the layout and every callback are defined: Dash's first-request set-up, done
@@ -152,5 +157,7 @@ def ensure_demo() -> None:
 security.complete_setup(app)
 
 if __name__ == "__main__":
-    ensure_demo()
-    security.serve(app, host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")))
+    os.umask(0o077)  # the warehouse, the access store and its -wal/-shm: readable by the owner only
+    if settings.get("DEMO"):  # scripts/run.sh: the demo, in its own warehouse; a real deployment never
+        ensure_demo()
+    security.serve(app, host=settings.get("HOST"), port=settings.get("PORT"))

@@ -83,6 +83,8 @@
             var parts = document.getElementById('screen-kpi-' + t.key + '-parts');
             var tile = document.getElementById('screen-kpi-' + t.key);
             if (parts) { parts.textContent = t.parts || ''; }
+            var note = document.getElementById('screen-kpi-' + t.key + '-note');
+            if (note) { note.textContent = t.note || ''; note.title = t.source || ''; }
             if (tile) { tile.className = 'screen-kpi screen-light-' + t.light; }
             if (!el) { return; }
             var num = el.querySelector('.screen-kpi-num');
@@ -144,6 +146,10 @@
             var timer = window.setTimeout(function () { controller.abort(); }, w.timeout || 4000);
             try {
                 var response = await fetch(w.health + window.location.search, {cache: 'no-store', signal: controller.signal});
+                if (response.status === 401) {  // the session ended (its token revoked): show nothing more
+                    window.location.reload();  // the server sends the wall to the login page
+                    return NO();
+                }
                 ok = response.status === 200 && !response.redirected;
             } catch (e) {
                 ok = false;

@@ -53,12 +53,17 @@ def scale(source: Path, target: Path, factor: int) -> None:
     shutil.copyfile(source, target)
     con = duckdb.connect(str(target))
     con.execute("SET enable_progress_bar = false")
-    for table, keys in SCALE_KEYS.items():
-        cols = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
-        select = ", ".join(f"{c} || '-' || i" if c in keys else c for c in cols)
-        con.execute(f'INSERT INTO "{table}" SELECT {select} FROM "{table}", range(1, {factor}) t(i)')
     from etl import marts
 
+    for table, keys in SCALE_KEYS.items():
+        cols = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
+        before, top = con.execute(f'SELECT count(*), {"max(_case_no)" if table == "cases" else "0"} FROM "{table}"').fetchone()
+        # keys suffixed; a case's number (etl.marts.CASES_DERIVED) is its own in every copy
+        select = ", ".join(f"{c} || '-' || i" if c in keys else f"{c} + i * {top}" if c == "_case_no" else c
+                           for c in cols)
+        con.execute(f'INSERT INTO "{table}" SELECT {select} FROM "{table}", range(1, {factor}) t(i)')
+        if table == "cases":
+            marts.keep_cases_in_order(con, before)  # as the loader leaves a table grown this much
     marts.build(con)  # as a publish would
     con.execute("CHECKPOINT")
     con.close()

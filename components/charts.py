@@ -4,10 +4,18 @@ Figures are assembled from plain dicts (Plotly's JSON schema) and wrapped in a `
 built without per-property validation: validating every trace took 15–35 ms a figure, more
 than the queries behind it. tests/test_charts.py re-validates every factory's output with
 Plotly's validators, so a misspelt property still fails a test.
+
+Text from the ledgers (company, developer, project names …) is never markup: Plotly renders
+a subset of HTML in tick labels, hover labels, legends and slice labels (`<a href=…>` becomes
+a clickable link), so every figure's text data is escaped here, in `escape_figure`, which
+`_figure` applies to every figure of this module and the wall display's and maps' builders
+(components/screen.py, components/maps.py) apply to theirs. Click handlers read codes from
+`customdata`/`location`, which stay as they are.
 """
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Iterable, Optional
 
@@ -37,9 +45,43 @@ def _merge(base: dict, extra: dict) -> dict:
     return out
 
 
+# A trace's data that Plotly draws as text (our own templates and titles are not data and may
+# hold markup on purpose, e.g. `<br>` in a hovertemplate).
+_TEXT_KEYS = ("x", "y", "text", "labels", "hovertext", "name")
+
+
+def escape_text(value):
+    """A value as Plotly must be given it to show it literally: `<`, `>` and `&` as entities."""
+    return html.escape(value, quote=False) if isinstance(value, str) else value
+
+
+def escape_figure(data: list[dict], layout: Optional[dict] = None) -> tuple[list[dict], dict]:
+    """Copies of the traces and layout with every text datum escaped (escape_text): the traces'
+    _TEXT_KEYS and the axes' categoryarray/ticktext, which must match the escaped categories."""
+    traces = []
+    for trace in data:
+        trace = dict(trace)
+        for key in _TEXT_KEYS:
+            value = trace.get(key)
+            if isinstance(value, (list, tuple)):
+                trace[key] = [[escape_text(v) for v in item] if isinstance(item, list) else escape_text(item)
+                              for item in value]
+            elif isinstance(value, str):
+                trace[key] = escape_text(value)
+        traces.append(trace)
+    layout = dict(layout or {})
+    for key, axis in list(layout.items()):
+        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            layout[key] = {**axis, **{k: [escape_text(v) for v in axis[k]] for k in ("categoryarray", "ticktext")
+                                      if isinstance(axis.get(k), (list, tuple))}}
+    return traces, layout
+
+
 def _figure(data: list[dict] | None = None, layout: Optional[dict] = None) -> go.Figure:
-    """A figure from trace and layout dicts, not validated property by property (see above)."""
-    return go.Figure(data=data or [], layout=layout or {}, _validate=False)
+    """A figure from trace and layout dicts, not validated property by property (see above),
+    its text data escaped (escape_figure)."""
+    data, layout = escape_figure(data or [], layout)
+    return go.Figure(data=data, layout=layout, _validate=False)
 
 
 def _layout(title: Optional[str] = None, height: int = 360, **extra) -> dict:
@@ -67,40 +109,6 @@ def _values(v):
     if isinstance(v, pd.Series):
         return [None if x is None or (isinstance(x, float) and x != x) else x for x in v.tolist()]
     return list(v)
-
-
-def nice_ticks(low: float, high: float, percent: bool, target: int = 5) -> dict:
-    """Axis ticks for values from `low` to `high` (rates as 0–1 when `percent`): a step of 1, 2
-    or 5 × 10^k giving about `target` ticks, and a format with just the decimals that step
-    needs, so that no two tick labels read the same (97%, 97%, 98% is what Plotly's own step
-    gives a '.0%' axis from 96.5% to 98%). Returns {tick0, dtick, tickformat}."""
-    span = abs(high - low)
-    if not span or span != span:
-        span = abs(high) or 1.0
-    raw = span / target
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
-    shown = step * 100 if percent else step
-    decimals = max(0, -math.floor(math.log10(shown) + 1e-9))
-    return {"tick0": 0, "dtick": step, "tickformat": f".{decimals}%" if percent else f",.{decimals}f"}
-
-
-def rate_range(values: Iterable[Optional[float]], least_span: float = 0.01) -> Optional[tuple[float, float]]:
-    """The colour or axis range of rates: from the lowest to the highest value, at least
-    `least_span` wide (one county alone gets a range around its value), never below 0% or
-    above 100% — a rate scale that runs to 140% shows values no rate can take. None when no value."""
-    shown = [float(v) for v in values if v is not None and v == v]
-    if not shown:
-        return None
-    low, high = max(min(shown), 0.0), min(max(shown), 1.0)
-    if high - low < least_span:
-        middle = (low + high) / 2
-        low, high = middle - least_span / 2, middle + least_span / 2
-        if low < 0:
-            low, high = 0.0, least_span
-        if high > 1:
-            low, high = 1.0 - least_span, 1.0
-    return low, high
 
 
 def empty_figure(message: str, height: int = 360) -> go.Figure:
@@ -171,6 +179,14 @@ def heatmap(z: list[list[float]], x: list[str], y: list[str], title: Optional[st
                                            "showgrid": False}))
 
 
+def rate_tickformat(lo: float, hi: float, ticks: int = 5) -> str:
+    """A d3 percent format with as many decimals as ticks spaced over [lo, hi] need, so that no
+    two tick labels read the same (97%, 97%, 98% on an axis from 96.5% to 98%)."""
+    step = (hi - lo) * 100 / ticks
+    decimals = max(0, math.ceil(-math.log10(step))) if step > 0 else 2
+    return f".{min(decimals, 3)}%"
+
+
 def dots(frame: pd.DataFrame, y: str, xs: Iterable[str], lang: str, title: Optional[str] = None,
          customdata: Optional[str] = None, xformat: Optional[str] = None, x_range: Optional[list] = None,
          height: int = 360) -> go.Figure:
@@ -178,21 +194,20 @@ def dots(frame: pd.DataFrame, y: str, xs: Iterable[str], lang: str, title: Optio
     column of `xs`, labelled from the label table. Unlike bars, the value axis may start above zero,
     so that rates close to 100% stay apart. `customdata` carries a code so a click can drill down."""
     ys = _values(frame[y])
-    xs = list(xs)
     custom = _values(frame[customdata]) if customdata else None
+    if xformat and xformat.endswith("%"):  # the axis' decimals from the range drawn
+        seen = [v for x in xs for v in frame[x] if v is not None and v == v]
+        lo, hi = (x_range or [min(seen, default=0), max(seen, default=1)])[:2]
+        axis_format = rate_tickformat(lo, hi)
+    else:
+        axis_format = xformat
     traces = [dict(type="scatter", x=_values(frame[x]), y=ys, mode="markers", name=label(x, lang), marker={"size": 11},
                    customdata=custom, hovertemplate="%{y}<br>" + label(x, lang) + "：%{x"
                    + (":" + xformat if xformat else "") + "}<extra></extra>") for x in xs]
-    xaxis = {"showgrid": True, "gridcolor": "#eee", "tickformat": xformat, "range": x_range}
-    values = [v for x in xs for v in frame[x].tolist() if v is not None and v == v]
-    if xformat and xformat.endswith("%") and (x_range or values):
-        # the ticks' step and decimals from the range shown, so that no two ticks read the same
-        low, high = x_range if x_range else (min(values), max(values))
-        xaxis.update(nice_ticks(low, high, percent=True))
     return _figure(traces, _layout(
         title, height, hovermode="closest",
         yaxis={"type": "category", "showgrid": True, "gridcolor": "#eee", "automargin": True},
-        xaxis=xaxis))
+        xaxis={"showgrid": True, "gridcolor": "#eee", "tickformat": axis_format, "range": x_range}))
 
 
 def bars_with_rate(frame: pd.DataFrame, x: str, ys: Iterable[str], rate: str, lang: str, title: Optional[str] = None,

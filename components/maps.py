@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 
-from components.charts import FONT, PLOTLY_TEMPLATE, nice_ticks, rate_range
+from components.charts import FONT, PLOTLY_TEMPLATE, rate_tickformat
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
 GRAPH_CONFIG = {"topojsonURL": "/assets/topo/", "displaylogo": False}
@@ -98,11 +98,8 @@ def county_figure(
     map, such as the township-level 晋中开发区, are ignored). `title` and `colorbar_title`
     are already in the reader's language; `hover` adds a line (plotly hover markup allowed,
     e.g. '<br>') under a county's value; `value_format` is a d3 format for the value and
-    the colour bar ('.1%' for rates). A rate's colour scale (a `value_format` ending in '%')
-    runs from the lowest to the highest value and never past 0%–100% (`rate_range`), and its
-    ticks get the decimals their step needs (`nice_ticks`), so that no two read the same.
-    Every county is hoverable with its name; each trace's customdata holds [code, name], so a
-    click callback can read the code.
+    the colour bar ('.1%' for rates). Every county is hoverable with its name; each trace's
+    customdata holds [code, name], so a click callback can read the code.
 
     >>> fig = county_figure(load_geojson("140700"), {"140702": 0.93, "140721": None}, "整改率", "整改率",
     ...                  value_format=".1%")
@@ -140,31 +137,21 @@ def county_figure(
         ))
     if with_value:
         z = [float(values[c]) for c in with_value]
-        colorbar = {"title": {"text": colorbar_title, "side": "top"}, "tickformat": value_format,
-                    "thickness": 12, "len": 0.75, "outlinewidth": 0}
-        scale: dict = {}
-        if value_format.endswith("%"):  # a rate: the scale stays within 0%–100%
-            low, high = rate_range(z)
-            scale = {"zmin": low, "zmax": high, "zauto": False}
-            colorbar.update(nice_ticks(low, high, percent=True))
-        else:  # a count or an amount: ticks that differ, even for one county alone (5, 5, 5 otherwise)
-            low, high = min(z), max(z)
-            if high - low < 1e-9:
-                pad = max(abs(high) * 0.1, 1.0)
-                low, high = (max(low - pad, 0.0) if low >= 0 else low - pad), high + pad
-                scale = {"zmin": low, "zmax": high, "zauto": False}
-            ticks = nice_ticks(low, high, percent=False)
-            if value_format.endswith("d"):  # whole numbers: a whole step
-                ticks = {**ticks, "dtick": max(1, round(ticks["dtick"])), "tickformat": value_format}
-            colorbar.update(ticks)
+        zrange, tickformat = _scale(z, value_format)
         traces.append(dict(
             geojson=_subset(geojson, with_value),
             locations=with_value,
             z=z,
+            **zrange,
             colorscale=colorscale,
             name=colorbar_title,
-            colorbar=colorbar,
-            **scale,
+            colorbar={
+                "title": {"text": colorbar_title, "side": "top"},
+                "tickformat": tickformat,
+                "thickness": 12,
+                "len": 0.75,
+                "outlinewidth": 0,
+            },
             customdata=[[c, names[c], extra(c)] for c in with_value],
             hovertemplate="<b>%{customdata[1]}</b><br>" + colorbar_title + sep + "%{z:" + value_format + "}"
             + "%{customdata[2]}<extra></extra>",
@@ -216,6 +203,22 @@ def county_figure(
     return {"data": traces, "layout": layout}
 
 
+def _scale(z: list[float], value_format: str) -> tuple[dict, str]:
+    """The colour range and the colour bar's tick format of the values `z`.
+
+    A rate (a `%` format) is a share: its scale never passes 0–100% (one county's 93% alone made
+    Plotly's automatic range run from 43% to 143%), a single value gets a narrow band around it,
+    and the ticks get as many decimals as their spacing needs, so that no two read the same
+    (97%, 97%, 98%). Other values keep Plotly's range and the given format."""
+    if not value_format.endswith("%"):
+        return {}, value_format
+    lo, hi = max(min(z), 0.0), min(max(z), 1.0)
+    if hi - lo < 0.01:  # one value, or several nearly equal: a band of two points around them
+        lo, hi = max(0.0, min(lo, hi - 0.01) - 0.01), min(1.0, max(hi, lo + 0.01) + 0.01)
+        lo = min(lo, hi - 0.02) if hi - lo < 0.02 else lo
+    return {"zmin": lo, "zmax": hi, "zauto": False}, rate_tickformat(lo, hi)
+
+
 def map_region(region: str | None) -> tuple[str, str]:
     """Which map shows a filter's region: (geojson file code, shape level).
 
@@ -224,15 +227,3 @@ def map_region(region: str | None) -> tuple[str, str]:
     if not region or region.endswith("0000"):
         return "140000", "city"
     return region[:4] + "00", "county"
-
-
-def region_geo(geo: dict, region: str | None, level: str) -> dict:
-    """The boundaries a map of a region draws: a county's own outline when the region is a
-    county (or a township-level unit: its county), else the whole city (or, for the province,
-    its cities). The other counties of the city are not drawn grey as if they had no data:
-    they are outside the question, not without rows."""
-    if level != "county" or not region or region.endswith("00"):
-        return geo
-    county = region[:6]
-    features = [ft for ft in geo["features"] if ft["properties"]["code"] == county]
-    return {"type": "FeatureCollection", "features": features} if features else geo  # its own bounds

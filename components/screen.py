@@ -12,7 +12,7 @@ from typing import Optional
 
 from dash import html
 
-from components.charts import FONT, PLOTLY_TEMPLATE
+from components.charts import FONT, PLOTLY_TEMPLATE, escape_figure
 from components.i18n import fmt_amount, fmt_value, has_label, label
 from components.maps import county_figure
 
@@ -29,9 +29,9 @@ def count_spec(kind: str, value: Optional[float], lang: str) -> dict:
     """How assets/screen.js counts a headline figure up to its value: the number it counts to
     (`target`, in the unit shown), its decimals, the text around it, and the final text exactly as
     components.i18n formats it (the animation ends on that text)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):  # no rows: 无数据, not 0
-        return {"text": label("no_data_short", lang), "target": None, "decimals": 0, "prefix": "", "suffix": ""}
     text = fmt_value(kind, value, lang)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return {"text": text, "target": None, "decimals": 0, "prefix": "", "suffix": ""}
     if kind == "rate":
         return {"text": text, "target": value * 100, "decimals": 2, "prefix": "", "suffix": "%"}
     if kind == "count":
@@ -93,17 +93,14 @@ def dark_donut(names: list[str], values: list[float], center: str) -> dict:
                                     font={"family": FONT, "size": 22, "color": INK})],
                   showlegend=False, autosize=True, paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
                   font={"family": FONT, "size": 16, "color": INK}, margin={"l": 70, "r": 70, "t": 40, "b": 40})
-    return {"data": [pie], "layout": layout}
+    data, layout = escape_figure([pie], layout)  # names are data, never markup (components/charts.py)
+    return {"data": data, "layout": layout}
 
 
-def ranking_rows(rows: list[dict], kind: str, lang: str, scroll_after: int = 8,
-                 missing: Optional[list[dict]] = None) -> html.Div:
-    """A ranking as rows of rank, name, a bar and the value, best first (metrics.screen.ranking);
-    the top three get a medal. `missing` (units with no data, metrics.screen.without_data) follow
-    in grey, without a rank, a bar or a medal, marked 无数据. Past `scroll_after` rows the list is
+def ranking_rows(rows: list[dict], kind: str, lang: str, scroll_after: int = 8) -> html.Div:
+    """A ranking as rows of rank, name, a bar and the value; past `scroll_after` rows the list is
     written twice and scrolls without end (assets/screen.css), slower the longer it is."""
-    missing = missing or []
-    if not rows and not missing:
+    if not rows:
         return html.Div(label("no_data", lang), className="screen-empty")
     top = max((abs(r["value"]) for r in rows), default=0) or 1
 
@@ -119,22 +116,11 @@ def ranking_rows(rows: list[dict], kind: str, lang: str, scroll_after: int = 8,
             className="screen-rank-row",
         )
 
-    def blank(r: dict) -> html.Div:
-        return html.Div(
-            [html.Span("—", className="screen-rank-no"), html.Span(r["unit_name"], className="screen-rank-name"),
-             html.Span(className="screen-rank-bar"),
-             html.Span(label("no_data_short", lang), className="screen-rank-value")],
-            className="screen-rank-row screen-rank-nodata",
-        )
-
-    def all_rows() -> list:
-        return [row(r) for r in rows] + [blank(r) for r in missing]
-
-    items = all_rows()
-    if len(items) <= scroll_after:
+    items = [row(r) for r in rows]
+    if len(rows) <= scroll_after:
         return html.Div(items, className="screen-scroll")
-    twice = items + all_rows()
-    return html.Div(twice, className="screen-scroll screen-scrolling", style={"animationDuration": f"{len(items) * 2.4:.1f}s"})
+    twice = items + [row(r) for r in rows]
+    return html.Div(twice, className="screen-scroll screen-scrolling", style={"animationDuration": f"{len(rows) * 2.4:.1f}s"})
 
 
 def _short_value(kind: str, value: float, lang: str) -> str:

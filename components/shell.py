@@ -8,7 +8,8 @@ from dash import dcc, html
 from components.i18n import label
 
 
-def navbar(pages: list[dict], user: str = "") -> dbc.Navbar:
+def navbar(pages: list[dict], user: str = "", csrf: str = "") -> dbc.Navbar:
+    """`csrf`: the session's CSRF token, which the sign-out form posts (a GET cannot sign out)."""
     links = [
         dbc.NavItem(dcc.Link(page["name"], href=page["relative_path"], className="nav-link",
                              id={"type": "shell-nav", "path": page["relative_path"]}))
@@ -21,7 +22,12 @@ def navbar(pages: list[dict], user: str = "") -> dbc.Navbar:
                 dbc.Nav(links, className="me-auto", navbar=True),
                 html.Span(user, id="shell-user", className="navbar-text text-light small me-2"),
                 html.A(label("language"), href="?lang=en", id="shell-lang", className="btn btn-sm btn-outline-light"),
-                html.A(label("logout"), href="/logout", id="shell-logout", className="btn btn-sm btn-outline-light ms-2"),
+                html.Form(
+                    [dcc.Input(type="hidden", name="csrf_token", value=csrf, id="shell-logout-csrf"),
+                     html.Button(label("logout"), type="submit", id="shell-logout",
+                                 className="btn btn-sm btn-outline-light ms-2")],
+                    method="post", action="/logout", id="shell-logout-form", className="d-inline m-0",
+                ),
             ],
             fluid=True,
         ),

@@ -1,4 +1,4 @@
-"""`scripts/etl load|check|rejects|demo|users|tokens` (or `python -m etl …` in the project's
+"""`scripts/etl load|check|rejects|demo|users|tokens|audit` (or `python -m etl …` in the project's
 virtual environment): a thin command line over etl.pipeline, etl.rejects, etl.report and the
 access store (security/store.py).
 
@@ -18,9 +18,11 @@ import tempfile
 from pathlib import Path
 from typing import Optional, Sequence
 
+import settings
 from etl import report as rp
 from etl.pipeline import LoadResult, _whoami, load_files
 from etl.schema import DATASETS
+from etl.clock import from_utc
 from etl.warehouse import DEFAULT_WAREHOUSE
 
 WRAPPER = "scripts/etl"  # the name the README and docs/cli.md use
@@ -34,7 +36,7 @@ def _warehouse_option(parser: argparse.ArgumentParser) -> None:
 def _prog() -> str:
     """How this command line was started, for the commands a report tells the clerk to run:
     the wrapper passes its own path (ETL_PROG), else `python -m etl`."""
-    return os.environ.get("ETL_PROG") or "python -m etl"
+    return settings.get("ETL_PROG") or "python -m etl"
 
 
 def build_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
@@ -81,18 +83,24 @@ def build_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
                               "as 138****5678 (a masked number loaded back is restored from the stored row). "
                               "Recorded in the audit log")
 
-    demo = sub.add_parser("demo", help="generate the demo ledgers and load them through the real ETL")
-    _warehouse_option(demo)
+    demo = sub.add_parser("demo", help="generate the demo ledgers and load them through the real ETL into the demo's "
+                                       "own warehouse (data/demo/warehouse.duckdb); refuses a warehouse with real data")
+    demo.add_argument("--warehouse", type=Path, default=None,
+                      help="DuckDB file (default: data/demo/warehouse.duckdb, the demo's own)")
     users = sub.add_parser("users", help="manage the dashboard's users (access.sqlite beside the warehouse)")
     users_sub = users.add_subparsers(dest="action", required=True)
-    add = users_sub.add_parser("add", help="add a user; asks for the password twice (or reads it from stdin)")
+    add = users_sub.add_parser(
+        "add", help="add a user; asks for the password twice (or reads it from stdin)",
+        description="Add a user. The password needs at least 10 characters, must not be or contain the user name, "
+                    "and must not be easy to guess (common passwords, words, names, dates, keyboard runs: zxcvbn "
+                    "score 3 or more). Every change of users, passwords, roles and tokens is audited.")
     _warehouse_option(add)
     add.add_argument("name", help="login name")
     add.add_argument("--role", required=True, choices=["leader", "supervisor", "county", "admin"],
                      help="leader 领导, supervisor 纪检监督, county 县区 officer, admin 管理员")
     add.add_argument("--county", help="county-level region code, for --role county (e.g. 140702 榆次区)")
     add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
-    passwd = users_sub.add_parser("passwd", help="set a user's password (ends the user's sessions, lifts a lock-out)")
+    passwd = users_sub.add_parser("passwd", help="set a user's password (same policy as add; ends the user's sessions)")
     _warehouse_option(passwd)
     passwd.add_argument("name")
     passwd.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
@@ -100,7 +108,12 @@ def build_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
         p = users_sub.add_parser(action, help=text)
         _warehouse_option(p)
         p.add_argument("name")
-    listing = users_sub.add_parser("list", help="list the users, their roles and state")
+    role = users_sub.add_parser("role", help="change a user's role (ends the user's sessions)")
+    _warehouse_option(role)
+    role.add_argument("name")
+    role.add_argument("--role", required=True, choices=["leader", "supervisor", "county", "admin"])
+    role.add_argument("--county", help="county-level region code, for --role county")
+    listing = users_sub.add_parser("list", help="list the users, their roles, state and failed sign-ins in a row")
     _warehouse_option(listing)
     listing.add_argument("--json", action="store_true")
 
@@ -114,15 +127,26 @@ def build_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
     revoke.add_argument("id", type=int)
     token_list = tokens_sub.add_parser("list", help="list the screen tokens (numbers and labels, never the tokens)")
     _warehouse_option(token_list)
+
+    audit = sub.add_parser("audit", help="the audit log (access.sqlite beside the warehouse)")
+    audit_sub = audit.add_subparsers(dest="action", required=True)
+    verify = audit_sub.add_parser(
+        "verify", help="check the audit log's hash chain",
+        description="Recompute the audit log's hash chain: each record's hash covers the one before, so a record "
+                    "rewritten, deleted or cut off the end is found. Prints whether the chain is whole or the "
+                    "first record that does not fit. Exit code 0 whole, 1 broken.")
+    _warehouse_option(verify)
+    verify.add_argument("--json", action="store_true", help="print the result as one JSON object")
     return parser
 
 
 def _warehouse(args) -> Path:
-    return args.warehouse or Path(os.environ.get("WAREHOUSE", DEFAULT_WAREHOUSE))
+    return args.warehouse or Path(settings.get("WAREHOUSE") or DEFAULT_WAREHOUSE)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    os.umask(0o077)  # what the ETL writes (warehouse, access store, kept checks, rejects CSV) is the owner's only
     if args.command == "load":
         return _load(args)
     if args.command == "check":
@@ -132,14 +156,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.command == "demo":
         from etl import demo
 
-        result = demo.build(_warehouse(args))
-        print(f"演示数据已加载到 {_warehouse(args)}：{len(result.files)} 个文件，"
+        target = args.warehouse or demo.DEMO_WAREHOUSE  # never $WAREHOUSE: that is the real one
+        try:
+            result = demo.build(target)
+        except demo.DemoRefused as exc:
+            print(f"已拒绝：{exc}", file=sys.stderr)
+            return 2
+        print(f"演示数据已加载到 {target}：{len(result.files)} 个文件，"
               f"{sum(f.rows_loaded for f in result.files)} 行")
         return 0 if result.ok else 1
     if args.command == "users":
         return _users(args)
     if args.command == "tokens":
         return _tokens(args)
+    if args.command == "audit":
+        return _audit_verify(args)
     return 2
 
 
@@ -164,27 +195,30 @@ def _users(args) -> int:
             password = _password(args)
             if password is None:
                 return 1
-            user = store.add_user(args.name, args.role, password, args.county)
+            user = store.add_user(args.name, args.role, password, args.county, by=_whoami())
             print(f"已添加用户 {user.name}（{user.role}{'，' + user.county if user.county else ''}）")
         elif args.action == "passwd":
             password = _password(args)
             if password is None:
                 return 1
-            store.set_password(args.name, password)
+            store.set_password(args.name, password, by=_whoami())
             print(f"已设置用户 {args.name} 的密码")
         elif args.action in ("disable", "enable"):
-            store.set_disabled(args.name, args.action == "disable")
+            store.set_disabled(args.name, args.action == "disable", by=_whoami())
             print(f"已{'停用' if args.action == 'disable' else '启用'}用户 {args.name}")
+        elif args.action == "role":
+            store.set_role(args.name, args.role, args.county, by=_whoami())
+            print(f"已将用户 {args.name} 的角色改为 {args.role}{'，' + args.county if args.county else ''}")
         else:
-            rows = [{"name": u.name, "role": u.role, "county": u.county, "disabled": u.disabled,
-                     "locked_until": u.locked_until.isoformat(timespec="seconds") + "Z" if u.locked_until else None}
+            rows = [{"name": u.name, "role": u.role, "county": u.county, "disabled": u.disabled, "failed": u.failed}
                     for u in store.users()]
             if args.json:
                 print(json.dumps(rows, ensure_ascii=False))
             else:
                 for r in rows:
-                    state = "停用" if r["disabled"] else (f"锁定至 {r['locked_until']}" if r["locked_until"] else "正常")
-                    print(f"{r['name']}\t{r['role']}\t{r['county'] or ''}\t{state}")
+                    state = "停用" if r["disabled"] else "正常"
+                    failed = f"\t连续登录失败 {r['failed']} 次" if r["failed"] else ""
+                    print(f"{r['name']}\t{r['role']}\t{r['county'] or ''}\t{state}{failed}")
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -197,16 +231,17 @@ def _tokens(args) -> int:
     store = Store.for_warehouse(_warehouse(args))
     try:
         if args.action == "add":
-            token_id, token = store.add_screen_token(args.label)
+            token_id, token = store.add_screen_token(args.label, by=_whoami())
             print(f"大屏令牌 #{token_id}（只显示这一次）：{token}")
             print(f"大屏地址：/screen?token={token}")
         elif args.action == "revoke":
-            store.revoke_screen_token(args.id)
+            store.revoke_screen_token(args.id, by=_whoami())
             print(f"已吊销大屏令牌 #{args.id}")
         else:
             for t in store.screen_tokens():
-                state = f"已吊销 {t['revoked_at']:%Y-%m-%d %H:%M}" if t["revoked_at"] else "有效"
-                print(f"#{t['id']}\t{t['label']}\t{t['created_at']:%Y-%m-%d %H:%M}\t{state}")
+                # the store keeps UTC; shown in Beijing time, as everywhere
+                state = f"已吊销 {from_utc(t['revoked_at']):%Y-%m-%d %H:%M}" if t["revoked_at"] else "有效"
+                print(f"#{t['id']}\t{t['label']}\t{from_utc(t['created_at']):%Y-%m-%d %H:%M}（北京时间）\t{state}")
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -216,7 +251,7 @@ def _tokens(args) -> int:
 def _hint_command(args, *rest: str) -> str:
     """The command, as the clerk would type it, that lists this run's or check's rejects."""
     words = [_prog(), "rejects", *rest]
-    if args.warehouse is not None or os.environ.get("WAREHOUSE"):
+    if args.warehouse is not None or settings.get("WAREHOUSE"):
         words += ["--warehouse", shlex.quote(str(_warehouse(args)))]
     return " ".join(words)
 
@@ -238,7 +273,7 @@ def _failed(exc: Exception) -> int:
 
 
 def _load(args) -> int:
-    user = args.user or os.environ.get("ETL_USER") or _whoami()
+    user = args.user or settings.get("ETL_USER") or _whoami()
     try:
         result = load_files(args.files, _warehouse(args), args.dataset, user, progress=_progress_factory())
     except Exception as exc:
@@ -305,9 +340,21 @@ def _rejects(args) -> int:
         phones = "联系电话为完整号码（个人信息，请妥善保管）" if args.unmasked else "联系电话已遮盖"
         print(f"已写出 {lines} 行拒收记录到 {args.csv}（{phones}）。改正后可直接重新加载：{_prog()} load {shlex.quote(str(args.csv))}")
         if args.unmasked:
-            who = os.environ.get("ETL_USER") or _whoami()
+            who = settings.get("ETL_USER") or _whoami()
             _audit(warehouse, who, "export", f"{_prog()} rejects --csv {args.csv} --unmasked: {lines} rows")
     return 0
+
+
+def _audit_verify(args) -> int:
+    """`audit verify`: the chain whole (0) or the first record that does not fit (1)."""
+    from security.store import Store
+
+    check = Store.for_warehouse(_warehouse(args)).verify_audit()
+    if args.json:
+        print(json.dumps({"ok": check.ok, "rows": check.rows, "first_bad": check.first_bad, "problem": check.problem}))
+    else:
+        print(check.text("zh"), file=sys.stdout if check.ok else sys.stderr)
+    return 0 if check.ok else 1
 
 
 def _audit(warehouse: Path, user: str, event: str, detail: str) -> None:

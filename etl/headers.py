@@ -35,6 +35,16 @@ ALIASES: dict[str, dict[str, str]] = {  # dataset -> alias_key(header) -> column
 
 NOTE_START = re.compile(r"^(注|说明|备注|填表说明)")
 
+# Headers that clerks put over a row number (1, 2, 3 …). `编号` is also an alias of an id
+# column (a case's 编号), but a weak one: a real id column in the same header (`工单号`,
+# `线索编号`) is the id, and `编号` is then a row number. A row-number column is not loaded and
+# not reported as a column outside the contract.
+ROW_NUMBER_HEADERS = {alias_key(h) for h in ("序号", "编号", "行号", "No", "No.", "NO.", "顺序号")}
+
+
+def is_row_number(text: str) -> bool:
+    return alias_key(text) in ROW_NUMBER_HEADERS
+
 
 class HeaderNotFound(Exception):
     """No row looks like the header of a dataset; `str(exc)` is the clerk's message."""
@@ -200,6 +210,9 @@ def _match_rows(cells: list[_HeaderCell], dataset: Dataset) -> _Candidate:
         if cell.from_upper:
             upper_only.append((cell, name))
             continue
+        if name is not None and name in matched and is_row_number(matched[name].header) \
+                and not is_row_number(cell.text) and not matched[name].choices:
+            ignored.append(matched.pop(name).header)  # `编号` gives way to `工单号`: it was a row number
         if name is None or name in matched:
             if name is None or matched[name].header != cell.text:
                 ignored.append(cell.text)

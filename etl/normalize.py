@@ -27,9 +27,60 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BLANKS = {"", "-", "--", "—", "——", "/", "\\", "无数据", "NULL", "null", "None", "nan", "NaN"}
 
 
+# A total row's cell, all whitespace removed: `合计`, `合　　计`, `太谷区小计`, `平遥县 汇总`, `总计`.
+# TOTAL_RE is also written in SQL (etl/pipeline.py): keep it to what RE2 and `re` both read.
+TOTAL_RE = r"^(合计|总计|小计|累计|汇总)|(合计|总计|小计|汇总)[:：]?$"
+TOTAL_CELL = re.compile(TOTAL_RE)
+TOTAL_MAX_CHARS = 20  # a longer text mentioning 合计 is prose, not a total row's label
+# The grand total of a sheet (not a county's subtotal): compared with what was loaded.
+GRAND_TOTAL = re.compile(r"^(合计|总计|总合计|共计|全(市|县|区|省)合计)[:：]?$")
+
+
+def total_label(value: object) -> Optional[str]:
+    """The label of a total row's cell (whitespace removed), or None when it is not one."""
+    if value is None:
+        return None
+    text = "".join(fold(value).split())
+    return text if len(text) <= TOTAL_MAX_CHARS and TOTAL_CELL.search(text) else None
+
+
+# Characters a clerk cannot see and a copy from another system leaves in a cell: zero-width
+# spaces and joiners, bidirectional controls (the right-to-left override), word joiners, a BOM
+# inside the text, and ASCII control characters other than tab and line breaks (\x0b, \x07:
+# they break every export that contains them). Removed at load from every cell.
+INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+NBSP = "\u00a0"
+
+
+def visible(text: str) -> str:
+    """A cell's text without invisible characters, a non-breaking space as a space."""
+    if text.isprintable() and NBSP not in text:  # the common case, at C speed
+        return text
+    return INVISIBLE_RE.sub("", text).replace(NBSP, " ")
+
+
+def compact(value: object) -> str:
+    """A code or name as matched: folded, with no whitespace at all (tabs and line breaks inside
+    `太谷\n区` or `JZ 001` included)."""
+    return "".join(fold(value).split())
+
+
+# Unicode categories of characters that are not text: controls (NUL, C1), format characters
+# (right-to-left override U+202E, isolates, zero-width), surrogates, private use, unassigned.
+_NOT_TEXT = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+
+
+def strip_controls(text: object) -> str:
+    """Text from outside (a file name, a user name) without control, bidirectional-override or
+    other invisible format characters, so that what is shown and logged is what is there
+    (`报表\u202Eslx.exe` would show as `报表exe.xls`)."""
+    return "".join(c for c in str(text or "") if unicodedata.category(c) not in _NOT_TEXT)
+
+
 def fold(value: object) -> str:
-    """Full-width to half-width (NFKC), collapse inner whitespace at the ends."""
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    """Full-width to half-width (NFKC), invisible characters removed, whitespace trimmed."""
+    return unicodedata.normalize("NFKC", visible(str(value))).strip()
 
 
 def is_blank(value: object) -> bool:
@@ -136,18 +187,23 @@ def _plausible(d: dt.date) -> Result:
     return d, None
 
 
+class CalendarDays(int):
+    """A deadline written in calendar days (`30天`, `10日`): due that many days after receipt."""
+
+
 def parse_deadline(raw: object) -> Result:
-    """A date, or a number of working days: returns a date or an int."""
-    s = fold(raw)
-    m = re.match(r"^(\d{1,3})\s*(?:个)?(?:工作日|天|日)?$", s)
-    if m and len(s) < 8:
+    """A date; a number of working days (`15个工作日`, or a bare `15` as the contract says): an
+    int; or calendar days (`30天`, `10日`, `10个自然日`): a CalendarDays."""
+    s = "".join(fold(raw).split())
+    m = re.fullmatch(r"(\d{1,3})(个)?(工作日|天|日|自然日)?", s)
+    if m:
         n = int(m.group(1))
-        if 1 <= n <= 365:
-            return n, None
-        return None, "工作日数应在 1 到 365 之间"
+        if not 1 <= n <= 365:
+            return None, "天数应在 1 到 365 之间"
+        return (CalendarDays(n) if m.group(3) in ("天", "日", "自然日") else n), None
     value, problem = parse_date(raw)
     if problem == DATE_HINT:
-        return None, "既不是日期也不是工作日数（可写作 2024-12-29 或 15）"
+        return None, "既不是日期也不是天数（可写作 2024-12-29、15（工作日）、15个工作日或 30天）"
     return value, problem
 
 
@@ -199,6 +255,8 @@ def uscc_check_digit(first17: str) -> str:
 
 def parse_uscc(raw: object) -> Result:
     s = re.sub(r"\s+", "", fold(raw)).upper()
+    if re.fullmatch(r"[0-9](\.[0-9]+)?E\+?[0-9]+", s):
+        return None, "是被 Excel 改写成科学计数法的数字，原代码已无法还原：请将该列设为文本后重新导出"
     if len(s) != 18:
         return None, f"应为 18 位（实际 {len(s)} 位）"
     bad = sorted({c for c in s if c not in USCC_CHARS})
@@ -271,6 +329,8 @@ def parse_choice(column: Column, raw: object) -> Result:
         return folded_choices[s.upper()], None
     options = "、".join(column.choices)
     close = difflib.get_close_matches(s, list(folded_choices) + list(synonyms), n=1, cutoff=0.5)
+    if close and looks_same(s, close[0]):
+        return None, LOOKS_SAME.format(close[0])
     if close:
         best = folded_choices.get(close[0]) or synonyms[close[0]]
         return None, f"不是有效的选项，是否为“{best}”？（可选：{options}）"
@@ -278,5 +338,19 @@ def parse_choice(column: Column, raw: object) -> Result:
 
 
 def suggest(raw: str, candidates: list[str], cutoff: float = 0.5) -> Optional[str]:
+    """The closest candidate, never one that looks the same as what was written (a suggestion
+    “did you mean 太谷区?” under 太谷区 would only puzzle the clerk: see `looks_same`)."""
     found = difflib.get_close_matches(raw, candidates, n=1, cutoff=cutoff)
-    return found[0] if found else None
+    return found[0] if found and not looks_same(raw, found[0]) else None
+
+
+def looks_same(raw: str, candidate: str) -> bool:
+    """Whether two texts read the same on screen: equal once every format, control and space
+    character (any that Unicode has, not only those removed at load) is taken out."""
+    def seen(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text)
+        return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "CZ")
+    return seen(raw) == seen(candidate)
+
+
+LOOKS_SAME = "看起来与“{0}”相同，但含有无法识别的特殊字符（多为从其他系统复制而来），请删除该单元格后重新输入"

@@ -20,6 +20,8 @@ from typing import Optional
 
 import duckdb
 
+from etl.normalize import INVISIBLE_RE, NBSP, visible
+
 PREVIEW_ROWS = 40
 TAIL_ROWS = 10  # the last rows, where notes below the table are
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -50,6 +52,8 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list, repr=False)
     skipped: Optional[str] = None  # why the sheet is not read (a hidden sheet), for the report
     tail: list[list[Cell]] = field(default_factory=list, repr=False)  # the last rows: notes below the table
+    invisible: bool = False  # a CSV holding invisible characters (etl.normalize.INVISIBLE): cleaned as loaded
+    breaks: bool = True  # some cell may hold a tab or line break (False: a CSV known to hold none)
 
     def merged_down(self, header_index: int) -> list[tuple[int, int, int]]:
         """(column, first file row, last file row) of each merged range below the header that
@@ -69,7 +73,10 @@ class Sheet:
         """Create TEMP `table` (c0 … c{width-1} VARCHAR, _row INTEGER) with the rows below the header."""
         if self._csv_table is not None:
             names = [d[0] for d in con.execute(f"SELECT * FROM {self._csv_table} LIMIT 0").description]
-            select = ", ".join(f'"{names[i]}" AS c{i}' if i < len(names) else f"NULL::VARCHAR AS c{i}" for i in range(width))
+            cell = (lambda n: f"regexp_replace(replace(\"{n}\", '{NBSP}', ' '), '{INVISIBLE_SQL}', '', 'g')"
+                    if self.invisible else f'"{n}"')
+            select = ", ".join(f'{cell(names[i])} AS c{i}' if i < len(names) else f"NULL::VARCHAR AS c{i}"
+                               for i in range(width))
             # rowid follows the file's order: DuckDB keeps insertion order. A view: no copy.
             con.execute(
                 f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {select}, (rowid + 1)::INTEGER AS _row "
@@ -87,7 +94,8 @@ class Sheet:
             con.execute(f"INSERT INTO {table} SELECT {unnest}, unnest(?::INTEGER[])", columns)
 
 
-def open_file(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, tag: str = "f") -> list[Sheet]:
+def open_file(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, tag: str = "f",
+              content: Optional[bytes] = None) -> list[Sheet]:
     """The sheets of a file; raises FileRefused when the file cannot be read at all.
 
     A CSV is read once, into a TEMP table of `con` named after `tag`."""
@@ -109,7 +117,7 @@ def open_file(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, tag: st
     if suffix in (".xlsx", ".xlsm", ".xls") or head.startswith(ZIP_MAGIC) or head == CFB_MAGIC:
         return _open_workbook(path, head)
     if suffix in (".csv", ".txt", ""):  # DuckDB's sniffer finds a tab-separated .txt's delimiter
-        return [_open_csv(path, con, workdir, f"_csv_{tag}")]
+        return [_open_csv(path, con, workdir, f"_csv_{tag}", content=content)]
     raise FileRefused(f"不支持的文件类型“{suffix}”，请上传 .csv、.xlsx 或 .xls 文件")
 
 
@@ -120,6 +128,8 @@ def _read_csv_table(con: duckdb.DuckDBPyConnection, table: str, path: str, delim
     # A quote inside a quoted cell is written twice (`"阳光""家园"""`), as Excel and the
     # platforms' exports write it; title rows above the header led DuckDB's sniffer to
     # guess no escape character, which kept both quotes.
+    # the table's rowid is the file's line order (etl.read.Sheet.load numbers rows by it)
+    con.execute("SET preserve_insertion_order = true")
     base = "read_csv(?, header=false, all_varchar=true, null_padding=true, strict_mode=false, quote='\"', escape='\"'"
     if delimiter:
         base += f", delim={delimiter!r}"
@@ -133,22 +143,62 @@ def _read_csv_table(con: duckdb.DuckDBPyConnection, table: str, path: str, delim
 
 
 def _open_csv(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, table: str,
-              delimiter: Optional[str] = None) -> Sheet:
+              delimiter: Optional[str] = None, content: Optional[bytes] = None) -> Sheet:
+    """`content`: the file's bytes when the caller has read them already (not read twice)."""
+    read_from = str(path)
     try:
         try:
             # A whole read validates the encoding of every line, not only the first ones.
-            _read_csv_table(con, table, str(path), delimiter)
+            _read_csv_table(con, table, read_from, delimiter)
         except duckdb.InvalidInputException as exc:
             if "unicode" not in str(exc).lower():
                 raise FileRefused(_csv_problem(exc)) from None
-            _read_csv_table(con, table, _transcode(path, workdir, "gb18030"), delimiter)
+            read_from = _transcode(path, workdir, "gb18030")
+            _read_csv_table(con, table, read_from, delimiter)
     except duckdb.Error as exc:
         raise FileRefused(_csv_problem(exc)) from None
     rows = con.execute(f"SELECT * FROM {table} ORDER BY rowid LIMIT {PREVIEW_ROWS}").fetchall()
     if not rows:
         raise FileRefused("文件中没有任何数据行")
     tail = con.execute(f"SELECT * FROM {table} ORDER BY rowid DESC LIMIT {TAIL_ROWS}").fetchall()[::-1]
-    return Sheet(None, [list(r) for r in rows], _csv_table=table, tail=[list(r) for r in tail])
+    invisible, lines = _scan(content if content is not None and read_from == str(path) else read_from, delimiter)
+    # a cell holds a line break when the file has more lines than rows, a tab when tab is not the delimiter
+    records = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    breaks = lines is None or lines > records
+    shown = (lambda r: [visible(c) if isinstance(c, str) else c for c in r]) if invisible else list
+    return Sheet(None, [shown(r) for r in rows], _csv_table=table, tail=[shown(r) for r in tail],
+                 invisible=invisible, breaks=breaks)
+
+
+# Bytes that are never part of an invisible character in UTF-8: printable ASCII, tab, line
+# breaks, and every byte from 0x80 except the lead bytes of U+00A0 (C2), U+2000–U+2FFF (E2) and
+# U+F000–U+FFFF (EF). One translate() (about 0.1 s per 100 MB) clears most files; the few with
+# such lead bytes (full-width punctuation is EF) are searched exactly.
+_PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\t\r\n" + bytes(b for b in range(0x80, 0x100) if b not in (0xC2, 0xE2, 0xEF))
+# etl.normalize.INVISIBLE in RE2's syntax, for DuckDB
+INVISIBLE_SQL = r"[\x{200b}-\x{200f}\x{202a}-\x{202e}\x{2060}-\x{2064}\x{feff}\x01-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
+def _scan(source: str | bytes, delimiter: Optional[str]) -> tuple[bool, Optional[int]]:
+    """(whether a UTF-8 file holds an invisible character (etl.normalize.INVISIBLE) or a
+    non-breaking space anywhere after its BOM, its number of lines — None when a tab that is
+    not the delimiter may lie inside a cell)."""
+    if isinstance(source, bytes):
+        data = source
+    else:
+        with open(source, "rb") as f:
+            data = f.read()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    if delimiter != "\t" and b"\t" in data:
+        lines = None
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        lines = None  # a bare carriage return: a line end of an old Mac file, or inside a cell
+    if not data.translate(None, _PLAIN_BYTES):
+        return False, lines
+    text = data.decode("utf-8", errors="replace")
+    return NBSP in text or INVISIBLE_RE.search(text) is not None, lines
 
 
 def _tab_separated(path: Path) -> Optional[str]:
@@ -280,12 +330,17 @@ def _cell_text(value: object) -> Cell:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
+        if abs(value) >= 1e15:
+            # Excel keeps 15 significant digits: a 16-digit or longer number typed into a cell
+            # (a work-order number, an id card) has lost its last digits. Written as Excel shows
+            # it, `2.02403E+17`, an id column rejects it with the fix instead of storing a wrong id.
+            return format(value, ".6G")
         return format(Decimal(repr(value)), "f")
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value).strip()
+    text = visible(str(value)).strip()
     return text or None
 
 

@@ -8,14 +8,14 @@ publish copies it into the warehouse's `regions` table. A clerk writes a county 
 from __future__ import annotations
 
 import csv
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
-from etl.normalize import fold, suggest
+import settings
+from etl.normalize import LOOKS_SAME, fold, looks_same, suggest
 
 REGIONS_CSV = Path(__file__).resolve().parent.parent / "data" / "regions.csv"
 REGION_COLUMNS = ("code", "name", "short_name", "level", "parent_code", "aliases")
@@ -36,7 +36,7 @@ class Region:
 
 
 def read_regions(path: Optional[Path] = None) -> list[Region]:
-    path = path or Path(os.environ.get("REGIONS_CSV", REGIONS_CSV))
+    path = path or Path(settings.get("REGIONS_CSV") or REGIONS_CSV)
     with open(path, encoding="utf-8-sig", newline="") as f:
         return [
             Region(
@@ -125,6 +125,9 @@ class RegionIndex:
         s = fold(raw)
         if re.fullmatch(r"\d+", s):
             return "不是已知的行政区划代码（县级为 6 位，乡镇级为 9 位）"
+        same = next((n for n in self._by_name if looks_same(s, n)), None)
+        if same:
+            return LOOKS_SAME.format(self._by_name[same][0].name)
         close = suggest(s, list(self._by_name), cutoff=0.6)
         if close:
             return f"不存在，是否为“{self._by_name[close][0].name}”？"

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import datetime as dt
 import io
 import json
 import os
@@ -35,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
+from etl.clock import beijing_now
 from etl.headers import ALIASES, HeaderMatch
 from etl.normalize import AMOUNT_UNITS, CROSSES, FORMULA_START, TICKS, alias_key, fold, header_key
 from etl.schema import AMOUNT, DATASETS, PHONE, Dataset
@@ -198,7 +198,7 @@ def save_check(warehouse: Path | str, loads: list[dict], rejects: list[dict]) ->
     warehouse); returns the check's number. Only the latest CHECKS_KEPT are kept."""
     folder = checks_dir(warehouse)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    data = json.dumps({"at": dt.datetime.now().isoformat(timespec="seconds"), "loads": loads, "rejects": rejects},
+    data = json.dumps({"at": beijing_now().isoformat(timespec="seconds"), "loads": loads, "rejects": rejects},
                       ensure_ascii=False, default=str).encode("utf-8")
     number = max(_check_numbers(folder), default=0) + 1
     while True:  # two checks at once: the second takes the next number

@@ -39,8 +39,11 @@ def format_report(report: FileReport, rejects_hint: str) -> str:
         return "\n".join(lines)
     label = DATASETS[report.dataset].label if report.dataset else ""
     lines.append(f"  台账类型：{label}（{report.dataset}）")
-    lines.append(f"  读取 {report.rows_read} 行 = 入库 {report.rows_loaded} 行 + 拒收 {report.rows_rejected} 行"
-                 f"；替换旧记录 {report.rows_replaced} 行")
+    lines.append(f"  读取 {report.rows_read} 行 = 入库 {report.rows_loaded} 行 + 拒收 {report.rows_rejected} 行")
+    lines.extend(f"  {check}" for check in report.checks)
+    if report.version:
+        lines.append(f"  {report.version}")
+        lines.extend(f"    {change}" for change in report.changes)
     for warning in report.warnings[:WARNINGS_SHOWN]:
         lines.append(f"  提示：{warning}")
     if len(report.warnings) > WARNINGS_SHOWN:

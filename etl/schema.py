@@ -7,6 +7,7 @@ label table of the pages read. `shared/design/data-contract.md` is its prose for
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
 # Column kinds. Each kind has one normaliser (etl/normalize.py) and one SQL type.
 TEXT = "text"  # free text, trimmed, full-width folded
@@ -81,6 +82,10 @@ class Dataset:
     label: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # a newer row with the same key replaces the older
+    # A ledger with no id of its own (refunds, recoveries): (owner column, date column). A
+    # file is then a new version of the rows of the same owners in the months it covers,
+    # and replaces them whole; `key` only finds a row written twice within one file.
+    ledger: Optional[tuple[str, str]] = None
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -265,6 +270,7 @@ _register(
             C("channel", "方式", ENUM, "追缴方式", choices=("催缴", "行政处罚", "纪检", "公安", "诉讼")),
         ),
         key=("project_id", "recovered_on", "amount", "channel"),
+        ledger=("project_id", "recovered_on"),
     )
 )
 
@@ -316,6 +322,7 @@ _register(
             C("refunded_on", "清退日期", DATE, "退还日期", req=True),
         ),
         key=("company_code", "county", "kind", "refunded_on", "amount"),
+        ledger=("county", "refunded_on"),
     )
 )
 

@@ -22,14 +22,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 from etl.headers import HeaderMatch
-from etl.normalize import AMOUNT_UNITS, UNIT_SUFFIX, fold, is_blank
+from etl.normalize import AMOUNT_UNITS, UNIT_SUFFIX, fold, is_blank, total_label
 from etl.read import Cell, Sheet
 from etl.regions import RegionIndex
 from etl.schema import AMOUNT, ID, INT, REGION, USCC
 
 SUMMARY_NAME = re.compile(r"汇总|合计|总表|统计|累计")
-# A total row: `合计`, `合　　计`, `太谷区小计`, `平遥县 汇总`, `总计`.
-_TOTAL_CELL = re.compile(r"^(合计|总计|小计|累计|汇总)|(合计|总计|小计|汇总)$")
 _CELL_UNIT = re.compile(UNIT_SUFFIX + "$")
 
 
@@ -63,7 +61,7 @@ def _number(text: Cell, multiplier: int) -> Optional[tuple[Decimal, Decimal]]:
 
 
 def _is_total(cells: list[Cell]) -> bool:
-    return any(c is not None and _TOTAL_CELL.search("".join(fold(c).split())) for c in cells)
+    return any(total_label(c) for c in cells)
 
 
 def _figures(sheet: Sheet, match: HeaderMatch, regions: RegionIndex) -> _Figures:

@@ -21,14 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+import settings
+from etl.normalize import strip_controls
 from etl.pipeline import FileReport, LoadResult, load_files
 
 ACCEPTED = (".csv", ".xlsx", ".xls")  # the data contract's formats (shared/design/data-contract.md)
 MB = 1024 * 1024
 # Flask refuses requests over MAX_REQUEST_BYTES (64 MB by default), and a browser sends an
 # upload base64-encoded (4/3 of the bytes) inside JSON: keep an upload well under that.
-MAX_FILE_BYTES = int(float(os.environ.get("UPLOAD_MAX_FILE_MB", "40")) * MB)
-MAX_TOTAL_BYTES = int(float(os.environ.get("UPLOAD_MAX_TOTAL_MB", "45")) * MB)
+MAX_FILE_BYTES = int(settings.get("UPLOAD_MAX_FILE_MB") * MB)  # read at import
+MAX_TOTAL_BYTES = int(settings.get("UPLOAD_MAX_TOTAL_MB") * MB)
 MAX_NAME = 120
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\/]')
 
@@ -50,11 +52,13 @@ class Incoming:
 
 def clean_name(name: str) -> str:
     """The last component of a client's file name, safe to create in a folder of ours:
-    `../../etc/passwd` → `passwd`, `C:\\台账\\三月.csv` → `三月.csv`, no control characters,
+    `../../etc/passwd` → `passwd`, `C:\\台账\\三月.csv` → `三月.csv`, no control or
+    bidirectional-override characters (`台账\u202Excod.exe` is not shown as `台账exe.docx`),
     no leading dots, at most 120 characters (the extension kept)."""
     name = unicodedata.normalize("NFC", str(name or ""))
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE.sub("_", name).strip().lstrip(".").strip()
+    name = strip_controls(_UNSAFE.sub("_", name))  # then right-to-left overrides, zero-width, C1 controls …
+    name = name.strip().lstrip(".").strip()
     if len(name) > MAX_NAME:
         stem, suffix = os.path.splitext(name)
         name = stem[: MAX_NAME - len(suffix)] + suffix

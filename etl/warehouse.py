@@ -26,6 +26,8 @@ from typing import Iterator
 
 import duckdb
 
+import settings
+from etl import marts
 from etl.regions import REGION_COLUMNS, read_regions
 from etl.schema import DATASETS, LINEAGE
 
@@ -42,7 +44,11 @@ META_DDL = (
         reason VARCHAR, raw VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS replacements (
         load_id INTEGER, dataset VARCHAR, "key" VARCHAR, old_load_id INTEGER,
-        old_source_row INTEGER, new_source_row INTEGER, replaced_at TIMESTAMP)""",
+        old_source_row INTEGER, new_source_row INTEGER, replaced_at TIMESTAMP, change VARCHAR,
+        old_values VARCHAR)""",
+    # how many rows of a table were last written in order (etl.marts.keep_cases_in_order)
+    """CREATE TABLE IF NOT EXISTS layout (
+        table_name VARCHAR PRIMARY KEY, sorted_rows BIGINT, total_rows BIGINT)""",
     """CREATE TABLE IF NOT EXISTS calendar (
         day DATE PRIMARY KEY, is_workday BOOLEAN, workday_index INTEGER)""",
     """CREATE TABLE IF NOT EXISTS regions (
@@ -54,12 +60,15 @@ META_DDL = (
 # Columns added to a meta table after warehouses were first written: ensure_schema adds them
 # to an older warehouse. run_id: the load run (one `scripts/etl load`, one upload) a load
 # belongs to; header_map: what each header of the loaded sheet meant (etl/rejects.py).
-META_COLUMNS = {"loads": (("run_id", "INTEGER"), ("header_map", "VARCHAR"))}
+# replacements.change: 未变 / 修改 / 删除; old_values: the replaced row as JSON (nothing is lost).
+META_COLUMNS = {"loads": (("run_id", "INTEGER"), ("header_map", "VARCHAR")),
+                "replacements": (("change", "VARCHAR"), ("old_values", "VARCHAR"))}
 
 
 def dataset_ddl(name: str) -> str:
     ds = DATASETS[name]
-    cols = [f'"{c.name}" {c.sql_type}' for c in ds.columns] + [f'"{n}" {t}' for n, t in LINEAGE]
+    derived = marts.CASES_DERIVED if name == "cases" else ()
+    cols = [f'"{c.name}" {c.sql_type}' for c in ds.columns] + [f'"{n}" {t}' for n, t in (*LINEAGE, *derived)]
     return f'CREATE TABLE IF NOT EXISTS "{name}" ({", ".join(cols)})'
 
 
@@ -76,6 +85,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for name, ds in DATASETS.items():
         con.execute(dataset_ddl(name))
         _add_missing_columns(con, name, [(col.name, col.sql_type) for col in ds.columns])
+    if _add_missing_columns(con, "cases", marts.CASES_DERIVED):
+        marts.fill_cases_derived(con)
     _refresh_regions(con)
     if not con.execute("SELECT count(*) FROM calendar").fetchone()[0]:
         _fill_calendar(con)
@@ -183,12 +194,11 @@ class Publication:
 
     def publish(self) -> None:
         assert self.con is not None
-        from etl import marts
-
         marts.build(self.con)
         self.con.execute("CHECKPOINT")
         self.con.close()
         self.con = None
+        os.chmod(self.tmp, 0o600)  # citizens' phone numbers: readable by the owner only
         _fsync(self.tmp)
         pause_point("publish")
         os.replace(self.tmp, self.warehouse)
@@ -206,7 +216,7 @@ class Publication:
 def pause_point(stage: str) -> None:
     """Where the crash tests kill a load: with ETL_PAUSE_AT=<stage> the process announces
     the stage on stderr and waits there, so a test can SIGKILL it at a known point."""
-    if os.environ.get("ETL_PAUSE_AT") == stage:
+    if settings.get("ETL_PAUSE_AT") == stage:
         import sys
         import time
 

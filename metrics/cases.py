@@ -23,6 +23,7 @@ import pandas as pd
 
 from metrics import kpis
 from metrics.db import Warehouse
+from metrics.deadlines import deadline_sql, rules_cte, rules_join
 from metrics.facts import CASE_GROUPS, DONE, as_of, case_facts, rectified_sql
 from metrics.filters import Filter, Scope, period_sql, region_prefix, region_sql, where
 from metrics.regions import region_names
@@ -85,7 +86,8 @@ def unit_table(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
 
 def _classified(f: Filter, scope: Scope, at: dt.date, alias: str = "c") -> tuple[str, list]:
     """Columns classifying each case once: its source group (`grp`), received in the period (`inp`),
-    rectified by the period's end (`done`), open at the stock date (`open`), past its deadline then (`late`)."""
+    rectified by the period's end (`done`), open at the stock date (`open`), past its deadline then (`late`:
+    the deadline of metrics/deadlines.py, the row's or else the rules'; needs `rules_cte` and `rules_join(alias)`)."""
     a = f"{alias}."
     period, pp = period_sql(f"{a}received_on", f)
     done, dp = rectified_sql(f, alias)
@@ -95,7 +97,7 @@ def _classified(f: Filter, scope: Scope, at: dt.date, alias: str = "c") -> tuple
         grp.append(f"WHEN {a}source IN ({', '.join('?' for _ in sources)}) THEN ?")
         gp += [*sources, name]
     sql = f"""CASE {' '.join(grp)} END AS grp, coalesce({period}, false) AS inp, coalesce({done}, false) AS done,
-        {a}received_on <= ? AND NOT coalesce({done_at}, false) AS open, coalesce({a}deadline < ?, false) AS late"""
+        {a}received_on <= ? AND NOT coalesce({done_at}, false) AS open, coalesce({deadline_sql(alias)} < ?, false) AS late"""
     return sql, [*gp, *pp, *dp, at, *ap, at]
 
 
@@ -115,13 +117,15 @@ def community_table(wh: Warehouse, f: Filter, scope: Scope, unit: str) -> pd.Dat
     """Per community of one reporting unit: the same counts as `unit_table`, with the unit's
     cases received in the period or open at its end. Cases naming a community the warehouse
     does not know keep their row, with `community_name` empty (未匹配), and count in the totals."""
-    at = as_of(wh, f)
+    at = as_of(wh, f, scope)
     classified, cp = _classified(f, scope, at)
     cond, params = where(("c.county = ?", [unit]), region_sql("c.county", f, scope))
     pivot, vp = _pivot_columns()
+    rules, rp = rules_cte()
     sql = f"""
-        WITH k AS (SELECT c.community_id, any_value(c.street) AS street, grp, inp, done, open, late, count(*) AS n
-                   FROM (SELECT c.community_id, c.street, {classified} FROM cases c WHERE {cond}) c
+        WITH {rules},
+        k AS (SELECT c.community_id, any_value(c.street) AS street, grp, inp, done, open, late, count(*) AS n
+                   FROM (SELECT c.community_id, c.street, {classified} FROM cases c {rules_join('c')} WHERE {cond}) c
                    GROUP BY ALL),
         p AS (SELECT community_id, any_value(street) AS street, {pivot} FROM k GROUP BY community_id)
         SELECT coalesce(p.community_id, ?) AS key, p.community_id, m.name AS community_name,
@@ -129,19 +133,20 @@ def community_table(wh: Warehouse, f: Filter, scope: Scope, unit: str) -> pd.Dat
         FROM p LEFT JOIN communities m ON m.community_id = p.community_id
         WHERE p.received_sweep + p.received_leads + p.received_complaints + p.open_cases > 0
         ORDER BY community_name NULLS FIRST, p.community_id"""
-    return _rates(wh.frame(sql, [*cp, *params, *vp, NO_COMMUNITY]))
+    return _rates(wh.frame(sql, [*rp, *cp, *params, *vp, NO_COMMUNITY]))
 
 
 def _case_columns(f: Filter, at: dt.date) -> tuple[str, list]:
-    """The columns of a case list (never the reporter's phone) and their parameters."""
+    """The columns of a case list (never the reporter's phone) and their parameters; the deadline is
+    that of metrics/deadlines.py (needs `rules_cte` and `rules_join('c')`)."""
     done, dp = rectified_sql(f, "c")
     sql = f"""c.case_id, c.source, c.category, c.community_id, m.name AS community_name,
-        coalesce(c.street, m.street) AS street, c.received_on, c.deadline, c.level,
+        coalesce(c.street, m.street) AS street, c.received_on, {deadline_sql('c')} AS deadline, c.level,
         CASE WHEN {done} THEN c.status WHEN c.status IN ({', '.join('?' for _ in DONE)}) THEN ?
              ELSE c.status END AS status_at_end,
         CASE WHEN {done} THEN c.closed_on END AS closed_on,
         coalesce(e.workday_index, (SELECT workday_index FROM calendar WHERE day = ?)) - r.workday_index AS workdays,
-        coalesce(CASE WHEN {done} THEN c.closed_on > c.deadline ELSE c.deadline < ? END, false) AS overdue,
+        coalesce(CASE WHEN {done} THEN c.closed_on > {deadline_sql('c')} ELSE {deadline_sql('c')} < ? END, false) AS overdue,
         c.description"""
     params = [*dp, *DONE, CLOSED_AFTER_END, *dp, at, *dp, at]
     return sql, params
@@ -151,7 +156,7 @@ def case_list(wh: Warehouse, f: Filter, scope: Scope, unit: str, community: Opti
               group: Optional[str] = None) -> pd.DataFrame:
     """The cases of a unit (and community) received in the period: status at the period's end,
     working days taken (to closing, or to the period's end while open) and whether past the deadline."""
-    at = as_of(wh, f)
+    at = as_of(wh, f, scope)
     cols, cp = _case_columns(f, at)
     done, dp = rectified_sql(f, "c")
     if community == NO_COMMUNITY:
@@ -162,32 +167,37 @@ def case_list(wh: Warehouse, f: Filter, scope: Scope, unit: str, community: Opti
         comm, mp = "TRUE", []
     cond, params = where(("c.county = ?", [unit]), region_sql("c.county", f, scope), period_sql("c.received_on", f),
                          (comm, mp), _group_sql(group, "c."))
-    sql = f"""SELECT {cols} FROM cases c
+    rules, rp = rules_cte()
+    sql = f"""WITH {rules} SELECT {cols} FROM cases c {rules_join('c')}
         LEFT JOIN communities m ON m.community_id = c.community_id
         LEFT JOIN calendar r ON r.day = c.received_on
         LEFT JOIN calendar e ON e.day = CASE WHEN {done} THEN c.closed_on END
         WHERE {cond} ORDER BY c.received_on DESC, c.case_id"""
-    return wh.frame(sql, cp + dp + params)
+    return wh.frame(sql, rp + cp + dp + params)
 
 
 def ageing(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = None) -> tuple[pd.DataFrame, dt.date]:
     """Open cases at the period's end by how many working days they have been open
-    (bucket index into AGE_BUCKETS; -1 when a date lies outside the calendar), and how many are past their deadline."""
-    at = as_of(wh, f)
+    (bucket index into AGE_BUCKETS; -1 when a date lies outside the calendar), and how many are past their
+    deadline (that of metrics/deadlines.py: the row's, else the rules'; `no_deadline`: neither gives one)."""
+    at = as_of(wh, f, scope)
     done, dp = rectified_sql(Filter(end=at), "c")
     cond, params = where(region_sql("c.county", f, scope), ("c.received_on <= ?", [at]),
                          (f"NOT coalesce({done}, false)", dp), _group_sql(group, "c."))
     bucket = "CASE " + " ".join(
         f"WHEN age <= {hi} THEN {i}" for i, (_, hi) in enumerate(AGE_BUCKETS) if hi is not None
     ) + f" WHEN age IS NOT NULL THEN {len(AGE_BUCKETS) - 1} ELSE -1 END"
+    rules, rp = rules_cte()
     sql = f"""
-        WITH o AS (
-            SELECT (SELECT workday_index FROM calendar WHERE day = ?) - r.workday_index AS age, c.deadline, c.n
-            FROM mart_cases c LEFT JOIN calendar r ON r.day = c.received_on WHERE {cond})
+        WITH {rules},
+        o AS (
+            SELECT (SELECT workday_index FROM calendar WHERE day = ?) - r.workday_index AS age,
+                   {deadline_sql('c')} AS deadline, c.n
+            FROM mart_cases c LEFT JOIN calendar r ON r.day = c.received_on {rules_join('c')} WHERE {cond})
         SELECT {bucket} AS bucket, sum(n) AS open_cases, coalesce(sum(n) FILTER (WHERE deadline < ?), 0) AS overdue_cases,
                coalesce(sum(n) FILTER (WHERE deadline IS NULL), 0) AS no_deadline
         FROM o GROUP BY 1 ORDER BY 1"""
-    frame = wh.frame(sql, [at, *params, at])
+    frame = wh.frame(sql, [*rp, at, *params, at])
     full = pd.DataFrame({"bucket": list(range(len(AGE_BUCKETS)))})
     extra = frame[frame["bucket"] < 0]
     frame = pd.concat([full.merge(frame, on="bucket", how="left"), extra], ignore_index=True)
@@ -246,7 +256,7 @@ def cumulative(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = No
         first, last = wh.rows(f"SELECT min(received_on), max(received_on) FROM mart_cases WHERE {cond}", params)[0]
         if first is None:
             return empty
-        start, end = f.start or first, f.end or max(last, as_of(wh, f))
+        start, end = f.start or first, f.end or max(last, as_of(wh, f, scope))
     grain = _grain(start, end)  # one of three literals, never user text
     sql = f"""
         WITH c AS (SELECT received_on, CASE WHEN {done} THEN closed_on END AS done_on, n FROM mart_cases WHERE {cond}),

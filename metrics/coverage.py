@@ -90,7 +90,7 @@ def coverage_timeline(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     period's end): communities without property service (无物业) and with an owners' committee:
     [day, communities, no_service, with_service, with_committee]. With no period start it begins
     on 1 January of the year of the earliest change the data records; with no end, at the data's date."""
-    end = f.end or data_as_of(wh) or dt.date.today()
+    end = f.end or data_as_of(wh, f, scope) or dt.date.today()
     region, rp = region_sql("county", f, scope)
     groups = f"""SELECT management_type, managed_since, previous_management_type,
                         committee IN ('业委会', '物管会') AS has_committee, committee_formed_on, sum(n) AS n

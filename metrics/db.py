@@ -34,9 +34,10 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 
 import duckdb
 
+import settings
 from etl.warehouse import DEFAULT_WAREHOUSE, version
 
-MEMORY_LIMIT = os.environ.get("DUCKDB_MEMORY_LIMIT", "2GB")  # per instance; several workers share the machine
+MEMORY_LIMIT = settings.get("DUCKDB_MEMORY_LIMIT")  # per instance; several workers share the machine
 CATALOG = "published"  # the attached file's name inside a snapshot's instance
 _serial = itertools.count(1)
 
@@ -240,7 +241,7 @@ class Warehouse:
     """A handle on the process's reader of a warehouse file ($WAREHOUSE by default)."""
 
     def __init__(self, path: Path | str | None = None):
-        self.path = Path(path or os.environ.get("WAREHOUSE", DEFAULT_WAREHOUSE)).resolve()
+        self.path = Path(path or settings.get("WAREHOUSE") or DEFAULT_WAREHOUSE).resolve()
         self._reader = _reader(self.path)
 
     @property

@@ -7,10 +7,10 @@ overview's overdue KPI (metrics/facts.py) and the 督办 page (metrics/escalatio
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import settings
 from etl.schema import CASE_CATEGORIES, CASE_SOURCES
 
 RULES_ENV = "DEADLINE_RULES"
@@ -31,7 +31,7 @@ class DeadlineRule:
 
 
 def rules_path() -> Path:
-    return Path(os.environ.get(RULES_ENV) or DEFAULT_RULES)
+    return Path(settings.get(RULES_ENV) or DEFAULT_RULES)
 
 
 # (key, rules) of the last file read, swapped as one object: threads of the server read it

@@ -125,7 +125,7 @@ def ladder(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -
     """The ladder (层级阶梯): open cases at the as-of date per level and per bucket of working
     days at that level (index into AGE_BUCKETS, -1 outside the calendar), and how many are past
     their deadline: [level, bucket, open_cases, overdue_cases]."""
-    at = as_of(wh, f)
+    at = as_of(wh, f, scope)
     stock, params = _stock_sql(f, scope, at, company)
     return wh.frame(
         f"""{stock} SELECT level, {_bucket_sql('days_at_level')} AS bucket, count(*) AS open_cases,
@@ -138,7 +138,7 @@ def open_cases(wh: Warehouse, f: Filter, scope: Scope, level: str | None = None,
     """The open cases at the as-of date (at most `limit`, the longest-stuck overdue ones first),
     with names, level, working days at it, deadline and whether past it; `total` is the count
     before the limit. The reporter's phone is masked unless the scope allows personal data."""
-    at = as_of(wh, f)
+    at = as_of(wh, f, scope)
     stock, params = _stock_sql(f, scope, at, company)
     cond, cp = where(("s.level = ?", [level]) if level else ("TRUE", []),
                      ("s.overdue", []) if overdue_only else ("TRUE", []))
@@ -250,7 +250,7 @@ def actions_by_month(wh: Warehouse, f: Filter, scope: Scope, company: str | None
 
 
 def _referrals_sql(wh: Warehouse, f: Filter, scope: Scope, company: str | None) -> tuple[str, list]:
-    at = as_of(wh, f)
+    at = as_of(wh, f, scope)
     cond, params = _events_sql(f, scope, company)
     sql = f"""
         WITH ref AS (SELECT e.case_no, e.case_id, e.happened_on, e.action, e.organ, e.county, e.company_code,
@@ -361,9 +361,9 @@ def case_timeline(wh: Warehouse, case_id: str, scope: Scope) -> pd.DataFrame:
 # ---------------------------------------------------------------- watch lists
 
 
-def watch_window(wh: Warehouse, f: Filter) -> tuple[dt.date, dt.date]:
+def watch_window(wh: Warehouse, f: Filter, scope: Scope | None = None) -> tuple[dt.date, dt.date]:
     """The twelve months the watch lists look at: (first day, as-of date), both inclusive."""
-    at = as_of(wh, f)
+    at = as_of(wh, f, scope)
     try:
         before = at.replace(year=at.year - 1)
     except ValueError:  # 29 February
@@ -375,7 +375,7 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> tuple[str, 
     """CTEs `esc`, `late` and `lists` per `key` ('company_code' or 'county') over the window, and
     `counted` joining them. (The county a company's cases come from is asked for its listed rows
     only: see company_watch.)"""
-    first, at = watch_window(wh, f)
+    first, at = watch_window(wh, f, scope)
     rules, rp = rules_cte()
     region_c, gc = region_sql("c.county", f, scope)
     region_l, gl = region_sql("l.county", f, scope)
@@ -482,12 +482,21 @@ def county_watch(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = Non
 
 def company_lists_of(wh: Warehouse, f: Filter, scope: Scope, company: str) -> pd.DataFrame:
     """A company's name and status with its 红榜/黑榜 entries in the twelve months to the as-of date
-    (one row per entry; one row with list NULL when it has none)."""
-    first, at = watch_window(wh, f)
+    (one row per entry; one row with list NULL when it has none). The company is known to the
+    viewer only inside the scope: registered in it, or with a case or a list entry in it; else
+    its name, county and status are NULL, whoever types its credit code."""
+    first, at = watch_window(wh, f, scope)
     region, gp = region_sql("l.county", f, scope)
+    anywhere = Filter()
+    own, op = region_sql("co.county", anywhere, scope)
+    cased, cp = region_sql("c.county", anywhere, scope)
+    listed, lp = region_sql("x.county", anywhere, scope)
     return wh.frame(
         f"""SELECT k.company_code, co.name AS company_name, co.county, co.status AS company_status, co.exited_on,
                l.listed_on, l.list, l.reason
-        FROM (SELECT ? AS company_code) k LEFT JOIN companies co USING (company_code)
+        FROM (SELECT ? AS company_code) k
+        LEFT JOIN companies co ON co.company_code = k.company_code
+             AND ({own} OR EXISTS (SELECT 1 FROM cases c WHERE c.company_code = k.company_code AND {cased})
+                  OR EXISTS (SELECT 1 FROM company_lists x WHERE x.company_code = k.company_code AND {listed}))
         LEFT JOIN company_lists l ON l.company_code = k.company_code AND l.listed_on BETWEEN ? AND ? AND {region}
-        ORDER BY l.listed_on""", [company, first, at, *gp])
+        ORDER BY l.listed_on""", [company, *op, *cp, *lp, first, at, *gp])

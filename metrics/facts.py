@@ -15,6 +15,7 @@ import pandas as pd
 from metrics.db import Warehouse
 from metrics.deadlines import deadline_sql, rules_cte, rules_join
 from metrics.filters import Filter, Scope, period_sql, region_sql, until_sql, where, year_sql
+from metrics.funds import OUTSTANDING_SQL, _projects_sql
 
 SWEEP = ("排查",)
 LEADS = ("12345", "信访", "督导检查", "媒体", "审计")
@@ -37,43 +38,39 @@ def rectified_sql(f: Filter, alias: str = "") -> tuple[str, list]:
 
 
 def as_of(wh: Warehouse, f: Filter, scope: Scope | None = None) -> dt.date:
-    """The date stock figures are taken at: the period's end, or the data's latest date (in the
-    viewer's scope when one is given: a county's own latest row, see `data_as_of`)."""
-    latest = data_as_of(wh, scope)
+    """The date stock figures are taken at: the period's end, or the latest date of the data the
+    viewer looks at (the filter's region within the scope)."""
+    latest = data_as_of(wh, f, scope)
     if f.end and (latest is None or f.end < latest):
         return f.end
     return latest or dt.date.today()
 
 
-def data_as_of(wh: Warehouse, scope: Scope | None = None) -> dt.date | None:
-    """数据截至: the latest date any fact row carries (not the load time) — of the rows the
-    viewer's scope sees, so that a county officer reads his county's date, not that of the
-    county that reported last. A property of the published file and the scope, so it is read
-    once per published version and scope."""
-    regions = None if scope is None else scope.regions
-    return wh.memo(("data_as_of", regions), lambda: _data_as_of(wh, scope))
+def data_as_of(wh: Warehouse, f: Filter | None = None, scope: Scope | None = None) -> dt.date | None:
+    """数据截至: the latest date a fact row of the viewed region carries (the filter's region
+    within the scope; not the load time). A county officer's is his county's: one county's row
+    dated later must not make another county's figures look more recent than they are. Read
+    once per published version and region."""
+    f = Filter(region=f.region) if f else Filter()
+    scope = scope or Scope(None)
+    key = ("data_as_of", f.region, scope.regions)
+    return wh.memo(key, lambda: _data_as_of(wh, f, scope))
 
 
-def _data_as_of(wh: Warehouse, scope: Scope | None) -> dt.date | None:
-    from metrics.filters import EVERYTHING
-
-    scope = scope or EVERYTHING
+def _data_as_of(wh: Warehouse, f: Filter, scope: Scope) -> dt.date | None:
     parts, params = [], []
-    for sql, column in (
-        ("SELECT max(greatest(received_on, coalesce(closed_on, received_on))) AS d FROM cases WHERE {}", "county"),
-        ("SELECT max(e.happened_on) FROM case_events e JOIN cases c USING (case_id) WHERE {}", "c.county"),
-        ("SELECT max(r.recovered_on) FROM fund_recoveries r JOIN fund_arrears a USING (project_id) WHERE {}",
-         "a.county"),
-        ("SELECT max(refunded_on) FROM refunds WHERE {}", "county"),
-        ("SELECT max(coalesce(approved_on, applied_on)) FROM fund_usages WHERE {}", "county"),
-        ("SELECT max(listed_on) FROM fund_arrears WHERE {}", "county"),
+    for table, column, date in (
+        ("mart_cases", "county", "greatest(received_on, coalesce(closed_on, received_on))"),
+        ("mart_case_trail", "county", "happened_on"),
+        ("mart_recoveries", "county", "recovered_on"),
+        ("refunds", "county", "refunded_on"),
+        ("fund_usages", "county", "coalesce(approved_on, applied_on)"),
+        ("mart_arrears", "county", "listed_on"),
     ):
-        cond, cp = region_sql(column, Filter(), scope)
-        parts.append(sql.format(cond))
-        params += cp
-    if scope.regions is None:  # unscoped: a recovery of a project the ledger does not list counts too
-        parts[2] = "SELECT max(recovered_on) FROM fund_recoveries"  # (no parameters without a scope)
-    row = wh.rows("SELECT max(d) FROM (" + " UNION ALL ".join(parts) + ") t(d)", params)
+        region, rp = region_sql(column, f, scope)
+        parts.append(f"SELECT max({date}) AS d FROM {table} WHERE {region}")
+        params += rp
+    row = wh.rows(f"SELECT max(d) FROM ({' UNION ALL '.join(parts)})", params)
     return row[0][0] if row else None
 
 
@@ -85,7 +82,7 @@ def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     region, rp = region_sql("county", f, scope)
     period, pp = period_sql("received_on", f)
     done, dp = rectified_sql(f)
-    at = as_of(wh, f)
+    at = as_of(wh, f, scope)
     cols, params = [], []
     for name, sources in CASE_GROUPS.items():
         cols.append(f"coalesce(sum(n) FILTER (WHERE source IN {_in(sources)} AND {period}), 0)::BIGINT AS received_{name}")
@@ -94,7 +91,7 @@ def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
                     f"::BIGINT AS rectified_{name}")
         params += pp + dp
     # stock at `at`: received by then and not rectified by then
-    open_at = f"received_on <= ? AND NOT coalesce(status IN {_in(DONE)} AND closed_on <= ?, false)"
+    open_at = "received_on <= ? AND NOT coalesce(status IN ('已整改', '已办结') AND closed_on <= ?, false)"
     cols.append(f"coalesce(sum(n) FILTER (WHERE {open_at}), 0)::BIGINT AS open_cases")
     cols.append(f"coalesce(sum(n) FILTER (WHERE {open_at} AND due < ?), 0)::BIGINT AS overdue_cases")
     params += [at, at, at, at, at]
@@ -118,41 +115,33 @@ def refund_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     )
 
 
-def arrears_projects_sql(f: Filter, scope: Scope) -> tuple[str, list]:
-    """CTE `p`: one row per project listed (建账) by the period's end in the region, with its
-    recoveries in the period (`recovered`), to its end (`recovered_to_date`) and what it still
-    owes (`outstanding` = max(listed − recovered to date, 0): an overpaid project owes 0 and
-    its surplus pays nothing of another project's debt). The one definition of 尚未追缴 at
-    every grain: a project, a developer, a unit, a region are sums of `outstanding`."""
-    region, rp = region_sql("a.county", f, scope)
-    listed, lp = until_sql("a.listed_on", f)
-    period, pp = period_sql("r.recovered_on", f)
-    until, up = until_sql("r.recovered_on", f)
-    sql = f"""
-        a AS (SELECT project_id, project, developer, county, amount_due, listed_on, measure
-              FROM fund_arrears a WHERE {region} AND {listed}),
-        r AS (SELECT r.project_id, sum(r.amount) FILTER (WHERE {period}) AS recovered,
-                     sum(r.amount) FILTER (WHERE {until}) AS recovered_to_date
-              FROM fund_recoveries r JOIN a USING (project_id) GROUP BY r.project_id),
-        p AS (SELECT a.*, coalesce(r.recovered, 0) AS recovered, coalesce(r.recovered_to_date, 0) AS recovered_to_date,
-                     greatest(a.amount_due - coalesce(r.recovered_to_date, 0), 0) AS outstanding
-              FROM a LEFT JOIN r USING (project_id))"""
-    return sql, rp + lp + pp + up
-
-
 def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
-    """Per unit: fund arrears listed by the period's end, recovered in the period, recovered by
-    its end, and outstanding — the sum of each project's outstanding (`arrears_projects_sql`),
-    so that the card equals the sum of the project list."""
-    cte, params = arrears_projects_sql(f, scope)
-    return wh.frame(
-        f"""WITH {cte}
-        SELECT county AS unit, sum(amount_due)::DOUBLE AS arrears_listed,
-               sum(recovered)::DOUBLE AS arrears_recovered,
-               sum(recovered_to_date)::DOUBLE AS arrears_recovered_to_date,
-               count(*)::BIGINT AS arrears_projects,
-               sum(outstanding)::DOUBLE AS arrears_outstanding
-        FROM p GROUP BY county""", params)
+    """Per unit: fund arrears listed by the period's end, recovered in the period, recovered by its end.
+
+    Reads `mart_arrears` and `mart_recoveries` (recoveries already joined to their project's
+    unit and listing date; etl/marts.py)."""
+    region, rp = region_sql("county", f, scope)
+    listed, lp = until_sql("listed_on", f)
+    period, pp = period_sql("recovered_on", f)
+    until, up = until_sql("recovered_on", f)
+    sql = f"""
+        WITH a AS (SELECT county, sum(amount_due) AS listed, sum(projects) AS projects
+                   FROM mart_arrears WHERE {region} AND {listed} GROUP BY county),
+        r AS (SELECT county, sum(amount) FILTER (WHERE {period}) AS in_period, sum(amount) FILTER (WHERE {until}) AS to_date
+              FROM mart_recoveries WHERE {region} AND {listed} GROUP BY county)
+        SELECT a.county AS unit, a.listed::DOUBLE AS arrears_listed,
+               coalesce(r.in_period, 0)::DOUBLE AS arrears_recovered,
+               coalesce(r.to_date, 0)::DOUBLE AS arrears_recovered_to_date,
+               a.projects::BIGINT AS arrears_projects
+        FROM a LEFT JOIN r USING (county)"""
+    frame = wh.frame(sql, rp + lp + pp + up + rp + lp)
+    # 尚未追缴 per project, summed (metrics.funds.OUTSTANDING_SQL): a county's listed − recovered
+    # would let a project that overpaid hide another's arrears, and the card would not equal
+    # the sum of the project list.
+    cte, params = _projects_sql(f, scope)
+    owed = wh.frame(f"WITH {cte} SELECT county AS unit, sum({OUTSTANDING_SQL})::DOUBLE AS arrears_outstanding "
+                    "FROM p GROUP BY county", params)
+    return frame.merge(owed, on="unit", how="left")
 
 
 def ledger_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:

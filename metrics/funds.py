@@ -6,8 +6,8 @@ rows are only cut differently, with the same rules:
 
 - arrears (`arrears_facts`): a project counts when it was listed (建账) by the period's end in
   the region; its recoveries count in the period when they arrived in it, and to date when
-  they arrived by its end; outstanding (尚未追缴) = per project, listed − recovered to date,
-  never below 0, summed (an overpaid project does not lower another's debt);
+  they arrived by its end; outstanding (尚未追缴) = per project listed − recovered to date, never
+  below 0, summed over the projects (OUTSTANDING_SQL);
 - collection and use (`ledger_facts`): the ledger years the period touches; usage rate =
   used / collected;
 - refunds (`refund_facts`): refunded in the period, in the unit that refunded;
@@ -24,7 +24,6 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.db import Warehouse
-from metrics.facts import arrears_projects_sql
 from metrics.filters import Filter, Scope, period_sql, region_sql, until_sql, where, year_sql
 
 CHANNELS = ("催缴", "行政处罚", "纪检", "公安", "诉讼")
@@ -40,13 +39,31 @@ EMERGENCY_DAYS = 10  # the published promise: an emergency use is approved withi
 # ---------------------------------------------------------------- arrears (欠缴与追缴)
 
 def _projects_sql(f: Filter, scope: Scope) -> tuple[str, list]:
-    """CTE `p`: one row per project (metrics.facts.arrears_projects_sql, the one definition)."""
-    return arrears_projects_sql(f, scope)
+    """CTE `p`: one row per project listed by the period's end in the region, with its
+    recoveries in the period (`recovered`) and to its end (`recovered_to_date`)."""
+    region, rp = region_sql("a.county", f, scope)
+    listed, lp = until_sql("a.listed_on", f)
+    period, pp = period_sql("r.recovered_on", f)
+    until, up = until_sql("r.recovered_on", f)
+    sql = f"""
+        a AS (SELECT project_id, project, developer, county, amount_due, listed_on, measure
+              FROM fund_arrears a WHERE {region} AND {listed}),
+        r AS (SELECT r.project_id, sum(r.amount) FILTER (WHERE {period}) AS recovered,
+                     sum(r.amount) FILTER (WHERE {until}) AS recovered_to_date
+              FROM fund_recoveries r JOIN a USING (project_id) GROUP BY r.project_id),
+        p AS (SELECT a.*, coalesce(r.recovered, 0) AS recovered, coalesce(r.recovered_to_date, 0) AS recovered_to_date
+              FROM a LEFT JOIN r USING (project_id))"""
+    return sql, rp + lp + pp + up
 
 
-_ARREARS_SUMS = """sum(amount_due)::DOUBLE AS arrears_listed, sum(recovered)::DOUBLE AS arrears_recovered,
+# 尚未追缴, the one definition: a project's outstanding is what it owes less what it paid by the
+# period's end, never below 0; a county's, a developer's or a region's is the sum over its
+# projects (a project that overpaid does not hide another's arrears). metrics.facts uses it too.
+OUTSTANDING_SQL = "greatest(amount_due - recovered_to_date, 0)"
+
+_ARREARS_SUMS = f"""sum(amount_due)::DOUBLE AS arrears_listed, sum(recovered)::DOUBLE AS arrears_recovered,
     sum(recovered_to_date)::DOUBLE AS arrears_recovered_to_date,
-    sum(outstanding)::DOUBLE AS arrears_outstanding"""
+    sum({OUTSTANDING_SQL})::DOUBLE AS arrears_outstanding"""
 
 
 def arrears_summary(wh: Warehouse, f: Filter, scope: Scope) -> dict:
@@ -91,7 +108,7 @@ def arrears_projects(wh: Warehouse, f: Filter, scope: Scope, limit: int | None =
         f"""WITH {cte} SELECT project_id, project, developer, county AS unit, listed_on, measure,
               amount_due::DOUBLE AS arrears_listed, recovered::DOUBLE AS arrears_recovered,
               recovered_to_date::DOUBLE AS arrears_recovered_to_date,
-              outstanding::DOUBLE AS arrears_outstanding,
+              {OUTSTANDING_SQL}::DOUBLE AS arrears_outstanding,
               count(*) OVER () AS total_rows
             FROM p ORDER BY arrears_outstanding DESC, project_id {cap}""",
         params + ([limit] if limit else []))

@@ -3,16 +3,6 @@
 A KPI is a numerator (and, for a rate, a denominator) over additive per-unit facts, so
 the same definition gives a region's card, each county's scorecard cell and the rows
 of an export. The catalogue is also the documentation: `python -m metrics` prints it.
-
-No data is not zero: a unit (or a region) with no rows for a KPI's facts has no value
-(None on a card, NaN in a scorecard with `<kpi>__has` False) — it is shown as 无数据, gets no
-traffic light and no rank. A unit with rows whose count is 0 has the value 0.
-
-Direction: every KPI says whether higher is better (`higher_is_better`), and ranks, lights,
-sort orders and medals follow it (`order`, `rank`). The choices that are not obvious:
-refunds (amount, households) are what the campaign returned to owners — more is better;
-arrears listed, outstanding and overdue cases are debts and backlogs — less is better;
-arrears recovered, the usage rate and every coverage/share are outcomes — more is better.
 """
 
 from __future__ import annotations
@@ -54,22 +44,21 @@ CATALOGUE: tuple[Kpi, ...] = (
         definition="期内受理的投诉举报中，在期末前已办结的比例。"),
     Kpi("overdue_cases", "超期未办结", "Overdue open cases", "count", facts.case_facts,
         "overdue_cases", higher_is_better=False, green=0, amber=10,
-        definition="截至期末仍未整改、且已过整改时限的问题数；越少越好。"),
+        definition="截至期末仍未整改、且已过整改时限的问题数。"),
     Kpi("refund_amount", "违规收费清退金额", "Illegal fees refunded", "amount", facts.refund_facts,
-        "refund_amount", definition="期内清退的违规收费金额（元）；退还业主越多越好。"),
+        "refund_amount", definition="期内清退的违规收费金额（元）。"),
     Kpi("refund_households", "清退涉及户数", "Households refunded", "count", facts.refund_facts,
-        "refund_households", definition="期内违规收费清退涉及的户数；越多越好。"),
+        "refund_households", definition="期内违规收费清退涉及的户数。"),
     Kpi("arrears_listed", "维修资金欠缴建账", "Fund arrears listed", "amount", facts.arrears_facts,
-        "arrears_listed", higher_is_better=False,
-        definition="截至期末已建账的开发企业欠缴维修资金（元）；欠缴越少越好。"),
+        "arrears_listed", definition="截至期末已建账的开发企业欠缴维修资金（元）。"),
     Kpi("arrears_recovered", "期内追缴到账", "Arrears recovered", "amount", facts.arrears_facts,
         "arrears_recovered", definition="期内追缴到账的欠缴维修资金（元）。"),
     Kpi("arrears_outstanding", "尚未追缴", "Arrears outstanding", "amount", facts.arrears_facts,
         "arrears_outstanding", higher_is_better=False,
-        definition="截至期末，各项目已建账欠缴额减去其累计追缴到账额（多缴的项目计 0）之和（元）；越少越好。"),
+        definition="截至期末，已建账欠缴额减去累计追缴到账额（元）。"),
     Kpi("arrears_recovery_rate", "欠缴追缴率", "Arrears recovery rate", "rate", facts.arrears_facts,
         "arrears_recovered_to_date", "arrears_listed", green=0.5, amber=0.2,
-        definition="截至期末累计追缴到账额占已建账欠缴额的比例（多缴的项目按到账额计）。", parts="amount"),
+        definition="截至期末累计追缴到账额占已建账欠缴额的比例。", parts="amount"),
     Kpi("fund_usage_rate", "维修资金使用率", "Fund usage rate", "rate", facts.ledger_facts,
         "fund_used", "fund_collected", definition="期内各年度维修资金使用额占归集额的比例。", parts="amount"),
     Kpi("service_coverage", "物业服务覆盖率", "Property service coverage", "rate", facts.community_facts,
@@ -96,7 +85,6 @@ class KpiValue:
     numerator: float
     denominator: Optional[float]
     previous: Optional[float] = None  # the value in the previous period, when there is one
-    has_data: bool = True  # False: no rows for the KPI's facts in the view (无数据, not 0)
 
     @property
     def change(self) -> Optional[float]:
@@ -106,18 +94,13 @@ class KpiValue:
 
 
 def value_of(kpi: Kpi, frame: pd.DataFrame) -> tuple[Optional[float], float, Optional[float]]:
-    """(value, numerator, denominator) of a KPI over the rows of a facts frame; no rows: no
-    value (None), not 0 — see `has_rows`."""
-    if not has_rows(frame):
+    """(value, numerator, denominator) of a KPI over the rows of a facts frame; no rows at all is
+    no value (None, shown 无数据), never a 0 that would read as a clean record."""
+    if not len(frame):
         return None, 0.0, (0.0 if kpi.denominator else None)
     num = float(frame[kpi.numerator].sum())
     den = float(frame[kpi.denominator].sum()) if kpi.denominator else 0.0
     return _value(kpi, num, den)
-
-
-def has_rows(frame: Optional[pd.DataFrame]) -> bool:
-    """Whether a facts frame has any row: without one a KPI has no data (无数据), not 0."""
-    return frame is not None and len(frame) > 0
 
 
 def _value(kpi: Kpi, num: float, den: float) -> tuple[Optional[float], float, Optional[float]]:
@@ -126,6 +109,30 @@ def _value(kpi: Kpi, num: float, den: float) -> tuple[Optional[float], float, Op
     if kpi.denominator is None:
         return num, num, None
     return (num / den if den else None), num, den
+
+
+def rate_of(key: str, frame: pd.DataFrame) -> pd.Series:
+    """A rate KPI for each row of a frame holding the catalogue's numerator and denominator
+    columns (a county table, a total row): the one definition, never a page's own division.
+    Nothing to divide by is None (无数据), not 0 and not infinity."""
+    kpi = BY_KEY[key]
+    den = pd.to_numeric(frame[kpi.denominator], errors="coerce").astype(float)
+    num = pd.to_numeric(frame[kpi.numerator], errors="coerce").astype(float)
+    return (num / den.where(den != 0)).astype(object).where(den.notna() & (den != 0), None)
+
+
+def rate_from(key: str, row: dict) -> Optional[float]:
+    """The same for one row given as a dict (a table's total row)."""
+    kpi = BY_KEY[key]
+    return _value(kpi, float(row.get(kpi.numerator) or 0), float(row.get(kpi.denominator) or 0))[0]
+
+
+def latest_year(years: pd.Series, f: Filter) -> Optional[int]:
+    """A rating's "latest year": the latest evaluation year within the filter's years (the
+    KPIs star_high_share and credit_a_share count that year alone); None when there is none."""
+    first, last = f.years()
+    inside = years[(years >= (first or 0)) & (years <= (last or 9999))]
+    return int(inside.max()) if len(inside) else None
 
 
 def light(kpi: Kpi, value: Optional[float]) -> str:
@@ -153,66 +160,55 @@ def compute(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, with_previo
     for kpi in kpis:
         value, num, den = value_of(kpi, current[kpi.facts])
         before = value_of(kpi, previous[kpi.facts])[0] if kpi.facts in previous else None
-        out[kpi.key] = KpiValue(kpi, value, num, den, before, has_data=has_rows(current[kpi.facts]))
+        out[kpi.key] = KpiValue(kpi, value, num, den, before)
     return out
 
 
 def scorecard(wh: Warehouse, keys: list[str], f: Filter, scope: Scope,
               frames: Optional[dict[FactsFn, pd.DataFrame]] = None) -> pd.DataFrame:
-    """One row per reporting unit with each KPI's value, its numerator and denominator
-    (`<kpi>__num`, `<kpi>__den`) and whether the unit has rows for it (`<kpi>__has`), by
-    `value_of`'s arithmetic. A unit the KPI's facts do not know has no value: NaN everywhere
-    and `__has` False (无数据), never a 0 that would rank and light as one."""
+    """One row per reporting unit with each KPI's value (and numerator/denominator columns),
+    by `value_of`'s arithmetic. A unit with no rows for a KPI has no value (NaN in all three
+    columns: shown 无数据, unranked, without a light), never a 0; the counties of the region (of
+    each city that holds data, for the whole province) that sent nothing at all are listed too,
+    each with no value, so that a county missing from the ledgers is seen, not hidden."""
     kpis = [BY_KEY[k] for k in keys]
     frames = frames if frames is not None else _facts(wh, kpis, f, scope)
     per_unit = {fn: _per_unit(frame) for fn, frame in frames.items()}
-    units = sorted({u for rows in per_unit.values() for u in rows})
+    units = {u for rows in per_unit.values() for u in rows}
+    units = sorted(units | _silent_counties(wh, f, scope, units))
     rows = []
     for unit in units:
         row: dict = {"unit": unit}
         for kpi in kpis:
             facts_row = per_unit[kpi.facts].get(unit)
-            if facts_row is None:  # no rows: no data, not 0
+            if facts_row is None:
                 row[kpi.key] = row[kpi.key + "__num"] = row[kpi.key + "__den"] = NAN
-                row[kpi.key + "__has"] = False
                 continue
             den = _number(facts_row, kpi.denominator) if kpi.denominator else 0.0
             value, num, den_ = _value(kpi, _number(facts_row, kpi.numerator), den)
             # a rate with nothing to divide by is NaN in the table, as pandas would hold it
             row[kpi.key] = NAN if value is None else value
-            row[kpi.key + "__num"], row[kpi.key + "__den"] = num, (NAN if den_ is None else den_)
-            row[kpi.key + "__has"] = True
+            row[kpi.key + "__num"], row[kpi.key + "__den"] = num, den_
         rows.append(row)
-    columns = ["unit"] + [k.key + suffix for k in kpis for suffix in ("", "__num", "__den", "__has")]
+    columns = ["unit"] + [k.key + suffix for k in kpis for suffix in ("", "__num", "__den")]
     return pd.DataFrame(rows, columns=columns)
 
 
 NAN = float("nan")
 
 
-def order(table: pd.DataFrame, keys: list[str] | tuple[str, ...], tie: str = "unit") -> pd.Index:
-    """The rows of a table (one column per KPI key) best first by `keys` in turn, each in its
-    KPI's direction; rows without a value of the first key last; then by `tie`."""
-    frame = table.copy()
-    cols, ascending = [], []
-    for key in keys:
-        kpi = BY_KEY[key]
-        frame["__" + key] = frame[key].astype("float64")
-        cols.append("__" + key)
-        ascending.append(not kpi.higher_is_better)
-    frame["__missing"] = frame[keys[0]].isna()
-    by = ["__missing", *cols] + ([tie] if tie in frame.columns else [])
-    return frame.sort_values(by, ascending=[True, *ascending] + ([True] if tie in frame.columns else []),
-                             na_position="last", kind="mergesort").index
-
-
-def rank(table: pd.DataFrame, keys: list[str] | tuple[str, ...], tie: str = "unit") -> pd.Series:
-    """1 = best by `keys` (each in its KPI's direction; see `order`); rows without a value of
-    the first key are unranked (<NA>)."""
-    ranks = pd.Series(pd.NA, index=table.index, dtype="Int64")
-    ranked = [i for i in order(table, keys, tie) if pd.notna(table.at[i, keys[0]])]
-    ranks.loc[ranked] = range(1, len(ranked) + 1)
-    return ranks
+def _silent_counties(wh: Warehouse, f: Filter, scope: Scope, units: set[str]) -> set[str]:
+    """County-level units of the filtered region (or of the cities the data touches) within the
+    scope that are not among `units`."""
+    if f.region and len(f.region) > 6:
+        return set()
+    prefixes = ({f.region[:4] if f.region.endswith("00") else f.region} if f.region
+                else {u[:4] for u in units})
+    prefixes = {p for p in prefixes if not p.endswith("00")}  # not the whole province
+    if not prefixes:
+        return set()
+    counties = wh.memo("county_codes", lambda: [c for c, in wh.rows("SELECT code FROM regions WHERE level = 'county'")])
+    return {c for c in counties if any(c.startswith(p) for p in prefixes) and scope.allows(c)} - units
 
 
 def _number(row: Optional[dict], column: str) -> float:

@@ -62,25 +62,14 @@ def latest_recoveries(wh: Warehouse, f: Filter, scope: Scope, limit: int = TICKE
 
 def ranking(table: pd.DataFrame, key: str) -> pd.DataFrame:
     """Reporting units of a scorecard table (kpis.scorecard with a `unit_name` column) ordered by
-    one KPI, best first in the KPI's direction (for a rate the highest; for arrears outstanding
-    or overdue cases the least), so that the medals (ranks 1–3) go to the best; units without a
-    value (无数据) left out, unranked. `key` may also be a plain column (then higher is better):
-    columns rank, unit, unit_name, value."""
+    one KPI, best first by the KPI's direction (the highest rate; the least arrears outstanding
+    or overdue cases), units without a value left out: columns rank, unit, unit_name, value."""
     frame = table[table["unit"].str.fullmatch(r"\d{6}|\d{9}")]
     frame = frame[frame[key].notna()]
-    higher = kpis.BY_KEY[key].higher_is_better if key in kpis.BY_KEY else True
-    frame = frame.sort_values([key, "unit"], ascending=[not higher, True], kind="mergesort")
+    frame = frame.sort_values([key, "unit"], ascending=[not kpis.BY_KEY[key].higher_is_better, True])
     out = pd.DataFrame({"unit": frame["unit"], "unit_name": frame["unit_name"], "value": frame[key].astype(float)})
     out.insert(0, "rank", range(1, len(out) + 1))
     return out.reset_index(drop=True)
-
-
-def without_data(table: pd.DataFrame, key: str) -> pd.DataFrame:
-    """The reporting units of a scorecard table with no value of a KPI (无数据: no rows, or a rate
-    with nothing to divide by), by code: columns unit, unit_name. Shown after a ranking, unranked."""
-    frame = table[table["unit"].str.fullmatch(r"\d{6}|\d{9}")]
-    frame = frame[frame[key].isna()].sort_values("unit")
-    return frame[["unit", "unit_name"]].reset_index(drop=True)
 
 
 def unit_table(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, frames: dict | None = None) -> pd.DataFrame:

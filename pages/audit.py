@@ -1,5 +1,8 @@
 """审计日志 /audit (admin only): the latest audit records, newest first — logins and their
-failures, lock-outs, logouts, screen sessions, exports, views of personal data, loads.
+failures, throttling, logouts, refusals (403), screen sessions, exports, views of personal
+data, loads, changes of users, passwords, roles and screen tokens — and above them whether
+the log's hash chain is whole (security/store.py `verify_audit`), or the first record that
+does not fit.
 
 URL parameters: `event` (one event name), `user` (one user name); `lang=en`. Times are
 shown in Beijing time (Asia/Shanghai); the store keeps UTC. The Excel export of the list is
@@ -25,8 +28,9 @@ dash.register_page(__name__, path="/audit", name="审计日志", order=94, label
 
 SHOWN = 500
 LOCAL = ZoneInfo("Asia/Shanghai")
-EVENTS = ("login", "login_failed", "login_locked", "login_disabled", "logout", "screen_open", "export",
-          "personal_data_view", "load")
+EVENTS = ("login", "login_failed", "login_throttled", "login_disabled", "logout", "screen_open", "forbidden", "export",
+          "personal_data_view", "load", "user_add", "user_disable", "user_enable", "password_change", "role_change",
+          "token_add", "token_revoke")
 WIDTHS = {"audit_at": {"minWidth": 190}, "audit_role": {"minWidth": 125}, "audit_remote": {"minWidth": 120},
           "audit_detail": {"flex": 4, "wrapText": True, "autoHeight": True,
                            "cellStyle": {"lineHeight": "1.4", "paddingTop": "10px", "paddingBottom": "10px"}},
@@ -67,6 +71,7 @@ def layout(**params) -> html.Div:
                 ],
                 className="d-flex align-items-center flex-wrap mb-2",
             ),
+            html.Div(id="audit-chain", role="status"),
             html.Div(id="audit-line", className="small text-muted mb-1"),
             dcc.Loading(html.Div(id="audit-list"), type="dot"),
         ],
@@ -95,21 +100,26 @@ def _frame(event: str | None, user: str | None, lang: str) -> pd.DataFrame:
     Output("audit-title", "children"),
     Output("audit-line", "children"),
     Output("audit-list", "children"),
+    Output("audit-chain", "children"),
     Input("audit-query", "data"),
 )
 def audit_list(params):
-    """The latest records (newest first), filtered by event and user as the URL says."""
+    """The latest records (newest first), filtered by event and user as the URL says, and
+    whether the whole log's hash chain is intact (the first record that does not fit, if not)."""
     params, lang, event, user = _params(params)
     frame = _frame(event, user, lang)
     title = label("audit_title", lang).format(n=fmt_count(SHOWN))
     line = label("audit_shown", lang).format(n=fmt_count(len(frame)))
+    check = store().verify_audit()
+    chain = html.Div(check.text(lang), id="audit-chain-state", **{"data-ok": "1" if check.ok else "0"},
+                     className=f"alert alert-{'success' if check.ok else 'danger'} py-1 px-2 small mb-2")
     if frame.empty:
-        return title, line, html.P(label("no_data", lang), className="text-muted")
+        return title, line, html.P(label("no_data", lang), className="text-muted"), chain
     table = grid("audit-grid", frame, COLUMNS, lang, height=640, page_size=100,
                  row_data=frame.to_dict("records"))
     table.dashGridOptions = {**table.dashGridOptions, "localeText": grid_locale(lang), "getRowId": "params.data.id"}
     table.columnDefs = [{**d, **WIDTHS.get(d["field"], {})} for d in table.columnDefs]
-    return title, line, table
+    return title, line, table, chain
 
 
 @callback(

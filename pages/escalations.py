@@ -274,7 +274,7 @@ def _open_rows(view: View, limit: int | None = OPEN_SHOWN) -> Rows:
 
 def _open_notes(view: View) -> tuple:
     lang = view.lang
-    notes = [label("esc_as_of", lang).format(date=fmt_date(esc.watch_window(warehouse(), view.f)[1]))]
+    notes = [label("esc_as_of", lang).format(date=fmt_date(esc.watch_window(warehouse(), view.f, current_scope())[1]))]
     if view.level:
         notes.append(label("esc_level", lang).format(level=label(f"level.{view.level}", lang)))
     if view.overdue:
@@ -359,7 +359,7 @@ LISTS = {"open": _open_rows, "referrals": _referral_rows, "accountability": _acc
 
 
 def _window_text(view: View) -> str:
-    first, last = esc.watch_window(warehouse(), view.f)
+    first, last = esc.watch_window(warehouse(), view.f, current_scope())
     return label("esc_watch_window", view.lang).format(first=fmt_date(first), last=fmt_date(last))
 
 
@@ -522,7 +522,7 @@ def escalations_open(params):
     lang = view.lang
     try:
         rows = _open_rows(view)
-        at = esc.watch_window(warehouse(), view.f)[1]
+        at = esc.watch_window(warehouse(), view.f, current_scope())[1]
     except WarehouseMissing:
         return label("esc_open_cases", lang).format(date="—"), None, _message("no_warehouse", lang)
     except esc.DeadlineRulesError as exc:

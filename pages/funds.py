@@ -22,7 +22,7 @@ from components.cards import kpi_card
 from components.charts import GRAPH_CONFIG, PALETTE, bars, bars_with_rate, donut, empty_figure
 from components.i18n import fmt_amount, fmt_count, fmt_date, has_label, label, lang_of
 from components.tables import export_controls, grid, to_excel
-from metrics import funds, kpis
+from metrics import funds, kpis, published
 from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
 from metrics.filters import Filter
@@ -273,8 +273,7 @@ def _hbar_height(n: int, per: int = 26) -> int:
 
 def _arrears_units(view: View) -> pd.DataFrame:
     frame = _unit_names(funds.arrears_by_unit(warehouse(), view.f, current_scope()))
-    den = frame["arrears_listed"].where(frame["arrears_listed"] > 0)
-    frame["arrears_recovery_rate"] = (frame["arrears_recovered_to_date"] / den).astype("float64")
+    frame["arrears_recovery_rate"] = kpis.rate_of("arrears_recovery_rate", frame).astype("float64")
     return frame.rename(columns={"developers": "funds_developers"})
 
 
@@ -371,7 +370,9 @@ def funds_cards(params):
         summary = funds.arrears_summary(wh, view.f, current_scope())
     except WarehouseMissing:
         return _no_data(lang, "no_warehouse"), None
-    cards = [dbc.Col(kpi_card(values[k], lang, card_id=f"funds-kpi-{k}"), xs=6, md=4, xl=3) for k in CARD_KPIS]
+    notes = published.notes(values, view.f, current_scope())
+    cards = [dbc.Col(kpi_card(values[k], lang, card_id=f"funds-kpi-{k}", published=notes.get(k)), xs=6, md=4, xl=3)
+             for k in CARD_KPIS]
     return cards, _arrears_line(summary, lang)
 
 
@@ -401,8 +402,7 @@ def funds_arrears(params):
     except WarehouseMissing:
         return empty_figure(label("no_warehouse", lang)), _no_data(lang, "no_warehouse")
     unit_total = _sum_row(units, UNIT_COLUMNS, "unit_name", lang)
-    if unit_total.get("arrears_listed"):
-        unit_total["arrears_recovery_rate"] = unit_total["arrears_recovered_to_date"] / unit_total["arrears_listed"]
+    unit_total["arrears_recovery_rate"] = kpis.rate_from("arrears_recovery_rate", unit_total)
     return (_arrears_unit_figure(units, lang),
             _table("funds-arrears-unit-grid", units, UNIT_COLUMNS, lang, total=unit_total))
 
@@ -553,8 +553,7 @@ def _ledger_outputs(view: View, by: str, x: str, columns: list[str]):
     except WarehouseMissing:
         return empty_figure(label("no_warehouse", lang)), _no_data(lang, "no_warehouse")
     total = _sum_row(frame, columns, x, lang)
-    if total.get("fund_collected"):
-        total["fund_usage_rate"] = total["fund_used"] / total["fund_collected"]
+    total["fund_usage_rate"] = kpis.rate_from("fund_usage_rate", total)
     if by == "year":
         frame = frame.assign(year=frame["year"].astype(str))
     return (_ledger_figure(frame, x, lang, "unit" if by == "unit" else None),

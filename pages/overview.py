@@ -9,16 +9,16 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from components import query
 from components.cards import kpi_card
 from components.charts import GRAPH_CONFIG, donut, empty_figure
-from components.i18n import label, lang_of
-from components.maps import county_figure, load_geojson, map_region, region_geo
-from components.tables import export_controls, scorecard_grid, standing_table, to_excel
-from metrics import kpis
+from components.i18n import fmt_value, label, lang_of
+from components.maps import county_figure, load_geojson, map_region
+from components.tables import export_controls, grid, to_excel
+from metrics import kpis, published
 from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
 from metrics.filters import Filter
 from metrics.escalations import escalation_counts
 from metrics.ratings import credit_distribution, star_distribution
-from metrics.scorecard import MIN_PEERS, SCORECARD_KPIS, county_scorecard, county_standing, map_values, standing_county
+from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values, own_county, standing
 
 dash.register_page(__name__, path="/", name="总览", order=0, label_key="overview")
 
@@ -74,21 +74,42 @@ def overview_cards(params):
         values = kpis.compute(warehouse(), CARD_KPIS, f, current_scope())
     except WarehouseMissing:
         return html.P(label("no_warehouse", lang))
-    return [dbc.Col(kpi_card(values[k], lang), xs=6, md=4, xl=2) for k in CARD_KPIS]
+    notes = published.notes(values, f, current_scope())
+    return [dbc.Col(kpi_card(values[k], lang, published=notes.get(k)), xs=6, md=4, xl=2) for k in CARD_KPIS]
 
 
 @callback(Output("overview-scorecard", "children"), Output("overview-map", "figure"), Input("overview-query", "data"))
 def overview_scorecard(params):
     """The county scorecard and the county map of the rectification rate."""
     lang, f = _view(params)
-    scope = current_scope()
     try:
-        wh = warehouse()
+        wh, scope = warehouse(), current_scope()
         table = county_scorecard(wh, f, scope)
-        standing = county_standing(wh, f, scope) if standing_county(f, scope) else None
+        county = own_county(scope)
+        place = standing(wh, f, county) if county else None
     except WarehouseMissing:
         return html.P(label("no_warehouse", lang)), empty_figure(label("no_warehouse", lang))
-    return _scorecard(table, standing, lang), _map(table, f, lang)
+    # a county officer's scorecard lists his own units: their rank among themselves is not his place
+    grid_ = _scorecard_grid(table, lang, ranked=county is None)
+    return ([_standing(place, lang), grid_] if place is not None else grid_), _map(table, f, lang)
+
+
+def _standing(place, lang):
+    """A county officer's own place among the city's counties (metrics.scorecard.standing)."""
+    def shown(key, value):
+        return label("no_value", lang) if value is None or value != value else fmt_value(kpis.BY_KEY[key].kind, value, lang)
+
+    head = html.Tr([html.Th(label(k, lang)) for k in ("standing_kpi", "standing_value", "standing_rank",
+                                                      "standing_median", "standing_quartiles")])
+    rows = [html.Tr([
+        html.Td(label(r.kpi, lang)), html.Td(shown(r.kpi, r.value)),
+        html.Td(f"{int(r.rank)} / {int(r.ranked)}" if r.rank is not None and r.rank == r.rank
+                else label("no_value", lang)),
+        html.Td(shown(r.kpi, r.median)), html.Td(f"{shown(r.kpi, r.q1)} — {shown(r.kpi, r.q3)}"),
+    ]) for r in place.itertuples()]
+    return html.Div([html.H6(label("standing_title", lang)),
+                     html.Table([html.Thead(head), html.Tbody(rows)], className="table table-sm standing"),
+                     html.P(label("standing_note", lang), className="text-muted small")], id="overview-standing")
 
 
 @callback(Output("overview-stars", "figure"), Output("overview-credit", "figure"), Input("overview-query", "data"))
@@ -104,18 +125,25 @@ def overview_mix(params):
     return _stars(stars, lang), _credit(credit, lang)
 
 
-def _scorecard(table, standing, lang):
-    """The scorecard; for a county officer, where his county stands among the city's counties
-    first, and his own units without a rank among themselves."""
-    parts = []
-    if standing is not None:
-        parts.append(html.H5(label("standing_title", lang), className="section-subtitle mt-1"))
-        parts.append(standing_table(standing, lang, MIN_PEERS))
+def _scorecard_grid(table, lang, ranked: bool = True):
     if table.empty:
-        parts.append(html.P(label("no_data", lang), className="text-muted"))
-    else:
-        parts.append(scorecard_grid("overview-scorecard-grid", table, SCORECARD_KPIS, lang, rank=standing is None))
-    return parts
+        return html.P(label("no_data", lang), className="text-muted")
+    g = grid("overview-scorecard-grid", table, ["rank", "unit_name", *SCORECARD_KPIS][0 if ranked else 1:], lang,
+             formats=FORMATS, kpis=SCORECARD_KPIS,
+             height=None)  # every unit in view, however many the region has
+    for d in g.columnDefs:
+        if d["field"] in SCORECARD_KPIS:
+            d["cellClassRules"] = {**d.get("cellClassRules", {}),
+                                   **{f"light-{c}": f"params.data['{d['field']}__light'] == '{c}'"
+                                      for c in ("green", "amber", "red")}}
+            d["headerTooltip"] = kpis.BY_KEY[d["field"]].definition
+        if d["field"] == "rank":
+            d["maxWidth"] = 80
+        if d["field"] == "unit_name":
+            d["minWidth"] = 120
+            d["pinned"] = "left"
+    g.rowData = table.to_dict("records")
+    return g
 
 
 def _map(table, f: Filter, lang):
@@ -124,7 +152,6 @@ def _map(table, f: Filter, lang):
     if geo is None or table.empty:
         return empty_figure(label("no_data", lang))
     values = map_values(table, "rectification_rate", level)
-    geo = region_geo(geo, f.region, level)  # one county: its own outline, not its neighbours as 无数据
     return county_figure(geo, values, label("rectification_rate", lang), label("rectification_rate", lang), lang=lang,
                       value_format=".2%")
 
@@ -191,11 +218,9 @@ def overview_map_click(click, search):
 def overview_export(_n, params):
     params = params or {}
     lang, f = _view(params)
-    scope = current_scope()
-    table = county_scorecard(warehouse(), f, scope)
-    columns = ["unit_name", *SCORECARD_KPIS] if standing_county(f, scope) else ["rank", "unit_name", *SCORECARD_KPIS]
-    table["rank"] = table["rank"].astype(object).where(table["rank"].notna(), "—")
+    table = county_scorecard(warehouse(), f, current_scope())
     lines = [f"{label('region', lang)}：{params.get('region') or label('all_regions', lang)}",
              f"{label('from', lang)}：{params.get('from') or '—'}　{label('to', lang)}：{params.get('to') or '—'}"]
-    data = to_excel(table, columns, lang, label("scorecard", lang), lines, FORMATS, missing=label("no_data_short", lang))
+    data = to_excel(table, ["rank", "unit_name", *SCORECARD_KPIS], lang, label("scorecard", lang), lines, FORMATS,
+                    kpis=SCORECARD_KPIS)
     return dcc.send_bytes(data, "county-scorecard.xlsx")

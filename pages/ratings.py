@@ -20,11 +20,10 @@ from components.cards import kpi_card
 from components.charts import GRAPH_CONFIG, bars, donut, empty_figure, heatmap, lines
 from components.i18n import fmt_count, fmt_date, fmt_rate, label, lang_of
 from components.tables import export_controls, grid, to_excel
-from metrics import kpis
+from metrics import kpis, published
 from metrics.access import current_scope, warehouse
 from metrics.coverage import MANAGEMENT_COLUMNS, communities_by_unit, companies_by_unit, coverage_timeline, stock_date
 from metrics.db import WarehouseMissing
-from metrics.facts import latest_year
 from metrics.filters import Filter
 from metrics.ratings import GRADES, credit_by_unit, credit_transitions, flagged_companies, star_by_unit
 from metrics.regions import region_names
@@ -163,9 +162,7 @@ def _with_names(frame: pd.DataFrame, wh, lang: str) -> pd.DataFrame:
 
 def _kpi_column(frame: pd.DataFrame, key: str) -> pd.Series:
     """A rate KPI per row, from the catalogue's own numerator and denominator."""
-    kpi = kpis.BY_KEY[key]
-    den = frame[kpi.denominator].astype(float)
-    return (frame[kpi.numerator].astype(float) / den.where(den != 0)).astype(object).where(den != 0, None)
+    return kpis.rate_of(key, frame)
 
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:
@@ -294,10 +291,13 @@ def ratings_cards(params):
     params = params or {}
     lang = lang_of(params.get("lang"))
     try:
-        values = kpis.compute(warehouse(), CARD_KPIS, _filter(params), current_scope())
+        f = _filter(params)
+        values = kpis.compute(warehouse(), CARD_KPIS, f, current_scope())
     except WarehouseMissing:
         return _missing_text(lang)
-    return [dbc.Col(kpi_card(values[k], lang, card_id=f"ratings-kpi-{k}"), xs=6, xl=3) for k in CARD_KPIS]
+    notes = published.notes(values, f, current_scope())
+    return [dbc.Col(kpi_card(values[k], lang, card_id=f"ratings-kpi-{k}", published=notes.get(k)), xs=6, xl=3)
+            for k in CARD_KPIS]
 
 
 @callback(
@@ -317,15 +317,13 @@ def ratings_stars(params):
         rows = _star_rows(star_by_unit(wh, f, current_scope()), wh, lang)
     except WarehouseMissing:
         return _missing_text(lang), _empty(lang, True), _empty(lang, True), None
-    # the latest rating year of the period, as the catalogue's 四星及以上项目占比 takes it
-    year = latest_year(wh, "star_ratings", f)
-    latest = rows[rows["year"] == year].sort_values("unit") if year is not None else rows.iloc[0:0]
-    if latest.empty:
+    year = kpis.latest_year(rows["year"], f)  # the catalogue's "latest rating year"
+    if year is None:
         return [], _empty(lang), _empty(lang), _grid("stars", rows, lang)
+    latest = rows[rows["year"] == year].sort_values("unit")
     rated, high = int(latest["star_rated"].sum()), int(latest["star_high"].sum())
     before = rows[rows["year"] == year - 1]
-    share = kpis.value_of(kpis.BY_KEY["star_high_share"], latest)[0]
-    parts = f"{label('star_high', lang)} {fmt_count(high)}{_paren(fmt_rate(share), lang)}"
+    parts = f"{label('star_high', lang)} {fmt_count(high)}{_paren(fmt_rate(high / rated if rated else None), lang)}"
     if not before.empty:
         parts += f" · {_year(year - 1, lang)} {fmt_count(before['star_rated'].sum())}"
     stats = [_stat("ratings-stat-star-rated", f"{label('star_rated', lang)}{_paren(_year(year, lang), lang)}",
@@ -363,11 +361,10 @@ def ratings_credit(params):
     except WarehouseMissing:
         empty = _empty(lang, True)
         return _missing_text(lang), empty, empty, None, None
-    # the latest rating year of the period, as the catalogue's A 级企业占比 takes it
-    year = latest_year(wh, "credit_ratings", f)
-    latest = credit[credit["year"] == year] if year is not None else credit.iloc[0:0]
+    year = kpis.latest_year(credit["year"], f)
     stats = []
-    if not latest.empty:
+    if year is not None:
+        latest = credit[credit["year"] == year]
         grades = " · ".join(f"{g} {fmt_count(latest[c].sum())}" for g, c in zip(GRADES, GRADE_COLUMNS))
         stats.append(_stat("ratings-stat-credit-rated",
                            f"{label('credit_rated', lang)}{_paren(_year(year, lang), lang)}",

@@ -19,10 +19,11 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import query
+from components.cards import published_note
 from components.charts import GRAPH_CONFIG, bars, donut, dots, empty_figure, lines
 from components.i18n import fmt_count, fmt_date, fmt_rate, has_label, label, lang_of
 from components.tables import export_controls, grid, grid_locale, to_excel
-from metrics import cases, kpis
+from metrics import cases, kpis, published
 from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
 from metrics.filters import Filter
@@ -318,6 +319,10 @@ def _group_card(view: View, row) -> html.Div:
         html.Div(f"{label('received_' + name, lang)} {fmt_count(row.received)} / "
                  f"{label('rectified_' + name, lang)} {fmt_count(row.rectified)}", className="kpi-parts"),
     ]
+    # a report's figure for this group and view that the rows do not reproduce
+    note = published.disagreement("rate_" + name, view.f, current_scope(), row.rate, row.rectified, row.received)
+    if note is not None:
+        body.append(published_note(note, lang))
     return html.Div(dbc.Card(dbc.CardBody(body), className=f"kpi-card kpi-{kpis.light(kpi, row.rate)}{selected}"),
                     id=f"rectification-card-{name}", className="h-100")
 
@@ -329,7 +334,7 @@ def _county_figure(units: pd.DataFrame, lang: str):
     shown = shown.sort_values(list(cases.COUNTY_RATES), na_position="first")
     low = min(shown[list(cases.COUNTY_RATES)].min(skipna=True).min(), 1.0)
     start = max(0.0, int((low - 0.01) * 50) / 50)  # a step of 2 percentage points below the lowest rate
-    fig = dots(shown, "unit_name", list(cases.COUNTY_RATES), lang, customdata="unit", xformat=".0%",
+    fig = dots(shown, "unit_name", list(cases.COUNTY_RATES), lang, customdata="unit", xformat=".2%",
                x_range=[start, 1.004], height=140 + 30 * len(shown))
     fig.update_layout(margin={"t": 10})
     return fig

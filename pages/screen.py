@@ -28,11 +28,12 @@ import time
 import dash
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
+from components.cards import published_texts
 from components.charts import GRAPH_CONFIG
 from components.i18n import fmt_count, fmt_date, fmt_value, label, lang_of
-from components.maps import load_geojson, map_region, region_geo
+from components.maps import load_geojson, map_region
 from components.screen import count_spec, dark_donut, dark_map, map_unit, ranking_rows, ticker_items
-from metrics import kpis
+from metrics import kpis, published
 from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
 from metrics.escalations import escalation_counts
@@ -41,7 +42,7 @@ from metrics.filters import PROVINCE, Filter, Scope
 from metrics.ratings import credit_distribution, star_distribution
 from metrics.regions import region_names
 from metrics.scorecard import map_values
-from metrics.screen import latest_recoveries, latest_rectified, ranking, unit_table, without_data
+from metrics.screen import latest_recoveries, latest_rectified, ranking, unit_table
 
 dash.register_page(__name__, path="/screen", name="大屏", order=100, label_key="screen", title="物业监管大屏")
 
@@ -167,7 +168,8 @@ def _kpi_tile(key: str, lang: str) -> html.Div:
         [html.Div(label(key, lang), className="screen-kpi-label"),
          html.Div([html.Span(className="screen-kpi-num"), html.Span(className="screen-kpi-unit")],
                   id=f"screen-kpi-{key}-value", className="screen-kpi-value"),
-         html.Div(id=f"screen-kpi-{key}-parts", className="screen-kpi-parts")],
+         html.Div(id=f"screen-kpi-{key}-parts", className="screen-kpi-parts"),
+         html.Div(id=f"screen-kpi-{key}-note", className="screen-kpi-note")],
         id=f"screen-kpi-{key}", className="screen-kpi",
     )
 
@@ -238,16 +240,19 @@ def screen_content(f: Filter, lang: str) -> tuple:
     frames = kpis.facts_for(wh, HEADLINE + MAP_KPIS, f, scope)
     values = kpis.compute(wh, HEADLINE, f, scope, with_previous=False, current=frames)
     table = unit_table(wh, MAP_KPIS, f, scope, frames)
-    as_of = data_as_of(wh, scope)
+    as_of = data_as_of(wh, f, scope)
 
+    notes = published.notes(values, f, scope)
     tiles = []
     for key in HEADLINE:
         v = values[key]
         parts = ""
-        if v.kpi.denominator is not None and v.value is not None:  # no parts under 无数据
+        if v.kpi.denominator is not None:
             parts = f"{fmt_value(v.kpi.parts, v.numerator, lang)} / {fmt_value(v.kpi.parts, v.denominator, lang)}"
-        tiles.append({"key": key, "light": kpis.light(v.kpi, v.value), "parts": parts,
-                      **count_spec(v.kpi.kind, v.value, lang)})
+        # a report's figure for this view that the rows do not reproduce: said on the tile
+        note, source = published_texts(notes[key], lang) if key in notes else ("", "")
+        tiles.append({"key": key, "light": kpis.light(v.kpi, v.value), "parts": parts, "note": note,
+                      "source": source, **count_spec(v.kpi.kind, v.value, lang)})
 
     maps, rank_slides = [], []
     region, level = map_region(f.region)
@@ -255,8 +260,7 @@ def screen_content(f: Filter, lang: str) -> tuple:
     for i, key in enumerate(MAP_KPIS):
         kpi = kpis.BY_KEY[key]
         ranked = ranking(table, key)
-        rank_slides.append(ranking_rows(ranked.to_dict("records"), kpi.kind, lang,
-                                        missing=without_data(table, key).to_dict("records")))
+        rank_slides.append(ranking_rows(ranked.to_dict("records"), kpi.kind, lang))
         values_by_shape = map_values(table, key, level)
         if all(v is None for v in values_by_shape.values()) or ranked.empty:
             continue
@@ -307,8 +311,13 @@ def screen_content(f: Filter, lang: str) -> tuple:
 
 
 def _map_geo(geo: dict, region: str, level: str) -> dict:
-    """The boundaries the map draws (components.maps.region_geo)."""
-    return region_geo(geo, region, level)
+    """The boundaries the map draws: a county's own outline when the region is a county (or a
+    township-level unit: its county), else the whole city (or, for the province, its cities)."""
+    if level != "county" or not region or region.endswith("00"):
+        return geo
+    county = region[:6]
+    features = [ft for ft in geo["features"] if ft["properties"]["code"] == county]
+    return {"type": "FeatureCollection", "features": features} if features else geo
 
 
 # ---------------------------------------------------------------- the browser side (assets/screen.js)
@@ -347,10 +356,11 @@ clientside_callback(ClientsideFunction("screen", "rotate"),
 
 
 def _health_path() -> str:
-    """The login layer's public readiness route when it is installed (security/web.py: the
-    screen's session may open nothing but /screen), else this page's own."""
+    """The login layer's session route when it is installed (security/web.py `/session`: 200
+    while the screen's session holds, 401 once its token is revoked, and the screen then
+    reloads into the login page), else this page's own."""
     try:
-        return "/healthz" if "healthz" in dash.get_app().server.view_functions else HEALTH_PATH
+        return "/session" if "session_alive" in dash.get_app().server.view_functions else HEALTH_PATH
     except Exception:
         return HEALTH_PATH
 

@@ -4,12 +4,15 @@
     audit.record("export", "overview-scorecard 12 rows")      # inside a request: who, role, scope from the session
     audit.record("load", "cases.csv 1,000 rows", who="admin")  # or say who
 
-Events: `login`, `login_failed`, `login_locked`, `login_disabled`, `logout`, `screen_open`
-(security/web.py); `export` (every file a callback hands to a dcc.Download, recorded centrally
+Events: `login`, `login_failed`, `login_throttled`, `login_disabled`, `logout`, `screen_open`,
+`forbidden` (a 403: a page or callback the role may not have; security/web.py);
+`user_add`, `user_disable`, `user_enable`, `password_change`, `role_change`, `token_add`,
+`token_revoke` (recorded by the access store itself, whoever changes it: security/store.py); `export` (every file a callback hands to a dcc.Download, recorded centrally
 in security/web.py with the page's filter); `personal_data_view` (unmasked phones sent to a
 viewer whose scope allows them: pages/escalations.py); `load` (the upload page, and
 `python -m etl load` with the OS user, written through `Store.record` directly). Records are kept in the access store (security/store.py, table
-`audit`); `recent()` reads them, newest first, for the admin's page.
+`audit`), each chained to the one before by a hash (`Store.verify_audit`, `python -m etl audit
+verify`, the /audit page); `recent()` reads them, newest first, for the admin's page.
 """
 
 from __future__ import annotations

@@ -272,3 +272,24 @@ def cli(warehouse: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.Monk
         return code, capsys.readouterr().out
 
     return run
+
+
+# ---------------------------------------------------------------- the demo, built once
+
+
+@pytest.fixture(scope="session")
+def demo_wh(tmp_path_factory: pytest.TempPathFactory):
+    """The demo warehouse built once through the real ETL, opened as the dashboard reads it
+    (metrics.db.Warehouse), and installed as the process's warehouse for page functions."""
+    from etl import demo
+    from metrics import access
+    from metrics.db import Warehouse
+
+    root = tmp_path_factory.mktemp("demo-wh")
+    result = demo.build(root / "warehouse.duckdb", root / "ledgers")
+    assert result.ok
+    wh = Warehouse(root / "warehouse.duckdb")
+    before = access._warehouse
+    access._warehouse = wh
+    yield wh
+    access._warehouse = before

@@ -1,5 +1,6 @@
-"""`python app.py` on a fresh checkout builds the demo warehouse (with the demo's users),
-then serves behind the login; it never overwrites a warehouse that already exists (a real
+"""`python app.py` as scripts/run.sh starts it (DEMO=1) builds the demo warehouse (with the
+demo's users), then serves behind the login; it never overwrites a warehouse that already
+exists; without DEMO (scripts/serve.sh, a real deployment) it never builds the demo (a real
 subprocess each time)."""
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def serve(warehouse: Path, timeout: float = 120) -> subprocess.Popen:
+def serve(warehouse: Path, timeout: float = 120, demo: bool = True) -> subprocess.Popen:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "WAREHOUSE": str(warehouse), "PORT": str(port), "PYTHONPATH": str(ROOT)}
+    env.pop("DEMO", None)
+    if demo:
+        env["DEMO"] = "1"
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + timeout
@@ -74,3 +78,16 @@ def test_existing_warehouse_is_never_overwritten(tmp_path: Path) -> None:
     from security.store import Store
 
     assert Store.for_warehouse(warehouse).users() == []  # only the demo gets the demo's users
+
+
+def test_a_real_deployment_never_builds_the_demo(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    proc = serve(warehouse, demo=False)
+    with urllib.request.urlopen(f"http://127.0.0.1:{proc.port}/login", timeout=30) as response:
+        assert response.status == 200
+    proc.terminate()
+    proc.wait(timeout=10)
+    assert not warehouse.exists()
+    from security.store import Store
+
+    assert Store.for_warehouse(warehouse).users() == []  # no demo user, however the store came to be

@@ -67,3 +67,38 @@ def test_plain_json_figures_of_the_map_and_the_wall_display_pass_plotly_validati
         validated = go.Figure(fig)  # raises on an invalid property
         assert len(validated.data) == len(fig["data"])
         assert fig["layout"]["template"] == charts.PLOTLY_TEMPLATE  # looks as the validated figures do
+
+
+LINK = "<a href='https://evil.example/'>点我</a>"
+MARKUP = pd.DataFrame({"unit": ["1", "2"], "name": [LINK, "A&B物业<b>"], "received": [1, 2], "rectified": [1, 1],
+                       "fund_usage_rate": [0.5, 0.7]})
+
+
+@pytest.mark.parametrize("build", [
+    lambda: charts.bars(MARKUP, "name", ["received"], "zh", customdata="unit"),
+    lambda: charts.bars(MARKUP, "name", ["received"], "zh", orientation="h"),
+    lambda: charts.dots(MARKUP, "name", ["fund_usage_rate"], "zh", customdata="unit"),
+    lambda: charts.bars_with_rate(MARKUP, "name", ["received"], "fund_usage_rate", "zh", customdata="unit"),
+    lambda: charts.donut(list(MARKUP["name"]), [1, 2]),
+    lambda: charts.heatmap([[1, 2], [3, 4]], list(MARKUP["name"]), list(MARKUP["name"])),
+    lambda: charts.stacked(list(MARKUP["name"]), [(LINK, [1, 2])], customdata=["1", "2"]),
+    lambda: charts.trail([dt.date(2024, 1, 1), dt.date(2024, 1, 2)], ["社区", "县级"], [LINK, "督办函"],
+                         ["社区", "县级"], hover=[LINK, "x"]),
+], ids=["bars", "bars_h", "dots", "bars_with_rate", "donut", "heatmap", "stacked", "trail"])
+def test_ledger_text_is_never_markup_in_a_chart(build):
+    """Plotly renders `<a href>` in labels as a link: every text datum reaches it escaped, and
+    the codes a click reads (customdata) are left as they are."""
+    fig = build().to_plotly_json()
+    text = str([{k: t.get(k) for k in ("x", "y", "text", "labels", "hovertext", "name")} for t in fig["data"]])
+    text += str([fig["layout"].get(a, {}).get("categoryarray") for a in ("xaxis", "yaxis")])
+    assert "<a " not in text and "<b>" not in text
+    assert "&lt;a href=&#x27;" in text or "&lt;a href='https://evil.example/'&gt;点我&lt;/a&gt;" in text
+    custom = [t.get("customdata") for t in fig["data"] if t.get("customdata") is not None]
+    assert all(list(c) == ["1", "2"] for c in custom)
+
+
+def test_the_wall_displays_donut_escapes_its_names_too():
+    from components.screen import dark_donut
+
+    fig = dark_donut([LINK, "B"], [1, 2], "2")
+    assert fig["data"][0]["labels"][0].startswith("&lt;a href=")

@@ -328,3 +328,50 @@ def test_story_reporter_phones_are_plausible_mobiles(con):
                       "AND NOT regexp_full_match(reporter_phone, '1[3-9][0-9]{9}')")
     (good,) = one(con, "SELECT count(*) FROM cases WHERE reporter_phone IS NOT NULL")
     assert bad == 0 and good > 1000
+
+
+NO_SERVICE_AT = """SELECT count(*) FILTER (WHERE management_type = '无物业' AND (managed_since IS NULL OR managed_since <= ?))
+                        + count(*) FILTER (WHERE managed_since > ? AND previous_management_type = '无物业')
+                   FROM communities WHERE county = ?"""
+
+
+def test_story_yangqu_102_communities_without_service_cleared_by_the_september_2022_article(con):
+    assert one(con, NO_SERVICE_AT, D(2022, 1, 1), D(2022, 1, 1), "140122") == (102,)
+    assert one(con, NO_SERVICE_AT, D(2022, 9, 4), D(2022, 9, 4), "140122") == (0,)
+    # 阳兴小区 first, in May; the 109 red owners' committees formed in the same campaign
+    assert one(con, "SELECT min(managed_since) FROM communities WHERE county = '140122'") == (D(2022, 5, 9),)
+    assert one(con, "SELECT count(*) FROM communities WHERE county = '140122' AND committee_formed_on "
+                    "BETWEEN '2022-01-01' AND '2022-09-04'") == (109,)
+
+
+def test_story_jinzhong_committees_cover_every_community_half_occupied_but_not_all(con):
+    without, without_half, total = one(
+        con, """SELECT count(*) FILTER (WHERE committee NOT IN ('业委会', '物管会')),
+                       count(*) FILTER (WHERE committee NOT IN ('业委会', '物管会') AND occupancy_rate >= 0.5), count(*)
+                FROM communities WHERE county LIKE ?""", JINZHONG)
+    assert total == 1952 and 0 < without < 200 and without_half == 0
+
+
+def test_story_some_leads_have_no_deadline_of_their_own(con):
+    rows = dict(con.execute("SELECT source, count(*) FROM cases WHERE deadline IS NULL GROUP BY 1").fetchall())
+    assert set(rows) == {"12345", "媒体"} and sum(rows.values()) > 50
+
+
+def test_story_escalated_cases_are_not_one_reminder_each(con):
+    escalated, reminders, straight = one(
+        con, """SELECT count(DISTINCT case_id) FILTER (WHERE action IN ('上交', '提醒函', '督办函', '约谈', '通报', '问责',
+                                                                      '移送城管', '移送纪检', '移送公安')),
+                       count(*) FILTER (WHERE action = '提醒函'),
+                       count(DISTINCT case_id) FILTER (WHERE action = '督办函' AND note LIKE '%直接下发督办函%')
+                FROM case_events e JOIN cases c USING (case_id) WHERE c.county LIKE ?""", JINZHONG)
+    assert escalated != reminders and straight > 0
+    (twice,) = one(con, """SELECT count(*) FROM (SELECT case_id FROM case_events WHERE action = '提醒函'
+                           GROUP BY 1 HAVING count(*) > 1)""")
+    assert twice > 0
+
+
+def test_story_jinzhong_companies_are_credit_rated_too(con):
+    rows = dict(con.execute(
+        """SELECT r.grade, count(DISTINCT r.company_code) FROM credit_ratings r JOIN companies c USING (company_code)
+           WHERE c.county LIKE ? AND r.year = 2024 GROUP BY 1""", [JINZHONG]).fetchall())
+    assert set(rows) == {"A", "B", "C", "D"} and sum(rows.values()) > 300

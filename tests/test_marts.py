@@ -37,3 +37,66 @@ def test_mart_case_spans_uses_the_metrics_definition_of_done() -> None:
     from metrics import facts
 
     assert set(marts.DONE) == set(facts.DONE)
+
+
+def _cases_csv(path: Path, ids: range, status: str = "已整改", prefix: str = "A") -> Path:
+    rows = ["编号,来源,问题类别,县区,受理日期,状态,办结日期"]
+    rows += [f"{prefix}{i},排查,其他,榆次区,2024-03-{1 + i % 28:02d},{status if i % 3 else '办理中'},"
+             f"{f'2024-04-{1 + (i * 7) % 28:02d}' if i % 3 else ''}" for i in ids]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_case_spans_is_every_case_once_numbered_and_each_load_is_written_in_its_order(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    load_files([_cases_csv(tmp_path / "a.csv", range(60))], warehouse)
+    load_files([_cases_csv(tmp_path / "b.csv", range(40, 90), status="已办结")], warehouse)  # 20 replaced
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT case_no), count(case_no) FROM mart_case_spans").fetchone() \
+            == (90, 90, 90)
+        # done_until by the one definition of done
+        assert con.execute("""SELECT count(*) FROM mart_case_spans WHERE done_until <> CASE WHEN status IN
+            ('已整改', '已办结') AND closed_on IS NOT NULL THEN closed_on ELSE DATE '9999-12-31' END""").fetchone() == (0,)
+        # each load's rows lie in done_until order: "open at d" skips the row groups closed before d
+        assert con.execute("""SELECT count(*) FROM (SELECT _done_until < lag(_done_until) OVER
+            (PARTITION BY _load_id ORDER BY rowid) AS back FROM cases) WHERE back""").fetchone() == (0,)
+        # the trail's case numbers are the cases' own
+        assert con.execute("SELECT count(*) FROM mart_case_trail t ANTI JOIN cases c ON c._case_no = t.case_no") \
+            .fetchone() == (0,)
+
+
+def test_a_warehouse_written_before_cases_carried_their_numbers_is_migrated(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    load_files([_cases_csv(tmp_path / "a.csv", range(30))], warehouse)
+    with duckdb.connect(str(warehouse)) as con:  # as an older version of the loader left it
+        con.execute("DROP VIEW mart_case_spans")
+        con.execute("ALTER TABLE cases DROP COLUMN _case_no")
+        con.execute("ALTER TABLE cases DROP COLUMN _done_until")
+        con.execute("CREATE TABLE mart_case_spans AS SELECT rowid AS case_no, * FROM cases")
+
+    load_files([_cases_csv(tmp_path / "b.csv", range(5), prefix="B")], warehouse)
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'mart_case_spans'") \
+            .fetchone() == ("VIEW",)
+        assert con.execute("SELECT count(*), count(DISTINCT case_no), count(done_until) FROM mart_case_spans") \
+            .fetchone() == (35, 35, 35)
+
+
+def test_many_small_loads_leave_the_cases_in_order_once_they_pass_a_fifth(tmp_path: Path, monkeypatch) -> None:
+    """Appended loads are each in order; once the rows appended since the table was last put in
+    order pass REORDER_SHARE of it, the table is rewritten in order (row groups made tiny here)."""
+    from etl import marts
+
+    monkeypatch.setattr(marts, "ROW_GROUP", 10)
+    warehouse = tmp_path / "w.duckdb"
+    load_files([_cases_csv(tmp_path / "a.csv", range(100))], warehouse)
+    out_of_order = """SELECT count(*) FROM (SELECT _done_until < lag(_done_until) OVER (ORDER BY rowid) AS back
+                      FROM cases) WHERE back"""
+    states = []
+    for k in range(4):  # 10 new cases each: the 3rd append passes a fifth of the table
+        load_files([_cases_csv(tmp_path / f"b{k}.csv", range(10), prefix=f"B{k}-")], warehouse)
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            states.append((con.execute("SELECT sorted_rows FROM layout").fetchone()[0],
+                           con.execute(out_of_order).fetchone()[0] == 0))
+    assert states == [(100, False), (100, False), (130, True), (130, False)]

@@ -87,7 +87,15 @@ def test_filter_region_scope_and_limit_apply(wh):
 def test_ranking_orders_units_by_value_and_leaves_out_units_without_one():
     table = pd.DataFrame({"unit": ["140702", "140781", "140702401", "未匹配", "140703"],
                           "unit_name": ["榆次区", "介休市", "晋中开发区", "未匹配", "太谷区"],
-                          "rate": [0.9, 0.95, 0.9, 1.0, None]})
-    ranked = screen.ranking(table, "rate")
+                          "rectification_rate": [0.9, 0.95, 0.9, 1.0, None]})
+    ranked = screen.ranking(table, "rectification_rate")
     assert ranked.values.tolist() == [[1, "140781", "介休市", 0.95], [2, "140702", "榆次区", 0.9],
                                       [3, "140702401", "晋中开发区", 0.9]]
+
+
+def test_ranking_follows_the_kpis_direction():
+    """Gold goes to the county with the least arrears outstanding, not the most."""
+    table = pd.DataFrame({"unit": ["140702", "140781", "140703"], "unit_name": ["榆次区", "介休市", "太谷区"],
+                          "arrears_outstanding": [5e6, 1e5, None]})
+    ranked = screen.ranking(table, "arrears_outstanding")
+    assert ranked[["rank", "unit_name"]].values.tolist() == [[1, "介休市"], [2, "榆次区"]]

@@ -49,6 +49,9 @@ def test_missing_values_and_lists_are_written_plainly():
     ws = _sheet(to_excel(frame, list(frame.columns), "zh", "t", [], {"refund_amount": "amount"}))
     last_two = list(ws.iter_rows(min_row=ws.max_row - 1, values_only=True))
     assert last_two[0] == (None, "物业费、水电费", None)
+    # a KPI with no rows behind it says so
+    ws = _sheet(to_excel(frame, list(frame.columns), "zh", "t", [], {"refund_amount": "amount"}, kpis=["refund_amount"]))
+    assert list(ws.iter_rows(min_row=ws.max_row - 1, values_only=True))[0] == (None, "物业费、水电费", "无数据")
     assert last_two[1] == ("榆次区", None, 2.0)
 
 

@@ -36,6 +36,9 @@ def case(case_id: str, county: str = "榆次区") -> list[str]:
     ("", "未命名"),
     ("..", "未命名"),
     ("x" * 300 + ".xlsx", "x" * 115 + ".xlsx"),
+    ("台账\u202excod.csv", "台账xcod.csv"),  # a right-to-left override would show it as 台账vsc.docx
+    ("报表\u2066\u200b\u200f\ufeff三月.csv", "报表三月.csv"),  # isolates, zero-width, marks, BOM
+    ("c1\x85\x9bcontrol.csv", "c1control.csv"),  # C1 control characters
 ])
 def test_a_client_name_never_becomes_a_path(sent, kept):
     assert upload.clean_name(sent) == kept
@@ -69,6 +72,18 @@ def test_an_upload_loads_what_passes_and_refuses_the_rest(clerk, warehouse, acco
     assert rejects_csv(rejects).startswith(b"\xef\xbb\xbf")
     assert [(r["文件"], r["行号"], r["列"], r["编号"], r["县区"]) for r in rows] == [("五月.csv", "6", "县区", "JZ003", "榆茨区")]
     assert "榆茨区" in rows[0]["拒收原因"]
+
+
+def test_a_local_file_name_with_control_characters_is_recorded_clean(clerk, warehouse, query):
+    """`scripts/etl load` of a file whose name holds a right-to-left override: the report, the
+    load history and the rejects carry the name without it."""
+    from etl.pipeline import load_files
+
+    path = clerk.csv("六月\u202evsc.csv", CASES, [case("JZ101"), case("JZ102", county="榆茨区")])
+    result = load_files([path], warehouse, None, "clerk")
+    assert [r.file for r in result.files] == ["六月vsc.csv"]
+    assert query("SELECT file FROM loads") == [("六月vsc.csv",)]
+    assert {f for (f,) in query("SELECT DISTINCT file FROM rejects")} == {"六月vsc.csv"}
 
 
 def test_etl_load_writes_a_load_audit_record(clerk, warehouse, etl_env):

@@ -307,7 +307,7 @@ def test_screen_left_open_across_a_restart_gets_data_from_the_first_request_of_t
     srv = Server(own_warehouse).start()
     p = open_screen(browser, srv.url, SCREEN + "&region=140700&rotate=2&refresh=2")
     away = {"now": False}
-    p.page.route("**/healthz*", lambda route: route.abort() if away["now"] else
+    p.page.route("**/session*", lambda route: route.abort() if away["now"] else
                  route.fulfill(status=200, body="ok", content_type="text/plain"))
     refused: list[int] = []
     p.page.on("response", lambda r: refused.append(r.status)
@@ -333,6 +333,26 @@ def test_screen_left_open_across_a_restart_gets_data_from_the_first_request_of_t
         assert p.page.evaluate("() => window.__sameDocument === true")  # no reload
         assert refused == [], f"callbacks refused by the new process: {refused[:10]}"
         save_shot(p, tmp_path, "screen-after-restart.png")
+    finally:
+        p.page.context.close()
+        srv.stop()
+
+
+def test_a_wall_whose_token_is_revoked_leaves_for_the_login_page(browser, own_warehouse, tmp_path):
+    """Revoking the wall's token ends its session at its next health check: the wall reloads
+    and the server sends it to the login page, instead of showing its last data for ever."""
+    from security.store import Store
+
+    srv = Server(own_warehouse).start()
+    store = Store.for_warehouse(own_warehouse)
+    token_id, token = store.add_screen_token("lobby")
+    p = open_screen(browser, srv.url, f"/screen?token={token}&rotate=2&refresh=2")
+    try:
+        wait_for_data(p)
+        store.revoke_screen_token(token_id)
+        p.page.wait_for_url(re.compile(r"/login\?next="), timeout=30_000)
+        expect(p.page.locator("#login-form")).to_be_visible()
+        save_shot(p, tmp_path, "screen-revoked.png")
     finally:
         p.page.context.close()
         srv.stop()

@@ -60,13 +60,16 @@ def write_ledgers(folder: Path, n: int, cases: int, received: dt.date | None = N
         for i in range(cases):
             w.writerow([f"YC{n:03d}{i:04d}", "排查", "违规收费", YUCI, day, "办理中"])
         w.writerow(["合计", f"{cases}件", "", "", "", ""])
+    # each publish is another month's refund ledger (the same month again would be a new version
+    # of that month's ledger, replacing it: etl.schema Dataset.ledger)
+    refunded = (dt.date(2023, 1, 4) + dt.timedelta(days=31 * n)).replace(day=4).isoformat()
     refund_file = folder / f"榆次区清退台账-{n}.csv"
     with open(refund_file, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f, lineterminator="\r\n")
         w.writerow(["违规收费清退情况统计表", "", "", "", "", ""])
         w.writerow(["统一社会信用代码", "县区", "类别", "清退金额（万元）", "涉及户数", "清退日期"])
         for i in range(cases):
-            w.writerow([COMPANY, YUCI, "物业费", f"{0.01 + (n * 1000 + i) / 10000:.4f}", "1", "2024-06-04"])
+            w.writerow([COMPANY, YUCI, "物业费", f"{0.01 + (n * 1000 + i) / 10000:.4f}", "1", refunded])
         w.writerow(["合计", "", "", "", str(cases), ""])
     return [case_file, refund_file]
 
