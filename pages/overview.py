@@ -221,8 +221,9 @@ def overview_export(_n, params):
     lang, f = _view(params)
     scope = current_scope()
     table = county_scorecard(warehouse(), f, scope)
-    # as on screen: a county's own units are not ranked among themselves (its standing is its rank)
-    columns = ["rank", "unit_name", *SCORECARD_KPIS][1 if standing_county(f, scope) else 0:]
+    if standing_county(f, scope):  # as on screen: a county's own units are not ranked among themselves
+        table["rank"] = "—"
+    columns = ["rank", "unit_name", *SCORECARD_KPIS]
     lines = [f"{label('region', lang)}：{params.get('region') or label('all_regions', lang)}",
              f"{label('from', lang)}：{params.get('from') or '—'}　{label('to', lang)}：{params.get('to') or '—'}"]
     data = to_excel(table, columns, lang, label("scorecard", lang), lines, FORMATS,
