@@ -30,7 +30,9 @@ def test_the_scorecard_shows_every_row_and_no_data_as_无数据(page_as):
 
     officer = page_as("county")
     officer.open("/?region=140702")
-    expect(officer.page.locator("#overview-scorecard")).to_contain_text("本县区在全市的位置")
-    expect(officer.page.locator("#standing-rank-overdue_cases")).to_have_text("第 11 名 / 共 11 个县区")
-    expect(officer.page.locator("#standing")).not_to_contain_text("平遥县")
+    standing = officer.page.locator("#overview-standing")
+    expect(standing).to_contain_text("本县在全市各县（市、区）中的位置")
+    overdue = standing.locator("tr", has_text="超期未办结")
+    expect(overdue).to_contain_text("11 / 11")  # 榆次区 has the most overdue cases of 晋中: last, not first
+    expect(standing).not_to_contain_text("平遥县")
     expect(officer.page.locator("#overview-scorecard .ag-header-cell[col-id='rank']")).to_have_count(0)
