@@ -8,6 +8,7 @@ callback needs a login (security/web.py). In production: `gunicorn app:server`.
 from __future__ import annotations
 
 import os
+import sys
 
 import dash
 import dash_bootstrap_components as dbc
@@ -156,8 +157,24 @@ def ensure_demo() -> None:
 # now, so that the first request of a fresh process is answered like any other.
 security.complete_setup(app)
 
+def refuse_open_real_deployment() -> None:
+    """A real deployment (scripts/serve.sh, no DEMO) is not served while the demo's public
+    credentials would open it — a store set up by an older README, whose first start built the
+    demo into data/: anyone who read the README would be its administrator."""
+    from security.store import demo_credentials, store_path
+
+    found = demo_credentials(warehouse().path)
+    if found:
+        sys.exit(f"拒绝启动：正式部署的访问库 {store_path(warehouse().path)} 中仍有演示账号或大屏令牌，密码公开，"
+                 f"任何读过 README 的人都能登录：{'、'.join(found)}。请先停用或改密（scripts/etl users disable "
+                 f"用户名，或 users passwd 用户名），吊销令牌（scripts/etl tokens list，tokens revoke 编号），再启动；"
+                 f"只想看演示请运行 bash scripts/run.sh。")
+
+
 if __name__ == "__main__":
     os.umask(0o077)  # the warehouse, the access store and its -wal/-shm: readable by the owner only
     if settings.get("DEMO"):  # scripts/run.sh: the demo, in its own warehouse; a real deployment never
         ensure_demo()
+    else:
+        refuse_open_real_deployment()
     security.serve(app, host=settings.get("HOST"), port=settings.get("PORT"))

@@ -63,6 +63,9 @@ SETTINGS: tuple[Setting, ...] = (
             "The command name reports tell the clerk to run (set by scripts/etl)", "etl.cli"),
     Setting("ETL_PAUSE_AT", None, "text", "仅测试用：载入在该阶段暂停（write、publish），用于进程被杀的测试",
             "Tests only: the load pauses at this stage (write, publish), for kill tests", "etl.warehouse"),
+    Setting("VENV", None, "path", "scripts/* 使用的 Python 虚拟环境（默认项目内 .venv，首次使用时创建）",
+            "The Python virtual environment the scripts use (default: .venv in the project, created on first use)",
+            "scripts/venv.sh"),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -72,13 +75,32 @@ _PARSE: dict[str, Callable[[str], Value]] = {
 }
 
 
+class SettingError(ValueError):
+    """An environment variable whose value is not of its setting's kind; the message, in
+    Chinese, names the variable, the value and what the setting does."""
+
+
+KIND_ZH = {"int": "整数", "float": "数字"}
+
+
 def get(name: str) -> Value:
     """The setting's value now: the environment's, parsed by its kind, else its default."""
     setting = BY_NAME[name]  # an unknown name is a bug: KeyError
     raw = os.environ.get(name)
     if raw is None or (raw == "" and setting.kind != "text"):
         return setting.default
-    return _PARSE[setting.kind](raw)
+    try:
+        return _PARSE[setting.kind](raw)
+    except ValueError:
+        raise SettingError(f"环境变量 {name}={raw!r} 不是有效的{KIND_ZH.get(setting.kind, setting.kind)}"
+                           f"（{setting.zh}）") from None
+
+
+def put(name: str, value: Value) -> None:
+    """Set a setting for this process and the processes it starts (the bench points the
+    dashboard's reader at its scaled warehouse): the one place that writes the environment."""
+    BY_NAME[name]
+    os.environ[name] = str(value)
 
 
 def reference_markdown() -> str:

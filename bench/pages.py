@@ -13,7 +13,6 @@ but not held to the render target.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import statistics
 import tempfile
@@ -21,6 +20,8 @@ import time
 from pathlib import Path
 
 import duckdb
+
+import settings
 
 REPEAT = 5
 TARGET_MS = 150.0
@@ -177,7 +178,7 @@ def _bare(statements: list[tuple[str, list]]) -> float:
 
 
 def measure(warehouse: Path, label: str, only: str | None = None) -> list[dict]:
-    os.environ["WAREHOUSE"] = str(warehouse)
+    settings.put("WAREHOUSE", warehouse)
     from metrics import access
 
     access._warehouse = None  # a fresh reader on this warehouse

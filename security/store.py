@@ -571,3 +571,22 @@ def install_demo_users(warehouse: Path | str) -> Store:
         store.ensure_user(name, role, f"demo-{name}", county, by="demo", policy=False)  # public demo passwords
     store.add_screen_token("demo", DEMO_SCREEN_TOKEN, by="demo")
     return store
+
+
+def demo_credentials(warehouse: Path | str | None) -> list[str]:
+    """The demo's public credentials that would open the store beside `warehouse`: a demo user,
+    enabled, whose password is still `demo-<name>`, and the screen token `demo-screen` not
+    revoked. Reads only (no failed-login count, no audit record, no store created)."""
+    path = store_path(warehouse)
+    if not path.exists():
+        return []
+    found = []
+    with Store(path).engine.connect() as con:
+        for name, _, _ in DEMO_USERS:
+            row = con.execute(select(users.c.password_hash, users.c.disabled).where(users.c.name == name)).first()
+            if row is not None and not row.disabled and check_password_hash(row.password_hash, f"demo-{name}"):
+                found.append(f"{name} / demo-{name}")
+        if con.execute(select(screen_tokens.c.id).where(screen_tokens.c.token_hash == digest(DEMO_SCREEN_TOKEN),
+                                                        screen_tokens.c.revoked_at.is_(None))).first():
+            found.append(f"/screen?token={DEMO_SCREEN_TOKEN}")
+    return found

@@ -91,3 +91,26 @@ def test_a_real_deployment_never_builds_the_demo(tmp_path: Path) -> None:
     from security.store import Store
 
     assert Store.for_warehouse(warehouse).users() == []  # no demo user, however the store came to be
+
+
+def test_a_real_deployment_the_demo_credentials_open_is_not_served(tmp_path: Path) -> None:
+    """A store set up by an older README (the demo built into data/) still holds admin /
+    demo-admin and the demo's screen token: without DEMO (scripts/serve.sh) the app refuses to
+    serve it and says which credentials to disable; once they are, it serves."""
+    from security.store import Store, install_demo_users
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    install_demo_users(warehouse)
+    env = {**os.environ, "WAREHOUSE": str(warehouse), "PORT": "1", "PYTHONPATH": str(ROOT)}
+    env.pop("DEMO", None)
+    done = subprocess.run([sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "拒绝启动" in done.stderr and "admin / demo-admin" in done.stderr and "/screen?token=demo-screen" in done.stderr
+    store = Store.for_warehouse(warehouse)
+    assert store.audit_rows(event_name="login") == []  # checked without a login attempt
+    for name in ("leader", "supervisor", "county_140702", "admin"):
+        store.set_disabled(name, True, by="test")
+    store.revoke_screen_token(store.screen_tokens()[0]["id"], by="test")
+    proc = serve(warehouse, demo=False)
+    proc.terminate()
+    proc.wait(timeout=10)

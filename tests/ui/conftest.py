@@ -69,7 +69,8 @@ class Server:
         """Start the app and wait until it serves: until /healthz answers, or with `untouched`
         until its port accepts connections, so that the test's own next request is the first
         HTTP request the fresh process serves."""
-        env = {**os.environ, "WAREHOUSE": str(self.warehouse), "PORT": str(self.port), "HOST": "127.0.0.1",
+        # DEMO=1: these are copies of the demo (its public users); a real deployment refuses them
+        env = {**os.environ, "WAREHOUSE": str(self.warehouse), "PORT": str(self.port), "HOST": "127.0.0.1", "DEMO": "1",
                "PYTHONPATH": str(ROOT)}
         self.log = open(self.warehouse.parent / f"server-{self.port}.log", "ab")
         self.proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=self.log,
