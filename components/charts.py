@@ -187,6 +187,22 @@ def rate_tickformat(lo: float, hi: float, ticks: int = 5) -> str:
     return f".{min(decimals, 3)}%"
 
 
+def nice_ticks(low: float, high: float, percent: bool, target: int = 5) -> dict:
+    """Ticks for values from `low` to `high` (rates as 0–1 when `percent`): an explicit step of
+    1, 2 or 5 × 10^k giving about `target` ticks, and a format with just the decimals that step
+    needs. With the step fixed, not left to Plotly (which picks a finer one on a long axis),
+    no two tick labels can read the same. Returns {tick0, dtick, tickformat}."""
+    span = abs(high - low)
+    if not span or span != span:
+        span = abs(high) or 1.0
+    raw = span / target
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+    shown = step * 100 if percent else step
+    decimals = max(0, -math.floor(math.log10(shown) + 1e-9))
+    return {"tick0": 0, "dtick": step, "tickformat": f".{decimals}%" if percent else f",.{decimals}f"}
+
+
 def dots(frame: pd.DataFrame, y: str, xs: Iterable[str], lang: str, title: Optional[str] = None,
          customdata: Optional[str] = None, xformat: Optional[str] = None, x_range: Optional[list] = None,
          height: int = 360) -> go.Figure:
@@ -198,16 +214,16 @@ def dots(frame: pd.DataFrame, y: str, xs: Iterable[str], lang: str, title: Optio
     if xformat and xformat.endswith("%"):  # the axis' decimals from the range drawn
         seen = [v for x in xs for v in frame[x] if v is not None and v == v]
         lo, hi = (x_range or [min(seen, default=0), max(seen, default=1)])[:2]
-        axis_format = rate_tickformat(lo, hi)
+        ticks = nice_ticks(lo, hi, percent=True)  # an explicit step and its decimals
     else:
-        axis_format = xformat
+        ticks = {"tickformat": xformat}
     traces = [dict(type="scatter", x=_values(frame[x]), y=ys, mode="markers", name=label(x, lang), marker={"size": 11},
                    customdata=custom, hovertemplate="%{y}<br>" + label(x, lang) + "：%{x"
                    + (":" + xformat if xformat else "") + "}<extra></extra>") for x in xs]
     return _figure(traces, _layout(
         title, height, hovermode="closest",
         yaxis={"type": "category", "showgrid": True, "gridcolor": "#eee", "automargin": True},
-        xaxis={"showgrid": True, "gridcolor": "#eee", "tickformat": axis_format, "range": x_range}))
+        xaxis={"showgrid": True, "gridcolor": "#eee", **ticks, "range": x_range}))
 
 
 def bars_with_rate(frame: pd.DataFrame, x: str, ys: Iterable[str], rate: str, lang: str, title: Optional[str] = None,

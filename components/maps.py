@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 
-from components.charts import FONT, PLOTLY_TEMPLATE, rate_tickformat
+from components.charts import FONT, PLOTLY_TEMPLATE, nice_ticks
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
 GRAPH_CONFIG = {"topojsonURL": "/assets/topo/", "displaylogo": False}
@@ -137,7 +137,7 @@ def county_figure(
         ))
     if with_value:
         z = [float(values[c]) for c in with_value]
-        zrange, tickformat = _scale(z, value_format)
+        zrange, ticks = _scale(z, value_format)
         traces.append(dict(
             geojson=_subset(geojson, with_value),
             locations=with_value,
@@ -147,7 +147,7 @@ def county_figure(
             name=colorbar_title,
             colorbar={
                 "title": {"text": colorbar_title, "side": "top"},
-                "tickformat": tickformat,
+                **ticks,
                 "thickness": 12,
                 "len": 0.75,
                 "outlinewidth": 0,
@@ -203,20 +203,30 @@ def county_figure(
     return {"data": traces, "layout": layout}
 
 
-def _scale(z: list[float], value_format: str) -> tuple[dict, str]:
-    """The colour range and the colour bar's tick format of the values `z`.
+def _scale(z: list[float], value_format: str) -> tuple[dict, dict]:
+    """The colour range and the colour bar's ticks ({tick0, dtick, tickformat}) of the values `z`.
 
     A rate (a `%` format) is a share: its scale never passes 0–100% (one county's 93% alone made
-    Plotly's automatic range run from 43% to 143%), a single value gets a narrow band around it,
-    and the ticks get as many decimals as their spacing needs, so that no two read the same
-    (97%, 97%, 98%). Other values keep Plotly's range and the given format."""
-    if not value_format.endswith("%"):
-        return {}, value_format
-    lo, hi = max(min(z), 0.0), min(max(z), 1.0)
-    if hi - lo < 0.01:  # one value, or several nearly equal: a band of two points around them
-        lo, hi = max(0.0, min(lo, hi - 0.01) - 0.01), min(1.0, max(hi, lo + 0.01) + 0.01)
-        lo = min(lo, hi - 0.02) if hi - lo < 0.02 else lo
-    return {"zmin": lo, "zmax": hi, "zauto": False}, rate_tickformat(lo, hi)
+    Plotly's automatic range run from 43% to 143%), a single value gets a narrow band around it.
+    A count or an amount of one county alone (or of counties all alike) gets a band around it
+    too (Plotly's own bar read 5, 5, 5, 5, 5). Every bar's ticks have an explicit step and the
+    decimals it needs (`nice_ticks`), so that no two read the same (97%, 97%, 98%)."""
+    if value_format.endswith("%"):
+        lo, hi = max(min(z), 0.0), min(max(z), 1.0)
+        if hi - lo < 0.01:  # one value, or several nearly equal: a band of two points around them
+            lo, hi = max(0.0, min(lo, hi - 0.01) - 0.01), min(1.0, max(hi, lo + 0.01) + 0.01)
+            lo = min(lo, hi - 0.02) if hi - lo < 0.02 else lo
+        return {"zmin": lo, "zmax": hi, "zauto": False}, nice_ticks(lo, hi, percent=True)
+    lo, hi = min(z), max(z)
+    zrange: dict = {}
+    if hi - lo < 1e-9:
+        pad = max(abs(hi) * 0.1, 1.0)
+        lo, hi = (max(lo - pad, 0.0) if lo >= 0 else lo - pad), hi + pad
+        zrange = {"zmin": lo, "zmax": hi, "zauto": False}
+    ticks = nice_ticks(lo, hi, percent=False)
+    if value_format.endswith("d"):  # whole numbers: a whole step, the given format
+        ticks = {**ticks, "dtick": max(1, round(ticks["dtick"])), "tickformat": value_format}
+    return zrange, ticks
 
 
 def map_region(region: str | None) -> tuple[str, str]:
@@ -227,3 +237,14 @@ def map_region(region: str | None) -> tuple[str, str]:
     if not region or region.endswith("0000"):
         return "140000", "city"
     return region[:4] + "00", "county"
+
+
+def region_geo(geo: dict, region: str | None, level: str) -> dict:
+    """The boundaries a map of a region draws: a county's own outline when the region is a
+    county (or a township-level unit: its county), else the whole city (or, for the province,
+    its cities). The city's other counties are not drawn grey as if they had no data: they
+    are outside the question, not without rows."""
+    if level != "county" or not region or region.endswith("00"):
+        return geo
+    features = [ft for ft in geo["features"] if ft["properties"]["code"] == region[:6]]
+    return {"type": "FeatureCollection", "features": features} if features else geo  # its own bounds

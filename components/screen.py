@@ -97,10 +97,14 @@ def dark_donut(names: list[str], values: list[float], center: str) -> dict:
     return {"data": data, "layout": layout}
 
 
-def ranking_rows(rows: list[dict], kind: str, lang: str, scroll_after: int = 8) -> html.Div:
-    """A ranking as rows of rank, name, a bar and the value; past `scroll_after` rows the list is
+def ranking_rows(rows: list[dict], kind: str, lang: str, scroll_after: int = 8,
+                 missing: Optional[list[dict]] = None) -> html.Div:
+    """A ranking as rows of rank, name, a bar and the value, best first (metrics.screen.ranking);
+    the top three get a medal. `missing` (units with no data, metrics.screen.without_data) follow
+    in grey, without a rank, a bar or a medal, marked 无数据. Past `scroll_after` rows the list is
     written twice and scrolls without end (assets/screen.css), slower the longer it is."""
-    if not rows:
+    missing = missing or []
+    if not rows and not missing:
         return html.Div(label("no_data", lang), className="screen-empty")
     top = max((abs(r["value"]) for r in rows), default=0) or 1
 
@@ -116,11 +120,22 @@ def ranking_rows(rows: list[dict], kind: str, lang: str, scroll_after: int = 8) 
             className="screen-rank-row",
         )
 
-    items = [row(r) for r in rows]
-    if len(rows) <= scroll_after:
+    def blank(r: dict) -> html.Div:
+        return html.Div(
+            [html.Span("—", className="screen-rank-no"), html.Span(r["unit_name"], className="screen-rank-name"),
+             html.Span(className="screen-rank-bar"),
+             html.Span(label("no_value", lang), className="screen-rank-value")],
+            className="screen-rank-row screen-rank-nodata",
+        )
+
+    def all_rows() -> list:
+        return [row(r) for r in rows] + [blank(r) for r in missing]
+
+    items = all_rows()
+    if len(items) <= scroll_after:
         return html.Div(items, className="screen-scroll")
-    twice = items + [row(r) for r in rows]
-    return html.Div(twice, className="screen-scroll screen-scrolling", style={"animationDuration": f"{len(rows) * 2.4:.1f}s"})
+    twice = items + all_rows()
+    return html.Div(twice, className="screen-scroll screen-scrolling", style={"animationDuration": f"{len(items) * 2.4:.1f}s"})
 
 
 def _short_value(kind: str, value: float, lang: str) -> str:

@@ -11,6 +11,7 @@ from dash import dcc, html
 
 from components.i18n import label
 from etl.normalize import FORMULA_START
+from metrics.kpis import BY_KEY
 
 
 
@@ -37,6 +38,8 @@ def grid(grid_id: str, frame: pd.DataFrame, columns: Iterable[str], lang: str, h
             d["type"] = "numericColumn"
             if col in kpis:
                 d["cellClassRules"] = {"no-data": "params.value == null"}
+                if col in BY_KEY:  # the first click sorts the best first, in the KPI's direction
+                    d["sortingOrder"] = ["desc", "asc", None] if BY_KEY[col].higher_is_better else ["asc", "desc", None]
             # nulls last whichever way the column is sorted
             d["comparator"] = {"function": "(a, b, na, nb, desc) => (a == null && b == null) ? 0 : "
                                            "a == null ? (desc ? -1 : 1) : b == null ? (desc ? 1 : -1) : a - b"}

@@ -3,6 +3,12 @@
 A KPI is a numerator (and, for a rate, a denominator) over additive per-unit facts, so
 the same definition gives a region's card, each county's scorecard cell and the rows
 of an export. The catalogue is also the documentation: `python -m metrics` prints it.
+
+Direction: every KPI says whether higher is better (`higher_is_better`); ranks, traffic lights,
+sort orders and the wall's medals follow it. The choices that are not obvious: refunds (amount,
+households) are what the campaign returned to owners — more is better; arrears listed and
+outstanding and overdue cases are debts and backlogs — less is better; arrears recovered, the
+usage rate and every coverage or share are outcomes — more is better.
 """
 
 from __future__ import annotations
@@ -44,18 +50,19 @@ CATALOGUE: tuple[Kpi, ...] = (
         definition="期内受理的投诉举报中，在期末前已办结的比例。"),
     Kpi("overdue_cases", "超期未办结", "Overdue open cases", "count", facts.case_facts,
         "overdue_cases", higher_is_better=False, green=0, amber=10,
-        definition="截至期末仍未整改、且已过整改时限的问题数。"),
+        definition="截至期末仍未整改、且已过整改时限的问题数；越少越好。"),
     Kpi("refund_amount", "违规收费清退金额", "Illegal fees refunded", "amount", facts.refund_facts,
-        "refund_amount", definition="期内清退的违规收费金额（元）。"),
+        "refund_amount", definition="期内清退的违规收费金额（元）；退还业主越多越好。"),
     Kpi("refund_households", "清退涉及户数", "Households refunded", "count", facts.refund_facts,
-        "refund_households", definition="期内违规收费清退涉及的户数。"),
+        "refund_households", definition="期内违规收费清退涉及的户数；越多越好。"),
     Kpi("arrears_listed", "维修资金欠缴建账", "Fund arrears listed", "amount", facts.arrears_facts,
-        "arrears_listed", definition="截至期末已建账的开发企业欠缴维修资金（元）。"),
+        "arrears_listed", higher_is_better=False,
+        definition="截至期末已建账的开发企业欠缴维修资金（元）；欠缴越少越好。"),
     Kpi("arrears_recovered", "期内追缴到账", "Arrears recovered", "amount", facts.arrears_facts,
         "arrears_recovered", definition="期内追缴到账的欠缴维修资金（元）。"),
     Kpi("arrears_outstanding", "尚未追缴", "Arrears outstanding", "amount", facts.arrears_facts,
         "arrears_outstanding", higher_is_better=False,
-        definition="截至期末，已建账欠缴额减去累计追缴到账额（元）。"),
+        definition="截至期末，各项目已建账欠缴额减去其累计追缴到账额（多缴的项目计 0）之和（元）；越少越好。"),
     Kpi("arrears_recovery_rate", "欠缴追缴率", "Arrears recovery rate", "rate", facts.arrears_facts,
         "arrears_recovered_to_date", "arrears_listed", green=0.5, amber=0.2,
         definition="截至期末累计追缴到账额占已建账欠缴额的比例。", parts="amount"),

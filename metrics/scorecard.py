@@ -59,6 +59,17 @@ def own_county(scope: Scope) -> str | None:
     return regions[0] if len(regions) == 1 and len(regions[0]) == 6 and not regions[0].endswith("00") else None
 
 
+def standing_county(f: Filter, scope: Scope) -> str | None:
+    """The county whose standing a view shows: a county officer's own (`own_county`), or, for a
+    viewer who sees every region, the county the filter selects — a leader looking at one county
+    would otherwise read "排名 1" of that county's own units. None otherwise."""
+    own = own_county(scope)
+    if own or scope.regions is not None:
+        return own
+    region = f.region
+    return region[:6] if region and not region.endswith("00") else None
+
+
 def standing(wh: Warehouse, f: Filter, county: str, keys: list[str] | None = None) -> pd.DataFrame:
     """Where one county stands among the counties of its city, per KPI: its value, its rank by
     the KPI's direction among the counties with a value (`rank` of `ranked`), and the city's

@@ -72,6 +72,14 @@ def ranking(table: pd.DataFrame, key: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def without_data(table: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The reporting units of a scorecard table with no value of a KPI (无数据: no rows behind
+    it), by code: columns unit, unit_name. The wall lists them after its ranking, unranked."""
+    frame = table[table["unit"].str.fullmatch(r"\d{6}|\d{9}")]
+    frame = frame[frame[key].isna()].sort_values("unit")
+    return frame[["unit", "unit_name"]].reset_index(drop=True)
+
+
 def unit_table(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, frames: dict | None = None) -> pd.DataFrame:
     """kpis.scorecard for the given KPIs with each unit's name (`unit_name`)."""
     table = kpis.scorecard(wh, keys, f, scope, frames)

@@ -10,7 +10,7 @@ from components import query
 from components.cards import kpi_card
 from components.charts import GRAPH_CONFIG, donut, empty_figure
 from components.i18n import fmt_value, label, lang_of
-from components.maps import county_figure, load_geojson, map_region
+from components.maps import county_figure, load_geojson, map_region, region_geo
 from components.tables import export_controls, grid, to_excel
 from metrics import kpis, published
 from metrics.access import current_scope, warehouse
@@ -18,7 +18,7 @@ from metrics.db import WarehouseMissing
 from metrics.filters import Filter
 from metrics.escalations import escalation_counts
 from metrics.ratings import credit_distribution, star_distribution
-from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values, own_county, standing
+from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values, standing, standing_county
 
 dash.register_page(__name__, path="/", name="总览", order=0, label_key="overview")
 
@@ -85,7 +85,7 @@ def overview_scorecard(params):
     try:
         wh, scope = warehouse(), current_scope()
         table = county_scorecard(wh, f, scope)
-        county = own_county(scope)
+        county = standing_county(f, scope)  # his own, or the one a leader selected
         place = standing(wh, f, county) if county else None
     except WarehouseMissing:
         return html.P(label("no_warehouse", lang)), empty_figure(label("no_warehouse", lang))
@@ -152,6 +152,7 @@ def _map(table, f: Filter, lang):
     if geo is None or table.empty:
         return empty_figure(label("no_data", lang))
     values = map_values(table, "rectification_rate", level)
+    geo = region_geo(geo, f.region, level)  # one county: its own outline, not its neighbours as 无数据
     return county_figure(geo, values, label("rectification_rate", lang), label("rectification_rate", lang), lang=lang,
                       value_format=".2%")
 
@@ -218,9 +219,13 @@ def overview_map_click(click, search):
 def overview_export(_n, params):
     params = params or {}
     lang, f = _view(params)
-    table = county_scorecard(warehouse(), f, current_scope())
+    scope = current_scope()
+    table = county_scorecard(warehouse(), f, scope)
+    if standing_county(f, scope):  # as on screen: a county's own units are not ranked among themselves
+        table["rank"] = "—"
+    columns = ["rank", "unit_name", *SCORECARD_KPIS]
     lines = [f"{label('region', lang)}：{params.get('region') or label('all_regions', lang)}",
              f"{label('from', lang)}：{params.get('from') or '—'}　{label('to', lang)}：{params.get('to') or '—'}"]
-    data = to_excel(table, ["rank", "unit_name", *SCORECARD_KPIS], lang, label("scorecard", lang), lines, FORMATS,
+    data = to_excel(table, columns, lang, label("scorecard", lang), lines, FORMATS,
                     kpis=SCORECARD_KPIS)
     return dcc.send_bytes(data, "county-scorecard.xlsx")

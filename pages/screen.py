@@ -42,7 +42,7 @@ from metrics.filters import PROVINCE, Filter, Scope
 from metrics.ratings import credit_distribution, star_distribution
 from metrics.regions import region_names
 from metrics.scorecard import map_values
-from metrics.screen import latest_recoveries, latest_rectified, ranking, unit_table
+from metrics.screen import latest_recoveries, latest_rectified, ranking, unit_table, without_data
 
 dash.register_page(__name__, path="/screen", name="大屏", order=100, label_key="screen", title="物业监管大屏")
 
@@ -260,7 +260,8 @@ def screen_content(f: Filter, lang: str) -> tuple:
     for i, key in enumerate(MAP_KPIS):
         kpi = kpis.BY_KEY[key]
         ranked = ranking(table, key)
-        rank_slides.append(ranking_rows(ranked.to_dict("records"), kpi.kind, lang))
+        rank_slides.append(ranking_rows(ranked.to_dict("records"), kpi.kind, lang,
+                                        missing=without_data(table, key).to_dict("records")))
         values_by_shape = map_values(table, key, level)
         if all(v is None for v in values_by_shape.values()) or ranked.empty:
             continue
