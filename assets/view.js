@@ -5,8 +5,9 @@
  * Every callback request of such a burst carries the same X-Dash-View id, and the server
  * answers all requests of one id from one published version, so a publish in the middle of
  * a burst cannot show the old warehouse in one panel and the new one in the next. A burst
- * ends when no callback request has been in flight for QUIET_MS; the next request (a filter
- * change, the wall's next pull) starts a new view, which reads the newest version.
+ * ends when no callback request has been in flight for QUIET_MS, or at a user's action (a
+ * click, a key, a file dropped); the next request (a filter change, a download, the wall's next
+ * pull) starts a new view, which reads the newest version.
  */
 (function () {
     'use strict';
@@ -48,4 +49,9 @@
     };
     wrapped.__dashView = true;
     window.fetch = wrapped;
+    // A user's action asks a new question: the callbacks it sends start a new view and read the
+    // newest version (a download clicked right after an upload published must see that upload).
+    ['pointerdown', 'keydown', 'change', 'drop'].forEach(function (name) {
+        document.addEventListener(name, function () { if (inFlight === 0) { view = null; } }, true);
+    });
 }());
