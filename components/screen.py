@@ -97,6 +97,9 @@ def dark_donut(names: list[str], values: list[float], center: str) -> dict:
     return {"data": data, "layout": layout}
 
 
+MISSING_SHOWN = 5  # no-data units named under a wall ranking; more are counted in one line
+
+
 def ranking_rows(rows: list[dict], kind: str, lang: str, scroll_after: int = 8,
                  missing: Optional[list[dict]] = None) -> html.Div:
     """A ranking as rows of rank, name, a bar and the value, best first (metrics.screen.ranking);
@@ -128,8 +131,16 @@ def ranking_rows(rows: list[dict], kind: str, lang: str, scroll_after: int = 8,
             className="screen-rank-row screen-rank-nodata",
         )
 
+    def more(n: int) -> html.Div:
+        return html.Div([html.Span("—", className="screen-rank-no"),
+                         html.Span(label("screen_more_no_data", lang).format(n=n), className="screen-rank-name")],
+                        className="screen-rank-row screen-rank-nodata")
+
     def all_rows() -> list:
-        return [row(r) for r in rows] + [blank(r) for r in missing]
+        # a few no-data units by name, the rest counted: the whole province has hundreds, and a wall
+        # scrolling through them says nothing more (and cost 50 ms of components a pull)
+        shown = [blank(r) for r in missing[:MISSING_SHOWN]]
+        return [row(r) for r in rows] + shown + ([more(len(missing) - MISSING_SHOWN)] if len(missing) > MISSING_SHOWN else [])
 
     items = all_rows()
     if len(items) <= scroll_after:
