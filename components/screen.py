@@ -133,7 +133,8 @@ def ranking_rows(rows: list[dict], kind: str, lang: str, scroll_after: int = 8,
 
     def more(n: int) -> html.Div:
         return html.Div([html.Span("—", className="screen-rank-no"),
-                         html.Span(label("screen_more_no_data", lang).format(n=n), className="screen-rank-name")],
+                         html.Span(label("screen_more_no_data", lang).format(n=n),
+                                   className="screen-rank-name screen-rank-more")],
                         className="screen-rank-row screen-rank-nodata")
 
     def all_rows() -> list:
