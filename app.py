@@ -27,8 +27,7 @@ from metrics.regions import region_options
 from security import web as security
 from security.roles import may_open
 
-app = Dash(__name__, use_pages=True, title="物业监管看板", suppress_callback_exceptions=True,
-           update_title=None)
+app = Dash(__name__, use_pages=True, title="物业监管看板", suppress_callback_exceptions=True, update_title=None)
 server = app.server
 security.install(app)  # login, sessions, the access guard, security headers (security/web.py)
 serving.install(server)  # one published version per request and per view (metrics/serving.py)
@@ -124,9 +123,21 @@ def shell_texts(search, pathname, nav_ids):
     names = [_page_name(i["path"], lang) for i in nav_ids]
     other = "zh" if lang == "en" else "en"
     lang_href = (pathname or "/") + query.with_params(search, lang=None if other == "zh" else other)
-    return (hrefs, names, lang_href, label("language", lang), label("app_title", lang), label("region", lang),
-            label("from", lang), label("to", lang), label("all_regions", lang), label("from", lang), label("to", lang),
-            label("logout", lang), "/logout" + ("?lang=en" if lang == "en" else ""))
+    return (
+        hrefs,
+        names,
+        lang_href,
+        label("language", lang),
+        label("app_title", lang),
+        label("region", lang),
+        label("from", lang),
+        label("to", lang),
+        label("all_regions", lang),
+        label("from", lang),
+        label("to", lang),
+        label("logout", lang),
+        "/logout" + ("?lang=en" if lang == "en" else ""),
+    )
 
 
 @app.callback(Output("shell-as-of", "children"), Input("url", "search"))
@@ -157,6 +168,7 @@ def ensure_demo() -> None:
 # now, so that the first request of a fresh process is answered like any other.
 security.complete_setup(app)
 
+
 def refuse_open_real_deployment() -> None:
     """A real deployment (scripts/serve.sh, no DEMO) is not served while the demo's public
     credentials would open it — a store set up by an older README, whose first start built the
@@ -165,10 +177,12 @@ def refuse_open_real_deployment() -> None:
 
     found = demo_credentials(warehouse().path)
     if found:
-        sys.exit(f"拒绝启动：正式部署的访问库 {store_path(warehouse().path)} 中仍有演示账号或大屏令牌，密码公开，"
-                 f"任何读过 README 的人都能登录：{'、'.join(found)}。请先停用或改密（scripts/etl users disable "
-                 f"用户名，或 users passwd 用户名），吊销令牌（scripts/etl tokens list，tokens revoke 编号），再启动；"
-                 f"只想看演示请运行 bash scripts/run.sh。")
+        sys.exit(
+            f"拒绝启动：正式部署的访问库 {store_path(warehouse().path)} 中仍有演示账号或大屏令牌，密码公开，"
+            f"任何读过 README 的人都能登录：{'、'.join(found)}。请先停用或改密（scripts/etl users disable "
+            f"用户名，或 users passwd 用户名），吊销令牌（scripts/etl tokens list，tokens revoke 编号），再启动；"
+            f"只想看演示请运行 bash scripts/run.sh。"
+        )
 
 
 if __name__ == "__main__":

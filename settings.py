@@ -10,10 +10,10 @@ This module imports nothing of the project: every layer may use it.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Union
 
-Value = Union[str, int, float, bool, None]
+Value = str | int | float | bool | None
 
 
 @dataclass(frozen=True)
@@ -31,47 +31,139 @@ def _bool(text: str) -> bool:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("WAREHOUSE", None, "path", "DuckDB 仓库文件；访问库 access.sqlite 在其旁边。默认 data/warehouse.duckdb（scripts/run.sh 用演示仓库 data/demo/warehouse.duckdb）",
-            "The DuckDB warehouse file; the access store access.sqlite lies beside it. Default data/warehouse.duckdb "
-            "(scripts/run.sh uses the demo's data/demo/warehouse.duckdb)", "app, etl, metrics, security"),
-    Setting("DEMO", False, "flag", "为 1 时（scripts/run.sh）仓库不存在则生成演示数据；真实部署从不设置",
-            "1 (scripts/run.sh): build the demo when the warehouse is missing; a real deployment never sets it", "app"),
+    Setting(
+        "WAREHOUSE",
+        None,
+        "path",
+        "DuckDB 仓库文件；访问库 access.sqlite 在其旁边。默认 data/warehouse.duckdb（scripts/run.sh 用演示仓库 data/demo/warehouse.duckdb）",
+        "The DuckDB warehouse file; the access store access.sqlite lies beside it. Default data/warehouse.duckdb "
+        "(scripts/run.sh uses the demo's data/demo/warehouse.duckdb)",
+        "app, etl, metrics, security",
+    ),
+    Setting(
+        "DEMO",
+        False,
+        "flag",
+        "为 1 时（scripts/run.sh）仓库不存在则生成演示数据；真实部署从不设置",
+        "1 (scripts/run.sh): build the demo when the warehouse is missing; a real deployment never sets it",
+        "app",
+    ),
     Setting("HOST", "127.0.0.1", "text", "服务监听地址", "Address the server listens on", "app"),
     Setting("PORT", 8050, "int", "服务端口", "Port the server listens on", "app"),
     Setting("THREADS", 8, "int", "waitress 工作线程数", "waitress worker threads", "security.web"),
-    Setting("SECRET_KEY", None, "text", "会话 Cookie 签名密钥；默认在访问库旁生成 access.secret（0600）",
-            "Key signing the session cookie; default: access.secret generated beside the store (0600)", "security.web"),
-    Setting("COOKIE_SECURE", True, "bool", "会话 Cookie 仅经 HTTPS 发送（可信局域网试用时设为 0）",
-            "Session cookie sent over HTTPS only (0 for a trial on a trusted LAN)", "security.web"),
-    Setting("MAX_REQUEST_BYTES", 64 * 1024 * 1024, "int", "请求体上限（字节），超过者在读入前拒绝",
-            "Largest request body (bytes); a larger one is refused before it is read", "security.web"),
-    Setting("SESSION_HOURS", 12.0, "float", "登录会话最长时长（小时）", "Longest a session lasts (hours)", "security.store"),
-    Setting("SESSION_IDLE_MINUTES", 30.0, "float", "无操作多久后会话结束（分钟）",
-            "Minutes without a request after which a session ends", "security.store"),
-    Setting("UPLOAD_MAX_FILE_MB", 40.0, "float", "上传页单个文件上限（MB）", "Upload page: largest file (MB)", "etl.upload"),
-    Setting("UPLOAD_MAX_TOTAL_MB", 45.0, "float", "上传页每次上传合计上限（MB）", "Upload page: largest upload in all (MB)",
-            "etl.upload"),
-    Setting("DUCKDB_MEMORY_LIMIT", "2GB", "text", "每个 DuckDB 读取实例的内存上限", "Memory limit of each DuckDB reader instance",
-            "metrics.db"),
-    Setting("REGIONS_CSV", None, "path", "行政区划表（默认 data/regions.csv）", "Region table (default data/regions.csv)",
-            "etl.regions"),
-    Setting("DEADLINE_RULES", None, "path", "整改时限规则表（默认 data/deadline_rules.csv）",
-            "Deadline rules (default data/deadline_rules.csv)", "metrics.deadlines"),
-    Setting("ETL_USER", None, "text", "记入载入记录和审计日志的操作人（默认操作系统用户）",
-            "Who a load is recorded as (default: the OS user)", "etl"),
-    Setting("ETL_PROG", None, "text", "报告中提示的命令名（scripts/etl 自动设置）",
-            "The command name reports tell the clerk to run (set by scripts/etl)", "etl.cli"),
-    Setting("ETL_PAUSE_AT", None, "text", "仅测试用：载入在该阶段暂停（write、publish），用于进程被杀的测试",
-            "Tests only: the load pauses at this stage (write, publish), for kill tests", "etl.warehouse"),
-    Setting("VENV", None, "path", "scripts/* 使用的 Python 虚拟环境（默认项目内 .venv，首次使用时创建）",
-            "The Python virtual environment the scripts use (default: .venv in the project, created on first use)",
-            "scripts/venv.sh"),
+    Setting(
+        "SECRET_KEY",
+        None,
+        "text",
+        "会话 Cookie 签名密钥；默认在访问库旁生成 access.secret（0600）",
+        "Key signing the session cookie; default: access.secret generated beside the store (0600)",
+        "security.web",
+    ),
+    Setting(
+        "COOKIE_SECURE",
+        True,
+        "bool",
+        "会话 Cookie 仅经 HTTPS 发送（可信局域网试用时设为 0）",
+        "Session cookie sent over HTTPS only (0 for a trial on a trusted LAN)",
+        "security.web",
+    ),
+    Setting(
+        "MAX_REQUEST_BYTES",
+        64 * 1024 * 1024,
+        "int",
+        "请求体上限（字节），超过者在读入前拒绝",
+        "Largest request body (bytes); a larger one is refused before it is read",
+        "security.web",
+    ),
+    Setting(
+        "SESSION_HOURS", 12.0, "float", "登录会话最长时长（小时）", "Longest a session lasts (hours)", "security.store"
+    ),
+    Setting(
+        "SESSION_IDLE_MINUTES",
+        30.0,
+        "float",
+        "无操作多久后会话结束（分钟）",
+        "Minutes without a request after which a session ends",
+        "security.store",
+    ),
+    Setting(
+        "UPLOAD_MAX_FILE_MB", 40.0, "float", "上传页单个文件上限（MB）", "Upload page: largest file (MB)", "etl.upload"
+    ),
+    Setting(
+        "UPLOAD_MAX_TOTAL_MB",
+        45.0,
+        "float",
+        "上传页每次上传合计上限（MB）",
+        "Upload page: largest upload in all (MB)",
+        "etl.upload",
+    ),
+    Setting(
+        "DUCKDB_MEMORY_LIMIT",
+        "2GB",
+        "text",
+        "每个 DuckDB 读取实例的内存上限",
+        "Memory limit of each DuckDB reader instance",
+        "metrics.db",
+    ),
+    Setting(
+        "REGIONS_CSV",
+        None,
+        "path",
+        "行政区划表（默认 data/regions.csv）",
+        "Region table (default data/regions.csv)",
+        "etl.regions",
+    ),
+    Setting(
+        "DEADLINE_RULES",
+        None,
+        "path",
+        "整改时限规则表（默认 data/deadline_rules.csv）",
+        "Deadline rules (default data/deadline_rules.csv)",
+        "metrics.deadlines",
+    ),
+    Setting(
+        "ETL_USER",
+        None,
+        "text",
+        "记入载入记录和审计日志的操作人（默认操作系统用户）",
+        "Who a load is recorded as (default: the OS user)",
+        "etl",
+    ),
+    Setting(
+        "ETL_PROG",
+        None,
+        "text",
+        "报告中提示的命令名（scripts/etl 自动设置）",
+        "The command name reports tell the clerk to run (set by scripts/etl)",
+        "etl.cli",
+    ),
+    Setting(
+        "ETL_PAUSE_AT",
+        None,
+        "text",
+        "仅测试用：载入在该阶段暂停（write、publish），用于进程被杀的测试",
+        "Tests only: the load pauses at this stage (write, publish), for kill tests",
+        "etl.warehouse",
+    ),
+    Setting(
+        "VENV",
+        None,
+        "path",
+        "scripts/* 使用的 Python 虚拟环境（默认项目内 .venv，首次使用时创建）",
+        "The Python virtual environment the scripts use (default: .venv in the project, created on first use)",
+        "scripts/venv.sh",
+    ),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
 
 _PARSE: dict[str, Callable[[str], Value]] = {
-    "text": str, "path": str, "int": int, "float": float, "bool": _bool, "flag": lambda t: t.strip() == "1",
+    "text": str,
+    "path": str,
+    "int": int,
+    "float": float,
+    "bool": _bool,
+    "flag": lambda t: t.strip() == "1",
 }
 
 
@@ -92,8 +184,9 @@ def get(name: str) -> Value:
     try:
         return _PARSE[setting.kind](raw)
     except ValueError:
-        raise SettingError(f"环境变量 {name}={raw!r} 不是有效的{KIND_ZH.get(setting.kind, setting.kind)}"
-                           f"（{setting.zh}）") from None
+        raise SettingError(
+            f"环境变量 {name}={raw!r} 不是有效的{KIND_ZH.get(setting.kind, setting.kind)}（{setting.zh}）"
+        ) from None
 
 
 def put(name: str, value: Value) -> None:
@@ -105,10 +198,15 @@ def put(name: str, value: Value) -> None:
 
 def reference_markdown() -> str:
     """docs/settings.md, generated from SETTINGS."""
-    lines = ["# Settings (environment variables)", "",
-             "Generated from `settings.py` by `python -c 'import settings; print(settings.reference_markdown(), "
-             "end=\"\")' > docs/settings.md`; a test fails when it drifts.", "",
-             "| name | default | type | what it does | 说明 | read by |", "|---|---|---|---|---|---|"]
+    lines = [
+        "# Settings (environment variables)",
+        "",
+        "Generated from `settings.py` by `python -c 'import settings; print(settings.reference_markdown(), "
+        'end="")\' > docs/settings.md`; a test fails when it drifts.',
+        "",
+        "| name | default | type | what it does | 说明 | read by |",
+        "|---|---|---|---|---|---|",
+    ]
     for s in SETTINGS:
         default = "—" if s.default is None else f"`{s.default}`"
         lines.append(f"| `{s.name}` | {default} | {s.kind} | {s.en} | {s.zh} | {s.used_by} |")

@@ -20,7 +20,20 @@ from etl.normalize import USCC_CHARS, uscc_check_digit
 from etl.pipeline import load_files
 
 TARGET_RATIO = 3.0
-COUNTIES = ["榆次区", "太谷区", "榆社县", "左权县", "和顺县", "昔阳县", "寿阳县", "祁县", "平遥县", "灵石县", "介休市", "晋中开发区"]
+COUNTIES = [
+    "榆次区",
+    "太谷区",
+    "榆社县",
+    "左权县",
+    "和顺县",
+    "昔阳县",
+    "寿阳县",
+    "祁县",
+    "平遥县",
+    "灵石县",
+    "介休市",
+    "晋中开发区",
+]
 
 
 def _codes(n: int) -> list[str]:
@@ -90,7 +103,11 @@ def run(rows: int = 1_000_000, repeat: int = 3) -> int:
             etl.append(_etl(csv, work / f"etl{n}.duckdb"))
         b, e = statistics.median(bare), statistics.median(etl)
         ratio = e / b
-        print(f"bare read_csv -> table : median {b:.2f} s  ({rows / b:,.0f} rows/s)  runs {[round(x, 2) for x in bare]}")
+        print(
+            f"bare read_csv -> table : median {b:.2f} s  ({rows / b:,.0f} rows/s)  runs {[round(x, 2) for x in bare]}"
+        )
         print(f"validated ETL load     : median {e:.2f} s  ({rows / e:,.0f} rows/s)  runs {[round(x, 2) for x in etl]}")
-        print(f"ratio ETL / bare       : {ratio:.2f}  (target <= {TARGET_RATIO})  {'PASS' if ratio <= TARGET_RATIO else 'FAIL'}")
+        print(
+            f"ratio ETL / bare       : {ratio:.2f}  (target <= {TARGET_RATIO})  {'PASS' if ratio <= TARGET_RATIO else 'FAIL'}"
+        )
         return 0 if ratio <= TARGET_RATIO else 1

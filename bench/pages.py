@@ -58,10 +58,13 @@ def scale(source: Path, target: Path, factor: int) -> None:
 
     for table, keys in SCALE_KEYS.items():
         cols = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
-        before, top = con.execute(f'SELECT count(*), {"max(_case_no)" if table == "cases" else "0"} FROM "{table}"').fetchone()
+        before, top = con.execute(
+            f'SELECT count(*), {"max(_case_no)" if table == "cases" else "0"} FROM "{table}"'
+        ).fetchone()
         # keys suffixed; a case's number (etl.marts.CASES_DERIVED) is its own in every copy
-        select = ", ".join(f"{c} || '-' || i" if c in keys else f"{c} + i * {top}" if c == "_case_no" else c
-                           for c in cols)
+        select = ", ".join(
+            f"{c} || '-' || i" if c in keys else f"{c} + i * {top}" if c == "_case_no" else c for c in cols
+        )
         con.execute(f'INSERT INTO "{table}" SELECT {select} FROM "{table}", range(1, {factor}) t(i)')
         if table == "cases":
             marts.keep_cases_in_order(con, before)  # as the loader leaves a table grown this much
@@ -133,8 +136,9 @@ def _inputs(spec: list[dict], view: dict, path: str) -> list:
 
 
 def _callbacks():
-    import app as dash_app
     from dash._callback import GLOBAL_CALLBACK_MAP
+
+    import app as dash_app
 
     seen = {}
     for source in (GLOBAL_CALLBACK_MAP, dash_app.app.callback_map):
@@ -159,8 +163,14 @@ def _time(fn, *args) -> float:
     from dash._callback_context import context_value
     from dash._utils import AttributeDict
 
-    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "bench.bench", "value": None}],
-                                    inputs_list=[], states_list=[], outputs_list=[]))
+    context_value.set(
+        AttributeDict(
+            triggered_inputs=[{"prop_id": "bench.bench", "value": None}],
+            inputs_list=[],
+            states_list=[],
+            outputs_list=[],
+        )
+    )
     start = time.perf_counter()
     fn(*args)
     return time.perf_counter() - start
@@ -201,9 +211,18 @@ def measure(warehouse: Path, label: str, only: str | None = None) -> list[dict]:
             statements = list(recorder.statements)
             runs = [_time(fn, *args) for _ in range(REPEAT)]
             bare = [_bare(statements) for _ in range(REPEAT)] if statements else [0.0]
-            rows.append({"set": label, "page": page, "callback": name, "view": view,
-                         "ms": statistics.median(runs) * 1000, "bare_ms": statistics.median(bare) * 1000,
-                         "queries": len(statements), "download": _is_download(fn)})
+            rows.append(
+                {
+                    "set": label,
+                    "page": page,
+                    "callback": name,
+                    "view": view,
+                    "ms": statistics.median(runs) * 1000,
+                    "bare_ms": statistics.median(bare) * 1000,
+                    "queries": len(statements),
+                    "download": _is_download(fn),
+                }
+            )
     access.warehouse().close()
     return rows
 
@@ -227,13 +246,17 @@ def run(factor: int = 100, only: str | None = None) -> int:
             failed = True
             continue
         ratio = r["ms"] / r["bare_ms"] if r["bare_ms"] > 0.5 else None
-        print(f"{r['set']:6} {r['page']:14} {r['callback']:28} {view:38} {r['ms']:9.1f} {r['bare_ms']:11.1f} "
-              f"{(f'{ratio:.2f}' if ratio else '—'):>6} {r['queries']}{'  (export)' if r['download'] else ''}")
+        print(
+            f"{r['set']:6} {r['page']:14} {r['callback']:28} {view:38} {r['ms']:9.1f} {r['bare_ms']:11.1f} "
+            f"{(f'{ratio:.2f}' if ratio else '—'):>6} {r['queries']}{'  (export)' if r['download'] else ''}"
+        )
     big = [r for r in results if r["set"] != "demo" and "error" not in r and not r["download"]]
     slowest = max(big, key=lambda r: r["ms"])
     ratio = slowest["ms"] / slowest["bare_ms"] if slowest["bare_ms"] else float("inf")
     ok = slowest["ms"] < TARGET_MS and ratio <= TARGET_RATIO and not failed
-    print(f"\nslowest callback at x{factor}: {slowest['page']}.{slowest['callback']} "
-          f"median {slowest['ms']:.1f} ms (target < {TARGET_MS:.0f}), bare SQL {slowest['bare_ms']:.1f} ms, "
-          f"ratio {ratio:.2f} (target <= {TARGET_RATIO})  {'PASS' if ok else 'FAIL'}")
+    print(
+        f"\nslowest callback at x{factor}: {slowest['page']}.{slowest['callback']} "
+        f"median {slowest['ms']:.1f} ms (target < {TARGET_MS:.0f}), bare SQL {slowest['bare_ms']:.1f} ms, "
+        f"ratio {ratio:.2f} (target <= {TARGET_RATIO})  {'PASS' if ok else 'FAIL'}"
+    )
     return 0 if ok else 1

@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import dash_bootstrap_components as dbc
 from dash import html
-
-from decimal import Decimal
 
 from components.i18n import fmt_amount, fmt_value, label
 from metrics.kpis import KpiValue, light
 from metrics.published import Comparison
 
 
-def kpi_card(v: KpiValue, lang: str = "zh", card_id: str | None = None,
-             published: Comparison | None = None) -> dbc.Card:
+def kpi_card(
+    v: KpiValue, lang: str = "zh", card_id: str | None = None, published: Comparison | None = None
+) -> dbc.Card:
     """A KPI card; `published`: a report's figure for the same view that the rows do not
     reproduce (metrics.published), shown under the value with its source."""
     kpi = v.kpi
     parts = [
         html.Div(label(kpi.key, lang), className="kpi-title"),
         # no rows behind it (or nothing to divide by): 无数据 in grey, never a 0 or a bare dash
-        html.Div(fmt_value(kpi.kind, v.value, lang), className="kpi-value") if v.value is not None
+        html.Div(fmt_value(kpi.kind, v.value, lang), className="kpi-value")
+        if v.value is not None
         else html.Div(label("no_value", lang), className="kpi-value no-data"),
     ]
     if kpi.denominator is not None:
         num, den = fmt_value(kpi.parts, v.numerator, lang), fmt_value(kpi.parts, v.denominator, lang)
-        parts.append(html.Div(f"{label(kpi.numerator, lang)} {num} / {label(kpi.denominator, lang)} {den}",
-                              className="kpi-parts"))
+        parts.append(
+            html.Div(
+                f"{label(kpi.numerator, lang)} {num} / {label(kpi.denominator, lang)} {den}", className="kpi-parts"
+            )
+        )
     parts.append(_change(v, lang))
     if published is not None:
         parts.append(published_note(published, lang))
@@ -87,8 +92,11 @@ def published_texts(c: Comparison, lang: str = "zh") -> tuple[str, str]:
     elif c.computed_thing == "元":
         computed = fmt_value("amount", c.computed, lang)
     else:  # a count of something else than the report counts: say what it counts
-        thing = label(f"published_thing.{c.computed_thing}", lang) if f"published_thing.{c.computed_thing}" in _THINGS \
+        thing = (
+            label(f"published_thing.{c.computed_thing}", lang)
+            if f"published_thing.{c.computed_thing}" in _THINGS
             else c.computed_thing
+        )
         computed = f"{fmt_value('count', c.computed, lang)} {thing}".strip()
     note = label("published_note", lang).format(published=published, computed=computed)
     bits = [label("published_source", lang).format(source=p.source)]
@@ -101,6 +109,8 @@ def published_texts(c: Comparison, lang: str = "zh") -> tuple[str, str]:
 
 def published_note(c: Comparison, lang: str = "zh") -> html.Div:
     note, source = published_texts(c, lang)
-    return html.Div([html.Div(note, className="kpi-published-note"),
-                     html.Div(source, className="kpi-published-source")],
-                    className="kpi-published", title=source)
+    return html.Div(
+        [html.Div(note, className="kpi-published-note"), html.Div(source, className="kpi-published-source")],
+        className="kpi-published",
+        title=source,
+    )

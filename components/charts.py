@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -30,8 +30,11 @@ PALETTE = ["#1f5fa8", "#d9822b", "#2e9e5b", "#c23b3b", "#7a5ca8", "#3aa6b9", "#8
 # Plotly's default template as JSON, as a go.Figure would send it: figures written as plain
 # dicts (maps, the wall display) carry it so they look as the others do.
 PLOTLY_TEMPLATE = pio.templates[pio.templates.default].to_plotly_json()
-GRAPH_CONFIG = {"displaylogo": False, "topojsonURL": "/assets/topo/",
-                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "topojsonURL": "/assets/topo/",
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+}
 
 
 def _merge(base: dict, extra: dict) -> dict:
@@ -55,7 +58,7 @@ def escape_text(value):
     return html.escape(value, quote=False) if isinstance(value, str) else value
 
 
-def escape_figure(data: list[dict], layout: Optional[dict] = None) -> tuple[list[dict], dict]:
+def escape_figure(data: list[dict], layout: dict | None = None) -> tuple[list[dict], dict]:
     """Copies of the traces and layout with every text datum escaped (escape_text): the traces'
     _TEXT_KEYS and the axes' categoryarray/ticktext, which must match the escaped categories."""
     traces = []
@@ -64,27 +67,34 @@ def escape_figure(data: list[dict], layout: Optional[dict] = None) -> tuple[list
         for key in _TEXT_KEYS:
             value = trace.get(key)
             if isinstance(value, (list, tuple)):
-                trace[key] = [[escape_text(v) for v in item] if isinstance(item, list) else escape_text(item)
-                              for item in value]
+                trace[key] = [
+                    [escape_text(v) for v in item] if isinstance(item, list) else escape_text(item) for item in value
+                ]
             elif isinstance(value, str):
                 trace[key] = escape_text(value)
         traces.append(trace)
     layout = dict(layout or {})
     for key, axis in list(layout.items()):
         if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
-            layout[key] = {**axis, **{k: [escape_text(v) for v in axis[k]] for k in ("categoryarray", "ticktext")
-                                      if isinstance(axis.get(k), (list, tuple))}}
+            layout[key] = {
+                **axis,
+                **{
+                    k: [escape_text(v) for v in axis[k]]
+                    for k in ("categoryarray", "ticktext")
+                    if isinstance(axis.get(k), (list, tuple))
+                },
+            }
     return traces, layout
 
 
-def _figure(data: list[dict] | None = None, layout: Optional[dict] = None) -> go.Figure:
+def _figure(data: list[dict] | None = None, layout: dict | None = None) -> go.Figure:
     """A figure from trace and layout dicts, not validated property by property (see above),
     its text data escaped (escape_figure)."""
     data, layout = escape_figure(data or [], layout)
     return go.Figure(data=data, layout=layout, _validate=False)
 
 
-def _layout(title: Optional[str] = None, height: int = 360, **extra) -> dict:
+def _layout(title: str | None = None, height: int = 360, **extra) -> dict:
     """The house layout (font, margins, colours, axes) with `extra` merged in."""
     layout = {
         "title": {"text": title, "x": 0.01, "font": {"size": 15}} if title else None,
@@ -112,10 +122,25 @@ def _values(v):
 
 
 def empty_figure(message: str, height: int = 360) -> go.Figure:
-    return _figure([], _layout(
-        height=height, xaxis={"visible": False}, yaxis={"visible": False},
-        annotations=[{"text": message, "showarrow": False, "font": {"size": 15, "color": "#888"}, "x": 0.5, "y": 0.5,
-                      "xref": "paper", "yref": "paper"}]))
+    return _figure(
+        [],
+        _layout(
+            height=height,
+            xaxis={"visible": False},
+            yaxis={"visible": False},
+            annotations=[
+                {
+                    "text": message,
+                    "showarrow": False,
+                    "font": {"size": 15, "color": "#888"},
+                    "x": 0.5,
+                    "y": 0.5,
+                    "xref": "paper",
+                    "yref": "paper",
+                }
+            ],
+        ),
+    )
 
 
 def bars(
@@ -123,11 +148,11 @@ def bars(
     x: str,
     ys: Iterable[str],
     lang: str,
-    title: Optional[str] = None,
-    x_names: Optional[dict] = None,
-    customdata: Optional[str] = None,
+    title: str | None = None,
+    x_names: dict | None = None,
+    customdata: str | None = None,
     barmode: str = "group",
-    yformat: Optional[str] = None,
+    yformat: str | None = None,
     orientation: str = "v",
     height: int = 360,
 ) -> go.Figure:
@@ -139,44 +164,111 @@ def bars(
     for y in ys:
         values = _values(frame[y])
         axes = dict(x=cats, y=values) if orientation == "v" else dict(y=cats, x=values, orientation="h")
-        traces.append(dict(type="bar", name=label(y, lang), customdata=custom,
-                           hovertemplate="%{" + ("x" if orientation == "v" else "y") + "}<br>" + label(y, lang)
-                           + "：%{" + ("y" if orientation == "v" else "x") + (":" + yformat if yformat else "")
-                           + "}<extra></extra>", **axes))
+        traces.append(
+            dict(
+                type="bar",
+                name=label(y, lang),
+                customdata=custom,
+                hovertemplate="%{"
+                + ("x" if orientation == "v" else "y")
+                + "}<br>"
+                + label(y, lang)
+                + "：%{"
+                + ("y" if orientation == "v" else "x")
+                + (":" + yformat if yformat else "")
+                + "}<extra></extra>",
+                **axes,
+            )
+        )
     extra: dict = {"barmode": barmode}
     if yformat:
         extra["yaxis" if orientation == "v" else "xaxis"] = {"tickformat": yformat}
     return _figure(traces, _layout(title, height, **extra))
 
 
-def lines(frame: pd.DataFrame, x: str, ys: Iterable[str], lang: str, title: Optional[str] = None,
-          yformat: Optional[str] = None, height: int = 360, mode: str = "lines") -> go.Figure:
+def lines(
+    frame: pd.DataFrame,
+    x: str,
+    ys: Iterable[str],
+    lang: str,
+    title: str | None = None,
+    yformat: str | None = None,
+    height: int = 360,
+    mode: str = "lines",
+) -> go.Figure:
     xs = _values(frame[x])
-    traces = [dict(type="scatter", x=xs, y=_values(frame[y]), name=label(y, lang), mode=mode,
-                   hovertemplate="%{x}<br>" + label(y, lang) + "：%{y" + (":" + yformat if yformat else "")
-                   + "}<extra></extra>") for y in ys]
+    traces = [
+        dict(
+            type="scatter",
+            x=xs,
+            y=_values(frame[y]),
+            name=label(y, lang),
+            mode=mode,
+            hovertemplate="%{x}<br>"
+            + label(y, lang)
+            + "：%{y"
+            + (":" + yformat if yformat else "")
+            + "}<extra></extra>",
+        )
+        for y in ys
+    ]
     return _figure(traces, _layout(title, height, **({"yaxis": {"tickformat": yformat}} if yformat else {})))
 
 
-def donut(names: list[str], values: list[float], title: Optional[str] = None, height: int = 300) -> go.Figure:
-    trace = dict(type="pie", labels=list(names), values=_values(values), hole=0.55, sort=False,
-                 textinfo="label+percent", hovertemplate="%{label}：%{value:,}（%{percent}）<extra></extra>")
+def donut(names: list[str], values: list[float], title: str | None = None, height: int = 300) -> go.Figure:
+    trace = dict(
+        type="pie",
+        labels=list(names),
+        values=_values(values),
+        hole=0.55,
+        sort=False,
+        textinfo="label+percent",
+        hovertemplate="%{label}：%{value:,}（%{percent}）<extra></extra>",
+    )
     return _figure([trace], _layout(title, height, showlegend=False))
 
 
-def heatmap(z: list[list[float]], x: list[str], y: list[str], title: Optional[str] = None,
-            x_title: Optional[str] = None, y_title: Optional[str] = None, value_name: str = "",
-            height: int = 360) -> go.Figure:
+def heatmap(
+    z: list[list[float]],
+    x: list[str],
+    y: list[str],
+    title: str | None = None,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    value_name: str = "",
+    height: int = 360,
+) -> go.Figure:
     """A matrix of counts (rows `y`, columns `x`) with each cell's value written in it, e.g. a
     transition matrix of grades from one year (rows) to the next (columns). Empty cells show blank."""
     texts = [["" if v in (None, 0) else f"{v:,.0f}" for v in row] for row in z]
-    trace = dict(type="heatmap", z=z, x=list(x), y=list(y), text=texts, texttemplate="%{text}", textfont={"size": 14},
-                 colorscale=[[0.0, "#f3f6fa"], [1.0, "#1f5fa8"]], showscale=False, xgap=2, ygap=2,
-                 hovertemplate=(y_title or "") + "：%{y}<br>" + (x_title or "") + "：%{x}<br>" + value_name
-                 + "：%{z:,}<extra></extra>")
-    return _figure([trace], _layout(title, height, xaxis={"title": {"text": x_title}, "type": "category"},
-                                    yaxis={"title": {"text": y_title}, "autorange": "reversed", "type": "category",
-                                           "showgrid": False}))
+    trace = dict(
+        type="heatmap",
+        z=z,
+        x=list(x),
+        y=list(y),
+        text=texts,
+        texttemplate="%{text}",
+        textfont={"size": 14},
+        colorscale=[[0.0, "#f3f6fa"], [1.0, "#1f5fa8"]],
+        showscale=False,
+        xgap=2,
+        ygap=2,
+        hovertemplate=(y_title or "")
+        + "：%{y}<br>"
+        + (x_title or "")
+        + "：%{x}<br>"
+        + value_name
+        + "：%{z:,}<extra></extra>",
+    )
+    return _figure(
+        [trace],
+        _layout(
+            title,
+            height,
+            xaxis={"title": {"text": x_title}, "type": "category"},
+            yaxis={"title": {"text": y_title}, "autorange": "reversed", "type": "category", "showgrid": False},
+        ),
+    )
 
 
 def rate_tickformat(lo: float, hi: float, ticks: int = 5) -> str:
@@ -203,9 +295,17 @@ def nice_ticks(low: float, high: float, percent: bool, target: int = 5) -> dict:
     return {"tick0": 0, "dtick": step, "tickformat": f".{decimals}%" if percent else f",.{decimals}f"}
 
 
-def dots(frame: pd.DataFrame, y: str, xs: Iterable[str], lang: str, title: Optional[str] = None,
-         customdata: Optional[str] = None, xformat: Optional[str] = None, x_range: Optional[list] = None,
-         height: int = 360) -> go.Figure:
+def dots(
+    frame: pd.DataFrame,
+    y: str,
+    xs: Iterable[str],
+    lang: str,
+    title: str | None = None,
+    customdata: str | None = None,
+    xformat: str | None = None,
+    x_range: list | None = None,
+    height: int = 360,
+) -> go.Figure:
     """A dot plot: one row per category of `y` (bottom to top in frame order), one marker trace per
     column of `xs`, labelled from the label table. Unlike bars, the value axis may start above zero,
     so that rates close to 100% stay apart. `customdata` carries a code so a click can drill down."""
@@ -217,40 +317,97 @@ def dots(frame: pd.DataFrame, y: str, xs: Iterable[str], lang: str, title: Optio
         ticks = nice_ticks(lo, hi, percent=True)  # an explicit step and its decimals
     else:
         ticks = {"tickformat": xformat}
-    traces = [dict(type="scatter", x=_values(frame[x]), y=ys, mode="markers", name=label(x, lang), marker={"size": 11},
-                   customdata=custom, hovertemplate="%{y}<br>" + label(x, lang) + "：%{x"
-                   + (":" + xformat if xformat else "") + "}<extra></extra>") for x in xs]
-    return _figure(traces, _layout(
-        title, height, hovermode="closest",
-        yaxis={"type": "category", "showgrid": True, "gridcolor": "#eee", "automargin": True},
-        xaxis={"showgrid": True, "gridcolor": "#eee", **ticks, "range": x_range}))
+    traces = [
+        dict(
+            type="scatter",
+            x=_values(frame[x]),
+            y=ys,
+            mode="markers",
+            name=label(x, lang),
+            marker={"size": 11},
+            customdata=custom,
+            hovertemplate="%{y}<br>"
+            + label(x, lang)
+            + "：%{x"
+            + (":" + xformat if xformat else "")
+            + "}<extra></extra>",
+        )
+        for x in xs
+    ]
+    return _figure(
+        traces,
+        _layout(
+            title,
+            height,
+            hovermode="closest",
+            yaxis={"type": "category", "showgrid": True, "gridcolor": "#eee", "automargin": True},
+            xaxis={"showgrid": True, "gridcolor": "#eee", **ticks, "range": x_range},
+        ),
+    )
 
 
-def bars_with_rate(frame: pd.DataFrame, x: str, ys: Iterable[str], rate: str, lang: str, title: Optional[str] = None,
-                   customdata: Optional[str] = None, yformat: Optional[str] = None, rate_format: str = ".2%",
-                   rate_tickformat: Optional[str] = None, y_title: Optional[str] = None,
-                   height: int = 360) -> go.Figure:
+def bars_with_rate(
+    frame: pd.DataFrame,
+    x: str,
+    ys: Iterable[str],
+    rate: str,
+    lang: str,
+    title: str | None = None,
+    customdata: str | None = None,
+    yformat: str | None = None,
+    rate_format: str = ".2%",
+    rate_tickformat: str | None = None,
+    y_title: str | None = None,
+    height: int = 360,
+) -> go.Figure:
     """Grouped bars of amounts (one trace per column of `ys`) with a rate (column `rate`, 0–1) as a
     line with markers on a second axis on the right, e.g. fund collected and used with the usage rate
     (`rate_format` for the hover, `rate_tickformat` for the axis, e.g. '.0%').
     All names come from the label table; `customdata` carries a code so a click can filter."""
     fig = bars(frame, x, ys, lang, title=title, customdata=customdata, yformat=yformat, height=height)
     cats = list(fig.data[0].x) if fig.data else _values(frame[x])
-    fig.add_trace(dict(type="scatter", x=cats, y=_values(frame[rate]), name=label(rate, lang), mode="lines+markers",
-                       yaxis="y2", marker={"size": 8}, line={"width": 2, "color": PALETTE[3]}, cliponaxis=False,
-                       customdata=_values(frame[customdata]) if customdata else None,
-                       hovertemplate="%{x}<br>" + label(rate, lang) + "：%{y:" + rate_format + "}<extra></extra>"))
-    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "tickformat": rate_tickformat or rate_format,
-                              "showgrid": False, "rangemode": "tozero", "tickmode": "auto",
-                              "title": {"text": label(rate, lang)}},
-                      yaxis={"title": {"text": y_title}} if y_title else {}, xaxis={"type": "category"},
-                      margin={"r": 70})
+    fig.add_trace(
+        dict(
+            type="scatter",
+            x=cats,
+            y=_values(frame[rate]),
+            name=label(rate, lang),
+            mode="lines+markers",
+            yaxis="y2",
+            marker={"size": 8},
+            line={"width": 2, "color": PALETTE[3]},
+            cliponaxis=False,
+            customdata=_values(frame[customdata]) if customdata else None,
+            hovertemplate="%{x}<br>" + label(rate, lang) + "：%{y:" + rate_format + "}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "tickformat": rate_tickformat or rate_format,
+            "showgrid": False,
+            "rangemode": "tozero",
+            "tickmode": "auto",
+            "title": {"text": label(rate, lang)},
+        },
+        yaxis={"title": {"text": y_title}} if y_title else {},
+        xaxis={"type": "category"},
+        margin={"r": 70},
+    )
     return fig
 
 
-def stacked(categories: list[str], series: list[tuple[str, list]], title: Optional[str] = None,
-            customdata: Optional[list] = None, orientation: str = "v", value_name: str = "",
-            colors: Optional[list[str]] = None, height: int = 360) -> go.Figure:
+def stacked(
+    categories: list[str],
+    series: list[tuple[str, list]],
+    title: str | None = None,
+    customdata: list | None = None,
+    orientation: str = "v",
+    value_name: str = "",
+    colors: list[str] | None = None,
+    height: int = 360,
+) -> go.Figure:
     """Stacked bars from series already named for the reader: `series` is [(name, values)], one
     value per category (e.g. open cases per level, one series per bucket of working days).
     Categories keep their order; `customdata` (one code per category) lets a click filter."""
@@ -260,35 +417,98 @@ def stacked(categories: list[str], series: list[tuple[str, list]], title: Option
     for i, (name, values) in enumerate(series):
         values = _values(values)
         axes = dict(x=categories, y=values) if vertical else dict(y=categories, x=values, orientation="h")
-        traces.append(dict(type="bar", name=name, customdata=_values(customdata),
-                           marker={"color": colors[i % len(colors)]} if colors else None,
-                           hovertemplate="%{" + ("x" if vertical else "y") + "}<br>" + name
-                           + (f"（{value_name}）" if value_name else "") + "：%{"
-                           + ("y" if vertical else "x") + ":,}<extra></extra>", **axes))
+        traces.append(
+            dict(
+                type="bar",
+                name=name,
+                customdata=_values(customdata),
+                marker={"color": colors[i % len(colors)]} if colors else None,
+                hovertemplate="%{"
+                + ("x" if vertical else "y")
+                + "}<br>"
+                + name
+                + (f"（{value_name}）" if value_name else "")
+                + "：%{"
+                + ("y" if vertical else "x")
+                + ":,}<extra></extra>",
+                **axes,
+            )
+        )
     cat_axis = {"type": "category", "categoryorder": "array", "categoryarray": categories}
     axis = {"xaxis": cat_axis} if vertical else {"yaxis": {"autorange": "reversed", "automargin": True, **cat_axis}}
     return _figure(traces, _layout(title, height, barmode="stack", **axis))
 
 
-def trail(dates: list, levels: list[str], kinds: list[str], level_order: list[str], title: Optional[str] = None,
-          hover: Optional[list[str]] = None, height: int = 320) -> go.Figure:
+def trail(
+    dates: list,
+    levels: list[str],
+    kinds: list[str],
+    level_order: list[str],
+    title: str | None = None,
+    hover: list[str] | None = None,
+    height: int = 320,
+) -> go.Figure:
     """A step line of where something sits over time (a case's level: 社区 … 市级, bottom to top in
     `level_order`), with a marker at each step, one legend entry per kind of step (the action
     taken), so that steps days apart stay readable; `hover` says more about each step."""
     hover = hover or kinds
     dates, levels = list(dates), list(levels)
-    traces = [dict(type="scatter", x=dates, y=levels, mode="lines", line={"shape": "hv", "width": 2, "color": "#9aa9bd"},
-                   hoverinfo="skip", showlegend=False)]
-    symbols = ["circle", "diamond", "square", "triangle-up", "star", "x", "cross", "triangle-down", "hexagon", "pentagon"]
+    traces = [
+        dict(
+            type="scatter",
+            x=dates,
+            y=levels,
+            mode="lines",
+            line={"shape": "hv", "width": 2, "color": "#9aa9bd"},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    ]
+    symbols = [
+        "circle",
+        "diamond",
+        "square",
+        "triangle-up",
+        "star",
+        "x",
+        "cross",
+        "triangle-down",
+        "hexagon",
+        "pentagon",
+    ]
     for i, kind in enumerate(dict.fromkeys(kinds)):
         at = [j for j, k in enumerate(kinds) if k == kind]
-        traces.append(dict(
-            type="scatter", x=[dates[j] for j in at], y=[levels[j] for j in at], mode="markers", name=kind,
-            marker={"size": 12, "color": PALETTE[i % len(PALETTE)], "symbol": symbols[i % len(symbols)],
-                    "line": {"width": 1, "color": "white"}},
-            hovertext=[hover[j] for j in at], hovertemplate="%{x|%Y-%m-%d}<br>%{hovertext}<extra></extra>"))
-    return _figure(traces, _layout(
-        title, height, margin={"t": 40 if title else 20, "b": 40}, legend={"y": -0.25},
-        yaxis={"type": "category", "categoryorder": "array", "categoryarray": list(level_order), "automargin": True,
-               "range": [-0.5, len(level_order) - 0.5]},
-        xaxis={"tickformat": "%Y-%m-%d", "showgrid": True, "gridcolor": "#eee"}))
+        traces.append(
+            dict(
+                type="scatter",
+                x=[dates[j] for j in at],
+                y=[levels[j] for j in at],
+                mode="markers",
+                name=kind,
+                marker={
+                    "size": 12,
+                    "color": PALETTE[i % len(PALETTE)],
+                    "symbol": symbols[i % len(symbols)],
+                    "line": {"width": 1, "color": "white"},
+                },
+                hovertext=[hover[j] for j in at],
+                hovertemplate="%{x|%Y-%m-%d}<br>%{hovertext}<extra></extra>",
+            )
+        )
+    return _figure(
+        traces,
+        _layout(
+            title,
+            height,
+            margin={"t": 40 if title else 20, "b": 40},
+            legend={"y": -0.25},
+            yaxis={
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": list(level_order),
+                "automargin": True,
+                "range": [-0.5, len(level_order) - 0.5],
+            },
+            xaxis={"tickformat": "%Y-%m-%d", "showgrid": True, "gridcolor": "#eee"},
+        ),
+    )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Optional
 
 from etl.schema import DATASETS
 from metrics.kpis import CATALOGUE
@@ -39,11 +38,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "standing_rank": ("全市排名", "Rank in the city"),
     "standing_median": ("全市中位数", "City median"),
     "standing_quartiles": ("全市四分位（下—上）", "City quartiles (lower–upper)"),
-    "standing_note": ("排名按指标方向（越高越好或越低越好），只在有数据的县之间排；不显示其他县的名称和数值。",
-                      "Ranked by each KPI's direction among the counties with data; other counties' names and "
-                      "values are not shown."),
-    "no_warehouse": ("还没有数据：请先加载台账（python -m etl load）或生成演示数据（python -m etl demo）",
-                     "No data yet: load ledgers (python -m etl load) or build the demo (python -m etl demo)"),
+    "standing_note": (
+        "排名按指标方向（越高越好或越低越好），只在有数据的县之间排；不显示其他县的名称和数值。",
+        "Ranked by each KPI's direction among the counties with data; other counties' names and values are not shown.",
+    ),
+    "no_warehouse": (
+        "还没有数据：请先加载台账（python -m etl load）或生成演示数据（python -m etl demo）",
+        "No data yet: load ledgers (python -m etl load) or build the demo (python -m etl demo)",
+    ),
     "loading": ("正在计算…", "Computing…"),
     "export": ("导出 Excel", "Export to Excel"),
     "previous_period": ("较上期", "vs previous period"),
@@ -114,8 +116,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "esc_ladder_hint": ("点击柱形只看该层级的问题", "Click a bar to list that level's cases"),
     "esc_flow": ("逐级调处", "Handling level by level"),
     "esc_flow_path": ("调处层级", "Levels of handling"),
-    "esc_flow_note": ("期内移交（转办、上交）至各层级的件次，及期内在各层级办结的问题（含在该层级发现、未经移交的问题）",
-                      "Handovers (transfer, escalation) to each level in the period, and cases closed at each level in it (including those found there and never handed over)"),
+    "esc_flow_note": (
+        "期内移交（转办、上交）至各层级的件次，及期内在各层级办结的问题（含在该层级发现、未经移交的问题）",
+        "Handovers (transfer, escalation) to each level in the period, and cases closed at each level in it (including those found there and never handed over)",
+    ),
     "esc_organs": ("{n} 个单位", "{n} bodies"),
     "esc_open_cases": ("未办结问题（截至 {date}）", "Open cases (as of {date})"),
     "esc_open_list": ("未办结问题", "Open cases"),
@@ -124,9 +128,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "esc_overdue_only": ("只看超期", "Past deadline only"),
     "esc_all_open": ("全部未办结", "All open"),
     "esc_list_note": ("点击一行查看该问题的督办轨迹", "Click a row to open the case's trail"),
-    "esc_top_note": ("列出超期最久的前 {shown} 件（共 {total} 件）；导出 Excel 含全部",
-                     "Showing the {shown} longest-stuck of {total} cases; the Excel export has all"),
-    "esc_phone_note": ("本页显示联系电话（纪检监察回访用）；其他页面一律隐去", "Phone numbers show on this page (for follow-up by the supervisors); every other page masks them"),
+    "esc_top_note": (
+        "列出超期最久的前 {shown} 件（共 {total} 件）；导出 Excel 含全部",
+        "Showing the {shown} longest-stuck of {total} cases; the Excel export has all",
+    ),
+    "esc_phone_note": (
+        "本页显示联系电话（纪检监察回访用）；其他页面一律隐去",
+        "Phone numbers show on this page (for follow-up by the supervisors); every other page masks them",
+    ),
     "esc_actions": ("督办措施月度变化（按类型）", "Escalation actions by month and kind"),
     "esc_referrals": ("移送处理：接收单位与处理结果", "Referrals: receiving organ and outcome"),
     "esc_accountability": ("问责", "Accountability"),
@@ -134,8 +143,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "esc_watch_window": ("近 12 个月：{first} 至 {last}", "Last twelve months: {first} to {last}"),
     "esc_watch_companies": ("重点关注企业", "Companies to watch"),
     "esc_watch_counties": ("重点关注县区", "Counties to watch"),
-    "esc_watch_note": ("12 个月内三次黑榜的企业进入退出机制审查，排在最前；其余按督办次数与超期问题数之和排序。点击企业查看其督办，点击县区筛选该县区",
-                       "Companies with three black-list entries in twelve months come first (exit review); the rest rank by escalations plus cases past deadline. Click a company to see its escalations, a county to filter to it"),
+    "esc_watch_note": (
+        "12 个月内三次黑榜的企业进入退出机制审查，排在最前；其余按督办次数与超期问题数之和排序。点击企业查看其督办，点击县区筛选该县区",
+        "Companies with three black-list entries in twelve months come first (exit review); the rest rank by escalations plus cases past deadline. Click a company to see its escalations, a county to filter to it",
+    ),
     "esc_timeline": ("督办轨迹", "Case trail"),
     "esc_timeline_chart": ("层级变化", "Level over time"),
     "esc_case_not_found": ("找不到该问题，或不在您的查看范围内", "Case not found, or outside your scope"),
@@ -146,7 +157,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "esc_level": ("层级：{level}", "Level: {level}"),
     "esc_clear": ("清除", "Clear"),
     "esc_close": ("关闭", "Close"),
-    "esc_exit_line": ("近 12 个月黑榜 {n} 次（{dates}），已达退出机制审查条件", "{n} black-list entries in twelve months ({dates}): under exit review"),
+    "esc_exit_line": (
+        "近 12 个月黑榜 {n} 次（{dates}），已达退出机制审查条件",
+        "{n} black-list entries in twelve months ({dates}): under exit review",
+    ),
     "esc_black_line": ("近 12 个月黑榜 {n} 次", "{n} black-list entries in twelve months"),
     "esc_open_in_rectification": ("在整改进度中查看", "Open in Rectification"),
     "esc_company_escalations": ("查看该企业的督办", "This company's escalations"),
@@ -219,14 +233,20 @@ _LABELS: dict[str, tuple[str, str]] = {
     "ratings_credit_moves": ("信用等级变动", "Grade movements"),
     "ratings_both_years": ("两年均参评企业", "companies rated in both years"),
     "ratings_flagged": ("D 级及退出企业", "Companies graded D or exited"),
-    "ratings_flagged_note": ("期内评为 D 级，或期内清退、注销的企业", "Graded D in the period, or cleared out or deregistered in it"),
+    "ratings_flagged_note": (
+        "期内评为 D 级，或期内清退、注销的企业",
+        "Graded D in the period, or cleared out or deregistered in it",
+    ),
     "ratings_communities": ("小区物业管理", "How communities are managed"),
     "ratings_management": ("小区管理方式", "Management type"),
     "ratings_management_by_county": ("各县区小区管理方式", "Management type by county"),
     "ratings_committee_by_county": ("各县区业委会（物管会）组建", "Owners' committees by county"),
     "ratings_trend": ("无物业小区与业委会（物管会）变化", "No property service and owners' committees over time"),
     "ratings_no_service_trend": ("无物业小区数（月末）", "Communities without property service (month-end)"),
-    "ratings_committee_trend": ("已组建业委会（物管会）小区数（月末）", "Communities with an owners' committee (month-end)"),
+    "ratings_committee_trend": (
+        "已组建业委会（物管会）小区数（月末）",
+        "Communities with an owners' committee (month-end)",
+    ),
     "ratings_companies": ("物业企业登记", "Registered property companies"),
     "ratings_companies_by_county": ("各县区登记物业企业", "Registered property companies by county"),
     "ratings_click_hint": ("点击县区柱形可筛选该县区", "Click a county's bar to filter to it"),
@@ -303,8 +323,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "rect_age_bucket": ("已办理时长", "Time open"),
     "rect_open_cases": ("未办结问题清单", "Open cases"),
     "rect_drilldown": ("逐级查看：县区 → 小区 → 问题", "Drill-down: county → community → case"),
-    "rect_drill_hint": ("点击一行查看下一级；链接可直接分享", "Click a row to open the next level; the link reproduces the view"),
-    "rect_cases_note": ("期内受理的问题；联系电话不在本页显示", "Cases received in the period; phone numbers are not shown here"),
+    "rect_drill_hint": (
+        "点击一行查看下一级；链接可直接分享",
+        "Click a row to open the next level; the link reproduces the view",
+    ),
+    "rect_cases_note": (
+        "期内受理的问题；联系电话不在本页显示",
+        "Cases received in the period; phone numbers are not shown here",
+    ),
     "all_units": ("全部县区", "All counties"),
     "community_name": ("小区", "Community"),
     "rect_cases": ("问题清单", "Cases"),
@@ -352,7 +378,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "funds_n_developers": ("家开发企业", "developers"),
     "funds_n_projects": ("个项目", "projects"),
     "funds_arrears_by_unit": ("各县区欠缴建账、追缴与尚未追缴", "Arrears listed, recovered and outstanding by county"),
-    "funds_arrears_by_developer": ("开发企业欠缴（尚未追缴最多的 15 家）", "Arrears by developer (15 largest outstanding)"),
+    "funds_arrears_by_developer": (
+        "开发企业欠缴（尚未追缴最多的 15 家）",
+        "Arrears by developer (15 largest outstanding)",
+    ),
     "funds_arrears_projects": ("欠缴项目清单", "Projects in arrears"),
     "funds_recoveries_by_month": ("每月追缴到账（按追缴方式）", "Recoveries by month and channel"),
     "funds_recoveries_by_channel": ("追缴到账方式构成", "Recoveries by channel"),
@@ -362,18 +391,28 @@ _LABELS: dict[str, tuple[str, str]] = {
     "funds_usages": ("维修资金使用审核", "Fund usage approvals"),
     "funds_approval_times": ("使用申请审核用时（应急与一般）", "Days to approval, emergency and ordinary uses"),
     "funds_emergency_list": ("应急使用清单", "Emergency uses"),
-    "funds_emergency_line": ("应急使用 {n} 件，{k} 件在 {d} 天内审核", "{n} emergency uses, {k} approved within {d} days"),
+    "funds_emergency_line": (
+        "应急使用 {n} 件，{k} 件在 {d} 天内审核",
+        "{n} emergency uses, {k} approved within {d} days",
+    ),
     "funds_refunds": ("违规收费清退", "Illegal fees refunded"),
     "funds_refunds_by_kind": ("按清退类别", "Refunds by kind"),
     "funds_refunds_by_unit": ("各县区清退金额（按类别）", "Refunds by county and kind"),
     "funds_refunds_by_company": ("清退企业（金额最多的 15 家）", "Refunding companies (15 largest)"),
-    "funds_refund_line_deposit": ("清退装修保证金 {amount}（{n} 家企业，{units}）",
-                                  "Renovation deposits refunded: {amount} ({n} companies, {units})"),
-    "funds_refund_line_other": ("清退其他类别（{kinds}）{amount}（{n} 家企业，{units}）",
-                                "Other kinds refunded ({kinds}): {amount} ({n} companies, {units})"),
+    "funds_refund_line_deposit": (
+        "清退装修保证金 {amount}（{n} 家企业，{units}）",
+        "Renovation deposits refunded: {amount} ({n} companies, {units})",
+    ),
+    "funds_refund_line_other": (
+        "清退其他类别（{kinds}）{amount}（{n} 家企业，{units}）",
+        "Other kinds refunded ({kinds}): {amount} ({n} companies, {units})",
+    ),
     "funds_refund_line_households": ("涉及 {n} 户", "{n} households concerned"),
     "funds_click_hint": ("点击县区柱形可筛选该县区", "Click a county's bar to filter to it"),
-    "funds_top_note": ("列出前 {shown} 行（共 {total} 行）；导出 Excel 含全部", "Showing {shown} of {total} rows; the Excel export has all"),
+    "funds_top_note": (
+        "列出前 {shown} 行（共 {total} 行）；导出 Excel 含全部",
+        "Showing {shown} of {total} rows; the Excel export has all",
+    ),
     "funds_period_all": ("全部时段", "All periods"),
     "funds_unit_names": ("县（市、区）", "Counties"),
     "funds_kind": ("清退类别", "Fee kind"),
@@ -383,9 +422,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "funds_channel": ("追缴方式", "Channel"),
     "funds_recoveries": ("到账笔数", "Recoveries"),
     "funds_month": ("月份", "Month"),
-    "funds_unmatched_recoveries": ("另有 {n:,} 笔追缴到账（{amount}）的项目编号不在欠缴建账台账中（未匹配），无法归属县区，未计入上述合计。",
-                                   "{n:,} further recoveries ({amount}) name a project the arrears ledger does not list "
-                                   "(unmatched): they belong to no county and are not in the totals above."),
+    "funds_unmatched_recoveries": (
+        "另有 {n:,} 笔追缴到账（{amount}）的项目编号不在欠缴建账台账中（未匹配），无法归属县区，未计入上述合计。",
+        "{n:,} further recoveries ({amount}) name a project the arrears ledger does not list "
+        "(unmatched): they belong to no county and are not in the totals above.",
+    ),
     "funds_days": ("审核用时（天）", "Days to approval"),
     "funds_days_bucket": ("审核用时", "Time to approval"),
     "funds_days_unit": ("天", "d"),
@@ -436,10 +477,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "screen_wan_yuan": ("万元", "M yuan"),
     "screen_million_yuan": ("百万元", "M yuan"),
     "screen_ticker": ("最新动态", "Latest"),
-    "screen_rectified_item": ("{date} {county} {community} {category}问题 {case_id} 已整改",
-                              "{date} {county} {community}: {category} case {case_id} rectified"),
-    "screen_recovery_item": ("{date} {county} {project} 追缴到账 {amount}（{channel}）",
-                             "{date} {county} {project}: {amount} of fund arrears recovered ({channel})"),
+    "screen_rectified_item": (
+        "{date} {county} {community} {category}问题 {case_id} 已整改",
+        "{date} {county} {community}: {category} case {case_id} rectified",
+    ),
+    "screen_recovery_item": (
+        "{date} {county} {project} 追缴到账 {amount}（{channel}）",
+        "{date} {county} {project}: {amount} of fund arrears recovered ({channel})",
+    ),
     "screen_escalations": ("督办措施", "Escalation actions"),
     "screen_credit": ("企业信用等级 · {year} 年度", "Company credit grades · {year}"),
     "screen_stars": ("服务项目星级 · {year} 年度", "Service project stars · {year}"),
@@ -453,14 +498,18 @@ _LABELS: dict[str, tuple[str, str]] = {
     "login_password": ("密码", "Password"),
     "login_submit": ("登录", "Sign in"),
     "login_bad": ("用户名或密码错误", "Wrong user name or password"),
-    "login_throttled": ("从此地址登录失败次数过多，请 15 分钟后再试", "Too many failed sign-ins from this address: "
-                        "try again in 15 minutes"),
+    "login_throttled": (
+        "从此地址登录失败次数过多，请 15 分钟后再试",
+        "Too many failed sign-ins from this address: try again in 15 minutes",
+    ),
     "login_form_expired": ("页面已过期，请重新登录", "The form expired: please sign in again"),
     "login_signed_out": ("已退出登录", "Signed out"),
     "logout": ("退出", "Sign out"),
     "forbidden_title": ("无权访问", "No permission"),
-    "forbidden_text": ("您的角色不能打开此页面。如需访问，请联系管理员。", "Your role may not open this page. Ask the "
-                       "administrator if you need it."),
+    "forbidden_text": (
+        "您的角色不能打开此页面。如需访问，请联系管理员。",
+        "Your role may not open this page. Ask the administrator if you need it.",
+    ),
     "not_found_title": ("页面不存在", "Page not found"),
     "not_found_text": ("没有这个页面，请从上方导航栏选择。", "There is no such page: choose one from the bar above."),
     "back_home": ("返回总览", "Back to the overview"),
@@ -474,20 +523,26 @@ _LABELS: dict[str, tuple[str, str]] = {
     # --- 数据上传与审计 (issue 7: pages/upload.py, pages/audit.py) ---
     "upload": ("数据上传", "Upload"),
     "upload_title": ("上传台账", "Upload ledgers"),
-    "upload_rules": ("只接受数据规范规定的文件类型：{types}。单个文件不超过 {file_mb} MB，每次上传合计不超过 {total_mb} MB；"
-                     "解压后过大的 Excel 工作簿会被拒收。可一次拖入多个文件。",
-                     "Only the data contract's file types: {types}. At most {file_mb} MB per file and {total_mb} MB per "
-                     "upload; Excel workbooks that inflate too much are refused. Several files may be dropped at once."),
+    "upload_rules": (
+        "只接受数据规范规定的文件类型：{types}。单个文件不超过 {file_mb} MB，每次上传合计不超过 {total_mb} MB；"
+        "解压后过大的 Excel 工作簿会被拒收。可一次拖入多个文件。",
+        "Only the data contract's file types: {types}. At most {file_mb} MB per file and {total_mb} MB per "
+        "upload; Excel workbooks that inflate too much are refused. Several files may be dropped at once.",
+    ),
     "upload_drop": ("将台账文件拖到这里，或点击选择文件", "Drop ledger files here, or click to choose"),
     "upload_dataset": ("台账类型", "Dataset"),
     "upload_dataset_auto": ("自动识别（按表头）", "Detect from the header"),
     "upload_loading": ("正在加载…", "Loading…"),
-    "upload_summary": ("本次上传 {files} 个文件：入库 {loaded} 行，拒收 {rejected} 行，整个文件被拒收 {refused} 个",
-                       "{files} file(s) uploaded: {loaded} rows loaded, {rejected} rows rejected, {refused} file(s) "
-                       "refused whole"),
+    "upload_summary": (
+        "本次上传 {files} 个文件：入库 {loaded} 行，拒收 {rejected} 行，整个文件被拒收 {refused} 个",
+        "{files} file(s) uploaded: {loaded} rows loaded, {rejected} rows rejected, {refused} file(s) refused whole",
+    ),
     "upload_rejects_hint": ("全部拒收记录请点击“下载拒收记录”", "all of them: Download rejects"),
     "upload_rejects_download": ("下载拒收记录（CSV，修改后重新上传）", "Download rejects (CSV, to fix and resend)"),
-    "upload_report_note": ("加载报告（与 scripts/etl load 的输出相同）：", "Load report (as scripts/etl load prints it):"),
+    "upload_report_note": (
+        "加载报告（与 scripts/etl load 的输出相同）：",
+        "Load report (as scripts/etl load prints it):",
+    ),
     "audit": ("审计日志", "Audit log"),
     "audit_title": ("审计日志（最近 {n} 条）", "Audit log (latest {n})"),
     "audit_event": ("事件", "Event"),
@@ -521,7 +576,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "audit_chain": ("完整性", "Integrity"),
     # --- end 数据上传与审计 ---
     # --- 通报口径与台账口径 (issue 14: metrics/published.py, components/cards.py) ---
-    "published_note": ("通报口径 {published}，按台账计算 {computed}", "Reported {published}; from the ledgers {computed}"),
+    "published_note": (
+        "通报口径 {published}，按台账计算 {computed}",
+        "Reported {published}; from the ledgers {computed}",
+    ),
     "published_source": ("来源：{source}", "Source: {source}"),
     "published_as_of": ("数据截至 {as_of}", "figures as of {as_of}"),
     "published_on": ("{date} 发布", "published {date}"),
@@ -536,12 +594,22 @@ for _kpi in CATALOGUE:
     _LABELS.setdefault(_kpi.key, (_kpi.zh, _kpi.en))
 
 # The contract's columns: Chinese from etl/schema.py; English from the canonical name.
-_EN_OVERRIDES = {"county": "County", "name": "Name", "company_code": "Credit code", "community_id": "Community ID",
-                 "case_id": "Case ID", "reporter_phone": "Phone", "closed_on": "Closed on",
-                 "received_on": "Received on", "management_type": "Management type"}
+_EN_OVERRIDES = {
+    "county": "County",
+    "name": "Name",
+    "company_code": "Credit code",
+    "community_id": "Community ID",
+    "case_id": "Case ID",
+    "reporter_phone": "Phone",
+    "closed_on": "Closed on",
+    "received_on": "Received on",
+    "management_type": "Management type",
+}
 for _ds in DATASETS.values():
     for _col in _ds.columns:
-        _LABELS.setdefault(_col.name, (_col.label, _EN_OVERRIDES.get(_col.name, _col.name.replace("_", " ").capitalize())))
+        _LABELS.setdefault(
+            _col.name, (_col.label, _EN_OVERRIDES.get(_col.name, _col.name.replace("_", " ").capitalize()))
+        )
 
 
 def lang_of(value: object) -> str:
@@ -560,7 +628,7 @@ def has_label(key: str) -> bool:
     return key in _LABELS
 
 
-def fmt_amount(yuan: Optional[float], lang: str = "zh") -> str:
+def fmt_amount(yuan: float | None, lang: str = "zh") -> str:
     """Yuan as a Chinese reader expects: 亿元 from 1 亿, else 万元; two decimals (English: millions)."""
     if yuan is None or (isinstance(yuan, float) and math.isnan(yuan)):
         return "—"
@@ -571,21 +639,21 @@ def fmt_amount(yuan: Optional[float], lang: str = "zh") -> str:
     return f"{yuan / 1e4:,.2f} 万元"
 
 
-def fmt_rate(rate: Optional[float]) -> str:
+def fmt_rate(rate: float | None) -> str:
     if rate is None or (isinstance(rate, float) and math.isnan(rate)):
         return "—"
     return f"{rate * 100:.2f}%"
 
 
-def fmt_count(n: Optional[float]) -> str:
+def fmt_count(n: float | None) -> str:
     if n is None or (isinstance(n, float) and math.isnan(n)):
         return "—"
     return f"{int(round(n)):,}"
 
 
-def fmt_value(kind: str, value: Optional[float], lang: str = "zh") -> str:
+def fmt_value(kind: str, value: float | None, lang: str = "zh") -> str:
     return {"rate": fmt_rate, "count": fmt_count}.get(kind, lambda v: fmt_amount(v, lang))(value)
 
 
-def fmt_date(d: Optional[dt.date]) -> str:
+def fmt_date(d: dt.date | None) -> str:
     return d.isoformat() if d else "—"

@@ -15,7 +15,6 @@ import re
 from functools import cache
 from pathlib import Path
 
-
 from components.charts import FONT, PLOTLY_TEMPLATE, nice_ticks
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
@@ -124,58 +123,79 @@ def county_figure(
     # a map. tests/test_geo.py runs the output through Plotly's validators.
     traces: list[dict] = []
     if without_value:
-        traces.append(dict(
-            geojson=_subset(geojson, without_value),
-            locations=without_value,
-            z=[0] * len(without_value),
-            colorscale=[[0, NO_DATA_COLOR], [1, NO_DATA_COLOR]],
-            showscale=False,
-            name=_word("no_data", lang),
-            customdata=[[c, names[c], extra(c)] for c in without_value],
-            hovertemplate="<b>%{customdata[1]}</b><br>" + _word("no_data", lang) + "%{customdata[2]}<extra></extra>",
-            **common,
-        ))
+        traces.append(
+            dict(
+                geojson=_subset(geojson, without_value),
+                locations=without_value,
+                z=[0] * len(without_value),
+                colorscale=[[0, NO_DATA_COLOR], [1, NO_DATA_COLOR]],
+                showscale=False,
+                name=_word("no_data", lang),
+                customdata=[[c, names[c], extra(c)] for c in without_value],
+                hovertemplate="<b>%{customdata[1]}</b><br>"
+                + _word("no_data", lang)
+                + "%{customdata[2]}<extra></extra>",
+                **common,
+            )
+        )
     if with_value:
         z = [float(values[c]) for c in with_value]
         zrange, ticks = _scale(z, value_format)
-        traces.append(dict(
-            geojson=_subset(geojson, with_value),
-            locations=with_value,
-            z=z,
-            **zrange,
-            colorscale=colorscale,
-            name=colorbar_title,
-            colorbar={
-                "title": {"text": colorbar_title, "side": "top"},
-                **ticks,
-                "thickness": 12,
-                "len": 0.75,
-                "outlinewidth": 0,
-            },
-            customdata=[[c, names[c], extra(c)] for c in with_value],
-            hovertemplate="<b>%{customdata[1]}</b><br>" + colorbar_title + sep + "%{z:" + value_format + "}"
-            + "%{customdata[2]}<extra></extra>",
-            **common,
-        ))
+        traces.append(
+            dict(
+                geojson=_subset(geojson, with_value),
+                locations=with_value,
+                z=z,
+                **zrange,
+                colorscale=colorscale,
+                name=colorbar_title,
+                colorbar={
+                    "title": {"text": colorbar_title, "side": "top"},
+                    **ticks,
+                    "thickness": 12,
+                    "len": 0.75,
+                    "outlinewidth": 0,
+                },
+                customdata=[[c, names[c], extra(c)] for c in with_value],
+                hovertemplate="<b>%{customdata[1]}</b><br>"
+                + colorbar_title
+                + sep
+                + "%{z:"
+                + value_format
+                + "}"
+                + "%{customdata[2]}<extra></extra>",
+                **common,
+            )
+        )
     if show_names:
         labelled = [f for f in features if f["properties"].get("label_point")]
-        traces.append(dict(
-            type="scattergeo",
-            lon=[f["properties"]["label_point"][0] for f in labelled],
-            lat=[f["properties"]["label_point"][1] for f in labelled],
-            text=[f["properties"]["name"] for f in labelled],
-            mode="text",
-            textfont={"family": FONT, "size": 11, "color": "#333333"},
-            hoverinfo="skip",
-            showlegend=False,
-        ))
+        traces.append(
+            dict(
+                type="scattergeo",
+                lon=[f["properties"]["label_point"][0] for f in labelled],
+                lat=[f["properties"]["label_point"][1] for f in labelled],
+                text=[f["properties"]["name"] for f in labelled],
+                mode="text",
+                textfont={"family": FONT, "size": 11, "color": "#333333"},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
     annotations = []
     if without_value and with_value:
-        annotations.append(dict(
-            text=f'<span style="color:{NO_DATA_COLOR}">■</span> {_word("no_data", lang)}',
-            x=1, y=0, xref="paper", yref="paper", xanchor="right", yanchor="bottom", showarrow=False,
-            font={"size": 12, "color": "#666666"},
-        ))
+        annotations.append(
+            dict(
+                text=f'<span style="color:{NO_DATA_COLOR}">■</span> {_word("no_data", lang)}',
+                x=1,
+                y=0,
+                xref="paper",
+                yref="paper",
+                xanchor="right",
+                yanchor="bottom",
+                showarrow=False,
+                font={"size": 12, "color": "#666666"},
+            )
+        )
     if "bbox" in geojson:
         west, south, east, north = geojson["bbox"]
     else:

@@ -8,7 +8,6 @@ the viewport (×2 on a 3840×2160 wall), so that the whole screen scales as one 
 from __future__ import annotations
 
 import math
-from typing import Optional
 
 from dash import html
 
@@ -25,7 +24,7 @@ SCALE_BAD = [[0.0, "#4a3612"], [0.5, "#d98b1f"], [1.0, "#ff5c5c"]]
 DONUT_COLORS = ["#43e0ff", "#34d399", "#fbbf24", "#f87171", "#a78bfa", "#60a5fa"]
 
 
-def count_spec(kind: str, value: Optional[float], lang: str) -> dict:
+def count_spec(kind: str, value: float | None, lang: str) -> dict:
     """How assets/screen.js counts a headline figure up to its value: the number it counts to
     (`target`, in the unit shown), its decimals, the text around it, and the final text exactly as
     components.i18n formats it (the animation ends on that text)."""
@@ -51,17 +50,35 @@ def map_unit(kind: str, lang: str) -> tuple[float, str, str]:
     if kind == "rate":
         return 1.0, ".2%", ""
     if kind == "amount":
-        return (1e6, ",.2f", label("screen_million_yuan", lang)) if lang == "en" else (1e4, ",.2f", label("screen_wan_yuan", lang))
+        return (
+            (1e6, ",.2f", label("screen_million_yuan", lang))
+            if lang == "en"
+            else (1e4, ",.2f", label("screen_wan_yuan", lang))
+        )
     return 1.0, ",d", ""
 
 
-def dark_map(geojson: dict, values: dict[str, Optional[float]], name: str, value_format: str, lang: str,
-             higher_is_better: bool = True) -> dict:
+def dark_map(
+    geojson: dict,
+    values: dict[str, float | None],
+    name: str,
+    value_format: str,
+    lang: str,
+    higher_is_better: bool = True,
+) -> dict:
     """components.maps.county_figure restyled for the dark screen: transparent background, light
     names, a colour bar, and a scale where light means high. Plotly JSON (a dict), as
     county_figure: no copy of the boundaries per figure."""
-    fig = county_figure(geojson, values, "", name, colorscale=SCALE_GOOD if higher_is_better else SCALE_BAD,
-                        lang=lang, value_format=value_format, height=600)
+    fig = county_figure(
+        geojson,
+        values,
+        "",
+        name,
+        colorscale=SCALE_GOOD if higher_is_better else SCALE_BAD,
+        lang=lang,
+        value_format=value_format,
+        height=600,
+    )
     for trace in fig["data"]:
         trace["marker"] = {"line": {"color": "#0a1a33", "width": 1.5}}
         if trace["type"] == "scattergeo":
@@ -70,29 +87,63 @@ def dark_map(geojson: dict, values: dict[str, Optional[float]], name: str, value
             trace["colorscale"] = [[0, NO_DATA], [1, NO_DATA]]
         else:
             title = {**trace["colorbar"]["title"], "text": "", "font": {"size": 15}}
-            trace["colorbar"] = {**trace["colorbar"], "thickness": 16, "len": 0.7, "x": 0.98,
-                                 "tickfont": {"size": 15, "color": MUTED}, "title": title}
+            trace["colorbar"] = {
+                **trace["colorbar"],
+                "thickness": 16,
+                "len": 0.7,
+                "x": 0.98,
+                "tickfont": {"size": 15, "color": MUTED},
+                "title": title,
+            }
     layout = fig["layout"]
     layout.pop("height", None)
-    layout.update(annotations=[],  # the white-background "no data" key; grey shapes say it on the dark screen
-                  autosize=True, paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-                  font={"family": FONT, "size": 15, "color": INK}, margin={"l": 4, "r": 4, "t": 4, "b": 4},
-                  hoverlabel={"font": {"family": FONT, "size": 15}})
+    layout.update(
+        annotations=[],  # the white-background "no data" key; grey shapes say it on the dark screen
+        autosize=True,
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font={"family": FONT, "size": 15, "color": INK},
+        margin={"l": 4, "r": 4, "t": 4, "b": 4},
+        hoverlabel={"font": {"family": FONT, "size": 15}},
+    )
     return fig
 
 
 def dark_donut(names: list[str], values: list[float], center: str) -> dict:
     """A donut with its total in the middle, for the dark screen (Plotly JSON)."""
-    pie = dict(type="pie", labels=list(names), values=list(values), hole=0.58, sort=False, direction="clockwise",
-               textinfo="label+percent", textposition="outside",
-               textfont={"family": FONT, "size": 18, "color": INK},
-               marker={"colors": DONUT_COLORS[: len(names)], "line": {"color": "#07142b", "width": 2}},
-               hovertemplate="%{label}：%{value:,}（%{percent}）<extra></extra>")
-    layout = dict(template=PLOTLY_TEMPLATE,
-                  annotations=[dict(text=center, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                                    font={"family": FONT, "size": 22, "color": INK})],
-                  showlegend=False, autosize=True, paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-                  font={"family": FONT, "size": 16, "color": INK}, margin={"l": 70, "r": 70, "t": 40, "b": 40})
+    pie = dict(
+        type="pie",
+        labels=list(names),
+        values=list(values),
+        hole=0.58,
+        sort=False,
+        direction="clockwise",
+        textinfo="label+percent",
+        textposition="outside",
+        textfont={"family": FONT, "size": 18, "color": INK},
+        marker={"colors": DONUT_COLORS[: len(names)], "line": {"color": "#07142b", "width": 2}},
+        hovertemplate="%{label}：%{value:,}（%{percent}）<extra></extra>",
+    )
+    layout = dict(
+        template=PLOTLY_TEMPLATE,
+        annotations=[
+            dict(
+                text=center,
+                showarrow=False,
+                x=0.5,
+                y=0.5,
+                xref="paper",
+                yref="paper",
+                font={"family": FONT, "size": 22, "color": INK},
+            )
+        ],
+        showlegend=False,
+        autosize=True,
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font={"family": FONT, "size": 16, "color": INK},
+        margin={"l": 70, "r": 70, "t": 40, "b": 40},
+    )
     data, layout = escape_figure([pie], layout)  # names are data, never markup (components/charts.py)
     return {"data": data, "layout": layout}
 
@@ -100,8 +151,9 @@ def dark_donut(names: list[str], values: list[float], center: str) -> dict:
 MISSING_SHOWN = 5  # no-data units named under a wall ranking; more are counted in one line
 
 
-def ranking_rows(rows: list[dict], kind: str, lang: str, scroll_after: int = 8,
-                 missing: Optional[list[dict]] = None) -> html.Div:
+def ranking_rows(
+    rows: list[dict], kind: str, lang: str, scroll_after: int = 8, missing: list[dict] | None = None
+) -> html.Div:
     """A ranking as rows of rank, name, a bar and the value, best first (metrics.screen.ranking);
     the top three get a medal. `missing` (units with no data, metrics.screen.without_data) follow
     in grey, without a rank, a bar or a medal, marked 无数据. Past `scroll_after` rows the list is
@@ -116,8 +168,10 @@ def ranking_rows(rows: list[dict], kind: str, lang: str, scroll_after: int = 8,
             [
                 html.Span(str(r["rank"]), className=f"screen-rank-no{' screen-rank-top' if r['rank'] <= 3 else ''}"),
                 html.Span(r["unit_name"], className="screen-rank-name"),
-                html.Span(html.Span(className="screen-rank-fill", style={"width": f"{100 * abs(r['value']) / top:.1f}%"}),
-                          className="screen-rank-bar"),
+                html.Span(
+                    html.Span(className="screen-rank-fill", style={"width": f"{100 * abs(r['value']) / top:.1f}%"}),
+                    className="screen-rank-bar",
+                ),
                 html.Span(_short_value(kind, r["value"], lang), className="screen-rank-value"),
             ],
             className="screen-rank-row",
@@ -125,29 +179,43 @@ def ranking_rows(rows: list[dict], kind: str, lang: str, scroll_after: int = 8,
 
     def blank(r: dict) -> html.Div:
         return html.Div(
-            [html.Span("—", className="screen-rank-no"), html.Span(r["unit_name"], className="screen-rank-name"),
-             html.Span(className="screen-rank-bar"),
-             html.Span(label("no_value", lang), className="screen-rank-value")],
+            [
+                html.Span("—", className="screen-rank-no"),
+                html.Span(r["unit_name"], className="screen-rank-name"),
+                html.Span(className="screen-rank-bar"),
+                html.Span(label("no_value", lang), className="screen-rank-value"),
+            ],
             className="screen-rank-row screen-rank-nodata",
         )
 
     def more(n: int) -> html.Div:
-        return html.Div([html.Span("—", className="screen-rank-no"),
-                         html.Span(label("screen_more_no_data", lang).format(n=n),
-                                   className="screen-rank-name screen-rank-more")],
-                        className="screen-rank-row screen-rank-nodata")
+        return html.Div(
+            [
+                html.Span("—", className="screen-rank-no"),
+                html.Span(
+                    label("screen_more_no_data", lang).format(n=n), className="screen-rank-name screen-rank-more"
+                ),
+            ],
+            className="screen-rank-row screen-rank-nodata",
+        )
 
     def all_rows() -> list:
         # a few no-data units by name, the rest counted: the whole province has hundreds, and a wall
         # scrolling through them says nothing more (and cost 50 ms of components a pull)
         shown = [blank(r) for r in missing[:MISSING_SHOWN]]
-        return [row(r) for r in rows] + shown + ([more(len(missing) - MISSING_SHOWN)] if len(missing) > MISSING_SHOWN else [])
+        return (
+            [row(r) for r in rows]
+            + shown
+            + ([more(len(missing) - MISSING_SHOWN)] if len(missing) > MISSING_SHOWN else [])
+        )
 
     items = all_rows()
     if len(items) <= scroll_after:
         return html.Div(items, className="screen-scroll")
     twice = items + all_rows()
-    return html.Div(twice, className="screen-scroll screen-scrolling", style={"animationDuration": f"{len(items) * 2.4:.1f}s"})
+    return html.Div(
+        twice, className="screen-scroll screen-scrolling", style={"animationDuration": f"{len(items) * 2.4:.1f}s"}
+    )
 
 
 def _short_value(kind: str, value: float, lang: str) -> str:
@@ -164,22 +232,30 @@ def ticker_items(rectified: list[dict], recoveries: list[dict], lang: str) -> li
     cases = [_case_item(r, lang) for r in rectified]
     money = [_recovery_item(r, lang) for r in recoveries]
     for i in range(max(len(cases), len(money))):
-        out += cases[i:i + 1] + money[i:i + 1]
+        out += cases[i : i + 1] + money[i : i + 1]
     return out
 
 
 def _case_item(r: dict, lang: str) -> html.Span:
     category = _word("category", r.get("category"), lang)
     text = label("screen_rectified_item", lang).format(
-        date=_day(r["closed_on"]), county=r["county_name"] or "", community=r.get("community_name") or "",
-        category=category, case_id=r["case_id"])
+        date=_day(r["closed_on"]),
+        county=r["county_name"] or "",
+        community=r.get("community_name") or "",
+        category=category,
+        case_id=r["case_id"],
+    )
     return html.Span([html.Span("✔", className="screen-tick-ok"), " " + text], className="screen-tick")
 
 
 def _recovery_item(r: dict, lang: str) -> html.Span:
     text = label("screen_recovery_item", lang).format(
-        date=_day(r["recovered_on"]), county=r["county_name"] or "", project=r.get("project") or "",
-        amount=fmt_amount(r["amount"], lang), channel=_word("channel", r.get("channel"), lang))
+        date=_day(r["recovered_on"]),
+        county=r["county_name"] or "",
+        project=r.get("project") or "",
+        amount=fmt_amount(r["amount"], lang),
+        channel=_word("channel", r.get("channel"), lang),
+    )
     return html.Span([html.Span("¥", className="screen-tick-money"), " " + text], className="screen-tick")
 
 
@@ -187,7 +263,7 @@ def _day(value: object) -> str:
     return str(value)[:10] if value is not None else ""
 
 
-def _word(prefix: str, value: Optional[str], lang: str) -> str:
+def _word(prefix: str, value: str | None, lang: str) -> str:
     if not value:
         return label(f"{prefix}.not_filled", lang) if has_label(f"{prefix}.not_filled") else ""
     key = f"{prefix}.{value}"

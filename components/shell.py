@@ -11,8 +11,14 @@ from components.i18n import label
 def navbar(pages: list[dict], user: str = "", csrf: str = "") -> dbc.Navbar:
     """`csrf`: the session's CSRF token, which the sign-out form posts (a GET cannot sign out)."""
     links = [
-        dbc.NavItem(dcc.Link(page["name"], href=page["relative_path"], className="nav-link",
-                             id={"type": "shell-nav", "path": page["relative_path"]}))
+        dbc.NavItem(
+            dcc.Link(
+                page["name"],
+                href=page["relative_path"],
+                className="nav-link",
+                id={"type": "shell-nav", "path": page["relative_path"]},
+            )
+        )
         for page in pages
     ]
     return dbc.Navbar(
@@ -23,10 +29,19 @@ def navbar(pages: list[dict], user: str = "", csrf: str = "") -> dbc.Navbar:
                 html.Span(user, id="shell-user", className="navbar-text text-light small me-2"),
                 html.A(label("language"), href="?lang=en", id="shell-lang", className="btn btn-sm btn-outline-light"),
                 html.Form(
-                    [dcc.Input(type="hidden", name="csrf_token", value=csrf, id="shell-logout-csrf"),
-                     html.Button(label("logout"), type="submit", id="shell-logout",
-                                 className="btn btn-sm btn-outline-light ms-2")],
-                    method="post", action="/logout", id="shell-logout-form", className="d-inline m-0",
+                    [
+                        dcc.Input(type="hidden", name="csrf_token", value=csrf, id="shell-logout-csrf"),
+                        html.Button(
+                            label("logout"),
+                            type="submit",
+                            id="shell-logout",
+                            className="btn btn-sm btn-outline-light ms-2",
+                        ),
+                    ],
+                    method="post",
+                    action="/logout",
+                    id="shell-logout-form",
+                    className="d-inline m-0",
                 ),
             ],
             fluid=True,
@@ -41,14 +56,22 @@ def filter_bar() -> dbc.Row:
     return dbc.Row(
         [
             dbc.Col(html.Label(label("region"), id="shell-region-label", className="col-form-label"), width="auto"),
-            dbc.Col(dcc.Dropdown(id="shell-region", clearable=True, placeholder=label("all_regions"),
-                                 style={"minWidth": "16rem"}), width=3),
+            dbc.Col(
+                dcc.Dropdown(
+                    id="shell-region", clearable=True, placeholder=label("all_regions"), style={"minWidth": "16rem"}
+                ),
+                width=3,
+            ),
             dbc.Col(html.Label(label("from"), id="shell-from-label", className="col-form-label"), width="auto"),
-            dbc.Col(dcc.DatePickerSingle(id="shell-from", display_format="YYYY-MM-DD", clearable=True,
-                                         first_day_of_week=1), width="auto"),
+            dbc.Col(
+                dcc.DatePickerSingle(id="shell-from", display_format="YYYY-MM-DD", clearable=True, first_day_of_week=1),
+                width="auto",
+            ),
             dbc.Col(html.Label(label("to"), id="shell-to-label", className="col-form-label"), width="auto"),
-            dbc.Col(dcc.DatePickerSingle(id="shell-to", display_format="YYYY-MM-DD", clearable=True,
-                                         first_day_of_week=1), width="auto"),
+            dbc.Col(
+                dcc.DatePickerSingle(id="shell-to", display_format="YYYY-MM-DD", clearable=True, first_day_of_week=1),
+                width="auto",
+            ),
             dbc.Col(html.Span(id="shell-as-of", className="text-muted small"), className="ms-auto text-end"),
         ],
         className="g-2 align-items-center mb-3 shell-filter",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 import dash_ag_grid as dag
 import pandas as pd
@@ -14,10 +14,17 @@ from etl.normalize import FORMULA_START
 from metrics.kpis import BY_KEY
 
 
-
-def grid(grid_id: str, frame: pd.DataFrame, columns: Iterable[str], lang: str, height: Optional[int] = 420,
-         formats: Optional[dict[str, str]] = None, page_size: int = 50,
-         row_data: Optional[list[dict]] = None, kpis: Iterable[str] = ()) -> dag.AgGrid:
+def grid(
+    grid_id: str,
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    lang: str,
+    height: int | None = 420,
+    formats: dict[str, str] | None = None,
+    page_size: int = 50,
+    row_data: list[dict] | None = None,
+    kpis: Iterable[str] = (),
+) -> dag.AgGrid:
     """A sortable, filterable grid; `formats` maps a column to 'rate', 'amount' or 'count'.
     `row_data` replaces the rows taken from `frame` (e.g. with a hidden key field). In the
     `kpis` columns a figure with no value shows 无数据 in grey (no rows behind it: never a 0,
@@ -29,9 +36,11 @@ def grid(grid_id: str, frame: pd.DataFrame, columns: Iterable[str], lang: str, h
     for col in columns:
         d = {"field": col, "headerName": label(col, lang), "sortable": True, "filter": True, "resizable": True}
         kind = formats.get(col)
-        shown = {"rate": "d3.format('.2%')(params.value)",
-                 "amount": f"d3.format(',.2f')(params.value / {10000 if lang == 'zh' else 1000000})",
-                 "count": "d3.format(',')(params.value)"}.get(kind)
+        shown = {
+            "rate": "d3.format('.2%')(params.value)",
+            "amount": f"d3.format(',.2f')(params.value / {10000 if lang == 'zh' else 1000000})",
+            "count": "d3.format(',')(params.value)",
+        }.get(kind)
         if shown:
             none = label("no_value", lang) if col in kpis else "—"
             d["valueFormatter"] = {"function": f"params.value == null ? '{none}' : {shown}"}
@@ -41,8 +50,10 @@ def grid(grid_id: str, frame: pd.DataFrame, columns: Iterable[str], lang: str, h
                 if col in BY_KEY:  # the first click sorts the best first, in the KPI's direction
                     d["sortingOrder"] = ["desc", "asc", None] if BY_KEY[col].higher_is_better else ["asc", "desc", None]
             # nulls last whichever way the column is sorted
-            d["comparator"] = {"function": "(a, b, na, nb, desc) => (a == null && b == null) ? 0 : "
-                                           "a == null ? (desc ? -1 : 1) : b == null ? (desc ? 1 : -1) : a - b"}
+            d["comparator"] = {
+                "function": "(a, b, na, nb, desc) => (a == null && b == null) ? 0 : "
+                "a == null ? (desc ? -1 : 1) : b == null ? (desc ? 1 : -1) : a - b"
+            }
         if kind == "amount":  # 万元 for a Chinese reader, millions for an English one, as the cards
             d["headerName"] += "（万元）" if lang == "zh" else " (M yuan)"
         defs.append(d)
@@ -76,7 +87,7 @@ def safe_cell(value: object) -> object:
     return value
 
 
-SHEET_TITLE_BAD = str.maketrans({c: "_" for c in '[]:*?/\\'})
+SHEET_TITLE_BAD = str.maketrans({c: "_" for c in "[]:*?/\\"})
 EXCEL_FORMATS = {"amount": "#,##0.00", "rate": "0.00%", "count": "#,##0"}
 
 
@@ -85,8 +96,15 @@ def sheet_title(title: str) -> str:
     return (title.translate(SHEET_TITLE_BAD).strip("' ") or "Sheet")[:31]
 
 
-def to_excel(frame: pd.DataFrame, columns: list[str], lang: str, title: str, header_lines: list[str],
-             formats: Optional[dict[str, str]] = None, kpis: Iterable[str] = ()) -> bytes:
+def to_excel(
+    frame: pd.DataFrame,
+    columns: list[str],
+    lang: str,
+    title: str,
+    header_lines: list[str],
+    formats: dict[str, str] | None = None,
+    kpis: Iterable[str] = (),
+) -> bytes:
     """An .xlsx of the rows on screen: a title, the filters as header lines, then the table.
 
     `formats` (as for `grid`) gives amounts their unit in the header — exact yuan, so that a
@@ -120,13 +138,14 @@ def to_excel(frame: pd.DataFrame, columns: list[str], lang: str, title: str, hea
     said = [c in set(kpis) for c in columns]  # a KPI with no rows behind it says so (无数据)
     for row in frame[columns].itertuples(index=False):
         out = []
-        for value, number_format, say in zip(row, number_formats, said):
+        for value, number_format, say in zip(row, number_formats, said, strict=False):
             value = _plain(value)
             if say and value is None:  # a figure with no value: said, not left blank
                 out.append(styled(label("no_value", lang), Font(color="999999")))
                 continue
-            out.append(styled(value, number_format=number_format) if number_format and value is not None
-                       else safe_cell(value))
+            out.append(
+                styled(value, number_format=number_format) if number_format and value is not None else safe_cell(value)
+            )
         ws.append(out)
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -152,15 +171,45 @@ def _plain(value: object) -> object:
 
 
 _GRID_ZH = {
-    "page": "页码", "of": "/", "to": "–", "pageSizeSelectorLabel": "每页行数：", "ariaPageSizeSelectorLabel": "每页行数",
-    "firstPage": "首页", "previousPage": "上一页", "nextPage": "下一页", "lastPage": "末页",
-    "noRowsToShow": "没有数据", "loadingOoo": "正在加载…", "filterOoo": "筛选…", "searchOoo": "搜索…",
-    "blanks": "（空白）", "selectAll": "（全选）", "equals": "等于", "notEqual": "不等于", "contains": "包含",
-    "notContains": "不包含", "startsWith": "开头是", "endsWith": "结尾是", "blank": "为空", "notBlank": "不为空",
-    "lessThan": "小于", "greaterThan": "大于", "lessThanOrEqual": "小于等于", "greaterThanOrEqual": "大于等于",
-    "inRange": "介于", "inRangeStart": "从", "inRangeEnd": "到", "andCondition": "且", "orCondition": "或",
-    "before": "早于", "after": "晚于", "applyFilter": "应用", "resetFilter": "重置", "clearFilter": "清除",
-    "ariaFilterMenuOpen": "打开筛选菜单", "ariaFilterValue": "筛选值",
+    "page": "页码",
+    "of": "/",
+    "to": "–",
+    "pageSizeSelectorLabel": "每页行数：",
+    "ariaPageSizeSelectorLabel": "每页行数",
+    "firstPage": "首页",
+    "previousPage": "上一页",
+    "nextPage": "下一页",
+    "lastPage": "末页",
+    "noRowsToShow": "没有数据",
+    "loadingOoo": "正在加载…",
+    "filterOoo": "筛选…",
+    "searchOoo": "搜索…",
+    "blanks": "（空白）",
+    "selectAll": "（全选）",
+    "equals": "等于",
+    "notEqual": "不等于",
+    "contains": "包含",
+    "notContains": "不包含",
+    "startsWith": "开头是",
+    "endsWith": "结尾是",
+    "blank": "为空",
+    "notBlank": "不为空",
+    "lessThan": "小于",
+    "greaterThan": "大于",
+    "lessThanOrEqual": "小于等于",
+    "greaterThanOrEqual": "大于等于",
+    "inRange": "介于",
+    "inRangeStart": "从",
+    "inRangeEnd": "到",
+    "andCondition": "且",
+    "orCondition": "或",
+    "before": "早于",
+    "after": "晚于",
+    "applyFilter": "应用",
+    "resetFilter": "重置",
+    "clearFilter": "清除",
+    "ariaFilterMenuOpen": "打开筛选菜单",
+    "ariaFilterValue": "筛选值",
 }
 
 

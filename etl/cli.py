@@ -15,22 +15,23 @@ import os
 import shlex
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 import settings
 from etl import report as rp
+from etl.clock import from_utc
 from etl.pipeline import LoadResult, _whoami, load_files
 from etl.schema import DATASETS
-from etl.clock import from_utc
 from etl.warehouse import DEFAULT_WAREHOUSE
 
 WRAPPER = "scripts/etl"  # the name the README and docs/cli.md use
 
 
 def _warehouse_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--warehouse", type=Path, default=None,
-                        help="DuckDB file (default: $WAREHOUSE or data/warehouse.duckdb)")
+    parser.add_argument(
+        "--warehouse", type=Path, default=None, help="DuckDB file (default: $WAREHOUSE or data/warehouse.duckdb)"
+    )
 
 
 def _prog() -> str:
@@ -39,17 +40,19 @@ def _prog() -> str:
     return settings.get("ETL_PROG") or "python -m etl"
 
 
-def build_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog or _prog(), description="Load property-supervision ledgers into DuckDB.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     load = sub.add_parser(
-        "load", help="load ledger files (CSV/XLSX) into the warehouse and publish it",
+        "load",
+        help="load ledger files (CSV/XLSX) into the warehouse and publish it",
         description="Load ledger files into the warehouse, each file in a transaction of its own, and publish "
-                    "the warehouse once at the end. A rejects CSV written by `rejects --csv` (or the upload "
-                    "page) and fixed is recognised and loaded into each row's own dataset. Exit code: 0 every "
-                    "file read (rows may be rejected) or unchanged; 1 some files refused whole, the others "
-                    "published; 3 nothing published.")
+        "the warehouse once at the end. A rejects CSV written by `rejects --csv` (or the upload "
+        "page) and fixed is recognised and loaded into each row's own dataset. Exit code: 0 every "
+        "file read (rows may be rejected) or unchanged; 1 some files refused whole, the others "
+        "published; 3 nothing published.",
+    )
     _warehouse_option(load)
     load.add_argument("--dataset", choices=sorted(DATASETS), help="the dataset of the files (default: from the header)")
     load.add_argument("--json", action="store_true", help="print the report as one JSON object")
@@ -57,47 +60,74 @@ def build_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
     load.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
     check = sub.add_parser(
-        "check", help="validate files against a scratch copy of the warehouse; publish nothing",
+        "check",
+        help="validate files against a scratch copy of the warehouse; publish nothing",
         description="Load the files into a scratch copy of the warehouse and report as `load` would; the "
-                    "warehouse is not changed. The check's rejects are kept (the latest 20 checks): "
-                    "`rejects --check N` lists them. Exit codes as `load`'s.")
+        "warehouse is not changed. The check's rejects are kept (the latest 20 checks): "
+        "`rejects --check N` lists them. Exit codes as `load`'s.",
+    )
     _warehouse_option(check)
     check.add_argument("--dataset", choices=sorted(DATASETS))
     check.add_argument("--json", action="store_true")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
     rejects = sub.add_parser(
-        "rejects", help="list the rejected rows of a load run (or a check), for the clerk to fix",
+        "rejects",
+        help="list the rejected rows of a load run (or a check), for the clerk to fix",
         description="List the rejected rows of a load run (default: the latest) or of a check, and write "
-                    "them as a CSV to fix and load again (`load fixed.csv`).")
+        "them as a CSV to fix and load again (`load fixed.csv`).",
+    )
     _warehouse_option(rejects)
     which = rejects.add_mutually_exclusive_group()
     which.add_argument("--run", type=int, metavar="N", help="the load run N (its report names it; default: the latest)")
-    which.add_argument("--check", type=int, nargs="?", const=0, metavar="N",
-                       help="the check N (its report names it; without N: the latest check)")
-    rejects.add_argument("--csv", type=Path, help="also write them to this CSV (UTF-8 with BOM, opens in Excel), "
-                                                  "one line per rejected row, to fix and load again")
-    rejects.add_argument("--unmasked", action="store_true",
-                         help="write phone numbers in full. They are personal data: only the supervisor role "
-                              "(纪检监督) may see them; by default, and for everyone else, the CSV masks them "
-                              "as 138****5678 (a masked number loaded back is restored from the stored row). "
-                              "Recorded in the audit log")
+    which.add_argument(
+        "--check",
+        type=int,
+        nargs="?",
+        const=0,
+        metavar="N",
+        help="the check N (its report names it; without N: the latest check)",
+    )
+    rejects.add_argument(
+        "--csv",
+        type=Path,
+        help="also write them to this CSV (UTF-8 with BOM, opens in Excel), "
+        "one line per rejected row, to fix and load again",
+    )
+    rejects.add_argument(
+        "--unmasked",
+        action="store_true",
+        help="write phone numbers in full. They are personal data: only the supervisor role "
+        "(纪检监督) may see them; by default, and for everyone else, the CSV masks them "
+        "as 138****5678 (a masked number loaded back is restored from the stored row). "
+        "Recorded in the audit log",
+    )
 
-    demo = sub.add_parser("demo", help="generate the demo ledgers and load them through the real ETL into the demo's "
-                                       "own warehouse (data/demo/warehouse.duckdb); refuses a warehouse with real data")
-    demo.add_argument("--warehouse", type=Path, default=None,
-                      help="DuckDB file (default: data/demo/warehouse.duckdb, the demo's own)")
+    demo = sub.add_parser(
+        "demo",
+        help="generate the demo ledgers and load them through the real ETL into the demo's "
+        "own warehouse (data/demo/warehouse.duckdb); refuses a warehouse with real data",
+    )
+    demo.add_argument(
+        "--warehouse", type=Path, default=None, help="DuckDB file (default: data/demo/warehouse.duckdb, the demo's own)"
+    )
     users = sub.add_parser("users", help="manage the dashboard's users (access.sqlite beside the warehouse)")
     users_sub = users.add_subparsers(dest="action", required=True)
     add = users_sub.add_parser(
-        "add", help="add a user; asks for the password twice (or reads it from stdin)",
+        "add",
+        help="add a user; asks for the password twice (or reads it from stdin)",
         description="Add a user. The password needs at least 10 characters, must not be or contain the user name, "
-                    "and must not be easy to guess (common passwords, words, names, dates, keyboard runs: zxcvbn "
-                    "score 3 or more). Every change of users, passwords, roles and tokens is audited.")
+        "and must not be easy to guess (common passwords, words, names, dates, keyboard runs: zxcvbn "
+        "score 3 or more). Every change of users, passwords, roles and tokens is audited.",
+    )
     _warehouse_option(add)
     add.add_argument("name", help="login name")
-    add.add_argument("--role", required=True, choices=["leader", "supervisor", "county", "admin"],
-                     help="leader 领导, supervisor 纪检监督, county 县区 officer, admin 管理员")
+    add.add_argument(
+        "--role",
+        required=True,
+        choices=["leader", "supervisor", "county", "admin"],
+        help="leader 领导, supervisor 纪检监督, county 县区 officer, admin 管理员",
+    )
     add.add_argument("--county", help="county-level region code, for --role county (e.g. 140702 榆次区)")
     add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     passwd = users_sub.add_parser("passwd", help="set a user's password (same policy as add; ends the user's sessions)")
@@ -131,10 +161,12 @@ def build_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="the audit log (access.sqlite beside the warehouse)")
     audit_sub = audit.add_subparsers(dest="action", required=True)
     verify = audit_sub.add_parser(
-        "verify", help="check the audit log's hash chain",
+        "verify",
+        help="check the audit log's hash chain",
         description="Recompute the audit log's hash chain: each record's hash covers the one before, so a record "
-                    "rewritten, deleted or cut off the end is found. Prints whether the chain is whole or the "
-                    "first record that does not fit. Exit code 0 whole, 1 broken.")
+        "rewritten, deleted or cut off the end is found. Prints whether the chain is whole or the "
+        "first record that does not fit. Exit code 0 whole, 1 broken.",
+    )
     _warehouse_option(verify)
     verify.add_argument("--json", action="store_true", help="print the result as one JSON object")
     return parser
@@ -144,7 +176,7 @@ def _warehouse(args) -> Path:
     return args.warehouse or Path(settings.get("WAREHOUSE") or DEFAULT_WAREHOUSE)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     os.umask(0o077)  # what the ETL writes (warehouse, access store, kept checks, rejects CSV) is the owner's only
     if args.command == "load":
@@ -162,8 +194,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         except demo.DemoRefused as exc:
             print(f"已拒绝：{exc}", file=sys.stderr)
             return 2
-        print(f"演示数据已加载到 {target}：{len(result.files)} 个文件，"
-              f"{sum(f.rows_loaded for f in result.files)} 行")
+        print(f"演示数据已加载到 {target}：{len(result.files)} 个文件，{sum(f.rows_loaded for f in result.files)} 行")
         return 0 if result.ok else 1
     if args.command == "users":
         return _users(args)
@@ -174,7 +205,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     return 2
 
 
-def _password(args) -> Optional[str]:
+def _password(args) -> str | None:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     import getpass
@@ -210,8 +241,10 @@ def _users(args) -> int:
             store.set_role(args.name, args.role, args.county, by=_whoami())
             print(f"已将用户 {args.name} 的角色改为 {args.role}{'，' + args.county if args.county else ''}")
         else:
-            rows = [{"name": u.name, "role": u.role, "county": u.county, "disabled": u.disabled, "failed": u.failed}
-                    for u in store.users()]
+            rows = [
+                {"name": u.name, "role": u.role, "county": u.county, "disabled": u.disabled, "failed": u.failed}
+                for u in store.users()
+            ]
             if args.json:
                 print(json.dumps(rows, ensure_ascii=False))
             else:
@@ -294,8 +327,9 @@ def _check(args) -> int:
             copy = Path(scratch) / "check.duckdb"
             if source.exists():
                 shutil.copyfile(source, copy)
-            result = load_files(args.files, copy, args.dataset, "check", progress=_progress_factory(),
-                                checks=checks_dir(source))
+            result = load_files(
+                args.files, copy, args.dataset, "check", progress=_progress_factory(), checks=checks_dir(source)
+            )
             number = None
             if result.run_id is not None:
                 _, loads, rejects = read_run(copy, result.run_id)
@@ -338,7 +372,9 @@ def _rejects(args) -> int:
         args.csv.write_bytes(data)
         lines = len({(r["load_id"], r["row"]) for r in rejects})
         phones = "联系电话为完整号码（个人信息，请妥善保管）" if args.unmasked else "联系电话已遮盖"
-        print(f"已写出 {lines} 行拒收记录到 {args.csv}（{phones}）。改正后可直接重新加载：{_prog()} load {shlex.quote(str(args.csv))}")
+        print(
+            f"已写出 {lines} 行拒收记录到 {args.csv}（{phones}）。改正后可直接重新加载：{_prog()} load {shlex.quote(str(args.csv))}"
+        )
         if args.unmasked:
             who = settings.get("ETL_USER") or _whoami()
             _audit(warehouse, who, "export", f"{_prog()} rejects --csv {args.csv} --unmasked: {lines} rows")
@@ -398,10 +434,15 @@ def reference_markdown() -> str:
     from contextlib import redirect_stdout
 
     parser = build_parser(WRAPPER)
-    out = [f"# `{WRAPPER}` reference", "", f"`{WRAPPER}` runs `python -m etl` in the project's virtual environment "
-           "(creating it on first use). Generated from `etl/cli.py` by "
-           "`COLUMNS=100 .venv/bin/python -c 'from etl.cli import reference_markdown; "
-           "print(reference_markdown(), end=\"\")' > docs/cli.md`.", ""]
+    out = [
+        f"# `{WRAPPER}` reference",
+        "",
+        f"`{WRAPPER}` runs `python -m etl` in the project's virtual environment "
+        "(creating it on first use). Generated from `etl/cli.py` by "
+        "`COLUMNS=100 .venv/bin/python -c 'from etl.cli import reference_markdown; "
+        'print(reference_markdown(), end="")\' > docs/cli.md`.',
+        "",
+    ]
 
     def commands(name: str, command: argparse.ArgumentParser):
         yield name, command

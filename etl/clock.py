@@ -9,7 +9,6 @@ UTC, as security logs do; `from_utc` turns its times into Beijing time for displ
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 from zoneinfo import ZoneInfo
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -20,8 +19,8 @@ def beijing_now() -> dt.datetime:
     return dt.datetime.now(BEIJING).replace(tzinfo=None)
 
 
-def from_utc(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
+def from_utc(value: dt.datetime | None) -> dt.datetime | None:
     """A naive UTC timestamp (the access store's) as naive Beijing time."""
     if value is None:
         return None
-    return value.replace(tzinfo=dt.timezone.utc).astimezone(BEIJING).replace(tzinfo=None)
+    return value.replace(tzinfo=dt.UTC).astimezone(BEIJING).replace(tzinfo=None)

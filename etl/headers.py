@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 from etl.normalize import AMOUNT_UNITS, alias_key, fold, header_key, parse_bool, table_unit, unit_only
 from etl.read import Cell
@@ -56,7 +55,7 @@ class MappedColumn:
     index: int  # position in the sheet (a choice column: its first sub-column)
     header: str  # what the file calls it, for messages
     multiplier: int = 1  # 万元 -> 10000
-    unit: Optional[str] = None  # the amount unit applied, when there is one
+    unit: str | None = None  # the amount unit applied, when there is one
     # A choice column read from tick marks: (sheet column, the choice it stands for, its sub-header).
     choices: tuple[tuple[int, object, str], ...] = ()
 
@@ -86,11 +85,11 @@ class HeaderMatch:
 class _HeaderCell:
     index: int
     text: str  # the lower cell, or the upper one of a single-level column not merged down
-    group: Optional[str]  # the group cell over a lower cell
+    group: str | None  # the group cell over a lower cell
     from_upper: bool  # a single-level column written in the upper row only
 
 
-def _text(row: list[Cell], index: int) -> Optional[str]:
+def _text(row: list[Cell], index: int) -> str | None:
     if index >= len(row) or row[index] is None:
         return None
     return str(row[index]).strip() or None
@@ -103,7 +102,7 @@ def _header_cells(upper: list[Cell], lower: list[Cell]) -> list[_HeaderCell]:
     ranges); one written once, as a CSV export has it, runs on over the empty upper cells
     to its right while the lower cells are filled."""
     out: list[_HeaderCell] = []
-    group: Optional[str] = None
+    group: str | None = None
     for index in range(max(len(upper), len(lower))):
         low, up = _text(lower, index), _text(upper, index)
         if low is None:
@@ -122,7 +121,7 @@ def _header_cells(upper: list[Cell], lower: list[Cell]) -> list[_HeaderCell]:
     return out
 
 
-def _column_of(aliases: dict[str, str], text: str) -> Optional[str]:
+def _column_of(aliases: dict[str, str], text: str) -> str | None:
     key, _ = header_key(text)
     return aliases.get(key) or aliases.get(alias_key(text))
 
@@ -173,8 +172,14 @@ def _choice_groups(cells: list[_HeaderCell], dataset: Dataset, aliases: dict[str
         else:
             continue
         label = header_key(run[0].group)[0] or dataset.column(name).label
-        out.append(MappedColumn(name, run[0].index, label,
-                                choices=tuple((c.index, v, c.text) for c, v in zip(run, fits[name]))))
+        out.append(
+            MappedColumn(
+                name,
+                run[0].index,
+                label,
+                choices=tuple((c.index, v, c.text) for c, v in zip(run, fits[name], strict=False)),
+            )
+        )
     return out
 
 
@@ -196,7 +201,7 @@ def _match_rows(cells: list[_HeaderCell], dataset: Dataset) -> _Candidate:
             matched[choice.name] = choice
             taken.update(i for i, _, _ in choice.choices)
             two_rows = True
-    upper_only: list[tuple[_HeaderCell, Optional[str]]] = []
+    upper_only: list[tuple[_HeaderCell, str | None]] = []
     for cell in cells:
         if cell.index in taken:
             continue
@@ -210,8 +215,13 @@ def _match_rows(cells: list[_HeaderCell], dataset: Dataset) -> _Candidate:
         if cell.from_upper:
             upper_only.append((cell, name))
             continue
-        if name is not None and name in matched and is_row_number(matched[name].header) \
-                and not is_row_number(cell.text) and not matched[name].choices:
+        if (
+            name is not None
+            and name in matched
+            and is_row_number(matched[name].header)
+            and not is_row_number(cell.text)
+            and not matched[name].choices
+        ):
             ignored.append(matched.pop(name).header)  # `编号` gives way to `工单号`: it was a row number
         if name is None or name in matched:
             if name is None or matched[name].header != cell.text:
@@ -233,7 +243,7 @@ def _match_rows(cells: list[_HeaderCell], dataset: Dataset) -> _Candidate:
     return _Candidate(matched, ignored, two_rows)
 
 
-def _unit(cell: _HeaderCell) -> tuple[Optional[str], Optional[tuple[str, str]]]:
+def _unit(cell: _HeaderCell) -> tuple[str | None, tuple[str, str] | None]:
     """(unit, (where, the text)) of an amount column's own header or its group's."""
     unit = header_key(cell.text)[1]
     if unit in AMOUNT_UNITS:
@@ -246,10 +256,16 @@ def _unit(cell: _HeaderCell) -> tuple[Optional[str], Optional[tuple[str, str]]]:
     return None, None
 
 
-def _apply_units(match: HeaderMatch, preview: list[list[Cell]], upper: list[Cell], lower: list[Cell],
-                 above: int, tail: list[list[Cell]]) -> None:
+def _apply_units(
+    match: HeaderMatch,
+    preview: list[list[Cell]],
+    upper: list[Cell],
+    lower: list[Cell],
+    above: int,
+    tail: list[list[Cell]],
+) -> None:
     """Set each amount column's multiplier and write the report's line for each unit not 元."""
-    declared: Optional[tuple[str, tuple[str, str]]] = None
+    declared: tuple[str, tuple[str, str]] | None = None
     for row in preview[:above]:  # the nearest declaration above the table wins
         for cell in row:
             found = table_unit(cell)
@@ -281,14 +297,15 @@ def _apply_units(match: HeaderMatch, preview: list[list[Cell]], upper: list[Cell
         match.notes.append(f"金额单位：{labels}按{unit}换算为元（见{place}{''.join(f'“{t}”' for t in texts)}）")
 
 
-def detect_header(preview: list[list[Cell]], dataset: Optional[str] = None,
-                  tail: Optional[list[list[Cell]]] = None) -> HeaderMatch:
+def detect_header(
+    preview: list[list[Cell]], dataset: str | None = None, tail: list[list[Cell]] | None = None
+) -> HeaderMatch:
     """The header row and dataset of a sheet, or HeaderNotFound with what is missing.
 
     `tail`: the sheet's last rows, where a note may declare the amounts' unit."""
     candidates = [DATASETS[dataset]] if dataset else list(DATASETS.values())
-    best: Optional[tuple[tuple, HeaderMatch, bool]] = None
-    nearest: Optional[tuple[int, Dataset, list[str]]] = None
+    best: tuple[tuple, HeaderMatch, bool] | None = None
+    nearest: tuple[int, Dataset, list[str]] | None = None
     for index, row in enumerate(preview):
         cells = _header_cells(preview[index - 1] if index else [], row)
         for ds in candidates:

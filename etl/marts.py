@@ -28,8 +28,10 @@ CASES_ORDER = "_done_until, received_on"
 
 
 def done_until_sql(alias: str) -> str:
-    return (f"CASE WHEN {alias}.status IN {DONE_SQL} AND {alias}.closed_on IS NOT NULL THEN {alias}.closed_on "
-            "ELSE DATE '9999-12-31' END")
+    return (
+        f"CASE WHEN {alias}.status IN {DONE_SQL} AND {alias}.closed_on IS NOT NULL THEN {alias}.closed_on "
+        "ELSE DATE '9999-12-31' END"
+    )
 
 
 VIEWS = {
@@ -133,4 +135,4 @@ def keep_cases_in_order(con: duckdb.DuckDBPyConnection, before: int) -> bool:
 def fill_cases_derived(con: duckdb.DuckDBPyConnection) -> None:
     """Number and date the cases written before the cases table carried CASES_DERIVED."""
     con.execute(f"""UPDATE cases SET _case_no = rowid + 1 + (SELECT coalesce(max(_case_no), 0) FROM cases),
-                    _done_until = {done_until_sql('cases')} WHERE _case_no IS NULL""")
+                    _done_until = {done_until_sql("cases")} WHERE _case_no IS NULL""")

@@ -14,11 +14,10 @@ import difflib
 import functools
 import re
 import unicodedata
-from typing import Optional
 
 from etl.schema import Column
 
-Result = tuple[object, Optional[str]]
+Result = tuple[object, str | None]
 
 # Text a spreadsheet runs as a formula when a cell starts with it (CSV injection): exports
 # neutralise it (components/tables.safe_cell, etl/rejects.neutralise).
@@ -36,7 +35,7 @@ TOTAL_MAX_CHARS = 20  # a longer text mentioning 合计 is prose, not a total ro
 GRAND_TOTAL = re.compile(r"^(合计|总计|总合计|共计|全(市|县|区|省)合计)[:：]?$")
 
 
-def total_label(value: object) -> Optional[str]:
+def total_label(value: object) -> str | None:
     """The label of a total row's cell (whitespace removed), or None when it is not one."""
     if value is None:
         return None
@@ -74,7 +73,7 @@ _NOT_TEXT = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 def strip_controls(text: object) -> str:
     """Text from outside (a file name, a user name) without control, bidirectional-override or
     other invisible format characters, so that what is shown and logged is what is there
-    (`报表\u202Eslx.exe` would show as `报表exe.xls`)."""
+    (`报表\u202eslx.exe` would show as `报表exe.xls`)."""
     return "".join(c for c in str(text or "") if unicodedata.category(c) not in _NOT_TEXT)
 
 
@@ -98,11 +97,12 @@ _UNIT_BARE_RE = re.compile(r"(万元|亿元)$")
 # `单位：万元`, `金额单位：万元`, `（单位：万元）` on a title or 填报单位 line above the table, or
 # `注：金额单位为万元` below it. Not `填报单位：…`, and not a rate such as `单位：元/户`.
 _TABLE_UNIT_RE = re.compile(
-    r"(?<!填报)(?<!报送)(?<!编制)((?:金额)?单位\s*(?:[:：]|为|是)\s*(万元|亿元|元))(?![\u4e00-\u9fff/／])")
+    r"(?<!填报)(?<!报送)(?<!编制)((?:金额)?单位\s*(?:[:：]|为|是)\s*(万元|亿元|元))(?![\u4e00-\u9fff/／])"
+)
 _UNIT_ONLY_RE = re.compile(r"^[(（\[【]?\s*(?:(?:金额)?单位\s*[:：]?)?\s*(万元|亿元|元)\s*[)）\]】]?$")
 
 
-def table_unit(text: object) -> Optional[tuple[str, str]]:
+def table_unit(text: object) -> tuple[str, str] | None:
     """The amount unit a line of the table declares: (unit, the phrase), e.g. ('万元', '单位：万元')."""
     if text is None:
         return None
@@ -110,20 +110,20 @@ def table_unit(text: object) -> Optional[tuple[str, str]]:
     return (m.group(2), re.sub(r"\s*:\s*", "：", m.group(1))) if m else None
 
 
-def unit_only(text: object) -> Optional[str]:
+def unit_only(text: object) -> str | None:
     """The unit of a cell that holds nothing else: `（万元）`, `万元`, `单位：元` (a units row under a header)."""
     m = _UNIT_ONLY_RE.match(fold(text)) if text is not None else None
     return m.group(1) if m else None
 
 
-def header_key(text: object) -> tuple[str, Optional[str]]:
+def header_key(text: object) -> tuple[str, str | None]:
     """Header text -> (matching key, unit). `欠缴金额（万元）` -> ('欠缴金额', '万元'); so are
     `欠缴金额\n（万元）`, `欠缴金额\n万元` (a unit on a line of its own) and `欠缴金额万元`."""
     return _header_key("" if text is None else str(text))
 
 
 @functools.lru_cache(maxsize=8192)  # header detection asks for the same cells once per dataset
-def _header_key(text: str) -> tuple[str, Optional[str]]:
+def _header_key(text: str) -> tuple[str, str | None]:
     s = fold(text)
     lines = [line.strip() for line in s.splitlines() if line.strip()]
     s = re.sub(r"\s+", "", s).lstrip("*＊").rstrip(":：")
@@ -249,7 +249,7 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
 def uscc_check_digit(first17: str) -> str:
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS))
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=False))
     return USCC_CHARS[(31 - total % 31) % 31]
 
 
@@ -337,7 +337,7 @@ def parse_choice(column: Column, raw: object) -> Result:
     return None, f"不是有效的选项（可选：{options}）"
 
 
-def suggest(raw: str, candidates: list[str], cutoff: float = 0.5) -> Optional[str]:
+def suggest(raw: str, candidates: list[str], cutoff: float = 0.5) -> str | None:
     """The closest candidate, never one that looks the same as what was written (a suggestion
     “did you mean 太谷区?” under 太谷区 would only puzzle the clerk: see `looks_same`)."""
     found = difflib.get_close_matches(raw, candidates, n=1, cutoff=cutoff)
@@ -347,9 +347,11 @@ def suggest(raw: str, candidates: list[str], cutoff: float = 0.5) -> Optional[st
 def looks_same(raw: str, candidate: str) -> bool:
     """Whether two texts read the same on screen: equal once every format, control and space
     character (any that Unicode has, not only those removed at load) is taken out."""
+
     def seen(text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
         return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "CZ")
+
     return seen(raw) == seen(candidate)
 
 

@@ -12,23 +12,40 @@ import datetime as dt
 import getpass
 import hashlib
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional
 
 import duckdb
 
 import settings
 from etl import marts
-from etl.clock import beijing_now
 from etl import normalize as nz
+from etl.clock import beijing_now
 from etl.headers import HeaderMatch, HeaderNotFound, MappedColumn, detect_header, is_row_number
 from etl.read import MAX_FILE_BYTES, FileRefused, Sheet, open_file
-from etl.rejects import checks_dir, header_map_json, split_fixed
 from etl.regions import Region, RegionIndex
+from etl.rejects import checks_dir, header_map_json, split_fixed
 from etl.schema import (
-    AMOUNT, BOOL, DATASETS, DATE, DEADLINE, DECIMAL, ENUM, ID, INT, NOTE, PHONE, RATE, REGION, STARS, TEXT, USCC,
-    YEAR, Column, Dataset,
+    AMOUNT,
+    BOOL,
+    DATASETS,
+    DATE,
+    DEADLINE,
+    DECIMAL,
+    ENUM,
+    ID,
+    INT,
+    NOTE,
+    PHONE,
+    RATE,
+    REGION,
+    STARS,
+    TEXT,
+    USCC,
+    YEAR,
+    Column,
+    Dataset,
 )
 from etl.warehouse import DEFAULT_WAREHOUSE, pause_point, publishing
 
@@ -74,21 +91,21 @@ ORDER_RULES = (
 @dataclass
 class Reject:
     row: int
-    column: Optional[str]
+    column: str | None
     reason: str
 
 
 @dataclass
 class FileReport:
     file: str
-    dataset: Optional[str] = None
-    sheet: Optional[str] = None
+    dataset: str | None = None
+    sheet: str | None = None
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
     rows_replaced: int = 0
     checks: list[str] = field(default_factory=list)  # the ledger's own 合计 row against what was loaded
-    version: Optional[str] = None  # what this file changed against the earlier version it replaces
+    version: str | None = None  # what this file changed against the earlier version it replaces
     changes: list[str] = field(default_factory=list)  # the changed cells, first rows
     warnings: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
@@ -96,7 +113,7 @@ class FileReport:
     skipped: bool = False  # same content as an earlier load: nothing done
     message: str = ""
     rejects: list[Reject] = field(default_factory=list)
-    load_id: Optional[int] = None
+    load_id: int | None = None
 
     def as_json(self) -> dict:
         out = asdict(self)
@@ -108,7 +125,7 @@ class FileReport:
 class LoadResult:
     files: list[FileReport]
     warehouse: Path
-    run_id: Optional[int] = None  # loads.run_id of this run's loads; None when nothing was loaded
+    run_id: int | None = None  # loads.run_id of this run's loads; None when nothing was loaded
 
     @property
     def ok(self) -> bool:
@@ -121,11 +138,11 @@ Progress = Callable[[str], None]
 def load_files(
     paths: Iterable[Path | str],
     warehouse: Path | str = DEFAULT_WAREHOUSE,
-    dataset: Optional[str] = None,
-    user: Optional[str] = None,
-    progress: Optional[Callable[[Path], Progress]] = None,
-    checks: Optional[Path] = None,
-    today: Optional[dt.date] = None,
+    dataset: str | None = None,
+    user: str | None = None,
+    progress: Callable[[Path], Progress] | None = None,
+    checks: Path | None = None,
+    today: dt.date | None = None,
 ) -> LoadResult:
     """Load files into the warehouse and publish it once; one report per file (and sheet).
 
@@ -154,12 +171,24 @@ def load_files(
         run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM loads").fetchone()[0]
         for n, path in enumerate(map(Path, paths)):
             step = progress(path) if progress else (lambda _stage: None)
-            file_reports = _load_path(con, path, dataset, user, regions, Path(work), f"{n}", step, (run_at, today),
-                                      checks or checks_dir(warehouse))
+            file_reports = _load_path(
+                con,
+                path,
+                dataset,
+                user,
+                regions,
+                Path(work),
+                f"{n}",
+                step,
+                (run_at, today),
+                checks or checks_dir(warehouse),
+            )
             loaded = [r.load_id for r in file_reports if r.load_id is not None]
             if loaded:
-                con.execute(f"UPDATE loads SET run_id = ? WHERE load_id IN ({', '.join('?' for _ in loaded)})",
-                            [run_id, *loaded])
+                con.execute(
+                    f"UPDATE loads SET run_id = ? WHERE load_id IN ({', '.join('?' for _ in loaded)})",
+                    [run_id, *loaded],
+                )
             pub.changed |= bool(loaded)
             reports.extend(file_reports)
     return LoadResult(reports, warehouse, run_id if any(r.load_id is not None for r in reports) else None)
@@ -191,8 +220,9 @@ def _whoami() -> str:
 
 
 def _regions(con: duckdb.DuckDBPyConnection) -> list[Region]:
-    rows = con.execute("SELECT code, name, short_name, level, coalesce(parent_code, ''), coalesce(aliases, '') "
-                       "FROM regions").fetchall()
+    rows = con.execute(
+        "SELECT code, name, short_name, level, coalesce(parent_code, ''), coalesce(aliases, '') FROM regions"
+    ).fetchall()
     return [Region(c, n, s, lv, p, tuple(a for a in al.split("|") if a)) for c, n, s, lv, p, al in rows]
 
 
@@ -211,8 +241,13 @@ def _load_file(con, path, dataset, user, regions, work, tag, step, run) -> list[
         sha = hashlib.sha256(content).hexdigest() if content is not None else file_sha256(path) if path.exists() else ""
         earlier = con.execute("SELECT min(load_id), min(loaded_at) FROM loads WHERE sha256 = ?", [sha]).fetchone()
         if sha and earlier[0] is not None:
-            return [FileReport(name, skipped=True, message=(
-                f"文件内容与第 {earlier[0]} 次加载（{earlier[1]:%Y-%m-%d %H:%M}）完全相同，未做任何更改"))]
+            return [
+                FileReport(
+                    name,
+                    skipped=True,
+                    message=(f"文件内容与第 {earlier[0]} 次加载（{earlier[1]:%Y-%m-%d %H:%M}）完全相同，未做任何更改"),
+                )
+            ]
         step("读取")
         sheets = open_file(path, con, work, tag, content)
         content = None
@@ -246,7 +281,7 @@ def _load_file(con, path, dataset, user, regions, work, tag, step, run) -> list[
     return reports
 
 
-def _match_sheets(sheets: list[Sheet], dataset: Optional[str], regions: RegionIndex):
+def _match_sheets(sheets: list[Sheet], dataset: str | None, regions: RegionIndex):
     """(sheet, header match or None, notes) per sheet; refuses the file if no sheet matches.
 
     Hidden sheets and summary sheets (totals of the others) get no match and a note why."""
@@ -278,8 +313,9 @@ def _match_sheets(sheets: list[Sheet], dataset: Optional[str], regions: RegionIn
 # ---------------------------------------------------------------- one sheet
 
 
-def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, regions, user, many, step, now,
-                today: dt.date):
+def _load_sheet(
+    con, path, sha, sheet, match: HeaderMatch, report: FileReport, regions, user, many, step, now, today: dt.date
+):
     ds = match.dataset
     step("整理")
     sheet.load(con, "_raw", match.header_index, match.width)
@@ -296,8 +332,11 @@ def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, r
     step("校验")
     totals = _total_rows(con, match)
     for row, kind in con.execute("SELECT _row, _skip FROM _staged WHERE _skip <> 'blank' ORDER BY _row").fetchall():
-        what = ("合计行" + ("" if totals[row].rstrip(":：") == "合计" else f"（{totals[row]}）")
-                if kind == "total" else "说明文字")
+        what = (
+            "合计行" + ("" if totals[row].rstrip(":：") == "合计" else f"（{totals[row]}）")
+            if kind == "total"
+            else "说明文字"
+        )
         report.warnings.append(f"第 {row} 行是{what}，不是数据，未读取")
     _collect_rejects(con, ds, match)
     report.checks = _checksum(con, ds, match, totals)
@@ -321,16 +360,34 @@ def _load_sheet(con, path, sha, sheet, match: HeaderMatch, report: FileReport, r
            b.raw FROM _bad b ORDER BY b._row, b.col""",
         [load_id, report.file, sheet.name, prefix],
     )
-    report.rejects = [Reject(r, c, reason) for r, c, reason in con.execute(
-        f'SELECT "row", "column", reason FROM rejects WHERE load_id = ? ORDER BY "row" LIMIT {REJECTS_IN_REPORT}',
-        [load_id]).fetchall()]
+    report.rejects = [
+        Reject(r, c, reason)
+        for r, c, reason in con.execute(
+            f'SELECT "row", "column", reason FROM rejects WHERE load_id = ? ORDER BY "row" LIMIT {REJECTS_IN_REPORT}',
+            [load_id],
+        ).fetchall()
+    ]
     con.execute(
         """INSERT INTO loads (load_id, file, path, sha256, dataset, sheet, rows_read, rows_loaded, rows_rejected,
         rows_replaced, warnings, ignored_columns, loaded_at, loaded_by, header_map)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [load_id, report.file, str(path.resolve()), sha, ds.name, sheet.name, report.rows_read, report.rows_loaded,
-         report.rows_rejected, report.rows_replaced, len(report.warnings), "、".join(report.ignored_columns) or None,
-         now, user, header_map_json(match)],
+        [
+            load_id,
+            report.file,
+            str(path.resolve()),
+            sha,
+            ds.name,
+            sheet.name,
+            report.rows_read,
+            report.rows_loaded,
+            report.rows_rejected,
+            report.rows_replaced,
+            len(report.warnings),
+            "、".join(report.ignored_columns) or None,
+            now,
+            user,
+            header_map_json(match),
+        ],
     )
     message = f"读取 {report.rows_read} 行：入库 {report.rows_loaded} 行，拒收 {report.rows_rejected} 行"
     report.message = message
@@ -355,17 +412,31 @@ def _folded(col: str, breaks: bool = True) -> str:
 
     translate() and the regexes are slow, so they run only where they can matter:
     folding on cells with a non-ASCII character, the placeholder test on short cells."""
-    wide = f"strlen({col}) <> length({col}) AND regexp_matches({col}, '[\uFF01-\uFF5E\u3000]')"
+    wide = f"strlen({col}) <> length({col}) AND regexp_matches({col}, '[\uff01-\uff5e\u3000]')"
     # a line break or tab inside a cell (Alt+Enter in Excel, a copy from a web page) is no part of
     # an id, a name or a figure; contains() is cheap, the regex runs on the few cells that need it
-    lines = (f"CASE WHEN contains({col}, chr(10)) OR contains({col}, chr(13)) OR contains({col}, chr(9)) "
-             f"THEN regexp_replace({col}, '[\\t\\r\\n]+', '', 'g') ELSE {col} END") if breaks else col
+    lines = (
+        (
+            f"CASE WHEN contains({col}, chr(10)) OR contains({col}, chr(13)) OR contains({col}, chr(9)) "
+            f"THEN regexp_replace({col}, '[\\t\\r\\n]+', '', 'g') ELSE {col} END"
+        )
+        if breaks
+        else col
+    )
     t = f"trim(CASE WHEN {wide} THEN translate({lines}, {_lit(FULL)}, {_lit(HALF)}) ELSE {lines} END)"
-    return f"CASE WHEN length({t}) <= 3 AND regexp_full_match({t}, {_lit(BLANKS_RE)}) THEN NULL ELSE nullif({t}, '') END"
+    return (
+        f"CASE WHEN length({t}) <= 3 AND regexp_full_match({t}, {_lit(BLANKS_RE)}) THEN NULL ELSE nullif({t}, '') END"
+    )
 
 
-def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex,
-           continued: Optional[dict[int, list[tuple[int, int]]]] = None, breaks: bool = True) -> None:
+def _stage(
+    con,
+    ds: Dataset,
+    match: HeaderMatch,
+    regions: RegionIndex,
+    continued: dict[int, list[tuple[int, int]]] | None = None,
+    breaks: bool = True,
+) -> None:
     """_staged: one row per raw row with every column normalised and its problem, if any.
 
     `continued`: sheet column -> merged ranges (first, last row) of an additive column;
@@ -406,8 +477,13 @@ def _stage(con, ds: Dataset, match: HeaderMatch, regions: RegionIndex,
     # Cheap tests first: a CASE condition's AND evaluates its right side only on the rows its
     # left side keeps, and list_distinct over every cell of every row cost ~0.9 s a million rows.
     skip = f"CASE WHEN coalesce({', '.join(cells)}) IS NULL THEN 'blank' END AS _skip"
-    sql_cols = sorted({m.index for m in match.columns.values()
-                       if ds.column(m.name).kind not in PY_KINDS and ds.column(m.name).kind not in (REGION, ENUM)})
+    sql_cols = sorted(
+        {
+            m.index
+            for m in match.columns.values()
+            if ds.column(m.name).kind not in PY_KINDS and ds.column(m.name).kind not in (REGION, ENUM)
+        }
+    )
     folded = "".join(f", {_folded(f'c{i}', breaks)} AS v{i}" for i in sql_cols)
     # an amount's text without thousands separators, and its number, computed once per cell
     amounts = sorted({m.index for m in match.columns.values() if ds.column(m.name).kind == AMOUNT and not m.choices})
@@ -428,15 +504,19 @@ def _mark_totals(con, ds: Dataset, match: HeaderMatch) -> None:
     of every row."""
     failing = [f"{_q(c.name + '__e')} IS NOT NULL" for c in ds.columns if c.name in match.columns]
     failing += [f"{_q(c)} IS NULL" for c in ds.required]
-    rows = [r for r, in con.execute(
-        f"SELECT _row FROM _staged WHERE _skip IS NULL AND ({' OR '.join(failing) or 'FALSE'})").fetchall()]
+    rows = [
+        r
+        for (r,) in con.execute(
+            f"SELECT _row FROM _staged WHERE _skip IS NULL AND ({' OR '.join(failing) or 'FALSE'})"
+        ).fetchall()
+    ]
     if not rows:
         return
     con.execute("CREATE OR REPLACE TEMP TABLE _failing (_row INTEGER)")
     _insert_columns(con, "_failing", [rows])
     cells = ", ".join(f"r.c{i}" for i in range(match.width))
     # a note merged across the table fills every cell with the same text: one distinct value
-    note = (f"regexp_matches(coalesce({cells}), {_lit(NOTE_PREFIX)}) AND len(list_distinct([{cells}])) = 1")
+    note = f"regexp_matches(coalesce({cells}), {_lit(NOTE_PREFIX)}) AND len(list_distinct([{cells}])) = 1"
     con.execute(
         f"""UPDATE _staged SET _skip = k.kind FROM (
             SELECT r._row, CASE WHEN {_total_sql(ds, match)} THEN 'total' WHEN {note} THEN 'note' END AS kind
@@ -454,8 +534,10 @@ def _total_sql(ds: Dataset, match: HeaderMatch) -> str:
     tests = []
     for i in [i for i in range(match.width) if i not in notes]:
         c, bare = f"r.c{i}", f"regexp_replace(r.c{i}, {_lit(WHITESPACE_SQL)}, '', 'g')"
-        tests.append(f"((contains({c}, '计') OR contains({c}, '汇总')) AND length({c}) <= {4 * nz.TOTAL_MAX_CHARS} "
-                     f"AND length({bare}) <= {nz.TOTAL_MAX_CHARS} AND regexp_matches({bare}, {_lit(nz.TOTAL_RE)}))")
+        tests.append(
+            f"((contains({c}, '计') OR contains({c}, '汇总')) AND length({c}) <= {4 * nz.TOTAL_MAX_CHARS} "
+            f"AND length({bare}) <= {nz.TOTAL_MAX_CHARS} AND regexp_matches({bare}, {_lit(nz.TOTAL_RE)}))"
+        )
     first3 = " || ".join(f"coalesce(r.c{i}, '')" for i in range(min(3, match.width)))
     split = f"regexp_replace({first3}, {_lit(WHITESPACE_SQL)}, '', 'g')"
     tests.append(f"(contains({first3}, '计') AND regexp_matches({split}, '^(合计|总计|小计)$'))")
@@ -474,16 +556,20 @@ def _sql_value(col: Column, mapped: MappedColumn, raw: str, v: str) -> tuple[str
     if col.kind == AMOUNT:  # `a{i}`, `n{i}`: the cell without separators, its number (see _stage)
         s = f"r.a{mapped.index}"
         # A cell that writes its own unit keeps it: `12,345.60元` under a 万元 header is yuan.
-        mult = (f"CASE WHEN {s} LIKE '%亿' OR {s} LIKE '%亿元' THEN 100000000 "
-                f"WHEN {s} LIKE '%万' OR {s} LIKE '%万元' THEN 10000 WHEN {s} LIKE '%元' THEN 1 "
-                f"ELSE {mapped.multiplier} END")
+        mult = (
+            f"CASE WHEN {s} LIKE '%亿' OR {s} LIKE '%亿元' THEN 100000000 "
+            f"WHEN {s} LIKE '%万' OR {s} LIKE '%万元' THEN 10000 WHEN {s} LIKE '%元' THEN 1 "
+            f"ELSE {mapped.multiplier} END"
+        )
         # Scale 10, not 6: `0.12345678` 亿元 is 12,345,678 yuan, and six places rounded it to
         # 12,345,700. Values past 1e18 are out of range before multiplying: the product of a
         # 30-digit cell and 亿 overflowed DECIMAL(38) and aborted the whole file.
         num = f"r.n{mapped.index}"
         value = f"TRY_CAST(round(CASE WHEN abs({num}) < 1e18 THEN {num} END * {mult}, 2) AS DECIMAL(18,2))"
-        problem = (f"CASE WHEN {v} IS NULL THEN NULL WHEN {num} IS NULL THEN '无法识别为金额（可写作 1234.50、1,234.50 或 1.2万）' "
-                   f"WHEN {value} IS NULL THEN '金额超出范围' WHEN {num} < 0 THEN '金额不能为负数' END")
+        problem = (
+            f"CASE WHEN {v} IS NULL THEN NULL WHEN {num} IS NULL THEN '无法识别为金额（可写作 1234.50、1,234.50 或 1.2万）' "
+            f"WHEN {value} IS NULL THEN '金额超出范围' WHEN {num} < 0 THEN '金额不能为负数' END"
+        )
         return value, problem
     if col.kind == INT:
         num = f"TRY_CAST(rtrim(replace({v}, ',', ''), '户人个家') AS DECIMAL(38,6))"
@@ -496,8 +582,10 @@ def _sql_value(col: Column, mapped: MappedColumn, raw: str, v: str) -> tuple[str
     if col.kind == RATE:
         num = f"TRY_CAST(rtrim({v}, '%') AS DOUBLE)"
         value = f"CASE WHEN {v} LIKE '%\\%%' ESCAPE '\\' OR {num} > 1 THEN {num} / 100 ELSE {num} END"
-        problem = (f"CASE WHEN {v} IS NOT NULL AND ({num} IS NULL OR ({value}) NOT BETWEEN 0 AND 1) "
-                   f"THEN '应为 0 到 100% 之间的比例（可写作 85% 或 0.85）' END")
+        problem = (
+            f"CASE WHEN {v} IS NOT NULL AND ({num} IS NULL OR ({value}) NOT BETWEEN 0 AND 1) "
+            f"THEN '应为 0 到 100% 之间的比例（可写作 85% 或 0.85）' END"
+        )
         return value, problem
     raise AssertionError(col.kind)
 
@@ -509,8 +597,10 @@ def _mangled_id(v: str) -> str:
     """SQL: the problem of an id Excel has rewritten: `2.02403E+13` (a long number shown in
     scientific notation: the digits are gone). A lost leading zero is found across the column
     (`_lost_zeros`)."""
-    return (f"CASE WHEN (contains({v}, 'E') OR contains({v}, 'e')) AND regexp_full_match({v}, "
-            f"'[0-9](\\.[0-9]+)?[eE][+]?[0-9]+') THEN '是被 Excel 改写成科学计数法的数字，原编号已无法还原：{REEXPORT}' END")
+    return (
+        f"CASE WHEN (contains({v}, 'E') OR contains({v}, 'e')) AND regexp_full_match({v}, "
+        f"'[0-9](\\.[0-9]+)?[eE][+]?[0-9]+') THEN '是被 Excel 改写成科学计数法的数字，原编号已无法还原：{REEXPORT}' END"
+    )
 
 
 def _check_future(con, ds: Dataset, match: HeaderMatch, today: dt.date) -> None:
@@ -524,8 +614,10 @@ def _check_future(con, ds: Dataset, match: HeaderMatch, today: dt.date) -> None:
         c, e = _q(col.name), _q(col.name + "__e")
         limit = f"DATE '{today.isoformat()}'" if col.kind == DATE else str(today.year)
         said = f"{today:%Y-%m-%d}" if col.kind == DATE else f"{today.year} 年"
-        con.execute(f"UPDATE _staged SET {e} = {_lit(f'晚于载入日期 {said}，尚未发生：请核对年份')} "
-                    f"WHERE _skip IS NULL AND {e} IS NULL AND {c} > {limit}")
+        con.execute(
+            f"UPDATE _staged SET {e} = {_lit(f'晚于载入日期 {said}，尚未发生：请核对年份')} "
+            f"WHERE _skip IS NULL AND {e} IS NULL AND {c} > {limit}"
+        )
 
 
 class SheetRefused(Exception):
@@ -546,10 +638,15 @@ def _check_ids(con, ds: Dataset, match: HeaderMatch) -> None:
         # number 1 … n has at most 7 digits; longer ids need no number test)
         zeros, longest, shortest = con.execute(
             f"SELECT max(length({c})) FILTER (WHERE starts_with({c}, '0')), max(length({c})), min(length({c})) "
-            f"FROM _staged WHERE _skip IS NULL").fetchone()
-        width = zeros and con.execute(
-            f"SELECT max(length({c})) FROM _staged WHERE _skip IS NULL AND starts_with({c}, '0') "
-            f"AND regexp_full_match({c}, '[0-9]+')").fetchone()[0]
+            f"FROM _staged WHERE _skip IS NULL"
+        ).fetchone()
+        width = (
+            zeros
+            and con.execute(
+                f"SELECT max(length({c})) FROM _staged WHERE _skip IS NULL AND starts_with({c}, '0') "
+                f"AND regexp_full_match({c}, '[0-9]+')"
+            ).fetchone()[0]
+        )
         if width and shortest < width:
             con.execute(
                 f"""UPDATE _staged SET {e} = '比同列其他编号短，开头的 0 可能已被 Excel 去掉（同列有“' ||
@@ -567,7 +664,8 @@ def _check_ids(con, ds: Dataset, match: HeaderMatch) -> None:
             raise SheetRefused(
                 f"“{mapped.header}”一列是 {low}、{low + 1}、{low + 2 if n > 2 else ''}… 这样的序号，不是{col.label}："
                 f"各县的文件都从 {low} 开始编号，载入后会互相覆盖。请在该列填写真实的{col.label}"
-                f"（如工单号、线索编号），或增加一列{col.label}后重新导出".replace("、…", "…"))
+                f"（如工单号、线索编号），或增加一列{col.label}后重新导出".replace("、…", "…")
+            )
 
 
 def _choice_sql(col: Column, mapped: MappedColumn) -> tuple[str, str]:
@@ -580,15 +678,25 @@ def _choice_sql(col: Column, mapped: MappedColumn) -> tuple[str, str]:
     for index, choice, sub in mapped.choices:
         t = f"upper({_folded(f'r.c{index}')})"
         # a tick, or the choice written out again under its own heading (已整改 under 已整改)
-        marks.append((f"(CASE WHEN {t} IS NULL OR {t} IN ({crosses}) THEN 0 WHEN {t} IN ({ticks}, "
-                       f"{_lit(nz.fold(sub).upper())}) THEN 1 END)", choice, sub, index))
+        marks.append(
+            (
+                f"(CASE WHEN {t} IS NULL OR {t} IN ({crosses}) THEN 0 WHEN {t} IN ({ticks}, "
+                f"{_lit(nz.fold(sub).upper())}) THEN 1 END)",
+                choice,
+                sub,
+                index,
+            )
+        )
     count = " + ".join(m for m, *_ in marks)
     literal = (lambda c: "true" if c else "false") if col.kind == BOOL else _lit
     pick = " ".join(f"WHEN {m} = 1 THEN {literal(c)}" for m, c, _, _ in marks)
     value = f"CAST(CASE WHEN {count} = 1 THEN CASE {pick} END END AS {col.sql_type})"
     subs = "“" + "”“".join(sub for _, _, sub, _ in marks) + "”"
-    problems = [f"WHEN {m} IS NULL THEN {_lit(f'下“{sub}”一栏的“')} || trim(r.c{index}) || "
-                f"{_lit('”不是勾选符号（勾选请填 √，未选留空或填 ×）')}" for m, _, sub, index in marks]
+    problems = [
+        f"WHEN {m} IS NULL THEN {_lit(f'下“{sub}”一栏的“')} || trim(r.c{index}) || "
+        f"{_lit('”不是勾选符号（勾选请填 √，未选留空或填 ×）')}"
+        for m, _, sub, index in marks
+    ]
     problems.append(f"WHEN {count} > 1 THEN {_lit(f'同时勾选了{subs}，只能勾选一项')}")
     if col.required:
         problems.append(f"WHEN {count} = 0 THEN {_lit(f'的{subs}都没有勾选，请勾选其中一项')}")
@@ -613,7 +721,7 @@ def _merged_notes(continued: dict[int, list[tuple[int, int]]], ds: Dataset, matc
     for mapped in match.columns.values():
         spans = sorted(continued.get(mapped.index, []))
         if len(spans) == 1:
-            (first, last), = spans
+            ((first, last),) = spans
             notes.append(f"第 {first}–{last} 行的“{mapped.label}”是合并单元格，只计入第 {first} 行一次")
         elif spans:
             shown = "、".join(f"第 {a}–{b} 行" for a, b in spans[:3]) + ("等" if len(spans) > 3 else "")
@@ -636,7 +744,9 @@ def _own_unit_notes(con, ds: Dataset, match: HeaderMatch) -> list[str]:
             AND regexp_extract(c, '{nz.UNIT_SUFFIX}$') NOT IN ({own})"""
         ).fetchone()
         if n:
-            notes.append(f"{mapped.label}有 {n} 个单元格自带单位（如“{example}”），按单元格所写的单位计，未按{mapped.unit}换算")
+            notes.append(
+                f"{mapped.label}有 {n} 个单元格自带单位（如“{example}”），按单元格所写的单位计，未按{mapped.unit}换算"
+            )
     return notes
 
 
@@ -661,14 +771,23 @@ def _mapping_table(con, col: Column, mapped: MappedColumn, alias: str, regions: 
             rows.append((raw, value, problem))
     sql_type = col.sql_type if col.kind != DEADLINE else "VARCHAR"
     if col.kind == DEADLINE:  # a date, working days, or calendar days (nz.CalendarDays)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {alias} "
-                    "(raw VARCHAR, value_date DATE, days INTEGER, cdays INTEGER, problem VARCHAR)")
-        rows = [(r, v if isinstance(v, dt.date) else None,
-                 int(v) if isinstance(v, int) and not isinstance(v, nz.CalendarDays) else None,
-                 int(v) if isinstance(v, nz.CalendarDays) else None, p) for r, v, p in rows]
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {alias} "
+            "(raw VARCHAR, value_date DATE, days INTEGER, cdays INTEGER, problem VARCHAR)"
+        )
+        rows = [
+            (
+                r,
+                v if isinstance(v, dt.date) else None,
+                int(v) if isinstance(v, int) and not isinstance(v, nz.CalendarDays) else None,
+                int(v) if isinstance(v, nz.CalendarDays) else None,
+                p,
+            )
+            for r, v, p in rows
+        ]
     else:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {alias} (raw VARCHAR, value {sql_type}, problem VARCHAR)")
-    _insert_columns(con, alias, [list(c) for c in zip(*rows)] if rows else [])
+    _insert_columns(con, alias, [list(c) for c in zip(*rows, strict=False)] if rows else [])
 
 
 def _insert_columns(con, table: str, columns: list[list]) -> None:
@@ -687,8 +806,9 @@ def _level_name(level: str) -> str:
 def _total_rows(con, match: HeaderMatch) -> dict[int, str]:
     """Each total row of the sheet and its label (`合计`, `太谷区小计`)."""
     cells = ", ".join(f"c{i}" for i in range(match.width))
-    rows = con.execute(f"SELECT _row, [{cells}] FROM _raw WHERE _row IN "
-                       "(SELECT _row FROM _staged WHERE _skip = 'total') ORDER BY _row").fetchall()
+    rows = con.execute(
+        f"SELECT _row, [{cells}] FROM _raw WHERE _row IN (SELECT _row FROM _staged WHERE _skip = 'total') ORDER BY _row"
+    ).fetchall()
     out = {}
     for row, values in rows:
         labels = [label for label in map(nz.total_label, values) if label]
@@ -748,11 +868,15 @@ def _collect_rejects(con, ds: Dataset, match: HeaderMatch) -> None:
             continue
         e, h = _q(col.name + "__e"), _lit(mapped.header)
         quoted = "false" if mapped.choices else "true"  # a choice column's problem names its cells
-        parts.append(f"SELECT _row, {_lit(col.name)} AS col, {h} AS header, {e} AS problem, {quoted} AS quoted "
-                     f"FROM _staged WHERE _skip IS NULL AND {e} IS NOT NULL")
+        parts.append(
+            f"SELECT _row, {_lit(col.name)} AS col, {h} AS header, {e} AS problem, {quoted} AS quoted "
+            f"FROM _staged WHERE _skip IS NULL AND {e} IS NOT NULL"
+        )
         if col.required:
-            parts.append(f"SELECT _row, {_lit(col.name)}, {h}, '为空（必填）', false FROM _staged "
-                         f"WHERE _skip IS NULL AND {_q(col.name)} IS NULL AND {e} IS NULL")
+            parts.append(
+                f"SELECT _row, {_lit(col.name)}, {h}, '为空（必填）', false FROM _staged "
+                f"WHERE _skip IS NULL AND {_q(col.name)} IS NULL AND {e} IS NULL"
+            )
     for dataset, later, earlier, problem in ORDER_RULES:
         if dataset == ds.name and later in match.columns and earlier in match.columns:
             parts.append(
@@ -789,8 +913,9 @@ def _collect_rejects(con, ds: Dataset, match: HeaderMatch) -> None:
     con.execute("DROP TABLE _problems")
 
 
-def _write(con, ds: Dataset, match: HeaderMatch, load_id: int, file: str, sheet: Optional[str], now,
-           report: FileReport) -> None:
+def _write(
+    con, ds: Dataset, match: HeaderMatch, load_id: int, file: str, sheet: str | None, now, report: FileReport
+) -> None:
     """Insert the good rows. Rows of an earlier version are replaced: by key, or for a ledger
     with no id of its own (`Dataset.ledger`) the rows of the same owners in the months this
     file covers. The report says what changed against the earlier version; every replaced row
@@ -807,7 +932,7 @@ def _write(con, ds: Dataset, match: HeaderMatch, load_id: int, file: str, sheet:
         else:
             select.append(f"s.{_q(c.name)}")
     con.execute(
-        f"""CREATE OR REPLACE TEMP VIEW _good AS SELECT {', '.join(select)}, s._row
+        f"""CREATE OR REPLACE TEMP VIEW _good AS SELECT {", ".join(select)}, s._row
         FROM _staged s {wd_join} WHERE s._skip IS NULL AND s._row NOT IN (SELECT _row FROM _bad)"""
     )
     if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] and _old_version(con, ds):
@@ -822,7 +947,7 @@ def _write(con, ds: Dataset, match: HeaderMatch, load_id: int, file: str, sheet:
         order = f"ORDER BY {marts.CASES_ORDER}"
     con.execute(
         f"""INSERT INTO {table} ({col_list}, _load_id, _source_file, _sheet, _source_row, _loaded_at
-        {', ' + ', '.join(n for n, _ in marts.CASES_DERIVED) if derived else ''})
+        {", " + ", ".join(n for n, _ in marts.CASES_DERIVED) if derived else ""})
         SELECT {col_list}, ?, ?, ?, _row, ?{derived} FROM _good {order}""",
         [load_id, file, sheet, now],
     )
@@ -875,7 +1000,7 @@ def _pair_versions(con, ds: Dataset) -> None:
     passes = (every, [c.name for c in ds.columns if c.kind not in FIGURES], None)
     for columns in passes:
         if columns is None:
-            on, order_o, order_n, part_o, part_n = "o._source_row = n._row", "", "", "", ""
+            on, _order_o, _order_n, part_o, part_n = "o._source_row = n._row", "", "", "", ""
         else:
             cols = ", ".join(_q(c) for c in columns)
             on = " AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in columns) + " AND o._k = n._k"
@@ -906,8 +1031,9 @@ def _report_version(con, ds: Dataset, match: HeaderMatch, load_id: int, now, rep
         FROM _old o LEFT JOIN _pairs p ON p._rid = o._rid LEFT JOIN _good n ON n._row = p._row""",
         [load_id, ds.name, now],
     )
-    counts = dict(con.execute(
-        "SELECT change, count(*) FROM replacements WHERE load_id = ? GROUP BY change", [load_id]).fetchall())
+    counts = dict(
+        con.execute("SELECT change, count(*) FROM replacements WHERE load_id = ? GROUP BY change", [load_id]).fetchall()
+    )
     changed, deleted, unchanged = counts.get("修改", 0), counts.get("删除", 0), counts.get("未变", 0)
     added = con.execute("SELECT count(*) FROM _good WHERE _row NOT IN (SELECT _row FROM _pairs)").fetchone()[0]
     report.rows_replaced = changed + deleted + unchanged
@@ -922,8 +1048,10 @@ def _report_version(con, ds: Dataset, match: HeaderMatch, load_id: int, now, rep
     if not ds.ledger:  # keyed rows the file does not mention stay as they are
         ids = [e[0] for e in earlier]
         kept = con.execute(
-            f"""SELECT count(*) FROM {_q(ds.name)} WHERE _load_id IN ({', '.join('?' for _ in ids)})
-            AND rowid NOT IN (SELECT _rid FROM _old)""", ids).fetchone()[0]
+            f"""SELECT count(*) FROM {_q(ds.name)} WHERE _load_id IN ({", ".join("?" for _ in ids)})
+            AND rowid NOT IN (SELECT _rid FROM _old)""",
+            ids,
+        ).fetchone()[0]
     verb = "更新了" if kept else "替换"
     noun = "的记录" if kept else "的版本"
     line = f"本文件{verb} {what}{noun}：修改 {changed} 行，新增 {added} 行，删除 {deleted} 行"
@@ -943,7 +1071,7 @@ def _changed_cells(con, ds: Dataset, match: HeaderMatch, limit: int) -> list[str
     pick = ", ".join(f"o.{_q(c)}, n.{_q(c)}" for c in cols)
     rows = con.execute(
         f"""SELECT n._row, {pick} FROM _pairs p JOIN _old o ON o._rid = p._rid JOIN _good n ON n._row = p._row
-        WHERE NOT ({' AND '.join(f'o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}' for c in cols)})
+        WHERE NOT ({" AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in cols)})
         ORDER BY n._row LIMIT {limit}"""
     ).fetchall()
     names = dict(con.execute("SELECT code, name FROM regions").fetchall()) if rows else {}
@@ -1011,7 +1139,7 @@ def _closed_without_date(con, ds: Dataset, load_id: int) -> list[str]:
     return [f"{n} 行状态为已整改/已办结但没有办结日期，统计整改率时按未整改计"] if n else []
 
 
-def last_rejects(warehouse: Path | str = DEFAULT_WAREHOUSE, run_id: Optional[int] = None) -> tuple[list[dict], list[dict]]:
+def last_rejects(warehouse: Path | str = DEFAULT_WAREHOUSE, run_id: int | None = None) -> tuple[list[dict], list[dict]]:
     """The loads of one `etl load` run (the latest when `run_id` is None) and their rejects
     (etl.rejects.FIELDS dicts)."""
     from etl.rejects import read_run

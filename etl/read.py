@@ -16,7 +16,6 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Optional
 
 import duckdb
 
@@ -31,7 +30,7 @@ CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .xls, or an en
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode 文本" export starts with FF FE
 ZIP_MAGIC = b"PK\x03\x04"
 
-Cell = Optional[str]
+Cell = str | None
 
 
 class FileRefused(Exception):
@@ -42,15 +41,15 @@ class FileRefused(Exception):
 class Sheet:
     """One table-shaped area of a file: a CSV, or one worksheet of a workbook."""
 
-    name: Optional[str]
+    name: str | None
     preview: list[list[Cell]]  # the first rows, to find the header in
-    _csv_table: Optional[str] = None  # a TEMP table of the whole CSV, already read
-    _rows: Optional[list[list[Cell]]] = field(default=None, repr=False)
+    _csv_table: str | None = None  # a TEMP table of the whole CSV, already read
+    _rows: list[list[Cell]] | None = field(default=None, repr=False)
     _first_row: int = 1  # the file row number of preview[0]
     # Merged ranges as (first row, first column, last row, last column), 0-based in the
     # sheet's rows; every cell of a range holds the value of its top-left cell.
     merged: list[tuple[int, int, int, int]] = field(default_factory=list, repr=False)
-    skipped: Optional[str] = None  # why the sheet is not read (a hidden sheet), for the report
+    skipped: str | None = None  # why the sheet is not read (a hidden sheet), for the report
     tail: list[list[Cell]] = field(default_factory=list, repr=False)  # the last rows: notes below the table
     invisible: bool = False  # a CSV holding invisible characters (etl.normalize.INVISIBLE): cleaned as loaded
     breaks: bool = True  # some cell may hold a tab or line break (False: a CSV known to hold none)
@@ -73,10 +72,17 @@ class Sheet:
         """Create TEMP `table` (c0 … c{width-1} VARCHAR, _row INTEGER) with the rows below the header."""
         if self._csv_table is not None:
             names = [d[0] for d in con.execute(f"SELECT * FROM {self._csv_table} LIMIT 0").description]
-            cell = (lambda n: f"regexp_replace(replace(\"{n}\", '{NBSP}', ' '), '{INVISIBLE_SQL}', '', 'g')"
-                    if self.invisible else f'"{n}"')
-            select = ", ".join(f'{cell(names[i])} AS c{i}' if i < len(names) else f"NULL::VARCHAR AS c{i}"
-                               for i in range(width))
+
+            def cell(n):
+                return (
+                    f"regexp_replace(replace(\"{n}\", '{NBSP}', ' '), '{INVISIBLE_SQL}', '', 'g')"
+                    if self.invisible
+                    else f'"{n}"'
+                )
+
+            select = ", ".join(
+                f"{cell(names[i])} AS c{i}" if i < len(names) else f"NULL::VARCHAR AS c{i}" for i in range(width)
+            )
             # rowid follows the file's order: DuckDB keeps insertion order. A view: no copy.
             con.execute(
                 f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {select}, (rowid + 1)::INTEGER AS _row "
@@ -84,18 +90,20 @@ class Sheet:
             )
             return
         rows = [r for n, r in enumerate(self._rows or []) if n > header_index]
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({', '.join(f'c{i} VARCHAR' for i in range(width))}, "
-                    f"_row INTEGER)")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} ({', '.join(f'c{i} VARCHAR' for i in range(width))}, _row INTEGER)"
+        )
         if rows:
             columns = [[r[i] if i < len(r) else None for r in rows] for i in range(width)]
             first = self._first_row + header_index + 1
             columns.append(list(range(first, first + len(rows))))
-            unnest = ", ".join(f"unnest(?::VARCHAR[])" for _ in range(width))
+            unnest = ", ".join("unnest(?::VARCHAR[])" for _ in range(width))
             con.execute(f"INSERT INTO {table} SELECT {unnest}, unnest(?::INTEGER[])", columns)
 
 
-def open_file(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, tag: str = "f",
-              content: Optional[bytes] = None) -> list[Sheet]:
+def open_file(
+    path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, tag: str = "f", content: bytes | None = None
+) -> list[Sheet]:
     """The sheets of a file; raises FileRefused when the file cannot be read at all.
 
     A CSV is read once, into a TEMP table of `con` named after `tag`."""
@@ -124,7 +132,7 @@ def open_file(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, tag: st
 # ---------------------------------------------------------------- CSV
 
 
-def _read_csv_table(con: duckdb.DuckDBPyConnection, table: str, path: str, delimiter: Optional[str] = None) -> None:
+def _read_csv_table(con: duckdb.DuckDBPyConnection, table: str, path: str, delimiter: str | None = None) -> None:
     # A quote inside a quoted cell is written twice (`"阳光""家园"""`), as Excel and the
     # platforms' exports write it; title rows above the header led DuckDB's sniffer to
     # guess no escape character, which kept both quotes.
@@ -142,8 +150,14 @@ def _read_csv_table(con: duckdb.DuckDBPyConnection, table: str, path: str, delim
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {base}, parallel=false)", [path])
 
 
-def _open_csv(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, table: str,
-              delimiter: Optional[str] = None, content: Optional[bytes] = None) -> Sheet:
+def _open_csv(
+    path: Path,
+    con: duckdb.DuckDBPyConnection,
+    workdir: Path,
+    table: str,
+    delimiter: str | None = None,
+    content: bytes | None = None,
+) -> Sheet:
     """`content`: the file's bytes when the caller has read them already (not read twice)."""
     read_from = str(path)
     try:
@@ -166,20 +180,28 @@ def _open_csv(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path, table: 
     records = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     breaks = lines is None or lines > records
     shown = (lambda r: [visible(c) if isinstance(c, str) else c for c in r]) if invisible else list
-    return Sheet(None, [shown(r) for r in rows], _csv_table=table, tail=[shown(r) for r in tail],
-                 invisible=invisible, breaks=breaks)
+    return Sheet(
+        None,
+        [shown(r) for r in rows],
+        _csv_table=table,
+        tail=[shown(r) for r in tail],
+        invisible=invisible,
+        breaks=breaks,
+    )
 
 
 # Bytes that are never part of an invisible character in UTF-8: printable ASCII, tab, line
 # breaks, and every byte from 0x80 except the lead bytes of U+00A0 (C2), U+2000–U+2FFF (E2) and
 # U+F000–U+FFFF (EF). One translate() (about 0.1 s per 100 MB) clears most files; the few with
 # such lead bytes (full-width punctuation is EF) are searched exactly.
-_PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\t\r\n" + bytes(b for b in range(0x80, 0x100) if b not in (0xC2, 0xE2, 0xEF))
+_PLAIN_BYTES = (
+    bytes(range(0x20, 0x7F)) + b"\t\r\n" + bytes(b for b in range(0x80, 0x100) if b not in (0xC2, 0xE2, 0xEF))
+)
 # etl.normalize.INVISIBLE in RE2's syntax, for DuckDB
 INVISIBLE_SQL = r"[\x{200b}-\x{200f}\x{202a}-\x{202e}\x{2060}-\x{2064}\x{feff}\x01-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 
-def _scan(source: str | bytes, delimiter: Optional[str]) -> tuple[bool, Optional[int]]:
+def _scan(source: str | bytes, delimiter: str | None) -> tuple[bool, int | None]:
     """(whether a UTF-8 file holds an invisible character (etl.normalize.INVISIBLE) or a
     non-breaking space anywhere after its BOM, its number of lines — None when a tab that is
     not the delimiter may lie inside a cell)."""
@@ -201,8 +223,8 @@ def _scan(source: str | bytes, delimiter: Optional[str]) -> tuple[bool, Optional
     return NBSP in text or INVISIBLE_RE.search(text) is not None, lines
 
 
-def _tab_separated(path: Path) -> Optional[str]:
-    """"\t" when the first lines hold more tabs than commas, else None (DuckDB sniffs).
+def _tab_separated(path: Path) -> str | None:
+    """ "\t" when the first lines hold more tabs than commas, else None (DuckDB sniffs).
 
     For a transcoded UTF-16 file: Excel's "Unicode 文本" is tab-separated, and the sniffer
     prefers the delimiter that gives more columns, so a narrow table whose cells hold
@@ -229,9 +251,13 @@ def _transcode(path: Path, workdir: Path, encoding: str) -> str:
             dst.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError:
         if encoding == "utf-16":
-            raise FileRefused("文件以 UTF-16（Unicode 文本）标记开头，但内容不是有效的 UTF-16，可能已损坏。"
-                              "请在 Excel 中重新另存为“CSV UTF-8”或“Unicode 文本”后重试") from None
-        raise FileRefused("文件编码无法识别：既不是 UTF-8，也不是 GB18030/GBK。请在 Excel 中另存为“CSV UTF-8”后重试") from None
+            raise FileRefused(
+                "文件以 UTF-16（Unicode 文本）标记开头，但内容不是有效的 UTF-16，可能已损坏。"
+                "请在 Excel 中重新另存为“CSV UTF-8”或“Unicode 文本”后重试"
+            ) from None
+        raise FileRefused(
+            "文件编码无法识别：既不是 UTF-8，也不是 GB18030/GBK。请在 Excel 中另存为“CSV UTF-8”后重试"
+        ) from None
     return out
 
 
@@ -273,15 +299,18 @@ def _open_workbook(path: Path, head: bytes) -> list[Sheet]:
                 cells.pop()
             if cells:
                 ranges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged]
-                sheets.append(Sheet(name, cells[:PREVIEW_ROWS], _rows=cells, _first_row=1, merged=ranges,
-                                    tail=cells[-TAIL_ROWS:]))
+                sheets.append(
+                    Sheet(name, cells[:PREVIEW_ROWS], _rows=cells, _first_row=1, merged=ranges, tail=cells[-TAIL_ROWS:])
+                )
     finally:
         workbook.close()
     if not any(s.skipped is None for s in sheets):
         if sheets:
             names = "、".join(f"“{s.name}”" for s in sheets)
-            raise FileRefused(f"工作簿中可见的工作表都没有数据；隐藏的工作表（{names}）不读取。"
-                              "如需加载，请在 Excel 中取消隐藏后重新上传")
+            raise FileRefused(
+                f"工作簿中可见的工作表都没有数据；隐藏的工作表（{names}）不读取。"
+                "如需加载，请在 Excel 中取消隐藏后重新上传"
+            )
         raise FileRefused("工作簿是空的：没有任何工作表含有数据")
     return sheets
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
 
 import settings
 from etl.normalize import LOOKS_SAME, fold, looks_same, suggest
@@ -35,7 +35,7 @@ class Region:
         return self.code[:4] + "00"
 
 
-def read_regions(path: Optional[Path] = None) -> list[Region]:
+def read_regions(path: Path | None = None) -> list[Region]:
     path = path or Path(settings.get("REGIONS_CSV") or REGIONS_CSV)
     with open(path, encoding="utf-8-sig", newline="") as f:
         return [
@@ -69,7 +69,7 @@ class RegionIndex:
         )
 
     @classmethod
-    def shipped(cls) -> "RegionIndex":
+    def shipped(cls) -> RegionIndex:
         return cls(read_regions())
 
     def candidates(self, raw: object) -> list[Region]:
@@ -100,13 +100,13 @@ class RegionIndex:
         city = self.by_code.get(region.city_code)
         return bool(city) and (fold(city.name) in prefix or fold(city.short_name) in prefix)
 
-    def resolve_many(self, raws: Iterable[object]) -> dict[object, tuple[Optional[str], Optional[str]]]:
+    def resolve_many(self, raws: Iterable[object]) -> dict[object, tuple[str | None, str | None]]:
         """Resolve distinct raw values together: an ambiguous name (城区) takes the
         city most of the other values of the same file belong to."""
         raws = list(raws)
         found = {raw: self.candidates(raw) for raw in raws}
         cities = Counter(c[0].city_code for c in found.values() if len(c) == 1)
-        out: dict[object, tuple[Optional[str], Optional[str]]] = {}
+        out: dict[object, tuple[str | None, str | None]] = {}
         for raw, cands in found.items():
             if len(cands) == 1:
                 out[raw] = (cands[0].code, None)

@@ -30,16 +30,24 @@ import json
 import os
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
 
 from etl.clock import beijing_now
 from etl.headers import ALIASES, HeaderMatch
 from etl.normalize import AMOUNT_UNITS, CROSSES, FORMULA_START, TICKS, alias_key, fold, header_key
 from etl.schema import AMOUNT, DATASETS, PHONE, Dataset
 
-REFERENCE, FILE, SHEET, DATASET, ROW, COLUMN, REASON = "拒收编号", "文件", "工作表", "台账类型", "行号", "列", "拒收原因"
+REFERENCE, FILE, SHEET, DATASET, ROW, COLUMN, REASON = (
+    "拒收编号",
+    "文件",
+    "工作表",
+    "台账类型",
+    "行号",
+    "列",
+    "拒收原因",
+)
 PREFIX = (REFERENCE, FILE, SHEET, DATASET, ROW, COLUMN, REASON)
 UNIT_NAMES = {10_000: "万元", 100_000_000: "亿元"}
 CHECKS_KEPT = 20
@@ -51,7 +59,7 @@ FIELDS = ("load_id", "run_id", "file", "sheet", "dataset", "row", "column", "rea
 # ---------------------------------------------------------------- cells
 
 
-def mask_phone(value: Optional[str]) -> Optional[str]:
+def mask_phone(value: str | None) -> str | None:
     """A phone number as a viewer without the right to personal data sees it: the first
     three and last four digits (`138****5678`), `****` when it has fewer than 8 digits.
 
@@ -99,7 +107,7 @@ def _choice_text(choice: object) -> str:
     return ("是" if choice else "否") if isinstance(choice, bool) else str(choice)
 
 
-def _column_of(ds: Dataset, header: str) -> Optional[tuple[str, int]]:
+def _column_of(ds: Dataset, header: str) -> tuple[str, int] | None:
     """(column, multiplier) a header means in a dataset, by the contract's names; None if none."""
     key, unit = header_key(header)
     aliases = ALIASES[ds.name]
@@ -110,7 +118,7 @@ def _column_of(ds: Dataset, header: str) -> Optional[tuple[str, int]]:
     return (name, 1) if name else None
 
 
-def _meaning(ds: Dataset, header_map: dict, header: str) -> Optional[tuple[str, int]]:
+def _meaning(ds: Dataset, header_map: dict, header: str) -> tuple[str, int] | None:
     found = header_map.get(header)
     if found and found[0] in {c.name for c in ds.columns}:
         return found[0], int(found[1])
@@ -134,8 +142,10 @@ def _ticked(header_map: dict, raw: dict) -> dict[str, str]:
             said.append((found[2], sub))
         elif cell and cell not in CROSSES:
             said.append(("", f"{sub}：{value}"))
-    return {column: said[0][0] if len(said) == 1 and said[0][0] else "、".join(sub for _, sub in said)
-            for column, said in marks.items()}
+    return {
+        column: said[0][0] if len(said) == 1 and said[0][0] else "、".join(sub for _, sub in said)
+        for column, said in marks.items()
+    }
 
 
 def _label(ds: Dataset, column: str, multiplier: int) -> str:
@@ -153,8 +163,9 @@ def _loads_relation(con) -> str:
     have = {r[0] for r in con.execute("DESCRIBE loads").fetchall()}
     if {"run_id", "header_map"} <= have:
         return "loads"
-    return ("(SELECT *, dense_rank() OVER (ORDER BY loaded_at)::INTEGER AS run_id, "
-            "NULL::VARCHAR AS header_map FROM loads)")
+    return (
+        "(SELECT *, dense_rank() OVER (ORDER BY loaded_at)::INTEGER AS run_id, NULL::VARCHAR AS header_map FROM loads)"
+    )
 
 
 def rejects_sql(n: int, loads: str = "loads") -> str:
@@ -166,14 +177,24 @@ def rejects_sql(n: int, loads: str = "loads") -> str:
 
 
 def as_rows(tuples: Iterable[Sequence]) -> list[dict]:
-    return [dict(zip(FIELDS, t)) for t in tuples]
+    return [dict(zip(FIELDS, t, strict=False)) for t in tuples]
 
 
-LOAD_FIELDS = ("load_id", "run_id", "file", "sheet", "dataset", "rows_read", "rows_loaded", "rows_rejected",
-               "loaded_at", "loaded_by")
+LOAD_FIELDS = (
+    "load_id",
+    "run_id",
+    "file",
+    "sheet",
+    "dataset",
+    "rows_read",
+    "rows_loaded",
+    "rows_rejected",
+    "loaded_at",
+    "loaded_by",
+)
 
 
-def read_run(warehouse: Path | str, run_id: Optional[int] = None) -> tuple[Optional[int], list[dict], list[dict]]:
+def read_run(warehouse: Path | str, run_id: int | None = None) -> tuple[int | None, list[dict], list[dict]]:
     """(run id, its loads, their rejects) of one load run; the latest run when `run_id` is None."""
     from etl.warehouse import connect_read_only
 
@@ -181,11 +202,12 @@ def read_run(warehouse: Path | str, run_id: Optional[int] = None) -> tuple[Optio
         loads = _loads_relation(con)
         if run_id is None:
             run_id = con.execute(f"SELECT max(run_id) FROM {loads} l").fetchone()[0]
-        rows = con.execute(f"SELECT {', '.join(LOAD_FIELDS)} FROM {loads} l WHERE run_id = ? ORDER BY load_id",
-                           [run_id]).fetchall()
+        rows = con.execute(
+            f"SELECT {', '.join(LOAD_FIELDS)} FROM {loads} l WHERE run_id = ? ORDER BY load_id", [run_id]
+        ).fetchall()
         ids = [r[0] for r in rows]
         rejects = as_rows(con.execute(rejects_sql(len(ids), loads), ids).fetchall()) if ids else []
-    return run_id, [dict(zip(LOAD_FIELDS, r)) for r in rows], rejects
+    return run_id, [dict(zip(LOAD_FIELDS, r, strict=False)) for r in rows], rejects
 
 
 def checks_dir(warehouse: Path | str) -> Path:
@@ -198,8 +220,11 @@ def save_check(warehouse: Path | str, loads: list[dict], rejects: list[dict]) ->
     warehouse); returns the check's number. Only the latest CHECKS_KEPT are kept."""
     folder = checks_dir(warehouse)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    data = json.dumps({"at": beijing_now().isoformat(timespec="seconds"), "loads": loads, "rejects": rejects},
-                      ensure_ascii=False, default=str).encode("utf-8")
+    data = json.dumps(
+        {"at": beijing_now().isoformat(timespec="seconds"), "loads": loads, "rejects": rejects},
+        ensure_ascii=False,
+        default=str,
+    ).encode("utf-8")
     number = max(_check_numbers(folder), default=0) + 1
     while True:  # two checks at once: the second takes the next number
         try:
@@ -219,7 +244,7 @@ def _check_numbers(folder: Path) -> list[int]:
     return sorted(int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit()) if folder.is_dir() else []
 
 
-def read_check(folder: Path, number: Optional[int] = None) -> tuple[Optional[int], list[dict], list[dict]]:
+def read_check(folder: Path, number: int | None = None) -> tuple[int | None, list[dict], list[dict]]:
     """(check number, its loads, their rejects) from the checks kept in `folder`
     (`checks_dir(warehouse)`); the latest check when `number` is None; (number, [], []) when
     that check is not (or no longer) kept."""
@@ -238,7 +263,7 @@ def read_check(folder: Path, number: Optional[int] = None) -> tuple[Optional[int
 # ---------------------------------------------------------------- out: the CSV
 
 
-def reference(load_id: int, row: int, check: Optional[int] = None) -> str:
+def reference(load_id: int, row: int, check: int | None = None) -> str:
     return (f"C{check}-" if check is not None else "") + f"L{load_id}-{row}"
 
 
@@ -251,7 +276,7 @@ def _json(value) -> dict:
     return json.loads(value) if value else {}
 
 
-def rejects_csv(rows: Iterable[dict], *, masked: bool = True, check: Optional[int] = None) -> bytes:
+def rejects_csv(rows: Iterable[dict], *, masked: bool = True, check: int | None = None) -> bytes:
     """The rejected rows for the clerk to fix and send back (see the module's docstring).
     `rows`: rejects as FIELDS dicts; `masked`: phones as `138****5678` (False only for a
     viewer with the right to personal data); `check`: the check the rejects come from."""
@@ -290,8 +315,20 @@ def rejects_csv(rows: Iterable[dict], *, masked: bool = True, check: Optional[in
                 value = mask_phone(value)
             cells[label] = "" if value is None else str(value)
         columns = "、".join(dict.fromkeys(ds.column(c).label if c in names else (c or "") for c in line["columns"]))
-        out_rows.append(([reference(line["load_id"], line["row"], check), line["file"], line["sheet"] or "",
-                          f"{ds.label}（{ds.name}）", str(line["row"]), columns, "；".join(line["reasons"])], cells))
+        out_rows.append(
+            (
+                [
+                    reference(line["load_id"], line["row"], check),
+                    line["file"],
+                    line["sheet"] or "",
+                    f"{ds.label}（{ds.name}）",
+                    str(line["row"]),
+                    columns,
+                    "；".join(line["reasons"]),
+                ],
+                cells,
+            )
+        )
     order = sorted(headers, key=lambda h: headers[h])
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -316,14 +353,14 @@ class Part:
 @dataclass
 class Split:
     parts: list[Part] = field(default_factory=list)
-    refusal: Optional[str] = None  # the whole file cannot be loaded, and why
+    refusal: str | None = None  # the whole file cannot be loaded, and why
 
 
 _MARK = "拒收"
 _PLAIN_NUMBER = re.compile(r"[¥￥]?[+-]?[0-9][0-9,，]*(\.[0-9]+)?|[+-]?\.[0-9]+")
 
 
-def split_fixed(con, path: Path, dataset: Optional[str], work: Path, checks: Path) -> Optional[Split]:
+def split_fixed(con, path: Path, dataset: str | None, work: Path, checks: Path) -> Split | None:
     """None when `path` is not a rejects file; else its parts (one per dataset, written under
     `work`), or the reason it is refused. `con`: the warehouse being loaded (for the stored
     rejects a masked phone is restored from); `checks`: the folder of kept checks."""
@@ -334,8 +371,10 @@ def split_fixed(con, path: Path, dataset: Optional[str], work: Path, checks: Pat
     header = [(c or "").strip() for c in rows[at]]
     where = {h: i for i, h in reversed(list(enumerate(header))) if h}
     if DATASET not in where:
-        return Split(refusal=f"这是拒收记录文件，但缺少“{DATASET}”列，无法判断各行属于哪种台账。"
-                             f"请保留导出时的前几列（{'、'.join(PREFIX)}）后重新上传")
+        return Split(
+            refusal=f"这是拒收记录文件，但缺少“{DATASET}”列，无法判断各行属于哪种台账。"
+            f"请保留导出时的前几列（{'、'.join(PREFIX)}）后重新上传"
+        )
     groups: dict[str, list[int]] = {}
     for n in range(at + 1, len(rows)):
         row = rows[n]
@@ -343,11 +382,15 @@ def split_fixed(con, path: Path, dataset: Optional[str], work: Path, checks: Pat
             continue
         name = _dataset_named(_cell(row, where[DATASET]))
         if name is None:
-            return Split(refusal=f"第 {n + 1} 行的“{DATASET}”“{_cell(row, where[DATASET])}”无法识别，"
-                                 f"应为导出时的值（如“问题线索（cases）”）。请改正后重新上传")
+            return Split(
+                refusal=f"第 {n + 1} 行的“{DATASET}”“{_cell(row, where[DATASET])}”无法识别，"
+                f"应为导出时的值（如“问题线索（cases）”）。请改正后重新上传"
+            )
         if dataset and name != dataset:
-            return Split(refusal=f"第 {n + 1} 行属于“{DATASETS[name].label}”台账，与指定的台账类型"
-                                 f"“{DATASETS[dataset].label}”不符。拒收记录文件请不指定台账类型，按各行的“{DATASET}”加载")
+            return Split(
+                refusal=f"第 {n + 1} 行属于“{DATASETS[name].label}”台账，与指定的台账类型"
+                f"“{DATASETS[dataset].label}”不符。拒收记录文件请不指定台账类型，按各行的“{DATASET}”加载"
+            )
         groups.setdefault(name, []).append(n)
     restore = _PhoneSource(con, checks)
     parts = []
@@ -359,7 +402,7 @@ def split_fixed(con, path: Path, dataset: Optional[str], work: Path, checks: Pat
     return Split(parts)
 
 
-def _cell(row: Sequence, i: Optional[int]) -> str:
+def _cell(row: Sequence, i: int | None) -> str:
     return (row[i] or "") if i is not None and i < len(row) else ""
 
 
@@ -368,7 +411,7 @@ def _is_header(row: Sequence) -> bool:
     return DATASET in cells and (REFERENCE in cells or REASON in cells)
 
 
-def _dataset_named(text: str) -> Optional[str]:
+def _dataset_named(text: str) -> str | None:
     text = restore_text(text.strip())
     m = re.search(r"[（(]\s*([a-z_]+)\s*[)）]\s*$", text)
     if m and m.group(1) in DATASETS:
@@ -421,8 +464,10 @@ def _write_part(rows, at, header, where, ds: Dataset, numbers: list[int], target
                 if original:
                     value, restored = original, restored + 1
                 else:
-                    emptied.append(f"第 {n + 1} 行的{col.label}“{value}”是导出时遮盖的号码，找不到对应的原始号码，"
-                                   f"已留空；如需保留，请填写完整号码后重新加载")
+                    emptied.append(
+                        f"第 {n + 1} 行的{col.label}“{value}”是导出时遮盖的号码，找不到对应的原始号码，"
+                        f"已留空；如需保留，请填写完整号码后重新加载"
+                    )
                     value = ""
             cells.append(value)
         cells += [restore_text(_cell(row, i)) for i in extra]
@@ -443,9 +488,9 @@ class _PhoneSource:
         self.con = con
         self.checks = checks
         self._kept: dict[int, dict] = {}
-        self._header_map: Optional[str] = None
+        self._header_map: str | None = None
 
-    def phone(self, ref: str, ds: Dataset, column: str, masked: str) -> Optional[str]:
+    def phone(self, ref: str, ds: Dataset, column: str, masked: str) -> str | None:
         m = _REFERENCE_RE.match(ref.strip())
         if not m:
             return None
@@ -466,7 +511,9 @@ class _PhoneSource:
             self._header_map = "l.header_map" if "header_map" in have else "NULL"
         return self.con.execute(
             f"""SELECT l.dataset, r.raw, {self._header_map} FROM rejects r JOIN loads l ON l.load_id = r.load_id
-            WHERE r.load_id = ? AND r."row" = ? LIMIT 1""", [load_id, row]).fetchone()
+            WHERE r.load_id = ? AND r."row" = ? LIMIT 1""",
+            [load_id, row],
+        ).fetchone()
 
     def _from_check(self, check: int, load_id: int, row: int):
         if check not in self._kept:
@@ -476,7 +523,7 @@ class _PhoneSource:
         return (r["dataset"], r["raw"], r["header_map"]) if r else None
 
 
-def _read_rejects_file(path: Path) -> Optional[list[list[Optional[str]]]]:
+def _read_rejects_file(path: Path) -> list[list[str | None]] | None:
     """Every row of `path` if it is a rejects file (its header within the first rows has
     台账类型 and 拒收编号 or 拒收原因), else None. Decides from the first 64 KB of a CSV or a
     workbook's shared strings, so that an ordinary ledger is not read twice."""
@@ -490,7 +537,7 @@ def _read_rejects_file(path: Path) -> Optional[list[list[Optional[str]]]]:
     if path.suffix.lower() not in (".csv", ".txt", "") or not any(_MARK.encode(e) in head for e in _ENCODINGS):
         return None
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
-    for encoding, delimiter in ((("utf-16", "\t"),) if utf16 else (("utf-8-sig", ","), ("gb18030", ","))):
+    for encoding, delimiter in (("utf-16", "\t"),) if utf16 else (("utf-8-sig", ","), ("gb18030", ",")):
         if not any(_is_header(r) for r in _rows(head.decode(encoding, errors="ignore"), delimiter)[:10]):
             continue  # (decided on the first 64 KB: a ledger that mentions 拒收 is not read twice)
         try:
@@ -507,7 +554,7 @@ def _rows(text: str, delimiter: str) -> list[list[str]]:
     return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
-def _workbook_rows(path: Path) -> Optional[list[list[Optional[str]]]]:
+def _workbook_rows(path: Path) -> list[list[str | None]] | None:
     from python_calamine import CalamineWorkbook
 
     from etl.read import _cell_text, _check_zip

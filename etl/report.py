@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Optional
 
 from etl.pipeline import FileReport, LoadResult
 from etl.schema import DATASETS
@@ -110,9 +109,9 @@ def outcome(result: LoadResult) -> Outcome:
 def run_summary(result: LoadResult, *, check: bool = False) -> str:
     """The lines that end a run's report: what was published and what was not, e.g.
 
-        本批（批次 7）结果：
-          已发布：a.csv、b.xlsx（入库 120 行，拒收 3 行）
-          未发布：c.csv（拒收整个文件）
+    本批（批次 7）结果：
+      已发布：a.csv、b.xlsx（入库 120 行，拒收 3 行）
+      未发布：c.csv（拒收整个文件）
     """
     o = outcome(result)
     if check:
@@ -147,13 +146,22 @@ def as_json(result: LoadResult) -> str:
     def entries(es: list[Entry]) -> list[dict]:
         return [{"file": e.name, "rows_loaded": e.rows_loaded, "rows_rejected": e.rows_rejected} for e in es]
 
-    return json.dumps({"run_id": result.run_id, "files": [f.as_json() for f in result.files],
-                       "published": entries(o.published), "not_published": entries(o.refused),
-                       "unchanged": entries(o.unchanged), "exit_code": o.exit_code},
-                      ensure_ascii=False, indent=2, default=str)
+    return json.dumps(
+        {
+            "run_id": result.run_id,
+            "files": [f.as_json() for f in result.files],
+            "published": entries(o.published),
+            "not_published": entries(o.refused),
+            "unchanged": entries(o.unchanged),
+            "exit_code": o.exit_code,
+        },
+        ensure_ascii=False,
+        indent=2,
+        default=str,
+    )
 
 
-def load_summary(result: LoadResult, dataset: Optional[str] = None) -> str:
+def load_summary(result: LoadResult, dataset: str | None = None) -> str:
     """One line for the audit log: files, dataset, rows loaded and rejected, files refused."""
     files = "、".join(dict.fromkeys(f.file for f in result.files)) or "—"
     loaded = sum(f.rows_loaded for f in result.files)

@@ -7,7 +7,6 @@ label table of the pages read. `shared/design/data-contract.md` is its prose for
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 # Column kinds. Each kind has one normaliser (etl/normalize.py) and one SQL type.
 TEXT = "text"  # free text, trimmed, full-width folded
@@ -85,7 +84,7 @@ class Dataset:
     # A ledger with no id of its own (refunds, recoveries): (owner column, date column). A
     # file is then a new version of the rows of the same owners in the months it covers,
     # and replaces them whole; `key` only finds a row written twice within one file.
-    ledger: Optional[tuple[str, str]] = None
+    ledger: tuple[str, str] | None = None
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -102,7 +101,18 @@ def C(name, label, kind, *aliases, req=False, choices=(), synonyms=None):  # noq
     return Column(name, label, kind, req, tuple(aliases), tuple(choices), dict(synonyms or {}))
 
 
-COUNTY_ALIASES = ("县区", "县(区、市)", "县(市、区)", "县(市区)", "县市区", "区县", "所属县区", "县区名称", "区域", "行政区划")
+COUNTY_ALIASES = (
+    "县区",
+    "县(区、市)",
+    "县(市、区)",
+    "县(市区)",
+    "县市区",
+    "区县",
+    "所属县区",
+    "县区名称",
+    "区域",
+    "行政区划",
+)
 MANAGEMENT_TYPES = ("专业物业企业", "社区(村)托管", "单位自管", "业主自管", "政府兜底(国企兜底)", "无物业")
 MANAGEMENT_SYNONYMS = {
     "专业物业": "专业物业企业",
@@ -139,16 +149,37 @@ _register(
             C("street", "乡镇(街道)", TEXT, "街道", "乡镇", "街道(乡镇)", "所属街道"),
             C("households", "户数", INT, "总户数", "住户数"),
             C("occupancy_rate", "入住率", RATE),
-            C("management_type", "管理方式", ENUM, "物业管理模式", "管理模式", req=True,
-              choices=MANAGEMENT_TYPES, synonyms=MANAGEMENT_SYNONYMS),
+            C(
+                "management_type",
+                "管理方式",
+                ENUM,
+                "物业管理模式",
+                "管理模式",
+                req=True,
+                choices=MANAGEMENT_TYPES,
+                synonyms=MANAGEMENT_SYNONYMS,
+            ),
             C("company_code", "物业企业统一社会信用代码", USCC, "统一社会信用代码", "物业企业信用代码"),
-            C("committee", "业委会(物管会)", ENUM, "业主组织", "业委会", choices=("业委会", "物管会", "未组建"),
-              synonyms={"业主委员会": "业委会", "物业管理委员会": "物管会", "无": "未组建", "未成立": "未组建"}),
+            C(
+                "committee",
+                "业委会(物管会)",
+                ENUM,
+                "业主组织",
+                "业委会",
+                choices=("业委会", "物管会", "未组建"),
+                synonyms={"业主委员会": "业委会", "物业管理委员会": "物管会", "无": "未组建", "未成立": "未组建"},
+            ),
             C("committee_formed_on", "组建日期", DATE, "成立日期", "业委会组建日期"),
             C("fee_standard", "收费标准", DECIMAL, "物业费标准", "收费标准(元/月·户)", "收费标准(元/㎡·月)"),
             C("managed_since", "物业服务起始日期", DATE, "接管日期", "入驻日期"),
-            C("previous_management_type", "原管理方式", ENUM, "原物业管理模式", choices=MANAGEMENT_TYPES,
-              synonyms=MANAGEMENT_SYNONYMS),
+            C(
+                "previous_management_type",
+                "原管理方式",
+                ENUM,
+                "原物业管理模式",
+                choices=MANAGEMENT_TYPES,
+                synonyms=MANAGEMENT_SYNONYMS,
+            ),
         ),
         key=("community_id",),
     )
@@ -162,8 +193,15 @@ _register(
             C("company_code", "统一社会信用代码", USCC, "企业统一社会信用代码", "信用代码", req=True),
             C("name", "企业名称", TEXT, "物业企业名称", "物业服务企业", "公司名称", req=True),
             C("county", "注册地", REGION, *COUNTY_ALIASES, "注册地县区"),
-            C("status", "状态", ENUM, "企业状态", "经营状态", choices=("在营", "已清退", "注销"),
-              synonyms={"存续": "在营", "正常": "在营", "清退": "已清退", "已注销": "注销"}),
+            C(
+                "status",
+                "状态",
+                ENUM,
+                "企业状态",
+                "经营状态",
+                choices=("在营", "已清退", "注销"),
+                synonyms={"存续": "在营", "正常": "在营", "清退": "已清退", "已注销": "注销"},
+            ),
             C("exited_on", "退出日期", DATE, "清退日期"),
             C("in_market_list", "物业超市", BOOL, "是否入驻物业超市", "入驻物业超市"),
         ),
@@ -189,7 +227,14 @@ _register(
 CASE_SOURCES = ("排查", "投诉举报", "12345", "督导检查", "信访", "媒体", "审计")
 CASE_CATEGORIES = ("质价不符", "违规收费", "公共收益", "设施维护", "安全防范", "装修保证金", "不履约", "其他")
 LEVELS = ("社区", "乡镇(街道)", "县级", "市级")
-LEVEL_SYNONYMS = {"街道": "乡镇(街道)", "乡镇": "乡镇(街道)", "县": "县级", "县区": "县级", "区级": "县级", "市": "市级"}
+LEVEL_SYNONYMS = {
+    "街道": "乡镇(街道)",
+    "乡镇": "乡镇(街道)",
+    "县": "县级",
+    "县区": "县级",
+    "区级": "县级",
+    "市": "市级",
+}
 
 _register(
     Dataset(
@@ -197,9 +242,23 @@ _register(
         "问题线索",
         (
             C("case_id", "编号", ID, "线索编号", "工单号", "问题编号", "案件编号", req=True),
-            C("source", "来源", ENUM, "问题来源", "线索来源", req=True, choices=CASE_SOURCES,
-              synonyms={"12345热线": "12345", "投诉": "投诉举报", "举报": "投诉举报", "督查": "督导检查",
-                        "自查": "排查", "摸排": "排查"}),
+            C(
+                "source",
+                "来源",
+                ENUM,
+                "问题来源",
+                "线索来源",
+                req=True,
+                choices=CASE_SOURCES,
+                synonyms={
+                    "12345热线": "12345",
+                    "投诉": "投诉举报",
+                    "举报": "投诉举报",
+                    "督查": "督导检查",
+                    "自查": "排查",
+                    "摸排": "排查",
+                },
+            ),
             C("category", "问题类别", ENUM, "类别", "问题类型", req=True, choices=CASE_CATEGORIES),
             C("county", "县区", REGION, *COUNTY_ALIASES, req=True),
             C("street", "乡镇(街道)", TEXT, "街道", "乡镇"),
@@ -208,10 +267,24 @@ _register(
             C("received_on", "受理日期", DATE, "发现日期", "登记日期", req=True),
             C("deadline", "整改时限", DEADLINE, "办理时限", "整改期限"),
             C("level", "当前层级", ENUM, "层级", "办理层级", choices=LEVELS, synonyms=LEVEL_SYNONYMS),
-            C("status", "状态", ENUM, "办理状态", "整改状态", req=True,
-              choices=("待受理", "办理中", "已整改", "已办结", "退回重办"),
-              synonyms={"整改中": "办理中", "未整改": "办理中", "处理中": "办理中", "已完成": "已整改", "办结": "已办结",
-                        "已处理": "已办结", "重办": "退回重办"}),
+            C(
+                "status",
+                "状态",
+                ENUM,
+                "办理状态",
+                "整改状态",
+                req=True,
+                choices=("待受理", "办理中", "已整改", "已办结", "退回重办"),
+                synonyms={
+                    "整改中": "办理中",
+                    "未整改": "办理中",
+                    "处理中": "办理中",
+                    "已完成": "已整改",
+                    "办结": "已办结",
+                    "已处理": "已办结",
+                    "重办": "退回重办",
+                },
+            ),
             C("closed_on", "办结日期", DATE, "整改完成日期", "完成日期"),
             C("refund_amount", "退还金额", AMOUNT, "退费金额"),
             C("refund_households", "涉及户数", INT, "退还户数"),
@@ -222,7 +295,20 @@ _register(
     )
 )
 
-CASE_ACTIONS = ("转办", "上交", "提醒函", "约谈", "督办函", "通报", "问责", "移送城管", "移送纪检", "移送公安", "立案", "回访")
+CASE_ACTIONS = (
+    "转办",
+    "上交",
+    "提醒函",
+    "约谈",
+    "督办函",
+    "通报",
+    "问责",
+    "移送城管",
+    "移送纪检",
+    "移送公安",
+    "立案",
+    "回访",
+)
 
 _register(
     Dataset(
@@ -231,9 +317,23 @@ _register(
         (
             C("case_id", "编号", ID, "线索编号", "工单号", "问题编号", req=True),
             C("happened_on", "日期", DATE, "督办日期", "措施日期", req=True),
-            C("action", "措施", ENUM, "督办措施", "处置措施", req=True, choices=CASE_ACTIONS,
-              synonyms={"发提醒函": "提醒函", "发督办函": "督办函", "约谈企业": "约谈", "移交城管": "移送城管",
-                        "移交纪检": "移送纪检", "移交公安": "移送公安"}),
+            C(
+                "action",
+                "措施",
+                ENUM,
+                "督办措施",
+                "处置措施",
+                req=True,
+                choices=CASE_ACTIONS,
+                synonyms={
+                    "发提醒函": "提醒函",
+                    "发督办函": "督办函",
+                    "约谈企业": "约谈",
+                    "移交城管": "移送城管",
+                    "移交纪检": "移送纪检",
+                    "移交公安": "移送公安",
+                },
+            ),
             C("to_level", "移交层级", ENUM, "层级", choices=LEVELS, synonyms=LEVEL_SYNONYMS),
             C("organ", "承办单位", TEXT, "办理单位"),
             C("note", "备注", NOTE, "情况说明"),
@@ -296,9 +396,23 @@ _register(
             C("application_id", "申请编号", ID, req=True),
             C("community_id", "小区编号", ID),
             C("county", "县区", REGION, *COUNTY_ALIASES, req=True),
-            C("purpose", "用途", ENUM, "使用用途", req=True, choices=("电梯", "屋面防水", "外墙", "消防", "给排水", "其他"),
-              synonyms={"电梯维修": "电梯", "电梯更新": "电梯", "防水": "屋面防水", "屋面": "屋面防水",
-                        "外墙维修": "外墙", "消防设施": "消防", "供排水": "给排水"}),
+            C(
+                "purpose",
+                "用途",
+                ENUM,
+                "使用用途",
+                req=True,
+                choices=("电梯", "屋面防水", "外墙", "消防", "给排水", "其他"),
+                synonyms={
+                    "电梯维修": "电梯",
+                    "电梯更新": "电梯",
+                    "防水": "屋面防水",
+                    "屋面": "屋面防水",
+                    "外墙维修": "外墙",
+                    "消防设施": "消防",
+                    "供排水": "给排水",
+                },
+            ),
             C("emergency", "应急使用", BOOL, "是否应急", req=True),
             C("amount", "拨付金额", AMOUNT, "使用金额", req=True),
             C("applied_on", "申请日期", DATE, req=True),
@@ -315,8 +429,15 @@ _register(
         (
             C("company_code", "统一社会信用代码", USCC, "物业企业统一社会信用代码", "企业统一社会信用代码", req=True),
             C("county", "县区", REGION, *COUNTY_ALIASES, req=True),
-            C("kind", "类别", ENUM, "清退类别", "收费类别", req=True,
-              choices=("装修保证金", "水电费", "物业费", "电梯运行费", "卫生费", "其他")),
+            C(
+                "kind",
+                "类别",
+                ENUM,
+                "清退类别",
+                "收费类别",
+                req=True,
+                choices=("装修保证金", "水电费", "物业费", "电梯运行费", "卫生费", "其他"),
+            ),
             C("amount", "清退金额", AMOUNT, "退还金额", "金额", req=True),
             C("households", "涉及户数", INT, "户数"),
             C("refunded_on", "清退日期", DATE, "退还日期", req=True),
@@ -349,8 +470,16 @@ _register(
         (
             C("company_code", "统一社会信用代码", USCC, "企业统一社会信用代码", req=True),
             C("year", "年度", YEAR, "评价年度", req=True),
-            C("grade", "信用等级", ENUM, "等级", "评定等级", req=True, choices=("A", "B", "C", "D"),
-              synonyms={"A级": "A", "B级": "B", "C级": "C", "D级": "D"}),
+            C(
+                "grade",
+                "信用等级",
+                ENUM,
+                "等级",
+                "评定等级",
+                req=True,
+                choices=("A", "B", "C", "D"),
+                synonyms={"A级": "A", "B级": "B", "C级": "C", "D级": "D"},
+            ),
             C("score", "得分", DECIMAL, "信用得分", "总分"),
             C("qualification", "从业资格", DECIMAL),
             C("performance", "经营业绩", DECIMAL),

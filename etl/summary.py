@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Optional
 
 from etl.headers import HeaderMatch
 from etl.normalize import AMOUNT_UNITS, UNIT_SUFFIX, fold, is_blank, total_label
@@ -36,12 +35,12 @@ class _Figures:
     name: str
     totals: dict[str, Decimal]  # numeric column -> its sum over the data rows (amounts in yuan)
     slack: dict[str, Decimal]  # numeric column -> how far its total may be off by rounding
-    rows: list[tuple[Optional[str], dict[str, Decimal], dict[str, Decimal]]]  # county, figures, slack
+    rows: list[tuple[str | None, dict[str, Decimal], dict[str, Decimal]]]  # county, figures, slack
     keyed: bool  # some data row carries a per-row id
     has_county: bool
 
 
-def _number(text: Cell, multiplier: int) -> Optional[tuple[Decimal, Decimal]]:
+def _number(text: Cell, multiplier: int) -> tuple[Decimal, Decimal] | None:
     """(value, half of its last written digit), both scaled: `12.35` 万元 is 123,500 ± 50 yuan.
     A summary in 万元 over rows in 元 is rounded, and still a summary."""
     if is_blank(text):
@@ -66,19 +65,21 @@ def _is_total(cells: list[Cell]) -> bool:
 
 def _figures(sheet: Sheet, match: HeaderMatch, regions: RegionIndex) -> _Figures:
     ds = match.dataset
-    numeric = {m.name: m for m in match.columns.values()
-               if ds.column(m.name).kind in (AMOUNT, INT) and not m.choices}
+    numeric = {m.name: m for m in match.columns.values() if ds.column(m.name).kind in (AMOUNT, INT) and not m.choices}
     county = next((m.index for m in match.columns.values() if ds.column(m.name).kind == REGION), None)
     keys = [match.columns[k].index for k in ds.key if k in match.columns and ds.column(k).kind in (ID, USCC)]
     key_columns_exist = any(ds.column(k).kind in (ID, USCC) for k in ds.key)
     totals = {name: Decimal(0) for name in numeric}
     slack = {name: Decimal(0) for name in numeric}
-    rows: list[tuple[Optional[str], dict[str, Decimal], dict[str, Decimal]]] = []
+    rows: list[tuple[str | None, dict[str, Decimal], dict[str, Decimal]]] = []
     keyed = not key_columns_exist  # a dataset without id keys: its rows count as keyed
     raw_counties: list[str] = []
     # an amount merged down several rows counts once, as the pipeline loads it
-    repeated = {(row, column) for column, first, last in sheet.merged_down(match.header_index)
-                for row in range(first + 1, last + 1)}
+    repeated = {
+        (row, column)
+        for column, first, last in sheet.merged_down(match.header_index)
+        for row in range(first + 1, last + 1)
+    }
     for row, cells in sheet.rows(match.header_index):
         if not any(c is not None for c in cells) or _is_total(cells):
             continue
@@ -125,18 +126,21 @@ def summary_sheets(items: list[tuple[Sheet, HeaderMatch]], regions: RegionIndex)
                 skipped[n] = f"工作表“{figures[n].name}”{why}，未读取"
         for n in indexes:
             if n not in skipped and SUMMARY_NAME.search(figures[n].name):
-                warnings.append(f"工作表“{figures[n].name}”的名称像汇总表，但其数字不是其他工作表的合计，"
-                                "且各行有编号，已作为明细读取")
+                warnings.append(
+                    f"工作表“{figures[n].name}”的名称像汇总表，但其数字不是其他工作表的合计，"
+                    "且各行有编号，已作为明细读取"
+                )
     return skipped, warnings
 
 
-def _why_summary(sheet: _Figures, others: list[_Figures], match: HeaderMatch) -> Optional[str]:
+def _why_summary(sheet: _Figures, others: list[_Figures], match: HeaderMatch) -> str | None:
     ds = match.dataset
     rest = [o for o in others if o.totals != sheet.totals]  # a copy of this sheet is not what it sums
     common = [c for c in sheet.totals if rest and all(c in o.totals for o in rest)]
     nonzero = [c for c in common if sheet.totals[c] != 0]
     totals_equal = bool(nonzero) and all(
-        abs(sheet.totals[c] - sum(o.totals[c] for o in rest)) <= sheet.slack[c] for c in common)
+        abs(sheet.totals[c] - sum(o.totals[c] for o in rest)) <= sheet.slack[c] for c in common
+    )
     by_amount = any(ds.column(c).kind == AMOUNT for c in nonzero)
     names = "".join(f"“{o.name}”" for o in rest)
     if totals_equal and (by_amount or not sheet.keyed):
@@ -145,16 +149,20 @@ def _why_summary(sheet: _Figures, others: list[_Figures], match: HeaderMatch) ->
         figure = (lambda v: f"{v:,.2f} 元") if ds.column(c).kind == AMOUNT else (lambda v: f"{v:,}")
         if sheet.totals[c] == whole:
             return f"是其他工作表的汇总（{label}合计 {figure(whole)}，等于{names}之和）"
-        return (f"是其他工作表的汇总（{label}合计 {figure(sheet.totals[c])}，{names}之和 {figure(whole)}，"
-                "只差四舍五入的尾数）")
+        return (
+            f"是其他工作表的汇总（{label}合计 {figure(sheet.totals[c])}，{names}之和 {figure(whole)}，"
+            "只差四舍五入的尾数）"
+        )
     if _rows_are_county_sums(sheet, rest, common):
         return f"各行是{names}按县区的合计，是汇总表"
     named = SUMMARY_NAME.search(sheet.name)
     if named and totals_equal:
         return f"是其他工作表的汇总（名称含“{named.group(0)}”，合计等于{names}之和）"
     if named and not sheet.keyed:
-        ids = "、".join(match.columns[k].label for k in ds.key
-                       if k in match.columns and ds.column(k).kind in (ID, USCC)) or "编号"
+        ids = (
+            "、".join(match.columns[k].label for k in ds.key if k in match.columns and ds.column(k).kind in (ID, USCC))
+            or "编号"
+        )
         return f"是汇总表（名称含“{named.group(0)}”，各行没有{ids}）"
     return None
 

@@ -17,9 +17,9 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, Sequence
 
 import settings
 from etl.normalize import strip_controls
@@ -42,7 +42,7 @@ class Incoming:
     browser measured."""
 
     name: str
-    data: Optional[bytes]
+    data: bytes | None
     claimed_size: int = 0
 
     @property
@@ -53,7 +53,7 @@ class Incoming:
 def clean_name(name: str) -> str:
     """The last component of a client's file name, safe to create in a folder of ours:
     `../../etc/passwd` → `passwd`, `C:\\台账\\三月.csv` → `三月.csv`, no control or
-    bidirectional-override characters (`台账\u202Excod.exe` is not shown as `台账exe.docx`),
+    bidirectional-override characters (`台账\u202excod.exe` is not shown as `台账exe.docx`),
     no leading dots, at most 120 characters (the extension kept)."""
     name = unicodedata.normalize("NFC", str(name or ""))
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -65,7 +65,7 @@ def clean_name(name: str) -> str:
     return name or "未命名"
 
 
-def refusal(name: str, size: int, total: int) -> Optional[str]:
+def refusal(name: str, size: int, total: int) -> str | None:
     """Why a file is refused before reading (type, size), in Chinese; None when it may be read."""
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED:
@@ -74,13 +74,13 @@ def refusal(name: str, size: int, total: int) -> Optional[str]:
     if size > MAX_FILE_BYTES:
         return f"文件大小 {size / MB:.1f} MB，超过单个文件上限 {MAX_FILE_BYTES / MB:.0f} MB，未加载。请拆分后上传"
     if total > MAX_TOTAL_BYTES:
-        return (f"本次上传合计 {total / MB:.1f} MB，超过每次上传上限 {MAX_TOTAL_BYTES / MB:.0f} MB，"
-                f"未加载。请分批上传")
+        return f"本次上传合计 {total / MB:.1f} MB，超过每次上传上限 {MAX_TOTAL_BYTES / MB:.0f} MB，未加载。请分批上传"
     return None
 
 
-def load_uploaded(files: Sequence[Incoming], warehouse: Path | str, dataset: Optional[str], user: str,
-                  progress: Optional[Callable] = None) -> LoadResult:
+def load_uploaded(
+    files: Sequence[Incoming], warehouse: Path | str, dataset: str | None, user: str, progress: Callable | None = None
+) -> LoadResult:
     """Check the files, write those that pass into a private temporary folder (mode 0700; one
     sub-folder per file, so two files of the same name stay apart), load them in one run with
     `load_files(..., user=user)`, and remove the folder. A file refused here gets a report of
@@ -88,18 +88,18 @@ def load_uploaded(files: Sequence[Incoming], warehouse: Path | str, dataset: Opt
     When the whole upload is over the limit, every file is refused."""
     total = sum(f.size for f in files)
     over = total > MAX_TOTAL_BYTES
-    checked: list[tuple[str, Optional[str]]] = []
+    checked: list[tuple[str, str | None]] = []
     for f in files:
         name = clean_name(f.name)
         why = refusal(name, f.size, total if over else 0)
         if why is None and f.data is None:
             why = "未收到文件内容（上传不完整），未加载。请重新上传"
         checked.append((name, why))
-    reports: list[Optional[list[FileReport]]] = []
+    reports: list[list[FileReport] | None] = []
     folder = Path(tempfile.mkdtemp(prefix="upload-"))  # 0700, in the system's temporary directory
     try:
         paths: list[Path] = []
-        for n, (f, (name, why)) in enumerate(zip(files, checked)):
+        for n, (f, (name, why)) in enumerate(zip(files, checked, strict=False)):
             if why:
                 reports.append([FileReport(name, refused=True, message=why)])
                 continue
@@ -117,7 +117,7 @@ def load_uploaded(files: Sequence[Incoming], warehouse: Path | str, dataset: Opt
     for report in loaded:
         by_file.setdefault(report.file, []).append(report)
     out: list[FileReport] = []
-    for (name, _), mine in zip(checked, reports):
+    for (name, _), mine in zip(checked, reports, strict=False):
         if mine is not None:
             out.extend(mine)
         else:

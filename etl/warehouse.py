@@ -21,8 +21,8 @@ import contextlib
 import fcntl
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 
@@ -61,8 +61,10 @@ META_DDL = (
 # to an older warehouse. run_id: the load run (one `scripts/etl load`, one upload) a load
 # belongs to; header_map: what each header of the loaded sheet meant (etl/rejects.py).
 # replacements.change: 未变 / 修改 / 删除; old_values: the replaced row as JSON (nothing is lost).
-META_COLUMNS = {"loads": (("run_id", "INTEGER"), ("header_map", "VARCHAR")),
-                "replacements": (("change", "VARCHAR"), ("old_values", "VARCHAR"))}
+META_COLUMNS = {
+    "loads": (("run_id", "INTEGER"), ("header_map", "VARCHAR")),
+    "replacements": (("change", "VARCHAR"), ("old_values", "VARCHAR")),
+}
 
 
 def dataset_ddl(name: str) -> str:
@@ -105,8 +107,11 @@ def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, columns) ->
 def _refresh_regions(con: duckdb.DuckDBPyConnection) -> None:
     regions = read_regions()
     columns = [
-        [r.code for r in regions], [r.name for r in regions], [r.short_name for r in regions],
-        [r.level for r in regions], [r.parent_code or None for r in regions],
+        [r.code for r in regions],
+        [r.name for r in regions],
+        [r.short_name for r in regions],
+        [r.level for r in regions],
+        [r.parent_code or None for r in regions],
         [("|".join(r.aliases) or None) for r in regions],
     ]
     con.execute("DELETE FROM regions")

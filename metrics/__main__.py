@@ -18,8 +18,9 @@ def catalogue_markdown() -> str:
     for k in CATALOGUE:
         parts = k.numerator + (f" / {k.denominator}" if k.denominator else "")
         better = "higher" if k.higher_is_better else "lower"
-        lines.append(f"| `{k.key}` | {k.zh} | {k.en} | {k.kind} | {better} | `{parts}` | `{k.facts.__name__}` "
-                     f"| {k.definition} |")
+        lines.append(
+            f"| `{k.key}` | {k.zh} | {k.en} | {k.kind} | {better} | `{parts}` | `{k.facts.__name__}` | {k.definition} |"
+        )
     return "\n".join(lines) + "\n"
 
 

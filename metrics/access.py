@@ -10,13 +10,12 @@ Outside a request (the command line, benchmarks) it is every region, personal da
 from __future__ import annotations
 
 import threading
-from typing import Optional
 
 from metrics.db import Warehouse
 from metrics.filters import EVERYTHING, Scope
 
 _lock = threading.Lock()
-_warehouse: Optional[Warehouse] = None
+_warehouse: Warehouse | None = None
 
 NOTHING = Scope((), personal_data=False)
 

@@ -17,7 +17,6 @@ etl/marts.py); the drill-down to communities and cases reads `cases` itself.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 import pandas as pd
 
@@ -38,7 +37,7 @@ NO_COMMUNITY = "-"  # the drill-down key of cases that name no community
 AGE_BUCKETS = ((0, 5), (6, 10), (11, 20), (21, 30), (31, 60), (61, None))
 
 
-def _group_sql(group: Optional[str], alias: str = "") -> tuple[str, list]:
+def _group_sql(group: str | None, alias: str = "") -> tuple[str, list]:
     """Cases of one source group (None: all cases)."""
     if group is None:
         return "TRUE", []
@@ -54,7 +53,7 @@ def _rates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def unit_in_region(unit: Optional[str], f: Filter) -> bool:
+def unit_in_region(unit: str | None, f: Filter) -> bool:
     """A drill-down unit only counts when it lies in the filter's region."""
     return bool(unit) and (not f.region or unit.startswith(region_prefix(f.region)))
 
@@ -65,8 +64,14 @@ def group_summary(units: pd.DataFrame) -> pd.DataFrame:
     for name in GROUPS:
         received = int(units[f"received_{name}"].sum()) if len(units) else 0
         rectified = int(units[f"rectified_{name}"].sum()) if len(units) else 0
-        rows.append({"case_group": name, "received": received, "rectified": rectified,
-                     "rate": rectified / received if received else None})
+        rows.append(
+            {
+                "case_group": name,
+                "received": received,
+                "rectified": rectified,
+                "rate": rectified / received if received else None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -96,7 +101,7 @@ def _classified(f: Filter, scope: Scope, at: dt.date, alias: str = "c") -> tuple
     for name, sources in CASE_GROUPS.items():
         grp.append(f"WHEN {a}source IN ({', '.join('?' for _ in sources)}) THEN ?")
         gp += [*sources, name]
-    sql = f"""CASE {' '.join(grp)} END AS grp, coalesce({period}, false) AS inp, coalesce({done}, false) AS done,
+    sql = f"""CASE {" ".join(grp)} END AS grp, coalesce({period}, false) AS inp, coalesce({done}, false) AS done,
         {a}received_on <= ? AND NOT coalesce({done_at}, false) AS open, coalesce({deadline_sql(alias)} < ?, false) AS late"""
     return sql, [*gp, *pp, *dp, at, *ap, at]
 
@@ -105,11 +110,15 @@ def _pivot_columns() -> tuple[str, list]:
     """Per-group received/rectified and open/overdue sums over a (grp, inp, done, open, late, n) count table."""
     cols, params = [], []
     for name in GROUPS:
-        cols += [f"coalesce(sum(n) FILTER (WHERE grp = ? AND inp), 0)::BIGINT AS received_{name}",
-                 f"coalesce(sum(n) FILTER (WHERE grp = ? AND inp AND done), 0)::BIGINT AS rectified_{name}"]
+        cols += [
+            f"coalesce(sum(n) FILTER (WHERE grp = ? AND inp), 0)::BIGINT AS received_{name}",
+            f"coalesce(sum(n) FILTER (WHERE grp = ? AND inp AND done), 0)::BIGINT AS rectified_{name}",
+        ]
         params += [name, name]
-    cols += ["coalesce(sum(n) FILTER (WHERE open), 0)::BIGINT AS open_cases",
-             "coalesce(sum(n) FILTER (WHERE open AND late), 0)::BIGINT AS overdue_cases"]
+    cols += [
+        "coalesce(sum(n) FILTER (WHERE open), 0)::BIGINT AS open_cases",
+        "coalesce(sum(n) FILTER (WHERE open AND late), 0)::BIGINT AS overdue_cases",
+    ]
     return ", ".join(cols), params
 
 
@@ -125,7 +134,7 @@ def community_table(wh: Warehouse, f: Filter, scope: Scope, unit: str) -> pd.Dat
     sql = f"""
         WITH {rules},
         k AS (SELECT c.community_id, any_value(c.street) AS street, grp, inp, done, open, late, count(*) AS n
-                   FROM (SELECT c.community_id, c.street, {classified} FROM cases c {rules_join('c')} WHERE {cond}) c
+                   FROM (SELECT c.community_id, c.street, {classified} FROM cases c {rules_join("c")} WHERE {cond}) c
                    GROUP BY ALL),
         p AS (SELECT community_id, any_value(street) AS street, {pivot} FROM k GROUP BY community_id)
         SELECT coalesce(p.community_id, ?) AS key, p.community_id, m.name AS community_name,
@@ -141,19 +150,20 @@ def _case_columns(f: Filter, at: dt.date) -> tuple[str, list]:
     that of metrics/deadlines.py (needs `rules_cte` and `rules_join('c')`)."""
     done, dp = rectified_sql(f, "c")
     sql = f"""c.case_id, c.source, c.category, c.community_id, m.name AS community_name,
-        coalesce(c.street, m.street) AS street, c.received_on, {deadline_sql('c')} AS deadline, c.level,
-        CASE WHEN {done} THEN c.status WHEN c.status IN ({', '.join('?' for _ in DONE)}) THEN ?
+        coalesce(c.street, m.street) AS street, c.received_on, {deadline_sql("c")} AS deadline, c.level,
+        CASE WHEN {done} THEN c.status WHEN c.status IN ({", ".join("?" for _ in DONE)}) THEN ?
              ELSE c.status END AS status_at_end,
         CASE WHEN {done} THEN c.closed_on END AS closed_on,
         coalesce(e.workday_index, (SELECT workday_index FROM calendar WHERE day = ?)) - r.workday_index AS workdays,
-        coalesce(CASE WHEN {done} THEN c.closed_on > {deadline_sql('c')} ELSE {deadline_sql('c')} < ? END, false) AS overdue,
+        coalesce(CASE WHEN {done} THEN c.closed_on > {deadline_sql("c")} ELSE {deadline_sql("c")} < ? END, false) AS overdue,
         c.description"""
     params = [*dp, *DONE, CLOSED_AFTER_END, *dp, at, *dp, at]
     return sql, params
 
 
-def case_list(wh: Warehouse, f: Filter, scope: Scope, unit: str, community: Optional[str] = None,
-              group: Optional[str] = None) -> pd.DataFrame:
+def case_list(
+    wh: Warehouse, f: Filter, scope: Scope, unit: str, community: str | None = None, group: str | None = None
+) -> pd.DataFrame:
     """The cases of a unit (and community) received in the period: status at the period's end,
     working days taken (to closing, or to the period's end while open) and whether past the deadline."""
     at = as_of(wh, f, scope)
@@ -165,10 +175,15 @@ def case_list(wh: Warehouse, f: Filter, scope: Scope, unit: str, community: Opti
         comm, mp = "c.community_id = ?", [community]
     else:
         comm, mp = "TRUE", []
-    cond, params = where(("c.county = ?", [unit]), region_sql("c.county", f, scope), period_sql("c.received_on", f),
-                         (comm, mp), _group_sql(group, "c."))
+    cond, params = where(
+        ("c.county = ?", [unit]),
+        region_sql("c.county", f, scope),
+        period_sql("c.received_on", f),
+        (comm, mp),
+        _group_sql(group, "c."),
+    )
     rules, rp = rules_cte()
-    sql = f"""WITH {rules} SELECT {cols} FROM cases c {rules_join('c')}
+    sql = f"""WITH {rules} SELECT {cols} FROM cases c {rules_join("c")}
         LEFT JOIN communities m ON m.community_id = c.community_id
         LEFT JOIN calendar r ON r.day = c.received_on
         LEFT JOIN calendar e ON e.day = CASE WHEN {done} THEN c.closed_on END
@@ -176,24 +191,30 @@ def case_list(wh: Warehouse, f: Filter, scope: Scope, unit: str, community: Opti
     return wh.frame(sql, rp + cp + dp + params)
 
 
-def ageing(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = None) -> tuple[pd.DataFrame, dt.date]:
+def ageing(wh: Warehouse, f: Filter, scope: Scope, group: str | None = None) -> tuple[pd.DataFrame, dt.date]:
     """Open cases at the period's end by how many working days they have been open
     (bucket index into AGE_BUCKETS; -1 when a date lies outside the calendar), and how many are past their
     deadline (that of metrics/deadlines.py: the row's, else the rules'; `no_deadline`: neither gives one)."""
     at = as_of(wh, f, scope)
     done, dp = rectified_sql(Filter(end=at), "c")
-    cond, params = where(region_sql("c.county", f, scope), ("c.received_on <= ?", [at]),
-                         (f"NOT coalesce({done}, false)", dp), _group_sql(group, "c."))
-    bucket = "CASE " + " ".join(
-        f"WHEN age <= {hi} THEN {i}" for i, (_, hi) in enumerate(AGE_BUCKETS) if hi is not None
-    ) + f" WHEN age IS NOT NULL THEN {len(AGE_BUCKETS) - 1} ELSE -1 END"
+    cond, params = where(
+        region_sql("c.county", f, scope),
+        ("c.received_on <= ?", [at]),
+        (f"NOT coalesce({done}, false)", dp),
+        _group_sql(group, "c."),
+    )
+    bucket = (
+        "CASE "
+        + " ".join(f"WHEN age <= {hi} THEN {i}" for i, (_, hi) in enumerate(AGE_BUCKETS) if hi is not None)
+        + f" WHEN age IS NOT NULL THEN {len(AGE_BUCKETS) - 1} ELSE -1 END"
+    )
     rules, rp = rules_cte()
     sql = f"""
         WITH {rules},
         o AS (
             SELECT (SELECT workday_index FROM calendar WHERE day = ?) - r.workday_index AS age,
-                   {deadline_sql('c')} AS deadline, c.n
-            FROM mart_cases c LEFT JOIN calendar r ON r.day = c.received_on {rules_join('c')} WHERE {cond})
+                   {deadline_sql("c")} AS deadline, c.n
+            FROM mart_cases c LEFT JOIN calendar r ON r.day = c.received_on {rules_join("c")} WHERE {cond})
         SELECT {bucket} AS bucket, sum(n) AS open_cases, coalesce(sum(n) FILTER (WHERE deadline < ?), 0) AS overdue_cases,
                coalesce(sum(n) FILTER (WHERE deadline IS NULL), 0) AS no_deadline
         FROM o GROUP BY 1 ORDER BY 1"""
@@ -207,8 +228,9 @@ def ageing(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = None) 
     return frame, at
 
 
-def breakdowns(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = None,
-               dimensions: tuple[str, ...] = DIMENSIONS) -> pd.DataFrame:
+def breakdowns(
+    wh: Warehouse, f: Filter, scope: Scope, group: str | None = None, dimensions: tuple[str, ...] = DIMENSIONS
+) -> pd.DataFrame:
     """Cases received in the period by status (at the period's end), source, category and level
     (or some of them): one row per (dimension, value) with received, rectified and the rate."""
     unknown = set(dimensions) - set(DIMENSIONS)
@@ -217,8 +239,10 @@ def breakdowns(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = No
     done, dp = rectified_sql(f)
     cond, params = where(region_sql("county", f, scope), period_sql("received_on", f), _group_sql(group))
     columns = {
-        "status": (f"CASE WHEN {done} THEN status WHEN status IN ({', '.join('?' for _ in DONE)}) THEN ? "
-                   "ELSE status END", [*dp, *DONE, CLOSED_AFTER_END]),
+        "status": (
+            f"CASE WHEN {done} THEN status WHEN status IN ({', '.join('?' for _ in DONE)}) THEN ? ELSE status END",
+            [*dp, *DONE, CLOSED_AFTER_END],
+        ),
         "source": ("source", []),
         "category": ("category", []),
         "level": ("coalesce(level, ?)", [NOT_FILLED]),
@@ -228,9 +252,9 @@ def breakdowns(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = No
     which = " ".join(f"WHEN grouping({d}) = 0 THEN '{d}'" for d in dimensions)  # names from DIMENSIONS only
     sql = f"""
         WITH c AS (SELECT {select}, coalesce({done}, false) AS done, n FROM mart_cases WHERE {cond})
-        SELECT CASE {which} END AS dimension, coalesce({', '.join(dimensions)}) AS value,
+        SELECT CASE {which} END AS dimension, coalesce({", ".join(dimensions)}) AS value,
                sum(n)::BIGINT AS received, coalesce(sum(n) FILTER (WHERE done), 0)::BIGINT AS rectified
-        FROM c GROUP BY GROUPING SETS ({', '.join(f'({d})' for d in dimensions)})"""
+        FROM c GROUP BY GROUPING SETS ({", ".join(f"({d})" for d in dimensions)})"""
     frame = wh.frame(sql, [*sp, *dp, *params])
     frame["rate"] = (frame["rectified"] / frame["received"].astype("float64")).astype("float64")
     frame["order"] = frame["dimension"].map({d: i for i, d in enumerate(DIMENSIONS)})
@@ -243,7 +267,7 @@ def _grain(start: dt.date, end: dt.date) -> str:
     return "day" if days <= 62 else "week" if days <= 200 else "month"
 
 
-def cumulative(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = None) -> pd.DataFrame:
+def cumulative(wh: Warehouse, f: Filter, scope: Scope, group: str | None = None) -> pd.DataFrame:
     """Cases received in the period, cumulated from its start to the end of each day, week or
     month (`day` is the bucket's last day, at most the period's end): received, and of them
     rectified by then; the last row gives the period's totals."""
@@ -281,7 +305,9 @@ def cumulative(wh: Warehouse, f: Filter, scope: Scope, group: Optional[str] = No
 
 def totals(frame: pd.DataFrame) -> dict:
     """The total row of a unit or community table: counts summed, rates recomputed from the sums."""
-    counts = [c for c in frame.columns if c.startswith(("received_", "rectified_")) or c in ("open_cases", "overdue_cases")]
+    counts = [
+        c for c in frame.columns if c.startswith(("received_", "rectified_")) or c in ("open_cases", "overdue_cases")
+    ]
     row = {c: int(frame[c].sum()) for c in counts}
     for name in GROUPS:
         if f"received_{name}" in row:

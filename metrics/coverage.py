@@ -63,7 +63,7 @@ def communities_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     at = stock_date(f)
     # the type in force at the date: none per NO_SERVICE_AT; the previous type while the current one
     # had not begun; unknown when it is 无物业 now, began later and nothing is known from before
-    type_at = f"""CASE WHEN {_no_service_at('?')} THEN '无物业'
+    type_at = f"""CASE WHEN {_no_service_at("?")} THEN '无物业'
         WHEN managed_since > ? AND previous_management_type IS NOT NULL THEN previous_management_type
         WHEN managed_since > ? AND management_type = '无物业' THEN NULL
         ELSE management_type END"""
@@ -72,8 +72,8 @@ def communities_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     types = ", ".join(f"{_count('t = ' + _quote(v))} AS {k}" for k, v in MANAGEMENT_COLUMNS.items())
     committees = ", ".join(f"{_count('k = ' + _quote(v))} AS {c}" for c, v in COMMITTEE_COLUMNS.items())
     frame = wh.frame(
-        f"""SELECT county AS unit, sum(n)::BIGINT AS communities, {types}, {_count('t IS NULL')} AS mt_unknown,
-               {committees}, {_count('k IS NULL')} AS committee_none
+        f"""SELECT county AS unit, sum(n)::BIGINT AS communities, {types}, {_count("t IS NULL")} AS mt_unknown,
+               {committees}, {_count("k IS NULL")} AS committee_none
         FROM (SELECT county, n, {type_at} AS t, {committee_at} AS k FROM mart_communities WHERE {region})
         GROUP BY county ORDER BY county""",
         [at, at, at, at, at] + rp,
@@ -108,7 +108,7 @@ def coverage_timeline(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
         ns AS (SELECT g.management_type, g.managed_since, g.previous_management_type, sum(n) AS n FROM g GROUP BY ALL),
         cm AS (SELECT committee_formed_on, sum(n) AS n FROM g WHERE has_committee GROUP BY ALL),
         a AS (SELECT day, sum(n) AS communities,
-                     coalesce(sum(n) FILTER (WHERE {_no_service_at('day')}), 0) AS no_service
+                     coalesce(sum(n) FILTER (WHERE {_no_service_at("day")}), 0) AS no_service
               FROM days, ns GROUP BY day),
         c AS (SELECT day, coalesce(sum(n) FILTER (WHERE committee_formed_on IS NULL OR committee_formed_on <= day), 0)
                      AS with_committee FROM days, cm GROUP BY day)

@@ -28,9 +28,10 @@ import itertools
 import os
 import tempfile
 import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional, Sequence
+from typing import Any
 
 import duckdb
 
@@ -49,7 +50,7 @@ class WarehouseMissing(Exception):
 class Snapshot:
     """One published version of the file, open read-only (an instance of its own)."""
 
-    def __init__(self, reader: "_Reader", path: Path, file_version: tuple[int, int]):
+    def __init__(self, reader: _Reader, path: Path, file_version: tuple[int, int]):
         self.reader, self.path, self.version = reader, path, file_version
         # Spills go to a folder of this instance's own under the system's temporary folder (an
         # in-memory database would spill to `.tmp` in the working directory).
@@ -105,7 +106,7 @@ class _Reader:
     def __init__(self, path: Path):
         self.path = path
         self._lock = threading.Lock()
-        self._current: Optional[Snapshot] = None
+        self._current: Snapshot | None = None
         self._open: set[Snapshot] = set()  # the current one and retired ones still pinned
         self.opened = 0  # snapshots opened so far
 
@@ -144,7 +145,7 @@ class _Reader:
             self._retire(self._current)
             self._current = None
 
-    def _retire(self, snap: Optional[Snapshot]) -> None:
+    def _retire(self, snap: Snapshot | None) -> None:
         if snap is not None:
             snap.retired = True
             if snap.pins == 0:
@@ -202,11 +203,11 @@ class ReadScope:
             reader.release(snap)
 
 
-_scope: contextvars.ContextVar[Optional[ReadScope]] = contextvars.ContextVar("warehouse_read_scope", default=None)
+_scope: contextvars.ContextVar[ReadScope | None] = contextvars.ContextVar("warehouse_read_scope", default=None)
 
 
 @contextmanager
-def one_version(scope: Optional[ReadScope] = None) -> Iterator[ReadScope]:
+def one_version(scope: ReadScope | None = None) -> Iterator[ReadScope]:
     """Every read of a warehouse inside the block reads one version: the one its first read
     found. Inside another such block, the outer one's versions hold (unless `scope` is given).
     A scope passed in is not released here: its owner does that."""
@@ -245,7 +246,7 @@ class Warehouse:
         self._reader = _reader(self.path)
 
     @property
-    def version(self) -> Optional[tuple[int, int]]:
+    def version(self) -> tuple[int, int] | None:
         """The version read: inside `one_version()` the pinned one (None without a file),
         else the published file's (changes at every publish)."""
         scope = _scope.get()

@@ -70,7 +70,9 @@ def _read_rules(path: Path) -> tuple[DeadlineRule, ...]:
             if source not in (ANY, *CASE_SOURCES):
                 raise DeadlineRulesError(f"{path.name} 第 {n} 行：来源“{source}”不在 {'/'.join(CASE_SOURCES)} 或 * 中")
             if category not in (ANY, *CASE_CATEGORIES):
-                raise DeadlineRulesError(f"{path.name} 第 {n} 行：问题类别“{category}”不在 {'/'.join(CASE_CATEGORIES)} 或 * 中")
+                raise DeadlineRulesError(
+                    f"{path.name} 第 {n} 行：问题类别“{category}”不在 {'/'.join(CASE_CATEGORIES)} 或 * 中"
+                )
             if not days.isdigit() or not 1 <= int(days) <= 365:
                 raise DeadlineRulesError(f"{path.name} 第 {n} 行：工作日数“{days}”应为 1 到 365 的整数")
             if (source, category) in seen:

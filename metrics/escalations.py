@@ -29,8 +29,14 @@ import pandas as pd
 from etl.rejects import mask_phone  # noqa: F401  (the mask in Python: one definition, shared with the rejects CSV)
 from etl.schema import CASE_ACTIONS, LEVELS
 from metrics.db import Warehouse
-from metrics.deadlines import DeadlineRulesError  # noqa: F401  (raised by the metrics below: part of their interface)
-from metrics.deadlines import deadline_basis_sql, deadline_rules, deadline_sql, rules_cte, rules_join
+from metrics.deadlines import (
+    DeadlineRulesError,  # noqa: F401  (raised by the metrics below: part of their interface)
+    deadline_basis_sql,
+    deadline_rules,
+    deadline_sql,
+    rules_cte,
+    rules_join,
+)
 from metrics.facts import DONE, as_of, rectified_sql
 from metrics.filters import Filter, Scope, period_sql, region_sql, where
 
@@ -41,13 +47,17 @@ OUTCOMES = ("立案", "问责")  # what a receiving organ reports back
 PENDING = "pending"  # a referral with no outcome yet
 NOT_FILLED = "not_filled"  # a case with no level
 # The leadership counts: key -> the actions it counts.
-COUNT_KEYS = {"interview": ("约谈",), "reminder": ("提醒函",), "supervision": ("督办函",),
-              "accountability": ("问责",), "referral": REFERRALS}
+COUNT_KEYS = {
+    "interview": ("约谈",),
+    "reminder": ("提醒函",),
+    "supervision": ("督办函",),
+    "accountability": ("问责",),
+    "referral": REFERRALS,
+}
 # Working days at the current level: (lowest, highest); None = no upper bound.
 AGE_BUCKETS = ((0, 5), (6, 10), (11, 20), (21, 60), (61, None))
 EXIT_REVIEW_BLACK_LISTS = 3  # 黑榜 entries within twelve months that open the exit procedure (退出机制)
 REPEATED = 2  # "repeated": at least this many escalations, overdue cases or 黑榜 entries
-
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -65,8 +75,10 @@ def phone_sql(column: str, scope: Scope) -> str:
     if scope.personal_data:
         return column
     digits = f"regexp_replace({column}, '[^0-9]', '', 'g')"
-    return (f"CASE WHEN {column} IS NULL THEN NULL WHEN length({digits}) >= 8 "
-            f"THEN left({digits}, 3) || '****' || right({digits}, 4) ELSE '****' END")
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL WHEN length({digits}) >= 8 "
+        f"THEN left({digits}, 3) || '****' || right({digits}, 4) ELSE '****' END"
+    )
 
 
 def _company_sql(company: str | None, c: str = "c") -> tuple[str, list]:
@@ -108,9 +120,9 @@ def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> tup
                     coalesce(CASE WHEN ev.moved_after THEN coalesce(ev.level_then, o.level)
                                   ELSE coalesce(o.level, ev.level_then) END, '{NOT_FILLED}') AS level,
                     coalesce(ev.moved_on, o.received_on) AS at_level_since,
-                    {deadline_sql('o')} AS deadline, {deadline_basis_sql('o')} AS deadline_basis,
+                    {deadline_sql("o")} AS deadline, {deadline_basis_sql("o")} AS deadline_basis,
                     coalesce(ev.escalations, 0) AS escalations, ev.last_escalation
-                  FROM open o LEFT JOIN ev USING (case_id) {rules_join('o')}),
+                  FROM open o LEFT JOIN ev USING (case_id) {rules_join("o")}),
         staged AS (SELECT s.*, a.wi - sc.workday_index AS days_at_level,
                      coalesce(? > s.deadline, false) AS overdue,
                      CASE WHEN ? > s.deadline THEN a.wi - dc.workday_index END AS workdays_overdue
@@ -128,30 +140,40 @@ def ladder(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -
     at = as_of(wh, f, scope)
     stock, params = _stock_sql(f, scope, at, company)
     return wh.frame(
-        f"""{stock} SELECT level, {_bucket_sql('days_at_level')} AS bucket, count(*) AS open_cases,
+        f"""{stock} SELECT level, {_bucket_sql("days_at_level")} AS bucket, count(*) AS open_cases,
                     count(*) FILTER (WHERE overdue) AS overdue_cases
-            FROM staged GROUP BY ALL ORDER BY level, bucket""", params)
+            FROM staged GROUP BY ALL ORDER BY level, bucket""",
+        params,
+    )
 
 
-def open_cases(wh: Warehouse, f: Filter, scope: Scope, level: str | None = None, overdue_only: bool = False,
-               company: str | None = None, limit: int | None = 1000) -> pd.DataFrame:
+def open_cases(
+    wh: Warehouse,
+    f: Filter,
+    scope: Scope,
+    level: str | None = None,
+    overdue_only: bool = False,
+    company: str | None = None,
+    limit: int | None = 1000,
+) -> pd.DataFrame:
     """The open cases at the as-of date (at most `limit`, the longest-stuck overdue ones first),
     with names, level, working days at it, deadline and whether past it; `total` is the count
     before the limit. The reporter's phone is masked unless the scope allows personal data."""
     at = as_of(wh, f, scope)
     stock, params = _stock_sql(f, scope, at, company)
-    cond, cp = where(("s.level = ?", [level]) if level else ("TRUE", []),
-                     ("s.overdue", []) if overdue_only else ("TRUE", []))
+    cond, cp = where(
+        ("s.level = ?", [level]) if level else ("TRUE", []), ("s.overdue", []) if overdue_only else ("TRUE", [])
+    )
     order = "s.overdue DESC, s.days_at_level DESC NULLS LAST, s.received_on, s.case_id"
     # the (at most `limit`) cases first, then their names: the name joins run on few rows
     sql = f"""{stock},
         listed AS (SELECT s.*, count(*) OVER () AS total FROM staged s WHERE {cond}
-                   ORDER BY {order} {'LIMIT ?' if limit is not None else ''})
+                   ORDER BY {order} {"LIMIT ?" if limit is not None else ""})
         SELECT s.case_id, s.county, g.name AS unit_name, s.street, s.community_id, m.name AS community_name,
                s.company_code, co.name AS company_name, s.source, s.category, s.status, s.received_on,
                s.level, s.at_level_since, s.days_at_level, s.deadline, s.deadline_basis, s.overdue,
                s.workdays_overdue, s.escalations, s.last_escalation,
-               {phone_sql('s.reporter_phone', scope)} AS reporter_phone, s.description, s.total
+               {phone_sql("s.reporter_phone", scope)} AS reporter_phone, s.description, s.total
         FROM listed s LEFT JOIN regions g ON g.code = s.county
         LEFT JOIN (SELECT * FROM communities WHERE community_id IN (SELECT community_id FROM listed)) m
              ON m.community_id = s.community_id
@@ -206,8 +228,9 @@ def _events_sql(f: Filter, scope: Scope, company: str | None) -> tuple[str, list
     return where(region_sql("e.county", f, scope), _company_sql(company, "e"), period_sql("e.happened_on", f))
 
 
-def escalation_counts(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None,
-                      with_cases: bool = True) -> dict[str, int]:
+def escalation_counts(
+    wh: Warehouse, f: Filter, scope: Scope, company: str | None = None, with_cases: bool = True
+) -> dict[str, int]:
     """督办 in the period, for leaders: 约谈 (`interview`), 提醒函 (`reminder`), 督办函
     (`supervision`), 问责 (`accountability`), 移送 (`referral`: 城管 + 纪检 + 公安), the cases
     escalated at least once (`escalated_cases`; counted only `with_cases`, else None: it is the
@@ -219,14 +242,19 @@ def escalation_counts(wh: Warehouse, f: Filter, scope: Scope, company: str | Non
     kinds = (*ESCALATIONS, "立案")
     cond, params = _events_sql(f, scope, company)
     # two aggregates in one statement: the events per action, and the distinct cases escalated
-    cases_sql = f"""
+    cases_sql = (
+        f"""
             UNION ALL
             SELECT NULL, 1, NULL, count(DISTINCT e.case_no) FROM mart_case_trail e
-            WHERE {cond} AND e.action IN {_in(ESCALATIONS)}""" if with_cases else ""
+            WHERE {cond} AND e.action IN {_in(ESCALATIONS)}"""
+        if with_cases
+        else ""
+    )
     rows = wh.rows(
         f"""SELECT e.action, 0 AS total, count(*), NULL FROM mart_case_trail e
             WHERE {cond} AND e.action IN {_in(kinds)} GROUP BY e.action {cases_sql}""",
-        params + (params if with_cases else []))
+        params + (params if with_cases else []),
+    )
     by_action = {a: 0 for a in kinds}
     escalated = 0 if with_cases else None
     for action, total, n, cases in rows:
@@ -246,7 +274,9 @@ def actions_by_month(wh: Warehouse, f: Filter, scope: Scope, company: str | None
     return wh.frame(
         f"""SELECT date_trunc('month', e.happened_on)::DATE AS month, e.action, count(*) AS events
         FROM mart_case_trail e
-        WHERE {cond} AND e.action IN {_in(ESCALATIONS)} GROUP BY ALL ORDER BY month, e.action""", params)
+        WHERE {cond} AND e.action IN {_in(ESCALATIONS)} GROUP BY ALL ORDER BY month, e.action""",
+        params,
+    )
 
 
 def _referrals_sql(wh: Warehouse, f: Filter, scope: Scope, company: str | None) -> tuple[str, list]:
@@ -288,8 +318,11 @@ def referrals(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None
 def referral_summary(referral_rows: pd.DataFrame) -> pd.DataFrame:
     """Referrals per receiving organ and outcome, from the rows of `referrals` (a handful per
     period, so that the page reads them once): [referral, organ, outcome, referrals]."""
-    return (referral_rows.groupby(["referral", "organ", "outcome"], as_index=False).size()
-            .rename(columns={"size": "referrals"}))
+    return (
+        referral_rows.groupby(["referral", "organ", "outcome"], as_index=False)
+        .size()
+        .rename(columns={"size": "referrals"})
+    )
 
 
 def accountability(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
@@ -307,7 +340,9 @@ def accountability(wh: Warehouse, f: Filter, scope: Scope, company: str | None =
              ON m.community_id = e.community_id
         LEFT JOIN (SELECT * FROM companies WHERE company_code IN (SELECT company_code FROM acc)) co
              ON co.company_code = e.company_code
-        ORDER BY e.happened_on DESC, e.case_id""", params)
+        ORDER BY e.happened_on DESC, e.case_id""",
+        params,
+    )
 
 
 # ---------------------------------------------------------------- one case's trail
@@ -324,12 +359,12 @@ def case_header(wh: Warehouse, case_id: str, scope: Scope) -> pd.DataFrame:
     sql = f"""WITH {rules}
         SELECT c.case_id, c.source, c.category, c.county, g.name AS unit_name, c.street, c.community_id,
                m.name AS community_name, c.company_code, co.name AS company_name, c.received_on,
-               {deadline_sql('c')} AS deadline, {deadline_basis_sql('c')} AS deadline_basis, c.level, c.status,
+               {deadline_sql("c")} AS deadline, {deadline_basis_sql("c")} AS deadline_basis, c.level, c.status,
                c.closed_on, coalesce({done}, false) AS done,
-               coalesce(CASE WHEN {done} THEN c.closed_on > {deadline_sql('c')} ELSE ? > {deadline_sql('c')} END, false)
+               coalesce(CASE WHEN {done} THEN c.closed_on > {deadline_sql("c")} ELSE ? > {deadline_sql("c")} END, false)
                    AS overdue,
-               {phone_sql('c.reporter_phone', scope)} AS reporter_phone, c.description
-        FROM cases c {rules_join('c')}
+               {phone_sql("c.reporter_phone", scope)} AS reporter_phone, c.description
+        FROM cases c {rules_join("c")}
         LEFT JOIN regions g ON g.code = c.county LEFT JOIN communities m ON m.community_id = c.community_id
         LEFT JOIN companies co ON co.company_code = c.company_code
         WHERE c.case_id = ? AND {region}"""
@@ -395,8 +430,8 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> tuple[str, 
                 FROM mart_late_cases c  -- the row's deadline passed before the case was done
                 WHERE {region_c} AND c.done_until > ? AND c.deadline BETWEEN ? AND ?
                 UNION ALL  -- the rules give the deadline of a case whose row has none
-                SELECT {k} AS key, c.county, c.status, c.closed_on, {deadline_sql('c')} AS deadline
-                FROM mart_case_spans c {rules_join('c')}
+                SELECT {k} AS key, c.county, c.status, c.closed_on, {deadline_sql("c")} AS deadline
+                FROM mart_case_spans c {rules_join("c")}
                 WHERE {region_c} AND c.done_until > ? AND c.deadline IS NULL AND c.received_on BETWEEN ? AND ?),
         late AS (SELECT key, count(*) AS overdue_cases FROM due WHERE {LATE} GROUP BY 1),
         listed AS (SELECT l.{key} AS key, l.company_code, l.county, count(*) FILTER (WHERE l.list = '黑榜') AS black,
@@ -433,7 +468,7 @@ LATE = f"""deadline >= ? AND deadline < ?
 
 
 def _watch_filter() -> str:
-    return (f"(escalations >= {REPEATED} OR overdue_cases >= {REPEATED} OR black_lists >= {REPEATED})")
+    return f"(escalations >= {REPEATED} OR overdue_cases >= {REPEATED} OR black_lists >= {REPEATED})"
 
 
 def company_watch(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None) -> pd.DataFrame:
@@ -449,7 +484,7 @@ def company_watch(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = No
         ranked AS (SELECT row_number() OVER (ORDER BY black_lists >= {EXIT_REVIEW_BLACK_LISTS} DESC,
                                              escalations + overdue_cases DESC, black_lists DESC, x.key) AS rank,
                           x.*, count(*) OVER () AS total
-                   FROM counted x WHERE {_watch_filter()} ORDER BY rank {'LIMIT ?' if limit is not None else ''}),
+                   FROM counted x WHERE {_watch_filter()} ORDER BY rank {"LIMIT ?" if limit is not None else ""}),
         esc_county AS (SELECT e.company_code AS key, mode(e.county) AS county FROM mart_case_trail e
                        WHERE e.company_code IN (SELECT key FROM ranked) AND e.action IN {_in(ESCALATIONS)}
                          AND e.happened_on BETWEEN ? AND ? AND {region_e} GROUP BY 1),
@@ -476,7 +511,7 @@ def county_watch(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = Non
                    AS rank, x.key AS county, g.name AS unit_name, x.* EXCLUDE (key, list_county, black_dates),
                count(*) OVER () AS total
         FROM counted x LEFT JOIN regions g ON g.code = x.key
-        WHERE escalations >= {REPEATED} OR overdue_cases >= {REPEATED} ORDER BY rank {'LIMIT ?' if limit is not None else ''}"""
+        WHERE escalations >= {REPEATED} OR overdue_cases >= {REPEATED} ORDER BY rank {"LIMIT ?" if limit is not None else ""}"""
     return wh.frame(sql, params + ([limit] if limit is not None else []))
 
 
@@ -499,4 +534,6 @@ def company_lists_of(wh: Warehouse, f: Filter, scope: Scope, company: str) -> pd
              AND ({own} OR EXISTS (SELECT 1 FROM cases c WHERE c.company_code = k.company_code AND {cased})
                   OR EXISTS (SELECT 1 FROM company_lists x WHERE x.company_code = k.company_code AND {listed}))
         LEFT JOIN company_lists l ON l.company_code = k.company_code AND l.listed_on BETWEEN ? AND ? AND {region}
-        ORDER BY l.listed_on""", [company, *op, *cp, *lp, first, at, *gp])
+        ORDER BY l.listed_on""",
+        [company, *op, *cp, *lp, first, at, *gp],
+    )

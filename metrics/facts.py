@@ -85,10 +85,14 @@ def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     at = as_of(wh, f, scope)
     cols, params = [], []
     for name, sources in CASE_GROUPS.items():
-        cols.append(f"coalesce(sum(n) FILTER (WHERE source IN {_in(sources)} AND {period}), 0)::BIGINT AS received_{name}")
+        cols.append(
+            f"coalesce(sum(n) FILTER (WHERE source IN {_in(sources)} AND {period}), 0)::BIGINT AS received_{name}"
+        )
         params += pp
-        cols.append(f"coalesce(sum(n) FILTER (WHERE source IN {_in(sources)} AND {period} AND {done}), 0) "
-                    f"::BIGINT AS rectified_{name}")
+        cols.append(
+            f"coalesce(sum(n) FILTER (WHERE source IN {_in(sources)} AND {period} AND {done}), 0) "
+            f"::BIGINT AS rectified_{name}"
+        )
         params += pp + dp
     # stock at `at`: received by then and not rectified by then
     open_at = "received_on <= ? AND NOT coalesce(status IN ('已整改', '已办结') AND closed_on <= ?, false)"
@@ -97,8 +101,8 @@ def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     params += [at, at, at, at, at]
     rules, rules_params = rules_cte()
     sql = f"""WITH {rules},
-        m AS (SELECT c.*, {deadline_sql('c')} AS due FROM mart_cases c {rules_join('c')} WHERE {region})
-        SELECT county AS unit, {', '.join(cols)} FROM m GROUP BY county"""
+        m AS (SELECT c.*, {deadline_sql("c")} AS due FROM mart_cases c {rules_join("c")} WHERE {region})
+        SELECT county AS unit, {", ".join(cols)} FROM m GROUP BY county"""
     frame = wh.frame(sql, rules_params + rp + params)
     frame["received_main"] = frame["received_sweep"] + frame["received_leads"]
     frame["rectified_main"] = frame["rectified_sweep"] + frame["rectified_leads"]
@@ -139,8 +143,11 @@ def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     # would let a project that overpaid hide another's arrears, and the card would not equal
     # the sum of the project list.
     cte, params = _projects_sql(f, scope)
-    owed = wh.frame(f"WITH {cte} SELECT county AS unit, sum({OUTSTANDING_SQL})::DOUBLE AS arrears_outstanding "
-                    "FROM p GROUP BY county", params)
+    owed = wh.frame(
+        f"WITH {cte} SELECT county AS unit, sum({OUTSTANDING_SQL})::DOUBLE AS arrears_outstanding "
+        "FROM p GROUP BY county",
+        params,
+    )
     return frame.merge(owed, on="unit", how="left")
 
 
@@ -194,7 +201,9 @@ def credit_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     Reads `mart_credit_ratings`."""
     region, rp = region_sql("unit", f, scope)
     year = _latest_year(wh, "credit_ratings", f)
-    grades = ", ".join(f"coalesce(sum(n) FILTER (WHERE grade = '{g}'), 0)::BIGINT AS credit_{g.lower()}" for g in "ABCD")
+    grades = ", ".join(
+        f"coalesce(sum(n) FILTER (WHERE grade = '{g}'), 0)::BIGINT AS credit_{g.lower()}" for g in "ABCD"
+    )
     sql = f"""SELECT unit, sum(n)::BIGINT AS credit_rated, {grades}
         FROM mart_credit_ratings WHERE year = ? AND {region} GROUP BY unit"""
     return wh.frame(sql, [year] + rp)

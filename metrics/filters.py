@@ -8,8 +8,8 @@ belongs to it when its region code starts with the code's significant digits.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Optional, Sequence
 
 PROVINCE = "140000"
 
@@ -25,7 +25,7 @@ def region_prefix(code: str) -> str:
     return code
 
 
-def _parse_date(value: object) -> Optional[dt.date]:
+def _parse_date(value: object) -> dt.date | None:
     if value in (None, "", []):
         return None
     if isinstance(value, list):  # a repeated query parameter: the last one wins
@@ -38,7 +38,7 @@ def _parse_date(value: object) -> Optional[dt.date]:
         return None
 
 
-def _parse_region(value: object) -> Optional[str]:
+def _parse_region(value: object) -> str | None:
     if isinstance(value, list):
         value = value[-1] if value else None
     text = str(value or "").strip()
@@ -49,19 +49,19 @@ def _parse_region(value: object) -> Optional[str]:
 class Filter:
     """The viewer's question: which region, which period (inclusive dates)."""
 
-    region: Optional[str] = None
-    start: Optional[dt.date] = None
-    end: Optional[dt.date] = None
+    region: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
 
     @classmethod
-    def from_query(cls, region: object = None, start: object = None, end: object = None) -> "Filter":
+    def from_query(cls, region: object = None, start: object = None, end: object = None) -> Filter:
         """From URL query strings; anything unparseable is ignored rather than failing."""
         s, e = _parse_date(start), _parse_date(end)
         if s and e and s > e:
             s, e = e, s
         return cls(_parse_region(region), s, e)
 
-    def previous(self) -> Optional["Filter"]:
+    def previous(self) -> Filter | None:
         """The period just before this one (None for an open period): as many whole months when
         the period is whole months (2024-07-01…2024-12-31 → 2024-01-01…2024-06-30), else as many days."""
         if not (self.start and self.end):
@@ -73,7 +73,7 @@ class Filter:
             return replace(self, start=dt.date(first // 12, first % 12 + 1, 1), end=end)
         return replace(self, start=end - (self.end - self.start), end=end)
 
-    def years(self) -> tuple[Optional[int], Optional[int]]:
+    def years(self) -> tuple[int | None, int | None]:
         return (self.start.year if self.start else None, self.end.year if self.end else None)
 
 
@@ -81,7 +81,7 @@ class Filter:
 class Scope:
     """What the viewer may see: the regions (None = all) and whether personal data shows."""
 
-    regions: Optional[tuple[str, ...]] = None
+    regions: tuple[str, ...] | None = None
     personal_data: bool = False
 
     def allows(self, code: str) -> bool:

@@ -38,6 +38,7 @@ EMERGENCY_DAYS = 10  # the published promise: an emergency use is approved withi
 
 # ---------------------------------------------------------------- arrears (欠缴与追缴)
 
+
 def _projects_sql(f: Filter, scope: Scope) -> tuple[str, list]:
     """CTE `p`: one row per project listed by the period's end in the region, with its
     recoveries in the period (`recovered`) and to its end (`recovered_to_date`)."""
@@ -70,8 +71,11 @@ def arrears_summary(wh: Warehouse, f: Filter, scope: Scope) -> dict:
     """The arrears ledger at the period's end in four counts: reporting units (counties),
     developers, projects and the amount listed (yuan)."""
     cte, params = _projects_sql(f, scope)
-    row = wh.rows(f"""WITH {cte} SELECT count(DISTINCT county), count(DISTINCT developer), count(*),
-                      coalesce(sum(amount_due), 0)::DOUBLE FROM p""", params)[0]
+    row = wh.rows(
+        f"""WITH {cte} SELECT count(DISTINCT county), count(DISTINCT developer), count(*),
+                      coalesce(sum(amount_due), 0)::DOUBLE FROM p""",
+        params,
+    )[0]
     return dict(zip(("counties", "developers", "projects", "amount"), row, strict=True))
 
 
@@ -80,11 +84,12 @@ def arrears_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     cte, params = _projects_sql(f, scope)
     return wh.frame(
         f"""WITH {cte} SELECT county AS unit, count(*) AS arrears_projects, count(DISTINCT developer) AS developers,
-            {_ARREARS_SUMS} FROM p GROUP BY county ORDER BY county""", params)
+            {_ARREARS_SUMS} FROM p GROUP BY county ORDER BY county""",
+        params,
+    )
 
 
-def arrears_by_developer(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None
-                         ) -> tuple[pd.DataFrame, int]:
+def arrears_by_developer(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None) -> tuple[pd.DataFrame, int]:
     """Per developer (largest outstanding first; at most `limit` rows): its units, projects and
     amounts; and how many developers there are in all."""
     cte, params = _projects_sql(f, scope)
@@ -95,12 +100,12 @@ def arrears_by_developer(wh: Warehouse, f: Filter, scope: Scope, limit: int | No
                        AS unit_names, count(*) AS arrears_projects, {_ARREARS_SUMS}, count(*) OVER () AS total_rows
               FROM p LEFT JOIN regions g ON g.code = p.county GROUP BY developer)
             SELECT * FROM d ORDER BY arrears_outstanding DESC, arrears_listed DESC, developer {cap}""",
-        params + ([limit] if limit else []))
+        params + ([limit] if limit else []),
+    )
     return _split_total(frame)
 
 
-def arrears_projects(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None
-                     ) -> tuple[pd.DataFrame, int]:
+def arrears_projects(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None) -> tuple[pd.DataFrame, int]:
     """The projects in arrears (largest outstanding first; at most `limit` rows), and how many there are."""
     cte, params = _projects_sql(f, scope)
     cap = "LIMIT ?" if limit else ""
@@ -111,7 +116,8 @@ def arrears_projects(wh: Warehouse, f: Filter, scope: Scope, limit: int | None =
               {OUTSTANDING_SQL}::DOUBLE AS arrears_outstanding,
               count(*) OVER () AS total_rows
             FROM p ORDER BY arrears_outstanding DESC, project_id {cap}""",
-        params + ([limit] if limit else []))
+        params + ([limit] if limit else []),
+    )
     return _split_total(frame)
 
 
@@ -124,7 +130,9 @@ def recoveries_by_month(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
         f"""SELECT date_trunc('month', recovered_on)::DATE AS month, coalesce(channel, '{NO_CHANNEL}') AS channel,
               sum(amount)::DOUBLE AS amount, sum(recoveries)::BIGINT AS recoveries
             FROM mart_recoveries WHERE {cond}
-            GROUP BY ALL ORDER BY month, channel""", params)
+            GROUP BY ALL ORDER BY month, channel""",
+        params,
+    )
 
 
 def unmatched_recoveries(wh: Warehouse, f: Filter, scope: Scope) -> dict:
@@ -138,11 +146,13 @@ def unmatched_recoveries(wh: Warehouse, f: Filter, scope: Scope) -> dict:
     n, amount = wh.rows(
         f"""SELECT count(*), coalesce(sum(r.amount), 0)::DOUBLE FROM fund_recoveries r
             WHERE {period} AND NOT EXISTS (SELECT 1 FROM fund_arrears a WHERE a.project_id = r.project_id)""",
-        params)[0]
+        params,
+    )[0]
     return {"recoveries": int(n), "amount": float(amount)}
 
 
 # ---------------------------------------------------------------- collection and use (归集与使用)
+
 
 def ledger_breakdown(wh: Warehouse, f: Filter, scope: Scope, by: str) -> pd.DataFrame:
     """Collected, used and the usage rate (used / collected) in the years of the period, per
@@ -152,13 +162,15 @@ def ledger_breakdown(wh: Warehouse, f: Filter, scope: Scope, by: str) -> pd.Data
     frame = wh.frame(
         f"""SELECT {column} AS {by}, sum(collected)::DOUBLE AS fund_collected, sum(used)::DOUBLE AS fund_used
             FROM fund_ledger WHERE {cond} GROUP BY {column} ORDER BY {column}""",
-        params)
+        params,
+    )
     den = frame["fund_collected"].where(frame["fund_collected"] > 0)
     frame["fund_usage_rate"] = (frame["fund_used"] / den).astype("float64")
     return frame
 
 
 # ---------------------------------------------------------------- usage applications (使用申请)
+
 
 def _days_bucket_sql(days: str) -> str:
     cases = [f"WHEN {days} <= {hi} THEN {i}" for i, (_, hi) in enumerate(DAY_BUCKETS) if hi is not None]
@@ -172,11 +184,12 @@ def approval_times(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     bucket = _days_bucket_sql("date_diff('day', applied_on, approved_on)")
     return wh.frame(
         f"""SELECT {bucket} AS bucket, emergency, count(*) AS applications, sum(amount)::DOUBLE AS amount
-            FROM fund_usages WHERE {cond} GROUP BY ALL ORDER BY bucket, emergency""", params)
+            FROM fund_usages WHERE {cond} GROUP BY ALL ORDER BY bucket, emergency""",
+        params,
+    )
 
 
-def emergency_usages(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None
-                     ) -> tuple[pd.DataFrame, int]:
+def emergency_usages(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None) -> tuple[pd.DataFrame, int]:
     """Emergency uses applied for in the period (latest first; at most `limit`): the community
     (name NULL when the master file does not know it), purpose, amount, applied, approved and
     the days between; and how many there are."""
@@ -188,11 +201,13 @@ def emergency_usages(wh: Warehouse, f: Filter, scope: Scope, limit: int | None =
               date_diff('day', u.applied_on, u.approved_on) AS approval_days, count(*) OVER () AS total_rows
             FROM fund_usages u LEFT JOIN communities c USING (community_id)
             WHERE u.emergency AND {cond} ORDER BY u.applied_on DESC, u.application_id {cap}""",
-        params + ([limit] if limit else []))
+        params + ([limit] if limit else []),
+    )
     return _split_total(frame)
 
 
 # ---------------------------------------------------------------- refunds (违规收费清退)
+
 
 def refunds_by_kind(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Refunds in the period per kind, per kind group (the deposit; the other kinds) and in all:
@@ -208,7 +223,8 @@ def refunds_by_kind(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
                    count(DISTINCT company_code) AS companies, coalesce(sum(households), 0)::BIGINT AS refund_households,
                    count(*) AS refund_rows, list(DISTINCT county ORDER BY county) AS units
             FROM r GROUP BY GROUPING SETS ((kind_group, kind), (kind_group), ())""",
-        [DEPOSIT] + params)
+        [DEPOSIT] + params,
+    )
     order = {k: i for i, k in enumerate(KINDS)}
     frame["_group"] = frame["kind_group"].map({"deposit": 0, "other": 1}).fillna(2)
     frame["_kind"] = frame["kind"].map(order).fillna(len(KINDS) + 1)  # a group's own row comes after its kinds
@@ -223,11 +239,12 @@ def refunds_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
         f"""SELECT county AS unit, kind, sum(amount)::DOUBLE AS refund_amount,
               count(DISTINCT company_code) AS companies, coalesce(sum(households), 0)::BIGINT AS refund_households,
               count(*) AS refund_rows
-            FROM refunds WHERE {cond} GROUP BY ALL ORDER BY unit, kind""", params)
+            FROM refunds WHERE {cond} GROUP BY ALL ORDER BY unit, kind""",
+        params,
+    )
 
 
-def refunds_by_company(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None
-                       ) -> tuple[pd.DataFrame, int]:
+def refunds_by_company(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None) -> tuple[pd.DataFrame, int]:
     """Refunds in the period per company (largest first; at most `limit`): its name from the
     company register (NULL when unknown), the units it refunded in, its kinds, amount,
     households, refunds; and how many companies there are."""
@@ -248,7 +265,8 @@ def refunds_by_company(wh: Warehouse, f: Filter, scope: Scope, limit: int | None
                                 WHERE company_code IN (SELECT company_code FROM top) GROUP BY company_code) c
                  USING (company_code)
             ORDER BY refund_amount DESC, top.company_code""",
-        params + ([limit] if limit else []))
+        params + ([limit] if limit else []),
+    )
     return _split_total(frame)
 
 

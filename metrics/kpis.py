@@ -13,8 +13,8 @@ usage rate and every coverage or share are outcomes — more is better.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 import pandas as pd
 
@@ -33,53 +33,170 @@ class Kpi:
     kind: str  # "rate" (num/den), "count" or "amount" (yuan)
     facts: FactsFn
     numerator: str
-    denominator: Optional[str] = None
+    denominator: str | None = None
     higher_is_better: bool = True
-    green: Optional[float] = None  # traffic light: at least this is green (at most, if lower is better)
-    amber: Optional[float] = None
+    green: float | None = None  # traffic light: at least this is green (at most, if lower is better)
+    amber: float | None = None
     definition: str = ""
     parts: str = "count"  # how numerator and denominator read: "count" or "amount"
 
 
 CATALOGUE: tuple[Kpi, ...] = (
-    Kpi("rectification_rate", "问题整改率", "Rectification rate", "rate", facts.case_facts,
-        "rectified_main", "received_main", green=0.95, amber=0.85,
-        definition="排查问题与线索中，期内受理且在期末前已整改或办结的比例。"),
-    Kpi("complaint_close_rate", "投诉办结率", "Complaint close rate", "rate", facts.case_facts,
-        "rectified_complaints", "received_complaints", green=0.95, amber=0.85,
-        definition="期内受理的投诉举报中，在期末前已办结的比例。"),
-    Kpi("overdue_cases", "超期未办结", "Overdue open cases", "count", facts.case_facts,
-        "overdue_cases", higher_is_better=False, green=0, amber=10,
-        definition="截至期末仍未整改、且已过整改时限的问题数；越少越好。"),
-    Kpi("refund_amount", "违规收费清退金额", "Illegal fees refunded", "amount", facts.refund_facts,
-        "refund_amount", definition="期内清退的违规收费金额（元）；退还业主越多越好。"),
-    Kpi("refund_households", "清退涉及户数", "Households refunded", "count", facts.refund_facts,
-        "refund_households", definition="期内违规收费清退涉及的户数；越多越好。"),
-    Kpi("arrears_listed", "维修资金欠缴建账", "Fund arrears listed", "amount", facts.arrears_facts,
-        "arrears_listed", higher_is_better=False,
-        definition="截至期末已建账的开发企业欠缴维修资金（元）；欠缴越少越好。"),
-    Kpi("arrears_recovered", "期内追缴到账", "Arrears recovered", "amount", facts.arrears_facts,
-        "arrears_recovered", definition="期内追缴到账的欠缴维修资金（元）。"),
-    Kpi("arrears_outstanding", "尚未追缴", "Arrears outstanding", "amount", facts.arrears_facts,
-        "arrears_outstanding", higher_is_better=False,
-        definition="截至期末，各项目已建账欠缴额减去其累计追缴到账额（多缴的项目计 0）之和（元）；越少越好。"),
-    Kpi("arrears_recovery_rate", "欠缴追缴率", "Arrears recovery rate", "rate", facts.arrears_facts,
-        "arrears_recovered_to_date", "arrears_listed", green=0.5, amber=0.2,
-        definition="截至期末累计追缴到账额占已建账欠缴额的比例。", parts="amount"),
-    Kpi("fund_usage_rate", "维修资金使用率", "Fund usage rate", "rate", facts.ledger_facts,
-        "fund_used", "fund_collected", definition="期内各年度维修资金使用额占归集额的比例。", parts="amount"),
-    Kpi("service_coverage", "物业服务覆盖率", "Property service coverage", "rate", facts.community_facts,
-        "with_service", "communities", green=1.0, amber=0.9,
-        definition="截至期末有物业服务（非“无物业”）的小区占全部小区的比例。"),
-    Kpi("committee_coverage", "业委会（物管会）组建率", "Owners' committee coverage", "rate", facts.community_facts,
-        "with_committee", "communities", green=0.8, amber=0.5,
-        definition="截至期末已组建业委会或物管会的小区占全部小区的比例。"),
-    Kpi("star_high_share", "四星及以上项目占比", "Share of 4–5 star projects", "rate", facts.rating_facts,
-        "star_high", "star_rated", green=0.3, amber=0.1,
-        definition="期内最近一个评价年度，四星及以上服务项目占参评项目的比例。"),
-    Kpi("credit_a_share", "A 级企业占比", "Share of A-grade companies", "rate", facts.credit_facts,
-        "credit_a", "credit_rated", green=0.2, amber=0.1,
-        definition="期内最近一个评价年度，信用等级为 A 的企业占参评企业的比例。"),
+    Kpi(
+        "rectification_rate",
+        "问题整改率",
+        "Rectification rate",
+        "rate",
+        facts.case_facts,
+        "rectified_main",
+        "received_main",
+        green=0.95,
+        amber=0.85,
+        definition="排查问题与线索中，期内受理且在期末前已整改或办结的比例。",
+    ),
+    Kpi(
+        "complaint_close_rate",
+        "投诉办结率",
+        "Complaint close rate",
+        "rate",
+        facts.case_facts,
+        "rectified_complaints",
+        "received_complaints",
+        green=0.95,
+        amber=0.85,
+        definition="期内受理的投诉举报中，在期末前已办结的比例。",
+    ),
+    Kpi(
+        "overdue_cases",
+        "超期未办结",
+        "Overdue open cases",
+        "count",
+        facts.case_facts,
+        "overdue_cases",
+        higher_is_better=False,
+        green=0,
+        amber=10,
+        definition="截至期末仍未整改、且已过整改时限的问题数；越少越好。",
+    ),
+    Kpi(
+        "refund_amount",
+        "违规收费清退金额",
+        "Illegal fees refunded",
+        "amount",
+        facts.refund_facts,
+        "refund_amount",
+        definition="期内清退的违规收费金额（元）；退还业主越多越好。",
+    ),
+    Kpi(
+        "refund_households",
+        "清退涉及户数",
+        "Households refunded",
+        "count",
+        facts.refund_facts,
+        "refund_households",
+        definition="期内违规收费清退涉及的户数；越多越好。",
+    ),
+    Kpi(
+        "arrears_listed",
+        "维修资金欠缴建账",
+        "Fund arrears listed",
+        "amount",
+        facts.arrears_facts,
+        "arrears_listed",
+        higher_is_better=False,
+        definition="截至期末已建账的开发企业欠缴维修资金（元）；欠缴越少越好。",
+    ),
+    Kpi(
+        "arrears_recovered",
+        "期内追缴到账",
+        "Arrears recovered",
+        "amount",
+        facts.arrears_facts,
+        "arrears_recovered",
+        definition="期内追缴到账的欠缴维修资金（元）。",
+    ),
+    Kpi(
+        "arrears_outstanding",
+        "尚未追缴",
+        "Arrears outstanding",
+        "amount",
+        facts.arrears_facts,
+        "arrears_outstanding",
+        higher_is_better=False,
+        definition="截至期末，各项目已建账欠缴额减去其累计追缴到账额（多缴的项目计 0）之和（元）；越少越好。",
+    ),
+    Kpi(
+        "arrears_recovery_rate",
+        "欠缴追缴率",
+        "Arrears recovery rate",
+        "rate",
+        facts.arrears_facts,
+        "arrears_recovered_to_date",
+        "arrears_listed",
+        green=0.5,
+        amber=0.2,
+        definition="截至期末累计追缴到账额占已建账欠缴额的比例。",
+        parts="amount",
+    ),
+    Kpi(
+        "fund_usage_rate",
+        "维修资金使用率",
+        "Fund usage rate",
+        "rate",
+        facts.ledger_facts,
+        "fund_used",
+        "fund_collected",
+        definition="期内各年度维修资金使用额占归集额的比例。",
+        parts="amount",
+    ),
+    Kpi(
+        "service_coverage",
+        "物业服务覆盖率",
+        "Property service coverage",
+        "rate",
+        facts.community_facts,
+        "with_service",
+        "communities",
+        green=1.0,
+        amber=0.9,
+        definition="截至期末有物业服务（非“无物业”）的小区占全部小区的比例。",
+    ),
+    Kpi(
+        "committee_coverage",
+        "业委会（物管会）组建率",
+        "Owners' committee coverage",
+        "rate",
+        facts.community_facts,
+        "with_committee",
+        "communities",
+        green=0.8,
+        amber=0.5,
+        definition="截至期末已组建业委会或物管会的小区占全部小区的比例。",
+    ),
+    Kpi(
+        "star_high_share",
+        "四星及以上项目占比",
+        "Share of 4–5 star projects",
+        "rate",
+        facts.rating_facts,
+        "star_high",
+        "star_rated",
+        green=0.3,
+        amber=0.1,
+        definition="期内最近一个评价年度，四星及以上服务项目占参评项目的比例。",
+    ),
+    Kpi(
+        "credit_a_share",
+        "A 级企业占比",
+        "Share of A-grade companies",
+        "rate",
+        facts.credit_facts,
+        "credit_a",
+        "credit_rated",
+        green=0.2,
+        amber=0.1,
+        definition="期内最近一个评价年度，信用等级为 A 的企业占参评企业的比例。",
+    ),
 )
 
 BY_KEY = {k.key: k for k in CATALOGUE}
@@ -88,19 +205,19 @@ BY_KEY = {k.key: k for k in CATALOGUE}
 @dataclass(frozen=True)
 class KpiValue:
     kpi: Kpi
-    value: Optional[float]
+    value: float | None
     numerator: float
-    denominator: Optional[float]
-    previous: Optional[float] = None  # the value in the previous period, when there is one
+    denominator: float | None
+    previous: float | None = None  # the value in the previous period, when there is one
 
     @property
-    def change(self) -> Optional[float]:
+    def change(self) -> float | None:
         if self.value is None or self.previous is None:
             return None
         return self.value - self.previous
 
 
-def value_of(kpi: Kpi, frame: pd.DataFrame) -> tuple[Optional[float], float, Optional[float]]:
+def value_of(kpi: Kpi, frame: pd.DataFrame) -> tuple[float | None, float, float | None]:
     """(value, numerator, denominator) of a KPI over the rows of a facts frame; no rows at all is
     no value (None, shown 无数据), never a 0 that would read as a clean record."""
     if not len(frame):
@@ -110,7 +227,7 @@ def value_of(kpi: Kpi, frame: pd.DataFrame) -> tuple[Optional[float], float, Opt
     return _value(kpi, num, den)
 
 
-def _value(kpi: Kpi, num: float, den: float) -> tuple[Optional[float], float, Optional[float]]:
+def _value(kpi: Kpi, num: float, den: float) -> tuple[float | None, float, float | None]:
     """(value, numerator, denominator): a count or amount is its numerator; a rate num / den,
     None when there is nothing to divide by."""
     if kpi.denominator is None:
@@ -128,13 +245,13 @@ def rate_of(key: str, frame: pd.DataFrame) -> pd.Series:
     return (num / den.where(den != 0)).astype(object).where(den.notna() & (den != 0), None)
 
 
-def rate_from(key: str, row: dict) -> Optional[float]:
+def rate_from(key: str, row: dict) -> float | None:
     """The same for one row given as a dict (a table's total row)."""
     kpi = BY_KEY[key]
     return _value(kpi, float(row.get(kpi.numerator) or 0), float(row.get(kpi.denominator) or 0))[0]
 
 
-def latest_year(years: pd.Series, f: Filter) -> Optional[int]:
+def latest_year(years: pd.Series, f: Filter) -> int | None:
     """A rating's "latest year": the latest evaluation year within the filter's years (the
     KPIs star_high_share and credit_a_share count that year alone); None when there is none."""
     first, last = f.years()
@@ -142,7 +259,7 @@ def latest_year(years: pd.Series, f: Filter) -> Optional[int]:
     return int(inside.max()) if len(inside) else None
 
 
-def light(kpi: Kpi, value: Optional[float]) -> str:
+def light(kpi: Kpi, value: float | None) -> str:
     """Traffic light of a value: green, amber, red, or none when the KPI has no thresholds."""
     if value is None or value != value or kpi.green is None or kpi.amber is None:  # None or NaN: no value
         return "none"
@@ -151,8 +268,14 @@ def light(kpi: Kpi, value: Optional[float]) -> str:
     return "green" if value <= kpi.green else "amber" if value <= kpi.amber else "red"
 
 
-def compute(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, with_previous: bool = True,
-            current: Optional[dict[FactsFn, pd.DataFrame]] = None) -> dict[str, KpiValue]:
+def compute(
+    wh: Warehouse,
+    keys: list[str],
+    f: Filter,
+    scope: Scope,
+    with_previous: bool = True,
+    current: dict[FactsFn, pd.DataFrame] | None = None,
+) -> dict[str, KpiValue]:
     """The values of several KPIs for a filter, each facts query run once, with the previous
     period's values — where the ledger covers the whole previous period (`facts.covered_since`);
     elsewhere no change is given rather than a change against a period without data.
@@ -171,8 +294,9 @@ def compute(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, with_previo
     return out
 
 
-def scorecard(wh: Warehouse, keys: list[str], f: Filter, scope: Scope,
-              frames: Optional[dict[FactsFn, pd.DataFrame]] = None) -> pd.DataFrame:
+def scorecard(
+    wh: Warehouse, keys: list[str], f: Filter, scope: Scope, frames: dict[FactsFn, pd.DataFrame] | None = None
+) -> pd.DataFrame:
     """One row per reporting unit with each KPI's value (and numerator/denominator columns),
     by `value_of`'s arithmetic. A unit with no rows for a KPI has no value (NaN in all three
     columns: shown 无数据, unranked, without a light), never a 0; the counties of the region (of
@@ -209,18 +333,19 @@ def _silent_counties(wh: Warehouse, f: Filter, scope: Scope, units: set[str]) ->
     scope that are not among `units`."""
     if f.region and len(f.region) > 6:
         return set()
-    prefixes = ({f.region[:4] if f.region.endswith("00") else f.region} if f.region
-                else {u[:4] for u in units})
+    prefixes = {f.region[:4] if f.region.endswith("00") else f.region} if f.region else {u[:4] for u in units}
     prefixes = {p for p in prefixes if not p.endswith("00")}  # not the whole province
     if not prefixes:
         return set()
-    counties = wh.memo("county_codes", lambda: [c for c, in wh.rows("SELECT code FROM regions WHERE level = 'county'")])
+    counties = wh.memo(
+        "county_codes", lambda: [c for (c,) in wh.rows("SELECT code FROM regions WHERE level = 'county'")]
+    )
     cities = {p for p in prefixes if len(p) == 4}  # a set lookup per county: the table has thousands
     found = {c for c in counties if c[:4] in cities or c in prefixes}
     return {c for c in found - units if scope.allows(c)}
 
 
-def _number(row: Optional[dict], column: str) -> float:
+def _number(row: dict | None, column: str) -> float:
     value = row.get(column) if row else None
     return 0.0 if value is None or value != value else float(value)
 

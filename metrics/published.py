@@ -25,14 +25,12 @@ import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Optional
 
 from metrics import kpis
 from metrics.filters import Filter, Scope, region_prefix
 
 PATH = Path(__file__).resolve().parent.parent / "data" / "published_figures.csv"
-COLUMNS = ("region", "figure", "period_start", "period_end", "value", "unit", "source", "as_of", "published_on",
-           "seed")
+COLUMNS = ("region", "figure", "period_start", "period_end", "value", "unit", "source", "as_of", "published_on", "seed")
 
 # The case-group rates of the rectification page; `rate_complaints` is the 投诉办结率 KPI.
 GROUP_RATES = ("rate_sweep", "rate_leads", "rate_complaints")
@@ -46,13 +44,13 @@ MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 class Published:
     region: str
     figure: str
-    start: Optional[dt.date]
-    end: Optional[dt.date]
+    start: dt.date | None
+    end: dt.date | None
     value: Decimal  # as the report writes it, in `unit`
     unit: str  # "%", "万元", "亿元", "户", "万人" …
     source: str
     as_of: str  # the date the report's figures stand at, as it gives it (may be a month or a span)
-    published_on: Optional[dt.date]
+    published_on: dt.date | None
     seed: str  # the report's file in the project's seeds
 
     @property
@@ -87,9 +85,9 @@ class Comparison:
     """A published figure beside the computed one, in the published unit where they count the same thing."""
 
     published: Published
-    computed: Optional[float]  # the dashboard's value: a rate as a fraction, yuan, a count
+    computed: float | None  # the dashboard's value: a rate as a fraction, yuan, a count
     computed_thing: str  # what the dashboard's figure counts
-    computed_in_unit: Optional[Decimal]  # the computed value in the published unit, rounded as the report rounds
+    computed_in_unit: Decimal | None  # the computed value in the published unit, rounded as the report rounds
 
     @property
     def same_thing(self) -> bool:
@@ -105,7 +103,7 @@ def _decimal(x: float) -> Decimal:
     return Decimal(repr(float(x)))
 
 
-def _date(text: str) -> Optional[dt.date]:
+def _date(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text) if text.strip() else None
 
 
@@ -121,9 +119,20 @@ def _load(path: Path, stamp: tuple[int, int]) -> tuple[Published, ...]:
             figure = row["figure"].strip()
             if figure not in kpis.BY_KEY and figure not in GROUP_RATES:
                 raise ValueError(f"{path.name} 第 {n} 行：未知指标 {figure!r}")
-            rows.append(Published(row["region"].strip(), figure, _date(row["period_start"]), _date(row["period_end"]),
-                                  Decimal(row["value"].strip()), row["unit"].strip(), row["source"].strip(),
-                                  row["as_of"].strip(), _date(row["published_on"]), row["seed"].strip()))
+            rows.append(
+                Published(
+                    row["region"].strip(),
+                    figure,
+                    _date(row["period_start"]),
+                    _date(row["period_end"]),
+                    Decimal(row["value"].strip()),
+                    row["unit"].strip(),
+                    row["source"].strip(),
+                    row["as_of"].strip(),
+                    _date(row["published_on"]),
+                    row["seed"].strip(),
+                )
+            )
     return tuple(rows)
 
 
@@ -138,8 +147,9 @@ def kind_of(figure: str) -> str:
     return "rate" if figure in GROUP_RATES else kpis.BY_KEY[key].kind
 
 
-def compare(p: Published, value: Optional[float], numerator: Optional[float] = None,
-            denominator: Optional[float] = None) -> Comparison:
+def compare(
+    p: Published, value: float | None, numerator: float | None = None, denominator: float | None = None
+) -> Comparison:
     """The computed value beside a published one. A rate is recomputed from its numerator and
     denominator in decimal arithmetic when they are given (no float rounding at the edge)."""
     kind = kind_of(p.figure)
@@ -163,19 +173,33 @@ def for_view(figure: str, f: Filter, scope: Scope, path: Path = PATH) -> list[Pu
     return [p for p in figures(path) if p.figure in keys and p.describes(f, scope)]
 
 
-def comparisons(figure: str, f: Filter, scope: Scope, value: Optional[float], numerator: Optional[float] = None,
-                denominator: Optional[float] = None, path: Path = PATH) -> list[Comparison]:
+def comparisons(
+    figure: str,
+    f: Filter,
+    scope: Scope,
+    value: float | None,
+    numerator: float | None = None,
+    denominator: float | None = None,
+    path: Path = PATH,
+) -> list[Comparison]:
     """Every published figure of this view beside the computed value."""
     return [compare(p, value, numerator, denominator) for p in for_view(figure, f, scope, path)]
 
 
-def disagreement(figure: str, f: Filter, scope: Scope, value: Optional[float], numerator: Optional[float] = None,
-                 denominator: Optional[float] = None, path: Path = PATH) -> Optional[Comparison]:
+def disagreement(
+    figure: str,
+    f: Filter,
+    scope: Scope,
+    value: float | None,
+    numerator: float | None = None,
+    denominator: float | None = None,
+    path: Path = PATH,
+) -> Comparison | None:
     """The first published figure of this view that the computed value does not reproduce, if any."""
     return next((c for c in comparisons(figure, f, scope, value, numerator, denominator, path) if not c.agrees), None)
 
 
-def notes(values: dict[str, "kpis.KpiValue"], f: Filter, scope: Scope, path: Path = PATH) -> dict[str, Comparison]:
+def notes(values: dict[str, kpis.KpiValue], f: Filter, scope: Scope, path: Path = PATH) -> dict[str, Comparison]:
     """For KPI values computed for a view (kpis.compute), the published figures they do not reproduce, by key."""
     out = {}
     for key, v in values.items():

@@ -68,7 +68,9 @@ def credit_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     [unit, year, credit_a … credit_d, credit_rated] for the period's years and the year before."""
     region, rp = region_sql("unit", f, scope)
     years, yp = year_sql("year", shown_years(f))
-    grades = ", ".join(f"coalesce(sum(n) FILTER (WHERE grade = '{g}'), 0)::BIGINT AS credit_{g.lower()}" for g in GRADES)
+    grades = ", ".join(
+        f"coalesce(sum(n) FILTER (WHERE grade = '{g}'), 0)::BIGINT AS credit_{g.lower()}" for g in GRADES
+    )
     return wh.frame(
         f"""SELECT unit, year, {grades}, sum(n)::BIGINT AS credit_rated
         FROM mart_credit_ratings WHERE {years} AND {region} GROUP BY 1, 2 ORDER BY 2, 1""",

@@ -10,8 +10,15 @@ from metrics.filters import Filter, Scope
 from metrics.regions import region_names
 
 SCORECARD_KPIS = [
-    "rectification_rate", "complaint_close_rate", "overdue_cases", "refund_amount", "arrears_outstanding",
-    "arrears_recovery_rate", "fund_usage_rate", "service_coverage", "committee_coverage",
+    "rectification_rate",
+    "complaint_close_rate",
+    "overdue_cases",
+    "refund_amount",
+    "arrears_outstanding",
+    "arrears_recovery_rate",
+    "fund_usage_rate",
+    "service_coverage",
+    "committee_coverage",
 ]
 RANK_BY = ("rectification_rate", "complaint_close_rate")  # rank: rectification rate, then complaint close rate
 
@@ -25,8 +32,9 @@ def county_scorecard(wh: Warehouse, f: Filter, scope: Scope, frames: dict | None
     for key in SCORECARD_KPIS:
         table[key + "__light"] = [kpis.light(kpis.BY_KEY[key], v) for v in table[key]]
     ranked = table[table[RANK_BY[0]].notna()]  # a unit with no rectification figure is not ranked
-    order = ranked.sort_values(list(RANK_BY), ascending=[not kpis.BY_KEY[k].higher_is_better for k in RANK_BY],
-                               na_position="last").index
+    order = ranked.sort_values(
+        list(RANK_BY), ascending=[not kpis.BY_KEY[k].higher_is_better for k in RANK_BY], na_position="last"
+    ).index
     table["rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
     table.loc[order, "rank"] = range(1, len(order) + 1)
     table["_unranked"] = table["rank"].isna()
@@ -49,8 +57,10 @@ def map_values(table: pd.DataFrame, key: str, level: str) -> dict[str, float | N
 
     if kpi.denominator is None:  # no rows behind a shape: None (无数据), never NaN or 0
         return {code: float(row[key + "__num"]) if known(row[key + "__num"]) else None for code, row in sums.iterrows()}
-    return {code: (row[key + "__num"] / row[key + "__den"] if known(row[key + "__den"]) and row[key + "__den"] else None)
-            for code, row in sums.iterrows()}
+    return {
+        code: (row[key + "__num"] / row[key + "__den"] if known(row[key + "__den"]) and row[key + "__den"] else None)
+        for code, row in sums.iterrows()
+    }
 
 
 def own_county(scope: Scope) -> str | None:
@@ -89,7 +99,16 @@ def standing(wh: Warehouse, f: Filter, county: str, keys: list[str] | None = Non
         values = table.set_index("unit")[key].dropna()
         own = values.get(county)
         better = (values > own) if kpi.higher_is_better else (values < own)
-        q1, median, q3 = (values.quantile([0.25, 0.5, 0.75]).tolist() if len(values) else [None] * 3)
-        rows.append({"kpi": key, "value": own, "rank": int(better.sum()) + 1 if own is not None else None,
-                     "ranked": len(values), "q1": q1, "median": median, "q3": q3})
+        q1, median, q3 = values.quantile([0.25, 0.5, 0.75]).tolist() if len(values) else [None] * 3
+        rows.append(
+            {
+                "kpi": key,
+                "value": own,
+                "rank": int(better.sum()) + 1 if own is not None else None,
+                "ranked": len(values),
+                "q1": q1,
+                "median": median,
+                "q3": q3,
+            }
+        )
     return pd.DataFrame(rows)

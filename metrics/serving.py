@@ -23,7 +23,6 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Optional
 
 from metrics import db
 
@@ -83,8 +82,11 @@ class Views:
             return len(self._views)
 
     def _sweep(self, now: float) -> list[_View]:
-        gone = [k for k, v in self._views.items()
-                if v.active == 0 and (now - v.last > self.idle or now - v.started > self.max_age)]
+        gone = [
+            k
+            for k, v in self._views.items()
+            if v.active == 0 and (now - v.last > self.idle or now - v.started > self.max_age)
+        ]
         return [self._views.pop(k) for k in gone]
 
     def _evict(self) -> list[_View]:
@@ -103,7 +105,7 @@ def install(server) -> None:
     @server.before_request
     def _enter_read_scope() -> None:
         view_id = request.headers.get(VIEW_HEADER, "")
-        view: Optional[_View] = None
+        view: _View | None = None
         if request.path.endswith("/_dash-update-component") and VIEW_ID.fullmatch(view_id):
             view = views.enter(view_id)
             scope = view.scope
@@ -112,7 +114,7 @@ def install(server) -> None:
         g.read_scope = (scope, view_id, view, db.enter(scope))
 
     @server.teardown_request
-    def _leave_read_scope(_exc: Optional[BaseException]) -> None:
+    def _leave_read_scope(_exc: BaseException | None) -> None:
         entered = g.pop("read_scope", None)
         if entered is None:  # an earlier before-request function answered (the guard)
             return

@@ -21,9 +21,19 @@ def recent_loads(wh: Warehouse, limit: int = 50) -> list[dict]:
                   loaded_at, loaded_by FROM loads ORDER BY load_id DESC LIMIT ?""",
         [limit],
     )
-    cols = ("load_id", "file", "sheet", "dataset", "rows_read", "rows_loaded", "rows_rejected", "rows_replaced",
-            "loaded_at", "loaded_by")
-    return [dict(zip(cols, r)) for r in rows]
+    cols = (
+        "load_id",
+        "file",
+        "sheet",
+        "dataset",
+        "rows_read",
+        "rows_loaded",
+        "rows_rejected",
+        "rows_replaced",
+        "loaded_at",
+        "loaded_by",
+    )
+    return [dict(zip(cols, r, strict=False)) for r in rows]
 
 
 def rejects_of(wh: Warehouse, load_ids: list[int]) -> list[dict]:

@@ -28,13 +28,37 @@ dash.register_page(__name__, path="/audit", name="审计日志", order=94, label
 
 SHOWN = 500
 LOCAL = ZoneInfo("Asia/Shanghai")
-EVENTS = ("login", "login_failed", "login_throttled", "login_disabled", "logout", "screen_open", "forbidden", "export",
-          "personal_data_view", "load", "user_add", "user_disable", "user_enable", "password_change", "role_change",
-          "token_add", "token_revoke")
-WIDTHS = {"audit_at": {"minWidth": 190}, "audit_role": {"minWidth": 125}, "audit_remote": {"minWidth": 120},
-          "audit_detail": {"flex": 4, "wrapText": True, "autoHeight": True,
-                           "cellStyle": {"lineHeight": "1.4", "paddingTop": "10px", "paddingBottom": "10px"}},
-          "audit_scope": {"minWidth": 250, "flex": 1.5}}
+EVENTS = (
+    "login",
+    "login_failed",
+    "login_throttled",
+    "login_disabled",
+    "logout",
+    "screen_open",
+    "forbidden",
+    "export",
+    "personal_data_view",
+    "load",
+    "user_add",
+    "user_disable",
+    "user_enable",
+    "password_change",
+    "role_change",
+    "token_add",
+    "token_revoke",
+)
+WIDTHS = {
+    "audit_at": {"minWidth": 190},
+    "audit_role": {"minWidth": 125},
+    "audit_remote": {"minWidth": 120},
+    "audit_detail": {
+        "flex": 4,
+        "wrapText": True,
+        "autoHeight": True,
+        "cellStyle": {"lineHeight": "1.4", "paddingTop": "10px", "paddingBottom": "10px"},
+    },
+    "audit_scope": {"minWidth": 250, "flex": 1.5},
+}
 COLUMNS = ["audit_at", "audit_who", "audit_role", "audit_event", "audit_detail", "audit_scope", "audit_remote"]
 
 
@@ -61,12 +85,23 @@ def layout(**params) -> html.Div:
                 [
                     html.H4(id="audit-title", className="section-title me-auto"),
                     html.Label(label("audit_event", lang), className="me-2"),
-                    dcc.Dropdown(id="audit-event", options=events, value=event, placeholder=label("audit_all", lang),
-                                 style={"minWidth": "12rem"}, className="me-3"),
+                    dcc.Dropdown(
+                        id="audit-event",
+                        options=events,
+                        value=event,
+                        placeholder=label("audit_all", lang),
+                        style={"minWidth": "12rem"},
+                        className="me-3",
+                    ),
                     html.Label(label("audit_user", lang), className="me-2"),
-                    dcc.Dropdown(id="audit-user", options=[{"label": n or "—", "value": n} for n in names if n],
-                                 value=user, placeholder=label("audit_all", lang), style={"minWidth": "12rem"},
-                                 className="me-3"),
+                    dcc.Dropdown(
+                        id="audit-user",
+                        options=[{"label": n or "—", "value": n} for n in names if n],
+                        value=user,
+                        placeholder=label("audit_all", lang),
+                        style={"minWidth": "12rem"},
+                        className="me-3",
+                    ),
                     export_controls("audit", lang),
                 ],
                 className="d-flex align-items-center flex-wrap mb-2",
@@ -83,15 +118,25 @@ def _frame(event: str | None, user: str | None, lang: str) -> pd.DataFrame:
     rows = audit.recent(SHOWN, event=event, who=user)
 
     def when(at: dt.datetime) -> str:
-        return at.replace(tzinfo=dt.timezone.utc).astimezone(LOCAL).strftime("%Y-%m-%d %H:%M:%S")
+        return at.replace(tzinfo=dt.UTC).astimezone(LOCAL).strftime("%Y-%m-%d %H:%M:%S")
 
     def named(prefix: str, value: str) -> str:
         return label(f"{prefix}.{value}", lang) if value and has_label(f"{prefix}.{value}") else (value or "—")
 
     return pd.DataFrame(
-        [{"audit_at": when(r["at"]), "audit_who": r["who"], "audit_role": named("role", r["role"]),
-          "audit_event": named("event", r["event"]), "audit_detail": r["detail"], "audit_scope": r["scope"],
-          "audit_remote": r["remote"], "id": r["id"]} for r in rows],
+        [
+            {
+                "audit_at": when(r["at"]),
+                "audit_who": r["who"],
+                "audit_role": named("role", r["role"]),
+                "audit_event": named("event", r["event"]),
+                "audit_detail": r["detail"],
+                "audit_scope": r["scope"],
+                "audit_remote": r["remote"],
+                "id": r["id"],
+            }
+            for r in rows
+        ],
         columns=COLUMNS + ["id"],
     )
 
@@ -111,12 +156,15 @@ def audit_list(params):
     title = label("audit_title", lang).format(n=fmt_count(SHOWN))
     line = label("audit_shown", lang).format(n=fmt_count(len(frame)))
     check = store().verify_audit()
-    chain = html.Div(check.text(lang), id="audit-chain-state", **{"data-ok": "1" if check.ok else "0"},
-                     className=f"alert alert-{'success' if check.ok else 'danger'} py-1 px-2 small mb-2")
+    chain = html.Div(
+        check.text(lang),
+        id="audit-chain-state",
+        **{"data-ok": "1" if check.ok else "0"},
+        className=f"alert alert-{'success' if check.ok else 'danger'} py-1 px-2 small mb-2",
+    )
     if frame.empty:
         return title, line, html.P(label("no_data", lang), className="text-muted"), chain
-    table = grid("audit-grid", frame, COLUMNS, lang, height=640, page_size=100,
-                 row_data=frame.to_dict("records"))
+    table = grid("audit-grid", frame, COLUMNS, lang, height=640, page_size=100, row_data=frame.to_dict("records"))
     table.dashGridOptions = {**table.dashGridOptions, "localeText": grid_locale(lang), "getRowId": "params.data.id"}
     table.columnDefs = [{**d, **WIDTHS.get(d["field"], {})} for d in table.columnDefs]
     return title, line, table, chain
@@ -144,7 +192,9 @@ def audit_filter(event, user, search):
 def audit_export(_n, params):
     params, lang, event, user = _params(params)
     frame = _frame(event, user, lang)
-    lines = [f"{label('audit_event', lang)}：{label(f'event.{event}', lang) if event else label('audit_all', lang)}",
-             f"{label('audit_user', lang)}：{user or label('audit_all', lang)}"]
+    lines = [
+        f"{label('audit_event', lang)}：{label(f'event.{event}', lang) if event else label('audit_all', lang)}",
+        f"{label('audit_user', lang)}：{user or label('audit_all', lang)}",
+    ]
     data = to_excel(frame, COLUMNS, lang, label("audit", lang), lines)
     return dcc.send_bytes(data, "audit.xlsx")

@@ -17,23 +17,38 @@ def layout(**_query) -> html.Div:
         counts = dataset_counts(warehouse())  # the process's one reader
         loads = recent_loads(warehouse(), 20)
     except WarehouseMissing:
-        return html.Div([html.H2("数据状态"), html.P("还没有数据：请先运行 python -m etl load 或 python -m etl demo")],
-                        id="data-status")
+        return html.Div(
+            [html.H2("数据状态"), html.P("还没有数据：请先运行 python -m etl load 或 python -m etl demo")],
+            id="data-status",
+        )
     return html.Div(
         [
             html.H2("数据状态"),
             html.Table(
                 [html.Tr([html.Th("台账"), html.Th("行数"), html.Th("最近加载")])]
-                + [html.Tr([html.Td(c["label"]), html.Td(f"{c['rows']:,}"), html.Td(_when(c["last_loaded"]))])
-                   for c in counts],
+                + [
+                    html.Tr([html.Td(c["label"]), html.Td(f"{c['rows']:,}"), html.Td(_when(c["last_loaded"]))])
+                    for c in counts
+                ],
                 id="data-status-counts",
             ),
             html.H3("最近加载"),
             html.Table(
                 [html.Tr([html.Th(h) for h in ("文件", "台账", "读取", "入库", "拒收", "时间", "操作人")])]
-                + [html.Tr([html.Td(ld["file"]), html.Td(ld["dataset"]), html.Td(ld["rows_read"]),
-                            html.Td(ld["rows_loaded"]), html.Td(ld["rows_rejected"]), html.Td(_when(ld["loaded_at"])),
-                            html.Td(ld["loaded_by"])]) for ld in loads],
+                + [
+                    html.Tr(
+                        [
+                            html.Td(ld["file"]),
+                            html.Td(ld["dataset"]),
+                            html.Td(ld["rows_read"]),
+                            html.Td(ld["rows_loaded"]),
+                            html.Td(ld["rows_rejected"]),
+                            html.Td(_when(ld["loaded_at"])),
+                            html.Td(ld["loaded_by"]),
+                        ]
+                    )
+                    for ld in loads
+                ],
                 id="data-status-loads",
             ),
         ],

@@ -41,9 +41,16 @@ LEVEL_CHOICES = (*esc.LEVELS, esc.NOT_FILLED)
 OPEN_SHOWN = 1000  # rows of the open-case list on screen (the export has all)
 WATCH_SHOWN = 200  # rows of each watch list on screen (the export has all)
 # The leadership counts shown as tiles: (key of escalation_counts, label key).
-COUNT_TILES = (("reminder", "action.提醒函"), ("supervision", "action.督办函"), ("interview", "action.约谈"),
-               ("上交", "action.上交"), ("通报", "action.通报"), ("referral", "esc_referral"),
-               ("accountability", "action.问责"), ("escalated_cases", "escalated_cases"))
+COUNT_TILES = (
+    ("reminder", "action.提醒函"),
+    ("supervision", "action.督办函"),
+    ("interview", "action.约谈"),
+    ("上交", "action.上交"),
+    ("通报", "action.通报"),
+    ("referral", "esc_referral"),
+    ("accountability", "action.问责"),
+    ("escalated_cases", "escalated_cases"),
+)
 BUCKET_COLORS = ["#9ecae1", "#4292c6", "#d9a02b", "#e6550d", "#a50f15", "#8c8c8c"]
 OUTCOME_COLORS = {"立案": PALETTE[0], "问责": PALETTE[3], esc.PENDING: "#bbbbbb"}
 
@@ -86,11 +93,14 @@ def _audit_phones(what: str, view: View, phones) -> None:
     shown = sum(1 for p in phones if isinstance(p, str) and p)
     if shown and page_scope().personal_data:
         params = {k: v for k, v in view.params.items() if k != "lang"}
-        audit.record("personal_data_view", f"{what}: {shown} phone(s); filter: "
-                     + json.dumps(params, ensure_ascii=False, sort_keys=True))
+        audit.record(
+            "personal_data_view",
+            f"{what}: {shown} phone(s); filter: " + json.dumps(params, ensure_ascii=False, sort_keys=True),
+        )
 
 
 # ---------------------------------------------------------------- layout
+
 
 def layout(**params) -> html.Div:
     params = {k: v for k, v in params.items() if isinstance(v, str)}
@@ -100,82 +110,179 @@ def layout(**params) -> html.Div:
         [
             dcc.Store(id="escalations-query", data=params),
             html.Div(id="escalations-company", className="mb-2"),
-            html.Div([html.H4(label("esc_counts", lang), className="section-title me-2"),
-                      html.Span(_period_text(view), className="small text-muted")],
-                     className="d-flex align-items-baseline"),
+            html.Div(
+                [
+                    html.H4(label("esc_counts", lang), className="section-title me-2"),
+                    html.Span(_period_text(view), className="small text-muted"),
+                ],
+                className="d-flex align-items-baseline",
+            ),
             dcc.Loading(dbc.Row(id="escalations-counts", className="g-2 mb-3"), type="dot"),
             dbc.Row(
                 [
-                    dbc.Col(_card([html.H4(label("esc_ladder", lang), className="section-title"),
-                                   html.Div(label("esc_ladder_hint", lang), className="small text-muted"),
-                                   dcc.Loading(dcc.Graph(id="escalations-ladder", config=GRAPH_CONFIG), type="dot")]),
-                            lg=7),
-                    dbc.Col(_card([html.H4(label("esc_flow", lang), className="section-title"),
-                                   html.Div(id="escalations-flow-path", className="fw-semibold"),
-                                   html.Div(label("esc_flow_note", lang), className="small text-muted"),
-                                   dcc.Loading(dcc.Graph(id="escalations-flow", config=GRAPH_CONFIG), type="dot")]),
-                            lg=5),
+                    dbc.Col(
+                        _card(
+                            [
+                                html.H4(label("esc_ladder", lang), className="section-title"),
+                                html.Div(label("esc_ladder_hint", lang), className="small text-muted"),
+                                dcc.Loading(dcc.Graph(id="escalations-ladder", config=GRAPH_CONFIG), type="dot"),
+                            ]
+                        ),
+                        lg=7,
+                    ),
+                    dbc.Col(
+                        _card(
+                            [
+                                html.H4(label("esc_flow", lang), className="section-title"),
+                                html.Div(id="escalations-flow-path", className="fw-semibold"),
+                                html.Div(label("esc_flow_note", lang), className="small text-muted"),
+                                dcc.Loading(dcc.Graph(id="escalations-flow", config=GRAPH_CONFIG), type="dot"),
+                            ]
+                        ),
+                        lg=5,
+                    ),
                 ],
                 className="g-3 mb-3",
             ),
-            _card([
-                html.Div([html.H4(id="escalations-open-title", className="section-title me-auto"),
-                          dbc.RadioItems(id="escalations-overdue", value="1" if view.overdue else "all",
-                                         options=[{"label": label("esc_all_open", lang), "value": "all"},
-                                                  {"label": label("esc_overdue_only", lang), "value": "1"}],
-                                         className="btn-group me-3", inputClassName="btn-check",
-                                         labelClassName="btn btn-sm btn-outline-primary",
-                                         labelCheckedClassName="active"),
-                          export_controls("escalations-open", lang)],
-                         className="d-flex align-items-center flex-wrap"),
-                html.Div(_chips(view), id="escalations-chips"),
-                html.Div(id="escalations-open-line", className="fw-semibold"),
-                html.Div(id="escalations-open-note", className="small text-muted mb-1"),
-                dcc.Loading(html.Div(id="escalations-open"), type="dot"),
-            ], className="mb-3"),
-            _card([html.H4(label("esc_actions", lang), className="section-title"),
-                   dcc.Loading(dcc.Graph(id="escalations-actions", config=GRAPH_CONFIG), type="dot")],
-                  className="mb-3"),
+            _card(
+                [
+                    html.Div(
+                        [
+                            html.H4(id="escalations-open-title", className="section-title me-auto"),
+                            dbc.RadioItems(
+                                id="escalations-overdue",
+                                value="1" if view.overdue else "all",
+                                options=[
+                                    {"label": label("esc_all_open", lang), "value": "all"},
+                                    {"label": label("esc_overdue_only", lang), "value": "1"},
+                                ],
+                                className="btn-group me-3",
+                                inputClassName="btn-check",
+                                labelClassName="btn btn-sm btn-outline-primary",
+                                labelCheckedClassName="active",
+                            ),
+                            export_controls("escalations-open", lang),
+                        ],
+                        className="d-flex align-items-center flex-wrap",
+                    ),
+                    html.Div(_chips(view), id="escalations-chips"),
+                    html.Div(id="escalations-open-line", className="fw-semibold"),
+                    html.Div(id="escalations-open-note", className="small text-muted mb-1"),
+                    dcc.Loading(html.Div(id="escalations-open"), type="dot"),
+                ],
+                className="mb-3",
+            ),
+            _card(
+                [
+                    html.H4(label("esc_actions", lang), className="section-title"),
+                    dcc.Loading(dcc.Graph(id="escalations-actions", config=GRAPH_CONFIG), type="dot"),
+                ],
+                className="mb-3",
+            ),
             dbc.Row(
                 [
-                    dbc.Col(_card([
-                        html.Div([html.H4(label("esc_referrals", lang), className="section-title me-auto"),
-                                  export_controls("escalations-referrals", lang)], className="d-flex align-items-center"),
-                        dcc.Loading([dcc.Graph(id="escalations-referral-chart", config=GRAPH_CONFIG),
-                                     html.Div(id="escalations-referrals")], type="dot")]), lg=7),
-                    dbc.Col(_card([
-                        html.Div([html.H4(label("esc_accountability", lang), className="section-title me-auto"),
-                                  export_controls("escalations-accountability", lang)],
-                                 className="d-flex align-items-center"),
-                        dcc.Loading(html.Div(id="escalations-accountability"), type="dot")]), lg=5),
+                    dbc.Col(
+                        _card(
+                            [
+                                html.Div(
+                                    [
+                                        html.H4(label("esc_referrals", lang), className="section-title me-auto"),
+                                        export_controls("escalations-referrals", lang),
+                                    ],
+                                    className="d-flex align-items-center",
+                                ),
+                                dcc.Loading(
+                                    [
+                                        dcc.Graph(id="escalations-referral-chart", config=GRAPH_CONFIG),
+                                        html.Div(id="escalations-referrals"),
+                                    ],
+                                    type="dot",
+                                ),
+                            ]
+                        ),
+                        lg=7,
+                    ),
+                    dbc.Col(
+                        _card(
+                            [
+                                html.Div(
+                                    [
+                                        html.H4(label("esc_accountability", lang), className="section-title me-auto"),
+                                        export_controls("escalations-accountability", lang),
+                                    ],
+                                    className="d-flex align-items-center",
+                                ),
+                                dcc.Loading(html.Div(id="escalations-accountability"), type="dot"),
+                            ]
+                        ),
+                        lg=5,
+                    ),
                 ],
                 className="g-3 mb-3",
             ),
-            _card([
-                html.Div([html.H4(label("esc_watch", lang), className="section-title me-2"),
-                          html.Span(id="escalations-watch-window", className="small text-muted")],
-                         className="d-flex align-items-baseline"),
-                html.Div(label("esc_watch_note", lang), className="small text-muted mb-2"),
-                dbc.Row([
-                    dbc.Col([html.Div([html.H5(label("esc_watch_companies", lang), className="me-auto"),
-                                       export_controls("escalations-companies", lang)],
-                                      className="d-flex align-items-center"),
-                             dcc.Loading(html.Div(id="escalations-companies"), type="dot")], xl=7),
-                    dbc.Col([html.Div([html.H5(label("esc_watch_counties", lang), className="me-auto"),
-                                       export_controls("escalations-counties", lang)],
-                                      className="d-flex align-items-center"),
-                             dcc.Loading(html.Div(id="escalations-counties"), type="dot")], xl=5),
-                ], className="g-3"),
-            ], className="mb-3"),
+            _card(
+                [
+                    html.Div(
+                        [
+                            html.H4(label("esc_watch", lang), className="section-title me-2"),
+                            html.Span(id="escalations-watch-window", className="small text-muted"),
+                        ],
+                        className="d-flex align-items-baseline",
+                    ),
+                    html.Div(label("esc_watch_note", lang), className="small text-muted mb-2"),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                [
+                                    html.Div(
+                                        [
+                                            html.H5(label("esc_watch_companies", lang), className="me-auto"),
+                                            export_controls("escalations-companies", lang),
+                                        ],
+                                        className="d-flex align-items-center",
+                                    ),
+                                    dcc.Loading(html.Div(id="escalations-companies"), type="dot"),
+                                ],
+                                xl=7,
+                            ),
+                            dbc.Col(
+                                [
+                                    html.Div(
+                                        [
+                                            html.H5(label("esc_watch_counties", lang), className="me-auto"),
+                                            export_controls("escalations-counties", lang),
+                                        ],
+                                        className="d-flex align-items-center",
+                                    ),
+                                    dcc.Loading(html.Div(id="escalations-counties"), type="dot"),
+                                ],
+                                xl=5,
+                            ),
+                        ],
+                        className="g-3",
+                    ),
+                ],
+                className="mb-3",
+            ),
             dbc.Modal(
                 [
                     dbc.ModalHeader(dbc.ModalTitle(id="escalations-timeline-title")),
                     dbc.ModalBody(dcc.Loading(html.Div(id="escalations-timeline-body"), type="dot")),
-                    dbc.ModalFooter([export_controls("escalations-timeline", lang),
-                                     html.Button(label("esc_close", lang), id="escalations-timeline-close",
-                                                 className="btn btn-sm btn-secondary")]),
+                    dbc.ModalFooter(
+                        [
+                            export_controls("escalations-timeline", lang),
+                            html.Button(
+                                label("esc_close", lang),
+                                id="escalations-timeline-close",
+                                className="btn btn-sm btn-secondary",
+                            ),
+                        ]
+                    ),
                 ],
-                id="escalations-timeline", is_open=bool(view.case), size="xl", scrollable=True,
+                id="escalations-timeline",
+                is_open=bool(view.case),
+                size="xl",
+                scrollable=True,
             ),
         ],
         id="escalations-page",
@@ -197,19 +304,38 @@ def _chips(view: View) -> list:
     """The page's own filters (level, company) with a link that clears each."""
     lang, out = view.lang, []
     if view.level:
-        out.append(html.Span([label("esc_level", lang).format(level=label(f"level.{view.level}", lang)), " ",
-                              dcc.Link(label("esc_clear", lang), href=view.href(level=None, case=None),
-                                       id="escalations-clear-level")],
-                             className="badge bg-light text-dark border me-2"))
+        out.append(
+            html.Span(
+                [
+                    label("esc_level", lang).format(level=label(f"level.{view.level}", lang)),
+                    " ",
+                    dcc.Link(
+                        label("esc_clear", lang), href=view.href(level=None, case=None), id="escalations-clear-level"
+                    ),
+                ],
+                className="badge bg-light text-dark border me-2",
+            )
+        )
     if view.company:
-        out.append(html.Span([label("esc_company", lang).format(name=view.company), " ",
-                              dcc.Link(label("esc_clear", lang), href=view.href(company=None, case=None),
-                                       id="escalations-clear-company")],
-                             className="badge bg-light text-dark border me-2"))
+        out.append(
+            html.Span(
+                [
+                    label("esc_company", lang).format(name=view.company),
+                    " ",
+                    dcc.Link(
+                        label("esc_clear", lang),
+                        href=view.href(company=None, case=None),
+                        id="escalations-clear-company",
+                    ),
+                ],
+                className="badge bg-light text-dark border me-2",
+            )
+        )
     return out
 
 
 # ---------------------------------------------------------------- rows (shared by screen and export)
+
 
 class Rows(NamedTuple):
     frame: pd.DataFrame  # display values, one column per label key
@@ -220,13 +346,54 @@ class Rows(NamedTuple):
     total: int | None = None  # rows before a display limit
 
 
-FORMATS = {c: "count" for c in ("days_at_level", "workdays_overdue", "esc_escalations", "workdays_to_outcome",
-                                "escalated_cases", "reminders", "supervisions", "interviews", "referrals",
-                                "accountabilities", "esc_overdue_12m", "black_lists", "red_lists",
-                                "exit_review_companies", "workdays_since_previous", "days_since_previous")}
-WIDTHS = {"rank": 80, "action": 150, "to_level": 115, "level_after": 115, "referral": 110, "case_id": 165, "category": 110, "level": 105, "status": 100, "last_escalation": 110, "unit_name": 110, "community_name": 130, "company_name": 220, "organ": 230, "note": 260,
-          "description": 320, "black_dates": 200, "reporter_phone": 125, "received_on": 110, "deadline": 110,
-          "at_level_since": 110, "happened_on": 120, "referred_on": 110, "outcome_on": 110, "company_code": 180}
+FORMATS = {
+    c: "count"
+    for c in (
+        "days_at_level",
+        "workdays_overdue",
+        "esc_escalations",
+        "workdays_to_outcome",
+        "escalated_cases",
+        "reminders",
+        "supervisions",
+        "interviews",
+        "referrals",
+        "accountabilities",
+        "esc_overdue_12m",
+        "black_lists",
+        "red_lists",
+        "exit_review_companies",
+        "workdays_since_previous",
+        "days_since_previous",
+    )
+}
+WIDTHS = {
+    "rank": 80,
+    "action": 150,
+    "to_level": 115,
+    "level_after": 115,
+    "referral": 110,
+    "case_id": 165,
+    "category": 110,
+    "level": 105,
+    "status": 100,
+    "last_escalation": 110,
+    "unit_name": 110,
+    "community_name": 130,
+    "company_name": 220,
+    "organ": 230,
+    "note": 260,
+    "description": 320,
+    "black_dates": 200,
+    "reporter_phone": 125,
+    "received_on": 110,
+    "deadline": 110,
+    "at_level_since": 110,
+    "happened_on": 120,
+    "referred_on": 110,
+    "outcome_on": 110,
+    "company_code": 180,
+}
 
 
 def _dates(frame: pd.DataFrame, *cols: str) -> None:
@@ -237,8 +404,9 @@ def _dates(frame: pd.DataFrame, *cols: str) -> None:
 
 def _named(frame: pd.DataFrame, col: str, prefix: str, lang: str) -> None:
     """Values of an enumerated column in the reader's words (level.社区 → Community)."""
-    frame[col] = frame[col].map(lambda v: label(f"{prefix}.{v}", lang) if isinstance(v, str)
-                                and has_label(f"{prefix}.{v}") else v)
+    frame[col] = frame[col].map(
+        lambda v: label(f"{prefix}.{v}", lang) if isinstance(v, str) and has_label(f"{prefix}.{v}") else v
+    )
 
 
 def _yes_no(frame: pd.DataFrame, col: str, lang: str) -> None:
@@ -249,21 +417,51 @@ def _unmatched(frame: pd.DataFrame, col: str, lang: str) -> None:
     frame[col] = frame[col].where(frame[col].notna(), label("unmatched", lang))
 
 
-OPEN_COLUMNS = ["case_id", "unit_name", "community_name", "company_name", "source", "category", "level",
-                "at_level_since", "days_at_level", "deadline", "esc_overdue", "workdays_overdue", "esc_escalations",
-                "last_escalation", "status", "received_on", "reporter_phone"]
+OPEN_COLUMNS = [
+    "case_id",
+    "unit_name",
+    "community_name",
+    "company_name",
+    "source",
+    "category",
+    "level",
+    "at_level_since",
+    "days_at_level",
+    "deadline",
+    "esc_overdue",
+    "workdays_overdue",
+    "esc_escalations",
+    "last_escalation",
+    "status",
+    "received_on",
+    "reporter_phone",
+]
 
 
 def _open_rows(view: View, limit: int | None = OPEN_SHOWN) -> Rows:
     lang = view.lang
-    frame = esc.open_cases(warehouse(), view.f, page_scope(), level=view.level, overdue_only=view.overdue,
-                           company=view.company, limit=limit)
+    frame = esc.open_cases(
+        warehouse(),
+        view.f,
+        page_scope(),
+        level=view.level,
+        overdue_only=view.overdue,
+        company=view.company,
+        limit=limit,
+    )
     total = int(frame["total"].iloc[0]) if len(frame) else 0
     _dates(frame, "at_level_since", "deadline", "received_on")
-    frame["deadline"] = [d + label("esc_rule_deadline", lang) if d and b == "rule" else d
-                         for d, b in zip(frame["deadline"], frame["deadline_basis"], strict=True)]
-    for col, prefix in (("source", "source"), ("category", "category"), ("level", "level"), ("status", "status"),
-                        ("last_escalation", "action")):
+    frame["deadline"] = [
+        d + label("esc_rule_deadline", lang) if d and b == "rule" else d
+        for d, b in zip(frame["deadline"], frame["deadline_basis"], strict=True)
+    ]
+    for col, prefix in (
+        ("source", "source"),
+        ("category", "category"),
+        ("level", "level"),
+        ("status", "status"),
+        ("last_escalation", "action"),
+    ):
         _named(frame, col, prefix, lang)
     _yes_no(frame, "overdue", lang)
     for col in ("community_name", "company_name"):
@@ -282,8 +480,19 @@ def _open_notes(view: View) -> tuple:
     return tuple(notes)
 
 
-REFERRAL_COLUMNS = ["referred_on", "referral", "organ", "outcome", "outcome_on", "workdays_to_outcome", "case_id",
-                    "unit_name", "company_name", "category", "case_closed"]
+REFERRAL_COLUMNS = [
+    "referred_on",
+    "referral",
+    "organ",
+    "outcome",
+    "outcome_on",
+    "workdays_to_outcome",
+    "case_id",
+    "unit_name",
+    "company_name",
+    "category",
+    "case_closed",
+]
 
 
 def _referral_rows(view: View, frame: pd.DataFrame | None = None) -> Rows:
@@ -309,9 +518,25 @@ def _accountability_rows(view: View) -> Rows:
     return Rows(frame, ACCOUNTABILITY_COLUMNS, "esc_accountability", key="case_id")
 
 
-COMPANY_COLUMNS = ["rank", "company_name", "unit_name", "exit_review", "black_lists", "black_dates", "esc_escalations",
-                   "escalated_cases", "reminders", "supervisions", "interviews", "referrals", "accountabilities",
-                   "esc_overdue_12m", "red_lists", "company_status", "company_code"]
+COMPANY_COLUMNS = [
+    "rank",
+    "company_name",
+    "unit_name",
+    "exit_review",
+    "black_lists",
+    "black_dates",
+    "esc_escalations",
+    "escalated_cases",
+    "reminders",
+    "supervisions",
+    "interviews",
+    "referrals",
+    "accountabilities",
+    "esc_overdue_12m",
+    "red_lists",
+    "company_status",
+    "company_code",
+]
 
 
 def _company_rows(view: View, limit: int | None = None) -> Rows:
@@ -323,12 +548,25 @@ def _company_rows(view: View, limit: int | None = None) -> Rows:
     _named(frame, "company_status", "company_status", lang)
     _unmatched(frame, "company_name", lang)
     frame = frame.rename(columns={"escalations": "esc_escalations", "overdue_cases": "esc_overdue_12m"})
-    return Rows(frame, COMPANY_COLUMNS, "esc_watch_companies", key="company_code", notes=(_window_text(view),),
-                total=total)
+    return Rows(
+        frame, COMPANY_COLUMNS, "esc_watch_companies", key="company_code", notes=(_window_text(view),), total=total
+    )
 
 
-COUNTY_COLUMNS = ["rank", "unit_name", "esc_escalations", "escalated_cases", "reminders", "supervisions", "interviews",
-                  "referrals", "accountabilities", "esc_overdue_12m", "black_lists", "exit_review_companies"]
+COUNTY_COLUMNS = [
+    "rank",
+    "unit_name",
+    "esc_escalations",
+    "escalated_cases",
+    "reminders",
+    "supervisions",
+    "interviews",
+    "referrals",
+    "accountabilities",
+    "esc_overdue_12m",
+    "black_lists",
+    "exit_review_companies",
+]
 
 
 def _county_rows(view: View, limit: int | None = None) -> Rows:
@@ -338,8 +576,16 @@ def _county_rows(view: View, limit: int | None = None) -> Rows:
     return Rows(frame, COUNTY_COLUMNS, "esc_watch_counties", key="county", notes=(_window_text(view),), total=total)
 
 
-TIMELINE_COLUMNS = ["happened_on", "action", "to_level", "organ", "note", "level_after", "workdays_since_previous",
-                    "days_since_previous"]
+TIMELINE_COLUMNS = [
+    "happened_on",
+    "action",
+    "to_level",
+    "organ",
+    "note",
+    "level_after",
+    "workdays_since_previous",
+    "days_since_previous",
+]
 
 
 def _timeline_rows(view: View, frame: pd.DataFrame | None = None) -> Rows:
@@ -354,8 +600,14 @@ def _timeline_rows(view: View, frame: pd.DataFrame | None = None) -> Rows:
     return Rows(frame, TIMELINE_COLUMNS, "esc_timeline", notes=(f"{label('case_id', lang)}：{view.case}",))
 
 
-LISTS = {"open": _open_rows, "referrals": _referral_rows, "accountability": _accountability_rows,
-         "companies": _company_rows, "counties": _county_rows, "timeline": _timeline_rows}
+LISTS = {
+    "open": _open_rows,
+    "referrals": _referral_rows,
+    "accountability": _accountability_rows,
+    "companies": _company_rows,
+    "counties": _county_rows,
+    "timeline": _timeline_rows,
+}
 
 
 def _window_text(view: View) -> str:
@@ -368,8 +620,15 @@ def _grid(grid_id: str, rows: Rows, lang: str, max_height: int = 480, clickable:
     if frame.empty:
         return html.P(label("no_data", lang), className="text-muted")
     shown = columns + ([rows.key] if rows.key and rows.key not in columns else [])
-    g = grid(grid_id, frame, columns, lang, formats=FORMATS, height=min(150 + 42 * len(frame), max_height),
-             row_data=frame[shown].astype(object).where(frame[shown].notna(), None).to_dict("records"))
+    g = grid(
+        grid_id,
+        frame,
+        columns,
+        lang,
+        formats=FORMATS,
+        height=min(150 + 42 * len(frame), max_height),
+        row_data=frame[shown].astype(object).where(frame[shown].notna(), None).to_dict("records"),
+    )
     if rows.key:
         g.getRowId = f"params.data['{rows.key}']"
     for d in g.columnDefs:
@@ -378,8 +637,12 @@ def _grid(grid_id: str, rows: Rows, lang: str, max_height: int = 480, clickable:
             d["tooltipField"] = d["field"]
     first = g.columnDefs[0]
     first.update(pinned="left", flex=0, width=WIDTHS.get(first["field"], 110))
-    g.dashGridOptions = {**g.dashGridOptions, "suppressColumnVirtualisation": True, "localeText": grid_locale(lang),
-                         "tooltipShowDelay": 300}
+    g.dashGridOptions = {
+        **g.dashGridOptions,
+        "suppressColumnVirtualisation": True,
+        "localeText": grid_locale(lang),
+        "tooltipShowDelay": 300,
+    }
     if clickable:
         g.rowStyle = {"cursor": "pointer"}
     return g
@@ -390,6 +653,7 @@ def _message(key: str, lang: str) -> html.P:
 
 
 # ---------------------------------------------------------------- callbacks: content
+
 
 @callback(
     Output("escalations-counts", "children"),
@@ -406,11 +670,27 @@ def escalations_counts(params):
         months = esc.actions_by_month(wh, view.f, page_scope(), company=view.company)
     except WarehouseMissing:
         return _message("no_warehouse", lang), empty_figure(label("no_warehouse", lang))
-    tiles = [dbc.Col(html.Div(dbc.Card(dbc.CardBody([html.Div(label(name, lang), className="kpi-title"),
-                                                     html.Div(fmt_count(counts[key]), className="kpi-value")]),
-                                       className="kpi-card kpi-none"), id=f"escalations-count-{key}", className="h-100"),
-                     xs=6, md=3, xl=True)
-             for key, name in COUNT_TILES]
+    tiles = [
+        dbc.Col(
+            html.Div(
+                dbc.Card(
+                    dbc.CardBody(
+                        [
+                            html.Div(label(name, lang), className="kpi-title"),
+                            html.Div(fmt_count(counts[key]), className="kpi-value"),
+                        ]
+                    ),
+                    className="kpi-card kpi-none",
+                ),
+                id=f"escalations-count-{key}",
+                className="h-100",
+            ),
+            xs=6,
+            md=3,
+            xl=True,
+        )
+        for key, name in COUNT_TILES
+    ]
     return tiles, _actions_figure(months, lang)
 
 
@@ -420,8 +700,13 @@ def _actions_figure(months: pd.DataFrame, lang: str):
     wide = months.pivot_table(index="month", columns="action", values="events", aggfunc="sum", fill_value=0)
     kinds = [a for a in esc.ESCALATIONS if a in wide.columns]
     categories = [d.strftime("%Y-%m") for d in pd.to_datetime(wide.index)]
-    fig = stacked(categories, [(label(f"action.{a}", lang), wide[a].tolist()) for a in kinds],
-                  value_name=label("esc_events", lang), colors=PALETTE, height=340)
+    fig = stacked(
+        categories,
+        [(label(f"action.{a}", lang), wide[a].tolist()) for a in kinds],
+        value_name=label("esc_events", lang),
+        colors=PALETTE,
+        height=340,
+    )
     fig.update_layout(margin={"t": 20}, legend={"y": -0.25}, showlegend=True, yaxis={"tickformat": ",d"})
     return fig
 
@@ -446,8 +731,9 @@ def escalations_ladder(params):
         return empty, empty, None, label("no_warehouse", lang)
     except esc.DeadlineRulesError as exc:  # the rules file is data a clerk edits: say what is wrong in it
         return empty_figure(str(exc)), no_update, None, str(exc)
-    line = label("esc_open_line", lang).format(open=fmt_count(ladder["open_cases"].sum()),
-                                               overdue=fmt_count(ladder["overdue_cases"].sum()))
+    line = label("esc_open_line", lang).format(
+        open=fmt_count(ladder["open_cases"].sum()), overdue=fmt_count(ladder["overdue_cases"].sum())
+    )
     return _ladder_figure(ladder, lang), _flow_figure(flow, lang), _flow_path(flow, lang), line
 
 
@@ -475,14 +761,31 @@ def _ladder_figure(ladder: pd.DataFrame, lang: str):
     colors = [BUCKET_COLORS[b] if b >= 0 else BUCKET_COLORS[-1] for b in buckets]
     fig = stacked(names, series, customdata=levels, value_name=label("open_cases", lang), colors=colors, height=360)
     totals = wide.sum(axis=1)
-    fig.add_scatter(x=names, y=totals.tolist(), mode="text", showlegend=False, hoverinfo="skip",
-                    text=[f"{fmt_count(t)}（{label('overdue_cases', lang)} {fmt_count(overdue.get(lv, 0))}）"
-                          if lang == "zh" else f"{fmt_count(t)} ({fmt_count(overdue.get(lv, 0))} overdue)"
-                          for lv, t in zip(levels, totals, strict=True)],
-                    textposition="top center", cliponaxis=False)
-    fig.update_layout(margin={"t": 30}, legend={"y": -0.2}, showlegend=True,
-                      yaxis={"title": {"text": label("open_cases", lang)}, "tickformat": ",d",
-                             "dtick": 1 if totals.max() < 8 else None})
+    fig.add_scatter(
+        x=names,
+        y=totals.tolist(),
+        mode="text",
+        showlegend=False,
+        hoverinfo="skip",
+        text=[
+            f"{fmt_count(t)}（{label('overdue_cases', lang)} {fmt_count(overdue.get(lv, 0))}）"
+            if lang == "zh"
+            else f"{fmt_count(t)} ({fmt_count(overdue.get(lv, 0))} overdue)"
+            for lv, t in zip(levels, totals, strict=True)
+        ],
+        textposition="top center",
+        cliponaxis=False,
+    )
+    fig.update_layout(
+        margin={"t": 30},
+        legend={"y": -0.2},
+        showlegend=True,
+        yaxis={
+            "title": {"text": label("open_cases", lang)},
+            "tickformat": ",d",
+            "dtick": 1 if totals.max() < 8 else None,
+        },
+    )
     return fig
 
 
@@ -497,8 +800,10 @@ def _flow_path(flow: pd.DataFrame, lang: str):
     if flow.empty:
         return None
     steps = [_level_name(r, lang) for r in flow.itertuples()]
-    return [html.Span(label("esc_flow_path", lang) + ("：" if lang == "zh" else ": "), className="text-muted"),
-            html.Span(" → ".join(steps), id="escalations-flow-levels")]
+    return [
+        html.Span(label("esc_flow_path", lang) + ("：" if lang == "zh" else ": "), className="text-muted"),
+        html.Span(" → ".join(steps), id="escalations-flow-levels"),
+    ]
 
 
 def _flow_figure(flow: pd.DataFrame, lang: str):
@@ -530,10 +835,15 @@ def escalations_open(params):
     _audit_phones("escalations open-case list", view, rows.frame["reporter_phone"])
     notes = [label("esc_list_note", lang), "；" if lang == "zh" else "; ", label("esc_phone_note", lang)]
     if rows.total and rows.total > len(rows.frame):
-        notes += ["；" if lang == "zh" else "; ",
-                  label("esc_top_note", lang).format(shown=fmt_count(len(rows.frame)), total=fmt_count(rows.total))]
-    return (label("esc_open_cases", lang).format(date=fmt_date(at)), notes,
-            _grid("escalations-open-grid", rows, lang, max_height=520, clickable=True))
+        notes += [
+            "；" if lang == "zh" else "; ",
+            label("esc_top_note", lang).format(shown=fmt_count(len(rows.frame)), total=fmt_count(rows.total)),
+        ]
+    return (
+        label("esc_open_cases", lang).format(date=fmt_date(at)),
+        notes,
+        _grid("escalations-open-grid", rows, lang, max_height=520, clickable=True),
+    )
 
 
 @callback(
@@ -554,8 +864,11 @@ def escalations_referrals(params):
     except WarehouseMissing:
         return empty_figure(label("no_warehouse", lang)), None, _message("no_warehouse", lang)
     referral_grid = _grid("escalations-referrals-grid", rows, lang, 360, clickable=True) if len(rows.frame) else None
-    return (_referral_figure(summary, lang), referral_grid,
-            _grid("escalations-accountability-grid", accountable, lang, 420, clickable=True))
+    return (
+        _referral_figure(summary, lang),
+        referral_grid,
+        _grid("escalations-accountability-grid", accountable, lang, 420, clickable=True),
+    )
 
 
 def _referral_figure(summary: pd.DataFrame, lang: str):
@@ -564,11 +877,19 @@ def _referral_figure(summary: pd.DataFrame, lang: str):
     wide = summary.pivot_table(index="organ", columns="outcome", values="referrals", aggfunc="sum", fill_value=0)
     organs = list(wide.index)
     outcomes = [o for o in (*esc.OUTCOMES, esc.PENDING) if o in wide.columns]
-    fig = stacked(organs, [(label(f"outcome.{o}", lang), wide[o].tolist()) for o in outcomes], orientation="h",
-                  value_name=label("referrals", lang), colors=[OUTCOME_COLORS[o] for o in outcomes],
-                  height=140 + 34 * len(organs))
-    fig.update_layout(margin={"t": 10, "l": 10}, xaxis={"tickformat": ",d", "dtick": 1 if wide.values.max() < 8 else None},
-                      legend={"y": -0.3 if len(organs) < 4 else -0.15})
+    fig = stacked(
+        organs,
+        [(label(f"outcome.{o}", lang), wide[o].tolist()) for o in outcomes],
+        orientation="h",
+        value_name=label("referrals", lang),
+        colors=[OUTCOME_COLORS[o] for o in outcomes],
+        height=140 + 34 * len(organs),
+    )
+    fig.update_layout(
+        margin={"t": 10, "l": 10},
+        xaxis={"tickformat": ",d", "dtick": 1 if wide.values.max() < 8 else None},
+        legend={"y": -0.3 if len(organs) < 4 else -0.15},
+    )
     return fig
 
 
@@ -640,8 +961,13 @@ def escalations_company(params):
     else:
         line = label("esc_black_line", lang).format(n=n) + (f"（{dates}）" if n else "")
         cls = "alert alert-secondary py-2 mb-0"
-    return html.Div([html.Strong(f"{name}（{view.company}）" if lang == "zh" else f"{name} ({view.company})"),
-                     html.Span(" · " + line, id="escalations-company-line")], className=cls)
+    return html.Div(
+        [
+            html.Strong(f"{name}（{view.company}）" if lang == "zh" else f"{name} ({view.company})"),
+            html.Span(" · " + line, id="escalations-company-line"),
+        ],
+        className=cls,
+    )
 
 
 @callback(
@@ -664,16 +990,21 @@ def escalations_timeline(params):
         return label("esc_timeline", lang), _message("no_warehouse", lang)
     except esc.DeadlineRulesError as exc:
         return label("esc_timeline", lang), html.P(str(exc), className="text-danger")
-    title = f"{label('esc_timeline', lang)}：{view.case}" if lang == "zh" else f"{label('esc_timeline', lang)}: {view.case}"
+    title = (
+        f"{label('esc_timeline', lang)}：{view.case}" if lang == "zh" else f"{label('esc_timeline', lang)}: {view.case}"
+    )
     if head.empty:
         return title, _message("esc_case_not_found", lang)
     case = head.iloc[0]
     _audit_phones(f"escalations case {view.case}", view, [case["reporter_phone"]])
-    body = [_case_facts(view, case), dcc.Graph(id="escalations-timeline-chart", config=GRAPH_CONFIG,
-                                               figure=_trail_figure(case, events, lang))]
+    body = [
+        _case_facts(view, case),
+        dcc.Graph(id="escalations-timeline-chart", config=GRAPH_CONFIG, figure=_trail_figure(case, events, lang)),
+    ]
     rows = _timeline_rows(view, events)
-    body.append(_grid("escalations-timeline-grid", rows, lang, 420) if not events.empty
-                else _message("esc_no_events", lang))
+    body.append(
+        _grid("escalations-timeline-grid", rows, lang, 420) if not events.empty else _message("esc_no_events", lang)
+    )
     return title, body
 
 
@@ -689,41 +1020,93 @@ def _case_facts(view: View, case) -> html.Div:
     shared = {k: view.params.get(k) for k in ("from", "to", "lang")}
     county = case["county"]
     unit_href = "/rectification" + query.build({**shared, "region": county, "unit": county})
-    links = [dcc.Link(value(case["unit_name"]) if value(case["unit_name"]) != "—" else county, href=unit_href,
-                      id="escalations-timeline-county")]
+    links = [
+        dcc.Link(
+            value(case["unit_name"]) if value(case["unit_name"]) != "—" else county,
+            href=unit_href,
+            id="escalations-timeline-county",
+        )
+    ]
     if value(case["community_id"]) != "—":
         name = case["community_name"] if value(case["community_name"]) != "—" else label("unmatched", lang)
-        links += [" › ", dcc.Link(name, href="/rectification" + query.build(
-            {**shared, "region": county, "unit": county, "community": case["community_id"]}),
-            id="escalations-timeline-community")]
+        links += [
+            " › ",
+            dcc.Link(
+                name,
+                href="/rectification"
+                + query.build({**shared, "region": county, "unit": county, "community": case["community_id"]}),
+                id="escalations-timeline-community",
+            ),
+        ]
     company = []
     if value(case["company_code"]) != "—":
         name = case["company_name"] if value(case["company_name"]) != "—" else label("unmatched", lang)
-        company = [dcc.Link(name, href=view.href(company=case["company_code"], case=None, level=None),
-                            id="escalations-timeline-company"),
-                   html.Span(f"（{case['company_code']}）", className="text-muted small")]
+        company = [
+            dcc.Link(
+                name,
+                href=view.href(company=case["company_code"], case=None, level=None),
+                id="escalations-timeline-company",
+            ),
+            html.Span(f"（{case['company_code']}）", className="text-muted small"),
+        ]
     deadline = day(case["deadline"]) + (label("esc_rule_deadline", lang) if case["deadline_basis"] == "rule" else "")
     items = [
-        ("source", label(f"source.{case['source']}", lang) if has_label(f"source.{case['source']}") else case["source"]),
-        ("category", label(f"category.{case['category']}", lang)
-         if has_label(f"category.{case['category']}") else case["category"]),
-        ("status", label(f"status.{case['status']}", lang) if has_label(f"status.{case['status']}") else case["status"]),
-        ("level", label(f"level.{case['level']}", lang) if has_label(f"level.{case['level']}") else value(case["level"])),
+        (
+            "source",
+            label(f"source.{case['source']}", lang) if has_label(f"source.{case['source']}") else case["source"],
+        ),
+        (
+            "category",
+            label(f"category.{case['category']}", lang)
+            if has_label(f"category.{case['category']}")
+            else case["category"],
+        ),
+        (
+            "status",
+            label(f"status.{case['status']}", lang) if has_label(f"status.{case['status']}") else case["status"],
+        ),
+        (
+            "level",
+            label(f"level.{case['level']}", lang) if has_label(f"level.{case['level']}") else value(case["level"]),
+        ),
         ("received_on", day(case["received_on"])),
         ("deadline", deadline),
         ("closed_on", day(case["closed_on"])),
         ("esc_overdue", label("esc_yes" if case["overdue"] else "esc_no", lang)),
         ("reporter_phone", value(case["reporter_phone"])),
     ]
-    facts = [html.Div([html.Span(label(k, lang) + ("：" if lang == "zh" else ": "), className="text-muted"),
-                       html.Span(str(v), id=f"escalations-timeline-{k.replace('_', '-')}")],
-                      className="me-4 mb-1") for k, v in items]
-    where = html.Div([html.Span(label("unit_name", lang) + ("：" if lang == "zh" else ": "), className="text-muted"),
-                      *links, html.Span("　"), *([html.Span(label("company_name", lang) + ("：" if lang == "zh" else ": "),
-                                                           className="text-muted")] + company if company else [])],
-                     className="mb-1")
-    return html.Div([where, html.Div(facts, className="d-flex flex-wrap"),
-                     html.Div(value(case["description"]), className="small mt-1")], className="mb-2")
+    facts = [
+        html.Div(
+            [
+                html.Span(label(k, lang) + ("：" if lang == "zh" else ": "), className="text-muted"),
+                html.Span(str(v), id=f"escalations-timeline-{k.replace('_', '-')}"),
+            ],
+            className="me-4 mb-1",
+        )
+        for k, v in items
+    ]
+    where = html.Div(
+        [
+            html.Span(label("unit_name", lang) + ("：" if lang == "zh" else ": "), className="text-muted"),
+            *links,
+            html.Span("　"),
+            *(
+                [html.Span(label("company_name", lang) + ("：" if lang == "zh" else ": "), className="text-muted")]
+                + company
+                if company
+                else []
+            ),
+        ],
+        className="mb-1",
+    )
+    return html.Div(
+        [
+            where,
+            html.Div(facts, className="d-flex flex-wrap"),
+            html.Div(value(case["description"]), className="small mt-1"),
+        ],
+        className="mb-2",
+    )
 
 
 def _trail_figure(case, events: pd.DataFrame, lang: str):
@@ -734,8 +1117,10 @@ def _trail_figure(case, events: pd.DataFrame, lang: str):
     levels = [first, *[lv or first for lv in after]]
     dates = [case["received_on"], *events["happened_on"]]
     kinds = [label("esc_received_step", lang), *[label(f"action.{a}", lang) for a in events["action"]]]
-    hover = [kinds[0], *[f"{k}{sep}{o}" if isinstance(o, str) else k
-                         for k, o in zip(kinds[1:], events["organ"], strict=True)]]
+    hover = [
+        kinds[0],
+        *[f"{k}{sep}{o}" if isinstance(o, str) else k for k, o in zip(kinds[1:], events["organ"], strict=True)],
+    ]
     if len(events) and pd.Timestamp(events["happened_on"].iloc[0]) == pd.Timestamp(case["received_on"]):
         # dispatched on the day it was received: one point, not two on top of each other
         dates, levels, kinds = dates[1:], levels[1:], kinds[1:]
@@ -746,11 +1131,18 @@ def _trail_figure(case, events: pd.DataFrame, lang: str):
         kinds.append(label("esc_closed_step", lang))
         hover.append(kinds[-1])
     order = [label(f"level.{lv}", lang) for lv in LEVEL_CHOICES if lv != esc.NOT_FILLED or esc.NOT_FILLED in levels]
-    return trail(list(pd.to_datetime(dates)), [label(f"level.{lv}", lang) for lv in levels], kinds, order,
-                 title=label("esc_timeline_chart", lang), hover=hover)
+    return trail(
+        list(pd.to_datetime(dates)),
+        [label(f"level.{lv}", lang) for lv in levels],
+        kinds,
+        order,
+        title=label("esc_timeline_chart", lang),
+        hover=hover,
+    )
 
 
 # ---------------------------------------------------------------- callbacks: navigation
+
 
 @callback(
     Output("url", "search", allow_duplicate=True),
@@ -838,12 +1230,15 @@ def escalations_timeline_close(_n, is_open, search):
 
 # ---------------------------------------------------------------- callbacks: exports
 
+
 def _header_lines(view: View, rows: Rows) -> list[str]:
     lang = view.lang
     region = view.f.region
     name = region_names(warehouse()).get(region, region) if region else label("all_regions", lang)
-    lines = [f"{label('region', lang)}：{name}" + (f"（{region}）" if region else ""),
-             f"{label('from', lang)}：{view.params.get('from') or '—'}　{label('to', lang)}：{view.params.get('to') or '—'}"]
+    lines = [
+        f"{label('region', lang)}：{name}" + (f"（{region}）" if region else ""),
+        f"{label('from', lang)}：{view.params.get('from') or '—'}　{label('to', lang)}：{view.params.get('to') or '—'}",
+    ]
     if view.company:
         lines.append(label("esc_company", lang).format(name=view.company))
     return lines + list(rows.notes)
@@ -861,8 +1256,9 @@ def _register_export(name: str) -> None:
         rows = _open_rows(view, limit=None) if name == "open" else LISTS[name](view)
         if name == "open":
             _audit_phones("escalations open-case export", view, rows.frame["reporter_phone"])
-        data = to_excel(rows.frame, rows.columns, view.lang, label(rows.title, view.lang), _header_lines(view, rows),
-                        FORMATS)
+        data = to_excel(
+            rows.frame, rows.columns, view.lang, label(rows.title, view.lang), _header_lines(view, rows), FORMATS
+        )
         return dcc.send_bytes(data, f"escalations-{name}.xlsx")
 
     export.__name__ = f"escalations_export_{name}"

@@ -30,8 +30,15 @@ from metrics.regions import region_names
 
 dash.register_page(__name__, path="/funds", name="维修资金", order=20, label_key="funds")
 
-CARD_KPIS = ["refund_amount", "refund_households", "arrears_listed", "arrears_recovered", "arrears_outstanding",
-             "arrears_recovery_rate", "fund_usage_rate"]
+CARD_KPIS = [
+    "refund_amount",
+    "refund_households",
+    "arrears_listed",
+    "arrears_recovered",
+    "arrears_outstanding",
+    "arrears_recovery_rate",
+    "fund_usage_rate",
+]
 SCREEN_ROWS = 500  # longest list sent to the browser; the export has every row
 TOP = 15  # bars in a ranking chart
 
@@ -44,28 +51,93 @@ CHANNEL_COLUMNS = ["funds_channel", "amount", "funds_recoveries", "funds_share"]
 LEDGER_UNIT_COLUMNS = ["unit_name", "fund_collected", "fund_used", "fund_usage_rate"]
 LEDGER_YEAR_COLUMNS = ["year", "fund_collected", "fund_used", "fund_usage_rate"]
 APPROVAL_COLUMNS = ["funds_days_bucket", "funds_emergency", "funds_ordinary"]
-EMERGENCY_COLUMNS = ["funds_community_name", "unit_name", "purpose", "funds_usage_amount", "applied_on", "approved_on",
-                     "funds_days", "application_id", "community_id"]
+EMERGENCY_COLUMNS = [
+    "funds_community_name",
+    "unit_name",
+    "purpose",
+    "funds_usage_amount",
+    "applied_on",
+    "approved_on",
+    "funds_days",
+    "application_id",
+    "community_id",
+]
 KIND_COLUMNS = ["funds_kind", "refund_amount", "funds_companies", "refund_households", "refund_rows"]
-REFUND_UNIT_COLUMNS = ["unit_name", "funds_kind", "refund_amount", "funds_companies", "refund_households",
-                       "refund_rows"]
-COMPANY_COLUMNS = ["funds_company_name", "company_code", "funds_unit_names", "funds_kinds", "refund_amount",
-                   "refund_households", "refund_rows"]
+REFUND_UNIT_COLUMNS = [
+    "unit_name",
+    "funds_kind",
+    "refund_amount",
+    "funds_companies",
+    "refund_households",
+    "refund_rows",
+]
+COMPANY_COLUMNS = [
+    "funds_company_name",
+    "company_code",
+    "funds_unit_names",
+    "funds_kinds",
+    "refund_amount",
+    "refund_households",
+    "refund_rows",
+]
 
-FORMATS = {c: "amount" for c in (*ARREARS, "fund_collected", "fund_used", "refund_amount", "amount",
-                                 "funds_usage_amount")}
+FORMATS = {
+    c: "amount" for c in (*ARREARS, "fund_collected", "fund_used", "refund_amount", "amount", "funds_usage_amount")
+}
 FORMATS.update({c: "rate" for c in ("fund_usage_rate", "arrears_recovery_rate", "funds_share")})
-FORMATS.update({c: "count" for c in ("arrears_projects", "funds_developers", "funds_companies", "refund_households",
-                                     "refund_rows", "funds_recoveries", "funds_days", "funds_emergency",
-                                     "funds_ordinary")})
-WIDTHS = {"project": 170, "developer": 230, "measure": 260, "funds_company_name": 230, "company_code": 180,
-          "funds_unit_names": 130, "funds_kinds": 150, "funds_community_name": 120, "application_id": 120,
-          "community_id": 130, "funds_listed_on": 110, "applied_on": 110, "approved_on": 110, "project_id": 150,
-          "unit_name": 110, "purpose": 120, "funds_usage_amount": 100, "funds_days": 100, "funds_kind": 130}
-CHANNEL_COLORS = {"催缴": PALETTE[0], "行政处罚": PALETTE[1], "纪检": PALETTE[2], "公安": PALETTE[3], "诉讼": PALETTE[4],
-                  funds.NO_CHANNEL: PALETTE[6]}
-KIND_COLORS = {"装修保证金": PALETTE[0], "水电费": PALETTE[1], "物业费": PALETTE[2], "电梯运行费": PALETTE[4],
-               "卫生费": PALETTE[5], "其他": PALETTE[6]}
+FORMATS.update(
+    {
+        c: "count"
+        for c in (
+            "arrears_projects",
+            "funds_developers",
+            "funds_companies",
+            "refund_households",
+            "refund_rows",
+            "funds_recoveries",
+            "funds_days",
+            "funds_emergency",
+            "funds_ordinary",
+        )
+    }
+)
+WIDTHS = {
+    "project": 170,
+    "developer": 230,
+    "measure": 260,
+    "funds_company_name": 230,
+    "company_code": 180,
+    "funds_unit_names": 130,
+    "funds_kinds": 150,
+    "funds_community_name": 120,
+    "application_id": 120,
+    "community_id": 130,
+    "funds_listed_on": 110,
+    "applied_on": 110,
+    "approved_on": 110,
+    "project_id": 150,
+    "unit_name": 110,
+    "purpose": 120,
+    "funds_usage_amount": 100,
+    "funds_days": 100,
+    "funds_kind": 130,
+}
+CHANNEL_COLORS = {
+    "催缴": PALETTE[0],
+    "行政处罚": PALETTE[1],
+    "纪检": PALETTE[2],
+    "公安": PALETTE[3],
+    "诉讼": PALETTE[4],
+    funds.NO_CHANNEL: PALETTE[6],
+}
+KIND_COLORS = {
+    "装修保证金": PALETTE[0],
+    "水电费": PALETTE[1],
+    "物业费": PALETTE[2],
+    "电梯运行费": PALETTE[4],
+    "卫生费": PALETTE[5],
+    "其他": PALETTE[6],
+}
 CLICKABLE = ("funds-arrears-unit", "funds-ledger-unit", "funds-refunds-unit")
 
 
@@ -79,11 +151,15 @@ class View(NamedTuple):
     @classmethod
     def of(cls, params: dict | None) -> View:
         params = params or {}
-        return cls(params, lang_of(params.get("lang")),
-                   Filter.from_query(params.get("region"), params.get("from"), params.get("to")))
+        return cls(
+            params,
+            lang_of(params.get("lang")),
+            Filter.from_query(params.get("region"), params.get("from"), params.get("to")),
+        )
 
 
 # ---------------------------------------------------------------- layout
+
 
 def layout(**params) -> html.Div:
     params = {k: v for k, v in params.items() if isinstance(v, str)}
@@ -95,8 +171,10 @@ def layout(**params) -> html.Div:
             html.H4(label("kpis", lang), className="section-title"),
             dcc.Loading(dbc.Row(id="funds-cards", className="g-2 mb-3"), type="dot"),
             # 欠缴与追缴
-            html.Div([html.H4(label("funds_arrears", lang), className="section-title me-3"), hint],
-                     className="d-flex align-items-center"),
+            html.Div(
+                [html.H4(label("funds_arrears", lang), className="section-title me-3"), hint],
+                className="d-flex align-items-center",
+            ),
             dcc.Loading(html.Div(id="funds-arrears-line", className="funds-line mb-2"), type="dot"),
             dbc.Row(
                 [
@@ -114,8 +192,10 @@ def layout(**params) -> html.Div:
             ),
             _table_card("projects", "funds_arrears_projects", lang),
             # 归集与使用
-            html.Div([html.H4(label("funds_ledger", lang), className="section-title me-3"), hint],
-                     className="d-flex align-items-center"),
+            html.Div(
+                [html.H4(label("funds_ledger", lang), className="section-title me-3"), hint],
+                className="d-flex align-items-center",
+            ),
             dbc.Row(
                 [
                     dbc.Col(_panel("ledger-unit", "funds_ledger_by_unit", lang), lg=6),
@@ -132,8 +212,10 @@ def layout(**params) -> html.Div:
                 className="g-3 mb-3",
             ),
             # 违规收费清退
-            html.Div([html.H4(label("funds_refunds", lang), className="section-title me-3"), hint],
-                     className="d-flex align-items-center"),
+            html.Div(
+                [html.H4(label("funds_refunds", lang), className="section-title me-3"), hint],
+                className="d-flex align-items-center",
+            ),
             dcc.Loading(html.Div(id="funds-refunds-line", className="funds-line mb-2"), type="dot"),
             dbc.Row(
                 [
@@ -153,15 +235,25 @@ def _panel(name: str, title: str, lang: str) -> dbc.Card:
     return dbc.Card(
         dbc.CardBody(
             [
-                html.Div([html.H4(label(title, lang), className="section-title me-auto"),
-                          html.Div(export_controls(f"funds-{name}", lang), className="flex-shrink-0 ms-2")],
-                         className="d-flex align-items-center"),
+                html.Div(
+                    [
+                        html.H4(label(title, lang), className="section-title me-auto"),
+                        html.Div(export_controls(f"funds-{name}", lang), className="flex-shrink-0 ms-2"),
+                    ],
+                    className="d-flex align-items-center",
+                ),
                 dbc.Tabs(
                     [
-                        dbc.Tab(dcc.Loading(dcc.Graph(id=f"funds-{name}", config=GRAPH_CONFIG), type="dot"),
-                                label=label("funds_tab_chart", lang), tab_id=f"funds-{name}-chart-tab"),
-                        dbc.Tab(dcc.Loading(html.Div(id=f"funds-{name}-table", className="pt-2"), type="dot"),
-                                label=label("funds_tab_table", lang), tab_id=f"funds-{name}-table-tab"),
+                        dbc.Tab(
+                            dcc.Loading(dcc.Graph(id=f"funds-{name}", config=GRAPH_CONFIG), type="dot"),
+                            label=label("funds_tab_chart", lang),
+                            tab_id=f"funds-{name}-chart-tab",
+                        ),
+                        dbc.Tab(
+                            dcc.Loading(html.Div(id=f"funds-{name}-table", className="pt-2"), type="dot"),
+                            label=label("funds_tab_table", lang),
+                            tab_id=f"funds-{name}-table-tab",
+                        ),
                     ],
                     id=f"funds-{name}-tabs",
                     active_tab=f"funds-{name}-chart-tab",
@@ -177,9 +269,13 @@ def _table_card(name: str, title: str, lang: str, class_name: str = "mb-3") -> d
     return dbc.Card(
         dbc.CardBody(
             [
-                html.Div([html.H4(label(title, lang), className="section-title me-auto"),
-                          html.Div(export_controls(f"funds-{name}", lang), className="flex-shrink-0 ms-2")],
-                         className="d-flex align-items-center"),
+                html.Div(
+                    [
+                        html.H4(label(title, lang), className="section-title me-auto"),
+                        html.Div(export_controls(f"funds-{name}", lang), className="flex-shrink-0 ms-2"),
+                    ],
+                    className="d-flex align-items-center",
+                ),
                 dcc.Loading(html.Div(id=f"funds-{name}-table"), type="dot"),
             ]
         ),
@@ -188,6 +284,7 @@ def _table_card(name: str, title: str, lang: str, class_name: str = "mb-3") -> d
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def _no_data(lang: str, key: str = "no_data") -> html.P:
     return html.P(label(key, lang), className="text-muted")
@@ -220,8 +317,15 @@ def _wan(frame: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFrame:
     return frame.assign(**{c: frame[c] / div for c in columns})
 
 
-def _table(grid_id: str, frame: pd.DataFrame, columns: list[str], lang: str, total: dict | None = None,
-           shown_of: int | None = None, max_height: int = 460):
+def _table(
+    grid_id: str,
+    frame: pd.DataFrame,
+    columns: list[str],
+    lang: str,
+    total: dict | None = None,
+    shown_of: int | None = None,
+    max_height: int = 460,
+):
     """A grid of the rows behind a chart; `total` pins a 合计 row; `shown_of` notes a capped list."""
     if frame.empty:
         return _no_data(lang)
@@ -257,8 +361,10 @@ def _finish(fig, lang: str, value_axis: str, **layout):
     """One layout update (each plotly update is slow): the value axis in the amount unit, the category axis fitted."""
     other = "y" if value_axis == "x" else "x"
     layout.setdefault("legend", {"traceorder": "normal", **({"y": -0.3} if value_axis == "x" else {})})
-    axes = {f"{value_axis}axis": {"title": {"text": _unit(lang)[1]}, "tickformat": _ticks(lang)},
-            f"{other}axis": {"automargin": True}}
+    axes = {
+        f"{value_axis}axis": {"title": {"text": _unit(lang)[1]}, "tickformat": _ticks(lang)},
+        f"{other}axis": {"automargin": True},
+    }
     for key, value in axes.items():
         layout[key] = {**value, **layout.get(key, {})}
     fig.update_layout(**layout)
@@ -270,6 +376,7 @@ def _hbar_height(n: int, per: int = 26) -> int:
 
 
 # ---------------------------------------------------------------- frames (shared by screen and export)
+
 
 def _arrears_units(view: View) -> pd.DataFrame:
     frame = _unit_names(funds.arrears_by_unit(warehouse(), view.f, current_scope()))
@@ -304,8 +411,9 @@ def _approvals(view: View) -> pd.DataFrame:
     wide = frame.pivot_table(index="bucket", columns="emergency", values="applications", aggfunc="sum", fill_value=0)
     buckets = [*range(len(funds.DAY_BUCKETS)), funds.PENDING]
     wide = wide.reindex(index=buckets, columns=[True, False], fill_value=0)
-    out = pd.DataFrame({"bucket": buckets, "funds_emergency": wide[True].to_numpy(),
-                        "funds_ordinary": wide[False].to_numpy()})
+    out = pd.DataFrame(
+        {"bucket": buckets, "funds_emergency": wide[True].to_numpy(), "funds_ordinary": wide[False].to_numpy()}
+    )
     out["funds_days_bucket"] = [_bucket_name(b, view.lang) for b in buckets]
     return out
 
@@ -330,10 +438,12 @@ def _kinds(view: View) -> pd.DataFrame:
     frame = funds.refunds_by_kind(warehouse(), view.f, current_scope())
     lang = view.lang
     names = _names("kind", frame["kind"], lang)
-    subtotal = frame["kind_group"].map({"deposit": label("funds_subtotal_deposit", lang),
-                                        "other": label("funds_subtotal_other", lang)})
-    frame["funds_kind"] = names.where(frame["level"] == "kind",
-                                      subtotal.where(frame["level"] == "group", label("funds_total", lang)))
+    subtotal = frame["kind_group"].map(
+        {"deposit": label("funds_subtotal_deposit", lang), "other": label("funds_subtotal_other", lang)}
+    )
+    frame["funds_kind"] = names.where(
+        frame["level"] == "kind", subtotal.where(frame["level"] == "group", label("funds_total", lang))
+    )
     return frame.rename(columns={"companies": "funds_companies"})
 
 
@@ -355,6 +465,7 @@ def _companies(view: View, limit: int | None) -> tuple[pd.DataFrame, int]:
 
 # ---------------------------------------------------------------- callbacks: content
 
+
 @callback(
     Output("funds-cards", "children"),
     Output("funds-arrears-line", "children"),
@@ -371,15 +482,19 @@ def funds_cards(params):
     except WarehouseMissing:
         return _no_data(lang, "no_warehouse"), None
     notes = published.notes(values, view.f, current_scope())
-    cards = [dbc.Col(kpi_card(values[k], lang, card_id=f"funds-kpi-{k}", published=notes.get(k)), xs=6, md=4, xl=3)
-             for k in CARD_KPIS]
+    cards = [
+        dbc.Col(kpi_card(values[k], lang, card_id=f"funds-kpi-{k}", published=notes.get(k)), xs=6, md=4, xl=3)
+        for k in CARD_KPIS
+    ]
     return cards, _arrears_line(summary, lang)
 
 
 def _arrears_line(summary: dict, lang: str) -> list:
-    parts = [(fmt_count(summary["counties"]), "funds_n_counties", "funds-arrears-counties"),
-             (fmt_count(summary["developers"]), "funds_n_developers", "funds-arrears-developers"),
-             (fmt_count(summary["projects"]), "funds_n_projects", "funds-arrears-projects")]
+    parts = [
+        (fmt_count(summary["counties"]), "funds_n_counties", "funds-arrears-counties"),
+        (fmt_count(summary["developers"]), "funds_n_developers", "funds-arrears-developers"),
+        (fmt_count(summary["projects"]), "funds_n_projects", "funds-arrears-projects"),
+    ]
     colon = "：" if lang == "zh" else ": "
     out: list = [html.Span(f"{label('funds_arrears_listed_line', lang)}{colon}", className="text-muted")]
     for value, unit, span_id in parts:
@@ -403,8 +518,10 @@ def funds_arrears(params):
         return empty_figure(label("no_warehouse", lang)), _no_data(lang, "no_warehouse")
     unit_total = _sum_row(units, UNIT_COLUMNS, "unit_name", lang)
     unit_total["arrears_recovery_rate"] = kpis.rate_from("arrears_recovery_rate", unit_total)
-    return (_arrears_unit_figure(units, lang),
-            _table("funds-arrears-unit-grid", units, UNIT_COLUMNS, lang, total=unit_total))
+    return (
+        _arrears_unit_figure(units, lang),
+        _table("funds-arrears-unit-grid", units, UNIT_COLUMNS, lang, total=unit_total),
+    )
 
 
 @callback(
@@ -423,9 +540,11 @@ def funds_developers(params):
     except WarehouseMissing:
         fig, msg = empty_figure(label("no_warehouse", lang)), _no_data(lang, "no_warehouse")
         return fig, msg, msg
-    return (_developer_figure(developers, lang),
-            _table("funds-arrears-developer-grid", developers, DEVELOPER_COLUMNS, lang, shown_of=n_developers),
-            _table("funds-projects-grid", projects, PROJECT_COLUMNS, lang, shown_of=n_projects, max_height=520))
+    return (
+        _developer_figure(developers, lang),
+        _table("funds-arrears-developer-grid", developers, DEVELOPER_COLUMNS, lang, shown_of=n_developers),
+        _table("funds-projects-grid", projects, PROJECT_COLUMNS, lang, shown_of=n_projects, max_height=520),
+    )
 
 
 def _arrears_unit_figure(units: pd.DataFrame, lang: str):
@@ -440,8 +559,16 @@ def _developer_figure(developers: pd.DataFrame, lang: str):
     if developers.empty:
         return empty_figure(label("no_data", lang))
     top = _wan(developers.head(TOP), ["arrears_recovered_to_date", "arrears_outstanding"], lang).iloc[::-1]
-    fig = bars(top, "developer", ["arrears_recovered_to_date", "arrears_outstanding"], lang, barmode="stack",
-               orientation="h", yformat=",.2f", height=_hbar_height(len(top)))
+    fig = bars(
+        top,
+        "developer",
+        ["arrears_recovered_to_date", "arrears_outstanding"],
+        lang,
+        barmode="stack",
+        orientation="h",
+        yformat=",.2f",
+        height=_hbar_height(len(top)),
+    )
     return _finish(fig, lang, "x", margin={"t": 20, "l": 10})
 
 
@@ -462,8 +589,9 @@ def funds_recoveries(params):
     table = _table("funds-recoveries-month-grid", months, MONTH_COLUMNS, lang, total)
     unmatched = funds.unmatched_recoveries(warehouse(), view.f, current_scope())
     if unmatched["recoveries"]:
-        note = label("funds_unmatched_recoveries", lang).format(n=unmatched["recoveries"],
-                                                                 amount=fmt_amount(unmatched["amount"], lang))
+        note = label("funds_unmatched_recoveries", lang).format(
+            n=unmatched["recoveries"], amount=fmt_amount(unmatched["amount"], lang)
+        )
         table = html.Div([table, html.P(note, className="text-muted small mt-2", id="funds-unmatched-recoveries")])
     return _month_figure(months, lang), table
 
@@ -481,13 +609,19 @@ def funds_channels(params):
         channels = _channels_of(_months(view))
     except WarehouseMissing:
         return empty_figure(label("no_warehouse", lang)), _no_data(lang, "no_warehouse")
-    total = {**_sum_row(channels, CHANNEL_COLUMNS, "funds_channel", lang), "funds_share": 1.0 if len(channels) else None}
-    return _channel_figure(channels, lang), _table("funds-recoveries-channel-grid", channels, CHANNEL_COLUMNS, lang, total)
+    total = {
+        **_sum_row(channels, CHANNEL_COLUMNS, "funds_channel", lang),
+        "funds_share": 1.0 if len(channels) else None,
+    }
+    return _channel_figure(channels, lang), _table(
+        "funds-recoveries-channel-grid", channels, CHANNEL_COLUMNS, lang, total
+    )
 
 
 def _channels_of(months: pd.DataFrame) -> pd.DataFrame:
     frame = months.groupby("channel", sort=False, as_index=False).agg(
-        funds_channel=("funds_channel", "first"), amount=("amount", "sum"), funds_recoveries=("funds_recoveries", "sum"))
+        funds_channel=("funds_channel", "first"), amount=("amount", "sum"), funds_recoveries=("funds_recoveries", "sum")
+    )
     order = {c: i for i, c in enumerate((*funds.CHANNELS, funds.NO_CHANNEL))}
     frame = frame.assign(_o=frame["channel"].map(order).fillna(99)).sort_values("_o").drop(columns="_o")
     total = frame["amount"].sum()
@@ -510,8 +644,14 @@ def _month_figure(months: pd.DataFrame, lang: str):
         trace.marker.color = CHANNEL_COLORS[channel]
     totals = wide[channels].sum(axis=1)
     peak = totals.idxmax()
-    fig.add_annotation(x=peak.strftime("%Y-%m"), y=float(totals.max()), yshift=12, showarrow=False,
-                       text=f"{peak:%Y-%m}{'：' if lang == 'zh' else ': '}{fmt_amount(float(totals.max()) * _unit(lang)[0], lang)}", font={"size": 12})
+    fig.add_annotation(
+        x=peak.strftime("%Y-%m"),
+        y=float(totals.max()),
+        yshift=12,
+        showarrow=False,
+        text=f"{peak:%Y-%m}{'：' if lang == 'zh' else ': '}{fmt_amount(float(totals.max()) * _unit(lang)[0], lang)}",
+        font={"size": 12},
+    )
     return _finish(fig, lang, "y", margin={"t": 30}, xaxis={"type": "category"})
 
 
@@ -519,9 +659,11 @@ def _channel_figure(channels: pd.DataFrame, lang: str):
     if channels.empty or not channels["amount"].sum():
         return empty_figure(label("no_data", lang), 380)
     fig = donut(channels["funds_channel"].tolist(), (channels["amount"] / _unit(lang)[0]).round(2).tolist(), height=380)
-    fig.update_traces(hovertemplate="%{label}：%{value:,.2f} " + _unit(lang)[1]
-                      + "（%{percent}）<extra></extra>", textposition="inside",
-                      marker={"colors": [CHANNEL_COLORS.get(c, PALETTE[7]) for c in channels["channel"]]})
+    fig.update_traces(
+        hovertemplate="%{label}：%{value:,.2f} " + _unit(lang)[1] + "（%{percent}）<extra></extra>",
+        textposition="inside",
+        marker={"colors": [CHANNEL_COLORS.get(c, PALETTE[7]) for c in channels["channel"]]},
+    )
     fig.update_layout(margin={"t": 20, "b": 20}, uniformtext={"minsize": 10, "mode": "hide"})
     return fig
 
@@ -556,17 +698,27 @@ def _ledger_outputs(view: View, by: str, x: str, columns: list[str]):
     total["fund_usage_rate"] = kpis.rate_from("fund_usage_rate", total)
     if by == "year":
         frame = frame.assign(year=frame["year"].astype(str))
-    return (_ledger_figure(frame, x, lang, "unit" if by == "unit" else None),
-            _table(f"funds-ledger-{by}-grid", frame, columns, lang, total))
+    return (
+        _ledger_figure(frame, x, lang, "unit" if by == "unit" else None),
+        _table(f"funds-ledger-{by}-grid", frame, columns, lang, total),
+    )
 
 
 def _ledger_figure(frame: pd.DataFrame, x: str, lang: str, customdata: str | None = None):
     if frame.empty:
         return empty_figure(label("no_data", lang), 380)
-    fig = bars_with_rate(_wan(frame, ["fund_collected", "fund_used"], lang), x, ["fund_collected", "fund_used"],
-                         "fund_usage_rate", lang, customdata=customdata, yformat=",.2f", height=380,
-                         rate_tickformat=".0%" if frame["fund_usage_rate"].max() >= 0.05 else ".1%",
-                         y_title=_unit(lang)[1])
+    fig = bars_with_rate(
+        _wan(frame, ["fund_collected", "fund_used"], lang),
+        x,
+        ["fund_collected", "fund_used"],
+        "fund_usage_rate",
+        lang,
+        customdata=customdata,
+        yformat=",.2f",
+        height=380,
+        rate_tickformat=".0%" if frame["fund_usage_rate"].max() >= 0.05 else ".1%",
+        y_title=_unit(lang)[1],
+    )
     fig.update_layout(margin={"t": 20}, yaxis={"tickformat": _ticks(lang)})
     return fig
 
@@ -589,8 +741,11 @@ def funds_usages(params):
         return fig, msg, msg
     total = _sum_row(approvals, APPROVAL_COLUMNS, "funds_days_bucket", lang)
     table = _table("funds-emergency-grid", emergency, EMERGENCY_COLUMNS, lang, shown_of=n_emergency, max_height=400)
-    return (_approval_figure(approvals, lang), _table("funds-approvals-grid", approvals, APPROVAL_COLUMNS, lang, total),
-            table)
+    return (
+        _approval_figure(approvals, lang),
+        _table("funds-approvals-grid", approvals, APPROVAL_COLUMNS, lang, total),
+        table,
+    )
 
 
 def _approval_figure(approvals: pd.DataFrame, lang: str):
@@ -599,11 +754,14 @@ def _approval_figure(approvals: pd.DataFrame, lang: str):
         return empty_figure(label("no_data", lang), 380)
     fast = [b for b, (_, hi) in enumerate(funds.DAY_BUCKETS) if hi is not None and hi <= funds.EMERGENCY_DAYS]
     within = int(approvals.loc[approvals["bucket"].isin(fast), "funds_emergency"].sum())
-    title = label("funds_emergency_line", lang).format(n=fmt_count(emergency), k=fmt_count(within),
-                                                       d=funds.EMERGENCY_DAYS)
+    title = label("funds_emergency_line", lang).format(
+        n=fmt_count(emergency), k=fmt_count(within), d=funds.EMERGENCY_DAYS
+    )
     fig = bars(approvals, "funds_days_bucket", ["funds_emergency", "funds_ordinary"], lang, title=title, height=380)
     fig.data[0].marker.color = "#c23b3b"
-    fig.update_layout(xaxis={"type": "category", "tickangle": 0}, yaxis={"title": {"text": label("funds_applications", lang)}})
+    fig.update_layout(
+        xaxis={"type": "category", "tickangle": 0}, yaxis={"title": {"text": label("funds_applications", lang)}}
+    )
     return fig
 
 
@@ -622,8 +780,11 @@ def funds_refunds(params):
         names = region_names(warehouse())
     except WarehouseMissing:
         return None, empty_figure(label("no_warehouse", lang)), _no_data(lang, "no_warehouse")
-    return (_refund_line(kinds, names, lang), _kind_figure(kinds, lang),
-            _table("funds-refunds-kind-grid", kinds, KIND_COLUMNS, lang))
+    return (
+        _refund_line(kinds, names, lang),
+        _kind_figure(kinds, lang),
+        _table("funds-refunds-kind-grid", kinds, KIND_COLUMNS, lang),
+    )
 
 
 @callback(
@@ -640,8 +801,10 @@ def funds_refund_units(params):
     except WarehouseMissing:
         return empty_figure(label("no_warehouse", lang)), _no_data(lang, "no_warehouse")
     unit_total = {**_sum_row(units, REFUND_UNIT_COLUMNS, "unit_name", lang), "funds_companies": None}
-    return (_refund_unit_figure(units, lang),
-            _table("funds-refunds-unit-grid", units, REFUND_UNIT_COLUMNS, lang, unit_total))
+    return (
+        _refund_unit_figure(units, lang),
+        _table("funds-refunds-unit-grid", units, REFUND_UNIT_COLUMNS, lang, unit_total),
+    )
 
 
 def _refund_line(kinds: pd.DataFrame, names: dict, lang: str) -> list:
@@ -661,14 +824,18 @@ def _refund_line(kinds: pd.DataFrame, names: dict, lang: str) -> list:
     if "deposit" in groups.index:
         row = groups.loc["deposit"]
         text = label("funds_refund_line_deposit", lang).format(
-            amount=fmt_amount(row["refund_amount"], lang), n=fmt_count(row["funds_companies"]), units=units(row))
+            amount=fmt_amount(row["refund_amount"], lang), n=fmt_count(row["funds_companies"]), units=units(row)
+        )
         out.append(html.Span(text, id="funds-refunds-deposit"))
     if "other" in groups.index:
         row = groups.loc["other"]
         kind_names = kinds.loc[(kinds["level"] == "kind") & (kinds["kind_group"] == "other"), "funds_kind"]
         text = label("funds_refund_line_other", lang).format(
-            kinds=sep.join(kind_names), amount=fmt_amount(row["refund_amount"], lang),
-            n=fmt_count(row["funds_companies"]), units=units(row))
+            kinds=sep.join(kind_names),
+            amount=fmt_amount(row["refund_amount"], lang),
+            n=fmt_count(row["funds_companies"]),
+            units=units(row),
+        )
         out += ["；" if out and lang == "zh" else "; " if out else "", html.Span(text, id="funds-refunds-other")]
     total = kinds[kinds["level"] == "total"]
     if len(total):
@@ -684,27 +851,50 @@ def _kind_figure(kinds: pd.DataFrame, lang: str):
     shown = _wan(rows, ["refund_amount"], lang).iloc[::-1]
     fig = bars(shown, "funds_kind", ["refund_amount"], lang, orientation="h", yformat=",.2f", height=380)
     companies = label("funds_companies", lang)
-    fig.update_traces(text=[f"{a:,.2f} · {int(n)}{'家' if lang == 'zh' else ' co.'}"
-                            for a, n in zip(shown["refund_amount"], shown["funds_companies"], strict=True)],
-                      textposition="auto", cliponaxis=False, customdata=shown["funds_companies"],
-                      marker={"color": [KIND_COLORS.get(k, PALETTE[7]) for k in shown["kind"]]},
-                      hovertemplate="%{y}<br>" + label("refund_amount", lang) + "：%{x:,.2f} "
-                      + _unit(lang)[1] + "<br>" + companies + "：%{customdata}<extra></extra>")
+    fig.update_traces(
+        text=[
+            f"{a:,.2f} · {int(n)}{'家' if lang == 'zh' else ' co.'}"
+            for a, n in zip(shown["refund_amount"], shown["funds_companies"], strict=True)
+        ],
+        textposition="auto",
+        cliponaxis=False,
+        customdata=shown["funds_companies"],
+        marker={"color": [KIND_COLORS.get(k, PALETTE[7]) for k in shown["kind"]]},
+        hovertemplate="%{y}<br>"
+        + label("refund_amount", lang)
+        + "：%{x:,.2f} "
+        + _unit(lang)[1]
+        + "<br>"
+        + companies
+        + "：%{customdata}<extra></extra>",
+    )
     return _finish(fig, lang, "x", margin={"t": 20, "l": 10}, showlegend=False)
 
 
 def _refund_unit_figure(units: pd.DataFrame, lang: str):
     if units.empty:
         return empty_figure(label("no_data", lang), 380)
-    wide = units.pivot_table(index="unit", columns="kind", values="refund_amount", aggfunc="sum", fill_value=0) / _unit(lang)[0]
+    wide = (
+        units.pivot_table(index="unit", columns="kind", values="refund_amount", aggfunc="sum", fill_value=0)
+        / _unit(lang)[0]
+    )
     kinds = [k for k in funds.KINDS if k in wide.columns]  # the ETL admits no other kind
     names = region_names(warehouse())
     frame = pd.DataFrame({f"kind.{k}": wide[k].to_numpy() for k in kinds})
     frame["unit"] = wide.index
     frame["unit_name"] = [names.get(u, u) for u in wide.index]
     frame = frame.iloc[::-1]
-    fig = bars(frame, "unit_name", [c for c in frame.columns if c not in ("unit", "unit_name")], lang,
-               barmode="stack", orientation="h", customdata="unit", yformat=",.2f", height=_hbar_height(len(frame), 30))
+    fig = bars(
+        frame,
+        "unit_name",
+        [c for c in frame.columns if c not in ("unit", "unit_name")],
+        lang,
+        barmode="stack",
+        orientation="h",
+        customdata="unit",
+        yformat=",.2f",
+        height=_hbar_height(len(frame), 30),
+    )
     for trace, kind in zip(fig.data, kinds, strict=True):
         trace.marker.color = KIND_COLORS[kind]
     return _finish(fig, lang, "x", margin={"t": 20, "l": 10})
@@ -723,8 +913,10 @@ def funds_companies(params):
         companies, n_companies = _companies(view, SCREEN_ROWS)
     except WarehouseMissing:
         return empty_figure(label("no_warehouse", lang)), _no_data(lang, "no_warehouse")
-    return (_company_figure(companies, lang),
-            _table("funds-refunds-company-grid", companies, COMPANY_COLUMNS, lang, shown_of=n_companies))
+    return (
+        _company_figure(companies, lang),
+        _table("funds-refunds-company-grid", companies, COMPANY_COLUMNS, lang, shown_of=n_companies),
+    )
 
 
 def _company_figure(companies: pd.DataFrame, lang: str):
@@ -733,13 +925,18 @@ def _company_figure(companies: pd.DataFrame, lang: str):
     top = _wan(companies.head(TOP), ["refund_amount"], lang).iloc[::-1]
     # two companies may share a name (or both be 未匹配): the bar's category is the name and the code's tail
     dup = top["funds_company_name"].duplicated(keep=False)
-    top = top.assign(bar=[f"{n}（{c[-6:]}）" if d else n
-                          for n, c, d in zip(top["funds_company_name"], top["company_code"], dup, strict=True)])
+    top = top.assign(
+        bar=[
+            f"{n}（{c[-6:]}）" if d else n
+            for n, c, d in zip(top["funds_company_name"], top["company_code"], dup, strict=True)
+        ]
+    )
     fig = bars(top, "bar", ["refund_amount"], lang, orientation="h", yformat=",.2f", height=_hbar_height(len(top), 24))
     return _finish(fig, lang, "x", margin={"t": 20, "l": 10}, showlegend=False)
 
 
 # ---------------------------------------------------------------- callbacks: navigation
+
 
 @callback(
     Output("url", "search", allow_duplicate=True),
@@ -764,13 +961,16 @@ def funds_county_click(*args):
 
 # ---------------------------------------------------------------- callbacks: exports
 
+
 def _header_lines(view: View) -> list[str]:
     lang = view.lang
     names = region_names(warehouse())
     region = names.get(view.f.region, view.f.region) if view.f.region else label("all_regions", lang)
-    return [f"{label('region', lang)}：{region}",
-            f"{label('from', lang)}：{fmt_date(view.f.start)}　{label('to', lang)}：{fmt_date(view.f.end)}",
-            label("funds_amount_unit", lang)]
+    return [
+        f"{label('region', lang)}：{region}",
+        f"{label('from', lang)}：{fmt_date(view.f.start)}　{label('to', lang)}：{fmt_date(view.f.end)}",
+        label("funds_amount_unit", lang),
+    ]
 
 
 def _export_month(view: View) -> pd.DataFrame:

@@ -15,17 +15,27 @@ from components.tables import export_controls, grid, to_excel
 from metrics import kpis, published
 from metrics.access import current_scope, warehouse
 from metrics.db import WarehouseMissing
-from metrics.filters import Filter
 from metrics.escalations import escalation_counts
+from metrics.filters import Filter
 from metrics.ratings import credit_distribution, star_distribution
 from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values, standing, standing_county
 
 dash.register_page(__name__, path="/", name="总览", order=0, label_key="overview")
 
 CARD_KPIS = [
-    "rectification_rate", "complaint_close_rate", "overdue_cases", "refund_amount", "refund_households",
-    "arrears_listed", "arrears_recovered", "arrears_outstanding", "fund_usage_rate", "service_coverage",
-    "committee_coverage", "star_high_share", "credit_a_share",
+    "rectification_rate",
+    "complaint_close_rate",
+    "overdue_cases",
+    "refund_amount",
+    "refund_households",
+    "arrears_listed",
+    "arrears_recovered",
+    "arrears_outstanding",
+    "fund_usage_rate",
+    "service_coverage",
+    "committee_coverage",
+    "star_high_share",
+    "credit_a_share",
 ]
 FORMATS = {k: kpis.BY_KEY[k].kind for k in SCORECARD_KPIS}
 
@@ -40,11 +50,21 @@ def layout(**params) -> html.Div:
             dcc.Loading(dbc.Row(id="overview-escalations", className="g-2 mb-3"), type="dot"),
             dbc.Row(
                 [
-                    dbc.Col([html.H4(label("scorecard", lang), className="section-title"),
-                             export_controls("overview-scorecard", lang),
-                             dcc.Loading(html.Div(id="overview-scorecard"), type="dot")], lg=7),
-                    dbc.Col([html.H4(label("map", lang), className="section-title"),
-                             dcc.Loading(dcc.Graph(id="overview-map", config=GRAPH_CONFIG), type="dot")], lg=5),
+                    dbc.Col(
+                        [
+                            html.H4(label("scorecard", lang), className="section-title"),
+                            export_controls("overview-scorecard", lang),
+                            dcc.Loading(html.Div(id="overview-scorecard"), type="dot"),
+                        ],
+                        lg=7,
+                    ),
+                    dbc.Col(
+                        [
+                            html.H4(label("map", lang), className="section-title"),
+                            dcc.Loading(dcc.Graph(id="overview-map", config=GRAPH_CONFIG), type="dot"),
+                        ],
+                        lg=5,
+                    ),
                 ],
                 className="mb-3",
             ),
@@ -96,20 +116,44 @@ def overview_scorecard(params):
 
 def _standing(place, lang):
     """A county officer's own place among the city's counties (metrics.scorecard.standing)."""
-    def shown(key, value):
-        return label("no_value", lang) if value is None or value != value else fmt_value(kpis.BY_KEY[key].kind, value, lang)
 
-    head = html.Tr([html.Th(label(k, lang)) for k in ("standing_kpi", "standing_value", "standing_rank",
-                                                      "standing_median", "standing_quartiles")])
-    rows = [html.Tr([
-        html.Td(label(r.kpi, lang)), html.Td(shown(r.kpi, r.value)),
-        html.Td(f"{int(r.rank)} / {int(r.ranked)}" if r.rank is not None and r.rank == r.rank
-                else label("no_value", lang)),
-        html.Td(shown(r.kpi, r.median)), html.Td(f"{shown(r.kpi, r.q1)} — {shown(r.kpi, r.q3)}"),
-    ]) for r in place.itertuples()]
-    return html.Div([html.H6(label("standing_title", lang)),
-                     html.Table([html.Thead(head), html.Tbody(rows)], className="table table-sm standing"),
-                     html.P(label("standing_note", lang), className="text-muted small")], id="overview-standing")
+    def shown(key, value):
+        return (
+            label("no_value", lang)
+            if value is None or value != value
+            else fmt_value(kpis.BY_KEY[key].kind, value, lang)
+        )
+
+    head = html.Tr(
+        [
+            html.Th(label(k, lang))
+            for k in ("standing_kpi", "standing_value", "standing_rank", "standing_median", "standing_quartiles")
+        ]
+    )
+    rows = [
+        html.Tr(
+            [
+                html.Td(label(r.kpi, lang)),
+                html.Td(shown(r.kpi, r.value)),
+                html.Td(
+                    f"{int(r.rank)} / {int(r.ranked)}"
+                    if r.rank is not None and r.rank == r.rank
+                    else label("no_value", lang)
+                ),
+                html.Td(shown(r.kpi, r.median)),
+                html.Td(f"{shown(r.kpi, r.q1)} — {shown(r.kpi, r.q3)}"),
+            ]
+        )
+        for r in place.itertuples()
+    ]
+    return html.Div(
+        [
+            html.H6(label("standing_title", lang)),
+            html.Table([html.Thead(head), html.Tbody(rows)], className="table table-sm standing"),
+            html.P(label("standing_note", lang), className="text-muted small"),
+        ],
+        id="overview-standing",
+    )
 
 
 @callback(Output("overview-stars", "figure"), Output("overview-credit", "figure"), Input("overview-query", "data"))
@@ -128,14 +172,21 @@ def overview_mix(params):
 def _scorecard_grid(table, lang, ranked: bool = True):
     if table.empty:
         return html.P(label("no_data", lang), className="text-muted")
-    g = grid("overview-scorecard-grid", table, ["rank", "unit_name", *SCORECARD_KPIS][0 if ranked else 1:], lang,
-             formats=FORMATS, kpis=SCORECARD_KPIS,
-             height=None)  # every unit in view, however many the region has
+    g = grid(
+        "overview-scorecard-grid",
+        table,
+        ["rank", "unit_name", *SCORECARD_KPIS][0 if ranked else 1 :],
+        lang,
+        formats=FORMATS,
+        kpis=SCORECARD_KPIS,
+        height=None,
+    )  # every unit in view, however many the region has
     for d in g.columnDefs:
         if d["field"] in SCORECARD_KPIS:
-            d["cellClassRules"] = {**d.get("cellClassRules", {}),
-                                   **{f"light-{c}": f"params.data['{d['field']}__light'] == '{c}'"
-                                      for c in ("green", "amber", "red")}}
+            d["cellClassRules"] = {
+                **d.get("cellClassRules", {}),
+                **{f"light-{c}": f"params.data['{d['field']}__light'] == '{c}'" for c in ("green", "amber", "red")},
+            }
             d["headerTooltip"] = kpis.BY_KEY[d["field"]].definition
         if d["field"] == "rank":
             d["maxWidth"] = 80
@@ -153,8 +204,9 @@ def _map(table, f: Filter, lang):
         return empty_figure(label("no_data", lang))
     values = map_values(table, "rectification_rate", level)
     geo = region_geo(geo, f.region, level)  # one county: its own outline, not its neighbours as 无数据
-    return county_figure(geo, values, label("rectification_rate", lang), label("rectification_rate", lang), lang=lang,
-                      value_format=".2%")
+    return county_figure(
+        geo, values, label("rectification_rate", lang), label("rectification_rate", lang), lang=lang, value_format=".2%"
+    )
 
 
 def _stars(frame, lang):
@@ -169,7 +221,9 @@ def _credit(frame, lang):
     if frame.empty:
         return empty_figure(label("no_data", lang), 300)
     year = int(frame["year"].iloc[0])
-    return donut(frame["grade"].tolist(), frame["companies"].tolist(), f"{label('credit_distribution', lang)}（{year}）")
+    return donut(
+        frame["grade"].tolist(), frame["companies"].tolist(), f"{label('credit_distribution', lang)}（{year}）"
+    )
 
 
 ESCALATION_KEYS = ("interview", "reminder", "supervision", "accountability", "referral")
@@ -187,11 +241,23 @@ def overview_escalations(params):
         return []
     href = "/escalations" + query.build(query.shared(query.build(params)))
     return [
-        dbc.Col(dcc.Link(html.Div([html.Div(label(f"escalation_{k}", lang), className="kpi-title"),
-                                   html.Div(f"{counts[k]:,}", className="kpi-value")],
-                                  className="card kpi-card kpi-none card-body"),
-                         href=href, className="text-decoration-none", id=f"overview-escalation-{k}"),
-                xs=6, md=4, xl=2)
+        dbc.Col(
+            dcc.Link(
+                html.Div(
+                    [
+                        html.Div(label(f"escalation_{k}", lang), className="kpi-title"),
+                        html.Div(f"{counts[k]:,}", className="kpi-value"),
+                    ],
+                    className="card kpi-card kpi-none card-body",
+                ),
+                href=href,
+                className="text-decoration-none",
+                id=f"overview-escalation-{k}",
+            ),
+            xs=6,
+            md=4,
+            xl=2,
+        )
         for k in ESCALATION_KEYS
     ]
 
@@ -224,8 +290,9 @@ def overview_export(_n, params):
     if standing_county(f, scope):  # as on screen: a county's own units are not ranked among themselves
         table["rank"] = "—"
     columns = ["rank", "unit_name", *SCORECARD_KPIS]
-    lines = [f"{label('region', lang)}：{params.get('region') or label('all_regions', lang)}",
-             f"{label('from', lang)}：{params.get('from') or '—'}　{label('to', lang)}：{params.get('to') or '—'}"]
-    data = to_excel(table, columns, lang, label("scorecard", lang), lines, FORMATS,
-                    kpis=SCORECARD_KPIS)
+    lines = [
+        f"{label('region', lang)}：{params.get('region') or label('all_regions', lang)}",
+        f"{label('from', lang)}：{params.get('from') or '—'}　{label('to', lang)}：{params.get('to') or '—'}",
+    ]
+    data = to_excel(table, columns, lang, label("scorecard", lang), lines, FORMATS, kpis=SCORECARD_KPIS)
     return dcc.send_bytes(data, "county-scorecard.xlsx")

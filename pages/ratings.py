@@ -35,32 +35,78 @@ STAR_COLUMNS = [f"stars_{n}" for n in range(1, 6)]
 GRADE_COLUMNS = [f"credit_{g.lower()}" for g in GRADES]
 MT_COLUMNS = list(MANAGEMENT_COLUMNS)
 COMMITTEE_COLUMNS = ["committee_owners", "committee_management", "committee_none"]
-CLICKABLE = ["ratings-stars-county", "ratings-management-county", "ratings-committee-county",
-             "ratings-companies-county"]
+CLICKABLE = [
+    "ratings-stars-county",
+    "ratings-management-county",
+    "ratings-committee-county",
+    "ratings-companies-county",
+]
 UNMATCHED = "未匹配"
 
 # the tables behind the charts: key -> (title label, columns, formats); each has an Excel export
 TABLES = {
-    "stars": ("ratings_stars", ["unit_name", "year", *STAR_COLUMNS, "star_rated", "star_high", "star_high_share"],
-              {**{c: "count" for c in STAR_COLUMNS + ["star_rated", "star_high"]}, "star_high_share": "rate"}),
-    "credit": ("ratings_credit", ["unit_name", "year", *GRADE_COLUMNS, "credit_rated", "credit_a_share"],
-               {**{c: "count" for c in GRADE_COLUMNS + ["credit_rated"]}, "credit_a_share": "rate"}),
-    "moves": ("ratings_credit_moves", ["year_from", "grade_from", "year_to", "grade_to", "movement", "companies"],
-              {"companies": "count"}),
-    "flagged": ("ratings_flagged", ["company_name", "company_code", "unit_name", "status", "exited_on", "d_year",
-                                    "latest_grade", "latest_grade_year"], {}),
-    "management": ("ratings_management", ["management_type", "communities", "share"],
-                   {"communities": "count", "share": "rate"}),
-    "counties": ("ratings_management_by_county",
-                 ["unit_name", "communities", *MT_COLUMNS, "with_company", "service_coverage", *COMMITTEE_COLUMNS,
-                  "with_committee", "committee_coverage"],
-                 {**{c: "count" for c in ["communities", *MT_COLUMNS, "with_company", *COMMITTEE_COLUMNS,
-                                          "with_committee"]},
-                  "service_coverage": "rate", "committee_coverage": "rate"}),
-    "trend": ("ratings_trend", ["day", "communities", "no_service", "with_service", "with_committee"],
-              {c: "count" for c in ["communities", "no_service", "with_service", "with_committee"]}),
-    "companies": ("ratings_companies", ["unit_name", "registered", "operating", "exited", "in_market"],
-                  {c: "count" for c in ["registered", "operating", "exited", "in_market"]}),
+    "stars": (
+        "ratings_stars",
+        ["unit_name", "year", *STAR_COLUMNS, "star_rated", "star_high", "star_high_share"],
+        {**{c: "count" for c in STAR_COLUMNS + ["star_rated", "star_high"]}, "star_high_share": "rate"},
+    ),
+    "credit": (
+        "ratings_credit",
+        ["unit_name", "year", *GRADE_COLUMNS, "credit_rated", "credit_a_share"],
+        {**{c: "count" for c in GRADE_COLUMNS + ["credit_rated"]}, "credit_a_share": "rate"},
+    ),
+    "moves": (
+        "ratings_credit_moves",
+        ["year_from", "grade_from", "year_to", "grade_to", "movement", "companies"],
+        {"companies": "count"},
+    ),
+    "flagged": (
+        "ratings_flagged",
+        [
+            "company_name",
+            "company_code",
+            "unit_name",
+            "status",
+            "exited_on",
+            "d_year",
+            "latest_grade",
+            "latest_grade_year",
+        ],
+        {},
+    ),
+    "management": (
+        "ratings_management",
+        ["management_type", "communities", "share"],
+        {"communities": "count", "share": "rate"},
+    ),
+    "counties": (
+        "ratings_management_by_county",
+        [
+            "unit_name",
+            "communities",
+            *MT_COLUMNS,
+            "with_company",
+            "service_coverage",
+            *COMMITTEE_COLUMNS,
+            "with_committee",
+            "committee_coverage",
+        ],
+        {
+            **{c: "count" for c in ["communities", *MT_COLUMNS, "with_company", *COMMITTEE_COLUMNS, "with_committee"]},
+            "service_coverage": "rate",
+            "committee_coverage": "rate",
+        },
+    ),
+    "trend": (
+        "ratings_trend",
+        ["day", "communities", "no_service", "with_service", "with_committee"],
+        {c: "count" for c in ["communities", "no_service", "with_service", "with_committee"]},
+    ),
+    "companies": (
+        "ratings_companies",
+        ["unit_name", "registered", "operating", "exited", "in_market"],
+        {c: "count" for c in ["registered", "operating", "exited", "in_market"]},
+    ),
 }
 
 
@@ -72,8 +118,10 @@ def _graph(graph_id: str, md: int = 6) -> dbc.Col:
 
 
 def _table(key: str, lang: str) -> html.Div:
-    return html.Div([export_controls(f"ratings-{key}", lang),
-                     dcc.Loading(html.Div(id=f"ratings-{key}-table"), type="dot")], className="mb-3")
+    return html.Div(
+        [export_controls(f"ratings-{key}", lang), dcc.Loading(html.Div(id=f"ratings-{key}-table"), type="dot")],
+        className="mb-3",
+    )
 
 
 def _stats(stats_id: str) -> dcc.Loading:
@@ -139,8 +187,12 @@ def _stat(stat_id: str, title: str, value: str, parts: str = "") -> dbc.Col:
     body = [html.Div(title, className="kpi-title"), html.Div(value, className="kpi-value")]
     if parts:
         body.append(html.Div(parts, className="kpi-parts"))
-    return dbc.Col(html.Div(dbc.Card(dbc.CardBody(body), className="kpi-card kpi-none"), id=stat_id,
-                            className="h-100"), xs=6, md=4, xl=3)
+    return dbc.Col(
+        html.Div(dbc.Card(dbc.CardBody(body), className="kpi-card kpi-none"), id=stat_id, className="h-100"),
+        xs=6,
+        md=4,
+        xl=3,
+    )
 
 
 def _year(year, lang: str) -> str:
@@ -155,8 +207,10 @@ def _with_names(frame: pd.DataFrame, wh, lang: str) -> pd.DataFrame:
     dup = frame.drop_duplicates("unit")["unit_name"].duplicated(keep=False)
     if dup.any():  # two units of the same name (城区 of two cities): add the code
         clash = set(frame.drop_duplicates("unit")["unit_name"][dup])
-        frame["unit_name"] = [f"{n}{_paren(u, lang)}" if n in clash else n
-                              for n, u in zip(frame["unit_name"], frame["unit"])]
+        frame["unit_name"] = [
+            f"{n}{_paren(u, lang)}" if n in clash else n
+            for n, u in zip(frame["unit_name"], frame["unit"], strict=False)
+        ]
     return frame
 
 
@@ -193,8 +247,14 @@ def _grid(key: str, frame: pd.DataFrame, lang: str):
     if frame.empty:
         return html.P(label("no_data", lang), className="text-muted")
     _title, columns, formats = TABLES[key]
-    table = grid(f"ratings-{key}-grid", _clean(frame), columns, lang, formats=formats,
-                 height=min(max(130 + 42 * len(frame), 220), 440))
+    table = grid(
+        f"ratings-{key}-grid",
+        _clean(frame),
+        columns,
+        lang,
+        formats=formats,
+        height=min(max(130 + 42 * len(frame), 220), 440),
+    )
     wide = len(columns) > 9  # many columns: let them keep a readable width and scroll sideways
     for d in table.columnDefs:
         if d["field"] == "unit_name":
@@ -219,8 +279,17 @@ def _county_bars(frame: pd.DataFrame, ys: list[str], lang: str, title: str, barm
     filters); series with nothing in them are left out."""
     ys = [y for y in ys if frame[y].sum() > 0] or ys[:1]
     data = frame.assign(click=[u if u != UNMATCHED else "" for u in frame["unit"]])
-    fig = bars(data, "unit_name", ys, lang, title=title, customdata="click", barmode=barmode, orientation="h",
-               height=max(320, 130 + 26 * len(frame) * (len(ys) if barmode == "group" else 1)))
+    fig = bars(
+        data,
+        "unit_name",
+        ys,
+        lang,
+        title=title,
+        customdata="click",
+        barmode=barmode,
+        orientation="h",
+        height=max(320, 130 + 26 * len(frame) * (len(ys) if barmode == "group" else 1)),
+    )
     fig.update_layout(yaxis_autorange="reversed", yaxis_automargin=True, legend_traceorder="normal")
     return fig
 
@@ -265,8 +334,14 @@ def _management_rows(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     total = int(frame["communities"].sum())
     cols = MT_COLUMNS + (["mt_unknown"] if frame["mt_unknown"].sum() else [])
     counts = [int(frame[c].sum()) for c in cols]
-    return pd.DataFrame({"key": cols, "management_type": [label(c, lang) for c in cols], "communities": counts,
-                         "share": [n / total if total else None for n in counts]})
+    return pd.DataFrame(
+        {
+            "key": cols,
+            "management_type": [label(c, lang) for c in cols],
+            "communities": counts,
+            "share": [n / total if total else None for n in counts],
+        }
+    )
 
 
 def _company_rows(frame: pd.DataFrame, wh, lang: str) -> pd.DataFrame:
@@ -296,8 +371,10 @@ def ratings_cards(params):
     except WarehouseMissing:
         return _missing_text(lang)
     notes = published.notes(values, f, current_scope())
-    return [dbc.Col(kpi_card(values[k], lang, card_id=f"ratings-kpi-{k}", published=notes.get(k)), xs=6, xl=3)
-            for k in CARD_KPIS]
+    return [
+        dbc.Col(kpi_card(values[k], lang, card_id=f"ratings-kpi-{k}", published=notes.get(k)), xs=6, xl=3)
+        for k in CARD_KPIS
+    ]
 
 
 @callback(
@@ -326,17 +403,31 @@ def ratings_stars(params):
     parts = f"{label('star_high', lang)} {fmt_count(high)}{_paren(fmt_rate(high / rated if rated else None), lang)}"
     if not before.empty:
         parts += f" · {_year(year - 1, lang)} {fmt_count(before['star_rated'].sum())}"
-    stats = [_stat("ratings-stat-star-rated", f"{label('star_rated', lang)}{_paren(_year(year, lang), lang)}",
-                   fmt_count(rated), parts)]
-    stats += [_stat(f"ratings-stat-{c.replace('_', '-')}", f"{label(c, lang)}{_paren(_year(year, lang), lang)}",
-                    fmt_count(latest[c].sum()), f"{label('share', lang)} {fmt_rate(latest[c].sum() / rated)}")
-              for c in ("stars_5", "stars_4")]
-    by_county = _county_bars(latest, STAR_COLUMNS, lang,
-                             f"{label('ratings_stars_by_county', lang)}{_paren(_year(year, lang), lang)}")
+    stats = [
+        _stat(
+            "ratings-stat-star-rated",
+            f"{label('star_rated', lang)}{_paren(_year(year, lang), lang)}",
+            fmt_count(rated),
+            parts,
+        )
+    ]
+    stats += [
+        _stat(
+            f"ratings-stat-{c.replace('_', '-')}",
+            f"{label(c, lang)}{_paren(_year(year, lang), lang)}",
+            fmt_count(latest[c].sum()),
+            f"{label('share', lang)} {fmt_rate(latest[c].sum() / rated)}",
+        )
+        for c in ("stars_5", "stars_4")
+    ]
+    by_county = _county_bars(
+        latest, STAR_COLUMNS, lang, f"{label('ratings_stars_by_county', lang)}{_paren(_year(year, lang), lang)}"
+    )
     by_year = rows.groupby("year", as_index=False)[STAR_COLUMNS].sum()
     by_year["year_name"] = [_year(y, lang) for y in by_year["year"]]
-    fig_year = bars(by_year, "year_name", STAR_COLUMNS, lang, title=label("ratings_stars_by_year", lang),
-                    barmode="stack")
+    fig_year = bars(
+        by_year, "year_name", STAR_COLUMNS, lang, title=label("ratings_stars_by_year", lang), barmode="stack"
+    )
     fig_year.update_xaxes(type="category")
     return stats, by_county, fig_year, _grid("stars", rows, lang)
 
@@ -365,14 +456,18 @@ def ratings_credit(params):
     stats = []
     if year is not None:
         latest = credit[credit["year"] == year]
-        grades = " · ".join(f"{g} {fmt_count(latest[c].sum())}" for g, c in zip(GRADES, GRADE_COLUMNS))
-        stats.append(_stat("ratings-stat-credit-rated",
-                           f"{label('credit_rated', lang)}{_paren(_year(year, lang), lang)}",
-                           fmt_count(latest["credit_rated"].sum()), grades))
+        grades = " · ".join(f"{g} {fmt_count(latest[c].sum())}" for g, c in zip(GRADES, GRADE_COLUMNS, strict=False))
+        stats.append(
+            _stat(
+                "ratings-stat-credit-rated",
+                f"{label('credit_rated', lang)}{_paren(_year(year, lang), lang)}",
+                fmt_count(latest["credit_rated"].sum()),
+                grades,
+            )
+        )
     if not moves.empty:
         by_move = moves.groupby("movement")["companies"].sum()
-        parts = " · ".join(f"{label('move_' + m, lang)} {fmt_count(by_move.get(m, 0))}"
-                           for m in ("up", "same", "down"))
+        parts = " · ".join(f"{label('move_' + m, lang)} {fmt_count(by_move.get(m, 0))}" for m in ("up", "same", "down"))
         title = _moves_title(int(moves["year_from"].iloc[0]), int(moves["year_to"].iloc[0]), lang)
         stats.append(_stat("ratings-stat-credit-moves", title, fmt_count(moves["companies"].sum()), parts))
     if credit.empty:
@@ -380,11 +475,17 @@ def ratings_credit(params):
     else:
         by_year = credit.groupby("year", as_index=False)[GRADE_COLUMNS].sum()
         by_year["year_name"] = [_year(y, lang) for y in by_year["year"]]
-        fig_year = bars(by_year, "year_name", GRADE_COLUMNS, lang, title=label("ratings_credit_by_year", lang),
-                        barmode="stack")
+        fig_year = bars(
+            by_year, "year_name", GRADE_COLUMNS, lang, title=label("ratings_credit_by_year", lang), barmode="stack"
+        )
         fig_year.update_xaxes(type="category")
-    return (stats, fig_year, _moves_figure(moves, lang), _grid("credit", credit, lang),
-            _grid("moves", _move_rows(moves, lang), lang))
+    return (
+        stats,
+        fig_year,
+        _moves_figure(moves, lang),
+        _grid("credit", credit, lang),
+        _grid("moves", _move_rows(moves, lang), lang),
+    )
 
 
 @callback(
@@ -414,11 +515,15 @@ def _moves_figure(moves: pd.DataFrame, lang: str):
     y0, y1 = int(moves["year_from"].iloc[0]), int(moves["year_to"].iloc[0])
     matrix = moves.pivot_table(index="grade_from", columns="grade_to", values="companies", aggfunc="sum")
     matrix = matrix.reindex(index=list(GRADES), columns=list(GRADES)).fillna(0)
-    return heatmap(matrix.values.tolist(), list(GRADES), list(GRADES),
-                   title=_moves_title(y0, y1, lang),
-                   x_title=f"{label('grade_to', lang)}{_paren(y1, lang)}",
-                   y_title=f"{label('grade_from', lang)}{_paren(y0, lang)}",
-                   value_name=label("companies", lang))
+    return heatmap(
+        matrix.values.tolist(),
+        list(GRADES),
+        list(GRADES),
+        title=_moves_title(y0, y1, lang),
+        x_title=f"{label('grade_to', lang)}{_paren(y1, lang)}",
+        y_title=f"{label('grade_from', lang)}{_paren(y0, lang)}",
+        value_name=label("companies", lang),
+    )
 
 
 @callback(
@@ -442,26 +547,43 @@ def ratings_communities(params):
         return [], _empty(lang), _grid("management", rows, lang), _grid("counties", rows, lang)
     suffix = _paren(fmt_date(stock_date(f)), lang) if f.end else ""
     total = int(rows["communities"].sum())
-    sums = {c: int(rows[c].sum()) for c in [*MT_COLUMNS, "with_company", "with_service", "no_service",
-                                             *COMMITTEE_COLUMNS, "with_committee"]}
+    sums = {
+        c: int(rows[c].sum())
+        for c in [*MT_COLUMNS, "with_company", "with_service", "no_service", *COMMITTEE_COLUMNS, "with_committee"]
+    }
     service = kpis.value_of(kpis.BY_KEY["service_coverage"], rows)[0]
     committee = kpis.value_of(kpis.BY_KEY["committee_coverage"], rows)[0]
     stats = [
         _stat("ratings-stat-communities", label("communities", lang) + suffix, fmt_count(total)),
-        _stat("ratings-stat-with-service", label("with_service", lang), fmt_count(sums["with_service"]),
-              f"{label('service_coverage', lang)} {fmt_rate(service)} · {label('no_service', lang)} "
-              f"{fmt_count(sums['no_service'])}"),
-        _stat("ratings-stat-with-company", label("with_company", lang), fmt_count(sums["with_company"]),
-              " · ".join(f"{label(c, lang)} {fmt_count(sums[c])}" for c in ("mt_professional", "mt_backstop"))),
-        _stat("ratings-stat-with-committee", label("with_committee", lang),
-              f"{fmt_count(sums['with_committee'])} / {fmt_count(total)}",
-              f"{label('committee_coverage', lang)} {fmt_rate(committee)} · "
-              + " · ".join(f"{label(c, lang)} {fmt_count(sums[c])}" for c in COMMITTEE_COLUMNS)),
+        _stat(
+            "ratings-stat-with-service",
+            label("with_service", lang),
+            fmt_count(sums["with_service"]),
+            f"{label('service_coverage', lang)} {fmt_rate(service)} · {label('no_service', lang)} "
+            f"{fmt_count(sums['no_service'])}",
+        ),
+        _stat(
+            "ratings-stat-with-company",
+            label("with_company", lang),
+            fmt_count(sums["with_company"]),
+            " · ".join(f"{label(c, lang)} {fmt_count(sums[c])}" for c in ("mt_professional", "mt_backstop")),
+        ),
+        _stat(
+            "ratings-stat-with-committee",
+            label("with_committee", lang),
+            f"{fmt_count(sums['with_committee'])} / {fmt_count(total)}",
+            f"{label('committee_coverage', lang)} {fmt_rate(committee)} · "
+            + " · ".join(f"{label(c, lang)} {fmt_count(sums[c])}" for c in COMMITTEE_COLUMNS),
+        ),
     ]
     management = _management_rows(rows, lang)
     shown = management[management["communities"] > 0]
-    fig = donut(shown["management_type"].tolist(), shown["communities"].tolist(),
-                label("ratings_management", lang) + suffix, height=360)
+    fig = donut(
+        shown["management_type"].tolist(),
+        shown["communities"].tolist(),
+        label("ratings_management", lang) + suffix,
+        height=360,
+    )
     return stats, fig, _grid("management", management, lang), _grid("counties", rows.sort_values("unit"), lang)
 
 
@@ -483,8 +605,10 @@ def ratings_communities_by_county(params):
     if rows.empty:
         return _empty(lang), _empty(lang)
     suffix = _paren(fmt_date(stock_date(f)), lang) if f.end else ""
-    return (_county_bars(rows, MT_COLUMNS + ["mt_unknown"], lang, label("ratings_management_by_county", lang) + suffix),
-            _county_bars(rows, COMMITTEE_COLUMNS, lang, label("ratings_committee_by_county", lang) + suffix))
+    return (
+        _county_bars(rows, MT_COLUMNS + ["mt_unknown"], lang, label("ratings_management_by_county", lang) + suffix),
+        _county_bars(rows, COMMITTEE_COLUMNS, lang, label("ratings_committee_by_county", lang) + suffix),
+    )
 
 
 @callback(
@@ -509,21 +633,34 @@ def ratings_trend(params):
         return [], empty, empty, _grid("trend", rows, lang)
     first, last = rows.iloc[0], rows.iloc[-1]
     stats = [
-        _stat("ratings-stat-no-service", f"{label('no_service', lang)}{_paren(last['day'], lang)}",
-              fmt_count(last["no_service"]),
-              f"{label('ratings_at_start', lang)} {first['day']}{_colon(lang)}{fmt_count(first['no_service'])}"),
-        _stat("ratings-stat-committee-trend", f"{label('with_committee', lang)}{_paren(last['day'], lang)}",
-              fmt_count(last["with_committee"]),
-              f"{label('ratings_at_start', lang)} {first['day']}{_colon(lang)}{fmt_count(first['with_committee'])}"),
+        _stat(
+            "ratings-stat-no-service",
+            f"{label('no_service', lang)}{_paren(last['day'], lang)}",
+            fmt_count(last["no_service"]),
+            f"{label('ratings_at_start', lang)} {first['day']}{_colon(lang)}{fmt_count(first['no_service'])}",
+        ),
+        _stat(
+            "ratings-stat-committee-trend",
+            f"{label('with_committee', lang)}{_paren(last['day'], lang)}",
+            fmt_count(last["with_committee"]),
+            f"{label('ratings_at_start', lang)} {first['day']}{_colon(lang)}{fmt_count(first['with_committee'])}",
+        ),
     ]
-    fig_none = lines(rows, "day", ["no_service"], lang, title=label("ratings_no_service_trend", lang),
-                     mode="lines+markers")
-    fig_committee = lines(rows, "day", ["with_committee"], lang, title=label("ratings_committee_trend", lang),
-                          mode="lines+markers")
+    fig_none = lines(
+        rows, "day", ["no_service"], lang, title=label("ratings_no_service_trend", lang), mode="lines+markers"
+    )
+    fig_committee = lines(
+        rows, "day", ["with_committee"], lang, title=label("ratings_committee_trend", lang), mode="lines+markers"
+    )
     for fig, col in ((fig_none, "no_service"), (fig_committee, "with_committee")):
         # month ticks as numbers (no English month names in the Chinese view); whole-number counts
-        fig.update_layout(showlegend=False, yaxis_rangemode="tozero", yaxis_tickformat=",d", xaxis_tickformat="%Y-%m",
-                          yaxis_range=[0, 5] if rows[col].max() < 5 else None)
+        fig.update_layout(
+            showlegend=False,
+            yaxis_rangemode="tozero",
+            yaxis_tickformat=",d",
+            xaxis_tickformat="%Y-%m",
+            yaxis_range=[0, 5] if rows[col].max() < 5 else None,
+        )
     return stats, fig_none, fig_committee, _grid("trend", rows, lang)
 
 
@@ -548,16 +685,25 @@ def ratings_companies(params):
     known = int(raw["market_known"].sum())
     market = fmt_count(raw["in_market"].sum()) if known else label("ratings_not_recorded", lang)
     stats = [
-        _stat("ratings-stat-registered", label("registered", lang), fmt_count(raw["registered"].sum()),
-              f"{label('operating', lang)} {fmt_count(raw['operating'].sum())} · {label('exited', lang)} "
-              f"{fmt_count(raw['exited'].sum())}"),
-        _stat("ratings-stat-in-market", label("in_market", lang), market,
-              f"{label('registered', lang)} {fmt_count(raw['registered'].sum())}" if known else ""),
+        _stat(
+            "ratings-stat-registered",
+            label("registered", lang),
+            fmt_count(raw["registered"].sum()),
+            f"{label('operating', lang)} {fmt_count(raw['operating'].sum())} · {label('exited', lang)} "
+            f"{fmt_count(raw['exited'].sum())}",
+        ),
+        _stat(
+            "ratings-stat-in-market",
+            label("in_market", lang),
+            market,
+            f"{label('registered', lang)} {fmt_count(raw['registered'].sum())}" if known else "",
+        ),
     ]
     # registered beside vetted where the vetted list is kept; else registered as operating + exited
     ys, mode = (["registered", "in_market"], "group") if known else (["operating", "exited"], "stack")
-    fig = _county_bars(raw.assign(unit_name=rows["unit_name"]), ys, lang, label("ratings_companies_by_county", lang),
-                       barmode=mode)
+    fig = _county_bars(
+        raw.assign(unit_name=rows["unit_name"]), ys, lang, label("ratings_companies_by_county", lang), barmode=mode
+    )
     return stats, fig, _grid("companies", rows, lang)
 
 
@@ -621,10 +767,14 @@ def ratings_export(*args):
     title_key, columns, formats = TABLES[key]
     frame = _clean(_table_frame(key, wh, f, lang))
     region = params.get("region")
-    region_text = (f"{region_names(wh).get(region, region)}{_paren(region, lang)}" if region
-                   else label("all_regions", lang))
-    lines_ = [f"{label('region', lang)}：{region_text}",
-              f"{label('from', lang)}：{params.get('from') or '—'}　{label('to', lang)}：{params.get('to') or '—'}"]
-    out[list(TABLES).index(key)] = dcc.send_bytes(to_excel(frame, columns, lang, label(title_key, lang), lines_, formats),
-                                                  f"ratings-{key}.xlsx")
+    region_text = (
+        f"{region_names(wh).get(region, region)}{_paren(region, lang)}" if region else label("all_regions", lang)
+    )
+    lines_ = [
+        f"{label('region', lang)}：{region_text}",
+        f"{label('from', lang)}：{params.get('from') or '—'}　{label('to', lang)}：{params.get('to') or '—'}",
+    ]
+    out[list(TABLES).index(key)] = dcc.send_bytes(
+        to_excel(frame, columns, lang, label(title_key, lang), lines_, formats), f"ratings-{key}.xlsx"
+    )
     return out

@@ -11,7 +11,7 @@ none: the drill-down lists its cases). A link therefore reproduces a drill-down.
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 import dash
 import dash_bootstrap_components as dbc
@@ -35,23 +35,62 @@ PATH = "/rectification"
 GROUP_COUNTS = [f"{k}_{g}" for g in cases.GROUPS for k in ("received", "rectified", "rate")]
 UNIT_COLUMNS = ["unit_name", *GROUP_COUNTS, "open_cases", "overdue_cases"]
 COMMUNITY_COLUMNS = ["community_name", "street", *GROUP_COUNTS, "open_cases", "overdue_cases"]
-CASE_COLUMNS = ["case_id", "received_on", "source", "category", "status_at_end", "closed_on", "deadline", "workdays",
-                "rect_overdue", "level", "street", "description"]  # never reporter_phone: a leadership page
-COUNTY_COLUMNS = ["unit_name", "received_main", "rectified_main", "rectification_rate", "received_complaints",
-                  "rectified_complaints", "complaint_close_rate"]
+CASE_COLUMNS = [
+    "case_id",
+    "received_on",
+    "source",
+    "category",
+    "status_at_end",
+    "closed_on",
+    "deadline",
+    "workdays",
+    "rect_overdue",
+    "level",
+    "street",
+    "description",
+]  # never reporter_phone: a leadership page
+COUNTY_COLUMNS = [
+    "unit_name",
+    "received_main",
+    "rectified_main",
+    "rectification_rate",
+    "received_complaints",
+    "rectified_complaints",
+    "complaint_close_rate",
+]
 SUMMARY_COLUMNS = ["case_group", "received", "rectified", "rect_rate"]
 CUMULATIVE_COLUMNS = ["rect_day", "received", "rectified", "cumulative_received", "cumulative_rectified"]
 BREAKDOWN_COLUMNS = ["rect_dimension", "rect_value", "received", "rectified", "rect_rate"]
 AGEING_COLUMNS = ["rect_age_bucket", "open_cases", "rect_within_deadline", "overdue_cases", "rect_no_deadline"]
-FORMATS = {c: "rate" for c in ("rect_rate", "rectification_rate", "complaint_close_rate",
-                               *[f"rate_{g}" for g in cases.GROUPS])}
-FORMATS.update({c: "count" for c in ("received", "rectified", "cumulative_received", "cumulative_rectified",
-                                     "open_cases", "overdue_cases", "rect_within_deadline", "rect_no_deadline",
-                                     "workdays", "received_main", "rectified_main",
-                                     *[f"{k}_{g}" for g in cases.GROUPS for k in ("received", "rectified")])})
+FORMATS = {
+    c: "rate" for c in ("rect_rate", "rectification_rate", "complaint_close_rate", *[f"rate_{g}" for g in cases.GROUPS])
+}
+FORMATS.update(
+    {
+        c: "count"
+        for c in (
+            "received",
+            "rectified",
+            "cumulative_received",
+            "cumulative_rectified",
+            "open_cases",
+            "overdue_cases",
+            "rect_within_deadline",
+            "rect_no_deadline",
+            "workdays",
+            "received_main",
+            "rectified_main",
+            *[f"{k}_{g}" for g in cases.GROUPS for k in ("received", "rectified")],
+        )
+    }
+)
 GROUP_KPI = {"sweep": "rectification_rate", "leads": "rectification_rate", "complaints": "complaint_close_rate"}
-DIMENSION_TITLES = {"status": "rect_by_status", "source": "rect_by_source", "category": "rect_by_category",
-                    "level": "rect_by_level"}
+DIMENSION_TITLES = {
+    "status": "rect_by_status",
+    "source": "rect_by_source",
+    "category": "rect_by_category",
+    "level": "rect_by_level",
+}
 
 
 class View(NamedTuple):
@@ -61,12 +100,12 @@ class View(NamedTuple):
     params: dict
     lang: str
     f: Filter
-    group: Optional[str]
-    unit: Optional[str]
-    community: Optional[str]
+    group: str | None
+    unit: str | None
+    community: str | None
 
     @classmethod
-    def of(cls, params: Optional[dict]) -> "View":
+    def of(cls, params: dict | None) -> View:
         params = params or {}
         f = Filter.from_query(params.get("region"), params.get("from"), params.get("to"))
         group = params.get("group") if params.get("group") in cases.GROUPS else None
@@ -81,12 +120,14 @@ class View(NamedTuple):
 
 # ---------------------------------------------------------------- layout
 
+
 def layout(**params) -> html.Div:
     params = {k: v for k, v in params.items() if isinstance(v, str)}
     view = View.of(params)
     lang = view.lang
     groups = [{"label": label("group_all", lang), "value": "all"}] + [
-        {"label": label(g, lang), "value": g} for g in cases.GROUPS]
+        {"label": label(g, lang), "value": g} for g in cases.GROUPS
+    ]
     return html.Div(
         [
             dcc.Store(id="rectification-query", data=params),
@@ -94,10 +135,15 @@ def layout(**params) -> html.Div:
                 [
                     html.H4(label("rect_summary", lang), className="section-title me-auto"),
                     html.Span(label("case_group", lang), className="small text-muted me-2"),
-                    dbc.RadioItems(id="rectification-group", options=groups, value=view.group or "all",
-                                   className="btn-group me-3", inputClassName="btn-check",
-                                   labelClassName="btn btn-sm btn-outline-primary",
-                                   labelCheckedClassName="active"),
+                    dbc.RadioItems(
+                        id="rectification-group",
+                        options=groups,
+                        value=view.group or "all",
+                        className="btn-group me-3",
+                        inputClassName="btn-check",
+                        labelClassName="btn btn-sm btn-outline-primary",
+                        labelCheckedClassName="active",
+                    ),
                     export_controls("rectification-summary", lang),
                 ],
                 className="d-flex align-items-center flex-wrap",
@@ -105,29 +151,65 @@ def layout(**params) -> html.Div:
             dcc.Loading(dbc.Row(id="rectification-cards", className="g-2 mb-3"), type="dot"),
             dbc.Row(
                 [
-                    dbc.Col(_panel("cumulative", "rect_cumulative", lang,
-                                   dcc.Graph(id="rectification-cumulative", config=GRAPH_CONFIG)), lg=7),
-                    dbc.Col(_panel("ageing", "rect_ageing", lang,
-                                   dcc.Graph(id="rectification-ageing", config=GRAPH_CONFIG)), lg=5),
+                    dbc.Col(
+                        _panel(
+                            "cumulative",
+                            "rect_cumulative",
+                            lang,
+                            dcc.Graph(id="rectification-cumulative", config=GRAPH_CONFIG),
+                        ),
+                        lg=7,
+                    ),
+                    dbc.Col(
+                        _panel(
+                            "ageing", "rect_ageing", lang, dcc.Graph(id="rectification-ageing", config=GRAPH_CONFIG)
+                        ),
+                        lg=5,
+                    ),
                 ],
                 className="g-3 mb-3",
             ),
             dbc.Row(
                 [
-                    dbc.Col(_panel("county", "rect_county_rates", lang,
-                                   dcc.Graph(id="rectification-county", config=GRAPH_CONFIG)), lg=5),
-                    dbc.Col(_panel("breakdowns", "rect_breakdowns", lang, dbc.Row(
-                        [dbc.Col(dcc.Graph(id=f"rectification-{d}", config=GRAPH_CONFIG), md=6, className="mb-2")
-                         for d in cases.DIMENSIONS], className="g-2")), lg=7),
+                    dbc.Col(
+                        _panel(
+                            "county",
+                            "rect_county_rates",
+                            lang,
+                            dcc.Graph(id="rectification-county", config=GRAPH_CONFIG),
+                        ),
+                        lg=5,
+                    ),
+                    dbc.Col(
+                        _panel(
+                            "breakdowns",
+                            "rect_breakdowns",
+                            lang,
+                            dbc.Row(
+                                [
+                                    dbc.Col(
+                                        dcc.Graph(id=f"rectification-{d}", config=GRAPH_CONFIG), md=6, className="mb-2"
+                                    )
+                                    for d in cases.DIMENSIONS
+                                ],
+                                className="g-2",
+                            ),
+                        ),
+                        lg=7,
+                    ),
                 ],
                 className="g-3 mb-3",
             ),
             dbc.Card(
                 dbc.CardBody(
                     [
-                        html.Div([html.H4(label("rect_drilldown", lang), className="section-title me-auto"),
-                                  export_controls("rectification-drill", lang)],
-                                 className="d-flex align-items-center"),
+                        html.Div(
+                            [
+                                html.H4(label("rect_drilldown", lang), className="section-title me-auto"),
+                                export_controls("rectification-drill", lang),
+                            ],
+                            className="d-flex align-items-center",
+                        ),
                         html.Div(id="rectification-crumbs", className="mb-2"),
                         dcc.Loading(html.Div(id="rectification-drill"), type="dot"),
                     ]
@@ -144,14 +226,25 @@ def _panel(name: str, title: str, lang: str, chart) -> dbc.Card:
     return dbc.Card(
         dbc.CardBody(
             [
-                html.Div([html.H4(label(title, lang), className="section-title me-auto"),
-                          export_controls(f"rectification-{name}", lang)], className="d-flex align-items-center"),
+                html.Div(
+                    [
+                        html.H4(label(title, lang), className="section-title me-auto"),
+                        export_controls(f"rectification-{name}", lang),
+                    ],
+                    className="d-flex align-items-center",
+                ),
                 dbc.Tabs(
                     [
-                        dbc.Tab(dcc.Loading(chart, type="dot"), label=label("tab_chart", lang),
-                                tab_id=f"rectification-{name}-chart-tab"),
-                        dbc.Tab(dcc.Loading(html.Div(id=f"rectification-{name}-table", className="pt-2"), type="dot"),
-                                label=label("tab_table", lang), tab_id=f"rectification-{name}-table-tab"),
+                        dbc.Tab(
+                            dcc.Loading(chart, type="dot"),
+                            label=label("tab_chart", lang),
+                            tab_id=f"rectification-{name}-chart-tab",
+                        ),
+                        dbc.Tab(
+                            dcc.Loading(html.Div(id=f"rectification-{name}-table", className="pt-2"), type="dot"),
+                            label=label("tab_table", lang),
+                            tab_id=f"rectification-{name}-table-tab",
+                        ),
                     ],
                     id=f"rectification-{name}-tabs",
                     active_tab=f"rectification-{name}-chart-tab",
@@ -164,22 +257,24 @@ def _panel(name: str, title: str, lang: str, chart) -> dbc.Card:
 
 # ---------------------------------------------------------------- frames (shared by screen and export)
 
+
 class Rows(NamedTuple):
     """The rows behind a chart, as a table shows them and an export writes them."""
 
     frame: pd.DataFrame
     columns: list[str]
     title: str  # a label key
-    total: Optional[dict] = None
+    total: dict | None = None
     notes: tuple[str, ...] = ()  # more header lines for the export
-    at: Optional[dt.date] = None  # the stock date, for stock figures
-    export_columns: Optional[list[str]] = None  # when the export says more than the screen
+    at: dt.date | None = None  # the stock date, for stock figures
+    export_columns: list[str] | None = None  # when the export says more than the screen
 
 
 def _names(dimension: str, values: pd.Series, lang: str) -> pd.Series:
     """Enumerated values (状态, 来源, 类别, 层级) in the reader's language; unknown values as written."""
-    names = {v: label(f"{dimension}.{v}", lang) if has_label(f"{dimension}.{v}") else v
-             for v in values.dropna().unique()}
+    names = {
+        v: label(f"{dimension}.{v}", lang) if has_label(f"{dimension}.{v}") else v for v in values.dropna().unique()
+    }
     return values.map(names)
 
 
@@ -253,10 +348,18 @@ def _drill_rows(view: View) -> Rows:
         frame = cases.community_table(wh, view.f, scope, view.unit)
         # a community the warehouse does not know: 未匹配, with the ID the ledger wrote
         unmatched = label("unmatched", lang)
-        frame["community_name"] = frame["community_name"].fillna(_with_id(unmatched, frame["community_id"].fillna("—"), lang))
+        frame["community_name"] = frame["community_name"].fillna(
+            _with_id(unmatched, frame["community_id"].fillna("—"), lang)
+        )
         frame["drill_key"] = "community:" + frame["key"]
-        return Rows(frame, COMMUNITY_COLUMNS, "community_name", _total(frame, "community_name", lang),
-                    _drill_notes(view), export_columns=["community_name", "community_id", *COMMUNITY_COLUMNS[1:]])
+        return Rows(
+            frame,
+            COMMUNITY_COLUMNS,
+            "community_name",
+            _total(frame, "community_name", lang),
+            _drill_notes(view),
+            export_columns=["community_name", "community_id", *COMMUNITY_COLUMNS[1:]],
+        )
     frame = cases.unit_table(wh, view.f, scope)
     frame["drill_key"] = "unit:" + frame["unit"]
     return Rows(frame, UNIT_COLUMNS, "rect_drilldown", _total(frame, "unit_name", lang))
@@ -269,27 +372,37 @@ def _drill_notes(view: View) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _unit_name(unit: Optional[str]) -> str:
+def _unit_name(unit: str | None) -> str:
     return region_names(warehouse()).get(unit, unit) if unit else ""
 
 
-def _total(frame: pd.DataFrame, name_column: str, lang: str) -> Optional[dict]:
+def _total(frame: pd.DataFrame, name_column: str, lang: str) -> dict | None:
     return {**cases.totals(frame), name_column: label("rect_total", lang)} if len(frame) else None
 
 
 def _header_lines(view: View, notes: tuple[str, ...] = ()) -> list[str]:
     lang = view.lang
     region = _unit_name(view.f.region) if view.f.region else label("all_regions", lang)
-    return [f"{label('region', lang)}：{region}",
-            f"{label('from', lang)}：{fmt_date(view.f.start)}　{label('to', lang)}：{fmt_date(view.f.end)}",
-            f"{label('case_group', lang)}：{label(view.group or 'group_all', lang)}", *notes]
+    return [
+        f"{label('region', lang)}：{region}",
+        f"{label('from', lang)}：{fmt_date(view.f.start)}　{label('to', lang)}：{fmt_date(view.f.end)}",
+        f"{label('case_group', lang)}：{label(view.group or 'group_all', lang)}",
+        *notes,
+    ]
 
 
-TABLES = {"summary": _summary_rows, "county": _county_rows, "cumulative": _cumulative_rows,
-          "breakdowns": _breakdown_rows, "ageing": _ageing_rows, "drill": _drill_rows}
+TABLES = {
+    "summary": _summary_rows,
+    "county": _county_rows,
+    "cumulative": _cumulative_rows,
+    "breakdowns": _breakdown_rows,
+    "ageing": _ageing_rows,
+    "drill": _drill_rows,
+}
 
 
 # ---------------------------------------------------------------- components from frames
+
 
 def _message(key: str, lang: str) -> html.P:
     return html.P(label(key, lang), className="text-muted")
@@ -304,8 +417,12 @@ def _grid(grid_id: str, rows: Rows, lang: str, max_height: int = 460, header: in
     g.rowData = frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
     g.columnDefs[0].update(pinned="left", minWidth=110, tooltipField=columns[0])  # the row's name stays in view
     # every column rendered, so that a wide table reads (and tests) the same at any width
-    g.dashGridOptions = {**g.dashGridOptions, "suppressColumnVirtualisation": True, "localeText": grid_locale(lang),
-                         **({"pinnedBottomRowData": [rows.total]} if rows.total else {})}
+    g.dashGridOptions = {
+        **g.dashGridOptions,
+        "suppressColumnVirtualisation": True,
+        "localeText": grid_locale(lang),
+        **({"pinnedBottomRowData": [rows.total]} if rows.total else {}),
+    }
     return g
 
 
@@ -316,15 +433,21 @@ def _group_card(view: View, row) -> html.Div:
     body = [
         html.Div(label("rate_" + name, lang), className="kpi-title"),
         html.Div(fmt_rate(row.rate), className="kpi-value"),
-        html.Div(f"{label('received_' + name, lang)} {fmt_count(row.received)} / "
-                 f"{label('rectified_' + name, lang)} {fmt_count(row.rectified)}", className="kpi-parts"),
+        html.Div(
+            f"{label('received_' + name, lang)} {fmt_count(row.received)} / "
+            f"{label('rectified_' + name, lang)} {fmt_count(row.rectified)}",
+            className="kpi-parts",
+        ),
     ]
     # a report's figure for this group and view that the rows do not reproduce
     note = published.disagreement("rate_" + name, view.f, current_scope(), row.rate, row.rectified, row.received)
     if note is not None:
         body.append(published_note(note, lang))
-    return html.Div(dbc.Card(dbc.CardBody(body), className=f"kpi-card kpi-{kpis.light(kpi, row.rate)}{selected}"),
-                    id=f"rectification-card-{name}", className="h-100")
+    return html.Div(
+        dbc.Card(dbc.CardBody(body), className=f"kpi-card kpi-{kpis.light(kpi, row.rate)}{selected}"),
+        id=f"rectification-card-{name}",
+        className="h-100",
+    )
 
 
 def _county_figure(units: pd.DataFrame, lang: str):
@@ -334,8 +457,16 @@ def _county_figure(units: pd.DataFrame, lang: str):
     shown = shown.sort_values(list(cases.COUNTY_RATES), na_position="first")
     low = min(shown[list(cases.COUNTY_RATES)].min(skipna=True).min(), 1.0)
     start = max(0.0, int((low - 0.01) * 50) / 50)  # a step of 2 percentage points below the lowest rate
-    fig = dots(shown, "unit_name", list(cases.COUNTY_RATES), lang, customdata="unit", xformat=".2%",
-               x_range=[start, 1.004], height=140 + 30 * len(shown))
+    fig = dots(
+        shown,
+        "unit_name",
+        list(cases.COUNTY_RATES),
+        lang,
+        customdata="unit",
+        xformat=".2%",
+        x_range=[start, 1.004],
+        height=140 + 30 * len(shown),
+    )
     fig.update_layout(margin={"t": 10})
     return fig
 
@@ -348,20 +479,36 @@ def _breakdown_figure(rows: Rows, dim: str, lang: str):
     if dim == "status":
         fig = donut(part["rect_value"].tolist(), part["received"].tolist(), title, height=280)
         fig.data[0].update(textinfo="percent", textposition="inside")
-        fig.update_layout(showlegend=True, legend={"orientation": "v", "x": 1.0, "y": 0.5},
-                          uniformtext={"minsize": 10, "mode": "hide"}, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+        fig.update_layout(
+            showlegend=True,
+            legend={"orientation": "v", "x": 1.0, "y": 0.5},
+            uniformtext={"minsize": 10, "mode": "hide"},
+            margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        )
         return fig
     horizontal = dim in ("category", "source")
     part = part.iloc[::-1] if horizontal else part
-    fig = bars(part, "rect_value", ["received", "rectified"], lang, title=title, height=280,
-               orientation="h" if horizontal else "v")
+    fig = bars(
+        part,
+        "rect_value",
+        ["received", "rectified"],
+        lang,
+        title=title,
+        height=280,
+        orientation="h" if horizontal else "v",
+    )
     # one layout update: each plotly update call costs milliseconds
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 40}, legend={"y": -0.22},
-                      xaxis={"automargin": True}, yaxis={"automargin": True})
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 40, "b": 40},
+        legend={"y": -0.22},
+        xaxis={"automargin": True},
+        yaxis={"automargin": True},
+    )
     return fig
 
 
 # ---------------------------------------------------------------- callbacks: content
+
 
 @callback(
     Output("rectification-cards", "children"),
@@ -389,11 +536,21 @@ def rectification_cumulative(params):
         return empty_figure(label("no_warehouse", lang))
     if frame.empty:
         return empty_figure(label("no_data", lang))
-    fig = lines(frame, "rect_day", ["cumulative_received", "cumulative_rectified"], lang, yformat=",",
-                mode="lines+markers" if len(frame) <= 40 else "lines", height=380)
+    fig = lines(
+        frame,
+        "rect_day",
+        ["cumulative_received", "cumulative_rectified"],
+        lang,
+        yformat=",",
+        mode="lines+markers" if len(frame) <= 40 else "lines",
+        height=380,
+    )
     monthly = len(frame) > 1 and (frame["rect_day"].iloc[1] - frame["rect_day"].iloc[0]).days > 7
-    fig.update_layout(xaxis={"tickformat": "%Y-%m" if monthly else "%m-%d", "hoverformat": "%Y-%m-%d"},
-                      margin={"t": 20}, hovermode="x unified")
+    fig.update_layout(
+        xaxis={"tickformat": "%Y-%m" if monthly else "%m-%d", "hoverformat": "%Y-%m-%d"},
+        margin={"t": 20},
+        hovermode="x unified",
+    )
     return fig
 
 
@@ -425,14 +582,25 @@ def rectification_ageing(params):
     frame, total = rows.frame, rows.total
     if not total["open_cases"]:
         return empty_figure(label("no_data", lang))
-    title = (f"{fmt_date(rows.at)} · {label('open_cases', lang)} {fmt_count(total['open_cases'])} · "
-             f"{label('overdue_cases', lang)} {fmt_count(total['overdue_cases'])}")
+    title = (
+        f"{fmt_date(rows.at)} · {label('open_cases', lang)} {fmt_count(total['open_cases'])} · "
+        f"{label('overdue_cases', lang)} {fmt_count(total['overdue_cases'])}"
+    )
     frame = frame.rename(columns={"overdue_cases": "rect_past_deadline"})
-    fig = bars(frame, "rect_age_bucket", ["rect_within_deadline", "rect_past_deadline"], lang, title=title,
-               barmode="stack", height=380)
+    fig = bars(
+        frame,
+        "rect_age_bucket",
+        ["rect_within_deadline", "rect_past_deadline"],
+        lang,
+        title=title,
+        barmode="stack",
+        height=380,
+    )
     fig.data[1].marker.color = "#c23b3b"
-    fig.update_layout(xaxis={"title": {"text": label("rect_age", lang)}, "type": "category"},
-                      yaxis={"title": {"text": label("open_cases", lang)}})
+    fig.update_layout(
+        xaxis={"title": {"text": label("rect_age", lang)}, "type": "category"},
+        yaxis={"title": {"text": label("open_cases", lang)}},
+    )
     return fig
 
 
@@ -475,20 +643,28 @@ def rectification_drill(params):
         unit_name = _unit_name(view.unit)
     except WarehouseMissing:
         return None, _message("no_warehouse", lang)
-    crumbs = [dcc.Link(label("all_units", lang), href=view.href(unit=None, community=None),
-                       id="rectification-crumb-all")]
+    crumbs = [
+        dcc.Link(label("all_units", lang), href=view.href(unit=None, community=None), id="rectification-crumb-all")
+    ]
     if view.unit:
         crumbs += [" › ", dcc.Link(unit_name, href=view.href(community=None), id="rectification-crumb-unit")]
     if view.community:
-        crumbs += [" › ", html.Span(_community_name(view, rows.frame, lang), id="rectification-crumb-community",
-                                    className="fw-semibold")]
+        crumbs += [
+            " › ",
+            html.Span(
+                _community_name(view, rows.frame, lang), id="rectification-crumb-community", className="fw-semibold"
+            ),
+        ]
     cases_level = rows.title == "rect_cases"
-    crumbs.append(html.Span(label("rect_cases_note" if cases_level else "rect_drill_hint", lang),
-                            className="small text-muted ms-3"))
+    crumbs.append(
+        html.Span(
+            label("rect_cases_note" if cases_level else "rect_drill_hint", lang), className="small text-muted ms-3"
+        )
+    )
     table = _grid("rectification-drill-grid", rows, lang, max_height=700, header=110 if cases_level else 160)
     if isinstance(table, html.P):
         return crumbs, table
-    table.rowData = [{**r, "drill_key": k} for r, k in zip(table.rowData, rows.frame["drill_key"])]
+    table.rowData = [{**r, "drill_key": k} for r, k in zip(table.rowData, rows.frame["drill_key"], strict=False)]
     table.getRowId = "params.data.drill_key"
     if cases_level:
         for d in table.columnDefs:
@@ -502,9 +678,16 @@ def rectification_drill(params):
     return crumbs, table
 
 
-CASE_WIDTHS = {"case_id": {"minWidth": 160}, "received_on": {"minWidth": 115}, "category": {"minWidth": 110},
-               "closed_on": {"minWidth": 115}, "deadline": {"minWidth": 115}, "street": {"minWidth": 110},
-               "level": {"minWidth": 110}, "description": {"minWidth": 360, "flex": 3, "tooltipField": "description"}}
+CASE_WIDTHS = {
+    "case_id": {"minWidth": 160},
+    "received_on": {"minWidth": 115},
+    "category": {"minWidth": 110},
+    "closed_on": {"minWidth": 115},
+    "deadline": {"minWidth": 115},
+    "street": {"minWidth": 110},
+    "level": {"minWidth": 110},
+    "description": {"minWidth": 360, "flex": 3, "tooltipField": "description"},
+}
 
 
 def _grouped_columns(defs: list[dict], lang: str) -> list[dict]:
@@ -538,6 +721,7 @@ def _with_id(name, community_id, lang: str):
 
 
 # ---------------------------------------------------------------- callbacks: navigation
+
 
 @callback(
     Output("url", "search", allow_duplicate=True),
@@ -584,6 +768,7 @@ def rectification_drill_click(cell, search):
 
 # ---------------------------------------------------------------- callbacks: exports
 
+
 def _register_export(name: str) -> None:
     @callback(
         Output(f"rectification-{name}-download", "data"),
@@ -595,8 +780,14 @@ def _register_export(name: str) -> None:
         view = View.of(params)
         rows = TABLES[name](view)
         frame = pd.concat([rows.frame, pd.DataFrame([rows.total])], ignore_index=True) if rows.total else rows.frame
-        data = to_excel(frame, rows.export_columns or rows.columns, view.lang, label(rows.title, view.lang),
-                        _header_lines(view, rows.notes), FORMATS)
+        data = to_excel(
+            frame,
+            rows.export_columns or rows.columns,
+            view.lang,
+            label(rows.title, view.lang),
+            _header_lines(view, rows.notes),
+            FORMATS,
+        )
         return dcc.send_bytes(data, f"rectification-{name}.xlsx")
 
     export.__name__ = f"rectification_export_{name}"

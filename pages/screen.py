@@ -46,8 +46,14 @@ from metrics.screen import latest_recoveries, latest_rectified, ranking, unit_ta
 
 dash.register_page(__name__, path="/screen", name="大屏", order=100, label_key="screen", title="物业监管大屏")
 
-HEADLINE = ["rectification_rate", "complaint_close_rate", "overdue_cases", "arrears_recovery_rate",
-            "arrears_outstanding", "refund_amount"]
+HEADLINE = [
+    "rectification_rate",
+    "complaint_close_rate",
+    "overdue_cases",
+    "arrears_recovery_rate",
+    "arrears_outstanding",
+    "refund_amount",
+]
 # The map and the ranking beside it rotate through these (those with no value in the region are skipped).
 MAP_KPIS = ["rectification_rate", "overdue_cases", "arrears_outstanding", "star_high_share", "credit_a_share"]
 SIDE = ("credit", "stars", "escalations")
@@ -75,8 +81,11 @@ def _seconds(value: object, default: int, low: int, high: int) -> int:
 
 def layout(region=None, rotate=None, refresh=None, lang=None, **params) -> html.Div:
     lang = lang_of(lang)
-    query = {k: v for k, v in {"region": region, "from": params.get("from"), "to": params.get("to"),
-                               "lang": lang}.items() if isinstance(v, str)}
+    query = {
+        k: v
+        for k, v in {"region": region, "from": params.get("from"), "to": params.get("to"), "lang": lang}.items()
+        if isinstance(v, str)
+    }
     f = screen_filter(query)
     rotate_s, refresh_s = _seconds(rotate, 15, 1, 3600), _seconds(refresh, 60, 2, 86400)
     health_s = min(refresh_s, 15)
@@ -106,18 +115,27 @@ def layout(region=None, rotate=None, refresh=None, lang=None, **params) -> html.
                 [
                     html.Div(
                         [
-                            html.H1(label("screen_title", lang).format(region=_region_name(f.region)),
-                                    id="screen-title", className="screen-title"),
-                            html.Div([html.Span(_period_text(f, lang), id="screen-period"),
-                                      html.Span(id="screen-as-of")], className="screen-subtitle"),
+                            html.H1(
+                                label("screen_title", lang).format(region=_region_name(f.region)),
+                                id="screen-title",
+                                className="screen-title",
+                            ),
+                            html.Div(
+                                [html.Span(_period_text(f, lang), id="screen-period"), html.Span(id="screen-as-of")],
+                                className="screen-subtitle",
+                            ),
                         ],
                         className="screen-heading",
                     ),
                     html.Div(
                         [
-                            html.Div([html.Span(id="screen-offline", className="screen-offline"),
-                                      html.Span(id="screen-updated", className="screen-updated")],
-                                     className="screen-status"),
+                            html.Div(
+                                [
+                                    html.Span(id="screen-offline", className="screen-offline"),
+                                    html.Span(id="screen-updated", className="screen-updated"),
+                                ],
+                                className="screen-status",
+                            ),
                             html.Div(id="screen-clock", className="screen-clock"),
                         ],
                         className="screen-clockbox",
@@ -129,30 +147,55 @@ def layout(region=None, rotate=None, refresh=None, lang=None, **params) -> html.
             html.Main(
                 [
                     html.Section(
-                        [html.Div(id="screen-rank-title", className="screen-panel-title"),
-                         html.Div([html.Div(id=f"screen-rank-slide-{i}", className="screen-slide")
-                                   for i in range(len(MAP_KPIS))], className="screen-panel-body")],
-                        className="screen-panel screen-rank", id="screen-rank",
+                        [
+                            html.Div(id="screen-rank-title", className="screen-panel-title"),
+                            html.Div(
+                                [
+                                    html.Div(id=f"screen-rank-slide-{i}", className="screen-slide")
+                                    for i in range(len(MAP_KPIS))
+                                ],
+                                className="screen-panel-body",
+                            ),
+                        ],
+                        className="screen-panel screen-rank",
+                        id="screen-rank",
                     ),
                     html.Section(
-                        [html.Div(id="screen-map-title", className="screen-panel-title"),
-                         html.Div(dcc.Graph(id="screen-map", config={**GRAPH_CONFIG, "displayModeBar": False},
-                                            responsive=True, className="screen-graph"),
-                                  className="screen-panel-body")],
-                        className="screen-panel screen-map", id="screen-map-panel",
+                        [
+                            html.Div(id="screen-map-title", className="screen-panel-title"),
+                            html.Div(
+                                dcc.Graph(
+                                    id="screen-map",
+                                    config={**GRAPH_CONFIG, "displayModeBar": False},
+                                    responsive=True,
+                                    className="screen-graph",
+                                ),
+                                className="screen-panel-body",
+                            ),
+                        ],
+                        className="screen-panel screen-map",
+                        id="screen-map-panel",
                     ),
                     html.Section(
-                        html.Div([_side_slide(i, name, lang) for i, name in enumerate(SIDE)],
-                                 className="screen-panel-body"),
-                        className="screen-panel screen-side", id="screen-side",
+                        html.Div(
+                            [_side_slide(i, name, lang) for i, name in enumerate(SIDE)], className="screen-panel-body"
+                        ),
+                        className="screen-panel screen-side",
+                        id="screen-side",
                     ),
                 ],
                 className="screen-main",
             ),
             html.Footer(
-                [html.Div(label("screen_ticker", lang), className="screen-ticker-label"),
-                 html.Div(html.Div(label("screen_loading", lang), id="screen-ticker-track",
-                                   className="screen-ticker-track"), className="screen-ticker-window")],
+                [
+                    html.Div(label("screen_ticker", lang), className="screen-ticker-label"),
+                    html.Div(
+                        html.Div(
+                            label("screen_loading", lang), id="screen-ticker-track", className="screen-ticker-track"
+                        ),
+                        className="screen-ticker-window",
+                    ),
+                ],
                 className="screen-ticker",
             ),
         ],
@@ -165,12 +208,18 @@ def layout(region=None, rotate=None, refresh=None, lang=None, **params) -> html.
 
 def _kpi_tile(key: str, lang: str) -> html.Div:
     return html.Div(
-        [html.Div(label(key, lang), className="screen-kpi-label"),
-         html.Div([html.Span(className="screen-kpi-num"), html.Span(className="screen-kpi-unit")],
-                  id=f"screen-kpi-{key}-value", className="screen-kpi-value"),
-         html.Div(id=f"screen-kpi-{key}-parts", className="screen-kpi-parts"),
-         html.Div(id=f"screen-kpi-{key}-note", className="screen-kpi-note")],
-        id=f"screen-kpi-{key}", className="screen-kpi",
+        [
+            html.Div(label(key, lang), className="screen-kpi-label"),
+            html.Div(
+                [html.Span(className="screen-kpi-num"), html.Span(className="screen-kpi-unit")],
+                id=f"screen-kpi-{key}-value",
+                className="screen-kpi-value",
+            ),
+            html.Div(id=f"screen-kpi-{key}-parts", className="screen-kpi-parts"),
+            html.Div(id=f"screen-kpi-{key}-note", className="screen-kpi-note"),
+        ],
+        id=f"screen-kpi-{key}",
+        className="screen-kpi",
     )
 
 
@@ -179,12 +228,21 @@ def _side_slide(i: int, name: str, lang: str) -> html.Div:
         body = html.Div(id="screen-esc", className="screen-esc")
         title = label("screen_escalations", lang)
     else:
-        body = dcc.Graph(id=f"screen-{name}-graph", config={**GRAPH_CONFIG, "displayModeBar": False},
-                         responsive=True, className="screen-graph")
+        body = dcc.Graph(
+            id=f"screen-{name}-graph",
+            config={**GRAPH_CONFIG, "displayModeBar": False},
+            responsive=True,
+            className="screen-graph",
+        )
         title = ""
-    return html.Div([html.Div(title, id=f"screen-side-title-{i}", className="screen-panel-title"),
-                     html.Div(body, className="screen-side-body")],
-                    id=f"screen-side-slide-{i}", className="screen-slide")
+    return html.Div(
+        [
+            html.Div(title, id=f"screen-side-title-{i}", className="screen-panel-title"),
+            html.Div(body, className="screen-side-body"),
+        ],
+        id=f"screen-side-slide-{i}",
+        className="screen-slide",
+    )
 
 
 def _region_name(code: str | None) -> str:
@@ -198,24 +256,35 @@ def _region_name(code: str | None) -> str:
 def _period_text(f: Filter, lang: str) -> str:
     if not (f.start or f.end):
         return label("screen_period_all", lang)
-    return label("screen_period", lang).format(start=fmt_date(f.start) if f.start else "…",
-                                               end=fmt_date(f.end) if f.end else "…")
+    return label("screen_period", lang).format(
+        start=fmt_date(f.start) if f.start else "…", end=fmt_date(f.end) if f.end else "…"
+    )
 
 
 # ---------------------------------------------------------------- data, on each pull
 
 PULL_OUTPUTS = (
-    [Output("screen-data", "data"), Output("screen-version", "data"), Output("screen-as-of", "children"),
-     Output("screen-esc", "children"), Output("screen-ticker-track", "children"),
-     Output("screen-ticker-track", "style")]
+    [
+        Output("screen-data", "data"),
+        Output("screen-version", "data"),
+        Output("screen-as-of", "children"),
+        Output("screen-esc", "children"),
+        Output("screen-ticker-track", "children"),
+        Output("screen-ticker-track", "style"),
+    ]
     + [Output(f"screen-rank-slide-{i}", "children") for i in range(len(MAP_KPIS))]
     + [Output(f"screen-side-title-{i}", "children") for i in range(len(SIDE))]
     + [Output("screen-pulled", "data")]
 )
 
 
-@callback(*PULL_OUTPUTS, Input("screen-pull", "data"), State("screen-query", "data"), State("screen-version", "data"),
-          prevent_initial_call=True)
+@callback(
+    *PULL_OUTPUTS,
+    Input("screen-pull", "data"),
+    State("screen-query", "data"),
+    State("screen-version", "data"),
+    prevent_initial_call=True,
+)
 def screen_pull(_pull, params, seen):
     """Everything the screen shows, when the published warehouse changed since the last pull;
     otherwise only the time of the pull (the screen keeps what it has)."""
@@ -251,8 +320,16 @@ def screen_content(f: Filter, lang: str) -> tuple:
             parts = f"{fmt_value(v.kpi.parts, v.numerator, lang)} / {fmt_value(v.kpi.parts, v.denominator, lang)}"
         # a report's figure for this view that the rows do not reproduce: said on the tile
         note, source = published_texts(notes[key], lang) if key in notes else ("", "")
-        tiles.append({"key": key, "light": kpis.light(v.kpi, v.value), "parts": parts, "note": note,
-                      "source": source, **count_spec(v.kpi.kind, v.value, lang)})
+        tiles.append(
+            {
+                "key": key,
+                "light": kpis.light(v.kpi, v.value),
+                "parts": parts,
+                "note": note,
+                "source": source,
+                **count_spec(v.kpi.kind, v.value, lang),
+            }
+        )
 
     maps, rank_slides = [], []
     region, level = map_region(f.region)
@@ -260,8 +337,9 @@ def screen_content(f: Filter, lang: str) -> tuple:
     for i, key in enumerate(MAP_KPIS):
         kpi = kpis.BY_KEY[key]
         ranked = ranking(table, key)
-        rank_slides.append(ranking_rows(ranked.to_dict("records"), kpi.kind, lang,
-                                        missing=without_data(table, key).to_dict("records")))
+        rank_slides.append(
+            ranking_rows(ranked.to_dict("records"), kpi.kind, lang, missing=without_data(table, key).to_dict("records"))
+        )
         values_by_shape = map_values(table, key, level)
         if all(v is None for v in values_by_shape.values()) or ranked.empty:
             continue
@@ -269,17 +347,27 @@ def screen_content(f: Filter, lang: str) -> tuple:
         shown = {c: (v / divisor if v is not None else None) for c, v in values_by_shape.items()}
         name = label(key, lang) + (f"（{unit}）" if unit and lang == "zh" else f" ({unit})" if unit else "")
         fig = dark_map(geo, shown, name, fmt, lang, higher_is_better=kpi.higher_is_better)
-        maps.append({"key": key, "slot": i, "map_title": label("screen_map", lang).format(kpi=name),
-                     "rank_title": label("screen_ranking", lang).format(kpi=label(key, lang)),
-                     "values": shown, "figure": fig})
+        maps.append(
+            {
+                "key": key,
+                "slot": i,
+                "map_title": label("screen_map", lang).format(kpi=name),
+                "rank_title": label("screen_ranking", lang).format(kpi=label(key, lang)),
+                "values": shown,
+                "figure": fig,
+            }
+        )
 
     credit, stars = credit_distribution(wh, f, scope), star_distribution(wh, f, scope)
     side, side_titles, figures = [], [], {}
     if not credit.empty:
         side.append(0)
         year, total = int(credit["year"].iloc[0]), int(credit["companies"].sum())
-        figures["credit"] = dark_donut(credit["grade"].tolist(), credit["companies"].tolist(),
-                                       label("screen_total_companies", lang).format(n=fmt_count(total)))
+        figures["credit"] = dark_donut(
+            credit["grade"].tolist(),
+            credit["companies"].tolist(),
+            label("screen_total_companies", lang).format(n=fmt_count(total)),
+        )
         side_titles.append(label("screen_credit", lang).format(year=year))
     else:
         side_titles.append("")
@@ -287,17 +375,25 @@ def screen_content(f: Filter, lang: str) -> tuple:
         side.append(1)
         year, total = int(stars["year"].iloc[0]), int(stars["projects"].sum())
         names = [label(f"stars_{int(s)}", lang) for s in stars["stars"]]
-        figures["stars"] = dark_donut(names, stars["projects"].tolist(),
-                                      label("screen_total_projects", lang).format(n=fmt_count(total)))
+        figures["stars"] = dark_donut(
+            names, stars["projects"].tolist(), label("screen_total_projects", lang).format(n=fmt_count(total))
+        )
         side_titles.append(label("screen_stars", lang).format(year=year))
     else:
         side_titles.append("")
     side.append(2)
     side_titles.append(label("screen_escalations", lang))
     counts = escalation_counts(wh, f, scope, with_cases=False)
-    esc = [html.Div([html.Div(f"{counts[k]:,}", className="screen-esc-value", id=f"screen-esc-{k}"),
-                     html.Div(label(f"escalation_{k}", lang), className="screen-esc-label")], className="screen-esc-item")
-           for k in ESCALATION_KEYS]
+    esc = [
+        html.Div(
+            [
+                html.Div(f"{counts[k]:,}", className="screen-esc-value", id=f"screen-esc-{k}"),
+                html.Div(label(f"escalation_{k}", lang), className="screen-esc-label"),
+            ],
+            className="screen-esc-item",
+        )
+        for k in ESCALATION_KEYS
+    ]
 
     rectified = latest_rectified(wh, f, scope)
     recoveries = latest_recoveries(wh, f, scope)
@@ -305,8 +401,15 @@ def screen_content(f: Filter, lang: str) -> tuple:
     track = items + ticker_items(rectified.to_dict("records"), recoveries.to_dict("records"), lang)
     ticker_style = {"animationDuration": f"{max(len(items), 1) * 7}s"}
 
-    data = {"kpis": tiles, "maps": maps, "side": side, "figures": figures, "n_rank": len(MAP_KPIS),
-            "rectified": rectified["case_id"].tolist(), "recoveries": recoveries["project_id"].tolist()}
+    data = {
+        "kpis": tiles,
+        "maps": maps,
+        "side": side,
+        "figures": figures,
+        "n_rank": len(MAP_KPIS),
+        "rectified": rectified["case_id"].tolist(),
+        "recoveries": recoveries["project_id"].tolist(),
+    }
     as_of_text = f"{label('data_as_of', lang)}{'：' if lang == 'zh' else ': '}{fmt_date(as_of)}"
     return (data, "", as_of_text, esc, track or label("no_data", lang), ticker_style, *rank_slides, *side_titles)
 
@@ -323,34 +426,64 @@ def _map_geo(geo: dict, region: str, level: str) -> dict:
 
 # ---------------------------------------------------------------- the browser side (assets/screen.js)
 
-clientside_callback(ClientsideFunction("screen", "clock"), Output("screen-clock", "children"),
-                    Input("screen-clock-tick", "n_intervals"), State("screen-words", "data"))
+clientside_callback(
+    ClientsideFunction("screen", "clock"),
+    Output("screen-clock", "children"),
+    Input("screen-clock-tick", "n_intervals"),
+    State("screen-words", "data"),
+)
 
-clientside_callback(ClientsideFunction("screen", "health"), Output("screen-net", "data"),
-                    Input("screen-health-tick", "n_intervals"), State("screen-net", "data"),
-                    State("screen-words", "data"), prevent_initial_call=True)
+clientside_callback(
+    ClientsideFunction("screen", "health"),
+    Output("screen-net", "data"),
+    Input("screen-health-tick", "n_intervals"),
+    State("screen-net", "data"),
+    State("screen-words", "data"),
+    prevent_initial_call=True,
+)
 
-clientside_callback(ClientsideFunction("screen", "gate"), Output("screen-pull", "data"),
-                    Input("screen-refresh-tick", "n_intervals"), State("screen-net", "data"))
+clientside_callback(
+    ClientsideFunction("screen", "gate"),
+    Output("screen-pull", "data"),
+    Input("screen-refresh-tick", "n_intervals"),
+    State("screen-net", "data"),
+)
 
-clientside_callback(ClientsideFunction("screen", "recover"), Output("screen-pull", "data", allow_duplicate=True),
-                    Input("screen-net", "data"), prevent_initial_call=True)
+clientside_callback(
+    ClientsideFunction("screen", "recover"),
+    Output("screen-pull", "data", allow_duplicate=True),
+    Input("screen-net", "data"),
+    prevent_initial_call=True,
+)
 
-clientside_callback(ClientsideFunction("screen", "status"),
-                    Output("screen-offline", "children"), Output("screen-offline", "className"),
-                    Output("screen-updated", "children"),
-                    Input("screen-net", "data"), Input("screen-pulled", "data"), State("screen-words", "data"))
+clientside_callback(
+    ClientsideFunction("screen", "status"),
+    Output("screen-offline", "children"),
+    Output("screen-offline", "className"),
+    Output("screen-updated", "children"),
+    Input("screen-net", "data"),
+    Input("screen-pulled", "data"),
+    State("screen-words", "data"),
+)
 
-clientside_callback(ClientsideFunction("screen", "render"),
-                    Output("screen-credit-graph", "figure"), Output("screen-stars-graph", "figure"),
-                    Output("screen-anim", "data"), Input("screen-data", "data"))
+clientside_callback(
+    ClientsideFunction("screen", "render"),
+    Output("screen-credit-graph", "figure"),
+    Output("screen-stars-graph", "figure"),
+    Output("screen-anim", "data"),
+    Input("screen-data", "data"),
+)
 
-clientside_callback(ClientsideFunction("screen", "rotate"),
-                    Output("screen-map", "figure"), Output("screen-map-title", "children"),
-                    Output("screen-rank-title", "children"),
-                    *[Output(f"screen-rank-slide-{i}", "className") for i in range(len(MAP_KPIS))],
-                    *[Output(f"screen-side-slide-{i}", "className") for i in range(len(SIDE))],
-                    Input("screen-rotate-tick", "n_intervals"), Input("screen-data", "data"))
+clientside_callback(
+    ClientsideFunction("screen", "rotate"),
+    Output("screen-map", "figure"),
+    Output("screen-map-title", "children"),
+    Output("screen-rank-title", "children"),
+    *[Output(f"screen-rank-slide-{i}", "className") for i in range(len(MAP_KPIS))],
+    *[Output(f"screen-side-slide-{i}", "className") for i in range(len(SIDE))],
+    Input("screen-rotate-tick", "n_intervals"),
+    Input("screen-data", "data"),
+)
 
 
 # ---------------------------------------------------------------- /screen/health

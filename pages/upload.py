@@ -39,13 +39,15 @@ MB = 1024 * 1024
 def layout(**params) -> html.Div:
     params = {k: v for k, v in params.items() if isinstance(v, str)}
     lang = lang_of(params.get("lang"))
-    rules = label("upload_rules", lang).format(types="、".join(uploads.ACCEPTED) if lang == "zh"
-                                               else ", ".join(uploads.ACCEPTED),
-                                               file_mb=f"{uploads.MAX_FILE_BYTES / MB:g}",
-                                               total_mb=f"{uploads.MAX_TOTAL_BYTES / MB:g}")
+    rules = label("upload_rules", lang).format(
+        types="、".join(uploads.ACCEPTED) if lang == "zh" else ", ".join(uploads.ACCEPTED),
+        file_mb=f"{uploads.MAX_FILE_BYTES / MB:g}",
+        total_mb=f"{uploads.MAX_TOTAL_BYTES / MB:g}",
+    )
     datasets = [{"label": label("upload_dataset_auto", lang), "value": "auto"}] + [
         {"label": f"{ds.label}（{name}）" if lang == "zh" else f"{ds.label} ({name})", "value": name}
-        for name, ds in DATASETS.items()]
+        for name, ds in DATASETS.items()
+    ]
     return html.Div(
         [
             dcc.Store(id="upload-query", data=params),
@@ -57,8 +59,16 @@ def layout(**params) -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(html.Label(label("upload_dataset", lang), className="col-form-label"), width="auto"),
-                    dbc.Col(dcc.Dropdown(id="upload-dataset", options=datasets, value="auto", clearable=False,
-                                         style={"minWidth": "18rem"}), width=4),
+                    dbc.Col(
+                        dcc.Dropdown(
+                            id="upload-dataset",
+                            options=datasets,
+                            value="auto",
+                            clearable=False,
+                            style={"minWidth": "18rem"},
+                        ),
+                        width=4,
+                    ),
                 ],
                 className="g-2 align-items-center mb-2",
             ),
@@ -67,17 +77,28 @@ def layout(**params) -> html.Div:
                 multiple=True,
                 children=html.Div(label("upload_drop", lang)),
                 className="upload-drop",
-                style={"border": "2px dashed #8a9bb0", "borderRadius": "8px", "padding": "2.5rem", "textAlign": "center",
-                       "cursor": "pointer", "background": "#f7f9fc"},
+                style={
+                    "border": "2px dashed #8a9bb0",
+                    "borderRadius": "8px",
+                    "padding": "2.5rem",
+                    "textAlign": "center",
+                    "cursor": "pointer",
+                    "background": "#f7f9fc",
+                },
             ),
             dcc.Loading(html.Div(id="upload-report", className="mt-3"), type="dot"),
             html.Div(
                 [
-                    html.Button(label("upload_rejects_download", lang), id="upload-rejects-export",
-                                className="btn btn-sm btn-outline-secondary"),
+                    html.Button(
+                        label("upload_rejects_download", lang),
+                        id="upload-rejects-export",
+                        className="btn btn-sm btn-outline-secondary",
+                    ),
                     dcc.Download(id="upload-rejects-download"),
                 ],
-                id="upload-rejects", style={"display": "none"}, className="mt-2",
+                id="upload-rejects",
+                style={"display": "none"},
+                className="mt-2",
             ),
         ],
         id="upload-page",
@@ -139,19 +160,31 @@ def upload_load(payload, dataset, params):
     loaded = sum(r.rows_loaded for r in reports)
     rejected = sum(r.rows_rejected for r in reports)
     refused = sum(1 for r in reports if r.refused)
-    summary = label("upload_summary", lang).format(files=len(files), loaded=fmt_count(loaded),
-                                                   rejected=fmt_count(rejected), refused=refused)
+    summary = label("upload_summary", lang).format(
+        files=len(files), loaded=fmt_count(loaded), rejected=fmt_count(rejected), refused=refused
+    )
     hint = label("upload_rejects_hint", "zh")  # the report itself is the ETL's, in Chinese
     cards = []
     for r in reports:
         tone = "danger" if r.refused else ("warning" if r.rows_rejected or r.warnings else "success")
-        cards.append(html.Pre(format_report(r, hint), className=f"upload-file alert alert-{tone} mb-2",
-                              style={"whiteSpace": "pre-wrap", "fontFamily": "inherit"}))
-    body = [html.Div(summary, id="upload-summary", className="fw-semibold mb-2"),
-            html.Div(label("upload_report_note", lang), className="small text-muted mb-1"),
-            html.Div(cards, id="upload-files"),
-            html.Pre(run_summary(result), id="upload-run", className="mt-2 mb-0",
-                     style={"whiteSpace": "pre-wrap", "fontFamily": "inherit"})]
+        cards.append(
+            html.Pre(
+                format_report(r, hint),
+                className=f"upload-file alert alert-{tone} mb-2",
+                style={"whiteSpace": "pre-wrap", "fontFamily": "inherit"},
+            )
+        )
+    body = [
+        html.Div(summary, id="upload-summary", className="fw-semibold mb-2"),
+        html.Div(label("upload_report_note", lang), className="small text-muted mb-1"),
+        html.Div(cards, id="upload-files"),
+        html.Pre(
+            run_summary(result),
+            id="upload-run",
+            className="mt-2 mb-0",
+            style={"whiteSpace": "pre-wrap", "fontFamily": "inherit"},
+        ),
+    ]
     load_ids = [r.load_id for r in reports if r.load_id is not None and r.rows_rejected]
     return body, {"load_ids": load_ids}, ({"display": "block"} if load_ids else {"display": "none"})
 

@@ -19,14 +19,21 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import Optional
 
 from metrics.filters import Scope
 from security.roles import scope_text
 
 
-def record(event: str, detail: str = "", *, who: Optional[str] = None, role: Optional[str] = None,
-           scope: Scope | str | None = None, remote: Optional[str] = None, store=None) -> None:
+def record(
+    event: str,
+    detail: str = "",
+    *,
+    who: str | None = None,
+    role: str | None = None,
+    scope: Scope | str | None = None,
+    remote: str | None = None,
+    store=None,
+) -> None:
     """Append one record. Inside a request, `who`, `role`, `scope` and `remote` default to the
     current viewer's. Outside one (the ETL command line) pass `who` and a `store`
     (`Store.for_warehouse(path)`); without one, the store beside $WAREHOUSE is used.
@@ -53,8 +60,9 @@ def record(event: str, detail: str = "", *, who: Optional[str] = None, role: Opt
         print(f"audit: could not record {event} for {who}: {exc}", file=sys.stderr, flush=True)
 
 
-def recent(limit: int = 200, event: Optional[str] = None, who: Optional[str] = None,
-           since: Optional[dt.datetime] = None, store=None) -> list[dict]:
+def recent(
+    limit: int = 200, event: str | None = None, who: str | None = None, since: dt.datetime | None = None, store=None
+) -> list[dict]:
     """Newest first: [{id, at (UTC), who, role, event, detail, scope, remote}]."""
     if store is None:
         from security.web import store as current_store

@@ -15,7 +15,6 @@ names none follows PAGE_ROLES below, and else is open to every logged-in role.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from metrics.filters import Scope
 
@@ -38,14 +37,14 @@ class Viewer:
 
     name: str
     role: str
-    county: Optional[str] = None
+    county: str | None = None
 
     @property
     def scope(self) -> Scope:
         return scope_of(self.role, self.county)
 
 
-def scope_of(role: str, county: Optional[str] = None) -> Scope:
+def scope_of(role: str, county: str | None = None) -> Scope:
     if role == "supervisor":
         return Scope(None, personal_data=True)
     if role == "county":
@@ -65,7 +64,7 @@ def page_roles(page: dict) -> frozenset[str]:
     return PAGE_ROLES.get(page.get("path", ""), USER_ROLES)
 
 
-def may_open(page: dict, viewer: Optional[Viewer]) -> bool:
+def may_open(page: dict, viewer: Viewer | None) -> bool:
     return viewer is not None and viewer.role in page_roles(page)
 
 

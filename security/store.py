@@ -34,12 +34,27 @@ import secrets
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
-from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, create_engine,
-                        event, func, insert, select, update)
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine
 from werkzeug.security import check_password_hash, generate_password_hash
+
 import settings
 
 ROLES = ("leader", "supervisor", "county", "admin")
@@ -55,7 +70,8 @@ _DUMMY_HASH = generate_password_hash("not a password " + secrets.token_hex(8))
 metadata = MetaData()
 
 users = Table(
-    "users", metadata,
+    "users",
+    metadata,
     Column("name", String(64), primary_key=True),
     Column("role", String(16), nullable=False),
     Column("county", String(6)),  # county officers only: the county-level region code
@@ -68,7 +84,8 @@ users = Table(
 )
 
 sessions = Table(
-    "sessions", metadata,
+    "sessions",
+    metadata,
     Column("id_hash", String(64), primary_key=True),
     Column("user_name", String(64), ForeignKey("users.name"), nullable=False),
     Column("created_at", DateTime, nullable=False),
@@ -78,7 +95,8 @@ sessions = Table(
 )
 
 screen_tokens = Table(
-    "screen_tokens", metadata,
+    "screen_tokens",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("label", String(128), nullable=False, default=""),
@@ -87,7 +105,8 @@ screen_tokens = Table(
 )
 
 audit = Table(
-    "audit", metadata,
+    "audit",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", DateTime, nullable=False, index=True),
     Column("who", String(64), nullable=False),
@@ -111,10 +130,10 @@ class StoreError(ValueError):
 class User:
     name: str
     role: str
-    county: Optional[str]
+    county: str | None
     disabled: bool
     failed: int
-    locked_until: Optional[dt.datetime]
+    locked_until: dt.datetime | None
     created_at: dt.datetime
 
 
@@ -125,7 +144,7 @@ class LoginResult:
     account *and* address, security/throttle.py, so that nobody can lock another out)."""
 
     status: str
-    user: Optional[User] = None
+    user: User | None = None
     failures: int = 0
 
     @property
@@ -135,7 +154,7 @@ class LoginResult:
 
 def now() -> dt.datetime:
     """Naive UTC: SQLite stores no zone."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def digest(secret: str) -> str:
@@ -191,7 +210,7 @@ def _user(row) -> User:
     return User(row.name, row.role, row.county, bool(row.disabled), row.failed, row.locked_until, row.created_at)
 
 
-def check_county(code: Optional[str]) -> str:
+def check_county(code: str | None) -> str:
     """A county-level code from data/regions.csv (county officers' scope)."""
     from etl.regions import read_regions
 
@@ -208,13 +227,14 @@ class Store:
         self.engine = _engine(self.path)
 
     @classmethod
-    def for_warehouse(cls, warehouse: Path | str | None = None) -> "Store":
+    def for_warehouse(cls, warehouse: Path | str | None = None) -> Store:
         return cls(store_path(warehouse))
 
     # ------------------------------------------------------------ users
 
-    def add_user(self, name: str, role: str, password: str, county: Optional[str] = None, *, by: str = "",
-                 policy: bool = True) -> User:
+    def add_user(
+        self, name: str, role: str, password: str, county: str | None = None, *, by: str = "", policy: bool = True
+    ) -> User:
         """A new user. `by`: who adds it (audited); `policy=False` only for the demo's public passwords."""
         name = (name or "").strip()
         if not name or len(name) > 64 or any(c.isspace() or not c.isprintable() for c in name):
@@ -228,9 +248,18 @@ class Store:
         with self.engine.begin() as con:
             if con.execute(select(users.c.name).where(users.c.name == name)).first():
                 raise StoreError(f"用户 {name} 已存在")
-            con.execute(insert(users).values(name=name, role=role, county=county,
-                                             password_hash=generate_password_hash(password), disabled=False, failed=0,
-                                             created_at=at, password_changed_at=at))
+            con.execute(
+                insert(users).values(
+                    name=name,
+                    role=role,
+                    county=county,
+                    password_hash=generate_password_hash(password),
+                    disabled=False,
+                    failed=0,
+                    created_at=at,
+                    password_changed_at=at,
+                )
+            )
         self.record(by, "", "user_add", f"{name}: role={role}" + (f", county={county}" if county else ""))
         return self.user(name)
 
@@ -238,28 +267,42 @@ class Store:
         if policy:
             check_password(password, name)
         with self.engine.begin() as con:
-            done = con.execute(update(users).where(users.c.name == name).values(
-                password_hash=generate_password_hash(password), failed=0, locked_until=None,
-                password_changed_at=now())).rowcount
+            done = con.execute(
+                update(users)
+                .where(users.c.name == name)
+                .values(
+                    password_hash=generate_password_hash(password),
+                    failed=0,
+                    locked_until=None,
+                    password_changed_at=now(),
+                )
+            ).rowcount
             if not done:
                 raise StoreError(f"没有用户 {name}")
-            con.execute(update(sessions).where(sessions.c.user_name == name, sessions.c.ended_at.is_(None))
-                        .values(ended_at=now()))
+            con.execute(
+                update(sessions)
+                .where(sessions.c.user_name == name, sessions.c.ended_at.is_(None))
+                .values(ended_at=now())
+            )
         self.record(by, "", "password_change", f"{name}: password set, open sessions ended")
 
     def set_disabled(self, name: str, disabled: bool = True, *, by: str = "") -> None:
         """Disable (or enable) a user; disabling ends the user's open sessions at once."""
         with self.engine.begin() as con:
-            done = con.execute(update(users).where(users.c.name == name).values(
-                disabled=disabled, failed=0, locked_until=None)).rowcount
+            done = con.execute(
+                update(users).where(users.c.name == name).values(disabled=disabled, failed=0, locked_until=None)
+            ).rowcount
             if not done:
                 raise StoreError(f"没有用户 {name}")
             if disabled:
-                con.execute(update(sessions).where(sessions.c.user_name == name, sessions.c.ended_at.is_(None))
-                            .values(ended_at=now()))
+                con.execute(
+                    update(sessions)
+                    .where(sessions.c.user_name == name, sessions.c.ended_at.is_(None))
+                    .values(ended_at=now())
+                )
         self.record(by, "", "user_disable" if disabled else "user_enable", name)
 
-    def user(self, name: str) -> Optional[User]:
+    def user(self, name: str) -> User | None:
         with self.engine.connect() as con:
             row = con.execute(select(users).where(users.c.name == name)).first()
         return _user(row) if row else None
@@ -268,7 +311,7 @@ class Store:
         with self.engine.connect() as con:
             return [_user(r) for r in con.execute(select(users).order_by(users.c.name))]
 
-    def set_role(self, name: str, role: str, county: Optional[str] = None, *, by: str = "") -> None:
+    def set_role(self, name: str, role: str, county: str | None = None, *, by: str = "") -> None:
         """Change a user's role (and county); ends the user's open sessions, whose scope was the old one."""
         if role not in ROLES:
             raise StoreError(f"角色必须是 {', '.join(ROLES)} 之一")
@@ -278,13 +321,24 @@ class Store:
             raise StoreError(f"没有用户 {name}")
         with self.engine.begin() as con:
             con.execute(update(users).where(users.c.name == name).values(role=role, county=county))
-            con.execute(update(sessions).where(sessions.c.user_name == name, sessions.c.ended_at.is_(None))
-                        .values(ended_at=now()))
-        self.record(by, "", "role_change", f"{name}: role={before.role}" + (f", county={before.county}" if before.county
-                    else "") + f" → role={role}" + (f", county={county}" if county else ""))
+            con.execute(
+                update(sessions)
+                .where(sessions.c.user_name == name, sessions.c.ended_at.is_(None))
+                .values(ended_at=now())
+            )
+        self.record(
+            by,
+            "",
+            "role_change",
+            f"{name}: role={before.role}"
+            + (f", county={before.county}" if before.county else "")
+            + f" → role={role}"
+            + (f", county={county}" if county else ""),
+        )
 
-    def ensure_user(self, name: str, role: str, password: str, county: Optional[str] = None, *, by: str = "",
-                    policy: bool = True) -> None:
+    def ensure_user(
+        self, name: str, role: str, password: str, county: str | None = None, *, by: str = "", policy: bool = True
+    ) -> None:
         """Create the user, or reset an existing one to this role, county and password (demo)."""
         existing = self.user(name)
         if existing is None:
@@ -321,11 +375,14 @@ class Store:
         token = secrets.token_urlsafe(32)
         at = now()
         with self.engine.begin() as con:
-            con.execute(insert(sessions).values(id_hash=digest(token), user_name=name, created_at=at,
-                                                expires_at=at + dt.timedelta(hours=hours)))
+            con.execute(
+                insert(sessions).values(
+                    id_hash=digest(token), user_name=name, created_at=at, expires_at=at + dt.timedelta(hours=hours)
+                )
+            )
         return token
 
-    def session_user(self, token: str, idle_minutes: float | None = None) -> Optional[User]:
+    def session_user(self, token: str, idle_minutes: float | None = None) -> User | None:
         """The user of an open, unexpired session whose account is enabled and that has seen a
         request within the idle timeout; else None. Counts this call as the session's latest
         request (written at most once a minute)."""
@@ -338,8 +395,13 @@ class Store:
             row = con.execute(
                 select(users, sessions.c.last_seen_at, sessions.c.created_at.label("session_created"))
                 .join(sessions, sessions.c.user_name == users.c.name)
-                .where(sessions.c.id_hash == digest(token), sessions.c.ended_at.is_(None),
-                       sessions.c.expires_at > at, seen > at - idle, users.c.disabled.is_(False))
+                .where(
+                    sessions.c.id_hash == digest(token),
+                    sessions.c.ended_at.is_(None),
+                    sessions.c.expires_at > at,
+                    seen > at - idle,
+                    users.c.disabled.is_(False),
+                )
             ).first()
         if row is None:
             return None
@@ -350,62 +412,88 @@ class Store:
 
     def end_session(self, token: str) -> None:
         with self.engine.begin() as con:
-            con.execute(update(sessions).where(sessions.c.id_hash == digest(token), sessions.c.ended_at.is_(None))
-                        .values(ended_at=now()))
+            con.execute(
+                update(sessions)
+                .where(sessions.c.id_hash == digest(token), sessions.c.ended_at.is_(None))
+                .values(ended_at=now())
+            )
 
     # ------------------------------------------------------------ screen tokens
 
-    def add_screen_token(self, label: str = "", token: Optional[str] = None, *, by: str = "") -> tuple[int, str]:
+    def add_screen_token(self, label: str = "", token: str | None = None, *, by: str = "") -> tuple[int, str]:
         """A new token for the wall display: (id, token). The token is shown once, stored hashed."""
         token = token or secrets.token_urlsafe(24)
         with self.engine.begin() as con:
-            existing = con.execute(select(screen_tokens.c.id).where(screen_tokens.c.token_hash == digest(token))).first()
+            existing = con.execute(
+                select(screen_tokens.c.id).where(screen_tokens.c.token_hash == digest(token))
+            ).first()
             if existing:
-                con.execute(update(screen_tokens).where(screen_tokens.c.id == existing.id)
-                            .values(revoked_at=None, label=label))
+                con.execute(
+                    update(screen_tokens).where(screen_tokens.c.id == existing.id).values(revoked_at=None, label=label)
+                )
                 new_id = existing.id
             else:
-                new_id = con.execute(insert(screen_tokens).values(token_hash=digest(token), label=label,
-                                                                  created_at=now())).inserted_primary_key[0]
+                new_id = con.execute(
+                    insert(screen_tokens).values(token_hash=digest(token), label=label, created_at=now())
+                ).inserted_primary_key[0]
         self.record(by, "", "token_add", f"screen token #{new_id} ({label or '—'})")
         return new_id, token
 
-    def screen_token_id(self, token: str) -> Optional[int]:
+    def screen_token_id(self, token: str) -> int | None:
         """The id of a valid (not revoked) token, else None."""
         if not token:
             return None
         with self.engine.connect() as con:
-            row = con.execute(select(screen_tokens.c.id).where(screen_tokens.c.token_hash == digest(token),
-                                                               screen_tokens.c.revoked_at.is_(None))).first()
+            row = con.execute(
+                select(screen_tokens.c.id).where(
+                    screen_tokens.c.token_hash == digest(token), screen_tokens.c.revoked_at.is_(None)
+                )
+            ).first()
         return row.id if row else None
 
     def screen_token_valid(self, token_id: int) -> bool:
         with self.engine.connect() as con:
-            return con.execute(select(screen_tokens.c.id).where(screen_tokens.c.id == token_id,
-                                                                screen_tokens.c.revoked_at.is_(None))).first() is not None
+            return (
+                con.execute(
+                    select(screen_tokens.c.id).where(
+                        screen_tokens.c.id == token_id, screen_tokens.c.revoked_at.is_(None)
+                    )
+                ).first()
+                is not None
+            )
 
     def revoke_screen_token(self, token_id: int, *, by: str = "") -> None:
         """Revoke a token: the wall displays holding it lose their session at their next request."""
         with self.engine.begin() as con:
-            if not con.execute(update(screen_tokens).where(screen_tokens.c.id == token_id)
-                               .values(revoked_at=now())).rowcount:
+            if not con.execute(
+                update(screen_tokens).where(screen_tokens.c.id == token_id).values(revoked_at=now())
+            ).rowcount:
                 raise StoreError(f"没有编号为 {token_id} 的大屏令牌")
         self.record(by, "", "token_revoke", f"screen token #{token_id}")
 
     def screen_tokens(self) -> list[dict]:
         with self.engine.connect() as con:
-            rows = con.execute(select(screen_tokens.c.id, screen_tokens.c.label, screen_tokens.c.created_at,
-                                      screen_tokens.c.revoked_at).order_by(screen_tokens.c.id))
+            rows = con.execute(
+                select(
+                    screen_tokens.c.id, screen_tokens.c.label, screen_tokens.c.created_at, screen_tokens.c.revoked_at
+                ).order_by(screen_tokens.c.id)
+            )
             return [dict(r._mapping) for r in rows]
 
     # ------------------------------------------------------------ audit
 
-    def record(self, who: str, role: str, event_name: str, detail: str = "", scope: str = "",
-               remote: str = "") -> int:
+    def record(self, who: str, role: str, event_name: str, detail: str = "", scope: str = "", remote: str = "") -> int:
         """Append one audit row, chained to the last one; returns its id. Writers serialise on
         SQLite's write lock (BEGIN IMMEDIATE), so two processes never chain to the same row."""
-        values = {"at": now().strftime(AT_FORMAT), "who": who or "", "role": role or "", "event": event_name,
-                  "detail": detail or "", "scope": scope or "", "remote": remote or ""}
+        values = {
+            "at": now().strftime(AT_FORMAT),
+            "who": who or "",
+            "role": role or "",
+            "event": event_name,
+            "detail": detail or "",
+            "scope": scope or "",
+            "remote": remote or "",
+        }
         raw = self.engine.raw_connection()
         try:
             con = raw.driver_connection
@@ -416,8 +504,10 @@ class Store:
                 new_id = max(seq[0] if seq else 0, last[0] if last else 0) + 1
                 values["id"] = new_id
                 values["hash"] = chain_hash(last[1] if last else GENESIS, values)
-                con.execute(f"INSERT INTO audit ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-                            list(values.values()))
+                con.execute(
+                    f"INSERT INTO audit ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                    list(values.values()),
+                )
                 con.commit()
             except BaseException:
                 con.rollback()
@@ -426,7 +516,7 @@ class Store:
             raw.close()
         return new_id
 
-    def verify_audit(self) -> "AuditCheck":
+    def verify_audit(self) -> AuditCheck:
         """Recompute the chain from the first row: whole, or the first row that does not fit."""
         raw = self.engine.raw_connection()
         try:
@@ -437,7 +527,7 @@ class Store:
             raw.close()
         prev, expected = GENESIS, 1
         for row in rows:
-            values = dict(zip(AUDIT_FIELDS, row[:-1]))
+            values = dict(zip(AUDIT_FIELDS, row[:-1], strict=False))
             if values["id"] != expected:
                 return AuditCheck(False, len(rows), expected, "missing")
             if chain_hash(prev, values) != row[-1]:
@@ -447,8 +537,9 @@ class Store:
             return AuditCheck(False, len(rows), expected, "missing")
         return AuditCheck(True, len(rows))
 
-    def audit_rows(self, limit: int = 200, event_name: Optional[str] = None, who: Optional[str] = None,
-                   since: Optional[dt.datetime] = None) -> list[dict]:
+    def audit_rows(
+        self, limit: int = 200, event_name: str | None = None, who: str | None = None, since: dt.datetime | None = None
+    ) -> list[dict]:
         """The newest audit records first (at in UTC)."""
         q = select(audit).order_by(audit.c.id.desc()).limit(limit)
         if event_name:
@@ -478,26 +569,36 @@ class AuditCheck:
 
     ok: bool
     rows: int
-    first_bad: Optional[int] = None
+    first_bad: int | None = None
     problem: str = ""
 
     def text(self, lang: str = "zh") -> str:
         if self.ok:
-            return (f"审计链完整：{self.rows} 条记录逐条相扣" if lang == "zh"
-                    else f"Audit chain whole: {self.rows} records, each linked to the one before")
+            return (
+                f"审计链完整：{self.rows} 条记录逐条相扣"
+                if lang == "zh"
+                else f"Audit chain whole: {self.rows} records, each linked to the one before"
+            )
         if self.problem == "missing":
-            return (f"审计链断开：第 {self.first_bad} 条记录缺失（被删除）" if lang == "zh"
-                    else f"Audit chain broken: record {self.first_bad} is missing (deleted)")
-        return (f"审计链断开：第 {self.first_bad} 条记录与前一条不相扣（内容被改动）" if lang == "zh"
-                else f"Audit chain broken: record {self.first_bad} does not fit the one before (altered)")
+            return (
+                f"审计链断开：第 {self.first_bad} 条记录缺失（被删除）"
+                if lang == "zh"
+                else f"Audit chain broken: record {self.first_bad} is missing (deleted)"
+            )
+        return (
+            f"审计链断开：第 {self.first_bad} 条记录与前一条不相扣（内容被改动）"
+            if lang == "zh"
+            else f"Audit chain broken: record {self.first_bad} does not fit the one before (altered)"
+        )
 
 
 def chain_hash(prev: str, values: dict) -> str:
     """SHA-256 over the previous row's hash and this row's fields, in a fixed order."""
     at = values["at"]
     at = at.strftime(AT_FORMAT) if isinstance(at, dt.datetime) else str(at)
-    body = json.dumps([values["id"], at] + [values[f] or "" for f in AUDIT_FIELDS[2:]], ensure_ascii=False,
-                      separators=(",", ":"))
+    body = json.dumps(
+        [values["id"], at] + [values[f] or "" for f in AUDIT_FIELDS[2:]], ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256((prev + body).encode("utf-8")).hexdigest()
 
 
@@ -518,8 +619,9 @@ def _migrate(engine: Engine) -> None:
             if "last_seen_at" not in {r[1] for r in con.execute("PRAGMA table_info(sessions)")}:
                 con.execute("ALTER TABLE sessions ADD COLUMN last_seen_at DATETIME")
             if "hash" not in {r[1] for r in con.execute("PRAGMA table_info(audit)")}:
-                for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit' "
-                                           "AND sql IS NOT NULL").fetchall():
+                for (name,) in con.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit' AND sql IS NOT NULL"
+                ).fetchall():
                     con.execute(f'DROP INDEX "{name}"')
                 con.execute("ALTER TABLE audit RENAME TO audit_legacy")
                 con.execute(str(CreateTable(audit).compile(engine)))
@@ -527,10 +629,12 @@ def _migrate(engine: Engine) -> None:
                     con.execute(str(CreateIndex(index).compile(engine)))
                 prev = GENESIS
                 for row in con.execute(f"SELECT {', '.join(AUDIT_FIELDS)} FROM audit_legacy ORDER BY id").fetchall():
-                    values = dict(zip(AUDIT_FIELDS, row))
+                    values = dict(zip(AUDIT_FIELDS, row, strict=False))
                     values["hash"] = prev = chain_hash(prev, values)
-                    con.execute(f"INSERT INTO audit ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-                                list(values.values()))
+                    con.execute(
+                        f"INSERT INTO audit ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                        list(values.values()),
+                    )
                 con.execute("DROP TABLE audit_legacy")
             con.commit()
         except BaseException:
@@ -554,12 +658,18 @@ def check_password(password: str, name: str = "") -> None:
     if name and (name in password.lower() or password.lower() in name):
         raise StoreError("密码不能是用户名，也不能包含用户名")
     if zxcvbn(password[:100], user_inputs=[name] if name else [])["score"] < PASSWORD_SCORE:
-        raise StoreError("密码太容易猜到（常见密码、单词、姓名、日期、键盘顺序或重复字符），"
-                         "请换一个更长、更不规则的密码，例如几个不相关的词加数字和符号")
+        raise StoreError(
+            "密码太容易猜到（常见密码、单词、姓名、日期、键盘顺序或重复字符），"
+            "请换一个更长、更不规则的密码，例如几个不相关的词加数字和符号"
+        )
 
 
-DEMO_USERS = (("leader", "leader", None), ("supervisor", "supervisor", None), ("county_140702", "county", "140702"),
-              ("admin", "admin", None))
+DEMO_USERS = (
+    ("leader", "leader", None),
+    ("supervisor", "supervisor", None),
+    ("county_140702", "county", "140702"),
+    ("admin", "admin", None),
+)
 DEMO_SCREEN_TOKEN = "demo-screen"
 
 
@@ -586,7 +696,10 @@ def demo_credentials(warehouse: Path | str | None) -> list[str]:
             row = con.execute(select(users.c.password_hash, users.c.disabled).where(users.c.name == name)).first()
             if row is not None and not row.disabled and check_password_hash(row.password_hash, f"demo-{name}"):
                 found.append(f"{name} / demo-{name}")
-        if con.execute(select(screen_tokens.c.id).where(screen_tokens.c.token_hash == digest(DEMO_SCREEN_TOKEN),
-                                                        screen_tokens.c.revoked_at.is_(None))).first():
+        if con.execute(
+            select(screen_tokens.c.id).where(
+                screen_tokens.c.token_hash == digest(DEMO_SCREEN_TOKEN), screen_tokens.c.revoked_at.is_(None)
+            )
+        ).first():
             found.append(f"/screen?token={DEMO_SCREEN_TOKEN}")
     return found

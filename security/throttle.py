@@ -36,8 +36,9 @@ def _account(name: str) -> str:
 
 def login_allowed(name: str, address: str) -> bool:
     """May this name be tried from this address now (without counting this try)?"""
-    return (_limiter.test(LOGIN_PER_ACCOUNT_ADDRESS, "login", address, _account(name))
-            and _limiter.test(LOGIN_PER_ADDRESS, "login-address", address))
+    return _limiter.test(LOGIN_PER_ACCOUNT_ADDRESS, "login", address, _account(name)) and _limiter.test(
+        LOGIN_PER_ADDRESS, "login-address", address
+    )
 
 
 def login_failed(name: str, address: str) -> None:

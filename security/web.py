@@ -44,7 +44,6 @@ import json
 import os
 import secrets
 import time
-from typing import Optional
 from urllib.parse import quote, urlsplit
 
 import dash
@@ -82,7 +81,7 @@ def _secret_key() -> bytes:
             if key:
                 return key
             time.sleep(0.1)
-        raise RuntimeError(f"{path} is empty")
+        raise RuntimeError(f"{path} is empty") from None
     key = secrets.token_hex(32).encode("ascii")
     with os.fdopen(fd, "wb") as f:
         f.write(key)
@@ -96,11 +95,11 @@ def cookie_secure() -> bool:
 class LoginUser(UserMixin):
     """Flask-Login's user: its id is the session id in the store, not the user name."""
 
-    def __init__(self, session_id: str, name: str, role: str, county: Optional[str]):
+    def __init__(self, session_id: str, name: str, role: str, county: str | None):
         self.id, self.name, self.role, self.county = session_id, name, role, county
 
 
-def current_viewer() -> Optional[Viewer]:
+def current_viewer() -> Viewer | None:
     """The logged-in user, or the wall display holding a valid screen token; None outside a
     request or without either."""
     if not has_request_context():
@@ -158,7 +157,7 @@ def _lang() -> str:
     return lang_of(request.args.get("lang") or request.form.get("lang"))
 
 
-def _safe_next(target: Optional[str]) -> str:
+def _safe_next(target: str | None) -> str:
     """Only a path on this site (no scheme, no host, no `//`); else the overview."""
     target = target or "/"
     parts = urlsplit(target)
@@ -177,10 +176,21 @@ def _login_page(message: str = "", error: bool = False, status: int = 200, name:
     base = "/login" + ("?next=" + quote(nxt, safe="") if nxt != "/" else "")
     other = base + ("&" if "?" in base else "?") + "lang=en" if lang == "zh" else base
     html = render_template_string(
-        LOGIN_HTML, lang=lang, title=label("login_title", lang), app_title=label("app_title", lang),
-        username=label("login_username", lang), password=label("login_password", lang),
-        submit=label("login_submit", lang), message=message, error=error, csrf=session["csrf"], next=nxt,
-        name=name, other_href=other, other_label=label("language", lang))
+        LOGIN_HTML,
+        lang=lang,
+        title=label("login_title", lang),
+        app_title=label("app_title", lang),
+        username=label("login_username", lang),
+        password=label("login_password", lang),
+        submit=label("login_submit", lang),
+        message=message,
+        error=error,
+        csrf=session["csrf"],
+        next=nxt,
+        name=name,
+        other_href=other,
+        other_label=label("language", lang),
+    )
     return Response(html, status=status, mimetype="text/html")
 
 
@@ -205,8 +215,13 @@ def _login_post() -> Response:
     if not result.ok:
         throttle.login_failed(name, remote)
         event = "login_disabled" if result.status == "disabled" else "login_failed"
-        audit.record(event, f"failures in a row: {result.failures}" if result.user else "unknown name", who=name,
-                     role=result.user.role if result.user else "", remote=remote)
+        audit.record(
+            event,
+            f"failures in a row: {result.failures}" if result.user else "unknown name",
+            who=name,
+            role=result.user.role if result.user else "",
+            remote=remote,
+        )
         return _login_page(label("login_bad", lang), error=True, name=name)  # 200: the form again, with the reason
     throttle.login_succeeded(name, remote)
     user = result.user
@@ -254,8 +269,9 @@ def _logout() -> Response:
     viewer = current_viewer()
     if current_user.is_authenticated:
         store().end_session(current_user.id)
-        audit.record("logout", "", who=viewer.name, role=viewer.role, scope=viewer.scope,
-                     remote=request.remote_addr or "")
+        audit.record(
+            "logout", "", who=viewer.name, role=viewer.role, scope=viewer.scope, remote=request.remote_addr or ""
+        )
     logout_user()
     session.clear()
     return redirect("/login" + ("?lang=en" if lang == "en" else ""), code=303)
@@ -267,9 +283,21 @@ def _logout() -> Response:
 # The type each callback property may arrive as (None always may): a crafted body sending a
 # list where a string belongs is refused with 400 before any callback runs.
 PROP_TYPES: dict[str, tuple[type, ...]] = {
-    "search": (str,), "pathname": (str,), "hash": (str,), "href": (str,), "date": (str,), "active_tab": (str,),
-    "n_clicks": (int,), "n_intervals": (int,), "is_open": (bool,), "clickData": (dict,), "cellClicked": (dict,),
-    "value": (str, int, float, list), "contents": (str, list), "filename": (str, list), "id": (dict, str),
+    "search": (str,),
+    "pathname": (str,),
+    "hash": (str,),
+    "href": (str,),
+    "date": (str,),
+    "active_tab": (str,),
+    "n_clicks": (int,),
+    "n_intervals": (int,),
+    "is_open": (bool,),
+    "clickData": (dict,),
+    "cellClicked": (dict,),
+    "value": (str, int, float, list),
+    "contents": (str, list),
+    "filename": (str, list),
+    "id": (dict, str),
 }
 MAX_CALLBACK_DEPTH = 32
 
@@ -284,7 +312,7 @@ def _depth(value, level: int = 0) -> int:
     return level
 
 
-def _bad_item(declared: dict, item) -> Optional[str]:
+def _bad_item(declared: dict, item) -> str | None:
     """Why one input or state entry of a callback body does not fit what the callback declares."""
     pattern = str(declared.get("id", "")).startswith("{")
     entries = item if pattern and isinstance(item, list) else [item]
@@ -298,13 +326,16 @@ def _bad_item(declared: dict, item) -> Optional[str]:
             return f"input {declared.get('id')}.{declared.get('property')} missing or out of place"
         value = entry.get("value")
         allowed = PROP_TYPES.get(str(entry.get("property")))
-        if value is not None and allowed and (not isinstance(value, allowed)
-                                              or isinstance(value, bool) and bool not in allowed):
+        if (
+            value is not None
+            and allowed
+            and (not isinstance(value, allowed) or isinstance(value, bool) and bool not in allowed)
+        ):
             return f"{declared.get('id')}.{declared.get('property')}: a {type(value).__name__} is not allowed here"
     return None
 
 
-def callback_body_problem(app: dash.Dash) -> Optional[str]:
+def callback_body_problem(app: dash.Dash) -> str | None:
     """Why the body of a /_dash-update-component request is not one the renderer sends for the
     callback it names, or None: JSON object, a known output, exactly the declared inputs and
     state in their places, values of the declared kinds, no NUL characters, not nested deeper
@@ -329,7 +360,7 @@ def callback_body_problem(app: dash.Dash) -> Optional[str]:
         return "inputs and state must be lists"
     if len(inputs) != len(cb["inputs"]) or len(state) != len(cb.get("state", [])):
         return "the inputs or state do not match the callback's"
-    for declared, item in zip(cb["inputs"] + cb.get("state", []), inputs + state):
+    for declared, item in zip(cb["inputs"] + cb.get("state", []), inputs + state, strict=False):
         why = _bad_item(declared, item)
         if why:
             return why
@@ -341,12 +372,12 @@ def callback_body_problem(app: dash.Dash) -> Optional[str]:
     return None
 
 
-def _callback_module(cb: dict) -> Optional[str]:
+def _callback_module(cb: dict) -> str | None:
     fn = cb.get("callback")
     return getattr(fn, "__wrapped__", fn).__module__ if fn is not None else None
 
 
-def may_call(app: dash.Dash, cb: dict, viewer: Viewer, pathname: Optional[str] = None) -> bool:
+def may_call(app: dash.Dash, cb: dict, viewer: Viewer, pathname: str | None = None) -> bool:
     """May this viewer call this callback? By the page that owns it. Dash's page router: any
     logged-in user (a page the role may not open renders the app's own 'no permission' layout,
     complete_setup), a screen session only for /screen; `pathname` None asks whether the
@@ -386,11 +417,11 @@ def _callback_allowed(app: dash.Dash, viewer: Viewer) -> bool:
     return may_call(app, cb, viewer, pathname)
 
 
-def _registered_page(path: str) -> Optional[dict]:
+def _registered_page(path: str) -> dict | None:
     return next((p for p in dash.page_registry.values() if p.get("path") == path), None)
 
 
-def _refused(viewer: Optional[Viewer], what: str) -> None:
+def _refused(viewer: Viewer | None, what: str) -> None:
     """A 403 in the audit log: who asked for what (a few per address and window: a flood of
     refusals cannot flood the log)."""
     remote = request.remote_addr or ""
@@ -414,8 +445,13 @@ def _guard(app: dash.Dash):
             if session.get("screen") != token_id:
                 session.clear()
                 session["screen"] = token_id
-                audit.record("screen_open", f"token #{token_id}", who=f"screen#{token_id}", role=SCREEN,
-                             remote=request.remote_addr or "")
+                audit.record(
+                    "screen_open",
+                    f"token #{token_id}",
+                    who=f"screen#{token_id}",
+                    role=SCREEN,
+                    remote=request.remote_addr or "",
+                )
             g.pop("viewer", None)
     viewer = current_viewer()
     if viewer is None and "screen" in session:  # a revoked screen token: its session ends here
@@ -471,7 +507,7 @@ def _dependencies_for_viewer(app: dash.Dash, response: Response) -> Response:
     return response
 
 
-def _clientside_page(output: str) -> Optional[dict]:
+def _clientside_page(output: str) -> dict | None:
     """The page a clientside callback belongs to, by the ids' convention: a page's components
     are named after its module (pages/upload.py: `upload-…`, pages/data_status.py: `data-status-…`)."""
     first = output[2:] if output.startswith("..") else output
@@ -518,19 +554,24 @@ def content_security_policy(app: dash.Dash) -> str:
     cached = _csp_cache
     if cached is None or cached[0] != key:
         hashes = " ".join(app.csp_hashes())  # already quoted: 'sha256-…'
-        cached = _csp_cache = (key, "; ".join([
-            "default-src 'self'",
-            f"script-src 'self' {hashes}",
-            "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data: blob:",
-            "font-src 'self' data:",
-            "connect-src 'self'",
-            "worker-src 'self' blob:",
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        ]))
+        cached = _csp_cache = (
+            key,
+            "; ".join(
+                [
+                    "default-src 'self'",
+                    f"script-src 'self' {hashes}",
+                    "style-src 'self' 'unsafe-inline'",
+                    "img-src 'self' data: blob:",
+                    "font-src 'self' data:",
+                    "connect-src 'self'",
+                    "worker-src 'self' blob:",
+                    "object-src 'none'",
+                    "base-uri 'self'",
+                    "form-action 'self'",
+                    "frame-ancestors 'none'",
+                ]
+            ),
+        )
     return cached[1]
 
 
@@ -559,8 +600,9 @@ def _query_state(body: dict) -> str:
             found[item["id"]] = item.get("value")
     if not found:
         return "—"
-    return json.dumps(found if len(found) > 1 else next(iter(found.values())), ensure_ascii=False, sort_keys=True,
-                      default=str)
+    return json.dumps(
+        found if len(found) > 1 else next(iter(found.values())), ensure_ascii=False, sort_keys=True, default=str
+    )
 
 
 def _audit_export(response: Response) -> Response:
@@ -602,16 +644,25 @@ def install(app: dash.Dash) -> None:
     manager.init_app(server)
 
     @manager.user_loader
-    def _load(session_id: str) -> Optional[LoginUser]:
+    def _load(session_id: str) -> LoginUser | None:
         user = store().session_user(session_id)
         return LoginUser(session_id, user.name, user.role, user.county) if user else None
 
-    server.add_url_rule("/login", "login", lambda: _login_post() if request.method == "POST" else _login_page(),
-                        methods=["GET", "POST"])
+    server.add_url_rule(
+        "/login", "login", lambda: _login_post() if request.method == "POST" else _login_page(), methods=["GET", "POST"]
+    )
     server.add_url_rule("/logout", "logout", _logout, methods=["POST"])
-    server.add_url_rule("/logout", "logout_get", lambda: Response(  # a link or an image cannot sign anybody out
-        "405: sign out with the button (POST) / 请用“退出”按钮退出", status=405, headers={"Allow": "POST"},
-        mimetype="text/plain"), methods=["GET"])
+    server.add_url_rule(
+        "/logout",
+        "logout_get",
+        lambda: Response(  # a link or an image cannot sign anybody out
+            "405: sign out with the button (POST) / 请用“退出”按钮退出",
+            status=405,
+            headers={"Allow": "POST"},
+            mimetype="text/plain",
+        ),
+        methods=["GET"],
+    )
     server.add_url_rule("/healthz", "healthz", lambda: Response("ok", mimetype="text/plain"))
     server.add_url_rule("/session", "session_alive", _session_alive)
     # Before Dash's own before-request functions (page routing set-up, …).
@@ -648,11 +699,19 @@ def refusal_layout(kind: str, lang: str = "zh"):
 
     from components.i18n import label
 
-    return html.Div([
-        html.H4(label(f"{kind}_title", lang), className="section-title", id=f"refusal-{kind}"),
-        html.P(label(f"{kind}_text", lang), className="text-muted"),
-        dcc.Link(label("back_home", lang), href="/" + ("?lang=en" if lang == "en" else ""), className="btn btn-primary btn-sm"),
-    ], className="py-4", id="refusal-page")
+    return html.Div(
+        [
+            html.H4(label(f"{kind}_title", lang), className="section-title", id=f"refusal-{kind}"),
+            html.P(label(f"{kind}_text", lang), className="text-muted"),
+            dcc.Link(
+                label("back_home", lang),
+                href="/" + ("?lang=en" if lang == "en" else ""),
+                className="btn btn-primary btn-sm",
+            ),
+        ],
+        className="py-4",
+        id="refusal-page",
+    )
 
 
 def _guarded_layout(page: dict, layout):
@@ -674,11 +733,21 @@ def serve(app: dash.Dash, host: str, port: int) -> None:
     from waitress import serve as waitress_serve
 
     if cookie_secure() and host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"Note: session cookies are Secure; browsers send them over https, or over http only to "
-              f"127.0.0.1/localhost. Serve {host} behind HTTPS (or set COOKIE_SECURE=0 for a trial).", flush=True)
+        print(
+            f"Note: session cookies are Secure; browsers send them over https, or over http only to "
+            f"127.0.0.1/localhost. Serve {host} behind HTTPS (or set COOKIE_SECURE=0 for a trial).",
+            flush=True,
+        )
     print(f"Serving on http://{host}:{port}", flush=True)
     # A body over the limit is refused by waitress right after the headers (Content-Length) or
     # as soon as it passes the limit (chunked), before it is buffered: waitress's own default
     # buffers up to 1 GB to a temporary file before the application sees the request.
-    waitress_serve(app.server, host=host, port=port, ident=None, threads=settings.get("THREADS"),
-                   clear_untrusted_proxy_headers=True, max_request_body_size=_max_body() + 1)
+    waitress_serve(
+        app.server,
+        host=host,
+        port=port,
+        ident=None,
+        threads=settings.get("THREADS"),
+        clear_untrusted_proxy_headers=True,
+        max_request_body_size=_max_body() + 1,
+    )

@@ -13,9 +13,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Sequence
 
 import duckdb
 import pytest
@@ -45,14 +45,14 @@ class Table:
 
     header: Sequence[str]
     rows: Sequence[Sequence[object]]
-    title: Optional[str] = TITLE
-    filled_by: Optional[tuple[str, str]] = FILLED_BY
-    group: Optional[tuple[str, int, int]] = None  # XLSX: a group cell over header columns first..last (0-based)
-    total: Optional[Sequence[object]] = None  # a 合计 row under the data
-    note: Optional[str] = None  # a 注： line under the table
+    title: str | None = TITLE
+    filled_by: tuple[str, str] | None = FILLED_BY
+    group: tuple[str, int, int] | None = None  # XLSX: a group cell over header columns first..last (0-based)
+    total: Sequence[object] | None = None  # a 合计 row under the data
+    note: str | None = None  # a 注： line under the table
     # A second header row written as is under `header` (nothing merged): `header` holds the
     # single-level columns and the group cells, `sub_header` the sub-columns, the rest empty.
-    sub_header: Optional[Sequence[Optional[str]]] = None
+    sub_header: Sequence[str | None] | None = None
     merges: Sequence[str] = ()  # XLSX: more merged ranges, e.g. "D5:D7" (a cell merged down rows 5-7)
 
     @property
@@ -77,8 +77,16 @@ class Clerk:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
-    def csv(self, name: str, header: Sequence[str], rows: Sequence[Sequence[object]], *,
-            encoding: str = "utf-8", delimiter: str = ",", **layout) -> Path:
+    def csv(
+        self,
+        name: str,
+        header: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        *,
+        encoding: str = "utf-8",
+        delimiter: str = ",",
+        **layout,
+    ) -> Path:
         """A CSV as Excel exports it: title rows padded with empty cells, CRLF line ends.
 
         `encoding="utf-16", delimiter="\\t"` is Excel's "Unicode 文本" (.txt): UTF-16LE with
@@ -114,8 +122,10 @@ class Clerk:
         path = self.folder / name
         line = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
         chunk = line * ((1 << 20) // len(line))
-        with zipfile.ZipFile(plain) as src, \
-                zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as dst:
+        with (
+            zipfile.ZipFile(plain) as src,
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as dst,
+        ):
             for info in src.infolist():
                 if info.filename != "xl/worksheets/sheet1.xml":
                     dst.writestr(info, src.read(info))
@@ -129,8 +139,15 @@ class Clerk:
         plain.unlink()
         return path
 
-    def xlsx(self, name: str, header: Optional[Sequence[str]] = None, rows: Sequence[Sequence[object]] = (), *,
-             sheets: Optional[dict[str, dict]] = None, **layout) -> Path:
+    def xlsx(
+        self,
+        name: str,
+        header: Sequence[str] | None = None,
+        rows: Sequence[Sequence[object]] = (),
+        *,
+        sheets: dict[str, dict] | None = None,
+        **layout,
+    ) -> Path:
         """A workbook: one table, or `sheets={name: dict(header=…, rows=…, …)}`; dict(text=…) is a prose sheet,
         `state="hidden"` (or "veryHidden") in a sheet's dict hides it."""
         from openpyxl import Workbook
@@ -218,7 +235,7 @@ def accounted() -> Callable[[Sequence[object]], None]:
 def load(warehouse: Path) -> Callable[..., LoadResult]:
     """Load files into the test's warehouse through the real pipeline; checks the row accounting."""
 
-    def _load(*paths: Path, dataset: Optional[str] = None) -> LoadResult:
+    def _load(*paths: Path, dataset: str | None = None) -> LoadResult:
         result = load_files(list(paths), warehouse, dataset=dataset, user="test")
         assert_rows_accounted(result.files)
         return result
@@ -257,7 +274,9 @@ def etl_env() -> dict[str, str]:
 
 
 @pytest.fixture
-def cli(warehouse: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, str]]:
+def cli(
+    warehouse: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., tuple[int, str]]:
     """Run `etl.cli.main([command, "--warehouse", <test warehouse>, *args])` in this process, as
     `python -m etl` (no wrapper): returns (exit code, what it printed on stdout)."""
     from etl.cli import main

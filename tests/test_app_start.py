@@ -26,8 +26,9 @@ def serve(warehouse: Path, timeout: float = 120, demo: bool = True) -> subproces
     env.pop("DEMO", None)
     if demo:
         env["DEMO"] = "1"
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.stdout.read()
@@ -57,8 +58,11 @@ def test_first_start_builds_the_demo_then_serves(tmp_path: Path) -> None:
 
     store = Store.for_warehouse(warehouse)
     assert {(u.name, u.role, u.county) for u in store.users()} == {
-        ("leader", "leader", None), ("supervisor", "supervisor", None), ("county_140702", "county", "140702"),
-        ("admin", "admin", None)}
+        ("leader", "leader", None),
+        ("supervisor", "supervisor", None),
+        ("county_140702", "county", "140702"),
+        ("admin", "admin", None),
+    }
     assert store.authenticate("county_140702", "demo-county_140702").ok
     assert store.screen_token_id("demo-screen") is not None
 
@@ -68,7 +72,9 @@ def test_existing_warehouse_is_never_overwritten(tmp_path: Path) -> None:
     from etl.pipeline import load_files
 
     ledger = tmp_path / "cases.csv"
-    ledger.write_text("编号,来源,问题类别,县区,受理日期,状态\nU1,排查,其他,榆次区,2024-01-02,办理中\n", encoding="utf-8")
+    ledger.write_text(
+        "编号,来源,问题类别,县区,受理日期,状态\nU1,排查,其他,榆次区,2024-01-02,办理中\n", encoding="utf-8"
+    )
     load_files([ledger], warehouse, user="clerk")
     before = warehouse.read_bytes()
     proc = serve(warehouse)
@@ -105,7 +111,9 @@ def test_a_real_deployment_the_demo_credentials_open_is_not_served(tmp_path: Pat
     env.pop("DEMO", None)
     done = subprocess.run([sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
-    assert "拒绝启动" in done.stderr and "admin / demo-admin" in done.stderr and "/screen?token=demo-screen" in done.stderr
+    assert (
+        "拒绝启动" in done.stderr and "admin / demo-admin" in done.stderr and "/screen?token=demo-screen" in done.stderr
+    )
     store = Store.for_warehouse(warehouse)
     assert store.audit_rows(event_name="login") == []  # checked without a login attempt
     for name in ("leader", "supervisor", "county_140702", "admin"):

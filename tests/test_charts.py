@@ -11,28 +11,48 @@ import pytest
 
 from components import charts
 
-FRAME = pd.DataFrame({
-    "unit": ["140702", "140721", "140722"], "name": ["榆次区", "榆社县", "左权县"],
-    "received": [10, 0, 3], "rectified": [9, 0, 3], "fund_usage_rate": [0.5, float("nan"), 1.0],
-    "day": [dt.date(2024, 1, 1), dt.date(2024, 2, 1), dt.date(2024, 3, 1)],
-})
+FRAME = pd.DataFrame(
+    {
+        "unit": ["140702", "140721", "140722"],
+        "name": ["榆次区", "榆社县", "左权县"],
+        "received": [10, 0, 3],
+        "rectified": [9, 0, 3],
+        "fund_usage_rate": [0.5, float("nan"), 1.0],
+        "day": [dt.date(2024, 1, 1), dt.date(2024, 2, 1), dt.date(2024, 3, 1)],
+    }
+)
 
 FACTORIES = {
     "empty": lambda: charts.empty_figure("无数据"),
-    "bars": lambda: charts.bars(FRAME, "name", ["received", "rectified"], "zh", title="t", customdata="unit",
-                                yformat=",d"),
+    "bars": lambda: charts.bars(
+        FRAME, "name", ["received", "rectified"], "zh", title="t", customdata="unit", yformat=",d"
+    ),
     "bars_h": lambda: charts.bars(FRAME, "name", ["received"], "en", orientation="h", barmode="stack"),
     "lines": lambda: charts.lines(FRAME, "day", ["received", "rectified"], "zh", yformat=",d"),
     "donut": lambda: charts.donut(["A", "B"], [1, 2], "t"),
     "heatmap": lambda: charts.heatmap([[1, 0], [2, 3]], ["A", "B"], ["A", "B"], "t", "x", "y", "n"),
-    "dots": lambda: charts.dots(FRAME, "name", ["fund_usage_rate"], "zh", customdata="unit", xformat=".0%",
-                                x_range=[0, 1]),
-    "bars_with_rate": lambda: charts.bars_with_rate(FRAME, "name", ["received"], "fund_usage_rate", "zh",
-                                                    customdata="unit", y_title="万元"),
-    "stacked": lambda: charts.stacked(["社区", "县级"], [("≤5", [1, 2]), (">5", [0, 1])], "t", ["a", "b"],
-                                      orientation="h", value_name="件", colors=charts.PALETTE),
-    "trail": lambda: charts.trail([dt.date(2024, 1, 1), dt.date(2024, 1, 5)], ["社区", "县级"], ["提醒函", "督办函"],
-                                  ["社区", "乡镇", "县级"], "t"),
+    "dots": lambda: charts.dots(
+        FRAME, "name", ["fund_usage_rate"], "zh", customdata="unit", xformat=".0%", x_range=[0, 1]
+    ),
+    "bars_with_rate": lambda: charts.bars_with_rate(
+        FRAME, "name", ["received"], "fund_usage_rate", "zh", customdata="unit", y_title="万元"
+    ),
+    "stacked": lambda: charts.stacked(
+        ["社区", "县级"],
+        [("≤5", [1, 2]), (">5", [0, 1])],
+        "t",
+        ["a", "b"],
+        orientation="h",
+        value_name="件",
+        colors=charts.PALETTE,
+    ),
+    "trail": lambda: charts.trail(
+        [dt.date(2024, 1, 1), dt.date(2024, 1, 5)],
+        ["社区", "县级"],
+        ["提醒函", "督办函"],
+        ["社区", "乡镇", "县级"],
+        "t",
+    ),
 }
 
 
@@ -60,31 +80,49 @@ def test_plain_json_figures_of_the_map_and_the_wall_display_pass_plotly_validati
     from components.screen import dark_donut, dark_map
 
     geo = load_geojson("140700")
-    for fig in (county_figure(geo, {"140702": 0.9}, "整改率", "整改率", value_format=".1%"),
-                dark_map(geo, {"140702": 0.9, "140721": None}, "整改率", ".2%", "zh"),
-                dark_map(geo, {"140702": 12.5}, "尚未追缴（万元）", ",.2f", "zh", higher_is_better=False),
-                dark_donut(["A", "B"], [3, 4], "7 家")):
+    for fig in (
+        county_figure(geo, {"140702": 0.9}, "整改率", "整改率", value_format=".1%"),
+        dark_map(geo, {"140702": 0.9, "140721": None}, "整改率", ".2%", "zh"),
+        dark_map(geo, {"140702": 12.5}, "尚未追缴（万元）", ",.2f", "zh", higher_is_better=False),
+        dark_donut(["A", "B"], [3, 4], "7 家"),
+    ):
         validated = go.Figure(fig)  # raises on an invalid property
         assert len(validated.data) == len(fig["data"])
         assert fig["layout"]["template"] == charts.PLOTLY_TEMPLATE  # looks as the validated figures do
 
 
 LINK = "<a href='https://evil.example/'>点我</a>"
-MARKUP = pd.DataFrame({"unit": ["1", "2"], "name": [LINK, "A&B物业<b>"], "received": [1, 2], "rectified": [1, 1],
-                       "fund_usage_rate": [0.5, 0.7]})
+MARKUP = pd.DataFrame(
+    {
+        "unit": ["1", "2"],
+        "name": [LINK, "A&B物业<b>"],
+        "received": [1, 2],
+        "rectified": [1, 1],
+        "fund_usage_rate": [0.5, 0.7],
+    }
+)
 
 
-@pytest.mark.parametrize("build", [
-    lambda: charts.bars(MARKUP, "name", ["received"], "zh", customdata="unit"),
-    lambda: charts.bars(MARKUP, "name", ["received"], "zh", orientation="h"),
-    lambda: charts.dots(MARKUP, "name", ["fund_usage_rate"], "zh", customdata="unit"),
-    lambda: charts.bars_with_rate(MARKUP, "name", ["received"], "fund_usage_rate", "zh", customdata="unit"),
-    lambda: charts.donut(list(MARKUP["name"]), [1, 2]),
-    lambda: charts.heatmap([[1, 2], [3, 4]], list(MARKUP["name"]), list(MARKUP["name"])),
-    lambda: charts.stacked(list(MARKUP["name"]), [(LINK, [1, 2])], customdata=["1", "2"]),
-    lambda: charts.trail([dt.date(2024, 1, 1), dt.date(2024, 1, 2)], ["社区", "县级"], [LINK, "督办函"],
-                         ["社区", "县级"], hover=[LINK, "x"]),
-], ids=["bars", "bars_h", "dots", "bars_with_rate", "donut", "heatmap", "stacked", "trail"])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: charts.bars(MARKUP, "name", ["received"], "zh", customdata="unit"),
+        lambda: charts.bars(MARKUP, "name", ["received"], "zh", orientation="h"),
+        lambda: charts.dots(MARKUP, "name", ["fund_usage_rate"], "zh", customdata="unit"),
+        lambda: charts.bars_with_rate(MARKUP, "name", ["received"], "fund_usage_rate", "zh", customdata="unit"),
+        lambda: charts.donut(list(MARKUP["name"]), [1, 2]),
+        lambda: charts.heatmap([[1, 2], [3, 4]], list(MARKUP["name"]), list(MARKUP["name"])),
+        lambda: charts.stacked(list(MARKUP["name"]), [(LINK, [1, 2])], customdata=["1", "2"]),
+        lambda: charts.trail(
+            [dt.date(2024, 1, 1), dt.date(2024, 1, 2)],
+            ["社区", "县级"],
+            [LINK, "督办函"],
+            ["社区", "县级"],
+            hover=[LINK, "x"],
+        ),
+    ],
+    ids=["bars", "bars_h", "dots", "bars_with_rate", "donut", "heatmap", "stacked", "trail"],
+)
 def test_ledger_text_is_never_markup_in_a_chart(build):
     """Plotly renders `<a href>` in labels as a link: every text datum reaches it escaped, and
     the codes a click reads (customdata) are left as they are."""

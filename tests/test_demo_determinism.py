@@ -98,8 +98,12 @@ def test_credit_codes_have_valid_check_digits(generated):
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_path(str(generated[0]))
-    codes = [row[2] for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python()
-             if isinstance(row[2], str) and len(row[2]) == 18]
+    codes = [
+        row[2]
+        for name in book.sheet_names
+        for row in book.get_sheet_by_name(name).to_python()
+        if isinstance(row[2], str) and len(row[2]) == 18
+    ]
     assert len(codes) > 800
     for code in codes:
         assert code[:2] == "91"

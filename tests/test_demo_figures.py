@@ -57,7 +57,11 @@ def cases_received_and_rectified(con, region: str, sources: tuple[str, ...], sta
         f"""SELECT count(*),
                    count(*) FILTER (WHERE status IN ('已整改', '已办结') AND closed_on <= ?)
             FROM cases WHERE county LIKE ? AND source IN ({marks}) AND received_on BETWEEN ? AND ?""",
-        end, region, *sources, start, end,
+        end,
+        region,
+        *sources,
+        start,
+        end,
     )
 
 
@@ -81,7 +85,8 @@ def test_jinzhong_2024_deposit_refunds_by_50_companies_in_yuci_and_kaifaqu(con):
         con,
         """SELECT sum(amount), count(DISTINCT company_code), list(DISTINCT county ORDER BY county) FROM refunds
            WHERE county LIKE ? AND kind = '装修保证金' AND refunded_on BETWEEN ? AND ?""",
-        JINZHONG, *Y24,
+        JINZHONG,
+        *Y24,
     )
     assert total == Decimal("72377400.00")
     assert rounded(total / 10_000) == Decimal("7237.74")  # 万元
@@ -95,7 +100,8 @@ def test_jinzhong_2024_other_refunds_by_26_companies_in_six_units(con):
         """SELECT sum(amount), count(DISTINCT company_code), list(DISTINCT county ORDER BY county),
                   list(DISTINCT kind ORDER BY kind)
            FROM refunds WHERE county LIKE ? AND kind <> '装修保证金' AND refunded_on BETWEEN ? AND ?""",
-        JINZHONG, *Y24,
+        JINZHONG,
+        *Y24,
     )
     assert total == Decimal("3714700.00")
     assert rounded(total / 10_000) == Decimal("371.47")  # 万元
@@ -106,8 +112,9 @@ def test_jinzhong_2024_other_refunds_by_26_companies_in_six_units(con):
 
 
 def test_jinzhong_2024_refunds_concern_40702_households(con):
-    (households,) = one(con, "SELECT sum(households) FROM refunds WHERE county LIKE ? AND refunded_on BETWEEN ? AND ?",
-                        JINZHONG, *Y24)
+    (households,) = one(
+        con, "SELECT sum(households) FROM refunds WHERE county LIKE ? AND refunded_on BETWEEN ? AND ?", JINZHONG, *Y24
+    )
     assert households == 40_702
 
 
@@ -146,15 +153,20 @@ def test_jinzhong_complaints_to_may_2025_9309_received_9038_closed(con):
 
 
 def test_jinzhong_illegal_fees_refunded_cumulative_1_07_yi(con):
-    (total,) = one(con, "SELECT sum(amount) FROM refunds WHERE county LIKE ? AND refunded_on BETWEEN ? AND ?",
-                   JINZHONG, *TO_MAY)
+    (total,) = one(
+        con, "SELECT sum(amount) FROM refunds WHERE county LIKE ? AND refunded_on BETWEEN ? AND ?", JINZHONG, *TO_MAY
+    )
     assert total == Decimal("107026618.46")
     assert rounded(total / 100_000_000) == Decimal("1.07")  # 亿元
 
 
 def test_jinzhong_refund_households_cumulative_67700(con):
-    (households,) = one(con, "SELECT sum(households) FROM refunds WHERE county LIKE ? AND refunded_on BETWEEN ? AND ?",
-                        JINZHONG, *TO_MAY)
+    (households,) = one(
+        con,
+        "SELECT sum(households) FROM refunds WHERE county LIKE ? AND refunded_on BETWEEN ? AND ?",
+        JINZHONG,
+        *TO_MAY,
+    )
     assert households == 67_700
 
 
@@ -185,14 +197,20 @@ def test_jinzhong_arrears_recovered_in_may_2025_2732_96_wan(con):
     assert total == Decimal("27329600.00")
     assert rounded(total / 10_000) == Decimal("2732.96")  # 万元
     # the May campaign is a spike: the largest month of the ledger
-    (top,) = one(con, """SELECT strftime(date_trunc('month', recovered_on), '%Y-%m') FROM fund_recoveries
-                         GROUP BY 1 ORDER BY sum(amount) DESC LIMIT 1""")
+    (top,) = one(
+        con,
+        """SELECT strftime(date_trunc('month', recovered_on), '%Y-%m') FROM fund_recoveries
+                         GROUP BY 1 ORDER BY sum(amount) DESC LIMIT 1""",
+    )
     assert top == "2025-05"
 
 
 def test_jinzhong_fund_collected_36_09_yi_used_1_2_yi_rate_3_33_percent(con):
-    collected, used = one(con, "SELECT sum(collected), sum(used) FROM fund_ledger WHERE county LIKE ? "
-                               "AND year BETWEEN 2008 AND 2025", JINZHONG)
+    collected, used = one(
+        con,
+        "SELECT sum(collected), sum(used) FROM fund_ledger WHERE county LIKE ? AND year BETWEEN 2008 AND 2025",
+        JINZHONG,
+    )
     assert collected == Decimal("3609046800.00")
     assert used == Decimal("120204400.00")
     assert rounded(collected / 100_000_000) == Decimal("36.09")  # 亿元
@@ -215,25 +233,39 @@ def test_jinzhong_taitie_garden_lift_emergency_use_approved_within_10_days(con):
 
 
 def test_jincheng_1563_communities_all_with_property_service(con):
-    total, without = one(con, "SELECT count(*), count(*) FILTER (WHERE management_type = '无物业') FROM communities "
-                              "WHERE county LIKE ?", JINCHENG)
+    total, without = one(
+        con,
+        "SELECT count(*), count(*) FILTER (WHERE management_type = '无物业') FROM communities WHERE county LIKE ?",
+        JINCHENG,
+    )
     assert (total, without) == (1563, 0)
     assert pct(total - without, total) == Decimal("100.00")
 
 
 def test_jincheng_communities_by_management_type(con):
-    rows = dict(con.execute("SELECT management_type, count(*) FROM communities WHERE county LIKE ? GROUP BY 1",
-                            [JINCHENG]).fetchall())
+    rows = dict(
+        con.execute(
+            "SELECT management_type, count(*) FROM communities WHERE county LIKE ? GROUP BY 1", [JINCHENG]
+        ).fetchall()
+    )
     assert rows == {"专业物业企业": 762, "社区(村)托管": 335, "单位自管": 256, "业主自管": 210}
     shares = {k: pct(v, 1563) for k, v in rows.items()}
-    assert shares == {"专业物业企业": Decimal("48.75"), "社区(村)托管": Decimal("21.43"),
-                      "单位自管": Decimal("16.38"), "业主自管": Decimal("13.44")}
+    assert shares == {
+        "专业物业企业": Decimal("48.75"),
+        "社区(村)托管": Decimal("21.43"),
+        "单位自管": Decimal("16.38"),
+        "业主自管": Decimal("13.44"),
+    }
 
 
 def test_jincheng_2024_credit_ratings_202_companies_a32_b77_c92_d1(con):
-    rows = dict(con.execute(
-        """SELECT r.grade, count(DISTINCT r.company_code) FROM credit_ratings r JOIN companies c USING (company_code)
-           WHERE c.county LIKE ? AND r.year = 2024 GROUP BY 1""", [JINCHENG]).fetchall())
+    rows = dict(
+        con.execute(
+            """SELECT r.grade, count(DISTINCT r.company_code) FROM credit_ratings r JOIN companies c USING (company_code)
+           WHERE c.county LIKE ? AND r.year = 2024 GROUP BY 1""",
+            [JINCHENG],
+        ).fetchall()
+    )
     assert rows == {"A": 32, "B": 77, "C": 92, "D": 1}
     assert sum(rows.values()) == 202
 
@@ -242,8 +274,9 @@ def test_jincheng_2024_credit_ratings_202_companies_a32_b77_c92_d1(con):
 
 
 def test_yangqu_131_communities_102_under_a_company_56_backstop_29_self_governed(con):
-    rows = dict(con.execute("SELECT management_type, count(*) FROM communities WHERE county = '140122' GROUP BY 1")
-                .fetchall())
+    rows = dict(
+        con.execute("SELECT management_type, count(*) FROM communities WHERE county = '140122' GROUP BY 1").fetchall()
+    )
     assert sum(rows.values()) == 131
     assert rows["政府兜底(国企兜底)"] + rows["专业物业企业"] == 102
     assert rows["政府兜底(国企兜底)"] == 56 and rows["专业物业企业"] == 46
@@ -251,20 +284,25 @@ def test_yangqu_131_communities_102_under_a_company_56_backstop_29_self_governed
 
 
 def test_yangqu_red_owners_committees_109_of_131(con):
-    formed, total = one(con, "SELECT count(*) FILTER (WHERE committee IN ('业委会', '物管会')), count(*) "
-                             "FROM communities WHERE county = '140122'")
+    formed, total = one(
+        con,
+        "SELECT count(*) FILTER (WHERE committee IN ('业委会', '物管会')), count(*) "
+        "FROM communities WHERE county = '140122'",
+    )
     assert (formed, total) == (109, 131)
 
 
 def test_xiaoyi_70_registered_companies_6_in_property_market(con):
-    assert one(con, "SELECT count(*), count(*) FILTER (WHERE in_market_list) FROM companies "
-                    "WHERE county = '141181'") == (70, 6)
+    assert one(
+        con, "SELECT count(*), count(*) FILTER (WHERE in_market_list) FROM companies WHERE county = '141181'"
+    ) == (70, 6)
 
 
 def test_xiaoyi_disputes_escalate_community_street_city_centre(con):
     levels = con.execute(
         """SELECT e.to_level, list(DISTINCT e.organ ORDER BY e.organ) FROM case_events e JOIN cases c USING (case_id)
-           WHERE c.county = '141181' AND e.to_level IS NOT NULL GROUP BY 1 ORDER BY 1""").fetchall()
+           WHERE c.county = '141181' AND e.to_level IS NOT NULL GROUP BY 1 ORDER BY 1"""
+    ).fetchall()
     assert {lv for lv, _ in levels} == {"社区", "乡镇(街道)", "县级"}
     assert dict(levels)["县级"] == ["孝义市物业管理服务中心"]
     # every trail climbs in order: 社区 first, then 乡镇(街道), then the centre
@@ -275,10 +313,12 @@ def test_xiaoyi_disputes_escalate_community_street_city_centre(con):
                       FROM case_events e JOIN cases c USING (case_id)
                       WHERE c.county = '141181' AND e.to_level IS NOT NULL)
            SELECT count(*) FROM (SELECT rank, lag(rank) OVER (PARTITION BY case_id ORDER BY happened_on) AS prev
-                                 FROM t) WHERE rank <> prev + 1""")
+                                 FROM t) WHERE rank <> prev + 1""",
+    )
     assert out_of_order == 0
-    assert one(con, "SELECT count(*) FROM cases WHERE county = '141181' "
-                    "AND level NOT IN ('社区', '乡镇(街道)', '县级')") == (0,)
+    assert one(
+        con, "SELECT count(*) FROM cases WHERE county = '141181' AND level NOT IN ('社区', '乡镇(街道)', '县级')"
+    ) == (0,)
 
 
 # ---------------------------------------------------------------- the rest of the story
@@ -300,17 +340,24 @@ def test_story_trails_reach_discipline_and_police_referrals(con):
 
 
 def test_story_open_overdue_cases_and_long_tail(con):
-    (overdue,) = one(con, "SELECT count(*) FROM cases WHERE status NOT IN ('已整改', '已办结') "
-                          "AND deadline < DATE '2025-11-30'")
+    (overdue,) = one(
+        con, "SELECT count(*) FROM cases WHERE status NOT IN ('已整改', '已办结') AND deadline < DATE '2025-11-30'"
+    )
     assert overdue > 0
-    p50, p99 = one(con, "SELECT quantile_cont(date_diff('day', received_on, closed_on), [0.5, 0.99]) FROM cases "
-                        "WHERE closed_on IS NOT NULL")[0]
+    p50, p99 = one(
+        con,
+        "SELECT quantile_cont(date_diff('day', received_on, closed_on), [0.5, 0.99]) FROM cases "
+        "WHERE closed_on IS NOT NULL",
+    )[0]
     assert p99 > 5 * p50
 
 
 def test_story_unmatched_references_are_loaded(con):
-    (cases,) = one(con, "SELECT count(*) FROM cases WHERE community_id IS NOT NULL AND community_id NOT IN "
-                        "(SELECT community_id FROM communities)")
+    (cases,) = one(
+        con,
+        "SELECT count(*) FROM cases WHERE community_id IS NOT NULL AND community_id NOT IN "
+        "(SELECT community_id FROM communities)",
+    )
     (refunds,) = one(con, "SELECT count(*) FROM refunds WHERE company_code NOT IN (SELECT company_code FROM companies)")
     assert cases >= 1 and refunds >= 1
 
@@ -319,13 +366,17 @@ def test_story_credit_ratings_2023_for_year_on_year_movement(con):
     moved, both = one(
         con,
         """SELECT count(*) FILTER (WHERE a.grade <> b.grade), count(*) FROM credit_ratings a
-           JOIN credit_ratings b ON a.company_code = b.company_code AND a.year = 2024 AND b.year = 2023""")
+           JOIN credit_ratings b ON a.company_code = b.company_code AND a.year = 2024 AND b.year = 2023""",
+    )
     assert both > 150 and moved > 0
 
 
 def test_story_reporter_phones_are_plausible_mobiles(con):
-    (bad,) = one(con, "SELECT count(*) FROM cases WHERE reporter_phone IS NOT NULL "
-                      "AND NOT regexp_full_match(reporter_phone, '1[3-9][0-9]{9}')")
+    (bad,) = one(
+        con,
+        "SELECT count(*) FROM cases WHERE reporter_phone IS NOT NULL "
+        "AND NOT regexp_full_match(reporter_phone, '1[3-9][0-9]{9}')",
+    )
     (good,) = one(con, "SELECT count(*) FROM cases WHERE reporter_phone IS NOT NULL")
     assert bad == 0 and good > 1000
 
@@ -340,15 +391,21 @@ def test_story_yangqu_102_communities_without_service_cleared_by_the_september_2
     assert one(con, NO_SERVICE_AT, D(2022, 9, 4), D(2022, 9, 4), "140122") == (0,)
     # 阳兴小区 first, in May; the 109 red owners' committees formed in the same campaign
     assert one(con, "SELECT min(managed_since) FROM communities WHERE county = '140122'") == (D(2022, 5, 9),)
-    assert one(con, "SELECT count(*) FROM communities WHERE county = '140122' AND committee_formed_on "
-                    "BETWEEN '2022-01-01' AND '2022-09-04'") == (109,)
+    assert one(
+        con,
+        "SELECT count(*) FROM communities WHERE county = '140122' AND committee_formed_on "
+        "BETWEEN '2022-01-01' AND '2022-09-04'",
+    ) == (109,)
 
 
 def test_story_jinzhong_committees_cover_every_community_half_occupied_but_not_all(con):
     without, without_half, total = one(
-        con, """SELECT count(*) FILTER (WHERE committee NOT IN ('业委会', '物管会')),
+        con,
+        """SELECT count(*) FILTER (WHERE committee NOT IN ('业委会', '物管会')),
                        count(*) FILTER (WHERE committee NOT IN ('业委会', '物管会') AND occupancy_rate >= 0.5), count(*)
-                FROM communities WHERE county LIKE ?""", JINZHONG)
+                FROM communities WHERE county LIKE ?""",
+        JINZHONG,
+    )
     assert total == 1952 and 0 < without < 200 and without_half == 0
 
 
@@ -359,19 +416,29 @@ def test_story_some_leads_have_no_deadline_of_their_own(con):
 
 def test_story_escalated_cases_are_not_one_reminder_each(con):
     escalated, reminders, straight = one(
-        con, """SELECT count(DISTINCT case_id) FILTER (WHERE action IN ('上交', '提醒函', '督办函', '约谈', '通报', '问责',
+        con,
+        """SELECT count(DISTINCT case_id) FILTER (WHERE action IN ('上交', '提醒函', '督办函', '约谈', '通报', '问责',
                                                                       '移送城管', '移送纪检', '移送公安')),
                        count(*) FILTER (WHERE action = '提醒函'),
                        count(DISTINCT case_id) FILTER (WHERE action = '督办函' AND note LIKE '%直接下发督办函%')
-                FROM case_events e JOIN cases c USING (case_id) WHERE c.county LIKE ?""", JINZHONG)
+                FROM case_events e JOIN cases c USING (case_id) WHERE c.county LIKE ?""",
+        JINZHONG,
+    )
     assert escalated != reminders and straight > 0
-    (twice,) = one(con, """SELECT count(*) FROM (SELECT case_id FROM case_events WHERE action = '提醒函'
-                           GROUP BY 1 HAVING count(*) > 1)""")
+    (twice,) = one(
+        con,
+        """SELECT count(*) FROM (SELECT case_id FROM case_events WHERE action = '提醒函'
+                           GROUP BY 1 HAVING count(*) > 1)""",
+    )
     assert twice > 0
 
 
 def test_story_jinzhong_companies_are_credit_rated_too(con):
-    rows = dict(con.execute(
-        """SELECT r.grade, count(DISTINCT r.company_code) FROM credit_ratings r JOIN companies c USING (company_code)
-           WHERE c.county LIKE ? AND r.year = 2024 GROUP BY 1""", [JINZHONG]).fetchall())
+    rows = dict(
+        con.execute(
+            """SELECT r.grade, count(DISTINCT r.company_code) FROM credit_ratings r JOIN companies c USING (company_code)
+           WHERE c.county LIKE ? AND r.year = 2024 GROUP BY 1""",
+            [JINZHONG],
+        ).fetchall()
+    )
     assert set(rows) == {"A", "B", "C", "D"} and sum(rows.values()) > 300

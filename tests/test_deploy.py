@@ -35,23 +35,39 @@ def clone(tmp_path) -> Path:
 
 
 def _run(clone: Path, *command: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(list(command), cwd=clone, input=stdin, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "VENV": sys.prefix, **(env or {})})
+    return subprocess.run(
+        list(command),
+        cwd=clone,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "VENV": sys.prefix, **(env or {})},
+    )
 
 
 def test_the_readme_real_deployment_never_gets_the_demo(clone, clerk):
     # the README's steps, as written: the first admin, a ledger, then serve
-    done = _run(clone, "scripts/etl", "users", "add", "admin1", "--role", "admin", "--password-stdin",
-                stdin=PASSWORD + "\n")
+    done = _run(
+        clone, "scripts/etl", "users", "add", "admin1", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n"
+    )
     assert done.returncode == 0, done.stderr
-    ledger = clerk.csv("问题.csv", ["编号", "来源", "问题类别", "县区", "受理日期", "状态"],
-                       [["JZ001", "投诉举报", "违规收费", "榆次区", "2024-03-01", "办理中"]])
+    ledger = clerk.csv(
+        "问题.csv",
+        ["编号", "来源", "问题类别", "县区", "受理日期", "状态"],
+        [["JZ001", "投诉举报", "违规收费", "榆次区", "2024-03-01", "办理中"]],
+    )
     done = _run(clone, "scripts/etl", "load", str(ledger))
     assert done.returncode == 0, done.stdout + done.stderr
 
     port = _free_port()
-    server = subprocess.Popen(["bash", "scripts/serve.sh"], cwd=clone, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.STDOUT, env={**os.environ, "VENV": sys.prefix, "PORT": str(port)})
+    server = subprocess.Popen(
+        ["bash", "scripts/serve.sh"],
+        cwd=clone,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "VENV": sys.prefix, "PORT": str(port)},
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(200):
@@ -108,14 +124,28 @@ def test_files_with_personal_data_are_the_owners_only(clone, clerk):
     import stat
 
     env = {"UMASK_TEST": "1"}
-    done = _run(clone, "bash", "-c", "umask 022 && scripts/etl users add admin1 --role admin --password-stdin",
-                stdin=PASSWORD + "\n", env=env)
+    done = _run(
+        clone,
+        "bash",
+        "-c",
+        "umask 022 && scripts/etl users add admin1 --role admin --password-stdin",
+        stdin=PASSWORD + "\n",
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
-    ledger = clerk.csv("问题.csv", ["编号", "来源", "问题类别", "县区", "受理日期", "状态", "联系电话"],
-                       [["JZ001", "投诉举报", "违规收费", "榆次区", "2024-03-01", "办理中", "13812345678"],
-                        ["JZ002", "投诉举报", "违规收费", "榆茨区", "2024-03-01", "办理中", "13912345678"]])
-    other = clerk.csv("问题2.csv", ["编号", "来源", "问题类别", "县区", "受理日期", "状态", "联系电话"],
-                      [["JZ003", "投诉举报", "违规收费", "榆茨区", "2024-03-01", "办理中", "13712345678"]])
+    ledger = clerk.csv(
+        "问题.csv",
+        ["编号", "来源", "问题类别", "县区", "受理日期", "状态", "联系电话"],
+        [
+            ["JZ001", "投诉举报", "违规收费", "榆次区", "2024-03-01", "办理中", "13812345678"],
+            ["JZ002", "投诉举报", "违规收费", "榆茨区", "2024-03-01", "办理中", "13912345678"],
+        ],
+    )
+    other = clerk.csv(
+        "问题2.csv",
+        ["编号", "来源", "问题类别", "县区", "受理日期", "状态", "联系电话"],
+        [["JZ003", "投诉举报", "违规收费", "榆茨区", "2024-03-01", "办理中", "13712345678"]],
+    )
     for command, path in (("load", ledger), ("check", other)):
         done = _run(clone, "bash", "-c", f"umask 022 && scripts/etl {command} '{path}'")
         assert done.returncode in (0, 1), done.stdout + done.stderr

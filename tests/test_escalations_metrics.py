@@ -25,8 +25,20 @@ from metrics.db import Warehouse
 from metrics.filters import EVERYTHING, Filter, Scope
 
 D = dt.date
-CASE_HEADER = ["编号", "来源", "问题类别", "县区", "小区编号", "物业企业统一社会信用代码", "受理日期", "整改时限",
-               "当前层级", "状态", "办结日期", "联系电话"]
+CASE_HEADER = [
+    "编号",
+    "来源",
+    "问题类别",
+    "县区",
+    "小区编号",
+    "物业企业统一社会信用代码",
+    "受理日期",
+    "整改时限",
+    "当前层级",
+    "状态",
+    "办结日期",
+    "联系电话",
+]
 EVENT_HEADER = ["编号", "日期", "措施", "移交层级", "承办单位", "备注"]
 LIST_HEADER = ["统一社会信用代码", "县区", "发布日期", "榜单", "事由"]
 COMPANY_A = make_uscc(random.Random(1), "140702")
@@ -68,8 +80,10 @@ def rules(tmp_path, monkeypatch) -> Path:
 
 
 def build(clerk, warehouse: Path, cases, events=(), lists=()) -> Warehouse:
-    files = [clerk.csv("cases.csv", CASE_HEADER, cases, title="问题线索台账"),
-             clerk.csv("events.csv", EVENT_HEADER, events, title="督办记录")]
+    files = [
+        clerk.csv("cases.csv", CASE_HEADER, cases, title="问题线索台账"),
+        clerk.csv("events.csv", EVENT_HEADER, events, title="督办记录"),
+    ]
     if lists:
         files.append(clerk.csv("lists.csv", LIST_HEADER, lists, title="红黑榜"))
     result = load_files(files, warehouse)
@@ -77,8 +91,20 @@ def build(clerk, warehouse: Path, cases, events=(), lists=()) -> Warehouse:
     return Warehouse(warehouse)
 
 
-def case(case_id, received, deadline="", level="社区", status="办理中", closed="", source="投诉举报",
-         category="设施维护", county="榆次区", company=COMPANY_A, phone="13812345678", community="XQ1407020001"):
+def case(
+    case_id,
+    received,
+    deadline="",
+    level="社区",
+    status="办理中",
+    closed="",
+    source="投诉举报",
+    category="设施维护",
+    county="榆次区",
+    company=COMPANY_A,
+    phone="13812345678",
+    community="XQ1407020001",
+):
     return [case_id, source, category, county, community, company, received, deadline, level, status, closed, phone]
 
 
@@ -100,11 +126,16 @@ def test_rule_deadline_counts_working_days_across_the_spring_festival(clerk, war
 def test_days_at_level_count_working_days_across_national_day(clerk, warehouse, rules):
     moved, at = D(2024, 9, 30), D(2024, 10, 14)
     assert crosses_holiday_and_adjusted_weekend(moved, at)
-    wh = build(clerk, warehouse, [case("TS1", "2024-09-27", "2024-10-31"), case("TS9", "2024-10-20")], [
-        ["TS1", "2024-09-27", "转办", "社区", "锦纶社区居委会", ""],
-        ["TS1", "2024-09-30", "上交", "乡镇(街道)", "锦纶街道办事处", "社区无法调处"],
-        ["TS1", "2024-10-18", "上交", "县级", "榆次区住房和城乡建设局", ""],
-    ])
+    wh = build(
+        clerk,
+        warehouse,
+        [case("TS1", "2024-09-27", "2024-10-31"), case("TS9", "2024-10-20")],
+        [
+            ["TS1", "2024-09-27", "转办", "社区", "锦纶社区居委会", ""],
+            ["TS1", "2024-09-30", "上交", "乡镇(街道)", "锦纶街道办事处", "社区无法调处"],
+            ["TS1", "2024-10-18", "上交", "县级", "榆次区住房和城乡建设局", ""],
+        ],
+    )
     rows = esc.open_cases(wh, Filter(end=at), EVERYTHING).set_index("case_id")
     assert rows.loc["TS1", "level"] == "乡镇(街道)"  # the move of 10-18 had not happened yet
     assert rows.loc["TS1", "at_level_since"].date() == moved
@@ -115,12 +146,17 @@ def test_days_at_level_count_working_days_across_national_day(clerk, warehouse, 
 def test_timeline_days_between_steps_across_national_day(clerk, warehouse, rules):
     steps = [D(2024, 9, 27), D(2024, 9, 30), D(2024, 10, 12), D(2024, 10, 21)]
     assert crosses_holiday_and_adjusted_weekend(steps[1], steps[2])
-    wh = build(clerk, warehouse, [case("TS1", "2024-09-25", "2024-10-16")], [
-        ["TS1", "2024-10-21", "提醒函", "县级", "榆次区住房和城乡建设局", "逾期未办结"],  # out of order in the file
-        ["TS1", "2024-09-27", "转办", "社区", "锦纶社区居委会", ""],
-        ["TS1", "2024-09-30", "上交", "乡镇(街道)", "锦纶街道办事处", ""],
-        ["TS1", "2024-10-12", "上交", "县级", "榆次区住房和城乡建设局", ""],
-    ])
+    wh = build(
+        clerk,
+        warehouse,
+        [case("TS1", "2024-09-25", "2024-10-16")],
+        [
+            ["TS1", "2024-10-21", "提醒函", "县级", "榆次区住房和城乡建设局", "逾期未办结"],  # out of order in the file
+            ["TS1", "2024-09-27", "转办", "社区", "锦纶社区居委会", ""],
+            ["TS1", "2024-09-30", "上交", "乡镇(街道)", "锦纶街道办事处", ""],
+            ["TS1", "2024-10-12", "上交", "县级", "榆次区住房和城乡建设局", ""],
+        ],
+    )
     trail = esc.case_timeline(wh, "TS1", EVERYTHING)
     assert [d.date() for d in trail["happened_on"]] == steps
     assert list(trail["action"]) == ["转办", "上交", "上交", "提醒函"]
@@ -132,12 +168,16 @@ def test_timeline_days_between_steps_across_national_day(clerk, warehouse, rules
 
 def test_deadline_in_the_row_wins_and_past_deadline_means_as_of_after_it(clerk, warehouse, rules):
     at = D(2025, 6, 10)
-    wh = build(clerk, warehouse, [
-        case("ON", "2025-05-06", "2025-06-10"),  # deadline == as-of: not yet past
-        case("LATE", "2025-05-06", "2025-06-09"),
-        case("DONE", "2025-05-06", "2025-05-20", status="已办结", closed="2025-06-01"),
-        case("AFTER", "2025-06-11"),
-    ])
+    wh = build(
+        clerk,
+        warehouse,
+        [
+            case("ON", "2025-05-06", "2025-06-10"),  # deadline == as-of: not yet past
+            case("LATE", "2025-05-06", "2025-06-09"),
+            case("DONE", "2025-05-06", "2025-05-20", status="已办结", closed="2025-06-01"),
+            case("AFTER", "2025-06-11"),
+        ],
+    )
     rows = esc.open_cases(wh, Filter(end=at), EVERYTHING).set_index("case_id")
     assert set(rows.index) == {"ON", "LATE"}
     assert rows.loc["ON", "deadline_basis"] == "row" and not rows.loc["ON", "overdue"]
@@ -165,12 +205,15 @@ def test_shipped_rules_give_every_source_and_category_a_deadline():
             assert deadlines.rule_days(table, source, category), (source, category)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("source,category,working_days\n热线,*,5\n", "第 2 行：来源“热线”"),
-    ("source,category,working_days\n*,*,0\n", "1 到 365"),
-    ("source,category,working_days\n*,*,5\n*,*,6\n", "第 3 行：来源“*”、类别“*”重复"),
-    ("source,days\n*,5\n", "缺少列"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("source,category,working_days\n热线,*,5\n", "第 2 行：来源“热线”"),
+        ("source,category,working_days\n*,*,0\n", "1 到 365"),
+        ("source,category,working_days\n*,*,5\n*,*,6\n", "第 3 行：来源“*”、类别“*”重复"),
+        ("source,days\n*,5\n", "缺少列"),
+    ],
+)
 def test_a_bad_rules_file_is_refused_with_the_row_named(tmp_path, text, message):
     path = tmp_path / "rules.csv"
     path.write_text(text, encoding="utf-8")
@@ -181,8 +224,9 @@ def test_a_bad_rules_file_is_refused_with_the_row_named(tmp_path, text, message)
 # ---------------------------------------------------------------- personal data
 
 
-@pytest.mark.parametrize("raw, masked", [("13812345678", "138****5678"), ("0354-2345678", "035****5678"),
-                                         ("12345", "****"), (None, None)])
+@pytest.mark.parametrize(
+    "raw, masked", [("13812345678", "138****5678"), ("0354-2345678", "035****5678"), ("12345", "****"), (None, None)]
+)
 def test_phone_mask_in_sql_and_in_python_agree(clerk, warehouse, rules, raw, masked):
     assert esc.mask_phone(raw) == masked
     import duckdb
@@ -206,34 +250,51 @@ def test_reporter_phone_is_masked_unless_the_scope_allows_personal_data(clerk, w
 
 
 def test_escalation_counts_for_leaders_count_events_in_the_period_and_region(clerk, warehouse, rules):
-    wh = build(clerk, warehouse, [case("A", "2025-01-06"), case("B", "2025-01-06", county="介休市", company=COMPANY_B)], [
-        ["A", "2025-02-10", "提醒函", "县级", "榆次区住房和城乡建设局", ""],
-        ["A", "2025-02-24", "督办函", "县级", "榆次区住房和城乡建设局", ""],
-        ["A", "2025-03-10", "约谈", "县级", "榆次区住房和城乡建设局", ""],
-        ["A", "2025-03-20", "移送纪检", "", "晋中市纪委监委驻市住建局纪检监察组", ""],
-        ["A", "2025-04-01", "问责", "", "晋中市纪委监委驻市住建局纪检监察组", ""],
-        ["A", "2025-05-06", "提醒函", "县级", "榆次区住房和城乡建设局", "期外"],
-        ["B", "2025-02-11", "提醒函", "县级", "介休市住房和城乡建设局", ""],
-        ["B", "2025-03-12", "移送公安", "", "晋中市公安局介休分局", ""],
-    ])
+    wh = build(
+        clerk,
+        warehouse,
+        [case("A", "2025-01-06"), case("B", "2025-01-06", county="介休市", company=COMPANY_B)],
+        [
+            ["A", "2025-02-10", "提醒函", "县级", "榆次区住房和城乡建设局", ""],
+            ["A", "2025-02-24", "督办函", "县级", "榆次区住房和城乡建设局", ""],
+            ["A", "2025-03-10", "约谈", "县级", "榆次区住房和城乡建设局", ""],
+            ["A", "2025-03-20", "移送纪检", "", "晋中市纪委监委驻市住建局纪检监察组", ""],
+            ["A", "2025-04-01", "问责", "", "晋中市纪委监委驻市住建局纪检监察组", ""],
+            ["A", "2025-05-06", "提醒函", "县级", "榆次区住房和城乡建设局", "期外"],
+            ["B", "2025-02-11", "提醒函", "县级", "介休市住房和城乡建设局", ""],
+            ["B", "2025-03-12", "移送公安", "", "晋中市公安局介休分局", ""],
+        ],
+    )
     counts = esc.escalation_counts(wh, Filter.from_query("140702", "2025-01-01", "2025-04-30"), EVERYTHING)
-    assert {k: counts[k] for k in ("interview", "reminder", "supervision", "accountability", "referral")} == \
-        {"interview": 1, "reminder": 1, "supervision": 1, "accountability": 1, "referral": 1}
+    assert {k: counts[k] for k in ("interview", "reminder", "supervision", "accountability", "referral")} == {
+        "interview": 1,
+        "reminder": 1,
+        "supervision": 1,
+        "accountability": 1,
+        "referral": 1,
+    }
     assert counts["移送纪检"] == 1 and counts["移送公安"] == 0 and counts["escalated_cases"] == 1
     city = esc.escalation_counts(wh, Filter.from_query("140700", "2025-01-01", "2025-04-30"), EVERYTHING)
     assert city["reminder"] == 2 and city["referral"] == 2 and city["escalated_cases"] == 2
-    quick = esc.escalation_counts(wh, Filter.from_query("140700", "2025-01-01", "2025-04-30"), EVERYTHING,
-                                  with_cases=False)  # as the overview and the wall display ask
-    assert quick["escalated_cases"] is None and {k: v for k, v in quick.items() if k != "escalated_cases"} == \
-        {k: v for k, v in city.items() if k != "escalated_cases"}
+    quick = esc.escalation_counts(
+        wh, Filter.from_query("140700", "2025-01-01", "2025-04-30"), EVERYTHING, with_cases=False
+    )  # as the overview and the wall display ask
+    assert quick["escalated_cases"] is None and {k: v for k, v in quick.items() if k != "escalated_cases"} == {
+        k: v for k, v in city.items() if k != "escalated_cases"
+    }
 
 
 def test_referral_outcome_is_the_organs_next_step_or_pending(clerk, warehouse, rules):
-    wh = build(clerk, warehouse, [case("A", "2025-01-06"), case("B", "2025-01-06")], [
-        ["A", "2025-03-20", "移送城管", "", "榆次区城市管理局", ""],
-        ["A", "2025-04-03", "立案", "", "榆次区城市管理局", "拟作出行政处罚"],
-        ["B", "2025-03-25", "移送公安", "", "晋中市公安局榆次分局", ""],
-    ])
+    wh = build(
+        clerk,
+        warehouse,
+        [case("A", "2025-01-06"), case("B", "2025-01-06")],
+        [
+            ["A", "2025-03-20", "移送城管", "", "榆次区城市管理局", ""],
+            ["A", "2025-04-03", "立案", "", "榆次区城市管理局", "拟作出行政处罚"],
+            ["B", "2025-03-25", "移送公安", "", "晋中市公安局榆次分局", ""],
+        ],
+    )
     rows = esc.referrals(wh, Filter(end=D(2025, 4, 30)), EVERYTHING).set_index("case_id")
     assert rows.loc["A", "outcome"] == "立案"
     assert rows.loc["A", "workdays_to_outcome"] == workdays(D(2025, 3, 20), D(2025, 4, 3))
@@ -261,15 +322,20 @@ def test_three_black_lists_within_twelve_months_put_a_company_first_for_exit_rev
 
 
 def test_level_flow_counts_handovers_and_names_the_one_body_of_a_level(clerk, warehouse, rules):
-    wh = build(clerk, warehouse, [
-        case("X1", "2025-03-03", "2025-03-20", status="已办结", closed="2025-03-12", level="社区", county="孝义市"),
-        case("X2", "2025-03-03", "2025-03-20", status="已办结", closed="2025-03-25", level="县级", county="孝义市"),
-    ], [
-        ["X1", "2025-03-03", "转办", "社区", "新义街道城东社区居委会", ""],
-        ["X2", "2025-03-03", "转办", "社区", "振兴街道城南社区居委会", ""],
-        ["X2", "2025-03-07", "上交", "乡镇(街道)", "振兴街道办事处", ""],
-        ["X2", "2025-03-14", "上交", "县级", "孝义市物业管理服务中心", ""],
-    ])
+    wh = build(
+        clerk,
+        warehouse,
+        [
+            case("X1", "2025-03-03", "2025-03-20", status="已办结", closed="2025-03-12", level="社区", county="孝义市"),
+            case("X2", "2025-03-03", "2025-03-20", status="已办结", closed="2025-03-25", level="县级", county="孝义市"),
+        ],
+        [
+            ["X1", "2025-03-03", "转办", "社区", "新义街道城东社区居委会", ""],
+            ["X2", "2025-03-03", "转办", "社区", "振兴街道城南社区居委会", ""],
+            ["X2", "2025-03-07", "上交", "乡镇(街道)", "振兴街道办事处", ""],
+            ["X2", "2025-03-14", "上交", "县级", "孝义市物业管理服务中心", ""],
+        ],
+    )
     flow = esc.level_flow(wh, Filter.from_query("141181", "2025-03-01", "2025-03-31"), EVERYTHING)
     assert list(flow["level"]) == ["社区", "乡镇(街道)", "县级"]
     assert list(flow["moved_in"]) == [2, 1, 1] and list(flow["resolved_here"]) == [1, 0, 1]
@@ -282,13 +348,17 @@ def test_overview_overdue_kpi_applies_the_deadline_rules_as_the_escalation_page_
     the overview's 超期未办结 card as on the 督办 ladder."""
     from metrics import facts
 
-    wh = build(clerk, warehouse, [
-        case("TS1", "2025-03-03"),  # no deadline in the row: 投诉举报 → 10 working days → overdue by 04-30
-        case("TS2", "2025-04-25"),  # no deadline, not yet due at 04-30
-        case("TS3", "2025-03-03", "2025-06-30"),  # the row's deadline: not yet due
-        case("TS4", "2025-03-03", "2025-03-10", status="已办结", closed="2025-03-20"),  # closed: not open
-        case("TS5", "2025-03-03", "2025-03-31"),  # the row's deadline: overdue
-    ])
+    wh = build(
+        clerk,
+        warehouse,
+        [
+            case("TS1", "2025-03-03"),  # no deadline in the row: 投诉举报 → 10 working days → overdue by 04-30
+            case("TS2", "2025-04-25"),  # no deadline, not yet due at 04-30
+            case("TS3", "2025-03-03", "2025-06-30"),  # the row's deadline: not yet due
+            case("TS4", "2025-03-03", "2025-03-10", status="已办结", closed="2025-03-20"),  # closed: not open
+            case("TS5", "2025-03-03", "2025-03-31"),  # the row's deadline: overdue
+        ],
+    )
     f = Filter(end=D(2025, 4, 30))
     kpi = int(facts.case_facts(wh, f, EVERYTHING)["overdue_cases"].sum())
     ladder = int(esc.ladder(wh, f, EVERYTHING)["overdue_cases"].sum())

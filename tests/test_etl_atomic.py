@@ -59,7 +59,11 @@ def start_load(warehouse: Path, file: Path, pause_at: str | None = None) -> subp
         env["ETL_PAUSE_AT"] = pause_at
     return subprocess.Popen(
         [sys.executable, "-m", "etl", "load", "--warehouse", str(warehouse), str(file)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -97,7 +101,11 @@ def test_reader_keeps_old_data_during_load_and_sees_new_after_publish(loaded: Pa
     assert warehouse.rows("SELECT count(*) FROM cases") == [(50,)]
     # another process (say a second web worker) with the old file open while the load publishes
     old = subprocess.Popen(
-        [sys.executable, "-c", READER], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-c", READER],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT), "WH": str(loaded)},
     )
     assert old.stdout.readline().strip() == "50"

@@ -12,7 +12,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ["编号", "来源", "问题类别", "县区", "受理日期", "状态"]
-REPORT_KEYS = {"file", "dataset", "rows_read", "rows_loaded", "rows_rejected", "warnings", "refused", "message", "rejects"}
+REPORT_KEYS = {
+    "file",
+    "dataset",
+    "rows_read",
+    "rows_loaded",
+    "rows_rejected",
+    "warnings",
+    "refused",
+    "message",
+    "rejects",
+}
 
 
 def case(case_id: str, county: str = "榆次区") -> list[str]:
@@ -28,7 +38,11 @@ def etl(etl_env, warehouse, accounted):
     def run(command: str, *args: object) -> subprocess.CompletedProcess:
         proc = subprocess.run(
             [sys.executable, "-m", "etl", command, "--warehouse", str(warehouse), *map(str, args)],
-            cwd=ROOT, env={**etl_env, "WAREHOUSE": str(warehouse)}, capture_output=True, text=True, timeout=120,
+            cwd=ROOT,
+            env={**etl_env, "WAREHOUSE": str(warehouse)},
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         if "--json" in args:
             accounted(json.loads(proc.stdout)["files"])
@@ -45,10 +59,13 @@ def test_load_json_has_one_report_per_file_in_the_documented_shape(clerk, etl):
 
     files = json.loads(proc.stdout)["files"]
     assert [(f["file"], f["dataset"], f["rows_loaded"], f["rows_rejected"]) for f in files] == [
-        ("甲.csv", "cases", 2, 0), ("乙.csv", "cases", 1, 1),
+        ("甲.csv", "cases", 2, 0),
+        ("乙.csv", "cases", 1, 1),
     ]
     assert all(REPORT_KEYS <= set(f) for f in files)
-    assert files[1]["rejects"] == [{"row": 5, "column": "county", "reason": "第 5 行：县区“榆茨区”不存在，是否为“榆次区”？"}]
+    assert files[1]["rejects"] == [
+        {"row": 5, "column": "county", "reason": "第 5 行：县区“榆茨区”不存在，是否为“榆次区”？"}
+    ]
 
 
 def test_load_exits_0_when_rows_are_rejected_but_the_file_was_read(clerk, etl):
@@ -148,7 +165,8 @@ def test_a_batch_with_a_refused_file_ends_saying_what_was_published_and_what_was
     assert out.splitlines()[-3:] == [
         "本批（批次 1）结果：",
         "  已发布：甲.csv、乙.xlsx（入库 2 行，拒收 1 行）",
-        "  未发布：空.csv（拒收整个文件，其中的数据一行也没有入库）"]
+        "  未发布：空.csv（拒收整个文件，其中的数据一行也没有入库）",
+    ]
     assert query("SELECT case_id FROM cases ORDER BY 1") == [("JZ001",), ("JZ003",)]
 
 
@@ -166,7 +184,8 @@ def test_a_batch_that_publishes_nothing_exits_3_and_says_so(clerk, cli, warehous
         "本批结果：",
         "  未发布：说明.csv（拒收整个文件，其中的数据一行也没有入库）",
         "  未更改：已有.csv（内容与已加载的相同）",
-        "  仓库未做任何更改"]
+        "  仓库未做任何更改",
+    ]
     assert fingerprint_of(warehouse) == before
 
 
@@ -176,7 +195,9 @@ def test_a_load_that_cannot_publish_exits_3_with_a_message(clerk, cli, tmp_path,
     blocked = tmp_path / "a-file"
     blocked.write_text("", encoding="utf-8")
 
-    code = main(["load", "--warehouse", str(blocked / "warehouse.duckdb"), str(clerk.csv("台账.csv", CASES, [case("JZ001")]))])
+    code = main(
+        ["load", "--warehouse", str(blocked / "warehouse.duckdb"), str(clerk.csv("台账.csv", CASES, [case("JZ001")]))]
+    )
 
     assert code == 3
     assert "加载中断，没有发布任何数据，仓库未做任何更改" in capsys.readouterr().err
@@ -207,7 +228,8 @@ def test_a_check_says_what_would_be_published_and_changes_nothing(clerk, cli, wa
     assert out.splitlines()[-3:] == [
         "检查结果（只是检查，未发布任何数据，仓库未改变）：",
         "  可以发布：待查.csv（入库 1 行，拒收 0 行）",
-        "  不能发布：空.csv（拒收整个文件，其中的数据一行也没有入库）"]
+        "  不能发布：空.csv（拒收整个文件，其中的数据一行也没有入库）",
+    ]
     assert fingerprint_of(warehouse) == before
 
 
@@ -221,16 +243,31 @@ def test_the_wrapper_runs_from_any_folder_without_an_active_environment(clerk, t
     import os
 
     wrapper = ROOT / "scripts" / "etl"
-    env = {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", str(tmp_path)), "LANG": "C.UTF-8",
-           "VENV": sys.prefix}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": os.environ.get("HOME", str(tmp_path)),
+        "LANG": "C.UTF-8",
+        "VENV": sys.prefix,
+    }
     clerk.csv("台账.csv", CASES, [case("JZ001"), case("JZ002", county="榆茨区")])
 
-    helped = subprocess.run([str(wrapper), "--help"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
-    loaded = subprocess.run([str(wrapper), "load", "--warehouse", "wh.duckdb", "ledgers/台账.csv"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=120)
+    helped = subprocess.run(
+        [str(wrapper), "--help"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    loaded = subprocess.run(
+        [str(wrapper), "load", "--warehouse", "wh.duckdb", "ledgers/台账.csv"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
     assert helped.returncode == 0, helped.stderr
-    assert helped.stdout.startswith(f"usage: {wrapper} [-h]") and "{load,check,rejects,demo,users,tokens,audit}" in helped.stdout
+    assert (
+        helped.stdout.startswith(f"usage: {wrapper} [-h]")
+        and "{load,check,rejects,demo,users,tokens,audit}" in helped.stdout
+    )
     assert loaded.returncode == 0, loaded.stderr
     assert "读取 2 行 = 入库 1 行 + 拒收 1 行" in loaded.stdout
     assert f"全部请运行 {wrapper} rejects --run 1 --warehouse wh.duckdb）" in loaded.stdout

@@ -38,7 +38,8 @@ def test_gb18030_csv_with_title_rows_loads(clerk, load, query):
 
     assert (report.dataset, report.rows_read, report.rows_loaded, report.rows_rejected) == ("cases", 2, 2, 0)
     assert query("SELECT case_id, county, _source_row FROM cases ORDER BY case_id") == [
-        ("JZ001", "140702", 4), ("JZ002", "140703", 5),  # title, 填报单位 and header are lines 1-3
+        ("JZ001", "140702", 4),
+        ("JZ002", "140703", 5),  # title, 填报单位 and header are lines 1-3
     ]
 
 
@@ -56,11 +57,27 @@ def test_utf8_bom_csv_loads(clerk, load, query, title):
 def test_xlsx_title_rows_merged_header_and_total_row_load(clerk, load, query):
     header = ["序号", "编号", "来源", "问题类别", "县区", "受理日期", "状态", "办结日期", "退还金额（元）"]
     rows = [
-        [1, "JZ001", "投诉举报", "违规收费", "榆次区", dt.datetime(2024, 3, 1), "已整改", dt.datetime(2024, 3, 20), 1000],
+        [
+            1,
+            "JZ001",
+            "投诉举报",
+            "违规收费",
+            "榆次区",
+            dt.datetime(2024, 3, 1),
+            "已整改",
+            dt.datetime(2024, 3, 20),
+            1000,
+        ],
         [2, "JZ002", "12345", "设施维护", "平遥县", dt.datetime(2024, 3, 2), "办理中", None, 500.5],
     ]
-    path = clerk.xlsx("整改台账.xlsx", header, rows, group=("整改情况", 6, 7), total=["合计", None, None, None, None,
-                      None, None, None, 1500.5], note="注：本表由各县区住建局每月5日前报送。")
+    path = clerk.xlsx(
+        "整改台账.xlsx",
+        header,
+        rows,
+        group=("整改情况", 6, 7),
+        total=["合计", None, None, None, None, None, None, None, 1500.5],
+        note="注：本表由各县区住建局每月5日前报送。",
+    )
 
     report = only(load(path))
 
@@ -72,16 +89,25 @@ def test_xlsx_title_rows_merged_header_and_total_row_load(clerk, load, query):
 
 
 def test_workbook_with_one_dataset_per_sheet(clerk, load, query):
-    path = clerk.xlsx("月报.xlsx", sheets={
-        "小区": dict(header=["小区编号", "小区名称", "县区", "管理方式"],
-                   rows=[["XQ001", "锦绣花园", "榆次区", "专业物业企业"]], title="晋中市住宅小区底数台账"),
-        "问题线索": dict(header=CASES, rows=[case("JZ001"), case("JZ002")]),
-        "填表说明": dict(text="填表说明\n1. 县区请填写全称。\n2. 日期格式为2024-12-29。"),
-    })
+    path = clerk.xlsx(
+        "月报.xlsx",
+        sheets={
+            "小区": dict(
+                header=["小区编号", "小区名称", "县区", "管理方式"],
+                rows=[["XQ001", "锦绣花园", "榆次区", "专业物业企业"]],
+                title="晋中市住宅小区底数台账",
+            ),
+            "问题线索": dict(header=CASES, rows=[case("JZ001"), case("JZ002")]),
+            "填表说明": dict(text="填表说明\n1. 县区请填写全称。\n2. 日期格式为2024-12-29。"),
+        },
+    )
 
     reports = load(path).files
 
-    assert [(r.sheet, r.dataset, r.rows_loaded) for r in reports] == [("小区", "communities", 1), ("问题线索", "cases", 2)]
+    assert [(r.sheet, r.dataset, r.rows_loaded) for r in reports] == [
+        ("小区", "communities", 1),
+        ("问题线索", "cases", 2),
+    ]
     assert any("填表说明" in w and "已跳过" in w for w in reports[0].warnings)
     assert query("SELECT _sheet, count(*) FROM communities GROUP BY 1") == [("小区", 1)]
     assert query("SELECT _sheet, count(*) FROM cases GROUP BY 1") == [("问题线索", 2)]
@@ -107,8 +133,18 @@ def test_dataset_forced_with_dataset(clerk, load, query):
 
 
 def test_header_aliases_ignore_spaces_fullwidth_and_unit(clerk, load, query):
-    header = ["* 项 目 编 号 ", "项目名称", "ｄｅｖｅｌｏｐｅｒ", "县（市、区）", "欠缴金额（万元）", " 建账日期：", "追缴措施"]
-    path = clerk.csv("欠缴.csv", header, [["XM001", "锦绣花园", "晋中某房地产开发有限公司", "榆次区", "12.5", "2024-01-15", "催缴"]])
+    header = [
+        "* 项 目 编 号 ",
+        "项目名称",
+        "ｄｅｖｅｌｏｐｅｒ",
+        "县（市、区）",
+        "欠缴金额（万元）",
+        " 建账日期：",
+        "追缴措施",
+    ]
+    path = clerk.csv(
+        "欠缴.csv", header, [["XM001", "锦绣花园", "晋中某房地产开发有限公司", "榆次区", "12.5", "2024-01-15", "催缴"]]
+    )
 
     report = only(load(path))
 
@@ -119,14 +155,22 @@ def test_header_aliases_ignore_spaces_fullwidth_and_unit(clerk, load, query):
 
 
 def test_amount_units_from_header_and_cell_and_thousands_separator(clerk, load, query):
-    ledger = clerk.csv("归集使用.csv", ["县区", "年度", "归集金额（元）", "使用金额（亿元）"], [
-        ["榆次区", "2023", "1,234.50", "0.5"],  # 元 header with a thousands separator; 亿元 header
-        ["太谷区", "2023", "3.2万", "12万"],  # the cell's unit beats the header's
-        ["祁县", "2023", "1.2亿", "0.12345678"],  # 亿元 to the yuan: eight decimals kept
-    ])
-    arrears = clerk.csv("欠缴.csv", ["项目编号", "项目名称", "房企", "县区", "欠缴金额（万元）", "建账日期"], [
-        ["XM001", "锦绣花园", "某房企", "榆次区", "1,234.5678", "2024-01-15"],
-    ])
+    ledger = clerk.csv(
+        "归集使用.csv",
+        ["县区", "年度", "归集金额（元）", "使用金额（亿元）"],
+        [
+            ["榆次区", "2023", "1,234.50", "0.5"],  # 元 header with a thousands separator; 亿元 header
+            ["太谷区", "2023", "3.2万", "12万"],  # the cell's unit beats the header's
+            ["祁县", "2023", "1.2亿", "0.12345678"],  # 亿元 to the yuan: eight decimals kept
+        ],
+    )
+    arrears = clerk.csv(
+        "欠缴.csv",
+        ["项目编号", "项目名称", "房企", "县区", "欠缴金额（万元）", "建账日期"],
+        [
+            ["XM001", "锦绣花园", "某房企", "榆次区", "1,234.5678", "2024-01-15"],
+        ],
+    )
 
     load(ledger, arrears)
 
@@ -138,11 +182,18 @@ def test_amount_units_from_header_and_cell_and_thousands_separator(clerk, load, 
     assert query("SELECT amount_due FROM fund_arrears") == [(Decimal("12345678.00"),)]
 
 
-@pytest.mark.parametrize("huge", ["12345678901234567890", "123456789012345678901234567890"], ids=["20-digit", "30-digit"])
+@pytest.mark.parametrize(
+    "huge", ["12345678901234567890", "123456789012345678901234567890"], ids=["20-digit", "30-digit"]
+)
 def test_amount_too_large_rejects_the_row_not_the_file(clerk, load, query, huge):
-    path = clerk.csv("归集使用.csv", ["县区", "年度", "归集金额（亿元）", "使用金额"], [
-        ["榆次区", "2023", "1.5", "0"], ["太谷区", "2023", huge, "0"],
-    ])
+    path = clerk.csv(
+        "归集使用.csv",
+        ["县区", "年度", "归集金额（亿元）", "使用金额"],
+        [
+            ["榆次区", "2023", "1.5", "0"],
+            ["太谷区", "2023", huge, "0"],
+        ],
+    )
 
     report = only(load(path))
 
@@ -155,11 +206,15 @@ def test_amount_too_large_rejects_the_row_not_the_file(clerk, load, query, huge)
 def test_every_date_form(clerk, load, query):
     written = ["2024-12-29", "2024/12/29", "2024.12.29", "20241229", "2024年12月29日", "45655"]  # 45655: Excel serial
     text = clerk.csv("日期.csv", CASES, [case(f"T{i}", received=d) for i, d in enumerate(written)])
-    cells = clerk.xlsx("日期.xlsx", CASES, [
-        case("X0", received=dt.datetime(2024, 12, 29)),  # a date cell
-        case("X1", received=dt.datetime(2024, 12, 29, 9, 30)),  # a datetime cell
-        case("X2", received=45655),  # a serial number that lost its date format
-    ])
+    cells = clerk.xlsx(
+        "日期.xlsx",
+        CASES,
+        [
+            case("X0", received=dt.datetime(2024, 12, 29)),  # a date cell
+            case("X1", received=dt.datetime(2024, 12, 29, 9, 30)),  # a datetime cell
+            case("X2", received=45655),  # a serial number that lost its date format
+        ],
+    )
 
     result = load(text, cells)
 
@@ -169,13 +224,25 @@ def test_every_date_form(clerk, load, query):
 
 
 def test_region_by_name_short_name_and_code(clerk, load, query):
-    written = {"A": "榆次区", "B": "榆次", "C": "140702", "D": "晋中市榆次区", "E": "山西省晋中市榆次区", "F": "晋中开发区"}
+    written = {
+        "A": "榆次区",
+        "B": "榆次",
+        "C": "140702",
+        "D": "晋中市榆次区",
+        "E": "山西省晋中市榆次区",
+        "F": "晋中开发区",
+    }
     path = clerk.csv("县区.csv", CASES, [case(k, county=v) for k, v in written.items()])
 
     load(path)
 
     assert dict(query("SELECT case_id, county FROM cases")) == {
-        "A": "140702", "B": "140702", "C": "140702", "D": "140702", "E": "140702", "F": "140702401",
+        "A": "140702",
+        "B": "140702",
+        "C": "140702",
+        "D": "140702",
+        "E": "140702",
+        "F": "140702401",
     }
 
 
@@ -186,14 +253,22 @@ def test_unknown_county_rejected_with_suggestion(clerk, load, query):
 
     assert (report.rows_loaded, report.rows_rejected) == (1, 1)
     assert [r.reason for r in report.rejects] == ["第 5 行：县区“榆茨区”不存在，是否为“榆次区”？"]
-    assert query('SELECT "row", "column", reason FROM rejects') == [(5, "county", "第 5 行：县区“榆茨区”不存在，是否为“榆次区”？")]
+    assert query('SELECT "row", "column", reason FROM rejects') == [
+        (5, "county", "第 5 行：县区“榆茨区”不存在，是否为“榆次区”？")
+    ]
 
 
 def test_credit_code_check_digit_verified(clerk, load, query):
     wrong = COMPANY[:-1] + "A"
-    path = clerk.csv("企业.csv", ["统一社会信用代码", "企业名称", "县区"], [
-        [COMPANY, "甲物业", "榆次区"], [wrong, "乙物业", "榆次区"], [OTHER_COMPANY.lower(), "丙物业", "太谷区"],
-    ])
+    path = clerk.csv(
+        "企业.csv",
+        ["统一社会信用代码", "企业名称", "县区"],
+        [
+            [COMPANY, "甲物业", "榆次区"],
+            [wrong, "乙物业", "榆次区"],
+            [OTHER_COMPANY.lower(), "丙物业", "太谷区"],
+        ],
+    )
 
     report = only(load(path))
 
@@ -204,8 +279,11 @@ def test_credit_code_check_digit_verified(clerk, load, query):
 
 def test_stars_written_four_ways(clerk, load, query):
     written = ["三星", "3星", "★★★", "3"]
-    path = clerk.csv("星级评价.csv", ["小区编号", "统一社会信用代码", "年度", "星级"],
-                     [[f"XQ{i}", COMPANY, "2024", s] for i, s in enumerate(written)])
+    path = clerk.csv(
+        "星级评价.csv",
+        ["小区编号", "统一社会信用代码", "年度", "星级"],
+        [[f"XQ{i}", COMPANY, "2024", s] for i, s in enumerate(written)],
+    )
 
     report = only(load(path))
 
@@ -214,9 +292,21 @@ def test_stars_written_four_ways(clerk, load, query):
 
 
 def test_fullwidth_values_folded(clerk, load, query):
-    path = clerk.csv("全角.csv", CASES + ["退还金额"], [
-        ["ＪＺ２０２４００１", "１２３４５", "违规收费", "榆次区", "２０２４－１２－２９", "办理中", "１，２３４．５０"],
-    ])
+    path = clerk.csv(
+        "全角.csv",
+        CASES + ["退还金额"],
+        [
+            [
+                "ＪＺ２０２４００１",
+                "１２３４５",
+                "违规收费",
+                "榆次区",
+                "２０２４－１２－２９",
+                "办理中",
+                "１，２３４．５０",
+            ],
+        ],
+    )
 
     report = only(load(path))
 
@@ -262,7 +352,11 @@ def test_unknown_columns_left_out_and_reported(clerk, load, query):
 
 
 def test_unmatched_reference_loaded_with_warning(clerk, load, query):
-    load(clerk.csv("小区.csv", ["小区编号", "小区名称", "县区", "管理方式"], [["XQ001", "锦绣花园", "榆次区", "专业物业企业"]]))
+    load(
+        clerk.csv(
+            "小区.csv", ["小区编号", "小区名称", "县区", "管理方式"], [["XQ001", "锦绣花园", "榆次区", "专业物业企业"]]
+        )
+    )
     path = clerk.csv("线索.csv", CASES + ["小区编号"], [case("JZ001") + ["XQ001"], case("JZ002") + ["XQ404"]])
 
     report = only(load(path))
@@ -305,7 +399,8 @@ def test_newer_row_replaces_older_and_is_recorded(clerk, load, query):
 
     assert report.rows_replaced == 1
     assert query("SELECT case_id, status, closed_on, _load_id FROM cases ORDER BY 1") == [
-        ("JZ001", "已办结", dt.date(2024, 4, 1), report.load_id), ("JZ002", "办理中", None, march.files[0].load_id),
+        ("JZ001", "已办结", dt.date(2024, 4, 1), report.load_id),
+        ("JZ002", "办理中", None, march.files[0].load_id),
     ]
     assert query("SELECT load_id, dataset, key, old_load_id, old_source_row, new_source_row FROM replacements") == [
         (report.load_id, "cases", "case_id=JZ001", march.files[0].load_id, 4, 4),
@@ -355,8 +450,14 @@ def test_deadline_in_working_days_skips_holidays(clerk, load, query, received, l
 
 
 def test_total_and_note_rows_not_read(clerk, load, query):
-    path = clerk.csv("台账.csv", CASES + ["退还金额"], [case("JZ001") + ["100"], case("JZ002") + ["200"]],
-                     encoding="gb18030", total=["合计", "", "", "", "", "", "300"], note="注：退还金额单位为元。")
+    path = clerk.csv(
+        "台账.csv",
+        CASES + ["退还金额"],
+        [case("JZ001") + ["100"], case("JZ002") + ["200"]],
+        encoding="gb18030",
+        total=["合计", "", "", "", "", "", "300"],
+        note="注：退还金额单位为元。",
+    )
 
     report = only(load(path))
 

@@ -25,12 +25,17 @@ def test_a_row_number_gives_way_to_the_real_id(clerk, load, query):
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_a_file_whose_only_id_is_a_row_number_is_refused(clerk, load, query, kind):
     rows = [case(str(n)) for n in (1, 2, 3)]
-    path = clerk.csv("榆次区.csv", CASES, rows) if kind == "csv" else clerk.xlsx("榆次区.xlsx", CASES,
-                                                                                [case(n) for n in (1, 2, 3)])
+    path = (
+        clerk.csv("榆次区.csv", CASES, rows)
+        if kind == "csv"
+        else clerk.xlsx("榆次区.xlsx", CASES, [case(n) for n in (1, 2, 3)])
+    )
     report = load(path).files[0]
 
     assert report.refused and report.rows_loaded == 0
-    assert report.message.startswith("“编号”一列是 1、2、3… 这样的序号，不是编号：各县的文件都从 1 开始编号，载入后会互相覆盖")
+    assert report.message.startswith(
+        "“编号”一列是 1、2、3… 这样的序号，不是编号：各县的文件都从 1 开始编号，载入后会互相覆盖"
+    )
     assert report.message.endswith("整个文件未载入")
 
 
@@ -44,7 +49,8 @@ def test_ids_excel_rewrote_are_rejected_with_the_fix(clerk, load, query):
     report = load(clerk.xlsx("工单.xlsx", CASES, rows)).files[0]  # a 17-digit number typed into a cell
     assert (report.rows_loaded, report.rows_rejected) == (2, 1)
     assert report.rejects[0].reason == (
-        "第 4 行：编号“2.02403E+16”是被 Excel 改写成科学计数法的数字，原编号已无法还原：请将该列设为文本后重新导出")
+        "第 4 行：编号“2.02403E+16”是被 Excel 改写成科学计数法的数字，原编号已无法还原：请将该列设为文本后重新导出"
+    )
 
     report = load(clerk.csv("工单.csv", CASES, [case("2.02403E+13"), case("GD003")])).files[0]
     assert report.rows_rejected == 1 and "科学计数法" in report.rejects[0].reason
@@ -55,8 +61,10 @@ def test_ids_that_lost_their_leading_zeros_are_rejected(clerk, load, query):
     report = load(clerk.csv("工单.csv", CASES, rows)).files[0]
 
     assert query("SELECT case_id FROM cases ORDER BY 1") == [("00123",), ("00456",)]
-    assert report.rejects[0].reason == ("第 6 行：编号“789”比同列其他编号短，开头的 0 可能已被 Excel 去掉"
-                                        "（同列有“00123”这样的编号）：请将该列设为文本后重新导出")
+    assert report.rejects[0].reason == (
+        "第 6 行：编号“789”比同列其他编号短，开头的 0 可能已被 Excel 去掉"
+        "（同列有“00123”这样的编号）：请将该列设为文本后重新导出"
+    )
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -94,13 +102,18 @@ def test_a_message_never_suggests_what_was_written(clerk, load):
 
 def test_deadlines_in_days_calendar_or_working(clerk, load, query):
     header = CASES + ["整改时限"]
-    rows = [case("JZ001", received="2024-09-27") + ["30天"], case("JZ002", received="2024-09-27") + ["10日"],
-            case("JZ003", received="2024-09-27") + ["15个工作日"], case("JZ004", received="2024-09-27") + ["15"],
-            case("JZ005", received="2024-09-27") + ["2024-10-20"]]
+    rows = [
+        case("JZ001", received="2024-09-27") + ["30天"],
+        case("JZ002", received="2024-09-27") + ["10日"],
+        case("JZ003", received="2024-09-27") + ["15个工作日"],
+        case("JZ004", received="2024-09-27") + ["15"],
+        case("JZ005", received="2024-09-27") + ["2024-10-20"],
+    ]
 
     load(clerk.csv("台账.csv", header, rows))
 
     import datetime as dt
+
     assert query("SELECT case_id, deadline FROM cases ORDER BY 1") == [
         ("JZ001", dt.date(2024, 10, 27)),  # 30 calendar days
         ("JZ002", dt.date(2024, 10, 7)),  # 10 calendar days, national holiday or not
@@ -133,7 +146,11 @@ def test_a_rating_year_after_the_load_year_is_rejected(clerk, load, warehouse):
     from etl.pipeline import load_files
 
     rows = [["91110108551385082Q", "2024", "A"], ["91440300708461136T", "2025", "B"]]
-    result = load_files([clerk.csv("信用.csv", ["统一社会信用代码", "年度", "信用等级"], rows)], warehouse,
-                        user="test", today=dt.date(2024, 12, 30))
+    result = load_files(
+        [clerk.csv("信用.csv", ["统一社会信用代码", "年度", "信用等级"], rows)],
+        warehouse,
+        user="test",
+        today=dt.date(2024, 12, 30),
+    )
 
     assert result.files[0].rejects[0].reason == "第 5 行：年度“2025”晚于载入日期 2024 年，尚未发生：请核对年份"

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-
 CASES = ["编号", "来源", "问题类别", "县区", "受理日期", "状态"]
 GOOD_ROW = ["JZ001", "投诉举报", "违规收费", "榆次区", "2024-03-01", "办理中"]
 
@@ -152,6 +151,9 @@ def test_refused_file_does_not_stop_the_good_ones(clerk, loaded, load, query):
 
     result = load(empty_file(clerk), good)
 
-    assert [(f.file, f.refused, f.rows_loaded) for f in result.files] == [("台账.csv", True, 0), ("新台账.csv", False, 1)]
+    assert [(f.file, f.refused, f.rows_loaded) for f in result.files] == [
+        ("台账.csv", True, 0),
+        ("新台账.csv", False, 1),
+    ]
     assert query("SELECT count(*) FROM loads") == [(2,)]
     assert query("SELECT case_id FROM cases ORDER BY 1") == [("JZ001",), ("JZ002",)]

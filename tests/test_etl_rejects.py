@@ -26,7 +26,9 @@ REFUNDS = ["统一社会信用代码", "县区", "类别", "金额", "清退日�
 USCC = "91140700MA0GRT8X17"  # check digit valid
 
 
-def case(case_id: str, county: str = "榆次区", phone: str = "", text: str = "", received: str = "2024-03-01") -> list[str]:
+def case(
+    case_id: str, county: str = "榆次区", phone: str = "", text: str = "", received: str = "2024-03-01"
+) -> list[str]:
     return [case_id, "投诉举报", "违规收费", county, received, "办理中", phone, text]
 
 
@@ -57,7 +59,7 @@ def run_hint(hint: str, capsys) -> str:
 def read_rejects(path: Path, encoding: str = "utf-8-sig") -> tuple[list[str], list[dict]]:
     with open(path, encoding=encoding, newline="") as f:
         rows = list(csv.reader(f))
-    return rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+    return rows[0], [dict(zip(rows[0], r, strict=False)) for r in rows[1:]]
 
 
 def write_fixed(path: Path, header: list[str], rows: list[dict]) -> Path:
@@ -121,7 +123,11 @@ def test_a_warehouse_from_before_run_ids_gets_them_from_its_load_times(clerk, cl
     assert "四月.csv" in listed and "三月.csv" not in listed
     cli("load", clerk.csv("五月.csv", CASES, [case("JZ003")]))
 
-    assert query("SELECT file, run_id FROM loads ORDER BY load_id") == [("三月.csv", 1), ("四月.csv", 2), ("五月.csv", 3)]
+    assert query("SELECT file, run_id FROM loads ORDER BY load_id") == [
+        ("三月.csv", 1),
+        ("四月.csv", 2),
+        ("五月.csv", 3),
+    ]
 
 
 def test_only_the_latest_checks_are_kept(warehouse):
@@ -149,12 +155,24 @@ def test_the_rejects_csv_labels_each_rows_cells_by_its_own_dataset(clerk, cli, t
     header, (bad_usage, bad_refund) = read_rejects(out)
     assert header[:7] == ["拒收编号", "文件", "工作表", "台账类型", "行号", "列", "拒收原因"]
     assert {"拨付金额（万元）", "清退金额"} <= set(header) and not {"使用金额（万元）", "金额"} & set(header)
-    assert (bad_usage["拒收编号"], bad_usage["文件"], bad_usage["工作表"], bad_usage["台账类型"], bad_usage["行号"],
-            bad_usage["列"]) == ("L1-5", "使用申请.xlsx", "Sheet1", "维修资金使用申请（fund_usages）", "5", "拨付金额")
+    assert (
+        bad_usage["拒收编号"],
+        bad_usage["文件"],
+        bad_usage["工作表"],
+        bad_usage["台账类型"],
+        bad_usage["行号"],
+        bad_usage["列"],
+    ) == ("L1-5", "使用申请.xlsx", "Sheet1", "维修资金使用申请（fund_usages）", "5", "拨付金额")
     assert (bad_usage["申请编号"], bad_usage["拨付金额（万元）"], bad_usage["清退金额"]) == ("SQ2", "十二万", "")
-    assert (bad_refund["拒收编号"], bad_refund["文件"], bad_refund["工作表"], bad_refund["台账类型"], bad_refund["列"],
-            bad_refund["清退金额"], bad_refund["拨付金额（万元）"]) == (
-        "L2-5", "清退.csv", "", "违规收费清退（refunds）", "县区", "300", "")
+    assert (
+        bad_refund["拒收编号"],
+        bad_refund["文件"],
+        bad_refund["工作表"],
+        bad_refund["台账类型"],
+        bad_refund["列"],
+        bad_refund["清退金额"],
+        bad_refund["拨付金额（万元）"],
+    ) == ("L2-5", "清退.csv", "", "违规收费清退（refunds）", "县区", "300", "")
 
 
 def test_a_row_with_two_problems_is_one_line_with_both_reasons(clerk, cli, tmp_path):
@@ -166,7 +184,11 @@ def test_a_row_with_two_problems_is_one_line_with_both_reasons(clerk, cli, tmp_p
     _, rows = read_rejects(out)
     assert len(rows) == 1
     assert rows[0]["列"] == "县区、受理日期"
-    assert rows[0]["拒收原因"].count("第 4 行") == 2 and "榆茨区" in rows[0]["拒收原因"] and "2024-13-01" in rows[0]["拒收原因"]
+    assert (
+        rows[0]["拒收原因"].count("第 4 行") == 2
+        and "榆茨区" in rows[0]["拒收原因"]
+        and "2024-13-01" in rows[0]["拒收原因"]
+    )
 
 
 def test_formula_text_is_neutralised_in_the_csv_and_loads_back_as_written(clerk, cli, tmp_path, query):
@@ -196,18 +218,22 @@ def test_phones_in_the_rejects_csv_are_masked_unless_asked_for_in_full(clerk, cl
     assert read_rejects(full)[1][0]["联系电话"] == "13812345678"
     exports = Store.for_warehouse(warehouse).audit_rows(event_name="export")
     assert [(e["who"], e["role"], e["detail"]) for e in exports] == [
-        ("clerk", "cli", f"python -m etl rejects --csv {full} --unmasked: 1 rows")]
+        ("clerk", "cli", f"python -m etl rejects --csv {full} --unmasked: 1 rows")
+    ]
 
 
 # ---------------------------------------------------------------- back in
 
 
-def test_a_fixed_rejects_csv_loads_each_row_into_its_own_dataset_at_its_own_row_number(clerk, cli, tmp_path, query,
-                                                                                      accounted):
-    cli("load",
+def test_a_fixed_rejects_csv_loads_each_row_into_its_own_dataset_at_its_own_row_number(
+    clerk, cli, tmp_path, query, accounted
+):
+    cli(
+        "load",
         clerk.xlsx("使用申请.xlsx", USAGES, [usage("SQ1"), usage("SQ2", county="榆茨区", amount="3")]),
         clerk.csv("清退.csv", REFUNDS, [refund(), refund(county="太古区", amount="300", day="2024-05-02")]),
-        clerk.csv("问题.csv", CASES, [case("JZ001"), case("JZ002", county="榆茨区")], encoding="gb18030"))
+        clerk.csv("问题.csv", CASES, [case("JZ001"), case("JZ002", county="榆茨区")], encoding="gb18030"),
+    )
     out = tmp_path / "拒收.csv"
     cli("rejects", "--csv", out)
     header, rows = read_rejects(out)
@@ -220,22 +246,31 @@ def test_a_fixed_rejects_csv_loads_each_row_into_its_own_dataset_at_its_own_row_
     accounted(files)
     assert code == 0
     assert [(f["file"], f["dataset"], f["rows_read"], f["rows_loaded"], f["rows_rejected"]) for f in files] == [
-        ("拒收-改好.csv", "fund_usages", 1, 1, 0), ("拒收-改好.csv", "refunds", 1, 1, 0),
-        ("拒收-改好.csv", "cases", 1, 0, 1)]
+        ("拒收-改好.csv", "fund_usages", 1, 1, 0),
+        ("拒收-改好.csv", "refunds", 1, 1, 0),
+        ("拒收-改好.csv", "cases", 1, 0, 1),
+    ]
     assert files[2]["rejects"][0]["reason"].startswith("第 4 行：受理日期“2024-13-01”")  # its row in the fixed file
-    assert query("SELECT application_id, county, amount, _source_file, _source_row FROM fund_usages "
-                 "ORDER BY application_id") == [
+    assert query(
+        "SELECT application_id, county, amount, _source_file, _source_row FROM fund_usages ORDER BY application_id"
+    ) == [
         ("SQ1", "140702", Decimal("125000.00"), "使用申请.xlsx", 4),
-        ("SQ2", "140702", Decimal("30000.00"), "拒收-改好.csv", 2)]
+        ("SQ2", "140702", Decimal("30000.00"), "拒收-改好.csv", 2),
+    ]
     assert query("SELECT county, amount, refunded_on::VARCHAR, _source_row FROM refunds ORDER BY amount") == [
-        ("140703", Decimal("300.00"), "2024-05-02", 3), ("140702", Decimal("500.00"), "2024-05-01", 4)]
+        ("140703", Decimal("300.00"), "2024-05-02", 3),
+        ("140702", Decimal("500.00"), "2024-05-01", 4),
+    ]
     assert query("SELECT case_id FROM cases") == [("JZ001",)]
 
 
-def test_amounts_from_ledgers_in_different_units_keep_their_own_unit_through_the_round_trip(clerk, cli, tmp_path,
-                                                                                            query):
+def test_amounts_from_ledgers_in_different_units_keep_their_own_unit_through_the_round_trip(
+    clerk, cli, tmp_path, query
+):
     in_wan = clerk.csv("万元.csv", USAGES, [usage("SQ1", county="榆茨区", amount="12.5")])
-    in_yuan = clerk.csv("元.csv", [h.replace("（万元）", "") for h in USAGES], [usage("SQ9", county="榆茨区", amount="8000")])
+    in_yuan = clerk.csv(
+        "元.csv", [h.replace("（万元）", "") for h in USAGES], [usage("SQ9", county="榆茨区", amount="8000")]
+    )
     cli("load", in_wan, in_yuan)
     out = tmp_path / "拒收.csv"
     cli("rejects", "--csv", out)
@@ -246,11 +281,12 @@ def test_amounts_from_ledgers_in_different_units_keep_their_own_unit_through_the
 
     assert code == 0, report
     assert query("SELECT application_id, amount FROM fund_usages ORDER BY 1") == [
-        ("SQ1", Decimal("125000.00")), ("SQ9", Decimal("8000.00"))]
+        ("SQ1", Decimal("125000.00")),
+        ("SQ9", Decimal("8000.00")),
+    ]
 
 
-def test_an_amount_whose_unit_was_declared_above_the_table_keeps_it_through_the_round_trip(clerk, cli, tmp_path,
-                                                                                            query):
+def test_an_amount_whose_unit_was_declared_above_the_table_keeps_it_through_the_round_trip(clerk, cli, tmp_path, query):
     header = ["项目编号", "项目名称", "房地产开发企业", "县区", "欠缴金额", "建账日期"]
     rows = [["XM001", "锦绣花园", "某某房地产开发有限公司", "榆茨区", "12.5", "2024-01-05"]]
     cli("load", clerk.csv("欠缴.csv", header, rows, filled_by=("填报单位：晋中市住建局", "单位：万元")))
@@ -279,8 +315,14 @@ def test_a_masked_phone_sent_back_is_restored_from_the_stored_reject(clerk, cli,
 
 
 def test_a_masked_phone_that_matches_no_stored_reject_is_left_empty_with_a_warning(clerk, cli, tmp_path, query):
-    cli("load", clerk.csv("台账.csv", CASES, [case("JZ001", county="榆茨区", phone="13812345678"),
-                                              case("JZ002", county="榆茨区", phone="13912345678")]))
+    cli(
+        "load",
+        clerk.csv(
+            "台账.csv",
+            CASES,
+            [case("JZ001", county="榆茨区", phone="13812345678"), case("JZ002", county="榆茨区", phone="13912345678")],
+        ),
+    )
     out = tmp_path / "拒收.csv"
     cli("rejects", "--csv", out)
     header, rows = read_rejects(out)
@@ -326,53 +368,69 @@ def save_as(kind: str, folder: Path, header: list[str], rows: list[dict]) -> Pat
 
 @pytest.mark.parametrize("kind", ["utf-8", "utf-16", "xlsx"])
 def test_a_fixed_rejects_file_loads_back_in_each_form_excel_saves_it(kind, clerk, cli, tmp_path, query):
-    cli("load", clerk.csv("台账.csv", CASES, [case("JZ001", county="榆茨区", phone="13812345678", text="-漏水")]),
-        clerk.csv("清退.csv", REFUNDS, [refund(county="太古区")]))
+    cli(
+        "load",
+        clerk.csv("台账.csv", CASES, [case("JZ001", county="榆茨区", phone="13812345678", text="-漏水")]),
+        clerk.csv("清退.csv", REFUNDS, [refund(county="太古区")]),
+    )
     out = tmp_path / "拒收.csv"
     cli("rejects", "--csv", out)
     header, rows = read_rejects(out)
 
-    code, report = cli("load", save_as(kind, tmp_path, header, fix(fix(rows, 县区=("榆茨区", "榆次区")),
-                                                                 县区=("太古区", "太谷区"))))
+    code, report = cli(
+        "load", save_as(kind, tmp_path, header, fix(fix(rows, 县区=("榆茨区", "榆次区")), 县区=("太古区", "太谷区")))
+    )
 
     assert code == 0, report
     assert query("SELECT case_id, county, reporter_phone, description FROM cases") == [
-        ("JZ001", "140702", "13812345678", "-漏水")]
+        ("JZ001", "140702", "13812345678", "-漏水")
+    ]
     assert query("SELECT county, amount::VARCHAR FROM refunds") == [("140703", "500.00")]
 
 
 def test_a_status_read_from_tick_marks_is_written_as_the_choice_and_loads_back(clerk, cli, tmp_path, query):
     top = ["线索编号", "来源", "问题类别", "县区", "受理日期", "整改情况", None]
     sub = [None, None, None, None, None, "已整改", "未整改"]
-    rows = [["JZ001", "投诉举报", "违规收费", "榆茨区", "2024-03-01", "√", None],
-            ["JZ002", "投诉举报", "违规收费", "榆次区", "2024-03-01", "√", "√"],
-            ["JZ003", "投诉举报", "违规收费", "榆茨区", "2024-03-01", None, "✓"]]
+    rows = [
+        ["JZ001", "投诉举报", "违规收费", "榆茨区", "2024-03-01", "√", None],
+        ["JZ002", "投诉举报", "违规收费", "榆次区", "2024-03-01", "√", "√"],
+        ["JZ003", "投诉举报", "违规收费", "榆茨区", "2024-03-01", None, "✓"],
+    ]
     cli("load", clerk.xlsx("整改台账.xlsx", top, rows, sub_header=sub, merges=["F3:G3"]))
     out = tmp_path / "拒收.csv"
     cli("rejects", "--csv", out)
     header, rejected = read_rejects(out)
 
-    assert [(r["编号"], r["状态"]) for r in rejected] == [("JZ001", "已整改"), ("JZ002", "已整改、未整改"),
-                                                       ("JZ003", "办理中")]
+    assert [(r["编号"], r["状态"]) for r in rejected] == [
+        ("JZ001", "已整改"),
+        ("JZ002", "已整改、未整改"),
+        ("JZ003", "办理中"),
+    ]
     assert not [h for h in header if "/" in h]
     fixed = fix(fix(rejected, 县区=("榆茨区", "榆次区")), 状态=("已整改、未整改", "已整改"))
     code, report = cli("load", write_fixed(tmp_path / "改好.csv", header, fixed))
 
     assert code == 0, report
     assert query("SELECT case_id, status FROM cases ORDER BY 1") == [
-        ("JZ001", "已整改"), ("JZ002", "已整改"), ("JZ003", "办理中")]
+        ("JZ001", "已整改"),
+        ("JZ002", "已整改"),
+        ("JZ003", "办理中"),
+    ]
 
 
-def test_a_rejects_csv_whose_dataset_cell_was_changed_is_refused_whole(clerk, cli, tmp_path, warehouse,
-                                                                      fingerprint_of):
+def test_a_rejects_csv_whose_dataset_cell_was_changed_is_refused_whole(clerk, cli, tmp_path, warehouse, fingerprint_of):
     cli("load", clerk.csv("台账.csv", CASES, [case("JZ001"), case("JZ002", county="榆茨区")]))
     out = tmp_path / "拒收.csv"
     cli("rejects", "--csv", out)
     header, rows = read_rejects(out)
     before = fingerprint_of(warehouse)
 
-    code, report = cli("load", write_fixed(tmp_path / "改好.csv", header,
-                                           fix(rows, 县区=("榆茨区", "榆次区"), 台账类型=("问题线索（cases）", "线索"))))
+    code, report = cli(
+        "load",
+        write_fixed(
+            tmp_path / "改好.csv", header, fix(rows, 县区=("榆茨区", "榆次区"), 台账类型=("问题线索（cases）", "线索"))
+        ),
+    )
 
     assert code == 3
     assert "已拒收整个文件：第 2 行的“台账类型”“线索”无法识别" in report

@@ -28,14 +28,19 @@ def test_subtotals_and_totals_anywhere_are_skipped_and_never_suggested_as_a_coun
 
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (3, 3, 0)
     assert query("SELECT county, amount FROM refunds ORDER BY refunded_on") == [
-        ("140703", Decimal("3000.00")), ("140703", Decimal("1500.50")), ("140728", Decimal("800.00"))]
+        ("140703", Decimal("3000.00")),
+        ("140703", Decimal("1500.50")),
+        ("140728", Decimal("800.00")),
+    ]
     assert [w for w in report.warnings if "合计行" in w] == [
         "第 6 行是合计行（太谷区小计），不是数据，未读取",
         "第 8 行是合计行（平遥县汇总），不是数据，未读取",
         "第 9 行是合计行，不是数据，未读取",
     ]
-    assert report.checks == ["清退金额（元）：表内合计 5,300.50 元；入库合计 5,300.50 元，一致",
-                             "涉及户数：表内合计 60；入库合计 60，一致"]
+    assert report.checks == [
+        "清退金额（元）：表内合计 5,300.50 元；入库合计 5,300.50 元，一致",
+        "涉及户数：表内合计 60；入库合计 60，一致",
+    ]
     # the warehouse's totals equal the ledger's own 合计
     assert query("SELECT sum(amount), sum(households) FROM refunds") == [(Decimal("5300.50"), 60)]
 
@@ -51,37 +56,53 @@ def test_a_total_row_in_the_middle_and_in_any_column(clerk, load, query):
 
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (2, 2, 0)
     assert query("SELECT case_id, description FROM cases ORDER BY 1") == [
-        ("JZ001", "物业费合计多收 100 元"), ("JZ002", None)]  # a description mentioning 合计 is data
+        ("JZ001", "物业费合计多收 100 元"),
+        ("JZ002", None),
+    ]  # a description mentioning 合计 is data
     assert report.checks == ["退还金额：表内合计 300 元；入库合计 300 元，一致"]
 
 
 def test_a_total_that_does_not_match_is_said_loudly(clerk, load):
-    rows = [refund(1, "太谷区", "3,000.00", 12, "2024-05-06"), refund(2, "太谷区", "1,500.00", 8, "2024-05-13"),
-            ["合计", None, None, None, "4,700.00", 20, None]]
+    rows = [
+        refund(1, "太谷区", "3,000.00", 12, "2024-05-06"),
+        refund(2, "太谷区", "1,500.00", 8, "2024-05-13"),
+        ["合计", None, None, None, "4,700.00", 20, None],
+    ]
 
     report = load(clerk.csv("清退.csv", REFUNDS, rows)).files[0]
 
     assert report.checks == [
         "⚠ 清退金额（元）：表内合计 4,700 元；入库合计 4,500 元，相差 200 元（第 6 行合计）：与明细不符，请核对合计行和各行数据",
-        "涉及户数：表内合计 20；入库合计 20，一致"]
+        "涉及户数：表内合计 20；入库合计 20，一致",
+    ]
     from etl.report import format_report
+
     assert "\n  ⚠ 清退金额（元）：表内合计 4,700 元；入库合计 4,500 元，相差 200 元" in format_report(report, "")
 
 
 def test_a_difference_explained_by_rejected_rows_says_so(clerk, load):
-    rows = [refund(1, "太谷区", 3000, 12, "2024-05-06"), refund(2, "太古镇", 1500, 8, "2024-05-13"),
-            ["合计", None, None, None, 4500, 20, None]]
+    rows = [
+        refund(1, "太谷区", 3000, 12, "2024-05-06"),
+        refund(2, "太古镇", 1500, 8, "2024-05-13"),
+        ["合计", None, None, None, 4500, 20, None],
+    ]
 
     report = load(clerk.csv("清退.csv", REFUNDS, rows)).files[0]
 
     assert report.rows_rejected == 1
-    assert report.checks[0] == ("⚠ 清退金额（元）：表内合计 4,500 元；入库合计 3,000 元，相差 1,500 元（第 6 行合计）："
-                                "差额是拒收的 1 行（1,500 元），修正后重新载入即一致")
+    assert report.checks[0] == (
+        "⚠ 清退金额（元）：表内合计 4,500 元；入库合计 3,000 元，相差 1,500 元（第 6 行合计）："
+        "差额是拒收的 1 行（1,500 元），修正后重新载入即一致"
+    )
 
 
 def test_several_county_subtotals_without_a_grand_total_are_not_checked_as_one(clerk, load):
-    rows = [refund(1, "太谷区", 3000, 12, "2024-05-06"), [None, None, "太谷区小计", None, 3000, 12, None],
-            refund(2, "平遥县", 800, 4, "2024-05-20"), [None, None, "平遥县小计", None, 800, 4, None]]
+    rows = [
+        refund(1, "太谷区", 3000, 12, "2024-05-06"),
+        [None, None, "太谷区小计", None, 3000, 12, None],
+        refund(2, "平遥县", 800, 4, "2024-05-20"),
+        [None, None, "平遥县小计", None, 800, 4, None],
+    ]
 
     report = load(clerk.csv("清退.csv", REFUNDS, rows)).files[0]
 

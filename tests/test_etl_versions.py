@@ -36,21 +36,26 @@ def test_a_corrected_amount_replaces_the_row_it_corrects(clerk, load, query):
     assert query("SELECT sum(amount) FROM refunds") == [(Decimal("5000.00"),)]
     loaded_on = first.files[0]
     day = query("SELECT loaded_at FROM loads WHERE load_id = ?", [loaded_on.load_id])[0][0]
-    assert report.version == (f"本文件替换 {day:%Y-%m-%d} 载入的“太谷区清退台账.xlsx”的版本："
-                              "修改 1 行，新增 0 行，删除 0 行，未变 2 行")
+    assert report.version == (
+        f"本文件替换 {day:%Y-%m-%d} 载入的“太谷区清退台账.xlsx”的版本：修改 1 行，新增 0 行，删除 0 行，未变 2 行"
+    )
     assert report.changes == ["第 5 行 清退金额（元）：12,000.00 → 1,200.00"]
     assert report.rows_replaced == 3 and report.rows_loaded == 3
     # the replaced row is kept with its old values: nothing is lost
-    kept = query("SELECT change, old_values FROM replacements WHERE load_id = ? AND change = '修改'",
-                 [report.load_id])
+    kept = query("SELECT change, old_values FROM replacements WHERE load_id = ? AND change = '修改'", [report.load_id])
     assert len(kept) == 1 and json.loads(kept[0][1])["amount"] == 12000
 
 
 def test_a_corrected_date_replaces_the_row_and_a_dropped_row_is_deleted(clerk, load, query):
     load(clerk.csv("清退.csv", REFUNDS, refunds()))
 
-    report = load(clerk.csv("清退-改.csv", REFUNDS, refunds(date_3="2024-05-28")[:2] + [
-        [3, CO_B, "太谷区", "水电费", 800, 40, "2024-05-28"]])).files[0]
+    report = load(
+        clerk.csv(
+            "清退-改.csv",
+            REFUNDS,
+            refunds(date_3="2024-05-28")[:2] + [[3, CO_B, "太谷区", "水电费", 800, 40, "2024-05-28"]],
+        )
+    ).files[0]
     assert query("SELECT count(*), max(refunded_on) FROM refunds") == [(3, dt.date(2024, 5, 28))]
     assert report.changes == ["第 6 行 清退日期：2024-05-20 → 2024-05-28"]
 
@@ -58,7 +63,8 @@ def test_a_corrected_date_replaces_the_row_and_a_dropped_row_is_deleted(clerk, l
     assert query("SELECT count(*), sum(amount) FROM refunds") == [(2, Decimal("15000.00"))]
     assert report.version.endswith("修改 0 行，新增 0 行，删除 1 行，未变 2 行")
     assert query("SELECT change, key FROM replacements WHERE load_id = ? AND change = '删除'", [report.load_id]) == [
-        ("删除", f"company_code={CO_B}, county=140703, kind=水电费, refunded_on=2024-05-28, amount=800.00")]
+        ("删除", f"company_code={CO_B}, county=140703, kind=水电费, refunded_on=2024-05-28, amount=800.00")
+    ]
 
 
 def test_another_month_or_county_is_not_a_new_version(clerk, load, query):
@@ -72,15 +78,20 @@ def test_another_month_or_county_is_not_a_new_version(clerk, load, query):
 
 
 def test_a_corrected_recovery_replaces_the_one_it_corrects(clerk, load, query):
-    rows = [["JZ-WX-001", "2024-03-05", 50000, "催缴"], ["JZ-WX-001", "2024-04-10", 20000, "催缴"],
-            ["JZ-WX-002", "2024-04-12", 7000, "诉讼"]]
+    rows = [
+        ["JZ-WX-001", "2024-03-05", 50000, "催缴"],
+        ["JZ-WX-001", "2024-04-10", 20000, "催缴"],
+        ["JZ-WX-002", "2024-04-12", 7000, "诉讼"],
+    ]
     load(clerk.csv("追缴.csv", RECOVERIES, rows))
     rows[1][2] = 25000
 
     report = load(clerk.csv("追缴（更正）.csv", RECOVERIES, rows)).files[0]
 
     assert query("SELECT project_id, sum(amount) FROM fund_recoveries GROUP BY 1 ORDER BY 1") == [
-        ("JZ-WX-001", Decimal("75000.00")), ("JZ-WX-002", Decimal("7000.00"))]
+        ("JZ-WX-001", Decimal("75000.00")),
+        ("JZ-WX-002", Decimal("7000.00")),
+    ]
     assert report.version.endswith("修改 1 行，新增 0 行，删除 0 行，未变 2 行")
     assert report.changes == ["第 5 行 追缴金额（元）：20,000.00 → 25,000.00"]
 
@@ -94,7 +105,8 @@ def test_a_case_ledger_update_says_what_it_changed_and_what_it_kept(clerk, load)
     report = load(clerk.csv("4月.csv", CASES, [case("JZ001", "已整改"), case("JZ002"), case("JZ004")])).files[0]
 
     assert report.version.startswith("本文件更新了") and report.version.endswith(
-        "“3月.csv”的记录：修改 1 行，新增 1 行，删除 0 行，未变 1 行；该版本另有 1 行不在本文件中，仍保留")
+        "“3月.csv”的记录：修改 1 行，新增 1 行，删除 0 行，未变 1 行；该版本另有 1 行不在本文件中，仍保留"
+    )
     assert report.changes == ["第 4 行 状态：办理中 → 已整改"]
 
 

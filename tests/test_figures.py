@@ -58,6 +58,7 @@ def _grid(parts):
 
 # ---------------------------------------------------------------- no data is not zero
 
+
 def test_no_data_reads_无数据_on_the_overview_and_after_the_walls_ranking(pages, demo_wh):
     from components.screen import ranking_rows
     from metrics.screen import ranking, unit_table, without_data
@@ -71,14 +72,15 @@ def test_no_data_reads_无数据_on_the_overview_and_after_the_walls_ranking(pag
     assert "无数据" in column["valueFormatter"]["function"] and "no-data" in column["cellClassRules"]
     rows = _xlsx_rows(overview.overview_export(1, {"region": "140100"}))
     yangqu = next(r for r in rows if r and "阳曲县" in r)
-    assert yangqu[yangqu.index("阳曲县") + 1:][:3] == ["无数据", "无数据", "无数据"]
+    assert yangqu[yangqu.index("阳曲县") + 1 :][:3] == ["无数据", "无数据", "无数据"]
 
     # 晋中: 和顺县 and 左权县 list no fund arrears; the wall lists them after its ranking, grey, unranked
     table = unit_table(demo_wh, screen.MAP_KPIS, Filter("140700"), EVERYTHING)  # the wall's units
     ranked, missing = ranking(table, "arrears_outstanding"), without_data(table, "arrears_outstanding")
     assert {"和顺县", "左权县"} <= set(missing["unit_name"]) and not set(missing["unit"]) & set(ranked["unit"])
-    html = str(ranking_rows(ranked.to_dict("records"), "amount", "zh", missing=missing.to_dict("records"),
-                            scroll_after=99))
+    html = str(
+        ranking_rows(ranked.to_dict("records"), "amount", "zh", missing=missing.to_dict("records"), scroll_after=99)
+    )
     assert html.count("screen-rank-nodata") == len(missing) == html.count("无数据")
     assert html.count("screen-rank-top") == 3  # medals only to ranked units
     slides = screen.screen_content(screen.screen_filter({"region": "140700"}), "zh")
@@ -87,8 +89,10 @@ def test_no_data_reads_无数据_on_the_overview_and_after_the_walls_ranking(pag
 
 
 def test_a_unit_with_rows_and_nothing_to_count_has_a_true_zero(clerk, load, warehouse):
-    rows = [["A1", "排查", "其他", "榆次区", "2024-03-01", "2024-03-30", "已整改", "2024-03-10"],
-            ["A2", "排查", "其他", "介休市", "2024-03-01", "2024-03-05", "办理中", ""]]
+    rows = [
+        ["A1", "排查", "其他", "榆次区", "2024-03-01", "2024-03-30", "已整改", "2024-03-10"],
+        ["A2", "排查", "其他", "介休市", "2024-03-01", "2024-03-05", "办理中", ""],
+    ]
     assert load(clerk.csv("cases.csv", CASE_HEADER, rows, title="问题线索台账")).ok
     from metrics.scorecard import county_scorecard
 
@@ -99,6 +103,7 @@ def test_a_unit_with_rows_and_nothing_to_count_has_a_true_zero(clerk, load, ware
 
 
 # ---------------------------------------------------------------- direction
+
 
 def test_every_kpi_says_which_way_is_better_and_lights_follow():
     # the decisions (metrics/kpis.py's docstring): debts and backlogs lower, everything else higher
@@ -115,8 +120,9 @@ def test_ranks_sort_order_and_the_walls_medals_follow_the_direction(pages, demo_
     from components.screen import ranking_rows
     from metrics.screen import ranking, unit_table
 
-    table = unit_table(demo_wh, ["arrears_outstanding", "overdue_cases", "rectification_rate"], Filter("140700"),
-                       EVERYTHING)
+    table = unit_table(
+        demo_wh, ["arrears_outstanding", "overdue_cases", "rectification_rate"], Filter("140700"), EVERYTHING
+    )
     for key, best in (("arrears_outstanding", min), ("overdue_cases", min), ("rectification_rate", max)):
         ranked = ranking(table, key)
         assert ranked["value"].iloc[0] == best(table[key].dropna()), key
@@ -134,6 +140,7 @@ def test_ranks_sort_order_and_the_walls_medals_follow_the_direction(pages, demo_
 
 # ---------------------------------------------------------------- scales
 
+
 def _tick_labels(low: float, high: float, axis: dict) -> list[str]:
     """The labels Plotly draws for tick0/dtick and a d3 '.N%', ',.Nf' or ',d' format."""
     step, fmt = axis["dtick"], axis["tickformat"]
@@ -143,8 +150,10 @@ def _tick_labels(low: float, high: float, axis: dict) -> list[str]:
     return [f"{v * 100:.{decimals}f}%" if fmt.endswith("%") else f"{v:,.{decimals}f}" for v in values]
 
 
-@pytest.mark.parametrize("low, high", [(0.965, 0.98), (0.96, 1.004), (0.9617, 0.9934), (0.0, 1.0), (0.03, 0.0356),
-                                       (0.2374, 0.2474), (0.5, 0.5001)])
+@pytest.mark.parametrize(
+    "low, high",
+    [(0.965, 0.98), (0.96, 1.004), (0.9617, 0.9934), (0.0, 1.0), (0.03, 0.0356), (0.2374, 0.2474), (0.5, 0.5001)],
+)
 def test_tick_labels_at_the_ticks_drawn_are_never_repeated(low, high):
     from components.charts import dots, nice_ticks
 
@@ -156,9 +165,16 @@ def test_tick_labels_at_the_ticks_drawn_are_never_repeated(low, high):
     assert axis.dtick and len(set(_tick_labels(low, high, axis.to_plotly_json()))) == len(labels)
 
 
-@pytest.mark.parametrize("values, fmt", [({"140722": 0.97}, ".2%"), ({"140722": 5.0}, ",d"),
-                                         ({"140722": 0.0}, ",d"), ({"140722": 1234.5}, ",.2f"),
-                                         ({"140702": 69.0, "140722": 5.0}, ",d")])
+@pytest.mark.parametrize(
+    "values, fmt",
+    [
+        ({"140722": 0.97}, ".2%"),
+        ({"140722": 5.0}, ",d"),
+        ({"140722": 0.0}, ",d"),
+        ({"140722": 1234.5}, ",.2f"),
+        ({"140702": 69.0, "140722": 5.0}, ",d"),
+    ],
+)
 def test_a_colour_bar_has_ticks_that_differ_even_for_one_county(values, fmt):
     from components.maps import county_figure, load_geojson
 
@@ -179,6 +195,7 @@ def test_one_county_selected_draws_its_own_outline_not_its_neighbours_as_no_data
 
 # ---------------------------------------------------------------- the scorecard shows all its rows
 
+
 @pytest.mark.parametrize("region, n", [("140722", 1), ("140702", 2), ("140700", 12)])
 def test_the_scorecard_is_sized_to_its_rows_for_every_region(pages, region, n):
     overview, _ = pages
@@ -189,17 +206,28 @@ def test_the_scorecard_is_sized_to_its_rows_for_every_region(pages, region, n):
 
 # ---------------------------------------------------------------- one definition, every grain
 
+
 def test_outstanding_arrears_on_the_funds_pages_card_and_project_export(clerk, load, warehouse, monkeypatch):
-    arrears = clerk.csv("arrears.csv", ARREARS_HEADER, [
-        ["WX-1", "锦江城项目", "甲房地产开发有限公司", "榆次区", "1000000", "2024-06-01"],
-        ["WX-2", "银河国际项目", "乙置业有限公司", "榆次区", "500000", "2024-06-01"],
-        ["WX-3", "汾河湾项目", "乙置业有限公司", "介休市", "800000", "2024-06-01"],
-    ])
-    recoveries = clerk.csv("recoveries.csv", RECOVERY_HEADER, [
-        ["WX-1", "2025-03-04", "1300000", "催缴"],  # overpaid: 30万 more than listed
-        ["WX-2", "2025-03-08", "100000", "行政处罚"],
-        ["WX-3", "2025-03-09", "800000", "诉讼"],
-    ], title=None, filled_by=None)
+    arrears = clerk.csv(
+        "arrears.csv",
+        ARREARS_HEADER,
+        [
+            ["WX-1", "锦江城项目", "甲房地产开发有限公司", "榆次区", "1000000", "2024-06-01"],
+            ["WX-2", "银河国际项目", "乙置业有限公司", "榆次区", "500000", "2024-06-01"],
+            ["WX-3", "汾河湾项目", "乙置业有限公司", "介休市", "800000", "2024-06-01"],
+        ],
+    )
+    recoveries = clerk.csv(
+        "recoveries.csv",
+        RECOVERY_HEADER,
+        [
+            ["WX-1", "2025-03-04", "1300000", "催缴"],  # overpaid: 30万 more than listed
+            ["WX-2", "2025-03-08", "100000", "行政处罚"],
+            ["WX-3", "2025-03-09", "800000", "诉讼"],
+        ],
+        title=None,
+        filled_by=None,
+    )
     assert load(arrears, recoveries).ok
     wh = Warehouse(warehouse)
     import app  # noqa: F401
@@ -217,6 +245,7 @@ def test_outstanding_arrears_on_the_funds_pages_card_and_project_export(clerk, l
 
 
 # ---------------------------------------------------------------- where a county stands
+
 
 def test_a_county_officer_and_a_leader_looking_at_one_county_see_its_standing(demo_wh, pages, monkeypatch):
     from metrics.scorecard import county_scorecard, map_values, standing, standing_county
@@ -241,6 +270,6 @@ def test_a_county_officer_and_a_leader_looking_at_one_county_see_its_standing(de
         assert "rank" not in [d["field"] for d in grid.columnDefs]  # no "排名 1" among the county's own units
         rows = _xlsx_rows(overview.overview_export(1, params))
         header = next(i for i, r in enumerate(rows) if r and r[0] == "排名")
-        assert {r[0] for r in rows[header + 1:]} == {"—"}  # nor in its export
+        assert {r[0] for r in rows[header + 1 :]} == {"—"}  # nor in its export
     for other in ("平遥县", "介休市", "灵石县", "太谷区"):
         assert other not in text

@@ -16,16 +16,28 @@ RECOVERIES = ["项目编号", "到账日期", "追缴金额（元）", "方式"]
 
 @pytest.fixture
 def arrears_warehouse(clerk, load, warehouse):
-    load(clerk.csv("欠缴.csv", ARREARS, [
-        ["WX-001", "阳光家园", "甲房地产", "榆次区", 100000, "2024-01-10"],
-        ["WX-002", "幸福里", "甲房地产", "榆次区", 50000, "2024-01-10"],
-        ["WX-003", "金色水岸", "乙房地产", "太谷区", 80000, "2024-02-01"],
-    ]))
-    load(clerk.csv("追缴.csv", RECOVERIES, [
-        ["WX-001", "2024-03-01", 130000, "催缴"],  # overpaid by 30,000 (a late fee, a clerk's slip)
-        ["WX-002", "2024-03-05", 10000, "催缴"],
-        ["WX-003", "2024-04-01", 20000, "诉讼"],
-    ]))
+    load(
+        clerk.csv(
+            "欠缴.csv",
+            ARREARS,
+            [
+                ["WX-001", "阳光家园", "甲房地产", "榆次区", 100000, "2024-01-10"],
+                ["WX-002", "幸福里", "甲房地产", "榆次区", 50000, "2024-01-10"],
+                ["WX-003", "金色水岸", "乙房地产", "太谷区", 80000, "2024-02-01"],
+            ],
+        )
+    )
+    load(
+        clerk.csv(
+            "追缴.csv",
+            RECOVERIES,
+            [
+                ["WX-001", "2024-03-01", 130000, "催缴"],  # overpaid by 30,000 (a late fee, a clerk's slip)
+                ["WX-002", "2024-03-05", 10000, "催缴"],
+                ["WX-003", "2024-04-01", 20000, "诉讼"],
+            ],
+        )
+    )
     return Warehouse(warehouse)
 
 
@@ -43,23 +55,28 @@ def test_outstanding_is_one_definition_at_every_grain(arrears_warehouse):
     assert units["arrears_outstanding"].sum() == card
     assert developers["arrears_outstanding"].sum() == card
     assert scorecard["arrears_outstanding"].sum() == card
-    assert dict(zip(units["unit"], units["arrears_outstanding"])) == {"140702": 40000, "140703": 60000}
+    assert dict(zip(units["unit"], units["arrears_outstanding"], strict=False)) == {"140702": 40000, "140703": 60000}
 
 
 # ---------------------------------------------------------------- scales
 
 
-@pytest.mark.parametrize("values, expected", [
-    ([0.93], (0.91, 0.95)),  # one county alone: a narrow band around it, not 43%–143%
-    ([1.0], (0.98, 1.0)),
-    ([0.5, 0.9], (0.5, 0.9)),
-    ([0.2, 1.0], (0.2, 1.0)),
-])
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        ([0.93], (0.91, 0.95)),  # one county alone: a narrow band around it, not 43%–143%
+        ([1.0], (0.98, 1.0)),
+        ([0.5, 0.9], (0.5, 0.9)),
+        ([0.2, 1.0], (0.2, 1.0)),
+    ],
+)
 def test_a_rate_map_scale_stays_within_0_and_100_percent(values, expected):
     from components.maps import county_figure, load_geojson
 
-    codes = ["140702", "140703"][:len(values)]
-    fig = county_figure(load_geojson("140700"), dict(zip(codes, values)), "整改率", "整改率", value_format=".2%")
+    codes = ["140702", "140703"][: len(values)]
+    fig = county_figure(
+        load_geojson("140700"), dict(zip(codes, values, strict=False)), "整改率", "整改率", value_format=".2%"
+    )
     trace = next(t for t in fig["data"] if t["type"] == "choropleth" and t.get("showscale") is not False)
     assert (round(trace["zmin"], 4), round(trace["zmax"], 4)) == expected
     assert 0 <= trace["zmin"] < trace["zmax"] <= 1
@@ -86,8 +103,16 @@ REFUNDS = ["统一社会信用代码", "县区", "类别", "清退金额", "清�
 @pytest.fixture
 def patchy_warehouse(clerk, load, warehouse):
     """晋中: cases from 榆次区 only, refunds from 太谷区 only; the other counties sent nothing."""
-    load(clerk.csv("问题.csv", CASES, [["JZ001", "排查", "其他", "榆次区", "2024-03-01", "已整改", "2024-03-10"],
-                                      ["JZ002", "排查", "其他", "榆次区", "2024-03-02", "办理中", ""]]))
+    load(
+        clerk.csv(
+            "问题.csv",
+            CASES,
+            [
+                ["JZ001", "排查", "其他", "榆次区", "2024-03-01", "已整改", "2024-03-10"],
+                ["JZ002", "排查", "其他", "榆次区", "2024-03-02", "办理中", ""],
+            ],
+        )
+    )
     load(clerk.csv("清退.csv", REFUNDS, [["91110108551385082Q", "太谷区", "物业费", "3000", "2024-05-06"]]))
     return Warehouse(warehouse)
 
@@ -108,8 +133,9 @@ def test_a_county_without_rows_has_no_value_no_light_and_no_rank(patchy_warehous
 
 
 def test_a_region_without_rows_shows_no_value_on_its_card(patchy_warehouse):
-    values = kpis.compute(patchy_warehouse, ["overdue_cases", "refund_amount"], Filter(region="140781"), EVERYTHING,
-                          with_previous=False)
+    values = kpis.compute(
+        patchy_warehouse, ["overdue_cases", "refund_amount"], Filter(region="140781"), EVERYTHING, with_previous=False
+    )
     assert values["overdue_cases"].value is None and values["refund_amount"].value is None
     from components.cards import kpi_card
 
@@ -136,8 +162,9 @@ def test_the_export_says_no_data_where_there_is_none(patchy_warehouse):
 
     table = county_scorecard(patchy_warehouse, Filter(region="140700"), EVERYTHING)
     formats = {k: kpis.BY_KEY[k].kind for k in SCORECARD_KPIS}
-    ws = load_workbook(io.BytesIO(to_excel(table, ["rank", "unit_name", *SCORECARD_KPIS], "zh", "t", [], formats,
-                                                kpis=SCORECARD_KPIS))).active
+    ws = load_workbook(
+        io.BytesIO(to_excel(table, ["rank", "unit_name", *SCORECARD_KPIS], "zh", "t", [], formats, kpis=SCORECARD_KPIS))
+    ).active
     rows = {r[1]: r for r in ws.iter_rows(values_only=True) if r and r[1] in ("榆次区", "平遥县")}
     refund = 2 + SCORECARD_KPIS.index("refund_amount")
     assert rows["榆次区"][refund] == "无数据" and rows["平遥县"][2] == "无数据"
@@ -153,8 +180,18 @@ def test_a_county_officer_sees_his_rank_and_the_citys_spread_not_other_counties(
 
     rows = []
     for county, done in (("榆次区", 9), ("太谷区", 5), ("平遥县", 7), ("介休市", 10)):  # of 10 cases each
-        rows += [[f"{county}{i}", "排查", "其他", county, "2024-03-01", "已整改" if i < done else "办理中",
-                  "2024-03-20" if i < done else ""] for i in range(10)]
+        rows += [
+            [
+                f"{county}{i}",
+                "排查",
+                "其他",
+                county,
+                "2024-03-01",
+                "已整改" if i < done else "办理中",
+                "2024-03-20" if i < done else "",
+            ]
+            for i in range(10)
+        ]
     load(clerk.csv("问题.csv", CASES, rows))
     wh = Warehouse(warehouse)
     officer = Scope(("140703",))  # 太谷区

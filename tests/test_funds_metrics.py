@@ -14,12 +14,24 @@ RECOVERIES = ["项目编号", "到账日期", "追缴金额", "方式"]
 
 
 def test_a_recovery_of_an_unlisted_project_is_named_unmatched_and_counted_in_no_unit(clerk, warehouse):
-    files = [clerk.csv("arrears.csv", ARREARS, [["XM1", "锦绣苑", "某房地产开发有限公司", "榆次区", "100000", "2024-01-05"]],
-                       title="欠缴建账台账"),
-             clerk.csv("recoveries.csv", RECOVERIES, [["XM1", "2024-03-01", "30000", "催缴"],
-                                                       ["XM9", "2024-03-02", "5000", "行政处罚"],
-                                                       ["XM9", "2023-03-02", "7000", "行政处罚"]],
-                       title="追缴到账台账")]
+    files = [
+        clerk.csv(
+            "arrears.csv",
+            ARREARS,
+            [["XM1", "锦绣苑", "某房地产开发有限公司", "榆次区", "100000", "2024-01-05"]],
+            title="欠缴建账台账",
+        ),
+        clerk.csv(
+            "recoveries.csv",
+            RECOVERIES,
+            [
+                ["XM1", "2024-03-01", "30000", "催缴"],
+                ["XM9", "2024-03-02", "5000", "行政处罚"],
+                ["XM9", "2023-03-02", "7000", "行政处罚"],
+            ],
+            title="追缴到账台账",
+        ),
+    ]
     result = load_files(files, warehouse)
     assert all(f.rows_rejected == 0 for f in result.files)
     wh = Warehouse(warehouse)

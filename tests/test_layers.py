@@ -61,13 +61,15 @@ def test_component_ids_start_with_their_page_name() -> None:
 def test_kpi_catalogue_document_is_generated_from_the_definitions() -> None:
     from metrics.__main__ import catalogue_markdown
 
-    assert (ROOT / "docs" / "kpis.md").read_text(encoding="utf-8") == catalogue_markdown(), \
+    assert (ROOT / "docs" / "kpis.md").read_text(encoding="utf-8") == catalogue_markdown(), (
         "run: python -m metrics > docs/kpis.md"
+    )
 
 
 def test_cli_reference_is_generated_from_the_parser(monkeypatch) -> None:
     from etl.cli import reference_markdown
 
     monkeypatch.setenv("COLUMNS", "100")
-    assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == reference_markdown(), \
+    assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == reference_markdown(), (
         "run: COLUMNS=100 .venv/bin/python -c 'from etl.cli import reference_markdown; print(reference_markdown(), end=\"\")' > docs/cli.md"
+    )

@@ -12,8 +12,11 @@ from etl.pipeline import load_files
 def test_mart_cases_counts_every_case_once_and_follows_a_reload(tmp_path: Path) -> None:
     ledger = tmp_path / "cases.csv"
     rows = ["编号,来源,问题类别,县区,受理日期,状态,办结日期"]
-    rows += [f"A{i},{'排查' if i % 3 else '投诉举报'},其他,{'榆次区' if i % 2 else '介休市'},2024-03-0{1 + i % 5},"
-             f"{'已整改' if i % 4 else '办理中'},{'2024-04-01' if i % 4 else ''}" for i in range(40)]
+    rows += [
+        f"A{i},{'排查' if i % 3 else '投诉举报'},其他,{'榆次区' if i % 2 else '介休市'},2024-03-0{1 + i % 5},"
+        f"{'已整改' if i % 4 else '办理中'},{'2024-04-01' if i % 4 else ''}"
+        for i in range(40)
+    ]
     ledger.write_text("\n".join(rows) + "\n", encoding="utf-8")
     warehouse = tmp_path / "w.duckdb"
     load_files([ledger], warehouse)
@@ -25,7 +28,9 @@ def test_mart_cases_counts_every_case_once_and_follows_a_reload(tmp_path: Path) 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute(compare).fetchone() == (True, True)
     ledger2 = tmp_path / "more.csv"
-    ledger2.write_text("编号,来源,问题类别,县区,受理日期,状态\nB1,排查,其他,平遥县,2024-05-01,办理中\n", encoding="utf-8")
+    ledger2.write_text(
+        "编号,来源,问题类别,县区,受理日期,状态\nB1,排查,其他,平遥县,2024-05-01,办理中\n", encoding="utf-8"
+    )
     load_files([ledger2], warehouse)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT sum(n) FROM mart_cases").fetchone()[0] == 41
@@ -41,8 +46,11 @@ def test_mart_case_spans_uses_the_metrics_definition_of_done() -> None:
 
 def _cases_csv(path: Path, ids: range, status: str = "已整改", prefix: str = "A") -> Path:
     rows = ["编号,来源,问题类别,县区,受理日期,状态,办结日期"]
-    rows += [f"{prefix}{i},排查,其他,榆次区,2024-03-{1 + i % 28:02d},{status if i % 3 else '办理中'},"
-             f"{f'2024-04-{1 + (i * 7) % 28:02d}' if i % 3 else ''}" for i in ids]
+    rows += [
+        f"{prefix}{i},排查,其他,榆次区,2024-03-{1 + i % 28:02d},{status if i % 3 else '办理中'},"
+        f"{f'2024-04-{1 + (i * 7) % 28:02d}' if i % 3 else ''}"
+        for i in ids
+    ]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
 
@@ -52,17 +60,21 @@ def test_case_spans_is_every_case_once_numbered_and_each_load_is_written_in_its_
     load_files([_cases_csv(tmp_path / "a.csv", range(60))], warehouse)
     load_files([_cases_csv(tmp_path / "b.csv", range(40, 90), status="已办结")], warehouse)  # 20 replaced
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT count(*), count(DISTINCT case_no), count(case_no) FROM mart_case_spans").fetchone() \
-            == (90, 90, 90)
+        assert con.execute(
+            "SELECT count(*), count(DISTINCT case_no), count(case_no) FROM mart_case_spans"
+        ).fetchone() == (90, 90, 90)
         # done_until by the one definition of done
         assert con.execute("""SELECT count(*) FROM mart_case_spans WHERE done_until <> CASE WHEN status IN
-            ('已整改', '已办结') AND closed_on IS NOT NULL THEN closed_on ELSE DATE '9999-12-31' END""").fetchone() == (0,)
+            ('已整改', '已办结') AND closed_on IS NOT NULL THEN closed_on ELSE DATE '9999-12-31' END""").fetchone() == (
+            0,
+        )
         # each load's rows lie in done_until order: "open at d" skips the row groups closed before d
         assert con.execute("""SELECT count(*) FROM (SELECT _done_until < lag(_done_until) OVER
             (PARTITION BY _load_id ORDER BY rowid) AS back FROM cases) WHERE back""").fetchone() == (0,)
         # the trail's case numbers are the cases' own
-        assert con.execute("SELECT count(*) FROM mart_case_trail t ANTI JOIN cases c ON c._case_no = t.case_no") \
-            .fetchone() == (0,)
+        assert con.execute(
+            "SELECT count(*) FROM mart_case_trail t ANTI JOIN cases c ON c._case_no = t.case_no"
+        ).fetchone() == (0,)
 
 
 def test_a_warehouse_written_before_cases_carried_their_numbers_is_migrated(tmp_path: Path) -> None:
@@ -77,10 +89,12 @@ def test_a_warehouse_written_before_cases_carried_their_numbers_is_migrated(tmp_
     load_files([_cases_csv(tmp_path / "b.csv", range(5), prefix="B")], warehouse)
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'mart_case_spans'") \
-            .fetchone() == ("VIEW",)
-        assert con.execute("SELECT count(*), count(DISTINCT case_no), count(done_until) FROM mart_case_spans") \
-            .fetchone() == (35, 35, 35)
+        assert con.execute(
+            "SELECT table_type FROM information_schema.tables WHERE table_name = 'mart_case_spans'"
+        ).fetchone() == ("VIEW",)
+        assert con.execute(
+            "SELECT count(*), count(DISTINCT case_no), count(done_until) FROM mart_case_spans"
+        ).fetchone() == (35, 35, 35)
 
 
 def test_many_small_loads_leave_the_cases_in_order_once_they_pass_a_fifth(tmp_path: Path, monkeypatch) -> None:
@@ -97,6 +111,10 @@ def test_many_small_loads_leave_the_cases_in_order_once_they_pass_a_fifth(tmp_pa
     for k in range(4):  # 10 new cases each: the 3rd append passes a fifth of the table
         load_files([_cases_csv(tmp_path / f"b{k}.csv", range(10), prefix=f"B{k}-")], warehouse)
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            states.append((con.execute("SELECT sorted_rows FROM layout").fetchone()[0],
-                           con.execute(out_of_order).fetchone()[0] == 0))
+            states.append(
+                (
+                    con.execute("SELECT sorted_rows FROM layout").fetchone()[0],
+                    con.execute(out_of_order).fetchone()[0] == 0,
+                )
+            )
     assert states == [(100, False), (100, False), (130, True), (130, False)]

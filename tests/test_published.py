@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pytest
-
 from components.cards import kpi_card, published_texts
 from metrics import cases, kpis, published
 from metrics.filters import EVERYTHING, Filter, Scope
@@ -66,8 +64,9 @@ def test_every_published_figure_is_reproduced_except_the_three_the_reports_get_w
 
 
 def test_card_carries_the_note_with_source_and_date_in_both_languages(demo_wh):
-    values = kpis.compute(demo_wh, ["complaint_close_rate", "refund_households", "refund_amount"], TO_MAY,
-                          EVERYTHING, with_previous=False)
+    values = kpis.compute(
+        demo_wh, ["complaint_close_rate", "refund_households", "refund_amount"], TO_MAY, EVERYTHING, with_previous=False
+    )
     notes = published.notes(values, TO_MAY, EVERYTHING)
     assert set(notes) == {"complaint_close_rate", "refund_households"}  # 1.07 亿元 is reproduced: no note
     card = texts(kpi_card(values["complaint_close_rate"], "zh", published=notes["complaint_close_rate"]))
@@ -76,8 +75,10 @@ def test_card_carries_the_note_with_source_and_date_in_both_languages(demo_wh):
     assert "不让房屋“养老金”再“沉睡”" in source and "数据截至 2025-05" in source
     assert published_texts(notes["refund_households"], "zh")[0] == "通报口径 6.77万人，按台账计算 67,700 户"
     assert published_texts(notes["complaint_close_rate"], "en")[0] == "Reported 97.38%; from the ledgers 97.09%"
-    assert published_texts(notes["refund_households"], "en")[0] == \
-        "Reported 67,700 people; from the ledgers 67,700 households"
+    assert (
+        published_texts(notes["refund_households"], "en")[0]
+        == "Reported 67,700 people; from the ledgers 67,700 households"
+    )
 
 
 def test_no_note_outside_the_reports_view_or_for_a_viewer_who_sees_part_of_the_region(demo_wh):
@@ -98,8 +99,10 @@ def test_rectification_group_card_and_wall_tile_show_the_note(demo_wh):
 
     view = rectification.View.of({"region": "140700", "from": "2024-01-01", "to": "2025-05-31"})
     units = cases.unit_table(demo_wh, view.f, EVERYTHING)
-    cards = {row.case_group: texts(rectification._group_card(view, row))
-             for row in cases.group_summary(units).itertuples(index=False)}
+    cards = {
+        row.case_group: texts(rectification._group_card(view, row))
+        for row in cases.group_summary(units).itertuples(index=False)
+    }
     assert "通报口径 99.53%，按台账计算 99.52%" in cards["sweep"]
     assert "通报口径 97.38%，按台账计算 97.09%" in cards["complaints"]
     assert not any(t.startswith("通报口径") for t in cards["leads"])

@@ -16,8 +16,9 @@ import base64
 import datetime as dt
 import io
 import math
+from collections.abc import Callable
 from contextvars import copy_context
-from typing import Callable, NamedTuple, Optional
+from typing import NamedTuple
 
 import pandas as pd
 import pytest
@@ -32,9 +33,9 @@ D = dt.date
 
 class View(NamedTuple):
     name: str
-    region: Optional[str]
-    start: Optional[dt.date] = None
-    end: Optional[dt.date] = None
+    region: str | None
+    start: dt.date | None = None
+    end: dt.date | None = None
 
     @property
     def f(self) -> Filter:
@@ -42,20 +43,26 @@ class View(NamedTuple):
 
     @property
     def params(self) -> dict:
-        out = {"region": self.region, "from": self.start and self.start.isoformat(),
-               "to": self.end and self.end.isoformat()}
+        out = {
+            "region": self.region,
+            "from": self.start and self.start.isoformat(),
+            "to": self.end and self.end.isoformat(),
+        }
         return {k: v for k, v in out.items() if v}
 
 
-VIEWS = {v.name: v for v in (
-    View("province-all", None),
-    View("city-2024", "140700", D(2024, 1, 1), D(2024, 12, 31)),
-    View("city-campaign", "140700", D(2024, 1, 1), D(2025, 5, 31)),
-    View("county-month", "140702", D(2025, 5, 1), D(2025, 5, 31)),
-    View("township-all", "140702401"),
-    View("county-sep2022", "140122", D(2022, 9, 1), D(2022, 9, 30)),  # 阳曲, before any case or fund row
-    View("city-jincheng-all", "140500"),  # communities and credit only
-)}
+VIEWS = {
+    v.name: v
+    for v in (
+        View("province-all", None),
+        View("city-2024", "140700", D(2024, 1, 1), D(2024, 12, 31)),
+        View("city-campaign", "140700", D(2024, 1, 1), D(2025, 5, 31)),
+        View("county-month", "140702", D(2025, 5, 1), D(2025, 5, 31)),
+        View("township-all", "140702401"),
+        View("county-sep2022", "140122", D(2022, 9, 1), D(2022, 9, 30)),  # 阳曲, before any case or fund row
+        View("city-jincheng-all", "140500"),  # communities and credit only
+    )
+}
 ROLES = {
     "leader": Viewer("leader", "leader"),
     "supervisor": Viewer("supervisor", "supervisor"),
@@ -63,13 +70,21 @@ ROLES = {
     "screen": Viewer("screen#1", "screen"),
     "county": Viewer("yuci", "county", "140702"),  # 榆次区's officer: his county and 晋中开发区 under it
 }
-COMBOS = ([(v, "leader") for v in VIEWS]
-          + [(v, "county") for v in ("province-all", "city-2024", "county-month", "township-all")]
-          + [("city-2024", r) for r in ("supervisor", "admin", "screen")])
+COMBOS = (
+    [(v, "leader") for v in VIEWS]
+    + [(v, "county") for v in ("province-all", "city-2024", "county-month", "township-all")]
+    + [("city-2024", r) for r in ("supervisor", "admin", "screen")]
+)
 
 KEYS = [k.key for k in kpis.CATALOGUE]
-HEADLINE = ["rectification_rate", "complaint_close_rate", "overdue_cases", "arrears_recovery_rate",
-            "arrears_outstanding", "refund_amount"]  # pages/screen.HEADLINE (checked below)
+HEADLINE = [
+    "rectification_rate",
+    "complaint_close_rate",
+    "overdue_cases",
+    "arrears_recovery_rate",
+    "arrears_outstanding",
+    "refund_amount",
+]  # pages/screen.HEADLINE (checked below)
 RANKED = ["rectification_rate", "overdue_cases", "arrears_outstanding", "star_high_share", "credit_a_share"]
 CHECKS = ("ratio", "scorecard", "breakdown", "export")
 
@@ -91,7 +106,7 @@ def read_xlsx(data: bytes, columns: list[str]) -> pd.DataFrame:
 
     rows = list(load_workbook(io.BytesIO(data), read_only=True).worksheets[0].iter_rows(values_only=True))
     blank = next(i for i, r in enumerate(rows) if not any(c is not None for c in r))
-    body = [list(r[:len(columns)]) + [None] * (len(columns) - len(r)) for r in rows[blank + 2:]]
+    body = [list(r[: len(columns)]) + [None] * (len(columns) - len(r)) for r in rows[blank + 2 :]]
     return pd.DataFrame(body, columns=columns)
 
 
@@ -154,11 +169,13 @@ def _read(wh, view: View) -> Shown:
     from components.tables import to_excel
     from metrics import cases, funds
     from metrics.access import current_scope
+    from metrics.coverage import communities_by_unit
     from metrics.facts import latest_year
     from metrics.ratings import credit_by_unit, credit_distribution, star_by_unit, star_distribution
     from metrics.scorecard import SCORECARD_KPIS, county_scorecard
-    from metrics.coverage import communities_by_unit
-    from pages import funds as funds_page, overview, ratings as ratings_page, rectification, screen
+    from pages import funds as funds_page
+    from pages import overview, rectification, screen
+    from pages import ratings as ratings_page
 
     assert screen.HEADLINE == HEADLINE and screen.MAP_KPIS == RANKED
     f, scope, params = view.f, current_scope(), view.params
@@ -171,31 +188,52 @@ def _read(wh, view: View) -> Shown:
     # 整改进度: per-unit facts, group cards, ageing; exports of the county rates and the drill-down
     units = cases.unit_table(wh, f, scope)
     groups = cases.group_summary(units).set_index("case_group")
-    b["rectification_rate"] += [("rectification units", _sum(units, "rectified_main"), _sum(units, "received_main")),
-                                ("rectification group cards", groups.loc[["sweep", "leads"], "rectified"].sum(),
-                                 groups.loc[["sweep", "leads"], "received"].sum())]
-    b["complaint_close_rate"] += [("rectification units", _sum(units, "rectified_complaints"),
-                                   _sum(units, "received_complaints")),
-                                  ("rectification group cards", groups.loc["complaints", "rectified"],
-                                   groups.loc["complaints", "received"])]
-    b["overdue_cases"] += [("rectification units", _sum(units, "overdue_cases"), None),
-                           ("rectification ageing", _sum(cases.ageing(wh, f, scope)[0], "overdue_cases"), None)]
+    b["rectification_rate"] += [
+        ("rectification units", _sum(units, "rectified_main"), _sum(units, "received_main")),
+        (
+            "rectification group cards",
+            groups.loc[["sweep", "leads"], "rectified"].sum(),
+            groups.loc[["sweep", "leads"], "received"].sum(),
+        ),
+    ]
+    b["complaint_close_rate"] += [
+        ("rectification units", _sum(units, "rectified_complaints"), _sum(units, "received_complaints")),
+        ("rectification group cards", groups.loc["complaints", "rectified"], groups.loc["complaints", "received"]),
+    ]
+    b["overdue_cases"] += [
+        ("rectification units", _sum(units, "overdue_cases"), None),
+        ("rectification ageing", _sum(cases.ageing(wh, f, scope)[0], "overdue_cases"), None),
+    ]
     rview = rectification.View.of(params)
     for name, columns in (("county", rectification.COUNTY_COLUMNS), ("drill", rectification.UNIT_COLUMNS)):
         rows = rectification.TABLES[name](rview)
+        assert rows.columns == columns, name
         frame = pd.concat([rows.frame, pd.DataFrame([rows.total])], ignore_index=True) if rows.total else rows.frame
-        data = to_excel(frame, rows.export_columns or rows.columns, rview.lang, rows.title,
-                        rectification._header_lines(rview, rows.notes), rectification.FORMATS)
+        data = to_excel(
+            frame,
+            rows.export_columns or rows.columns,
+            rview.lang,
+            rows.title,
+            rectification._header_lines(rview, rows.notes),
+            rectification.FORMATS,
+        )
         got = read_xlsx(data, rows.export_columns or rows.columns)
         body, total = (got.iloc[:-1], got.iloc[-1]) if rows.total else (got, None)
         if name == "county":
-            for kpi, num, den in (("rectification_rate", "rectified_main", "received_main"),
-                                  ("complaint_close_rate", "rectified_complaints", "received_complaints")):
+            for kpi, num, den in (
+                ("rectification_rate", "rectified_main", "received_main"),
+                ("complaint_close_rate", "rectified_complaints", "received_complaints"),
+            ):
                 e[kpi].append(("rectification county export rows", _sum(body, num), _sum(body, den)))
                 if total is not None:
                     e[kpi].append(("rectification county export total", float(total[num]), float(total[den])))
-                    e[kpi].append(("rectification county export total rate", float(total[kpi] or 0) * float(total[den]),
-                                   float(total[den])))
+                    e[kpi].append(
+                        (
+                            "rectification county export total rate",
+                            float(total[kpi] or 0) * float(total[den]),
+                            float(total[den]),
+                        )
+                    )
         else:
             e["overdue_cases"].append(("rectification drill export rows", _sum(body, "overdue_cases"), None))
             if total is not None:
@@ -206,20 +244,28 @@ def _read(wh, view: View) -> Shown:
     projects = funds.arrears_projects(wh, f, scope)[0]
     for kpi in ("arrears_listed", "arrears_recovered", "arrears_outstanding"):
         b[kpi] += [("funds arrears by unit", _sum(by_unit, kpi), None), ("funds projects", _sum(projects, kpi), None)]
-    b["arrears_listed"].append(("funds arrears summary", float(funds.arrears_summary(wh, f, scope)["amount"] or 0), None))
-    b["arrears_recovery_rate"] += [("funds arrears by unit", _sum(by_unit, "arrears_recovered_to_date"),
-                                    _sum(by_unit, "arrears_listed"))]
-    b["arrears_recovered"].append(("funds recoveries by month", _sum(funds.recoveries_by_month(wh, f, scope), "amount"),
-                                   None))
+    b["arrears_listed"].append(
+        ("funds arrears summary", float(funds.arrears_summary(wh, f, scope)["amount"] or 0), None)
+    )
+    b["arrears_recovery_rate"] += [
+        ("funds arrears by unit", _sum(by_unit, "arrears_recovered_to_date"), _sum(by_unit, "arrears_listed"))
+    ]
+    b["arrears_recovered"].append(
+        ("funds recoveries by month", _sum(funds.recoveries_by_month(wh, f, scope), "amount"), None)
+    )
     for by in ("unit", "year"):
         ledger = funds.ledger_breakdown(wh, f, scope, by)
-        b["fund_usage_rate"].append((f"funds ledger by {by}", _sum(ledger, "fund_used"), _sum(ledger, "fund_collected")))
+        b["fund_usage_rate"].append(
+            (f"funds ledger by {by}", _sum(ledger, "fund_used"), _sum(ledger, "fund_collected"))
+        )
     refunds = funds.refunds_by_unit(wh, f, scope)
     kinds = funds.refunds_by_kind(wh, f, scope)
     for kpi in ("refund_amount", "refund_households"):
-        b[kpi] += [("funds refunds by unit", _sum(refunds, kpi), None),
-                   ("funds refunds by kind", _sum(kinds[kinds["level"] == "kind"], kpi), None),
-                   ("funds refunds total row", _sum(kinds[kinds["level"] == "total"], kpi), None)]
+        b[kpi] += [
+            ("funds refunds by unit", _sum(refunds, kpi), None),
+            ("funds refunds by kind", _sum(kinds[kinds["level"] == "kind"], kpi), None),
+            ("funds refunds total row", _sum(kinds[kinds["level"] == "total"], kpi), None),
+        ]
     fview = funds_page.View.of(params)
 
     def funds_export(name: str) -> pd.DataFrame:
@@ -229,21 +275,26 @@ def _read(wh, view: View) -> Shown:
 
     arrears_x, projects_x = funds_export("arrears-unit"), funds_export("projects")
     for kpi in ("arrears_listed", "arrears_recovered", "arrears_outstanding"):
-        e[kpi] += [("funds arrears-unit export", _sum(arrears_x, kpi), None),
-                   ("funds projects export", _sum(projects_x, kpi), None)]
-    e["arrears_recovery_rate"].append(("funds arrears-unit export", _sum(arrears_x, "arrears_recovered_to_date"),
-                                       _sum(arrears_x, "arrears_listed")))
-    e["arrears_recovered"].append(("funds recoveries-month export", _sum(funds_export("recoveries-month"), "amount"),
-                                   None))
+        e[kpi] += [
+            ("funds arrears-unit export", _sum(arrears_x, kpi), None),
+            ("funds projects export", _sum(projects_x, kpi), None),
+        ]
+    e["arrears_recovery_rate"].append(
+        ("funds arrears-unit export", _sum(arrears_x, "arrears_recovered_to_date"), _sum(arrears_x, "arrears_listed"))
+    )
+    e["arrears_recovered"].append(
+        ("funds recoveries-month export", _sum(funds_export("recoveries-month"), "amount"), None)
+    )
     for name in ("ledger-unit", "ledger-year"):
         x = funds_export(name)
         e["fund_usage_rate"].append((f"funds {name} export", _sum(x, "fund_used"), _sum(x, "fund_collected")))
     units_x, kinds_x = funds_export("refunds-unit"), funds_export("refunds-kind")
     kinds_f = funds_page._kinds(fview)
     for kpi in ("refund_amount", "refund_households"):
-        e[kpi] += [("funds refunds-unit export", _sum(units_x, kpi), None),
-                   ("funds refunds-kind export total row",
-                    _sum(kinds_x[(kinds_f["level"] == "total").to_numpy()], kpi), None)]
+        e[kpi] += [
+            ("funds refunds-unit export", _sum(units_x, kpi), None),
+            ("funds refunds-kind export total row", _sum(kinds_x[(kinds_f["level"] == "total").to_numpy()], kpi), None),
+        ]
 
     # 评价: communities by unit, stars and credit by unit and year, the distributions
     communities = communities_by_unit(wh, f, scope)
@@ -256,23 +307,27 @@ def _read(wh, view: View) -> Shown:
     credit = credit[credit["year"] == credit_year]
     b["star_high_share"] += [("ratings stars by unit", _sum(stars, "star_high"), _sum(stars, "star_rated"))]
     dist = star_distribution(wh, f, scope)
-    b["star_high_share"].append(("star distribution (overview, wall)", _sum(dist[dist["stars"] >= 4], "projects"),
-                                 _sum(dist, "projects")))
+    b["star_high_share"].append(
+        ("star distribution (overview, wall)", _sum(dist[dist["stars"] >= 4], "projects"), _sum(dist, "projects"))
+    )
     b["credit_a_share"] += [("ratings credit by unit", _sum(credit, "credit_a"), _sum(credit, "credit_rated"))]
     dist = credit_distribution(wh, f, scope)
-    b["credit_a_share"].append(("credit distribution (overview, wall)", _sum(dist[dist["grade"] == "A"], "companies"),
-                                _sum(dist, "companies")))
+    b["credit_a_share"].append(
+        ("credit distribution (overview, wall)", _sum(dist[dist["grade"] == "A"], "companies"), _sum(dist, "companies"))
+    )
 
     def ratings_export(key: str) -> pd.DataFrame:
-        download = triggered(f"ratings-{key}-export", ratings_page.ratings_export,
-                             *([None] * len(ratings_page.TABLES)), params)
+        download = triggered(
+            f"ratings-{key}-export", ratings_page.ratings_export, *([None] * len(ratings_page.TABLES)), params
+        )
         got = next(d for d in download if isinstance(d, dict))
         return read_xlsx(sent(got), ratings_page.TABLES[key][1])
 
     counties_x = ratings_export("counties")
     e["service_coverage"].append(("ratings counties export", _covered(counties_x), _sum(counties_x, "communities")))
-    e["committee_coverage"].append(("ratings counties export", _sum(counties_x, "with_committee"),
-                                    _sum(counties_x, "communities")))
+    e["committee_coverage"].append(
+        ("ratings counties export", _sum(counties_x, "with_committee"), _sum(counties_x, "communities"))
+    )
     stars_x, credit_x = ratings_export("stars"), ratings_export("credit")
     stars_x, credit_x = stars_x[stars_x["year"] == star_year], credit_x[credit_x["year"] == credit_year]
     e["star_high_share"].append(("ratings stars export", _sum(stars_x, "star_high"), _sum(stars_x, "star_rated")))
@@ -307,7 +362,7 @@ def _covered(frame: pd.DataFrame) -> float:
 # ---------------------------------------------------------------- the checks
 
 
-def _number(v) -> Optional[float]:
+def _number(v) -> float | None:
     """A cell of an export as a number; empty or 无数据 (no rows behind it) as None."""
     if v is None or v in ("无数据", "No data", "—"):
         return None
@@ -318,14 +373,14 @@ def _none(x):
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
 
 
-def close(a: Optional[float], b: Optional[float]) -> bool:
+def close(a: float | None, b: float | None) -> bool:
     a, b = _none(a), _none(b)
     if a is None or b is None:
         return a is None and b is None
     return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=0.005)
 
 
-def agrees_with_card(card: kpis.KpiValue, num: float, den: Optional[float]) -> Optional[str]:
+def agrees_with_card(card: kpis.KpiValue, num: float, den: float | None) -> str | None:
     """None, or what disagrees: the numerator, the denominator."""
     if not close(num, card.numerator):
         return f"numerator {num!r} ≠ card {card.numerator!r}"
@@ -365,14 +420,19 @@ def test_reconciles(app_ready, demo_wh, view, role, key, check):
                 assert close(row[key], row[key + "__num"] / row[key + "__den"]), f"{where}: unit {row['unit']}"
         if key in SCORECARD_KPIS:
             c = s.county_scorecard
-            problem = agrees_with_card(card, _sum(c, key + "__num"), _sum(c, key + "__den") if kpi.denominator else None)
+            problem = agrees_with_card(
+                card, _sum(c, key + "__num"), _sum(c, key + "__den") if kpi.denominator else None
+            )
             assert problem is None, f"{where}: overview scorecard rows: {problem}"
         return
 
     if check == "breakdown":
         assert s.breakdowns[key], f"{where}: no breakdown checked"
-        problems = [f"{name}: {p}" for name, num, den in s.breakdowns[key]
-                    if (p := agrees_with_card(card, num, den)) is not None]
+        problems = [
+            f"{name}: {p}"
+            for name, num, den in s.breakdowns[key]
+            if (p := agrees_with_card(card, num, den)) is not None
+        ]
         assert not problems, f"{where}: " + "; ".join(problems)
         return
 
@@ -383,9 +443,12 @@ def test_reconciles(app_ready, demo_wh, view, role, key, check):
             if kpi.denominator is None:
                 rows.append(("overview scorecard export", _sum(x, key), None))
             else:  # a rate per unit: each equals the scorecard's
-                by_name = dict(zip(s.county_scorecard["unit_name"], s.county_scorecard[key]))
-                bad = [(n, v, by_name.get(n)) for n, v in zip(x["unit_name"], x[key])
-                       if not close(_number(v), by_name.get(n))]
+                by_name = dict(zip(s.county_scorecard["unit_name"], s.county_scorecard[key], strict=False))
+                bad = [
+                    (n, v, by_name.get(n))
+                    for n, v in zip(x["unit_name"], x[key], strict=False)
+                    if not close(_number(v), by_name.get(n))
+                ]
                 assert not bad, f"{where}: overview scorecard export rates differ: {bad[:3]}"
         assert rows or key in SCORECARD_KPIS, f"{where}: no export checked"
         problems = [f"{name}: {p}" for name, num, den in rows if (p := agrees_with_card(card, num, den)) is not None]
@@ -402,18 +465,26 @@ def test_reconciles(app_ready, demo_wh, view, role, key, check):
                 assert tile["parts"] == parts, f"{where}: wall tile parts {tile['parts']} ≠ {parts}"
             checked = True
         if key in RANKED:
-            values = dict(zip(s.scorecard["unit"], s.scorecard[key]))
+            values = dict(zip(s.scorecard["unit"], s.scorecard[key], strict=False))
             ranked = s.rankings[key]
-            bad = [(u, v, values.get(u)) for u, v in zip(ranked["unit"], ranked["value"]) if not close(v, values.get(u))]
+            bad = [
+                (u, v, values.get(u))
+                for u, v in zip(ranked["unit"], ranked["value"], strict=False)
+                if not close(v, values.get(u))
+            ]
             assert not bad, f"{where}: wall ranking values differ from the scorecard: {bad[:3]}"
             shown_units = {u for u, v in values.items() if v == v and len(u) in (6, 9)}
             differ = set(ranked["unit"]) ^ shown_units
             if differ and all(values.get(u) == 0 and u not in s.units_with_rows[key] for u in differ):
-                pytest.xfail(f"{where}: the scorecard gives 0 to {sorted(differ)}, units without a row for this KPI, "
-                             "which the wall leaves out (issue 14 'no data is not zero': kpis.scorecard, other helper)")
+                pytest.xfail(
+                    f"{where}: the scorecard gives 0 to {sorted(differ)}, units without a row for this KPI, "
+                    "which the wall leaves out (issue 14 'no data is not zero': kpis.scorecard, other helper)"
+                )
             assert not differ, f"{where}: wall ranking units differ from the scorecard's: {sorted(differ)}"
             if kpi.denominator is None and len(ranked):
-                assert close(ranked["value"].sum(), card.value), f"{where}: wall ranking sums to {ranked['value'].sum()}"
+                assert close(ranked["value"].sum(), card.value), (
+                    f"{where}: wall ranking sums to {ranked['value'].sum()}"
+                )
             checked = True
         assert checked
 
@@ -432,22 +503,37 @@ def test_arrears_outstanding_reconciles_with_an_overpaid_project(clerk, warehous
     from metrics.db import Warehouse
     from metrics.filters import EVERYTHING
 
-    files = [clerk.csv("arrears.csv", ARREARS, [["XM1", "锦绣苑", "甲房地产开发有限公司", "榆次区", "100000", "2024-01-05"],
-                                                ["XM2", "阳光里", "甲房地产开发有限公司", "榆次区", "50000", "2024-01-05"]],
-                       title="欠缴建账台账"),
-             clerk.csv("recoveries.csv", RECOVERIES, [["XM1", "2024-03-01", "30000", "催缴"],
-                                                       ["XM2", "2024-03-02", "60000", "诉讼"]],  # 10,000 over
-                       title="追缴到账台账")]
+    files = [
+        clerk.csv(
+            "arrears.csv",
+            ARREARS,
+            [
+                ["XM1", "锦绣苑", "甲房地产开发有限公司", "榆次区", "100000", "2024-01-05"],
+                ["XM2", "阳光里", "甲房地产开发有限公司", "榆次区", "50000", "2024-01-05"],
+            ],
+            title="欠缴建账台账",
+        ),
+        clerk.csv(
+            "recoveries.csv",
+            RECOVERIES,
+            [["XM1", "2024-03-01", "30000", "催缴"], ["XM2", "2024-03-02", "60000", "诉讼"]],  # 10,000 over
+            title="追缴到账台账",
+        ),
+    ]
     assert all(f.rows_rejected == 0 for f in load_files(files, warehouse).files)
     wh = Warehouse(warehouse)
     f = Filter(end=D(2024, 12, 31))
     card = kpis.compute(wh, ["arrears_outstanding"], f, EVERYTHING, with_previous=False)["arrears_outstanding"].value
-    by = {"unit table": _sum(funds.arrears_by_unit(wh, f, EVERYTHING), "arrears_outstanding"),
-          "developer list": _sum(funds.arrears_by_developer(wh, f, EVERYTHING)[0], "arrears_outstanding"),
-          "project list": _sum(funds.arrears_projects(wh, f, EVERYTHING)[0], "arrears_outstanding")}
+    by = {
+        "unit table": _sum(funds.arrears_by_unit(wh, f, EVERYTHING), "arrears_outstanding"),
+        "developer list": _sum(funds.arrears_by_developer(wh, f, EVERYTHING)[0], "arrears_outstanding"),
+        "project list": _sum(funds.arrears_projects(wh, f, EVERYTHING)[0], "arrears_outstanding"),
+    }
     differ = {k: v for k, v in by.items() if not close(v, card)}
     if differ:
-        pytest.xfail(f"尚未追缴 card {card} ≠ {differ}: outstanding is floored at 0 per unit (facts, unit table), per "
-                     "developer and per project, so an overpaid project's surplus offsets other projects on the card "
-                     "but not in the project list (issue 14 'one definition, every grain': arrears_outstanding, "
-                     "other helper)")
+        pytest.xfail(
+            f"尚未追缴 card {card} ≠ {differ}: outstanding is floored at 0 per unit (facts, unit table), per "
+            "developer and per project, so an overpaid project's surplus offsets other projects on the card "
+            "but not in the project list (issue 14 'one definition, every grain': arrears_outstanding, "
+            "other helper)"
+        )

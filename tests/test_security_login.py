@@ -35,7 +35,6 @@ def web(tmp_path_factory):
 
     metrics.access._warehouse = None
     import app as dash_app
-
     from security.store import Store
 
     store = Store.for_warehouse(folder / "warehouse.duckdb")
@@ -74,8 +73,11 @@ def client(web, address: str):
 def login(c, name: str, password: str, lang: str = ""):
     page = c.get("/login" + lang, base_url="https://localhost").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    return c.post("/login" + lang, base_url="https://localhost",
-                  data={"csrf_token": token, "username": name, "password": password, "next": "/"})
+    return c.post(
+        "/login" + lang,
+        base_url="https://localhost",
+        data={"csrf_token": token, "username": name, "password": password, "next": "/"},
+    )
 
 
 def message(response) -> str:
@@ -193,18 +195,24 @@ def body_for(spec: dict, values: dict | None = None) -> dict:
 
     output = spec["output"]
     outs = []
-    for part in (output[2:-2].split("...") if output.startswith("..") else [output]):
+    for part in output[2:-2].split("...") if output.startswith("..") else [output]:
         ident, prop = part.rsplit(".", 1)
         outs.append({"id": json.loads(ident) if ident.startswith("{") else ident, "property": prop.split("@")[0]})
     outputs = outs if output.startswith("..") else outs[0]
-    return {"output": spec["output"], "outputs": outputs, "inputs": [item(d) for d in spec["inputs"]],
-            "state": [item(d) for d in spec["state"]], "changedPropIds": []}
+    return {
+        "output": spec["output"],
+        "outputs": outputs,
+        "inputs": [item(d) for d in spec["inputs"]],
+        "state": [item(d) for d in spec["state"]],
+        "changedPropIds": [],
+    }
 
 
 def call(c, body) -> tuple[int, str]:
     data = body if isinstance(body, (bytes, str)) else json.dumps(body)
-    response = c.post("/_dash-update-component", base_url="https://localhost", data=data,
-                      content_type="application/json")
+    response = c.post(
+        "/_dash-update-component", base_url="https://localhost", data=data, content_type="application/json"
+    )
     text = response.get_data(as_text=True)
     try:
         text = json.dumps(json.loads(text), ensure_ascii=False)  # Chinese as Chinese
@@ -240,10 +248,12 @@ def test_crafted_callback_bodies_get_400_never_500(web):
         "an extra input": {**body_for(as_of), "inputs": body_for(as_of)["inputs"] * 2},
         "no inputs": {**body_for(as_of), "inputs": []},
         "inputs not a list": {**body_for(as_of), "inputs": {"id": "url"}},
-        "an input of another component": {**body_for(as_of), "inputs": [{"id": "audit-query", "property": "data",
-                                                                         "value": {}}]},
+        "an input of another component": {
+            **body_for(as_of),
+            "inputs": [{"id": "audit-query", "property": "data", "value": {}}],
+        },
         "an unknown output": {**body_for(as_of), "output": "nothing.children"},
-        "a string body": "\"hello\"",
+        "a string body": '"hello"',
         "not JSON": b"{not json",
     }
     nested: list = []
@@ -264,16 +274,22 @@ def test_pages_a_role_may_not_open_and_unknown_paths_answer_in_the_apps_own_layo
     county = client(web, "10.20.0.11")
     login(county, "county1", STRONG)
     page = county.get("/audit", base_url="https://localhost")
-    assert page.status_code == 403 and 'id="react-entry-point"' in page.get_data(as_text=True)  # the app, not a bare word
+    assert page.status_code == 403 and 'id="react-entry-point"' in page.get_data(
+        as_text=True
+    )  # the app, not a bare word
     assert county.get("/no-such-page", base_url="https://localhost").status_code == 404
     specs = dependencies(county)
     router = next(d for d in specs if "_pages_content.children" in d["output"])
     for path, search, expected, absent in (
-            ("/audit", "", "无权访问", "audit-list"), ("/audit", "?lang=en", "No permission", "audit-list"),
-            ("/upload", "", "您的角色不能打开此页面", "upload-drop"), ("/no-such-page", "", "页面不存在", None),
-            ("/no-such-page", "?lang=en", "Page not found", None)):
-        status, text = call(county, body_for(router, {"_pages_location.pathname": path,
-                                                      "_pages_location.search": search}))
+        ("/audit", "", "无权访问", "audit-list"),
+        ("/audit", "?lang=en", "No permission", "audit-list"),
+        ("/upload", "", "您的角色不能打开此页面", "upload-drop"),
+        ("/no-such-page", "", "页面不存在", None),
+        ("/no-such-page", "?lang=en", "Page not found", None),
+    ):
+        status, text = call(
+            county, body_for(router, {"_pages_location.pathname": path, "_pages_location.search": search})
+        )
         assert status == 200 and expected in text, (path, search, text[:300])
         assert absent is None or absent not in text
     refused = [r for r in store.audit_rows(who="county1", event_name="forbidden")]

@@ -37,7 +37,9 @@ def test_scope_as_the_audit_writes_it() -> None:
     assert scope_text(scope_of("supervisor")) == "regions=all;personal_data=yes"
 
 
-def test_outside_a_request_the_scope_is_everything_masked_and_inside_without_login_nothing(tmp_path, monkeypatch) -> None:
+def test_outside_a_request_the_scope_is_everything_masked_and_inside_without_login_nothing(
+    tmp_path, monkeypatch
+) -> None:
     import flask
 
     from metrics.access import NOTHING as NO_ONE

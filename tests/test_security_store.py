@@ -68,16 +68,19 @@ def test_the_store_never_locks_an_account_it_counts_failures(store: Store) -> No
     assert store.user("u").failed == 0
 
 
-@pytest.mark.parametrize("password, why", [
-    ("short", "至少"),
-    ("password123", "容易猜"),  # a common password, long enough
-    ("qwertyuiop12", "容易猜"),  # a keyboard run
-    ("1qaz2wsx3edc", "容易猜"),
-    ("zhangwei2024", "用户名"),  # the user name in it
-    ("ZHANGWEI", "至少"),
-    ("zhangwei-plus-more", "用户名"),
-    ("iloveyou1234", "容易猜"),
-])
+@pytest.mark.parametrize(
+    "password, why",
+    [
+        ("short", "至少"),
+        ("password123", "容易猜"),  # a common password, long enough
+        ("qwertyuiop12", "容易猜"),  # a keyboard run
+        ("1qaz2wsx3edc", "容易猜"),
+        ("zhangwei2024", "用户名"),  # the user name in it
+        ("ZHANGWEI", "至少"),
+        ("zhangwei-plus-more", "用户名"),
+        ("iloveyou1234", "容易猜"),
+    ],
+)
 def test_the_password_policy_refuses_names_and_common_passwords(store: Store, password: str, why: str) -> None:
     with pytest.raises(StoreError, match=why):
         store.add_user("zhangwei", "leader", password)
@@ -98,16 +101,22 @@ def test_an_idle_session_ends(store: Store) -> None:
     token = store.open_session("u")
     assert store.session_user(token) is not None
     with sqlite3.connect(store.path) as con:  # 31 minutes without a request
-        con.execute("UPDATE sessions SET created_at = datetime('now', '-40 minutes'), "
-                    "last_seen_at = datetime('now', '-31 minutes')")
+        con.execute(
+            "UPDATE sessions SET created_at = datetime('now', '-40 minutes'), "
+            "last_seen_at = datetime('now', '-31 minutes')"
+        )
     assert store.session_user(token, idle_minutes=30) is None
     fresh = store.open_session("u")
     with sqlite3.connect(store.path) as con:  # a request 29 minutes ago keeps it open, and counts as seen
-        con.execute("UPDATE sessions SET created_at = datetime('now', '-3 hours'), "
-                    "last_seen_at = datetime('now', '-29 minutes') WHERE ended_at IS NULL AND id_hash = ?",
-                    (digest(fresh),))
+        con.execute(
+            "UPDATE sessions SET created_at = datetime('now', '-3 hours'), "
+            "last_seen_at = datetime('now', '-29 minutes') WHERE ended_at IS NULL AND id_hash = ?",
+            (digest(fresh),),
+        )
     assert store.session_user(fresh, idle_minutes=30) is not None
-    seen = raw(store, f"SELECT last_seen_at > datetime('now', '-1 minutes') FROM sessions WHERE id_hash = '{digest(fresh)}'")
+    seen = raw(
+        store, f"SELECT last_seen_at > datetime('now', '-1 minutes') FROM sessions WHERE id_hash = '{digest(fresh)}'"
+    )
     assert seen == [(1,)]
 
 
@@ -143,8 +152,11 @@ def test_the_demo_users_and_token(store: Store, tmp_path: Path) -> None:
     install_demo_users(tmp_path / "warehouse.duckdb")
     install_demo_users(tmp_path / "warehouse.duckdb")  # again: the same four, passwords reset
     assert [(u.name, u.role, u.county) for u in store.users()] == [
-        ("admin", "admin", None), ("county_140702", "county", "140702"), ("leader", "leader", None),
-        ("supervisor", "supervisor", None)]
+        ("admin", "admin", None),
+        ("county_140702", "county", "140702"),
+        ("leader", "leader", None),
+        ("supervisor", "supervisor", None),
+    ]
     for user in ("leader", "supervisor", "county_140702", "admin"):
         assert store.authenticate(user, f"demo-{user}").ok
     assert store.screen_token_id("demo-screen") is not None
@@ -174,26 +186,49 @@ def test_audit_records_newest_first(store: Store) -> None:
     audit.record("load", "cases.csv 12 rows", who="admin", role="admin", store=store)
     audit.record("export", "overview", who="leader", role="leader", scope="regions=all", store=store)
     rows = audit.recent(store=store)
-    assert [(r["event"], r["who"], r["detail"]) for r in rows] == [("export", "leader", "overview"),
-                                                                   ("load", "admin", "cases.csv 12 rows")]
+    assert [(r["event"], r["who"], r["detail"]) for r in rows] == [
+        ("export", "leader", "overview"),
+        ("load", "admin", "cases.csv 12 rows"),
+    ]
     assert rows[0]["scope"] == "regions=all" and isinstance(rows[0]["at"], dt.datetime)
     assert [r["event"] for r in audit.recent(event="load", store=store)] == ["load"]
 
 
 def etl(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "etl", *args, "--warehouse", str(tmp_path / "warehouse.duckdb")],
-                          cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args, "--warehouse", str(tmp_path / "warehouse.duckdb")],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_users_command_line(tmp_path: Path) -> None:
-    added = etl(tmp_path, "users", "add", "zhang", "--role", "county", "--county", "140702", "--password-stdin",
-                stdin="a long password\n")
+    added = etl(
+        tmp_path,
+        "users",
+        "add",
+        "zhang",
+        "--role",
+        "county",
+        "--county",
+        "140702",
+        "--password-stdin",
+        stdin="a long password\n",
+    )
     assert added.returncode == 0, added.stderr
     assert "zhang" in added.stdout
     assert etl(tmp_path, "users", "add", "li", "--role", "admin", "--password-stdin", stdin="short\n").returncode == 1
-    assert etl(tmp_path, "users", "add", "li", "--role", "county", "--password-stdin",
-               stdin="a long password\n").returncode == 1
+    assert (
+        etl(
+            tmp_path, "users", "add", "li", "--role", "county", "--password-stdin", stdin="a long password\n"
+        ).returncode
+        == 1
+    )
     listed = json.loads(etl(tmp_path, "users", "list", "--json").stdout)
     assert listed == [{"name": "zhang", "role": "county", "county": "140702", "disabled": False, "failed": 0}]
     weak = etl(tmp_path, "users", "add", "wang", "--role", "admin", "--password-stdin", stdin="password1234\n")
@@ -209,8 +244,13 @@ def test_users_command_line(tmp_path: Path) -> None:
     assert store.user("zhang").role == "leader" and store.user("zhang").county is None
     # every change is in the audit log, with who made it
     events = [(r["event"], r["detail"].split(":")[0]) for r in store.audit_rows()][::-1]
-    assert events == [("user_add", "zhang"), ("user_disable", "zhang"), ("user_enable", "zhang"),
-                      ("password_change", "zhang"), ("role_change", "zhang")]
+    assert events == [
+        ("user_add", "zhang"),
+        ("user_disable", "zhang"),
+        ("user_enable", "zhang"),
+        ("password_change", "zhang"),
+        ("role_change", "zhang"),
+    ]
     assert all(r["who"] for r in store.audit_rows())
 
 
@@ -262,7 +302,7 @@ def test_a_row_rewritten_with_its_hash_recomputed_breaks_the_next(store: Store) 
     _filled(store)
     with sqlite3.connect(store.path) as con:  # a forger who knows the scheme fixes row 3's own hash
         rows = con.execute(f"SELECT {', '.join(AUDIT_FIELDS)}, hash FROM audit ORDER BY id").fetchall()
-        values = dict(zip(AUDIT_FIELDS, rows[2][:-1]), who="someone else")
+        values = dict(zip(AUDIT_FIELDS, rows[2][:-1], strict=False), who="someone else")
         con.execute("UPDATE audit SET who = ?, hash = ? WHERE id = 3", (values["who"], chain_hash(rows[1][-1], values)))
     check = store.verify_audit()
     assert (check.ok, check.first_bad, check.problem) == (False, 4, "altered")
@@ -297,14 +337,20 @@ def test_a_store_of_the_older_version_is_chained_on_first_open(tmp_path: Path) -
     """A store made before the chain (no hash column, no AUTOINCREMENT): its rows are kept and chained."""
     path = tmp_path / "access.sqlite"
     with sqlite3.connect(path) as con:
-        con.execute("CREATE TABLE audit (id INTEGER NOT NULL PRIMARY KEY, at DATETIME NOT NULL, who VARCHAR(64) NOT NULL,"
-                    " role VARCHAR(16) NOT NULL, event VARCHAR(32) NOT NULL, detail TEXT NOT NULL, scope TEXT NOT NULL,"
-                    " remote VARCHAR(64) NOT NULL)")
+        con.execute(
+            "CREATE TABLE audit (id INTEGER NOT NULL PRIMARY KEY, at DATETIME NOT NULL, who VARCHAR(64) NOT NULL,"
+            " role VARCHAR(16) NOT NULL, event VARCHAR(32) NOT NULL, detail TEXT NOT NULL, scope TEXT NOT NULL,"
+            " remote VARCHAR(64) NOT NULL)"
+        )
         con.execute("CREATE INDEX ix_audit_at ON audit (at)")
-        con.execute("CREATE TABLE sessions (id_hash VARCHAR(64) PRIMARY KEY, user_name VARCHAR(64) NOT NULL, "
-                    "created_at DATETIME NOT NULL, expires_at DATETIME NOT NULL, ended_at DATETIME)")
-        con.executemany("INSERT INTO audit VALUES (?, '2025-01-0' || ? || ' 08:00:00.000000', 'old', 'admin', 'login', "
-                        "'', '', '')", [(i, i) for i in range(1, 4)])
+        con.execute(
+            "CREATE TABLE sessions (id_hash VARCHAR(64) PRIMARY KEY, user_name VARCHAR(64) NOT NULL, "
+            "created_at DATETIME NOT NULL, expires_at DATETIME NOT NULL, ended_at DATETIME)"
+        )
+        con.executemany(
+            "INSERT INTO audit VALUES (?, '2025-01-0' || ? || ' 08:00:00.000000', 'old', 'admin', 'login', '', '', '')",
+            [(i, i) for i in range(1, 4)],
+        )
     store = Store(path)
     assert [r["id"] for r in store.audit_rows()] == [3, 2, 1] and store.verify_audit().ok
     assert store.record("new", "", "export") == 4 and store.verify_audit().rows == 4

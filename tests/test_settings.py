@@ -11,8 +11,14 @@ import pytest
 import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = [ROOT / "app.py", *[p for d in ("etl", "metrics", "security", "pages", "components", "bench")
-                           for p in sorted((ROOT / d).glob("*.py"))]]
+CODE = [
+    ROOT / "app.py",
+    *[
+        p
+        for d in ("etl", "metrics", "security", "pages", "components", "bench")
+        for p in sorted((ROOT / d).glob("*.py"))
+    ],
+]
 
 
 def _reads_environment(path: Path) -> list[int]:
@@ -21,23 +27,33 @@ def _reads_environment(path: Path) -> list[int]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Attribute) and node.attr in ("getenv", "environb"):
             lines.append(node.lineno)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
-                and ast.unparse(node.func.value) in ("os.environ", "environ"):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and ast.unparse(node.func.value) in ("os.environ", "environ")
+        ):
             lines.append(node.lineno)
-        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) \
-                and ast.unparse(node.value) in ("os.environ", "environ"):
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.ctx, ast.Load)
+            and ast.unparse(node.value) in ("os.environ", "environ")
+        ):
             lines.append(node.lineno)
     return lines
 
 
 @pytest.mark.parametrize("path", CODE, ids=lambda p: str(p.relative_to(ROOT)))
 def test_only_the_settings_module_reads_the_environment(path):
-    assert not _reads_environment(path), f"{path.name} reads os.environ at lines {_reads_environment(path)}: use settings.get"
+    assert not _reads_environment(path), (
+        f"{path.name} reads os.environ at lines {_reads_environment(path)}: use settings.get"
+    )
 
 
 def test_the_reference_is_current():
-    assert (ROOT / "docs" / "settings.md").read_text(encoding="utf-8") == settings.reference_markdown(), \
+    assert (ROOT / "docs" / "settings.md").read_text(encoding="utf-8") == settings.reference_markdown(), (
         "run: .venv/bin/python -c 'import settings; print(settings.reference_markdown(), end=\"\")' > docs/settings.md"
+    )
 
 
 def test_every_setting_is_read_somewhere_and_documented_in_both_languages():
@@ -50,10 +66,19 @@ def test_every_setting_is_read_somewhere_and_documented_in_both_languages():
 
 
 # Everything of ours that runs: app.py, every package (sub-folders too), the scripts' Python.
-EVERY_MODULE = [ROOT / "app.py", *[p for d in ("etl", "metrics", "security", "pages", "components", "bench", "scripts")
-                                   for p in sorted((ROOT / d).rglob("*.py"))]]
-SHELL = [p for p in sorted((ROOT / "scripts").iterdir())
-         if p.is_file() and (p.suffix == ".sh" or p.read_text(encoding="utf-8").startswith("#!/usr/bin/env bash"))]
+EVERY_MODULE = [
+    ROOT / "app.py",
+    *[
+        p
+        for d in ("etl", "metrics", "security", "pages", "components", "bench", "scripts")
+        for p in sorted((ROOT / d).rglob("*.py"))
+    ],
+]
+SHELL = [
+    p
+    for p in sorted((ROOT / "scripts").iterdir())
+    if p.is_file() and (p.suffix == ".sh" or p.read_text(encoding="utf-8").startswith("#!/usr/bin/env bash"))
+]
 
 
 def _touches_environment(path: Path, root: Path = ROOT) -> list[str]:
@@ -64,8 +89,11 @@ def _touches_environment(path: Path, root: Path = ROOT) -> list[str]:
         if isinstance(node, ast.Attribute) and node.attr in ("environ", "environb", "getenv", "putenv", "unsetenv"):
             hits.append(f"{path.relative_to(root)}:{node.lineno} {node.attr}")
         elif isinstance(node, ast.ImportFrom) and node.module == "os":
-            hits += [f"{path.relative_to(root)}:{node.lineno} from os import {a.name}" for a in node.names
-                     if a.name in ("environ", "environb", "getenv", "putenv", "unsetenv")]
+            hits += [
+                f"{path.relative_to(root)}:{node.lineno} from os import {a.name}"
+                for a in node.names
+                if a.name in ("environ", "environb", "getenv", "putenv", "unsetenv")
+            ]
     return hits
 
 
@@ -77,8 +105,11 @@ def test_nothing_but_the_settings_module_touches_the_environment():
 
 def test_the_environment_check_finds_each_way_in(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text("import os\nfrom os import getenv\na = os.environ.get('X')\nos.environ['Y'] = '1'\n"
-                      "b = os.getenv('Z')\nc = getenv('Z')\n", encoding="utf-8")
+    sample.write_text(
+        "import os\nfrom os import getenv\na = os.environ.get('X')\nos.environ['Y'] = '1'\n"
+        "b = os.getenv('Z')\nc = getenv('Z')\n",
+        encoding="utf-8",
+    )
     assert len(_touches_environment(sample, tmp_path)) == 4
 
 
@@ -98,7 +129,9 @@ def test_every_variable_the_shell_scripts_read_is_a_setting():
         assert not unknown, f"{path.name} reads {sorted(unknown)}: add them to settings.py"
 
 
-@pytest.mark.parametrize("name, value", [("PORT", "八〇五〇"), ("SESSION_HOURS", "12h"), ("UPLOAD_MAX_FILE_MB", "40MB")])
+@pytest.mark.parametrize(
+    "name, value", [("PORT", "八〇五〇"), ("SESSION_HOURS", "12h"), ("UPLOAD_MAX_FILE_MB", "40MB")]
+)
 def test_a_value_of_the_wrong_kind_is_refused_in_chinese(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(settings.SettingError, match=f"^环境变量 {name}=.*不是有效的"):

@@ -16,20 +16,25 @@ def _sheet(data: bytes):
 
 
 def test_export_neutralises_formulas_in_text_cells():
-    frame = pd.DataFrame({"company_name": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "正常"],
-                          "refund_amount": [1.0] * 7})
+    frame = pd.DataFrame(
+        {
+            "company_name": ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx", "正常"],
+            "refund_amount": [1.0] * 7,
+        }
+    )
     ws = _sheet(to_excel(frame, ["company_name", "refund_amount"], "zh", "标题", ["=cmd|' /C calc'!A0"]))
     values = [row[0] for row in ws.iter_rows(min_row=5, values_only=True)]
     # (the XML of the file stores a CR as a line break; what matters is the leading quote)
-    assert values[:5] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "'\tx"]
+    assert values[:5] == ['\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", "'\tx"]
     assert values[5].startswith("'") and values[6] == "正常"
     assert ws["A2"].value == "'=cmd|' /C calc'!A0"  # header lines too
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
 
 
 def test_amounts_are_exact_yuan_with_the_unit_in_the_header_and_rates_are_percentages():
-    frame = pd.DataFrame({"unit_name": ["榆次区"], "refund_amount": [12345.67], "fund_usage_rate": [0.5],
-                          "refund_households": [3]})
+    frame = pd.DataFrame(
+        {"unit_name": ["榆次区"], "refund_amount": [12345.67], "fund_usage_rate": [0.5], "refund_households": [3]}
+    )
     formats = {"refund_amount": "amount", "fund_usage_rate": "rate", "refund_households": "count"}
     columns = list(frame.columns)
     ws = _sheet(to_excel(frame, columns, "zh", "清退", [], formats))
@@ -44,13 +49,20 @@ def test_amounts_are_exact_yuan_with_the_unit_in_the_header_and_rates_are_percen
 
 
 def test_missing_values_and_lists_are_written_plainly():
-    frame = pd.DataFrame({"unit_name": [None, "榆次区"], "company_name": [["物业费", "水电费"], []],
-                          "refund_amount": [float("nan"), 2.0]})
+    frame = pd.DataFrame(
+        {
+            "unit_name": [None, "榆次区"],
+            "company_name": [["物业费", "水电费"], []],
+            "refund_amount": [float("nan"), 2.0],
+        }
+    )
     ws = _sheet(to_excel(frame, list(frame.columns), "zh", "t", [], {"refund_amount": "amount"}))
     last_two = list(ws.iter_rows(min_row=ws.max_row - 1, values_only=True))
     assert last_two[0] == (None, "物业费、水电费", None)
     # a KPI with no rows behind it says so
-    ws = _sheet(to_excel(frame, list(frame.columns), "zh", "t", [], {"refund_amount": "amount"}, kpis=["refund_amount"]))
+    ws = _sheet(
+        to_excel(frame, list(frame.columns), "zh", "t", [], {"refund_amount": "amount"}, kpis=["refund_amount"])
+    )
     assert list(ws.iter_rows(min_row=ws.max_row - 1, values_only=True))[0] == (None, "物业费、水电费", "无数据")
     assert last_two[1] == ("榆次区", None, 2.0)
 

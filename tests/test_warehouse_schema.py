@@ -37,8 +37,9 @@ def test_every_dataset_has_a_table_and_no_other_tables_exist(fresh):
 
     from etl.marts import MARTS, VIEWS
 
-    assert tables == (set(DATASETS) | {"loads", "rejects", "replacements", "regions", "calendar", "layout"} | set(MARTS)
-                      | set(VIEWS))
+    assert tables == (
+        set(DATASETS) | {"loads", "rejects", "replacements", "regions", "calendar", "layout"} | set(MARTS) | set(VIEWS)
+    )
 
 
 def test_amounts_are_decimal_yuan_and_dates_are_dates(fresh):

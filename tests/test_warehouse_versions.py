@@ -28,14 +28,20 @@ CASES = ["编号", "来源", "问题类别", "县区", "受理日期", "状态",
 
 def cases_ledger(clerk, name: str, prefix: str, n: int, received: str) -> Path:
     rows = [[f"{prefix}{i:04d}", "排查", "违规收费", "榆次区", received, "办理中", ""] for i in range(n)]
-    return clerk.csv(name, CASES, rows, total=["合计", f"{n} 件"], note="注：本表由各县区住建部门填报。",
-                     encoding="gb18030")
+    return clerk.csv(
+        name, CASES, rows, total=["合计", f"{n} 件"], note="注：本表由各县区住建部门填报。", encoding="gb18030"
+    )
 
 
 def publish(warehouse: Path, ledger: Path, etl_env: dict) -> None:
     """A load in another process, as a clerk runs it while the dashboard serves."""
-    done = subprocess.run([sys.executable, "-m", "etl", "load", "--warehouse", str(warehouse), str(ledger)],
-                          env=etl_env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "load", "--warehouse", str(warehouse), str(ledger)],
+        env=etl_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 

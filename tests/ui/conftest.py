@@ -24,8 +24,16 @@ expect.set_options(timeout=30_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
 def free_port() -> int:
@@ -50,7 +58,10 @@ def own_warehouse(demo_warehouse, tmp_path) -> Path:
     folder = tmp_path / "own"
     folder.mkdir()
     shutil.copy(demo_warehouse, folder / "warehouse.duckdb")
-    with sqlite3.connect(demo_warehouse.parent / "access.sqlite") as src, sqlite3.connect(folder / "access.sqlite") as dst:
+    with (
+        sqlite3.connect(demo_warehouse.parent / "access.sqlite") as src,
+        sqlite3.connect(folder / "access.sqlite") as dst,
+    ):
         src.backup(dst)  # the store is in WAL mode: copy it through SQLite, not as a file
     return folder / "warehouse.duckdb"
 
@@ -65,16 +76,23 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60, untouched: bool = False) -> "Server":
+    def start(self, timeout: float = 60, untouched: bool = False) -> Server:
         """Start the app and wait until it serves: until /healthz answers, or with `untouched`
         until its port accepts connections, so that the test's own next request is the first
         HTTP request the fresh process serves."""
         # DEMO=1: these are copies of the demo (its public users); a real deployment refuses them
-        env = {**os.environ, "WAREHOUSE": str(self.warehouse), "PORT": str(self.port), "HOST": "127.0.0.1", "DEMO": "1",
-               "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "WAREHOUSE": str(self.warehouse),
+            "PORT": str(self.port),
+            "HOST": "127.0.0.1",
+            "DEMO": "1",
+            "PYTHONPATH": str(ROOT),
+        }
         self.log = open(self.warehouse.parent / f"server-{self.port}.log", "ab")
-        self.proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -132,7 +150,7 @@ class Page:
         if request.url.startswith(("http://", "https://")) and not host.startswith(("127.0.0.1", "localhost")):
             self.external.append(request.url)
 
-    def open(self, path: str) -> "Page":
+    def open(self, path: str) -> Page:
         self.page.goto(self.base + path)
         self.settle()
         return self
@@ -140,8 +158,7 @@ class Page:
     def settle(self, timeout: float = 60_000) -> None:
         """Wait until Dash has no callback in flight (no loading marker) for a moment."""
         self.page.wait_for_load_state("networkidle", timeout=timeout)
-        self.page.wait_for_function(
-            "() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=timeout)
+        self.page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=timeout)
 
     def text(self, selector: str) -> str:
         return self.page.locator(selector).inner_text()

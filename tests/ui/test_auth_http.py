@@ -22,7 +22,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -73,8 +72,14 @@ class Client:
         status, _, page = self.get("/login")
         assert status == 200
         token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
-        form = urlencode({"csrf_token": token, "username": user,
-                          "password": password if password is not None else f"demo-{user}", "next": "/"})
+        form = urlencode(
+            {
+                "csrf_token": token,
+                "username": user,
+                "password": password if password is not None else f"demo-{user}",
+                "next": "/",
+            }
+        )
         return self.request("POST", "/login", form.encode(), {"Content-Type": "application/x-www-form-urlencoded"})
 
     def logout(self):
@@ -83,14 +88,22 @@ class Client:
         assert status == 200
         token = csrf_in_layout(json.loads(layout))
         assert token, "the shell's sign-out form carries the session's CSRF token"
-        return self.request("POST", "/logout", urlencode({"csrf_token": token}).encode(),
-                            {"Content-Type": "application/x-www-form-urlencoded"})
+        return self.request(
+            "POST",
+            "/logout",
+            urlencode({"csrf_token": token}).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
 
     def callback(self, spec: dict, values: dict | None = None):
         """POST a callback as the renderer would: `spec` from /_dash-dependencies, `values`
         maps 'id.property' to the value sent (None otherwise)."""
-        status, _, data = self.request("POST", "/_dash-update-component", json.dumps(payload(spec, values)).encode(),
-                                       {"Content-Type": "application/json"})
+        status, _, data = self.request(
+            "POST",
+            "/_dash-update-component",
+            json.dumps(payload(spec, values)).encode(),
+            {"Content-Type": "application/json"},
+        )
         return status, data
 
 
@@ -128,15 +141,22 @@ def payload(spec: dict, values: dict | None = None) -> dict:
         return {"id": d["id"], "property": d["property"], "value": values.get(f"{d['id']}.{d['property']}")}
 
     inputs = [item(d) for d in spec["inputs"]]
-    return {"output": spec["output"], "outputs": _outputs(spec["output"]), "inputs": inputs,
-            "state": [item(d) for d in spec["state"]], "changedPropIds": [f"{d['id']}.{d['property']}" for d in spec["inputs"]]}
+    return {
+        "output": spec["output"],
+        "outputs": _outputs(spec["output"]),
+        "inputs": inputs,
+        "state": [item(d) for d in spec["state"]],
+        "changedPropIds": [f"{d['id']}.{d['property']}" for d in spec["inputs"]],
+    }
 
 
 @pytest.fixture(scope="module")
 def app_map(server) -> dict:
     """The app's pages and callback map, read in a subprocess that imports the app on the demo's store."""
-    code = ("import json, dash, app; print(json.dumps({'paths': [p['path'] for p in dash.page_registry.values()], "
-            "'callbacks': sorted(app.app.callback_map)}))")
+    code = (
+        "import json, dash, app; print(json.dumps({'paths': [p['path'] for p in dash.page_registry.values()], "
+        "'callbacks': sorted(app.app.callback_map)}))"
+    )
     env = {**os.environ, "WAREHOUSE": str(server.warehouse), "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -276,8 +296,12 @@ def test_a_county_officer_gets_nothing_of_another_county_from_any_callback(count
     """Every data callback, crafted for 榆社县 and for 祁县 by the 榆次区 officer, answers the
     same (nothing, up to the echoed code and name); the leader's answers differ, so the
     comparison would see a leak."""
-    data_callbacks = [d for d in dependencies if any(i["id"].endswith("-query") for i in d["inputs"] + d["state"])
-                      and not d["output"].startswith("url.search")]
+    data_callbacks = [
+        d
+        for d in dependencies
+        if any(i["id"].endswith("-query") for i in d["inputs"] + d["state"])
+        and not d["output"].startswith("url.search")
+    ]
     assert len(data_callbacks) > 40
     differs_for_leader = answered = 0
     for spec in data_callbacks:
@@ -308,7 +332,12 @@ def test_crafted_requests_for_another_county_return_no_rows(county, leader, depe
     overview = spec_of(dependencies, "overview-escalations.children")
     _, mine = leader.callback(overview, _query_values(overview, OTHER))
     _, theirs = county.callback(overview, _query_values(overview, OTHER))
-    counts = lambda data: [int(v.replace(",", "")) for v in re.findall(r'"children":"([\d,]+)","className":"kpi-value"', data.decode())]
+
+    def counts(data):
+        return [
+            int(v.replace(",", "")) for v in re.findall(r'"children":"([\d,]+)","className":"kpi-value"', data.decode())
+        ]
+
     assert sum(counts(mine)) > 0 and counts(theirs) == [0, 0, 0, 0, 0]
 
     # a case of 榆社县 asked for by its id (with and without the region): no header, no trail
@@ -332,7 +361,9 @@ def test_region_choices_are_the_own_county_and_its_townships(county, leader, dep
     assert codes and all(c.startswith("140702") for c in codes), codes
     assert "140702" in codes and any(len(c) == 9 for c in codes)
     assert body["shell-region"]["value"] == "140702" and "region=140702" in body["url"]["search"]
-    everyone = [o["value"] for o in json.loads(leader.callback(shell, values)[1])["response"]["shell-region"]["options"]]
+    everyone = [
+        o["value"] for o in json.loads(leader.callback(shell, values)[1])["response"]["shell-region"]["options"]
+    ]
     assert OTHER in everyone and "140700" in everyone and len(everyone) > len(codes)
 
 
@@ -345,10 +376,13 @@ def test_pages_outside_the_role_are_refused(county, dependencies):
     assert status == 200 and b"funds-query" in data
     # Dash passes values by position: a body that names /funds as the pathname but puts /data first gets /data's refusal
     body = payload(router)
-    body["inputs"] = [{"id": "_pages_location", "property": "search", "value": "/data"},
-                      {"id": "_pages_location", "property": "pathname", "value": "/funds"}]
-    status, _, data = county.request("POST", "/_dash-update-component", json.dumps(body).encode(),
-                                     {"Content-Type": "application/json"})
+    body["inputs"] = [
+        {"id": "_pages_location", "property": "search", "value": "/data"},
+        {"id": "_pages_location", "property": "pathname", "value": "/funds"},
+    ]
+    status, _, data = county.request(
+        "POST", "/_dash-update-component", json.dumps(body).encode(), {"Content-Type": "application/json"}
+    )
     assert status == 400 and b"data-status" not in data and b"funds-query" not in data
 
 
@@ -356,15 +390,21 @@ def test_a_county_officer_cannot_look_up_another_countys_company_by_credit_code(
     import duckdb
 
     with duckdb.connect(str(server.warehouse), read_only=True) as con:
-        code, name = con.execute("SELECT company_code, name FROM companies WHERE county = ? AND company_code NOT IN "
-                                 "(SELECT company_code FROM cases WHERE county LIKE '140702%' AND company_code IS NOT NULL)"
-                                 " AND company_code NOT IN (SELECT company_code FROM company_lists WHERE county LIKE "
-                                 "'140702%') ORDER BY company_code LIMIT 1", [OTHER]).fetchone()
-        mine = con.execute("SELECT company_code, name FROM companies WHERE county = '140702' ORDER BY company_code "
-                           "LIMIT 1").fetchone()
+        code, name = con.execute(
+            "SELECT company_code, name FROM companies WHERE county = ? AND company_code NOT IN "
+            "(SELECT company_code FROM cases WHERE county LIKE '140702%' AND company_code IS NOT NULL)"
+            " AND company_code NOT IN (SELECT company_code FROM company_lists WHERE county LIKE "
+            "'140702%') ORDER BY company_code LIMIT 1",
+            [OTHER],
+        ).fetchone()
+        mine = con.execute(
+            "SELECT company_code, name FROM companies WHERE county = '140702' ORDER BY company_code LIMIT 1"
+        ).fetchone()
     spec = spec_of(dependencies, "escalations-company.children")
-    for values in ({"escalations-query.data": {"company": code, **PERIOD}},
-                   {"escalations-query.data": {"company": code, "region": OTHER, **PERIOD}}):
+    for values in (
+        {"escalations-query.data": {"company": code, **PERIOD}},
+        {"escalations-query.data": {"company": code, "region": OTHER, **PERIOD}},
+    ):
         status, data = leader.callback(spec, values)
         assert status == 200 and name in text_of(data)
         status, data = county.callback(spec, values)
@@ -398,8 +438,9 @@ def test_a_leaders_export_has_masked_phones(leader, dependencies):
     from openpyxl import load_workbook
 
     spec = spec_of(dependencies, "escalations-open-download.data")
-    status, data = leader.callback(spec, {"escalations-open-export.n_clicks": 1,
-                                          "escalations-query.data": {"region": "140700", **PERIOD}})
+    status, data = leader.callback(
+        spec, {"escalations-open-export.n_clicks": 1, "escalations-query.data": {"region": "140700", **PERIOD}}
+    )
     assert status == 200
     download = json.loads(data)["response"]["escalations-open-download"]["data"]
     sheet = load_workbook(io.BytesIO(base64.b64decode(download["content"]))).active
@@ -408,7 +449,7 @@ def test_a_leaders_export_has_masked_phones(leader, dependencies):
     rows = list(sheet.iter_rows(values_only=True))
     header = next(i for i, row in enumerate(rows) if label("reporter_phone") in row)
     col = rows[header].index(label("reporter_phone"))
-    phones = [row[col] for row in rows[header + 1:] if row[col]]
+    phones = [row[col] for row in rows[header + 1 :] if row[col]]
     assert phones and all(MASKED.match(str(p)) for p in phones), phones[:3]
 
 
@@ -442,8 +483,14 @@ def test_a_screen_token_opens_the_screen_and_nothing_else(server, dependencies):
 
 def _etl(server, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "etl", *args, "--warehouse", str(server.warehouse)], cwd=ROOT,
-                          env=env, input=stdin, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args, "--warehouse", str(server.warehouse)],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_failures_are_throttled_by_account_and_address_so_the_owner_still_gets_in(server):
@@ -479,7 +526,9 @@ def test_the_form_needs_its_csrf_token(server):
     form = urlencode({"csrf_token": "forged", "username": "leader", "password": "demo-leader"}).encode()
     status, _, page = client.request("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"})
     assert status == 400 and client.get("/_dash-layout")[0] == 401
-    status, _, _ = Client(server.url).request("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"})
+    status, _, _ = Client(server.url).request(
+        "POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert status == 400
 
 
@@ -497,8 +546,12 @@ def test_session_cookie_flags_logout_and_no_replay(server):
     replay = Client(server.url)
     replay.cookies = stolen
     assert replay.get("/_dash-layout")[0] == 401  # the session ended in the store, not only in the browser
-    assert [r["event"] for r in __import__("security.store", fromlist=["Store"]).Store.for_warehouse(
-        server.warehouse).audit_rows(who="admin", limit=2)] == ["logout", "login"]
+    assert [
+        r["event"]
+        for r in __import__("security.store", fromlist=["Store"])
+        .Store.for_warehouse(server.warehouse)
+        .audit_rows(who="admin", limit=2)
+    ] == ["logout", "login"]
 
 
 def test_open_redirects_are_refused(server):
@@ -507,8 +560,9 @@ def test_open_redirects_are_refused(server):
     token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
     for target in ("https://example.org/", "//example.org/", "/\\example.org"):
         form = urlencode({"csrf_token": token, "username": "leader", "password": "demo-leader", "next": target})
-        status, headers, _ = client.request("POST", "/login", form.encode(),
-                                            {"Content-Type": "application/x-www-form-urlencoded"})
+        status, headers, _ = client.request(
+            "POST", "/login", form.encode(), {"Content-Type": "application/x-www-form-urlencoded"}
+        )
         assert status == 303 and headers["Location"] == "/", (target, headers["Location"])
         client.logout()
         page = client.get("/login")[2]
@@ -517,13 +571,19 @@ def test_open_redirects_are_refused(server):
 
 def test_security_headers_on_every_kind_of_response_and_no_server_banner(server, leader):
     anonymous = Client(server.url)
-    responses = [anonymous.get("/login"), anonymous.get("/"), anonymous.get("/_dash-layout"),
-                 anonymous.get("/assets/app.css"), leader.get("/"), leader.get("/_dash-layout"),
-                 leader.get("/no-such-page")]
+    responses = [
+        anonymous.get("/login"),
+        anonymous.get("/"),
+        anonymous.get("/_dash-layout"),
+        anonymous.get("/assets/app.css"),
+        leader.get("/"),
+        leader.get("/_dash-layout"),
+        leader.get("/no-such-page"),
+    ]
     suites = re.findall(rb'src="(/_dash-component-suites/[^"]+)"', leader.get("/")[2])
     assert suites
     responses.append(anonymous.get(suites[0].decode()))
-    for status, headers, _ in responses:
+    for _status, headers, _ in responses:
         csp = headers["Content-Security-Policy"]
         assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp
         script = next(p for p in csp.split(";") if p.strip().startswith("script-src"))
@@ -562,8 +622,10 @@ def test_a_body_over_the_limit_is_refused_before_it_is_buffered(demo_warehouse, 
     srv = Server(demo_warehouse).start()
     try:
         with socket.create_connection(("127.0.0.1", srv.port), timeout=30) as sock:
-            sock.sendall(b"POST /_dash-update-component HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                         b"Content-Length: 314572800\r\n\r\n")
+            sock.sendall(
+                b"POST /_dash-update-component HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 314572800\r\n\r\n"
+            )
             answer = sock.recv(4096)  # no body sent: an answer now means it was refused on the header
         assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
         sent = 0

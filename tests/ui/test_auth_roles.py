@@ -34,7 +34,8 @@ def open_case_phones(page: Page) -> list[str]:
             const phones = [];
             api.forEachNode(n => { if (n.data.reporter_phone) phones.push(n.data.reporter_phone); });
             return phones;
-        }""")
+        }"""
+    )
 
 
 def test_login_page_in_both_languages_and_a_wrong_password(browser, server):
@@ -89,8 +90,9 @@ def test_county_officer_sees_own_county_only(page_as, demo_warehouse):
     f = Filter.from_query("140702", "2024-01-01", "2025-05-31")
     value = kpis.compute(wh, ["rectification_rate"], f, scope)["rectification_rate"]
     expect(page.page.locator("#kpi-rectification_rate .kpi-value")).to_have_text(fmt_rate(value.value))
-    everywhere = kpis.compute(wh, ["rectification_rate"], Filter.from_query(None, "2024-01-01", "2025-05-31"),
-                              Scope())["rectification_rate"]
+    everywhere = kpis.compute(wh, ["rectification_rate"], Filter.from_query(None, "2024-01-01", "2025-05-31"), Scope())[
+        "rectification_rate"
+    ]
     assert fmt_rate(everywhere.value) != fmt_rate(value.value)  # the test could tell a leak
     names = page.page.locator("#overview-scorecard .ag-pinned-left-cols-container")
     expect(names).to_contain_text("榆次区")
@@ -98,12 +100,14 @@ def test_county_officer_sees_own_county_only(page_as, demo_warehouse):
     coloured = page.page.evaluate(
         """() => { const d = document.querySelector('#overview-map .js-plotly-plot')._fullData;
                    return d.filter(t => t.type === 'choropleth' && t.showscale)  // not the grey 无数据 trace
-                           .flatMap(t => t.locations.filter((l, i) => t.z[i] != null && !Number.isNaN(t.z[i]))); }""")
+                           .flatMap(t => t.locations.filter((l, i) => t.z[i] != null && !Number.isNaN(t.z[i]))); }"""
+    )
     assert coloured and all(code.startswith("140702") for code in coloured), coloured
 
     # a URL for another county (榆社县) shows nothing of it: the filter goes to the own county
-    theirs = kpis.compute(wh, ["rectification_rate"], Filter.from_query("140721", "2024-01-01", "2025-05-31"),
-                          Scope())["rectification_rate"]
+    theirs = kpis.compute(wh, ["rectification_rate"], Filter.from_query("140721", "2024-01-01", "2025-05-31"), Scope())[
+        "rectification_rate"
+    ]
     assert fmt_rate(theirs.value) != fmt_rate(value.value)
     page.open("/?region=140721&from=2024-01-01&to=2025-05-31")
     page.page.wait_for_url(re.compile(r"region=140702"))
@@ -155,7 +159,8 @@ def test_the_content_security_policy_is_enforced(browser, server, login_state):
             s.textContent = 'window.__injected = 1';
             document.body.appendChild(s);
             setTimeout(() => resolve(null), 3000);
-        })""")
+        })"""
+    )
     assert violated and violated.startswith("script-src")
     assert p.page.evaluate("() => window.__injected") is None
     context.close()

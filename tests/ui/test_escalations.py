@@ -39,7 +39,8 @@ def figure(page, graph_id: str) -> list[dict]:
     return page.page.evaluate(
         f"""() => {{ const arr = v => v ? Array.from(v) : [];
             return document.querySelector('#{graph_id} .js-plotly-plot')._fullData.map(
-                t => ({{name: t.name, type: t.type, x: arr(t.x), y: arr(t.y), text: t.text}})); }}""")
+                t => ({{name: t.name, type: t.type, x: arr(t.x), y: arr(t.y), text: t.text}})); }}"""
+    )
 
 
 def grid(page, grid_id: str) -> tuple[list[str], list[str], list[list]]:
@@ -49,7 +50,8 @@ def grid(page, grid_id: str) -> tuple[list[str], list[str], list[list]]:
         f"""async () => {{ const api = await dash_ag_grid.getApiAsync('{grid_id}');
             const cols = api.getAllDisplayedColumns().map(c => c.getColDef());
             const rows = []; api.forEachNodeAfterFilterAndSort(n => rows.push(cols.map(c => n.data[c.field])));
-            return [cols.map(c => c.field), cols.map(c => c.headerName), rows]; }}""")
+            return [cols.map(c => c.field), cols.map(c => c.headerName), rows]; }}"""
+    )
 
 
 def click_row(page, grid_id: str, index: int = 0) -> None:
@@ -86,7 +88,8 @@ def click_bar(page, graph_id: str, category: str) -> None:
                 const r = pt.getBoundingClientRect();
                 if (!best || r.height > best.height) best = {{x: r.x + r.width / 2, y: r.y + r.height / 2, height: r.height}};
             }});
-            return best; }}""")
+            return best; }}"""
+    )
     page.page.mouse.click(box["x"], box["y"])
 
 
@@ -96,7 +99,16 @@ def click_bar(page, graph_id: str, category: str) -> None:
 def test_page_loads_in_chinese_and_english_without_console_errors(page):
     page.open(CITY)
     body = text(page, "#escalations-page")
-    for heading in ("期内督办措施", "层级阶梯", "逐级调处", "未办结问题", "督办措施月度变化", "移送处理", "问责", "重点关注企业"):
+    for heading in (
+        "期内督办措施",
+        "层级阶梯",
+        "逐级调处",
+        "未办结问题",
+        "督办措施月度变化",
+        "移送处理",
+        "问责",
+        "重点关注企业",
+    ):
         assert heading in body
     assert "提醒函" in text(page, "#escalations-count-reminder")
     assert [t["x"] for t in figure(page, "escalations-ladder") if t["type"] == "bar"][0][:2] == ["社区", "乡镇(街道)"]
@@ -125,8 +137,10 @@ def test_ladder_shows_open_cases_per_level_as_the_metrics_count_them(page, wh):
     bars = [t for t in figure(page, "escalations-ladder") if t["type"] == "bar"]
     drawn = {x: sum(t["y"][i] for t in bars) for i, x in enumerate(bars[0]["x"])}
     assert drawn == {lv: per_level[lv] for lv in ("社区", "乡镇(街道)", "县级", "市级")}
-    assert text(page, "#escalations-open-line") == \
-        f"未办结 {expected['open_cases'].sum():,} 件，其中超期 {expected['overdue_cases'].sum():,} 件"
+    assert (
+        text(page, "#escalations-open-line")
+        == f"未办结 {expected['open_cases'].sum():,} 件，其中超期 {expected['overdue_cases'].sum():,} 件"
+    )
     fields, headers, rows = grid(page, "escalations-open-grid")
     assert len(rows) == expected["open_cases"].sum()
     # personal data shows on this page (the supervisors call complainants back)
@@ -176,7 +190,8 @@ def test_a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh):
     assert f"region={head['county']}" in href and f"unit={head['county']}" in href and href.startswith("/rectification")
     if head["community_id"]:
         assert f"community={head['community_id']}" in page.page.locator(
-            "#escalations-timeline-community").get_attribute("href")
+            "#escalations-timeline-community"
+        ).get_attribute("href")
     # the company is one click away: every list then shows its cases
     page.page.locator("#escalations-timeline-company").click()
     wait_url(page, rf"company={head['company_code']}")

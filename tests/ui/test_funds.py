@@ -48,7 +48,8 @@ def figure(page, graph_id: str) -> list[dict]:
     return page.page.evaluate(
         f"""(() => {{ const arr = v => v && v._inputArray ? Array.from(v._inputArray) : Array.from(v || []);
             return Array.from(document.querySelector('#{graph_id} .js-plotly-plot').data,
-                t => ({{name: t.name, x: arr(t.x), y: arr(t.y), text: t.text}})); }})()""")
+                t => ({{name: t.name, x: arr(t.x), y: arr(t.y), text: t.text}})); }})()"""
+    )
 
 
 def wait_for_units(page, graph_id: str, names: list[str]) -> None:
@@ -56,19 +57,22 @@ def wait_for_units(page, graph_id: str, names: list[str]) -> None:
     page.page.wait_for_function(
         f"""() => {{ const g = document.querySelector('#{graph_id} .js-plotly-plot');
             return g && g.data && g.data.length && JSON.stringify(Array.from(g.data[0].x)) === '{json.dumps(names, ensure_ascii=False)}'; }}""",
-        timeout=WAIT_MS)
+        timeout=WAIT_MS,
+    )
 
 
 def annotations(page, graph_id: str) -> list[str]:
     return page.page.evaluate(
-        f"(document.querySelector('#{graph_id} .js-plotly-plot').layout.annotations || []).map(a => a.text)")
+        f"(document.querySelector('#{graph_id} .js-plotly-plot').layout.annotations || []).map(a => a.text)"
+    )
 
 
 def grid_rows(page, grid_id: str) -> list[dict]:
     """Every row a grid holds (also off screen or in a hidden tab), through AG Grid's API."""
     return page.page.evaluate(
         f"""async () => {{ const api = await dash_ag_grid.getApiAsync('{grid_id}'); const rows = [];
-            api.forEachNode(n => rows.push(n.data)); return rows; }}""")
+            api.forEachNode(n => rows.push(n.data)); return rows; }}"""
+    )
 
 
 def test_funds_loads_without_console_errors_in_both_languages(page):
@@ -155,11 +159,17 @@ def test_published_emergency_use_of_taitie_lift_within_ten_days(page):
     grid = page.page.locator("#funds-emergency-grid")
     grid.scroll_into_view_if_needed()
     shown = grid.locator(".ag-center-cols-container .ag-row", has_text="太铁花园").first
-    for column, value in (("purpose", "电梯"), ("funds_usage_amount", "42.87"), ("applied_on", "2025-04-07"),
-                          ("approved_on", "2025-04-14"), ("funds_days", "7")):
+    for column, value in (
+        ("purpose", "电梯"),
+        ("funds_usage_amount", "42.87"),
+        ("applied_on", "2025-04-07"),
+        ("approved_on", "2025-04-14"),
+        ("funds_days", "7"),
+    ):
         expect(shown.locator(f'[col-id="{column}"]')).to_have_text(value, timeout=WAIT_MS)
     assert "应急使用 13 件，13 件在 10 天内审核" in page.page.evaluate(
-        "document.querySelector('#funds-approvals .js-plotly-plot').layout.title.text")
+        "document.querySelector('#funds-approvals .js-plotly-plot').layout.title.text"
+    )
 
 
 def test_unknown_company_is_shown_as_unmatched_not_dropped(page):
@@ -214,7 +224,7 @@ def test_export_holds_the_rows_behind_the_chart_with_the_filters(page):
     assert any("晋中市" in str(r[0]) for r in rows[1:3])
     assert any("2024-01-01" in str(r[0]) and "2024-12-29" in str(r[0]) for r in rows[1:3])
     header = next(i for i, r in enumerate(rows) if r[0] == "县（市、区）")
-    body = rows[header + 1:]
+    body = rows[header + 1 :]
     shown = figure(page, "funds-arrears-unit")[0]
     assert [r[0] for r in body] == shown["x"]
     assert round(sum(r[3] for r in body) / 1e4, 2) == round(sum(shown["y"]), 2)  # 欠缴建账, yuan

@@ -27,9 +27,11 @@ def figure(page, graph_id: str, ready: str = "true") -> list[dict]:
     """The traces a plotly graph of the page draws (what the reader sees), once `ready` (a JS
     condition on `d`, the traces) holds."""
     arr = "const arr = v => v == null ? [] : Array.isArray(v) ? v : Array.from(v._inputArray || v);"
-    traces = (f"const g = document.querySelector('#{graph_id} .js-plotly-plot');"
-              " const d = g && g.data ? g.data.map(t => ({name: t.name, x: arr(t.x), y: arr(t.y),"
-              " z: t.z ? arr(t.z).map(arr) : null})) : null;")
+    traces = (
+        f"const g = document.querySelector('#{graph_id} .js-plotly-plot');"
+        " const d = g && g.data ? g.data.map(t => ({name: t.name, x: arr(t.x), y: arr(t.y),"
+        " z: t.z ? arr(t.z).map(arr) : null})) : null;"
+    )
     page.page.wait_for_function(f"() => {{ {arr} {traces} return d && d.length && ({ready}); }}")
     return page.page.evaluate(f"() => {{ {arr} {traces} return d; }}")
 
@@ -40,14 +42,16 @@ def grid_rows(page, key: str) -> list[str]:
     page.page.wait_for_function(
         f"() => {{ const r = document.querySelector('#ratings-{key}-table .ag-root');"
         " return r && !r.classList.contains('ag-delay-render')"
-        f" && document.querySelectorAll('#ratings-{key}-table .ag-center-cols-container .ag-row').length > 0; }}")
+        f" && document.querySelectorAll('#ratings-{key}-table .ag-center-cols-container .ag-row').length > 0; }}"
+    )
     return page.page.evaluate(
         "() => { const rows = {};"
         f" document.querySelectorAll('#ratings-{key}-table .ag-row').forEach(r => {{"
         "  const i = +r.getAttribute('row-index');"
         "  const cells = Array.from(r.querySelectorAll('.ag-cell')).map(c => c.innerText.trim());"
         "  rows[i] = (rows[i] || []).concat(cells); });"
-        " return Object.keys(rows).sort((a, b) => a - b).map(k => rows[k].join('|')); }")
+        " return Object.keys(rows).sort((a, b) => a - b).map(k => rows[k].join('|')); }"
+    )
 
 
 def test_page_loads_without_console_errors_in_both_languages(page):

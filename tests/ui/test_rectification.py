@@ -24,11 +24,11 @@ def card(page, group: str) -> str:
 
 def figure(page, graph_id: str) -> list[dict]:
     """The traces plotly drew in a graph (names, x, y as plotly.js decoded them: numbers arrive base64-typed)."""
-    page.page.wait_for_function(
-        f"() => document.querySelector('#{graph_id} .js-plotly-plot')?._fullData?.length > 0")
+    page.page.wait_for_function(f"() => document.querySelector('#{graph_id} .js-plotly-plot')?._fullData?.length > 0")
     return page.page.evaluate(
         f"""() => document.querySelector('#{graph_id} .js-plotly-plot')._fullData
-                 .map(t => ({{name: t.name, x: Array.from(t.x || []), y: Array.from(t.y || [])}}))""")
+                 .map(t => ({{name: t.name, x: Array.from(t.x || []), y: Array.from(t.y || [])}}))"""
+    )
 
 
 def grid_text(page) -> str:
@@ -43,8 +43,9 @@ def pinned_total(page, grid: str = "#rectification-drill-grid") -> list[str]:
 
 def row_cells(page, name: str, grid: str = "#rectification-drill-grid") -> list[str]:
     """The cells of the grid row whose pinned name cell reads `name` (left part, then the rest)."""
-    index = page.page.locator(f"{grid} .ag-pinned-left-cols-container .ag-row", has_text=name).first \
-        .get_attribute("row-index")
+    index = page.page.locator(f"{grid} .ag-pinned-left-cols-container .ag-row", has_text=name).first.get_attribute(
+        "row-index"
+    )
     left = page.page.locator(f"{grid} .ag-pinned-left-cols-container .ag-row[row-index='{index}'] .ag-cell")
     body = page.page.locator(f"{grid} .ag-center-cols-container .ag-row[row-index='{index}'] .ag-cell")
     return [c.strip() for c in left.all_inner_texts() + body.all_inner_texts()]
@@ -70,6 +71,7 @@ def eventually(read, until, timeout: float = 20.0):
 
 # ---------------------------------------------------------------- loading, languages, published figures
 
+
 def test_page_loads_in_chinese_and_english_without_console_errors(page):
     page.open(Y2024)
     assert "排查整改率" in card(page, "sweep")
@@ -84,7 +86,9 @@ def test_page_loads_in_chinese_and_english_without_console_errors(page):
     assert "Sweep: rectification rate" in texts and "Drill-down" in texts
     assert not re.search(r"排查整改率|累计受理|问题分布|按期末状态", texts)
     assert [t["name"] for t in figure(page, "rectification-cumulative")] == [
-        "Cumulative received", "Cumulative rectified/closed"]
+        "Cumulative received",
+        "Cumulative rectified/closed",
+    ]
     statuses = figure(page, "rectification-status")
     assert statuses and "Closed" in page.text("#rectification-status")
     assert "已办结" not in page.text("#rectification-status")
@@ -106,13 +110,15 @@ def test_campaign_to_date_published_figures(page):
 
 # ---------------------------------------------------------------- filters and the URL
 
+
 def test_case_group_filters_the_charts_and_goes_into_the_url(page):
     page.open(Y2024)
     everything = figure(page, "rectification-cumulative")
     page.page.locator("#rectification-group label", has_text="线索").click()
     wait_url(page, r"group=leads", "#rectification-card-leads .border-primary")
-    leads = eventually(lambda: figure(page, "rectification-cumulative"),
-                       lambda fig: fig[0]["y"][-1] != everything[0]["y"][-1])
+    leads = eventually(
+        lambda: figure(page, "rectification-cumulative"), lambda fig: fig[0]["y"][-1] != everything[0]["y"][-1]
+    )
     # the last point of the cumulative lines is the period's total: 线索 738 received, 733 rectified
     assert (leads[0]["y"][-1], leads[1]["y"][-1]) == (738, 733)
     assert everything[0]["y"][-1] > 738
@@ -120,8 +126,9 @@ def test_case_group_filters_the_charts_and_goes_into_the_url(page):
     page.page.locator("#rectification-group label", has_text="全部问题").click()
     page.page.wait_for_url(lambda url: "group=" not in url)
     page.settle()
-    again = eventually(lambda: figure(page, "rectification-cumulative"),
-                       lambda fig: fig[0]["y"][-1] != leads[0]["y"][-1])
+    again = eventually(
+        lambda: figure(page, "rectification-cumulative"), lambda fig: fig[0]["y"][-1] != leads[0]["y"][-1]
+    )
     assert again[0]["y"][-1] == everything[0]["y"][-1]
 
 
@@ -136,7 +143,9 @@ def test_region_filter_changes_the_county_chart(page):
 def test_ageing_counts_open_cases_at_the_period_end(page):
     page.open(Y2024)
     traces = figure(page, "rectification-ageing")
-    title = page.page.evaluate("() => document.querySelector('#rectification-ageing .js-plotly-plot').layout.title.text")
+    title = page.page.evaluate(
+        "() => document.querySelector('#rectification-ageing .js-plotly-plot').layout.title.text"
+    )
     assert title.startswith("2024-12-29")
     open_total = sum(sum(t["y"]) for t in traces)
     overdue = sum(traces[1]["y"])
@@ -147,6 +156,7 @@ def test_ageing_counts_open_cases_at_the_period_end(page):
 
 
 # ---------------------------------------------------------------- drill-down
+
 
 def test_county_click_then_community_click_drill_down_to_cases_without_phones(page):
     page.open(Y2024)
@@ -165,9 +175,10 @@ def test_county_click_then_community_click_drill_down_to_cases_without_phones(pa
     assert "榆次区" in page.text("#rectification-crumbs")
     assert "未匹配" in grid_text(page)  # a community the warehouse does not know keeps its row
     # … and counts: the communities add up to the county's row of the level above
-    assert pinned_total(page)[-len(yuci_units) + 1:] == yuci_units[1:]
-    page.page.locator("#rectification-drill-grid .ag-pinned-left-cols-container .ag-row", has_text="一中家属院") \
-        .first.click()
+    assert pinned_total(page)[-len(yuci_units) + 1 :] == yuci_units[1:]
+    page.page.locator(
+        "#rectification-drill-grid .ag-pinned-left-cols-container .ag-row", has_text="一中家属院"
+    ).first.click()
     wait_url(page, r"community=XQ\d+", "#rectification-crumb-community")
     assert "一中家属院" in page.text("#rectification-crumb-community")
     headers = page.text("#rectification-drill-grid .ag-header")
@@ -178,8 +189,9 @@ def test_county_click_then_community_click_drill_down_to_cases_without_phones(pa
     page.page.wait_for_url(lambda url: "community=" not in url and "unit=140702" in url)
     page.page.locator("#rectification-crumb-community").wait_for(state="detached")
     page.page.locator("#rectification-crumb-unit").wait_for()
-    communities = page.page.locator("#rectification-drill-grid .ag-pinned-left-cols-container .ag-row",
-                                    has_text="一中家属院")
+    communities = page.page.locator(
+        "#rectification-drill-grid .ag-pinned-left-cols-container .ag-row", has_text="一中家属院"
+    )
     communities.first.wait_for()
     assert communities.count() == 1
 
@@ -191,8 +203,12 @@ def test_url_reproduces_a_drill_down(page):
     assert "一中家属院" in page.text("#rectification-crumb-community")
     rows = page.page.locator("#rectification-drill-grid .ag-center-cols-container .ag-row")
     assert rows.count() >= 1
-    sources = {s.strip() for s in page.page.locator(
-        "#rectification-drill-grid .ag-center-cols-container .ag-cell[col-id='source']").all_inner_texts()}
+    sources = {
+        s.strip()
+        for s in page.page.locator(
+            "#rectification-drill-grid .ag-center-cols-container .ag-cell[col-id='source']"
+        ).all_inner_texts()
+    }
     assert sources == {"投诉举报"}
     assert page.page.locator("#rectification-group input[value='complaints']").is_checked()
 
@@ -202,14 +218,16 @@ def test_unknown_community_shows_as_unmatched(page):
     page.page.locator("#rectification-crumb-unit").wait_for()
     name = row_cells(page, "未匹配")[0]
     community_id = re.fullmatch(r"未匹配（(XQ\d+)）", name).group(1)
-    page.page.locator("#rectification-drill-grid .ag-pinned-left-cols-container .ag-row", has_text="未匹配") \
-        .first.click()
+    page.page.locator(
+        "#rectification-drill-grid .ag-pinned-left-cols-container .ag-row", has_text="未匹配"
+    ).first.click()
     wait_url(page, rf"community={community_id}", "#rectification-crumb-community")
     assert f"未匹配（{community_id}）" in page.text("#rectification-crumb-community")
     assert page.page.locator("#rectification-drill-grid .ag-center-cols-container .ag-row").count() >= 1
 
 
 # ---------------------------------------------------------------- tables and exports
+
 
 def test_chart_rows_open_as_a_table_and_export_to_excel(page):
     from openpyxl import load_workbook
@@ -245,6 +263,7 @@ def test_drill_export_has_no_phone_column(page):
 
 # ---------------------------------------------------------------- metrics/cases.py on the demo warehouse
 
+
 @pytest.fixture(scope="module")
 def wh(demo_warehouse):
     from metrics.db import Warehouse
@@ -260,8 +279,10 @@ def test_communities_add_up_to_their_unit(wh):
 
     f = Filter.from_query("140700", "2024-01-01", "2025-05-31")
     units = cases.unit_table(wh, f, EVERYTHING).set_index("unit")
-    counts = [c for c in units.columns if c.startswith(("received_", "rectified_"))
-              and not c.endswith("_main")] + ["open_cases", "overdue_cases"]
+    counts = [c for c in units.columns if c.startswith(("received_", "rectified_")) and not c.endswith("_main")] + [
+        "open_cases",
+        "overdue_cases",
+    ]
     for unit in units.index:
         communities = cases.community_table(wh, f, EVERYTHING, unit)
         assert communities[counts].sum().tolist() == units.loc[unit, counts].tolist(), unit
@@ -282,8 +303,9 @@ def test_working_days_skip_official_holidays(wh):
             received = r.received_on.date() if hasattr(r.received_on, "date") else r.received_on
             until = r.closed_on if r.closed_on is not None and r.closed_on == r.closed_on else dt.date(2024, 10, 20)
             until = until.date() if hasattr(until, "date") else until
-            expected = len(chinese_calendar.get_workdays(received + dt.timedelta(days=1), until)) \
-                if until > received else 0
+            expected = (
+                len(chinese_calendar.get_workdays(received + dt.timedelta(days=1), until)) if until > received else 0
+            )
             assert r.workdays == expected, (r.case_id, received, until)
             checked += 1
     assert checked > 50

@@ -34,8 +34,9 @@ def open_screen(browser, base: str, path: str, width: int = 1920, height: int = 
 def wait_for_data(p: Page) -> None:
     """Until the first pull has landed and the count-up has ended on the server's text."""
     expect(p.page.locator("#screen-map path.choroplethlocation").first).to_be_attached()
-    p.page.wait_for_function("() => window.__screenRenders >= 1 && !document.querySelector('#screen-kpis[data-counting]')",
-                             timeout=30_000)  # the count-up (1.5 s) has ended on the server's text
+    p.page.wait_for_function(
+        "() => window.__screenRenders >= 1 && !document.querySelector('#screen-kpis[data-counting]')", timeout=30_000
+    )  # the count-up (1.5 s) has ended on the server's text
     expect(p.page.locator("#screen-kpi-rectification_rate-value")).to_have_text(re.compile(r"^\d+\.\d\d%$"))
 
 
@@ -78,13 +79,17 @@ def platform_fonts(p: Page, selector: str) -> list[dict]:
     return fonts
 
 
-@pytest.mark.parametrize("width,height,lang,region,name", [
-    (1920, 1080, "zh", "140700", "晋中市"),
-    (3840, 2160, "zh", None, "山西省"),  # no region: the whole province, as on every page
-    (1366, 768, "en", "140702", "榆次区"),
-])
-def test_screen_fills_the_wall_without_overflow_in_cjk_glyphs(browser, server, tmp_path, width, height, lang, region,
-                                                             name):
+@pytest.mark.parametrize(
+    "width,height,lang,region,name",
+    [
+        (1920, 1080, "zh", "140700", "晋中市"),
+        (3840, 2160, "zh", None, "山西省"),  # no region: the whole province, as on every page
+        (1366, 768, "en", "140702", "榆次区"),
+    ],
+)
+def test_screen_fills_the_wall_without_overflow_in_cjk_glyphs(
+    browser, server, tmp_path, width, height, lang, region, name
+):
     path = SCREEN + (f"&region={region}" if region else "") + ("&lang=en" if lang == "en" else "")
     p = open_screen(browser, server.url, path, width, height)
     wait_for_data(p)
@@ -127,7 +132,9 @@ def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, se
     wait_for_data(p)
     assert p.text("#screen-title").startswith("晋中市")
 
-    keys = [i.removeprefix("screen-kpi-") for i in p.page.eval_on_selector_all(".screen-kpi", "els => els.map(e => e.id)")]
+    keys = [
+        i.removeprefix("screen-kpi-") for i in p.page.eval_on_selector_all(".screen-kpi", "els => els.map(e => e.id)")
+    ]
     assert "rectification_rate" in keys and "arrears_outstanding" in keys
     values = kpis.compute(wh, keys, f, scope, with_previous=False)
     for key in keys:
@@ -135,11 +142,16 @@ def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, se
         assert p.text(f"#screen-kpi-{key}-value") == fmt_value(v.kpi.kind, v.value, "zh"), key
         if v.kpi.denominator is not None:
             assert p.text(f"#screen-kpi-{key}-parts") == (
-                f"{fmt_value(v.kpi.parts, v.numerator, 'zh')} / {fmt_value(v.kpi.parts, v.denominator, 'zh')}")
+                f"{fmt_value(v.kpi.parts, v.numerator, 'zh')} / {fmt_value(v.kpi.parts, v.denominator, 'zh')}"
+            )
 
     # the map and the ranking rotate together; each KPI's shapes and rows equal the metrics
-    table = unit_table(wh, ["rectification_rate", "overdue_cases", "arrears_outstanding", "star_high_share",
-                            "credit_a_share"], f, scope)
+    table = unit_table(
+        wh,
+        ["rectification_rate", "overdue_cases", "arrears_outstanding", "star_high_share", "credit_a_share"],
+        f,
+        scope,
+    )
     seen = set()
     for _ in range(5):
         # what the wall shows at one moment: the map's KPI, its shapes' values, the ranking beside it
@@ -159,11 +171,16 @@ def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, se
         assert all(shown["z"][c] == pytest.approx(expected[c], rel=1e-12) for c in expected), key
         assert kpi.zh in shown["title"]
         ranked = ranking(table, key)
-        fmt = (lambda x: fmt_amount(x, "zh")) if kpi.kind == "amount" else (lambda x: fmt_value(kpi.kind, x, "zh"))
+        kind = kpi.kind
+
+        def fmt(x, kind=kind):
+            return fmt_amount(x, "zh") if kind == "amount" else fmt_value(kind, x, "zh")
+
         assert shown["rows"][: len(ranked)] == [[r.unit_name, fmt(r.value)] for r in ranked.itertuples()], key
         seen.add(key)
-        p.page.wait_for_function(f"() => document.querySelector('#screen-root').dataset.mapKey !== '{key}'",
-                                 timeout=15_000)
+        p.page.wait_for_function(
+            f"() => document.querySelector('#screen-root').dataset.mapKey !== '{key}'", timeout=15_000
+        )
     # every map of the rotation is shown (晋中's companies have credit grades in the demo since session 4)
     assert seen == {"rectification_rate", "overdue_cases", "arrears_outstanding", "star_high_share", "credit_a_share"}
 
@@ -178,9 +195,13 @@ def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, se
 
     # no personal data: the cases on the ticker have reporters' phones in the warehouse; none reaches the page
     ids = cases["case_id"].tolist()
-    phones = [r[0] for r in wh.rows(
-        f"SELECT reporter_phone FROM cases WHERE reporter_phone IS NOT NULL AND case_id IN ({', '.join('?' * len(ids))})",
-        ids)]
+    phones = [
+        r[0]
+        for r in wh.rows(
+            f"SELECT reporter_phone FROM cases WHERE reporter_phone IS NOT NULL AND case_id IN ({', '.join('?' * len(ids))})",
+            ids,
+        )
+    ]
     assert phones, "the test needs shown cases that have a phone"
     sent = p.page.evaluate("() => document.body.innerText + JSON.stringify(window.dash_stores[0].getState().layout)")
     assert not PHONE.search(sent)
@@ -236,8 +257,10 @@ def test_screen_memory_stays_flat_through_many_rotations_and_republishes(browser
         run(24)
         heap_late, rss_late, renders_late = heap_used(cdp), rss_kib(srv.proc.pid), renders()
         history = p.page.evaluate("() => window.dash_stores[0].getState().history.past.length")
-        print(f"\nJS heap {heap_early / 2**20:.2f} -> {heap_late / 2**20:.2f} MiB; server RSS {rss_early / 1024:.1f} -> "
-              f"{rss_late / 1024:.1f} MiB; redraws {renders_early} -> {renders_late}; Dash history {history} entries")
+        print(
+            f"\nJS heap {heap_early / 2**20:.2f} -> {heap_late / 2**20:.2f} MiB; server RSS {rss_early / 1024:.1f} -> "
+            f"{rss_late / 1024:.1f} MiB; redraws {renders_early} -> {renders_late}; Dash history {history} entries"
+        )
         (tmp_path / "memory.txt").write_text(f"{heap_early} {heap_late} {rss_early} {rss_late} {renders_late}\n")
         assert renders_late - renders_early >= 5, "the data was not redrawn on republish"
         assert heap_late <= heap_early * (1 + HEAP_GROWTH) + 2 * 2**20, (heap_early, heap_late)
@@ -299,19 +322,24 @@ def test_screen_marks_offline_keeps_its_data_and_recovers_without_reload(browser
         srv.stop()
 
 
-def test_screen_left_open_across_a_restart_gets_data_from_the_first_request_of_the_new_process(browser, own_warehouse,
-                                                                                               tmp_path):
+def test_screen_left_open_across_a_restart_gets_data_from_the_first_request_of_the_new_process(
+    browser, own_warehouse, tmp_path
+):
     """The wall's pull is the first request the new process serves: its health checks are
     answered elsewhere (by the test here; in production by another worker, or the restart fell
     between two checks). It gets data, never 403 (Dash's set-up used to wait for another request)."""
     srv = Server(own_warehouse).start()
     p = open_screen(browser, srv.url, SCREEN + "&region=140700&rotate=2&refresh=2")
     away = {"now": False}
-    p.page.route("**/session*", lambda route: route.abort() if away["now"] else
-                 route.fulfill(status=200, body="ok", content_type="text/plain"))
+    p.page.route(
+        "**/session*",
+        lambda route: route.abort() if away["now"] else route.fulfill(status=200, body="ok", content_type="text/plain"),
+    )
     refused: list[int] = []
-    p.page.on("response", lambda r: refused.append(r.status)
-              if "_dash-update-component" in r.url and r.status >= 400 else None)
+    p.page.on(
+        "response",
+        lambda r: refused.append(r.status) if "_dash-update-component" in r.url and r.status >= 400 else None,
+    )
     try:
         wait_for_data(p)
         p.page.evaluate("() => { window.__sameDocument = true; }")
@@ -320,7 +348,9 @@ def test_screen_left_open_across_a_restart_gets_data_from_the_first_request_of_t
 
         away["now"] = True
         srv.stop()
-        expect(p.page.locator("#screen-offline.screen-offline-on")).to_have_text(re.compile(r"^离线自 "), timeout=15_000)
+        expect(p.page.locator("#screen-offline.screen-offline-on")).to_have_text(
+            re.compile(r"^离线自 "), timeout=15_000
+        )
         t = time.time_ns()
         os.utime(own_warehouse, ns=(t, t))  # published while the server was away: the next pull redraws
         srv = Server(own_warehouse, port=srv.port).start(untouched=True)  # no request sent to it yet

@@ -76,8 +76,14 @@ def write_ledgers(folder: Path, n: int, cases: int, received: dt.date | None = N
 
 def etl_load(warehouse: Path, files: list[Path]) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "ETL_USER": "clerk"}
-    done = subprocess.run([sys.executable, "-m", "etl", "load", "--json", "--warehouse", str(warehouse),
-                           *map(str, files)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "load", "--json", "--warehouse", str(warehouse), *map(str, files)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     reports = json.loads(done.stdout)["files"]
     assert [(r["rows_loaded"], r["rows_rejected"]) for r in reports] == [(r["rows_read"], 0) for r in reports], reports
@@ -127,8 +133,9 @@ def call(client: Client, deps: list[dict], output: str, values: dict, view: str 
 
     spec = spec_of(deps, output)
     headers = {"Content-Type": "application/json", **({VIEW: view} if view else {})}
-    status, _, data = client.request("POST", "/_dash-update-component", json.dumps(payload(spec, values)).encode(),
-                                     headers)
+    status, _, data = client.request(
+        "POST", "/_dash-update-component", json.dumps(payload(spec, values)).encode(), headers
+    )
     assert status == 200, (output, status, data[:300])
     return json.loads(data)
 
@@ -166,8 +173,11 @@ def data_status(client: Client, deps: list[dict]) -> dict[str, str]:
 def nav_paths(client: Client) -> list[str]:
     status, _, data = client.get("/_dash-layout")
     assert status == 200
-    return [c["props"]["id"]["path"] for c in components(json.loads(data))
-            if isinstance(c["props"].get("id"), dict) and c["props"]["id"].get("type") == "shell-nav"]
+    return [
+        c["props"]["id"]["path"]
+        for c in components(json.loads(data))
+        if isinstance(c["props"].get("id"), dict) and c["props"]["id"].get("type") == "shell-nav"
+    ]
 
 
 # ---------------------------------------------------------------- a publish is never missed
@@ -218,9 +228,14 @@ def test_no_callback_answer_mixes_two_versions_under_concurrent_publishes(served
     deps = dependencies(clients[0])
     base = cards(clients[0], deps)
     args = [str(ROOT), str(own_warehouse), str(tmp_path / "ledgers"), str(rounds), str(step)]
-    publisher = subprocess.Popen([sys.executable, "-c", PUBLISHER, *args], cwd=ROOT,
-                                 env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
+    publisher = subprocess.Popen(
+        [sys.executable, "-c", PUBLISHER, *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     answers: list[tuple[int, int]] = []
     errors: list[BaseException] = []
 
@@ -245,8 +260,9 @@ def test_no_callback_answer_mixes_two_versions_under_concurrent_publishes(served
     mixed = [a for a in answers if a[0] != a[1]]
     print(f"\n{len(answers)} answers during {rounds} publishes; versions seen {len(versions)}; mixed {len(mixed)}")
     assert len(versions) >= rounds // 2, "the answers did not span the publishes"
-    assert not mixed, f"{len(mixed)} of {len(answers)} answers mixed two versions (cases, households in publishes): " \
-                      f"{mixed[:5]}"
+    assert not mixed, (
+        f"{len(mixed)} of {len(answers)} answers mixed two versions (cases, households in publishes): {mixed[:5]}"
+    )
     assert cards(clients[0], deps) == (base[0] + rounds * step, base[1] + rounds * step)
 
 
@@ -281,8 +297,10 @@ def test_a_fresh_process_answers_a_page_callback_sent_as_its_first_request(own_w
     finally:
         srv.stop()
     pull = {"screen-pull.data": 1, "screen-query.data": {"region": "140700"}, "screen-version.data": None}
-    for who, client, ask in (("leader", leader, lambda c: cards(c, deps)),
-                             ("screen", wall, lambda c: call(c, deps, "screen-data.data", pull))):
+    for who, client, ask in (
+        ("leader", leader, lambda c: cards(c, deps)),
+        ("screen", wall, lambda c: call(c, deps, "screen-data.data", pull)),
+    ):
         fresh = Server(own_warehouse, port=srv.port).start(untouched=True)  # nothing asked of it yet
         try:
             answer = ask(client)  # its very first HTTP request; `call` asserts 200
@@ -302,9 +320,14 @@ def test_the_browser_sends_one_view_for_all_the_callbacks_that_draw_a_page(page)
     """assets/view.js: the router's, the shell's and the page's callbacks of one page load carry
     one X-Dash-View id (so the server answers them from one version)."""
     sent: list[tuple[str, str | None]] = []
-    page.page.on("request", lambda r: sent.append((json.loads(r.post_data or "{}").get("output", ""),
-                                                   r.headers.get(VIEW.lower())))
-                 if "_dash-update-component" in r.url else None)
+    page.page.on(
+        "request",
+        lambda r: (
+            sent.append((json.loads(r.post_data or "{}").get("output", ""), r.headers.get(VIEW.lower())))
+            if "_dash-update-component" in r.url
+            else None
+        ),
+    )
     page.open("/?region=140700&from=2024-01-01&to=2025-05-31")
     outputs = {o for o, _ in sent}
     for part in (ROUTER, "shell-as-of.children", "overview-cards.children", "overview-scorecard.children"):

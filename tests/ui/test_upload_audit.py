@@ -32,8 +32,10 @@ LIMIT_MB = 2  # the test server's per-file limit (UPLOAD_MAX_FILE_MB)
 def ledger(folder: Path, name: str, rows: list[tuple[str, str]]) -> Path:
     """A small 问题线索 ledger as UTF-8 CSV: (case id, county) per row."""
     path = folder / name
-    path.write_text(CASES + "".join(f"{cid},投诉举报,违规收费,{county},2025-05-20,办理中\n" for cid, county in rows),
-                    encoding="utf-8")
+    path.write_text(
+        CASES + "".join(f"{cid},投诉举报,违规收费,{county},2025-05-20,办理中\n" for cid, county in rows),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -42,7 +44,10 @@ def upload_server(demo_warehouse, tmp_path_factory):
     """A server of its own on a copy of the demo warehouse and its access store."""
     folder = tmp_path_factory.mktemp("upload")
     shutil.copy(demo_warehouse, folder / "warehouse.duckdb")
-    with sqlite3.connect(demo_warehouse.parent / "access.sqlite") as src, sqlite3.connect(folder / "access.sqlite") as dst:
+    with (
+        sqlite3.connect(demo_warehouse.parent / "access.sqlite") as src,
+        sqlite3.connect(folder / "access.sqlite") as dst,
+    ):
         src.backup(dst)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("UPLOAD_MAX_FILE_MB", str(LIMIT_MB))
@@ -65,8 +70,9 @@ def admin(browser, upload_server):
 
 def loads(server) -> list[tuple]:
     with duckdb.connect(str(server.warehouse), read_only=True) as con:
-        return con.execute("SELECT file, rows_read, rows_loaded, rows_rejected, loaded_by FROM loads "
-                           "ORDER BY load_id").fetchall()
+        return con.execute(
+            "SELECT file, rows_read, rows_loaded, rows_rejected, loaded_by FROM loads ORDER BY load_id"
+        ).fetchall()
 
 
 def drop(p: Page, *paths: Path) -> None:
@@ -79,21 +85,29 @@ def test_admin_uploads_a_ledger_then_one_with_bad_rows_and_downloads_the_rejects
     expect(admin.page.locator("#upload-rules")).to_contain_text(f"单个文件不超过 {LIMIT_MB} MB")
     good = ledger(tmp_path, "上传测试.csv", [(f"UPTEST-{n:03d}", "榆次区") for n in range(1, 8)])
     drop(admin, good)
-    expect(admin.page.locator("#upload-summary")).to_have_text("本次上传 1 个文件：入库 7 行，拒收 0 行，整个文件被拒收 0 个")
+    expect(admin.page.locator("#upload-summary")).to_have_text(
+        "本次上传 1 个文件：入库 7 行，拒收 0 行，整个文件被拒收 0 个"
+    )
     expect(admin.page.locator(".upload-file")).to_contain_text("读取 7 行 = 入库 7 行 + 拒收 0 行")
     expect(admin.page.locator("#upload-rejects")).to_be_hidden()
-    assert loads(upload_server)[len(before):] == [("上传测试.csv", 7, 7, 0, "admin")]
+    assert loads(upload_server)[len(before) :] == [("上传测试.csv", 7, 7, 0, "admin")]
 
-    bad = ledger(tmp_path, "有错.csv", [("UPTEST-101", "榆次区"), ("UPTEST-102", "榆茨区"), ("UPTEST-103", ""),
-                                       ("UPTEST-104", "太谷区")])
+    bad = ledger(
+        tmp_path,
+        "有错.csv",
+        [("UPTEST-101", "榆次区"), ("UPTEST-102", "榆茨区"), ("UPTEST-103", ""), ("UPTEST-104", "太谷区")],
+    )
     drop(admin, bad)
-    expect(admin.page.locator("#upload-summary")).to_have_text("本次上传 1 个文件：入库 2 行，拒收 2 行，整个文件被拒收 0 个")
+    expect(admin.page.locator("#upload-summary")).to_have_text(
+        "本次上传 1 个文件：入库 2 行，拒收 2 行，整个文件被拒收 0 个"
+    )
     report = admin.page.locator(".upload-file")
     expect(report).to_contain_text("读取 4 行 = 入库 2 行 + 拒收 2 行")
     expect(report).to_contain_text("第 3 行：县区“榆茨区”不存在，是否为“榆次区”？")
     expect(report).to_contain_text("全部拒收记录请点击“下载拒收记录”")
-    expect(admin.page.locator("#upload-run")).to_have_text(re.compile(
-        r"本批（批次 \d+）结果：\s+已发布：有错.csv（入库 2 行，拒收 2 行）"))
+    expect(admin.page.locator("#upload-run")).to_have_text(
+        re.compile(r"本批（批次 \d+）结果：\s+已发布：有错.csv（入库 2 行，拒收 2 行）")
+    )
     with admin.page.expect_download() as download:
         admin.page.click("#upload-rejects-export")
     path = download.value.path()
@@ -103,7 +117,8 @@ def test_admin_uploads_a_ledger_then_one_with_bad_rows_and_downloads_the_rejects
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
     assert [(r["文件"], r["台账类型"], r["行号"], r["列"], r["编号"], r["县区"]) for r in rows] == [
         ("有错.csv", "问题线索（cases）", "3", "县区", "UPTEST-102", "榆茨区"),
-        ("有错.csv", "问题线索（cases）", "4", "县区", "UPTEST-103", "")]
+        ("有错.csv", "问题线索（cases）", "4", "县区", "UPTEST-103", ""),
+    ]
     assert "不存在" in rows[0]["拒收原因"] and "县区为空" in rows[1]["拒收原因"]
     assert loads(upload_server)[-1] == ("有错.csv", 4, 2, 2, "admin")
 
@@ -111,7 +126,8 @@ def test_admin_uploads_a_ledger_then_one_with_bad_rows_and_downloads_the_rejects
     load_rows = store.audit_rows(event_name="load", who="admin", limit=2)
     assert [r["detail"] for r in load_rows] == [
         "upload page: files: 有错.csv; dataset: auto; loaded 2, rejected 2",
-        "upload page: files: 上传测试.csv; dataset: auto; loaded 7, rejected 0"]
+        "upload page: files: 上传测试.csv; dataset: auto; loaded 7, rejected 0",
+    ]
     export = store.audit_rows(event_name="export", who="admin", limit=1)[0]
     assert export["detail"].startswith("upload-rejects-download: 拒收记录.csv")
 
@@ -120,7 +136,9 @@ def test_admin_uploads_a_ledger_then_one_with_bad_rows_and_downloads_the_rejects
     text = raw.decode("utf-8-sig").replace(",榆茨区,", ",榆次区,").replace(",违规收费,,", ",违规收费,榆次区,")
     fixed.write_bytes(text.encode("utf-8-sig"))
     drop(admin, fixed)
-    expect(admin.page.locator("#upload-summary")).to_have_text("本次上传 1 个文件：入库 2 行，拒收 0 行，整个文件被拒收 0 个")
+    expect(admin.page.locator("#upload-summary")).to_have_text(
+        "本次上传 1 个文件：入库 2 行，拒收 0 行，整个文件被拒收 0 个"
+    )
     expect(admin.page.locator(".upload-file")).to_contain_text("此部分为“问题线索”的 2 行")
     assert loads(upload_server)[-1] == ("拒收记录-改好.csv", 2, 2, 0, "admin")
     admin.page.screenshot(path=str(tmp_path / "upload.png"), full_page=True)
@@ -132,22 +150,35 @@ def test_refused_types_oversized_files_and_zip_bombs_load_nothing(admin, upload_
     text = tmp_path / "情况说明.txt"
     text.write_text("编号,县区\nX1,榆次区\n", encoding="utf-8")
     big = tmp_path / "超大.csv"
-    big.write_bytes(CASES.encode() + b"".join(f"BIG-{n:07d},投诉举报,违规收费,榆次区,2025-05-20,办理中\n".encode()
-                                              for n in range(LIMIT_MB * 1024 * 1024 // 50 + 1000)))
+    big.write_bytes(
+        CASES.encode()
+        + b"".join(
+            f"BIG-{n:07d},投诉举报,违规收费,榆次区,2025-05-20,办理中\n".encode()
+            for n in range(LIMIT_MB * 1024 * 1024 // 50 + 1000)
+        )
+    )
     assert big.stat().st_size > LIMIT_MB * 1024 * 1024
-    bomb = clerk.xlsx_bomb("巨大.xlsx", ["编号", "来源", "问题类别", "县区", "受理日期", "状态"],
-                           ["JZ001", "投诉举报", "违规收费", "榆次区", "2024-03-01", "办理中"], compresslevel=9)
+    bomb = clerk.xlsx_bomb(
+        "巨大.xlsx",
+        ["编号", "来源", "问题类别", "县区", "受理日期", "状态"],
+        ["JZ001", "投诉举报", "违规收费", "榆次区", "2024-03-01", "办理中"],
+        compresslevel=9,
+    )
     assert bomb.stat().st_size < 1024 * 1024
     admin.open("/upload")
     drop(admin, text, bomb)
-    expect(admin.page.locator("#upload-summary")).to_have_text("本次上传 2 个文件：入库 0 行，拒收 0 行，整个文件被拒收 2 个")
+    expect(admin.page.locator("#upload-summary")).to_have_text(
+        "本次上传 2 个文件：入库 0 行，拒收 0 行，整个文件被拒收 2 个"
+    )
     files = admin.page.locator(".upload-file")
     expect(files.nth(0)).to_contain_text("情况说明.txt")
     expect(files.nth(0)).to_contain_text("已拒收整个文件：不支持的文件类型“.txt”")
     expect(files.nth(1)).to_contain_text("已拒收整个文件：工作簿解压后达")
     expect(files.nth(1)).to_contain_text("超过上限 256 MB")
     drop(admin, big)  # held back by the browser: only its name and size reach the server
-    expect(admin.page.locator("#upload-summary")).to_have_text("本次上传 1 个文件：入库 0 行，拒收 0 行，整个文件被拒收 1 个")
+    expect(admin.page.locator("#upload-summary")).to_have_text(
+        "本次上传 1 个文件：入库 0 行，拒收 0 行，整个文件被拒收 1 个"
+    )
     expect(files.nth(0)).to_contain_text(f"超过单个文件上限 {LIMIT_MB} MB，未加载")
     assert loads(upload_server) == before
 
@@ -188,7 +219,8 @@ def test_the_audit_page_lists_the_login_and_the_load_newest_first(admin, upload_
     expect(admin.page.locator("#upload-rules")).to_contain_text(f"At most {LIMIT_MB} MB per file")
     drop(admin, ledger(tmp_path, "english.csv", [("UPTEST-301", "榆次区")]))
     expect(admin.page.locator("#upload-summary")).to_have_text(
-        "1 file(s) uploaded: 1 rows loaded, 0 rows rejected, 0 file(s) refused whole")
+        "1 file(s) uploaded: 1 rows loaded, 0 rows rejected, 0 file(s) refused whole"
+    )
     admin.page.screenshot(path="/tmp/upload-page-en.png", full_page=True)
 
 
@@ -210,12 +242,29 @@ def test_other_roles_are_refused_the_upload_and_audit_pages_and_callbacks(server
     router = spec_of(deps, "_pages_content.children")
     for path in ("/upload", "/audit"):  # the app's own "no permission" page, nothing of the page's
         status, data = client.callback(router, {"_pages_location.pathname": path, "_pages_location.search": ""})
-        assert status == 200 and "无权访问" in json.dumps(json.loads(data), ensure_ascii=False) and b"upload-drop" not in data and b"audit-list" not in data
-    for output in ("upload-report.children", "upload-rejects-download.data", "audit-list.children",
-                   "audit-download.data"):
-        status, data = client.callback(spec_of(deps, output), {
-            "upload-payload.data": {"files": [{"name": "x.csv", "size": 3, "content": "data:text/csv;base64,eCx5"}]},
-            "upload-rejects-export.n_clicks": 1, "audit-export.n_clicks": 1, "audit-query.data": {}})
+        assert (
+            status == 200
+            and "无权访问" in json.dumps(json.loads(data), ensure_ascii=False)
+            and b"upload-drop" not in data
+            and b"audit-list" not in data
+        )
+    for output in (
+        "upload-report.children",
+        "upload-rejects-download.data",
+        "audit-list.children",
+        "audit-download.data",
+    ):
+        status, data = client.callback(
+            spec_of(deps, output),
+            {
+                "upload-payload.data": {
+                    "files": [{"name": "x.csv", "size": 3, "content": "data:text/csv;base64,eCx5"}]
+                },
+                "upload-rejects-export.n_clicks": 1,
+                "audit-export.n_clicks": 1,
+                "audit-query.data": {},
+            },
+        )
         assert status == 403 and data == b"forbidden", output
     assert {"/", "/escalations"} <= nav_paths(client) and not {"/upload", "/audit"} & nav_paths(client)
     assert {"/upload", "/audit"} <= nav_paths(session_for(server, "admin"))  # the admin's navbar has both
@@ -250,8 +299,10 @@ def test_a_leaders_export_is_audited_with_its_filter(server, deps):
     status, data = leader.callback(spec, {"escalations-open-export.n_clicks": 1, "escalations-query.data": query})
     assert status == 200 and json.loads(data)["response"]["escalations-open-download"]["data"]["content"]
     record = store.audit_rows(event_name="export", who="leader", limit=1)[0]
-    assert record["detail"] == ("escalations-open-download: escalations-open.xlsx; filter: "
-                                + json.dumps(query, ensure_ascii=False, sort_keys=True))
+    assert record["detail"] == (
+        "escalations-open-download: escalations-open.xlsx; filter: "
+        + json.dumps(query, ensure_ascii=False, sort_keys=True)
+    )
     assert record["role"] == "leader" and record["scope"] == "regions=all;personal_data=no"
     # no personal data for the leader (phones masked): no personal_data_view
     assert not store.audit_rows(event_name="personal_data_view", who="leader")
@@ -265,8 +316,11 @@ def test_a_supervisors_open_case_list_and_case_are_audited_as_personal_data(serv
     status, data = supervisor.callback(spec, {"escalations-query.data": {"region": "140700", **PERIOD}})
     assert status == 200
     record = store.audit_rows(event_name="personal_data_view", who="supervisor", limit=1)[0]
-    assert re.fullmatch(r'escalations open-case list: \d+ phone\(s\); filter: \{"from": "2024-01-01", '
-                        r'"region": "140700", "to": "2025-05-31"\}', record["detail"]), record["detail"]
+    assert re.fullmatch(
+        r'escalations open-case list: \d+ phone\(s\); filter: \{"from": "2024-01-01", '
+        r'"region": "140700", "to": "2025-05-31"\}',
+        record["detail"],
+    ), record["detail"]
     assert record["scope"] == "regions=all;personal_data=yes" and store.audit_count() == seen + 1
     case_id = next(r["case_id"] for r in grid_rows(data, "escalations-open-grid") if r.get("reporter_phone"))
     trail = spec_of(deps, "escalations-timeline-title.children")
