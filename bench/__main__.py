@@ -1,5 +1,6 @@
 import argparse
 import sys
+from pathlib import Path
 
 
 def main() -> int:
@@ -11,6 +12,12 @@ def main() -> int:
     pages = sub.add_parser("pages", help="every page callback vs its bare SQL, on the demo and at 100x")
     pages.add_argument("--factor", type=int, default=100)
     pages.add_argument("--page", help="only this page's callbacks (module name, e.g. overview; 'shell' for app.py)")
+    pages.add_argument("--province", type=int, metavar="N", help="also at province scale (e.g. 500: ~9 M cases)")
+    pages.add_argument("--copies", action="store_true", help="scale by copies of the demo's units, not spread")
+    scale = sub.add_parser("scale", help="a province-scale warehouse built from the demo (all 117 county-level units)")
+    scale.add_argument("--factor", type=int, default=100)
+    scale.add_argument("--out", type=Path, default=Path("data/bench/warehouse.duckdb"))
+    scale.add_argument("--copies", action="store_true", help="copies of the demo's units instead of spread")
     args = parser.parse_args()
     if args.name == "etl":
         from bench.etl import run
@@ -19,7 +26,12 @@ def main() -> int:
     if args.name == "pages":
         from bench.pages import run as run_pages
 
-        return run_pages(factor=args.factor, only=args.page)
+        return run_pages(factor=args.factor, only=args.page, province=args.province, spread=not args.copies)
+    if args.name == "scale":
+        from bench.scale import run as run_scale
+
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        return run_scale(args.factor, args.out, spread=not args.copies)
     return 2
 
 
