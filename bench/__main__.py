@@ -14,6 +14,10 @@ def main() -> int:
     pages.add_argument("--page", help="only this page's callbacks (module name, e.g. overview; 'shell' for app.py)")
     pages.add_argument("--province", type=int, metavar="N", help="also at province scale (e.g. 500: ~9 M cases)")
     pages.add_argument("--copies", action="store_true", help="scale by copies of the demo's units, not spread")
+    publish = sub.add_parser("publish", help="a 1,000-row daily ledger published at 1x, 100x and province scale")
+    publish.add_argument("--factor", type=int, default=100)
+    publish.add_argument("--province", type=int, metavar="N", help="also at province scale (e.g. 500)")
+    publish.add_argument("--repeat", type=int, default=3)
     scale = sub.add_parser("scale", help="a province-scale warehouse built from the demo (all 117 county-level units)")
     scale.add_argument("--factor", type=int, default=100)
     scale.add_argument("--out", type=Path, default=Path("data/bench/warehouse.duckdb"))
@@ -27,6 +31,10 @@ def main() -> int:
         from bench.pages import run as run_pages
 
         return run_pages(factor=args.factor, only=args.page, province=args.province, spread=not args.copies)
+    if args.name == "publish":
+        from bench.publish import run as run_publish
+
+        return run_publish(factor=args.factor, province=args.province, repeat=args.repeat)
     if args.name == "scale":
         from bench.scale import run as run_scale
 
