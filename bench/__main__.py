@@ -18,6 +18,13 @@ def main() -> int:
     publish.add_argument("--factor", type=int, default=100)
     publish.add_argument("--province", type=int, metavar="N", help="also at province scale (e.g. 500)")
     publish.add_argument("--repeat", type=int, default=3)
+    serve = sub.add_parser("serve", help="requests/s and p50/p95 for 1, 4, 16 signed-in clients, threads vs workers")
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--clients", default="1,4,16", help="comma-separated client counts")
+    serve.add_argument("--seconds", type=float, default=10)
+    serve.add_argument(
+        "--warehouse", type=Path, help="a warehouse with its access.sqlite beside it (default: the demo)"
+    )
     scale = sub.add_parser("scale", help="a province-scale warehouse built from the demo (all 117 county-level units)")
     scale.add_argument("--factor", type=int, default=100)
     scale.add_argument("--out", type=Path, default=Path("data/bench/warehouse.duckdb"))
@@ -35,6 +42,11 @@ def main() -> int:
         from bench.publish import run as run_publish
 
         return run_publish(factor=args.factor, province=args.province, repeat=args.repeat)
+    if args.name == "serve":
+        from bench.serve import run as run_serve
+
+        clients = tuple(int(n) for n in args.clients.split(","))
+        return run_serve(args.workers, clients, args.seconds, args.warehouse)
     if args.name == "scale":
         from bench.scale import run as run_scale
 
