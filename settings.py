@@ -196,6 +196,15 @@ def put(name: str, value: Value) -> None:
     os.environ[name] = str(value)
 
 
+def child_environment(values: dict[str, Value]) -> dict[str, str]:
+    """The environment for a process this one starts (the serving bench's servers): this
+    process's environment with these settings set; PYTHONPATH is the one non-setting allowed."""
+    for name in values:
+        if name != "PYTHONPATH":
+            BY_NAME[name]  # an unknown name is a bug: KeyError
+    return {**os.environ, **{name: str(value) for name, value in values.items()}}
+
+
 def reference_markdown() -> str:
     """docs/settings.md, generated from SETTINGS."""
     lines = [

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
 import shutil
 import socket
@@ -26,6 +25,8 @@ import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
+
+import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWS = [
@@ -134,14 +135,9 @@ class Server:
         self.port = _free_port()
 
     def __enter__(self) -> Server:
-        env = {
-            **os.environ,
-            "WAREHOUSE": str(self.warehouse),
-            "PORT": str(self.port),
-            "HOST": "127.0.0.1",
-            "DEMO": "1",
-            "PYTHONPATH": str(ROOT),
-        }
+        env = settings.child_environment(
+            {"WAREHOUSE": self.warehouse, "PORT": self.port, "HOST": "127.0.0.1", "DEMO": "1", "PYTHONPATH": ROOT}
+        )
         command = [c.replace("{port}", str(self.port)) for c in self.command]
         self.log = open(self.warehouse.parent / f"{self.name.replace(' ', '_')}.log", "ab")
         self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
