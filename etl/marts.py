@@ -1,14 +1,20 @@
-"""Marts: aggregates rebuilt from the fact tables at every publish, for the dashboard.
+"""Marts: aggregates kept up to date from the fact tables at every publish, for the dashboard.
 
 A mart holds the same rows' counts (and sums) grouped by exactly what the metrics filter
 and group on, so a KPI reads thousands of rows instead of millions, and the joins a
 metric needs (a rating to its community's county, a recovery to its arrears project) are
-made once per publish instead of once per view. They are derived data: rebuilt in full
-inside the load's transaction, never loaded from a file; `tests/test_marts.py` checks
-the metrics read from them against the same metrics computed from the fact tables.
+made once per publish instead of once per view. They are derived data, never loaded from a
+file: inside the load's transaction a publish rebuilds only the rows of the units (counties,
+or cases for the trail) its loads wrote or deleted rows of (`refresh`), so that a county's
+daily ledger costs what it holds, not what the province's warehouse holds (`python -m bench
+publish`). `tests/test_marts.py` checks the metrics read from them against the same metrics
+computed from the fact tables, `tests/test_marts_incremental.py` every mart against a full
+rebuild after a sequence of loads, corrections and moves.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import duckdb
 
@@ -25,6 +31,7 @@ DONE_SQL = "(" + ", ".join(f"'{s}'" for s in DONE) + ")"
 # loading the cases themselves: `python -m bench etl`).
 CASES_DERIVED = (("_case_no", "BIGINT"), ("_done_until", "DATE"))
 CASES_ORDER = "_done_until, received_on"
+TRAIL_ORDER = "action, happened_on"
 
 
 def done_until_sql(alias: str) -> str:
@@ -48,62 +55,180 @@ VIEWS = {
         FROM mart_case_spans WHERE deadline IS NOT NULL AND done_until > deadline""",
 }
 
+
+@dataclass(frozen=True)
+class Mart:
+    """A mart: `select … FROM …` and its `GROUP BY`/`ORDER BY` tail; `unit`, the mart's column that
+    places a row (a county, or a case for the trail), and `source_unit`, the same value computed
+    from the facts in `select`; `touched`, SQL over `_changed` (what a load wrote and deleted)
+    giving every unit whose rows that load may have changed, old and new."""
+
+    select: str
+    tail: str
+    unit: str
+    source_unit: str
+    touched: str
+
+
+# the units of rows that join another table by `key`, through that table's current rows
+def _via(table: str, key: str, changed: str) -> str:
+    return f"SELECT t.county FROM {table} t WHERE t.{key} IN (SELECT {key} FROM _changed WHERE tbl = '{changed}')"
+
+
 MARTS = {
     # cases counted per reporting unit, source, category, status, level and the dates the
     # rectification figures compare with a period: received, closed, deadline
-    "mart_cases": """
-        SELECT county, source, category, status, level, received_on, closed_on, deadline, count(*) AS n
-        FROM cases GROUP BY ALL""",
+    "mart_cases": Mart(
+        "SELECT county, source, category, status, level, received_on, closed_on, deadline, count(*) AS n FROM cases",
+        "GROUP BY ALL",
+        "county",
+        "county",
+        "SELECT county FROM _changed WHERE tbl = 'cases'",
+    ),
     # communities counted by what the coverage figures take at a date: management type now, since
     # when and before, owners' organisation and when it was formed
-    "mart_communities": """
-        SELECT county, management_type, managed_since, previous_management_type, committee, committee_formed_on,
+    "mart_communities": Mart(
+        """SELECT county, management_type, managed_since, previous_management_type, committee, committee_formed_on,
                count(*) AS n
-        FROM communities GROUP BY ALL""",
+        FROM communities""",
+        "GROUP BY ALL",
+        "county",
+        "county",
+        "SELECT county FROM _changed WHERE tbl = 'communities'",
+    ),
     # star ratings per unit (the rating's own county, else its community's; 未匹配 when neither), year, stars
-    "mart_star_ratings": """
-        SELECT coalesce(s.county, c.county, '未匹配') AS unit, s.year, s.stars, count(*) AS n
-        FROM star_ratings s LEFT JOIN communities c USING (community_id) GROUP BY ALL""",
+    "mart_star_ratings": Mart(
+        """SELECT coalesce(s.county, c.county, '未匹配') AS unit, s.year, s.stars, count(*) AS n
+        FROM star_ratings s LEFT JOIN communities c USING (community_id)""",
+        "GROUP BY ALL",
+        "unit",
+        "coalesce(s.county, c.county, '未匹配')",
+        "SELECT county FROM _changed WHERE tbl IN ('star_ratings', 'communities') UNION ALL "
+        + _via("communities", "community_id", "star_ratings")
+        + " UNION ALL SELECT '未匹配'",
+    ),
     # credit ratings per unit (the company's registered county; 未匹配 when the register does not know it),
     # year and grade
-    "mart_credit_ratings": """
-        SELECT coalesce(c.county, '未匹配') AS unit, r.year, r.grade, count(*) AS n
-        FROM credit_ratings r LEFT JOIN companies c USING (company_code) GROUP BY ALL""",
+    "mart_credit_ratings": Mart(
+        """SELECT coalesce(c.county, '未匹配') AS unit, r.year, r.grade, count(*) AS n
+        FROM credit_ratings r LEFT JOIN companies c USING (company_code)""",
+        "GROUP BY ALL",
+        "unit",
+        "coalesce(c.county, '未匹配')",
+        "SELECT county FROM _changed WHERE tbl = 'companies' UNION ALL "
+        + _via("companies", "company_code", "credit_ratings")
+        + " UNION ALL SELECT '未匹配'",
+    ),
     # a company's grade in a year against its grade the year before, per unit
-    "mart_credit_moves": """
-        SELECT coalesce(c.county, '未匹配') AS unit, r1.year AS year_to, r0.grade AS grade_from,
+    "mart_credit_moves": Mart(
+        """SELECT coalesce(c.county, '未匹配') AS unit, r1.year AS year_to, r0.grade AS grade_from,
                r1.grade AS grade_to, count(*) AS n
         FROM credit_ratings r1
         JOIN credit_ratings r0 ON r0.company_code = r1.company_code AND r0.year = r1.year - 1
-        LEFT JOIN companies c ON c.company_code = r1.company_code GROUP BY ALL""",
+        LEFT JOIN companies c ON c.company_code = r1.company_code""",
+        "GROUP BY ALL",
+        "unit",
+        "coalesce(c.county, '未匹配')",
+        "SELECT county FROM _changed WHERE tbl = 'companies' UNION ALL "
+        + _via("companies", "company_code", "credit_ratings")
+        + " UNION ALL SELECT '未匹配'",
+    ),
     # arrears projects per unit and listing date
-    "mart_arrears": """
-        SELECT county, listed_on, sum(amount_due) AS amount_due, count(*) AS projects
-        FROM fund_arrears GROUP BY ALL""",
+    "mart_arrears": Mart(
+        "SELECT county, listed_on, sum(amount_due) AS amount_due, count(*) AS projects FROM fund_arrears",
+        "GROUP BY ALL",
+        "county",
+        "county",
+        "SELECT county FROM _changed WHERE tbl = 'fund_arrears'",
+    ),
     # recoveries of listed projects per the project's unit and listing date, the recovery's date and channel
-    "mart_recoveries": """
-        SELECT a.county, a.listed_on, r.recovered_on, r.channel, sum(r.amount) AS amount, count(*) AS recoveries
-        FROM fund_recoveries r JOIN fund_arrears a USING (project_id) GROUP BY ALL""",
+    "mart_recoveries": Mart(
+        """SELECT a.county, a.listed_on, r.recovered_on, r.channel, sum(r.amount) AS amount, count(*) AS recoveries
+        FROM fund_recoveries r JOIN fund_arrears a USING (project_id)""",
+        "GROUP BY ALL",
+        "county",
+        "a.county",
+        "SELECT county FROM _changed WHERE tbl = 'fund_arrears' UNION ALL "
+        + _via("fund_arrears", "project_id", "fund_recoveries"),
+    ),
     # the trail's events with what the escalation lists show of their case (unit, company,
     # community, category, `done_until`), so that they need no join to the cases; `case_no` (the
     # case's row number in this published file) makes counting distinct cases an integer hash;
     # ordered by action and date so that a query for some actions in a period reads only their
-    # row groups
-    "mart_case_trail": """
-        SELECT c.case_no, e.case_id, e.happened_on, e.action, e.to_level, e.organ, e.note,
+    # row groups (rows refreshed by a load are appended in that order: see keep_in_order)
+    "mart_case_trail": Mart(
+        """SELECT c.case_no, e.case_id, e.happened_on, e.action, e.to_level, e.organ, e.note,
                c.county, c.company_code, c.community_id, c.category, c.done_until
-        FROM case_events e JOIN mart_case_spans c USING (case_id) ORDER BY e.action, e.happened_on""",
+        FROM case_events e JOIN mart_case_spans c USING (case_id)""",
+        f"ORDER BY {TRAIL_ORDER}",
+        "case_id",
+        "e.case_id",
+        "SELECT case_id FROM _changed WHERE tbl IN ('cases', 'case_events')",
+    ),
 }
+
+# What a load changed, recorded as it writes (etl.pipeline, through `track`): per fact table, of
+# every row it deleted and every row it inserted, the values that place the row in a mart (its
+# county, and the keys other tables join it by). `refresh` rebuilds only the mart rows those
+# values reach; the marts stay equal to a full rebuild (tests/test_marts_incremental.py).
+TRACKED = ("county", "community_id", "company_code", "case_id", "project_id")
+
+
+def track(con: duckdb.DuckDBPyConnection, table: str, where: str, params: list | None = None) -> None:
+    """Record the placing values of `table`'s rows matching `where` in `_changed`."""
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS _changed (tbl VARCHAR, {', '.join(f'{c} VARCHAR' for c in TRACKED)})")
+    columns = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+    values = ", ".join(c if c in columns else "NULL" for c in TRACKED)
+    con.execute(
+        f"""INSERT INTO _changed SELECT DISTINCT '{table}', {values} FROM "{table}" WHERE {where}""", params or []
+    )
+
+
+def _exists(con: duckdb.DuckDBPyConnection, name: str, kind: str = "table") -> bool:
+    source = "duckdb_tables() WHERE table_name" if kind == "table" else "duckdb_views() WHERE view_name"
+    return bool(con.execute(f"SELECT count(*) FROM {source} = ? AND NOT temporary", [name]).fetchone()[0])
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build every mart, in order: a later mart may read an earlier one (or a view)."""
+    """(Re)build every mart from all rows, in order: a later mart may read an earlier one (or a view)."""
     for name, select in VIEWS.items():
-        if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0]:
+        if _exists(con, name):
             con.execute(f"DROP TABLE {name}")  # a warehouse written when it was a table
         con.execute(f"CREATE OR REPLACE VIEW {name} AS {select}")
-    for name, select in MARTS.items():
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
+    for name, mart in MARTS.items():
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS {mart.select} {mart.tail}")
+    con.execute(
+        "INSERT OR REPLACE INTO layout SELECT 'mart_case_trail', n, n FROM (SELECT count(*) AS n FROM mart_case_trail)"
+    )
+    con.execute("DROP TABLE IF EXISTS _changed")
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring the marts up to date with what this connection's loads changed (`_changed`): only
+    the units they touched are rebuilt. A warehouse without its marts (or its views), or one
+    whose changes were not tracked, is rebuilt in full."""
+    complete = all(_exists(con, name) for name in MARTS) and all(_exists(con, name, "view") for name in VIEWS)
+    if not complete:
+        build(con)
+        return
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_changed' AND temporary").fetchone()[
+        0
+    ]:
+        return  # nothing written since the marts were built
+    for name, mart in MARTS.items():
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _units AS SELECT DISTINCT coalesce(u, '') AS u FROM ({mart.touched}) t(u)"
+        )
+        if not con.execute("SELECT count(*) FROM _units").fetchone()[0]:
+            continue
+        con.execute(f"DELETE FROM {name} WHERE coalesce({mart.unit}, '') IN (SELECT u FROM _units)")
+        before = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+        where = f"WHERE coalesce({mart.source_unit}, '') IN (SELECT u FROM _units)"
+        con.execute(f"INSERT INTO {name} {mart.select} {where} {mart.tail}")
+        if name == "mart_case_trail":
+            keep_in_order(con, name, TRAIL_ORDER, before)
+    con.execute("DROP TABLE IF EXISTS _units")
+    con.execute("DROP TABLE _changed")
 
 
 # Each load appends its cases in order, but many small loads leave a table whose row groups each
@@ -115,20 +240,25 @@ REORDER_SHARE = 0.2
 
 
 def keep_cases_in_order(con: duckdb.DuckDBPyConnection, before: int) -> bool:
-    """After cases were written into a table that held `before` rows: rewrite the table in
-    `CASES_ORDER` if enough of it is out of order (see REORDER_SHARE); returns whether the whole
-    table is in order. `layout` remembers how many rows the last ordered write covered; a load
-    into an empty table is in order as written."""
-    total = con.execute("SELECT count(*) FROM cases").fetchone()[0]
-    row = con.execute("SELECT sorted_rows FROM layout WHERE table_name = 'cases'").fetchone()
-    in_order = row[0] if row else 0
+    """After cases were written into a table that held `before` rows: see keep_in_order."""
+    return keep_in_order(con, "cases", CASES_ORDER, before)
+
+
+def keep_in_order(con: duckdb.DuckDBPyConnection, table: str, order: str, before: int) -> bool:
+    """After rows were appended to `table` (which held `before` rows, the last ones possibly
+    deleted since): rewrite it in `order` if enough of it is out of order (see REORDER_SHARE);
+    returns whether the whole table is in order. `layout` remembers how many rows the last
+    ordered write covered; a load into an empty table is in order as written."""
+    total = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    row = con.execute("SELECT sorted_rows FROM layout WHERE table_name = ?", [table]).fetchone()
+    in_order = min(row[0] if row else 0, before)
     if before == 0:  # this load's rows, written in order, are all of it
         in_order = total
     elif total >= 2 * ROW_GROUP and total - in_order > REORDER_SHARE * total:
-        con.execute(f"CREATE OR REPLACE TABLE cases AS SELECT * FROM cases ORDER BY {CASES_ORDER}")
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {table} ORDER BY {order}")
         in_order = total
     in_order = min(in_order, total)
-    con.execute("INSERT OR REPLACE INTO layout VALUES ('cases', ?, ?)", [in_order, total])
+    con.execute("INSERT OR REPLACE INTO layout VALUES (?, ?, ?)", [table, in_order, total])
     return in_order == total
 
 

@@ -938,6 +938,7 @@ def _write(
     if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] and _old_version(con, ds):
         _pair_versions(con, ds)
         _report_version(con, ds, match, load_id, now, report)
+        marts.track(con, ds.name, "rowid IN (SELECT _rid FROM _old)")  # their marts' rows are rebuilt
         con.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT _rid FROM _old)")
     col_list = ", ".join(_q(c) for c in cols)
     derived, order = "", ""
@@ -951,6 +952,7 @@ def _write(
         SELECT {col_list}, ?, ?, ?, _row, ?{derived} FROM _good {order}""",
         [load_id, file, sheet, now],
     )
+    marts.track(con, ds.name, "_load_id = ?", [load_id])
     if ds.name == "cases":
         marts.keep_cases_in_order(con, before)
     con.execute("DROP VIEW _good")

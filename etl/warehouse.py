@@ -89,6 +89,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         _add_missing_columns(con, name, [(col.name, col.sql_type) for col in ds.columns])
     if _add_missing_columns(con, "cases", marts.CASES_DERIVED):
         marts.fill_cases_derived(con)
+        con.execute("DROP TABLE IF EXISTS mart_cases")  # every case renumbered: the marts are rebuilt in full
     _refresh_regions(con)
     if not con.execute("SELECT count(*) FROM calendar").fetchone()[0]:
         _fill_calendar(con)
@@ -199,7 +200,7 @@ class Publication:
 
     def publish(self) -> None:
         assert self.con is not None
-        marts.build(self.con)
+        marts.refresh(self.con)  # the marts' rows this publication's loads touched
         self.con.execute("CHECKPOINT")
         self.con.close()
         self.con = None
