@@ -99,23 +99,27 @@ def _callbacks():
 
     import app as dash_app
 
-    seen = {}
+    seen, functions = {}, set()
     for source in (GLOBAL_CALLBACK_MAP, dash_app.app.callback_map):
         for key, entry in source.items():
             fn = getattr(entry.get("callback"), "__wrapped__", None)  # clientside callbacks have none
-            if fn is not None and fn.__name__ not in seen:
-                seen[fn.__name__] = (fn, entry["inputs"], entry.get("state", []), fn.__module__)
-                if "download" in key:
-                    _DOWNLOADS.add(fn.__name__)
+            if fn is None or id(fn) in functions:
+                continue
+            functions.add(id(fn))
+            # one function may serve several panels (components/panel.py): named by its output then
+            name = fn.__name__ if fn.__name__ not in seen else f"{fn.__name__}[{key.strip('.').split('.')[0]}]"
+            seen[name] = (fn, entry["inputs"], entry.get("state", []), fn.__module__)
+            if "download" in key:
+                _DOWNLOADS.add(id(fn))
     return seen
 
 
 def _is_download(fn) -> bool:
     """Export callbacks (a file for dcc.Download) are reported but held to no render target."""
-    return fn.__name__ in _DOWNLOADS
+    return id(fn) in _DOWNLOADS
 
 
-_DOWNLOADS: set[str] = set()
+_DOWNLOADS: set[int] = set()
 
 
 def _time(fn, *args) -> float:

@@ -68,11 +68,19 @@ class Mart:
     unit: str
     source_unit: str
     touched: str
+    also: tuple[str, ...] = ()  # more expressions equal to the unit, filtered too (a join's other side)
+    nullable: bool = True  # whether the unit can be NULL (its rows are placed by '')
 
 
 # the units of rows that join another table by `key`, through that table's current rows
 def _via(table: str, key: str, changed: str) -> str:
     return f"SELECT t.county FROM {table} t WHERE t.{key} IN (SELECT {key} FROM _changed WHERE tbl = '{changed}')"
+
+
+# the 未匹配 unit (rows whose place is unknown), touched whenever one of `tables` changed
+def _unmatched(*tables: str) -> str:
+    names = ", ".join(f"'{t}'" for t in tables)
+    return f" UNION ALL SELECT '未匹配' WHERE EXISTS (SELECT 1 FROM _changed WHERE tbl IN ({names}))"
 
 
 MARTS = {
@@ -105,7 +113,7 @@ MARTS = {
         "coalesce(s.county, c.county, '未匹配')",
         "SELECT county FROM _changed WHERE tbl IN ('star_ratings', 'communities') UNION ALL "
         + _via("communities", "community_id", "star_ratings")
-        + " UNION ALL SELECT '未匹配'",
+        + _unmatched("star_ratings", "communities"),
     ),
     # credit ratings per unit (the company's registered county; 未匹配 when the register does not know it),
     # year and grade
@@ -117,7 +125,7 @@ MARTS = {
         "coalesce(c.county, '未匹配')",
         "SELECT county FROM _changed WHERE tbl = 'companies' UNION ALL "
         + _via("companies", "company_code", "credit_ratings")
-        + " UNION ALL SELECT '未匹配'",
+        + _unmatched("credit_ratings", "companies"),
     ),
     # a company's grade in a year against its grade the year before, per unit
     "mart_credit_moves": Mart(
@@ -131,7 +139,7 @@ MARTS = {
         "coalesce(c.county, '未匹配')",
         "SELECT county FROM _changed WHERE tbl = 'companies' UNION ALL "
         + _via("companies", "company_code", "credit_ratings")
-        + " UNION ALL SELECT '未匹配'",
+        + _unmatched("credit_ratings", "companies"),
     ),
     # arrears projects per unit and listing date
     "mart_arrears": Mart(
@@ -164,6 +172,8 @@ MARTS = {
         "case_id",
         "e.case_id",
         "SELECT case_id FROM _changed WHERE tbl IN ('cases', 'case_events')",
+        also=("c.case_id",),  # so that the cases are filtered before the join, not after
+        nullable=False,
     ),
 }
 
@@ -203,6 +213,12 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE IF EXISTS _changed")
 
 
+def _placed(mart: Mart, expression: str) -> str:
+    """SQL: the row's `expression` (its unit) is one of `_units`."""
+    value = f"coalesce({expression}, '')" if mart.nullable else expression
+    return f"{value} IN (SELECT u FROM _units)"
+
+
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
     """Bring the marts up to date with what this connection's loads changed (`_changed`): only
     the units they touched are rebuilt. A warehouse without its marts (or its views), or one
@@ -221,9 +237,9 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
         )
         if not con.execute("SELECT count(*) FROM _units").fetchone()[0]:
             continue
-        con.execute(f"DELETE FROM {name} WHERE coalesce({mart.unit}, '') IN (SELECT u FROM _units)")
+        con.execute(f"DELETE FROM {name} WHERE {_placed(mart, mart.unit)}")
         before = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-        where = f"WHERE coalesce({mart.source_unit}, '') IN (SELECT u FROM _units)"
+        where = "WHERE " + " AND ".join(_placed(mart, e) for e in (mart.source_unit, *mart.also))
         con.execute(f"INSERT INTO {name} {mart.select} {where} {mart.tail}")
         if name == "mart_case_trail":
             keep_in_order(con, name, TRAIL_ORDER, before)
