@@ -92,15 +92,15 @@ def missing_warehouse(*outputs):
     """A callback that answers `outputs` when no warehouse is published yet (WarehouseMissing).
     An output that is a function (TEXT, WORDS, FIGURE, figure(height), or the page's own) is
     called with the reader's language (from the View or the `*-query` data among the
-    arguments); any other value is returned as it is."""
+    arguments, or a layout's URL parameters); any other value is returned as it is."""
 
     def decorate(fn):
         @functools.wraps(fn)
-        def guarded(*args):
+        def guarded(*args, **kwargs):
             try:
-                return fn(*args)
+                return fn(*args, **kwargs)
             except WarehouseMissing:
-                lang = _lang(args)
+                lang = _lang([*args, kwargs])
                 out = tuple(o(lang) if callable(o) else o for o in outputs)
                 return out[0] if len(out) == 1 else out
 
