@@ -26,9 +26,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
-from components.charts import GRAPH_CONFIG
 from components.i18n import fmt_count, label
 from components.tables import export_controls, grid, to_excel
+from components.theme import GRAPH_CONFIG
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
-from components.charts import PALETTE, bars, empty_figure, stacked, trail
+from components.charts import bars, empty_figure, stacked, trail
 from components.i18n import fmt_count, label
+from components.theme import PALETTE
 from metrics import escalations as esc
 from pages._escalations_rows import LEVEL_CHOICES
 

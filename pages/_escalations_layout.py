@@ -8,9 +8,9 @@ import pandas as pd
 from dash import dcc, html
 
 from components import query
-from components.charts import GRAPH_CONFIG
 from components.i18n import fmt_date, has_label, label
 from components.tables import export_controls
+from components.theme import GRAPH_CONFIG
 from pages._escalations_rows import EscalationsView as View
 
 

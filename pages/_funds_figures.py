@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
-from components.charts import PALETTE, bars, bars_with_rate, donut, empty_figure
+from components.charts import bars, bars_with_rate, donut, empty_figure
 from components.i18n import fmt_amount, fmt_count, label
+from components.theme import PALETTE
 from metrics import funds
 from metrics.regions import region_names
 from pages._funds_rows import CHANNEL_COLORS, KIND_COLORS, TOP

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from components.charts import PALETTE
 from components.i18n import fmt_date, has_label, label
+from components.theme import PALETTE
 from metrics import funds, kpis
 from metrics.regions import region_names
 from pages._view import View, scope, warehouse

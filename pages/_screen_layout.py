@@ -6,8 +6,8 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from components.charts import GRAPH_CONFIG
 from components.i18n import fmt_date, label, lang_of
+from components.theme import GRAPH_CONFIG
 from metrics.filters import PROVINCE, Filter
 from metrics.regions import region_names
 from pages._view import missing_warehouse, warehouse

@@ -23,9 +23,10 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import query
-from components.charts import GRAPH_CONFIG, empty_figure
+from components.charts import empty_figure
 from components.i18n import fmt_count, fmt_date, label
 from components.panel import Panels, Sheet, Size, Table, table
+from components.theme import GRAPH_CONFIG
 from metrics import escalations as esc
 from pages._escalations_figures import (
     _actions_figure,

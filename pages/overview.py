@@ -8,10 +8,11 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import query
 from components.cards import kpi_card
-from components.charts import GRAPH_CONFIG, donut, empty_figure
+from components.charts import donut, empty_figure
 from components.i18n import fmt_value, label, lang_of
 from components.maps import county_figure, load_geojson, map_region, region_geo
 from components.panel import AUTO, Panels, Sheet, Table, table
+from components.theme import GRAPH_CONFIG
 from metrics import kpis, published
 from metrics.escalations import escalation_counts
 from metrics.filters import Filter

@@ -14,9 +14,9 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from components import query
 from components.cards import kpi_card
-from components.charts import GRAPH_CONFIG
 from components.i18n import label, lang_of
 from components.panel import Panels, Sheet
+from components.theme import GRAPH_CONFIG
 from metrics import kpis, published
 from pages import _ratings_content as content
 from pages._ratings_rows import TABLES, _clean, _header_lines, _table_frame

@@ -18,9 +18,9 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import query
-from components.charts import GRAPH_CONFIG
 from components.i18n import label
 from components.panel import Panels, Sheet, Size, Table, table
+from components.theme import GRAPH_CONFIG
 from metrics import cases
 from pages._rectification_figures import (
     CASE_WIDTHS,
