@@ -1,16 +1,20 @@
-"""The charts of 督办 /escalations (pages/escalations.py): the ladder of open cases, handling
-level by level, actions by month, referrals by organ and outcome, one case's trail."""
+"""The charts and grids of 督办 /escalations (pages/escalations.py): the ladder of open cases,
+handling level by level, actions by month, referrals by organ and outcome, one case's trail;
+the lists' grids."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pandas as pd
 from dash import html
 
 from components.charts import bars, empty_figure, stacked, trail
 from components.i18n import fmt_count, label
+from components.panel import Size, Table, table
 from components.theme import PALETTE
 from metrics import escalations as esc
-from pages._escalations_rows import LEVEL_CHOICES
+from pages._escalations_rows import FORMATS, LEVEL_CHOICES, WIDTHS, Rows
 
 BUCKET_COLORS = ["#9ecae1", "#4292c6", "#d9a02b", "#e6550d", "#a50f15", "#8c8c8c"]
 
@@ -165,3 +169,29 @@ def _trail_figure(case, events: pd.DataFrame, lang: str):
         title=label("esc_timeline_chart", lang),
         hover=hover,
     )
+
+
+TABLE = Table(
+    formats=FORMATS,
+    widths=WIDTHS,
+    default_width=100,
+    tooltips=("description", "note", "organ", "black_dates", "company_name", "community_name", "action"),
+    options={"suppressColumnVirtualisation": True, "tooltipShowDelay": 300},
+)
+
+
+def _grid(grid_id: str, rows: Rows, lang: str, max_height: int = 480, clickable: bool = False):
+    """A list's grid: its first column pinned, a click reading the row's key."""
+    first = rows.columns[0]
+    how = replace(TABLE, pin_first={"pinned": "left", "flex": 0, "width": WIDTHS.get(first, 110)})
+    return table(
+        grid_id, rows.frame, rows.columns, lang, how, Size(150, 0, max_height), key=rows.key, clickable=clickable
+    )
+
+
+def _with_top_note(grid_, rows: Rows, lang: str):
+    """A list cut at its first rows on screen says so (the export has them all)."""
+    if not rows.total or rows.total <= len(rows.frame):
+        return grid_
+    note = label("esc_top_note", lang).format(shown=fmt_count(len(rows.frame)), total=fmt_count(rows.total))
+    return html.Div([grid_, html.P(note, className="text-muted small mt-1")])

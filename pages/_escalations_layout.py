@@ -8,7 +8,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components import query
-from components.i18n import fmt_date, has_label, label
+from components.i18n import fmt_count, fmt_date, has_label, label
 from components.tables import export_controls
 from components.theme import GRAPH_CONFIG
 from pages._escalations_rows import EscalationsView as View
@@ -345,3 +345,41 @@ def _case_facts(view: View, case) -> html.Div:
         ],
         className="mb-2",
     )
+
+
+# The leadership counts shown as tiles: (key of escalation_counts, label key).
+COUNT_TILES = (
+    ("reminder", "action.提醒函"),
+    ("supervision", "action.督办函"),
+    ("interview", "action.约谈"),
+    ("上交", "action.上交"),
+    ("通报", "action.通报"),
+    ("referral", "esc_referral"),
+    ("accountability", "action.问责"),
+    ("escalated_cases", "escalated_cases"),
+)
+
+
+def _count_tiles(counts: dict, lang: str) -> list:
+    """The leadership counts as tiles (escalation_counts, as on the overview)."""
+    return [
+        dbc.Col(
+            html.Div(
+                dbc.Card(
+                    dbc.CardBody(
+                        [
+                            html.Div(label(name, lang), className="kpi-title"),
+                            html.Div(fmt_count(counts[key]), className="kpi-value"),
+                        ]
+                    ),
+                    className="kpi-card kpi-none",
+                ),
+                id=f"escalations-count-{key}",
+                className="h-100",
+            ),
+            xs=6,
+            md=3,
+            xl=True,
+        )
+        for key, name in COUNT_TILES
+    ]

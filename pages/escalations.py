@@ -15,35 +15,32 @@ reproduces a view. Definitions live in metrics/escalations.py.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import dash
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import query
 from components.charts import empty_figure
 from components.i18n import fmt_count, fmt_date, label
-from components.panel import Panels, Sheet, Size, Table, table
+from components.panel import Panels, Sheet
 from components.theme import GRAPH_CONFIG
 from metrics import escalations as esc
 from pages._escalations_figures import (
     _actions_figure,
     _flow_figure,
     _flow_path,
+    _grid,
     _ladder_figure,
     _referral_figure,
     _trail_figure,
+    _with_top_note,
 )
-from pages._escalations_layout import _case_facts, layout
+from pages._escalations_layout import _case_facts, _count_tiles, layout
 from pages._escalations_rows import (
     FORMATS,
     LEVEL_CHOICES,
     LISTS,
     WATCH_SHOWN,
-    WIDTHS,
-    Rows,
     _accountability_rows,
     _audit_phones,
     _company_rows,
@@ -60,35 +57,8 @@ from pages._view import FIGURE, TEXT, WORDS, message, missing_warehouse, scope, 
 dash.register_page(__name__, path="/escalations", name="督办", order=40, label_key="escalations")
 __all__ = ["layout"]
 
-# The leadership counts shown as tiles: (key of escalation_counts, label key).
-COUNT_TILES = (
-    ("reminder", "action.提醒函"),
-    ("supervision", "action.督办函"),
-    ("interview", "action.约谈"),
-    ("上交", "action.上交"),
-    ("通报", "action.通报"),
-    ("referral", "esc_referral"),
-    ("accountability", "action.问责"),
-    ("escalated_cases", "escalated_cases"),
-)
 
-TABLE = Table(
-    formats=FORMATS,
-    widths=WIDTHS,
-    default_width=100,
-    tooltips=("description", "note", "organ", "black_dates", "company_name", "community_name", "action"),
-    options={"suppressColumnVirtualisation": True, "tooltipShowDelay": 300},
-)
 panels = Panels(__name__, "escalations")
-
-
-def _grid(grid_id: str, rows: Rows, lang: str, max_height: int = 480, clickable: bool = False):
-    """A list's grid: its first column pinned, a click reading the row's key."""
-    first = rows.columns[0]
-    how = replace(TABLE, pin_first={"pinned": "left", "flex": 0, "width": WIDTHS.get(first, 110)})
-    return table(
-        grid_id, rows.frame, rows.columns, lang, how, Size(150, 0, max_height), key=rows.key, clickable=clickable
-    )
 
 
 def _message(key: str, lang: str) -> html.P:
@@ -111,28 +81,7 @@ def escalations_counts(params):
     wh = warehouse()
     counts = esc.escalation_counts(wh, view.f, scope(), company=view.company)
     months = esc.actions_by_month(wh, view.f, scope(), company=view.company)
-    tiles = [
-        dbc.Col(
-            html.Div(
-                dbc.Card(
-                    dbc.CardBody(
-                        [
-                            html.Div(label(name, lang), className="kpi-title"),
-                            html.Div(fmt_count(counts[key]), className="kpi-value"),
-                        ]
-                    ),
-                    className="kpi-card kpi-none",
-                ),
-                id=f"escalations-count-{key}",
-                className="h-100",
-            ),
-            xs=6,
-            md=3,
-            xl=True,
-        )
-        for key, name in COUNT_TILES
-    ]
-    return tiles, _actions_figure(months, lang)
+    return _count_tiles(counts, lang), _actions_figure(months, lang)
 
 
 @callback(
@@ -245,14 +194,6 @@ def escalations_watch_counties(params):
     except esc.DeadlineRulesError as exc:
         return html.P(str(exc), className="text-danger")
     return _with_top_note(_grid("escalations-counties-grid", counties, lang, 460, clickable=True), counties, lang)
-
-
-def _with_top_note(grid_, rows: Rows, lang: str):
-    """A list cut at its first rows on screen says so (the export has them all)."""
-    if not rows.total or rows.total <= len(rows.frame):
-        return grid_
-    note = label("esc_top_note", lang).format(shown=fmt_count(len(rows.frame)), total=fmt_count(rows.total))
-    return html.Div([grid_, html.P(note, className="text-muted small mt-1")])
 
 
 @callback(
