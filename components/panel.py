@@ -149,6 +149,24 @@ def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     return out.astype(object).where(out.notna(), None).to_dict("records")
 
 
+def header(
+    title,
+    export_id: str | None,
+    lang: str,
+    *extra,
+    tag=html.H4,
+    title_class: str = "section-title me-auto",
+    wrap_export: bool = False,
+) -> html.Div:
+    """A title (a label key, or components), anything `extra` beside it, and the export button
+    `<export_id>-export` with its download at the right."""
+    head = [tag(label(title, lang) if isinstance(title, str) else title, className=title_class), *extra]
+    if export_id is not None:
+        controls = export_controls(export_id, lang)
+        head.append(html.Div(controls, className="flex-shrink-0 ms-2") if wrap_export else controls)
+    return html.Div(head, className="d-flex align-items-center")
+
+
 class Panels:
     """A page's panels: their layout, and their callbacks registered as the page's own.
 
@@ -167,13 +185,9 @@ class Panels:
     def export_controls(self, name: str, lang: str) -> html.Div:
         return export_controls(self.id(name), lang)
 
-    def header(self, title, name: str | None, lang: str, *extra, tag=html.H4, wrap_export: bool = False):
+    def header(self, title, name: str | None, lang: str, *extra, wrap_export: bool = False) -> html.Div:
         """A panel's title, anything `extra` beside it, and its export button at the right."""
-        head = [tag(label(title, lang) if isinstance(title, str) else title, className="section-title me-auto")]
-        if name is not None:
-            controls = self.export_controls(name, lang)
-            head += [*extra, html.Div(controls, className="flex-shrink-0 ms-2") if wrap_export else controls]
-        return html.Div(head, className="d-flex align-items-center")
+        return header(title, self.id(name) if name is not None else None, lang, *extra, wrap_export=wrap_export)
 
     def card(
         self,
@@ -248,13 +262,9 @@ class Panels:
         def on_open(active_tab, params):
             return fn(params) if active_tab == tab else no_update
 
-        return self.callback(
-            f"{self.page}_table_{name}".replace("-", "_"),
-            Output(f"{self.id(name)}-table", "children"),
-            Input(f"{self.id(name)}-tabs", "active_tab"),
-            State(self.store, "data"),
-            prevent_initial_call=True,
-        )(on_open)
+        return self._on_action(
+            f"table_{name}", (f"{self.id(name)}-table", "children"), (f"{self.id(name)}-tabs", "active_tab"), on_open
+        )
 
     def export(self, name: str, sheet: Callable[[dict], Sheet], filename: str | None = None):
         """On a click of `<page>-<name>-export`: `sheet(params)` as `<filename>` (default
@@ -264,10 +274,16 @@ class Panels:
         def export(_n, params):
             return dcc.send_bytes(sheet(params).xlsx(), filename)
 
+        return self._on_action(
+            f"export_{name}", (f"{self.id(name)}-download", "data"), (f"{self.id(name)}-export", "n_clicks"), export
+        )
+
+    def _on_action(self, name: str, output: tuple[str, str], trigger: tuple[str, str], fn: Callable):
+        """`fn(value, params)` when the viewer acts on `trigger` (never at load), with the page's filter."""
         return self.callback(
-            f"{self.page}_export_{name}".replace("-", "_"),
-            Output(f"{self.id(name)}-download", "data"),
-            Input(f"{self.id(name)}-export", "n_clicks"),
+            f"{self.page}_{name}".replace("-", "_"),
+            Output(*output),
+            Input(*trigger),
             State(self.store, "data"),
             prevent_initial_call=True,
-        )(export)
+        )(fn)

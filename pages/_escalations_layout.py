@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from components import query
 from components.i18n import fmt_count, fmt_date, has_label, label
+from components.panel import header
 from components.tables import export_controls
 from components.theme import GRAPH_CONFIG
 from pages._escalations_rows import EscalationsView as View
@@ -96,13 +97,7 @@ def layout(**params) -> html.Div:
                     dbc.Col(
                         _card(
                             [
-                                html.Div(
-                                    [
-                                        html.H4(label("esc_referrals", lang), className="section-title me-auto"),
-                                        export_controls("escalations-referrals", lang),
-                                    ],
-                                    className="d-flex align-items-center",
-                                ),
+                                header("esc_referrals", "escalations-referrals", lang),
                                 dcc.Loading(
                                     [
                                         dcc.Graph(id="escalations-referral-chart", config=GRAPH_CONFIG),
@@ -117,13 +112,7 @@ def layout(**params) -> html.Div:
                     dbc.Col(
                         _card(
                             [
-                                html.Div(
-                                    [
-                                        html.H4(label("esc_accountability", lang), className="section-title me-auto"),
-                                        export_controls("escalations-accountability", lang),
-                                    ],
-                                    className="d-flex align-items-center",
-                                ),
+                                header("esc_accountability", "escalations-accountability", lang),
                                 dcc.Loading(html.Div(id="escalations-accountability"), type="dot"),
                             ]
                         ),
@@ -144,32 +133,8 @@ def layout(**params) -> html.Div:
                     html.Div(label("esc_watch_note", lang), className="small text-muted mb-2"),
                     dbc.Row(
                         [
-                            dbc.Col(
-                                [
-                                    html.Div(
-                                        [
-                                            html.H5(label("esc_watch_companies", lang), className="me-auto"),
-                                            export_controls("escalations-companies", lang),
-                                        ],
-                                        className="d-flex align-items-center",
-                                    ),
-                                    dcc.Loading(html.Div(id="escalations-companies"), type="dot"),
-                                ],
-                                xl=7,
-                            ),
-                            dbc.Col(
-                                [
-                                    html.Div(
-                                        [
-                                            html.H5(label("esc_watch_counties", lang), className="me-auto"),
-                                            export_controls("escalations-counties", lang),
-                                        ],
-                                        className="d-flex align-items-center",
-                                    ),
-                                    dcc.Loading(html.Div(id="escalations-counties"), type="dot"),
-                                ],
-                                xl=5,
-                            ),
+                            _watch_list("companies", "esc_watch_companies", lang, xl=7),
+                            _watch_list("counties", "esc_watch_counties", lang, xl=5),
                         ],
                         className="g-3",
                     ),
@@ -198,6 +163,17 @@ def layout(**params) -> html.Div:
             ),
         ],
         id="escalations-page",
+    )
+
+
+def _watch_list(name: str, title: str, lang: str, xl: int) -> dbc.Col:
+    """A watch list (`escalations-<name>`) under its title, with its export."""
+    return dbc.Col(
+        [
+            header(title, f"escalations-{name}", lang, tag=html.H5, title_class="me-auto"),
+            dcc.Loading(html.Div(id=f"escalations-{name}"), type="dot"),
+        ],
+        xl=xl,
     )
 
 

@@ -64,20 +64,24 @@ class Rows(NamedTuple):
     total: int | None = None  # rows before a display limit
 
 
+# The counts of a watch list (companies, counties) over its twelve months.
+WATCH_COUNTS = [
+    "esc_escalations",
+    "escalated_cases",
+    "reminders",
+    "supervisions",
+    "interviews",
+    "referrals",
+    "accountabilities",
+    "esc_overdue_12m",
+]
 FORMATS = {
     c: "count"
     for c in (
         "days_at_level",
         "workdays_overdue",
-        "esc_escalations",
+        *WATCH_COUNTS,
         "workdays_to_outcome",
-        "escalated_cases",
-        "reminders",
-        "supervisions",
-        "interviews",
-        "referrals",
-        "accountabilities",
-        "esc_overdue_12m",
         "black_lists",
         "red_lists",
         "exit_review_companies",
@@ -216,10 +220,9 @@ REFERRAL_COLUMNS = [
 
 
 def _referral_rows(view: EscalationsView, frame: pd.DataFrame | None = None) -> Rows:
+    """The referrals of the view (or those already read, `frame`) as the list shows them."""
     lang = view.lang
-    if frame is None:
-        frame = esc.referrals(warehouse(), view.f, scope(), company=view.company)
-    frame = frame.copy()
+    frame = (esc.referrals(warehouse(), view.f, scope(), company=view.company) if frame is None else frame).copy()
     _dates(frame, "referred_on", "outcome_on")
     for col, prefix in (("referral", "action"), ("outcome", "outcome"), ("category", "category")):
         _named(frame, col, prefix, lang)
@@ -245,14 +248,7 @@ COMPANY_COLUMNS = [
     "exit_review",
     "black_lists",
     "black_dates",
-    "esc_escalations",
-    "escalated_cases",
-    "reminders",
-    "supervisions",
-    "interviews",
-    "referrals",
-    "accountabilities",
-    "esc_overdue_12m",
+    *WATCH_COUNTS,
     "red_lists",
     "company_status",
     "company_code",
@@ -276,14 +272,7 @@ def _company_rows(view: EscalationsView, limit: int | None = None) -> Rows:
 COUNTY_COLUMNS = [
     "rank",
     "unit_name",
-    "esc_escalations",
-    "escalated_cases",
-    "reminders",
-    "supervisions",
-    "interviews",
-    "referrals",
-    "accountabilities",
-    "esc_overdue_12m",
+    *WATCH_COUNTS,
     "black_lists",
     "exit_review_companies",
 ]
@@ -308,11 +297,10 @@ TIMELINE_COLUMNS = [
 ]
 
 
-def _timeline_rows(view: EscalationsView, frame: pd.DataFrame | None = None) -> Rows:
+def _timeline_rows(view: EscalationsView, events: pd.DataFrame | None = None) -> Rows:
+    """The case's steps (or the `events` already read) as its trail's table shows them."""
     lang = view.lang
-    if frame is None:
-        frame = esc.case_timeline(warehouse(), view.case or "", scope())
-    frame = frame.copy()
+    frame = esc.case_timeline(warehouse(), view.case or "", scope()) if events is None else events.copy()
     _dates(frame, "happened_on")
     _named(frame, "action", "action", lang)
     for col in ("to_level", "level_after"):

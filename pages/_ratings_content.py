@@ -31,7 +31,6 @@ from pages._ratings_rows import (
     _paren,
     _star_rows,
     _trend_rows,
-    _with_names,
     _year,
 )
 from pages._view import scope, warehouse
@@ -216,16 +215,22 @@ def _moves_figure(moves: pd.DataFrame, lang: str):
     )
 
 
-def communities_section(params):
-    """Communities at the period's end by management type and owners' organisation: figures and shares."""
+def _communities(params) -> tuple[str, Filter, pd.DataFrame, str]:
+    """The reader's language, the filter, the communities per unit at the period's end (with
+    the coverage KPIs), and the stock date as a title's suffix."""
     params = params or {}
     lang = lang_of(params.get("lang"))
     f = _filter(params)
     wh = warehouse()
     rows = _community_rows(communities_by_unit(wh, f, scope()), wh, lang)
+    return lang, f, rows, _paren(fmt_date(stock_date(f)), lang) if f.end else ""
+
+
+def communities_section(params):
+    """Communities at the period's end by management type and owners' organisation: figures and shares."""
+    lang, f, rows, suffix = _communities(params)
     if rows.empty:
         return [], _empty(lang), _grid("management", rows, lang), _grid("counties", rows, lang)
-    suffix = _paren(fmt_date(stock_date(f)), lang) if f.end else ""
     total = int(rows["communities"].sum())
     sums = {
         c: int(rows[c].sum())
@@ -269,14 +274,9 @@ def communities_section(params):
 
 def communities_by_county_section(params):
     """Per county: communities by management type, and by owners' organisation (the counties table's rows)."""
-    params = params or {}
-    lang = lang_of(params.get("lang"))
-    f = _filter(params)
-    wh = warehouse()
-    rows = _with_names(communities_by_unit(wh, f, scope()), wh, lang)
+    lang, _f, rows, suffix = _communities(params)
     if rows.empty:
         return _empty(lang), _empty(lang)
-    suffix = _paren(fmt_date(stock_date(f)), lang) if f.end else ""
     return (
         _county_bars(rows, MT_COLUMNS + ["mt_unknown"], lang, label("ratings_management_by_county", lang) + suffix),
         _county_bars(rows, COMMITTEE_COLUMNS, lang, label("ratings_committee_by_county", lang) + suffix),
