@@ -15,7 +15,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from components.charts import FONT, PLOTLY_TEMPLATE, nice_ticks
+from components.theme import FONT, PLOTLY_TEMPLATE, nice_ticks
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
 GRAPH_CONFIG = {"topojsonURL": "/assets/topo/", "displaylogo": False}

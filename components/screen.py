@@ -11,9 +11,9 @@ import math
 
 from dash import html
 
-from components.charts import FONT, PLOTLY_TEMPLATE, escape_figure
 from components.i18n import fmt_amount, fmt_value, has_label, label
 from components.maps import county_figure
+from components.theme import FONT, PLOTLY_TEMPLATE, escape_figure
 
 INK = "#e6f1ff"
 MUTED = "#8fa9c9"

@@ -57,7 +57,7 @@ def grid(
         if kind == "amount":  # 万元 for a Chinese reader, millions for an English one, as the cards
             d["headerName"] += "（万元）" if lang == "zh" else " (M yuan)"
         defs.append(d)
-    options = {"pagination": True, "paginationPageSize": page_size, "animateRows": False}
+    options = {"pagination": True, "paginationPageSize": page_size, "animateRows": False, **_locale(lang)}
     if height is None:
         options["domLayout"] = "autoHeight"
     return dag.AgGrid(
@@ -71,6 +71,7 @@ def grid(
 
 
 def export_controls(prefix: str, lang: str) -> html.Div:
+    """The export button (`<prefix>-export`) and the download it fills (`<prefix>-download`)."""
     return html.Div(
         [
             html.Button(label("export", lang), id=f"{prefix}-export", className="btn btn-sm btn-outline-secondary"),
@@ -214,6 +215,11 @@ _GRID_ZH = {
 
 
 def grid_locale(lang: str) -> dict:
-    """AG Grid's own words (pagination, filter menu) in the reader's language, for
-    `dashGridOptions={"localeText": grid_locale(lang)}`; AG Grid's defaults are English."""
+    """AG Grid's own words (pagination, filter menu) in the reader's language, as
+    `dashGridOptions["localeText"]`; AG Grid's defaults are English."""
     return dict(_GRID_ZH) if lang == "zh" else {}
+
+
+def _locale(lang: str) -> dict:
+    """The grid options that put AG Grid's own words in the reader's language (every grid has them)."""
+    return {"localeText": grid_locale(lang)} if lang == "zh" else {}

@@ -5,22 +5,21 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from metrics.access import warehouse
-from metrics.db import WarehouseMissing
 from metrics.status import dataset_counts, recent_loads
+from pages._view import missing_warehouse, warehouse
 
 dash.register_page(__name__, path="/data", name="数据状态", order=90, label_key="data")
 
 
+@missing_warehouse(
+    lambda _lang: html.Div(
+        [html.H2("数据状态"), html.P("还没有数据：请先运行 python -m etl load 或 python -m etl demo")],
+        id="data-status",
+    )
+)
 def layout(**_query) -> html.Div:
-    try:
-        counts = dataset_counts(warehouse())  # the process's one reader
-        loads = recent_loads(warehouse(), 20)
-    except WarehouseMissing:
-        return html.Div(
-            [html.H2("数据状态"), html.P("还没有数据：请先运行 python -m etl load 或 python -m etl demo")],
-            id="data-status",
-        )
+    counts = dataset_counts(warehouse())  # the process's one reader
+    loads = recent_loads(warehouse(), 20)
     return html.Div(
         [
             html.H2("数据状态"),

@@ -8,17 +8,17 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import query
 from components.cards import kpi_card
-from components.charts import GRAPH_CONFIG, donut, empty_figure
+from components.charts import donut, empty_figure
 from components.i18n import fmt_value, label, lang_of
 from components.maps import county_figure, load_geojson, map_region, region_geo
-from components.tables import export_controls, grid, to_excel
+from components.panel import AUTO, Panels, Sheet, Table, table
+from components.theme import GRAPH_CONFIG
 from metrics import kpis, published
-from metrics.access import current_scope, warehouse
-from metrics.db import WarehouseMissing
 from metrics.escalations import escalation_counts
 from metrics.filters import Filter
 from metrics.ratings import credit_distribution, star_distribution
 from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values, standing, standing_county
+from pages._view import FIGURE, View, missing_warehouse, scope, warehouse
 
 dash.register_page(__name__, path="/", name="总览", order=0, label_key="overview")
 
@@ -38,6 +38,7 @@ CARD_KPIS = [
     "credit_a_share",
 ]
 FORMATS = {k: kpis.BY_KEY[k].kind for k in SCORECARD_KPIS}
+panels = Panels(__name__, "overview")
 
 
 def layout(**params) -> html.Div:
@@ -53,7 +54,7 @@ def layout(**params) -> html.Div:
                     dbc.Col(
                         [
                             html.H4(label("scorecard", lang), className="section-title"),
-                            export_controls("overview-scorecard", lang),
+                            panels.export_controls("scorecard", lang),
                             dcc.Loading(html.Div(id="overview-scorecard"), type="dot"),
                         ],
                         lg=7,
@@ -80,35 +81,31 @@ def layout(**params) -> html.Div:
 
 
 def _view(params) -> tuple[str, Filter]:
-    params = params or {}
-    return lang_of(params.get("lang")), Filter.from_query(params.get("region"), params.get("from"), params.get("to"))
+    view = View.of(params)
+    return view.lang, view.f
 
 
 # Three callbacks, so that cards, scorecard and distributions are computed side by side and
 # each appears as soon as it is ready.
 @callback(Output("overview-cards", "children"), Input("overview-query", "data"))
+@missing_warehouse(lambda lang: html.P(label("no_warehouse", lang)))
 def overview_cards(params):
     """The KPI cards with their change against the previous period."""
     lang, f = _view(params)
-    try:
-        values = kpis.compute(warehouse(), CARD_KPIS, f, current_scope())
-    except WarehouseMissing:
-        return html.P(label("no_warehouse", lang))
-    notes = published.notes(values, f, current_scope())
+    values = kpis.compute(warehouse(), CARD_KPIS, f, scope())
+    notes = published.notes(values, f, scope())
     return [dbc.Col(kpi_card(values[k], lang, published=notes.get(k)), xs=6, md=4, xl=2) for k in CARD_KPIS]
 
 
 @callback(Output("overview-scorecard", "children"), Output("overview-map", "figure"), Input("overview-query", "data"))
+@missing_warehouse(lambda lang: html.P(label("no_warehouse", lang)), FIGURE)
 def overview_scorecard(params):
     """The county scorecard and the county map of the rectification rate."""
     lang, f = _view(params)
-    try:
-        wh, scope = warehouse(), current_scope()
-        table = county_scorecard(wh, f, scope)
-        county = standing_county(f, scope)  # his own, or the one a leader selected
-        place = standing(wh, f, county) if county else None
-    except WarehouseMissing:
-        return html.P(label("no_warehouse", lang)), empty_figure(label("no_warehouse", lang))
+    wh, viewer = warehouse(), scope()
+    table = county_scorecard(wh, f, viewer)
+    county = standing_county(f, viewer)  # his own, or the one a leader selected
+    place = standing(wh, f, county) if county else None
     # a county officer's scorecard lists his own units: their rank among themselves is not his place
     grid_ = _scorecard_grid(table, lang, ranked=county is None)
     return ([_standing(place, lang), grid_] if place is not None else grid_), _map(table, f, lang)
@@ -157,30 +154,21 @@ def _standing(place, lang):
 
 
 @callback(Output("overview-stars", "figure"), Output("overview-credit", "figure"), Input("overview-query", "data"))
+@missing_warehouse(FIGURE, FIGURE)
 def overview_mix(params):
     """The star distribution of service projects and the credit grades of companies."""
     lang, f = _view(params)
-    try:
-        wh, scope = warehouse(), current_scope()
-        stars, credit = star_distribution(wh, f, scope), credit_distribution(wh, f, scope)
-    except WarehouseMissing:
-        empty = empty_figure(label("no_warehouse", lang))
-        return empty, empty
+    wh, viewer = warehouse(), scope()
+    stars, credit = star_distribution(wh, f, viewer), credit_distribution(wh, f, viewer)
     return _stars(stars, lang), _credit(credit, lang)
 
 
-def _scorecard_grid(table, lang, ranked: bool = True):
-    if table.empty:
-        return html.P(label("no_data", lang), className="text-muted")
-    g = grid(
-        "overview-scorecard-grid",
-        table,
-        ["rank", "unit_name", *SCORECARD_KPIS][0 if ranked else 1 :],
-        lang,
-        formats=FORMATS,
-        kpis=SCORECARD_KPIS,
-        height=None,
-    )  # every unit in view, however many the region has
+def _scorecard_grid(frame, lang, ranked: bool = True):
+    columns = ["rank", "unit_name", *SCORECARD_KPIS][0 if ranked else 1 :]
+    # every unit in view, however many the region has (autoHeight)
+    g = table("overview-scorecard-grid", frame, columns, lang, Table(formats=FORMATS), AUTO, kpis=SCORECARD_KPIS)
+    if not hasattr(g, "columnDefs"):
+        return g
     for d in g.columnDefs:
         if d["field"] in SCORECARD_KPIS:
             d["cellClassRules"] = {
@@ -193,7 +181,7 @@ def _scorecard_grid(table, lang, ranked: bool = True):
         if d["field"] == "unit_name":
             d["minWidth"] = 120
             d["pinned"] = "left"
-    g.rowData = table.to_dict("records")
+    g.rowData = frame.to_dict("records")
     return g
 
 
@@ -230,15 +218,13 @@ ESCALATION_KEYS = ("interview", "reminder", "supervision", "accountability", "re
 
 
 @callback(Output("overview-escalations", "children"), Input("overview-query", "data"))
+@missing_warehouse([])
 def overview_escalations(params):
     """督办 counts for leaders (约谈 n, 提醒函 n, 督办函 n, 问责 n, 移送 n), from the same metric
     the escalation page uses; each links to that page with the same filter."""
     params = params or {}
     lang, f = _view(params)
-    try:
-        counts = escalation_counts(warehouse(), f, current_scope(), with_cases=False)
-    except WarehouseMissing:
-        return []
+    counts = escalation_counts(warehouse(), f, scope(), with_cases=False)
     href = "/escalations" + query.build(query.shared(query.build(params)))
     return [
         dbc.Col(
@@ -276,23 +262,20 @@ def overview_map_click(click, search):
     return query.with_params(search, region=code) if code else no_update
 
 
-@callback(
-    Output("overview-scorecard-download", "data"),
-    Input("overview-scorecard-export", "n_clicks"),
-    State("overview-query", "data"),
-    prevent_initial_call=True,
-)
-def overview_export(_n, params):
+def _scorecard_sheet(params) -> Sheet:
+    """The scorecard as on screen (a county's own units unranked), the filters in its header."""
     params = params or {}
     lang, f = _view(params)
-    scope = current_scope()
-    table = county_scorecard(warehouse(), f, scope)
-    if standing_county(f, scope):  # as on screen: a county's own units are not ranked among themselves
-        table["rank"] = "—"
-    columns = ["rank", "unit_name", *SCORECARD_KPIS]
+    viewer = scope()
+    frame = county_scorecard(warehouse(), f, viewer)
+    if standing_county(f, viewer):  # as on screen: a county's own units are not ranked among themselves
+        frame["rank"] = "—"
     lines = [
         f"{label('region', lang)}：{params.get('region') or label('all_regions', lang)}",
         f"{label('from', lang)}：{params.get('from') or '—'}　{label('to', lang)}：{params.get('to') or '—'}",
     ]
-    data = to_excel(table, columns, lang, label("scorecard", lang), lines, FORMATS, kpis=SCORECARD_KPIS)
-    return dcc.send_bytes(data, "county-scorecard.xlsx")
+    columns = ["rank", "unit_name", *SCORECARD_KPIS]
+    return Sheet(frame, columns, lang, label("scorecard", lang), lines, FORMATS, kpis=SCORECARD_KPIS)
+
+
+overview_export = panels.export("scorecard", _scorecard_sheet, "county-scorecard.xlsx")

@@ -125,10 +125,11 @@ def test_the_report_shows_the_version_instead_of_a_replacement_count(clerk, load
 def test_the_page_shows_the_corrected_figure(clerk, load, warehouse, monkeypatch):
     """The overview's refund card after a corrected ledger: the corrected sum, never both versions."""
     import app  # noqa: F401  (creates the Dash app and registers the pages)
+    from metrics import access
     from metrics.db import Warehouse
     from pages import overview
 
-    monkeypatch.setattr(overview, "warehouse", lambda: Warehouse(warehouse))
+    monkeypatch.setattr(access, "warehouse", lambda: Warehouse(warehouse))  # as pages/_view.py reads it
     load(clerk.xlsx("清退.xlsx", REFUNDS, refunds()))
     view = {"region": "140703", "from": "2024-05-01", "to": "2024-05-31"}
     assert _card_value(overview.overview_cards(view), "refund_amount") == "1.58 万元"

@@ -14,7 +14,7 @@ import math
 import pandas as pd
 import pytest
 
-from metrics import kpis
+from metrics import access, kpis
 from metrics.db import Warehouse
 from metrics.filters import EVERYTHING, Filter, Scope
 
@@ -38,9 +38,8 @@ def pages(demo_wh, monkeypatch):
     import app  # noqa: F401  (creates the Dash app and registers the pages)
     from pages import overview, screen
 
-    for page in (overview, screen):
-        monkeypatch.setattr(page, "warehouse", lambda: demo_wh)
-    monkeypatch.setattr(overview, "current_scope", lambda: EVERYTHING)
+    monkeypatch.setattr(access, "warehouse", lambda: demo_wh)  # the pages read it through pages/_view.py
+    monkeypatch.setattr(access, "current_scope", lambda: EVERYTHING)
     return overview, screen
 
 
@@ -233,8 +232,8 @@ def test_outstanding_arrears_on_the_funds_pages_card_and_project_export(clerk, l
     import app  # noqa: F401
     from pages import funds as page
 
-    monkeypatch.setattr(page, "warehouse", lambda: wh)
-    monkeypatch.setattr(page, "current_scope", lambda: EVERYTHING)
+    monkeypatch.setattr(access, "warehouse", lambda: wh)
+    monkeypatch.setattr(access, "current_scope", lambda: EVERYTHING)
     # per project max(listed − recovered, 0): 0 + 40万 + 0; WX-1's surplus pays nothing of WX-2's debt
     assert kpis.compute(wh, ["arrears_outstanding"], Filter(), EVERYTHING)["arrears_outstanding"].value == 400000
     cards, _ = page.funds_cards({})
@@ -262,7 +261,7 @@ def test_a_county_officer_and_a_leader_looking_at_one_county_see_its_standing(de
 
     overview, _ = pages
     for scope, params in ((Scope(("140702",)), {}), (EVERYTHING, {"region": "140722"})):
-        monkeypatch.setattr(overview, "current_scope", lambda scope=scope: scope)
+        monkeypatch.setattr(access, "current_scope", lambda scope=scope: scope)
         parts, _ = overview.overview_scorecard(params)
         text = str(parts)
         assert "overview-standing" in text

@@ -45,17 +45,29 @@ def test_pages_never_write_sql(path: Path) -> None:
     assert not re.search(r"\bSELECT\b.+\bFROM\b", path.read_text(encoding="utf-8")), f"{path.name} holds SQL"
 
 
+def page_of(path: Path) -> str | None:
+    """The page a module of pages/ belongs to: its own name, or for a helper module
+    (`_escalations_ladder.py`) the page its name starts with; None for a shared helper (`_view.py`)."""
+    if not path.stem.startswith("_"):
+        return path.stem
+    pages = sorted((p.stem for p in modules("pages") if not p.stem.startswith("_")), key=len, reverse=True)
+    return next((p for p in pages if path.stem == f"_{p}" or path.stem.startswith(f"_{p}_")), None)
+
+
 def test_component_ids_start_with_their_page_name() -> None:
-    """Every literal id in a page module starts with the page's name, so no two pages share one."""
+    """Every literal id in a page module (and in its helper modules, pages/_<page>_*.py) starts
+    with the page's name, so no two pages share one; a shared helper holds no literal id."""
     seen: dict[str, str] = {}
     for path in modules("pages"):
-        prefix = path.stem.replace("_", "-")
+        page = page_of(path)
+        prefix = page.replace("_", "-") if page else None
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.keyword) and node.arg == "id" and isinstance(node.value, ast.Constant):
                 ident = node.value.value
+                assert prefix, f"{path.name}: a shared helper holds the id {ident!r}"
                 assert ident.startswith(prefix), f"{path.name}: id {ident!r} does not start with {prefix!r}"
-                assert seen.setdefault(ident, path.name) == path.name, f"id {ident!r} in {seen[ident]} and {path.name}"
+                assert seen.setdefault(ident, page) == page, f"id {ident!r} in {seen[ident]} and {page}"
 
 
 def test_kpi_catalogue_document_is_generated_from_the_definitions() -> None:

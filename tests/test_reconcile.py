@@ -16,8 +16,6 @@ import base64
 import datetime as dt
 import io
 import math
-from collections.abc import Callable
-from contextvars import copy_context
 from typing import NamedTuple
 
 import pandas as pd
@@ -113,18 +111,6 @@ def read_xlsx(data: bytes, columns: list[str]) -> pd.DataFrame:
 def sent(download: dict) -> bytes:
     """The bytes of a dcc.send_bytes answer."""
     return base64.b64decode(download["content"])
-
-
-def triggered(component_id: str, fn: Callable, *args):
-    """Call a callback as Dash would when `component_id` fired (for callbacks that read ctx)."""
-    from dash._callback_context import context_value
-    from dash._utils import AttributeDict
-
-    def run():
-        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": f"{component_id}.n_clicks", "value": 1}]))
-        return fn(*args)
-
-    return copy_context().run(run)
 
 
 class Shown(NamedTuple):
@@ -317,11 +303,7 @@ def _read(wh, view: View) -> Shown:
     )
 
     def ratings_export(key: str) -> pd.DataFrame:
-        download = triggered(
-            f"ratings-{key}-export", ratings_page.ratings_export, *([None] * len(ratings_page.TABLES)), params
-        )
-        got = next(d for d in download if isinstance(d, dict))
-        return read_xlsx(sent(got), ratings_page.TABLES[key][1])
+        return read_xlsx(sent(ratings_page.EXPORTS[key](1, params)), ratings_page.TABLES[key][1])
 
     counties_x = ratings_export("counties")
     e["service_coverage"].append(("ratings counties export", _covered(counties_x), _sum(counties_x, "communities")))

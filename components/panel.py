@@ -1,0 +1,289 @@
+"""A panel: a chart, the rows behind it in a table tab, and their export to Excel, as one
+component — its layout and its callbacks — and the one grid factory every page's tables use.
+
+A page declares its panels on a `Panels` of its own and hands them the functions that fetch
+its data (which call metrics with the viewer's scope); this module lays out and wires, and
+never queries. The ids are the page's: for a panel `name` of page `p`,
+
+    p-name            the chart (dcc.Graph)         p-name-tabs   the tabs (chart, table)
+    p-name-table      the table tab's content       p-name-grid   its grid
+    p-name-export     the export button             p-name-download   its dcc.Download
+
+and every callback reads the page's filter from the store `p-query`. The callbacks are
+registered as the page module's own (`__module__`), because the access guard
+(security/web.py) lets a viewer call a callback only when the viewer may open the page
+whose module defines it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html, no_update
+
+from components.i18n import fmt_count, label
+from components.tables import export_controls, grid, to_excel
+from components.theme import GRAPH_CONFIG
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """An export: the rows, the columns in order, the sheet's title (text), the filters as
+    header lines, and the number formats (as for `grid`)."""
+
+    frame: pd.DataFrame
+    columns: list[str]
+    lang: str
+    title: str
+    header_lines: list[str]
+    formats: dict[str, str] | None = None
+    kpis: Iterable[str] = ()
+
+    def xlsx(self) -> bytes:
+        return to_excel(
+            self.frame, self.columns, self.lang, self.title, self.header_lines, self.formats, kpis=self.kpis
+        )
+
+
+@dataclass(frozen=True)
+class Size:
+    """A grid's height from its rows: `base` + `per_row` a row, within [low, high] pixels."""
+
+    base: int = 130
+    low: int = 0
+    high: int = 460
+    per_row: int = 42
+    auto: bool = False  # as tall as its rows, however many
+
+    def of(self, rows: int) -> int | None:
+        return None if self.auto else max(min(self.base + self.per_row * rows, self.high), self.low)
+
+
+AUTO = Size(auto=True)
+
+
+@dataclass
+class Table:
+    """How a page shows a table of rows (see `table`)."""
+
+    formats: dict[str, str] = field(default_factory=dict)
+    widths: dict[str, int] = field(default_factory=dict)  # minWidth by column
+    default_width: int | None = None  # minWidth of the columns not in `widths`
+    tooltips: tuple[str, ...] = ()  # columns whose full text shows on hover
+    pin_first: dict | None = None  # the first column's settings (pinned="left", …), kept in view
+    options: dict = field(default_factory=dict)  # more dashGridOptions
+
+
+def table(
+    grid_id: str,
+    frame: pd.DataFrame,
+    columns: list[str],
+    lang: str,
+    how: Table,
+    size: Size = Size(),
+    *,
+    key: str | None = None,
+    total: dict | None = None,
+    shown_of: int | None = None,
+    note_key: str = "funds_top_note",
+    note_below: bool = False,
+    clickable: bool = False,
+    kpis: Iterable[str] = (),
+):
+    """The grid of a page's rows, or a grey 无数据 sentence when there are none.
+
+    `key`: the column a click reads (sent as the row's id, kept in the rows, not shown);
+    `total`: a pinned 合计 row; `shown_of`: the rows before a display limit (a note says the
+    export has them all); `clickable`: a pointer over the rows."""
+    if frame.empty:
+        return html.P(label("no_data", lang), className="text-muted")
+    sent = [*columns, *([key] if key and key not in columns else [])]
+    g = grid(
+        grid_id,
+        frame,
+        columns,
+        lang,
+        formats=how.formats,
+        height=size.of(len(frame) + bool(total)),
+        row_data=records(frame, sent),
+        kpis=kpis,
+    )
+    for d in g.columnDefs:
+        width = how.widths.get(d["field"], how.default_width)
+        if width is not None:
+            d["minWidth"] = width
+        if d["field"] in how.tooltips:
+            d["tooltipField"] = d["field"]
+    if how.pin_first is not None:
+        g.columnDefs[0].update(how.pin_first)
+    g.dashGridOptions = {
+        **g.dashGridOptions,
+        **how.options,
+        **({"pinnedBottomRowData": [total]} if total else {}),
+    }
+    if key:
+        g.getRowId = f"params.data['{key}']"
+    if clickable:
+        g.rowStyle = {"cursor": "pointer"}
+    if shown_of and shown_of > len(frame):
+        note = label(note_key, lang).format(shown=fmt_count(len(frame)), total=fmt_count(shown_of))
+        if note_below:
+            return html.Div([g, html.P(note, className="text-muted small mt-1")])
+        return html.Div([html.Div(note, className="small text-muted mb-1"), g])
+    return g
+
+
+def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """Rows a grid and a JSON response can carry: dates as ISO text, missing values as None."""
+    out = frame[columns].copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+        elif out[col].dtype == object:
+            out[col] = [v.strftime("%Y-%m-%d") if isinstance(v, dt.date) else v for v in out[col]]
+    return out.astype(object).where(out.notna(), None).to_dict("records")
+
+
+def header(
+    title,
+    export_id: str | None,
+    lang: str,
+    *extra,
+    tag=html.H4,
+    title_class: str = "section-title me-auto",
+    wrap_export: bool = False,
+) -> html.Div:
+    """A title (a label key, or components), anything `extra` beside it, and the export button
+    `<export_id>-export` with its download at the right."""
+    head = [tag(label(title, lang) if isinstance(title, str) else title, className=title_class), *extra]
+    if export_id is not None:
+        controls = export_controls(export_id, lang)
+        head.append(html.Div(controls, className="flex-shrink-0 ms-2") if wrap_export else controls)
+    return html.Div(head, className="d-flex align-items-center")
+
+
+class Panels:
+    """A page's panels: their layout, and their callbacks registered as the page's own.
+
+    `module` is the page module's `__name__`; `page` the prefix of its ids (its `page-query`
+    store holds the URL's parameters)."""
+
+    def __init__(self, module: str, page: str, tab_labels: tuple[str, str] = ("tab_chart", "tab_table")):
+        self.module, self.page, self.tab_labels = module, page, tab_labels
+        self.store = f"{page}-query"
+
+    def id(self, name: str) -> str:
+        return f"{self.page}-{name}"
+
+    # ------------------------------------------------------------ layout
+
+    def export_controls(self, name: str, lang: str) -> html.Div:
+        return export_controls(self.id(name), lang)
+
+    def header(self, title, name: str | None, lang: str, *extra, wrap_export: bool = False) -> html.Div:
+        """A panel's title, anything `extra` beside it, and its export button at the right."""
+        return header(title, self.id(name) if name is not None else None, lang, *extra, wrap_export=wrap_export)
+
+    def card(
+        self,
+        name: str,
+        title: str,
+        lang: str,
+        chart=None,
+        *,
+        tabs: bool = True,
+        class_name: str = "h-100",
+        wrap_export: bool = False,
+    ) -> dbc.Card:
+        """A card: the title and the export; the chart (default: a graph `<page>-<name>`) with
+        the rows behind it in a second tab, or (`tabs=False`) the table alone."""
+        table_div = html.Div(id=f"{self.id(name)}-table", **({"className": "pt-2"} if tabs else {}))
+        if not tabs:
+            body = dcc.Loading(table_div, type="dot")
+        else:
+            chart = chart if chart is not None else dcc.Graph(id=self.id(name), config=GRAPH_CONFIG)
+            body = dbc.Tabs(
+                [
+                    dbc.Tab(
+                        dcc.Loading(chart, type="dot"),
+                        label=label(self.tab_labels[0], lang),
+                        tab_id=f"{self.id(name)}-chart-tab",
+                    ),
+                    dbc.Tab(
+                        dcc.Loading(table_div, type="dot"),
+                        label=label(self.tab_labels[1], lang),
+                        tab_id=f"{self.id(name)}-table-tab",
+                    ),
+                ],
+                id=f"{self.id(name)}-tabs",
+                active_tab=f"{self.id(name)}-chart-tab",
+            )
+        header = self.header(title, name, lang, wrap_export=wrap_export)
+        return dbc.Card(dbc.CardBody([header, body]), className=class_name)
+
+    def table_block(self, name: str, lang: str) -> html.Div:
+        """A table with its export button above it, no card."""
+        return html.Div(
+            [self.export_controls(name, lang), dcc.Loading(html.Div(id=f"{self.id(name)}-table"), type="dot")],
+            className="mb-3",
+        )
+
+    # ------------------------------------------------------------ callbacks
+
+    def callback(self, name: str, *dependencies, **options):
+        """`dash.callback`, registering the function as the page module's own, named `name`."""
+
+        def register(fn):
+            fn.__module__ = self.module
+            fn.__name__ = fn.__qualname__ = name
+            return dash.callback(*dependencies, **options)(fn)
+
+        return register
+
+    def draw(self, name: str, fn: Callable, *, table: bool = True, extra: Iterable = ()):
+        """Draw the panel on every change of the page's filter: `fn(params)` returns the
+        figure, and (`table`) the table tab's content, and then the `extra` outputs."""
+        outputs = [Output(self.id(name), "figure")]
+        if table:
+            outputs.append(Output(f"{self.id(name)}-table", "children"))
+        outputs += [Output(*o) for o in extra]
+        return self.callback(f"{self.page}_{name}".replace("-", "_"), *outputs, Input(self.store, "data"))(fn)
+
+    def table_on_open(self, name: str, fn: Callable):
+        """Draw the table tab's content when the tab opens (not before: most viewers read the
+        chart): `fn(params)` returns it."""
+        tab = f"{self.id(name)}-table-tab"
+
+        def on_open(active_tab, params):
+            return fn(params) if active_tab == tab else no_update
+
+        return self._on_action(
+            f"table_{name}", (f"{self.id(name)}-table", "children"), (f"{self.id(name)}-tabs", "active_tab"), on_open
+        )
+
+    def export(self, name: str, sheet: Callable[[dict], Sheet], filename: str | None = None):
+        """On a click of `<page>-<name>-export`: `sheet(params)` as `<filename>` (default
+        `<page>-<name>.xlsx`) into `<page>-<name>-download`."""
+        filename = filename or f"{self.id(name)}.xlsx"
+
+        def export(_n, params):
+            return dcc.send_bytes(sheet(params).xlsx(), filename)
+
+        return self._on_action(
+            f"export_{name}", (f"{self.id(name)}-download", "data"), (f"{self.id(name)}-export", "n_clicks"), export
+        )
+
+    def _on_action(self, name: str, output: tuple[str, str], trigger: tuple[str, str], fn: Callable):
+        """`fn(value, params)` when the viewer acts on `trigger` (never at load), with the page's filter."""
+        return self.callback(
+            f"{self.page}_{name}".replace("-", "_"),
+            Output(*output),
+            Input(*trigger),
+            State(self.store, "data"),
+            prevent_initial_call=True,
+        )(fn)

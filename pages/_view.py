@@ -1,0 +1,109 @@
+"""What every page reads from its URL (`View`), whose data it may show (`scope`), and what it
+shows when there is no warehouse yet (`missing_warehouse`).
+
+A module of pages/ whose name starts with `_` is not a page: Dash's page registry passes it
+over, and the pages import it.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from dash import html
+
+from components import query
+from components.charts import empty_figure
+from components.i18n import label, lang_of
+from metrics import access
+from metrics.db import Warehouse, WarehouseMissing
+from metrics.filters import Filter, Scope
+
+
+def scope() -> Scope:
+    """The viewer's scope (regions, personal data), worked out once per request: every page
+    asks here, and hands it to metrics."""
+    return access.current_scope()
+
+
+def warehouse() -> Warehouse:
+    """The published warehouse the pages read (a test replaces `metrics.access.warehouse`)."""
+    return access.warehouse()
+
+
+@dataclass(frozen=True)
+class View:
+    """What the URL asks of a page: its text parameters, the reader's language, the shared
+    filter. A page with parameters of its own subclasses it and reads them in `read`."""
+
+    params: dict
+    lang: str
+    f: Filter
+
+    path = "/"  # the page's path, for links that change a parameter (`href`)
+
+    @classmethod
+    def of(cls, params: dict | None):
+        params = {k: v for k, v in (params or {}).items() if isinstance(v, str)}
+        f = Filter.from_query(params.get("region"), params.get("from"), params.get("to"))
+        return cls(params, lang_of(params.get("lang")), f, **cls.read(params, f))
+
+    @classmethod
+    def read(cls, params: dict, f: Filter) -> dict:
+        """The page's own URL parameters, checked (none here)."""
+        return {}
+
+    def href(self, path: str | None = None, **changes) -> str:
+        """A link to this view with some parameters changed (None drops one)."""
+        return (path or self.path) + query.build({**self.params, **changes})
+
+
+# ---------------------------------------------------------------- no warehouse yet
+
+
+# An output's 'no warehouse' form, made in the reader's language when it is needed.
+TEXT = lambda lang: message("no_warehouse", lang)  # noqa: E731  the grey sentence in a table's place
+WORDS = lambda lang: label("no_warehouse", lang)  # noqa: E731  the bare words, in a title's place
+
+
+def figure(height: int = 360):
+    """An empty chart saying 'no warehouse'."""
+    return lambda lang: empty_figure(label("no_warehouse", lang), height)
+
+
+FIGURE = figure()
+
+
+def message(key: str, lang: str) -> html.P:
+    """A grey sentence in a table's place (no data, no warehouse)."""
+    return html.P(label(key, lang), className="text-muted")
+
+
+def _lang(args) -> str:
+    for arg in args:
+        if isinstance(arg, View):
+            return arg.lang
+        if isinstance(arg, dict):
+            return lang_of(arg.get("lang"))
+    return lang_of(None)
+
+
+def missing_warehouse(*outputs):
+    """A callback that answers `outputs` when no warehouse is published yet (WarehouseMissing).
+    An output that is a function (TEXT, WORDS, FIGURE, figure(height), or the page's own) is
+    called with the reader's language (from the View or the `*-query` data among the
+    arguments, or a layout's URL parameters); any other value is returned as it is."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def guarded(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except WarehouseMissing:
+                lang = _lang([*args, kwargs])
+                out = tuple(o(lang) if callable(o) else o for o in outputs)
+                return out[0] if len(out) == 1 else out
+
+        return guarded
+
+    return decorate
