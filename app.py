@@ -27,7 +27,15 @@ from metrics.regions import region_options
 from security import web as security
 from security.roles import may_open
 
-app = Dash(__name__, use_pages=True, title="物业监管看板", suppress_callback_exceptions=True, update_title=None)
+# compress: responses gzip/brotli-compressed when the browser asks (Dash's own option, flask-compress)
+app = Dash(
+    __name__,
+    use_pages=True,
+    title="物业监管看板",
+    suppress_callback_exceptions=True,
+    update_title=None,
+    compress=True,
+)
 server = app.server
 security.install(app)  # login, sessions, the access guard, security headers (security/web.py)
 serving.install(server)  # one published version per request and per view (metrics/serving.py)

@@ -583,8 +583,10 @@ def _headers(app: dash.Dash, response: Response) -> Response:
     h["Referrer-Policy"] = "same-origin"
     h["Cross-Origin-Opener-Policy"] = "same-origin"
     h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    if request.path in ("/login", "/logout") or request.path.startswith("/_dash-"):
-        h["Cache-Control"] = "no-store"
+    if request.path in ("/login", "/logout") or (
+        request.path.startswith("/_dash-") and not request.path.startswith("/_dash-component-suites/")
+    ):
+        h["Cache-Control"] = "no-store"  # data and sign-in; Dash's script bundles keep its own caching
     h.pop("Server", None)
     return response
 

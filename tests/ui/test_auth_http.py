@@ -595,6 +595,26 @@ def test_security_headers_on_every_kind_of_response_and_no_server_banner(server,
         assert "werkzeug" not in str(headers).lower() and "waitress" not in str(headers).lower()
 
 
+def test_bundles_are_cacheable_and_compressed_data_is_never_stored(server, leader):
+    """Issue 17: a warm navigation must not download Dash's bundles again, nor a cold one
+    uncompressed; what carries data (callbacks, layout) and sign-in stay no-store."""
+    page = leader.get("/")[2]
+    suites = re.findall(rb'src="(/_dash-component-suites/[^"]+)"', page)
+    bundles = {path.decode(): leader.get(path.decode()) for path in suites}
+    largest = max(bundles, key=lambda path: len(bundles[path][2]))
+    status, plain, body = bundles[largest]
+    assert len(body) > 500_000, (largest, len(body))
+    assert status == 200 and "no-store" not in plain.get("Cache-Control", "")
+    assert "max-age" in plain.get("Cache-Control", ""), plain.get("Cache-Control")
+    status, packed, squeezed = leader.request("GET", largest, headers={"Accept-Encoding": "gzip, br"})
+    assert status == 200 and packed["Content-Encoding"] in ("gzip", "br")
+    assert len(squeezed) < len(body) / 3, (len(squeezed), len(body))
+    for path in ("/_dash-layout", "/_dash-dependencies"):
+        status, headers, _ = leader.request("GET", path, headers={"Accept-Encoding": "gzip"})
+        assert status == 200 and headers["Cache-Control"] == "no-store", (path, headers["Cache-Control"])
+    assert Client(server.url).get("/login")[1]["Cache-Control"] == "no-store"
+
+
 # ---------------------------------------------------------------- request bodies over the limit
 
 
