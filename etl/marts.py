@@ -83,6 +83,14 @@ def _unmatched(*tables: str) -> str:
     return f" UNION ALL SELECT '未匹配' WHERE EXISTS (SELECT 1 FROM _changed WHERE tbl IN ({names}))"
 
 
+# the units of credit ratings a load may have moved: placed by their company's registered county
+_COMPANY_UNITS = (
+    "SELECT county FROM _changed WHERE tbl = 'companies' UNION ALL "
+    + _via("companies", "company_code", "credit_ratings")
+    + _unmatched("credit_ratings", "companies")
+)
+
+
 MARTS = {
     # cases counted per reporting unit, source, category, status, level and the dates the
     # rectification figures compare with a period: received, closed, deadline
@@ -123,9 +131,7 @@ MARTS = {
         "GROUP BY ALL",
         "unit",
         "coalesce(c.county, '未匹配')",
-        "SELECT county FROM _changed WHERE tbl = 'companies' UNION ALL "
-        + _via("companies", "company_code", "credit_ratings")
-        + _unmatched("credit_ratings", "companies"),
+        _COMPANY_UNITS,
     ),
     # a company's grade in a year against its grade the year before, per unit
     "mart_credit_moves": Mart(
@@ -137,9 +143,7 @@ MARTS = {
         "GROUP BY ALL",
         "unit",
         "coalesce(c.county, '未匹配')",
-        "SELECT county FROM _changed WHERE tbl = 'companies' UNION ALL "
-        + _via("companies", "company_code", "credit_ratings")
-        + _unmatched("credit_ratings", "companies"),
+        _COMPANY_UNITS,
     ),
     # arrears projects per unit and listing date
     "mart_arrears": Mart(
