@@ -48,6 +48,16 @@ SETTINGS: tuple[Setting, ...] = (
         "1 (scripts/run.sh): build the demo when the warehouse is missing; a real deployment never sets it",
         "app",
     ),
+    Setting(
+        "ACCESS_DB_URL",
+        None,
+        "text",
+        "访问库（用户、会话、大屏令牌、审计）的 SQLAlchemy 地址，多台应用服务器共用，"
+        "如 postgresql+psycopg://kanban@db.example/kanban；默认仓库旁的 access.sqlite",
+        "SQLAlchemy URL of the access store (users, sessions, screen tokens, audit) that several app machines "
+        "share, e.g. postgresql+psycopg://kanban@db.example/kanban; default: access.sqlite beside the warehouse",
+        "security.store",
+    ),
     Setting("HOST", "127.0.0.1", "text", "服务监听地址", "Address the server listens on", "app"),
     Setting("PORT", 8050, "int", "服务端口", "Port the server listens on", "app"),
     Setting("THREADS", 8, "int", "waitress 工作线程数", "waitress worker threads", "security.web"),

@@ -1,10 +1,13 @@
-"""The access store: users, login sessions, screen tokens and the audit log, in SQLite.
+"""The access store: users, login sessions, screen tokens and the audit log, through SQLAlchemy.
 
-It lives beside the warehouse (`access.sqlite` in the warehouse's directory, so a test
-warehouse in a temporary directory gets its own store) and not in it: the dashboard
-opens the warehouse read-only and the ETL replaces it at every publish, while logins
-and audit records are written concurrently by several workers. SQLite in WAL mode with
-a busy timeout serialises those writes.
+By default it is SQLite beside the warehouse (`access.sqlite` in the warehouse's directory,
+so a test warehouse in a temporary directory gets its own store) and not in it: the
+dashboard opens the warehouse read-only and the ETL replaces it at every publish, while
+logins and audit records are written concurrently by several workers. SQLite in WAL mode
+with a busy timeout serialises those writes. Several app machines share one store on a
+server database named by the setting ACCESS_DB_URL (PostgreSQL through psycopg: a session
+opened on one machine is valid on every other, and every machine's audit rows join one
+chain; tests/test_postgres.py runs two app processes on Debian's PostgreSQL).
 
 Passwords are stored as werkzeug.security hashes (scrypt); session ids and screen tokens
 as SHA-256 digests of high-entropy random strings. Nothing secret is stored in clear.
@@ -17,10 +20,11 @@ Sessions end on logout, on a password change or disabling, after SESSION_HOURS i
 after SESSION_IDLE_MINUTES without a request.
 
 The audit log is a hash chain: each row's `hash` is SHA-256 over the previous row's hash and
-the row itself (id, time, who, role, event, detail, scope, address); ids come from SQLite's
-AUTOINCREMENT and are never reused. `verify_audit()` recomputes the chain and names the first
-row that does not fit: a row rewritten, deleted (a gap in the ids) or cut off the end
-(`sqlite_sequence` is ahead of the last row). Every change of a user, password, role or screen
+the row itself (id, time, who, role, event, detail, scope, address); ids are never reused:
+SQLite's AUTOINCREMENT keeps the highest id handed out in `sqlite_sequence`, a server database
+in the one-row table `audit_head`, whose row lock also serialises the writers. `verify_audit()`
+recomputes the chain and names the first row that does not fit: a row rewritten, deleted (a gap
+in the ids) or cut off the end (the highest id handed out is ahead of the last row). Every change of a user, password, role or screen
 token is recorded by the store itself, whoever makes it.
 """
 
@@ -50,9 +54,10 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from werkzeug.security import check_password_hash, generate_password_hash
 
 import settings
@@ -118,6 +123,14 @@ audit = Table(
     Column("hash", String(64), nullable=False),  # chained: see verify_audit
     sqlite_autoincrement=True,  # ids are never reused, so a deleted row leaves a gap
 )
+# On a server database only: the highest audit id handed out (SQLite keeps it in sqlite_sequence).
+server_metadata = MetaData()
+audit_head = Table(
+    "audit_head",
+    server_metadata,
+    Column("name", String(16), primary_key=True),
+    Column("last_id", Integer, nullable=False),
+)
 AUDIT_FIELDS = ("id", "at", "who", "role", "event", "detail", "scope", "remote")
 AT_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # as SQLAlchemy stores a DateTime in SQLite
 
@@ -153,7 +166,7 @@ class LoginResult:
 
 
 def now() -> dt.datetime:
-    """Naive UTC: SQLite stores no zone."""
+    """Naive UTC: SQLite stores no zone (and the server database's columns are without zone too)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
@@ -170,14 +183,42 @@ def store_path(warehouse: Path | str | None = None) -> Path:
     return Path(warehouse).resolve().parent / "access.sqlite"
 
 
+def store_url() -> str | None:
+    """The server database shared by several app machines (ACCESS_DB_URL), or None: SQLite."""
+    return settings.get("ACCESS_DB_URL") or None
+
+
+def store_location(warehouse: Path | str | None = None) -> str:
+    """Where the store is, for messages: the server database's URL without its password, or the file."""
+    url = store_url()
+    return make_url(url).render_as_string(hide_password=True) if url else str(store_path(warehouse))
+
+
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
+_SCHEMA_LOCK = 7_341_117  # the advisory lock under which app processes create the server database's tables
 
 
-def _engine(path: Path) -> Engine:
-    """One engine per file and process (created lazily: gunicorn workers fork after import)."""
+def _server_engine(url: str) -> Engine:
+    """A server database (PostgreSQL): tables created once, under an advisory lock, whichever
+    of several processes starting together gets there first."""
+    engine = create_engine(url, pool_pre_ping=True)
+    with engine.begin() as con:
+        if engine.dialect.name == "postgresql":
+            con.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+        metadata.create_all(con)
+        server_metadata.create_all(con)
+        if con.execute(select(audit_head.c.last_id).where(audit_head.c.name == "audit")).first() is None:
+            con.execute(insert(audit_head).values(name="audit", last_id=0))
+    return engine
+
+
+def _engine(path: Path | str) -> Engine:
+    """One engine per store and process (created lazily: gunicorn workers fork after import)."""
     key = f"{os.getpid()}:{path}"
     with _engines_lock:
+        if key not in _engines and isinstance(path, str):
+            _engines[key] = _server_engine(path)
         if key not in _engines:
             path.parent.mkdir(parents=True, exist_ok=True)
             # password hashes and who saw what: the owner's only. Created 0600 before SQLite opens
@@ -222,13 +263,18 @@ def check_county(code: str | None) -> str:
 
 
 class Store:
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
-        self.engine = _engine(self.path)
+    """`target`: the SQLite file (a Path, or a str without "://") or a server database's URL."""
+
+    def __init__(self, target: Path | str):
+        self.url = target if isinstance(target, str) and "://" in target else None
+        self.path = None if self.url else Path(target)
+        self.engine = _engine(self.url or self.path)
+        self.sqlite = self.engine.dialect.name == "sqlite"
 
     @classmethod
     def for_warehouse(cls, warehouse: Path | str | None = None) -> Store:
-        return cls(store_path(warehouse))
+        """The store of this deployment: ACCESS_DB_URL's server database, else SQLite beside the warehouse."""
+        return cls(store_url() or store_path(warehouse))
 
     # ------------------------------------------------------------ users
 
@@ -485,6 +531,8 @@ class Store:
     def record(self, who: str, role: str, event_name: str, detail: str = "", scope: str = "", remote: str = "") -> int:
         """Append one audit row, chained to the last one; returns its id. Writers serialise on
         SQLite's write lock (BEGIN IMMEDIATE), so two processes never chain to the same row."""
+        if not self.sqlite:
+            return self._record_on_server(who, role, event_name, detail, scope, remote)
         values = {
             "at": now().strftime(AT_FORMAT),
             "who": who or "",
@@ -516,8 +564,31 @@ class Store:
             raw.close()
         return new_id
 
-    def verify_audit(self) -> AuditCheck:
-        """Recompute the chain from the first row: whole, or the first row that does not fit."""
+    def _record_on_server(self, who: str, role: str, event_name: str, detail: str, scope: str, remote: str) -> int:
+        """`record` on a server database: writers serialise on the row lock of `audit_head`
+        (SELECT … FOR UPDATE), whichever machine they run on, and each sees the row the one
+        before it committed (read committed: every statement reads what is committed)."""
+        values = {"at": now(), "who": who or "", "role": role or "", "event": event_name}
+        values |= {"detail": detail or "", "scope": scope or "", "remote": remote or ""}
+        with self.engine.begin() as con:
+            head = con.execute(
+                select(audit_head.c.last_id).where(audit_head.c.name == "audit").with_for_update()
+            ).scalar_one()
+            last = con.execute(select(audit.c.id, audit.c.hash).order_by(audit.c.id.desc()).limit(1)).first()
+            values["id"] = new_id = max(head, last.id if last else 0) + 1
+            values["hash"] = chain_hash(last.hash if last else GENESIS, values)
+            con.execute(insert(audit).values(**values))
+            con.execute(update(audit_head).where(audit_head.c.name == "audit").values(last_id=new_id))
+        return new_id
+
+    def _audit_chain(self) -> tuple[list, int]:
+        """Every audit row in id order (its fields, then its hash) and the highest id handed out."""
+        if not self.sqlite:
+            with self.engine.connect() as con:
+                rows = con.execute(select(*(audit.c[f] for f in AUDIT_FIELDS), audit.c.hash).order_by(audit.c.id))
+                rows = [tuple(r) for r in rows]
+                head = con.execute(select(audit_head.c.last_id).where(audit_head.c.name == "audit")).scalar()
+            return rows, head or 0
         raw = self.engine.raw_connection()
         try:
             con = raw.driver_connection
@@ -525,6 +596,11 @@ class Store:
             seq = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
         finally:
             raw.close()
+        return rows, seq[0] if seq else 0
+
+    def verify_audit(self) -> AuditCheck:
+        """Recompute the chain from the first row: whole, or the first row that does not fit."""
+        rows, seq = self._audit_chain()
         prev, expected = GENESIS, 1
         for row in rows:
             values = dict(zip(AUDIT_FIELDS, row[:-1], strict=False))
@@ -533,7 +609,7 @@ class Store:
             if chain_hash(prev, values) != row[-1]:
                 return AuditCheck(False, len(rows), values["id"], "altered")
             prev, expected = row[-1], expected + 1
-        if seq and seq[0] >= expected:
+        if seq >= expected:
             return AuditCheck(False, len(rows), expected, "missing")
         return AuditCheck(True, len(rows))
 
@@ -687,11 +763,10 @@ def demo_credentials(warehouse: Path | str | None) -> list[str]:
     """The demo's public credentials that would open the store beside `warehouse`: a demo user,
     enabled, whose password is still `demo-<name>`, and the screen token `demo-screen` not
     revoked. Reads only (no failed-login count, no audit record, no store created)."""
-    path = store_path(warehouse)
-    if not path.exists():
+    if not store_url() and not store_path(warehouse).exists():
         return []
     found = []
-    with Store(path).engine.connect() as con:
+    with Store.for_warehouse(warehouse).engine.connect() as con:
         for name, _, _ in DEMO_USERS:
             row = con.execute(select(users.c.password_hash, users.c.disabled).where(users.c.name == name)).first()
             if row is not None and not row.disabled and check_password_hash(row.password_hash, f"demo-{name}"):
