@@ -178,19 +178,12 @@ security.complete_setup(app)
 
 
 def refuse_open_real_deployment() -> None:
-    """A real deployment (scripts/serve.sh, no DEMO) is not served while the demo's public
-    credentials would open it — a store set up by an older README, whose first start built the
-    demo into data/: anyone who read the README would be its administrator."""
-    from security.store import demo_credentials, store_location
+    """A real deployment is not served while the demo's public credentials would open it."""
+    from security.store import open_to_the_public
 
-    found = demo_credentials(warehouse().path)
-    if found:
-        sys.exit(
-            f"拒绝启动：正式部署的访问库 {store_location(warehouse().path)} 中仍有演示账号或大屏令牌，密码公开，"
-            f"任何读过 README 的人都能登录：{'、'.join(found)}。请先停用或改密（scripts/etl users disable "
-            f"用户名，或 users passwd 用户名），吊销令牌（scripts/etl tokens list，tokens revoke 编号），再启动；"
-            f"只想看演示请运行 bash scripts/run.sh。"
-        )
+    refusal = open_to_the_public(warehouse().path)
+    if refusal:
+        sys.exit(refusal)
 
 
 if __name__ == "__main__":

@@ -60,7 +60,22 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("HOST", "127.0.0.1", "text", "服务监听地址", "Address the server listens on", "app"),
     Setting("PORT", 8050, "int", "服务端口", "Port the server listens on", "app"),
-    Setting("THREADS", 8, "int", "waitress 工作线程数", "waitress worker threads", "security.web"),
+    Setting(
+        "THREADS",
+        8,
+        "int",
+        "每个服务进程的工作线程数（waitress；正式部署 gunicorn 每个工作进程）",
+        "Worker threads per server process (waitress; each gunicorn worker in a real deployment)",
+        "security.web, security.gunicorn_conf",
+    ),
+    Setting(
+        "WORKERS",
+        0,
+        "int",
+        "正式部署（scripts/serve.sh，gunicorn）的工作进程数；0 为每个 CPU 核一个",
+        "Worker processes of a real deployment (scripts/serve.sh, gunicorn); 0: one per CPU core",
+        "security.gunicorn_conf",
+    ),
     Setting(
         "SECRET_KEY",
         None,

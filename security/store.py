@@ -759,6 +759,21 @@ def install_demo_users(warehouse: Path | str) -> Store:
     return store
 
 
+def open_to_the_public(warehouse: Path | str | None) -> str | None:
+    """Why a real deployment (scripts/serve.sh, no DEMO) must not be served, or None: the demo's
+    public credentials would open it — a store set up by an older README, whose first start
+    built the demo into data/: anyone who read the README would be its administrator."""
+    found = demo_credentials(warehouse)
+    if not found:
+        return None
+    return (
+        f"拒绝启动：正式部署的访问库 {store_location(warehouse)} 中仍有演示账号或大屏令牌，密码公开，"
+        f"任何读过 README 的人都能登录：{'、'.join(found)}。请先停用或改密（scripts/etl users disable "
+        f"用户名，或 users passwd 用户名），吊销令牌（scripts/etl tokens list，tokens revoke 编号），再启动；"
+        f"只想看演示请运行 bash scripts/run.sh。"
+    )
+
+
 def demo_credentials(warehouse: Path | str | None) -> list[str]:
     """The demo's public credentials that would open the store beside `warehouse`: a demo user,
     enabled, whose password is still `demo-<name>`, and the screen token `demo-screen` not
