@@ -136,13 +136,16 @@ def _served_by_workers(port: int) -> None:
         con.close()
         return response, data
 
+    def cookies(response) -> str:
+        return "; ".join(raw.split(";", 1)[0] for raw in response.headers.get_all("Set-Cookie") or [])
+
     response, page = request("GET", "/login")
-    cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+    cookie = cookies(response)
     token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
     form = urlencode({"csrf_token": token, "username": "admin1", "password": PASSWORD, "next": "/"}).encode()
     response, _ = request("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"}, cookie=cookie)
-    assert response.status == 303 and not response.headers["Location"].endswith("/login")
-    cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+    assert response.status == 303 and not response.headers["Location"].endswith("/login"), response.status
+    cookie = cookies(response)
     # new connections are spread over both workers: every one of them knows the session
     statuses = {request("GET", "/_dash-layout", cookie=cookie)[0].status for _ in range(12)}
     assert statuses == {200}
