@@ -38,18 +38,11 @@ from pages._view import scope, warehouse
 
 def _grid(key: str, frame: pd.DataFrame, lang: str):
     _title, columns, formats = TABLES[key]
-    g = table(f"ratings-{key}-grid", frame, columns, lang, Table(formats=formats), Size(130, 220, 440))
-    if frame.empty:
-        return g
     wide = len(columns) > 9  # many columns: let them keep a readable width and scroll sideways
-    for d in g.columnDefs:
-        if d["field"] == "unit_name":
-            d.update(minWidth=130, pinned="left" if wide else None)
-        elif d["field"] == "management_type":
-            d["minWidth"] = 230
-        elif wide:
-            d["minWidth"] = 120
-    return g
+    defs = {c: {"minWidth": 120} for c in columns} if wide else {}
+    defs |= {"unit_name": {"minWidth": 130, "pinned": "left" if wide else None}, "management_type": {"minWidth": 230}}
+    how = Table(formats=formats, column_defs=defs)
+    return table(f"ratings-{key}-grid", frame, columns, lang, how, Size(130, 220, 440))
 
 
 def _filter(params: dict) -> Filter:
