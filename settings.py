@@ -131,6 +131,14 @@ SETTINGS: tuple[Setting, ...] = (
         "metrics.db",
     ),
     Setting(
+        "ANSWER_CACHE_MB",
+        64,
+        "int",
+        "每个进程为每个已发布版本缓存查询结果的上限（MB，0 为不缓存）；数据只在发布时改变",
+        "Answers (query results) a process keeps per published version (MB; 0: none); data changes only at publish",
+        "metrics.db",
+    ),
+    Setting(
         "REGIONS_CSV",
         None,
         "path",
