@@ -108,6 +108,7 @@ def _region_choices() -> list[dict]:
 @app.callback(
     Output({"type": "shell-nav", "path": ALL}, "href"),
     Output({"type": "shell-nav", "path": ALL}, "children"),
+    Output({"type": "shell-nav", "path": ALL}, "className"),
     Output("shell-lang", "href"),
     Output("shell-lang", "children"),
     Output("shell-brand", "children"),
@@ -120,20 +121,24 @@ def _region_choices() -> list[dict]:
     Output("shell-logout", "children"),
     Output("shell-logout-form", "action"),
     Input("url", "search"),
-    State("url", "pathname"),
+    Input("url", "pathname"),
     State({"type": "shell-nav", "path": ALL}, "id"),
 )
 def shell_texts(search, pathname, nav_ids):
-    """Links keep the shared filter when moving between pages; texts follow the language."""
+    """Links keep the shared filter when moving between pages; texts follow the language; the
+    page open is marked in the navbar."""
     lang = lang_of(query.parse(search).get("lang"))
     keep = query.build(query.shared(search))
     hrefs = [i["path"] + keep for i in nav_ids]
     names = [_page_name(i["path"], lang) for i in nav_ids]
+    here = (pathname or "/").rstrip("/") or "/"
+    classes = ["nav-link active" if i["path"] == here else "nav-link" for i in nav_ids]
     other = "zh" if lang == "en" else "en"
     lang_href = (pathname or "/") + query.with_params(search, lang=None if other == "zh" else other)
     return (
         hrefs,
         names,
+        classes,
         lang_href,
         label("language", lang),
         label("app_title", lang),
