@@ -31,7 +31,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "data_as_of": ("数据截至", "Data as of"),
     "no_data": ("所选范围内没有数据", "No data in the selected range"),
     "no_value": ("无数据", "No data"),  # one figure with no rows behind it: never shown as 0
-    "screen_more_no_data": ("另有 {n} 个单位无数据", "{n} more units with no data"),
+    "screen_ranks_between": ("第 {a}–{b} 名从略", "ranks {a}–{b} not shown"),
+    "screen_no_data_units": ("无数据：{names}", "No data: {names}"),
+    "screen_and_more": ("等 {n} 个", " … ({n} in all)"),
     "standing_title": ("本县在全市各县（市、区）中的位置", "Where your county stands among the city's counties"),
     "standing_kpi": ("指标", "KPI"),
     "standing_value": ("本县", "Your county"),

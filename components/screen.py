@@ -82,17 +82,17 @@ def dark_map(
     for trace in fig["data"]:
         trace["marker"] = {"line": {"color": "#0a1a33", "width": 1.5}}
         if trace["type"] == "scattergeo":
-            trace["textfont"] = {"family": FONT, "size": 17, "color": INK}
+            trace["textfont"] = {"family": FONT, "size": 24, "color": INK}
         elif trace.get("showscale") is False:  # the no-data trace
             trace["colorscale"] = [[0, NO_DATA], [1, NO_DATA]]
         else:
-            title = {**trace["colorbar"]["title"], "text": "", "font": {"size": 15}}
+            title = {**trace["colorbar"]["title"], "text": "", "font": {"size": 24}}
             trace["colorbar"] = {
                 **trace["colorbar"],
                 "thickness": 16,
                 "len": 0.7,
                 "x": 0.98,
-                "tickfont": {"size": 15, "color": MUTED},
+                "tickfont": {"size": 24, "color": MUTED},
                 "title": title,
             }
     layout = fig["layout"]
@@ -102,9 +102,9 @@ def dark_map(
         autosize=True,
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
-        font={"family": FONT, "size": 15, "color": INK},
+        font={"family": FONT, "size": 24, "color": INK},
         margin={"l": 4, "r": 4, "t": 4, "b": 4},
-        hoverlabel={"font": {"family": FONT, "size": 15}},
+        hoverlabel={"font": {"family": FONT, "size": 24}},
     )
     return fig
 
@@ -121,7 +121,7 @@ def dark_donut(names: list[str], values: list[float], center: str, colors: list[
         direction="clockwise",
         textinfo="label+percent",
         textposition="outside",
-        textfont={"family": FONT, "size": 18, "color": INK},
+        textfont={"family": FONT, "size": 24, "color": INK},
         marker={"colors": list(colors or DONUT_COLORS[: len(names)]), "line": {"color": "#07142b", "width": 2}},
         hovertemplate="%{label}：%{value:,}（%{percent}）<extra></extra>",
     )
@@ -135,30 +135,30 @@ def dark_donut(names: list[str], values: list[float], center: str, colors: list[
                 y=0.5,
                 xref="paper",
                 yref="paper",
-                font={"family": FONT, "size": 22, "color": INK},
+                font={"family": FONT, "size": 28, "color": INK},
             )
         ],
         showlegend=False,
         autosize=True,
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
-        font={"family": FONT, "size": 16, "color": INK},
+        font={"family": FONT, "size": 24, "color": INK},
         margin={"l": 70, "r": 70, "t": 40, "b": 40},
     )
     data, layout = escape_figure([pie], layout)  # names are data, never markup (components/charts.py)
     return {"data": data, "layout": layout}
 
 
-MISSING_SHOWN = 5  # no-data units named under a wall ranking; more are counted in one line
+RANK_ENDS = 5  # the wall shows the best five and the worst five of a ranking, fixed
+MISSING_NAMED = 2  # no-data units named in the ranking's last line; more are counted
 
 
-def ranking_rows(
-    rows: list[dict], kind: str, lang: str, scroll_after: int = 8, missing: list[dict] | None = None
-) -> html.Div:
+def ranking_rows(rows: list[dict], kind: str, lang: str, missing: list[dict] | None = None) -> html.Div:
     """A ranking as rows of rank, name, a bar and the value, best first (metrics.screen.ranking);
-    the top three get a medal. `missing` (units with no data, metrics.screen.without_data) follow
-    in grey, without a rank, a bar or a medal, marked 无数据. Past `scroll_after` rows the list is
-    written twice and scrolls without end (assets/screen.css), slower the longer it is."""
+    the top three get a medal. Past 2 × RANK_ENDS units only the best and the worst RANK_ENDS
+    are shown, with a line for the ranks between: nothing scrolls, so a reader five metres away
+    finds the first and the last at once. `missing` (units with no data,
+    metrics.screen.without_data) close the list in one grey line, marked 无数据, unranked."""
     missing = missing or []
     if not rows and not missing:
         return html.Div(label("no_data", lang), className="screen-empty")
@@ -178,45 +178,36 @@ def ranking_rows(
             className="screen-rank-row",
         )
 
-    def blank(r: dict) -> html.Div:
+    def line(text: str, kind_class: str) -> html.Div:
         return html.Div(
             [
                 html.Span("—", className="screen-rank-no"),
-                html.Span(r["unit_name"], className="screen-rank-name"),
-                html.Span(className="screen-rank-bar"),
-                html.Span(label("no_value", lang), className="screen-rank-value"),
+                html.Span(text, className="screen-rank-name screen-rank-more"),
             ],
-            className="screen-rank-row screen-rank-nodata",
+            className=f"screen-rank-row {kind_class}",
         )
 
-    def more(n: int) -> html.Div:
-        return html.Div(
-            [
-                html.Span("—", className="screen-rank-no"),
-                html.Span(
-                    label("screen_more_no_data", lang).format(n=n), className="screen-rank-name screen-rank-more"
-                ),
-            ],
-            className="screen-rank-row screen-rank-nodata",
-        )
+    if len(rows) > 2 * RANK_ENDS:
+        between = label("screen_ranks_between", lang).format(a=RANK_ENDS + 1, b=len(rows) - RANK_ENDS)
+        items = [row(r) for r in rows[:RANK_ENDS]] + [line(between, "screen-rank-gap")]
+        items += [row(r) for r in rows[-RANK_ENDS:]]
+    else:
+        items = [row(r) for r in rows]
+    if missing:
+        sep = "、" if lang == "zh" else ", "
+        names = sep.join(r["unit_name"] for r in missing[:MISSING_NAMED])
+        if len(missing) > MISSING_NAMED:
+            names += label("screen_and_more", lang).format(n=len(missing))
+        items.append(line(label("screen_no_data_units", lang).format(names=names), "screen-rank-nodata"))
+    return html.Div(items, className="screen-ranking")
 
-    def all_rows() -> list:
-        # a few no-data units by name, the rest counted: the whole province has hundreds, and a wall
-        # scrolling through them says nothing more (and cost 50 ms of components a pull)
-        shown = [blank(r) for r in missing[:MISSING_SHOWN]]
-        return (
-            [row(r) for r in rows]
-            + shown
-            + ([more(len(missing) - MISSING_SHOWN)] if len(missing) > MISSING_SHOWN else [])
-        )
 
-    items = all_rows()
-    if len(items) <= scroll_after:
-        return html.Div(items, className="screen-scroll")
-    twice = items + all_rows()
-    return html.Div(
-        twice, className="screen-scroll screen-scrolling", style={"animationDuration": f"{len(items) * 2.4:.1f}s"}
-    )
+def fraction_text(kind: str, numerator: float | None, denominator: float | None, lang: str) -> str:
+    """A tile's "numerator / denominator", its unit said once when both share it
+    (`1.63 / 3.47 亿元`, `41.90 / 95.28 M yuan`): short enough for the wall's large type."""
+    a, b = fmt_value(kind, numerator, lang), fmt_value(kind, denominator, lang)
+    (na, _, ua), (nb, _, ub) = a.partition(" "), b.partition(" ")
+    return f"{na} / {nb} {ua}" if ua and ua == ub else f"{a} / {b}"
 
 
 def _short_value(kind: str, value: float, lang: str) -> str:

@@ -29,9 +29,18 @@ import dash
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, html, no_update
 
 from components.cards import published_texts
-from components.i18n import fmt_count, fmt_date, fmt_value, label, lang_of
+from components.i18n import fmt_count, fmt_date, label, lang_of
 from components.maps import load_geojson, map_region
-from components.screen import NO_DATA, count_spec, dark_donut, dark_map, map_unit, ranking_rows, ticker_items
+from components.screen import (
+    NO_DATA,
+    count_spec,
+    dark_donut,
+    dark_map,
+    fraction_text,
+    map_unit,
+    ranking_rows,
+    ticker_items,
+)
 from components.theme import GRADE_COLORS, STAR_COLORS_DARK
 from metrics import kpis, published
 from metrics.escalations import escalation_counts
@@ -107,7 +116,7 @@ def screen_content(f: Filter, lang: str) -> tuple:
         v = values[key]
         parts = ""
         if v.kpi.denominator is not None:
-            parts = f"{fmt_value(v.kpi.parts, v.numerator, lang)} / {fmt_value(v.kpi.parts, v.denominator, lang)}"
+            parts = fraction_text(v.kpi.parts, v.numerator, v.denominator, lang)
         # a report's figure for this view that the rows do not reproduce: said on the tile
         note, source = published_texts(notes[key], lang) if key in notes else ("", "")
         tiles.append(

@@ -77,10 +77,9 @@ def test_no_data_reads_无数据_on_the_overview_and_after_the_walls_ranking(pag
     table = unit_table(demo_wh, screen.MAP_KPIS, Filter("140700"), EVERYTHING)  # the wall's units
     ranked, missing = ranking(table, "arrears_outstanding"), without_data(table, "arrears_outstanding")
     assert {"和顺县", "左权县"} <= set(missing["unit_name"]) and not set(missing["unit"]) & set(ranked["unit"])
-    html = str(
-        ranking_rows(ranked.to_dict("records"), "amount", "zh", missing=missing.to_dict("records"), scroll_after=99)
-    )
-    assert html.count("screen-rank-nodata") == len(missing) == html.count("无数据")
+    html = str(ranking_rows(ranked.to_dict("records"), "amount", "zh", missing=missing.to_dict("records")))
+    assert html.count("screen-rank-nodata") == 1 and html.count("无数据") == 1  # one grey line, unranked
+    assert all(name in html for name in missing["unit_name"][:2])
     assert html.count("screen-rank-top") == 3  # medals only to ranked units
     slides = screen.screen_content(screen.screen_filter({"region": "140700"}), "zh")
     arrears_slide = str(slides[6 + screen.MAP_KPIS.index("arrears_outstanding")])
@@ -272,3 +271,17 @@ def test_a_county_officer_and_a_leader_looking_at_one_county_see_its_standing(de
         assert {r[0] for r in rows[header + 1 :]} == {"—"}  # nor in its export
     for other in ("平遥县", "介休市", "灵石县", "太谷区"):
         assert other not in text
+
+
+def test_the_walls_ranking_shows_the_best_and_the_worst_five_fixed():
+    from components.screen import RANK_ENDS, ranking_rows
+
+    rows = [{"rank": i, "unit_name": f"单位{i}", "value": 100 - i} for i in range(1, 14)]
+    missing = [{"unit_name": f"空{i}"} for i in range(6)]
+    html = str(ranking_rows(rows, "count", "zh", missing=missing))
+    shown = [r["unit_name"] for r in rows if f"'{r['unit_name']}'" in html]
+    assert shown == ["单位1", "单位2", "单位3", "单位4", "单位5", "单位9", "单位10", "单位11", "单位12", "单位13"]
+    assert "第 6–8 名从略" in html and "无数据：空0、空1等 6 个" in html
+    assert "screen-scrolling" not in html and html.count("screen-rank-row") == 2 * RANK_ENDS + 2
+    few = str(ranking_rows(rows[:7], "count", "zh"))
+    assert few.count("screen-rank-row") == 7 and "从略" not in few

@@ -374,6 +374,7 @@ def agrees_with_card(card: kpis.KpiValue, num: float, den: float | None) -> str 
 @pytest.mark.parametrize(("view", "role", "key", "check"), list(_params()))
 def test_reconciles(app_ready, demo_wh, view, role, key, check):
     from components.i18n import fmt_value
+    from components.screen import fraction_text
     from metrics.scorecard import SCORECARD_KPIS
 
     s = shown(app_ready, demo_wh, view, role)
@@ -443,7 +444,7 @@ def test_reconciles(app_ready, demo_wh, view, role, key, check):
             tile = s.tiles[key]
             assert tile["text"] == fmt_value(kpi.kind, card.value, "zh"), f"{where}: wall tile {tile['text']}"
             if kpi.denominator is not None:
-                parts = f"{fmt_value(kpi.parts, card.numerator, 'zh')} / {fmt_value(kpi.parts, card.denominator, 'zh')}"
+                parts = fraction_text(kpi.parts, card.numerator, card.denominator, "zh")
                 assert tile["parts"] == parts, f"{where}: wall tile parts {tile['parts']} ≠ {parts}"
             checked = True
         if key in RANKED:

@@ -67,6 +67,23 @@ OVERFLOW_JS = """() => {
 }"""
 
 
+SMALL_TEXT_JS = """(least) => {
+  // every visible piece of text on the wall (HTML and the charts' SVG) drawn smaller than `least` px
+  const small = [];
+  const root = document.querySelector('#screen-root');
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el || el.closest('.screen-slide:not(.screen-active)')) continue;
+    const rect = el.getBoundingClientRect();
+    if (!rect.width || !rect.height || getComputedStyle(el).visibility === 'hidden') continue;
+    const px = parseFloat(getComputedStyle(el).fontSize);
+    if (px < least) small.push(`${el.tagName}.${el.getAttribute('class') || ''} "${node.textContent.trim().slice(0, 20)}" ${px}px`);
+  }
+  return small;
+}"""
+
+
 def platform_fonts(p: Page, selector: str) -> list[dict]:
     """The fonts Chromium actually drew a node's text with (DevTools protocol)."""
     cdp = p.page.context.new_cdp_session(p.page)
@@ -103,6 +120,9 @@ def test_screen_fills_the_wall_without_overflow_in_cjk_glyphs(
     # type scales with the wall: the clock's digits are 4.2 % of a 16:9 height
     time_px = p.page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.screen-time')).fontSize)")
     assert time_px == pytest.approx(height * 4.2 / 108, rel=0.02)
+    # read from five metres: no text under 2.4u (24px at 1920×1080), the charts' text included
+    small = p.page.evaluate(SMALL_TEXT_JS, 2.4 * min(width / 192, height / 108) - 0.5)
+    assert small == [], small[:8]
     # Chinese is drawn with a CJK font, every glyph of the title found in it (no tofu)
     title = p.page.locator("#screen-title").inner_text()
     fonts = platform_fonts(p, "#screen-title")
@@ -119,7 +139,7 @@ def test_screen_fills_the_wall_without_overflow_in_cjk_glyphs(
 
 def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, server, demo_warehouse):
     from components.i18n import fmt_amount, fmt_value
-    from components.screen import map_unit
+    from components.screen import fraction_text, map_unit
     from metrics import kpis
     from metrics.db import Warehouse
     from metrics.escalations import escalation_counts
@@ -141,9 +161,7 @@ def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, se
         v = values[key]
         assert p.text(f"#screen-kpi-{key}-value") == fmt_value(v.kpi.kind, v.value, "zh"), key
         if v.kpi.denominator is not None:
-            assert p.text(f"#screen-kpi-{key}-parts") == (
-                f"{fmt_value(v.kpi.parts, v.numerator, 'zh')} / {fmt_value(v.kpi.parts, v.denominator, 'zh')}"
-            )
+            assert p.text(f"#screen-kpi-{key}-parts") == (fraction_text(v.kpi.parts, v.numerator, v.denominator, "zh"))
 
     # the map and the ranking rotate together; each KPI's shapes and rows equal the metrics
     table = unit_table(
