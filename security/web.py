@@ -51,8 +51,9 @@ from flask import Response, g, has_request_context, redirect, render_template_st
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 import settings
+from metrics.filters import EVERYTHING, Scope
 from security import audit, throttle
-from security.roles import SCREEN, Viewer, may_open
+from security.roles import NOTHING, SCREEN, Viewer, may_open
 from security.store import Store, store_path
 
 PUBLIC_PATHS = frozenset({"/login", "/healthz", "/session", "/favicon.ico", "/_favicon.ico"})
@@ -97,6 +98,18 @@ class LoginUser(UserMixin):
 
     def __init__(self, session_id: str, name: str, role: str, county: str | None):
         self.id, self.name, self.role, self.county = session_id, name, role, county
+
+
+def current_scope() -> Scope:
+    """The viewer's scope, worked out once per request (the viewer is kept in `g`); pages hand
+    it to every metric. A logged-in user's (security/roles.py: a county officer's own county;
+    personal data for the supervisor role only), or the screen token's (every region, never
+    personal data); a request with neither sees nothing. Outside a request (the command line,
+    benchmarks) it is every region, personal data masked."""
+    if not has_request_context():
+        return EVERYTHING
+    viewer = current_viewer()
+    return viewer.scope if viewer is not None else NOTHING
 
 
 def current_viewer() -> Viewer | None:
