@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from etl.schema import DATASETS
 from metrics.kpis import CATALOGUE
+from vocab.schema import DATASETS
 
 LANGS = ("zh", "en")
 

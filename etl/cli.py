@@ -22,8 +22,8 @@ import settings
 from etl import report as rp
 from etl.clock import from_utc
 from etl.pipeline import LoadResult, _whoami, load_files
-from etl.schema import DATASETS
 from etl.warehouse import DEFAULT_WAREHOUSE
+from vocab.schema import DATASETS
 
 WRAPPER = "scripts/etl"  # the name the README and docs/cli.md use
 
