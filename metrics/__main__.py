@@ -19,7 +19,7 @@ def catalogue_markdown() -> str:
         parts = k.numerator + (f" / {k.denominator}" if k.denominator else "")
         better = "higher" if k.higher_is_better else "lower"
         lines.append(
-            f"| `{k.key}` | {k.zh} | {k.en} | {k.kind} | {better} | `{parts}` | `{k.facts.__name__}` | {k.definition} |"
+            f"| `{k.key}` | {k.zh} | {k.en} | {k.kind} | {better} | `{parts}` | `{k.facts}` | {k.definition} |"
         )
     return "\n".join(lines) + "\n"
 

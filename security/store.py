@@ -56,8 +56,8 @@ from sqlalchemy.engine import Engine
 from werkzeug.security import check_password_hash, generate_password_hash
 
 import settings
+from vocab.roles import ROLES
 
-ROLES = ("leader", "supervisor", "county", "admin")
 SESSION_HOURS = settings.get("SESSION_HOURS")  # read at import
 SESSION_IDLE_MINUTES = settings.get("SESSION_IDLE_MINUTES")
 SEEN_EVERY = dt.timedelta(minutes=1)  # a session's last request is written at most this often
