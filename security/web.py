@@ -55,6 +55,7 @@ from metrics.filters import EVERYTHING, Scope
 from security import audit, throttle
 from security.roles import NOTHING, SCREEN, Viewer, may_open
 from security.store import Store, store_path
+from vocab.labels import label, lang_of
 
 PUBLIC_PATHS = frozenset({"/login", "/healthz", "/session", "/favicon.ico", "/_favicon.ico"})
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
@@ -165,8 +166,6 @@ def clean_text(text: str) -> str:
 
 
 def _lang() -> str:
-    from components.i18n import lang_of
-
     return lang_of(request.args.get("lang") or request.form.get("lang"))
 
 
@@ -180,8 +179,6 @@ def _safe_next(target: str | None) -> str:
 
 
 def _login_page(message: str = "", error: bool = False, status: int = 200, name: str = "") -> Response:
-    from components.i18n import label
-
     lang = _lang()
     if not session.get("csrf"):
         session["csrf"] = secrets.token_urlsafe(32)
@@ -208,8 +205,6 @@ def _login_page(message: str = "", error: bool = False, status: int = 200, name:
 
 
 def _login_post() -> Response:
-    from components.i18n import label
-
     lang = _lang()
     sent = request.form.get("csrf_token", "")
     expected = session.get("csrf", "")
@@ -712,8 +707,6 @@ def refusal_layout(kind: str, lang: str = "zh"):
     the viewer's language, inside the shell (navigation stays)."""
     from dash import dcc, html
 
-    from components.i18n import label
-
     return html.Div(
         [
             html.H4(label(f"{kind}_title", lang), className="section-title", id=f"refusal-{kind}"),
@@ -733,8 +726,6 @@ def _guarded_layout(page: dict, layout):
     """The page's layout for a viewer who may open it; the app's 'no permission' page else."""
 
     def guarded(**params):
-        from components.i18n import lang_of
-
         if not may_open(page, current_viewer()):
             return refusal_layout("forbidden", lang_of(params.get("lang")))
         return layout(**params) if callable(layout) else layout

@@ -48,6 +48,13 @@ def test_nothing_imports_the_app() -> None:
             assert not bad, f"{package}/{path.name} imports the app"
 
 
+@pytest.mark.parametrize("path", modules("vocab"), ids=lambda p: p.name)
+def test_vocab_imports_nothing_of_ours(path: Path) -> None:
+    """The bottom package: import-linter checks it against the packages; this, against the modules too."""
+    bad = {m for m in imports_of(path) if m.split(".")[0] in OURS and m.split(".")[0] != "vocab"}
+    assert not bad, f"vocab/{path.name} imports {bad}"
+
+
 def test_settings_imports_nothing_of_ours() -> None:
     bad = {m for m in imports_of(ROOT / "settings.py") if m.split(".")[0] in OURS}
     assert not bad, f"settings.py imports {bad}"
