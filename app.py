@@ -108,6 +108,7 @@ def _region_choices() -> list[dict]:
 @app.callback(
     Output({"type": "shell-nav", "path": ALL}, "href"),
     Output({"type": "shell-nav", "path": ALL}, "children"),
+    Output({"type": "shell-nav", "path": ALL}, "className"),
     Output("shell-lang", "href"),
     Output("shell-lang", "children"),
     Output("shell-brand", "children"),
@@ -120,20 +121,24 @@ def _region_choices() -> list[dict]:
     Output("shell-logout", "children"),
     Output("shell-logout-form", "action"),
     Input("url", "search"),
-    State("url", "pathname"),
+    Input("url", "pathname"),
     State({"type": "shell-nav", "path": ALL}, "id"),
 )
 def shell_texts(search, pathname, nav_ids):
-    """Links keep the shared filter when moving between pages; texts follow the language."""
+    """Links keep the shared filter when moving between pages; texts follow the language; the
+    page open is marked in the navbar."""
     lang = lang_of(query.parse(search).get("lang"))
     keep = query.build(query.shared(search))
     hrefs = [i["path"] + keep for i in nav_ids]
     names = [_page_name(i["path"], lang) for i in nav_ids]
+    here = (pathname or "/").rstrip("/") or "/"
+    classes = ["nav-link active" if i["path"] == here else "nav-link" for i in nav_ids]
     other = "zh" if lang == "en" else "en"
     lang_href = (pathname or "/") + query.with_params(search, lang=None if other == "zh" else other)
     return (
         hrefs,
         names,
+        classes,
         lang_href,
         label("language", lang),
         label("app_title", lang),
@@ -178,19 +183,12 @@ security.complete_setup(app)
 
 
 def refuse_open_real_deployment() -> None:
-    """A real deployment (scripts/serve.sh, no DEMO) is not served while the demo's public
-    credentials would open it — a store set up by an older README, whose first start built the
-    demo into data/: anyone who read the README would be its administrator."""
-    from security.store import demo_credentials, store_path
+    """A real deployment is not served while the demo's public credentials would open it."""
+    from security.store import open_to_the_public
 
-    found = demo_credentials(warehouse().path)
-    if found:
-        sys.exit(
-            f"拒绝启动：正式部署的访问库 {store_path(warehouse().path)} 中仍有演示账号或大屏令牌，密码公开，"
-            f"任何读过 README 的人都能登录：{'、'.join(found)}。请先停用或改密（scripts/etl users disable "
-            f"用户名，或 users passwd 用户名），吊销令牌（scripts/etl tokens list，tokens revoke 编号），再启动；"
-            f"只想看演示请运行 bash scripts/run.sh。"
-        )
+    refusal = open_to_the_public(warehouse().path)
+    if refusal:
+        sys.exit(refusal)
 
 
 if __name__ == "__main__":

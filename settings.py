@@ -48,9 +48,34 @@ SETTINGS: tuple[Setting, ...] = (
         "1 (scripts/run.sh): build the demo when the warehouse is missing; a real deployment never sets it",
         "app",
     ),
+    Setting(
+        "ACCESS_DB_URL",
+        None,
+        "text",
+        "访问库（用户、会话、大屏令牌、审计）的 SQLAlchemy 地址，多台应用服务器共用，"
+        "如 postgresql+psycopg://kanban@db.example/kanban；默认仓库旁的 access.sqlite",
+        "SQLAlchemy URL of the access store (users, sessions, screen tokens, audit) that several app machines "
+        "share, e.g. postgresql+psycopg://kanban@db.example/kanban; default: access.sqlite beside the warehouse",
+        "security.store",
+    ),
     Setting("HOST", "127.0.0.1", "text", "服务监听地址", "Address the server listens on", "app"),
     Setting("PORT", 8050, "int", "服务端口", "Port the server listens on", "app"),
-    Setting("THREADS", 8, "int", "waitress 工作线程数", "waitress worker threads", "security.web"),
+    Setting(
+        "THREADS",
+        8,
+        "int",
+        "每个服务进程的工作线程数（waitress；正式部署 gunicorn 每个工作进程）",
+        "Worker threads per server process (waitress; each gunicorn worker in a real deployment)",
+        "security.web, security.gunicorn_conf",
+    ),
+    Setting(
+        "WORKERS",
+        0,
+        "int",
+        "正式部署（scripts/serve.sh，gunicorn）的工作进程数；0 为每个 CPU 核一个",
+        "Worker processes of a real deployment (scripts/serve.sh, gunicorn); 0: one per CPU core",
+        "security.gunicorn_conf",
+    ),
     Setting(
         "SECRET_KEY",
         None,
@@ -103,6 +128,14 @@ SETTINGS: tuple[Setting, ...] = (
         "text",
         "每个 DuckDB 读取实例的内存上限",
         "Memory limit of each DuckDB reader instance",
+        "metrics.db",
+    ),
+    Setting(
+        "ANSWER_CACHE_MB",
+        64,
+        "int",
+        "每个进程为每个已发布版本缓存查询结果的上限（MB，0 为不缓存）；数据只在发布时改变",
+        "Answers (query results) a process keeps per published version (MB; 0: none); data changes only at publish",
         "metrics.db",
     ),
     Setting(

@@ -25,6 +25,7 @@ def main() -> int:
     serve.add_argument(
         "--warehouse", type=Path, help="a warehouse with its access.sqlite beside it (default: the demo)"
     )
+    sub.add_parser("transfer", help="bytes a browser transfers: a cold and warm navigations (Debian's Chromium)")
     scale = sub.add_parser("scale", help="a province-scale warehouse built from the demo (all 117 county-level units)")
     scale.add_argument("--factor", type=int, default=100)
     scale.add_argument("--out", type=Path, default=Path("data/bench/warehouse.duckdb"))
@@ -47,6 +48,10 @@ def main() -> int:
 
         clients = tuple(int(n) for n in args.clients.split(","))
         return run_serve(args.workers, clients, args.seconds, args.warehouse)
+    if args.name == "transfer":
+        from bench.transfer import run as run_transfer
+
+        return run_transfer()
     if args.name == "scale":
         from bench.scale import run as run_scale
 

@@ -191,8 +191,12 @@ def measure(warehouse: Path, label: str, only: str | None = None) -> list[dict]:
 
 
 def run(factor: int = 100, only: str | None = None, province: int | None = None, spread: bool = True) -> int:
-    """Demo, `factor`× and (with `province`) the province-scale warehouse, in one run."""
+    """Demo, `factor`× and (with `province`) the province-scale warehouse, in one run. The
+    answer cache is off: every repetition computes (a repeated view would be a cache hit)."""
+    import settings
     from etl import demo
+
+    settings.put("ANSWER_CACHE_MB", 0)
 
     factors = [factor] + ([province] if province else [])
     with tempfile.TemporaryDirectory() as scratch:

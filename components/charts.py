@@ -73,9 +73,11 @@ def bars(
     yformat: str | None = None,
     orientation: str = "v",
     height: int = 360,
+    colors: dict[str, str] | None = None,
 ) -> go.Figure:
     """One bar trace per column of `ys`, labelled from the label table; `customdata` carries a
-    code (e.g. the region) so a click can filter."""
+    code (e.g. the region) so a click can filter; `colors` fixes a column's colour (an ordered
+    scale: stars, grades)."""
     cats = [x_names.get(v, v) if x_names else v for v in frame[x]]
     custom = _values(frame[customdata]) if customdata else None
     traces = []
@@ -95,6 +97,7 @@ def bars(
                 + ("y" if orientation == "v" else "x")
                 + (":" + yformat if yformat else "")
                 + "}<extra></extra>",
+                **({"marker": {"color": colors[y]}} if colors and y in colors else {}),
                 **axes,
             )
         )

@@ -76,7 +76,13 @@ class Table:
     default_width: int | None = None  # minWidth of the columns not in `widths`
     tooltips: tuple[str, ...] = ()  # columns whose full text shows on hover
     pin_first: dict | None = None  # the first column's settings (pinned="left", …), kept in view
+    column_defs: dict[str, dict] = field(default_factory=dict)  # more settings of named columns
     options: dict = field(default_factory=dict)  # more dashGridOptions
+
+
+# The most rows a table sends to the browser: a longer list is cut at its first rows (in the
+# order the page sorted them: the most urgent first) with a note; the export has them all.
+ROW_CAP = 1000
 
 
 def table(
@@ -99,9 +105,12 @@ def table(
 
     `key`: the column a click reads (sent as the row's id, kept in the rows, not shown);
     `total`: a pinned 合计 row; `shown_of`: the rows before a display limit (a note says the
-    export has them all); `clickable`: a pointer over the rows."""
+    export has them all); `clickable`: a pointer over the rows. At most ROW_CAP rows are sent."""
     if frame.empty:
         return html.P(label("no_data", lang), className="text-muted")
+    if len(frame) > ROW_CAP:
+        shown_of = max(shown_of or 0, len(frame))
+        frame = frame.head(ROW_CAP)
     sent = [*columns, *([key] if key and key not in columns else [])]
     g = grid(
         grid_id,
@@ -119,6 +128,7 @@ def table(
             d["minWidth"] = width
         if d["field"] in how.tooltips:
             d["tooltipField"] = d["field"]
+        d.update(how.column_defs.get(d["field"], {}))
     if how.pin_first is not None:
         g.columnDefs[0].update(how.pin_first)
     g.dashGridOptions = {

@@ -109,8 +109,9 @@ def dark_map(
     return fig
 
 
-def dark_donut(names: list[str], values: list[float], center: str) -> dict:
-    """A donut with its total in the middle, for the dark screen (Plotly JSON)."""
+def dark_donut(names: list[str], values: list[float], center: str, colors: list[str] | None = None) -> dict:
+    """A donut with its total in the middle, for the dark screen (Plotly JSON); `colors` one
+    per name (an ordered scale), else the screen's own."""
     pie = dict(
         type="pie",
         labels=list(names),
@@ -121,7 +122,7 @@ def dark_donut(names: list[str], values: list[float], center: str) -> dict:
         textinfo="label+percent",
         textposition="outside",
         textfont={"family": FONT, "size": 18, "color": INK},
-        marker={"colors": DONUT_COLORS[: len(names)], "line": {"color": "#07142b", "width": 2}},
+        marker={"colors": list(colors or DONUT_COLORS[: len(names)]), "line": {"color": "#07142b", "width": 2}},
         hovertemplate="%{label}：%{value:,}（%{percent}）<extra></extra>",
     )
     layout = dict(

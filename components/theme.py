@@ -19,6 +19,12 @@ FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang S
 
 PALETTE = ["#1f5fa8", "#d9822b", "#2e9e5b", "#c23b3b", "#7a5ca8", "#3aa6b9", "#8c8c8c", "#b8a532"]
 
+# Ordered scales: a rating's order reads from its colour. Stars: one blue, 5星 darkest (on the
+# light pages) and brightest (on the dark wall); credit grades from good to bad, A green to D red.
+STAR_COLORS = {5: "#0b3d91", 4: "#1f6fc5", 3: "#5a9fdb", 2: "#9cc4ea", 1: "#cfe0f3"}
+STAR_COLORS_DARK = {5: "#8ff0ff", 4: "#43c6f0", 3: "#2f8fd0", 2: "#2a6aa3", 1: "#2a4a70"}
+GRADE_COLORS = {"A": "#1a9850", "B": "#8cc95c", "C": "#f59e3b", "D": "#d73027"}
+
 
 # Plotly's default template as JSON, as a go.Figure would send it: figures written as plain
 # dicts (maps, the wall display) carry it so they look as the others do.

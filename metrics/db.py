@@ -28,6 +28,7 @@ import itertools
 import os
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,6 +46,55 @@ _serial = itertools.count(1)
 
 class WarehouseMissing(Exception):
     """No warehouse has been published at the path yet."""
+
+
+class Answers:
+    """The answers of one published version, by statement and parameters: the file never
+    changes under a version, so an answer holds until the next publish, for every viewer
+    whose filter and scope (both in the statement's parameters or text) are the same — a
+    wall display, and every leader opening the same view. Least recently used answers go
+    first past `budget` bytes (0: nothing kept)."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self._items: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.size = self.hits = self.misses = 0
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return item[0]
+
+    def put(self, key: Any, value: Any, size: int) -> None:
+        if size > self.budget // 4:  # one answer never takes a quarter of the room
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = (value, size)
+            self.size += size
+            while self.size > self.budget and self._items:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self.size -= dropped
+
+
+def _frozen(value: Any) -> Any:
+    """Parameters as a key: lists and dicts as tuples."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def _arguments(params: Any) -> Any:
+    return params if isinstance(params, dict) else list(params)
 
 
 class Snapshot:
@@ -66,6 +116,7 @@ class Snapshot:
         self._lock = threading.Lock()
         self._idle: list[duckdb.DuckDBPyConnection] = []
         self._memo: dict[Any, Any] = {}
+        self.answers = Answers(settings.get("ANSWER_CACHE_MB") * 1_000_000)
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -276,12 +327,27 @@ class Warehouse:
             yield cur
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        with self.cursor() as cur:
-            return cur.execute(sql, list(params)).fetchall()
+        """The statement's rows, answered once per version (`Answers`)."""
+        with self.snapshot() as snap:
+            key = ("rows", sql, _frozen(params))
+            found = snap.answers.get(key)
+            if found is None:
+                with snap.cursor() as cur:
+                    found = cur.execute(sql, _arguments(params)).fetchall()
+                snap.answers.put(key, found, 64 + sum(64 + 16 * len(r) for r in found))
+            return list(found)  # tuples are immutable: the caller may change the list only
 
     def frame(self, sql: str, params: Sequence[Any] = ()):
-        with self.cursor() as cur:
-            return cur.execute(sql, list(params)).df()
+        """The statement's rows as a DataFrame, answered once per version; every caller gets
+        a copy of its own (pages add and rename columns)."""
+        with self.snapshot() as snap:
+            key = ("frame", sql, _frozen(params))
+            found = snap.answers.get(key)
+            if found is None:
+                with snap.cursor() as cur:
+                    found = cur.execute(sql, _arguments(params)).df()
+                snap.answers.put(key, found, int(found.memory_usage(deep=True).sum()))
+            return found.copy()
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
         """A value of the version read (computed once per version and process, through this

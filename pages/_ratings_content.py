@@ -10,6 +10,7 @@ from dash import html
 from components.charts import bars, donut, empty_figure, heatmap, lines
 from components.i18n import fmt_count, fmt_date, fmt_rate, label, lang_of
 from components.panel import Size, Table, table
+from components.theme import GRADE_COLORS, STAR_COLORS
 from metrics import kpis
 from metrics.coverage import communities_by_unit, companies_by_unit, coverage_timeline, stock_date
 from metrics.filters import Filter
@@ -38,18 +39,11 @@ from pages._view import scope, warehouse
 
 def _grid(key: str, frame: pd.DataFrame, lang: str):
     _title, columns, formats = TABLES[key]
-    g = table(f"ratings-{key}-grid", frame, columns, lang, Table(formats=formats), Size(130, 220, 440))
-    if frame.empty:
-        return g
     wide = len(columns) > 9  # many columns: let them keep a readable width and scroll sideways
-    for d in g.columnDefs:
-        if d["field"] == "unit_name":
-            d.update(minWidth=130, pinned="left" if wide else None)
-        elif d["field"] == "management_type":
-            d["minWidth"] = 230
-        elif wide:
-            d["minWidth"] = 120
-    return g
+    defs = {c: {"minWidth": 120} for c in columns} if wide else {}
+    defs |= {"unit_name": {"minWidth": 130, "pinned": "left" if wide else None}, "management_type": {"minWidth": 230}}
+    how = Table(formats=formats, column_defs=defs)
+    return table(f"ratings-{key}-grid", frame, columns, lang, how, Size(130, 220, 440))
 
 
 def _filter(params: dict) -> Filter:
@@ -76,6 +70,12 @@ def _empty(lang: str, missing: bool = False, height: int = 220):
     return empty_figure(label("no_warehouse" if missing else "no_data", lang), height)
 
 
+# the columns of ordered ratings and their colours (5星 darkest; A to D from good to bad)
+COLUMN_COLORS = {f"stars_{n}": c for n, c in STAR_COLORS.items()} | {
+    f"credit_{g.lower()}": c for g, c in GRADE_COLORS.items()
+}
+
+
 def _county_bars(frame: pd.DataFrame, ys: list[str], lang: str, title: str, barmode: str = "stack"):
     """Horizontal bars per county, in code order from the top (customdata: the unit code, so a click
     filters); series with nothing in them are left out."""
@@ -91,6 +91,7 @@ def _county_bars(frame: pd.DataFrame, ys: list[str], lang: str, title: str, barm
         barmode=barmode,
         orientation="h",
         height=max(320, 130 + 26 * len(frame) * (len(ys) if barmode == "group" else 1)),
+        colors=COLUMN_COLORS,
     )
     fig.update_layout(yaxis_autorange="reversed", yaxis_automargin=True, legend_traceorder="normal")
     return fig
@@ -135,7 +136,13 @@ def stars_section(params):
     by_year = rows.groupby("year", as_index=False)[STAR_COLUMNS].sum()
     by_year["year_name"] = [_year(y, lang) for y in by_year["year"]]
     fig_year = bars(
-        by_year, "year_name", STAR_COLUMNS, lang, title=label("ratings_stars_by_year", lang), barmode="stack"
+        by_year,
+        "year_name",
+        STAR_COLUMNS,
+        lang,
+        title=label("ratings_stars_by_year", lang),
+        barmode="stack",
+        colors=COLUMN_COLORS,
     )
     fig_year.update_xaxes(type="category")
     return stats, by_county, fig_year, _grid("stars", rows, lang)
@@ -173,7 +180,13 @@ def credit_section(params):
         by_year = credit.groupby("year", as_index=False)[GRADE_COLUMNS].sum()
         by_year["year_name"] = [_year(y, lang) for y in by_year["year"]]
         fig_year = bars(
-            by_year, "year_name", GRADE_COLUMNS, lang, title=label("ratings_credit_by_year", lang), barmode="stack"
+            by_year,
+            "year_name",
+            GRADE_COLUMNS,
+            lang,
+            title=label("ratings_credit_by_year", lang),
+            barmode="stack",
+            colors=COLUMN_COLORS,
         )
         fig_year.update_xaxes(type="category")
     return (

@@ -31,7 +31,8 @@ from dash import ClientsideFunction, Input, Output, State, callback, clientside_
 from components.cards import published_texts
 from components.i18n import fmt_count, fmt_date, fmt_value, label, lang_of
 from components.maps import load_geojson, map_region
-from components.screen import count_spec, dark_donut, dark_map, map_unit, ranking_rows, ticker_items
+from components.screen import NO_DATA, count_spec, dark_donut, dark_map, map_unit, ranking_rows, ticker_items
+from components.theme import GRADE_COLORS, STAR_COLORS_DARK
 from metrics import kpis, published
 from metrics.escalations import escalation_counts
 from metrics.facts import data_as_of
@@ -156,6 +157,7 @@ def screen_content(f: Filter, lang: str) -> tuple:
             credit["grade"].tolist(),
             credit["companies"].tolist(),
             label("screen_total_companies", lang).format(n=fmt_count(total)),
+            [GRADE_COLORS.get(g, NO_DATA) for g in credit["grade"]],
         )
         side_titles.append(label("screen_credit", lang).format(year=year))
     else:
@@ -165,7 +167,10 @@ def screen_content(f: Filter, lang: str) -> tuple:
         year, total = int(stars["year"].iloc[0]), int(stars["projects"].sum())
         names = [label(f"stars_{int(s)}", lang) for s in stars["stars"]]
         figures["stars"] = dark_donut(
-            names, stars["projects"].tolist(), label("screen_total_projects", lang).format(n=fmt_count(total))
+            names,
+            stars["projects"].tolist(),
+            label("screen_total_projects", lang).format(n=fmt_count(total)),
+            [STAR_COLORS_DARK.get(int(s), NO_DATA) for s in stars["stars"]],
         )
         side_titles.append(label("screen_stars", lang).format(year=year))
     else:

@@ -1,5 +1,7 @@
 """A real deployment set up as the README says, from a fresh clone, in real subprocesses: it
-never gets the demo's public users or screen token, and the demo never goes into it (issue 15)."""
+never gets the demo's public users or screen token, and the demo never goes into it (issue 15);
+it is served by gunicorn's worker processes with the threaded server's safety kept: no Server
+header, an oversized body refused before it is read, a session valid in every worker (issue 17)."""
 
 from __future__ import annotations
 
@@ -66,7 +68,7 @@ def test_the_readme_real_deployment_never_gets_the_demo(clone, clerk):
         cwd=clone,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "VENV": sys.prefix, "PORT": str(port)},
+        env={**os.environ, "VENV": sys.prefix, "PORT": str(port), "WORKERS": "2", "THREADS": "2"},
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -77,10 +79,13 @@ def test_the_readme_real_deployment_never_gets_the_demo(clone, clerk):
             except OSError:
                 assert server.poll() is None, "the server exited"
                 time.sleep(0.3)
-        assert urllib.request.urlopen(base + "/login", timeout=5).status == 200
+        login = urllib.request.urlopen(base + "/login", timeout=5)
+        assert login.status == 200 and login.headers.get("Server") is None
         with pytest.raises(urllib.error.HTTPError):  # the demo's public screen token opens nothing
             opener = urllib.request.build_opener(_NoRedirect)
             opener.open(base + "/screen?token=demo-screen", timeout=10)
+        assert len(_children(server.pid)) == 2  # two worker processes under the master
+        _served_by_workers(port)
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -99,6 +104,63 @@ def test_the_readme_real_deployment_never_gets_the_demo(clone, clerk):
     assert real.read_bytes() == before
     with duckdb.connect(str(real), read_only=True) as con:
         assert con.execute("SELECT DISTINCT loaded_by FROM loads").fetchall() != [("demo",)]
+
+
+def _children(pid: int) -> list[str]:
+    """The processes whose parent is `pid` (gunicorn's workers), by their command's name."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append((stat.parent / "comm").read_text().strip())
+    return found
+
+
+def _served_by_workers(port: int) -> None:
+    """A sign-in in one worker holds in the other; an oversized body is refused unread."""
+    import http.client
+    import re
+    from urllib.parse import urlencode
+
+    def request(method, path, body=None, headers=None, cookie=None):
+        con = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        headers = dict(headers or {})
+        if cookie:
+            headers["Cookie"] = cookie
+        con.request(method, path, body=body, headers=headers)
+        response = con.getresponse()
+        data = response.read()
+        con.close()
+        return response, data
+
+    def cookies(response) -> str:
+        return "; ".join(raw.split(";", 1)[0] for raw in response.headers.get_all("Set-Cookie") or [])
+
+    response, page = request("GET", "/login")
+    cookie = cookies(response)
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
+    form = urlencode({"csrf_token": token, "username": "admin1", "password": PASSWORD, "next": "/"}).encode()
+    response, _ = request("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"}, cookie=cookie)
+    assert response.status == 303 and not response.headers["Location"].endswith("/login"), response.status
+    cookie = cookies(response)
+    # new connections are spread over both workers: every one of them knows the session
+    statuses = {request("GET", "/_dash-layout", cookie=cookie)[0].status for _ in range(12)}
+    assert statuses == {200}
+    assert request("GET", "/_dash-layout")[0].status in (302, 401)
+
+    con = http.client.HTTPConnection("127.0.0.1", port, timeout=60)  # 1 GB announced, 16 bytes sent
+    con.putrequest("POST", "/_dash-update-component")
+    con.putheader("Content-Length", str(1 << 30))
+    con.putheader("Content-Type", "application/json")
+    con.putheader("Cookie", cookie)
+    con.endheaders()
+    con.send(b'{"output": "x"}')
+    response = con.getresponse()
+    assert response.status == 413 and response.headers.get("Server") is None
+    con.close()
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

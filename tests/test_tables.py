@@ -71,3 +71,21 @@ def test_sheet_titles_excel_refuses_are_made_safe():
     assert sheet_title("督办/问责: 2024[1]*?") == "督办_问责_ 2024_1___"
     assert len(sheet_title("很" * 40)) == 31
     assert sheet_title("  ") == "Sheet"
+
+
+def test_a_long_list_sends_its_first_rows_and_says_how_many_there_are():
+    """A list longer than ROW_CAP (the referrals of a province) is cut on screen, in the page's
+    order, with the total; a short one is sent whole."""
+    from components import panel
+
+    n = panel.ROW_CAP + 500
+    frame = pd.DataFrame({"case_id": [f"C{i:05d}" for i in range(n)], "days_at_level": range(n)})
+    how = panel.Table(formats={"days_at_level": "count"}, column_defs={"case_id": {"minWidth": 140}})
+    node = panel.table("g", frame, ["case_id", "days_at_level"], "zh", how)
+    note, grid = node.children
+    assert [r["case_id"] for r in grid.rowData] == [f"C{i:05d}" for i in range(panel.ROW_CAP)]
+    assert note.children == f"列出前 {panel.ROW_CAP:,} 行（共 {n:,} 行）；导出 Excel 含全部"
+    assert grid.columnDefs[0]["minWidth"] == 140
+
+    short = panel.table("g", frame.head(10), ["case_id", "days_at_level"], "en", how)
+    assert len(short.rowData) == 10

@@ -110,3 +110,35 @@ def _all():
     from metrics.filters import EVERYTHING
 
     return EVERYTHING
+
+
+def test_answers_are_kept_per_version_and_never_shared_mutable(served, clerk, etl_env):
+    """The same statement with the same parameters is answered once per published version;
+    a caller changing its frame changes nothing for the next; a publish answers afresh."""
+    wh = Warehouse(served)
+    sql = "SELECT county, count(*) AS n FROM cases WHERE county = ? GROUP BY county"
+    first = wh.frame(sql, ["140702"])
+    with wh.snapshot() as snap:
+        answers = snap.answers
+    hits = answers.hits
+    first["n"] = -1  # a page adding and changing columns of its frame
+    again = wh.frame(sql, ["140702"])
+    assert answers.hits == hits + 1 and again["n"].tolist() == [30]
+    assert wh.frame(sql, ["140721"]).empty  # other parameters: another answer
+    assert wh.rows("SELECT count(*) FROM cases") == [(30,)]
+
+    publish(served, cases_ledger(clerk, "二月.csv", "JZ-B", 5, "2024-02-10"), etl_env)
+    assert wh.frame(sql, ["140702"])["n"].tolist() == [35]
+    assert wh.rows("SELECT count(*) FROM cases") == [(35,)]
+
+
+def test_the_answers_of_a_version_stay_within_their_budget():
+    answers = db.Answers(budget=1000)
+    for k in range(10):
+        answers.put(k, f"answer {k}", 200)
+    assert answers.size <= 1000 and answers.get(0) is None and answers.get(9) == "answer 9"
+    answers.put("big", "x", 300)  # over a quarter of the room: not kept
+    assert answers.get("big") is None
+    off = db.Answers(budget=0)
+    off.put("k", "v", 10)
+    assert off.get("k") is None

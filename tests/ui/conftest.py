@@ -67,9 +67,10 @@ def own_warehouse(demo_warehouse, tmp_path) -> Path:
 
 
 class Server:
-    def __init__(self, warehouse: Path, port: int | None = None):
+    def __init__(self, warehouse: Path, port: int | None = None, env: dict[str, str] | None = None):
         self.warehouse = warehouse
         self.port = port or free_port()
+        self.env = env or {}  # settings of this server beyond the demo's (a real deployment: DEMO="")
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -88,6 +89,7 @@ class Server:
             "HOST": "127.0.0.1",
             "DEMO": "1",
             "PYTHONPATH": str(ROOT),
+            **self.env,
         }
         self.log = open(self.warehouse.parent / f"server-{self.port}.log", "ab")
         self.proc = subprocess.Popen(

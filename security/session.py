@@ -1,0 +1,87 @@
+"""The viewer behind a request: the access store of this deployment, the session cookie's key,
+and the signed-in user (or the wall's screen session) as a `Viewer`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+
+from flask import g, has_request_context, session
+from flask_login import UserMixin, current_user
+
+import settings
+from metrics.filters import EVERYTHING, Scope
+from security.roles import NOTHING, SCREEN, Viewer
+from security.store import Store, store_path
+
+
+def store() -> Store:
+    """The access store beside the warehouse this process serves."""
+    from metrics.access import warehouse
+
+    return Store.for_warehouse(warehouse().path)
+
+
+def _secret_key() -> bytes:
+    """$SECRET_KEY, else a random key kept in `access.secret` beside the store (0600, never committed)."""
+    if settings.get("SECRET_KEY"):
+        return settings.get("SECRET_KEY").encode("utf-8")
+    path = store_path(settings.get("WAREHOUSE") or None).with_name("access.secret")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another worker may be writing it right now
+            key = path.read_bytes().strip()
+            if key:
+                return key
+            time.sleep(0.1)
+        raise RuntimeError(f"{path} is empty") from None
+    key = secrets.token_hex(32).encode("ascii")
+    with os.fdopen(fd, "wb") as f:
+        f.write(key)
+    return key
+
+
+def cookie_secure() -> bool:
+    return settings.get("COOKIE_SECURE")
+
+
+class LoginUser(UserMixin):
+    """Flask-Login's user: its id is the session id in the store, not the user name."""
+
+    def __init__(self, session_id: str, name: str, role: str, county: str | None):
+        self.id, self.name, self.role, self.county = session_id, name, role, county
+
+
+def current_scope() -> Scope:
+    """The viewer's scope, worked out once per request (the viewer is kept in `g`); pages hand
+    it to every metric. A logged-in user's (security/roles.py: a county officer's own county;
+    personal data for the supervisor role only), or the screen token's (every region, never
+    personal data); a request with neither sees nothing. Outside a request (the command line,
+    benchmarks) it is every region, personal data masked."""
+    if not has_request_context():
+        return EVERYTHING
+    viewer = current_viewer()
+    return viewer.scope if viewer is not None else NOTHING
+
+
+def current_viewer() -> Viewer | None:
+    """The logged-in user, or the wall display holding a valid screen token; None outside a
+    request or without either."""
+    if not has_request_context():
+        return None
+    if "viewer" in g:
+        return g.viewer
+    viewer = None
+    if current_user.is_authenticated:
+        viewer = Viewer(current_user.name, current_user.role, current_user.county)
+    elif isinstance(session.get("screen"), int) and store().screen_token_valid(session["screen"]):
+        viewer = Viewer(f"screen#{session['screen']}", SCREEN)
+    g.viewer = viewer
+    return viewer
+
+
+def _max_body() -> int:
+    return settings.get("MAX_REQUEST_BYTES")

@@ -1,0 +1,52 @@
+"""The shell (issue 18): the page open is marked in the navbar, and the navbar's links read at
+WCAG AA contrast (4.5:1) on its background — computed from assets/app.css."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+CSS = re.sub(r"/\*.*?\*/", "", (Path(__file__).resolve().parent.parent / "assets" / "app.css").read_text(), flags=re.S)
+
+
+def _rule(selector: str, prop: str) -> str:
+    for found in re.finditer(r"([^{}]+)\{([^}]*)\}", CSS):
+        if selector in [s.strip() for s in found.group(1).split(",")]:
+            value = re.search(rf"(?:^|;)\s*{prop}\s*:\s*(#[0-9a-fA-F]{{6}})", found.group(2))
+            if value:
+                return value.group(1)
+    raise AssertionError(f"no {prop} for {selector} in app.css")
+
+
+def _luminance(color: str) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(color[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_navbar_links_pass_wcag_aa():
+    background = _rule(".navbar.shell-navbar", "background-color")
+    for selector in (".shell-navbar .nav-link", ".shell-navbar .nav-link.active"):
+        assert contrast(_rule(selector, "color"), background) >= 4.5, selector
+    assert contrast("#9aaec8", background) < 4.5  # Bootstrap's dimmed link colour, as before: too faint
+
+
+@pytest.mark.parametrize("path", ["/", "/funds", "/escalations"])
+def test_the_page_open_is_marked(demo_wh, path):
+    import app
+
+    ids = [{"type": "shell-nav", "path": p} for p in ("/", "/rectification", "/funds", "/escalations", "/ratings")]
+    with app.server.test_request_context():
+        out = app.shell_texts("?region=140700", path + ("/" if path != "/" else ""), ids)
+    classes = dict(zip([i["path"] for i in ids], out[2], strict=True))
+    assert [p for p, c in classes.items() if "active" in c.split()] == [path]
+    assert all(c.startswith("nav-link") for c in classes.values())
