@@ -19,7 +19,7 @@ from components import query
 from components.i18n import fmt_date, label, lang_of
 from components.shell import filter_bar, navbar
 from metrics import serving
-from metrics.access import current_scope, warehouse
+from metrics.access import warehouse
 from metrics.db import WarehouseMissing
 from metrics.facts import data_as_of
 from metrics.filters import Filter
@@ -80,7 +80,7 @@ def sync_filter(search, region, start, end):
     home = _home_region()  # a county officer's county: the start, and what an empty or foreign region becomes
     if ctx.triggered_id in (None, "url"):
         params = query.parse(search)
-        if home and not current_scope().allows(params.get("region") or ""):
+        if home and not security.current_scope().allows(params.get("region") or ""):
             return query.with_params(search, region=home), _region_choices(), home, params.get("from"), params.get("to")
         return no_update, _region_choices(), params.get("region"), params.get("from"), params.get("to")
     value = no_update
@@ -92,13 +92,13 @@ def sync_filter(search, region, start, end):
 
 def _home_region() -> str | None:
     """The one region of a viewer whose scope is one region (a county officer), else None."""
-    regions = current_scope().regions
+    regions = security.current_scope().regions
     return regions[0] if regions and len(regions) == 1 else None
 
 
 def _region_choices() -> list[dict]:
     try:
-        options = region_options(warehouse(), current_scope())
+        options = region_options(warehouse(), security.current_scope())
     except WarehouseMissing:
         return []
     indent = {"city": "", "county": "\u3000", "township": "\u3000\u3000"}
@@ -160,7 +160,7 @@ def shell_as_of(search):
     try:
         params = query.parse(search)
         # the viewer's region within his scope: a county officer's 数据截至 is his county's
-        as_of = data_as_of(warehouse(), Filter.from_query(params.get("region")), current_scope())
+        as_of = data_as_of(warehouse(), Filter.from_query(params.get("region")), security.current_scope())
     except WarehouseMissing:
         return label("no_warehouse", lang)
     return f"{label('data_as_of', lang)}{'：' if lang == 'zh' else ': '}{fmt_date(as_of)}"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import dash_bootstrap_components as dbc
 from dash import html
 
 from components.i18n import fmt_amount, fmt_value, label
-from metrics.kpis import KpiValue, light
-from metrics.published import Comparison
+from vocab.kpis import KpiValue, light
+
+if TYPE_CHECKING:  # a type only: components never import metrics (pyproject.toml's contracts)
+    from metrics.published import Comparison
 
 
 def kpi_card(

@@ -12,7 +12,7 @@ from dash import dcc, html
 
 from components.i18n import label
 from etl.normalize import FORMULA_START
-from metrics.kpis import BY_KEY
+from vocab.kpis import BY_KEY
 
 
 def grid(

@@ -22,8 +22,9 @@ import settings
 from etl import report as rp
 from etl.clock import from_utc
 from etl.pipeline import LoadResult, _whoami, load_files
-from etl.schema import DATASETS
 from etl.warehouse import DEFAULT_WAREHOUSE
+from vocab.roles import ROLES
+from vocab.schema import DATASETS
 
 WRAPPER = "scripts/etl"  # the name the README and docs/cli.md use
 
@@ -125,7 +126,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     add.add_argument(
         "--role",
         required=True,
-        choices=["leader", "supervisor", "county", "admin"],
+        choices=ROLES,
         help="leader 领导, supervisor 纪检监督, county 县区 officer, admin 管理员",
     )
     add.add_argument("--county", help="county-level region code, for --role county (e.g. 140702 榆次区)")
@@ -141,7 +142,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     role = users_sub.add_parser("role", help="change a user's role (ends the user's sessions)")
     _warehouse_option(role)
     role.add_argument("name")
-    role.add_argument("--role", required=True, choices=["leader", "supervisor", "county", "admin"])
+    role.add_argument("--role", required=True, choices=ROLES)
     role.add_argument("--county", help="county-level region code, for --role county")
     listing = users_sub.add_parser("list", help="list the users, their roles, state and failed sign-ins in a row")
     _warehouse_option(listing)

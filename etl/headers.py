@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from etl.normalize import AMOUNT_UNITS, alias_key, fold, header_key, parse_bool, table_unit, unit_only
 from etl.read import Cell
-from etl.schema import AMOUNT, BOOL, DATASETS, ENUM, Column, Dataset
+from vocab.schema import AMOUNT, BOOL, DATASETS, ENUM, Column, Dataset
 
 ALIASES: dict[str, dict[str, str]] = {  # dataset -> alias_key(header) -> column
     ds.name: {alias_key(n): col.name for col in ds.columns for n in col.names} for ds in DATASETS.values()

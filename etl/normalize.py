@@ -15,7 +15,7 @@ import functools
 import re
 import unicodedata
 
-from etl.schema import Column
+from vocab.schema import Column
 
 Result = tuple[object, str | None]
 

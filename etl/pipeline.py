@@ -26,7 +26,8 @@ from etl.headers import HeaderMatch, HeaderNotFound, MappedColumn, detect_header
 from etl.read import MAX_FILE_BYTES, FileRefused, Sheet, open_file
 from etl.regions import Region, RegionIndex
 from etl.rejects import checks_dir, header_map_json, split_fixed
-from etl.schema import (
+from etl.warehouse import DEFAULT_WAREHOUSE, pause_point, publishing
+from vocab.schema import (
     AMOUNT,
     BOOL,
     DATASETS,
@@ -47,7 +48,6 @@ from etl.schema import (
     Column,
     Dataset,
 )
-from etl.warehouse import DEFAULT_WAREHOUSE, pause_point, publishing
 
 REJECTS_IN_REPORT = 20
 FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"

@@ -37,7 +37,7 @@ from pathlib import Path
 from etl.clock import beijing_now
 from etl.headers import ALIASES, HeaderMatch
 from etl.normalize import AMOUNT_UNITS, CROSSES, FORMULA_START, TICKS, alias_key, fold, header_key
-from etl.schema import AMOUNT, DATASETS, PHONE, Dataset
+from vocab.schema import AMOUNT, DATASETS, PHONE, Dataset
 
 REFERENCE, FILE, SHEET, DATASET, ROW, COLUMN, REASON = (
     "拒收编号",

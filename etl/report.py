@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass, field
 
 from etl.pipeline import FileReport, LoadResult
-from etl.schema import DATASETS
+from vocab.schema import DATASETS
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
 WARNINGS_SHOWN = 20

@@ -24,7 +24,7 @@ from etl.headers import HeaderMatch
 from etl.normalize import AMOUNT_UNITS, UNIT_SUFFIX, fold, is_blank, total_label
 from etl.read import Cell, Sheet
 from etl.regions import RegionIndex
-from etl.schema import AMOUNT, ID, INT, REGION, USCC
+from vocab.schema import AMOUNT, ID, INT, REGION, USCC
 
 SUMMARY_NAME = re.compile(r"汇总|合计|总表|统计|累计")
 _CELL_UNIT = re.compile(UNIT_SUFFIX + "$")

@@ -29,7 +29,7 @@ import duckdb
 import settings
 from etl import marts
 from etl.regions import REGION_COLUMNS, read_regions
-from etl.schema import DATASETS, LINEAGE
+from vocab.schema import DATASETS, LINEAGE
 
 DEFAULT_WAREHOUSE = Path(__file__).resolve().parent.parent / "data" / "warehouse.duckdb"
 

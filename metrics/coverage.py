@@ -13,10 +13,10 @@ import datetime as dt
 
 import pandas as pd
 
-from etl.schema import MANAGEMENT_TYPES
 from metrics.db import Warehouse
 from metrics.facts import NO_SERVICE_AT, data_as_of
 from metrics.filters import Filter, Scope, region_sql
+from vocab.schema import MANAGEMENT_TYPES
 
 # canonical column -> the management type (管理方式) as the ledgers write it
 MANAGEMENT_COLUMNS = {

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import settings
-from etl.schema import CASE_CATEGORIES, CASE_SOURCES
+from vocab.schema import CASE_CATEGORIES, CASE_SOURCES
 
 RULES_ENV = "DEADLINE_RULES"
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "data" / "deadline_rules.csv"

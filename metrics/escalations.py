@@ -27,7 +27,6 @@ import datetime as dt
 import pandas as pd
 
 from etl.rejects import mask_phone  # noqa: F401  (the mask in Python: one definition, shared with the rejects CSV)
-from etl.schema import CASE_ACTIONS, LEVELS
 from metrics.db import Warehouse
 from metrics.deadlines import (
     DeadlineRulesError,  # noqa: F401  (raised by the metrics below: part of their interface)
@@ -39,6 +38,7 @@ from metrics.deadlines import (
 )
 from metrics.facts import DONE, as_of, rectified_sql
 from metrics.filters import Filter, Scope, period_sql, region_sql, where
+from vocab.schema import CASE_ACTIONS, LEVELS
 
 MOVES = ("转办", "上交")  # actions that move a case to `to_level`
 ESCALATIONS = ("上交", "提醒函", "督办函", "约谈", "通报", "问责", "移送城管", "移送纪检", "移送公安")

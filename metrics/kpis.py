@@ -1,220 +1,33 @@
-"""The KPI catalogue: every headline figure defined once, from the facts in metrics/facts.py.
+"""The KPI catalogue computed: every headline figure from the facts in metrics/facts.py.
 
-A KPI is a numerator (and, for a rate, a denominator) over additive per-unit facts, so
-the same definition gives a region's card, each county's scorecard cell and the rows
-of an export. The catalogue is also the documentation: `python -m metrics` prints it.
-
-Direction: every KPI says whether higher is better (`higher_is_better`); ranks, traffic lights,
-sort orders and the wall's medals follow it. The choices that are not obvious: refunds (amount,
-households) are what the campaign returned to owners — more is better; arrears listed and
-outstanding and overdue cases are debts and backlogs — less is better; arrears recovered, the
-usage rate and every coverage or share are outcomes — more is better.
+The catalogue itself is data, in vocab/kpis.py (`CATALOGUE`, `BY_KEY`, `Kpi`, `KpiValue`,
+`light`, re-exported here; its directions explained there). A KPI is a numerator (and, for a
+rate, a denominator) over additive per-unit facts, so the same definition gives a region's
+card, each county's scorecard cell and the rows of an export. The catalogue is also the
+documentation: `python -m metrics` prints it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pandas as pd
 
 from metrics import facts
 from metrics.db import Warehouse
 from metrics.filters import Filter, Scope
+from vocab.kpis import BY_KEY as BY_KEY
+from vocab.kpis import CATALOGUE as CATALOGUE
+from vocab.kpis import Kpi as Kpi
+from vocab.kpis import KpiValue as KpiValue
+from vocab.kpis import light as light
 
 FactsFn = Callable[[Warehouse, Filter, Scope], pd.DataFrame]
 
 
-@dataclass(frozen=True)
-class Kpi:
-    key: str
-    zh: str
-    en: str
-    kind: str  # "rate" (num/den), "count" or "amount" (yuan)
-    facts: FactsFn
-    numerator: str
-    denominator: str | None = None
-    higher_is_better: bool = True
-    green: float | None = None  # traffic light: at least this is green (at most, if lower is better)
-    amber: float | None = None
-    definition: str = ""
-    parts: str = "count"  # how numerator and denominator read: "count" or "amount"
-
-
-CATALOGUE: tuple[Kpi, ...] = (
-    Kpi(
-        "rectification_rate",
-        "问题整改率",
-        "Rectification rate",
-        "rate",
-        facts.case_facts,
-        "rectified_main",
-        "received_main",
-        green=0.95,
-        amber=0.85,
-        definition="排查问题与线索中，期内受理且在期末前已整改或办结的比例。",
-    ),
-    Kpi(
-        "complaint_close_rate",
-        "投诉办结率",
-        "Complaint close rate",
-        "rate",
-        facts.case_facts,
-        "rectified_complaints",
-        "received_complaints",
-        green=0.95,
-        amber=0.85,
-        definition="期内受理的投诉举报中，在期末前已办结的比例。",
-    ),
-    Kpi(
-        "overdue_cases",
-        "超期未办结",
-        "Overdue open cases",
-        "count",
-        facts.case_facts,
-        "overdue_cases",
-        higher_is_better=False,
-        green=0,
-        amber=10,
-        definition="截至期末仍未整改、且已过整改时限的问题数；越少越好。",
-    ),
-    Kpi(
-        "refund_amount",
-        "违规收费清退金额",
-        "Illegal fees refunded",
-        "amount",
-        facts.refund_facts,
-        "refund_amount",
-        definition="期内清退的违规收费金额（元）；退还业主越多越好。",
-    ),
-    Kpi(
-        "refund_households",
-        "清退涉及户数",
-        "Households refunded",
-        "count",
-        facts.refund_facts,
-        "refund_households",
-        definition="期内违规收费清退涉及的户数；越多越好。",
-    ),
-    Kpi(
-        "arrears_listed",
-        "维修资金欠缴建账",
-        "Fund arrears listed",
-        "amount",
-        facts.arrears_facts,
-        "arrears_listed",
-        higher_is_better=False,
-        definition="截至期末已建账的开发企业欠缴维修资金（元）；欠缴越少越好。",
-    ),
-    Kpi(
-        "arrears_recovered",
-        "期内追缴到账",
-        "Arrears recovered",
-        "amount",
-        facts.arrears_facts,
-        "arrears_recovered",
-        definition="期内追缴到账的欠缴维修资金（元）。",
-    ),
-    Kpi(
-        "arrears_outstanding",
-        "尚未追缴",
-        "Arrears outstanding",
-        "amount",
-        facts.arrears_facts,
-        "arrears_outstanding",
-        higher_is_better=False,
-        definition="截至期末，各项目已建账欠缴额减去其累计追缴到账额（多缴的项目计 0）之和（元）；越少越好。",
-    ),
-    Kpi(
-        "arrears_recovery_rate",
-        "欠缴追缴率",
-        "Arrears recovery rate",
-        "rate",
-        facts.arrears_facts,
-        "arrears_recovered_to_date",
-        "arrears_listed",
-        green=0.5,
-        amber=0.2,
-        definition="截至期末累计追缴到账额占已建账欠缴额的比例。",
-        parts="amount",
-    ),
-    Kpi(
-        "fund_usage_rate",
-        "维修资金使用率",
-        "Fund usage rate",
-        "rate",
-        facts.ledger_facts,
-        "fund_used",
-        "fund_collected",
-        definition="期内各年度维修资金使用额占归集额的比例。",
-        parts="amount",
-    ),
-    Kpi(
-        "service_coverage",
-        "物业服务覆盖率",
-        "Property service coverage",
-        "rate",
-        facts.community_facts,
-        "with_service",
-        "communities",
-        green=1.0,
-        amber=0.9,
-        definition="截至期末有物业服务（非“无物业”）的小区占全部小区的比例。",
-    ),
-    Kpi(
-        "committee_coverage",
-        "业委会（物管会）组建率",
-        "Owners' committee coverage",
-        "rate",
-        facts.community_facts,
-        "with_committee",
-        "communities",
-        green=0.8,
-        amber=0.5,
-        definition="截至期末已组建业委会或物管会的小区占全部小区的比例。",
-    ),
-    Kpi(
-        "star_high_share",
-        "四星及以上项目占比",
-        "Share of 4–5 star projects",
-        "rate",
-        facts.rating_facts,
-        "star_high",
-        "star_rated",
-        green=0.3,
-        amber=0.1,
-        definition="期内最近一个评价年度，四星及以上服务项目占参评项目的比例。",
-    ),
-    Kpi(
-        "credit_a_share",
-        "A 级企业占比",
-        "Share of A-grade companies",
-        "rate",
-        facts.credit_facts,
-        "credit_a",
-        "credit_rated",
-        green=0.2,
-        amber=0.1,
-        definition="期内最近一个评价年度，信用等级为 A 的企业占参评企业的比例。",
-    ),
-)
-
-BY_KEY = {k.key: k for k in CATALOGUE}
-
-
-@dataclass(frozen=True)
-class KpiValue:
-    kpi: Kpi
-    value: float | None
-    numerator: float
-    denominator: float | None
-    previous: float | None = None  # the value in the previous period, when there is one
-
-    @property
-    def change(self) -> float | None:
-        if self.value is None or self.previous is None:
-            return None
-        return self.value - self.previous
+def facts_fn(name: str) -> FactsFn:
+    """The function of metrics/facts.py the catalogue names (`Kpi.facts`)."""
+    return getattr(facts, name)
 
 
 def value_of(kpi: Kpi, frame: pd.DataFrame) -> tuple[float | None, float, float | None]:
@@ -259,22 +72,13 @@ def latest_year(years: pd.Series, f: Filter) -> int | None:
     return int(inside.max()) if len(inside) else None
 
 
-def light(kpi: Kpi, value: float | None) -> str:
-    """Traffic light of a value: green, amber, red, or none when the KPI has no thresholds."""
-    if value is None or value != value or kpi.green is None or kpi.amber is None:  # None or NaN: no value
-        return "none"
-    if kpi.higher_is_better:
-        return "green" if value >= kpi.green - 1e-12 else "amber" if value >= kpi.amber else "red"
-    return "green" if value <= kpi.green else "amber" if value <= kpi.amber else "red"
-
-
 def compute(
     wh: Warehouse,
     keys: list[str],
     f: Filter,
     scope: Scope,
     with_previous: bool = True,
-    current: dict[FactsFn, pd.DataFrame] | None = None,
+    current: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, KpiValue]:
     """The values of several KPIs for a filter, each facts query run once, with the previous
     period's values — where the ledger covers the whole previous period (`facts.covered_since`);
@@ -295,7 +99,7 @@ def compute(
 
 
 def scorecard(
-    wh: Warehouse, keys: list[str], f: Filter, scope: Scope, frames: dict[FactsFn, pd.DataFrame] | None = None
+    wh: Warehouse, keys: list[str], f: Filter, scope: Scope, frames: dict[str, pd.DataFrame] | None = None
 ) -> pd.DataFrame:
     """One row per reporting unit with each KPI's value (and numerator/denominator columns),
     by `value_of`'s arithmetic. A unit with no rows for a KPI has no value (NaN in all three
@@ -350,8 +154,8 @@ def _number(row: dict | None, column: str) -> float:
     return 0.0 if value is None or value != value else float(value)
 
 
-def _covers(wh: Warehouse, facts_fn: FactsFn, f: Filter) -> bool:
-    since = facts.covered_since(wh, facts_fn)
+def _covers(wh: Warehouse, facts_name: str, f: Filter) -> bool:
+    since = facts.covered_since(wh, facts_fn(facts_name))
     return since is None or (f.start is not None and f.start >= since)
 
 
@@ -362,11 +166,11 @@ def _per_unit(frame: pd.DataFrame) -> dict[str, dict]:
     return {row["unit"]: row for row in frame.to_dict("records")}
 
 
-def facts_for(wh: Warehouse, keys: list[str], f: Filter, scope: Scope) -> dict[FactsFn, pd.DataFrame]:
+def facts_for(wh: Warehouse, keys: list[str], f: Filter, scope: Scope) -> dict[str, pd.DataFrame]:
     """The facts the given KPIs need, each read once, to share between cards and a scorecard."""
     return _facts(wh, [BY_KEY[k] for k in keys], f, scope)
 
 
-def _facts(wh: Warehouse, kpis: list[Kpi], f: Filter, scope: Scope) -> dict[FactsFn, pd.DataFrame]:
+def _facts(wh: Warehouse, kpis: list[Kpi], f: Filter, scope: Scope) -> dict[str, pd.DataFrame]:
     needed = list(dict.fromkeys(k.facts for k in kpis))
-    return {fn: fn(wh, f, scope) for fn in needed}
+    return {name: facts_fn(name)(wh, f, scope) for name in needed}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from etl.schema import DATASETS
 from metrics.db import Warehouse
+from vocab.schema import DATASETS
 
 
 def dataset_counts(wh: Warehouse) -> list[dict]:

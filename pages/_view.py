@@ -18,12 +18,13 @@ from components.i18n import label, lang_of
 from metrics import access
 from metrics.db import Warehouse, WarehouseMissing
 from metrics.filters import Filter, Scope
+from security import web
 
 
 def scope() -> Scope:
     """The viewer's scope (regions, personal data), worked out once per request: every page
     asks here, and hands it to metrics."""
-    return access.current_scope()
+    return web.current_scope()
 
 
 def warehouse() -> Warehouse:

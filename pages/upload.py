@@ -25,11 +25,11 @@ from components.i18n import fmt_count, label, lang_of
 from etl import upload as uploads
 from etl.rejects import rejects_csv
 from etl.report import format_report, load_summary, run_summary
-from etl.schema import DATASETS
 from metrics.access import warehouse
 from metrics.status import rejects_of
 from security import audit
 from security.web import current_viewer
+from vocab.schema import DATASETS
 
 dash.register_page(__name__, path="/upload", name="数据上传", order=92, label_key="upload", roles=("admin",))
 

@@ -12,6 +12,7 @@ from flask_login import current_user, login_user, logout_user
 from security import audit, throttle
 from security.roles import Viewer
 from security.session import LoginUser, current_viewer, store
+from vocab.labels import label, lang_of
 
 # ---------------------------------------------------------------- the login page
 
@@ -50,8 +51,6 @@ def clean_text(text: str) -> str:
 
 
 def _lang() -> str:
-    from components.i18n import lang_of
-
     return lang_of(request.args.get("lang") or request.form.get("lang"))
 
 
@@ -65,8 +64,6 @@ def _safe_next(target: str | None) -> str:
 
 
 def _login_page(message: str = "", error: bool = False, status: int = 200, name: str = "") -> Response:
-    from components.i18n import label
-
     lang = _lang()
     if not session.get("csrf"):
         session["csrf"] = secrets.token_urlsafe(32)
@@ -93,8 +90,6 @@ def _login_page(message: str = "", error: bool = False, status: int = 200, name:
 
 
 def _login_post() -> Response:
-    from components.i18n import label
-
     lang = _lang()
     sent = request.form.get("csrf_token", "")
     expected = session.get("csrf", "")

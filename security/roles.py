@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from metrics.filters import Scope
+from vocab.roles import ROLES
+from vocab.roles import SCREEN as SCREEN
 
-USER_ROLES = frozenset({"leader", "supervisor", "county", "admin"})
-SCREEN = "screen"
+USER_ROLES = frozenset(ROLES)
 
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "/data": frozenset({"leader", "supervisor", "admin"}),  # whole-warehouse counts and load history

@@ -11,7 +11,8 @@ from flask import g, has_request_context, session
 from flask_login import UserMixin, current_user
 
 import settings
-from security.roles import SCREEN, Viewer
+from metrics.filters import EVERYTHING, Scope
+from security.roles import NOTHING, SCREEN, Viewer
 from security.store import Store, store_path
 
 
@@ -52,6 +53,18 @@ class LoginUser(UserMixin):
 
     def __init__(self, session_id: str, name: str, role: str, county: str | None):
         self.id, self.name, self.role, self.county = session_id, name, role, county
+
+
+def current_scope() -> Scope:
+    """The viewer's scope, worked out once per request (the viewer is kept in `g`); pages hand
+    it to every metric. A logged-in user's (security/roles.py: a county officer's own county;
+    personal data for the supervisor role only), or the screen token's (every region, never
+    personal data); a request with neither sees nothing. Outside a request (the command line,
+    benchmarks) it is every region, personal data masked."""
+    if not has_request_context():
+        return EVERYTHING
+    viewer = current_viewer()
+    return viewer.scope if viewer is not None else NOTHING
 
 
 def current_viewer() -> Viewer | None:

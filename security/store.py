@@ -100,8 +100,8 @@ __all__ = [  # what other modules import from here (the store's modules are its 
     "store_url",
     "users",
 ]
+from vocab.roles import ROLES
 
-ROLES = ("leader", "supervisor", "county", "admin")
 SESSION_HOURS = settings.get("SESSION_HOURS")  # read at import
 SESSION_IDLE_MINUTES = settings.get("SESSION_IDLE_MINUTES")
 SEEN_EVERY = dt.timedelta(minutes=1)  # a session's last request is written at most this often

@@ -54,11 +54,21 @@ from security.guard import (
 from security.login import _login_page, _login_post, _logout, _session_alive, csrf_token
 from security.responses import _audit_export, _headers
 from security.roles import may_open
-from security.session import LoginUser, _max_body, _secret_key, cookie_secure, current_viewer, store
+from security.session import LoginUser, _max_body, _secret_key, cookie_secure, current_scope, current_viewer, store
+from vocab.labels import label, lang_of
 
 # what the app and the pages take from here; the parts live in security.session (the viewer),
 # security.login, security.guard and security.responses
-__all__ = ["complete_setup", "csrf_token", "current_viewer", "install", "refusal_layout", "serve", "store"]
+__all__ = [
+    "complete_setup",
+    "csrf_token",
+    "current_scope",
+    "current_viewer",
+    "install",
+    "refusal_layout",
+    "serve",
+    "store",
+]
 
 # ---------------------------------------------------------------- install
 
@@ -131,8 +141,6 @@ def refusal_layout(kind: str, lang: str = "zh"):
     the viewer's language, inside the shell (navigation stays)."""
     from dash import dcc, html
 
-    from components.i18n import label
-
     return html.Div(
         [
             html.H4(label(f"{kind}_title", lang), className="section-title", id=f"refusal-{kind}"),
@@ -152,8 +160,6 @@ def _guarded_layout(page: dict, layout):
     """The page's layout for a viewer who may open it; the app's 'no permission' page else."""
 
     def guarded(**params):
-        from components.i18n import lang_of
-
         if not may_open(page, current_viewer()):
             return refusal_layout("forbidden", lang_of(params.get("lang")))
         return layout(**params) if callable(layout) else layout

@@ -198,7 +198,7 @@ def test_rule_precedence_exact_pair_then_the_shorter_partial_then_default(rules)
 
 def test_shipped_rules_give_every_source_and_category_a_deadline():
     table = deadlines.deadline_rules(deadlines.DEFAULT_RULES)
-    from etl.schema import CASE_CATEGORIES, CASE_SOURCES
+    from vocab.schema import CASE_CATEGORIES, CASE_SOURCES
 
     for source in CASE_SOURCES:
         for category in CASE_CATEGORIES:

@@ -17,6 +17,7 @@ import pytest
 from metrics import access, kpis
 from metrics.db import Warehouse
 from metrics.filters import EVERYTHING, Filter, Scope
+from security import web
 
 CASE_HEADER = ["编号", "来源", "问题类别", "县区", "受理日期", "整改时限", "状态", "办结日期"]
 ARREARS_HEADER = ["项目编号", "项目名称", "房地产开发企业", "县区", "欠缴金额", "建账日期"]
@@ -39,7 +40,7 @@ def pages(demo_wh, monkeypatch):
     from pages import overview, screen
 
     monkeypatch.setattr(access, "warehouse", lambda: demo_wh)  # the pages read it through pages/_view.py
-    monkeypatch.setattr(access, "current_scope", lambda: EVERYTHING)
+    monkeypatch.setattr(web, "current_scope", lambda: EVERYTHING)
     return overview, screen
 
 
@@ -232,7 +233,7 @@ def test_outstanding_arrears_on_the_funds_pages_card_and_project_export(clerk, l
     from pages import funds as page
 
     monkeypatch.setattr(access, "warehouse", lambda: wh)
-    monkeypatch.setattr(access, "current_scope", lambda: EVERYTHING)
+    monkeypatch.setattr(web, "current_scope", lambda: EVERYTHING)
     # per project max(listed − recovered, 0): 0 + 40万 + 0; WX-1's surplus pays nothing of WX-2's debt
     assert kpis.compute(wh, ["arrears_outstanding"], Filter(), EVERYTHING)["arrears_outstanding"].value == 400000
     cards, _ = page.funds_cards({})
@@ -260,7 +261,7 @@ def test_a_county_officer_and_a_leader_looking_at_one_county_see_its_standing(de
 
     overview, _ = pages
     for scope, params in ((Scope(("140702",)), {}), (EVERYTHING, {"region": "140722"})):
-        monkeypatch.setattr(access, "current_scope", lambda scope=scope: scope)
+        monkeypatch.setattr(web, "current_scope", lambda scope=scope: scope)
         parts, _ = overview.overview_scorecard(params)
         text = str(parts)
         assert "overview-standing" in text

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,38 @@ def imports_of(path: Path) -> set[str]:
 
 def modules(package: str) -> list[Path]:
     return sorted((ROOT / package).glob("*.py"))
+
+
+def test_import_contracts_are_kept() -> None:
+    """The contracts of pyproject.toml ([tool.importlinter]: the layers, components never
+    query, the ETL and metrics never draw), checked by import-linter; a broken one fails here."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    done = subprocess.run([str(lint), "--no-cache", "--no-logo"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout, done.stdout
+
+
+OURS = ("app", "settings", "vocab", "etl", "metrics", "components", "pages", "security", "bench")
+
+
+def test_nothing_imports_the_app() -> None:
+    """app.py is a module, so import-linter cannot name it as a layer: nothing of ours imports it."""
+    for package in ("vocab", "etl", "metrics", "components", "pages", "security"):
+        for path in modules(package):
+            bad = {m for m in imports_of(path) if m == "app" or m.startswith("app.")}
+            assert not bad, f"{package}/{path.name} imports the app"
+
+
+@pytest.mark.parametrize("path", modules("vocab"), ids=lambda p: p.name)
+def test_vocab_imports_nothing_of_ours(path: Path) -> None:
+    """The bottom package: import-linter checks it against the packages; this, against the modules too."""
+    bad = {m for m in imports_of(path) if m.split(".")[0] in OURS and m.split(".")[0] != "vocab"}
+    assert not bad, f"vocab/{path.name} imports {bad}"
+
+
+def test_settings_imports_nothing_of_ours() -> None:
+    bad = {m for m in imports_of(ROOT / "settings.py") if m.split(".")[0] in OURS}
+    assert not bad, f"settings.py imports {bad}"
 
 
 @pytest.mark.parametrize("path", modules("etl"), ids=lambda p: p.name)

@@ -154,7 +154,6 @@ def _sum(frame: pd.DataFrame, column: str) -> float:
 def _read(wh, view: View) -> Shown:
     from components.tables import to_excel
     from metrics import cases, funds
-    from metrics.access import current_scope
     from metrics.coverage import communities_by_unit
     from metrics.facts import latest_year
     from metrics.ratings import credit_by_unit, credit_distribution, star_by_unit, star_distribution
@@ -162,6 +161,7 @@ def _read(wh, view: View) -> Shown:
     from pages import funds as funds_page
     from pages import overview, rectification, screen
     from pages import ratings as ratings_page
+    from security.web import current_scope
 
     assert screen.HEADLINE == HEADLINE and screen.MAP_KPIS == RANKED
     f, scope, params = view.f, current_scope(), view.params

@@ -42,8 +42,8 @@ def test_outside_a_request_the_scope_is_everything_masked_and_inside_without_log
 ) -> None:
     import flask
 
-    from metrics.access import NOTHING as NO_ONE
-    from metrics.access import current_scope
+    from security.roles import NOTHING as NO_ONE
+    from security.web import current_scope
 
     assert current_scope() == Scope(None, personal_data=False)
     monkeypatch.setenv("WAREHOUSE", str(tmp_path / "warehouse.duckdb"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from etl.pipeline import load_files
-from etl.schema import AMOUNT, DATASETS, DATE, DEADLINE, LINEAGE
+from vocab.schema import AMOUNT, DATASETS, DATE, DEADLINE, LINEAGE
 
 
 @pytest.fixture

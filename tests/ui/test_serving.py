@@ -61,7 +61,7 @@ def write_ledgers(folder: Path, n: int, cases: int, received: dt.date | None = N
             w.writerow([f"YC{n:03d}{i:04d}", "排查", "违规收费", YUCI, day, "办理中"])
         w.writerow(["合计", f"{cases}件", "", "", "", ""])
     # each publish is another month's refund ledger (the same month again would be a new version
-    # of that month's ledger, replacing it: etl.schema Dataset.ledger)
+    # of that month's ledger, replacing it: vocab.schema Dataset.ledger)
     refunded = (dt.date(2023, 1, 4) + dt.timedelta(days=31 * n)).replace(day=4).isoformat()
     refund_file = folder / f"榆次区清退台账-{n}.csv"
     with open(refund_file, "w", encoding="utf-8-sig", newline="") as f:

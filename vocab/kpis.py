@@ -1,0 +1,216 @@
+"""The KPI catalogue as data: every headline figure defined once, by the facts of
+metrics/facts.py it is computed from (by name), its numerator (and, for a rate, denominator),
+its kind, its labels and its direction. metrics/kpis.py computes it; labels, cards, tables and
+the scorecard read it from here, so no layer above needs the warehouse to name a KPI.
+
+Direction: every KPI says whether higher is better (`higher_is_better`); ranks, traffic lights,
+sort orders and the wall's medals follow it. The choices that are not obvious: refunds (amount,
+households) are what the campaign returned to owners — more is better; arrears listed and
+outstanding and overdue cases are debts and backlogs — less is better; arrears recovered, the
+usage rate and every coverage or share are outcomes — more is better.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    zh: str
+    en: str
+    kind: str  # "rate" (num/den), "count" or "amount" (yuan)
+    facts: str  # the function of metrics/facts.py that gives its per-unit facts
+    numerator: str
+    denominator: str | None = None
+    higher_is_better: bool = True
+    green: float | None = None  # traffic light: at least this is green (at most, if lower is better)
+    amber: float | None = None
+    definition: str = ""
+    parts: str = "count"  # how numerator and denominator read: "count" or "amount"
+
+
+CATALOGUE: tuple[Kpi, ...] = (
+    Kpi(
+        "rectification_rate",
+        "问题整改率",
+        "Rectification rate",
+        "rate",
+        "case_facts",
+        "rectified_main",
+        "received_main",
+        green=0.95,
+        amber=0.85,
+        definition="排查问题与线索中，期内受理且在期末前已整改或办结的比例。",
+    ),
+    Kpi(
+        "complaint_close_rate",
+        "投诉办结率",
+        "Complaint close rate",
+        "rate",
+        "case_facts",
+        "rectified_complaints",
+        "received_complaints",
+        green=0.95,
+        amber=0.85,
+        definition="期内受理的投诉举报中，在期末前已办结的比例。",
+    ),
+    Kpi(
+        "overdue_cases",
+        "超期未办结",
+        "Overdue open cases",
+        "count",
+        "case_facts",
+        "overdue_cases",
+        higher_is_better=False,
+        green=0,
+        amber=10,
+        definition="截至期末仍未整改、且已过整改时限的问题数；越少越好。",
+    ),
+    Kpi(
+        "refund_amount",
+        "违规收费清退金额",
+        "Illegal fees refunded",
+        "amount",
+        "refund_facts",
+        "refund_amount",
+        definition="期内清退的违规收费金额（元）；退还业主越多越好。",
+    ),
+    Kpi(
+        "refund_households",
+        "清退涉及户数",
+        "Households refunded",
+        "count",
+        "refund_facts",
+        "refund_households",
+        definition="期内违规收费清退涉及的户数；越多越好。",
+    ),
+    Kpi(
+        "arrears_listed",
+        "维修资金欠缴建账",
+        "Fund arrears listed",
+        "amount",
+        "arrears_facts",
+        "arrears_listed",
+        higher_is_better=False,
+        definition="截至期末已建账的开发企业欠缴维修资金（元）；欠缴越少越好。",
+    ),
+    Kpi(
+        "arrears_recovered",
+        "期内追缴到账",
+        "Arrears recovered",
+        "amount",
+        "arrears_facts",
+        "arrears_recovered",
+        definition="期内追缴到账的欠缴维修资金（元）。",
+    ),
+    Kpi(
+        "arrears_outstanding",
+        "尚未追缴",
+        "Arrears outstanding",
+        "amount",
+        "arrears_facts",
+        "arrears_outstanding",
+        higher_is_better=False,
+        definition="截至期末，各项目已建账欠缴额减去其累计追缴到账额（多缴的项目计 0）之和（元）；越少越好。",
+    ),
+    Kpi(
+        "arrears_recovery_rate",
+        "欠缴追缴率",
+        "Arrears recovery rate",
+        "rate",
+        "arrears_facts",
+        "arrears_recovered_to_date",
+        "arrears_listed",
+        green=0.5,
+        amber=0.2,
+        definition="截至期末累计追缴到账额占已建账欠缴额的比例。",
+        parts="amount",
+    ),
+    Kpi(
+        "fund_usage_rate",
+        "维修资金使用率",
+        "Fund usage rate",
+        "rate",
+        "ledger_facts",
+        "fund_used",
+        "fund_collected",
+        definition="期内各年度维修资金使用额占归集额的比例。",
+        parts="amount",
+    ),
+    Kpi(
+        "service_coverage",
+        "物业服务覆盖率",
+        "Property service coverage",
+        "rate",
+        "community_facts",
+        "with_service",
+        "communities",
+        green=1.0,
+        amber=0.9,
+        definition="截至期末有物业服务（非“无物业”）的小区占全部小区的比例。",
+    ),
+    Kpi(
+        "committee_coverage",
+        "业委会（物管会）组建率",
+        "Owners' committee coverage",
+        "rate",
+        "community_facts",
+        "with_committee",
+        "communities",
+        green=0.8,
+        amber=0.5,
+        definition="截至期末已组建业委会或物管会的小区占全部小区的比例。",
+    ),
+    Kpi(
+        "star_high_share",
+        "四星及以上项目占比",
+        "Share of 4–5 star projects",
+        "rate",
+        "rating_facts",
+        "star_high",
+        "star_rated",
+        green=0.3,
+        amber=0.1,
+        definition="期内最近一个评价年度，四星及以上服务项目占参评项目的比例。",
+    ),
+    Kpi(
+        "credit_a_share",
+        "A 级企业占比",
+        "Share of A-grade companies",
+        "rate",
+        "credit_facts",
+        "credit_a",
+        "credit_rated",
+        green=0.2,
+        amber=0.1,
+        definition="期内最近一个评价年度，信用等级为 A 的企业占参评企业的比例。",
+    ),
+)
+
+BY_KEY = {k.key: k for k in CATALOGUE}
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    kpi: Kpi
+    value: float | None
+    numerator: float
+    denominator: float | None
+    previous: float | None = None  # the value in the previous period, when there is one
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def light(kpi: Kpi, value: float | None) -> str:
+    """Traffic light of a value: green, amber, red, or none when the KPI has no thresholds."""
+    if value is None or value != value or kpi.green is None or kpi.amber is None:  # None or NaN: no value
+        return "none"
+    if kpi.higher_is_better:
+        return "green" if value >= kpi.green - 1e-12 else "amber" if value >= kpi.amber else "red"
+    return "green" if value <= kpi.green else "amber" if value <= kpi.amber else "red"
