@@ -26,10 +26,11 @@ import settings
 from etl import marts
 from etl import normalize as nz
 from etl.clock import beijing_now
+from etl.fixed import split_fixed
 from etl.headers import HeaderMatch, HeaderNotFound, detect_header, is_row_number
 from etl.read import MAX_FILE_BYTES, FileRefused, Sheet, open_file
 from etl.regions import Region, RegionIndex
-from etl.rejects import checks_dir, header_map_json, split_fixed
+from etl.rejects import checks_dir, header_map_json
 from etl.results import REJECTS_IN_REPORT, FileReport, LoadResult, Reject
 from etl.rules import (
     SheetRefused,
