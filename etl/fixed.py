@@ -30,7 +30,7 @@ from etl.rejects import (
     read_check,
     restore_text,
 )
-from etl.schema import DATASETS, PHONE, Dataset
+from vocab.schema import DATASETS, PHONE, Dataset
 
 
 @dataclass

@@ -40,11 +40,11 @@ from etl.rules import (
     _collect_rejects,
     _reference_warnings,
 )
-from vocab.schema import DATASETS, DEADLINE, Dataset
 from etl.staging import _insert_columns, _merged_figures, _merged_notes, _own_unit_notes, _q, _stage
 from etl.totals import _checksum, _mark_totals, _total_rows
 from etl.versions import _old_version, _pair_versions, _report_version
 from etl.warehouse import DEFAULT_WAREHOUSE, pause_point, publishing
+from vocab.schema import DATASETS, DEADLINE, Dataset
 
 Progress = Callable[[str], None]
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 from etl.headers import HeaderMatch
-from etl.schema import (
+from etl.staging import REEXPORT, _lit, _q
+from vocab.schema import (
     DATE,
     ID,
     YEAR,
     Dataset,
 )
-from etl.staging import REEXPORT, _lit, _q
 
 # Columns that reference master data: (dataset, column) -> (master table, master column, label).
 REFERENCES = {

@@ -14,7 +14,7 @@ from etl import normalize as nz
 from etl.headers import HeaderMatch, MappedColumn
 from etl.read import Sheet
 from etl.regions import RegionIndex
-from etl.schema import (
+from vocab.schema import (
     AMOUNT,
     BOOL,
     DATE,

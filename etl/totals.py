@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from etl import normalize as nz
 from etl.headers import HeaderMatch
-from etl.schema import (
+from etl.staging import ADDITIVE, _insert_columns, _lit, _q
+from vocab.schema import (
     AMOUNT,
     NOTE,
     Dataset,
 )
-from etl.staging import ADDITIVE, _insert_columns, _lit, _q
 
 NOTE_PREFIX = "^(注|说明|备注|填表|填报|审核|制表|负责人|联系人|数据来源|单位负责人)"
 WHITESPACE_SQL = "[\\s\\x{3000}\\x{a0}\\x{200b}\\x{feff}]"  # RE2: all whitespace, full-width and zero-width

@@ -7,7 +7,8 @@ import datetime as dt
 
 from etl.headers import HeaderMatch
 from etl.results import FileReport
-from etl.schema import (
+from etl.staging import _lit, _q
+from vocab.schema import (
     AMOUNT,
     DECIMAL,
     INT,
@@ -17,7 +18,6 @@ from etl.schema import (
     Column,
     Dataset,
 )
-from etl.staging import _lit, _q
 
 
 def _old_version(con, ds: Dataset) -> int:

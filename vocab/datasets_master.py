@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from etl.columns import (
+from vocab.columns import (
     BOOL,
     COUNTY_ALIASES,
     DATE,

@@ -3,15 +3,15 @@
 This is the one table of column names the ETL, the warehouse DDL, the tests and the
 label table of the pages read. `shared/design/data-contract.md` is its prose form.
 
-The datasets are defined by family in etl/datasets_master.py, etl/datasets_cases.py,
-etl/datasets_funds.py and etl/datasets_ratings.py on the parts in etl/columns.py; this
+The datasets are defined by family in vocab/datasets_master.py, vocab/datasets_cases.py,
+vocab/datasets_funds.py and vocab/datasets_ratings.py on the parts in vocab/columns.py; this
 module gathers them in DATASETS, in that order, and names everything the others import.
 """
 
 from __future__ import annotations
 
-from etl import datasets_cases, datasets_funds, datasets_master, datasets_ratings
-from etl.columns import (
+from vocab import datasets_cases, datasets_funds, datasets_master, datasets_ratings
+from vocab.columns import (
     AMOUNT,
     BOOL,
     COUNTY_ALIASES,
@@ -35,8 +35,8 @@ from etl.columns import (
     Column,
     Dataset,
 )
-from etl.datasets_cases import CASE_ACTIONS, CASE_CATEGORIES, CASE_SOURCES, LEVEL_SYNONYMS, LEVELS
-from etl.datasets_master import MANAGEMENT_SYNONYMS, MANAGEMENT_TYPES
+from vocab.datasets_cases import CASE_ACTIONS, CASE_CATEGORIES, CASE_SOURCES, LEVEL_SYNONYMS, LEVELS
+from vocab.datasets_master import MANAGEMENT_SYNONYMS, MANAGEMENT_TYPES
 
 __all__ = [
     "TEXT",
