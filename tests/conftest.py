@@ -297,17 +297,27 @@ def cli(
 
 
 @pytest.fixture(scope="session")
-def demo_wh(tmp_path_factory: pytest.TempPathFactory):
-    """The demo warehouse built once through the real ETL, opened as the dashboard reads it
-    (metrics.db.Warehouse), and installed as the process's warehouse for page functions."""
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo warehouse (with its ledgers and access store beside it) built once per session
+    through the real ETL. Shared: a test that writes copies it (tests/ui/conftest.py own_warehouse)."""
     from etl import demo
-    from metrics import access
-    from metrics.db import Warehouse
 
     root = tmp_path_factory.mktemp("demo-wh")
     result = demo.build(root / "warehouse.duckdb", root / "ledgers")
     assert result.ok
-    wh = Warehouse(root / "warehouse.duckdb")
+    rejected = [(f.file, f.rejects[:3]) for f in result.files if f.rows_rejected]
+    assert not rejected, f"the ETL rejected demo rows: {rejected}"
+    return root / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def demo_wh(demo_warehouse: Path):
+    """The demo warehouse opened as the dashboard reads it (metrics.db.Warehouse), and
+    installed as the process's warehouse for page functions."""
+    from metrics import access
+    from metrics.db import Warehouse
+
+    wh = Warehouse(demo_warehouse)
     before = access._warehouse
     access._warehouse = wh
     yield wh

@@ -23,15 +23,6 @@ ARREARS_HEADER = ["项目编号", "项目名称", "房地产开发企业", "县�
 RECOVERY_HEADER = ["项目编号", "到账日期", "追缴金额", "方式"]
 
 
-@pytest.fixture(scope="module")
-def demo_wh(tmp_path_factory) -> Warehouse:
-    from etl import demo
-
-    path = tmp_path_factory.mktemp("demo") / "warehouse.duckdb"
-    assert demo.build(path, out_dir=path.parent / "ledgers").ok
-    return Warehouse(path)
-
-
 @pytest.fixture
 def pages(demo_wh, monkeypatch):
     """The overview and wall pages reading the demo warehouse, as a leader (every region)."""
