@@ -322,3 +322,19 @@ def demo_wh(demo_warehouse: Path):
     access._warehouse = wh
     yield wh
     access._warehouse = before
+
+
+@pytest.fixture
+def leader_pages(demo_wh, monkeypatch):
+    """The Dash app's pages registered, reading the demo warehouse as a leader (every region):
+    a test calls a page's callbacks directly (`pages.funds.funds_cards(params)`), as the browser's
+    request would, and reads what they return (tests/dash_tree.py)."""
+    import app  # noqa: F401  (creates the Dash app and registers the pages)
+    from metrics import access
+    from metrics.filters import EVERYTHING
+
+    monkeypatch.setattr(access, "warehouse", lambda: demo_wh)
+    monkeypatch.setattr(access, "current_scope", lambda: EVERYTHING)
+    import pages
+
+    return pages
