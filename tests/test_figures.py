@@ -263,3 +263,24 @@ def test_a_county_officer_and_a_leader_looking_at_one_county_see_its_standing(de
         assert {r[0] for r in rows[header + 1 :]} == {"—"}  # nor in its export
     for other in ("平遥县", "介休市", "灵石县", "太谷区"):
         assert other not in text
+
+
+# ---------------------------------------------------------------- the overview's escalation counts (from tests/ui/test_overview.py)
+
+
+def test_escalation_counts_for_leaders_match_the_trail_rows(pages, demo_wh):
+    from dash_tree import by_class, by_id, text
+
+    overview, _ = pages
+    cells = overview.overview_escalations({"region": "140700", "from": "2025-01-01", "to": "2025-05-31"})
+    interviews, referrals = demo_wh.rows(
+        """SELECT count(*) FILTER (WHERE e.action = '约谈'),
+                  count(*) FILTER (WHERE e.action IN ('移送城管', '移送纪检', '移送公安'))
+           FROM case_events e JOIN cases c USING (case_id)
+           WHERE starts_with(c.county, '1407') AND e.happened_on BETWEEN DATE '2025-01-01' AND DATE '2025-05-31'"""
+    )[0]
+    assert interviews > 0
+    interview = by_id(cells, "overview-escalation-interview")
+    assert text(by_class(interview, "kpi-value")) == f"{interviews:,}"
+    assert text(by_class(by_id(cells, "overview-escalation-referral"), "kpi-value")) == f"{referrals:,}"
+    assert interview.href.startswith("/escalations?")

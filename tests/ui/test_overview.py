@@ -1,4 +1,5 @@
-"""The overview in a real browser: loads clean, the filter and the URL drive it, a map click filters."""
+"""The overview in a real browser: loads clean, the filter and the URL drive it, a map click filters.
+The escalation counts as the callback draws them: tests/test_figures.py."""
 
 from __future__ import annotations
 
@@ -61,22 +62,3 @@ def test_clicking_a_county_on_the_map_filters_to_it(page):
             continue
     assert county.search(page.page.url), page.page.url
     expect(page.page.locator("#shell-region")).not_to_contain_text("晋中市")
-
-
-def test_escalation_counts_for_leaders_match_the_trail_rows(page, demo_warehouse):
-    import duckdb
-
-    page.open("/?region=140700&from=2025-01-01&to=2025-05-31")
-    cell = page.page.locator("#overview-escalation-interview .kpi-value")
-    expect(cell).to_have_text(re.compile(r"^[\d,]+$"))
-    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
-        interviews, referrals = con.execute(
-            """SELECT count(*) FILTER (WHERE e.action = '约谈'),
-                      count(*) FILTER (WHERE e.action IN ('移送城管', '移送纪检', '移送公安'))
-               FROM case_events e JOIN cases c USING (case_id)
-               WHERE starts_with(c.county, '1407') AND e.happened_on BETWEEN DATE '2025-01-01' AND DATE '2025-05-31'"""
-        ).fetchone()
-    assert interviews > 0
-    assert cell.inner_text() == f"{interviews:,}"
-    assert page.text("#overview-escalation-referral .kpi-value") == f"{referrals:,}"
-    assert page.page.locator("#overview-escalation-interview").get_attribute("href").startswith("/escalations?")
