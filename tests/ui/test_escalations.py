@@ -93,7 +93,7 @@ def click_bar(page, graph_id: str, category: str) -> None:
 # ---------------------------------------------------------------- loading and languages
 
 
-def test_page_loads_in_chinese_and_english_without_console_errors(page):
+def _page_loads_in_chinese_and_english_without_console_errors(page):
     page.open(CITY)
     body = text(page, "#escalations-page")
     for heading in (
@@ -126,7 +126,7 @@ def test_page_loads_in_chinese_and_english_without_console_errors(page):
 # ---------------------------------------------------------------- the ladder and the open cases
 
 
-def test_a_ladder_bar_click_lists_that_levels_cases_and_the_toggle_keeps_the_overdue(page):
+def _a_ladder_bar_click_lists_that_levels_cases_and_the_toggle_keeps_the_overdue(page):
     page.open(CITY)
     click_bar(page, "escalations-ladder", "市级")
     wait_url(page, r"level=%E5%B8%82%E7%BA%A7|level=市级")
@@ -145,7 +145,7 @@ def test_a_ladder_bar_click_lists_that_levels_cases_and_the_toggle_keeps_the_ove
 # ---------------------------------------------------------------- a case's trail
 
 
-def test_a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh):
+def _a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh):
     page.open(CITY + "&level=市级")
     fields, _, rows = grid(page, "escalations-open-grid")
     index = next(i for i, r in enumerate(rows[:50]) if r[fields.index("company_name")] != "未匹配")
@@ -179,7 +179,7 @@ def test_a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh):
     assert {r[fields.index("company_name")] for r in rows} == {head["company_name"]}
 
 
-def test_a_url_reproduces_a_view_with_its_open_case(page):
+def _a_url_reproduces_a_view_with_its_open_case(page):
     page.open(CITY)
     fields, _, rows = grid(page, "escalations-referrals-grid")
     case_id = rows[0][fields.index("case_id")]
@@ -192,3 +192,20 @@ def test_a_url_reproduces_a_view_with_its_open_case(page):
     page.page.locator("#escalations-timeline-close").click()
     wait_url(page, r"^(?!.*case=)")
     assert not page.page.locator("#escalations-timeline").is_visible()
+
+
+# ---------------------------------------------------------------- the journey
+
+
+def test_a_supervisor_opens_the_page_in_both_languages_and_a_shared_link_with_its_case(page):
+    """A shared link opening a view with its case, closed again, then the page in Chinese and
+    English without console errors (the language step last)."""
+    _a_url_reproduces_a_view_with_its_open_case(page)
+    _page_loads_in_chinese_and_english_without_console_errors(page)
+
+
+def test_a_supervisor_clicks_a_level_keeps_the_overdue_and_follows_a_case_trail(page, wh):
+    """A ladder bar click lists that level's cases and the toggle keeps the overdue; then a case's
+    trail opens from the list, with its steps and links."""
+    _a_ladder_bar_click_lists_that_levels_cases_and_the_toggle_keeps_the_overdue(page)
+    _a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh)

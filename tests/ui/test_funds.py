@@ -51,7 +51,7 @@ def wait_for_units(page, graph_id: str, names: list[str]) -> None:
     )
 
 
-def test_funds_loads_without_console_errors_in_both_languages(page):
+def _funds_loads_without_console_errors_in_both_languages(page):
     open_funds(page, CITY)
     assert page.page.locator("#funds-cards .kpi-card").count() == 7
     body = page.text("#funds-page")
@@ -65,7 +65,7 @@ def test_funds_loads_without_console_errors_in_both_languages(page):
     assert "Renovation deposit" in [*figure(page, "funds-refunds-kind")[0]["y"]]
 
 
-def test_clicking_a_county_bar_filters_to_it(page):
+def _clicking_a_county_bar_filters_to_it(page):
     open_funds(page, CITY)
     first = figure(page, "funds-arrears-unit")[0]["x"][0]
     assert first == "榆次区"
@@ -77,7 +77,7 @@ def test_clicking_a_county_bar_filters_to_it(page):
     assert set(units) <= {"榆次区", "晋中开发区"} and "榆次区" in units
 
 
-def test_export_holds_the_rows_behind_the_chart_with_the_filters(page):
+def _export_holds_the_rows_behind_the_chart_with_the_filters(page):
     open_funds(page, Y2024)
     with page.page.expect_download() as info:
         page.page.locator("#funds-arrears-unit-export").click()
@@ -91,3 +91,14 @@ def test_export_holds_the_rows_behind_the_chart_with_the_filters(page):
     shown = figure(page, "funds-arrears-unit")[0]
     assert [r[0] for r in body] == shown["x"]
     assert round(sum(r[3] for r in body) / 1e4, 2) == round(sum(shown["y"]), 2)  # 欠缴建账, yuan
+
+
+# ---------------------------------------------------------------- the journey
+
+
+def test_a_reader_opens_funds_in_both_languages_exports_a_chart_and_clicks_a_county(page):
+    """A chart's rows exported with the filters, a county bar clicked to filter the page to it,
+    then the page in Chinese and English without console errors (the language step last)."""
+    _export_holds_the_rows_behind_the_chart_with_the_filters(page)
+    _clicking_a_county_bar_filters_to_it(page)
+    _funds_loads_without_console_errors_in_both_languages(page)

@@ -36,7 +36,7 @@ def figure(page, graph_id: str, ready: str = "true") -> list[dict]:
     return page.page.evaluate(f"() => {{ {arr} {traces} return d; }}")
 
 
-def test_page_loads_without_console_errors_in_both_languages(page):
+def _page_loads_without_console_errors_in_both_languages(page):
     page.open(JZ_2024)
     expect(page.page.locator("#ratings-cards")).to_contain_text("物业服务覆盖率", timeout=WAIT)
     expect(page.page.locator("#ratings-cards")).to_contain_text("A 级企业占比", timeout=WAIT)
@@ -57,7 +57,7 @@ def test_page_loads_without_console_errors_in_both_languages(page):
     expect(page.page.locator("#ratings-no-service")).not_to_contain_text("Jan", timeout=WAIT)
 
 
-def test_clicking_a_county_bar_filters_to_it(page):
+def _clicking_a_county_bar_filters_to_it(page):
     page.open(JZ_2024)
     bar = page.page.locator("#ratings-management-county g.point path").first
     bar.scroll_into_view_if_needed()
@@ -69,7 +69,7 @@ def test_clicking_a_county_bar_filters_to_it(page):
     assert "榆次区" in counties
 
 
-def test_a_table_exports_to_excel_with_the_filters(page):
+def _a_table_exports_to_excel_with_the_filters(page):
     from openpyxl import load_workbook
 
     page.open("/ratings?region=140500")
@@ -84,3 +84,14 @@ def test_a_table_exports_to_excel_with_the_filters(page):
     assert any(row and "晋城市" in str(row[0]) for row in rows)  # the filter, in a header line
     assert ["管理方式", "小区数", "占比"] in rows
     assert next(row for row in rows if row and row[0] == "专业物业企业")[1] == 762
+
+
+# ---------------------------------------------------------------- the journey
+
+
+def test_a_reader_opens_ratings_in_both_languages_exports_a_table_and_clicks_a_county(page):
+    """A table exported with the filters, a county bar clicked to filter the page to it, then the
+    page in Chinese and English without console errors (the language step last)."""
+    _a_table_exports_to_excel_with_the_filters(page)
+    _clicking_a_county_bar_filters_to_it(page)
+    _page_loads_without_console_errors_in_both_languages(page)

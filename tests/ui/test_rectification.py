@@ -69,7 +69,7 @@ def eventually(read, until, timeout: float = 20.0):
 # ---------------------------------------------------------------- loading, languages
 
 
-def test_page_loads_in_chinese_and_english_without_console_errors(page):
+def _page_loads_in_chinese_and_english_without_console_errors(page):
     page.open(Y2024)
     assert "排查整改率" in card(page, "sweep")
     assert [t["name"] for t in figure(page, "rectification-cumulative")] == ["累计受理", "累计整改（办结）"]
@@ -94,7 +94,7 @@ def test_page_loads_in_chinese_and_english_without_console_errors(page):
 # ---------------------------------------------------------------- the case group and the URL
 
 
-def test_case_group_filters_the_charts_and_goes_into_the_url(page):
+def _case_group_filters_the_charts_and_goes_into_the_url(page):
     page.open(Y2024)
     everything = figure(page, "rectification-cumulative")
     page.page.locator("#rectification-group label", has_text="线索").click()
@@ -118,7 +118,7 @@ def test_case_group_filters_the_charts_and_goes_into_the_url(page):
 # ---------------------------------------------------------------- drill-down
 
 
-def test_county_click_then_community_click_drill_down_to_cases_without_phones(page):
+def _county_click_then_community_click_drill_down_to_cases_without_phones(page):
     page.open(Y2024)
     figure(page, "rectification-county")
     yuci_units = row_cells(page, "榆次区")
@@ -159,7 +159,7 @@ def test_county_click_then_community_click_drill_down_to_cases_without_phones(pa
 # ---------------------------------------------------------------- tables and exports
 
 
-def test_chart_rows_open_as_a_table_and_export_to_excel(page):
+def _chart_rows_open_as_a_table_and_export_to_excel(page):
     from openpyxl import load_workbook
 
     page.open(Y2024 + "&group=leads")
@@ -177,3 +177,20 @@ def test_chart_rows_open_as_a_table_and_export_to_excel(page):
     header = next(i for i, row in enumerate(sheet) if row[0] == "截至日期")
     assert sheet[-1][3:5] == [738, 733]
     assert header < len(sheet) - 1
+
+
+# ---------------------------------------------------------------- the journey
+
+
+def test_a_reader_opens_the_page_in_both_languages_and_exports_a_charts_rows(page):
+    """A chart's rows opened as a table and exported, then the page in Chinese and English
+    without console errors (the language step last)."""
+    _chart_rows_open_as_a_table_and_export_to_excel(page)
+    _page_loads_in_chinese_and_english_without_console_errors(page)
+
+
+def test_a_reader_picks_a_case_group_then_drills_from_a_county_to_a_communitys_cases(page):
+    """The case group buttons drive the charts and the URL; a county click and a row click drill
+    down from county to community to case list (no phone numbers)."""
+    _case_group_filters_the_charts_and_goes_into_the_url(page)
+    _county_click_then_community_click_drill_down_to_cases_without_phones(page)
