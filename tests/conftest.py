@@ -297,18 +297,44 @@ def cli(
 
 
 @pytest.fixture(scope="session")
-def demo_wh(tmp_path_factory: pytest.TempPathFactory):
-    """The demo warehouse built once through the real ETL, opened as the dashboard reads it
-    (metrics.db.Warehouse), and installed as the process's warehouse for page functions."""
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo warehouse (with its ledgers and access store beside it) built once per session
+    through the real ETL. Shared: a test that writes copies it (tests/ui/conftest.py own_warehouse)."""
     from etl import demo
-    from metrics import access
-    from metrics.db import Warehouse
 
     root = tmp_path_factory.mktemp("demo-wh")
     result = demo.build(root / "warehouse.duckdb", root / "ledgers")
     assert result.ok
-    wh = Warehouse(root / "warehouse.duckdb")
+    rejected = [(f.file, f.rejects[:3]) for f in result.files if f.rows_rejected]
+    assert not rejected, f"the ETL rejected demo rows: {rejected}"
+    return root / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def demo_wh(demo_warehouse: Path):
+    """The demo warehouse opened as the dashboard reads it (metrics.db.Warehouse), and
+    installed as the process's warehouse for page functions."""
+    from metrics import access
+    from metrics.db import Warehouse
+
+    wh = Warehouse(demo_warehouse)
     before = access._warehouse
     access._warehouse = wh
     yield wh
     access._warehouse = before
+
+
+@pytest.fixture
+def leader_pages(demo_wh, monkeypatch):
+    """The Dash app's pages registered, reading the demo warehouse as a leader (every region):
+    a test calls a page's callbacks directly (`pages.funds.funds_cards(params)`), as the browser's
+    request would, and reads what they return (tests/dash_tree.py)."""
+    import app  # noqa: F401  (creates the Dash app and registers the pages)
+    from metrics import access
+    from metrics.filters import EVERYTHING
+
+    monkeypatch.setattr(access, "warehouse", lambda: demo_wh)
+    monkeypatch.setattr(access, "current_scope", lambda: EVERYTHING)
+    import pages
+
+    return pages

@@ -22,14 +22,9 @@ LEAD_SOURCES = ("12345", "信访", "督导检查", "媒体", "审计")
 
 
 @pytest.fixture(scope="session")
-def warehouse(tmp_path_factory) -> Path:
-    from etl import demo
-
-    root = tmp_path_factory.mktemp("demo")
-    result = demo.build(root / "warehouse.duckdb", root / "files")
-    rejected = [(f.file, f.rejects[:3]) for f in result.files if f.rows_rejected]
-    assert not rejected, f"the ETL rejected demo rows: {rejected}"
-    return root / "warehouse.duckdb"
+def warehouse(demo_warehouse) -> Path:
+    """The demo warehouse built once per session (tests/conftest.py; it checks no demo row was rejected)."""
+    return demo_warehouse
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""`python -m etl load|rejects|check` as a clerk's script runs them: real subprocesses."""
+"""`python -m etl load|rejects|check` as a clerk's script runs them: in process through etl.cli.main, and
+the exit codes of the real command and the wrapper in real subprocesses."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import csv
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -29,11 +31,41 @@ def case(case_id: str, county: str = "榆次区") -> list[str]:
     return [case_id, "投诉举报", "违规收费", county, "2024-03-01", "办理中"]
 
 
+@dataclass
+class Run:
+    """What a run of the command line gave: its exit code and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
 @pytest.fixture
-def etl(etl_env, warehouse, accounted):
-    """Run `python -m etl <command> --warehouse <test warehouse> …`; returns the finished process.
+def etl(warehouse, accounted, capsys, monkeypatch):
+    """Run `python -m etl <command> --warehouse <test warehouse> …` in this process (etl.cli.main,
+    as `python -m etl` calls it); returns its exit code and output. The process boundary itself is
+    tested by the real subprocesses below.
 
     A `--json` report is checked for the row accounting of every file."""
+    from etl.cli import main
+
+    monkeypatch.delenv("ETL_PROG", raising=False)
+    monkeypatch.setenv("WAREHOUSE", str(warehouse))
+
+    def run(command: str, *args: object) -> Run:
+        capsys.readouterr()
+        code = main([command, "--warehouse", str(warehouse), *map(str, args)])
+        out = capsys.readouterr()
+        if "--json" in args:
+            accounted(json.loads(out.out)["files"])
+        return Run(code, out.out, out.err)
+
+    return run
+
+
+@pytest.fixture
+def etl_process(etl_env, warehouse, accounted):
+    """Run the real `python -m etl <command> --warehouse <test warehouse> …`; returns the finished process."""
 
     def run(command: str, *args: object) -> subprocess.CompletedProcess:
         proc = subprocess.run(
@@ -77,12 +109,12 @@ def test_load_exits_0_when_rows_are_rejected_but_the_file_was_read(clerk, etl):
     assert json.loads(proc.stdout)["files"][0]["rows_rejected"] == 1
 
 
-def test_load_exits_1_when_a_file_is_refused(clerk, etl):
+def test_the_real_command_exits_1_when_a_file_is_refused(clerk, etl_process):
     empty = clerk.folder / "空文件.csv"
     empty.write_bytes(b"")
     good = clerk.csv("台账.csv", CASES, [case("JZ001")])
 
-    proc = etl("load", "--json", empty, good)
+    proc = etl_process("load", "--json", empty, good)
 
     assert proc.returncode == 1
     refused, loaded = json.loads(proc.stdout)["files"]

@@ -24,15 +24,6 @@ ARREARS_HEADER = ["项目编号", "项目名称", "房地产开发企业", "县�
 RECOVERY_HEADER = ["项目编号", "到账日期", "追缴金额", "方式"]
 
 
-@pytest.fixture(scope="module")
-def demo_wh(tmp_path_factory) -> Warehouse:
-    from etl import demo
-
-    path = tmp_path_factory.mktemp("demo") / "warehouse.duckdb"
-    assert demo.build(path, out_dir=path.parent / "ledgers").ok
-    return Warehouse(path)
-
-
 @pytest.fixture
 def pages(demo_wh, monkeypatch):
     """The overview and wall pages reading the demo warehouse, as a leader (every region)."""
@@ -286,3 +277,24 @@ def test_the_walls_ranking_shows_the_best_and_the_worst_five_fixed():
     assert "screen-scrolling" not in html and html.count("screen-rank-row") == 2 * RANK_ENDS + 2
     few = str(ranking_rows(rows[:7], "count", "zh"))
     assert few.count("screen-rank-row") == 7 and "从略" not in few
+
+
+# ---------------------------------------------------------------- the overview's escalation counts (from tests/ui/test_overview.py)
+
+
+def test_escalation_counts_for_leaders_match_the_trail_rows(pages, demo_wh):
+    from dash_tree import by_class, by_id, text
+
+    overview, _ = pages
+    cells = overview.overview_escalations({"region": "140700", "from": "2025-01-01", "to": "2025-05-31"})
+    interviews, referrals = demo_wh.rows(
+        """SELECT count(*) FILTER (WHERE e.action = '约谈'),
+                  count(*) FILTER (WHERE e.action IN ('移送城管', '移送纪检', '移送公安'))
+           FROM case_events e JOIN cases c USING (case_id)
+           WHERE starts_with(c.county, '1407') AND e.happened_on BETWEEN DATE '2025-01-01' AND DATE '2025-05-31'"""
+    )[0]
+    assert interviews > 0
+    interview = by_id(cells, "overview-escalation-interview")
+    assert text(by_class(interview, "kpi-value")) == f"{interviews:,}"
+    assert text(by_class(by_id(cells, "overview-escalation-referral"), "kpi-value")) == f"{referrals:,}"
+    assert interview.href.startswith("/escalations?")

@@ -42,16 +42,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory) -> Path:
-    from etl import demo
-
-    path = tmp_path_factory.mktemp("demo") / "warehouse.duckdb"
-    result = demo.build(path, out_dir=path.parent / "ledgers")
-    assert result.ok
-    return path
-
-
 @pytest.fixture
 def own_warehouse(demo_warehouse, tmp_path) -> Path:
     """A copy of the demo warehouse (with its access store) that a test may republish or serve alone."""

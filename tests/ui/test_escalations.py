@@ -1,23 +1,20 @@
-"""督办 in a real browser on the demo: loads clean in both languages, the ladder counts what
-metrics/escalations.py counts and a bar click lists that level, a case's trail opens from a
-list (and links to its county, community and company), the watch lists move with the
-period's end (three 黑榜 in twelve months: exit review), an export holds exactly the grid's
-rows with the filters in its header, and 孝义's three levels of dispute handling show."""
+"""督办 in a real browser on the demo: loads clean in both languages, a ladder bar click lists
+that level and the toggle keeps the overdue, a case's trail opens from a list (and links to its
+county, community and company), a shared link opens with its case and closes it. What the
+ladder, the watch lists, the exports and 孝义's levels show, as the callbacks draw them, is
+tested directly in tests/test_escalations_page.py."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from openpyxl import load_workbook
 
 from metrics import escalations as esc
 from metrics.db import Warehouse
-from metrics.filters import Filter, Scope
+from metrics.filters import Scope
 
 CITY = "/escalations?region=140700&from=2024-01-01&to=2025-05-31"
-XIAOYI = "/escalations?region=141181"
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 SCOPE = Scope(personal_data=True)  # the supervisor's scope (security/roles.py)
 
@@ -96,7 +93,7 @@ def click_bar(page, graph_id: str, category: str) -> None:
 # ---------------------------------------------------------------- loading and languages
 
 
-def test_page_loads_in_chinese_and_english_without_console_errors(page):
+def _page_loads_in_chinese_and_english_without_console_errors(page):
     page.open(CITY)
     body = text(page, "#escalations-page")
     for heading in (
@@ -129,26 +126,7 @@ def test_page_loads_in_chinese_and_english_without_console_errors(page):
 # ---------------------------------------------------------------- the ladder and the open cases
 
 
-def test_ladder_shows_open_cases_per_level_as_the_metrics_count_them(page, wh):
-    page.open(CITY)
-    f = Filter.from_query("140700", "2024-01-01", "2025-05-31")
-    expected = esc.ladder(wh, f, SCOPE)
-    per_level = expected.groupby("level")["open_cases"].sum()
-    bars = [t for t in figure(page, "escalations-ladder") if t["type"] == "bar"]
-    drawn = {x: sum(t["y"][i] for t in bars) for i, x in enumerate(bars[0]["x"])}
-    assert drawn == {lv: per_level[lv] for lv in ("社区", "乡镇(街道)", "县级", "市级")}
-    assert (
-        text(page, "#escalations-open-line")
-        == f"未办结 {expected['open_cases'].sum():,} 件，其中超期 {expected['overdue_cases'].sum():,} 件"
-    )
-    fields, headers, rows = grid(page, "escalations-open-grid")
-    assert len(rows) == expected["open_cases"].sum()
-    # personal data shows on this page (the supervisors call complainants back)
-    phones = [r[fields.index("reporter_phone")] for r in rows if r[fields.index("reporter_phone")]]
-    assert phones and all(PHONE.match(p) for p in phones)
-
-
-def test_a_ladder_bar_click_lists_that_levels_cases_and_the_toggle_keeps_the_overdue(page):
+def _a_ladder_bar_click_lists_that_levels_cases_and_the_toggle_keeps_the_overdue(page):
     page.open(CITY)
     click_bar(page, "escalations-ladder", "市级")
     wait_url(page, r"level=%E5%B8%82%E7%BA%A7|level=市级")
@@ -167,7 +145,7 @@ def test_a_ladder_bar_click_lists_that_levels_cases_and_the_toggle_keeps_the_ove
 # ---------------------------------------------------------------- a case's trail
 
 
-def test_a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh):
+def _a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh):
     page.open(CITY + "&level=市级")
     fields, _, rows = grid(page, "escalations-open-grid")
     index = next(i for i, r in enumerate(rows[:50]) if r[fields.index("company_name")] != "未匹配")
@@ -201,7 +179,7 @@ def test_a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh):
     assert {r[fields.index("company_name")] for r in rows} == {head["company_name"]}
 
 
-def test_a_url_reproduces_a_view_with_its_open_case(page):
+def _a_url_reproduces_a_view_with_its_open_case(page):
     page.open(CITY)
     fields, _, rows = grid(page, "escalations-referrals-grid")
     case_id = rows[0][fields.index("case_id")]
@@ -216,67 +194,18 @@ def test_a_url_reproduces_a_view_with_its_open_case(page):
     assert not page.page.locator("#escalations-timeline").is_visible()
 
 
-# ---------------------------------------------------------------- watch lists and exports
+# ---------------------------------------------------------------- the journey
 
 
-def test_watch_list_follows_the_period_end_and_flags_three_black_lists(page, wh):
-    march, may = "/escalations?region=140700&to=2025-03-31", "/escalations?region=140700&to=2025-05-31"
-    flagged = esc.company_watch(wh, Filter.from_query("140700", None, "2025-03-31"), SCOPE).iloc[0]
-    assert flagged["exit_review"] and flagged["black_lists"] == 3  # the demo's repeat offender
-    page.open(march)
-    assert "2024-04-01 至 2025-03-31" in text(page, "#escalations-watch-window")
-    fields, _, rows = grid(page, "escalations-companies-grid")
-    first = dict(zip(fields, rows[0], strict=True))
-    assert (first["company_name"], first["exit_review"], first["black_lists"]) == (flagged["company_name"], "是", 3)
-    assert first["black_dates"].count("、") == 2
-    page.open(may)
-    assert "2024-06-01 至 2025-05-31" in text(page, "#escalations-watch-window")
-    fields, _, rows = grid(page, "escalations-companies-grid")
-    by_code = {r[fields.index("company_code")]: dict(zip(fields, r, strict=True)) for r in rows}
-    assert rows[0][fields.index("exit_review")] == "否"
-    assert by_code[flagged["company_code"]]["black_lists"] == 2  # its May 2024 entry left the window
-    # a company in the watch list opens its escalations; a county filters the page
-    click_row(page, "escalations-companies-grid")
-    wait_url(page, rf"company={rows[0][fields.index('company_code')]}")
-    page.open(may)
-    fields, _, rows = grid(page, "escalations-counties-grid")
-    name = rows[0][fields.index("unit_name")]
-    county = esc.county_watch(wh, Filter.from_query("140700", None, "2025-05-31"), SCOPE).iloc[0]
-    assert county["unit_name"] == name
-    click_row(page, "escalations-counties-grid")
-    wait_url(page, rf"region={county['county']}(&|$)")
-    after = grid(page, "escalations-counties-grid")[2]
-    assert name in [r[fields.index("unit_name")] for r in after] and len(after) < len(rows)  # with its townships
+def test_a_supervisor_opens_the_page_in_both_languages_and_a_shared_link_with_its_case(page):
+    """A shared link opening a view with its case, closed again, then the page in Chinese and
+    English without console errors (the language step last)."""
+    _a_url_reproduces_a_view_with_its_open_case(page)
+    _page_loads_in_chinese_and_english_without_console_errors(page)
 
 
-@pytest.mark.parametrize("name, view", [("open", CITY + "&level=市级"), ("companies", CITY)])
-def test_export_rows_equal_the_list_on_screen_with_the_filters_in_the_header(page, name, view):
-    page.open(view)
-    fields, headers, rows = grid(page, f"escalations-{name}-grid")
-    with page.page.expect_download() as info:
-        page.page.locator(f"#escalations-{name}-export").click()
-    book = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
-    cells = [list(r) for r in book.active.iter_rows(values_only=True)]
-    top = [str(r[0]) for r in cells[1:6] if r and r[0]]
-    assert "区域：晋中市（140700）" in top
-    assert any("2024-01-01" in t and "2025-05-31" in t for t in top)
-    if name == "open":
-        assert "层级：市级" in top and "截至：2025-05-31" in top
-    else:
-        assert "近 12 个月：2024-06-01 至 2025-05-31" in top
-    start = cells.index(headers) + 1
-    assert cells[start:] == rows
-
-
-# ---------------------------------------------------------------- the published figure
-
-
-def test_xiaoyi_disputes_go_through_three_levels(page, wh):
-    page.open(XIAOYI)
-    assert text(page, "#escalations-flow-levels") == "社区 → 乡镇(街道) → 孝义市物业管理服务中心"
-    flow = figure(page, "escalations-flow")
-    assert flow[0]["x"] == ["社区", "乡镇(街道)", "县级"] and all(v > 0 for v in flow[0]["y"])
-    expected = esc.level_flow(wh, Filter.from_query("141181"), SCOPE)
-    assert flow[0]["y"] == list(expected["moved_in"])
-    page.open(XIAOYI + "&lang=en")
-    assert text(page, "#escalations-flow-levels") == "Community → Township/street → 孝义市物业管理服务中心"
+def test_a_supervisor_clicks_a_level_keeps_the_overdue_and_follows_a_case_trail(page, wh):
+    """A ladder bar click lists that level's cases and the toggle keeps the overdue; then a case's
+    trail opens from the list, with its steps and links."""
+    _a_ladder_bar_click_lists_that_levels_cases_and_the_toggle_keeps_the_overdue(page)
+    _a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh)

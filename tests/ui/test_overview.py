@@ -1,4 +1,5 @@
-"""The overview in a real browser: loads clean, the filter and the URL drive it, a map click filters."""
+"""The overview in a real browser: loads clean, the filter and the URL drive it, a map click filters.
+The escalation counts as the callback draws them: tests/test_figures.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from playwright.sync_api import expect
 VIEW = "/?region=140700&from=2024-01-01&to=2024-12-29"
 
 
-def test_overview_loads_without_console_errors_in_both_languages(page):
+def _overview_loads_without_console_errors_in_both_languages(page):
     page.open(VIEW)
     expect(page.page.locator("#kpi-rectification_rate")).to_contain_text("问题整改率")
     assert page.page.locator(".kpi-card").count() >= 10
@@ -19,7 +20,7 @@ def test_overview_loads_without_console_errors_in_both_languages(page):
     assert "问题整改率" not in page.text("#overview-cards")
 
 
-def test_url_reproduces_view_and_period_changes_the_cards(page):
+def _url_reproduces_view_and_period_changes_the_cards(page):
     page.open("/?region=140700&from=2024-01-01&to=2024-12-29")
     expect(page.page.locator("#kpi-complaint_close_rate")).to_contain_text("%")
     year_2024 = page.text("#kpi-complaint_close_rate")
@@ -34,7 +35,7 @@ def test_url_reproduces_view_and_period_changes_the_cards(page):
     assert page.page.locator("#shell-to").input_value() == "2025-05-31"
 
 
-def test_filter_bar_rewrites_url_and_navigation_keeps_it(page):
+def _filter_bar_rewrites_url_and_navigation_keeps_it(page):
     page.open("/?region=140700&from=2024-01-01&to=2024-12-29")
     page.page.locator("#shell-region").click()
     page.page.get_by_role("option", name="榆次区").first.click()
@@ -46,7 +47,7 @@ def test_filter_bar_rewrites_url_and_navigation_keeps_it(page):
     assert "region=140702" in href and "from=2024-01-01" in href
 
 
-def test_clicking_a_county_on_the_map_filters_to_it(page):
+def _clicking_a_county_on_the_map_filters_to_it(page):
     page.open("/?region=140700&from=2024-01-01&to=2024-12-29")
     expect(page.page.locator("#overview-map path.choroplethlocation")).to_have_count(11)
     county = re.compile(r"region=1407(0[1-9]|[1-9]\d)(&|$)")  # a county, not the city
@@ -63,20 +64,18 @@ def test_clicking_a_county_on_the_map_filters_to_it(page):
     expect(page.page.locator("#shell-region")).not_to_contain_text("晋中市")
 
 
-def test_escalation_counts_for_leaders_match_the_trail_rows(page, demo_warehouse):
-    import duckdb
+# ---------------------------------------------------------------- the journey
 
-    page.open("/?region=140700&from=2025-01-01&to=2025-05-31")
-    cell = page.page.locator("#overview-escalation-interview .kpi-value")
-    expect(cell).to_have_text(re.compile(r"^[\d,]+$"))
-    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
-        interviews, referrals = con.execute(
-            """SELECT count(*) FILTER (WHERE e.action = '约谈'),
-                      count(*) FILTER (WHERE e.action IN ('移送城管', '移送纪检', '移送公安'))
-               FROM case_events e JOIN cases c USING (case_id)
-               WHERE starts_with(c.county, '1407') AND e.happened_on BETWEEN DATE '2025-01-01' AND DATE '2025-05-31'"""
-        ).fetchone()
-    assert interviews > 0
-    assert cell.inner_text() == f"{interviews:,}"
-    assert page.text("#overview-escalation-referral .kpi-value") == f"{referrals:,}"
-    assert page.page.locator("#overview-escalation-interview").get_attribute("href").startswith("/escalations?")
+
+def test_a_reader_opens_the_overview_in_both_languages_and_changes_the_period_in_the_url(page):
+    """A URL reproduces a view and its period changes the cards and the filter bar; then the
+    overview in Chinese and English without console errors (the language step last)."""
+    _url_reproduces_view_and_period_changes_the_cards(page)
+    _overview_loads_without_console_errors_in_both_languages(page)
+
+
+def test_a_reader_filters_by_the_filter_bar_and_by_a_map_click(page):
+    """The filter bar rewrites the URL and navigation keeps it; a click on a county of the map
+    filters to it."""
+    _filter_bar_rewrites_url_and_navigation_keeps_it(page)
+    _clicking_a_county_on_the_map_filters_to_it(page)

@@ -1,5 +1,6 @@
-"""The ratings page (评价) in a real browser: loads clean in both languages, shows the published
-figures it owns, the filter and the URL drive it, a county click filters, a table exports."""
+"""The ratings page (评价) in a real browser: loads clean in both languages, a county click
+filters, a table exports. The published figures it owns, the region and the period as its
+callbacks draw them are tested directly in tests/test_ratings_page.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import re
 from playwright.sync_api import expect
 
 JZ_2024 = "/ratings?region=140700&from=2024-01-01&to=2024-12-31"
-JC_2024 = "/ratings?region=140500&from=2024-01-01&to=2024-12-31"
 WAIT = 20_000  # ms a figure may take to appear on a busy machine (callbacks run in parallel)
 
 
@@ -36,25 +36,7 @@ def figure(page, graph_id: str, ready: str = "true") -> list[dict]:
     return page.page.evaluate(f"() => {{ {arr} {traces} return d; }}")
 
 
-def grid_rows(page, key: str) -> list[str]:
-    """The rows of a table as the reader sees them (cells joined by |), once the grid has drawn them."""
-    page.page.locator(f"#ratings-{key}-table").scroll_into_view_if_needed()
-    page.page.wait_for_function(
-        f"() => {{ const r = document.querySelector('#ratings-{key}-table .ag-root');"
-        " return r && !r.classList.contains('ag-delay-render')"
-        f" && document.querySelectorAll('#ratings-{key}-table .ag-center-cols-container .ag-row').length > 0; }}"
-    )
-    return page.page.evaluate(
-        "() => { const rows = {};"
-        f" document.querySelectorAll('#ratings-{key}-table .ag-row').forEach(r => {{"
-        "  const i = +r.getAttribute('row-index');"
-        "  const cells = Array.from(r.querySelectorAll('.ag-cell')).map(c => c.innerText.trim());"
-        "  rows[i] = (rows[i] || []).concat(cells); });"
-        " return Object.keys(rows).sort((a, b) => a - b).map(k => rows[k].join('|')); }"
-    )
-
-
-def test_page_loads_without_console_errors_in_both_languages(page):
+def _page_loads_without_console_errors_in_both_languages(page):
     page.open(JZ_2024)
     expect(page.page.locator("#ratings-cards")).to_contain_text("物业服务覆盖率", timeout=WAIT)
     expect(page.page.locator("#ratings-cards")).to_contain_text("A 级企业占比", timeout=WAIT)
@@ -75,75 +57,7 @@ def test_page_loads_without_console_errors_in_both_languages(page):
     expect(page.page.locator("#ratings-no-service")).not_to_contain_text("Jan", timeout=WAIT)
 
 
-def test_jinzhong_2024_star_ratings_and_communities_without_service(page):
-    page.open(JZ_2024)
-    expect_stat(page, "star-rated", "1,051", title="2024")
-    expect_stat(page, "no-service", "0", title="2024-12-31", parts=("2024-01-01", "911"))
-    line = figure(page, "ratings-no-service")[0]
-    assert (line["x"][0], line["y"][0]) == ("2024-01-01", 911)
-    assert (line["x"][-1], line["y"][-1]) == ("2024-12-31", 0)
-    by_year = figure(page, "ratings-stars-year")
-    assert sum(t["y"][t["x"].index("2024年")] for t in by_year) == 1051
-
-
-def test_jinzhong_communities_swept_with_and_without_a_period(page):
-    for view in ("/ratings?region=140700&from=2024-01-01&to=2025-05-31", "/ratings?region=140700"):
-        page.open(view)
-        expect_stat(page, "communities", "1,952")
-
-
-def test_jincheng_communities_by_management_type(page):
-    page.open("/ratings?region=140500")
-    expect_stat(page, "communities", "1,563")
-    expect_stat(page, "with-service", "1,563", parts=("100.00%",))
-    expect(page.page.locator("#ratings-kpi-service_coverage .kpi-value")).to_have_text("100.00%", timeout=WAIT)
-    rows = set(grid_rows(page, "management"))
-    for row in ("专业物业企业|762|48.75%", "社区(村)托管|335|21.43%", "单位自管|256|16.38%", "业主自管|210|13.44%"):
-        assert row in rows, rows
-
-
-def test_jincheng_credit_grades_2024_and_their_movement(page):
-    page.open(JC_2024)
-    expect_stat(page, "credit-rated", "202", title="2024", parts=("A 32 · B 77 · C 92 · D 1",))
-    by_year = figure(page, "ratings-credit-year")
-    assert by_year[0]["x"] == ["2023年", "2024年"]  # the year before shows, for the movement
-    expect_stat(page, "credit-moves", re.compile(r"^\d+$"), title="2023→2024", parts=("升级", "持平", "降级"))
-    moved = int(page.page.locator("#ratings-stat-credit-moves .kpi-value").inner_text())
-    matrix = figure(page, "ratings-credit-moves")[0]["z"]
-    assert sum(sum(row) for row in matrix) == moved
-    rows = grid_rows(page, "flagged")
-    assert len(rows) == 1 and "|D|" in rows[0]
-
-
-def test_yangqu_management_and_owners_committees(page):
-    page.open("/ratings?region=140122")
-    expect_stat(page, "communities", "131")
-    expect_stat(page, "with-company", "102", parts=("专业物业企业 46", "政府兜底(国企兜底) 56"))
-    expect_stat(page, "with-committee", "109 / 131")
-    assert "业主自管|29|22.14%" in grid_rows(page, "management")
-
-
-def test_xiaoyi_registered_companies_and_vetted_list(page):
-    page.open("/ratings?region=141181")
-    expect_stat(page, "registered", "70")
-    expect_stat(page, "in-market", "6")
-
-
-def test_filter_and_url_change_what_the_charts_show(page):
-    page.open(JZ_2024)
-    counties = figure(page, "ratings-stars-county")[0]["y"]
-    assert "榆次区" in counties and "平遥县" in counties
-    assert page.page.locator("#shell-from").input_value() == "2024-01-01"
-    page.open("/ratings?region=140702&from=2024-01-01&to=2024-12-31")
-    counties = figure(page, "ratings-stars-county", "!d[0].y.includes('平遥县')")[0]["y"]
-    assert "榆次区" in counties
-    # a later period shows the later rating year
-    page.open("/ratings?region=140700&from=2025-01-01&to=2025-12-31")
-    expect(page.page.locator("#ratings-stat-star-rated .kpi-title")).to_contain_text("2025", timeout=WAIT)
-    expect(page.page.locator("#ratings-stat-star-rated .kpi-value")).not_to_have_text("1,051", timeout=WAIT)
-
-
-def test_clicking_a_county_bar_filters_to_it(page):
+def _clicking_a_county_bar_filters_to_it(page):
     page.open(JZ_2024)
     bar = page.page.locator("#ratings-management-county g.point path").first
     bar.scroll_into_view_if_needed()
@@ -155,7 +69,7 @@ def test_clicking_a_county_bar_filters_to_it(page):
     assert "榆次区" in counties
 
 
-def test_a_table_exports_to_excel_with_the_filters(page):
+def _a_table_exports_to_excel_with_the_filters(page):
     from openpyxl import load_workbook
 
     page.open("/ratings?region=140500")
@@ -170,3 +84,14 @@ def test_a_table_exports_to_excel_with_the_filters(page):
     assert any(row and "晋城市" in str(row[0]) for row in rows)  # the filter, in a header line
     assert ["管理方式", "小区数", "占比"] in rows
     assert next(row for row in rows if row and row[0] == "专业物业企业")[1] == 762
+
+
+# ---------------------------------------------------------------- the journey
+
+
+def test_a_reader_opens_ratings_in_both_languages_exports_a_table_and_clicks_a_county(page):
+    """A table exported with the filters, a county bar clicked to filter the page to it, then the
+    page in Chinese and English without console errors (the language step last)."""
+    _a_table_exports_to_excel_with_the_filters(page)
+    _clicking_a_county_bar_filters_to_it(page)
+    _page_loads_without_console_errors_in_both_languages(page)

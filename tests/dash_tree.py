@@ -1,0 +1,62 @@
+"""Reading what a page callback returns, as the browser would show it: the Dash component
+tree's text, the component with an id, a figure's traces. For the direct page tests that
+call a page's callbacks on the demo warehouse instead of driving a browser."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+
+def walk(component) -> Iterator:
+    """Every component in a tree (a list of trees too), depth first."""
+    if isinstance(component, (list, tuple)):
+        for c in component:
+            yield from walk(c)
+        return
+    if component is None or isinstance(component, (str, int, float)):
+        return
+    yield component
+    yield from walk(getattr(component, "children", None))
+
+
+def text(component) -> str:
+    """The text a component tree shows, its strings joined."""
+    if isinstance(component, str):
+        return component
+    if isinstance(component, (int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return "".join(text(c) for c in component)
+    if component is None:
+        return ""
+    return text(getattr(component, "children", None))
+
+
+def by_id(component, id_: str):
+    """The component with this id in a tree (AssertionError when there is none)."""
+    found = [c for c in walk(component) if getattr(c, "id", None) == id_]
+    assert found, f"no component #{id_}"
+    return found[0]
+
+
+def by_class(component, class_name: str) -> list:
+    return [c for c in walk(component) if class_name in (getattr(c, "className", None) or "").split()]
+
+
+def card_value(cards, card_id: str) -> str:
+    """The value a KPI card shows (its `.kpi-value`)."""
+    (value,) = by_class(by_id(cards, card_id), "kpi-value")
+    return text(value)
+
+
+def traces(figure) -> list[dict]:
+    """name, x, y, text of every trace, as lists."""
+    return [
+        {
+            "name": t.name,
+            "x": list(t.x) if t.x is not None else [],
+            "y": list(t.y) if t.y is not None else [],
+            "text": list(t.text) if t.text is not None and not isinstance(t.text, str) else t.text,
+        }
+        for t in figure.data
+    ]
