@@ -332,9 +332,10 @@ def leader_pages(demo_wh, monkeypatch):
     import app  # noqa: F401  (creates the Dash app and registers the pages)
     from metrics import access
     from metrics.filters import EVERYTHING
+    from security import web
 
     monkeypatch.setattr(access, "warehouse", lambda: demo_wh)
-    monkeypatch.setattr(access, "current_scope", lambda: EVERYTHING)
+    monkeypatch.setattr(web, "current_scope", lambda: EVERYTHING)
     import pages
 
     return pages

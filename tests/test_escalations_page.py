@@ -26,10 +26,10 @@ SCOPE = Scope(personal_data=True)  # the supervisor's scope (security/roles.py)
 
 @pytest.fixture
 def page(leader_pages, monkeypatch):
-    from metrics import access
     from pages import escalations
+    from security import web
 
-    monkeypatch.setattr(access, "current_scope", lambda: SCOPE)
+    monkeypatch.setattr(web, "current_scope", lambda: SCOPE)
     return escalations
 
 
