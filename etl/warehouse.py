@@ -21,6 +21,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -187,8 +188,10 @@ class Publication:
     def __init__(self, warehouse: Path):
         self.warehouse = Path(warehouse).resolve()
         self.tmp = self.warehouse.with_name(f".{self.warehouse.name}.tmp-{os.getpid()}")
+        self.old = self.warehouse.with_name(f".{self.warehouse.name}.old-{os.getpid()}")
         self.con: duckdb.DuckDBPyConnection | None = None
         self.changed = False
+        self.reaper: threading.Thread | None = None
 
     def open(self) -> duckdb.DuckDBPyConnection:
         _remove_stale_copies(self.warehouse)
@@ -207,8 +210,18 @@ class Publication:
         os.chmod(self.tmp, 0o600)  # citizens' phone numbers: readable by the owner only
         _fsync(self.tmp)
         pause_point("publish")
+        # The replaced file's blocks are freed when its last name goes (0.3 s for 1 GB on ext4):
+        # keep a second name for it so that the rename is cheap, and drop that name on a thread
+        # after the publish (a killed process's leftover is removed by the next load).
+        if self.warehouse.exists():
+            with contextlib.suppress(FileNotFoundError):
+                self.old.unlink()
+            os.link(self.warehouse, self.old)
         os.replace(self.tmp, self.warehouse)
         _fsync(self.warehouse.parent)
+        if self.old.exists():
+            self.reaper = threading.Thread(target=_unlink, args=(self.old,), name="unlink-old-warehouse")
+            self.reaper.start()
 
     def discard(self) -> None:
         if self.con is not None:
@@ -230,11 +243,17 @@ def pause_point(stage: str) -> None:
         time.sleep(600)
 
 
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
 def _remove_stale_copies(warehouse: Path) -> None:
-    """Copies left by a killed load (we hold the lock, so no live load owns them)."""
-    for path in warehouse.parent.glob(f".{warehouse.name}.tmp-*"):
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+    """Copies left by a killed load, and replaced versions not yet unlinked (we hold the lock,
+    so no live load owns them)."""
+    for pattern in (f".{warehouse.name}.tmp-*", f".{warehouse.name}.old-*"):
+        for path in warehouse.parent.glob(pattern):
+            _unlink(path)
 
 
 @contextlib.contextmanager
