@@ -70,6 +70,12 @@ class Mart:
     touched: str
     also: tuple[str, ...] = ()  # more expressions equal to the unit, filtered too (a join's other side)
     nullable: bool = True  # whether the unit can be NULL (its rows are placed by '')
+    # an integer column equal one to one to the unit (the mart's, and the same in `select`), and
+    # SQL giving the touched units' numbers, old and new: then rows are deleted and the facts
+    # filtered by the number (an integer semi-join) instead of the unit's string
+    number: str = ""
+    source_number: str = ""
+    numbers: str = ""
 
 
 # the units of rows that join another table by `key`, through that table's current rows
@@ -176,8 +182,13 @@ MARTS = {
         "case_id",
         "e.case_id",
         "SELECT case_id FROM _changed WHERE tbl IN ('cases', 'case_events')",
-        also=("c.case_id",),  # so that the cases are filtered before the join, not after
         nullable=False,
+        # a case's number: tracked with its row when the case was written or deleted (the old and
+        # the new number), else (only its events changed) the number it keeps in `cases`
+        number="case_no",
+        source_number="c.case_no",  # so that the cases are filtered before the join, not after
+        numbers="""SELECT case_no FROM _changed WHERE tbl = 'cases' UNION ALL
+            SELECT c._case_no FROM cases c WHERE c.case_id IN (SELECT case_id FROM _changed WHERE tbl = 'case_events')""",
     ),
 }
 
@@ -190,9 +201,12 @@ TRACKED = ("county", "community_id", "company_code", "case_id", "project_id")
 
 def track(con: duckdb.DuckDBPyConnection, table: str, where: str, params: list | None = None) -> None:
     """Record the placing values of `table`'s rows matching `where` in `_changed`."""
-    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS _changed (tbl VARCHAR, {', '.join(f'{c} VARCHAR' for c in TRACKED)})")
+    con.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS _changed (tbl VARCHAR, {', '.join(f'{c} VARCHAR' for c in TRACKED)}, "
+        "case_no BIGINT)"
+    )
     columns = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
-    values = ", ".join(c if c in columns else "NULL" for c in TRACKED)
+    values = ", ".join([*(c if c in columns else "NULL" for c in TRACKED), "_case_no" if table == "cases" else "NULL"])
     con.execute(
         f"""INSERT INTO _changed SELECT DISTINCT '{table}', {values} FROM "{table}" WHERE {where}""", params or []
     )
@@ -241,13 +255,22 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
         )
         if not con.execute("SELECT count(*) FROM _units").fetchone()[0]:
             continue
-        con.execute(f"DELETE FROM {name} WHERE {_placed(mart, mart.unit)}")
+        placed = [_placed(mart, e) for e in (mart.source_unit, *mart.also)]
+        if mart.numbers:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE _numbers AS SELECT DISTINCT n FROM ({mart.numbers}) t(n) WHERE n IS NOT NULL"
+            )
+            con.execute(f"DELETE FROM {name} WHERE {mart.number} IN (SELECT n FROM _numbers)")
+            placed.append(f"{mart.source_number} IN (SELECT n FROM _numbers)")
+        else:
+            con.execute(f"DELETE FROM {name} WHERE {_placed(mart, mart.unit)}")
         before = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-        where = "WHERE " + " AND ".join(_placed(mart, e) for e in (mart.source_unit, *mart.also))
+        where = "WHERE " + " AND ".join(placed)
         con.execute(f"INSERT INTO {name} {mart.select} {where} {mart.tail}")
         if name == "mart_case_trail":
             keep_in_order(con, name, TRAIL_ORDER, before)
     con.execute("DROP TABLE IF EXISTS _units")
+    con.execute("DROP TABLE IF EXISTS _numbers")
     con.execute("DROP TABLE _changed")
 
 

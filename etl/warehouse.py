@@ -7,8 +7,10 @@ never writes the served file in place:
 1. take an exclusive lock on `<warehouse>.lock` (one loader at a time);
 2. copy the served file to `<dir>/.<name>.tmp-<pid>` and open the copy;
 3. load into the copy, one transaction per file, then CHECKPOINT and close;
-4. fsync the copy and `os.replace` it onto the served name (atomic on POSIX), fsync
-   the directory.
+4. fsync the copy, give the served file a second name `<dir>/.<name>.old-<pid>`, and
+   `os.replace` the copy onto the served name (atomic on POSIX), fsync the directory;
+5. drop the old version's second name on a thread (freeing a 1 GB file's blocks takes
+   0.3 s: off the publish's path; a name left by a killed load goes with the next load).
 
 A reader sees the old file or the new one, never a mix; a process killed at any
 step leaves the served file as it was (a stale copy is removed by the next load).
@@ -21,6 +23,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -187,8 +190,10 @@ class Publication:
     def __init__(self, warehouse: Path):
         self.warehouse = Path(warehouse).resolve()
         self.tmp = self.warehouse.with_name(f".{self.warehouse.name}.tmp-{os.getpid()}")
+        self.old = self.warehouse.with_name(f".{self.warehouse.name}.old-{os.getpid()}")
         self.con: duckdb.DuckDBPyConnection | None = None
         self.changed = False
+        self.reaper: threading.Thread | None = None
 
     def open(self) -> duckdb.DuckDBPyConnection:
         _remove_stale_copies(self.warehouse)
@@ -207,8 +212,18 @@ class Publication:
         os.chmod(self.tmp, 0o600)  # citizens' phone numbers: readable by the owner only
         _fsync(self.tmp)
         pause_point("publish")
+        # The replaced file's blocks are freed when its last name goes (0.3 s for 1 GB on ext4):
+        # keep a second name for it so that the rename is cheap, and drop that name on a thread
+        # after the publish (a killed process's leftover is removed by the next load).
+        if self.warehouse.exists():
+            with contextlib.suppress(FileNotFoundError):
+                self.old.unlink()
+            os.link(self.warehouse, self.old)
         os.replace(self.tmp, self.warehouse)
         _fsync(self.warehouse.parent)
+        if self.old.exists():
+            self.reaper = threading.Thread(target=_unlink, args=(self.old,), name="unlink-old-warehouse")
+            self.reaper.start()
 
     def discard(self) -> None:
         if self.con is not None:
@@ -230,11 +245,17 @@ def pause_point(stage: str) -> None:
         time.sleep(600)
 
 
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
 def _remove_stale_copies(warehouse: Path) -> None:
-    """Copies left by a killed load (we hold the lock, so no live load owns them)."""
-    for path in warehouse.parent.glob(f".{warehouse.name}.tmp-*"):
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+    """Copies left by a killed load, and replaced versions not yet unlinked (we hold the lock,
+    so no live load owns them)."""
+    for pattern in (f".{warehouse.name}.tmp-*", f".{warehouse.name}.old-*"):
+        for path in warehouse.parent.glob(pattern):
+            _unlink(path)
 
 
 @contextlib.contextmanager

@@ -131,3 +131,24 @@ def test_two_loads_at_once_are_serialised(loaded: Path, tmp_path: Path) -> None:
     b = start_load(loaded, write_cases(tmp_path / "b.csv", "BBB", 3_000))
     assert a.wait(timeout=120) == 0 and b.wait(timeout=120) == 0
     assert case_count(loaded) == 6_050, "neither load's rows were lost to the other's publish"
+
+
+def test_replaced_version_is_unlinked_after_the_publish(loaded: Path, tmp_path: Path) -> None:
+    """The replaced file keeps a second name through the rename (so that the rename does not
+    free its blocks), which a thread drops after the publish; a leftover is cleared next load."""
+    import threading
+
+    with open(loaded, "rb") as old:  # a reader of the old version
+        old_size = os.fstat(old.fileno()).st_size
+        load_files([write_cases(tmp_path / "a.csv", "A", 10)], loaded)
+        for thread in threading.enumerate():
+            if thread.name == "unlink-old-warehouse":
+                thread.join(timeout=30)
+        assert not list(tmp_path.glob(".warehouse.duckdb.old-*"))
+        assert os.fstat(old.fileno()).st_size == old_size  # still readable where it was open
+    assert case_count(loaded) == 60
+    leftover = tmp_path / ".warehouse.duckdb.old-99999999"  # as a load killed after its rename leaves it
+    leftover.write_bytes(b"x")
+    load_files([write_cases(tmp_path / "b.csv", "B", 10)], loaded)
+    assert not leftover.exists()
+    assert case_count(loaded) == 70
