@@ -30,7 +30,7 @@ from etl.normalize import uscc_check_digit  # the one definition the loader veri
 
 SEED = 20241229
 TODAY = dt.date(2025, 11, 30)  # the demo's "today": ledgers run up to this day
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "data" / "demo"
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / "data" / "demo"  # etl/demo/__init__.py: the project root is two up
 ZIP_TIME = (2025, 6, 3, 9, 0, 0)  # every XLSX entry carries this time
 XLSX_TIME = dt.datetime(2025, 6, 3, 9, 0, 0)  # docProps created/modified
 
