@@ -15,6 +15,8 @@ def _hex(css: str) -> str:
 
 def test_the_navbar_marks_the_page_and_reads_at_aa(page):
     page.open("/funds")
+    # the shell's callback marks the link; dcc.Link shows no loading marker, so wait for the mark itself
+    page.page.wait_for_selector(".shell-navbar .nav-link.active", timeout=30_000)
     drawn = page.page.evaluate("""() => {
         const bar = document.querySelector('.shell-navbar');
         const links = [...bar.querySelectorAll('.nav-link')];
