@@ -115,3 +115,13 @@ def test_check_digits_match_published_examples():
     # GB 11714 example D2143569-X; a well-known GB 32100 code
     assert demo.org_check_digit("D2143569") == "X"
     assert demo.uscc_check_digit("91350100M000100Y4") == "3"
+
+
+def test_the_demo_lives_in_the_projects_data_demo():
+    """The demo's ledgers and its own warehouse: data/demo of the project (scripts/run.sh and
+    `scripts/etl demo` use these defaults), wherever the package's modules sit."""
+    from etl import demo
+
+    root = Path(__file__).resolve().parent.parent
+    assert demo.DEFAULT_OUT == root / "data" / "demo"
+    assert demo.DEMO_WAREHOUSE == root / "data" / "demo" / "warehouse.duckdb"
