@@ -53,6 +53,7 @@ wsgi.Response.default_headers = _without_server
 
 
 def on_starting(server) -> None:
+    from security.session import print_cookie_note
     from security.store import open_to_the_public
 
     os.umask(0o077)  # inherited by the workers forked after this
@@ -60,10 +61,5 @@ def on_starting(server) -> None:
     if refusal:
         sys.exit(refusal)
     host = settings.get("HOST")
-    if settings.get("COOKIE_SECURE") and host not in ("127.0.0.1", "localhost", "::1"):
-        print(
-            f"Note: session cookies are Secure; browsers send them over https, or over http only to "
-            f"127.0.0.1/localhost. Serve {host} behind HTTPS (or set COOKIE_SECURE=0 for a trial).",
-            flush=True,
-        )
+    print_cookie_note(host)
     print(f"Serving on http://{host}:{settings.get('PORT')} with {workers} worker processes", flush=True)

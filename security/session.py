@@ -48,6 +48,17 @@ def cookie_secure() -> bool:
     return settings.get("COOKIE_SECURE")
 
 
+def print_cookie_note(host: str) -> None:
+    """Said at start (waitress and gunicorn alike) when Secure cookies will not reach a browser
+    over plain http at this address."""
+    if cookie_secure() and host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"Note: session cookies are Secure; browsers send them over https, or over http only to "
+            f"127.0.0.1/localhost. Serve {host} behind HTTPS (or set COOKIE_SECURE=0 for a trial).",
+            flush=True,
+        )
+
+
 class LoginUser(UserMixin):
     """Flask-Login's user: its id is the session id in the store, not the user name."""
 

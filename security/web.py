@@ -54,7 +54,16 @@ from security.guard import (
 from security.login import _login_page, _login_post, _logout, _session_alive, csrf_token
 from security.responses import _audit_export, _headers
 from security.roles import may_open
-from security.session import LoginUser, _max_body, _secret_key, cookie_secure, current_scope, current_viewer, store
+from security.session import (
+    LoginUser,
+    _max_body,
+    _secret_key,
+    cookie_secure,
+    current_scope,
+    current_viewer,
+    print_cookie_note,
+    store,
+)
 from vocab.labels import label, lang_of
 
 # what the app and the pages take from here; the parts live in security.session (the viewer),
@@ -172,12 +181,7 @@ def serve(app: dash.Dash, host: str, port: int) -> None:
     """Serve with waitress (no Server banner; threads for concurrent callbacks)."""
     from waitress import serve as waitress_serve
 
-    if cookie_secure() and host not in ("127.0.0.1", "localhost", "::1"):
-        print(
-            f"Note: session cookies are Secure; browsers send them over https, or over http only to "
-            f"127.0.0.1/localhost. Serve {host} behind HTTPS (or set COOKIE_SECURE=0 for a trial).",
-            flush=True,
-        )
+    print_cookie_note(host)
     print(f"Serving on http://{host}:{port}", flush=True)
     # A body over the limit is refused by waitress right after the headers (Content-Length) or
     # as soon as it passes the limit (chunked), before it is buffered: waitress's own default
