@@ -273,10 +273,10 @@ def cumulative(wh: Warehouse, f: Filter, scope: Scope, group: str | None = None)
     grain = _grain(start, end)  # one of three literals, never user text
     sql = f"""
         WITH c AS (SELECT received_on, CASE WHEN {done} THEN closed_on END AS done_on, n FROM mart_cases WHERE {cond}),
-        b AS (SELECT unnest(generate_series(date_trunc('{grain}', $first_day::DATE)::TIMESTAMP,
-                                            date_trunc('{grain}', $last_day::DATE)::TIMESTAMP, INTERVAL 1 {grain}))::DATE AS b),
-        r AS (SELECT date_trunc('{grain}', received_on)::DATE AS b, sum(n) AS n FROM c GROUP BY 1),
-        k AS (SELECT date_trunc('{grain}', greatest(done_on, $first_day::DATE))::DATE AS b, sum(n) AS n
+        b AS (SELECT unnest(generate_series(date_trunc({literal(grain)}, $first_day::DATE)::TIMESTAMP,
+                                            date_trunc({literal(grain)}, $last_day::DATE)::TIMESTAMP, INTERVAL 1 {grain}))::DATE AS b),
+        r AS (SELECT date_trunc({literal(grain)}, received_on)::DATE AS b, sum(n) AS n FROM c GROUP BY 1),
+        k AS (SELECT date_trunc({literal(grain)}, greatest(done_on, $first_day::DATE))::DATE AS b, sum(n) AS n
               FROM c WHERE done_on IS NOT NULL GROUP BY 1)
         SELECT least((b.b + INTERVAL 1 {grain} - INTERVAL 1 DAY)::DATE, $last_day::DATE) AS day,
                coalesce(r.n, 0) AS received, coalesce(k.n, 0) AS rectified,
