@@ -108,14 +108,10 @@ def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
 def refund_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per unit: illegal fees refunded in the period (yuan) and the households concerned."""
     cond = where(region_sql("county", f, scope), period_sql("refunded_on", f))
-    return wh.frame(
-        Sql.of(
-            f"""SELECT county AS unit, sum(amount)::DOUBLE AS refund_amount,
-            coalesce(sum(households), 0) AS refund_households, count(*) AS refund_rows
-            FROM refunds WHERE {cond} GROUP BY county""",
-            cond,
-        )
-    )
+    sql = f"""SELECT county AS unit, sum(amount)::DOUBLE AS refund_amount,
+        coalesce(sum(households), 0) AS refund_households, count(*) AS refund_rows
+        FROM refunds WHERE {cond} GROUP BY county"""
+    return wh.frame(Sql.of(sql, cond))
 
 
 def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
@@ -152,13 +148,9 @@ def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
 def ledger_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per unit: maintenance fund collected and used in the years of the period."""
     cond = where(region_sql("county", f, scope), year_sql("year", f))
-    return wh.frame(
-        Sql.of(
-            f"""SELECT county AS unit, sum(collected)::DOUBLE AS fund_collected, sum(used)::DOUBLE AS fund_used
-            FROM fund_ledger WHERE {cond} GROUP BY county""",
-            cond,
-        )
-    )
+    sql = f"""SELECT county AS unit, sum(collected)::DOUBLE AS fund_collected, sum(used)::DOUBLE AS fund_used
+        FROM fund_ledger WHERE {cond} GROUP BY county"""
+    return wh.frame(Sql.of(sql, cond))
 
 
 def community_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:

@@ -116,3 +116,21 @@ def test_insert_columns_writes_rows_given_column_by_column(con) -> None:
         ("a", dt.date(2024, 1, 1), 1),
         (None, dt.date(2024, 1, 2), 2),
     ]
+
+
+def test_the_warehouse_reads_a_fragment_with_its_own_values(tmp_path) -> None:
+    from metrics.db import Warehouse
+
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as w:
+        w.execute("CREATE TABLE t AS SELECT * FROM (VALUES ('140702', 1), ('140721', 2)) v(county, n)")
+    wh = Warehouse(path)
+    try:
+        for code, n in (("140702", 1), ("140721", 2)):  # the same text, other values: another answer
+            region = region_sql("county", Filter.from_query(code), Scope(None))
+            assert wh.rows(Sql.of(f"SELECT sum(n) FROM t WHERE {region}", region)) == [(n,)]
+            assert wh.frame(Sql.of(f"SELECT n FROM t WHERE {region}", region))["n"].tolist() == [n]
+        with pytest.raises(TypeError):
+            wh.rows(Sql.of("SELECT $n", n=1), {"n": 2})  # its values travel with it, never beside it
+    finally:
+        wh.close()
