@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from etl.sql import ident, literal
 from metrics.db import Warehouse
 from vocab.schema import DATASETS
@@ -15,6 +17,12 @@ def dataset_counts(wh: Warehouse) -> list[dict]:
     )
     rows = wh.rows(union)
     return [{"dataset": d, "label": DATASETS[d].label, "rows": n, "last_loaded": last} for d, n, last in rows]
+
+
+def last_published(wh: Warehouse) -> dt.datetime | None:
+    """When the newest load of the published warehouse was loaded (Beijing time), or None."""
+    (at,) = wh.rows("SELECT max(loaded_at) FROM loads")[0]
+    return at
 
 
 def recent_loads(wh: Warehouse, limit: int = 50) -> list[dict]:
