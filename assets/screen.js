@@ -14,8 +14,11 @@
     var PULL_WAIT_MS = 30000;  // a pull unanswered this long is given up
 
     function pad(n) { return (n < 10 ? '0' : '') + n; }
-    function hhmm(d) { return pad(d.getHours()) + ':' + pad(d.getMinutes()); }
-    function hhmmss(d) { return hhmm(d) + ':' + pad(d.getSeconds()); }
+    // Beijing time whatever the wall's computer is set to (as every time the dashboard shows):
+    // a Date shifted by eight hours, read with its UTC getters.
+    function beijing(ms) { return new Date(ms + 8 * 3600 * 1000); }
+    function hhmm(d) { return pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()); }
+    function hhmmss(d) { return hhmm(d) + ':' + pad(d.getUTCSeconds()); }
 
     // Dash records every input change a component makes (each tick of a dcc.Interval) in an
     // undo history, without limit; nothing on the wall undoes, and the wall runs for weeks.
@@ -126,11 +129,11 @@
         clock: function (n, words) {
             trimHistory();
             var w = words || {};
-            var d = new Date();
-            var day = (w.weekdays || [])[d.getDay()] || '';
+            var d = beijing(Date.now());
+            var day = (w.weekdays || [])[d.getUTCDay()] || '';
             var date = w.lang === 'en'
-                ? day + ' ' + d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate())
-                : d.getFullYear() + '年' + pad(d.getMonth() + 1) + '月' + pad(d.getDate()) + '日 ' + day;
+                ? day + ' ' + d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate())
+                : d.getUTCFullYear() + '年' + pad(d.getUTCMonth() + 1) + '月' + pad(d.getUTCDate()) + '日 ' + day;
             return [
                 {namespace: 'dash_html_components', type: 'Span', props: {className: 'screen-date', children: date}},
                 {namespace: 'dash_html_components', type: 'Span', props: {className: 'screen-time', children: hhmmss(d)}}
@@ -185,10 +188,10 @@
             var offline = '';
             var cls = 'screen-offline';
             if (net && net.ok === false && net.since) {
-                offline = (w.offline || '{time}').replace('{time}', hhmm(new Date(net.since)));
+                offline = (w.offline || '{time}').replace('{time}', hhmm(beijing(net.since)));
                 cls += ' screen-offline-on';
             }
-            var updated = pulled ? (w.updated || '{time}').replace('{time}', hhmmss(new Date(pulled * 1000))) : '';
+            var updated = pulled ? (w.updated || '{time}').replace('{time}', hhmmss(beijing(pulled * 1000))) : '';
             return [offline, cls, updated];
         },
 

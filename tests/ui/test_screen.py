@@ -7,6 +7,7 @@ The wall is opened as it will be in the command centre: `/screen?token=demo-scre
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -151,6 +152,11 @@ def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, se
     p = open_screen(browser, server.url, SCREEN + "&region=140700&rotate=2")
     wait_for_data(p)
     assert p.text("#screen-title").startswith("晋中市")
+    # the clock is Beijing time, whatever the wall's computer is set to (this machine: UTC)
+    from etl.clock import beijing_now
+
+    shown = dt.datetime.combine(beijing_now().date(), dt.time.fromisoformat(p.text(".screen-time")))
+    assert abs(shown - beijing_now()) < dt.timedelta(minutes=2), (shown, beijing_now())
     # published today, well within STALE_AFTER_HOURS: no banner
     expect(p.page.locator("#screen-stale")).to_have_class("screen-stale")
     assert p.text("#screen-stale") == ""
