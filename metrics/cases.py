@@ -122,13 +122,19 @@ def _pivot_columns() -> tuple[str, list]:
     return ", ".join(cols), params
 
 
-def community_table(wh: Warehouse, f: Filter, scope: Scope, unit: str) -> pd.DataFrame:
-    """Per community of one reporting unit: the same counts as `unit_table`, with the unit's
-    cases received in the period or open at its end. Cases naming a community the warehouse
-    does not know keep their row, with `community_name` empty (未匹配), and count in the totals."""
+def _unit_sql(unit: str | None) -> tuple[str, list]:
+    """Cases of one reporting unit (None: of every unit of the filter's region)."""
+    return ("c.county = ?", [unit]) if unit else ("TRUE", [])
+
+
+def community_table(wh: Warehouse, f: Filter, scope: Scope, unit: str | None) -> pd.DataFrame:
+    """Per community of one reporting unit (None: of the filter's region): the same counts as
+    `unit_table`, with the cases received in the period or open at its end. Cases naming a
+    community the warehouse does not know keep their row, with `community_name` empty (未匹配),
+    and count in the totals."""
     at = as_of(wh, f, scope)
     classified, cp = _classified(f, scope, at)
-    cond, params = where(("c.county = ?", [unit]), region_sql("c.county", f, scope))
+    cond, params = where(_unit_sql(unit), region_sql("c.county", f, scope))
     pivot, vp = _pivot_columns()
     rules, rp = rules_cte()
     sql = f"""
@@ -162,9 +168,9 @@ def _case_columns(f: Filter, at: dt.date) -> tuple[str, list]:
 
 
 def case_list(
-    wh: Warehouse, f: Filter, scope: Scope, unit: str, community: str | None = None, group: str | None = None
+    wh: Warehouse, f: Filter, scope: Scope, unit: str | None, community: str | None = None, group: str | None = None
 ) -> pd.DataFrame:
-    """The cases of a unit (and community) received in the period: status at the period's end,
+    """The cases of a unit (None: of the filter's region) and community received in the period: status at the period's end,
     working days taken (to closing, or to the period's end while open) and whether past the deadline."""
     at = as_of(wh, f, scope)
     cols, cp = _case_columns(f, at)
@@ -176,7 +182,7 @@ def case_list(
     else:
         comm, mp = "TRUE", []
     cond, params = where(
-        ("c.county = ?", [unit]),
+        _unit_sql(unit),
         region_sql("c.county", f, scope),
         period_sql("c.received_on", f),
         (comm, mp),
