@@ -35,6 +35,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "The last 12 months (each month on its own; dashed: the city's median county)",
     ),
     "county_value": ("本县", "County"),
+    "kpi_name": ("指标", "KPI"),
+    "city_q1": ("全市下四分位", "City lower quartile"),
+    "city_q3": ("全市上四分位", "City upper quartile"),
     "city_median": ("全市中位数", "City median"),
     "profile_worst_communities": (
         "问题突出的小区（超期、未办结多者在前）",

@@ -1,0 +1,111 @@
+"""What the three profiles (pages/county.py, company.py, community.py), the search and the case
+lists elsewhere share: the links to a profile and to a case's trail, a list's grid with its
+links, and the page a viewer gets for a profile he may not see or that does not exist.
+
+Holds no literal component id (a shared helper: tests/test_layers.py); the pages pass theirs.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pandas as pd
+from dash import html
+
+from components import query
+from components.i18n import fmt_count, label
+from components.panel import Size, Table, table
+from metrics.county_profile import FORBIDDEN
+
+# The columns each list's rows carry for their links (assets/links.js keeps the view's filter).
+LINKS = {
+    "case_id": "case_href",
+    "community_name": "community_href",
+    "company_name": "company_href",
+    "unit_name": "county_href",
+}
+
+
+def _shared(params: dict | None) -> dict:
+    return {k: v for k, v in (params or {}).items() if k in query.SHARED}
+
+
+def county_href(code: str, params: dict | None = None) -> str:
+    """The county profile, which reads its county from the region filter."""
+    return "/county" + query.build({**_shared(params), "region": code})
+
+
+def company_href(code: str, params: dict | None = None) -> str:
+    return "/company/" + quote(str(code), safe="") + query.build(_shared(params))
+
+
+def community_href(community_id: str, params: dict | None = None) -> str:
+    return "/community/" + quote(str(community_id), safe="") + query.build(_shared(params))
+
+
+def case_href(case_id: str, params: dict | None = None) -> str:
+    """A case's trail: the 督办 page with the case's dialog open."""
+    return "/escalations" + query.build({**_shared(params), "case": case_id})
+
+
+def _county_of(code) -> str | None:
+    code = str(code or "")
+    return code[:6] if code.isdigit() and len(code) in (6, 9) and not code[:6].endswith("00") else None
+
+
+def with_links(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with the links of their cases, communities, companies and counties (bare paths:
+    a grid's link keeps the view's filter in the browser). A row whose community or company
+    the register does not know (no name) gets no link."""
+    out = frame.copy()
+    if "case_id" in out:
+        out["case_href"] = [case_href(c) if isinstance(c, str) else None for c in out["case_id"]]
+    for column, make in (("community_id", community_href), ("company_code", company_href)):
+        name = "community_name" if column == "community_id" else "company_name"
+        if column in out and name in out:
+            out[LINKS[name]] = [
+                make(k) if isinstance(k, str) and isinstance(n, str) else None
+                for k, n in zip(out[column], out[name], strict=True)
+            ]
+    if "county" in out and "unit_name" in out:
+        out["county_href"] = [county_href(c) if c else None for c in map(_county_of, out["county"])]
+    return out
+
+
+def list_table(
+    grid_id: str,
+    frame: pd.DataFrame,
+    columns: list[str],
+    lang: str,
+    formats: dict[str, str],
+    total: int | None = None,
+    max_height: int = 460,
+):
+    """A profile's list: its grid (links in the columns of LINKS, the first column kept in view),
+    and a note when it shows the first rows of more."""
+    how = Table(
+        formats=formats,
+        links={c: h for c, h in LINKS.items() if c in columns},
+        pin_first={"pinned": "left", "minWidth": 130},
+        tooltips=tuple(c for c in ("description", "reason", "community_name", "company_name") if c in columns),
+    )
+    shown = len(frame)
+    grid = table(grid_id, with_links(frame) if shown else frame, columns, lang, how, Size(110, 0, max_height))
+    if total and total > shown:
+        note = label("profile_shown_of", lang).format(shown=fmt_count(shown), total=fmt_count(total))
+        return html.Div([grid, html.P(note, className="text-muted small mt-1")])
+    return grid
+
+
+def refusal(status: str, key: str, lang: str):
+    """The app's own 'no permission' page for a profile outside the viewer's scope (as for a
+    page his role may not open), or a sentence saying what was not found."""
+    if status == FORBIDDEN:
+        from security.web import refusal_layout
+
+        return refusal_layout("forbidden", lang)
+    return html.Div(html.P(label("profile_not_found", lang).format(key=key), className="text-muted"), className="py-4")
+
+
+def yes_no(values: pd.Series, lang: str) -> list:
+    return [None if v is None or v != v else label("esc_yes" if v else "esc_no", lang) for v in values]
