@@ -34,13 +34,24 @@ def _match(*columns: str) -> tuple[str, list]:
     return sql, params
 
 
+def cleaned(text: str | None) -> str:
+    """The text searched: spaces collapsed, at most MAX_TEXT characters, lower case."""
+    return " ".join(str(text or "").split())[:MAX_TEXT].lower()
+
+
+def too_short(text: str | None) -> bool:
+    """One Latin letter or digit names too much to search (one Chinese character does not)."""
+    q = cleaned(text)
+    return len(q) < 2 and q.isascii()
+
+
 def find(wh: Warehouse, text: str | None, scope: Scope, limit: int = LIMIT) -> pd.DataFrame:
     """What the text names, best first: kind (one of KINDS), key (what its page is opened by:
     a region code, case id, community id, credit code, developer name or project id), name,
     detail (a second line: the case's community, the developer's project count, …), county
     and unit_name. Empty for empty text, or text of one Latin letter or digit."""
-    q = " ".join(str(text or "").split())[:MAX_TEXT].lower()
-    if not q or (len(q) < 2 and q.isascii()):
+    q = cleaned(text)
+    if not q or too_short(q):
         return pd.DataFrame(columns=COLUMNS)
     everywhere = Filter()
     selects, params = [], []

@@ -48,6 +48,21 @@ def case_href(case_id: str, params: dict | None = None) -> str:
     return "/escalations" + query.build({**_shared(params), "case": case_id})
 
 
+def search_href(kind: str, key: str, county: str | None, params: dict | None = None) -> str:
+    """Where a search result opens (metrics.search.KINDS): a profile, a case's trail, or for a
+    developer or an arrears project the county profile's arrears list showing it."""
+    if kind == "county":
+        return county_href(key, params)
+    if kind == "case":
+        return case_href(key, params)
+    if kind == "community":
+        return community_href(key, params)
+    if kind == "company":
+        return company_href(key, params)
+    where = {**_shared(params), "region": _county_of(county) or (params or {}).get("region")}
+    return "/county" + query.build({**where, "developer" if kind == "developer" else "project": key})
+
+
 def _county_of(code) -> str | None:
     code = str(code or "")
     return code[:6] if code.isdigit() and len(code) in (6, 9) and not code[:6].endswith("00") else None
