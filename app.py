@@ -189,27 +189,17 @@ def shell_search(text, search):
 
 @app.callback(
     Output("url", "href"),
+    Output("shell-search", "value"),
     Input("shell-search", "n_submit"),
     State("shell-search", "value"),
     State("url", "search"),
     prevent_initial_call=True,
 )
 def shell_search_enter(_n, text, search):
-    """Enter opens the first result."""
+    """Enter opens the first result and empties the box (a click on a result empties it in the
+    browser: assets/links.js)."""
     found = _found(text, search)
-    return found[0]["href"] if found else no_update
-
-
-@app.callback(
-    Output("shell-search", "value"),
-    Input("url", "pathname"),
-    Input("url", "search"),
-    State("shell-search", "value"),
-    prevent_initial_call=True,
-)
-def shell_search_clear(_path, _search, text):
-    """A page opened (by a result or otherwise): the box is emptied, its results with it."""
-    return "" if text else no_update
+    return (found[0]["href"], "") if found else (no_update, no_update)
 
 
 def _found(text, search) -> list[dict]:

@@ -37,3 +37,15 @@
         return React.createElement('a', {href: href, className: 'grid-link', onClick: function (e) { open(e, href); }}, text);
     };
 })();
+
+/* A search result opened (a click, or Enter on a focused result): the navbar's box is emptied
+ * and its list closes (components/shell.py search_box; Enter in the box: app.py). */
+document.addEventListener('click', function (event) {
+    'use strict';
+    var item = event.target && event.target.closest ? event.target.closest('.shell-search-item') : null;
+    if (!item || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
+    window.setTimeout(function () {
+        window.dash_clientside.set_props('shell-search', {value: ''});
+        if (document.activeElement && document.activeElement.blur) { document.activeElement.blur(); }
+    }, 0);
+}, true);

@@ -119,7 +119,7 @@ def standing_table(place: pd.DataFrame, lang: str, table_id: str) -> html.Div:
         for r in place.itertuples()
     ]
     return html.Div(
-        html.Table([html.Thead(head), html.Tbody(rows)], className="table table-sm table-hover standing mb-1"),
+        html.Table([html.Thead(head), html.Tbody(rows)], className="table table-sm table-hover profile-standing mb-1"),
         className="table-responsive",
         id=table_id,
     )

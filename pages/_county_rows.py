@@ -12,7 +12,7 @@ from components.i18n import fmt_date, fmt_value, has_label, label
 from metrics import county_profile as cp
 from metrics.filters import Filter
 from metrics.regions import region_names
-from pages._profile import yes_no
+from pages._profile import dates, yes_no
 from pages._view import View, scope, warehouse
 from vocab.kpis import BY_KEY
 
@@ -41,7 +41,7 @@ OPEN_COLUMNS = [
 ARREARS_COLUMNS = [
     "project",
     "developer",
-    "listed_on",
+    "funds_listed_on",
     "arrears_listed",
     "arrears_recovered_to_date",
     "arrears_outstanding",
@@ -171,7 +171,7 @@ def open_rows(view: CountyView) -> Rows:
     if len(frame):
         frame["esc_overdue"] = yes_no(frame["overdue"], view.lang)
         for col in ("received_on", "deadline"):
-            frame[col] = [fmt_date(d) if d == d and d is not None else None for d in frame[col]]
+            frame[col] = dates(frame[col])
         frame["level"] = [label(f"level.{v}", view.lang) if has_label(f"level.{v}") else v for v in frame["level"]]
     return Rows(frame, OPEN_COLUMNS, "profile_open_cases", total)
 
@@ -180,6 +180,7 @@ def arrears_rows(view: CountyView) -> Rows:
     frame, total = cp.arrears_projects(
         warehouse(), view.period, view.county, scope(), developer=view.developer, project=view.project
     )
+    frame = frame.rename(columns={"listed_on": "funds_listed_on"})  # 建账日期, as on the funds page
     return Rows(frame, ARREARS_COLUMNS, "profile_arrears", total)
 
 

@@ -124,3 +124,8 @@ def refusal(status: str, key: str, lang: str):
 
 def yes_no(values: pd.Series, lang: str) -> list:
     return [None if v is None or v != v else label("esc_yes" if v else "esc_no", lang) for v in values]
+
+
+def dates(values: pd.Series) -> list:
+    """Dates as ISO text (a grid shows a Timestamp with its time), missing ones as None."""
+    return [None if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d") for v in values]

@@ -25,7 +25,7 @@ from metrics import company_profile as co
 from metrics import county_profile as cp
 from metrics.db import WarehouseMissing
 from metrics.filters import Filter
-from pages._profile import county_href, list_table, refusal, yes_no
+from pages._profile import county_href, dates, list_table, refusal, yes_no
 from pages._view import FIGURE, TEXT, View, missing_warehouse, scope, warehouse
 
 dash.register_page(
@@ -151,7 +151,7 @@ def _rows(view: CompanyView, name: str) -> pd.DataFrame:
     frame = co.open_cases(wh, view.period, view.code, viewer)
     if len(frame):
         frame["esc_overdue"] = yes_no(frame["overdue"], lang)
-        frame["received_on"] = [fmt_date(d) for d in frame["received_on"]]
+        frame["received_on"] = dates(frame["received_on"])
     return frame
 
 
