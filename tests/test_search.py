@@ -38,7 +38,7 @@ def test_a_case_a_company_a_developer_and_a_project_by_id_or_name(demo_wh):
 
 def test_results_are_capped_and_one_latin_letter_finds_nothing(demo_wh):
     many = search.find(demo_wh, "14070", EVERYTHING)  # community ids, credit codes, project ids
-    assert len(many) == search.LIMIT and set(many["kind"]) == {"community", "company", "project"}
+    assert len(many) == search.LIMIT and {"community", "company", "project"} <= set(many["kind"])
     assert search.find(demo_wh, "a", EVERYTHING).empty and search.too_short("a") and not search.too_short("华")
     assert search.find(demo_wh, "%", EVERYTHING).empty  # no pattern characters: '%' is a character
     assert search.find(demo_wh, "", EVERYTHING).empty
