@@ -12,6 +12,7 @@ metrics/community_profile.py.
 from __future__ import annotations
 
 import dash
+import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, dcc, html
 
@@ -101,8 +102,7 @@ def layout(code: str | None = None, **params) -> html.Div:
             ),
             dcc.Loading(html.Div(id="community-tiles"), type="dot"),
             card("cases", tabs=False),
-            card("stars"),
-            card("usages", tabs=False),
+            dbc.Row([dbc.Col(card("stars"), lg=5), dbc.Col(card("usages", tabs=False), lg=7)], className="g-3"),
         ],
         id="community-page",
     )
@@ -190,7 +190,7 @@ def community_stars(params):
     if frame.empty:
         return empty_figure(label("no_data", view.lang), 280), table_
     shown = frame.assign(year=frame["year"].astype(str))
-    fig = bars(shown, "year", ["stars"], view.lang, label("profile_star_history", view.lang), height=280)
+    fig = bars(shown, "year", ["stars"], view.lang, None, height=280)
     fig.data[0].marker = {"color": [STAR_COLORS.get(int(s), "#8c8c8c") for s in frame["stars"]]}
     fig.update_yaxes(range=[0, 5.5], dtick=1)
     fig.update_xaxes(type="category")

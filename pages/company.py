@@ -194,7 +194,7 @@ def company_credit(params):
     if frame.empty:
         return empty_figure(label("no_data", view.lang), 300), _table(view, "credit", frame)
     shown = frame.assign(year=frame["year"].astype(str), score=frame["score"].astype(float))
-    fig = bars(shown, "year", ["score"], view.lang, label("profile_credit", view.lang), height=300)
+    fig = bars(shown, "year", ["score"], view.lang, None, height=300)  # the card's title says what it is
     fig.data[0].text = [f"{g} · {s:g}" for g, s in zip(frame["grade"], shown["score"], strict=True)]
     fig.data[0].textposition = "outside"
     fig.data[0].marker = {"color": [GRADE_COLORS.get(g, "#8c8c8c") for g in frame["grade"]]}
@@ -212,9 +212,9 @@ def company_stars(params):
     shown = frame.assign(year=frame["year"].astype(str))
     levels = [f"stars_{n}" for n in range(5, 0, -1)]  # 5星 at the bottom, darkest (components.theme)
     colors = {f"stars_{n}": STAR_COLORS[n] for n in range(1, 6)}
-    title = label("profile_stars", view.lang)
-    fig = bars(shown, "year", levels, view.lang, title, barmode="stack", height=300, colors=colors)
+    fig = bars(shown, "year", levels, view.lang, None, barmode="stack", height=300, colors=colors)
     fig.update_xaxes(type="category")
+    fig.update_yaxes(dtick=1 if frame["star_rated"].max() <= 10 else None)
     return fig, _table(view, "stars", frame)
 
 
