@@ -7,15 +7,19 @@ Holds no literal component id (a shared helper: tests/test_layers.py); the pages
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 import pandas as pd
-from dash import html
+from dash import Input, Output, html
 
 from components import query
-from components.i18n import fmt_count, label
-from components.panel import Size, Table, table
-from metrics.county_profile import FORBIDDEN
+from components.i18n import fmt_count, fmt_date, label
+from components.panel import Panels, Sheet, Size, Table, table
+from metrics.county_profile import FORBIDDEN, OK
+from metrics.db import WarehouseMissing
+from metrics.filters import Filter
+from pages._view import TEXT, View, missing_warehouse, scope, warehouse
 
 # The columns each list's rows carry for their links (assets/links.js keeps the view's filter).
 LINKS = {
@@ -110,6 +114,80 @@ def list_table(
         note = label("profile_shown_of", lang).format(shown=fmt_count(shown), total=fmt_count(total))
         return html.Div([grid, html.P(note, className="text-muted small mt-1")])
     return grid
+
+
+class EntityView(View):
+    """A profile of one thing named in the path (`/company/<code>`): the shared filter's period,
+    and its id (`code`; upper case where `upper`, as credit codes are written)."""
+
+    upper = False
+
+    @classmethod
+    def of_path(cls, code: str | None, params: dict):
+        return cls.of({k: v for k, v in {**params, "code": code}.items() if isinstance(v, str)})
+
+    @property
+    def code(self) -> str:
+        code = str(self.params.get("code") or "").strip()[:64]
+        return code.upper() if self.upper else code
+
+    @property
+    def period(self) -> Filter:
+        """The period over every region (a company's or community's record is its own)."""
+        return Filter(start=self.f.start, end=self.f.end)
+
+
+def opened(view: EntityView, access: Callable, header: Callable) -> tuple[pd.Series | None, object]:
+    """(its register row, None) when the viewer may see it; else (None, what the page shows
+    instead: no warehouse yet, the 'no permission' page, or 'not found')."""
+    try:
+        status = access(warehouse(), view.code, scope())
+        head = header(warehouse(), view.code, scope()) if status == OK else None
+    except WarehouseMissing:
+        return None, html.P(label("no_warehouse", view.lang), className="text-muted py-4")
+    if status != OK:
+        return None, refusal(status, view.code, view.lang)
+    return head.iloc[0], None
+
+
+def register_lists(panels: Panels, view_cls: type[EntityView], names, draw: Callable) -> None:
+    """A callback per list `name`, drawing `draw(view, name)` into `<page>-<name>-table`."""
+
+    def callback_of(name: str):
+        @missing_warehouse(TEXT)
+        def list_(params):
+            return draw(view_cls.of(params), name)
+
+        list_.__doc__ = f"The list `{name}` of the profile."
+        return list_
+
+    store = Input(panels.store, "data")
+    for name in names:
+        panels.callback(f"{panels.page}_{name}", Output(panels.id(f"{name}-table"), "children"), store)(
+            callback_of(name)
+        )
+
+
+def register_exports(
+    panels: Panels, view_cls: type[EntityView], rows: Callable, columns: dict, titles: dict, formats: dict, id_key: str
+) -> None:
+    """Each list's export (`<page>-<name>.xlsx`): `rows(view, name)`, with the thing's id and the
+    period in its header lines."""
+
+    def sheet_of(name: str):
+        def sheet(params) -> Sheet:
+            view = view_cls.of(params)
+            lang = view.lang
+            lines = [
+                f"{label(id_key, lang)}：{view.code}",
+                f"{label('from', lang)}：{fmt_date(view.f.start)}　{label('to', lang)}：{fmt_date(view.f.end)}",
+            ]
+            return Sheet(rows(view, name), columns[name], lang, label(titles[name], lang), lines, formats)
+
+        return sheet
+
+    for name in columns:
+        panels.export(name, sheet_of(name))
 
 
 def refusal(status: str, key: str, lang: str):

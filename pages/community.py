@@ -19,15 +19,22 @@ from dash import Input, Output, dcc, html
 from components import profile
 from components.charts import bars, empty_figure
 from components.i18n import fmt_count, fmt_date, fmt_rate, label
-from components.panel import Panels, Sheet
+from components.panel import Panels
 from components.theme import STAR_COLORS
 from metrics import cases, county_profile
 from metrics import community_profile as cm
-from metrics.db import WarehouseMissing
-from metrics.filters import Filter
-from pages._profile import company_href, county_href, list_table, refusal, yes_no
-from pages._rectification_rows import _case_rows
-from pages._view import FIGURE, TEXT, View, missing_warehouse, scope, warehouse
+from pages._profile import (
+    EntityView,
+    company_href,
+    county_href,
+    list_table,
+    opened,
+    register_exports,
+    register_lists,
+    yes_no,
+)
+from pages._rectification_rows import CASE_COLUMNS, _case_rows
+from pages._view import FIGURE, TEXT, missing_warehouse, scope, warehouse
 
 dash.register_page(
     __name__,
@@ -42,56 +49,32 @@ panels = Panels(__name__, "community")
 FORMATS = {"amount": "amount", "approval_days": "count", "score": "count", "workdays": "count"}
 COLUMNS = {
     "stars": ["year", "stars", "score", "company_name"],
-    "cases": [
-        "case_id",
-        "received_on",
-        "source",
-        "category",
-        "status_at_end",
-        "closed_on",
-        "deadline",
-        "rect_overdue",
-        "description",
-    ],
+    "cases": CASE_COLUMNS,  # as the rectification drill-down lists them
     "usages": ["application_id", "purpose", "emergency", "amount", "applied_on", "approved_on", "approval_days"],
 }
 TITLES = {"stars": "profile_star_history", "cases": "profile_community_cases", "usages": "profile_usages"}
 
 
-class CommunityView(View):
-    """The shared filter's period, and the community's id (from the path)."""
-
-    @property
-    def code(self) -> str:
-        return str(self.params.get("code") or "").strip()[:64]
-
-    @property
-    def period(self) -> Filter:
-        return Filter(start=self.f.start, end=self.f.end)
+class CommunityView(EntityView):
+    pass
 
 
 # ---------------------------------------------------------------- layout
 
 
 def layout(code: str | None = None, **params) -> html.Div:
-    params = {k: v for k, v in {**params, "code": code}.items() if isinstance(v, str)}
-    view = CommunityView.of(params)
+    view = CommunityView.of_path(code, params)
     lang = view.lang
-    try:
-        status = cm.access(warehouse(), view.code, scope())
-        head = cm.header(warehouse(), view.code, scope())
-    except WarehouseMissing:
-        return html.P(label("no_warehouse", lang), className="text-muted py-4")
-    if status != county_profile.OK:
-        return refusal(status, view.code, lang)
-    row = head.iloc[0]
+    row, instead = opened(view, cm.access, cm.header)
+    if row is None:
+        return instead
     county = str(row["county"] or "")
     links = [("county_profile", county_href(county[:6], view.params))] if county_profile.is_county(county[:6]) else []
     sub = " · ".join(str(x) for x in (view.code, row["unit_name"], row["street"]) if isinstance(x, str) and x)
     card = lambda name, **o: panels.card(name, TITLES[name], lang, class_name="h-100 mb-3", **o)  # noqa: E731
     return html.Div(
         [
-            dcc.Store(id="community-query", data=params),
+            dcc.Store(id="community-query", data=view.params),
             profile.title(row["community_name"], lang, "community-title", links, sub),
             html.Div(
                 html.Div(
@@ -197,35 +180,12 @@ def community_stars(params):
     return fig, table_
 
 
-def _list(name: str):
-    @missing_warehouse(TEXT)
-    def draw(params):
-        view = CommunityView.of(params)
-        return list_table(f"community-{name}-grid", _rows(view, name), COLUMNS[name], view.lang, FORMATS)
-
-    draw.__doc__ = f"The community's list `{name}`."
-    return draw
+def _list_table(view: CommunityView, name: str):
+    return list_table(f"community-{name}-grid", _rows(view, name), COLUMNS[name], view.lang, FORMATS)
 
 
 store = Input(panels.store, "data")
 panels.callback("community_tiles", Output("community-tiles", "children"), store)(community_tiles)
 panels.draw("stars", community_stars)
-for _name in ("cases", "usages"):
-    panels.callback(f"community_{_name}", Output(f"community-{_name}-table", "children"), store)(_list(_name))
-
-
-def _sheet(name: str):
-    def sheet(params) -> Sheet:
-        view = CommunityView.of(params)
-        lang = view.lang
-        lines = [
-            f"{label('community_id', lang)}：{view.code}",
-            f"{label('from', lang)}：{fmt_date(view.f.start)}　{label('to', lang)}：{fmt_date(view.f.end)}",
-        ]
-        return Sheet(_rows(view, name), COLUMNS[name], lang, label(TITLES[name], lang), lines, FORMATS)
-
-    return sheet
-
-
-for _name in COLUMNS:
-    panels.export(_name, _sheet(_name))
+register_lists(panels, CommunityView, ("cases", "usages"), _list_table)
+register_exports(panels, CommunityView, _rows, COLUMNS, TITLES, FORMATS, "community_id")

@@ -19,14 +19,12 @@ from dash import Input, Output, dcc, html
 from components import profile, query
 from components.charts import bars, empty_figure
 from components.i18n import fmt_count, fmt_date, label
-from components.panel import Panels, Sheet
+from components.panel import Panels
 from components.theme import GRADE_COLORS, STAR_COLORS
 from metrics import company_profile as co
 from metrics import county_profile as cp
-from metrics.db import WarehouseMissing
-from metrics.filters import Filter
-from pages._profile import county_href, dates, list_table, refusal, yes_no
-from pages._view import FIGURE, TEXT, View, missing_warehouse, scope, warehouse
+from pages._profile import EntityView, county_href, dates, list_table, opened, register_exports, register_lists, yes_no
+from pages._view import FIGURE, TEXT, missing_warehouse, scope, warehouse
 
 dash.register_page(
     __name__, path="/company", path_template="/company/<code>", name="企业档案", order=110, label_key="company_profile"
@@ -66,33 +64,19 @@ TITLES = {
 }
 
 
-class CompanyView(View):
-    """The shared filter's period, and the company's credit code (from the path)."""
-
-    @property
-    def code(self) -> str:
-        return str(self.params.get("code") or "").strip().upper()[:64]
-
-    @property
-    def period(self) -> Filter:
-        return Filter(start=self.f.start, end=self.f.end)
+class CompanyView(EntityView):
+    upper = True  # credit codes are written in capitals
 
 
 # ---------------------------------------------------------------- layout
 
 
 def layout(code: str | None = None, **params) -> html.Div:
-    params = {k: v for k, v in {**params, "code": code}.items() if isinstance(v, str)}
-    view = CompanyView.of(params)
+    view = CompanyView.of_path(code, params)
     lang = view.lang
-    try:
-        status = co.access(warehouse(), view.code, scope())
-        head = co.header(warehouse(), view.code, scope())
-    except WarehouseMissing:
-        return html.P(label("no_warehouse", lang), className="text-muted py-4")
-    if status != cp.OK:
-        return refusal(status, view.code, lang)
-    row = head.iloc[0]
+    row, instead = opened(view, co.access, co.header)
+    if row is None:
+        return instead
     known = isinstance(row["company_name"], str)
     sub = " · ".join(
         str(x)
@@ -113,7 +97,7 @@ def layout(code: str | None = None, **params) -> html.Div:
     card = lambda name, **o: panels.card(name, TITLES[name], lang, class_name="h-100", **o)  # noqa: E731
     return html.Div(
         [
-            dcc.Store(id="company-query", data=params),
+            dcc.Store(id="company-query", data=view.params),
             profile.title(row["company_name"] if known else view.code, lang, "company-title", links, sub),
             dcc.Loading(html.Div(id="company-tiles"), type="dot"),
             dbc.Row([dbc.Col(card("credit"), lg=6), dbc.Col(card("stars"), lg=6)], className="g-3 mb-3"),
@@ -186,75 +170,56 @@ def company_tiles(params):
     )
 
 
-@missing_warehouse(FIGURE, TEXT)
-def company_credit(params):
-    """Its credit score by year, each point labelled with its grade."""
-    view = CompanyView.of(params)
-    frame = _rows(view, "credit")
-    if frame.empty:
-        return empty_figure(label("no_data", view.lang), 300), _table(view, "credit", frame)
+def _credit_figure(frame: pd.DataFrame, lang: str):
+    """Its credit score by year, each bar labelled and coloured with its grade."""
     shown = frame.assign(year=frame["year"].astype(str), score=frame["score"].astype(float))
-    fig = bars(shown, "year", ["score"], view.lang, None, height=300)  # the card's title says what it is
+    fig = bars(shown, "year", ["score"], lang, None, height=300)  # the card's title says what it is
     fig.data[0].text = [f"{g} · {s:g}" for g, s in zip(frame["grade"], shown["score"], strict=True)]
     fig.data[0].textposition = "outside"
     fig.data[0].marker = {"color": [GRADE_COLORS.get(g, "#8c8c8c") for g in frame["grade"]]}
-    fig.update_xaxes(type="category")
-    return fig, _table(view, "credit", frame)
+    return fig
 
 
-@missing_warehouse(FIGURE, TEXT)
-def company_stars(params):
-    """Its projects' star ratings by year, stacked by star level."""
-    view = CompanyView.of(params)
-    frame = _rows(view, "stars")
-    if frame.empty:
-        return empty_figure(label("no_data", view.lang), 300), _table(view, "stars", frame)
+def _stars_figure(frame: pd.DataFrame, lang: str):
+    """Its projects' star ratings by year, stacked by star level (5星 at the bottom, darkest)."""
     shown = frame.assign(year=frame["year"].astype(str))
-    levels = [f"stars_{n}" for n in range(5, 0, -1)]  # 5星 at the bottom, darkest (components.theme)
+    levels = [f"stars_{n}" for n in range(5, 0, -1)]
     colors = {f"stars_{n}": STAR_COLORS[n] for n in range(1, 6)}
-    fig = bars(shown, "year", levels, view.lang, None, barmode="stack", height=300, colors=colors)
-    fig.update_xaxes(type="category")
+    fig = bars(shown, "year", levels, lang, None, barmode="stack", height=300, colors=colors)
     fig.update_yaxes(dtick=1 if frame["star_rated"].max() <= 10 else None)
-    return fig, _table(view, "stars", frame)
+    return fig
+
+
+def _chart(name: str, draw):
+    @missing_warehouse(FIGURE, TEXT)
+    def chart(params):
+        view = CompanyView.of(params)
+        frame = _rows(view, name)
+        if frame.empty:
+            figure = empty_figure(label("no_data", view.lang), 300)
+        else:
+            figure = draw(frame, view.lang)
+            figure.update_xaxes(type="category")  # years as written, not 2023.5
+        return figure, _table(view, name, frame)
+
+    chart.__doc__ = draw.__doc__
+    return chart
 
 
 def _table(view: CompanyView, name: str, frame: pd.DataFrame):
     return list_table(f"company-{name}-grid", frame, COLUMNS[name], view.lang, FORMATS, _total(view, name, frame))
 
 
-def _list(name: str):
-    @missing_warehouse(TEXT)
-    def draw(params):
-        view = CompanyView.of(params)
-        return _table(view, name, _rows(view, name))
-
-    draw.__doc__ = f"The company's list `{name}`."
-    return draw
+def _list_table(view: CompanyView, name: str):
+    return _table(view, name, _rows(view, name))
 
 
 store = Input(panels.store, "data")
 panels.callback("company_tiles", Output("company-tiles", "children"), store)(company_tiles)
-panels.draw("credit", company_credit)
-panels.draw("stars", company_stars)
-for _name in ("lists", "refunds", "open", "communities"):
-    panels.callback(f"company_{_name}", Output(f"company-{_name}-table", "children"), store)(_list(_name))
+company_credit = panels.draw("credit", _chart("credit", _credit_figure))
+company_stars = panels.draw("stars", _chart("stars", _stars_figure))
+register_lists(panels, CompanyView, ("lists", "refunds", "open", "communities"), _list_table)
+register_exports(panels, CompanyView, _rows, COLUMNS, TITLES, FORMATS, "company_code")
 
 
 # ---------------------------------------------------------------- exports (file company-<name>.xlsx)
-
-
-def _sheet(name: str):
-    def sheet(params) -> Sheet:
-        view = CompanyView.of(params)
-        lang = view.lang
-        lines = [
-            f"{label('company_code', lang)}：{view.code}",
-            f"{label('from', lang)}：{fmt_date(view.f.start)}　{label('to', lang)}：{fmt_date(view.f.end)}",
-        ]
-        return Sheet(_rows(view, name), COLUMNS[name], lang, label(TITLES[name], lang), lines, FORMATS)
-
-    return sheet
-
-
-for _name in COLUMNS:
-    panels.export(_name, _sheet(_name))

@@ -145,7 +145,11 @@ def test_company_profile_shows_its_record(leader_pages, demo_wh):
         [HUIDE],
     )[0]
     assert text(by_id(tiles, "company-tiles-row-profile_cases_received")).endswith(f"{received:,}")
-    lists = next(c for c in walk(company._list("lists")(params)) if getattr(c, "id", None) == "company-lists-grid")
+    lists = next(
+        c
+        for c in walk(company._list_table(company.CompanyView.of(params), "lists"))
+        if getattr(c, "id", None) == "company-lists-grid"
+    )
     assert len(lists.rowData) == 3
     figure, _ = company.company_credit(params)
     grades = demo_wh.rows("SELECT year, grade FROM credit_ratings WHERE company_code = ? ORDER BY year", [HUIDE])
@@ -178,7 +182,11 @@ def test_community_profile_counts_are_the_drill_downs(leader_pages, demo_wh):
         [XINYUAN],
     )[0]
     assert sum(counts[f"received_{g}"] for g in ("sweep", "leads", "complaints")) == n
-    grid = next(c for c in walk(community._list("cases")(params)) if getattr(c, "id", None) == "community-cases-grid")
+    grid = next(
+        c
+        for c in walk(community._list_table(community.CommunityView.of(params), "cases"))
+        if getattr(c, "id", None) == "community-cases-grid"
+    )
     assert len(grid.rowData) == n and all(r["case_href"].startswith("/escalations?case=") for r in grid.rowData)
 
 
