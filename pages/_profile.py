@@ -150,7 +150,7 @@ def opened(view: EntityView, access: Callable, header: Callable) -> tuple[pd.Ser
     return head.iloc[0], None
 
 
-def register_lists(panels: Panels, view_cls: type[EntityView], names, draw: Callable) -> None:
+def register_lists(panels: Panels, view_cls: type[View], names, draw: Callable) -> None:
     """A callback per list `name`, drawing `draw(view, name)` into `<page>-<name>-table`."""
 
     def callback_of(name: str):

@@ -26,7 +26,7 @@ from metrics import county_profile as cp
 from metrics.db import WarehouseMissing
 from metrics.regions import region_names, region_options
 from pages._county_rows import FORMATS, TABLES, CountyView, county_name, header_lines, standing_place, text_rows
-from pages._profile import county_href, list_table, refusal
+from pages._profile import county_href, list_table, refusal, register_lists
 from pages._view import FIGURE, TEXT, missing_warehouse, scope, warehouse
 from vocab.kpis import BY_KEY
 
@@ -222,21 +222,13 @@ panels.callback(
 )(county_trend)
 
 
-def _list(name: str):
-    @missing_warehouse(TEXT)
-    def draw(params):
-        view = CountyView.of(params)
-        rows = TABLES[name](view)
-        return list_table(f"county-{name}-grid", rows.frame, rows.columns, view.lang, FORMATS, rows.total)
-
-    draw.__doc__ = f"The county's list `{name}` (pages/_county_rows.py)."
-    return draw
+def _list_table(view: CountyView, name: str):
+    """The county's list `name` (pages/_county_rows.py)."""
+    rows = TABLES[name](view)
+    return list_table(f"county-{name}-grid", rows.frame, rows.columns, view.lang, FORMATS, rows.total)
 
 
-for _name in LISTS:
-    panels.callback(f"county_{_name}", Output(f"county-{_name}-table", "children"), Input(panels.store, "data"))(
-        _list(_name)
-    )
+register_lists(panels, CountyView, LISTS, _list_table)
 
 
 # ---------------------------------------------------------------- exports (file county-<name>.xlsx)

@@ -108,7 +108,7 @@ def test_county_page_draws_every_kpi_and_its_lists(leader_pages):
     assert "/ 11" in text(by_id(table, "county-standing-table-rectification_rate"))  # 榆次区 among 11 counties
     out = county.county_trend(PARAMS)
     assert len(out) == len(cp.TREND_KPIS) + 1 and all(len(f.data) == 2 for f in out[:-1])
-    grid = county._list("open")(PARAMS)
+    grid = county._list_table(county.CountyView.of(PARAMS), "open")
     g = next(c for c in walk(grid) if getattr(c, "id", None) == "county-open-grid")
     first = g.rowData[0]
     assert first["case_href"] == f"/escalations?case={first['case_id']}"  # its trail
