@@ -17,15 +17,17 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 import settings
 from components import query
 from components.i18n import fmt_date, label, lang_of
-from components.shell import filter_bar, navbar
+from components.shell import filter_bar, navbar, search_results
 from metrics import serving
 from metrics.access import warehouse
 from metrics.db import WarehouseMissing
 from metrics.facts import data_as_of
 from metrics.filters import Filter
 from metrics.regions import region_options
+from metrics.search import find, too_short
+from pages._profile import search_href
 from security import web as security
-from security.roles import may_open
+from security.roles import SCREEN, may_open
 
 # compress: responses gzip/brotli-compressed when the browser asks (Dash's own option, flask-compress)
 app = Dash(
@@ -118,6 +120,7 @@ def _region_choices() -> list[dict]:
     Output("shell-region", "placeholder"),
     Output("shell-from", "placeholder"),
     Output("shell-to", "placeholder"),
+    Output("shell-search", "placeholder"),
     Output("shell-logout", "children"),
     Output("shell-logout-form", "action"),
     Input("url", "search"),
@@ -148,6 +151,7 @@ def shell_texts(search, pathname, nav_ids):
         label("all_regions", lang),
         label("from", lang),
         label("to", lang),
+        label("search_placeholder", lang),
         label("logout", lang),
         "/logout" + ("?lang=en" if lang == "en" else ""),
     )
@@ -164,6 +168,58 @@ def shell_as_of(search):
     except WarehouseMissing:
         return label("no_warehouse", lang)
     return f"{label('data_as_of', lang)}{'：' if lang == 'zh' else ': '}{fmt_date(as_of)}"
+
+
+@app.callback(
+    Output("shell-search-results", "children"),
+    Input("shell-search", "value"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def shell_search(text, search):
+    """The navbar's search: what the text names within the viewer's scope, as links."""
+    lang = lang_of(query.parse(search).get("lang"))
+    if not (text or "").strip():
+        return []
+    if too_short(text):
+        return search_results(None, lang, "search_short")
+    found = _found(text, search)
+    return search_results(found, lang) if found else search_results(None, lang, "search_none")
+
+
+@app.callback(
+    Output("url", "href"),
+    Output("shell-search", "value"),
+    Input("shell-search", "n_submit"),
+    State("shell-search", "value"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def shell_search_enter(_n, text, search):
+    """Enter opens the first result and empties the box (a click on a result empties it in the
+    browser: assets/links.js)."""
+    found = _found(text, search)
+    return (found[0]["href"], "") if found else (no_update, no_update)
+
+
+def _found(text, search) -> list[dict]:
+    """The search's results with the link each opens (none for a wall display's session)."""
+    viewer = security.current_viewer()
+    if viewer is None or viewer.role == SCREEN:
+        return []
+    lang = lang_of(query.parse(search).get("lang"))
+    try:
+        rows = find(warehouse(), text, security.current_scope())
+    except WarehouseMissing:
+        return []
+    params = query.parse(search)
+    out = []
+    for r in rows.to_dict("records"):
+        detail = r["detail"]
+        if r["kind"] == "developer":
+            detail = label("search_projects", lang).format(n=detail)
+        out.append({**r, "detail": detail, "href": search_href(r["kind"], r["key"], r["county"], params)})
+    return out
 
 
 def ensure_demo() -> None:

@@ -78,6 +78,7 @@ class Table:
     pin_first: dict | None = None  # the first column's settings (pinned="left", …), kept in view
     column_defs: dict[str, dict] = field(default_factory=dict)  # more settings of named columns
     options: dict = field(default_factory=dict)  # more dashGridOptions
+    links: dict[str, str] = field(default_factory=dict)  # column -> the column holding its link (assets/links.js)
 
 
 # The most rows a table sends to the browser: a longer list is cut at its first rows (in the
@@ -112,6 +113,7 @@ def table(
         shown_of = max(shown_of or 0, len(frame))
         frame = frame.head(ROW_CAP)
     sent = [*columns, *([key] if key and key not in columns else [])]
+    sent += [h for c, h in how.links.items() if c in columns and h in frame.columns and h not in sent]
     g = grid(
         grid_id,
         frame,
@@ -129,6 +131,8 @@ def table(
         if d["field"] in how.tooltips:
             d["tooltipField"] = d["field"]
         d.update(how.column_defs.get(d["field"], {}))
+        if d["field"] in how.links:  # a page of the app: opened in place, the view's filter kept
+            d.update(link_column(how.links[d["field"]]))
     if how.pin_first is not None:
         g.columnDefs[0].update(how.pin_first)
     g.dashGridOptions = {
@@ -146,6 +150,13 @@ def table(
             return html.Div([g, html.P(note, className="text-muted small mt-1")])
         return html.Div([html.Div(note, className="small text-muted mb-1"), g])
     return g
+
+
+def link_column(href_field: str) -> dict:
+    """A grid column whose cells link to the page in the row's `href_field` (the cell renderer
+    `PageLink` of assets/links.js: opened as a dcc.Link opens it, keeping the view's region,
+    period and language where the link names none)."""
+    return {"cellRenderer": "PageLink", "cellRendererParams": {"hrefField": href_field}}
 
 
 def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:

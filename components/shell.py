@@ -26,6 +26,7 @@ def navbar(pages: list[dict], user: str = "", csrf: str = "") -> dbc.Navbar:
             [
                 html.Span(label("app_title"), className="navbar-brand fw-bold", id="shell-brand"),
                 dbc.Nav(links, className="me-auto", navbar=True),
+                search_box(),
                 html.Span(user, id="shell-user", className="navbar-text text-light small me-2"),
                 html.A(label("language"), href="?lang=en", id="shell-lang", className="btn btn-sm btn-outline-light"),
                 html.Form(
@@ -76,3 +77,45 @@ def filter_bar() -> dbc.Row:
         ],
         className="g-2 align-items-center mb-3 shell-filter",
     )
+
+
+def search_box() -> html.Div:
+    """The navbar's search: results appear under the box as the viewer types; a click on one,
+    or Enter for the first, opens it (app.py's shell_search callbacks)."""
+    return html.Div(
+        [
+            dcc.Input(
+                id="shell-search",
+                type="search",
+                placeholder=label("search_placeholder"),
+                debounce=0.3,
+                autoComplete="off",
+                className="form-control form-control-sm",
+                n_submit=0,
+            ),
+            html.Div(id="shell-search-results", className="shell-search-results"),
+        ],
+        className="shell-search position-relative me-2 my-1",
+    )
+
+
+def search_results(items: list[dict] | None, lang: str, note: str | None = None) -> list:
+    """The results as links (`kind`, `name`, `detail`, `unit_name`, `href` each), or a grey
+    sentence (`note`: a label key) when there are none to show."""
+    if note:
+        return [html.Div(label(note, lang), className="shell-search-note")]
+    return [
+        dcc.Link(
+            [
+                html.Span(label(f"search_kind.{i['kind']}", lang), className=f"shell-search-kind kind-{i['kind']}"),
+                html.Span(i["name"], className="shell-search-name"),
+                html.Span(
+                    " · ".join(str(x) for x in (i.get("detail"), i.get("unit_name")) if x),
+                    className="shell-search-detail",
+                ),
+            ],
+            href=i["href"],
+            className="shell-search-item",
+        )
+        for i in items or []
+    ]

@@ -118,12 +118,18 @@ def _pivot_columns() -> str:
     return ", ".join(cols)
 
 
-def community_table(wh: Warehouse, f: Filter, scope: Scope, unit: str) -> pd.DataFrame:
-    """Per community of one reporting unit: the same counts as `unit_table`, with the unit's
-    cases received in the period or open at its end. Cases naming a community the warehouse
-    does not know keep their row, with `community_name` empty (未匹配), and count in the totals."""
+def _unit_sql(unit: str | None) -> Sql:
+    """Cases of one reporting unit (None: of every unit of the filter's region)."""
+    return Sql.of("c.county = $unit", unit=unit) if unit else TRUE
+
+
+def community_table(wh: Warehouse, f: Filter, scope: Scope, unit: str | None) -> pd.DataFrame:
+    """Per community of one reporting unit (None: of the filter's region): the same counts as
+    `unit_table`, with the cases received in the period or open at its end. Cases naming a
+    community the warehouse does not know keep their row, with `community_name` empty (未匹配),
+    and count in the totals."""
     classified = _classified(f, scope, as_of(wh, f, scope))
-    cond = where(Sql.of("c.county = $unit", unit=unit), region_sql("c.county", f, scope))
+    cond = where(_unit_sql(unit), region_sql("c.county", f, scope))
     rules = rules_cte()
     sql = f"""
         WITH {rules},
@@ -155,9 +161,9 @@ def _case_columns(f: Filter, at: dt.date) -> Sql:
 
 
 def case_list(
-    wh: Warehouse, f: Filter, scope: Scope, unit: str, community: str | None = None, group: str | None = None
+    wh: Warehouse, f: Filter, scope: Scope, unit: str | None, community: str | None = None, group: str | None = None
 ) -> pd.DataFrame:
-    """The cases of a unit (and community) received in the period: status at the period's end,
+    """The cases of a unit (None: of the filter's region) and community received in the period: status at the period's end,
     working days taken (to closing, or to the period's end while open) and whether past the deadline."""
     cols = _case_columns(f, as_of(wh, f, scope))
     done = rectified_sql(f, "c")
@@ -168,7 +174,7 @@ def case_list(
     else:
         comm = TRUE
     cond = where(
-        Sql.of("c.county = $unit", unit=unit),
+        _unit_sql(unit),
         region_sql("c.county", f, scope),
         period_sql("c.received_on", f),
         comm,

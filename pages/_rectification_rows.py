@@ -13,6 +13,7 @@ from components.i18n import fmt_date, has_label, label
 from metrics import cases
 from metrics.filters import Filter
 from metrics.regions import region_names
+from pages._profile import case_href
 from pages._view import View, scope, warehouse
 
 GROUP_COUNTS = [f"{k}_{g}" for g in cases.GROUPS for k in ("received", "rectified", "rate")]
@@ -202,6 +203,7 @@ def _drill_rows(view: RectificationView) -> Rows:
     if view.unit and view.community:
         frame = _case_rows(cases.case_list(wh, view.f, viewer, view.unit, view.community, view.group), lang)
         frame["drill_key"] = "case:" + frame["case_id"].astype(str)
+        frame["case_href"] = [case_href(c) for c in frame["case_id"].astype(str)]  # its trail on 督办
         return Rows(frame, CASE_COLUMNS, "rect_cases", None, _drill_notes(view))
     if view.unit:
         frame = cases.community_table(wh, view.f, viewer, view.unit)

@@ -11,13 +11,15 @@ from components.cards import kpi_card
 from components.charts import donut, empty_figure
 from components.i18n import fmt_value, label, lang_of
 from components.maps import county_figure, load_geojson, map_region, region_geo
-from components.panel import AUTO, Panels, Sheet, Table, table
+from components.panel import AUTO, Panels, Sheet, Table, link_column, table
 from components.theme import GRAPH_CONFIG
 from metrics import kpis, published
+from metrics.county_profile import is_county
 from metrics.escalations import escalation_counts
 from metrics.filters import Filter
 from metrics.ratings import credit_distribution, star_distribution
 from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values, standing, standing_county
+from pages._profile import county_href
 from pages._view import FIGURE, View, missing_warehouse, scope, warehouse
 
 dash.register_page(__name__, path="/", name="总览", order=0, label_key="overview")
@@ -181,7 +183,10 @@ def _scorecard_grid(frame, lang, ranked: bool = True):
         if d["field"] == "unit_name":
             d["minWidth"] = 120
             d["pinned"] = "left"
-    g.rowData = frame.to_dict("records")
+            d.update(link_column("county_href"))  # a county's name opens its profile (县区概况)
+    g.rowData = frame.assign(county_href=[county_href(u) if is_county(u) else None for u in frame["unit"]]).to_dict(
+        "records"
+    )
     return g
 
 

@@ -22,6 +22,7 @@ from components.i18n import label
 from components.panel import Panels, Sheet, Size, Table, table
 from components.theme import GRAPH_CONFIG
 from metrics import cases
+from pages._profile import community_href
 from pages._rectification_figures import (
     CASE_WIDTHS,
     _ageing_figure,
@@ -51,7 +52,8 @@ from pages._view import FIGURE, TEXT, figure, message, missing_warehouse, scope,
 dash.register_page(__name__, path="/rectification", name="整改进度", order=10, label_key="rectification")
 __all__ = ["COUNTY_COLUMNS", "UNIT_COLUMNS", "_group_card"]  # read by tests/test_reconcile.py, tests/test_published.py
 
-TABLE = Table(formats=FORMATS, options={"suppressColumnVirtualisation": True})
+# a case's id links to its trail (督办)
+TABLE = Table(formats=FORMATS, options={"suppressColumnVirtualisation": True}, links={"case_id": "case_href"})
 panels = Panels(__name__, "rectification")
 
 
@@ -239,6 +241,15 @@ def rectification_drill(params):
                 _community_name(view, rows.frame, lang), id="rectification-crumb-community", className="fw-semibold"
             ),
         ]
+        if view.community != cases.NO_COMMUNITY:  # the community's profile (register entry, stars, usages)
+            crumbs.append(
+                dcc.Link(
+                    label("community_profile", lang) + " ›",
+                    href=community_href(view.community, view.params),
+                    id="rectification-community-profile",
+                    className="ms-2 small",
+                )
+            )
     cases_level = rows.title == "rect_cases"
     crumbs.append(
         html.Span(

@@ -32,6 +32,7 @@ PROP_TYPES: dict[str, tuple[type, ...]] = {
     "date": (str,),
     "active_tab": (str,),
     "n_clicks": (int,),
+    "n_submit": (int,),
     "n_intervals": (int,),
     "is_open": (bool,),
     "clickData": (dict,),

@@ -38,8 +38,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "Click a row to open the next level; the link reproduces the view",
     ),
     "rect_cases_note": (
-        "期内受理的问题；联系电话不在本页显示",
-        "Cases received in the period; phone numbers are not shown here",
+        "期内受理的问题；点击编号查看督办轨迹；联系电话不在本页显示",
+        "Cases received in the period; click a case id for its trail; phone numbers are not shown here",
     ),
     "all_units": ("全部县区", "All counties"),
     "community_name": ("小区", "Community"),
