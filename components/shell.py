@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.i18n import label
+from vocab.periods import CHOICES
 
 
 def navbar(pages: list[dict], user: str = "", csrf: str = "") -> dbc.Navbar:
@@ -53,6 +54,22 @@ def navbar(pages: list[dict], user: str = "", csrf: str = "") -> dbc.Navbar:
     )
 
 
+MONTH_FORMAT = {"zh": "YYYY年M月", "en": "MMMM YYYY"}
+
+
+def period_options(lang: str) -> list[dict]:
+    """The period presets (metrics/periods.py) in the filter bar's language."""
+    return [{"label": label(f"period_{key}", lang), "value": key} for key in CHOICES]
+
+
+def _date_picker(ident: str) -> dcc.DatePickerSingle:
+    """A date of the period: the calendar's header in Chinese (month and weekday names follow the
+    browser's language), weeks from Monday; it opens at the data's last month (set by the shell)."""
+    return dcc.DatePickerSingle(
+        id=ident, display_format="YYYY-MM-DD", month_format=MONTH_FORMAT["zh"], clearable=True, first_day_of_week=1
+    )
+
+
 def filter_bar() -> dbc.Row:
     return dbc.Row(
         [
@@ -63,16 +80,21 @@ def filter_bar() -> dbc.Row:
                 ),
                 width=3,
             ),
+            dbc.Col(html.Label(label("period"), id="shell-period-label", className="col-form-label"), width="auto"),
+            dbc.Col(
+                dcc.Dropdown(
+                    id="shell-period",
+                    options=period_options("zh"),
+                    clearable=False,
+                    searchable=False,
+                    style={"minWidth": "8rem"},
+                ),
+                width="auto",
+            ),
             dbc.Col(html.Label(label("from"), id="shell-from-label", className="col-form-label"), width="auto"),
-            dbc.Col(
-                dcc.DatePickerSingle(id="shell-from", display_format="YYYY-MM-DD", clearable=True, first_day_of_week=1),
-                width="auto",
-            ),
+            dbc.Col(_date_picker("shell-from"), width="auto"),
             dbc.Col(html.Label(label("to"), id="shell-to-label", className="col-form-label"), width="auto"),
-            dbc.Col(
-                dcc.DatePickerSingle(id="shell-to", display_format="YYYY-MM-DD", clearable=True, first_day_of_week=1),
-                width="auto",
-            ),
+            dbc.Col(_date_picker("shell-to"), width="auto"),
             dbc.Col(html.Span(id="shell-as-of", className="text-muted small"), className="ms-auto text-end"),
         ],
         className="g-2 align-items-center mb-3 shell-filter",
