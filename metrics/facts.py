@@ -57,6 +57,16 @@ def data_as_of(wh: Warehouse, f: Filter | None = None, scope: Scope | None = Non
     return wh.memo(key, lambda: _data_as_of(wh, f, scope))
 
 
+def year_to_date(wh: Warehouse, f: Filter, scope: Scope) -> Filter:
+    """The filter with the overview's default period when it has none (neither start nor end):
+    1 January of the year of 数据截至 to 数据截至 (`data_as_of` of the region within the scope);
+    unchanged when the filter has a date of its own or there is no dated row."""
+    if f.start or f.end:
+        return f
+    latest = data_as_of(wh, f, scope)
+    return Filter(f.region, dt.date(latest.year, 1, 1), latest) if latest else f
+
+
 def _data_as_of(wh: Warehouse, f: Filter, scope: Scope) -> dt.date | None:
     parts, params = [], []
     for table, column, date in (
