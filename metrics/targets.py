@@ -200,7 +200,7 @@ def _columns(path: Path, rows: list[dict[str, str]], names: dict[str, tuple[str,
 
 
 def _problems(path: Path, problems: list[str]) -> TargetsError:
-    shown = "；".join(problems[:8]) + (f"；另有 {len(problems) - 8} 处" if len(problems) > 8 else "")
+    shown = "；".join(problems[:12]) + (f"；另有 {len(problems) - 12} 处" if len(problems) > 12 else "")
     return TargetsError(f"{path.name} 有 {len(problems)} 处错误，未采用：{shown}")
 
 
