@@ -101,7 +101,7 @@ def _change(kpi: Kpi, change: float | None, word: str, lang: str, unit: str | No
 
 
 def _target(kpi: Kpi, value: float | None, target: float, lang: str, unit: str | None) -> html.Div:
-    """`目标 ≥95.00% · 已达标`, or how far from it: `目标 ≤0 · 差 203`."""
+    """`目标 ≥95.00% · 已达标`, or how far from it: `目标 ≥95.00% · 差 0.30 个百分点`, `目标 ≤0 · 超出 203`."""
     sign = "≥" if kpi.higher_is_better else "≤"
     head = f"{label('target', lang)} {sign}{fmt_value(kpi.kind, target, lang, unit)}"
     reached = met(kpi, value, target)
@@ -112,8 +112,9 @@ def _target(kpi: Kpi, value: float | None, target: float, lang: str, unit: str |
             [head, html.Span(f" · {label('target_met', lang)}", className="text-success")], className="kpi-target"
         )
     gap = difference(kpi.kind, abs(value - target), lang, unit).lstrip("+")
+    word = "target_gap" if kpi.higher_is_better else "target_over"
     return html.Div(
-        [head, html.Span(f" · {label('target_gap', lang).format(gap=gap)}", className="text-danger")],
+        [head, html.Span(f" · {label(word, lang).format(gap=gap)}", className="text-danger")],
         className="kpi-target",
     )
 

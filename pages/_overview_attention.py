@@ -52,7 +52,7 @@ def attention_panel(params: dict, f: Filter, lang: str) -> html.Div:
         else _section("attention-stalled", label("attention_stalled", lang).format(months="—"), [], lang, None),
         _black(attention.second_black_list(wh, f, viewer), params, lang),
     ]
-    body = [dbc.Row([dbc.Col(s, md=6, xl=3) for s in sections], className="g-3")]
+    body = [dbc.Row([dbc.Col(s, md=6) for s in sections], className="g-3")]
     if problem:
         body.append(html.P(problem, className="text-danger small mb-0"))
     return html.Div(body, className="attention card card-body")
@@ -98,7 +98,10 @@ def _overdue(frame, params: dict, lang: str) -> html.Div:
     items = []
     for r in frame.itertuples(index=False):
         unit = r.unit_name if isinstance(r.unit_name, str) else label("unmatched_unit", lang)
-        text = label("attention_overdue_item", lang).format(unit=unit, level=label(f"level.{r.level}", lang), n=r.cases)
+        level = label(f"level.{r.level}", lang)
+        text = label("attention_overdue_item", lang).format(
+            unit=unit, level=level if lang == "zh" else level.lower(), n=r.cases
+        )
         items.append(dcc.Link(text, href=_href(params, "/escalations", region=r.unit, level=r.level, overdue="1")))
     totals = frame.groupby("level", sort=False)["cases"].sum() if len(frame) else {}
     shown, more = _cut(items, _href(params, "/escalations", overdue="1"))

@@ -41,9 +41,26 @@ def layout(**params) -> html.Div:
             dcc.Store(id="overview-query", data=asked),
             period_line(asked, View.of(asked).f, lang),
             html.H4(label("kpis", lang), className="section-title"),
-            dcc.Loading(html.Div(id="overview-cards", className="mb-3"), type="dot"),
-            html.H4(label("attention", lang), className="section-title"),
-            dcc.Loading(html.Div(id="overview-attention", className="mb-3"), type="dot"),
+            dcc.Loading(html.Div(id="overview-cards"), type="dot"),
+            # on a wide screen 需要关注 sits beside the amounts and counts, above the fold; else under them
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dcc.Loading(html.Div(id="overview-cards-more"), type="dot"),
+                        xs=12,
+                        className="overview-more-col",
+                    ),
+                    dbc.Col(
+                        [
+                            html.H4(label("attention", lang), className="section-title mt-0"),
+                            dcc.Loading(html.Div(id="overview-attention"), type="dot"),
+                        ],
+                        xs=12,
+                        className="overview-attention-col",
+                    ),
+                ],
+                className="g-2 mb-3",
+            ),
             dcc.Loading(dbc.Row(id="overview-escalations", className="g-2 mb-3"), type="dot"),
             dbc.Row(
                 [
@@ -84,12 +101,16 @@ def _view(params) -> tuple[str, Filter]:
 
 # Callbacks side by side: cards, 需要关注, scorecard and distributions are computed in parallel
 # and each appears as soon as it is ready.
-@callback(Output("overview-cards", "children"), Input("overview-query", "data"))
-@missing_warehouse(lambda lang: html.P(label("no_warehouse", lang)))
+@callback(
+    Output("overview-cards", "children"), Output("overview-cards-more", "children"), Input("overview-query", "data")
+)
+@missing_warehouse(lambda lang: html.P(label("no_warehouse", lang)), None)
 def overview_cards(params):
-    """The headline cards: value, target, change against the previous period and a year earlier, sparkline."""
+    """The headline cards: value, target, change against the previous period and a year earlier,
+    sparkline; the rates' row, then the amounts' and the counts'."""
     lang, f = _view(params)
-    return headline_rows(f, lang)
+    rates, *more = headline_rows(f, lang)
+    return [rates], more
 
 
 @callback(Output("overview-attention", "children"), Input("overview-query", "data"))

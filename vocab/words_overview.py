@@ -21,7 +21,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "unchanged": ("持平", "unchanged"),
     "target": ("目标", "Target"),
     "target_met": ("已达标", "met"),
-    "target_gap": ("差 {gap}", "{gap} short"),
+    "target_gap": ("差 {gap}", "{gap} short"),  # a higher-is-better KPI under its target
+    "target_over": ("超出 {gap}", "{gap} over"),  # a lower-is-better KPI over it
     "spark_title": ("近 12 个月逐月", "Last 12 months, by month"),
     "spark_empty": ("近 12 个月无数据", "No data in the last 12 months"),
     "kpi_row_rate": ("比率", "Rates"),
@@ -35,12 +36,15 @@ WORDS: dict[str, tuple[str, str]] = {
         "欠缴停滞（连续 {months} 个月无追缴到账）",
         "Arrears not moving ({months} months without recovery)",
     ),
-    "attention_black": ("12 个月内两次及以上上黑榜的企业", "Companies on a 黑榜 twice or more in 12 months"),
+    "attention_black": ("12 个月内两次及以上上黑榜的企业", "Companies black-listed twice or more in 12 months"),
     "attention_slip_item": (
         "{unit} {kpi}：{before} → {now}（{change}，提示线 {slip}）",
         "{unit} {kpi}: {before} → {now} ({change}; alert at {slip})",
     ),
-    "attention_overdue_item": ("{unit}：{level}超期 {n} 件", "{unit}: {n} overdue at {level} level"),
+    "attention_overdue_item": (
+        "{unit}：{level}超期 {n} 件",
+        "{unit}: {n} overdue at {level} level",
+    ),  # en: level lower-case
     "attention_overdue_total": ("{level} {n} 件", "{level}: {n}"),
     "attention_stalled_item": (
         "{unit}：{n} 个项目尚欠 {amount}（最多：{project} {top}）",
