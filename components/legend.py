@@ -29,7 +29,13 @@ def thresholds_legend(
         if b is not None and b.target is not None:
             target = ("≥" if kpi.higher_is_better else "≤") + fmt_value(kpi.kind, b.target, lang)
         cells = [label(kpi.key, lang), *lights, target, b.valid_from if b is not None else "—"]
-        classes = ["", "legend-green", "legend-amber", "legend-red", "", "text-muted"]
+        lit = b is not None and b.green is not None  # a KPI without thresholds has no colours either
+        classes = [
+            "",
+            *(("legend-green", "legend-amber", "legend-red") if lit else ("text-muted",) * 3),
+            "",
+            "text-muted",
+        ]
         body.append(html.Tr([html.Td(c, className=k) for c, k in zip(cells, classes, strict=True)]))
     heads = ("standing_kpi", "legend_green", "legend_amber", "legend_red", "legend_target", "legend_from")
     parts = [
