@@ -131,6 +131,14 @@ SETTINGS: tuple[Setting, ...] = (
         "metrics.db",
     ),
     Setting(
+        "STALE_AFTER_HOURS",
+        48.0,
+        "float",
+        "距最后一次发布超过多少小时，大屏显示“数据未更新”横幅（每日发布的台账漏报两次即提示）",
+        "Hours after the last publish at which the wall display shows a banner that the data is not up to date",
+        "pages._screen_layout",
+    ),
+    Setting(
         "ANSWER_CACHE_MB",
         64,
         "int",

@@ -192,6 +192,17 @@
             return [offline, cls, updated];
         },
 
+        // The banner when the newest publish is older than the deployment allows (STALE_AFTER_HOURS):
+        // checked on every health tick, so it appears on a wall that nobody reloads.
+        stale: function (n, data, words) {
+            var w = words || {};
+            if (!data || !data.published || !w.stale_after) { return ['', 'screen-stale']; }
+            var age = Date.now() - data.published;
+            if (age <= w.stale_after) { return ['', 'screen-stale']; }
+            var text = (w.stale || '').replace('{hours}', Math.floor(age / 3600000)).replace('{time}', data.published_text || '');
+            return [text, 'screen-stale screen-stale-on'];
+        },
+
         render: function (data) {
             if (!data) { return [NO(), NO(), NO()]; }
             window.__screenRenders = (window.__screenRenders || 0) + 1;  // read by the memory test

@@ -18,6 +18,8 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from bench.browser import settle
+
 COLD_LIMIT = 3_000_000
 WARM_LIMIT = 500_000
 WARM_PAGES = ("/rectification", "/funds", "/escalations", "/ratings", "/")
@@ -36,11 +38,6 @@ def _kind(url: str, mime: str) -> str:
     return "page"
 
 
-def _settle(page) -> None:
-    page.wait_for_load_state("networkidle", timeout=120_000)
-    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=120_000)
-
-
 def navigation(page, url: str) -> dict:
     """Open `url` in `page` and wait until Dash is idle: bytes transferred in all and by kind,
     and the largest responses."""
@@ -54,7 +51,7 @@ def navigation(page, url: str) -> dict:
     )
     cdp.on("Network.loadingFinished", lambda e: done.append((e["requestId"], int(e["encodedDataLength"]))))
     page.goto(url)
-    _settle(page)
+    settle(page, timeout=120_000)
     cdp.detach()
     by_kind: dict[str, int] = defaultdict(int)
     largest = []

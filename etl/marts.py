@@ -18,8 +18,10 @@ from dataclasses import dataclass
 
 import duckdb
 
+from etl.sql import ident, literal, literals
+
 DONE = ("已整改", "已办结")  # the statuses of a rectified case, as metrics.facts.DONE
-DONE_SQL = "(" + ", ".join(f"'{s}'" for s in DONE) + ")"
+DONE_SQL = literals(DONE)
 
 # Columns the cases table carries for the marts, computed as its rows are written (etl.pipeline):
 # `_case_no`, a number no other case of the warehouse holds (a count of distinct cases is an
@@ -80,13 +82,14 @@ class Mart:
 
 # the units of rows that join another table by `key`, through that table's current rows
 def _via(table: str, key: str, changed: str) -> str:
-    return f"SELECT t.county FROM {table} t WHERE t.{key} IN (SELECT {key} FROM _changed WHERE tbl = '{changed}')"
+    return (
+        f"SELECT t.county FROM {table} t WHERE t.{key} IN (SELECT {key} FROM _changed WHERE tbl = {literal(changed)})"
+    )
 
 
 # the 未匹配 unit (rows whose place is unknown), touched whenever one of `tables` changed
 def _unmatched(*tables: str) -> str:
-    names = ", ".join(f"'{t}'" for t in tables)
-    return f" UNION ALL SELECT '未匹配' WHERE EXISTS (SELECT 1 FROM _changed WHERE tbl IN ({names}))"
+    return f" UNION ALL SELECT '未匹配' WHERE EXISTS (SELECT 1 FROM _changed WHERE tbl IN {literals(tables)})"
 
 
 # the units of credit ratings a load may have moved: placed by their company's registered county
@@ -205,10 +208,11 @@ def track(con: duckdb.DuckDBPyConnection, table: str, where: str, params: list |
         f"CREATE TEMP TABLE IF NOT EXISTS _changed (tbl VARCHAR, {', '.join(f'{c} VARCHAR' for c in TRACKED)}, "
         "case_no BIGINT)"
     )
-    columns = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+    columns = {r[0] for r in con.execute(f"DESCRIBE {ident(table)}").fetchall()}
     values = ", ".join([*(c if c in columns else "NULL" for c in TRACKED), "_case_no" if table == "cases" else "NULL"])
     con.execute(
-        f"""INSERT INTO _changed SELECT DISTINCT '{table}', {values} FROM "{table}" WHERE {where}""", params or []
+        f"""INSERT INTO _changed SELECT DISTINCT {literal(table)}, {values} FROM {ident(table)} WHERE {where}""",
+        params or [],
     )
 
 

@@ -40,7 +40,8 @@ from etl.rules import (
     _collect_rejects,
     _reference_warnings,
 )
-from etl.staging import _insert_columns, _merged_figures, _merged_notes, _own_unit_notes, _q, _stage
+from etl.sql import ident, insert_columns
+from etl.staging import _merged_figures, _merged_notes, _own_unit_notes, _stage
 from etl.totals import _checksum, _mark_totals, _total_rows
 from etl.versions import _old_version, _pair_versions, _report_version
 from etl.warehouse import DEFAULT_WAREHOUSE, pause_point, publishing
@@ -100,8 +101,8 @@ def load_files(
             loaded = [r.load_id for r in file_reports if r.load_id is not None]
             if loaded:
                 con.execute(
-                    f"UPDATE loads SET run_id = ? WHERE load_id IN ({', '.join('?' for _ in loaded)})",
-                    [run_id, *loaded],
+                    "UPDATE loads SET run_id = $run_id WHERE load_id IN (SELECT unnest($loaded::INTEGER[]))",
+                    {"run_id": run_id, "loaded": loaded},
                 )
             pub.changed |= bool(loaded)
             reports.extend(file_reports)
@@ -270,9 +271,9 @@ def _load_sheet(
     report.warnings.extend(_closed_without_date(con, ds, load_id))
     prefix = f"工作表“{sheet.name}”" if many and sheet.name else ""
     con.execute(
-        """INSERT INTO rejects SELECT ?, ?, ?, b._row, b.col, ? || '第 ' || b._row || ' 行：' || b.reason,
-           b.raw FROM _bad b ORDER BY b._row, b.col""",
-        [load_id, report.file, sheet.name, prefix],
+        """INSERT INTO rejects SELECT $load_id, $file, $sheet, b._row, b.col,
+           $prefix || '第 ' || b._row || ' 行：' || b.reason, b.raw FROM _bad b ORDER BY b._row, b.col""",
+        {"load_id": load_id, "file": report.file, "sheet": sheet.name, "prefix": prefix},
     )
     report.rejects = [
         Reject(r, c, reason)
@@ -281,28 +282,24 @@ def _load_sheet(
             [load_id],
         ).fetchall()
     ]
-    con.execute(
-        """INSERT INTO loads (load_id, file, path, sha256, dataset, sheet, rows_read, rows_loaded, rows_rejected,
-        rows_replaced, warnings, ignored_columns, loaded_at, loaded_by, header_map)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [
-            load_id,
-            report.file,
-            str(path.resolve()),
-            sha,
-            ds.name,
-            sheet.name,
-            report.rows_read,
-            report.rows_loaded,
-            report.rows_rejected,
-            report.rows_replaced,
-            len(report.warnings),
-            "、".join(report.ignored_columns) or None,
-            now,
-            user,
-            header_map_json(match),
-        ],
-    )
+    load = {
+        "load_id": load_id,
+        "file": report.file,
+        "path": str(path.resolve()),
+        "sha256": sha,
+        "dataset": ds.name,
+        "sheet": sheet.name,
+        "rows_read": report.rows_read,
+        "rows_loaded": report.rows_loaded,
+        "rows_rejected": report.rows_rejected,
+        "rows_replaced": report.rows_replaced,
+        "warnings": len(report.warnings),
+        "ignored_columns": "、".join(report.ignored_columns) or None,
+        "loaded_at": now,
+        "loaded_by": user,
+        "header_map": header_map_json(match),
+    }
+    con.execute(f"INSERT INTO loads ({', '.join(load)}) VALUES ({', '.join('$' + c for c in load)})", load)
     message = f"读取 {report.rows_read} 行：入库 {report.rows_loaded} 行，拒收 {report.rows_rejected} 行"
     report.message = message
     for table in ("_staged", "_bad"):
@@ -320,7 +317,7 @@ def _write(
     with no id of its own (`Dataset.ledger`) the rows of the same owners in the months this
     file covers. The report says what changed against the earlier version; every replaced row
     is kept in `replacements` with its old values."""
-    table = _q(ds.name)
+    table = ident(ds.name)
     cols = [c.name for c in ds.columns]
     select = []
     wd_join = ""
@@ -328,9 +325,9 @@ def _write(
         if c.kind == DEADLINE and c.name in match.columns:
             _working_day_table(con)
             wd_join = "LEFT JOIN _wd ON s.received_on = _wd.received_on AND s._deadline_days = _wd.days"
-            select.append(f"coalesce(s.{_q(c.name)}, _wd.due, s.received_on + s._deadline_cdays) AS {_q(c.name)}")
+            select.append(f"coalesce(s.{ident(c.name)}, _wd.due, s.received_on + s._deadline_cdays) AS {ident(c.name)}")
         else:
-            select.append(f"s.{_q(c.name)}")
+            select.append(f"s.{ident(c.name)}")
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW _good AS SELECT {", ".join(select)}, s._row
         FROM _staged s {wd_join} WHERE s._skip IS NULL AND s._row NOT IN (SELECT _row FROM _bad)"""
@@ -340,7 +337,7 @@ def _write(
         _report_version(con, ds, match, load_id, now, report)
         marts.track(con, ds.name, "rowid IN (SELECT _rid FROM _old)")  # their marts' rows are rebuilt
         con.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT _rid FROM _old)")
-    col_list = ", ".join(_q(c) for c in cols)
+    col_list = ", ".join(ident(c) for c in cols)
     derived, order = "", ""
     if ds.name == "cases":  # numbered and dated for the marts, written in their order (etl.marts)
         before, base = con.execute("SELECT count(*), coalesce(max(_case_no), 0) FROM cases").fetchone()
@@ -349,8 +346,8 @@ def _write(
     con.execute(
         f"""INSERT INTO {table} ({col_list}, _load_id, _source_file, _sheet, _source_row, _loaded_at
         {", " + ", ".join(n for n, _ in marts.CASES_DERIVED) if derived else ""})
-        SELECT {col_list}, ?, ?, ?, _row, ?{derived} FROM _good {order}""",
-        [load_id, file, sheet, now],
+        SELECT {col_list}, $load_id, $file, $sheet, _row, $now{derived} FROM _good {order}""",
+        {"load_id": load_id, "file": file, "sheet": sheet, "now": now},
     )
     marts.track(con, ds.name, "_load_id = ?", [load_id])
     if ds.name == "cases":
@@ -367,7 +364,7 @@ def _working_day_table(con) -> None:
     ).fetchall()
     con.execute("CREATE OR REPLACE TEMP TABLE _wd (received_on DATE, days INTEGER, due DATE)")
     due = nz.add_working_days_many(pairs)
-    _insert_columns(con, "_wd", [[d for d, _ in pairs], [n for _, n in pairs], [due[p] for p in pairs]])
+    insert_columns(con, "_wd", [[d for d, _ in pairs], [n for _, n in pairs], [due[p] for p in pairs]])
 
 
 def last_rejects(warehouse: Path | str = DEFAULT_WAREHOUSE, run_id: int | None = None) -> tuple[list[dict], list[dict]]:

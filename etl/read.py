@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from etl.normalize import INVISIBLE_RE, NBSP, visible
+from etl.sql import ident, insert_columns, literal
 
 PREVIEW_ROWS = 40
 TAIL_ROWS = 10  # the last rows, where notes below the table are
@@ -75,9 +76,9 @@ class Sheet:
 
             def cell(n):
                 return (
-                    f"regexp_replace(replace(\"{n}\", '{NBSP}', ' '), '{INVISIBLE_SQL}', '', 'g')"
+                    f"regexp_replace(replace({ident(n)}, {literal(NBSP)}, ' '), {literal(INVISIBLE_SQL)}, '', 'g')"
                     if self.invisible
-                    else f'"{n}"'
+                    else ident(n)
                 )
 
             select = ", ".join(
@@ -97,8 +98,7 @@ class Sheet:
             columns = [[r[i] if i < len(r) else None for r in rows] for i in range(width)]
             first = self._first_row + header_index + 1
             columns.append(list(range(first, first + len(rows))))
-            unnest = ", ".join("unnest(?::VARCHAR[])" for _ in range(width))
-            con.execute(f"INSERT INTO {table} SELECT {unnest}, unnest(?::INTEGER[])", columns)
+            insert_columns(con, table, columns)
 
 
 def open_file(

@@ -35,6 +35,7 @@ from pathlib import Path
 from etl.clock import beijing_now
 from etl.headers import ALIASES, HeaderMatch
 from etl.normalize import AMOUNT_UNITS, CROSSES, FORMULA_START, TICKS, alias_key, fold, header_key
+from etl.sql import Sql
 from vocab.schema import AMOUNT, DATASETS, PHONE, Dataset
 
 REFERENCE, FILE, SHEET, DATASET, ROW, COLUMN, REASON = (
@@ -166,12 +167,12 @@ def _loads_relation(con) -> str:
     )
 
 
-def rejects_sql(n: int, loads: str = "loads") -> str:
-    """SQL for the rejects of `n` loads (as `?` parameters), in FIELDS order."""
-    marks = ", ".join("?" for _ in range(n)) or "NULL"
-    return f"""SELECT r.load_id, l.run_id, r.file, r.sheet, l.dataset, r."row", r."column", r.reason, r.raw,
+def rejects_sql(load_ids: list[int], loads: str = "loads") -> Sql:
+    """The rejects of these loads (`$load_ids`), in FIELDS order."""
+    sql = f"""SELECT r.load_id, l.run_id, r.file, r.sheet, l.dataset, r."row", r."column", r.reason, r.raw,
         l.header_map FROM rejects r JOIN {loads} l ON l.load_id = r.load_id
-        WHERE r.load_id IN ({marks}) ORDER BY r.load_id, r."row", r."column" """
+        WHERE r.load_id IN (SELECT unnest($load_ids::INTEGER[])) ORDER BY r.load_id, r."row", r."column" """
+    return Sql.of(sql, load_ids=list(load_ids))
 
 
 def as_rows(tuples: Iterable[Sequence]) -> list[dict]:
@@ -204,7 +205,8 @@ def read_run(warehouse: Path | str, run_id: int | None = None) -> tuple[int | No
             f"SELECT {', '.join(LOAD_FIELDS)} FROM {loads} l WHERE run_id = ? ORDER BY load_id", [run_id]
         ).fetchall()
         ids = [r[0] for r in rows]
-        rejects = as_rows(con.execute(rejects_sql(len(ids), loads), ids).fetchall()) if ids else []
+        wanted = rejects_sql(ids, loads)
+        rejects = as_rows(con.execute(wanted.text, wanted.params).fetchall()) if ids else []
     return run_id, [dict(zip(LOAD_FIELDS, r, strict=False)) for r in rows], rejects
 
 

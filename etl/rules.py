@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from etl.headers import HeaderMatch
-from etl.staging import REEXPORT, _lit, _q
+from etl.sql import ident, literal
+from etl.staging import REEXPORT
 from vocab.schema import (
     DATE,
     ID,
@@ -46,11 +47,11 @@ def _check_future(con, ds: Dataset, match: HeaderMatch, today: dt.date) -> None:
         col = ds.column(mapped.name)
         if col.kind not in (DATE, YEAR) or mapped.choices:
             continue
-        c, e = _q(col.name), _q(col.name + "__e")
-        limit = f"DATE '{today.isoformat()}'" if col.kind == DATE else str(today.year)
+        c, e = ident(col.name), ident(col.name + "__e")
+        limit = f"DATE {literal(today.isoformat())}" if col.kind == DATE else str(today.year)
         said = f"{today:%Y-%m-%d}" if col.kind == DATE else f"{today.year} 年"
         con.execute(
-            f"UPDATE _staged SET {e} = {_lit(f'晚于载入日期 {said}，尚未发生：请核对年份')} "
+            f"UPDATE _staged SET {e} = {literal(f'晚于载入日期 {said}，尚未发生：请核对年份')} "
             f"WHERE _skip IS NULL AND {e} IS NULL AND {c} > {limit}"
         )
 
@@ -68,7 +69,7 @@ def _check_ids(con, ds: Dataset, match: HeaderMatch) -> None:
         col = ds.column(mapped.name)
         if col.kind != ID or mapped.choices:
             continue
-        c, e = _q(col.name), _q(col.name + "__e")
+        c, e = ident(col.name), ident(col.name + "__e")
         # one cheap pass: the longest id with a leading 0, and the column's length range (a row
         # number 1 … n has at most 7 digits; longer ids need no number test)
         zeros, longest, shortest = con.execute(
@@ -86,7 +87,7 @@ def _check_ids(con, ds: Dataset, match: HeaderMatch) -> None:
             con.execute(
                 f"""UPDATE _staged SET {e} = '比同列其他编号短，开头的 0 可能已被 Excel 去掉（同列有“' ||
                 (SELECT min({c}) FROM _staged WHERE starts_with({c}, '0') AND length({c}) = {width}) ||
-                '”这样的编号）：{REEXPORT}' WHERE _skip IS NULL AND {e} IS NULL
+                {literal("”这样的编号）：" + REEXPORT)} WHERE _skip IS NULL AND {e} IS NULL
                 AND regexp_full_match({c}, '[1-9][0-9]*') AND length({c}) < {width}"""
             )
         if col.name not in ds.key or longest is None or longest > 7:
@@ -110,42 +111,42 @@ def _collect_rejects(con, ds: Dataset, match: HeaderMatch) -> None:
         mapped = match.columns.get(col.name)
         if mapped is None:
             continue
-        e, h = _q(col.name + "__e"), _lit(mapped.header)
+        e, h = ident(col.name + "__e"), literal(mapped.header)
         quoted = "false" if mapped.choices else "true"  # a choice column's problem names its cells
         parts.append(
-            f"SELECT _row, {_lit(col.name)} AS col, {h} AS header, {e} AS problem, {quoted} AS quoted "
+            f"SELECT _row, {literal(col.name)} AS col, {h} AS header, {e} AS problem, {quoted} AS quoted "
             f"FROM _staged WHERE _skip IS NULL AND {e} IS NOT NULL"
         )
         if col.required:
             parts.append(
-                f"SELECT _row, {_lit(col.name)}, {h}, '为空（必填）', false FROM _staged "
-                f"WHERE _skip IS NULL AND {_q(col.name)} IS NULL AND {e} IS NULL"
+                f"SELECT _row, {literal(col.name)}, {h}, '为空（必填）', false FROM _staged "
+                f"WHERE _skip IS NULL AND {ident(col.name)} IS NULL AND {e} IS NULL"
             )
     for dataset, later, earlier, problem in ORDER_RULES:
         if dataset == ds.name and later in match.columns and earlier in match.columns:
             parts.append(
-                f"SELECT _row, {_lit(later)}, {_lit(match.columns[later].header)}, {_lit(problem)} || '（' || "
-                f"{_lit(match.columns[earlier].header)} || ' ' || strftime({_q(earlier)}, '%Y-%m-%d') || '）', true "
-                f"FROM _staged WHERE _skip IS NULL AND {_q(later)} < {_q(earlier)}"
+                f"SELECT _row, {literal(later)}, {literal(match.columns[later].header)}, {literal(problem)} || '（' || "
+                f"{literal(match.columns[earlier].header)} || ' ' || strftime({ident(earlier)}, '%Y-%m-%d') || '）', true "
+                f"FROM _staged WHERE _skip IS NULL AND {ident(later)} < {ident(earlier)}"
             )
     con.execute(f"CREATE OR REPLACE TEMP TABLE _problems AS {' UNION ALL '.join(parts)}")
     # Within one file a key may appear once: later rows with the same key are rejected.
-    key = ", ".join(_q(k) for k in ds.key)
+    key = ", ".join(ident(k) for k in ds.key)
     labels = "、".join(match.columns[k].header if k in match.columns else ds.column(k).label for k in ds.key)
-    on = " AND ".join(f"s.{_q(k)} IS NOT DISTINCT FROM k.{_q(k)}" for k in ds.key)
+    on = " AND ".join(f"s.{ident(k)} IS NOT DISTINCT FROM k.{ident(k)}" for k in ds.key)
     con.execute(
         f"""INSERT INTO _problems
         WITH k AS (
             SELECT {key}, min(_row) AS first_row FROM _staged
             WHERE _skip IS NULL AND _row NOT IN (SELECT _row FROM _problems) GROUP BY {key} HAVING count(*) > 1)
-        SELECT s._row, {_lit(ds.key[0])}, {_lit(labels)}, '与第 ' || k.first_row ||
+        SELECT s._row, {literal(ds.key[0])}, {literal(labels)}, '与第 ' || k.first_row ||
                ' 行相同，同一文件中重复，只保留第 ' || k.first_row || ' 行', false
         FROM _staged s JOIN k ON {on}
         WHERE s._skip IS NULL AND s._row > k.first_row AND s._row NOT IN (SELECT _row FROM _problems)"""
     )
-    by_col = " ".join(f"WHEN {_lit(m.name)} THEN r.c{m.index}" for m in match.columns.values())
+    by_col = " ".join(f"WHEN {literal(m.name)} THEN r.c{m.index}" for m in match.columns.values())
     cells = sorted((i, label) for m in match.columns.values() for label, i in m.cells())
-    raw_cols = ", ".join(f"{_lit(label)}, r.c{i}" for i, label in cells)
+    raw_cols = ", ".join(f"{literal(label)}, r.c{i}" for i, label in cells)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _bad AS
         SELECT p._row, p.col,
@@ -163,9 +164,9 @@ def _reference_warnings(con, ds: Dataset, match: HeaderMatch, load_id: int) -> l
         if dataset != ds.name or column not in match.columns:
             continue
         missing = con.execute(
-            f"""SELECT count(*), list(DISTINCT f.{_q(column)} ORDER BY f.{_q(column)})[1:3]
-            FROM {_q(dataset)} f WHERE f._load_id = ? AND f.{_q(column)} IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM {_q(master)} m WHERE m.{_q(master_col)} = f.{_q(column)})""",
+            f"""SELECT count(*), list(DISTINCT f.{ident(column)} ORDER BY f.{ident(column)})[1:3]
+            FROM {ident(dataset)} f WHERE f._load_id = ? AND f.{ident(column)} IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM {ident(master)} m WHERE m.{ident(master_col)} = f.{ident(column)})""",
             [load_id],
         ).fetchone()
         if missing[0]:

@@ -2,8 +2,7 @@
 
 Values that need Python (dates, regions, credit codes, choices) are normalised once per
 *distinct* value and joined back (`_mapping_table`); the rest in SQL (`_sql_value`,
-`_choice_sql`). `_q`, `_lit` and `_insert_columns` are the SQL helpers the other load
-modules share.
+`_choice_sql`). Names and constants are quoted by etl/sql.py (`ident`, `literal`).
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from etl import normalize as nz
 from etl.headers import HeaderMatch, MappedColumn
 from etl.read import Sheet
 from etl.regions import RegionIndex
+from etl.sql import ident, insert_columns, literal, literals
 from vocab.schema import (
     AMOUNT,
     BOOL,
@@ -51,14 +51,6 @@ PY_KINDS = {
 }
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _folded(col: str, breaks: bool = True) -> str:
     """SQL: a raw cell, full-width folded and trimmed, with placeholders (`-`, `/`) as NULL.
 
@@ -75,10 +67,8 @@ def _folded(col: str, breaks: bool = True) -> str:
         if breaks
         else col
     )
-    t = f"trim(CASE WHEN {wide} THEN translate({lines}, {_lit(FULL)}, {_lit(HALF)}) ELSE {lines} END)"
-    return (
-        f"CASE WHEN length({t}) <= 3 AND regexp_full_match({t}, {_lit(BLANKS_RE)}) THEN NULL ELSE nullif({t}, '') END"
-    )
+    t = f"trim(CASE WHEN {wide} THEN translate({lines}, {literal(FULL)}, {literal(HALF)}) ELSE {lines} END)"
+    return f"CASE WHEN length({t}) <= 3 AND regexp_full_match({t}, {literal(BLANKS_RE)}) THEN NULL ELSE nullif({t}, '') END"
 
 
 def _stage(
@@ -97,13 +87,13 @@ def _stage(
     for col in ds.columns:
         mapped = match.columns.get(col.name)
         if mapped is None:
-            values.append(f"NULL::{col.sql_type} AS {_q(col.name)}, NULL::VARCHAR AS {_q(col.name + '__e')}")
+            values.append(f"NULL::{col.sql_type} AS {ident(col.name)}, NULL::VARCHAR AS {ident(col.name + '__e')}")
             if col.kind == DEADLINE:
                 values.append("NULL::INTEGER AS _deadline_days, NULL::INTEGER AS _deadline_cdays")
             continue
         if mapped.choices:
             value, problem = _choice_sql(col, mapped)
-            values.append(f"{value} AS {_q(col.name)}, {problem} AS {_q(col.name + '__e')}")
+            values.append(f"{value} AS {ident(col.name)}, {problem} AS {ident(col.name + '__e')}")
             continue
         raw = f"r.c{mapped.index}"
         if col.kind in PY_KINDS or col.kind in (REGION, ENUM):
@@ -111,7 +101,7 @@ def _stage(
             _mapping_table(con, col, mapped, alias, regions)
             joins.append(f"LEFT JOIN {alias} ON {raw} = {alias}.raw")
             value = f"{alias}.value" if col.kind != DEADLINE else f"{alias}.value_date"
-            values.append(f"{value} AS {_q(col.name)}, {alias}.problem AS {_q(col.name + '__e')}")
+            values.append(f"{value} AS {ident(col.name)}, {alias}.problem AS {ident(col.name + '__e')}")
             if col.kind == DEADLINE:
                 values.append(f"{alias}.days AS _deadline_days, {alias}.cdays AS _deadline_cdays")
         else:
@@ -120,11 +110,11 @@ def _stage(
             if spans:
                 alias = f"k{mapped.index}"
                 con.execute(f"CREATE OR REPLACE TEMP TABLE {alias} (_row INTEGER)")
-                _insert_columns(con, alias, [[r for first, last in spans for r in range(first + 1, last + 1)]])
+                insert_columns(con, alias, [[r for first, last in spans for r in range(first + 1, last + 1)]])
                 joins.append(f"LEFT JOIN {alias} ON {alias}._row = r._row")
                 value = f"CASE WHEN {alias}._row IS NULL THEN {value} ELSE {'0' if col.required else 'NULL'} END"
                 problem = f"CASE WHEN {alias}._row IS NULL THEN {problem} END"
-            values.append(f"{value} AS {_q(col.name)}, {problem} AS {_q(col.name + '__e')}")
+            values.append(f"{value} AS {ident(col.name)}, {problem} AS {ident(col.name + '__e')}")
     cells = [f"r.c{i}" for i in range(match.width)]
     # Cheap tests first: a CASE condition's AND evaluates its right side only on the rows its
     # left side keeps, and list_distinct over every cell of every row cost ~0.9 s a million rows.
@@ -204,7 +194,7 @@ def _mangled_id(v: str) -> str:
     (`_lost_zeros`)."""
     return (
         f"CASE WHEN (contains({v}, 'E') OR contains({v}, 'e')) AND regexp_full_match({v}, "
-        f"'[0-9](\\.[0-9]+)?[eE][+]?[0-9]+') THEN '是被 Excel 改写成科学计数法的数字，原编号已无法还原：{REEXPORT}' END"
+        f"'[0-9](\\.[0-9]+)?[eE][+]?[0-9]+') THEN {literal('是被 Excel 改写成科学计数法的数字，原编号已无法还原：' + REEXPORT)} END"
     )
 
 
@@ -213,7 +203,7 @@ def _choice_sql(col: Column, mapped: MappedColumn) -> tuple[str, str]:
     `已整改 / 未整改`, a √ under the one that holds. One tick gives its choice; two, or a
     mark that is neither a tick nor a cross, reject the row; none leaves it empty (a
     required column rejects the row)."""
-    ticks, crosses = ", ".join(map(_lit, nz.TICKS)), ", ".join(map(_lit, nz.CROSSES))
+    ticks, crosses = ", ".join(map(literal, nz.TICKS)), ", ".join(map(literal, nz.CROSSES))
     marks = []
     for index, choice, sub in mapped.choices:
         t = f"upper({_folded(f'r.c{index}')})"
@@ -221,25 +211,25 @@ def _choice_sql(col: Column, mapped: MappedColumn) -> tuple[str, str]:
         marks.append(
             (
                 f"(CASE WHEN {t} IS NULL OR {t} IN ({crosses}) THEN 0 WHEN {t} IN ({ticks}, "
-                f"{_lit(nz.fold(sub).upper())}) THEN 1 END)",
+                f"{literal(nz.fold(sub).upper())}) THEN 1 END)",
                 choice,
                 sub,
                 index,
             )
         )
     count = " + ".join(m for m, *_ in marks)
-    literal = (lambda c: "true" if c else "false") if col.kind == BOOL else _lit
-    pick = " ".join(f"WHEN {m} = 1 THEN {literal(c)}" for m, c, _, _ in marks)
+    constant = (lambda c: "true" if c else "false") if col.kind == BOOL else literal
+    pick = " ".join(f"WHEN {m} = 1 THEN {constant(c)}" for m, c, _, _ in marks)
     value = f"CAST(CASE WHEN {count} = 1 THEN CASE {pick} END END AS {col.sql_type})"
     subs = "“" + "”“".join(sub for _, _, sub, _ in marks) + "”"
     problems = [
-        f"WHEN {m} IS NULL THEN {_lit(f'下“{sub}”一栏的“')} || trim(r.c{index}) || "
-        f"{_lit('”不是勾选符号（勾选请填 √，未选留空或填 ×）')}"
+        f"WHEN {m} IS NULL THEN {literal(f'下“{sub}”一栏的“')} || trim(r.c{index}) || "
+        f"{literal('”不是勾选符号（勾选请填 √，未选留空或填 ×）')}"
         for m, _, sub, index in marks
     ]
-    problems.append(f"WHEN {count} > 1 THEN {_lit(f'同时勾选了{subs}，只能勾选一项')}")
+    problems.append(f"WHEN {count} > 1 THEN {literal(f'同时勾选了{subs}，只能勾选一项')}")
     if col.required:
-        problems.append(f"WHEN {count} = 0 THEN {_lit(f'的{subs}都没有勾选，请勾选其中一项')}")
+        problems.append(f"WHEN {count} = 0 THEN {literal(f'的{subs}都没有勾选，请勾选其中一项')}")
     return value, f"CASE {' '.join(problems)} END"
 
 
@@ -275,13 +265,14 @@ def _own_unit_notes(con, ds: Dataset, match: HeaderMatch) -> list[str]:
     for mapped in match.columns.values():
         if ds.column(mapped.name).kind != AMOUNT or mapped.choices or mapped.multiplier == 1:
             continue
-        own = ", ".join(_lit(u) for u, m in nz.AMOUNT_UNITS.items() if m == mapped.multiplier)
+        own = literals(u for u, m in nz.AMOUNT_UNITS.items() if m == mapped.multiplier)
         c = f"regexp_replace(c{mapped.index}, '\\s', '', 'g')"
+        amount_with_unit = literal(r"^[¥￥]?[0-9][0-9,]*(\.[0-9]+)?" + nz.UNIT_SUFFIX + "$")
         n, example = con.execute(
             f"""SELECT count(*), min(c) FROM (SELECT {c} AS c FROM _raw
             WHERE c{mapped.index} LIKE '%元%' OR c{mapped.index} LIKE '%万%' OR c{mapped.index} LIKE '%亿%')
-            WHERE regexp_matches(c, '^[¥￥]?[0-9][0-9,]*(\\.[0-9]+)?{nz.UNIT_SUFFIX}$')
-            AND regexp_extract(c, '{nz.UNIT_SUFFIX}$') NOT IN ({own})"""
+            WHERE regexp_matches(c, {amount_with_unit})
+            AND regexp_extract(c, {literal(nz.UNIT_SUFFIX + "$")}) NOT IN {own}"""
         ).fetchone()
         if n:
             notes.append(
@@ -327,16 +318,7 @@ def _mapping_table(con, col: Column, mapped: MappedColumn, alias: str, regions: 
         ]
     else:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {alias} (raw VARCHAR, value {sql_type}, problem VARCHAR)")
-    _insert_columns(con, alias, [list(c) for c in zip(*rows, strict=False)] if rows else [])
-
-
-def _insert_columns(con, table: str, columns: list[list]) -> None:
-    """Insert rows given column-wise, in one statement (each list is one parameter)."""
-    if not columns or not columns[0]:
-        return
-    types = [r[1] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-    unnest = ", ".join(f"unnest(?::{t}[])" for t in types)
-    con.execute(f"INSERT INTO {table} SELECT {unnest}", columns)
+    insert_columns(con, alias, [list(c) for c in zip(*rows, strict=False)] if rows else [])
 
 
 def _level_name(level: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from etl import normalize as nz
 from etl.headers import HeaderMatch
-from etl.staging import ADDITIVE, _insert_columns, _lit, _q
+from etl.sql import ident, insert_columns, literal
+from etl.staging import ADDITIVE
 from vocab.schema import (
     AMOUNT,
     NOTE,
@@ -21,8 +22,8 @@ def _mark_totals(con, ds: Dataset, match: HeaderMatch) -> None:
     Only a row that fails some check can be one (a 合计 row or a note has no valid id, county or
     date in every required column), so the text tests run on those few rows, not on every cell
     of every row."""
-    failing = [f"{_q(c.name + '__e')} IS NOT NULL" for c in ds.columns if c.name in match.columns]
-    failing += [f"{_q(c)} IS NULL" for c in ds.required]
+    failing = [f"{ident(c.name + '__e')} IS NOT NULL" for c in ds.columns if c.name in match.columns]
+    failing += [f"{ident(c)} IS NULL" for c in ds.required]
     rows = [
         r
         for (r,) in con.execute(
@@ -32,10 +33,10 @@ def _mark_totals(con, ds: Dataset, match: HeaderMatch) -> None:
     if not rows:
         return
     con.execute("CREATE OR REPLACE TEMP TABLE _failing (_row INTEGER)")
-    _insert_columns(con, "_failing", [rows])
+    insert_columns(con, "_failing", [rows])
     cells = ", ".join(f"r.c{i}" for i in range(match.width))
     # a note merged across the table fills every cell with the same text: one distinct value
-    note = f"regexp_matches(coalesce({cells}), {_lit(NOTE_PREFIX)}) AND len(list_distinct([{cells}])) = 1"
+    note = f"regexp_matches(coalesce({cells}), {literal(NOTE_PREFIX)}) AND len(list_distinct([{cells}])) = 1"
     con.execute(
         f"""UPDATE _staged SET _skip = k.kind FROM (
             SELECT r._row, CASE WHEN {_total_sql(ds, match)} THEN 'total' WHEN {note} THEN 'note' END AS kind
@@ -52,13 +53,13 @@ def _total_sql(ds: Dataset, match: HeaderMatch) -> str:
     notes = {m.index for m in match.columns.values() if ds.column(m.name).kind == NOTE}
     tests = []
     for i in [i for i in range(match.width) if i not in notes]:
-        c, bare = f"r.c{i}", f"regexp_replace(r.c{i}, {_lit(WHITESPACE_SQL)}, '', 'g')"
+        c, bare = f"r.c{i}", f"regexp_replace(r.c{i}, {literal(WHITESPACE_SQL)}, '', 'g')"
         tests.append(
             f"((contains({c}, '计') OR contains({c}, '汇总')) AND length({c}) <= {4 * nz.TOTAL_MAX_CHARS} "
-            f"AND length({bare}) <= {nz.TOTAL_MAX_CHARS} AND regexp_matches({bare}, {_lit(nz.TOTAL_RE)}))"
+            f"AND length({bare}) <= {nz.TOTAL_MAX_CHARS} AND regexp_matches({bare}, {literal(nz.TOTAL_RE)}))"
         )
     first3 = " || ".join(f"coalesce(r.c{i}, '')" for i in range(min(3, match.width)))
-    split = f"regexp_replace({first3}, {_lit(WHITESPACE_SQL)}, '', 'g')"
+    split = f"regexp_replace({first3}, {literal(WHITESPACE_SQL)}, '', 'g')"
     tests.append(f"(contains({first3}, '计') AND regexp_matches({split}, '^(合计|总计|小计)$'))")
     return "(" + " OR ".join(tests) + ")"
 
@@ -90,7 +91,7 @@ def _checksum(con, ds: Dataset, match: HeaderMatch, totals: dict[int, str]) -> l
     figures = [m for m in match.columns.values() if ds.column(m.name).kind in ADDITIVE and not m.choices]
     out = []
     for mapped in sorted(figures, key=lambda m: m.index):
-        c = _q(mapped.name)
+        c = ident(mapped.name)
         table, loaded, rejected, n_rejected = con.execute(
             f"""SELECT (SELECT {c} FROM _staged WHERE _row = ?),
             (SELECT coalesce(sum({c}), 0) FROM _staged WHERE _skip IS NULL AND _row NOT IN (SELECT _row FROM _bad)),

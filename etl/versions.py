@@ -7,7 +7,7 @@ import datetime as dt
 
 from etl.headers import HeaderMatch
 from etl.results import FileReport
-from etl.staging import _lit, _q
+from etl.sql import ident, literal
 from vocab.schema import (
     AMOUNT,
     DECIMAL,
@@ -22,9 +22,9 @@ from vocab.schema import (
 
 def _old_version(con, ds: Dataset) -> int:
     """_old: the warehouse rows this file replaces (with their rowid as _rid); returns how many."""
-    table = _q(ds.name)
+    table = ident(ds.name)
     if ds.ledger:
-        owner, day = map(_q, ds.ledger)
+        owner, day = map(ident, ds.ledger)
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _scope AS SELECT {owner} AS owner,
             date_trunc('month', min({day}))::DATE AS first_day,
@@ -36,7 +36,7 @@ def _old_version(con, ds: Dataset) -> int:
             JOIN _scope s ON t.{owner} = s.owner AND t.{day} BETWEEN s.first_day AND s.last_day"""
         )
     else:
-        on = " AND ".join(f"t.{_q(k)} IS NOT DISTINCT FROM g.{_q(k)}" for k in ds.key)
+        on = " AND ".join(f"t.{ident(k)} IS NOT DISTINCT FROM g.{ident(k)}" for k in ds.key)
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _old AS SELECT t.rowid AS _rid, t.* FROM {table} t
             WHERE EXISTS (SELECT 1 FROM _good g WHERE {on})"""
@@ -54,7 +54,7 @@ def _pair_versions(con, ds: Dataset) -> None:
     equal in every column, then rows equal but for their figures (an amount corrected), then
     rows at the same position of the sheet (a date corrected)."""
     if not ds.ledger:
-        on = " AND ".join(f"o.{_q(k)} IS NOT DISTINCT FROM n.{_q(k)}" for k in ds.key)
+        on = " AND ".join(f"o.{ident(k)} IS NOT DISTINCT FROM n.{ident(k)}" for k in ds.key)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _pairs AS SELECT o._rid, n._row FROM _old o JOIN _good n ON {on}")
         return
     con.execute("CREATE OR REPLACE TEMP TABLE _pairs (_rid BIGINT, _row INTEGER)")
@@ -64,8 +64,8 @@ def _pair_versions(con, ds: Dataset) -> None:
         if columns is None:
             on, _order_o, _order_n, part_o, part_n = "o._source_row = n._row", "", "", "", ""
         else:
-            cols = ", ".join(_q(c) for c in columns)
-            on = " AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in columns) + " AND o._k = n._k"
+            cols = ", ".join(ident(c) for c in columns)
+            on = " AND ".join(f"o.{ident(c)} IS NOT DISTINCT FROM n.{ident(c)}" for c in columns) + " AND o._k = n._k"
             part_o = f", row_number() OVER (PARTITION BY {cols} ORDER BY _source_row) AS _k"
             part_n = f", row_number() OVER (PARTITION BY {cols} ORDER BY _row) AS _k"
         con.execute(
@@ -82,16 +82,16 @@ def _report_version(con, ds: Dataset, match: HeaderMatch, load_id: int, now, rep
     """Record the replaced rows in `replacements` and say in the report what this version changed:
     `本文件替换 2024-05-06 载入的版本（退费台账.xlsx）：修改 1 行，新增 0 行，删除 0 行`."""
     cols = [c.name for c in ds.columns]
-    same = " AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in cols)
-    key_text = " || ', ' || ".join(f"{_lit(k)} || '=' || coalesce(o.{_q(k)}::VARCHAR, '')" for k in ds.key)
-    old_json = "to_json(json_object(" + ", ".join(f"{_lit(c)}, o.{_q(c)}" for c in cols) + "))::VARCHAR"
+    same = " AND ".join(f"o.{ident(c)} IS NOT DISTINCT FROM n.{ident(c)}" for c in cols)
+    key_text = " || ', ' || ".join(f"{literal(k)} || '=' || coalesce(o.{ident(k)}::VARCHAR, '')" for k in ds.key)
+    old_json = "to_json(json_object(" + ", ".join(f"{literal(c)}, o.{ident(c)}" for c in cols) + "))::VARCHAR"
     con.execute(
         f"""INSERT INTO replacements (load_id, dataset, "key", old_load_id, old_source_row, new_source_row,
         replaced_at, change, old_values)
-        SELECT ?, ?, {key_text}, o._load_id, o._source_row, n._row, ?,
+        SELECT $load_id, $dataset, {key_text}, o._load_id, o._source_row, n._row, $now,
                CASE WHEN n._row IS NULL THEN '删除' WHEN {same} THEN '未变' ELSE '修改' END, {old_json}
         FROM _old o LEFT JOIN _pairs p ON p._rid = o._rid LEFT JOIN _good n ON n._row = p._row""",
-        [load_id, ds.name, now],
+        {"load_id": load_id, "dataset": ds.name, "now": now},
     )
     counts = dict(
         con.execute("SELECT change, count(*) FROM replacements WHERE load_id = ? GROUP BY change", [load_id]).fetchall()
@@ -108,11 +108,10 @@ def _report_version(con, ds: Dataset, match: HeaderMatch, load_id: int, now, rep
     what = f"{when} 载入的“{file}”" + (f"等 {len(earlier)} 次载入" if len(earlier) > 1 else "")
     kept = 0
     if not ds.ledger:  # keyed rows the file does not mention stay as they are
-        ids = [e[0] for e in earlier]
         kept = con.execute(
-            f"""SELECT count(*) FROM {_q(ds.name)} WHERE _load_id IN ({", ".join("?" for _ in ids)})
+            f"""SELECT count(*) FROM {ident(ds.name)} WHERE _load_id IN (SELECT unnest($loads::INTEGER[]))
             AND rowid NOT IN (SELECT _rid FROM _old)""",
-            ids,
+            {"loads": [e[0] for e in earlier]},
         ).fetchone()[0]
     verb = "更新了" if kept else "替换"
     noun = "的记录" if kept else "的版本"
@@ -130,10 +129,10 @@ def _report_version(con, ds: Dataset, match: HeaderMatch, load_id: int, now, rep
 def _changed_cells(con, ds: Dataset, match: HeaderMatch, limit: int) -> list[str]:
     """`第 5 行 清退金额：12,000.00 → 1,200.00；…`, for the first changed rows."""
     cols = [c.name for c in ds.columns]
-    pick = ", ".join(f"o.{_q(c)}, n.{_q(c)}" for c in cols)
+    pick = ", ".join(f"o.{ident(c)}, n.{ident(c)}" for c in cols)
     rows = con.execute(
         f"""SELECT n._row, {pick} FROM _pairs p JOIN _old o ON o._rid = p._rid JOIN _good n ON n._row = p._row
-        WHERE NOT ({" AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in cols)})
+        WHERE NOT ({" AND ".join(f"o.{ident(c)} IS NOT DISTINCT FROM n.{ident(c)}" for c in cols)})
         ORDER BY n._row LIMIT {limit}"""
     ).fetchall()
     names = dict(con.execute("SELECT code, name FROM regions").fetchall()) if rows else {}

@@ -32,6 +32,7 @@ import duckdb
 import settings
 from etl import marts
 from etl.regions import REGION_COLUMNS, read_regions
+from etl.sql import ident, insert_columns
 from vocab.schema import DATASETS, LINEAGE
 
 DEFAULT_WAREHOUSE = Path(__file__).resolve().parent.parent / "data" / "warehouse.duckdb"
@@ -54,9 +55,10 @@ META_DDL = (
         table_name VARCHAR PRIMARY KEY, sorted_rows BIGINT, total_rows BIGINT)""",
     """CREATE TABLE IF NOT EXISTS calendar (
         day DATE PRIMARY KEY, is_workday BOOLEAN, workday_index INTEGER)""",
-    """CREATE TABLE IF NOT EXISTS regions (
-        code VARCHAR PRIMARY KEY, name VARCHAR, short_name VARCHAR, level VARCHAR,
-        parent_code VARCHAR, aliases VARCHAR)""",
+    # REGION_COLUMNS, in order (_refresh_regions inserts them so)
+    f"CREATE TABLE IF NOT EXISTS regions ({REGION_COLUMNS[0]} VARCHAR PRIMARY KEY, "
+    + ", ".join(f"{c} VARCHAR" for c in REGION_COLUMNS[1:])
+    + ")",
 )
 
 
@@ -73,8 +75,8 @@ META_COLUMNS = {
 def dataset_ddl(name: str) -> str:
     ds = DATASETS[name]
     derived = marts.CASES_DERIVED if name == "cases" else ()
-    cols = [f'"{c.name}" {c.sql_type}' for c in ds.columns] + [f'"{n}" {t}' for n, t in (*LINEAGE, *derived)]
-    return f'CREATE TABLE IF NOT EXISTS "{name}" ({", ".join(cols)})'
+    cols = [f"{ident(c.name)} {c.sql_type}" for c in ds.columns] + [f"{ident(n)} {t}" for n, t in (*LINEAGE, *derived)]
+    return f"CREATE TABLE IF NOT EXISTS {ident(name)} ({', '.join(cols)})"
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -100,11 +102,11 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, columns) -> list[str]:
     """ALTER TABLE ADD the (name, SQL type) columns `table` lacks; returns the names added."""
-    have = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+    have = {r[0] for r in con.execute(f"DESCRIBE {ident(table)}").fetchall()}
     added = [name for name, _ in columns if name not in have]
     for name, sql_type in columns:
         if name in added:
-            con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {sql_type}')
+            con.execute(f"ALTER TABLE {ident(table)} ADD COLUMN {ident(name)} {sql_type}")
     return added
 
 
@@ -119,11 +121,7 @@ def _refresh_regions(con: duckdb.DuckDBPyConnection) -> None:
         [("|".join(r.aliases) or None) for r in regions],
     ]
     con.execute("DELETE FROM regions")
-    con.execute(
-        f"INSERT INTO regions ({', '.join(REGION_COLUMNS)}) SELECT "
-        + ", ".join("unnest(?::VARCHAR[])" for _ in REGION_COLUMNS),
-        columns,
-    )
+    insert_columns(con, "regions", columns)
 
 
 CALENDAR_YEARS = (2000, 2035)
@@ -139,11 +137,11 @@ def _fill_calendar(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""INSERT INTO calendar
         WITH days AS (SELECT d::DATE AS d FROM range(DATE '{first}-01-01', DATE '{last}-12-31' + 1, INTERVAL 1 DAY) t(d)),
-        flagged AS (SELECT d, CASE WHEN list_contains(?::DATE[], d) THEN false
-                                   WHEN list_contains(?::DATE[], d) THEN true
+        flagged AS (SELECT d, CASE WHEN list_contains($holidays::DATE[], d) THEN false
+                                   WHEN list_contains($workdays::DATE[], d) THEN true
                                    ELSE isodow(d) <= 5 END AS w FROM days)
         SELECT d, w, sum(w::INTEGER) OVER (ORDER BY d) FROM flagged""",
-        [list(chinese_calendar.holidays), list(chinese_calendar.workdays)],
+        {"holidays": list(chinese_calendar.holidays), "workdays": list(chinese_calendar.workdays)},
     )
 
 

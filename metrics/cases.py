@@ -20,10 +20,11 @@ import datetime as dt
 
 import pandas as pd
 
+from etl.sql import TRUE, Sql, literal, literals
 from metrics import kpis
 from metrics.db import Warehouse
 from metrics.deadlines import deadline_sql, rules_cte, rules_join
-from metrics.facts import CASE_GROUPS, DONE, as_of, case_facts, rectified_sql
+from metrics.facts import CASE_GROUPS, DONE, as_of, case_facts, rectified_by, rectified_sql
 from metrics.filters import Filter, Scope, period_sql, region_prefix, region_sql, where
 from metrics.regions import region_names
 
@@ -37,12 +38,9 @@ NO_COMMUNITY = "-"  # the drill-down key of cases that name no community
 AGE_BUCKETS = ((0, 5), (6, 10), (11, 20), (21, 30), (31, 60), (61, None))
 
 
-def _group_sql(group: str | None, alias: str = "") -> tuple[str, list]:
+def _group_sql(group: str | None, alias: str = "") -> Sql:
     """Cases of one source group (None: all cases)."""
-    if group is None:
-        return "TRUE", []
-    sources = CASE_GROUPS[group]
-    return f"{alias}source IN ({', '.join('?' for _ in sources)})", list(sources)
+    return TRUE if group is None else Sql(f"{alias}source IN {literals(CASE_GROUPS[group])}")
 
 
 def _rates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -89,76 +87,71 @@ def unit_table(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     return frame.sort_values("unit").reset_index(drop=True)
 
 
-def _classified(f: Filter, scope: Scope, at: dt.date, alias: str = "c") -> tuple[str, list]:
+def _classified(f: Filter, scope: Scope, at: dt.date, alias: str = "c") -> Sql:
     """Columns classifying each case once: its source group (`grp`), received in the period (`inp`),
-    rectified by the period's end (`done`), open at the stock date (`open`), past its deadline then (`late`:
+    rectified by the period's end (`done`), open at the stock date `at` (`open`), past its deadline then (`late`:
     the deadline of metrics/deadlines.py, the row's or else the rules'; needs `rules_cte` and `rules_join(alias)`)."""
     a = f"{alias}."
-    period, pp = period_sql(f"{a}received_on", f)
-    done, dp = rectified_sql(f, alias)
-    done_at, ap = rectified_sql(Filter(end=at), alias)
-    grp, gp = [], []
-    for name, sources in CASE_GROUPS.items():
-        grp.append(f"WHEN {a}source IN ({', '.join('?' for _ in sources)}) THEN ?")
-        gp += [*sources, name]
-    sql = f"""CASE {" ".join(grp)} END AS grp, coalesce({period}, false) AS inp, coalesce({done}, false) AS done,
-        {a}received_on <= ? AND NOT coalesce({done_at}, false) AS open, coalesce({deadline_sql(alias)} < ?, false) AS late"""
-    return sql, [*gp, *pp, *dp, at, *ap, at]
+    period = period_sql(f"{a}received_on", f)
+    done = rectified_sql(f, alias)
+    grp = " ".join(
+        f"WHEN {a}source IN {literals(sources)} THEN {literal(name)}" for name, sources in CASE_GROUPS.items()
+    )
+    sql = f"""CASE {grp} END AS grp, coalesce({period}, false) AS inp, coalesce({done}, false) AS done,
+        {a}received_on <= $at AND NOT coalesce({rectified_by("$at", alias)}, false) AS open,
+        coalesce({deadline_sql(alias)} < $at, false) AS late"""
+    return Sql.of(sql, period, done, at=at)
 
 
-def _pivot_columns() -> tuple[str, list]:
+def _pivot_columns() -> str:
     """Per-group received/rectified and open/overdue sums over a (grp, inp, done, open, late, n) count table."""
-    cols, params = [], []
+    cols = []
     for name in GROUPS:
         cols += [
-            f"coalesce(sum(n) FILTER (WHERE grp = ? AND inp), 0)::BIGINT AS received_{name}",
-            f"coalesce(sum(n) FILTER (WHERE grp = ? AND inp AND done), 0)::BIGINT AS rectified_{name}",
+            f"coalesce(sum(n) FILTER (WHERE grp = {literal(name)} AND inp), 0)::BIGINT AS received_{name}",
+            f"coalesce(sum(n) FILTER (WHERE grp = {literal(name)} AND inp AND done), 0)::BIGINT AS rectified_{name}",
         ]
-        params += [name, name]
     cols += [
         "coalesce(sum(n) FILTER (WHERE open), 0)::BIGINT AS open_cases",
         "coalesce(sum(n) FILTER (WHERE open AND late), 0)::BIGINT AS overdue_cases",
     ]
-    return ", ".join(cols), params
+    return ", ".join(cols)
 
 
 def community_table(wh: Warehouse, f: Filter, scope: Scope, unit: str) -> pd.DataFrame:
     """Per community of one reporting unit: the same counts as `unit_table`, with the unit's
     cases received in the period or open at its end. Cases naming a community the warehouse
     does not know keep their row, with `community_name` empty (未匹配), and count in the totals."""
-    at = as_of(wh, f, scope)
-    classified, cp = _classified(f, scope, at)
-    cond, params = where(("c.county = ?", [unit]), region_sql("c.county", f, scope))
-    pivot, vp = _pivot_columns()
-    rules, rp = rules_cte()
+    classified = _classified(f, scope, as_of(wh, f, scope))
+    cond = where(Sql.of("c.county = $unit", unit=unit), region_sql("c.county", f, scope))
+    rules = rules_cte()
     sql = f"""
         WITH {rules},
         k AS (SELECT c.community_id, any_value(c.street) AS street, grp, inp, done, open, late, count(*) AS n
                    FROM (SELECT c.community_id, c.street, {classified} FROM cases c {rules_join("c")} WHERE {cond}) c
                    GROUP BY ALL),
-        p AS (SELECT community_id, any_value(street) AS street, {pivot} FROM k GROUP BY community_id)
-        SELECT coalesce(p.community_id, ?) AS key, p.community_id, m.name AS community_name,
+        p AS (SELECT community_id, any_value(street) AS street, {_pivot_columns()} FROM k GROUP BY community_id)
+        SELECT coalesce(p.community_id, {literal(NO_COMMUNITY)}) AS key, p.community_id, m.name AS community_name,
                coalesce(m.street, p.street) AS street, p.* EXCLUDE (community_id, street)
         FROM p LEFT JOIN communities m ON m.community_id = p.community_id
         WHERE p.received_sweep + p.received_leads + p.received_complaints + p.open_cases > 0
         ORDER BY community_name NULLS FIRST, p.community_id"""
-    return _rates(wh.frame(sql, [*rp, *cp, *params, *vp, NO_COMMUNITY]))
+    return _rates(wh.frame(Sql.of(sql, rules, classified, cond)))
 
 
-def _case_columns(f: Filter, at: dt.date) -> tuple[str, list]:
-    """The columns of a case list (never the reporter's phone) and their parameters; the deadline is
+def _case_columns(f: Filter, at: dt.date) -> Sql:
+    """The columns of a case list (never the reporter's phone), at the stock date `at`; the deadline is
     that of metrics/deadlines.py (needs `rules_cte` and `rules_join('c')`)."""
-    done, dp = rectified_sql(f, "c")
+    done = rectified_sql(f, "c")
     sql = f"""c.case_id, c.source, c.category, c.community_id, m.name AS community_name,
         coalesce(c.street, m.street) AS street, c.received_on, {deadline_sql("c")} AS deadline, c.level,
-        CASE WHEN {done} THEN c.status WHEN c.status IN ({", ".join("?" for _ in DONE)}) THEN ?
+        CASE WHEN {done} THEN c.status WHEN c.status IN {literals(DONE)} THEN {literal(CLOSED_AFTER_END)}
              ELSE c.status END AS status_at_end,
         CASE WHEN {done} THEN c.closed_on END AS closed_on,
-        coalesce(e.workday_index, (SELECT workday_index FROM calendar WHERE day = ?)) - r.workday_index AS workdays,
-        coalesce(CASE WHEN {done} THEN c.closed_on > {deadline_sql("c")} ELSE {deadline_sql("c")} < ? END, false) AS overdue,
+        coalesce(e.workday_index, (SELECT workday_index FROM calendar WHERE day = $at)) - r.workday_index AS workdays,
+        coalesce(CASE WHEN {done} THEN c.closed_on > {deadline_sql("c")} ELSE {deadline_sql("c")} < $at END, false) AS overdue,
         c.description"""
-    params = [*dp, *DONE, CLOSED_AFTER_END, *dp, at, *dp, at]
-    return sql, params
+    return Sql.of(sql, done, at=at)
 
 
 def case_list(
@@ -166,29 +159,28 @@ def case_list(
 ) -> pd.DataFrame:
     """The cases of a unit (and community) received in the period: status at the period's end,
     working days taken (to closing, or to the period's end while open) and whether past the deadline."""
-    at = as_of(wh, f, scope)
-    cols, cp = _case_columns(f, at)
-    done, dp = rectified_sql(f, "c")
+    cols = _case_columns(f, as_of(wh, f, scope))
+    done = rectified_sql(f, "c")
     if community == NO_COMMUNITY:
-        comm, mp = "c.community_id IS NULL", []
+        comm = Sql("c.community_id IS NULL")
     elif community:
-        comm, mp = "c.community_id = ?", [community]
+        comm = Sql.of("c.community_id = $community", community=community)
     else:
-        comm, mp = "TRUE", []
-    cond, params = where(
-        ("c.county = ?", [unit]),
+        comm = TRUE
+    cond = where(
+        Sql.of("c.county = $unit", unit=unit),
         region_sql("c.county", f, scope),
         period_sql("c.received_on", f),
-        (comm, mp),
+        comm,
         _group_sql(group, "c."),
     )
-    rules, rp = rules_cte()
+    rules = rules_cte()
     sql = f"""WITH {rules} SELECT {cols} FROM cases c {rules_join("c")}
         LEFT JOIN communities m ON m.community_id = c.community_id
         LEFT JOIN calendar r ON r.day = c.received_on
         LEFT JOIN calendar e ON e.day = CASE WHEN {done} THEN c.closed_on END
         WHERE {cond} ORDER BY c.received_on DESC, c.case_id"""
-    return wh.frame(sql, rp + cp + dp + params)
+    return wh.frame(Sql.of(sql, rules, cols, done, cond))
 
 
 def ageing(wh: Warehouse, f: Filter, scope: Scope, group: str | None = None) -> tuple[pd.DataFrame, dt.date]:
@@ -196,11 +188,10 @@ def ageing(wh: Warehouse, f: Filter, scope: Scope, group: str | None = None) -> 
     (bucket index into AGE_BUCKETS; -1 when a date lies outside the calendar), and how many are past their
     deadline (that of metrics/deadlines.py: the row's, else the rules'; `no_deadline`: neither gives one)."""
     at = as_of(wh, f, scope)
-    done, dp = rectified_sql(Filter(end=at), "c")
-    cond, params = where(
+    cond = where(
         region_sql("c.county", f, scope),
-        ("c.received_on <= ?", [at]),
-        (f"NOT coalesce({done}, false)", dp),
+        Sql.of("c.received_on <= $at", at=at),
+        Sql.of(f"NOT coalesce({rectified_by('$at', 'c')}, false)", at=at),
         _group_sql(group, "c."),
     )
     bucket = (
@@ -208,17 +199,17 @@ def ageing(wh: Warehouse, f: Filter, scope: Scope, group: str | None = None) -> 
         + " ".join(f"WHEN age <= {hi} THEN {i}" for i, (_, hi) in enumerate(AGE_BUCKETS) if hi is not None)
         + f" WHEN age IS NOT NULL THEN {len(AGE_BUCKETS) - 1} ELSE -1 END"
     )
-    rules, rp = rules_cte()
+    rules = rules_cte()
     sql = f"""
         WITH {rules},
         o AS (
-            SELECT (SELECT workday_index FROM calendar WHERE day = ?) - r.workday_index AS age,
+            SELECT (SELECT workday_index FROM calendar WHERE day = $at) - r.workday_index AS age,
                    {deadline_sql("c")} AS deadline, c.n
             FROM mart_cases c LEFT JOIN calendar r ON r.day = c.received_on {rules_join("c")} WHERE {cond})
-        SELECT {bucket} AS bucket, sum(n) AS open_cases, coalesce(sum(n) FILTER (WHERE deadline < ?), 0) AS overdue_cases,
+        SELECT {bucket} AS bucket, sum(n) AS open_cases, coalesce(sum(n) FILTER (WHERE deadline < $at), 0) AS overdue_cases,
                coalesce(sum(n) FILTER (WHERE deadline IS NULL), 0) AS no_deadline
         FROM o GROUP BY 1 ORDER BY 1"""
-    frame = wh.frame(sql, [*rp, at, *params, at])
+    frame = wh.frame(Sql.of(sql, rules, cond, at=at))
     full = pd.DataFrame({"bucket": list(range(len(AGE_BUCKETS)))})
     extra = frame[frame["bucket"] < 0]
     frame = pd.concat([full.merge(frame, on="bucket", how="left"), extra], ignore_index=True)
@@ -236,26 +227,23 @@ def breakdowns(
     unknown = set(dimensions) - set(DIMENSIONS)
     if unknown or not dimensions:
         raise ValueError(f"unknown dimensions: {sorted(unknown)}")
-    done, dp = rectified_sql(f)
-    cond, params = where(region_sql("county", f, scope), period_sql("received_on", f), _group_sql(group))
+    done = rectified_sql(f)
+    cond = where(region_sql("county", f, scope), period_sql("received_on", f), _group_sql(group))
     columns = {
-        "status": (
-            f"CASE WHEN {done} THEN status WHEN status IN ({', '.join('?' for _ in DONE)}) THEN ? ELSE status END",
-            [*dp, *DONE, CLOSED_AFTER_END],
-        ),
-        "source": ("source", []),
-        "category": ("category", []),
-        "level": ("coalesce(level, ?)", [NOT_FILLED]),
+        "status": f"CASE WHEN {done} THEN status WHEN status IN {literals(DONE)} THEN {literal(CLOSED_AFTER_END)} "
+        "ELSE status END",
+        "source": "source",
+        "category": "category",
+        "level": f"coalesce(level, {literal(NOT_FILLED)})",
     }
-    select = ", ".join(f"{columns[d][0]} AS {d}" for d in dimensions)
-    sp = [p for d in dimensions for p in columns[d][1]]
-    which = " ".join(f"WHEN grouping({d}) = 0 THEN '{d}'" for d in dimensions)  # names from DIMENSIONS only
+    select = ", ".join(f"{columns[d]} AS {d}" for d in dimensions)
+    which = " ".join(f"WHEN grouping({d}) = 0 THEN {literal(d)}" for d in dimensions)
     sql = f"""
         WITH c AS (SELECT {select}, coalesce({done}, false) AS done, n FROM mart_cases WHERE {cond})
         SELECT CASE {which} END AS dimension, coalesce({", ".join(dimensions)}) AS value,
                sum(n)::BIGINT AS received, coalesce(sum(n) FILTER (WHERE done), 0)::BIGINT AS rectified
         FROM c GROUP BY GROUPING SETS ({", ".join(f"({d})" for d in dimensions)})"""
-    frame = wh.frame(sql, [*sp, *dp, *params])
+    frame = wh.frame(Sql.of(sql, done, cond))
     frame["rate"] = (frame["rectified"] / frame["received"].astype("float64")).astype("float64")
     frame["order"] = frame["dimension"].map({d: i for i, d in enumerate(DIMENSIONS)})
     frame = frame.sort_values(["order", "received"], ascending=[True, False]).drop(columns="order")
@@ -271,30 +259,31 @@ def cumulative(wh: Warehouse, f: Filter, scope: Scope, group: str | None = None)
     """Cases received in the period, cumulated from its start to the end of each day, week or
     month (`day` is the bucket's last day, at most the period's end): received, and of them
     rectified by then; the last row gives the period's totals."""
-    done, dp = rectified_sql(f)
-    cond, params = where(region_sql("county", f, scope), period_sql("received_on", f), _group_sql(group))
+    done = rectified_sql(f)
+    cond = where(region_sql("county", f, scope), period_sql("received_on", f), _group_sql(group))
     empty = pd.DataFrame(columns=["day", "received", "rectified", "cumulative_received", "cumulative_rectified"])
     if f.start and f.end:
         start, end = f.start, f.end
     else:  # an open period runs from the first case received to the data's latest date
-        first, last = wh.rows(f"SELECT min(received_on), max(received_on) FROM mart_cases WHERE {cond}", params)[0]
+        span = Sql.of(f"SELECT min(received_on), max(received_on) FROM mart_cases WHERE {cond}", cond)
+        first, last = wh.rows(span)[0]
         if first is None:
             return empty
         start, end = f.start or first, f.end or max(last, as_of(wh, f, scope))
     grain = _grain(start, end)  # one of three literals, never user text
     sql = f"""
         WITH c AS (SELECT received_on, CASE WHEN {done} THEN closed_on END AS done_on, n FROM mart_cases WHERE {cond}),
-        b AS (SELECT unnest(generate_series(date_trunc('{grain}', ?::DATE)::TIMESTAMP,
-                                            date_trunc('{grain}', ?::DATE)::TIMESTAMP, INTERVAL 1 {grain}))::DATE AS b),
-        r AS (SELECT date_trunc('{grain}', received_on)::DATE AS b, sum(n) AS n FROM c GROUP BY 1),
-        k AS (SELECT date_trunc('{grain}', greatest(done_on, ?::DATE))::DATE AS b, sum(n) AS n
+        b AS (SELECT unnest(generate_series(date_trunc({literal(grain)}, $first_day::DATE)::TIMESTAMP,
+                                            date_trunc({literal(grain)}, $last_day::DATE)::TIMESTAMP, INTERVAL 1 {grain}))::DATE AS b),
+        r AS (SELECT date_trunc({literal(grain)}, received_on)::DATE AS b, sum(n) AS n FROM c GROUP BY 1),
+        k AS (SELECT date_trunc({literal(grain)}, greatest(done_on, $first_day::DATE))::DATE AS b, sum(n) AS n
               FROM c WHERE done_on IS NOT NULL GROUP BY 1)
-        SELECT least((b.b + INTERVAL 1 {grain} - INTERVAL 1 DAY)::DATE, ?::DATE) AS day,
+        SELECT least((b.b + INTERVAL 1 {grain} - INTERVAL 1 DAY)::DATE, $last_day::DATE) AS day,
                coalesce(r.n, 0) AS received, coalesce(k.n, 0) AS rectified,
                sum(coalesce(r.n, 0)) OVER (ORDER BY b.b) AS cumulative_received,
                sum(coalesce(k.n, 0)) OVER (ORDER BY b.b) AS cumulative_rectified
         FROM b LEFT JOIN r USING (b) LEFT JOIN k USING (b) ORDER BY b.b"""
-    frame = wh.frame(sql, [*dp, *params, start, end, start, end])
+    frame = wh.frame(Sql.of(sql, done, cond, first_day=start, last_day=end))
     if frame.empty or not frame["cumulative_received"].iloc[-1]:
         return empty
     for col in ("received", "rectified", "cumulative_received", "cumulative_rectified"):

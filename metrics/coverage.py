@@ -4,7 +4,7 @@ the register of property companies (物业服务覆盖、管理方式、业委�
 Stock figures are taken at the period's end, as metrics/facts.py `community_facts` takes them,
 so the counts here add up to the KPIs `service_coverage` and `committee_coverage`; both read
 `mart_communities` (communities counted by type, dates and committee; etl/marts.py). Whether a
-community had property service at a date is facts.NO_SERVICE_AT, used here and nowhere redefined.
+community had property service at a date is facts.no_service_at, used here and nowhere redefined.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import datetime as dt
 
 import pandas as pd
 
+from etl.sql import Sql, literal
 from metrics.db import Warehouse
-from metrics.facts import NO_SERVICE_AT, data_as_of
+from metrics.facts import data_as_of, no_service_at
 from metrics.filters import Filter, Scope, region_sql
 from vocab.schema import MANAGEMENT_TYPES
 
@@ -34,12 +35,6 @@ COMMITTEE_COLUMNS = {"committee_owners": "业委会", "committee_management": "�
 NO_DATE = dt.date(9999, 12, 31)
 
 
-def _no_service_at(day: str) -> str:
-    """facts.NO_SERVICE_AT with its date parameter replaced by a SQL expression (e.g. a column)."""
-    assert NO_SERVICE_AT.count("?") == 2, "NO_SERVICE_AT changed: review its use here"
-    return NO_SERVICE_AT.replace("?", day)
-
-
 def stock_date(f: Filter) -> dt.date:
     """The date stock figures are taken at: the period's end (every date when open), as community_facts does."""
     return f.end or NO_DATE
@@ -50,34 +45,27 @@ def _count(condition: str) -> str:
     return f"coalesce(sum(n) FILTER (WHERE {condition}), 0)::BIGINT"
 
 
-def _quote(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def communities_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per reporting unit, at the period's end: communities by management type (管理方式 then in force),
     and by owners' organisation (业委会 / 物管会 formed by then, or none):
     [unit, communities, mt_professional … mt_none, mt_unknown, with_company, with_service, no_service,
     committee_owners, committee_management, committee_none, with_committee]."""
-    region, rp = region_sql("county", f, scope)
-    at = stock_date(f)
-    # the type in force at the date: none per NO_SERVICE_AT; the previous type while the current one
+    region = region_sql("county", f, scope)
+    # the type in force at the date: none per no_service_at; the previous type while the current one
     # had not begun; unknown when it is 无物业 now, began later and nothing is known from before
-    type_at = f"""CASE WHEN {_no_service_at("?")} THEN '无物业'
-        WHEN managed_since > ? AND previous_management_type IS NOT NULL THEN previous_management_type
-        WHEN managed_since > ? AND management_type = '无物业' THEN NULL
+    type_at = f"""CASE WHEN {no_service_at("$at")} THEN '无物业'
+        WHEN managed_since > $at AND previous_management_type IS NOT NULL THEN previous_management_type
+        WHEN managed_since > $at AND management_type = '无物业' THEN NULL
         ELSE management_type END"""
     committee_at = """CASE WHEN committee IN ('业委会', '物管会')
-        AND (committee_formed_on IS NULL OR committee_formed_on <= ?) THEN committee END"""
-    types = ", ".join(f"{_count('t = ' + _quote(v))} AS {k}" for k, v in MANAGEMENT_COLUMNS.items())
-    committees = ", ".join(f"{_count('k = ' + _quote(v))} AS {c}" for c, v in COMMITTEE_COLUMNS.items())
-    frame = wh.frame(
-        f"""SELECT county AS unit, sum(n)::BIGINT AS communities, {types}, {_count("t IS NULL")} AS mt_unknown,
+        AND (committee_formed_on IS NULL OR committee_formed_on <= $at) THEN committee END"""
+    types = ", ".join(f"{_count('t = ' + literal(v))} AS {k}" for k, v in MANAGEMENT_COLUMNS.items())
+    committees = ", ".join(f"{_count('k = ' + literal(v))} AS {c}" for c, v in COMMITTEE_COLUMNS.items())
+    sql = f"""SELECT county AS unit, sum(n)::BIGINT AS communities, {types}, {_count("t IS NULL")} AS mt_unknown,
                {committees}, {_count("k IS NULL")} AS committee_none
         FROM (SELECT county, n, {type_at} AS t, {committee_at} AS k FROM mart_communities WHERE {region})
-        GROUP BY county ORDER BY county""",
-        [at, at, at, at, at] + rp,
-    )
+        GROUP BY county ORDER BY county"""
+    frame = wh.frame(Sql.of(sql, region, at=stock_date(f)))
     frame["with_company"] = frame[list(COMPANY_MANAGED)].sum(axis=1)
     frame["no_service"] = frame["mt_none"]
     frame["with_service"] = frame["communities"] - frame["no_service"]
@@ -91,16 +79,15 @@ def coverage_timeline(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     [day, communities, no_service, with_service, with_committee]. With no period start it begins
     on 1 January of the year of the earliest change the data records; with no end, at the data's date."""
     end = f.end or data_as_of(wh, f, scope) or dt.date.today()
-    region, rp = region_sql("county", f, scope)
+    region = region_sql("county", f, scope)
     groups = f"""SELECT management_type, managed_since, previous_management_type,
                         committee IN ('业委会', '物管会') AS has_committee, committee_formed_on, sum(n) AS n
                  FROM mart_communities WHERE {region} GROUP BY ALL"""
-    return wh.frame(
-        f"""WITH g AS MATERIALIZED ({groups}),
-        b AS (SELECT coalesce(?::DATE, least(
+    sql = f"""WITH g AS MATERIALIZED ({groups}),
+        b AS (SELECT coalesce($start::DATE, least(
                   date_trunc('year', min(managed_since) FILTER (WHERE previous_management_type = '无物业')),
                   date_trunc('year', min(committee_formed_on) FILTER (WHERE has_committee)),
-                  date_trunc('year', ?::DATE))::DATE) AS s, ?::DATE AS e FROM g),
+                  date_trunc('year', $last_day::DATE))::DATE) AS s, $last_day::DATE AS e FROM g),
         days AS (SELECT s AS day FROM b
                  UNION SELECT least(last_day(m::DATE), e)
                  FROM b, unnest(generate_series(date_trunc('month', s), e, INTERVAL 1 MONTH)) t(m)
@@ -108,30 +95,26 @@ def coverage_timeline(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
         ns AS (SELECT g.management_type, g.managed_since, g.previous_management_type, sum(n) AS n FROM g GROUP BY ALL),
         cm AS (SELECT committee_formed_on, sum(n) AS n FROM g WHERE has_committee GROUP BY ALL),
         a AS (SELECT day, sum(n) AS communities,
-                     coalesce(sum(n) FILTER (WHERE {_no_service_at("day")}), 0) AS no_service
+                     coalesce(sum(n) FILTER (WHERE {no_service_at("day")}), 0) AS no_service
               FROM days, ns GROUP BY day),
         c AS (SELECT day, coalesce(sum(n) FILTER (WHERE committee_formed_on IS NULL OR committee_formed_on <= day), 0)
                      AS with_committee FROM days, cm GROUP BY day)
         SELECT day, communities::BIGINT AS communities, no_service::BIGINT AS no_service,
                (communities - no_service)::BIGINT AS with_service, coalesce(with_committee, 0)::BIGINT AS with_committee
-        FROM a LEFT JOIN c USING (day) ORDER BY day""",
-        rp + [f.start, end, end],
-    )
+        FROM a LEFT JOIN c USING (day) ORDER BY day"""
+    return wh.frame(Sql.of(sql, region, start=f.start, last_day=end))
 
 
 def companies_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per registered county: property companies in the register (物业企业), those operating and those
     cleared out or deregistered by the period's end, those in the vetted list (物业超市), and how many
     carry the vetted-list flag at all: [unit, registered, operating, exited, in_market, market_known]."""
-    region, rp = region_sql("county", f, scope)
-    at = stock_date(f)
-    return wh.frame(
-        f"""SELECT coalesce(county, '未匹配') AS unit, count(*) AS registered,
+    region = region_sql("county", f, scope)
+    sql = f"""SELECT coalesce(county, '未匹配') AS unit, count(*) AS registered,
                count(*) FILTER (WHERE NOT gone) AS operating, count(*) FILTER (WHERE gone) AS exited,
                count(*) FILTER (WHERE in_market_list) AS in_market, count(in_market_list) AS market_known
         FROM (SELECT county, in_market_list,
-                     coalesce(status IN ('已清退', '注销') AND (exited_on IS NULL OR exited_on <= ?), false) AS gone
+                     coalesce(status IN ('已清退', '注销') AND (exited_on IS NULL OR exited_on <= $at), false) AS gone
               FROM companies WHERE {region})
-        GROUP BY 1 ORDER BY 1""",
-        [at] + rp,
-    )
+        GROUP BY 1 ORDER BY 1"""
+    return wh.frame(Sql.of(sql, region, at=stock_date(f)))

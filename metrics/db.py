@@ -29,7 +29,7 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from typing import Any
 import duckdb
 
 import settings
+from etl.sql import Sql
 from etl.warehouse import DEFAULT_WAREHOUSE, version
 
 MEMORY_LIMIT = settings.get("DUCKDB_MEMORY_LIMIT")  # per instance; several workers share the machine
@@ -93,8 +94,14 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-def _arguments(params: Any) -> Any:
-    return params if isinstance(params, dict) else list(params)
+def _statement(sql: str | Sql, params: Any) -> tuple[str, Any]:
+    """The text and the arguments of a statement: an `Sql` carries its own values (a dict of
+    named parameters); plain text comes with a dict, or a list of positional ones."""
+    if isinstance(sql, Sql):
+        if params:
+            raise TypeError("an Sql statement carries its own parameters")
+        return sql.text, dict(sql.params)
+    return sql, params if isinstance(params, dict) else list(params)
 
 
 class Snapshot:
@@ -326,26 +333,28 @@ class Warehouse:
         with self.snapshot() as snap, snap.cursor() as cur:
             yield cur
 
-    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    def rows(self, sql: str | Sql, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[tuple]:
         """The statement's rows, answered once per version (`Answers`)."""
+        text, args = _statement(sql, params)
         with self.snapshot() as snap:
-            key = ("rows", sql, _frozen(params))
+            key = ("rows", text, _frozen(args))
             found = snap.answers.get(key)
             if found is None:
                 with snap.cursor() as cur:
-                    found = cur.execute(sql, _arguments(params)).fetchall()
+                    found = cur.execute(text, args).fetchall()
                 snap.answers.put(key, found, 64 + sum(64 + 16 * len(r) for r in found))
             return list(found)  # tuples are immutable: the caller may change the list only
 
-    def frame(self, sql: str, params: Sequence[Any] = ()):
+    def frame(self, sql: str | Sql, params: Sequence[Any] | Mapping[str, Any] = ()):
         """The statement's rows as a DataFrame, answered once per version; every caller gets
         a copy of its own (pages add and rename columns)."""
+        text, args = _statement(sql, params)
         with self.snapshot() as snap:
-            key = ("frame", sql, _frozen(params))
+            key = ("frame", text, _frozen(args))
             found = snap.answers.get(key)
             if found is None:
                 with snap.cursor() as cur:
-                    found = cur.execute(sql, _arguments(params)).df()
+                    found = cur.execute(text, args).df()
                 snap.answers.put(key, found, int(found.memory_usage(deep=True).sum()))
             return found.copy()
 

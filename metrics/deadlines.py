@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import settings
+from etl.sql import Sql
 from vocab.schema import CASE_CATEGORIES, CASE_SOURCES
 
 RULES_ENV = "DEADLINE_RULES"
@@ -95,16 +96,21 @@ def rule_days(rules: tuple[DeadlineRule, ...], source: str, category: str) -> in
     return by.get((ANY, ANY))
 
 
-def rules_cte() -> tuple[str, list]:
+def rules_cte() -> Sql:
     """CTEs `rules` (every source × category of the contract with its working days) and
-    `workday` (the day of each workday_index), and their parameters."""
+    `workday` (the day of each workday_index), with their values (`$rule_sources`, `$rule_categories`,
+    `$rule_days`)."""
     rules = deadline_rules()
     pairs = [(s, c, rule_days(rules, s, c)) for s in CASE_SOURCES for c in CASE_CATEGORIES]
     pairs = [p for p in pairs if p[2] is not None]
-    sql = """rules AS (SELECT unnest(?::VARCHAR[]) AS source, unnest(?::VARCHAR[]) AS category,
-                              unnest(?::INTEGER[]) AS days),
-        workday AS (SELECT workday_index, day FROM calendar WHERE is_workday)"""
-    return sql, [[p[0] for p in pairs], [p[1] for p in pairs], [p[2] for p in pairs]]
+    return Sql.of(
+        """rules AS (SELECT unnest($rule_sources::VARCHAR[]) AS source, unnest($rule_categories::VARCHAR[]) AS category,
+                              unnest($rule_days::INTEGER[]) AS days),
+        workday AS (SELECT workday_index, day FROM calendar WHERE is_workday)""",
+        rule_sources=[p[0] for p in pairs],
+        rule_categories=[p[1] for p in pairs],
+        rule_days=[p[2] for p in pairs],
+    )
 
 
 def rules_join(c: str) -> str:

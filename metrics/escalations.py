@@ -27,6 +27,7 @@ import datetime as dt
 import pandas as pd
 
 from etl.rejects import mask_phone  # noqa: F401  (the mask in Python: one definition, shared with the rejects CSV)
+from etl.sql import TRUE, Sql, literal, literals
 from metrics.db import Warehouse
 from metrics.deadlines import (
     DeadlineRulesError,  # noqa: F401  (raised by the metrics below: part of their interface)
@@ -35,8 +36,8 @@ from metrics.deadlines import (
     rules_cte,
     rules_join,
 )
-from metrics.facts import as_of, rectified_sql
-from metrics.filters import Filter, Scope, period_sql, region_sql, where
+from metrics.facts import as_of, rectified_by
+from metrics.filters import Filter, Scope, limit_sql, period_sql, region_sql, where
 from vocab.schema import CASE_ACTIONS, LEVELS
 
 MOVES = ("转办", "上交")  # actions that move a case to `to_level`
@@ -59,11 +60,6 @@ EXIT_REVIEW_BLACK_LISTS = 3  # 黑榜 entries within twelve months that open the
 REPEATED = 2  # "repeated": at least this many escalations, overdue cases or 黑榜 entries
 
 
-def _in(values: tuple[str, ...]) -> str:
-    """A SQL list of constants defined in this module (never of user input)."""
-    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
-
-
 # ---------------------------------------------------------------- personal data
 
 
@@ -80,8 +76,8 @@ def phone_sql(column: str, scope: Scope) -> str:
     )
 
 
-def _company_sql(company: str | None, c: str = "c") -> tuple[str, list]:
-    return (f"{c}.company_code = ?", [company]) if company else ("TRUE", [])
+def _company_sql(company: str | None, c: str = "c") -> Sql:
+    return Sql.of(f"{c}.company_code = $company", company=company) if company else TRUE
 
 
 def _bucket_sql(column: str) -> str:
@@ -92,58 +88,55 @@ def _bucket_sql(column: str) -> str:
 # ---------------------------------------------------------------- the ladder of open cases
 
 
-def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> tuple[str, list]:
-    """WITH … `staged`: the cases open at `at`, each with its level then, since when it sits
+def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> Sql:
+    """WITH … `staged`: the cases open at `at` (`$at`), each with its level then, since when it sits
     there, its deadline, working days at the level and past the deadline, escalations so far."""
-    rules, rp = rules_cte()
-    region, gp = region_sql("c.county", f, scope)
-    comp, cp = _company_sql(company)
+    rules = rules_cte()
+    region = region_sql("c.county", f, scope)
+    comp = _company_sql(company)
     sql = f"""WITH {rules},
-        open AS (SELECT c.* FROM mart_case_spans c WHERE {region} AND {comp} AND c.received_on <= ?
-                 AND c.done_until > ?),
+        open AS (SELECT c.* FROM mart_case_spans c WHERE {region} AND {comp} AND c.received_on <= $at
+                 AND c.done_until > $at),
         ev AS (SELECT e.case_id,
-                 max(e.happened_on) FILTER (WHERE e.mv AND e.happened_on <= ?) AS moved_on,
-                 arg_max(e.to_level, e.happened_on) FILTER (WHERE e.mv AND e.happened_on <= ?) AS level_then,
-                 coalesce(bool_or(e.mv AND e.happened_on > ?), false) AS moved_after,
-                 count(*) FILTER (WHERE e.action IN {_in(ESCALATIONS)} AND e.happened_on <= ?) AS escalations,
-                 arg_max(e.action, e.happened_on) FILTER (WHERE e.action IN {_in(ESCALATIONS)}
-                                                          AND e.happened_on <= ?) AS last_escalation
+                 max(e.happened_on) FILTER (WHERE e.mv AND e.happened_on <= $at) AS moved_on,
+                 arg_max(e.to_level, e.happened_on) FILTER (WHERE e.mv AND e.happened_on <= $at) AS level_then,
+                 coalesce(bool_or(e.mv AND e.happened_on > $at), false) AS moved_after,
+                 count(*) FILTER (WHERE e.action IN {literals(ESCALATIONS)} AND e.happened_on <= $at) AS escalations,
+                 arg_max(e.action, e.happened_on) FILTER (WHERE e.action IN {literals(ESCALATIONS)}
+                                                          AND e.happened_on <= $at) AS last_escalation
                FROM (SELECT case_id, happened_on, action, to_level,
-                            action IN {_in(MOVES)} AND to_level IS NOT NULL AS mv
+                            action IN {literals(MOVES)} AND to_level IS NOT NULL AS mv
                      FROM mart_case_trail  -- only the actions read below (follow-ups are a third of the trail)
-                     WHERE action IN {_in(tuple(dict.fromkeys(MOVES + ESCALATIONS)))}
+                     WHERE action IN {literals(tuple(dict.fromkeys(MOVES + ESCALATIONS)))}
                        AND case_no IN (SELECT case_no FROM open)) e
                GROUP BY e.case_id),
         stock AS (SELECT o.case_id, o.county, o.street, o.community_id, o.company_code, o.source, o.category,
                     o.status, o.received_on, o.reporter_phone, o.description,
                     coalesce(CASE WHEN ev.moved_after THEN coalesce(ev.level_then, o.level)
-                                  ELSE coalesce(o.level, ev.level_then) END, '{NOT_FILLED}') AS level,
+                                  ELSE coalesce(o.level, ev.level_then) END, {literal(NOT_FILLED)}) AS level,
                     coalesce(ev.moved_on, o.received_on) AS at_level_since,
                     {deadline_sql("o")} AS deadline, {deadline_basis_sql("o")} AS deadline_basis,
                     coalesce(ev.escalations, 0) AS escalations, ev.last_escalation
                   FROM open o LEFT JOIN ev USING (case_id) {rules_join("o")}),
         staged AS (SELECT s.*, a.wi - sc.workday_index AS days_at_level,
-                     coalesce(? > s.deadline, false) AS overdue,
-                     CASE WHEN ? > s.deadline THEN a.wi - dc.workday_index END AS workdays_overdue
+                     coalesce($at > s.deadline, false) AS overdue,
+                     CASE WHEN $at > s.deadline THEN a.wi - dc.workday_index END AS workdays_overdue
                    FROM stock s
                    LEFT JOIN calendar sc ON sc.day = s.at_level_since
                    LEFT JOIN calendar dc ON dc.day = s.deadline
-                   LEFT JOIN (SELECT workday_index AS wi FROM calendar WHERE day = ?) a ON TRUE)"""
-    return sql, [*rp, *gp, *cp, at, at, at, at, at, at, at, at, at, at]
+                   LEFT JOIN (SELECT workday_index AS wi FROM calendar WHERE day = $at) a ON TRUE)"""
+    return Sql.of(sql, rules, region, comp, at=at)
 
 
 def ladder(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
     """The ladder (层级阶梯): open cases at the as-of date per level and per bucket of working
     days at that level (index into AGE_BUCKETS, -1 outside the calendar), and how many are past
     their deadline: [level, bucket, open_cases, overdue_cases]."""
-    at = as_of(wh, f, scope)
-    stock, params = _stock_sql(f, scope, at, company)
-    return wh.frame(
-        f"""{stock} SELECT level, {_bucket_sql("days_at_level")} AS bucket, count(*) AS open_cases,
+    stock = _stock_sql(f, scope, as_of(wh, f, scope), company)
+    sql = f"""{stock} SELECT level, {_bucket_sql("days_at_level")} AS bucket, count(*) AS open_cases,
                     count(*) FILTER (WHERE overdue) AS overdue_cases
-            FROM staged GROUP BY ALL ORDER BY level, bucket""",
-        params,
-    )
+            FROM staged GROUP BY ALL ORDER BY level, bucket"""
+    return wh.frame(Sql.of(sql, stock))
 
 
 def open_cases(
@@ -158,16 +151,14 @@ def open_cases(
     """The open cases at the as-of date (at most `limit`, the longest-stuck overdue ones first),
     with names, level, working days at it, deadline and whether past it; `total` is the count
     before the limit. The reporter's phone is masked unless the scope allows personal data."""
-    at = as_of(wh, f, scope)
-    stock, params = _stock_sql(f, scope, at, company)
-    cond, cp = where(
-        ("s.level = ?", [level]) if level else ("TRUE", []), ("s.overdue", []) if overdue_only else ("TRUE", [])
-    )
+    stock = _stock_sql(f, scope, as_of(wh, f, scope), company)
+    cond = where(Sql.of("s.level = $level", level=level) if level else TRUE, Sql("s.overdue") if overdue_only else TRUE)
+    cap = limit_sql(limit)
     order = "s.overdue DESC, s.days_at_level DESC NULLS LAST, s.received_on, s.case_id"
     # the (at most `limit`) cases first, then their names: the name joins run on few rows
     sql = f"""{stock},
         listed AS (SELECT s.*, count(*) OVER () AS total FROM staged s WHERE {cond}
-                   ORDER BY {order} {"LIMIT ?" if limit is not None else ""})
+                   ORDER BY {order} {cap})
         SELECT s.case_id, s.county, g.name AS unit_name, s.street, s.community_id, m.name AS community_name,
                s.company_code, co.name AS company_name, s.source, s.category, s.status, s.received_on,
                s.level, s.at_level_since, s.days_at_level, s.deadline, s.deadline_basis, s.overdue,
@@ -179,7 +170,7 @@ def open_cases(
         LEFT JOIN (SELECT * FROM companies WHERE company_code IN (SELECT company_code FROM listed)) co
              ON co.company_code = s.company_code
         ORDER BY {order}"""
-    return wh.frame(sql, params + cp + ([limit] if limit is not None else []))
+    return wh.frame(Sql.of(sql, stock, cond, cap))
 
 
 def level_flow(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
@@ -187,18 +178,18 @@ def level_flow(wh: Warehouse, f: Filter, scope: Scope, company: str | None = Non
     received them (how many, and the one when only one did — e.g. 孝义市物业管理服务中心), and
     the cases rectified (办结) in the period at that level (the ledger's 当前层级 at closing).
     [level, moved_in, organs, organ, resolved_here]."""
-    region, gp = region_sql("c.county", f, scope)
-    comp, cp = _company_sql(company)
-    e_region, _ = region_sql("e.county", f, scope)
-    e_comp, _ = _company_sql(company, "e")
-    moved, mp = period_sql("e.happened_on", f)
-    closed, kp = period_sql("c.done_until", f)
+    region = region_sql("c.county", f, scope)
+    comp = _company_sql(company)
+    e_region = region_sql("e.county", f, scope)
+    e_comp = _company_sql(company, "e")
+    moved = period_sql("e.happened_on", f)
+    closed = period_sql("c.done_until", f)
     sql = f"""
         WITH moves AS (
             SELECT e.to_level AS level, count(*) AS moved_in, count(DISTINCT e.organ) AS organs,
                    CASE WHEN count(DISTINCT e.organ) = 1 THEN min(e.organ) END AS organ
             FROM mart_case_trail e
-            WHERE e.action IN {_in(MOVES)} AND {moved} AND {e_region} AND {e_comp}
+            WHERE e.action IN {literals(MOVES)} AND {moved} AND {e_region} AND {e_comp}
             GROUP BY e.to_level),
         resolved AS (
             SELECT c.level, count(*) AS resolved_here FROM mart_case_spans c
@@ -209,7 +200,7 @@ def level_flow(wh: Warehouse, f: Filter, scope: Scope, company: str | None = Non
                m.organ, coalesce(r.resolved_here, 0) AS resolved_here
         FROM moves m FULL JOIN resolved r ON r.level = m.level
         WHERE coalesce(m.level, r.level) IS NOT NULL"""
-    frame = wh.frame(sql, [*mp, *gp, *cp, *kp, *gp, *cp])
+    frame = wh.frame(Sql.of(sql, moved, e_region, e_comp, closed, region, comp))
     return _level_order(frame)
 
 
@@ -221,7 +212,7 @@ def _level_order(frame: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- actions, referrals, accountability
 
 
-def _events_sql(f: Filter, scope: Scope, company: str | None) -> tuple[str, list]:
+def _events_sql(f: Filter, scope: Scope, company: str | None) -> Sql:
     """The conditions on `mart_case_trail e` (events with their case's unit and company): the
     case in the region and scope (and company), the event in the period."""
     return where(region_sql("e.county", f, scope), _company_sql(company, "e"), period_sql("e.happened_on", f))
@@ -239,21 +230,19 @@ def escalation_counts(
     >>> escalation_counts(wh, Filter.from_query("140700", "2025-01-01", "2025-05-31"), scope)["interview"]
     """
     kinds = (*ESCALATIONS, "立案")
-    cond, params = _events_sql(f, scope, company)
+    cond = _events_sql(f, scope, company)
     # two aggregates in one statement: the events per action, and the distinct cases escalated
     cases_sql = (
         f"""
             UNION ALL
             SELECT NULL, 1, NULL, count(DISTINCT e.case_no) FROM mart_case_trail e
-            WHERE {cond} AND e.action IN {_in(ESCALATIONS)}"""
+            WHERE {cond} AND e.action IN {literals(ESCALATIONS)}"""
         if with_cases
         else ""
     )
-    rows = wh.rows(
-        f"""SELECT e.action, 0 AS total, count(*), NULL FROM mart_case_trail e
-            WHERE {cond} AND e.action IN {_in(kinds)} GROUP BY e.action {cases_sql}""",
-        params + (params if with_cases else []),
-    )
+    sql = f"""SELECT e.action, 0 AS total, count(*), NULL FROM mart_case_trail e
+            WHERE {cond} AND e.action IN {literals(kinds)} GROUP BY e.action {cases_sql}"""
+    rows = wh.rows(Sql.of(sql, cond))
     by_action = {a: 0 for a in kinds}
     escalated = 0 if with_cases else None
     for action, total, n, cases in rows:
@@ -269,49 +258,47 @@ def escalation_counts(
 
 def actions_by_month(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
     """Escalation actions per month of the period, by kind: [month, action, events]."""
-    cond, params = _events_sql(f, scope, company)
-    return wh.frame(
-        f"""SELECT date_trunc('month', e.happened_on)::DATE AS month, e.action, count(*) AS events
+    cond = _events_sql(f, scope, company)
+    sql = f"""SELECT date_trunc('month', e.happened_on)::DATE AS month, e.action, count(*) AS events
         FROM mart_case_trail e
-        WHERE {cond} AND e.action IN {_in(ESCALATIONS)} GROUP BY ALL ORDER BY month, e.action""",
-        params,
-    )
+        WHERE {cond} AND e.action IN {literals(ESCALATIONS)} GROUP BY ALL ORDER BY month, e.action"""
+    return wh.frame(Sql.of(sql, cond))
 
 
-def _referrals_sql(wh: Warehouse, f: Filter, scope: Scope, company: str | None) -> tuple[str, list]:
-    at = as_of(wh, f, scope)
-    cond, params = _events_sql(f, scope, company)
+def _referrals_sql(wh: Warehouse, f: Filter, scope: Scope, company: str | None) -> Sql:
+    cond = _events_sql(f, scope, company)
     sql = f"""
         WITH ref AS (SELECT e.case_no, e.case_id, e.happened_on, e.action, e.organ, e.county, e.company_code,
                             e.category, e.done_until
                      FROM mart_case_trail e
-                     WHERE {cond} AND e.action IN {_in(REFERRALS)}),
+                     WHERE {cond} AND e.action IN {literals(REFERRALS)}),
         outcome AS (SELECT r.case_no, r.happened_on, arg_min(o.action, o.happened_on) AS outcome,
                            min(o.happened_on) AS outcome_on
                     FROM ref r JOIN mart_case_trail o ON o.case_no = r.case_no AND o.happened_on >= r.happened_on
-                         AND o.happened_on <= ? AND o.action IN {_in(OUTCOMES)}
+                         AND o.happened_on <= $at AND o.action IN {literals(OUTCOMES)}
                     GROUP BY r.case_no, r.happened_on),
         referral AS (
             SELECT r.happened_on AS referred_on, r.action AS referral, coalesce(r.organ, '') AS organ, r.case_id,
                    r.county, g.name AS unit_name, r.company_code, co.name AS company_name, r.category,
-                   coalesce(o.outcome, '{PENDING}') AS outcome, o.outcome_on,
+                   coalesce(o.outcome, {literal(PENDING)}) AS outcome, o.outcome_on,
                    ko.workday_index - kr.workday_index AS workdays_to_outcome,
-                   r.done_until <= ? AS case_closed
+                   r.done_until <= $at AS case_closed
             FROM ref r
             LEFT JOIN outcome o ON o.case_no = r.case_no AND o.happened_on = r.happened_on
             LEFT JOIN regions g ON g.code = r.county
             LEFT JOIN (SELECT * FROM companies WHERE company_code IN (SELECT company_code FROM ref)) co
                  ON co.company_code = r.company_code
             LEFT JOIN calendar kr ON kr.day = r.happened_on LEFT JOIN calendar ko ON ko.day = o.outcome_on)"""
-    return sql, [*params, at, at]
+    return Sql.of(sql, cond, at=as_of(wh, f, scope))
 
 
 def referrals(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
     """Referrals (移送城管 / 纪检 / 公安) made in the period, each with the receiving organ and its
     outcome by the as-of date (立案, 问责, or `pending`), working days to it, and whether the case
     is closed."""
-    sql, params = _referrals_sql(wh, f, scope, company)
-    return wh.frame(sql + " SELECT * FROM referral ORDER BY referred_on DESC, case_id", params)
+    return wh.frame(
+        _referrals_sql(wh, f, scope, company) + " SELECT * FROM referral ORDER BY referred_on DESC, case_id"
+    )
 
 
 def referral_summary(referral_rows: pd.DataFrame) -> pd.DataFrame:
@@ -326,10 +313,9 @@ def referral_summary(referral_rows: pd.DataFrame) -> pd.DataFrame:
 
 def accountability(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
     """问责 in the period: who held whom accountable for which case (the note says what was done)."""
-    cond, params = _events_sql(f, scope, company)
+    cond = _events_sql(f, scope, company)
     # the (few) events first, then their names: the name joins run on few rows
-    return wh.frame(
-        f"""WITH acc AS (SELECT * FROM mart_case_trail e WHERE {cond} AND e.action = '问责')
+    sql = f"""WITH acc AS (SELECT * FROM mart_case_trail e WHERE {cond} AND e.action = '问责')
         SELECT e.happened_on, e.case_id, e.county, g.name AS unit_name, m.name AS community_name,
                e.company_code, co.name AS company_name, e.category, coalesce(e.organ, '') AS organ,
                coalesce(e.note, '') AS note
@@ -339,9 +325,8 @@ def accountability(wh: Warehouse, f: Filter, scope: Scope, company: str | None =
              ON m.community_id = e.community_id
         LEFT JOIN (SELECT * FROM companies WHERE company_code IN (SELECT company_code FROM acc)) co
              ON co.company_code = e.company_code
-        ORDER BY e.happened_on DESC, e.case_id""",
-        params,
-    )
+        ORDER BY e.happened_on DESC, e.case_id"""
+    return wh.frame(Sql.of(sql, cond))
 
 
 # ---------------------------------------------------------------- one case's trail
@@ -351,45 +336,44 @@ def case_header(wh: Warehouse, case_id: str, scope: Scope) -> pd.DataFrame:
     """One case as it stands at the data's latest date (one row; none when outside the scope):
     names, deadline (row or rule), level, status, whether it ran past its deadline (closed after
     it, or still open after it) and the reporter's phone (masked unless the scope allows it)."""
-    at = as_of(wh, Filter())
-    rules, rp = rules_cte()
-    region, gp = region_sql("c.county", Filter(), scope)
-    done, dp = rectified_sql(Filter(end=at), "c")
+    rules = rules_cte()
+    region = region_sql("c.county", Filter(), scope)
+    done = rectified_by("$at", "c")
     sql = f"""WITH {rules}
         SELECT c.case_id, c.source, c.category, c.county, g.name AS unit_name, c.street, c.community_id,
                m.name AS community_name, c.company_code, co.name AS company_name, c.received_on,
                {deadline_sql("c")} AS deadline, {deadline_basis_sql("c")} AS deadline_basis, c.level, c.status,
                c.closed_on, coalesce({done}, false) AS done,
-               coalesce(CASE WHEN {done} THEN c.closed_on > {deadline_sql("c")} ELSE ? > {deadline_sql("c")} END, false)
+               coalesce(CASE WHEN {done} THEN c.closed_on > {deadline_sql("c")} ELSE $at > {deadline_sql("c")} END, false)
                    AS overdue,
                {phone_sql("c.reporter_phone", scope)} AS reporter_phone, c.description
         FROM cases c {rules_join("c")}
         LEFT JOIN regions g ON g.code = c.county LEFT JOIN communities m ON m.community_id = c.community_id
         LEFT JOIN companies co ON co.company_code = c.company_code
-        WHERE c.case_id = ? AND {region}"""
-    return wh.frame(sql, [*rp, *dp, *dp, at, case_id, *gp])
+        WHERE c.case_id = $case_id AND {region}"""
+    return wh.frame(Sql.of(sql, rules, region, at=as_of(wh, Filter()), case_id=case_id))
 
 
 def case_timeline(wh: Warehouse, case_id: str, scope: Scope) -> pd.DataFrame:
     """Every event of a case's trail in order: when, what, the level it moved to (`to_level`),
     who acted (`organ`), the note, the level the case sits at after it, and the working and
     calendar days since the previous step (the first step: since the case was received)."""
-    region, gp = region_sql("c.county", Filter(), scope)
-    order = "list_position([" + ", ".join("'" + a + "'" for a in CASE_ACTIONS) + "], e.action)"
+    region = region_sql("c.county", Filter(), scope)
+    order = "list_position([" + ", ".join(literal(a) for a in CASE_ACTIONS) + "], e.action)"
     sql = f"""
         SELECT e.happened_on, e.action, e.to_level, e.organ, e.note,
-               coalesce(last_value(CASE WHEN e.action IN {_in(MOVES)} THEN e.to_level END IGNORE NULLS) OVER w,
+               coalesce(last_value(CASE WHEN e.action IN {literals(MOVES)} THEN e.to_level END IGNORE NULLS) OVER w,
                         c.level) AS level_after,
                k.workday_index - coalesce(lag(k.workday_index) OVER w, r.workday_index) AS workdays_since_previous,
                datediff('day', coalesce(lag(e.happened_on) OVER w, c.received_on), e.happened_on)
                    AS days_since_previous
         FROM case_events e JOIN cases c USING (case_id)
         LEFT JOIN calendar k ON k.day = e.happened_on LEFT JOIN calendar r ON r.day = c.received_on
-        WHERE e.case_id = ? AND {region}
+        WHERE e.case_id = $case_id AND {region}
         WINDOW w AS (ORDER BY e.happened_on, {order}, e._source_row
                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
         ORDER BY e.happened_on, {order}, e._source_row"""
-    return wh.frame(sql, [case_id, *gp])
+    return wh.frame(Sql.of(sql, region, case_id=case_id))
 
 
 # The watch lists live in metrics/watch.py; named here too, where the 督办 page reads them.

@@ -12,6 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
+from etl.sql import Sql, literal, literals
 from metrics.db import Warehouse
 from metrics.deadlines import deadline_sql, rules_cte, rules_join
 from metrics.filters import Filter, Scope, period_sql, region_sql, until_sql, where, year_sql
@@ -24,17 +25,17 @@ DONE = ("已整改", "已办结")
 CASE_GROUPS = {"sweep": SWEEP, "leads": LEADS, "complaints": COMPLAINTS}
 
 
-def _in(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
-
-
-def rectified_sql(f: Filter, alias: str = "") -> tuple[str, list]:
-    """A case counts as rectified (整改/办结) when its status says so and it was closed by the period's end."""
+def rectified_by(day: str | None, alias: str = "") -> str:
+    """A case counts as rectified (整改/办结) when its status says so and it was closed by `day`
+    (a SQL expression, e.g. `$at`; None: whenever)."""
     a = f"{alias}." if alias else ""
-    sql = f"{a}status IN {_in(DONE)} AND {a}closed_on IS NOT NULL"
-    if f.end:
-        return sql + f" AND {a}closed_on <= ?", [f.end]
-    return sql, []
+    sql = f"{a}status IN {literals(DONE)} AND {a}closed_on IS NOT NULL"
+    return sql + f" AND {a}closed_on <= {day}" if day else sql
+
+
+def rectified_sql(f: Filter, alias: str = "") -> Sql:
+    """Rectified by the period's end (`$end`): `rectified_by`."""
+    return Sql.of(rectified_by("$end", alias), end=f.end) if f.end else Sql(rectified_by(None, alias))
 
 
 def as_of(wh: Warehouse, f: Filter, scope: Scope | None = None) -> dt.date:
@@ -68,7 +69,7 @@ def year_to_date(wh: Warehouse, f: Filter, scope: Scope) -> Filter:
 
 
 def _data_as_of(wh: Warehouse, f: Filter, scope: Scope) -> dt.date | None:
-    parts, params = [], []
+    parts = []
     for table, column, date in (
         ("mart_cases", "county", "greatest(received_on, coalesce(closed_on, received_on))"),
         ("mart_case_trail", "county", "happened_on"),
@@ -77,10 +78,9 @@ def _data_as_of(wh: Warehouse, f: Filter, scope: Scope) -> dt.date | None:
         ("fund_usages", "county", "coalesce(approved_on, applied_on)"),
         ("mart_arrears", "county", "listed_on"),
     ):
-        region, rp = region_sql(column, f, scope)
-        parts.append(f"SELECT max({date}) AS d FROM {table} WHERE {region}")
-        params += rp
-    row = wh.rows(f"SELECT max(d) FROM ({' UNION ALL '.join(parts)})", params)
+        region = region_sql(column, f, scope)
+        parts.append(Sql.of(f"SELECT max({date}) AS d FROM {table} WHERE {region}", region))
+    row = wh.rows("SELECT max(d) FROM (" + Sql.join(" UNION ALL ", parts) + ")")
     return row[0][0] if row else None
 
 
@@ -89,31 +89,27 @@ def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
 
     Reads `mart_cases` (cases counted by unit, source, status and dates; etl/marts.py). A case's
     deadline is that of metrics/deadlines.py (its row's, else the deadline rules'), as on the 督办 page."""
-    region, rp = region_sql("county", f, scope)
-    period, pp = period_sql("received_on", f)
-    done, dp = rectified_sql(f)
-    at = as_of(wh, f, scope)
-    cols, params = [], []
+    region = region_sql("county", f, scope)
+    period = period_sql("received_on", f)
+    done = rectified_sql(f)
+    cols = []
     for name, sources in CASE_GROUPS.items():
         cols.append(
-            f"coalesce(sum(n) FILTER (WHERE source IN {_in(sources)} AND {period}), 0)::BIGINT AS received_{name}"
+            f"coalesce(sum(n) FILTER (WHERE source IN {literals(sources)} AND {period}), 0)::BIGINT AS received_{name}"
         )
-        params += pp
         cols.append(
-            f"coalesce(sum(n) FILTER (WHERE source IN {_in(sources)} AND {period} AND {done}), 0) "
+            f"coalesce(sum(n) FILTER (WHERE source IN {literals(sources)} AND {period} AND {done}), 0) "
             f"::BIGINT AS rectified_{name}"
         )
-        params += pp + dp
-    # stock at `at`: received by then and not rectified by then
-    open_at = "received_on <= ? AND NOT coalesce(status IN ('已整改', '已办结') AND closed_on <= ?, false)"
+    # stock at `$at`: received by then and not rectified by then
+    open_at = f"received_on <= $at AND NOT coalesce({rectified_by('$at')}, false)"
     cols.append(f"coalesce(sum(n) FILTER (WHERE {open_at}), 0)::BIGINT AS open_cases")
-    cols.append(f"coalesce(sum(n) FILTER (WHERE {open_at} AND due < ?), 0)::BIGINT AS overdue_cases")
-    params += [at, at, at, at, at]
-    rules, rules_params = rules_cte()
+    cols.append(f"coalesce(sum(n) FILTER (WHERE {open_at} AND due < $at), 0)::BIGINT AS overdue_cases")
+    rules = rules_cte()
     sql = f"""WITH {rules},
         m AS (SELECT c.*, {deadline_sql("c")} AS due FROM mart_cases c {rules_join("c")} WHERE {region})
         SELECT county AS unit, {", ".join(cols)} FROM m GROUP BY county"""
-    frame = wh.frame(sql, rules_params + rp + params)
+    frame = wh.frame(Sql.of(sql, rules, region, period, done, at=as_of(wh, f, scope)))
     frame["received_main"] = frame["received_sweep"] + frame["received_leads"]
     frame["rectified_main"] = frame["rectified_sweep"] + frame["rectified_leads"]
     return frame
@@ -121,12 +117,11 @@ def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
 
 def refund_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per unit: illegal fees refunded in the period (yuan) and the households concerned."""
-    cond, params = where(region_sql("county", f, scope), period_sql("refunded_on", f))
-    return wh.frame(
-        f"""SELECT county AS unit, sum(amount)::DOUBLE AS refund_amount, coalesce(sum(households), 0) AS refund_households,
-        count(*) AS refund_rows FROM refunds WHERE {cond} GROUP BY county""",
-        params,
-    )
+    cond = where(region_sql("county", f, scope), period_sql("refunded_on", f))
+    sql = f"""SELECT county AS unit, sum(amount)::DOUBLE AS refund_amount,
+        coalesce(sum(households), 0) AS refund_households, count(*) AS refund_rows
+        FROM refunds WHERE {cond} GROUP BY county"""
+    return wh.frame(Sql.of(sql, cond))
 
 
 def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
@@ -134,10 +129,10 @@ def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
 
     Reads `mart_arrears` and `mart_recoveries` (recoveries already joined to their project's
     unit and listing date; etl/marts.py)."""
-    region, rp = region_sql("county", f, scope)
-    listed, lp = until_sql("listed_on", f)
-    period, pp = period_sql("recovered_on", f)
-    until, up = until_sql("recovered_on", f)
+    region = region_sql("county", f, scope)
+    listed = until_sql("listed_on", f)
+    period = period_sql("recovered_on", f)
+    until = until_sql("recovered_on", f)
     sql = f"""
         WITH a AS (SELECT county, sum(amount_due) AS listed, sum(projects) AS projects
                    FROM mart_arrears WHERE {region} AND {listed} GROUP BY county),
@@ -148,83 +143,79 @@ def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
                coalesce(r.to_date, 0)::DOUBLE AS arrears_recovered_to_date,
                a.projects::BIGINT AS arrears_projects
         FROM a LEFT JOIN r USING (county)"""
-    frame = wh.frame(sql, rp + lp + pp + up + rp + lp)
+    frame = wh.frame(Sql.of(sql, region, listed, period, until))
     # 尚未追缴 per project, summed (metrics.funds.OUTSTANDING_SQL): a county's listed − recovered
     # would let a project that overpaid hide another's arrears, and the card would not equal
     # the sum of the project list.
-    cte, params = _projects_sql(f, scope)
+    cte = _projects_sql(f, scope)
     owed = wh.frame(
-        f"WITH {cte} SELECT county AS unit, sum({OUTSTANDING_SQL})::DOUBLE AS arrears_outstanding "
-        "FROM p GROUP BY county",
-        params,
+        "WITH " + cte + f" SELECT county AS unit, sum({OUTSTANDING_SQL})::DOUBLE AS arrears_outstanding "
+        "FROM p GROUP BY county"
     )
     return frame.merge(owed, on="unit", how="left")
 
 
 def ledger_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per unit: maintenance fund collected and used in the years of the period."""
-    cond, params = where(region_sql("county", f, scope), year_sql("year", f))
-    return wh.frame(
-        f"""SELECT county AS unit, sum(collected)::DOUBLE AS fund_collected, sum(used)::DOUBLE AS fund_used
-        FROM fund_ledger WHERE {cond} GROUP BY county""",
-        params,
-    )
+    cond = where(region_sql("county", f, scope), year_sql("year", f))
+    sql = f"""SELECT county AS unit, sum(collected)::DOUBLE AS fund_collected, sum(used)::DOUBLE AS fund_used
+        FROM fund_ledger WHERE {cond} GROUP BY county"""
+    return wh.frame(Sql.of(sql, cond))
 
 
 def community_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per unit, as of the period's end: communities, those with property service, with an owners' organisation.
 
     Reads `mart_communities` (communities counted by type, dates and committee; etl/marts.py)."""
-    region, rp = region_sql("county", f, scope)
-    at = f.end or dt.date(9999, 12, 31)
+    region = region_sql("county", f, scope)
     sql = f"""
         SELECT county AS unit, sum(n)::BIGINT AS communities,
-          coalesce(sum(n) FILTER (WHERE {NO_SERVICE_AT}), 0)::BIGINT AS no_service,
-          coalesce(sum(n) FILTER (WHERE NOT ({NO_SERVICE_AT})), 0)::BIGINT AS with_service,
+          coalesce(sum(n) FILTER (WHERE {no_service_at("$at")}), 0)::BIGINT AS no_service,
+          coalesce(sum(n) FILTER (WHERE NOT ({no_service_at("$at")})), 0)::BIGINT AS with_service,
           coalesce(sum(n) FILTER (WHERE committee IN ('业委会', '物管会')
-                           AND (committee_formed_on IS NULL OR committee_formed_on <= ?)), 0)::BIGINT AS with_committee
+                           AND (committee_formed_on IS NULL OR committee_formed_on <= $at)), 0)::BIGINT AS with_committee
         FROM mart_communities WHERE {region} GROUP BY county"""
-    return wh.frame(sql, [at, at, at, at, at] + rp)
+    return wh.frame(Sql.of(sql, region, at=f.end or dt.date(9999, 12, 31)))
 
 
-# A community has no property service at date ? when it is 无物业 now and was then, or when
-# its current management began after ? and before that it had none.
-NO_SERVICE_AT = """coalesce((management_type = '无物业' AND (managed_since IS NULL OR managed_since <= ?))
-    OR (managed_since > ? AND previous_management_type = '无物业'), false)"""
+def no_service_at(day: str) -> str:
+    """A community has no property service at `day` (a SQL expression: `$at`, a column) when it
+    is 无物业 now and was then, or when its current management began after `day` and before that
+    it had none. The one definition (metrics/coverage.py uses it too)."""
+    return f"""coalesce((management_type = '无物业' AND (managed_since IS NULL OR managed_since <= {day}))
+    OR (managed_since > {day} AND previous_management_type = '无物业'), false)"""
 
 
 def rating_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per unit, in the latest year of the period: star-rated service projects, and 4–5 star ones.
 
     Reads `mart_star_ratings` (a rating's unit is its own county, else its community's)."""
-    region, rp = region_sql("unit", f, scope)
-    year = _latest_year(wh, "star_ratings", f)
+    region = region_sql("unit", f, scope)
     sql = f"""
         SELECT unit, sum(n)::BIGINT AS star_rated, coalesce(sum(n) FILTER (WHERE stars >= 4), 0)::BIGINT AS star_high
-        FROM mart_star_ratings WHERE year = ? AND {region} GROUP BY unit"""
-    return wh.frame(sql, [year] + rp)
+        FROM mart_star_ratings WHERE year = $year AND {region} GROUP BY unit"""
+    return wh.frame(Sql.of(sql, region, year=_latest_year(wh, "star_ratings", f)))
 
 
 def credit_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per unit (the company's registered county), in the latest year of the period: companies rated, by grade.
 
     Reads `mart_credit_ratings`."""
-    region, rp = region_sql("unit", f, scope)
-    year = _latest_year(wh, "credit_ratings", f)
+    region = region_sql("unit", f, scope)
     grades = ", ".join(
-        f"coalesce(sum(n) FILTER (WHERE grade = '{g}'), 0)::BIGINT AS credit_{g.lower()}" for g in "ABCD"
+        f"coalesce(sum(n) FILTER (WHERE grade = {literal(g)}), 0)::BIGINT AS credit_{g.lower()}" for g in "ABCD"
     )
     sql = f"""SELECT unit, sum(n)::BIGINT AS credit_rated, {grades}
-        FROM mart_credit_ratings WHERE year = ? AND {region} GROUP BY unit"""
-    return wh.frame(sql, [year] + rp)
+        FROM mart_credit_ratings WHERE year = $year AND {region} GROUP BY unit"""
+    return wh.frame(Sql.of(sql, region, year=_latest_year(wh, "credit_ratings", f)))
 
 
 _RATING_MARTS = {"star_ratings": "mart_star_ratings", "credit_ratings": "mart_credit_ratings"}
 
 
 def _latest_year(wh: Warehouse, table: str, f: Filter) -> int | None:
-    cond, params = year_sql("year", f)
-    row = wh.rows(f"SELECT max(year) FROM {_RATING_MARTS[table]} WHERE {cond}", params)
+    cond = year_sql("year", f)
+    row = wh.rows(Sql.of(f"SELECT max(year) FROM {_RATING_MARTS[table]} WHERE {cond}", cond))
     return row[0][0] if row else None
 
 

@@ -1,4 +1,6 @@
-"""What a viewer asks for (Filter) and what a viewer may see (Scope), as SQL.
+"""What a viewer asks for (Filter) and what a viewer may see (Scope), as SQL fragments
+(etl.sql.Sql) with named parameters: `$region`, `$scope_0` …, `$start`, `$end`, `$first_year`,
+`$last_year` — the same names in every statement, bound to the filter's values.
 
 Every metric takes both. A region filter or scope is a region code of any level:
 province `140000`, city `140700`, county `140702`, township `140702401`; a row
@@ -9,8 +11,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
+
+from etl.sql import FALSE, TRUE, Sql
 
 PROVINCE = "140000"
 
@@ -114,54 +117,56 @@ class Scope:
 EVERYTHING = Scope(None, personal_data=False)
 
 
-def region_sql(column: str, f: Filter, scope: Scope) -> tuple[str, list]:
-    """SQL condition and parameters: `column` (a region code) lies in the filter's region and the scope."""
-    parts, params = [], []
+def region_sql(column: str, f: Filter, scope: Scope) -> Sql:
+    """`column` (a region code) lies in the filter's region (`$region`) and the scope (`$scope_0` …)."""
+    parts, params = [], {}
     if f.region:
-        parts.append(f"starts_with({column}, ?)")
-        params.append(region_prefix(f.region))
+        parts.append(f"starts_with({column}, $region)")
+        params["region"] = region_prefix(f.region)
     if scope.regions is not None:
         if not scope.regions:
-            return "FALSE", []
-        parts.append("(" + " OR ".join(f"starts_with({column}, ?)" for _ in scope.regions) + ")")
-        params.extend(region_prefix(r) for r in scope.regions)
-    return (" AND ".join(parts) or "TRUE"), params
+            return FALSE
+        names = [f"scope_{i}" for i in range(len(scope.regions))]
+        parts.append("(" + " OR ".join(f"starts_with({column}, ${n})" for n in names) + ")")
+        params.update(zip(names, (region_prefix(r) for r in scope.regions), strict=True))
+    return Sql(" AND ".join(parts) or "TRUE", params)
 
 
-def period_sql(column: str, f: Filter) -> tuple[str, list]:
-    """SQL condition: `column` (a date) lies in the filter's period."""
-    parts, params = [], []
+def period_sql(column: str, f: Filter) -> Sql:
+    """`column` (a date) lies in the filter's period (`$start`, `$end`)."""
+    parts, params = [], {}
     if f.start:
-        parts.append(f"{column} >= ?")
-        params.append(f.start)
+        parts.append(f"{column} >= $start")
+        params["start"] = f.start
     if f.end:
-        parts.append(f"{column} <= ?")
-        params.append(f.end)
-    return (" AND ".join(parts) or "TRUE"), params
+        parts.append(f"{column} <= $end")
+        params["end"] = f.end
+    return Sql(" AND ".join(parts) or "TRUE", params)
 
 
-def until_sql(column: str, f: Filter) -> tuple[str, list]:
-    """SQL condition: `column` is on or before the end of the period (stock figures)."""
-    if f.end:
-        return f"{column} <= ?", [f.end]
-    return "TRUE", []
+def until_sql(column: str, f: Filter) -> Sql:
+    """`column` is on or before the end of the period (`$end`; stock figures)."""
+    return Sql.of(f"{column} <= $end", end=f.end) if f.end else TRUE
 
 
-def year_sql(column: str, f: Filter) -> tuple[str, list]:
-    """SQL condition: the integer year `column` lies in the years the period touches."""
+def year_sql(column: str, f: Filter) -> Sql:
+    """The integer year `column` lies in the years the period touches (`$first_year`, `$last_year`)."""
     first, last = f.years()
-    parts, params = [], []
+    parts, params = [], {}
     if first:
-        parts.append(f"{column} >= ?")
-        params.append(first)
+        parts.append(f"{column} >= $first_year")
+        params["first_year"] = first
     if last:
-        parts.append(f"{column} <= ?")
-        params.append(last)
-    return (" AND ".join(parts) or "TRUE"), params
+        parts.append(f"{column} <= $last_year")
+        params["last_year"] = last
+    return Sql(" AND ".join(parts) or "TRUE", params)
 
 
-def where(*conditions: tuple[str, Sequence]) -> tuple[str, list]:
-    """AND together (sql, params) pairs."""
-    sql = " AND ".join(f"({c})" for c, _ in conditions) or "TRUE"
-    params = [p for _, ps in conditions for p in ps]
-    return sql, params
+def limit_sql(limit: int | None) -> Sql:
+    """`LIMIT $limit`, or nothing when `limit` is None."""
+    return Sql.of("LIMIT $limit", limit=limit) if limit is not None else Sql("")
+
+
+def where(*conditions: Sql) -> Sql:
+    """The conditions ANDed together (TRUE when none)."""
+    return Sql.join(" AND ", (Sql(f"({c})", c.params) for c in conditions), empty="TRUE")

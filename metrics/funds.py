@@ -23,8 +23,19 @@ from __future__ import annotations
 
 import pandas as pd
 
+from etl.sql import Sql, literal
 from metrics.db import Warehouse
-from metrics.filters import Filter, Scope, months_before, period_sql, region_sql, until_sql, where, year_sql
+from metrics.filters import (
+    Filter,
+    Scope,
+    limit_sql,
+    months_before,
+    period_sql,
+    region_sql,
+    until_sql,
+    where,
+    year_sql,
+)
 
 CHANNELS = ("催缴", "行政处罚", "纪检", "公安", "诉讼")
 NO_CHANNEL = "not_filled"  # a recovery whose channel the ledger left empty
@@ -39,13 +50,13 @@ EMERGENCY_DAYS = 10  # the published promise: an emergency use is approved withi
 # ---------------------------------------------------------------- arrears (欠缴与追缴)
 
 
-def _projects_sql(f: Filter, scope: Scope) -> tuple[str, list]:
+def _projects_sql(f: Filter, scope: Scope) -> Sql:
     """CTE `p`: one row per project listed by the period's end in the region, with its
     recoveries in the period (`recovered`) and to its end (`recovered_to_date`)."""
-    region, rp = region_sql("a.county", f, scope)
-    listed, lp = until_sql("a.listed_on", f)
-    period, pp = period_sql("r.recovered_on", f)
-    until, up = until_sql("r.recovered_on", f)
+    region = region_sql("a.county", f, scope)
+    listed = until_sql("a.listed_on", f)
+    period = period_sql("r.recovered_on", f)
+    until = until_sql("r.recovered_on", f)
     sql = f"""
         a AS (SELECT project_id, project, developer, county, amount_due, listed_on, measure
               FROM fund_arrears a WHERE {region} AND {listed}),
@@ -56,7 +67,7 @@ def _projects_sql(f: Filter, scope: Scope) -> tuple[str, list]:
         p AS (SELECT a.*, coalesce(r.recovered, 0) AS recovered, coalesce(r.recovered_to_date, 0) AS recovered_to_date,
                      r.last_recovered_on
               FROM a LEFT JOIN r USING (project_id))"""
-    return sql, rp + lp + pp + up + up
+    return Sql.of(sql, region, listed, period, until)
 
 
 # 尚未追缴, the one definition: a project's outstanding is what it owes less what it paid by the
@@ -72,55 +83,45 @@ _ARREARS_SUMS = f"""sum(amount_due)::DOUBLE AS arrears_listed, sum(recovered)::D
 def arrears_summary(wh: Warehouse, f: Filter, scope: Scope) -> dict:
     """The arrears ledger at the period's end in four counts: reporting units (counties),
     developers, projects and the amount listed (yuan)."""
-    cte, params = _projects_sql(f, scope)
-    row = wh.rows(
-        f"""WITH {cte} SELECT count(DISTINCT county), count(DISTINCT developer), count(*),
-                      coalesce(sum(amount_due), 0)::DOUBLE FROM p""",
-        params,
-    )[0]
+    cte = _projects_sql(f, scope)
+    sql = f"""WITH {cte} SELECT count(DISTINCT county), count(DISTINCT developer), count(*),
+                      coalesce(sum(amount_due), 0)::DOUBLE FROM p"""
+    row = wh.rows(Sql.of(sql, cte))[0]
     return dict(zip(("counties", "developers", "projects", "amount"), row, strict=True))
 
 
 def arrears_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per reporting unit: projects, developers, listed, recovered in the period and to date, outstanding."""
-    cte, params = _projects_sql(f, scope)
-    return wh.frame(
-        f"""WITH {cte} SELECT county AS unit, count(*) AS arrears_projects, count(DISTINCT developer) AS developers,
-            {_ARREARS_SUMS} FROM p GROUP BY county ORDER BY county""",
-        params,
-    )
+    cte = _projects_sql(f, scope)
+    sql = f"""WITH {cte} SELECT county AS unit, count(*) AS arrears_projects, count(DISTINCT developer) AS developers,
+            {_ARREARS_SUMS} FROM p GROUP BY county ORDER BY county"""
+    return wh.frame(Sql.of(sql, cte))
 
 
 def arrears_by_developer(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None) -> tuple[pd.DataFrame, int]:
     """Per developer (largest outstanding first; at most `limit` rows): its units, projects and
     amounts; and how many developers there are in all."""
-    cte, params = _projects_sql(f, scope)
-    cap = "LIMIT ?" if limit else ""
-    frame = wh.frame(
-        f"""WITH {cte}, d AS (
+    cte = _projects_sql(f, scope)
+    cap = limit_sql(limit or None)  # 0: no limit
+    sql = f"""WITH {cte}, d AS (
               SELECT developer, string_agg(DISTINCT coalesce(g.name, p.county), '、' ORDER BY coalesce(g.name, p.county))
                        AS unit_names, count(*) AS arrears_projects, {_ARREARS_SUMS}, count(*) OVER () AS total_rows
               FROM p LEFT JOIN regions g ON g.code = p.county GROUP BY developer)
-            SELECT * FROM d ORDER BY arrears_outstanding DESC, arrears_listed DESC, developer {cap}""",
-        params + ([limit] if limit else []),
-    )
-    return _split_total(frame)
+            SELECT * FROM d ORDER BY arrears_outstanding DESC, arrears_listed DESC, developer {cap}"""
+    return _split_total(wh.frame(Sql.of(sql, cte, cap)))
 
 
 def arrears_projects(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None) -> tuple[pd.DataFrame, int]:
     """The projects in arrears (largest outstanding first; at most `limit` rows), and how many there are."""
-    cte, params = _projects_sql(f, scope)
-    cap = "LIMIT ?" if limit else ""
-    frame = wh.frame(
-        f"""WITH {cte} SELECT project_id, project, developer, county AS unit, listed_on, measure,
+    cte = _projects_sql(f, scope)
+    cap = limit_sql(limit or None)  # 0: no limit
+    sql = f"""WITH {cte} SELECT project_id, project, developer, county AS unit, listed_on, measure,
               amount_due::DOUBLE AS arrears_listed, recovered::DOUBLE AS arrears_recovered,
               recovered_to_date::DOUBLE AS arrears_recovered_to_date,
               {OUTSTANDING_SQL}::DOUBLE AS arrears_outstanding,
               count(*) OVER () AS total_rows
-            FROM p ORDER BY arrears_outstanding DESC, project_id {cap}""",
-        params + ([limit] if limit else []),
-    )
-    return _split_total(frame)
+            FROM p ORDER BY arrears_outstanding DESC, project_id {cap}"""
+    return _split_total(wh.frame(Sql.of(sql, cte, cap)))
 
 
 def stalled_arrears(wh: Warehouse, f: Filter, scope: Scope, months: int) -> pd.DataFrame:
@@ -131,29 +132,24 @@ def stalled_arrears(wh: Warehouse, f: Filter, scope: Scope, months: int) -> pd.D
     developer, unit, listed_on, last_recovered_on, arrears_outstanding."""
     if f.end is None:
         raise ValueError("stalled_arrears needs the period's end")
-    since = months_before(f.end, months)
-    cte, params = _projects_sql(f, scope)
-    return wh.frame(
-        f"""WITH {cte} SELECT project_id, project, developer, county AS unit, listed_on, last_recovered_on,
+    cte = _projects_sql(f, scope)
+    sql = f"""WITH {cte} SELECT project_id, project, developer, county AS unit, listed_on, last_recovered_on,
               {OUTSTANDING_SQL}::DOUBLE AS arrears_outstanding
-            FROM p WHERE {OUTSTANDING_SQL} > 0 AND coalesce(last_recovered_on, listed_on) <= ?
-            ORDER BY arrears_outstanding DESC, project_id""",
-        params + [since],
-    )
+            FROM p WHERE {OUTSTANDING_SQL} > 0 AND coalesce(last_recovered_on, listed_on) <= $stalled_since
+            ORDER BY arrears_outstanding DESC, project_id"""
+    return wh.frame(Sql.of(sql, cte, stalled_since=months_before(f.end, months)))
 
 
 def recoveries_by_month(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Recoveries in the period by month and channel (yuan): rows month (first day), channel
     (NO_CHANNEL when not filled), amount, recoveries. The months sum to the period's 追缴到账
     (the same projects: listed by the period's end in the region; read from `mart_recoveries`)."""
-    cond, params = where(region_sql("county", f, scope), until_sql("listed_on", f), period_sql("recovered_on", f))
-    return wh.frame(
-        f"""SELECT date_trunc('month', recovered_on)::DATE AS month, coalesce(channel, '{NO_CHANNEL}') AS channel,
+    cond = where(region_sql("county", f, scope), until_sql("listed_on", f), period_sql("recovered_on", f))
+    sql = f"""SELECT date_trunc('month', recovered_on)::DATE AS month, coalesce(channel, {literal(NO_CHANNEL)}) AS channel,
               sum(amount)::DOUBLE AS amount, sum(recoveries)::BIGINT AS recoveries
             FROM mart_recoveries WHERE {cond}
-            GROUP BY ALL ORDER BY month, channel""",
-        params,
-    )
+            GROUP BY ALL ORDER BY month, channel"""
+    return wh.frame(Sql.of(sql, cond))
 
 
 def unmatched_recoveries(wh: Warehouse, f: Filter, scope: Scope) -> dict:
@@ -163,12 +159,10 @@ def unmatched_recoveries(wh: Warehouse, f: Filter, scope: Scope) -> dict:
     {"recoveries": n, "amount": yuan}."""
     if scope.regions is not None:
         return {"recoveries": 0, "amount": 0.0}
-    period, params = period_sql("r.recovered_on", f)
-    n, amount = wh.rows(
-        f"""SELECT count(*), coalesce(sum(r.amount), 0)::DOUBLE FROM fund_recoveries r
-            WHERE {period} AND NOT EXISTS (SELECT 1 FROM fund_arrears a WHERE a.project_id = r.project_id)""",
-        params,
-    )[0]
+    period = period_sql("r.recovered_on", f)
+    sql = f"""SELECT count(*), coalesce(sum(r.amount), 0)::DOUBLE FROM fund_recoveries r
+            WHERE {period} AND NOT EXISTS (SELECT 1 FROM fund_arrears a WHERE a.project_id = r.project_id)"""
+    n, amount = wh.rows(Sql.of(sql, period))[0]
     return {"recoveries": int(n), "amount": float(amount)}
 
 
@@ -179,12 +173,10 @@ def ledger_breakdown(wh: Warehouse, f: Filter, scope: Scope, by: str) -> pd.Data
     """Collected, used and the usage rate (used / collected) in the years of the period, per
     reporting unit (`by="unit"`: column unit) or per year (`by="year"`: column year)."""
     column = {"unit": "county", "year": "year"}[by]
-    cond, params = where(region_sql("county", f, scope), year_sql("year", f))
-    frame = wh.frame(
-        f"""SELECT {column} AS {by}, sum(collected)::DOUBLE AS fund_collected, sum(used)::DOUBLE AS fund_used
-            FROM fund_ledger WHERE {cond} GROUP BY {column} ORDER BY {column}""",
-        params,
-    )
+    cond = where(region_sql("county", f, scope), year_sql("year", f))
+    sql = f"""SELECT {column} AS {by}, sum(collected)::DOUBLE AS fund_collected, sum(used)::DOUBLE AS fund_used
+            FROM fund_ledger WHERE {cond} GROUP BY {column} ORDER BY {column}"""
+    frame = wh.frame(Sql.of(sql, cond))
     den = frame["fund_collected"].where(frame["fund_collected"] > 0)
     frame["fund_usage_rate"] = (frame["fund_used"] / den).astype("float64")
     return frame
@@ -201,30 +193,25 @@ def _days_bucket_sql(days: str) -> str:
 def approval_times(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Applications made in the period by approval-time bucket (DAY_BUCKETS index, PENDING for
     not approved), emergency or not: bucket, emergency, applications, amount (yuan)."""
-    cond, params = where(region_sql("county", f, scope), period_sql("applied_on", f))
+    cond = where(region_sql("county", f, scope), period_sql("applied_on", f))
     bucket = _days_bucket_sql("date_diff('day', applied_on, approved_on)")
-    return wh.frame(
-        f"""SELECT {bucket} AS bucket, emergency, count(*) AS applications, sum(amount)::DOUBLE AS amount
-            FROM fund_usages WHERE {cond} GROUP BY ALL ORDER BY bucket, emergency""",
-        params,
-    )
+    sql = f"""SELECT {bucket} AS bucket, emergency, count(*) AS applications, sum(amount)::DOUBLE AS amount
+            FROM fund_usages WHERE {cond} GROUP BY ALL ORDER BY bucket, emergency"""
+    return wh.frame(Sql.of(sql, cond))
 
 
 def emergency_usages(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None) -> tuple[pd.DataFrame, int]:
     """Emergency uses applied for in the period (latest first; at most `limit`): the community
     (name NULL when the master file does not know it), purpose, amount, applied, approved and
     the days between; and how many there are."""
-    cond, params = where(region_sql("u.county", f, scope), period_sql("u.applied_on", f))
-    cap = "LIMIT ?" if limit else ""
-    frame = wh.frame(
-        f"""SELECT u.application_id, u.county AS unit, u.community_id, c.name AS community_name, u.purpose,
+    cond = where(region_sql("u.county", f, scope), period_sql("u.applied_on", f))
+    cap = limit_sql(limit or None)  # 0: no limit
+    sql = f"""SELECT u.application_id, u.county AS unit, u.community_id, c.name AS community_name, u.purpose,
               u.amount::DOUBLE AS amount, u.applied_on, u.approved_on,
               date_diff('day', u.applied_on, u.approved_on) AS approval_days, count(*) OVER () AS total_rows
             FROM fund_usages u LEFT JOIN communities c USING (community_id)
-            WHERE u.emergency AND {cond} ORDER BY u.applied_on DESC, u.application_id {cap}""",
-        params + ([limit] if limit else []),
-    )
-    return _split_total(frame)
+            WHERE u.emergency AND {cond} ORDER BY u.applied_on DESC, u.application_id {cap}"""
+    return _split_total(wh.frame(Sql.of(sql, cond, cap)))
 
 
 # ---------------------------------------------------------------- refunds (违规收费清退)
@@ -235,17 +222,15 @@ def refunds_by_kind(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     level ('kind', 'group', 'total'), kind_group ('deposit' / 'other'), kind, amount (yuan),
     distinct companies, households, refunds, and the units (codes) that refunded. Companies are counted once per row's scope, so a
     group's count is not the sum of its kinds'."""
-    cond, params = where(region_sql("county", f, scope), period_sql("refunded_on", f))
-    frame = wh.frame(
-        f"""WITH r AS (SELECT *, CASE WHEN kind = ? THEN 'deposit' ELSE 'other' END AS kind_group
+    cond = where(region_sql("county", f, scope), period_sql("refunded_on", f))
+    sql = f"""WITH r AS (SELECT *, CASE WHEN kind = {literal(DEPOSIT)} THEN 'deposit' ELSE 'other' END AS kind_group
                        FROM refunds WHERE {cond})
             SELECT CASE WHEN grouping(kind_group) = 1 THEN 'total' WHEN grouping(kind) = 1 THEN 'group' ELSE 'kind' END
                      AS level, kind_group, kind, sum(amount)::DOUBLE AS refund_amount,
                    count(DISTINCT company_code) AS companies, coalesce(sum(households), 0)::BIGINT AS refund_households,
                    count(*) AS refund_rows, list(DISTINCT county ORDER BY county) AS units
-            FROM r GROUP BY GROUPING SETS ((kind_group, kind), (kind_group), ())""",
-        [DEPOSIT] + params,
-    )
+            FROM r GROUP BY GROUPING SETS ((kind_group, kind), (kind_group), ())"""
+    frame = wh.frame(Sql.of(sql, cond))
     order = {k: i for i, k in enumerate(KINDS)}
     frame["_group"] = frame["kind_group"].map({"deposit": 0, "other": 1}).fillna(2)
     frame["_kind"] = frame["kind"].map(order).fillna(len(KINDS) + 1)  # a group's own row comes after its kinds
@@ -255,25 +240,22 @@ def refunds_by_kind(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
 
 def refunds_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Refunds in the period per reporting unit and kind: unit, kind, amount, companies, households."""
-    cond, params = where(region_sql("county", f, scope), period_sql("refunded_on", f))
-    return wh.frame(
-        f"""SELECT county AS unit, kind, sum(amount)::DOUBLE AS refund_amount,
+    cond = where(region_sql("county", f, scope), period_sql("refunded_on", f))
+    sql = f"""SELECT county AS unit, kind, sum(amount)::DOUBLE AS refund_amount,
               count(DISTINCT company_code) AS companies, coalesce(sum(households), 0)::BIGINT AS refund_households,
               count(*) AS refund_rows
-            FROM refunds WHERE {cond} GROUP BY ALL ORDER BY unit, kind""",
-        params,
-    )
+            FROM refunds WHERE {cond} GROUP BY ALL ORDER BY unit, kind"""
+    return wh.frame(Sql.of(sql, cond))
 
 
 def refunds_by_company(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None) -> tuple[pd.DataFrame, int]:
     """Refunds in the period per company (largest first; at most `limit`): its name from the
     company register (NULL when unknown), the units it refunded in, its kinds, amount,
     households, refunds; and how many companies there are."""
-    cond, params = where(region_sql("r.county", f, scope), period_sql("r.refunded_on", f))
-    cap = "LIMIT ?" if limit else ""
+    cond = where(region_sql("r.county", f, scope), period_sql("r.refunded_on", f))
+    cap = limit_sql(limit or None)  # 0: no limit
     # aggregate first, then name the (at most `limit`) companies: the register is joined on few rows
-    frame = wh.frame(
-        f"""WITH r AS (
+    sql = f"""WITH r AS (
               SELECT r.company_code,
                 string_agg(DISTINCT coalesce(g.name, r.county), '、' ORDER BY coalesce(g.name, r.county)) AS unit_names,
                 list(DISTINCT r.kind ORDER BY r.kind) AS kinds, sum(r.amount)::DOUBLE AS refund_amount,
@@ -285,10 +267,8 @@ def refunds_by_company(wh: Warehouse, f: Filter, scope: Scope, limit: int | None
             FROM top LEFT JOIN (SELECT company_code, any_value(name) AS name FROM companies
                                 WHERE company_code IN (SELECT company_code FROM top) GROUP BY company_code) c
                  USING (company_code)
-            ORDER BY refund_amount DESC, top.company_code""",
-        params + ([limit] if limit else []),
-    )
-    return _split_total(frame)
+            ORDER BY refund_amount DESC, top.company_code"""
+    return _split_total(wh.frame(Sql.of(sql, cond, cap)))
 
 
 def _split_total(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:

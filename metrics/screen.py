@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from etl.sql import Sql
 from metrics import kpis
 from metrics.db import Warehouse
 from metrics.filters import Filter, Scope, period_sql, region_sql, where
@@ -28,12 +29,12 @@ def latest_rectified(wh: Warehouse, f: Filter, scope: Scope, limit: int = TICKER
     case id, date closed, county, community, category and source. Read from `mart_case_spans`,
     whose `done_until` is the closing day of a rectified case (metrics.facts.rectified_sql) and
     which is ordered by it; the community names are joined on the few rows listed."""
-    cond, params = where(region_sql("c.county", f, scope), period_sql("c.done_until", f))
+    cond = where(region_sql("c.county", f, scope), period_sql("c.done_until", f))
     sql = f"""
         WITH top AS (SELECT c.case_id, c.done_until AS closed_on, c.county, c.community_id, c.category, c.source
                      FROM mart_case_spans c
                      WHERE c.done_until < DATE '9999-12-31' AND {cond}
-                     ORDER BY c.done_until DESC, c.case_id DESC LIMIT ?)
+                     ORDER BY c.done_until DESC, c.case_id DESC LIMIT $limit)
         SELECT t.case_id, t.closed_on, t.county, coalesce(g.name, t.county) AS county_name,
                m.name AS community_name, t.category, t.source
         FROM top t
@@ -41,13 +42,13 @@ def latest_rectified(wh: Warehouse, f: Filter, scope: Scope, limit: int = TICKER
              ON m.community_id = t.community_id
         LEFT JOIN regions g ON g.code = t.county
         ORDER BY t.closed_on DESC, t.case_id DESC"""
-    return wh.frame(sql, params + [int(limit)])
+    return wh.frame(Sql.of(sql, cond, limit=int(limit)))
 
 
 def latest_recoveries(wh: Warehouse, f: Filter, scope: Scope, limit: int = TICKER_LIMIT) -> pd.DataFrame:
     """The maintenance-fund arrears most recently recovered (追缴到账) in the period, latest
     first: project, county, date, amount (yuan) and channel."""
-    cond, params = where(region_sql("a.county", f, scope), period_sql("r.recovered_on", f))
+    cond = where(region_sql("a.county", f, scope), period_sql("r.recovered_on", f))
     sql = f"""
         SELECT r.project_id, r.recovered_on, a.county, coalesce(g.name, a.county) AS county_name,
                a.project, r.amount::DOUBLE AS amount, r.channel
@@ -56,8 +57,8 @@ def latest_recoveries(wh: Warehouse, f: Filter, scope: Scope, limit: int = TICKE
         LEFT JOIN regions g ON g.code = a.county
         WHERE {cond}
         ORDER BY r.recovered_on DESC, r.amount DESC, r.project_id
-        LIMIT ?"""
-    return wh.frame(sql, params + [int(limit)])
+        LIMIT $limit"""
+    return wh.frame(Sql.of(sql, cond, limit=int(limit)))
 
 
 def ranking(table: pd.DataFrame, key: str) -> pd.DataFrame:

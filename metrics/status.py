@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from etl.sql import ident, literal
 from metrics.db import Warehouse
 from vocab.schema import DATASETS
 
@@ -9,10 +12,17 @@ from vocab.schema import DATASETS
 def dataset_counts(wh: Warehouse) -> list[dict]:
     """One row per dataset: its Chinese name, rows held, and when it was last loaded."""
     union = " UNION ALL ".join(
-        f"SELECT '{name}' AS dataset, count(*) AS n, max(_loaded_at) AS last FROM \"{name}\"" for name in DATASETS
+        f"SELECT {literal(name)} AS dataset, count(*) AS n, max(_loaded_at) AS last FROM {ident(name)}"
+        for name in DATASETS
     )
     rows = wh.rows(union)
     return [{"dataset": d, "label": DATASETS[d].label, "rows": n, "last_loaded": last} for d, n, last in rows]
+
+
+def last_published(wh: Warehouse) -> dt.datetime | None:
+    """When the newest load of the published warehouse was loaded (Beijing time), or None."""
+    (at,) = wh.rows("SELECT max(loaded_at) FROM loads")[0]
+    return at
 
 
 def recent_loads(wh: Warehouse, limit: int = 50) -> list[dict]:
@@ -45,4 +55,4 @@ def rejects_of(wh: Warehouse, load_ids: list[int]) -> list[dict]:
     ids = [int(i) for i in load_ids if isinstance(i, int) or str(i).isdigit()]
     if not ids:
         return []
-    return as_rows(wh.rows(rejects_sql(len(ids)), ids))
+    return as_rows(wh.rows(rejects_sql(ids)))

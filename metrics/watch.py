@@ -8,17 +8,12 @@ import datetime as dt
 
 import pandas as pd
 
+from etl.sql import Sql, literals
 from metrics.db import Warehouse
 from metrics.deadlines import deadline_rules, deadline_sql, rules_cte, rules_join
-from metrics.escalations import (
-    ESCALATIONS,
-    EXIT_REVIEW_BLACK_LISTS,
-    REFERRALS,
-    REPEATED,
-    _in,
-)
+from metrics.escalations import ESCALATIONS, EXIT_REVIEW_BLACK_LISTS, REFERRALS, REPEATED
 from metrics.facts import DONE, as_of
-from metrics.filters import Filter, Scope, months_before, region_sql
+from metrics.filters import Filter, Scope, limit_sql, months_before, region_sql
 
 # ---------------------------------------------------------------- watch lists
 
@@ -29,39 +24,40 @@ def watch_window(wh: Warehouse, f: Filter, scope: Scope | None = None) -> tuple[
     return months_before(at, 12) + dt.timedelta(days=1), at
 
 
-def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> tuple[str, list, tuple[dt.date, dt.date]]:
-    """CTEs `esc`, `late` and `lists` per `key` ('company_code' or 'county') over the window, and
-    `counted` joining them. (The county a company's cases come from is asked for its listed rows
-    only: see company_watch.)"""
+def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> Sql:
+    """CTEs `esc`, `late` and `lists` per `key` ('company_code' or 'county') over the window
+    (`$first` … `$at`), and `counted` joining them. (The county a company's cases come from is
+    asked for its listed rows only: see company_watch.)"""
     first, at = watch_window(wh, f, scope)
-    rules, rp = rules_cte()
-    region_c, gc = region_sql("c.county", f, scope)
-    region_l, gl = region_sql("l.county", f, scope)
-    region_e, _ = region_sql("e.county", f, scope)
+    rules = rules_cte()
+    region_c = region_sql("c.county", f, scope)
+    region_l = region_sql("l.county", f, scope)
+    region_e = region_sql("e.county", f, scope)
     k = f"c.{key}"
     sql = f"""WITH {rules},
         esc AS (SELECT e.{key} AS key, count(*) AS escalations, count(DISTINCT e.case_no) AS escalated_cases,
                   count(*) FILTER (WHERE e.action = '提醒函') AS reminders,
                   count(*) FILTER (WHERE e.action = '督办函') AS supervisions,
                   count(*) FILTER (WHERE e.action = '约谈') AS interviews,
-                  count(*) FILTER (WHERE e.action IN {_in(REFERRALS)}) AS referrals,
+                  count(*) FILTER (WHERE e.action IN {literals(REFERRALS)}) AS referrals,
                   count(*) FILTER (WHERE e.action = '问责') AS accountabilities
                 FROM mart_case_trail e
-                WHERE e.action IN {_in(ESCALATIONS)} AND e.happened_on BETWEEN ? AND ? AND {region_e}
+                WHERE e.action IN {literals(ESCALATIONS)} AND e.happened_on BETWEEN $first AND $at AND {region_e}
                 GROUP BY 1),
         due AS (SELECT {k} AS key, c.county, c.status, c.closed_on, c.deadline
                 FROM mart_late_cases c  -- the row's deadline passed before the case was done
-                WHERE {region_c} AND c.done_until > ? AND c.deadline BETWEEN ? AND ?
+                WHERE {region_c} AND c.done_until > $first AND c.deadline BETWEEN $first AND $at
                 UNION ALL  -- the rules give the deadline of a case whose row has none
                 SELECT {k} AS key, c.county, c.status, c.closed_on, {deadline_sql("c")} AS deadline
                 FROM mart_case_spans c {rules_join("c")}
-                WHERE {region_c} AND c.done_until > ? AND c.deadline IS NULL AND c.received_on BETWEEN ? AND ?),
+                WHERE {region_c} AND c.done_until > $first AND c.deadline IS NULL
+                  AND c.received_on BETWEEN $received_from AND $at),
         late AS (SELECT key, count(*) AS overdue_cases FROM due WHERE {LATE} GROUP BY 1),
         listed AS (SELECT l.{key} AS key, l.company_code, l.county, count(*) FILTER (WHERE l.list = '黑榜') AS black,
                      count(*) FILTER (WHERE l.list = '红榜') AS red,
                      string_agg(strftime(l.listed_on, '%Y-%m-%d'), '、' ORDER BY l.listed_on)
                          FILTER (WHERE l.list = '黑榜') AS black_dates
-                   FROM company_lists l WHERE l.listed_on BETWEEN ? AND ? AND {region_l}
+                   FROM company_lists l WHERE l.listed_on BETWEEN $first AND $at AND {region_l}
                    GROUP BY l.{key}, l.company_code, l.county),
         lists AS (SELECT key, sum(black)::INTEGER AS black_lists, sum(red)::INTEGER AS red_lists,
                     count(*) FILTER (WHERE black >= {EXIT_REVIEW_BLACK_LISTS}) AS exit_review_companies,
@@ -81,13 +77,12 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> tuple[str, 
     # a rule's deadline lies at most twice its working days (plus a month of holidays) after receipt
     received_from = first - dt.timedelta(days=2 * max(r.working_days for r in deadline_rules()) + 30)
     # (a case late in the window was not done by its deadline, which lies in the window: done_until > first)
-    params = [*rp, first, at, *gc, *gc, first, first, at, *gc, first, received_from, at, first, at, first, at, *gl]
-    return sql, params, (first, at)
+    return Sql.of(sql, rules, region_e, region_c, region_l, first=first, at=at, received_from=received_from)
 
 
 # a case of `due` that ran late within the window: its deadline fell in it and it was not done by then
-LATE = f"""deadline >= ? AND deadline < ?
-    AND NOT coalesce(status IN {_in(DONE)} AND closed_on <= deadline, false)"""
+LATE = f"""deadline >= $first AND deadline < $at
+    AND NOT coalesce(status IN {literals(DONE)} AND closed_on <= deadline, false)"""
 
 
 def _watch_filter() -> str:
@@ -99,18 +94,19 @@ def company_watch(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = No
     months to the as-of date, ranked: those with three 黑榜 entries (the exit mechanism's
     threshold, 退出机制) first, then by escalations plus overdue cases; with the counts behind it;
     `total` is the count before the (optional) `limit`."""
-    ctes, params, (first, at) = _watch_ctes(wh, f, scope, "company_code")
-    region_e, ge = region_sql("e.county", f, scope)
+    ctes = _watch_ctes(wh, f, scope, "company_code")
+    region_e = region_sql("e.county", f, scope)
+    cap = limit_sql(limit)
     # the county of a company the register does not know: where its escalated cases mostly are,
     # else its late cases, else its list entries (asked for the listed companies only)
     sql = f"""{ctes},
         ranked AS (SELECT row_number() OVER (ORDER BY black_lists >= {EXIT_REVIEW_BLACK_LISTS} DESC,
                                              escalations + overdue_cases DESC, black_lists DESC, x.key) AS rank,
                           x.*, count(*) OVER () AS total
-                   FROM counted x WHERE {_watch_filter()} ORDER BY rank {"LIMIT ?" if limit is not None else ""}),
+                   FROM counted x WHERE {_watch_filter()} ORDER BY rank {cap}),
         esc_county AS (SELECT e.company_code AS key, mode(e.county) AS county FROM mart_case_trail e
-                       WHERE e.company_code IN (SELECT key FROM ranked) AND e.action IN {_in(ESCALATIONS)}
-                         AND e.happened_on BETWEEN ? AND ? AND {region_e} GROUP BY 1),
+                       WHERE e.company_code IN (SELECT key FROM ranked) AND e.action IN {literals(ESCALATIONS)}
+                         AND e.happened_on BETWEEN $first AND $at AND {region_e} GROUP BY 1),
         late_county AS (SELECT key, mode(county) AS county FROM due
                         WHERE key IN (SELECT key FROM ranked) AND {LATE} GROUP BY 1)
         SELECT x.rank, x.key AS company_code, co.name AS company_name,
@@ -121,21 +117,22 @@ def company_watch(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = No
         LEFT JOIN companies co ON co.company_code = x.key
         LEFT JOIN regions g ON g.code = coalesce(co.county, ec.county, lc.county, x.list_county)
         ORDER BY x.rank"""
-    return wh.frame(sql, params + ([limit] if limit is not None else []) + [first, at, *ge, first, at])
+    return wh.frame(Sql.of(sql, ctes, cap, region_e))
 
 
 def county_watch(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None) -> pd.DataFrame:
     """重点关注县区: reporting units with repeated escalations or overdue cases in the twelve months
     to the as-of date, ranked by escalations plus overdue cases; with 提醒函/督办函 received, 约谈,
     移送, 问责, 黑榜 entries of their companies and companies at the exit threshold."""
-    ctes, params, _ = _watch_ctes(wh, f, scope, "county")
+    ctes = _watch_ctes(wh, f, scope, "county")
+    cap = limit_sql(limit)
     sql = f"""{ctes}
         SELECT row_number() OVER (ORDER BY escalations + overdue_cases DESC, exit_review_companies DESC, x.key)
                    AS rank, x.key AS county, g.name AS unit_name, x.* EXCLUDE (key, list_county, black_dates),
                count(*) OVER () AS total
         FROM counted x LEFT JOIN regions g ON g.code = x.key
-        WHERE escalations >= {REPEATED} OR overdue_cases >= {REPEATED} ORDER BY rank {"LIMIT ?" if limit is not None else ""}"""
-    return wh.frame(sql, params + ([limit] if limit is not None else []))
+        WHERE escalations >= {REPEATED} OR overdue_cases >= {REPEATED} ORDER BY rank {cap}"""
+    return wh.frame(Sql.of(sql, ctes, cap))
 
 
 def company_lists_of(wh: Warehouse, f: Filter, scope: Scope, company: str) -> pd.DataFrame:
@@ -144,19 +141,17 @@ def company_lists_of(wh: Warehouse, f: Filter, scope: Scope, company: str) -> pd
     viewer only inside the scope: registered in it, or with a case or a list entry in it; else
     its name, county and status are NULL, whoever types its credit code."""
     first, at = watch_window(wh, f, scope)
-    region, gp = region_sql("l.county", f, scope)
+    region = region_sql("l.county", f, scope)
     anywhere = Filter()
-    own, op = region_sql("co.county", anywhere, scope)
-    cased, cp = region_sql("c.county", anywhere, scope)
-    listed, lp = region_sql("x.county", anywhere, scope)
-    return wh.frame(
-        f"""SELECT k.company_code, co.name AS company_name, co.county, co.status AS company_status, co.exited_on,
+    own = region_sql("co.county", anywhere, scope)
+    cased = region_sql("c.county", anywhere, scope)
+    listed = region_sql("x.county", anywhere, scope)
+    sql = f"""SELECT k.company_code, co.name AS company_name, co.county, co.status AS company_status, co.exited_on,
                l.listed_on, l.list, l.reason
-        FROM (SELECT ? AS company_code) k
+        FROM (SELECT $company AS company_code) k
         LEFT JOIN companies co ON co.company_code = k.company_code
              AND ({own} OR EXISTS (SELECT 1 FROM cases c WHERE c.company_code = k.company_code AND {cased})
                   OR EXISTS (SELECT 1 FROM company_lists x WHERE x.company_code = k.company_code AND {listed}))
-        LEFT JOIN company_lists l ON l.company_code = k.company_code AND l.listed_on BETWEEN ? AND ? AND {region}
-        ORDER BY l.listed_on""",
-        [company, *op, *cp, *lp, first, at, *gp],
-    )
+        LEFT JOIN company_lists l ON l.company_code = k.company_code AND l.listed_on BETWEEN $first AND $at AND {region}
+        ORDER BY l.listed_on"""
+    return wh.frame(Sql.of(sql, own, cased, listed, region, company=company, first=first, at=at))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+import settings
 from components.i18n import fmt_date, label, lang_of
 from components.theme import GRAPH_CONFIG
 from metrics.filters import PROVINCE, Filter
@@ -65,6 +66,8 @@ def layout(region=None, rotate=None, refresh=None, lang=None, **params) -> html.
         "weekdays": label("screen_weekdays", lang).split(","),
         "health": dash.get_relative_path(_health_path()),
         "timeout": min(health_s, 5) * 1000,
+        "stale": label("screen_stale", lang),
+        "stale_after": int(settings.get("STALE_AFTER_HOURS") * 3_600_000),
     }
     return html.Div(
         [
@@ -112,6 +115,7 @@ def layout(region=None, rotate=None, refresh=None, lang=None, **params) -> html.
                 ],
                 className="screen-header",
             ),
+            html.Div(id="screen-stale", className="screen-stale", role="alert"),
             html.Section([_kpi_tile(k, lang) for k in HEADLINE], className="screen-kpis", id="screen-kpis"),
             html.Main(
                 [

@@ -42,6 +42,7 @@ from components.screen import (
     ticker_items,
 )
 from components.theme import GRADE_COLORS, STAR_COLORS_DARK
+from etl.clock import BEIJING
 from metrics import kpis, published, targets
 from metrics.escalations import escalation_counts
 from metrics.facts import data_as_of
@@ -49,6 +50,7 @@ from metrics.filters import Filter, Scope
 from metrics.ratings import credit_distribution, star_distribution
 from metrics.scorecard import map_values
 from metrics.screen import latest_recoveries, latest_rectified, ranking, unit_table, without_data
+from metrics.status import last_published
 from pages._screen_layout import ESCALATION_KEYS, HEADLINE, HEALTH_PATH, MAP_KPIS, SIDE, layout, screen_filter
 from pages._view import missing_warehouse, scope, warehouse
 
@@ -213,9 +215,19 @@ def screen_content(f: Filter, lang: str) -> tuple:
         "n_rank": len(MAP_KPIS),
         "rectified": rectified["case_id"].tolist(),
         "recoveries": recoveries["project_id"].tolist(),
+        **_published(wh),
     }
     as_of_text = f"{label('data_as_of', lang)}{'：' if lang == 'zh' else ': '}{fmt_date(as_of)}"
     return (data, "", as_of_text, esc, track or label("no_data", lang), ticker_style, *rank_slides, *side_titles)
+
+
+def _published(wh) -> dict:
+    """When the data shown was published: epoch milliseconds for the browser's stale check, and
+    the Beijing time as text."""
+    at = last_published(wh)
+    if at is None:
+        return {"published": None, "published_text": ""}
+    return {"published": int(at.replace(tzinfo=BEIJING).timestamp() * 1000), "published_text": f"{at:%Y-%m-%d %H:%M}"}
 
 
 def _map_geo(geo: dict, region: str, level: str) -> dict:
@@ -267,6 +279,15 @@ clientside_callback(
     Output("screen-updated", "children"),
     Input("screen-net", "data"),
     Input("screen-pulled", "data"),
+    State("screen-words", "data"),
+)
+
+clientside_callback(
+    ClientsideFunction("screen", "stale"),
+    Output("screen-stale", "children"),
+    Output("screen-stale", "className"),
+    Input("screen-health-tick", "n_intervals"),
+    Input("screen-data", "data"),
     State("screen-words", "data"),
 )
 

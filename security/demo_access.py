@@ -31,6 +31,18 @@ def install_demo_users(warehouse: Path | str):
     return store
 
 
+def real_users(warehouse: Path | str | None) -> list[str]:
+    """The names of the users in the access store of `warehouse` (the file beside it, or the
+    server of ACCESS_DB_URL) who are not the demo's: a real deployment. Reads only; creates no
+    store where there is none."""
+    if not store_url() and not store_path(warehouse).exists():
+        return []
+    from security.store import Store
+
+    demo_names = {name for name, _, _ in DEMO_USERS}
+    return [u.name for u in Store.for_warehouse(warehouse).users() if u.name not in demo_names]
+
+
 def open_to_the_public(warehouse: Path | str | None) -> str | None:
     """Why a real deployment (scripts/serve.sh, no DEMO) must not be served, or None: the demo's
     public credentials would open it — a store set up by an older README, whose first start

@@ -46,6 +46,7 @@ from security.demo_access import (
     demo_credentials,
     install_demo_users,
     open_to_the_public,
+    real_users,
 )
 from security.errors import StoreError
 from security.passwords import MIN_PASSWORD, PASSWORD_SCORE, check_password
@@ -96,6 +97,7 @@ __all__ = [  # what other modules import from here (the store's modules are its 
     "screen_tokens",
     "sessions",
     "store_location",
+    "real_users",
     "store_path",
     "store_url",
     "users",

@@ -122,34 +122,17 @@ def _children(pid: int) -> list[str]:
 def _served_by_workers(port: int) -> None:
     """A sign-in in one worker holds in the other; an oversized body is refused unread."""
     import http.client
-    import re
-    from urllib.parse import urlencode
 
-    def request(method, path, body=None, headers=None, cookie=None):
-        con = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        headers = dict(headers or {})
-        if cookie:
-            headers["Cookie"] = cookie
-        con.request(method, path, body=body, headers=headers)
-        response = con.getresponse()
-        data = response.read()
-        con.close()
-        return response, data
+    from tests.http_client import Client
 
-    def cookies(response) -> str:
-        return "; ".join(raw.split(";", 1)[0] for raw in response.headers.get_all("Set-Cookie") or [])
-
-    response, page = request("GET", "/login")
-    cookie = cookies(response)
-    token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
-    form = urlencode({"csrf_token": token, "username": "admin1", "password": PASSWORD, "next": "/"}).encode()
-    response, _ = request("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"}, cookie=cookie)
-    assert response.status == 303 and not response.headers["Location"].endswith("/login"), response.status
-    cookie = cookies(response)
+    base = f"http://127.0.0.1:{port}"
+    client = Client(base)
+    status, headers, _ = client.login("admin1", PASSWORD)
+    assert status == 303 and not headers["Location"].endswith("/login"), status
     # new connections are spread over both workers: every one of them knows the session
-    statuses = {request("GET", "/_dash-layout", cookie=cookie)[0].status for _ in range(12)}
-    assert statuses == {200}
-    assert request("GET", "/_dash-layout")[0].status in (302, 401)
+    assert {client.get("/_dash-layout")[0] for _ in range(12)} == {200}
+    assert Client(base).get("/_dash-layout")[0] in (302, 401)  # and nothing without it
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
 
     con = http.client.HTTPConnection("127.0.0.1", port, timeout=60)  # 1 GB announced, 16 bytes sent
     con.putrequest("POST", "/_dash-update-component")

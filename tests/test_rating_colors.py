@@ -15,8 +15,9 @@ from security.roles import Viewer
 LEADER = Viewer("leader", "leader", None)
 
 
-@pytest.fixture(scope="module")
-def server(demo_wh):
+@pytest.fixture
+def server(leader_pages):
+    """The app's Flask server, its pages reading the demo warehouse (whatever imported the app first)."""
     import app
 
     return app.server

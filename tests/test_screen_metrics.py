@@ -145,3 +145,13 @@ def test_ranking_follows_the_kpis_direction():
     )
     ranked = screen.ranking(table, "arrears_outstanding")
     assert ranked[["rank", "unit_name"]].values.tolist() == [[1, "介休市"], [2, "榆次区"]]
+
+
+def test_last_published_is_the_newest_load_in_beijing_time(wh):
+    from etl.clock import beijing_now
+    from metrics.status import last_published
+
+    at = last_published(wh)
+    (newest,) = wh.rows("SELECT loaded_at FROM loads ORDER BY load_id DESC LIMIT 1")[0]
+    assert at == newest
+    assert dt.timedelta(0) <= beijing_now() - at < dt.timedelta(days=1)  # loaded by this test

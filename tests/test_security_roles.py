@@ -16,9 +16,10 @@ def test_each_role_has_its_scope() -> None:
 
 
 def test_a_county_scope_and_a_foreign_filter_give_no_rows_in_sql() -> None:
-    sql, params = region_sql("county", Filter.from_query("140721"), scope_of("county", "140702"))
-    assert sql == "starts_with(county, ?) AND (starts_with(county, ?))" and params == ["140721", "140702"]
-    assert region_sql("county", Filter(), NOTHING) == ("FALSE", [])
+    sql = region_sql("county", Filter.from_query("140721"), scope_of("county", "140702"))
+    assert sql.text == "starts_with(county, $region) AND (starts_with(county, $scope_0))"
+    assert sql.params == {"region": "140721", "scope_0": "140702"}
+    assert region_sql("county", Filter(), NOTHING).text == "FALSE"
 
 
 def test_pages_by_role() -> None:

@@ -181,6 +181,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "screen_period": ("统计期：{start} 至 {end}", "Period: {start} to {end}"),
     "screen_offline_since": ("离线自 {time}", "Offline since {time}"),
     "screen_updated": ("更新于 {time}", "Updated {time}"),
+    "screen_stale": (
+        "数据已 {hours} 小时未更新：最后一次发布于 {time}，请核实台账是否按时报送",
+        "No new data for {hours} hours: last published {time}; check that the ledgers were reported",
+    ),
     "screen_weekdays": ("星期日,星期一,星期二,星期三,星期四,星期五,星期六", "Sun,Mon,Tue,Wed,Thu,Fri,Sat"),
     "screen_ranking": ("县区排名 · {kpi}", "County ranking · {kpi}"),
     "screen_map": ("县区地图 · {kpi}", "County map · {kpi}"),

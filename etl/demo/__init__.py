@@ -79,7 +79,7 @@ def refusal(warehouse: Path) -> str | None:
     the README in as an administrator."""
     import duckdb
 
-    from security.store import DEMO_USERS, store_path
+    from security.store import real_users, store_location
 
     warehouse = Path(warehouse)
     if warehouse.exists():
@@ -99,22 +99,12 @@ def refusal(warehouse: Path) -> str | None:
                 f"仓库 {warehouse} 中已有非演示数据（{real[0]} 次载入，如“{real[1]}”），演示数据不能装入真实仓库。"
                 f"演示数据使用单独的演示仓库：scripts/etl demo（默认 {DEMO_WAREHOUSE}）"
             )
-    store = store_path(warehouse)
-    if store.exists():
-        import sqlite3
-
-        demo_names = {name for name, _, _ in DEMO_USERS}
-        with sqlite3.connect(store) as con:
-            try:
-                names = [r[0] for r in con.execute("SELECT name FROM users")]
-            except sqlite3.Error:
-                names = []
-        others = sorted(set(names) - demo_names)
-        if others:
-            return (
-                f"{store} 中已有真实用户（{'、'.join(others[:3])}），演示数据的公开账号和大屏令牌不能装入真实部署。"
-                f"演示数据使用单独的演示仓库：scripts/etl demo（默认 {DEMO_WAREHOUSE}）"
-            )
+    others = real_users(warehouse)
+    if others:
+        return (
+            f"{store_location(warehouse)} 中已有真实用户（{'、'.join(others[:3])}），演示数据的公开账号和大屏令牌不能装入真实部署。"
+            f"演示数据使用单独的演示仓库：scripts/etl demo（默认 {DEMO_WAREHOUSE}）"
+        )
     return None
 
 

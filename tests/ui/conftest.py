@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from bench.browser import settle
+
 # Waits for content, not sleeps: generous, because CI machines are shared and a first
 # render on a cold server can take several seconds.
 expect.set_options(timeout=30_000)
@@ -148,16 +150,8 @@ class Page:
         return self
 
     def settle(self, timeout: float = 60_000) -> None:
-        """Wait until Dash has drawn the page and has no callback in flight (no loading marker)
-        for a moment. The network falls quiet for a moment while a loaded machine parses the
-        scripts, before the renderer asks for anything: so wait for the page to be drawn, then
-        for quiet again."""
-        idle = "() => !document.querySelector('[data-dash-is-loading=\"true\"]')"
-        drawn = "() => { const e = document.querySelector('#react-entry-point'); return !!e && e.children.length > 0; }"
-        self.page.wait_for_load_state("networkidle", timeout=timeout)
-        self.page.wait_for_function(drawn, timeout=timeout)
-        self.page.wait_for_load_state("networkidle", timeout=timeout)
-        self.page.wait_for_function(idle, timeout=timeout)
+        """Wait until Dash has drawn the page and is idle (bench/browser.py `settle`)."""
+        settle(self.page, timeout)
 
     def text(self, selector: str) -> str:
         return self.page.locator(selector).inner_text()

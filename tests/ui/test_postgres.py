@@ -24,9 +24,9 @@ import pytest
 from sqlalchemy import delete, text, update
 
 from security.store import Store, audit
+from tests.http_client import Client
 
 from .conftest import ROOT, Server, free_port
-from .test_auth_http import Client
 
 PASSWORD = "Kettle-orbit-57-lantern"
 

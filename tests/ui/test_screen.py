@@ -151,6 +151,9 @@ def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, se
     p = open_screen(browser, server.url, SCREEN + "&region=140700&rotate=2")
     wait_for_data(p)
     assert p.text("#screen-title").startswith("晋中市")
+    # published today, well within STALE_AFTER_HOURS: no banner
+    expect(p.page.locator("#screen-stale")).to_have_class("screen-stale")
+    assert p.text("#screen-stale") == ""
 
     keys = [
         i.removeprefix("screen-kpi-") for i in p.page.eval_on_selector_all(".screen-kpi", "els => els.map(e => e.id)")
@@ -295,10 +298,19 @@ def test_screen_memory_stays_flat_through_many_rotations_and_republishes(browser
 
 
 def test_screen_marks_offline_keeps_its_data_and_recovers_without_reload(browser, own_warehouse, tmp_path):
-    srv = Server(own_warehouse).start()
+    """... and, in a deployment that expects a publish every two seconds, says in a banner that
+    the figures are older than that, with the time of the last publish."""
+    from metrics.db import Warehouse
+    from metrics.status import last_published
+
+    published = last_published(Warehouse(own_warehouse))
+    srv = Server(own_warehouse, env={"STALE_AFTER_HOURS": str(2 / 3600)}).start()
     p = open_screen(browser, srv.url, SCREEN + "&region=140700&rotate=2&refresh=2")
     try:
         wait_for_data(p)
+        expect(p.page.locator("#screen-stale.screen-stale-on")).to_have_text(
+            re.compile(rf"^数据已 \d+ 小时未更新：最后一次发布于 {published:%Y-%m-%d %H:%M}，"), timeout=15_000
+        )
         p.page.evaluate("() => { window.__sameDocument = true; }")  # gone if the page reloads
         value = p.text("#screen-kpi-rectification_rate-value")
         expect(p.page.locator("#screen-updated")).to_have_text(re.compile(r"更新于 \d\d:\d\d:\d\d"))

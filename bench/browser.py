@@ -1,0 +1,17 @@
+"""The one wait for a Dash page in a real browser, used by the browser benchmarks and by the
+browser tests (tests/ui/conftest.py `Page.settle`)."""
+
+from __future__ import annotations
+
+IDLE = "() => !document.querySelector('[data-dash-is-loading=\"true\"]')"
+DRAWN = "() => { const e = document.querySelector('#react-entry-point'); return !!e && e.children.length > 0; }"
+
+
+def settle(page, timeout: float = 60_000) -> None:
+    """Wait until Dash has drawn the page and has no callback in flight (no loading marker).
+    The network falls quiet for a moment while a loaded machine parses the scripts, before
+    the renderer asks for anything: so wait for the page to be drawn, then for quiet again."""
+    page.wait_for_load_state("networkidle", timeout=timeout)
+    page.wait_for_function(DRAWN, timeout=timeout)
+    page.wait_for_load_state("networkidle", timeout=timeout)
+    page.wait_for_function(IDLE, timeout=timeout)
