@@ -29,15 +29,14 @@ def kpi_card(
     published: Comparison | None = None,
     bounds: Bounds | None = None,
     comparisons: tuple[str, ...] = ("previous",),
-    spark: Points | dict | None = None,
+    spark: Points | None = None,
     unit: str | None = None,
     periods: dict[str, str] | None = None,
 ) -> html.Div:
     """A KPI card. `bounds`: the target and thresholds in force (metrics/targets.py), which set
     the light and the target line; `comparisons`: the lines of change shown ("previous",
     "year_ago"), each saying 无可比数据 where there is nothing to compare with; `spark`: the
-    monthly values (metrics.kpis.monthly), or the id of an empty place a later callback fills with
-    them (so that the figures need not wait for the twelve months); `unit`: the amount unit of the card's row (万元/亿元);
+    monthly values (metrics.kpis.monthly); `unit`: the amount unit of the card's row (万元/亿元);
     `periods`: each comparison's period as text, shown on hover; `published`: a report's figure
     for the same view that the rows do not reproduce (metrics.published), under the value."""
     kpi = v.kpi
@@ -60,9 +59,7 @@ def kpi_card(
     for name in comparisons:
         change = _delta(v.value, getattr(v, name))
         parts.append(_change(kpi, change, COMPARISONS[name], lang, unit, (periods or {}).get(name)))
-    if isinstance(spark, dict):
-        parts.append(html.Div(id=spark, className="kpi-spark kpi-spark-pending"))
-    elif spark is not None:
+    if spark is not None:
         parts.append(sparkline(spark, kpi, lang, unit))
     if published is not None:
         parts.append(published_note(published, lang))

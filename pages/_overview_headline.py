@@ -7,7 +7,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components.cards import kpi_card, sparkline
+from components.cards import kpi_card
 from components.i18n import amount_unit, label
 from metrics import facts, kpis, published, targets
 from metrics.db import WarehouseMissing
@@ -71,24 +71,13 @@ def period_line(params: dict, f: Filter, lang: str) -> html.Div:
     )
 
 
-def spark_id(key: str, unit: str | None) -> dict:
-    """The id of a card's sparkline place, filled by `sparklines` (the unit: the card row's)."""
-    return {"type": "overview-spark", "kpi": key, "unit": unit or ""}
-
-
-def sparklines(f: Filter, lang: str, ids: list[dict]) -> list:
-    """The sparklines of the cards whose places are `ids`: each KPI's last twelve months, every
-    point the catalogue's value for the month (metrics.kpis.monthly)."""
-    months = kpis.monthly(warehouse(), [i["kpi"] for i in ids], f, scope())
-    return [sparkline(months[i["kpi"]], kpis.BY_KEY[i["kpi"]], lang, i["unit"] or None) for i in ids]
-
-
 def headline_rows(f: Filter, lang: str) -> list:
-    """The card rows for a view, every figure from the catalogue (metrics.kpis); each card's
-    sparkline is a place `sparklines` fills."""
+    """The card rows for a view, every figure from the catalogue (metrics.kpis), the sparklines
+    too: drawn with the cards, from the same published version."""
     wh, viewer = warehouse(), scope()
     values = kpis.compute(wh, CARD_KPIS, f, viewer, with_year_ago=True)
     notes = published.notes(values, f, viewer)
+    months = kpis.monthly(wh, CARD_KPIS, f, viewer)
     bounds = targets.in_force(f)
     periods = {"previous": span(f.previous(), lang), "year_ago": span(f.year_ago(), lang)}
     out = []
@@ -102,7 +91,7 @@ def headline_rows(f: Filter, lang: str) -> list:
                     published=notes.get(k),
                     bounds=bounds.get(k),
                     comparisons=("previous", "year_ago"),
-                    spark=spark_id(k, unit),
+                    spark=months[k],
                     unit=unit,
                     periods=periods,
                 ),

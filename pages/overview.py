@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import query
 from components.charts import donut, empty_figure
@@ -22,7 +22,7 @@ from metrics.filters import Filter
 from metrics.ratings import credit_distribution, star_distribution
 from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values, standing, standing_county
 from pages._overview_attention import attention_panel
-from pages._overview_headline import CARD_KPIS, headline_rows, period_line, sparklines, with_default_period
+from pages._overview_headline import CARD_KPIS, headline_rows, period_line, with_default_period
 from pages._view import FIGURE, View, missing_warehouse, scope, warehouse
 
 dash.register_page(__name__, path="/", name="总览", order=0, label_key="overview")
@@ -111,22 +111,6 @@ def overview_cards(params):
     lang, f = _view(params)
     rates, *more = headline_rows(f, lang)
     return [rates], more
-
-
-@callback(
-    Output({"type": "overview-spark", "kpi": ALL, "unit": ALL}, "children"),
-    Input("overview-cards-more", "children"),  # once the cards are drawn
-    State("overview-query", "data"),
-    State({"type": "overview-spark", "kpi": ALL, "unit": ALL}, "id"),
-    prevent_initial_call=True,
-)
-@missing_warehouse(no_update)
-def overview_sparks(_cards, params, ids):
-    """The cards' sparklines, after the cards: the twelve months cost more than the figures."""
-    if not ids:
-        return []
-    lang, f = _view(params)
-    return sparklines(f, lang, ids)
 
 
 @callback(Output("overview-attention", "children"), Input("overview-query", "data"))

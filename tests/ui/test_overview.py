@@ -86,6 +86,7 @@ def test_a_leader_opens_the_overview_on_this_year_and_one_click_on_needs_attenti
     需要关注 (overdue cases of a county at city level) opens the 督办 list with that county, level
     and period: one click."""
     page.open("/")
+    expect(page.page.locator("#shell-as-of")).to_have_text(re.compile(r"数据截至：\d{4}-\d{2}-\d{2}"))
     as_of = page.text("#shell-as-of").split("：")[-1]
     period = page.page.locator("#overview-period")
     expect(period).to_contain_text(f"{as_of[:4]}-01-01 至 {as_of}")
