@@ -163,6 +163,22 @@ SETTINGS: tuple[Setting, ...] = (
         "metrics.deadlines",
     ),
     Setting(
+        "KPI_TARGETS",
+        None,
+        "path",
+        "指标目标与红黄绿灯阈值表（默认 data/kpi_targets.csv）",
+        "KPI targets and traffic-light thresholds (default data/kpi_targets.csv)",
+        "metrics.targets",
+    ),
+    Setting(
+        "ATTENTION_RULES",
+        None,
+        "path",
+        "总览“需要关注”规则表（默认 data/attention_rules.csv）",
+        "Rules of the overview's watch list (default data/attention_rules.csv)",
+        "metrics.targets",
+    ),
+    Setting(
         "ETL_USER",
         None,
         "text",

@@ -19,7 +19,7 @@ from components import query
 from components.cards import kpi_card
 from components.i18n import fmt_amount, label, lang_of
 from components.panel import Panels, Sheet, Size, Table, table
-from metrics import funds, kpis, published
+from metrics import funds, kpis, published, targets
 from metrics.regions import region_names
 from pages._funds_figures import (
     _approval_figure,
@@ -180,8 +180,14 @@ def funds_cards(params):
     values = kpis.compute(wh, CARD_KPIS, view.f, scope())
     summary = funds.arrears_summary(wh, view.f, scope())
     notes = published.notes(values, view.f, scope())
+    bounds = targets.in_force(view.f)
     cards = [
-        dbc.Col(kpi_card(values[k], lang, card_id=f"funds-kpi-{k}", published=notes.get(k)), xs=6, md=4, xl=3)
+        dbc.Col(
+            kpi_card(values[k], lang, card_id=f"funds-kpi-{k}", published=notes.get(k), bounds=bounds.get(k)),
+            xs=6,
+            md=4,
+            xl=3,
+        )
         for k in CARD_KPIS
     ]
     return cards, _arrears_line(summary, lang)

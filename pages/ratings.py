@@ -17,7 +17,7 @@ from components.cards import kpi_card
 from components.i18n import label, lang_of
 from components.panel import Panels, Sheet
 from components.theme import GRAPH_CONFIG
-from metrics import kpis, published
+from metrics import kpis, published, targets
 from pages import _ratings_content as content
 from pages._ratings_rows import TABLES, _clean, _header_lines, _table_frame
 from pages._view import TEXT, View, figure, missing_warehouse, scope, warehouse
@@ -109,8 +109,13 @@ def ratings_cards(params):
     view = View.of(params)
     values = kpis.compute(warehouse(), CARD_KPIS, view.f, scope())
     notes = published.notes(values, view.f, scope())
+    bounds = targets.in_force(view.f)
     return [
-        dbc.Col(kpi_card(values[k], view.lang, card_id=f"ratings-kpi-{k}", published=notes.get(k)), xs=6, xl=3)
+        dbc.Col(
+            kpi_card(values[k], view.lang, card_id=f"ratings-kpi-{k}", published=notes.get(k), bounds=bounds.get(k)),
+            xs=6,
+            xl=3,
+        )
         for k in CARD_KPIS
     ]
 

@@ -66,3 +66,14 @@ def test_a_preset_rewrites_both_dates_to_end_at_the_data_date(app, as_of):
     with triggered("shell-period.value"):  # 自定义: the dates are the user's, nothing moves
         out = app.sync_filter("?region=140700&from=2024-01-01", "140700", None, None, "custom", "/")
     assert all(o is app.no_update for o in out)
+
+
+def test_the_overview_opens_on_this_year_and_the_bar_says_so(app, as_of):
+    from pages._overview_headline import with_default_period
+
+    first, last = preset_range("year", as_of)
+    with triggered("url.search"):
+        out = app.sync_filter("?region=140700", None, None, None, None, "/")
+    assert out[3:6] == (first.isoformat(), last.isoformat(), "year")
+    shown = with_default_period({"region": "140700"})  # what the page itself computes with
+    assert (shown["from"], shown["to"]) == (first.isoformat(), last.isoformat())
