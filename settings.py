@@ -123,6 +123,15 @@ SETTINGS: tuple[Setting, ...] = (
         "etl.upload",
     ),
     Setting(
+        "JOBS_DIR",
+        None,
+        "path",
+        "后台任务（上传载入、Excel 导出）的进度与结果目录，各服务进程共用（0700）；默认仓库旁的 <仓库文件名>.jobs",
+        "Progress and results of background jobs (upload loads, Excel exports), shared by the server's worker "
+        "processes (0700); default: <warehouse file name>.jobs beside the warehouse",
+        "security.jobs",
+    ),
+    Setting(
         "DUCKDB_MEMORY_LIMIT",
         "2GB",
         "text",

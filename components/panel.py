@@ -20,14 +20,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
-from components.i18n import fmt_count, label
-from components.tables import export_controls, grid, to_excel
+from components.i18n import fmt_count, label, lang_of
+from components.tables import HIDDEN, SHOWN, export_controls, grid, to_excel
 from components.theme import GRAPH_CONFIG
 
 
@@ -44,10 +45,27 @@ class Sheet:
     formats: dict[str, str] | None = None
     kpis: Iterable[str] = ()
 
-    def xlsx(self) -> bytes:
+    def xlsx(self, progress: Callable[[int, int], None] | None = None) -> bytes:
         return to_excel(
-            self.frame, self.columns, self.lang, self.title, self.header_lines, self.formats, kpis=self.kpis
+            self.frame,
+            self.columns,
+            self.lang,
+            self.title,
+            self.header_lines,
+            self.formats,
+            kpis=self.kpis,
+            progress=progress,
         )
+
+
+class Background(Protocol):
+    """How a page's exports run as background jobs (security/jobs.py's BACKGROUND; this layer
+    never imports security): the `dash.callback` arguments of a background callback, and the
+    wrapper that runs a callback's function as a job's work (as the viewer who asked)."""
+
+    def options(self) -> dict: ...
+
+    def run(self, fn: Callable) -> Callable: ...
 
 
 @dataclass(frozen=True)
@@ -183,8 +201,14 @@ class Panels:
     `module` is the page module's `__name__`; `page` the prefix of its ids (its `page-query`
     store holds the URL's parameters)."""
 
-    def __init__(self, module: str, page: str, tab_labels: tuple[str, str] = ("tab_chart", "tab_table")):
-        self.module, self.page, self.tab_labels = module, page, tab_labels
+    def __init__(
+        self,
+        module: str,
+        page: str,
+        tab_labels: tuple[str, str] = ("tab_chart", "tab_table"),
+        jobs: Background | None = None,
+    ):
+        self.module, self.page, self.tab_labels, self.jobs = module, page, tab_labels, jobs
         self.store = f"{page}-query"
 
     def id(self, name: str) -> str:
@@ -278,15 +302,43 @@ class Panels:
 
     def export(self, name: str, sheet: Callable[[dict], Sheet], filename: str | None = None):
         """On a click of `<page>-<name>-export`: `sheet(params)` as `<filename>` (default
-        `<page>-<name>.xlsx`) into `<page>-<name>-download`."""
+        `<page>-<name>.xlsx`) into `<page>-<name>-download`. With the page's `jobs`, the export
+        runs as a background job: the page stays usable, the button waits, and the bar
+        `<page>-<name>-progress` says how far it is. Returns `export(n_clicks, params,
+        progress=None)`, the function that makes the file."""
         filename = filename or f"{self.id(name)}.xlsx"
+        prefix = self.id(name)
 
-        def export(_n, params):
-            return dcc.send_bytes(sheet(params).xlsx(), filename)
+        def export(_n, params, progress: Callable[[int, int], None] | None = None):
+            return dcc.send_bytes(sheet(params).xlsx(progress), filename)
 
-        return self._on_action(
-            f"export_{name}", (f"{self.id(name)}-download", "data"), (f"{self.id(name)}-export", "n_clicks"), export
-        )
+        if self.jobs is None:
+            self._on_action(f"export_{name}", (f"{prefix}-download", "data"), (f"{prefix}-export", "n_clicks"), export)
+            return export
+
+        def export_job(set_progress, n, params):
+            lang = lang_of((params or {}).get("lang"))
+            set_progress((2, label("export_querying", lang)))
+
+            def written(done: int, rows: int) -> None:
+                text = label("export_writing", lang).format(done=fmt_count(done), total=fmt_count(rows))
+                set_progress((5 + 90 * done // max(rows, 1), text))
+
+            return export(n, params, written)
+
+        bar = f"{prefix}-progress"
+        self.callback(
+            f"{self.page}_export_{name}".replace("-", "_"),
+            Output(f"{prefix}-download", "data"),
+            Input(f"{prefix}-export", "n_clicks"),
+            State(self.store, "data"),
+            prevent_initial_call=True,
+            progress=[Output(bar, "value"), Output(bar, "label")],
+            progress_default=[0, ""],
+            running=[(Output(f"{prefix}-export", "disabled"), True, False), (Output(bar, "style"), SHOWN, HIDDEN)],
+            **self.jobs.options(),
+        )(self.jobs.run(export_job))
+        return export
 
     def _on_action(self, name: str, output: tuple[str, str], trigger: tuple[str, str], fn: Callable):
         """`fn(value, params)` when the viewer acts on `trigger` (never at load), with the page's filter."""

@@ -52,13 +52,13 @@ from pages._escalations_rows import (
     _window_text,
 )
 from pages._escalations_rows import EscalationsView as View
-from pages._view import FIGURE, TEXT, WORDS, message, missing_warehouse, scope, warehouse
+from pages._view import FIGURE, JOBS, TEXT, WORDS, message, missing_warehouse, scope, warehouse
 
 dash.register_page(__name__, path="/escalations", name="督办", order=40, label_key="escalations")
 __all__ = ["layout"]
 
 
-panels = Panels(__name__, "escalations")
+panels = Panels(__name__, "escalations", jobs=JOBS)
 
 
 def _message(key: str, lang: str) -> html.P:

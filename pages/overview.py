@@ -18,7 +18,7 @@ from metrics.escalations import escalation_counts
 from metrics.filters import Filter
 from metrics.ratings import credit_distribution, star_distribution
 from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values, standing, standing_county
-from pages._view import FIGURE, View, missing_warehouse, scope, warehouse
+from pages._view import FIGURE, JOBS, View, missing_warehouse, scope, warehouse
 
 dash.register_page(__name__, path="/", name="总览", order=0, label_key="overview")
 
@@ -38,7 +38,7 @@ CARD_KPIS = [
     "credit_a_share",
 ]
 FORMATS = {k: kpis.BY_KEY[k].kind for k in SCORECARD_KPIS}
-panels = Panels(__name__, "overview")
+panels = Panels(__name__, "overview", jobs=JOBS)
 
 
 def layout(**params) -> html.Div:

@@ -34,21 +34,19 @@ def record(
     remote: str | None = None,
     store=None,
 ) -> None:
-    """Append one record. Inside a request, `who`, `role`, `scope` and `remote` default to the
-    current viewer's. Outside one (the ETL command line) pass `who` and a `store`
+    """Append one record. Inside a request (or a background job), `who`, `role`, `scope` and
+    `remote` default to the current viewer's (the job's owner's). Outside one (the ETL command line) pass `who` and a `store`
     (`Store.for_warehouse(path)`); without one, the store beside $WAREHOUSE is used.
     A failure to write is reported on stderr and never breaks the caller's request."""
-    from flask import has_request_context, request
-
-    from security.web import current_viewer
+    from security.session import current_remote, current_viewer
 
     viewer = current_viewer()
     if viewer is not None:
         who = who if who is not None else viewer.name
         role = role if role is not None else viewer.role
         scope = scope if scope is not None else viewer.scope
-    if remote is None and has_request_context():
-        remote = request.remote_addr or ""
+    if remote is None:
+        remote = current_remote()
     text = scope_text(scope) if isinstance(scope, Scope) else (scope or "")
     try:
         if store is None:

@@ -121,7 +121,7 @@ def install(app: dash.Dash) -> None:
     # Before Dash's own before-request functions (page routing set-up, …).
     server.before_request_funcs.setdefault(None, []).insert(0, lambda: _guard(app))
     server.after_request(lambda response: _headers(app, response))
-    server.after_request(_audit_export)
+    server.after_request(lambda response: _audit_export(app, response))
     server.after_request(lambda response: _dependencies_for_viewer(app, response))
     server.after_request(_status)
     server.register_error_handler(Exception, _bad_callback)
