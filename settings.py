@@ -183,8 +183,9 @@ SETTINGS: tuple[Setting, ...] = (
         "ETL_PAUSE_AT",
         None,
         "text",
-        "仅测试用：载入在该阶段暂停（write、publish），用于进程被杀的测试",
-        "Tests only: the load pauses at this stage (write, publish), for kill tests",
+        "仅测试用：载入在该阶段暂停（write、publish），用于进程被杀的测试；写作 write:<文件> 时该文件出现即继续",
+        "Tests only: the load pauses at this stage (write, publish), for kill tests; as write:<file> it goes on "
+        "once that file exists",
         "etl.warehouse",
     ),
     Setting(

@@ -245,13 +245,18 @@ class Publication:
 
 def pause_point(stage: str) -> None:
     """Where the crash tests kill a load: with ETL_PAUSE_AT=<stage> the process announces
-    the stage on stderr and waits there, so a test can SIGKILL it at a known point."""
-    if settings.get("ETL_PAUSE_AT") == stage:
+    the stage on stderr and waits there (600 s), so a test can SIGKILL it at a known point.
+    With ETL_PAUSE_AT=<stage>:<file> it goes on as soon as that file exists (a test watching
+    a load in progress, the upload page's progress bar)."""
+    wanted, _, resume = (settings.get("ETL_PAUSE_AT") or "").partition(":")
+    if wanted == stage:
         import sys
         import time
 
         print(f"ETL paused at {stage}", file=sys.stderr, flush=True)
-        time.sleep(600)
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and not (resume and Path(resume).exists()):
+            time.sleep(0.05)
 
 
 def _unlink(path: Path) -> None:

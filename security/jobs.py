@@ -42,6 +42,7 @@ from pathlib import Path
 import dash
 from dash import DiskcacheManager
 from dash.background_callback.managers import BaseBackgroundCallbackManager
+from dash.exceptions import MissingCallbackContextException
 
 import settings
 from metrics import access, db
@@ -188,7 +189,10 @@ def options() -> dict:
 def owner() -> JobOwner:
     """Whom the job of the current callback context works for (nobody when the context has no
     owner: a job started by no request of ours)."""
-    found = dash.callback_context.custom_data.get(OWNER)
+    try:
+        found = (dash.callback_context.custom_data or {}).get(OWNER)
+    except MissingCallbackContextException:
+        found = None
     return found if isinstance(found, JobOwner) else JobOwner(None)
 
 
