@@ -96,8 +96,9 @@ class _Cache:
 
 class JobManager(DiskcacheManager):
     """Dash's DiskcacheManager with a cache opened at first use, a random cache key per job,
-    jobs known by pid and start time, and each job's process reaped by its parent as soon as
-    it ends (so that a worker polling another worker's job sees it gone at once)."""
+    jobs known by pid and start time, each job's process reaped by its parent as soon as it
+    ends (so that a worker polling another worker's job sees it gone at once), and progress
+    taken in one step."""
 
     def __init__(self):
         import multiprocess  # noqa: F401  (what DiskcacheManager needs, checked as it does)
@@ -117,6 +118,11 @@ class JobManager(DiskcacheManager):
         process.start()
         threading.Thread(target=process.join, name=f"job-{process.pid}", daemon=True).start()
         return _job_id(process.pid)
+
+    def get_progress(self, key):
+        # One step, not Dash's read then delete: a stage the job says between the two was lost,
+        # and the bar kept the stage before it until the next one.
+        return self.handle.pop(self._make_progress_key(key), default=None)
 
     def terminate_job(self, job) -> None:
         import psutil

@@ -330,3 +330,11 @@ def test_the_jobs_folder_is_private_and_beside_the_warehouse(tmp_path, monkeypat
     loose.mkdir(mode=0o755)
     os.chmod(loose, 0o755)
     assert stat.S_IMODE(jobs.private_dir(loose).stat().st_mode) == 0o700
+
+
+def test_a_jobs_progress_is_taken_once_and_never_lost(tmp_path, monkeypatch):
+    monkeypatch.setenv("JOBS_DIR", str(tmp_path / "jobs"))
+    manager = jobs.JobManager()
+    manager.handle.set(manager._make_progress_key("k"), [64, "正在入库 …"])
+    assert manager.get_progress("k") == [64, "正在入库 …"]
+    assert manager.get_progress("k") is None  # taken: the next poll gets only what the job says next
