@@ -8,6 +8,7 @@ never queries. The ids are the page's: for a panel `name` of page `p`,
     p-name            the chart (dcc.Graph)         p-name-tabs   the tabs (chart, table)
     p-name-table      the table tab's content       p-name-grid   its grid
     p-name-export     the export button             p-name-download   its dcc.Download
+    p-name-job        a large export's job (a store) p-name-progress  the bar while it runs
 
 and every callback reads the page's filter from the store `p-query`. The callbacks are
 registered as the page module's own (`__module__`), because the access guard
@@ -20,52 +21,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
-from components.i18n import fmt_count, label, lang_of
-from components.tables import HIDDEN, SHOWN, export_controls, grid, to_excel
+from components import exports
+from components.exports import Background, Sheet
+from components.i18n import fmt_count, label
+from components.tables import export_controls, grid
 from components.theme import GRAPH_CONFIG
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """An export: the rows, the columns in order, the sheet's title (text), the filters as
-    header lines, and the number formats (as for `grid`)."""
-
-    frame: pd.DataFrame
-    columns: list[str]
-    lang: str
-    title: str
-    header_lines: list[str]
-    formats: dict[str, str] | None = None
-    kpis: Iterable[str] = ()
-
-    def xlsx(self, progress: Callable[[int, int], None] | None = None) -> bytes:
-        return to_excel(
-            self.frame,
-            self.columns,
-            self.lang,
-            self.title,
-            self.header_lines,
-            self.formats,
-            kpis=self.kpis,
-            progress=progress,
-        )
-
-
-class Background(Protocol):
-    """How a page's exports run as background jobs (security/jobs.py's BACKGROUND; this layer
-    never imports security): the `dash.callback` arguments of a background callback, and the
-    wrapper that runs a callback's function as a job's work (as the viewer who asked)."""
-
-    def options(self) -> dict: ...
-
-    def run(self, fn: Callable) -> Callable: ...
 
 
 @dataclass(frozen=True)
@@ -302,43 +268,10 @@ class Panels:
 
     def export(self, name: str, sheet: Callable[[dict], Sheet], filename: str | None = None):
         """On a click of `<page>-<name>-export`: `sheet(params)` as `<filename>` (default
-        `<page>-<name>.xlsx`) into `<page>-<name>-download`. With the page's `jobs`, the export
-        runs as a background job: the page stays usable, the button waits, and the bar
-        `<page>-<name>-progress` says how far it is. Returns `export(n_clicks, params,
-        progress=None)`, the function that makes the file."""
-        filename = filename or f"{self.id(name)}.xlsx"
-        prefix = self.id(name)
-
-        def export(_n, params, progress: Callable[[int, int], None] | None = None):
-            return dcc.send_bytes(sheet(params).xlsx(progress), filename)
-
-        if self.jobs is None:
-            self._on_action(f"export_{name}", (f"{prefix}-download", "data"), (f"{prefix}-export", "n_clicks"), export)
-            return export
-
-        def export_job(set_progress, n, params):
-            lang = lang_of((params or {}).get("lang"))
-            set_progress((2, label("export_querying", lang)))
-
-            def written(done: int, rows: int) -> None:
-                text = label("export_writing", lang).format(done=fmt_count(done), total=fmt_count(rows))
-                set_progress((5 + 90 * done // max(rows, 1), text))
-
-            return export(n, params, written)
-
-        bar = f"{prefix}-progress"
-        self.callback(
-            f"{self.page}_export_{name}".replace("-", "_"),
-            Output(f"{prefix}-download", "data"),
-            Input(f"{prefix}-export", "n_clicks"),
-            State(self.store, "data"),
-            prevent_initial_call=True,
-            progress=[Output(bar, "value"), Output(bar, "label")],
-            progress_default=[0, ""],
-            running=[(Output(f"{prefix}-export", "disabled"), True, False), (Output(bar, "style"), SHOWN, HIDDEN)],
-            **self.jobs.options(),
-        )(self.jobs.run(export_job))
-        return export
+        `<page>-<name>.xlsx`) into `<page>-<name>-download`; with the page's `jobs`, a large
+        one as a background job with a progress bar (components/exports.py). Returns
+        `export(n_clicks, params, progress=None)`, the function that makes the file."""
+        return exports.register(self, name, sheet, filename)
 
     def _on_action(self, name: str, output: tuple[str, str], trigger: tuple[str, str], fn: Callable):
         """`fn(value, params)` when the viewer acts on `trigger` (never at load), with the page's filter."""

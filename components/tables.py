@@ -78,22 +78,24 @@ SHOWN = {"display": "flex"}
 
 def export_controls(prefix: str, lang: str) -> html.Div:
     """The export button (`<prefix>-export`), the download it fills (`<prefix>-download`), and
-    under the button the progress of an export that runs as a background job
-    (`<prefix>-progress`, shown while it runs)."""
+    for a large export, which runs as a background job (components/exports.py), the store that
+    starts it (`<prefix>-job`) and under the button its progress (`<prefix>-progress`, shown
+    while it runs)."""
     return html.Div(
         [
             html.Button(label("export", lang), id=f"{prefix}-export", className="btn btn-sm btn-outline-secondary"),
             dcc.Download(id=f"{prefix}-download"),
+            dcc.Store(id=f"{prefix}-job"),
             dbc.Progress(
                 id=f"{prefix}-progress",
                 value=0,
                 striped=True,
                 animated=True,
-                className="export-progress mt-1 ms-auto",
+                className="export-progress mt-1",
                 style=HIDDEN,
             ),
         ],
-        className="text-end mb-1",
+        className="export-controls text-end mb-1",
     )
 
 

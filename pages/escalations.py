@@ -357,10 +357,14 @@ def _sheet(name: str):
     def sheet(params) -> Sheet:
         view = View.of(params)
         rows = _open_rows(view, limit=None) if name == "open" else LISTS[name](view)
-        if name == "open":
-            _audit_phones("escalations open-case export", view, rows.frame["reporter_phone"])
+        sent = None
+        if name == "open":  # recorded when the file is handed over (components/exports.py)
+
+            def sent():
+                _audit_phones("escalations open-case export", view, rows.frame["reporter_phone"])
+
         title = label(rows.title, view.lang)
-        return Sheet(rows.frame, rows.columns, view.lang, title, _header_lines(view, rows), FORMATS)
+        return Sheet(rows.frame, rows.columns, view.lang, title, _header_lines(view, rows), FORMATS, sent=sent)
 
     return sheet
 

@@ -50,7 +50,7 @@ from security.responses import audit_files
 from security.session import JobOwner, current_remote, current_viewer, working_for
 
 OWNER = "job_owner"  # the callback context's custom_data key
-POLL_MS = 400  # how often the browser asks for a job's progress
+POLL_MS = 150  # how often the browser asks for a job's progress
 
 
 def jobs_dir() -> Path:

@@ -80,11 +80,17 @@ def in_job(owner: JobOwner | None, output: str, inputs: dict, state: dict):
     )
 
 
-def background_function(output: str):
-    """The function Dash runs in the job's process for a background callback (jobs.run's wrapper)."""
+def registered(output: str, background: bool = True):
+    """The function registered for a callback writing `output`: for a background one, what Dash
+    runs in the job's process (jobs.run's wrapper)."""
     import app
 
-    found = [cb for key, cb in app.app.callback_map.items() if output in key.strip(".").split("...")]
+    found = [
+        cb
+        for key, cb in app.app.callback_map.items()
+        if output in (k.split("@")[0] for k in key.strip(".").split("...")) and bool(cb.get("background")) == background
+    ]
+    assert len(found) == 1, found
     return found[0]["callback"].__wrapped__
 
 
@@ -127,13 +133,10 @@ def export_as(viewer: Viewer, params: dict) -> tuple[dict, list]:
     said: list = []
     output = "escalations-open-download.data"
     token = in_job(
-        JobOwner(viewer, "10.1.2.3"),
-        output,
-        {"escalations-open-export.n_clicks": 1},
-        {"escalations-query.data": params},
+        JobOwner(viewer, "10.1.2.3"), output, {"escalations-open-job.data": 1}, {"escalations-query.data": params}
     )
     try:
-        return background_function(output)(said.append, 1, params), said
+        return registered(output)(said.append, 1, params), said
     finally:
         context_value.reset(token)
 
@@ -168,6 +171,32 @@ def test_an_export_job_holds_only_its_owners_scope_and_is_audited_with_the_filte
     )
 
 
+SUPERVISOR = Viewer("supervisor", "supervisor")
+
+
+def test_a_small_export_is_written_at_once_and_a_large_one_goes_to_a_job(demo_copy, monkeypatch):
+    """The request writes a small sheet itself; a large one it hands to the job (setting the
+    store that starts it) and hands nothing over: the supervisor's phones in it are recorded as
+    seen once, by the job that hands the file over."""
+    from components import exports
+
+    store = Store.for_warehouse(demo_copy)
+    params = {"region": "140702", "from": "2024-01-01", "to": "2025-05-31"}
+    now = registered("escalations-open-download.data", background=False)
+    seen = len(store.audit_rows(event_name="personal_data_view", who="supervisor", limit=1000))
+    with working_for(JobOwner(SUPERVISOR)):
+        download, job = now(1, params)
+        assert download["filename"] == "escalations-open.xlsx" and job is no_update
+        assert len(store.audit_rows(event_name="personal_data_view", who="supervisor", limit=1000)) == seen + 1
+        monkeypatch.setattr(exports, "LARGE_CELLS", 10)
+        assert now(2, params) == (no_update, 2)
+        assert len(store.audit_rows(event_name="personal_data_view", who="supervisor", limit=1000)) == seen + 1
+    made, said = export_as(SUPERVISOR, params)
+    assert rows_of(made) == rows_of(download) and said[-1][0] == 95
+    records = store.audit_rows(event_name="personal_data_view", who="supervisor", limit=1000)
+    assert len(records) == seen + 2 and records[0]["detail"].startswith("escalations open-case export: ")
+
+
 # ---------------------------------------------------------------- the upload
 
 
@@ -188,7 +217,7 @@ def upload_as(viewer: Viewer | None, sent: dict) -> tuple:
     said: list = []
     token = in_job(JobOwner(viewer, "10.9.8.7") if viewer else None, "upload-report.children", {}, {})
     try:
-        return background_function("upload-report.children")(said.append, sent, "auto", {}), said
+        return registered("upload-report.children")(said.append, sent, "auto", {}), said
     finally:
         context_value.reset(token)
 

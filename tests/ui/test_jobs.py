@@ -52,6 +52,7 @@ def test_an_admin_watches_an_upload_move_by_stage_then_reads_its_report(browser,
         # held at the write step: the bar says which file is being loaded, the drop zone waits
         expect(admin.page.locator("#upload-working")).to_be_visible()
         expect(admin.page.locator("#upload-stage")).to_have_text("正在入库 进度测试.csv（第 1 个，共 1 个）…")
+        expect(admin.page.locator("#upload-progress")).to_be_visible()  # a bar as wide as the page, not a sliver
         expect(admin.page.locator("#upload-progress .progress-bar")).to_have_attribute("aria-valuenow", "64")
         expect(admin.page.locator("#upload-drop input[type=file]")).to_be_disabled()
         admin.page.screenshot(path=str(tmp_path / "upload-progress.png"), full_page=True)
