@@ -116,8 +116,9 @@ class JobManager(DiskcacheManager):
 
         process = Process(target=job_fn, args=(key, self._make_progress_key(key), args, context), daemon=False)
         process.start()
+        job = _job_id(process.pid)  # before it can be reaped
         threading.Thread(target=process.join, name=f"job-{process.pid}", daemon=True).start()
-        return _job_id(process.pid)
+        return job
 
     def get_progress(self, key):
         # One step, not Dash's read then delete: a stage the job says between the two was lost,
@@ -160,9 +161,14 @@ class JobManager(DiskcacheManager):
 
 
 def _job_id(pid: int) -> str:
+    """`<pid>at<start time in 1/100 s>`; a job already gone (and reaped) gets no start time, so
+    that nothing is ever stopped in its name (its result, if any, is found by its cache key)."""
     import psutil
 
-    return f"{pid}at{psutil.Process(pid).create_time() * 100:.0f}"
+    try:
+        return f"{pid}at{psutil.Process(pid).create_time() * 100:.0f}"
+    except psutil.NoSuchProcess:
+        return f"{pid}at0"
 
 
 def _process(job):
