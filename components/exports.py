@@ -12,7 +12,7 @@ whoever hands the file over (`Sheet.sent`).
 
 The ids, for an export `<prefix>` (`<page>-<name>`): `<prefix>-export` the button,
 `<prefix>-download` the dcc.Download, `<prefix>-job` the store that starts the job,
-`<prefix>-progress` the bar (components.tables.export_controls lays them out).
+`<prefix>-progress` the bar and its words (components.tables.export_controls lays them out).
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def register(panels: Panels, name: str, sheet: Callable[[dict], Sheet], filename
         Input(f"{prefix}-job", "data"),
         State(panels.store, "data"),
         prevent_initial_call=True,
-        progress=[Output(bar, "value"), Output(bar, "label")],
+        progress=[Output(f"{bar}-bar", "value"), Output(f"{bar}-text", "children")],
         progress_default=[0, ""],
         running=[(Output(f"{prefix}-export", "disabled"), True, False), (Output(bar, "style"), SHOWN, HIDDEN)],
         **panels.jobs.options(),

@@ -73,25 +73,26 @@ def grid(
 
 
 HIDDEN = {"display": "none"}
-SHOWN = {"display": "flex"}
+SHOWN = {"display": "block"}
 
 
 def export_controls(prefix: str, lang: str) -> html.Div:
     """The export button (`<prefix>-export`), the download it fills (`<prefix>-download`), and
     for a large export, which runs as a background job (components/exports.py), the store that
     starts it (`<prefix>-job`) and under the button its progress (`<prefix>-progress`, shown
-    while it runs)."""
+    while it runs: the words `<prefix>-progress-text` over the bar `<prefix>-progress-bar`)."""
     return html.Div(
         [
             html.Button(label("export", lang), id=f"{prefix}-export", className="btn btn-sm btn-outline-secondary"),
             dcc.Download(id=f"{prefix}-download"),
             dcc.Store(id=f"{prefix}-job"),
-            dbc.Progress(
+            html.Div(
+                [
+                    html.Div(id=f"{prefix}-progress-text", className="export-progress-text"),
+                    dbc.Progress(id=f"{prefix}-progress-bar", value=0, striped=True, animated=True),
+                ],
                 id=f"{prefix}-progress",
-                value=0,
-                striped=True,
-                animated=True,
-                className="export-progress mt-1",
+                className="export-progress",
                 style=HIDDEN,
             ),
         ],

@@ -24,7 +24,7 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from components.i18n import fmt_count, label, lang_of
-from components.tables import HIDDEN
+from components.tables import HIDDEN, SHOWN
 from etl import upload as uploads
 from etl.rejects import rejects_csv
 from etl.report import format_report, load_summary, run_summary
@@ -38,7 +38,6 @@ from vocab.schema import DATASETS
 dash.register_page(__name__, path="/upload", name="数据上传", order=92, label_key="upload", roles=("admin",))
 
 MB = 1024 * 1024
-BLOCK = {"display": "block"}
 
 
 def layout(**params) -> html.Div:
@@ -195,8 +194,8 @@ class Stages:
     progress_default=[0, ""],
     running=[
         (Output("upload-drop", "disabled"), True, False),  # one upload at a time from this page
-        (Output("upload-working", "style"), BLOCK, HIDDEN),
-        (Output("upload-report", "style"), HIDDEN, BLOCK),
+        (Output("upload-working", "style"), SHOWN, HIDDEN),
+        (Output("upload-report", "style"), HIDDEN, SHOWN),
     ],
     **jobs.options(),
 )

@@ -32,6 +32,7 @@ answering the page's other callbacks; the browser polls for the job's progress a
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import secrets
 import threading
@@ -114,7 +115,7 @@ class JobManager(DiskcacheManager):
     def call_job_fn(self, key, job_fn, args, context) -> str:
         from multiprocess import Process
 
-        process = Process(target=job_fn, args=(key, self._make_progress_key(key), args, context), daemon=False)
+        process = Process(target=_forked, args=(job_fn, key, self._make_progress_key(key), args, context))
         process.start()
         job = _job_id(process.pid)  # before it can be reaped
         threading.Thread(target=process.join, name=f"job-{process.pid}", daemon=True).start()
@@ -158,6 +159,13 @@ class JobManager(DiskcacheManager):
             return process is not None and process.status() != psutil.STATUS_ZOMBIE
         except psutil.NoSuchProcess:
             return False
+
+
+def _forked(job_fn, *args) -> None:
+    """The job's process: its garbage collector leaves the parent's objects alone (gc.freeze),
+    since walking them all would copy the parent's memory into the job page by page."""
+    gc.freeze()
+    job_fn(*args)
 
 
 def _job_id(pid: int) -> str:
