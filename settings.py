@@ -132,6 +132,15 @@ SETTINGS: tuple[Setting, ...] = (
         "security.jobs",
     ),
     Setting(
+        "EXPORT_JOB_CELLS",
+        50_000,
+        "int",
+        "导出 Excel 超过此单元格数（行 × 列，约写一秒）时改为后台任务并显示进度条；以下直接导出",
+        "An Excel export larger than this many cells (rows × columns; about a second of writing) runs as a "
+        "background job with a progress bar; a smaller one is written at once",
+        "components.exports",
+    ),
+    Setting(
         "DUCKDB_MEMORY_LIMIT",
         "2GB",
         "text",

@@ -2,7 +2,7 @@
 to the viewer's dcc.Download (`register`, behind `components.panel.Panels.export`).
 
 A small export is written at once, in the request, as it always was. A large one (over
-LARGE_CELLS cells, rows × columns) runs as a background job (security/jobs.py, handed in by
+EXPORT_JOB_CELLS cells, rows × columns: 50,000 by default, about a second of writing) runs as a background job (security/jobs.py, handed in by
 the page as `jobs`, a `Background`; this layer never imports security): the page stays
 usable, the button waits, and a bar under it says how far the writing is. The request that
 finds a sheet large hands nothing over; it sets `<prefix>-job`, which starts the job, and
@@ -25,14 +25,12 @@ import pandas as pd
 from dash import Input, Output, State, dcc, no_update
 from dash.exceptions import PreventUpdate
 
+import settings
 from components.i18n import fmt_count, label, lang_of
 from components.tables import HIDDEN, SHOWN, to_excel
 
 if TYPE_CHECKING:
     from components.panel import Panels
-
-# Past this many cells (rows × columns; about a second of writing) an export runs as a background job.
-LARGE_CELLS = 50_000
 
 
 @dataclass(frozen=True)
@@ -107,7 +105,7 @@ def register(panels: Panels, name: str, sheet: Callable[[dict], Sheet], filename
     def export_now(n, params):
         """A small sheet at once; a large one handed to the job (nothing handed over here)."""
         made = sheet(params)
-        if made.cells > LARGE_CELLS:
+        if made.cells > settings.get("EXPORT_JOB_CELLS"):
             return no_update, n
         return made.download(filename), no_update
 

@@ -178,8 +178,6 @@ def test_a_small_export_is_written_at_once_and_a_large_one_goes_to_a_job(demo_co
     """The request writes a small sheet itself; a large one it hands to the job (setting the
     store that starts it) and hands nothing over: the supervisor's phones in it are recorded as
     seen once, by the job that hands the file over."""
-    from components import exports
-
     store = Store.for_warehouse(demo_copy)
     params = {"region": "140702", "from": "2024-01-01", "to": "2025-05-31"}
     now = registered("escalations-open-download.data", background=False)
@@ -188,7 +186,7 @@ def test_a_small_export_is_written_at_once_and_a_large_one_goes_to_a_job(demo_co
         download, job = now(1, params)
         assert download["filename"] == "escalations-open.xlsx" and job is no_update
         assert len(store.audit_rows(event_name="personal_data_view", who="supervisor", limit=1000)) == seen + 1
-        monkeypatch.setattr(exports, "LARGE_CELLS", 10)
+        monkeypatch.setenv("EXPORT_JOB_CELLS", "10")
         assert now(2, params) == (no_update, 2)
         assert len(store.audit_rows(event_name="personal_data_view", who="supervisor", limit=1000)) == seen + 1
     made, said = export_as(SUPERVISOR, params)

@@ -1,6 +1,7 @@
 """Background jobs seen from outside: the admin watches an upload move by stage in Chromium
-and then reads its report, while a second upload is refused in words; and under gunicorn an
-upload started through one worker is finished through another (the first one killed).
+and then reads its report, while a second upload is refused in words; a large export handed
+over by its job and audited once (raw HTTP); and under gunicorn an upload started through one
+worker is finished through another (the first one killed).
 
 Both hold the load at its write step until the test says go on (ETL_PAUSE_AT=write:<file>),
 so that what is shown while it runs is seen whatever the machine's speed."""
@@ -8,11 +9,13 @@ so that what is shown while it runs is seen whatever the machine's speed."""
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -22,12 +25,13 @@ from pathlib import Path
 import duckdb
 import psutil
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from security.store import Store
 
 from .conftest import CONTEXT, ROOT, Page, Server, free_port, login
-from .test_auth_http import Client, payload, spec_of
+from .test_auth_http import PERIOD, Client, payload, session_for, spec_of
 from .test_upload_audit import drop, ledger
 
 PASSWORD = "Qz7#mT9!pLx2-admin"
@@ -38,9 +42,29 @@ def loads(warehouse: Path) -> list[tuple]:
         return con.execute("SELECT file, rows_loaded, loaded_by FROM loads ORDER BY load_id").fetchall()
 
 
-def test_an_admin_watches_an_upload_move_by_stage_then_reads_its_report(browser, own_warehouse, tmp_path):
-    resume = tmp_path / "go-on"
-    server = Server(own_warehouse, env={"ETL_PAUSE_AT": f"write:{resume}"}).start()
+@pytest.fixture(scope="module")
+def job_server(demo_warehouse, tmp_path_factory):
+    """A server of its own on a copy of the demo warehouse and its access store, whose loads
+    wait at their write step until `<folder>/go-on` exists, and whose exports over 100 cells
+    run as background jobs."""
+    folder = tmp_path_factory.mktemp("jobs")
+    shutil.copy(demo_warehouse, folder / "warehouse.duckdb")
+    with (
+        sqlite3.connect(demo_warehouse.parent / "access.sqlite") as src,
+        sqlite3.connect(folder / "access.sqlite") as dst,
+    ):
+        src.backup(dst)
+    server = Server(
+        folder / "warehouse.duckdb", env={"ETL_PAUSE_AT": f"write:{folder / 'go-on'}", "EXPORT_JOB_CELLS": "100"}
+    ).start()
+    yield server
+    (folder / "go-on").touch()
+    server.stop()
+
+
+def test_an_admin_watches_an_upload_move_by_stage_then_reads_its_report(browser, job_server, tmp_path):
+    server, own_warehouse = job_server, job_server.warehouse
+    resume = own_warehouse.parent / "go-on"
     contexts = [browser.new_context(**CONTEXT) for _ in range(2)]
     admin, other = (Page(c.new_page(), server.url) for c in contexts)
     try:
@@ -84,7 +108,36 @@ def test_an_admin_watches_an_upload_move_by_stage_then_reads_its_report(browser,
         resume.touch()
         for c in contexts:
             c.close()
-        server.stop()
+
+
+def test_a_large_export_is_handed_over_by_its_job_and_audited_once(job_server):
+    """The request finds the sheet large and starts the job instead (nothing handed over);
+    the job's file holds the viewer's scope, and one `export` record says so, with the filter."""
+    county = session_for(job_server, "county_140702")
+    deps = json.loads(county.get("/_dash-dependencies")[2])
+    now = next(d for d in deps if "escalations-open-download.data" in d["output"] and "@" not in d["output"])
+    job = next(d for d in deps if d["output"].startswith("escalations-open-download.data@"))
+    store = Store.for_warehouse(job_server.warehouse)
+    seen = len(store.audit_rows(event_name="export", who="county_140702", limit=1000))
+    query = {"region": "140700", **PERIOD}
+    status, data = county.callback(now, {"escalations-open-export.n_clicks": 3, "escalations-query.data": query})
+    assert status == 200
+    answer = json.loads(data)["response"]
+    assert answer == {"escalations-open-job": {"data": 3}}  # no file from the request: the job makes it
+    status, data = county.callback(job, {"escalations-open-job.data": 3, "escalations-query.data": query})
+    assert status == 200
+    download = json.loads(data)["response"]["escalations-open-download"]["data"]
+    rows = list(load_workbook(io.BytesIO(base64.b64decode(download["content"]))).active.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r and "县（市、区）" in r)
+    column = rows[header].index("县（市、区）")
+    assert len(rows) > header + 50 and {r[column] for r in rows[header + 1 :]} <= {"榆次区", "晋中开发区"}
+    records = store.audit_rows(event_name="export", who="county_140702", limit=1000)
+    assert len(records) == seen + 1
+    assert records[0]["detail"] == (
+        "escalations-open-download: escalations-open.xlsx; filter: "
+        + json.dumps(query, ensure_ascii=False, sort_keys=True)
+    )
+    assert records[0]["scope"] == "regions=140702;personal_data=no"
 
 
 # ---------------------------------------------------------------- gunicorn, two workers
