@@ -10,6 +10,11 @@ published, which not) as `scripts/etl load` prints them (etl/report.py). The rej
 `scripts/etl rejects --csv`'s (`etl.rejects.rejects_csv`, phones masked: the page is the
 admin's) for this upload's loads; sent back fixed, it loads into each row's own dataset.
 Every upload is audited (`load`), and the rejects download as an export (security/web.py).
+
+The load runs as a background job (security/jobs.py), as the admin who dropped the files: a
+bar moves by stage (reading, checking, loading each file, publishing) with its words, the
+drop zone waits, the page stays usable, then the report shows. A second upload while a load
+runs is refused in words (the ETL's lock, taken without waiting: etl.upload.BUSY).
 """
 
 from __future__ import annotations

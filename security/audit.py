@@ -8,7 +8,7 @@ Events: `login`, `login_failed`, `login_throttled`, `login_disabled`, `logout`, 
 `forbidden` (a 403: a page or callback the role may not have; security/web.py);
 `user_add`, `user_disable`, `user_enable`, `password_change`, `role_change`, `token_add`,
 `token_revoke` (recorded by the access store itself, whoever changes it: security/store.py); `export` (every file a callback hands to a dcc.Download, recorded centrally
-in security/web.py with the page's filter); `personal_data_view` (unmasked phones sent to a
+in security/web.py with the page's filter, or by the background job that made it: security/jobs.py); `personal_data_view` (unmasked phones sent to a
 viewer whose scope allows them: pages/escalations.py); `load` (the upload page, and
 `python -m etl load` with the OS user, written through `Store.record` directly). Records are kept in the access store (security/store.py, table
 `audit`), each chained to the one before by a hash (`Store.verify_audit`, `python -m etl audit

@@ -28,7 +28,8 @@ viewer behind a request), login.py, guard.py and responses.py. What it adds:
 - Bodies over MAX_REQUEST_BYTES are refused on their Content-Length (and by waitress
   before it buffers them: `serve`).
 - An `export` audit record for every file a callback hands to a dcc.Download (after the
-  response, with the output id, the file name and the page's `*-query` filter).
+  response, with the output id, the file name and the page's `*-query` filter; a background
+  job's file by the job, which knows the filter it was started with: security/jobs.py).
 - Security headers on every response: a Content-Security-Policy built from Dash's own
   inline-script hashes, frame-ancestors 'none', X-Frame-Options DENY, nosniff,
   Referrer-Policy; no Server header.

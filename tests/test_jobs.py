@@ -12,7 +12,6 @@ import base64
 import io
 import os
 import shutil
-import sqlite3
 import stat
 import subprocess
 import time
@@ -42,22 +41,15 @@ LEADER = Viewer("leader", "leader")
 
 
 @pytest.fixture
-def demo_copy(demo_warehouse, tmp_path, monkeypatch) -> Path:
+def demo_copy(copy_demo, tmp_path, monkeypatch) -> Path:
     """A copy of the demo warehouse and its access store, installed as the process's warehouse."""
     from pages import upload as page
 
-    folder = tmp_path / "copy"
-    folder.mkdir()
-    shutil.copy(demo_warehouse, folder / "warehouse.duckdb")
-    with (
-        sqlite3.connect(demo_warehouse.parent / "access.sqlite") as src,
-        sqlite3.connect(folder / "access.sqlite") as dst,
-    ):
-        src.backup(dst)
-    wh = Warehouse(folder / "warehouse.duckdb")
+    path = copy_demo(tmp_path / "copy")
+    wh = Warehouse(path)
     monkeypatch.setattr(access, "warehouse", lambda: wh)
     monkeypatch.setattr(page, "warehouse", lambda: wh)
-    yield folder / "warehouse.duckdb"
+    yield path
     wh.close()
 
 

@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -43,17 +42,12 @@ def loads(warehouse: Path) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def job_server(demo_warehouse, tmp_path_factory):
+def job_server(copy_demo, tmp_path_factory):
     """A server of its own on a copy of the demo warehouse and its access store, whose loads
     wait at their write step until `<folder>/go-on` exists, and whose exports over 100 cells
     run as background jobs."""
     folder = tmp_path_factory.mktemp("jobs")
-    shutil.copy(demo_warehouse, folder / "warehouse.duckdb")
-    with (
-        sqlite3.connect(demo_warehouse.parent / "access.sqlite") as src,
-        sqlite3.connect(folder / "access.sqlite") as dst,
-    ):
-        src.backup(dst)
+    copy_demo(folder)
     server = Server(
         folder / "warehouse.duckdb", env={"ETL_PAUSE_AT": f"write:{folder / 'go-on'}", "EXPORT_JOB_CELLS": "100"}
     ).start()
@@ -63,14 +57,14 @@ def job_server(demo_warehouse, tmp_path_factory):
 
 
 def test_an_admin_watches_an_upload_move_by_stage_then_reads_its_report(browser, job_server, tmp_path):
-    server, own_warehouse = job_server, job_server.warehouse
-    resume = own_warehouse.parent / "go-on"
+    server, warehouse = job_server, job_server.warehouse
+    resume = warehouse.parent / "go-on"
     contexts = [browser.new_context(**CONTEXT) for _ in range(2)]
     admin, other = (Page(c.new_page(), server.url) for c in contexts)
     try:
         for p in (admin, other):
             login(p.page, server.url, "admin")
-        before = loads(own_warehouse)
+        before = loads(warehouse)
         admin.open("/upload")
         drop(admin, ledger(tmp_path, "进度测试.csv", [(f"JOBUI-{n}", "榆次区") for n in range(1, 4)]))
         # held at the write step: the bar says which file is being loaded, the drop zone waits
@@ -91,7 +85,7 @@ def test_an_admin_watches_an_upload_move_by_stage_then_reads_its_report(browser,
         expect(other.page.locator(".upload-file")).to_contain_text("另一批台账正在载入")
         expect(other.page.locator(".upload-file")).to_contain_text("请等它完成后重新上传")
         other.page.screenshot(path="/tmp/upload-busy.png", full_page=True)
-        assert loads(own_warehouse) == before
+        assert loads(warehouse) == before
 
         resume.touch()  # the first load goes on: the bar goes, the report comes
         expect(admin.page.locator("#upload-summary")).to_have_text(
@@ -101,7 +95,7 @@ def test_an_admin_watches_an_upload_move_by_stage_then_reads_its_report(browser,
         expect(admin.page.locator(".upload-file")).to_contain_text("读取 3 行 = 入库 3 行 + 拒收 0 行")
         expect(admin.page.locator("#upload-drop input[type=file]")).to_be_enabled()
         admin.page.screenshot(path="/tmp/upload-done.png", full_page=True)
-        assert loads(own_warehouse)[len(before) :] == [("进度测试.csv", 3, "admin")]
+        assert loads(warehouse)[len(before) :] == [("进度测试.csv", 3, "admin")]
         for p in (admin, other):
             assert not p.console_errors and not p.external, (p.console_errors[:3], p.external[:3])
     finally:
