@@ -113,9 +113,13 @@ class JobManager(DiskcacheManager):
         return secrets.token_hex(32)  # never Dash's hash of the arguments: no result is shared
 
     def call_job_fn(self, key, job_fn, args, context) -> str:
-        from multiprocess import Process
+        from multiprocess import get_context
 
-        process = Process(target=_forked, args=(job_fn, key, self._make_progress_key(key), args, context))
+        # fork, whatever the platform's default: the job inherits the request's context and the
+        # modules as loaded (the at-fork handlers of metrics/ give it its own readers)
+        process = get_context("fork").Process(
+            target=_forked, args=(job_fn, key, self._make_progress_key(key), args, context)
+        )
         process.start()
         job = _job_id(process.pid)  # before it can be reaped
         threading.Thread(target=process.join, name=f"job-{process.pid}", daemon=True).start()

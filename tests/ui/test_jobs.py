@@ -145,7 +145,9 @@ def gunicorn(demo_warehouse, tmp_path):
     folder = tmp_path / "served"
     folder.mkdir()
     shutil.copy(demo_warehouse, folder / "warehouse.duckdb")
-    Store.for_warehouse(folder / "warehouse.duckdb").add_user("admin1", "admin", PASSWORD)
+    store = Store.for_warehouse(folder / "warehouse.duckdb")
+    store.add_user("admin1", "admin", PASSWORD)
+    store.add_user("leader1", "leader", PASSWORD.replace("admin", "leader"))
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DEMO", "JOBS_DIR", "ACCESS_DB_URL")}
     env.update(
@@ -224,6 +226,10 @@ def test_an_upload_started_through_one_gunicorn_worker_is_finished_through_anoth
         raise AssertionError(f"no {what}; log: {(folder / 'gunicorn.log').read_text()[-2000:]}")
 
     until(lambda a: "正在入库" in str((a.get("progress") or {}).get("upload-stage.children")), "progress at write")
+    # the guard checks every poll as it checked the start: a leader holding the handles gets nothing
+    leader = Client(base)
+    assert leader.login("leader1", PASSWORD.replace("admin", "leader"))[0] == 303
+    assert leader.post_callback(body, poll) == (403, b"forbidden")
     os.kill(starter, signal.SIGKILL)  # every poll from now on is answered by another worker
     (folder / "go-on").touch()
     answer = until(lambda a: "response" in a, "answer")
