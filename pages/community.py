@@ -34,7 +34,7 @@ from pages._profile import (
     yes_no,
 )
 from pages._rectification_rows import CASE_COLUMNS, _case_rows
-from pages._view import FIGURE, TEXT, missing_warehouse, scope, warehouse
+from pages._view import FIGURE, JOBS, TEXT, missing_warehouse, scope, warehouse
 
 dash.register_page(
     __name__,
@@ -45,7 +45,7 @@ dash.register_page(
     label_key="community_profile",
 )
 
-panels = Panels(__name__, "community")
+panels = Panels(__name__, "community", jobs=JOBS)
 FORMATS = {"amount": "amount", "approval_days": "count", "score": "count", "workdays": "count"}
 COLUMNS = {
     "stars": ["year", "stars", "score", "company_name"],

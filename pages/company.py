@@ -24,13 +24,13 @@ from components.theme import GRADE_COLORS, STAR_COLORS
 from metrics import company_profile as co
 from metrics import county_profile as cp
 from pages._profile import EntityView, county_href, dates, list_table, opened, register_exports, register_lists, yes_no
-from pages._view import FIGURE, TEXT, missing_warehouse, scope, warehouse
+from pages._view import FIGURE, JOBS, TEXT, missing_warehouse, scope, warehouse
 
 dash.register_page(
     __name__, path="/company", path_template="/company/<code>", name="企业档案", order=110, label_key="company_profile"
 )
 
-panels = Panels(__name__, "company")
+panels = Panels(__name__, "company", jobs=JOBS)
 FORMATS = {
     "refund_amount": "amount",
     "refund_households": "count",

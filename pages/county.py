@@ -27,12 +27,12 @@ from metrics.db import WarehouseMissing
 from metrics.regions import region_names, region_options
 from pages._county_rows import FORMATS, TABLES, CountyView, county_name, header_lines, standing_place, text_rows
 from pages._profile import county_href, list_table, refusal, register_lists
-from pages._view import FIGURE, TEXT, missing_warehouse, scope, warehouse
+from pages._view import FIGURE, JOBS, TEXT, missing_warehouse, scope, warehouse
 from vocab.kpis import BY_KEY
 
 dash.register_page(__name__, path="/county", name="县区概况", order=5, label_key="county_profile")
 
-panels = Panels(__name__, "county")
+panels = Panels(__name__, "county", jobs=JOBS)
 LISTS = ("communities", "companies", "open", "arrears")
 
 

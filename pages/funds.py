@@ -66,7 +66,7 @@ from pages._funds_rows import (
     _sum_row,
 )
 from pages._funds_rows import FundsView as View
-from pages._view import FIGURE, TEXT, missing_warehouse, scope, warehouse
+from pages._view import FIGURE, JOBS, TEXT, missing_warehouse, scope, warehouse
 
 dash.register_page(__name__, path="/funds", name="维修资金", order=20, label_key="funds")
 
@@ -81,7 +81,7 @@ CARD_KPIS = [
 ]
 CLICKABLE = ("funds-arrears-unit", "funds-ledger-unit", "funds-refunds-unit")
 TABLE = Table(formats=FORMATS, widths=WIDTHS)
-panels = Panels(__name__, "funds", tab_labels=("funds_tab_chart", "funds_tab_table"))
+panels = Panels(__name__, "funds", tab_labels=("funds_tab_chart", "funds_tab_table"), jobs=JOBS)
 
 
 # ---------------------------------------------------------------- layout

@@ -25,7 +25,7 @@ from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values, stan
 from pages._overview_attention import attention_panel
 from pages._overview_headline import CARD_KPIS, headline_rows, period_line, with_default_period
 from pages._profile import county_href
-from pages._view import FIGURE, View, missing_warehouse, scope, warehouse
+from pages._view import FIGURE, JOBS, View, missing_warehouse, scope, warehouse
 
 # with no date in the URL the page opens on 本年 (pages/_overview_headline.py with_default_period;
 # the filter bar shows the same preset: app.py sync_filter)
@@ -33,7 +33,7 @@ dash.register_page(__name__, path="/", name="总览", order=0, label_key="overvi
 
 __all__ = ["CARD_KPIS"]  # read by tests
 FORMATS = {k: kpis.BY_KEY[k].kind for k in SCORECARD_KPIS}
-panels = Panels(__name__, "overview")
+panels = Panels(__name__, "overview", jobs=JOBS)
 
 
 def layout(**params) -> html.Div:

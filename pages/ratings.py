@@ -20,7 +20,7 @@ from components.theme import GRAPH_CONFIG
 from metrics import kpis, published, targets
 from pages import _ratings_content as content
 from pages._ratings_rows import TABLES, _clean, _header_lines, _table_frame
-from pages._view import TEXT, View, figure, missing_warehouse, scope, warehouse
+from pages._view import JOBS, TEXT, View, figure, missing_warehouse, scope, warehouse
 
 dash.register_page(__name__, path="/ratings", name="评价", order=30, label_key="ratings")
 
@@ -33,7 +33,7 @@ CLICKABLE = [
 ]
 
 EMPTY = figure(220)  # a chart's place with no warehouse
-panels = Panels(__name__, "ratings")
+panels = Panels(__name__, "ratings", jobs=JOBS)
 
 
 # ---------------------------------------------------------------- layout

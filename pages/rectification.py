@@ -47,14 +47,14 @@ from pages._rectification_rows import (
     _unit_name,
 )
 from pages._rectification_rows import RectificationView as View
-from pages._view import FIGURE, TEXT, figure, message, missing_warehouse, scope, warehouse
+from pages._view import FIGURE, JOBS, TEXT, figure, message, missing_warehouse, scope, warehouse
 
 dash.register_page(__name__, path="/rectification", name="整改进度", order=10, label_key="rectification")
 __all__ = ["COUNTY_COLUMNS", "UNIT_COLUMNS", "_group_card"]  # read by tests/test_reconcile.py, tests/test_published.py
 
 # a case's id links to its trail (督办)
 TABLE = Table(formats=FORMATS, options={"suppressColumnVirtualisation": True}, links={"case_id": "case_href"})
-panels = Panels(__name__, "rectification")
+panels = Panels(__name__, "rectification", jobs=JOBS)
 
 
 # ---------------------------------------------------------------- layout

@@ -44,6 +44,8 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "loading": ("正在计算…", "Computing…"),
     "export": ("导出 Excel", "Export to Excel"),
+    "export_querying": ("正在查询数据…", "Querying…"),
+    "export_writing": ("正在写入 Excel：{done} / {total} 行", "Writing Excel: {done} / {total} rows"),
     "previous_period": ("较上期", "vs previous period"),
     "unit": ("区划代码", "Region code"),
     "unit_name": ("县（市、区）", "County"),
