@@ -36,7 +36,7 @@ def kpi_card(
     """A KPI card. `bounds`: the target and thresholds in force (metrics/targets.py), which set
     the light and the target line; `comparisons`: the lines of change shown ("previous",
     "year_ago"), each saying 无可比数据 where there is nothing to compare with; `spark`: the
-    monthly values (metrics.kpis.monthly); `unit`: the amount unit of the card's row (万元/亿元);
+    values from the period's start to each month's end (metrics.kpis.to_date); `unit`: the amount unit of the card's row (万元/亿元);
     `periods`: each comparison's period as text, shown on hover; `published`: a report's figure
     for the same view that the rows do not reproduce (metrics.published), under the value."""
     kpi = v.kpi

@@ -107,24 +107,28 @@ def _comparable_facts(wh: Warehouse, kpis: list[Kpi], other: Filter | None, scop
     return _facts(wh, comparable, other, scope) if comparable else {}
 
 
-def monthly(
+def to_date(
     wh: Warehouse, keys: list[str], f: Filter, scope: Scope, months: int = 12
 ) -> dict[str, list[tuple[dt.date, float | None]]]:
-    """Each KPI month by month (a card's sparkline): the `months` calendar months that end with
-    the month of the period's end (数据截至 for an open period), the last one cut at that day; each
-    month's value is the catalogue's with the month as the period (`compute`). A month the ledger
-    does not wholly cover, or with no rows, is None (a gap, never 0). {key: [(first day, value)]}."""
+    """Each KPI as it stood at each month's end of the period (a card's sparkline): the catalogue's
+    value (`compute`) over the period's start to that month's end, for the last `months` months of
+    the period, the last one cut at the period's end (数据截至 for an open period). The last point
+    is the card's own figure; a rate is not that of the month alone (a month's rectification rate
+    counts only the cases received in it, which reads far below the period's). A point whose
+    period the ledger does not wholly cover, or with no rows, is None (a gap, never 0).
+    {key: [(the month's first day, value)]}."""
     end = f.end or facts.data_as_of(wh, f, scope)
     if end is None:
         return {k: [] for k in keys}
     out: dict[str, list[tuple[dt.date, float | None]]] = {k: [] for k in keys}
     for i in range(months - 1, -1, -1):
         first, last = month_of(months_before(end.replace(day=1), i))
-        last = min(last, end)
-        month = Filter(f.region, first, last)
-        values = compute(wh, keys, month, scope, with_previous=False)
+        if f.start is not None and last < f.start:
+            continue  # a month before the period
+        so_far = Filter(f.region, f.start, min(last, end))
+        values = compute(wh, keys, so_far, scope, with_previous=False)
         for key in keys:
-            out[key].append((first, values[key].value if comparable(wh, key, month) else None))
+            out[key].append((first, values[key].value if comparable(wh, key, so_far) else None))
     return out
 
 

@@ -77,7 +77,7 @@ def headline_rows(f: Filter, lang: str) -> list:
     wh, viewer = warehouse(), scope()
     values = kpis.compute(wh, CARD_KPIS, f, viewer, with_year_ago=True)
     notes = published.notes(values, f, viewer)
-    months = kpis.monthly(wh, CARD_KPIS, f, viewer)
+    months = kpis.to_date(wh, CARD_KPIS, f, viewer)
     bounds = targets.in_force(f)
     periods = {"previous": span(f.previous(), lang), "year_ago": span(f.year_ago(), lang)}
     out = []

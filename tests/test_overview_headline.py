@@ -134,21 +134,24 @@ def test_cards_sit_in_rows_of_one_unit_and_amounts_share_one(overview):
     assert text(by_id(cards, "overview-row-amount")).startswith(f"金额（{units.pop()}）")
 
 
-def test_sparkline_points_are_the_catalogue_month_by_month(overview, demo_wh):
+def test_sparkline_points_are_the_catalogue_from_the_periods_start_to_each_month_end(overview, demo_wh):
     asked, cards = _headline(overview, {"region": "140700"})
-    end = D.fromisoformat(asked["to"])
+    start, end = D.fromisoformat(asked["from"]), D.fromisoformat(asked["to"])
     months = [month_of(months_before(end.replace(day=1), i)) for i in range(11, -1, -1)]
+    months = [(first, last) for first, last in months if last >= start]  # the period's months only
+    assert len(months) == end.month  # the default period: 1 January to 数据截至
     for key in ("rectification_rate", "overdue_cases", "refund_amount", "arrears_recovered"):
         (graph,) = [c for c in walk(by_id(cards, f"kpi-{key}")) if hasattr(c, "figure")]
         line = graph.figure.data[0]
         assert list(line.x) == [first.isoformat()[:7] for first, _ in months]
         expected = []
-        for first, last in months:
-            month = Filter("140700", first, min(last, end))
-            value = kpis.compute(demo_wh, [key], month, EVERYTHING, with_previous=False)[key].value
-            expected.append(value if kpis.comparable(demo_wh, key, month) else None)
+        for _, last in months:
+            so_far = Filter("140700", start, min(last, end))
+            value = kpis.compute(demo_wh, [key], so_far, EVERYTHING, with_previous=False)[key].value
+            expected.append(value if kpis.comparable(demo_wh, key, so_far) else None)
         assert list(line.y) == expected, key
-        assert any(v is not None for v in expected)
+        card = kpis.compute(demo_wh, [key], Filter("140700", start, end), EVERYTHING, with_previous=False)[key]
+        assert expected[-1] == card.value, key  # the line ends at the card's own figure
     # no axes: a sparkline, not a chart
     assert graph.figure.layout.xaxis.visible is False and graph.figure.layout.yaxis.visible is False
 

@@ -23,8 +23,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "target_met": ("已达标", "met"),
     "target_gap": ("差 {gap}", "{gap} short"),  # a higher-is-better KPI under its target
     "target_over": ("超出 {gap}", "{gap} over"),  # a lower-is-better KPI over it
-    "spark_title": ("近 12 个月逐月", "Last 12 months, by month"),
-    "spark_empty": ("近 12 个月无数据", "No data in the last 12 months"),
+    "spark_title": ("本期起累计至各月末", "From the period's start to each month's end"),
+    "spark_empty": ("本期无逐月数据", "No month-end figures in this period"),
     "kpi_row_rate": ("比率", "Rates"),
     "kpi_row_count": ("数量", "Counts"),
     "kpi_row_amount": ("金额（{unit}）", "Amounts ({unit})"),
