@@ -18,7 +18,15 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 import settings
 from components import query
 from components.i18n import fmt_date, label, lang_of
-from components.shell import MONTH_FORMAT, filter_bar, navbar, period_options, search_results
+from components.shell import (
+    MONTH_FORMAT,
+    dropdown_labels,
+    filter_bar,
+    navbar,
+    period_options,
+    region_choices,
+    search_results,
+)
 from metrics import periods, serving
 from metrics.access import warehouse
 from metrics.db import WarehouseMissing
@@ -57,6 +65,18 @@ def shell() -> html.Div:
 
 
 app.layout = shell
+
+
+# ☰ on a phone: open and close the navbar's links; a move to another page closes them
+app.clientside_callback(
+    """(clicks, path, open) => window.dash_clientside.callback_context.triggered.some(
+        t => t.prop_id === 'shell-toggler.n_clicks') ? !open : false""",
+    Output("shell-collapse", "is_open"),
+    Input("shell-toggler", "n_clicks"),
+    Input("url", "pathname"),
+    State("shell-collapse", "is_open"),
+    prevent_initial_call=True,
+)
 
 
 def _page_name(path: str, lang: str) -> str:
@@ -154,8 +174,7 @@ def _region_choices() -> list[dict]:
         options = region_options(warehouse(), security.current_scope())
     except WarehouseMissing:
         return []
-    indent = {"city": "", "county": "\u3000", "township": "\u3000\u3000"}
-    return [{"label": indent.get(o["level"], "") + o["name"], "value": o["code"]} for o in options]
+    return region_choices(options)
 
 
 @app.callback(
@@ -173,6 +192,7 @@ def _region_choices() -> list[dict]:
     Output("shell-from-label", "children"),
     Output("shell-to-label", "children"),
     Output("shell-region", "placeholder"),
+    Output("shell-region", "labels"),
     Output("shell-from", "placeholder"),
     Output("shell-to", "placeholder"),
     Output("shell-search", "placeholder"),
@@ -208,6 +228,7 @@ def shell_texts(search, pathname, nav_ids):
         label("from", lang),
         label("to", lang),
         label("all_regions", lang),
+        dropdown_labels(lang),
         label("from", lang),
         label("to", lang),
         label("search_placeholder", lang),

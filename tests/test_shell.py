@@ -50,3 +50,12 @@ def test_the_page_open_is_marked(demo_wh, path):
     classes = dict(zip([i["path"] for i in ids], out[2], strict=True))
     assert [p for p, c in classes.items() if "active" in c.split()] == [path]
     assert all(c.startswith("nav-link") for c in classes.values())
+
+
+def test_a_region_is_found_by_its_name_or_its_pinyin():
+    from components.shell import region_choices, spelled
+
+    assert spelled("晋中市").split() == ["晋中市", "jzs", "jinzhongshi"]
+    assert {"czs", "changzhishi"} <= set(spelled("长治市").split())  # the first character's other reading
+    (option,) = region_choices([{"code": "140702", "name": "榆次区", "level": "county"}])
+    assert option == {"label": "\u3000榆次区", "value": "140702", "search": "榆次区 ycq yuciqu"}
