@@ -30,6 +30,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from components import exports
 from components.exports import Background, Sheet
 from components.i18n import fmt_count, label
+from components.loading import loading
 from components.tables import export_controls, grid
 from components.theme import GRAPH_CONFIG
 
@@ -215,18 +216,18 @@ class Panels:
         the rows behind it in a second tab, or (`tabs=False`) the table alone."""
         table_div = html.Div(id=f"{self.id(name)}-table", **({"className": "pt-2"} if tabs else {}))
         if not tabs:
-            body = dcc.Loading(table_div, type="dot")
+            body = loading(table_div, "table")
         else:
             chart = chart if chart is not None else dcc.Graph(id=self.id(name), config=GRAPH_CONFIG)
             body = dbc.Tabs(
                 [
                     dbc.Tab(
-                        dcc.Loading(chart, type="dot"),
+                        loading(chart, "chart"),
                         label=label(self.tab_labels[0], lang),
                         tab_id=f"{self.id(name)}-chart-tab",
                     ),
                     dbc.Tab(
-                        dcc.Loading(table_div, type="dot"),
+                        loading(table_div, "table"),
                         label=label(self.tab_labels[1], lang),
                         tab_id=f"{self.id(name)}-table-tab",
                     ),
@@ -240,7 +241,7 @@ class Panels:
     def table_block(self, name: str, lang: str) -> html.Div:
         """A table with its export button above it, no card."""
         return html.Div(
-            [self.export_controls(name, lang), dcc.Loading(html.Div(id=f"{self.id(name)}-table"), type="dot")],
+            [self.export_controls(name, lang), loading(html.Div(id=f"{self.id(name)}-table"), "table")],
             className="mb-3",
         )
 

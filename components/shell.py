@@ -109,12 +109,17 @@ def period_options(lang: str) -> list[dict]:
     return [{"label": label(f"period_{key}", lang), "value": key} for key in CHOICES]
 
 
-def _date_picker(ident: str) -> dcc.DatePickerSingle:
+def _date_picker(ident: str, key: str) -> dcc.DatePickerSingle:
     """A date of the period: the calendar in Chinese (month and weekday names from date-fns's zh-CN
     locale, assets/vendor; English on the English page), weeks from Monday; it opens at the data's
     last month (set by the shell)."""
     return dcc.DatePickerSingle(
-        id=ident, display_format="YYYY-MM-DD", month_format=MONTH_FORMAT["zh"], clearable=True, first_day_of_week=1
+        id=ident,
+        display_format="YYYY-MM-DD",
+        month_format=MONTH_FORMAT["zh"],
+        placeholder=label(key),  # in Chinese from the first paint (the shell's callback sets the language's)
+        clearable=True,
+        first_day_of_week=1,
     )
 
 
@@ -156,8 +161,8 @@ def filter_bar() -> dbc.Row:
         [
             _field("region", "shell-region", region, md=5, lg=4, xl=3),
             _field("period", "shell-period", period, sm="auto"),
-            _field("from", "shell-from", _date_picker("shell-from"), sm="auto"),
-            _field("to", "shell-to", _date_picker("shell-to"), sm="auto"),
+            _field("from", "shell-from", _date_picker("shell-from", "from"), sm="auto"),
+            _field("to", "shell-to", _date_picker("shell-to", "to"), sm="auto"),
             dbc.Col(html.Span(id="shell-as-of", className="text-muted small"), className="ms-auto text-end"),
         ],
         className="g-2 align-items-center mb-3 shell-filter",

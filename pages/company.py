@@ -19,6 +19,7 @@ from dash import Input, Output, dcc, html
 from components import profile, query
 from components.charts import bars, empty_figure
 from components.i18n import fmt_count, fmt_date, label
+from components.loading import loading
 from components.panel import Panels
 from components.theme import GRADE_COLORS, STAR_COLORS
 from metrics import company_profile as co
@@ -99,7 +100,7 @@ def layout(code: str | None = None, **params) -> html.Div:
         [
             dcc.Store(id="company-query", data=view.params),
             profile.title(row["company_name"] if known else view.code, lang, "company-title", links, sub),
-            dcc.Loading(html.Div(id="company-tiles"), type="dot"),
+            loading(html.Div(id="company-tiles"), "cards"),
             dbc.Row([dbc.Col(card("credit"), lg=6), dbc.Col(card("stars"), lg=6)], className="g-3 mb-3"),
             dbc.Row(
                 [dbc.Col(card("lists", tabs=False), lg=6), dbc.Col(card("refunds", tabs=False), lg=6)],

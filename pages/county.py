@@ -20,6 +20,7 @@ from dash import Input, Output, dcc, html
 from components import profile, query
 from components.charts import empty_figure, lines
 from components.i18n import label
+from components.loading import loading
 from components.panel import Panels, Sheet
 from components.theme import GRAPH_CONFIG
 from metrics import county_profile as cp
@@ -67,7 +68,7 @@ def layout(**params) -> html.Div:
                 dbc.CardBody(
                     [
                         panels.header("profile_standing", "standing", lang),
-                        dcc.Loading(html.Div(id="county-standing"), type="dot"),
+                        loading(html.Div(id="county-standing"), "table"),
                         html.P(label("profile_standing_note", lang), className="text-muted small mb-0"),
                     ]
                 ),

@@ -18,6 +18,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from components import query
 from components.cards import kpi_card
 from components.i18n import fmt_amount, label, lang_of
+from components.loading import loading
 from components.panel import Panels, Sheet, Size, Table, table
 from metrics import funds, kpis, published, targets
 from metrics.regions import region_names
@@ -104,10 +105,10 @@ def layout(**params) -> html.Div:
         [
             dcc.Store(id="funds-query", data=params),
             html.H4(label("kpis", lang), className="section-title"),
-            dcc.Loading(dbc.Row(id="funds-cards", className="g-2 mb-3"), type="dot"),
+            loading(dbc.Row(id="funds-cards", className="g-2 mb-3"), "cards"),
             # 欠缴与追缴
             section("funds_arrears"),
-            dcc.Loading(html.Div(id="funds-arrears-line", className="funds-line mb-2"), type="dot"),
+            loading(html.Div(id="funds-arrears-line", className="funds-line mb-2"), "block"),
             dbc.Row(
                 [
                     dbc.Col(card("arrears-unit", "funds_arrears_by_unit"), lg=6),
@@ -142,7 +143,7 @@ def layout(**params) -> html.Div:
             ),
             # 违规收费清退
             section("funds_refunds"),
-            dcc.Loading(html.Div(id="funds-refunds-line", className="funds-line mb-2"), type="dot"),
+            loading(html.Div(id="funds-refunds-line", className="funds-line mb-2"), "block"),
             dbc.Row(
                 [
                     dbc.Col(card("refunds-kind", "funds_refunds_by_kind"), lg=5),

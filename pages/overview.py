@@ -13,6 +13,7 @@ from components import query
 from components.charts import donut, empty_figure
 from components.i18n import fmt_value, label, lang_of
 from components.legend import thresholds_legend
+from components.loading import loading
 from components.maps import county_figure, load_geojson, map_region, region_geo
 from components.panel import AUTO, Panels, Sheet, Table, link_column, table
 from components.theme import GRAPH_CONFIG
@@ -45,19 +46,19 @@ def layout(**params) -> html.Div:
             dcc.Store(id="overview-query", data=asked),
             period_line(asked, View.of(asked).f, lang),
             html.H4(label("kpis", lang), className="section-title"),
-            dcc.Loading(html.Div(id="overview-cards"), type="dot"),
+            loading(html.Div(id="overview-cards"), "cards"),
             # on a wide screen 需要关注 sits beside the amounts and counts, above the fold; else under them
             dbc.Row(
                 [
                     dbc.Col(
-                        dcc.Loading(html.Div(id="overview-cards-more"), type="dot"),
+                        loading(html.Div(id="overview-cards-more"), "cards"),
                         xs=12,
                         className="overview-more-col",
                     ),
                     dbc.Col(
                         [
                             html.H4(label("attention", lang), className="section-title mt-0"),
-                            dcc.Loading(html.Div(id="overview-attention"), type="dot"),
+                            loading(html.Div(id="overview-attention"), "block"),
                         ],
                         xs=12,
                         className="overview-attention-col",
@@ -65,21 +66,21 @@ def layout(**params) -> html.Div:
                 ],
                 className="g-2 mb-3",
             ),
-            dcc.Loading(dbc.Row(id="overview-escalations", className="g-2 mb-3"), type="dot"),
+            loading(dbc.Row(id="overview-escalations", className="g-2 mb-3"), "cards"),
             dbc.Row(
                 [
                     dbc.Col(
                         [
                             html.H4(label("scorecard", lang), className="section-title"),
                             panels.export_controls("scorecard", lang),
-                            dcc.Loading(html.Div(id="overview-scorecard"), type="dot"),
+                            loading(html.Div(id="overview-scorecard"), "table"),
                         ],
                         lg=7,
                     ),
                     dbc.Col(
                         [
                             html.H4(label("map", lang), className="section-title"),
-                            dcc.Loading(dcc.Graph(id="overview-map", config=GRAPH_CONFIG), type="dot"),
+                            loading(dcc.Graph(id="overview-map", config=GRAPH_CONFIG), "chart"),
                             html.Div(id="overview-thresholds-box"),
                         ],
                         lg=5,
@@ -89,8 +90,8 @@ def layout(**params) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(dcc.Loading(dcc.Graph(id="overview-stars", config=GRAPH_CONFIG)), md=6),
-                    dbc.Col(dcc.Loading(dcc.Graph(id="overview-credit", config=GRAPH_CONFIG)), md=6),
+                    dbc.Col(loading(dcc.Graph(id="overview-stars", config=GRAPH_CONFIG), "chart"), md=6),
+                    dbc.Col(loading(dcc.Graph(id="overview-credit", config=GRAPH_CONFIG), "chart"), md=6),
                 ]
             ),
         ],

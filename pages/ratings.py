@@ -15,6 +15,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from components import query
 from components.cards import kpi_card
 from components.i18n import label, lang_of
+from components.loading import loading
 from components.panel import Panels, Sheet
 from components.theme import GRAPH_CONFIG
 from metrics import kpis, published, targets
@@ -40,15 +41,15 @@ panels = Panels(__name__, "ratings", jobs=JOBS)
 
 
 def _graph(graph_id: str, md: int = 6) -> dbc.Col:
-    return dbc.Col(dcc.Loading(dcc.Graph(id=graph_id, config=GRAPH_CONFIG), type="dot"), md=md, className="mb-2")
+    return dbc.Col(loading(dcc.Graph(id=graph_id, config=GRAPH_CONFIG), "chart"), md=md, className="mb-2")
 
 
 def _table(key: str, lang: str) -> html.Div:
     return panels.table_block(key, lang)
 
 
-def _stats(stats_id: str) -> dcc.Loading:
-    return dcc.Loading(dbc.Row(id=stats_id, className="g-2 mb-2"), type="dot")
+def _stats(stats_id: str):
+    return loading(dbc.Row(id=stats_id, className="g-2 mb-2"), "cards")
 
 
 def _hint(lang: str) -> html.Div:
@@ -62,7 +63,7 @@ def layout(**params) -> html.Div:
         [
             dcc.Store(id="ratings-query", data={k: v for k, v in params.items() if isinstance(v, str)}),
             title("kpis"),
-            dcc.Loading(dbc.Row(id="ratings-cards", className="g-2 mb-3"), type="dot"),
+            loading(dbc.Row(id="ratings-cards", className="g-2 mb-3"), "cards"),
             # star ratings of service projects
             title("ratings_stars"),
             _stats("ratings-stars-stats"),

@@ -19,6 +19,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import query
 from components.i18n import label
+from components.loading import loading
 from components.panel import Panels, Sheet, Size, Table, table
 from components.theme import GRAPH_CONFIG
 from metrics import cases
@@ -87,7 +88,7 @@ def layout(**params) -> html.Div:
                 ],
                 className="d-flex align-items-center flex-wrap",
             ),
-            dcc.Loading(dbc.Row(id="rectification-cards", className="g-2 mb-3"), type="dot"),
+            loading(dbc.Row(id="rectification-cards", className="g-2 mb-3"), "cards"),
             dbc.Row(
                 [
                     dbc.Col(
@@ -132,7 +133,7 @@ def layout(**params) -> html.Div:
                     [
                         panels.header("rect_drilldown", "drill", lang),
                         html.Div(id="rectification-crumbs", className="mb-2"),
-                        dcc.Loading(html.Div(id="rectification-drill"), type="dot"),
+                        loading(html.Div(id="rectification-drill"), "table"),
                     ]
                 ),
                 className="mb-4",

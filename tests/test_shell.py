@@ -59,3 +59,36 @@ def test_a_region_is_found_by_its_name_or_its_pinyin():
     assert {"czs", "changzhishi"} <= set(spelled("长治市").split())  # the first character's other reading
     (option,) = region_choices([{"code": "140702", "name": "榆次区", "level": "county"}])
     assert option == {"label": "\u3000榆次区", "value": "140702", "search": "榆次区 ycq yuciqu"}
+
+
+@pytest.mark.parametrize(
+    "module, params",
+    [
+        ("overview", {"region": "140700"}),
+        ("rectification", {"region": "140700"}),
+        ("funds", {"region": "140700"}),
+        ("ratings", {"region": "140700"}),
+        ("escalations", {"region": "140700"}),
+        ("county", {"region": "140702"}),
+        ("audit", {}),
+    ],
+)
+def test_every_panel_shows_a_skeleton_of_its_kind_while_it_loads(leader_pages, module, params):
+    """No dcc.Loading of a page is the bare spinner: each stands a skeleton (cards, a chart, a table,
+    lines) where its panel is coming, in a holder that keeps the panel's room while it loads."""
+    import importlib
+
+    from dash import dcc
+
+    from components.loading import SHAPES
+    from tests.dash_tree import walk
+
+    page = importlib.import_module(f"pages.{module}")
+    loadings = [c for c in walk(page.layout(**params)) if isinstance(c, dcc.Loading)]
+    assert loadings, module
+    for c in loadings:
+        spinner = c.custom_spinner
+        assert spinner is not None and spinner.className.startswith("skeleton skeleton-"), (module, c.children)
+        kind = spinner.className.split("skeleton-")[1]
+        assert kind in SHAPES and c.parent_className == f"loading loading-{kind}"
+        assert len(spinner.children) == SHAPES[kind]
