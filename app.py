@@ -206,7 +206,15 @@ def shell_texts(search, pathname, nav_ids):
     """Links keep the shared filter when moving between pages; texts follow the language; the
     page open is marked in the navbar."""
     lang = lang_of(query.parse(search).get("lang"))
-    keep = query.build(query.shared(search))
+    shared = query.shared(search)
+    default = _default_period(pathname)
+    if default and not (shared.get("from") or shared.get("to")):
+        # the page shows its default period (the overview: 本年); the links carry what is shown
+        as_of = _as_of(shared.get("region"))
+        if as_of:
+            first, last = periods.preset_range(default, as_of)
+            shared = {**shared, "from": first.isoformat(), "to": last.isoformat()}
+    keep = query.build(shared)
     hrefs = [i["path"] + keep for i in nav_ids]
     names = [_page_name(i["path"], lang) for i in nav_ids]
     here = (pathname or "/").rstrip("/") or "/"

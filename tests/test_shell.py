@@ -92,3 +92,21 @@ def test_every_panel_shows_a_skeleton_of_its_kind_while_it_loads(leader_pages, m
         kind = spinner.className.split("skeleton-")[1]
         assert kind in SHAPES and c.parent_className == f"loading loading-{kind}"
         assert len(spinner.children) == SHAPES[kind]
+
+
+def test_the_links_carry_the_period_the_page_shows(leader_pages, demo_wh):
+    """On the overview with no date in the URL (it shows 本年), the navbar's links carry 本年's
+    dates: 整改进度 opens on the period the leader was looking at, not on all time."""
+    import app
+    from metrics.facts import data_as_of
+    from metrics.filters import EVERYTHING, Filter
+    from metrics.periods import preset_range
+
+    first, last = preset_range("year", data_as_of(demo_wh, Filter.from_query("140700"), EVERYTHING))
+    ids = [{"type": "shell-nav", "path": p} for p in ("/", "/rectification")]
+    hrefs = app.shell_texts("?region=140700", "/", ids)[0]
+    assert all(f"from={first}" in h and f"to={last}" in h and "region=140700" in h for h in hrefs), hrefs
+    hrefs = app.shell_texts("?region=140700", "/funds", ids)[0]  # a page without a default: as the URL says
+    assert hrefs == ["/?region=140700", "/rectification?region=140700"]
+    hrefs = app.shell_texts("?region=140700&from=2024-01-01&to=2024-12-31", "/", ids)[0]  # dates of its own: kept
+    assert all("from=2024-01-01" in h and "to=2024-12-31" in h for h in hrefs)
