@@ -26,9 +26,10 @@ def triggered(prop_id: str | None):
 
 
 @pytest.fixture
-def app(leader_pages):
+def app(leader_pages, demo_wh, monkeypatch):
     import app as app_module
 
+    monkeypatch.setattr(app_module, "warehouse", lambda: demo_wh)  # the shell's own reader name
     return app_module
 
 

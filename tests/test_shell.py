@@ -94,10 +94,12 @@ def test_every_panel_shows_a_skeleton_of_its_kind_while_it_loads(leader_pages, m
         assert len(spinner.children) == SHAPES[kind]
 
 
-def test_the_links_carry_the_period_the_page_shows(leader_pages, demo_wh):
+def test_the_links_carry_the_period_the_page_shows(leader_pages, demo_wh, monkeypatch):
     """On the overview with no date in the URL (it shows 本年), the navbar's links carry 本年's
     dates: 整改进度 opens on the period the leader was looking at, not on all time."""
     import app
+
+    monkeypatch.setattr(app, "warehouse", lambda: demo_wh)  # the shell's own reader name
     from metrics.facts import data_as_of
     from metrics.filters import EVERYTHING, Filter
     from metrics.periods import preset_range
