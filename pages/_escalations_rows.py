@@ -10,6 +10,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from components.i18n import fmt_date, has_label, label
+from metrics import case_trail
 from metrics import escalations as esc
 from metrics.filters import Filter
 from metrics.regions import region_names
@@ -300,7 +301,7 @@ TIMELINE_COLUMNS = [
 def _timeline_rows(view: EscalationsView, events: pd.DataFrame | None = None) -> Rows:
     """The case's steps (or the `events` already read) as its trail's table shows them."""
     lang = view.lang
-    frame = esc.case_timeline(warehouse(), view.case or "", scope()) if events is None else events.copy()
+    frame = case_trail.case_timeline(warehouse(), view.case or "", scope()) if events is None else events.copy()
     _dates(frame, "happened_on")
     _named(frame, "action", "action", lang)
     for col in ("to_level", "level_after"):

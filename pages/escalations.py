@@ -24,6 +24,7 @@ from components.charts import empty_figure
 from components.i18n import fmt_count, fmt_date, label
 from components.panel import Panels, Sheet
 from components.theme import GRAPH_CONFIG
+from metrics import case_trail
 from metrics import escalations as esc
 from pages._escalations_figures import (
     _actions_figure,
@@ -241,8 +242,8 @@ def escalations_timeline(params):
         return None, None
     try:
         wh = warehouse()
-        head = esc.case_header(wh, view.case, scope())
-        events = esc.case_timeline(wh, view.case, scope())
+        head = case_trail.case_header(wh, view.case, scope())
+        events = case_trail.case_timeline(wh, view.case, scope())
     except esc.DeadlineRulesError as exc:
         return label("esc_timeline", lang), html.P(str(exc), className="text-danger")
     title = (

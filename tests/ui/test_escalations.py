@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from metrics import escalations as esc
+from metrics import case_trail
 from metrics.db import Warehouse
 from metrics.filters import Scope
 
@@ -154,7 +154,7 @@ def _a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh):
     wait_url(page, rf"case={case_id}")
     assert page.page.locator("#escalations-timeline").is_visible()
     assert case_id in text(page, "#escalations-timeline-title")
-    trail = esc.case_timeline(wh, case_id, SCOPE)
+    trail = case_trail.case_timeline(wh, case_id, SCOPE)
     fields, headers, steps = grid(page, "escalations-timeline-grid")
     assert headers[:4] == ["日期", "措施", "移交层级", "承办单位"]
     assert [s[0] for s in steps] == [d.strftime("%Y-%m-%d") for d in trail["happened_on"]]
@@ -162,7 +162,7 @@ def _a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh):
     assert "上交" in [s[1] for s in steps]  # it reached 市级 by a 上交
     points = figure(page, "escalations-timeline-chart")[0]
     assert "市级" in points["y"]
-    head = esc.case_header(wh, case_id, SCOPE).iloc[0]
+    head = case_trail.case_header(wh, case_id, SCOPE).iloc[0]
     assert text(page, "#escalations-timeline-reporter-phone") == (head["reporter_phone"] or "—")
     href = page.page.locator("#escalations-timeline-county").get_attribute("href")
     assert f"region={head['county']}" in href and f"unit={head['county']}" in href and href.startswith("/rectification")
