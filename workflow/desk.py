@@ -27,8 +27,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from etl.clock import beijing_now
 from metrics.deadlines import add_workdays
-from security import audit
-from security.roles import Viewer, may_act
+from security.roles import Viewer, may_act, scope_text
 from security.store import now
 from vocab.workflow import (
     DOC_NO,
@@ -354,13 +353,16 @@ def _append(con, document_id, case_id, step, viewer: Viewer, today, *, text="", 
 
 
 def _audit(viewer: Viewer, event: str, detail: str, store) -> None:
-    audit.record(event, detail, who=viewer.name, role=viewer.role, scope=viewer.scope, store=store)
+    """One record of the chained audit log (security/audit_chain.py), written after the act's
+    transaction committed: who, role, scope and, inside a request, the address."""
+    from flask import has_request_context, request
+
+    remote = (request.remote_addr or "") if has_request_context() else ""
+    store.record(viewer.name, viewer.role, event, detail, scope_text(viewer.scope), remote)
 
 
 def _refuse(store, viewer: Viewer, right: str, what: str):
-    audit.record(
-        "forbidden", f"workflow {right}: {what}", who=viewer.name, role=viewer.role, scope=viewer.scope, store=store
-    )
+    _audit(viewer, "forbidden", f"workflow {right}: {what}", store)
     if viewer.role == "county" and right in ("answer", "read"):
         raise Refused("无权办理：只能查看和办理本县（市、区）收到的文书")
     raise Refused("无权办理：下发文书、审批延期仅限领导和纪检监督角色，签收和回复仅限收文县区")
