@@ -12,6 +12,7 @@ from components.i18n import fmt_count, fmt_date, has_label, label
 from components.panel import header
 from components.tables import export_controls
 from components.theme import GRAPH_CONFIG
+from pages._escalations_issue import documents_card, issue_controls, issue_modal, trail_issue_button
 from pages._escalations_rows import EscalationsView as View
 
 
@@ -74,6 +75,7 @@ def layout(**params) -> html.Div:
                                 labelClassName="btn btn-sm btn-outline-primary",
                                 labelCheckedClassName="active",
                             ),
+                            issue_controls(lang),
                             export_controls("escalations-open", lang),
                         ],
                         className="d-flex align-items-center flex-wrap",
@@ -85,6 +87,7 @@ def layout(**params) -> html.Div:
                 ],
                 className="mb-3",
             ),
+            documents_card(lang),
             _card(
                 [
                     html.H4(label("esc_actions", lang), className="section-title"),
@@ -147,6 +150,7 @@ def layout(**params) -> html.Div:
                     dbc.ModalBody(dcc.Loading(html.Div(id="escalations-timeline-body"), type="dot")),
                     dbc.ModalFooter(
                         [
+                            trail_issue_button(lang),
                             export_controls("escalations-timeline", lang),
                             html.Button(
                                 label("esc_close", lang),
@@ -161,6 +165,7 @@ def layout(**params) -> html.Div:
                 size="xl",
                 scrollable=True,
             ),
+            issue_modal(lang),
         ],
         id="escalations-page",
     )
@@ -333,6 +338,7 @@ COUNT_TILES = (
     ("referral", "esc_referral"),
     ("accountability", "action.问责"),
     ("escalated_cases", "escalated_cases"),
+    ("issued_in_app", "loop_issued_in_app"),
 )
 
 

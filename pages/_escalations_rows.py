@@ -115,6 +115,11 @@ WIDTHS = {
     "deadline": 110,
     "at_level_since": 110,
     "happened_on": 120,
+    "doc_no": 190,
+    "doc_addressee": 200,
+    "doc_days_left": 150,
+    "doc_signed": 190,
+    "origin": 80,
     "referred_on": 110,
     "outcome_on": 110,
     "company_code": 180,
@@ -288,6 +293,7 @@ def _county_rows(view: EscalationsView, limit: int | None = None) -> Rows:
 
 TIMELINE_COLUMNS = [
     "happened_on",
+    "origin",
     "action",
     "to_level",
     "organ",
@@ -304,6 +310,7 @@ def _timeline_rows(view: EscalationsView, events: pd.DataFrame | None = None) ->
     frame = case_trail.case_timeline(warehouse(), view.case or "", scope()) if events is None else events.copy()
     _dates(frame, "happened_on")
     _named(frame, "action", "action", lang)
+    _named(frame, "origin", "origin", lang)
     for col in ("to_level", "level_after"):
         _named(frame, col, "level", lang)
     return Rows(frame, TIMELINE_COLUMNS, "esc_timeline", notes=(f"{label('case_id', lang)}：{view.case}",))

@@ -36,7 +36,9 @@ from pages._escalations_figures import (
     _trail_figure,
     _with_top_note,
 )
+from pages._escalations_issue import SELECTION_COLUMN
 from pages._escalations_layout import _case_facts, _count_tiles, layout
+from pages._escalations_loop import register_callbacks as register_loop
 from pages._escalations_rows import (
     FORMATS,
     LEVEL_CHOICES,
@@ -54,12 +56,15 @@ from pages._escalations_rows import (
 )
 from pages._escalations_rows import EscalationsView as View
 from pages._view import FIGURE, TEXT, WORDS, message, missing_warehouse, scope, warehouse
+from security.roles import may_act
+from security.web import current_viewer
 
 dash.register_page(__name__, path="/escalations", name="督办", order=40, label_key="escalations")
 __all__ = ["layout"]
 
 
 panels = Panels(__name__, "escalations")
+register_loop(panels)  # 下发与回复: the issue form and the documents issued (pages/_escalations_loop.py)
 
 
 def _message(key: str, lang: str) -> html.P:
@@ -83,6 +88,18 @@ def escalations_counts(params):
     counts = esc.escalation_counts(wh, view.f, scope(), company=view.company)
     months = esc.actions_by_month(wh, view.f, scope(), company=view.company)
     return _count_tiles(counts, lang), _actions_figure(months, lang)
+
+
+@callback(
+    Output("escalations-counts", "children", allow_duplicate=True),
+    Input("escalations-loop", "data"),
+    State("escalations-query", "data"),
+    prevent_initial_call=True,
+)
+@missing_warehouse(TEXT)
+def escalations_counts_again(_counter, params):
+    """The counts again after a document was issued or an extension decided."""
+    return escalations_counts(params)[0]
 
 
 @callback(
@@ -132,11 +149,14 @@ def escalations_open(params):
             "；" if lang == "zh" else "; ",
             label("esc_top_note", lang).format(shown=fmt_count(len(rows.frame)), total=fmt_count(rows.total)),
         ]
-    return (
-        label("esc_open_cases", lang).format(date=fmt_date(at)),
-        notes,
-        _grid("escalations-open-grid", rows, lang, max_height=520, clickable=True),
-    )
+    grid = _grid("escalations-open-grid", rows, lang, max_height=520, clickable=True)
+    if may_act(current_viewer(), "issue") and not isinstance(grid, html.P):  # ticked cases are issued to
+        grid.dashGridOptions = {
+            **grid.dashGridOptions,
+            "rowSelection": {"mode": "multiRow"},
+            "selectionColumnDef": {"pinned": "left", "width": 44, "maxWidth": 44, "minWidth": 44},
+        }
+    return label("esc_open_cases", lang).format(date=fmt_date(at)), notes, grid
 
 
 @callback(
@@ -301,6 +321,8 @@ def _register_case_click(grid_id: str) -> None:
         prevent_initial_call=True,
     )
     def open_case(cell, search):
+        if (cell or {}).get("colId") == SELECTION_COLUMN:  # a tick, not a request for the trail
+            return no_update
         case = str((cell or {}).get("rowId") or "")
         return query.with_params(search, case=case) if case else no_update
 

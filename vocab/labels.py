@@ -2,20 +2,25 @@
 
 Every chart axis, legend, table header and export column goes through `label()`, so no
 raw column name reaches the screen. The words are in `vocab.words_core`,
-`vocab.words_more` and `vocab.words_profiles`; a KPI's labels come from the catalogue (vocab/kpis.py) unless a word
+`vocab.words_more`, `vocab.words_profiles` and `vocab.words_workflow`; a KPI's labels come from the catalogue (vocab/kpis.py) unless a word
 overrides them, a column's Chinese from the contract (vocab/schema.py).
 """
 
 from __future__ import annotations
 
-from vocab import words_core, words_more, words_profiles
+from vocab import words_core, words_more, words_profiles, words_workflow
 from vocab.kpis import CATALOGUE
 from vocab.schema import DATASETS
 
 LANGS = ("zh", "en")
 
 # UI words and the columns of facts, scorecards and drill-downs.
-_LABELS: dict[str, tuple[str, str]] = {**words_core.WORDS, **words_more.WORDS, **words_profiles.WORDS}
+_LABELS: dict[str, tuple[str, str]] = {
+    **words_core.WORDS,
+    **words_more.WORDS,
+    **words_profiles.WORDS,
+    **words_workflow.WORDS,
+}
 
 for _kpi in CATALOGUE:
     _LABELS.setdefault(_kpi.key, (_kpi.zh, _kpi.en))

@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 from etl.clock import beijing_now
 from metrics.deadlines import add_workdays
@@ -113,9 +114,11 @@ def issue(
     *,
     today: dt.date | None = None,
     folder: Path | None = None,
+    token: str | None = None,
 ) -> list[register.Document]:
     """Issue `kind` for the cases: one document per county, each numbered, rendered (.docx and
-    PDF from one Letter), stored and registered in one transaction, and audited."""
+    PDF from one Letter), stored and registered in one transaction, and audited. `token`: the
+    issue form's, once (a form sent twice issues nothing the second time)."""
     ids, days, demand = _checked_issue(store, viewer, kind, case_ids, workdays, demand)
     letter_font()  # no font, no letter: say so before a number is taken
     day = _today(today)
@@ -129,7 +132,7 @@ def issue(
         letter = Letter(
             "", kind, to.body, to.addressee, to.county_name, demand, days, deadline, day, viewer.name, tuple(cases)
         )
-        doc_id, letter, shas = _register(store, folder, to, letter, viewer)
+        doc_id, letter, shas = _register(store, folder, to, letter, viewer, f"{token}:{county}" if token else None)
         cases_text = "、".join(c.case_id for c in cases)
         _audit(
             viewer,
@@ -142,7 +145,9 @@ def issue(
     return register.documents(store, ids=issued)
 
 
-def _register(store, folder: Path, to: Addressee, draft: Letter, viewer: Viewer) -> tuple[int, Letter, tuple[str, str]]:
+def _register(
+    store, folder: Path, to: Addressee, draft: Letter, viewer: Viewer, token: str | None
+) -> tuple[int, Letter, tuple[str, str]]:
     """Number the letter, render it twice, write its files and register it with its cases, all
     in one transaction: (its id, the numbered letter, the files' SHA-256). Files written for a
     transaction that does not commit are removed (the number was never taken)."""
@@ -150,6 +155,10 @@ def _register(store, folder: Path, to: Addressee, draft: Letter, viewer: Viewer)
     written: list[str] = []
     try:
         with _writing(store) as con:
+            if token:
+                sent = con.execute(select(documents.c.doc_no).where(documents.c.token == token)).scalar()
+                if sent:
+                    raise WorkflowError(f"本次下发已生成 {sent}，请勿重复提交")
             seq = allocate(con, to.body_code, day.year)
             letter = replace(draft, doc_no=DOC_NO.format(code=to.body_code, year=day.year, seq=seq))
             shas, names = [], {}
@@ -180,6 +189,7 @@ def _register(store, folder: Path, to: Addressee, draft: Letter, viewer: Viewer)
                     docx_sha256=shas[0],
                     pdf_file=names["pdf"],
                     pdf_sha256=shas[1],
+                    token=token,
                 )
             ).inserted_primary_key[0]
             for position, case in enumerate(letter.cases, start=1):
@@ -196,6 +206,9 @@ def _register(store, folder: Path, to: Addressee, draft: Letter, viewer: Viewer)
                         text="",
                     )
                 )
+    except IntegrityError:  # the same form sent at the same moment on another server (the token is unique)
+        files.remove_quietly(folder, written)
+        raise WorkflowError("本次下发已提交，请勿重复提交") from None
     except BaseException:
         files.remove_quietly(folder, written)
         raise

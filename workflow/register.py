@@ -184,8 +184,13 @@ def _as_trail(doc, s) -> tuple[str, str, str]:
 
 
 def trail_source(case_ids: Sequence[str] | None = None) -> list[AppStep]:
-    """The steps of the access store of the warehouse this process serves: what app.py installs
-    as metrics/app_trail.py's source."""
-    from security.session import store
+    """The steps in the access store of the warehouse this process serves: what app.py installs
+    as metrics/app_trail.py's source. None where there is no store yet (nothing was issued; and
+    reading must not create one)."""
+    from metrics.access import warehouse
+    from security.store import Store, store_path, store_url
 
-    return trail_steps(store(), case_ids)
+    path = warehouse().path
+    if not store_url() and not store_path(path).exists():
+        return []
+    return trail_steps(Store.for_warehouse(path), case_ids)

@@ -69,6 +69,8 @@ documents = Table(
     Column("docx_sha256", String(64), nullable=False),
     Column("pdf_file", String(255), nullable=False),
     Column("pdf_sha256", String(64), nullable=False),
+    # the issue form's one-time token and the county: a form sent twice (a double click) issues once
+    Column("token", String(80), unique=True),
     UniqueConstraint("body_code", "year", "seq", name="wf_documents_number"),
     sqlite_autoincrement=True,
 )
