@@ -26,6 +26,8 @@ from components.panel import Panels, Sheet
 from components.theme import GRAPH_CONFIG
 from metrics import case_trail
 from metrics import escalations as esc
+from pages import _escalations_loop  # noqa: F401  (下发与回复: the issue form and the documents issued, this page's)
+from pages import _loop as loop
 from pages._escalations_figures import (
     _actions_figure,
     _flow_figure,
@@ -38,7 +40,6 @@ from pages._escalations_figures import (
 )
 from pages._escalations_issue import SELECTION_COLUMN
 from pages._escalations_layout import _case_facts, _count_tiles, layout
-from pages._escalations_loop import register_callbacks as register_loop
 from pages._escalations_rows import (
     FORMATS,
     LEVEL_CHOICES,
@@ -56,15 +57,12 @@ from pages._escalations_rows import (
 )
 from pages._escalations_rows import EscalationsView as View
 from pages._view import FIGURE, TEXT, WORDS, message, missing_warehouse, scope, warehouse
-from security.roles import may_act
-from security.web import current_viewer
 
 dash.register_page(__name__, path="/escalations", name="督办", order=40, label_key="escalations")
 __all__ = ["layout"]
 
 
 panels = Panels(__name__, "escalations")
-register_loop(panels)  # 下发与回复: the issue form and the documents issued (pages/_escalations_loop.py)
 
 
 def _message(key: str, lang: str) -> html.P:
@@ -150,7 +148,7 @@ def escalations_open(params):
             label("esc_top_note", lang).format(shown=fmt_count(len(rows.frame)), total=fmt_count(rows.total)),
         ]
     grid = _grid("escalations-open-grid", rows, lang, max_height=520, clickable=True)
-    if may_act(current_viewer(), "issue") and not isinstance(grid, html.P):  # ticked cases are issued to
+    if loop.may("issue") and not isinstance(grid, html.P):  # ticked cases are issued to
         grid.dashGridOptions = {
             **grid.dashGridOptions,
             "rowSelection": {"mode": "multiRow"},
