@@ -120,19 +120,15 @@ def escalations_issue_deadline(days, params):
     State("escalations-issue-days", "value"),
     State("escalations-issue-demand", "value"),
     State("escalations-issue-cases", "data"),
+    State("escalations-issue-token", "data"),
     State("escalations-loop", "data"),
     State("escalations-query", "data"),
     prevent_initial_call=True,
 )
-def escalations_issue_submit(n, kind, days, demand, case_ids, counter, params):
+def escalations_issue_submit(n, kind, days, demand, case_ids, token, counter, params):
     if not n:
-        return no_update, no_update
-    lang = View.of(params).lang
-    try:
-        docs = desk.issue(loop.store(), warehouse(), loop.viewer(), kind, case_ids, days, demand, today=loop.today())
-    except desk.WorkflowError as exc:
-        return loop.message(False, str(exc)), no_update
-    return issue_result(docs, lang), (counter or 0) + 1
+        return no_update, no_update, no_update
+    return issue_clicked(kind, days, demand, case_ids, token, counter, View.of(params).lang)
 
 
 @panels.callback(
