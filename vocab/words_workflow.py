@@ -78,7 +78,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "loop_refused_done": ("已不同意延期（{doc}）", "Extension refused ({doc})"),
     "inbox_signed_done": ("已签收 {doc}", "Signed for {doc}"),
     "inbox_replied_done": ("已提交整改情况（{doc}）", "Reply sent ({doc})"),
-    "inbox_asked_done": ("已提交延期申请（{doc}），待下发单位审批", "Extension asked ({doc}); awaiting the issuer's decision"),
+    "inbox_asked_done": (
+        "已提交延期申请（{doc}），待下发单位审批",
+        "Extension asked ({doc}); awaiting the issuer's decision",
+    ),
     # the county's 待办 /inbox
     "inbox": ("待办", "Inbox"),
     "inbox_title": ("待办：上级下发的文书", "Inbox: documents issued to your county"),
@@ -93,7 +96,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "inbox_sign": ("签收", "Sign for it"),
     "inbox_signed": ("已签收：{day}（{who}）", "Signed for {day} ({who})"),
     "inbox_sign_first": ("签收后可逐件回复或申请延期", "Sign for the document to reply or ask for more time"),
-    "inbox_reply_placeholder": ("整改情况：做了什么、结果如何、责任人", "What was done, the result, who is responsible"),
+    "inbox_reply_placeholder": (
+        "整改情况：做了什么、结果如何、责任人",
+        "What was done, the result, who is responsible",
+    ),
     "inbox_reply": ("提交整改情况", "Send the reply"),
     "inbox_reason_placeholder": ("延期理由", "Why more time is needed"),
     "inbox_until": ("拟完成日期", "New date"),
