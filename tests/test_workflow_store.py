@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from security.store import Store
+from tests.ui.test_postgres import postgres  # noqa: F401  (the module's own PostgreSQL server, started once)
 from workflow import desk
 from workflow.schema import counters, documents, ensure
 
@@ -113,3 +114,24 @@ def test_the_loop_lives_in_the_access_store_and_outlives_a_publish(tmp_path, dem
     with duckdb.connect(str(wh), read_only=True) as con:
         tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert not {t for t in tables if t.startswith("wf_")}
+
+
+def test_processes_allocating_at_once_on_postgresql_never_share_a_number(postgres):  # noqa: F811
+    """The same on the server database several app machines share (ACCESS_DB_URL): the counter's
+    row lock serialises them."""
+    from sqlalchemy import text
+
+    store = Store(postgres)
+    ensure(store.engine)
+    with store.engine.begin() as con:
+        con.execute(text("DELETE FROM wf_counters WHERE body_code = '晋中物监督'"))
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WORKER, postgres, "25"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    numbers = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 0
+        numbers += [int(n) for n in out.split()]
+    assert sorted(numbers) == list(range(1, 101))
