@@ -81,19 +81,24 @@ print(" ".join(map(str, got)))
 """
 
 
-def test_processes_allocating_at_once_on_sqlite_never_share_a_number(tmp_path):
-    path = tmp_path / "access.sqlite"
-    ensure(Store(path).engine)
+def allocated_at_once(target: str, processes: int = 4, each: int = 25) -> list[int]:
+    """The numbers `processes` processes got, allocating `each` at the same time from `target`."""
     procs = [
-        subprocess.Popen([sys.executable, "-c", WORKER, str(path), "25"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        for _ in range(4)
+        subprocess.Popen([sys.executable, "-c", WORKER, target, str(each)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        for _ in range(processes)
     ]
     numbers = []
     for proc in procs:
         out, _ = proc.communicate(timeout=120)
         assert proc.returncode == 0
         numbers += [int(n) for n in out.split()]
-    assert sorted(numbers) == list(range(1, 101))  # every number once, none skipped
+    return sorted(numbers)
+
+
+def test_processes_allocating_at_once_on_sqlite_never_share_a_number(tmp_path):
+    path = tmp_path / "access.sqlite"
+    ensure(Store(path).engine)
+    assert allocated_at_once(str(path)) == list(range(1, 101))  # every number once, none skipped
 
 
 def test_the_loop_lives_in_the_access_store_and_outlives_a_publish(tmp_path, demo_warehouse):
@@ -125,13 +130,4 @@ def test_processes_allocating_at_once_on_postgresql_never_share_a_number(postgre
     ensure(store.engine)
     with store.engine.begin() as con:
         con.execute(text("DELETE FROM wf_counters WHERE body_code = '晋中物监督'"))
-    procs = [
-        subprocess.Popen([sys.executable, "-c", WORKER, postgres, "25"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        for _ in range(4)
-    ]
-    numbers = []
-    for proc in procs:
-        out, _ = proc.communicate(timeout=120)
-        assert proc.returncode == 0
-        numbers += [int(n) for n in out.split()]
-    assert sorted(numbers) == list(range(1, 101))
+    assert allocated_at_once(postgres) == list(range(1, 101))

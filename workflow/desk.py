@@ -194,18 +194,7 @@ def _register(
             ).inserted_primary_key[0]
             for position, case in enumerate(letter.cases, start=1):
                 con.execute(insert(document_cases).values(document_id=doc_id, case_id=case.case_id, position=position))
-                con.execute(
-                    insert(steps).values(
-                        document_id=doc_id,
-                        case_id=case.case_id,
-                        step=ISSUE,
-                        happened_on=day,
-                        at=at,
-                        who=viewer.name,
-                        role=viewer.role,
-                        text="",
-                    )
-                )
+                _append(con, doc_id, case.case_id, ISSUE, viewer, day)
     except IntegrityError:  # the same form sent at the same moment on another server (the token is unique)
         files.remove_quietly(folder, written)
         raise WorkflowError("本次下发已提交，请勿重复提交") from None
@@ -342,9 +331,7 @@ def _signed(con, doc: register.Document) -> None:
 def _fresh_case(con, doc: register.Document, case_id) -> register.CaseItem:
     """The case as it stands now, read inside the writer's transaction."""
     rows = con.execute(select(steps).where(steps.c.document_id == doc.id).order_by(steps.c.id)).all()
-    done = [
-        register.Step(s.id, s.case_id, s.step, s.happened_on, s.at, s.who, s.text, s.until, s.answers) for s in rows
-    ]
+    done = [register.Step.of(s) for s in rows]
     return register.fold_case(str(case_id), doc.deadline, done)
 
 

@@ -29,6 +29,11 @@ class Step:
     until: dt.date | None
     answers: int | None
 
+    @classmethod
+    def of(cls, row) -> Step:
+        """A row of `wf_steps`."""
+        return cls(row.id, row.case_id, row.step, row.happened_on, row.at, row.who, row.text, row.until, row.answers)
+
 
 @dataclass(frozen=True)
 class CaseItem:
@@ -101,9 +106,7 @@ def documents(
         done = con.execute(select(steps).where(steps.c.document_id.in_(wanted)).order_by(steps.c.id)).all()
     by_doc: dict[int, list] = {i: [] for i in wanted}
     for s in done:
-        by_doc[s.document_id].append(
-            Step(s.id, s.case_id, s.step, s.happened_on, s.at, s.who, s.text, s.until, s.answers)
-        )
+        by_doc[s.document_id].append(Step.of(s))
     case_ids: dict[int, list[str]] = {i: [] for i in wanted}
     for c in cases:
         case_ids[c.document_id].append(c.case_id)
