@@ -50,7 +50,10 @@ def escalations_selection(rows, params):
 
 
 def open_form(case_ids, params):
-    """The form opened on these cases, with a fresh one-time token and its button enabled."""
+    """The form opened on these cases, with a fresh one-time token and its button enabled (for a
+    viewer who may issue: the button is not drawn for the others, and a crafted call gets nothing)."""
+    if not loop.may("issue"):
+        return (no_update,) * 6
     lang = View.of(params).lang
     return True, case_ids, issue_list(case_ids, lang), None, secrets.token_urlsafe(16), False
 
