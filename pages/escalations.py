@@ -282,6 +282,18 @@ def escalations_timeline(params):
     return title, body
 
 
+@callback(
+    Output("escalations-timeline-title", "children", allow_duplicate=True),
+    Output("escalations-timeline-body", "children", allow_duplicate=True),
+    Input("escalations-loop", "data"),
+    State("escalations-query", "data"),
+    prevent_initial_call=True,
+)
+def escalations_timeline_again(_counter, params):
+    """The open trail again after a document on it was issued or an extension decided."""
+    return escalations_timeline(params) if View.of(params).case else (no_update, no_update)
+
+
 # ---------------------------------------------------------------- callbacks: navigation
 
 
