@@ -7,6 +7,7 @@ callback needs a login (security/web.py). In production: `gunicorn app:server`.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 
@@ -17,8 +18,16 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 import settings
 from components import query
 from components.i18n import fmt_date, label, lang_of
-from components.shell import filter_bar, navbar, search_results
-from metrics import app_trail, serving
+from components.shell import (
+    MONTH_FORMAT,
+    dropdown_labels,
+    filter_bar,
+    navbar,
+    period_options,
+    region_choices,
+    search_results,
+)
+from metrics import app_trail, periods, serving
 from metrics.access import warehouse
 from metrics.db import WarehouseMissing
 from metrics.facts import data_as_of
@@ -60,6 +69,18 @@ def shell() -> html.Div:
 app.layout = shell
 
 
+# ☰ on a phone: open and close the navbar's links; a move to another page closes them
+app.clientside_callback(
+    """(clicks, path, open) => window.dash_clientside.callback_context.triggered.some(
+        t => t.prop_id === 'shell-toggler.n_clicks') ? !open : false""",
+    Output("shell-collapse", "is_open"),
+    Input("shell-toggler", "n_clicks"),
+    Input("url", "pathname"),
+    State("shell-collapse", "is_open"),
+    prevent_initial_call=True,
+)
+
+
 def _page_name(path: str, lang: str) -> str:
     for page in dash.page_registry.values():
         if page["relative_path"] == path:
@@ -73,25 +94,75 @@ def _page_name(path: str, lang: str) -> str:
     Output("shell-region", "value"),
     Output("shell-from", "date"),
     Output("shell-to", "date"),
+    Output("shell-period", "value"),
+    Output("shell-from", "initial_visible_month"),
+    Output("shell-to", "initial_visible_month"),
     Input("url", "search"),
     Input("shell-region", "value"),
     Input("shell-from", "date"),
     Input("shell-to", "date"),
+    Input("shell-period", "value"),
+    State("url", "pathname"),
 )
-def sync_filter(search, region, start, end):
+def sync_filter(search, region, start, end, period, pathname):
     """The URL is the filter's state: it sets the controls (the region choices with them, so
-    a value never arrives before its option), and the controls rewrite it."""
+    a value never arrives before its option; the period's preset; the calendars open at the
+    data's last month), and the controls rewrite it. A preset sets both dates, ending at 数据截至."""
     home = _home_region()  # a county officer's county: the start, and what an empty or foreign region becomes
+    keep = (no_update,) * 3
     if ctx.triggered_id in (None, "url"):
         params = query.parse(search)
         if home and not security.current_scope().allows(params.get("region") or ""):
-            return query.with_params(search, region=home), _region_choices(), home, params.get("from"), params.get("to")
-        return no_update, _region_choices(), params.get("region"), params.get("from"), params.get("to")
+            return query.with_params(search, region=home), _region_choices(), home, *keep, *keep[:2]
+        as_of = _as_of(params.get("region"))
+        start, end = params.get("from"), params.get("to")
+        chosen = periods.preset_of(_date(start), _date(end), as_of)
+        default = _default_period(pathname)
+        if chosen == periods.ALL and default and as_of:  # the page's own default period (the overview: 本年)
+            chosen = default
+            start, end = (d.isoformat() for d in periods.preset_range(default, as_of))
+        month = as_of.isoformat() if as_of else None
+        return no_update, _region_choices(), params.get("region"), start, end, chosen, month, month
+    if ctx.triggered_id == "shell-period":
+        if period == periods.CUSTOM:
+            return (no_update,) * 8
+        as_of = _as_of(query.parse(search).get("region"))
+        first = last = None
+        if period != periods.ALL and as_of is not None:
+            first, last = (d.isoformat() for d in periods.preset_range(period, as_of))
+        new = query.with_params(search, from_=first, to=last)
+        # the dates too: the URL this callback writes does not call it again
+        return (new if new != (search or "") else no_update), no_update, no_update, first, last, *keep
     value = no_update
     if home and not region:
         region = value = home
     new = query.with_params(search, region=region, from_=start, to=end)
-    return (new if new != (search or "") else no_update), no_update, value, no_update, no_update
+    return (new if new != (search or "") else no_update), no_update, value, *keep, *keep[:2]
+
+
+def _as_of(region: str | None) -> dt.date | None:
+    """数据截至 of the viewer's region within his scope, or None without a warehouse."""
+    try:
+        return data_as_of(warehouse(), Filter.from_query(region), security.current_scope())
+    except WarehouseMissing:
+        return None
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _default_period(pathname: str | None) -> str | None:
+    """The period preset a page opens on when the URL names no date (`default_period` in its
+    dash.register_page), or None: the whole period."""
+    here = (pathname or "/").rstrip("/") or "/"
+    for page in dash.page_registry.values():
+        if page["relative_path"] == here:
+            return page.get("default_period")
+    return None
 
 
 def _home_region() -> str | None:
@@ -105,8 +176,7 @@ def _region_choices() -> list[dict]:
         options = region_options(warehouse(), security.current_scope())
     except WarehouseMissing:
         return []
-    indent = {"city": "", "county": "\u3000", "township": "\u3000\u3000"}
-    return [{"label": indent.get(o["level"], "") + o["name"], "value": o["code"]} for o in options]
+    return region_choices(options)
 
 
 @app.callback(
@@ -117,9 +187,14 @@ def _region_choices() -> list[dict]:
     Output("shell-lang", "children"),
     Output("shell-brand", "children"),
     Output("shell-region-label", "children"),
+    Output("shell-period-label", "children"),
+    Output("shell-period", "options"),
+    Output("shell-from", "month_format"),
+    Output("shell-to", "month_format"),
     Output("shell-from-label", "children"),
     Output("shell-to-label", "children"),
     Output("shell-region", "placeholder"),
+    Output("shell-region", "labels"),
     Output("shell-from", "placeholder"),
     Output("shell-to", "placeholder"),
     Output("shell-search", "placeholder"),
@@ -133,7 +208,15 @@ def shell_texts(search, pathname, nav_ids):
     """Links keep the shared filter when moving between pages; texts follow the language; the
     page open is marked in the navbar."""
     lang = lang_of(query.parse(search).get("lang"))
-    keep = query.build(query.shared(search))
+    shared = query.shared(search)
+    default = _default_period(pathname)
+    if default and not (shared.get("from") or shared.get("to")):
+        # the page shows its default period (the overview: 本年); the links carry what is shown
+        as_of = _as_of(shared.get("region"))
+        if as_of:
+            first, last = periods.preset_range(default, as_of)
+            shared = {**shared, "from": first.isoformat(), "to": last.isoformat()}
+    keep = query.build(shared)
     hrefs = [i["path"] + keep for i in nav_ids]
     names = [_page_name(i["path"], lang) for i in nav_ids]
     here = (pathname or "/").rstrip("/") or "/"
@@ -148,9 +231,14 @@ def shell_texts(search, pathname, nav_ids):
         label("language", lang),
         label("app_title", lang),
         label("region", lang),
+        label("period", lang),
+        period_options(lang),
+        MONTH_FORMAT[lang],
+        MONTH_FORMAT[lang],
         label("from", lang),
         label("to", lang),
         label("all_regions", lang),
+        dropdown_labels(lang),
         label("from", lang),
         label("to", lang),
         label("search_placeholder", lang),

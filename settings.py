@@ -123,6 +123,24 @@ SETTINGS: tuple[Setting, ...] = (
         "etl.upload",
     ),
     Setting(
+        "JOBS_DIR",
+        None,
+        "path",
+        "后台任务（上传载入、Excel 导出）的进度与结果目录，各服务进程共用（0700）；默认仓库旁的 <仓库文件名>.jobs",
+        "Progress and results of background jobs (upload loads, Excel exports), shared by the server's worker "
+        "processes (0700); default: <warehouse file name>.jobs beside the warehouse",
+        "security.jobs",
+    ),
+    Setting(
+        "EXPORT_JOB_CELLS",
+        50_000,
+        "int",
+        "导出 Excel 超过此单元格数（行 × 列，约写一秒）时改为后台任务并显示进度条；以下直接导出",
+        "An Excel export larger than this many cells (rows × columns; about a second of writing) runs as a "
+        "background job with a progress bar; a smaller one is written at once",
+        "components.exports",
+    ),
+    Setting(
         "DUCKDB_MEMORY_LIMIT",
         "2GB",
         "text",
@@ -163,6 +181,22 @@ SETTINGS: tuple[Setting, ...] = (
         "metrics.deadlines",
     ),
     Setting(
+        "KPI_TARGETS",
+        None,
+        "path",
+        "指标目标与红黄绿灯阈值表（默认 data/kpi_targets.csv）",
+        "KPI targets and traffic-light thresholds (default data/kpi_targets.csv)",
+        "metrics.targets",
+    ),
+    Setting(
+        "ATTENTION_RULES",
+        None,
+        "path",
+        "总览“需要关注”规则表（默认 data/attention_rules.csv）",
+        "Rules of the overview's watch list (default data/attention_rules.csv)",
+        "metrics.targets",
+    ),
+    Setting(
         "ETL_USER",
         None,
         "text",
@@ -182,8 +216,9 @@ SETTINGS: tuple[Setting, ...] = (
         "ETL_PAUSE_AT",
         None,
         "text",
-        "仅测试用：载入在该阶段暂停（write、publish），用于进程被杀的测试",
-        "Tests only: the load pauses at this stage (write, publish), for kill tests",
+        "仅测试用：载入在该阶段暂停（write、publish），用于进程被杀的测试；写作 write:<文件> 时该文件出现即继续",
+        "Tests only: the load pauses at this stage (write, publish), for kill tests; as write:<file> it goes on "
+        "once that file exists",
         "etl.warehouse",
     ),
     Setting(

@@ -1,30 +1,49 @@
-"""KPI cards: the value, what it is made of, and its change against the previous period."""
+"""KPI cards: the value, what it is made of, its target, its change against the previous period
+and the same period a year earlier, and its last twelve months as a sparkline."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from components.i18n import fmt_amount, fmt_value, label
-from vocab.kpis import KpiValue, light
+from components.theme import PALETTE, make_figure
+from vocab.kpis import Bounds, Kpi, KpiValue, light, met
 
 if TYPE_CHECKING:  # a type only: components never import metrics (pyproject.toml's contracts)
     from metrics.published import Comparison
 
+Points = list[tuple[dt.date, float | None]]  # a sparkline's months: (first day, value or None)
+# the comparisons a card can show: KpiValue's field and the label of its line
+COMPARISONS = {"previous": "previous_period", "year_ago": "same_period_last_year"}
+
 
 def kpi_card(
-    v: KpiValue, lang: str = "zh", card_id: str | None = None, published: Comparison | None = None
-) -> dbc.Card:
-    """A KPI card; `published`: a report's figure for the same view that the rows do not
-    reproduce (metrics.published), shown under the value with its source."""
+    v: KpiValue,
+    lang: str = "zh",
+    card_id: str | None = None,
+    published: Comparison | None = None,
+    bounds: Bounds | None = None,
+    comparisons: tuple[str, ...] = ("previous",),
+    spark: Points | None = None,
+    unit: str | None = None,
+    periods: dict[str, str] | None = None,
+) -> html.Div:
+    """A KPI card. `bounds`: the target and thresholds in force (metrics/targets.py), which set
+    the light and the target line; `comparisons`: the lines of change shown ("previous",
+    "year_ago"), each saying 无可比数据 where there is nothing to compare with; `spark`: the
+    values from the period's start to each month's end (metrics.kpis.to_date); `unit`: the amount unit of the card's row (万元/亿元);
+    `periods`: each comparison's period as text, shown on hover; `published`: a report's figure
+    for the same view that the rows do not reproduce (metrics.published), under the value."""
     kpi = v.kpi
     parts = [
         html.Div(label(kpi.key, lang), className="kpi-title"),
         # no rows behind it (or nothing to divide by): 无数据 in grey, never a 0 or a bare dash
-        html.Div(fmt_value(kpi.kind, v.value, lang), className="kpi-value")
+        html.Div(fmt_value(kpi.kind, v.value, lang, unit), className="kpi-value")
         if v.value is not None
         else html.Div(label("no_value", lang), className="kpi-value no-data"),
     ]
@@ -35,32 +54,120 @@ def kpi_card(
                 f"{label(kpi.numerator, lang)} {num} / {label(kpi.denominator, lang)} {den}", className="kpi-parts"
             )
         )
-    parts.append(_change(v, lang))
+    if bounds is not None and bounds.target is not None:
+        parts.append(_target(kpi, v.value, bounds.target, lang, unit))
+    for name in comparisons:
+        change = _delta(v.value, getattr(v, name))
+        parts.append(_change(kpi, change, COMPARISONS[name], lang, unit, (periods or {}).get(name)))
+    if spark is not None:
+        parts.append(sparkline(spark, kpi, lang, unit))
     if published is not None:
         parts.append(published_note(published, lang))
     return html.Div(
-        dbc.Card(dbc.CardBody(parts), className=f"kpi-card kpi-{light(kpi, v.value)}"),
+        dbc.Card(dbc.CardBody(parts), className=f"kpi-card kpi-{light(kpi, v.value, bounds)}"),
         id=card_id or f"kpi-{kpi.key}",
         title=kpi.definition if lang == "zh" else kpi.en,  # the definition on hover
         className="h-100",
     )
 
 
-def _change(v: KpiValue, lang: str) -> html.Div:
-    change = v.change
-    if change is None:
-        return html.Div("", className="kpi-change")
-    kind = v.kpi.kind
+def _delta(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else now - before
+
+
+def difference(kind: str, change: float, lang: str, unit: str | None = None) -> str:
+    """A signed difference in a KPI's unit: percentage points for a rate, a count, an amount."""
     if kind == "rate":
-        text = f"{change * 100:+.2f} " + ("个百分点" if lang == "zh" else "pp")
-    elif kind == "count":
-        text = f"{change:+,.0f}"
-    else:
-        text = ("+" if change >= 0 else "−") + fmt_value("amount", abs(change), lang)
-    better = (change > 0) == v.kpi.higher_is_better if change else None
-    arrow = "▲" if change > 0 else "▼" if change < 0 else "＝"
-    css = "text-success" if better else "text-danger" if better is False else "text-muted"
-    return html.Div(f"{label('previous_period', lang)} {arrow} {text}", className=f"kpi-change {css}")
+        return f"{change * 100:+.2f} " + ("个百分点" if lang == "zh" else "pp")
+    if kind == "count":
+        return f"{change:+,.0f}"
+    return ("+" if change >= 0 else "−") + fmt_value("amount", abs(change), lang, unit)
+
+
+def _change(kpi: Kpi, change: float | None, word: str, lang: str, unit: str | None, period: str | None) -> html.Div:
+    """One line of change: `较上期 ▲ +1.20 个百分点`, green when better, red when worse; where
+    there is nothing to compare with (the ledger does not cover that period, or it has no rows)
+    it says so rather than showing a change of 0."""
+    head = label(word, lang)
+    if change is None:
+        return html.Div(f"{head} {label('no_comparison', lang)}", className="kpi-change text-muted", title=period)
+    if abs(change) < 1e-9:  # the same value (a float's noise is not a change)
+        return html.Div(f"{head} ＝ {label('unchanged', lang)}", className="kpi-change text-muted", title=period)
+    better = (change > 0) == kpi.higher_is_better
+    arrow = "▲" if change > 0 else "▼"
+    css = "text-success" if better else "text-danger"
+    text = f"{head} {arrow} {difference(kpi.kind, change, lang, unit)}"
+    return html.Div(text, className=f"kpi-change {css}", title=period)
+
+
+def _target(kpi: Kpi, value: float | None, target: float, lang: str, unit: str | None) -> html.Div:
+    """`目标 ≥95.00% · 已达标`, or how far from it: `目标 ≥95.00% · 差 0.30 个百分点`, `目标 ≤0 · 超出 203`."""
+    sign = "≥" if kpi.higher_is_better else "≤"
+    head = f"{label('target', lang)} {sign}{fmt_value(kpi.kind, target, lang, unit)}"
+    reached = met(kpi, value, target)
+    if reached is None:
+        return html.Div(head, className="kpi-target")
+    if reached:
+        return html.Div(
+            [head, html.Span(f" · {label('target_met', lang)}", className="text-success")], className="kpi-target"
+        )
+    gap = difference(kpi.kind, abs(value - target), lang, unit).lstrip("+")
+    word = "target_gap" if kpi.higher_is_better else "target_over"
+    return html.Div(
+        [head, html.Span(f" · {label(word, lang).format(gap=gap)}", className="text-danger")],
+        className="kpi-target",
+    )
+
+
+def sparkline(points: Points, kpi: Kpi, lang: str, unit: str | None = None) -> html.Div:
+    """The months as a small line without axes (a month without a value is a gap), its months and
+    values in the hover title, the latest month marked."""
+    shown = [(d, v) for d, v in points if v is not None]
+    if not shown:
+        return html.Div(label("spark_empty", lang), className="kpi-spark kpi-spark-empty text-muted")
+    xs, ys = [d.isoformat()[:7] for d, _ in points], [v for _, v in points]
+    last = shown[-1]
+    figure = make_figure(
+        [
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "mode": "lines",
+                "connectgaps": False,
+                "hoverinfo": "skip",
+                "line": {"width": 1.6, "color": PALETTE[0]},
+            },
+            {
+                "type": "scatter",
+                "x": [last[0].isoformat()[:7]],
+                "y": [last[1]],
+                "mode": "markers",
+                "hoverinfo": "skip",
+                "marker": {"size": 5, "color": PALETTE[0]},
+            },
+        ],
+        {
+            "height": 34,
+            "margin": {"l": 3, "r": 3, "t": 3, "b": 3},
+            "xaxis": {"visible": False, "fixedrange": True},
+            "yaxis": {"visible": False, "fixedrange": True},
+            "showlegend": False,
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+        },
+    )
+    said = [
+        f"{x} {fmt_value(kpi.kind, y, lang, unit) if y is not None else label('no_value', lang)}"
+        for x, y in zip(xs, ys, strict=True)
+    ]
+    return html.Div(
+        dcc.Graph(figure=figure, config={"staticPlot": True, "displayModeBar": False}, style={"height": "34px"}),
+        className="kpi-spark",
+        title=label("spark_title", lang)
+        + ("：" if lang == "zh" else ": ")
+        + ("，" if lang == "zh" else ", ").join(said),
+    )
 
 
 # ---------------------------------------------------------------- published versus computed

@@ -16,15 +16,22 @@ from vocab.labels import label as label
 from vocab.labels import lang_of as lang_of
 
 
-def fmt_amount(yuan: float | None, lang: str = "zh") -> str:
-    """Yuan as a Chinese reader expects: 亿元 from 1 亿, else 万元; two decimals (English: millions)."""
+def fmt_amount(yuan: float | None, lang: str = "zh", unit: str | None = None) -> str:
+    """Yuan as a Chinese reader expects: 亿元 from 1 亿, else 万元; two decimals (English: millions).
+    `unit` (万元 or 亿元, see `amount_unit`) fixes the unit, so that figures side by side share one."""
     if yuan is None or (isinstance(yuan, float) and math.isnan(yuan)):
         return "—"
     if lang == "en":  # an English reader counts in millions
-        return f"{yuan / 1e6:,.2f} M yuan" if abs(yuan) >= 1e6 else f"{yuan:,.0f} yuan"
-    if abs(yuan) >= 1e8:
+        return f"{yuan / 1e6:,.2f} M yuan" if unit or abs(yuan) >= 1e6 else f"{yuan:,.0f} yuan"
+    if unit == "亿元" or (unit is None and abs(yuan) >= 1e8):
         return f"{yuan / 1e8:,.2f} 亿元"
     return f"{yuan / 1e4:,.2f} 万元"
+
+
+def amount_unit(values) -> str:
+    """The one unit of amounts shown side by side: 亿元 when every non-zero one reaches 1 亿, else 万元."""
+    shown = [abs(v) for v in values if v is not None and v == v and v != 0]
+    return "亿元" if shown and min(shown) >= 1e8 else "万元"
 
 
 def fmt_rate(rate: float | None) -> str:
@@ -39,8 +46,9 @@ def fmt_count(n: float | None) -> str:
     return f"{int(round(n)):,}"
 
 
-def fmt_value(kind: str, value: float | None, lang: str = "zh") -> str:
-    return {"rate": fmt_rate, "count": fmt_count}.get(kind, lambda v: fmt_amount(v, lang))(value)
+def fmt_value(kind: str, value: float | None, lang: str = "zh", unit: str | None = None) -> str:
+    """A KPI's value by its kind: a rate, a count, an amount (in `unit` when given)."""
+    return {"rate": fmt_rate, "count": fmt_count}.get(kind, lambda v: fmt_amount(v, lang, unit))(value)
 
 
 def fmt_date(d: dt.date | None) -> str:

@@ -8,6 +8,7 @@ never queries. The ids are the page's: for a panel `name` of page `p`,
     p-name            the chart (dcc.Graph)         p-name-tabs   the tabs (chart, table)
     p-name-table      the table tab's content       p-name-grid   its grid
     p-name-export     the export button             p-name-download   its dcc.Download
+    p-name-job        a large export's job (a store) p-name-progress  the bar while it runs
 
 and every callback reads the page's filter from the store `p-query`. The callbacks are
 registered as the page module's own (`__module__`), because the access guard
@@ -26,28 +27,12 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
+from components import exports
+from components.exports import Background, Sheet
 from components.i18n import fmt_count, label
-from components.tables import export_controls, grid, to_excel
+from components.loading import loading
+from components.tables import export_controls, grid
 from components.theme import GRAPH_CONFIG
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """An export: the rows, the columns in order, the sheet's title (text), the filters as
-    header lines, and the number formats (as for `grid`)."""
-
-    frame: pd.DataFrame
-    columns: list[str]
-    lang: str
-    title: str
-    header_lines: list[str]
-    formats: dict[str, str] | None = None
-    kpis: Iterable[str] = ()
-
-    def xlsx(self) -> bytes:
-        return to_excel(
-            self.frame, self.columns, self.lang, self.title, self.header_lines, self.formats, kpis=self.kpis
-        )
 
 
 @dataclass(frozen=True)
@@ -194,8 +179,14 @@ class Panels:
     `module` is the page module's `__name__`; `page` the prefix of its ids (its `page-query`
     store holds the URL's parameters)."""
 
-    def __init__(self, module: str, page: str, tab_labels: tuple[str, str] = ("tab_chart", "tab_table")):
-        self.module, self.page, self.tab_labels = module, page, tab_labels
+    def __init__(
+        self,
+        module: str,
+        page: str,
+        tab_labels: tuple[str, str] = ("tab_chart", "tab_table"),
+        jobs: Background | None = None,
+    ):
+        self.module, self.page, self.tab_labels, self.jobs = module, page, tab_labels, jobs
         self.store = f"{page}-query"
 
     def id(self, name: str) -> str:
@@ -225,18 +216,18 @@ class Panels:
         the rows behind it in a second tab, or (`tabs=False`) the table alone."""
         table_div = html.Div(id=f"{self.id(name)}-table", **({"className": "pt-2"} if tabs else {}))
         if not tabs:
-            body = dcc.Loading(table_div, type="dot")
+            body = loading(table_div, "table")
         else:
             chart = chart if chart is not None else dcc.Graph(id=self.id(name), config=GRAPH_CONFIG)
             body = dbc.Tabs(
                 [
                     dbc.Tab(
-                        dcc.Loading(chart, type="dot"),
+                        loading(chart, "chart"),
                         label=label(self.tab_labels[0], lang),
                         tab_id=f"{self.id(name)}-chart-tab",
                     ),
                     dbc.Tab(
-                        dcc.Loading(table_div, type="dot"),
+                        loading(table_div, "table"),
                         label=label(self.tab_labels[1], lang),
                         tab_id=f"{self.id(name)}-table-tab",
                     ),
@@ -250,7 +241,7 @@ class Panels:
     def table_block(self, name: str, lang: str) -> html.Div:
         """A table with its export button above it, no card."""
         return html.Div(
-            [self.export_controls(name, lang), dcc.Loading(html.Div(id=f"{self.id(name)}-table"), type="dot")],
+            [self.export_controls(name, lang), loading(html.Div(id=f"{self.id(name)}-table"), "table")],
             className="mb-3",
         )
 
@@ -289,15 +280,10 @@ class Panels:
 
     def export(self, name: str, sheet: Callable[[dict], Sheet], filename: str | None = None):
         """On a click of `<page>-<name>-export`: `sheet(params)` as `<filename>` (default
-        `<page>-<name>.xlsx`) into `<page>-<name>-download`."""
-        filename = filename or f"{self.id(name)}.xlsx"
-
-        def export(_n, params):
-            return dcc.send_bytes(sheet(params).xlsx(), filename)
-
-        return self._on_action(
-            f"export_{name}", (f"{self.id(name)}-download", "data"), (f"{self.id(name)}-export", "n_clicks"), export
-        )
+        `<page>-<name>.xlsx`) into `<page>-<name>-download`; with the page's `jobs`, a large
+        one as a background job with a progress bar (components/exports.py). Returns
+        `export(n_clicks, params, progress=None)`, the function that makes the file."""
+        return exports.register(self, name, sheet, filename)
 
     def _on_action(self, name: str, output: tuple[str, str], trigger: tuple[str, str], fn: Callable):
         """`fn(value, params)` when the viewer acts on `trigger` (never at load), with the page's filter."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
@@ -71,14 +72,31 @@ def grid(
     )
 
 
+HIDDEN = {"display": "none"}
+SHOWN = {"display": "block"}
+
+
 def export_controls(prefix: str, lang: str) -> html.Div:
-    """The export button (`<prefix>-export`) and the download it fills (`<prefix>-download`)."""
+    """The export button (`<prefix>-export`), the download it fills (`<prefix>-download`), and
+    for a large export, which runs as a background job (components/exports.py), the store that
+    starts it (`<prefix>-job`) and under the button its progress (`<prefix>-progress`, shown
+    while it runs: the words `<prefix>-progress-text` over the bar `<prefix>-progress-bar`)."""
     return html.Div(
         [
             html.Button(label("export", lang), id=f"{prefix}-export", className="btn btn-sm btn-outline-secondary"),
             dcc.Download(id=f"{prefix}-download"),
+            dcc.Store(id=f"{prefix}-job"),
+            html.Div(
+                [
+                    html.Div(id=f"{prefix}-progress-text", className="export-progress-text"),
+                    dbc.Progress(id=f"{prefix}-progress-bar", value=0, striped=True, animated=True),
+                ],
+                id=f"{prefix}-progress",
+                className="export-progress",
+                style=HIDDEN,
+            ),
         ],
-        className="text-end mb-1",
+        className="export-controls text-end mb-1",
     )
 
 
@@ -89,6 +107,7 @@ def safe_cell(value: object) -> object:
     return value
 
 
+PROGRESS_ROWS = 2000  # an export's progress is said every this many rows
 SHEET_TITLE_BAD = str.maketrans({c: "_" for c in "[]:*?/\\"})
 EXCEL_FORMATS = {"amount": "#,##0.00", "rate": "0.00%", "count": "#,##0"}
 
@@ -106,6 +125,7 @@ def to_excel(
     header_lines: list[str],
     formats: dict[str, str] | None = None,
     kpis: Iterable[str] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """An .xlsx of the rows on screen: a title, the filters as header lines, then the table.
 
@@ -113,7 +133,8 @@ def to_excel(
     clerk can reconcile to the fen — and number formats to amounts, rates and counts. Text that
     a spreadsheet would run as a formula is neutralised (`safe_cell`), and text is always
     written as text. Written with XlsxWriter in constant-memory mode (rows streamed to the
-    file as they come): 2–3× faster than openpyxl's write-only mode on a 30,000-row export."""
+    file as they come): 2–3× faster than openpyxl's write-only mode on a 30,000-row export.
+    `progress(rows written, rows)` is called every PROGRESS_ROWS rows and at the end."""
     import xlsxwriter
 
     formats = formats or {}
@@ -148,14 +169,19 @@ def to_excel(
     number_formats = [number.get(formats.get(c, "")) for c in columns]
     said = [c in set(kpis) for c in columns]  # a KPI with no rows behind it says so (无数据)
     no_value = label("no_value", lang)
-    for r, row in enumerate(frame[columns].itertuples(index=False), start=head + 1):
+    rows = len(frame)
+    for n, row in enumerate(frame[columns].itertuples(index=False)):
+        if progress is not None and n % PROGRESS_ROWS == 0:
+            progress(n, rows)
         for col, (value, fmt, say) in enumerate(zip(row, number_formats, said, strict=False)):
             value = _plain(value)
             if say and value is None:  # a figure with no value: said, not left blank
-                put(r, col, no_value, grey)
+                put(head + 1 + n, col, no_value, grey)
             else:
-                put(r, col, value, fmt if value is not None and not isinstance(value, str) else None)
+                put(head + 1 + n, col, value, fmt if value is not None and not isinstance(value, str) else None)
     wb.close()
+    if progress is not None:
+        progress(rows, rows)
     return buffer.getvalue()
 
 

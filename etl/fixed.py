@@ -269,6 +269,16 @@ def _workbook_rows(path: Path) -> list[list[str | None]] | None:
     return None
 
 
+# 拒收 as a workbook's XML may hold it: UTF-8 (Excel, WPS), or character references (openpyxl
+# writing through lxml: &#25298;&#25910;), decimal or hexadecimal
+_MARK_XML = re.compile(
+    re.escape(_MARK.encode())
+    + b"|"
+    + b"".join(rb"&#(?:%d|[xX]0*%s);" % (ord(c), f"{ord(c):x}".encode()) for c in _MARK),
+    re.IGNORECASE,
+)
+
+
 def _mentions_mark(path: Path) -> bool:
     """Whether a workbook's text holds 拒收: in its shared strings (Excel, WPS) or inline in a
     sheet (openpyxl), near the start of either, so 4 MB of each is enough and cheap."""
@@ -276,6 +286,6 @@ def _mentions_mark(path: Path) -> bool:
         for name in archive.namelist():
             if name == "xl/sharedStrings.xml" or re.fullmatch(r"xl/worksheets/[^/]+\.xml", name):
                 with archive.open(name) as member:
-                    if _MARK.encode() in member.read(4 << 20):
+                    if _MARK_XML.search(member.read(4 << 20)):
                         return True
     return False

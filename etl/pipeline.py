@@ -58,6 +58,8 @@ def load_files(
     progress: Callable[[Path], Progress] | None = None,
     checks: Path | None = None,
     today: dt.date | None = None,
+    wait: bool = True,
+    on_publish: Callable[[], None] | None = None,
 ) -> LoadResult:
     """Load files into the warehouse and publish it once; one report per file (and sheet).
 
@@ -68,13 +70,16 @@ def load_files(
     `checks`: where kept checks are (default: beside `warehouse`), for a masked phone of a
     fixed rejects file to be restored from. `today`: the load date (default: today); a date after
     it is rejected (a case received next year would move the dashboard's 数据截至 for everyone).
+    `wait=False`: raise etl.warehouse.WarehouseBusy at once when another load holds the lock
+    (else wait for it). `on_publish()` is called when the files are loaded and the copy is
+    about to be published (the upload page's progress).
     """
     if dataset is not None and dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}; one of {', '.join(DATASETS)}")
     user = user or settings.get("ETL_USER") or _whoami()
     warehouse = Path(warehouse)
     reports: list[FileReport] = []
-    with publishing(warehouse) as pub, tempfile.TemporaryDirectory(dir=warehouse.resolve().parent) as work:
+    with publishing(warehouse, wait) as pub, tempfile.TemporaryDirectory(dir=warehouse.resolve().parent) as work:
         con = pub.con
         assert con is not None
         regions = RegionIndex(_regions(con))
@@ -106,6 +111,8 @@ def load_files(
                 )
             pub.changed |= bool(loaded)
             reports.extend(file_reports)
+        if on_publish is not None and pub.changed:
+            on_publish()
     return LoadResult(reports, warehouse, run_id if any(r.load_id is not None for r in reports) else None)
 
 

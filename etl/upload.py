@@ -24,6 +24,7 @@ from pathlib import Path
 import settings
 from etl.normalize import strip_controls
 from etl.pipeline import FileReport, LoadResult, load_files
+from etl.warehouse import WarehouseBusy
 
 ACCEPTED = (".csv", ".xlsx", ".xls")  # the data contract's formats (shared/design/data-contract.md)
 MB = 1024 * 1024
@@ -78,14 +79,23 @@ def refusal(name: str, size: int, total: int) -> str | None:
     return None
 
 
+BUSY = "另一批台账正在载入（其他管理员的上传或命令行 scripts/etl load），本次上传未加载，请等它完成后重新上传"
+
+
 def load_uploaded(
-    files: Sequence[Incoming], warehouse: Path | str, dataset: str | None, user: str, progress: Callable | None = None
+    files: Sequence[Incoming],
+    warehouse: Path | str,
+    dataset: str | None,
+    user: str,
+    progress: Callable | None = None,
+    on_publish: Callable[[], None] | None = None,
 ) -> LoadResult:
     """Check the files, write those that pass into a private temporary folder (mode 0700; one
     sub-folder per file, so two files of the same name stay apart), load them in one run with
     `load_files(..., user=user)`, and remove the folder. A file refused here gets a report of
     its own (refused, with the reason) in the upload's order, and nothing of it is loaded.
-    When the whole upload is over the limit, every file is refused."""
+    When the whole upload is over the limit, every file is refused. While another load holds
+    the warehouse's lock, the upload does not wait: every file is refused with `BUSY`."""
     total = sum(f.size for f in files)
     over = total > MAX_TOTAL_BYTES
     checked: list[tuple[str, str | None]] = []
@@ -108,8 +118,13 @@ def load_uploaded(
             path.write_bytes(f.data)
             paths.append(path)
             reports.append(None)
-        run = load_files(paths, warehouse, dataset, user, progress=progress) if paths else None
-        loaded = run.files if run else []
+        run = None
+        try:
+            if paths:
+                run = load_files(paths, warehouse, dataset, user, progress, wait=False, on_publish=on_publish)
+            loaded = run.files if run else []
+        except WarehouseBusy:
+            loaded = [FileReport(name, refused=True, message=BUSY) for name, why in checked if why is None]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     # Put the ETL's reports (one or more per file: a workbook has sheets) back in upload order.

@@ -170,12 +170,21 @@ def tmp_dir(warehouse: Path) -> Path:
     return Path(warehouse).resolve().parent
 
 
+class WarehouseBusy(Exception):
+    """Another load holds the warehouse's lock (`lock(..., wait=False)`)."""
+
+
 @contextlib.contextmanager
-def lock(warehouse: Path) -> Iterator[None]:
+def lock(warehouse: Path, wait: bool = True) -> Iterator[None]:
+    """One loader at a time. `wait=False`: raise WarehouseBusy at once when another holds it
+    (the upload page says so instead of queueing a second upload behind the first)."""
     warehouse = Path(warehouse).resolve()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with open(warehouse.with_name(warehouse.name + ".lock"), "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # released by the kernel if this process dies
+        try:  # released by the kernel if this process dies
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise WarehouseBusy(str(warehouse)) from None
         try:
             yield
         finally:
@@ -234,13 +243,18 @@ class Publication:
 
 def pause_point(stage: str) -> None:
     """Where the crash tests kill a load: with ETL_PAUSE_AT=<stage> the process announces
-    the stage on stderr and waits there, so a test can SIGKILL it at a known point."""
-    if settings.get("ETL_PAUSE_AT") == stage:
+    the stage on stderr and waits there (600 s), so a test can SIGKILL it at a known point.
+    With ETL_PAUSE_AT=<stage>:<file> it goes on as soon as that file exists (a test watching
+    a load in progress, the upload page's progress bar)."""
+    wanted, _, resume = (settings.get("ETL_PAUSE_AT") or "").partition(":")
+    if wanted == stage:
         import sys
         import time
 
         print(f"ETL paused at {stage}", file=sys.stderr, flush=True)
-        time.sleep(600)
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and not (resume and Path(resume).exists()):
+            time.sleep(0.05)
 
 
 def _unlink(path: Path) -> None:
@@ -257,9 +271,9 @@ def _remove_stale_copies(warehouse: Path) -> None:
 
 
 @contextlib.contextmanager
-def publishing(warehouse: Path) -> Iterator[Publication]:
+def publishing(warehouse: Path, wait: bool = True) -> Iterator[Publication]:
     """Lock, copy, yield the copy; publish it if `changed` was set, else discard it."""
-    with lock(warehouse):
+    with lock(warehouse, wait):
         pub = Publication(warehouse)
         try:
             pub.open()

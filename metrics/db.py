@@ -230,9 +230,15 @@ def _reader(path: Path) -> _Reader:
         return _readers[path]
 
 
+_inherited: list[_Reader] = []
+
+
 def _forget_readers_after_fork() -> None:
-    # A DuckDB instance is not fork-safe: a forked worker opens its own.
+    # A DuckDB instance is not fork-safe: a forked process (a gunicorn worker, a background
+    # job) opens its own. The parent's readers are kept, never used and never closed: closing
+    # an instance joins its threads, which did not come along into the child.
     global _readers_lock
+    _inherited.extend(_readers.values())
     _readers.clear()
     _readers_lock = threading.Lock()
 

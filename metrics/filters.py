@@ -9,6 +9,7 @@ belongs to it when its region code starts with the code's significant digits.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, replace
 
@@ -48,6 +49,19 @@ def _parse_region(value: object) -> str | None:
     return text if text.isdigit() and len(text) in (6, 9) else None
 
 
+def months_before(d: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months earlier (or later, for a negative number); the
+    month's last day when it is shorter (2024-02-29 less 12 months is 2023-02-28)."""
+    index = d.year * 12 + d.month - 1 - months
+    year, month = index // 12, index % 12 + 1
+    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def month_of(d: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of the month of a date."""
+    return d.replace(day=1), d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
 @dataclass(frozen=True)
 class Filter:
     """The viewer's question: which region, which period (inclusive dates)."""
@@ -75,6 +89,13 @@ class Filter:
             first = self.start.year * 12 + self.start.month - 1 - months
             return replace(self, start=dt.date(first // 12, first % 12 + 1, 1), end=end)
         return replace(self, start=end - (self.end - self.start), end=end)
+
+    def year_ago(self) -> Filter | None:
+        """The same period a year earlier (同期; None for an open period): 2025-01-01…2025-05-31 →
+        2024-01-01…2024-05-31; 29 February becomes the 28th."""
+        if not (self.start and self.end):
+            return None
+        return replace(self, start=months_before(self.start, 12), end=months_before(self.end, 12))
 
     def years(self) -> tuple[int | None, int | None]:
         return (self.start.year if self.start else None, self.end.year if self.end else None)

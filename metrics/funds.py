@@ -25,7 +25,17 @@ import pandas as pd
 
 from etl.sql import Sql, literal
 from metrics.db import Warehouse
-from metrics.filters import Filter, Scope, limit_sql, period_sql, region_sql, until_sql, where, year_sql
+from metrics.filters import (
+    Filter,
+    Scope,
+    limit_sql,
+    months_before,
+    period_sql,
+    region_sql,
+    until_sql,
+    where,
+    year_sql,
+)
 
 CHANNELS = ("催缴", "行政处罚", "纪检", "公安", "诉讼")
 NO_CHANNEL = "not_filled"  # a recovery whose channel the ledger left empty
@@ -51,9 +61,11 @@ def _projects_sql(f: Filter, scope: Scope) -> Sql:
         a AS (SELECT project_id, project, developer, county, amount_due, listed_on, measure
               FROM fund_arrears a WHERE {region} AND {listed}),
         r AS (SELECT r.project_id, sum(r.amount) FILTER (WHERE {period}) AS recovered,
-                     sum(r.amount) FILTER (WHERE {until}) AS recovered_to_date
+                     sum(r.amount) FILTER (WHERE {until}) AS recovered_to_date,
+                     max(r.recovered_on) FILTER (WHERE {until}) AS last_recovered_on
               FROM fund_recoveries r JOIN a USING (project_id) GROUP BY r.project_id),
-        p AS (SELECT a.*, coalesce(r.recovered, 0) AS recovered, coalesce(r.recovered_to_date, 0) AS recovered_to_date
+        p AS (SELECT a.*, coalesce(r.recovered, 0) AS recovered, coalesce(r.recovered_to_date, 0) AS recovered_to_date,
+                     r.last_recovered_on
               FROM a LEFT JOIN r USING (project_id))"""
     return Sql.of(sql, region, listed, period, until)
 
@@ -110,6 +122,22 @@ def arrears_projects(wh: Warehouse, f: Filter, scope: Scope, limit: int | None =
               count(*) OVER () AS total_rows
             FROM p ORDER BY arrears_outstanding DESC, project_id {cap}"""
     return _split_total(wh.frame(Sql.of(sql, cte, cap)))
+
+
+def stalled_arrears(wh: Warehouse, f: Filter, scope: Scope, months: int) -> pd.DataFrame:
+    """欠缴停滞: the projects still owing at the period's end (尚未追缴 > 0, OUTSTANDING_SQL) on which
+    nothing has moved for `months` months — no recovery arrived after the day `months` months
+    before the end (counted from their listing when none ever arrived). The period's end is
+    required (a stock is taken at a date). Largest outstanding first: project_id, project,
+    developer, unit, listed_on, last_recovered_on, arrears_outstanding."""
+    if f.end is None:
+        raise ValueError("stalled_arrears needs the period's end")
+    cte = _projects_sql(f, scope)
+    sql = f"""WITH {cte} SELECT project_id, project, developer, county AS unit, listed_on, last_recovered_on,
+              {OUTSTANDING_SQL}::DOUBLE AS arrears_outstanding
+            FROM p WHERE {OUTSTANDING_SQL} > 0 AND coalesce(last_recovered_on, listed_on) <= $stalled_since
+            ORDER BY arrears_outstanding DESC, project_id"""
+    return wh.frame(Sql.of(sql, cte, stalled_since=months_before(f.end, months)))
 
 
 def recoveries_by_month(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:

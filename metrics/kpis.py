@@ -9,13 +9,14 @@ documentation: `python -m metrics` prints it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pandas as pd
 
 from metrics import facts
 from metrics.db import Warehouse
-from metrics.filters import Filter, Scope
+from metrics.filters import Filter, Scope, month_of, months_before
 from vocab.kpis import BY_KEY as BY_KEY
 from vocab.kpis import CATALOGUE as CATALOGUE
 from vocab.kpis import Kpi as Kpi
@@ -79,22 +80,55 @@ def compute(
     scope: Scope,
     with_previous: bool = True,
     current: dict[str, pd.DataFrame] | None = None,
+    with_year_ago: bool = False,
 ) -> dict[str, KpiValue]:
     """The values of several KPIs for a filter, each facts query run once, with the previous
-    period's values — where the ledger covers the whole previous period (`facts.covered_since`);
-    elsewhere no change is given rather than a change against a period without data.
+    period's values and (`with_year_ago`) the same period a year earlier's — each where the
+    ledger covers the whole of that period (`facts.covered_since`); elsewhere no change is given
+    rather than a change against a period without data.
     `current` reuses facts already read for the same filter (see `facts_for`)."""
     kpis = [BY_KEY[k] for k in keys]
     current = current if current is not None else _facts(wh, kpis, f, scope)
-    prev_filter = f.previous() if with_previous else None
-    # compare only where the ledger covers the whole previous period
-    comparable = [k for k in kpis if prev_filter and _covers(wh, k.facts, prev_filter)]
-    previous = _facts(wh, comparable, prev_filter, scope) if comparable else {}
+    before = {
+        "previous": _comparable_facts(wh, kpis, f.previous() if with_previous else None, scope),
+        "year_ago": _comparable_facts(wh, kpis, f.year_ago() if with_year_ago else None, scope),
+    }
     out = {}
     for kpi in kpis:
         value, num, den = value_of(kpi, current[kpi.facts])
-        before = value_of(kpi, previous[kpi.facts])[0] if kpi.facts in previous else None
-        out[kpi.key] = KpiValue(kpi, value, num, den, before)
+        then = {k: value_of(kpi, frames[kpi.facts])[0] if kpi.facts in frames else None for k, frames in before.items()}
+        out[kpi.key] = KpiValue(kpi, value, num, den, **then)
+    return out
+
+
+def _comparable_facts(wh: Warehouse, kpis: list[Kpi], other: Filter | None, scope: Scope) -> dict[str, pd.DataFrame]:
+    """The facts of another period for the KPIs whose ledger covers the whole of it."""
+    comparable = [k for k in kpis if other and _covers(wh, k.facts, other)]
+    return _facts(wh, comparable, other, scope) if comparable else {}
+
+
+def to_date(
+    wh: Warehouse, keys: list[str], f: Filter, scope: Scope, months: int = 12
+) -> dict[str, list[tuple[dt.date, float | None]]]:
+    """Each KPI as it stood at each month's end of the period (a card's sparkline): the catalogue's
+    value (`compute`) over the period's start to that month's end, for the last `months` months of
+    the period, the last one cut at the period's end (数据截至 for an open period). The last point
+    is the card's own figure; a rate is not that of the month alone (a month's rectification rate
+    counts only the cases received in it, which reads far below the period's). A point whose
+    period the ledger does not wholly cover, or with no rows, is None (a gap, never 0).
+    {key: [(the month's first day, value)]}."""
+    end = f.end or facts.data_as_of(wh, f, scope)
+    if end is None:
+        return {k: [] for k in keys}
+    out: dict[str, list[tuple[dt.date, float | None]]] = {k: [] for k in keys}
+    for i in range(months - 1, -1, -1):
+        first, last = month_of(months_before(end.replace(day=1), i))
+        if f.start is not None and last < f.start:
+            continue  # a month before the period
+        so_far = Filter(f.region, f.start, min(last, end))
+        values = compute(wh, keys, so_far, scope, with_previous=False)
+        for key in keys:
+            out[key].append((first, values[key].value if comparable(wh, key, so_far) else None))
     return out
 
 
@@ -152,6 +186,11 @@ def _silent_counties(wh: Warehouse, f: Filter, scope: Scope, units: set[str]) ->
 def _number(row: dict | None, column: str) -> float:
     value = row.get(column) if row else None
     return 0.0 if value is None or value != value else float(value)
+
+
+def comparable(wh: Warehouse, key: str, f: Filter) -> bool:
+    """Whether the ledger behind a KPI covers the whole of a period (a change against it means something)."""
+    return _covers(wh, BY_KEY[key].facts, f)
 
 
 def _covers(wh: Warehouse, facts_name: str, f: Filter) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics import kpis
+from metrics import kpis, targets
 from metrics.db import Warehouse
 from metrics.filters import Filter, Scope
 from metrics.regions import region_names
@@ -29,8 +29,12 @@ def county_scorecard(wh: Warehouse, f: Filter, scope: Scope, frames: dict | None
     table = kpis.scorecard(wh, SCORECARD_KPIS, f, scope, frames)
     names = region_names(wh)
     table.insert(1, "unit_name", [names.get(u, u) for u in table["unit"]])
+    rows = targets.current()[0]  # each unit's lights by the thresholds in force for it at the period's end
     for key in SCORECARD_KPIS:
-        table[key + "__light"] = [kpis.light(kpis.BY_KEY[key], v) for v in table[key]]
+        kpi = kpis.BY_KEY[key]
+        table[key + "__light"] = [
+            kpis.light(kpi, v, rows.bounds(key, u, f.end)) for u, v in zip(table["unit"], table[key], strict=True)
+        ]
     ranked = table[table[RANK_BY[0]].notna()]  # a unit with no rectification figure is not ranked
     order = ranked.sort_values(
         list(RANK_BY), ascending=[not kpis.BY_KEY[k].higher_is_better for k in RANK_BY], na_position="last"

@@ -14,7 +14,7 @@ from metrics.db import Warehouse
 from metrics.deadlines import deadline_rules, deadline_sql, rules_cte, rules_join
 from metrics.escalations import ESCALATIONS, EXIT_REVIEW_BLACK_LISTS, REFERRALS, REPEATED
 from metrics.facts import DONE, as_of
-from metrics.filters import Filter, Scope, limit_sql, region_sql
+from metrics.filters import Filter, Scope, limit_sql, months_before, region_sql
 
 # ---------------------------------------------------------------- watch lists
 
@@ -22,11 +22,7 @@ from metrics.filters import Filter, Scope, limit_sql, region_sql
 def watch_window(wh: Warehouse, f: Filter, scope: Scope | None = None) -> tuple[dt.date, dt.date]:
     """The twelve months the watch lists look at: (first day, as-of date), both inclusive."""
     at = as_of(wh, f, scope)
-    try:
-        before = at.replace(year=at.year - 1)
-    except ValueError:  # 29 February
-        before = at.replace(year=at.year - 1, day=28)
-    return before + dt.timedelta(days=1), at
+    return months_before(at, 12) + dt.timedelta(days=1), at
 
 
 def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> Sql:

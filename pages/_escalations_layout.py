@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from components import query
 from components.i18n import fmt_count, fmt_date, has_label, label
+from components.loading import loading
 from components.panel import header
 from components.tables import export_controls
 from components.theme import GRAPH_CONFIG
@@ -31,7 +32,7 @@ def layout(**params) -> html.Div:
                 ],
                 className="d-flex align-items-baseline",
             ),
-            dcc.Loading(dbc.Row(id="escalations-counts", className="g-2 mb-3"), type="dot"),
+            loading(dbc.Row(id="escalations-counts", className="g-2 mb-3"), "cards"),
             dbc.Row(
                 [
                     dbc.Col(
@@ -39,7 +40,7 @@ def layout(**params) -> html.Div:
                             [
                                 html.H4(label("esc_ladder", lang), className="section-title"),
                                 html.Div(label("esc_ladder_hint", lang), className="small text-muted"),
-                                dcc.Loading(dcc.Graph(id="escalations-ladder", config=GRAPH_CONFIG), type="dot"),
+                                loading(dcc.Graph(id="escalations-ladder", config=GRAPH_CONFIG), "chart"),
                             ]
                         ),
                         lg=7,
@@ -50,7 +51,7 @@ def layout(**params) -> html.Div:
                                 html.H4(label("esc_flow", lang), className="section-title"),
                                 html.Div(id="escalations-flow-path", className="fw-semibold"),
                                 html.Div(label("esc_flow_note", lang), className="small text-muted"),
-                                dcc.Loading(dcc.Graph(id="escalations-flow", config=GRAPH_CONFIG), type="dot"),
+                                loading(dcc.Graph(id="escalations-flow", config=GRAPH_CONFIG), "chart"),
                             ]
                         ),
                         lg=5,
@@ -83,7 +84,7 @@ def layout(**params) -> html.Div:
                     html.Div(_chips(view), id="escalations-chips"),
                     html.Div(id="escalations-open-line", className="fw-semibold"),
                     html.Div(id="escalations-open-note", className="small text-muted mb-1"),
-                    dcc.Loading(html.Div(id="escalations-open"), type="dot"),
+                    loading(html.Div(id="escalations-open"), "table"),
                 ],
                 className="mb-3",
             ),
@@ -91,7 +92,7 @@ def layout(**params) -> html.Div:
             _card(
                 [
                     html.H4(label("esc_actions", lang), className="section-title"),
-                    dcc.Loading(dcc.Graph(id="escalations-actions", config=GRAPH_CONFIG), type="dot"),
+                    loading(dcc.Graph(id="escalations-actions", config=GRAPH_CONFIG), "chart"),
                 ],
                 className="mb-3",
             ),
@@ -101,12 +102,12 @@ def layout(**params) -> html.Div:
                         _card(
                             [
                                 header("esc_referrals", "escalations-referrals", lang),
-                                dcc.Loading(
+                                loading(
                                     [
                                         dcc.Graph(id="escalations-referral-chart", config=GRAPH_CONFIG),
                                         html.Div(id="escalations-referrals"),
                                     ],
-                                    type="dot",
+                                    "block",
                                 ),
                             ]
                         ),
@@ -116,7 +117,7 @@ def layout(**params) -> html.Div:
                         _card(
                             [
                                 header("esc_accountability", "escalations-accountability", lang),
-                                dcc.Loading(html.Div(id="escalations-accountability"), type="dot"),
+                                loading(html.Div(id="escalations-accountability"), "table"),
                             ]
                         ),
                         lg=5,
@@ -147,7 +148,7 @@ def layout(**params) -> html.Div:
             dbc.Modal(
                 [
                     dbc.ModalHeader(dbc.ModalTitle(id="escalations-timeline-title")),
-                    dbc.ModalBody(dcc.Loading(html.Div(id="escalations-timeline-body"), type="dot")),
+                    dbc.ModalBody(loading(html.Div(id="escalations-timeline-body"), "block")),
                     dbc.ModalFooter(
                         [
                             trail_issue_button(lang),
@@ -176,7 +177,7 @@ def _watch_list(name: str, title: str, lang: str, xl: int) -> dbc.Col:
     return dbc.Col(
         [
             header(title, f"escalations-{name}", lang, tag=html.H5, title_class="me-auto"),
-            dcc.Loading(html.Div(id=f"escalations-{name}"), type="dot"),
+            loading(html.Div(id=f"escalations-{name}"), "block"),
         ],
         xl=xl,
     )

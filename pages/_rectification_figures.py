@@ -10,7 +10,7 @@ from dash import html
 from components.cards import published_note
 from components.charts import bars, donut, dots, empty_figure, lines
 from components.i18n import fmt_count, fmt_date, fmt_rate, label
-from metrics import cases, kpis, published
+from metrics import cases, kpis, published, targets
 from pages._rectification_rows import DIMENSION_TITLES, GROUP_KPI, Rows
 from pages._rectification_rows import RectificationView as View
 from pages._view import scope
@@ -31,10 +31,11 @@ def _group_card(view: View, row) -> html.Div:
     ]
     # a report's figure for this group and view that the rows do not reproduce
     note = published.disagreement("rate_" + name, view.f, scope(), row.rate, row.rectified, row.received)
+    bounds = targets.in_force(view.f).get(kpi.key)  # the thresholds in force (data/kpi_targets.csv)
     if note is not None:
         body.append(published_note(note, lang))
     return html.Div(
-        dbc.Card(dbc.CardBody(body), className=f"kpi-card kpi-{kpis.light(kpi, row.rate)}{selected}"),
+        dbc.Card(dbc.CardBody(body), className=f"kpi-card kpi-{kpis.light(kpi, row.rate, bounds)}{selected}"),
         id=f"rectification-card-{name}",
         className="h-100",
     )

@@ -18,7 +18,11 @@ from components.i18n import label, lang_of
 from metrics import access
 from metrics.db import Warehouse, WarehouseMissing
 from metrics.filters import Filter, Scope
-from security import web
+from security import jobs, web
+
+# What a page hands its panels (components.panel.Panels(..., jobs=JOBS)): their exports run as
+# background jobs, as the viewer who asked, with a reader of their own (security/jobs.py).
+JOBS = jobs.BACKGROUND
 
 
 def scope() -> Scope:

@@ -20,6 +20,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import query
 from components.i18n import fmt_count, has_label, label, lang_of
+from components.loading import loading
 from components.tables import export_controls, grid, grid_locale, to_excel
 from security import audit
 from security.web import store
@@ -108,7 +109,7 @@ def layout(**params) -> html.Div:
             ),
             html.Div(id="audit-chain", role="status"),
             html.Div(id="audit-line", className="small text-muted mb-1"),
-            dcc.Loading(html.Div(id="audit-list"), type="dot"),
+            loading(html.Div(id="audit-list"), "table"),
         ],
         id="audit-page",
     )

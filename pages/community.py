@@ -19,6 +19,7 @@ from dash import Input, Output, dcc, html
 from components import profile
 from components.charts import bars, empty_figure
 from components.i18n import fmt_count, fmt_date, fmt_rate, label
+from components.loading import loading
 from components.panel import Panels
 from components.theme import STAR_COLORS
 from metrics import cases, county_profile
@@ -34,7 +35,7 @@ from pages._profile import (
     yes_no,
 )
 from pages._rectification_rows import CASE_COLUMNS, _case_rows
-from pages._view import FIGURE, TEXT, missing_warehouse, scope, warehouse
+from pages._view import FIGURE, JOBS, TEXT, missing_warehouse, scope, warehouse
 
 dash.register_page(
     __name__,
@@ -45,7 +46,7 @@ dash.register_page(
     label_key="community_profile",
 )
 
-panels = Panels(__name__, "community")
+panels = Panels(__name__, "community", jobs=JOBS)
 FORMATS = {"amount": "amount", "approval_days": "count", "score": "count", "workdays": "count"}
 COLUMNS = {
     "stars": ["year", "stars", "score", "company_name"],
@@ -83,7 +84,7 @@ def layout(code: str | None = None, **params) -> html.Div:
                 ),
                 className="card mb-3",
             ),
-            dcc.Loading(html.Div(id="community-tiles"), type="dot"),
+            loading(html.Div(id="community-tiles"), "block"),
             card("cases", tabs=False),
             dbc.Row([dbc.Col(card("stars"), lg=5), dbc.Col(card("usages", tabs=False), lg=7)], className="g-3"),
         ],

@@ -19,18 +19,19 @@ from dash import Input, Output, dcc, html
 from components import profile, query
 from components.charts import bars, empty_figure
 from components.i18n import fmt_count, fmt_date, label
+from components.loading import loading
 from components.panel import Panels
 from components.theme import GRADE_COLORS, STAR_COLORS
 from metrics import company_profile as co
 from metrics import county_profile as cp
 from pages._profile import EntityView, county_href, dates, list_table, opened, register_exports, register_lists, yes_no
-from pages._view import FIGURE, TEXT, missing_warehouse, scope, warehouse
+from pages._view import FIGURE, JOBS, TEXT, missing_warehouse, scope, warehouse
 
 dash.register_page(
     __name__, path="/company", path_template="/company/<code>", name="企业档案", order=110, label_key="company_profile"
 )
 
-panels = Panels(__name__, "company")
+panels = Panels(__name__, "company", jobs=JOBS)
 FORMATS = {
     "refund_amount": "amount",
     "refund_households": "count",
@@ -99,7 +100,7 @@ def layout(code: str | None = None, **params) -> html.Div:
         [
             dcc.Store(id="company-query", data=view.params),
             profile.title(row["company_name"] if known else view.code, lang, "company-title", links, sub),
-            dcc.Loading(html.Div(id="company-tiles"), type="dot"),
+            loading(html.Div(id="company-tiles"), "cards"),
             dbc.Row([dbc.Col(card("credit"), lg=6), dbc.Col(card("stars"), lg=6)], className="g-3 mb-3"),
             dbc.Row(
                 [dbc.Col(card("lists", tabs=False), lg=6), dbc.Col(card("refunds", tabs=False), lg=6)],

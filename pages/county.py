@@ -20,6 +20,7 @@ from dash import Input, Output, dcc, html
 from components import profile, query
 from components.charts import empty_figure, lines
 from components.i18n import label
+from components.loading import loading
 from components.panel import Panels, Sheet
 from components.theme import GRAPH_CONFIG
 from metrics import county_profile as cp
@@ -27,12 +28,12 @@ from metrics.db import WarehouseMissing
 from metrics.regions import region_names, region_options
 from pages._county_rows import FORMATS, TABLES, CountyView, county_name, header_lines, standing_place, text_rows
 from pages._profile import county_href, list_table, refusal, register_lists
-from pages._view import FIGURE, TEXT, missing_warehouse, scope, warehouse
+from pages._view import FIGURE, JOBS, TEXT, missing_warehouse, scope, warehouse
 from vocab.kpis import BY_KEY
 
 dash.register_page(__name__, path="/county", name="县区概况", order=5, label_key="county_profile")
 
-panels = Panels(__name__, "county")
+panels = Panels(__name__, "county", jobs=JOBS)
 LISTS = ("communities", "companies", "open", "arrears")
 
 
@@ -67,7 +68,7 @@ def layout(**params) -> html.Div:
                 dbc.CardBody(
                     [
                         panels.header("profile_standing", "standing", lang),
-                        dcc.Loading(html.Div(id="county-standing"), type="dot"),
+                        loading(html.Div(id="county-standing"), "table"),
                         html.P(label("profile_standing_note", lang), className="text-muted small mb-0"),
                     ]
                 ),

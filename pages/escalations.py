@@ -56,13 +56,13 @@ from pages._escalations_rows import (
     _window_text,
 )
 from pages._escalations_rows import EscalationsView as View
-from pages._view import FIGURE, TEXT, WORDS, message, missing_warehouse, scope, warehouse
+from pages._view import FIGURE, JOBS, TEXT, WORDS, message, missing_warehouse, scope, warehouse
 
 dash.register_page(__name__, path="/escalations", name="督办", order=40, label_key="escalations")
 __all__ = ["layout"]
 
 
-panels = Panels(__name__, "escalations")
+panels = Panels(__name__, "escalations", jobs=JOBS)
 
 
 def _message(key: str, lang: str) -> html.P:
@@ -390,10 +390,14 @@ def _sheet(name: str):
     def sheet(params) -> Sheet:
         view = View.of(params)
         rows = _open_rows(view, limit=None) if name == "open" else LISTS[name](view)
-        if name == "open":
-            _audit_phones("escalations open-case export", view, rows.frame["reporter_phone"])
+        sent = None
+        if name == "open":  # recorded when the file is handed over (components/exports.py)
+
+            def sent():
+                _audit_phones("escalations open-case export", view, rows.frame["reporter_phone"])
+
         title = label(rows.title, view.lang)
-        return Sheet(rows.frame, rows.columns, view.lang, title, _header_lines(view, rows), FORMATS)
+        return Sheet(rows.frame, rows.columns, view.lang, title, _header_lines(view, rows), FORMATS, sent=sent)
 
     return sheet
 

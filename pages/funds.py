@@ -18,8 +18,9 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from components import query
 from components.cards import kpi_card
 from components.i18n import fmt_amount, label, lang_of
+from components.loading import loading
 from components.panel import Panels, Sheet, Size, Table, table
-from metrics import funds, kpis, published
+from metrics import funds, kpis, published, targets
 from metrics.regions import region_names
 from pages._funds_figures import (
     _approval_figure,
@@ -66,7 +67,7 @@ from pages._funds_rows import (
     _sum_row,
 )
 from pages._funds_rows import FundsView as View
-from pages._view import FIGURE, TEXT, missing_warehouse, scope, warehouse
+from pages._view import FIGURE, JOBS, TEXT, missing_warehouse, scope, warehouse
 
 dash.register_page(__name__, path="/funds", name="维修资金", order=20, label_key="funds")
 
@@ -81,7 +82,7 @@ CARD_KPIS = [
 ]
 CLICKABLE = ("funds-arrears-unit", "funds-ledger-unit", "funds-refunds-unit")
 TABLE = Table(formats=FORMATS, widths=WIDTHS)
-panels = Panels(__name__, "funds", tab_labels=("funds_tab_chart", "funds_tab_table"))
+panels = Panels(__name__, "funds", tab_labels=("funds_tab_chart", "funds_tab_table"), jobs=JOBS)
 
 
 # ---------------------------------------------------------------- layout
@@ -104,10 +105,10 @@ def layout(**params) -> html.Div:
         [
             dcc.Store(id="funds-query", data=params),
             html.H4(label("kpis", lang), className="section-title"),
-            dcc.Loading(dbc.Row(id="funds-cards", className="g-2 mb-3"), type="dot"),
+            loading(dbc.Row(id="funds-cards", className="g-2 mb-3"), "cards"),
             # 欠缴与追缴
             section("funds_arrears"),
-            dcc.Loading(html.Div(id="funds-arrears-line", className="funds-line mb-2"), type="dot"),
+            loading(html.Div(id="funds-arrears-line", className="funds-line mb-2"), "block"),
             dbc.Row(
                 [
                     dbc.Col(card("arrears-unit", "funds_arrears_by_unit"), lg=6),
@@ -142,7 +143,7 @@ def layout(**params) -> html.Div:
             ),
             # 违规收费清退
             section("funds_refunds"),
-            dcc.Loading(html.Div(id="funds-refunds-line", className="funds-line mb-2"), type="dot"),
+            loading(html.Div(id="funds-refunds-line", className="funds-line mb-2"), "block"),
             dbc.Row(
                 [
                     dbc.Col(card("refunds-kind", "funds_refunds_by_kind"), lg=5),
@@ -180,8 +181,14 @@ def funds_cards(params):
     values = kpis.compute(wh, CARD_KPIS, view.f, scope())
     summary = funds.arrears_summary(wh, view.f, scope())
     notes = published.notes(values, view.f, scope())
+    bounds = targets.in_force(view.f)
     cards = [
-        dbc.Col(kpi_card(values[k], lang, card_id=f"funds-kpi-{k}", published=notes.get(k)), xs=6, md=4, xl=3)
+        dbc.Col(
+            kpi_card(values[k], lang, card_id=f"funds-kpi-{k}", published=notes.get(k), bounds=bounds.get(k)),
+            xs=6,
+            md=4,
+            xl=3,
+        )
         for k in CARD_KPIS
     ]
     return cards, _arrears_line(summary, lang)

@@ -1,4 +1,7 @@
-"""总览 /: the KPI cards, the county scorecard and map, star and credit distributions."""
+"""总览 /: exceptions first. The period (by default 1 January to 数据截至) and what it is compared
+with; the headline cards with their targets, changes and sparklines (pages/_overview_headline.py);
+需要关注 (pages/_overview_attention.py); the 督办 counts; the county scorecard with its
+thresholds legend, and the map; star and credit distributions."""
 
 from __future__ import annotations
 
@@ -7,64 +10,78 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import query
-from components.cards import kpi_card
 from components.charts import donut, empty_figure
 from components.i18n import fmt_value, label, lang_of
+from components.legend import thresholds_legend
+from components.loading import loading
 from components.maps import county_figure, load_geojson, map_region, region_geo
 from components.panel import AUTO, Panels, Sheet, Table, link_column, table
 from components.theme import GRAPH_CONFIG
-from metrics import kpis, published
+from metrics import kpis, targets
 from metrics.county_profile import is_county
 from metrics.escalations import escalation_counts
 from metrics.filters import Filter
 from metrics.ratings import credit_distribution, star_distribution
 from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values, standing, standing_county
+from pages._overview_attention import attention_panel
+from pages._overview_headline import CARD_KPIS, headline_rows, period_line, with_default_period
 from pages._profile import county_href
-from pages._view import FIGURE, View, missing_warehouse, scope, warehouse
+from pages._view import FIGURE, JOBS, View, missing_warehouse, scope, warehouse
 
-dash.register_page(__name__, path="/", name="总览", order=0, label_key="overview")
+# with no date in the URL the page opens on 本年 (pages/_overview_headline.py with_default_period;
+# the filter bar shows the same preset: app.py sync_filter)
+dash.register_page(__name__, path="/", name="总览", order=0, label_key="overview", default_period="year")
 
-CARD_KPIS = [
-    "rectification_rate",
-    "complaint_close_rate",
-    "overdue_cases",
-    "refund_amount",
-    "refund_households",
-    "arrears_listed",
-    "arrears_recovered",
-    "arrears_outstanding",
-    "fund_usage_rate",
-    "service_coverage",
-    "committee_coverage",
-    "star_high_share",
-    "credit_a_share",
-]
+__all__ = ["CARD_KPIS"]  # read by tests
 FORMATS = {k: kpis.BY_KEY[k].kind for k in SCORECARD_KPIS}
-panels = Panels(__name__, "overview")
+panels = Panels(__name__, "overview", jobs=JOBS)
 
 
 def layout(**params) -> html.Div:
     lang = lang_of(params.get("lang"))
+    # the page's query: the URL's, with the default period when it names no date
+    asked = with_default_period({k: v for k, v in params.items() if isinstance(v, str)})
     return html.Div(
         [
-            dcc.Store(id="overview-query", data={k: v for k, v in params.items() if isinstance(v, str)}),
+            dcc.Store(id="overview-query", data=asked),
+            period_line(asked, View.of(asked).f, lang),
             html.H4(label("kpis", lang), className="section-title"),
-            dcc.Loading(dbc.Row(id="overview-cards", className="g-2 mb-3"), type="dot"),
-            dcc.Loading(dbc.Row(id="overview-escalations", className="g-2 mb-3"), type="dot"),
+            loading(html.Div(id="overview-cards"), "cards"),
+            # on a wide screen 需要关注 sits beside the amounts and counts, above the fold; else under them
+            dbc.Row(
+                [
+                    dbc.Col(
+                        loading(html.Div(id="overview-cards-more"), "cards"),
+                        xs=12,
+                        className="overview-more-col",
+                    ),
+                    dbc.Col(
+                        [
+                            html.H4(label("attention", lang), className="section-title mt-0"),
+                            loading(html.Div(id="overview-attention"), "block"),
+                        ],
+                        xs=12,
+                        className="overview-attention-col",
+                    ),
+                ],
+                className="g-2 mb-3",
+            ),
+            loading(dbc.Row(id="overview-escalations", className="g-2 mb-3"), "cards"),
             dbc.Row(
                 [
                     dbc.Col(
                         [
                             html.H4(label("scorecard", lang), className="section-title"),
                             panels.export_controls("scorecard", lang),
-                            dcc.Loading(html.Div(id="overview-scorecard"), type="dot"),
+                            loading(html.Div(id="overview-scorecard"), "table"),
                         ],
                         lg=7,
                     ),
                     dbc.Col(
                         [
                             html.H4(label("map", lang), className="section-title"),
-                            dcc.Loading(dcc.Graph(id="overview-map", config=GRAPH_CONFIG), type="dot"),
+                            loading(dcc.Graph(id="overview-map", config=GRAPH_CONFIG), "chart"),
+                            html.Div(id="overview-thresholds-box"),
                         ],
                         lg=5,
                     ),
@@ -73,8 +90,8 @@ def layout(**params) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(dcc.Loading(dcc.Graph(id="overview-stars", config=GRAPH_CONFIG)), md=6),
-                    dbc.Col(dcc.Loading(dcc.Graph(id="overview-credit", config=GRAPH_CONFIG)), md=6),
+                    dbc.Col(loading(dcc.Graph(id="overview-stars", config=GRAPH_CONFIG), "chart"), md=6),
+                    dbc.Col(loading(dcc.Graph(id="overview-credit", config=GRAPH_CONFIG), "chart"), md=6),
                 ]
             ),
         ],
@@ -87,16 +104,28 @@ def _view(params) -> tuple[str, Filter]:
     return view.lang, view.f
 
 
-# Three callbacks, so that cards, scorecard and distributions are computed side by side and
-# each appears as soon as it is ready.
-@callback(Output("overview-cards", "children"), Input("overview-query", "data"))
-@missing_warehouse(lambda lang: html.P(label("no_warehouse", lang)))
+# Callbacks side by side: cards, 需要关注, scorecard and distributions are computed in parallel
+# and each appears as soon as it is ready.
+@callback(
+    Output("overview-cards", "children"), Output("overview-cards-more", "children"), Input("overview-query", "data")
+)
+@missing_warehouse(lambda lang: html.P(label("no_warehouse", lang)), None)
 def overview_cards(params):
-    """The KPI cards with their change against the previous period."""
+    """The headline cards: value, target, change against the previous period and a year earlier,
+    sparkline; the rates' row, then the amounts' and the counts'."""
     lang, f = _view(params)
-    values = kpis.compute(warehouse(), CARD_KPIS, f, scope())
-    notes = published.notes(values, f, scope())
-    return [dbc.Col(kpi_card(values[k], lang, published=notes.get(k)), xs=6, md=4, xl=2) for k in CARD_KPIS]
+    rates, *more = headline_rows(f, lang)
+    return [rates], more
+
+
+@callback(Output("overview-attention", "children"), Input("overview-query", "data"))
+@missing_warehouse(lambda lang: html.P(label("no_warehouse", lang)))
+def overview_attention(params):
+    """需要关注: counties slipping, overdue cases at county level and above, arrears not moving,
+    companies on a second 黑榜 — each item a link to the page that shows it."""
+    params = params or {}
+    lang, f = _view(params)
+    return attention_panel(params, f, lang)
 
 
 @callback(Output("overview-scorecard", "children"), Output("overview-map", "figure"), Input("overview-query", "data"))
@@ -111,6 +140,18 @@ def overview_scorecard(params):
     # a county officer's scorecard lists his own units: their rank among themselves is not his place
     grid_ = _scorecard_grid(table, lang, ranked=county is None)
     return ([_standing(place, lang), grid_] if place is not None else grid_), _map(table, f, lang)
+
+
+@callback(Output("overview-thresholds-box", "children"), Input("overview-query", "data"))
+def overview_thresholds(params):
+    """The legend of the scorecard's lights: each KPI's thresholds and target in force for the
+    view's region at the period's end (data/kpi_targets.csv), and the file's problems if any."""
+    lang, f = _view(params)
+    rows, error = targets.current()
+    bounds = rows.for_view(f)
+    return thresholds_legend(
+        [(kpis.BY_KEY[k], bounds.get(k)) for k in SCORECARD_KPIS], lang, targets.targets_path().name, error
+    )
 
 
 def _standing(place, lang):

@@ -15,12 +15,13 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from components import query
 from components.cards import kpi_card
 from components.i18n import label, lang_of
+from components.loading import loading
 from components.panel import Panels, Sheet
 from components.theme import GRAPH_CONFIG
-from metrics import kpis, published
+from metrics import kpis, published, targets
 from pages import _ratings_content as content
 from pages._ratings_rows import TABLES, _clean, _header_lines, _table_frame
-from pages._view import TEXT, View, figure, missing_warehouse, scope, warehouse
+from pages._view import JOBS, TEXT, View, figure, missing_warehouse, scope, warehouse
 
 dash.register_page(__name__, path="/ratings", name="评价", order=30, label_key="ratings")
 
@@ -33,22 +34,22 @@ CLICKABLE = [
 ]
 
 EMPTY = figure(220)  # a chart's place with no warehouse
-panels = Panels(__name__, "ratings")
+panels = Panels(__name__, "ratings", jobs=JOBS)
 
 
 # ---------------------------------------------------------------- layout
 
 
 def _graph(graph_id: str, md: int = 6) -> dbc.Col:
-    return dbc.Col(dcc.Loading(dcc.Graph(id=graph_id, config=GRAPH_CONFIG), type="dot"), md=md, className="mb-2")
+    return dbc.Col(loading(dcc.Graph(id=graph_id, config=GRAPH_CONFIG), "chart"), md=md, className="mb-2")
 
 
 def _table(key: str, lang: str) -> html.Div:
     return panels.table_block(key, lang)
 
 
-def _stats(stats_id: str) -> dcc.Loading:
-    return dcc.Loading(dbc.Row(id=stats_id, className="g-2 mb-2"), type="dot")
+def _stats(stats_id: str):
+    return loading(dbc.Row(id=stats_id, className="g-2 mb-2"), "cards")
 
 
 def _hint(lang: str) -> html.Div:
@@ -62,7 +63,7 @@ def layout(**params) -> html.Div:
         [
             dcc.Store(id="ratings-query", data={k: v for k, v in params.items() if isinstance(v, str)}),
             title("kpis"),
-            dcc.Loading(dbc.Row(id="ratings-cards", className="g-2 mb-3"), type="dot"),
+            loading(dbc.Row(id="ratings-cards", className="g-2 mb-3"), "cards"),
             # star ratings of service projects
             title("ratings_stars"),
             _stats("ratings-stars-stats"),
@@ -109,8 +110,13 @@ def ratings_cards(params):
     view = View.of(params)
     values = kpis.compute(warehouse(), CARD_KPIS, view.f, scope())
     notes = published.notes(values, view.f, scope())
+    bounds = targets.in_force(view.f)
     return [
-        dbc.Col(kpi_card(values[k], view.lang, card_id=f"ratings-kpi-{k}", published=notes.get(k)), xs=6, xl=3)
+        dbc.Col(
+            kpi_card(values[k], view.lang, card_id=f"ratings-kpi-{k}", published=notes.get(k), bounds=bounds.get(k)),
+            xs=6,
+            xl=3,
+        )
         for k in CARD_KPIS
     ]
 

@@ -19,6 +19,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import query
 from components.i18n import label
+from components.loading import loading
 from components.panel import Panels, Sheet, Size, Table, table
 from components.theme import GRAPH_CONFIG
 from metrics import cases
@@ -47,14 +48,14 @@ from pages._rectification_rows import (
     _unit_name,
 )
 from pages._rectification_rows import RectificationView as View
-from pages._view import FIGURE, TEXT, figure, message, missing_warehouse, scope, warehouse
+from pages._view import FIGURE, JOBS, TEXT, figure, message, missing_warehouse, scope, warehouse
 
 dash.register_page(__name__, path="/rectification", name="整改进度", order=10, label_key="rectification")
 __all__ = ["COUNTY_COLUMNS", "UNIT_COLUMNS", "_group_card"]  # read by tests/test_reconcile.py, tests/test_published.py
 
 # a case's id links to its trail (督办)
 TABLE = Table(formats=FORMATS, options={"suppressColumnVirtualisation": True}, links={"case_id": "case_href"})
-panels = Panels(__name__, "rectification")
+panels = Panels(__name__, "rectification", jobs=JOBS)
 
 
 # ---------------------------------------------------------------- layout
@@ -87,7 +88,7 @@ def layout(**params) -> html.Div:
                 ],
                 className="d-flex align-items-center flex-wrap",
             ),
-            dcc.Loading(dbc.Row(id="rectification-cards", className="g-2 mb-3"), type="dot"),
+            loading(dbc.Row(id="rectification-cards", className="g-2 mb-3"), "cards"),
             dbc.Row(
                 [
                     dbc.Col(
@@ -132,7 +133,7 @@ def layout(**params) -> html.Div:
                     [
                         panels.header("rect_drilldown", "drill", lang),
                         html.Div(id="rectification-crumbs", className="mb-2"),
-                        dcc.Loading(html.Div(id="rectification-drill"), type="dot"),
+                        loading(html.Div(id="rectification-drill"), "table"),
                     ]
                 ),
                 className="mb-4",

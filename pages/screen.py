@@ -43,7 +43,7 @@ from components.screen import (
 )
 from components.theme import GRADE_COLORS, STAR_COLORS_DARK
 from etl.clock import BEIJING
-from metrics import kpis, published
+from metrics import kpis, published, targets
 from metrics.escalations import escalation_counts
 from metrics.facts import data_as_of
 from metrics.filters import Filter, Scope
@@ -113,6 +113,7 @@ def screen_content(f: Filter, lang: str) -> tuple:
     as_of = data_as_of(wh, f, scope)
 
     notes = published.notes(values, f, scope)
+    bounds = targets.in_force(f)
     tiles = []
     for key in HEADLINE:
         v = values[key]
@@ -124,7 +125,7 @@ def screen_content(f: Filter, lang: str) -> tuple:
         tiles.append(
             {
                 "key": key,
-                "light": kpis.light(v.kpi, v.value),
+                "light": kpis.light(v.kpi, v.value, bounds.get(key)),
                 "parts": parts,
                 "note": note,
                 "source": source,

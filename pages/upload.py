@@ -10,24 +10,33 @@ published, which not) as `scripts/etl load` prints them (etl/report.py). The rej
 `scripts/etl rejects --csv`'s (`etl.rejects.rejects_csv`, phones masked: the page is the
 admin's) for this upload's loads; sent back fixed, it loads into each row's own dataset.
 Every upload is audited (`load`), and the rejects download as an export (security/web.py).
+
+The load runs as a background job (security/jobs.py), as the admin who dropped the files: a
+bar moves by stage (reading, checking, loading each file, publishing) with its words, the
+drop zone waits, the page stays usable, then the report shows. A second upload while a load
+runs is refused in words (the ETL's lock, taken without waiting: etl.upload.BUSY).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
+from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from components.i18n import fmt_count, label, lang_of
+from components.tables import HIDDEN, SHOWN
 from etl import upload as uploads
 from etl.rejects import rejects_csv
 from etl.report import format_report, load_summary, run_summary
 from metrics.access import warehouse
 from metrics.status import rejects_of
-from security import audit
+from security import audit, jobs
+from security.roles import may_open
 from security.web import current_viewer
 from vocab.schema import DATASETS
 
@@ -86,7 +95,16 @@ def layout(**params) -> html.Div:
                     "background": "#f7f9fc",
                 },
             ),
-            dcc.Loading(html.Div(id="upload-report", className="mt-3"), type="dot"),
+            html.Div(
+                [
+                    html.Div(id="upload-stage", className="small text-muted mb-1"),
+                    dbc.Progress(id="upload-progress", value=0, striped=True, animated=True),
+                ],
+                id="upload-working",
+                className="mt-3",
+                style=HIDDEN,
+            ),
+            html.Div(id="upload-report", className="mt-3"),
             html.Div(
                 [
                     html.Button(
@@ -137,6 +155,38 @@ def _incoming(payload: dict) -> list[uploads.Incoming]:
     return out
 
 
+class Stages:
+    """The upload's progress as the bar shows it: (percent, words) for each file's steps in the
+    ETL (reading, checking, loading: etl.pipeline's 校验 读取 整理 | 校验 | 写入), then publishing."""
+
+    def __init__(self, say: Callable[[tuple[int, str]], None], files: int, lang: str):
+        self.say, self.files, self.lang, self.n = say, max(files, 1), lang, 0
+        self.say((2, label("upload_stage_start", lang)))
+
+    def file(self, path: Path) -> Callable[[str], None]:
+        """The step function `load_files` calls for one file."""
+        self.n += 1
+        n, seen = self.n, []
+
+        def step(stage: str) -> None:
+            seen.append(stage)
+            key, part = "upload_stage_read", 0.0
+            if stage == "写入":
+                key, part = "upload_stage_load", 0.7
+            elif stage == "校验" and len(seen) > 1:
+                key, part = "upload_stage_check", 0.4
+            words = label(key, self.lang).format(file=path.name, n=n, files=max(self.files, n))
+            self.say((int(5 + 85 * (n - 1 + part) / max(self.files, n)), words))
+
+        return step
+
+    def publishing(self) -> None:
+        self.say((92, label("upload_stage_publish", self.lang)))
+
+    def reporting(self) -> None:
+        self.say((97, label("upload_stage_report", self.lang)))
+
+
 @callback(
     Output("upload-report", "children"),
     Output("upload-result", "data"),
@@ -145,16 +195,39 @@ def _incoming(payload: dict) -> list[uploads.Incoming]:
     State("upload-dataset", "value"),
     State("upload-query", "data"),
     prevent_initial_call=True,
+    progress=[Output("upload-progress", "value"), Output("upload-stage", "children")],
+    progress_default=[0, ""],
+    running=[
+        (Output("upload-drop", "disabled"), True, False),  # one upload at a time from this page
+        (Output("upload-working", "style"), SHOWN, HIDDEN),
+        (Output("upload-report", "style"), HIDDEN, SHOWN),
+    ],
+    **jobs.options(),
 )
-def upload_load(payload, dataset, params):
-    """Load what was dropped and show the report per file."""
+@jobs.run
+def upload_job(set_progress, payload, dataset, params):
+    """The upload as a background job: only for a role that may open this page (the guard let
+    the request through; the job checks its owner again), with the bar moving by stage."""
+    viewer = current_viewer()
+    if viewer is None or not may_open(dash.page_registry[__name__], viewer):
+        return no_update, no_update, no_update
+    return upload_load(payload, dataset, params, set_progress)
+
+
+def upload_load(payload, dataset, params, progress: Callable[[tuple[int, str]], None] | None = None):
+    """Load what was dropped and show the report per file; `progress((percent, words))` is told
+    each stage."""
     lang = lang_of((params or {}).get("lang"))
     files = _incoming(payload)
     if not files:
         return no_update, no_update, no_update
     dataset = dataset if dataset in DATASETS else None
     viewer = current_viewer()
-    result = uploads.load_uploaded(files, warehouse().path, dataset, viewer.name if viewer else "unknown")
+    stages = Stages(progress or (lambda _said: None), sum(1 for f in files if f.data is not None), lang)
+    result = uploads.load_uploaded(
+        files, warehouse().path, dataset, viewer.name if viewer else "unknown", stages.file, stages.publishing
+    )
+    stages.reporting()
     audit.record("load", "upload page: " + load_summary(result, dataset))
     reports = result.files
     loaded = sum(r.rows_loaded for r in reports)

@@ -8,7 +8,7 @@ Events: `login`, `login_failed`, `login_throttled`, `login_disabled`, `logout`, 
 `forbidden` (a 403: a page or callback the role may not have; security/web.py);
 `user_add`, `user_disable`, `user_enable`, `password_change`, `role_change`, `token_add`,
 `token_revoke` (recorded by the access store itself, whoever changes it: security/store.py); `export` (every file a callback hands to a dcc.Download, recorded centrally
-in security/web.py with the page's filter); `personal_data_view` (unmasked phones sent to a
+in security/web.py with the page's filter, or by the background job that made it: security/jobs.py); `personal_data_view` (unmasked phones sent to a
 viewer whose scope allows them: pages/escalations.py); `load` (the upload page, and
 `python -m etl load` with the OS user, written through `Store.record` directly); the loop of 交办
 and 督办's `doc_issue`, `doc_sign`, `doc_reply`, `doc_extension_ask`, `doc_extension_grant`,
@@ -36,21 +36,19 @@ def record(
     remote: str | None = None,
     store=None,
 ) -> None:
-    """Append one record. Inside a request, `who`, `role`, `scope` and `remote` default to the
-    current viewer's. Outside one (the ETL command line) pass `who` and a `store`
+    """Append one record. Inside a request (or a background job), `who`, `role`, `scope` and
+    `remote` default to the current viewer's (the job's owner's). Outside one (the ETL command line) pass `who` and a `store`
     (`Store.for_warehouse(path)`); without one, the store beside $WAREHOUSE is used.
     A failure to write is reported on stderr and never breaks the caller's request."""
-    from flask import has_request_context, request
-
-    from security.web import current_viewer
+    from security.session import current_remote, current_viewer
 
     viewer = current_viewer()
     if viewer is not None:
         who = who if who is not None else viewer.name
         role = role if role is not None else viewer.role
         scope = scope if scope is not None else viewer.scope
-    if remote is None and has_request_context():
-        remote = request.remote_addr or ""
+    if remote is None:
+        remote = current_remote()
     text = scope_text(scope) if isinstance(scope, Scope) else (scope or "")
     try:
         if store is None:

@@ -17,7 +17,11 @@ for safety is kept:
   itself never buffers a body;
 - no proxy's headers trusted (waitress's clear_untrusted_proxy_headers): the address that the
   login throttle counts is the peer's;
-- files written by the workers (the access store, its -wal/-shm) are the owner's only.
+- files written by the workers (the access store, its -wal/-shm, the jobs' folder) are the
+  owner's only;
+- background jobs (the upload's load, large exports; security/jobs.py) are processes forked
+  from a worker; their progress and results are in JOBS_DIR, which every worker reads, so
+  that a job started through one worker is polled and finished through another.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ worker_class = "gthread"
 threads = settings.get("THREADS")
 preload_app = False
 umask = 0o077
-timeout = 120  # a worker silent this long is restarted (a large export runs in a thread: the worker still beats)
+timeout = 120  # a worker silent this long is restarted (uploads and large exports run as background jobs)
 graceful_timeout = 30
 forwarded_allow_ips = ""
 proxy_allow_ips = ""

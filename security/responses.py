@@ -4,6 +4,7 @@ the browser."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 import dash
 from flask import Response, request
@@ -76,22 +77,51 @@ def _query_state(body: dict) -> str:
     )
 
 
-def _audit_export(response: Response) -> Response:
+def record_exports(files: Iterable[tuple[str, object]], body: dict) -> None:
+    """An `export` record for each (output id, value) that is a file handed to a dcc.Download
+    (an id ending in `-download`, a value with content): the id, the file's name, the page's
+    filter as the call that asked for it was sent (`body`)."""
+    for ident, data in files:
+        if str(ident).endswith("-download") and isinstance(data, dict) and data.get("content"):
+            audit.record("export", f"{ident}: {data.get('filename') or '—'}; filter: {_query_state(body)}")
+
+
+def audit_files(outputs, answer, body: dict) -> None:
+    """`record_exports` for what a background job returns: `outputs` as Dash lists them in the
+    callback context (one dict, or a list for several outputs), `answer` the job's value(s)."""
+    if isinstance(outputs, dict):
+        outputs, answer = [outputs], [answer]
+    if not isinstance(answer, list | tuple):
+        return
+    record_exports(
+        ((o.get("id"), value) for o, value in zip(outputs, answer, strict=False) if o.get("property") == "data"), body
+    )
+
+
+def _audit_export(app: dash.Dash, response: Response) -> Response:
     """An `export` audit record for every file a callback hands to a dcc.Download (an output
     whose id ends in `-download`): which output, the file's name, the page's filter. Only a
-    file actually returned counts (200 with content; PreventUpdate answers 204)."""
+    file actually returned counts (200 with content; PreventUpdate answers 204). A background
+    callback's file is recorded by its job (security/jobs.py), which knows the filter it was
+    started with: its polls carry none."""
     if request.path != "/_dash-update-component" or response.status_code != 200:
         return response
     body = request.get_json(silent=True) or {}
     output = body.get("output")
     if not isinstance(output, str) or "-download.data" not in output:
         return response
+    if (app.callback_map.get(output) or {}).get("background"):
+        return response
     try:
         answer = json.loads(response.get_data())
     except ValueError:
         return response
-    for ident, props in (answer.get("response") or {}).items():
-        data = props.get("data") if isinstance(props, dict) else None
-        if str(ident).endswith("-download") and isinstance(data, dict) and data.get("content"):
-            audit.record("export", f"{ident}: {data.get('filename') or '—'}; filter: {_query_state(body)}")
+    record_exports(
+        (
+            (ident, props.get("data"))
+            for ident, props in (answer.get("response") or {}).items()
+            if isinstance(props, dict)
+        ),
+        body,
+    )
     return response

@@ -6,8 +6,12 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
-from flask import g, has_request_context, session
+from flask import g, has_request_context, request, session
 from flask_login import UserMixin, current_user
 
 import settings
@@ -66,12 +70,47 @@ class LoginUser(UserMixin):
         self.id, self.name, self.role, self.county = session_id, name, role, county
 
 
+@dataclass(frozen=True)
+class JobOwner:
+    """Whom a background job works for (security/jobs.py): the viewer the server worked out for
+    the request that started it (None: nobody), and that request's address, for the audit log."""
+
+    viewer: Viewer | None
+    remote: str = ""
+
+
+_job: ContextVar[JobOwner | None] = ContextVar("background_job_owner", default=None)
+
+
+@contextmanager
+def working_for(owner: JobOwner) -> Iterator[None]:
+    """Inside the block (a background job), `current_viewer()` and `current_scope()` are the
+    owner's, whatever request context the job's process may have inherited."""
+    token = _job.set(owner)
+    try:
+        yield
+    finally:
+        _job.reset(token)
+
+
+def current_remote() -> str:
+    """The address of the request (or of the request that started this job), '' outside one."""
+    job = _job.get()
+    if job is not None:
+        return job.remote
+    return (request.remote_addr or "") if has_request_context() else ""
+
+
 def current_scope() -> Scope:
     """The viewer's scope, worked out once per request (the viewer is kept in `g`); pages hand
     it to every metric. A logged-in user's (security/roles.py: a county officer's own county;
     personal data for the supervisor role only), or the screen token's (every region, never
-    personal data); a request with neither sees nothing. Outside a request (the command line,
-    benchmarks) it is every region, personal data masked."""
+    personal data); a request with neither sees nothing. In a background job, its owner's
+    (nothing when it has none). Outside a request and a job (the command line, benchmarks) it
+    is every region, personal data masked."""
+    job = _job.get()
+    if job is not None:
+        return job.viewer.scope if job.viewer is not None else NOTHING
     if not has_request_context():
         return EVERYTHING
     viewer = current_viewer()
@@ -79,8 +118,11 @@ def current_scope() -> Scope:
 
 
 def current_viewer() -> Viewer | None:
-    """The logged-in user, or the wall display holding a valid screen token; None outside a
-    request or without either."""
+    """The logged-in user, or the wall display holding a valid screen token (in a background
+    job: its owner); None outside a request or without either."""
+    job = _job.get()
+    if job is not None:
+        return job.viewer
     if not has_request_context():
         return None
     if "viewer" in g:

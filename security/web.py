@@ -28,7 +28,8 @@ viewer behind a request), login.py, guard.py and responses.py. What it adds:
 - Bodies over MAX_REQUEST_BYTES are refused on their Content-Length (and by waitress
   before it buffers them: `serve`).
 - An `export` audit record for every file a callback hands to a dcc.Download (after the
-  response, with the output id, the file name and the page's `*-query` filter).
+  response, with the output id, the file name and the page's `*-query` filter; a background
+  job's file by the job, which knows the filter it was started with: security/jobs.py).
 - Security headers on every response: a Content-Security-Policy built from Dash's own
   inline-script hashes, frame-ancestors 'none', X-Frame-Options DENY, nosniff,
   Referrer-Policy; no Server header.
@@ -121,7 +122,7 @@ def install(app: dash.Dash) -> None:
     # Before Dash's own before-request functions (page routing set-up, …).
     server.before_request_funcs.setdefault(None, []).insert(0, lambda: _guard(app))
     server.after_request(lambda response: _headers(app, response))
-    server.after_request(_audit_export)
+    server.after_request(lambda response: _audit_export(app, response))
     server.after_request(lambda response: _dependencies_for_viewer(app, response))
     server.after_request(_status)
     server.register_error_handler(Exception, _bad_callback)

@@ -311,6 +311,26 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def copy_demo(demo_warehouse: Path) -> Callable[[Path], Path]:
+    """`copy_demo(folder)`: a copy of the demo warehouse and its access store in `folder` (created),
+    for a test that republishes it or serves it alone; returns the copy's warehouse path."""
+    import shutil
+    import sqlite3
+
+    def copy(folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(demo_warehouse, folder / "warehouse.duckdb")
+        with (
+            sqlite3.connect(demo_warehouse.parent / "access.sqlite") as src,
+            sqlite3.connect(folder / "access.sqlite") as dst,
+        ):
+            src.backup(dst)  # the store is in WAL mode: copy it through SQLite, not as a file
+        return folder / "warehouse.duckdb"
+
+    return copy
+
+
+@pytest.fixture(scope="session")
 def demo_wh(demo_warehouse: Path):
     """The demo warehouse opened as the dashboard reads it (metrics.db.Warehouse), and
     installed as the process's warehouse for page functions."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import time
 from urllib.parse import urlencode, urlsplit
 
 
@@ -72,14 +73,41 @@ class Client:
 
     def callback(self, spec: dict, values: dict | None = None):
         """POST a callback as the renderer would: `spec` from /_dash-dependencies, `values`
-        maps 'id.property' to the value sent (None otherwise)."""
+        maps 'id.property' to the value sent (None otherwise). A background callback (an
+        export, the upload) answers with its job's signed handles: then poll as the renderer
+        does (the same body with its values emptied, the handles in the query) until the answer."""
+        body = payload(spec, values)
+        status, data = self.post_callback(body)
+        handles = _handles(status, data)
+        if handles is None:
+            return status, data
+        for item in body["inputs"] + body["state"]:
+            item["value"] = None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            status, data = self.post_callback(body, f"?cacheKey={handles[0]}&job={handles[1]}")
+            if status != 200:
+                return status, data
+            if b'"response"' in data:  # the answer, without the bar's last state (when it was read)
+                answer = json.loads(data)
+                answer.pop("progress", None)
+                return status, json.dumps(answer).encode()
+            time.sleep(0.1)
+        raise AssertionError(f"the job of {spec['output']} did not finish")
+
+    def post_callback(self, body: dict, query: str = ""):
         status, _, data = self.request(
-            "POST",
-            "/_dash-update-component",
-            json.dumps(payload(spec, values)).encode(),
-            {"Content-Type": "application/json"},
+            "POST", "/_dash-update-component" + query, json.dumps(body).encode(), {"Content-Type": "application/json"}
         )
         return status, data
+
+
+def _handles(status: int, data: bytes) -> tuple[str, str] | None:
+    """A background callback's first answer: (cacheKey, job), else None."""
+    if status != 200 or b'"cacheKey"' not in data:
+        return None
+    answer = json.loads(data)
+    return (answer["cacheKey"], answer["job"]) if "response" not in answer and "job" in answer else None
 
 
 def csrf_in_layout(node) -> str | None:

@@ -140,3 +140,14 @@ def test_the_wall_displays_donut_escapes_its_names_too():
 
     fig = dark_donut([LINK, "B"], [1, 2], "2")
     assert fig["data"][0]["labels"][0].startswith("&lt;a href=")
+
+
+def test_the_cards_sparkline_passes_plotly_validation_and_keeps_a_gap_a_gap():
+    from components.cards import sparkline
+    from vocab.kpis import BY_KEY
+
+    points = [(dt.date(2025, m, 1), v) for m, v in ((1, 0.5), (2, None), (3, 0.75))]
+    fig = sparkline(points, BY_KEY["rectification_rate"], "zh").children.figure
+    validated = go.Figure(fig.to_plotly_json())  # raises on an invalid property
+    assert list(validated.data[0].y) == [0.5, None, 0.75] and validated.data[0].connectgaps is False
+    assert list(validated.data[1].x) == ["2025-03"]  # the latest month marked

@@ -435,3 +435,21 @@ def test_a_rejects_csv_whose_dataset_cell_was_changed_is_refused_whole(clerk, cl
     assert code == 3
     assert "已拒收整个文件：第 2 行的“台账类型”“线索”无法识别" in report
     assert fingerprint_of(warehouse) == before
+
+
+@pytest.mark.parametrize("written", ["拒收", "&#25298;&#25910;", "&#x62D2;&#x6536;"])
+def test_a_workbook_is_known_as_a_rejects_file_however_its_xml_writes_the_mark(tmp_path, written):
+    """Excel and WPS write 拒收 in UTF-8; openpyxl through lxml writes character references. Either
+    is a rejects file sent back (this once depended on whether lxml was installed)."""
+    import zipfile
+
+    from etl.fixed import _mentions_mark
+
+    path = tmp_path / "改好.xlsx"
+    sheet = f'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{written}原因</t></is></c></row></sheetData></worksheet>'
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("xl/worksheets/sheet1.xml", sheet.encode())
+    assert _mentions_mark(path)
+    with zipfile.ZipFile(tmp_path / "other.xlsx", "w") as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"<worksheet><t>&#25298;</t></worksheet>")
+    assert not _mentions_mark(tmp_path / "other.xlsx")

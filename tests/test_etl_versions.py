@@ -139,10 +139,7 @@ def test_the_page_shows_the_corrected_figure(clerk, load, warehouse, monkeypatch
     assert _card_value(overview.overview_cards(view), "refund_amount") == "0.50 万元"
 
 
-def _card_value(cols, key: str) -> str:
-    for col in cols:
-        card = col.children
-        if card.id == f"kpi-{key}":
-            body = card.children.children
-            return next(p.children for p in body.children if p.className == "kpi-value")
-    raise AssertionError(f"no card {key}")
+def _card_value(cards, key: str) -> str:
+    from dash_tree import card_value
+
+    return card_value(cards, f"kpi-{key}")

@@ -14,7 +14,7 @@ import math
 import pandas as pd
 import pytest
 
-from metrics import access, kpis
+from metrics import access, kpis, targets
 from metrics.db import Warehouse
 from metrics.filters import EVERYTHING, Filter, Scope
 from security import web
@@ -103,7 +103,11 @@ def test_every_kpi_says_which_way_is_better_and_lights_follow():
         if k.key in lower:
             assert "越少越好" in k.definition, k.key  # said where a reader hovers
     overdue = kpis.BY_KEY["overdue_cases"]
-    assert [kpis.light(overdue, v) for v in (0, 5, 11)] == ["green", "amber", "red"]
+    bounds = targets.targets().bounds("overdue_cases", "140700", None)  # the shipped thresholds: green 0, amber 10
+    assert [kpis.light(overdue, v, bounds) for v in (0, 5, 11)] == ["green", "amber", "red"]
+    rate = kpis.BY_KEY["rectification_rate"]
+    bounds = targets.targets().bounds("rectification_rate", "140700", None)  # green 95%, amber 85%
+    assert [kpis.light(rate, v, bounds) for v in (0.95, 0.9, 0.8, None)] == ["green", "amber", "red", "none"]
 
 
 def test_ranks_sort_order_and_the_walls_medals_follow_the_direction(pages, demo_wh):

@@ -8,6 +8,9 @@ sort orders and the wall's medals follow it. The choices that are not obvious: r
 households) are what the campaign returned to owners — more is better; arrears listed and
 outstanding and overdue cases are debts and backlogs — less is better; arrears recovered, the
 usage rate and every coverage or share are outcomes — more is better.
+
+Targets and traffic-light thresholds are not here: they are data an admin changes
+(data/kpi_targets.csv, read and checked by metrics/targets.py into `Bounds`).
 """
 
 from __future__ import annotations
@@ -25,8 +28,6 @@ class Kpi:
     numerator: str
     denominator: str | None = None
     higher_is_better: bool = True
-    green: float | None = None  # traffic light: at least this is green (at most, if lower is better)
-    amber: float | None = None
     definition: str = ""
     parts: str = "count"  # how numerator and denominator read: "count" or "amount"
 
@@ -40,8 +41,6 @@ CATALOGUE: tuple[Kpi, ...] = (
         "case_facts",
         "rectified_main",
         "received_main",
-        green=0.95,
-        amber=0.85,
         definition="排查问题与线索中，期内受理且在期末前已整改或办结的比例。",
     ),
     Kpi(
@@ -52,8 +51,6 @@ CATALOGUE: tuple[Kpi, ...] = (
         "case_facts",
         "rectified_complaints",
         "received_complaints",
-        green=0.95,
-        amber=0.85,
         definition="期内受理的投诉举报中，在期末前已办结的比例。",
     ),
     Kpi(
@@ -64,8 +61,6 @@ CATALOGUE: tuple[Kpi, ...] = (
         "case_facts",
         "overdue_cases",
         higher_is_better=False,
-        green=0,
-        amber=10,
         definition="截至期末仍未整改、且已过整改时限的问题数；越少越好。",
     ),
     Kpi(
@@ -123,8 +118,6 @@ CATALOGUE: tuple[Kpi, ...] = (
         "arrears_facts",
         "arrears_recovered_to_date",
         "arrears_listed",
-        green=0.5,
-        amber=0.2,
         definition="截至期末累计追缴到账额占已建账欠缴额的比例。",
         parts="amount",
     ),
@@ -147,8 +140,6 @@ CATALOGUE: tuple[Kpi, ...] = (
         "community_facts",
         "with_service",
         "communities",
-        green=1.0,
-        amber=0.9,
         definition="截至期末有物业服务（非“无物业”）的小区占全部小区的比例。",
     ),
     Kpi(
@@ -159,8 +150,6 @@ CATALOGUE: tuple[Kpi, ...] = (
         "community_facts",
         "with_committee",
         "communities",
-        green=0.8,
-        amber=0.5,
         definition="截至期末已组建业委会或物管会的小区占全部小区的比例。",
     ),
     Kpi(
@@ -171,8 +160,6 @@ CATALOGUE: tuple[Kpi, ...] = (
         "rating_facts",
         "star_high",
         "star_rated",
-        green=0.3,
-        amber=0.1,
         definition="期内最近一个评价年度，四星及以上服务项目占参评项目的比例。",
     ),
     Kpi(
@@ -183,8 +170,6 @@ CATALOGUE: tuple[Kpi, ...] = (
         "credit_facts",
         "credit_a",
         "credit_rated",
-        green=0.2,
-        amber=0.1,
         definition="期内最近一个评价年度，信用等级为 A 的企业占参评企业的比例。",
     ),
 )
@@ -199,18 +184,56 @@ class KpiValue:
     numerator: float
     denominator: float | None
     previous: float | None = None  # the value in the previous period, when there is one
+    year_ago: float | None = None  # the value in the same period a year earlier, when there is one
 
     @property
     def change(self) -> float | None:
-        if self.value is None or self.previous is None:
-            return None
-        return self.value - self.previous
+        """Against the previous period: None when either side has no value (never a made-up 0)."""
+        return _difference(self.value, self.previous)
+
+    @property
+    def change_year(self) -> float | None:
+        """Against the same period a year earlier (同比), likewise."""
+        return _difference(self.value, self.year_ago)
 
 
-def light(kpi: Kpi, value: float | None) -> str:
-    """Traffic light of a value: green, amber, red, or none when the KPI has no thresholds."""
-    if value is None or value != value or kpi.green is None or kpi.amber is None:  # None or NaN: no value
+def _difference(now: float | None, before: float | None) -> float | None:
+    if now is None or before is None or now != now or before != before:
+        return None
+    return now - before
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A KPI's target and traffic-light thresholds in force for a view (metrics/targets.py reads
+    them from data/kpi_targets.csv, the admin's file). Values in the KPI's own unit: a rate as a
+    fraction, a count, an amount in yuan; `slip` is how much worse than the previous period a
+    county may get before the overview lists it under 需要关注 (a rate's in fraction points)."""
+
+    kpi: str
+    region: str  # "" for every region, else the city or county code the row is for
+    valid_from: str  # ISO date the row takes effect
+    target: float | None = None
+    green: float | None = None  # at least this is green (at most, if lower is better)
+    amber: float | None = None  # at least this is amber (at most, if lower is better); else red
+    slip: float | None = None
+    set_by: str = ""
+    note: str = ""
+    row: int = 0  # its line in the file, for messages
+
+
+def light(kpi: Kpi, value: float | None, bounds: Bounds | None) -> str:
+    """Traffic light of a value under the thresholds in force: green, amber, red, or none when
+    there is no value or no thresholds for the KPI."""
+    if value is None or value != value or bounds is None or bounds.green is None or bounds.amber is None:
         return "none"
     if kpi.higher_is_better:
-        return "green" if value >= kpi.green - 1e-12 else "amber" if value >= kpi.amber else "red"
-    return "green" if value <= kpi.green else "amber" if value <= kpi.amber else "red"
+        return "green" if value >= bounds.green - 1e-12 else "amber" if value >= bounds.amber - 1e-12 else "red"
+    return "green" if value <= bounds.green + 1e-12 else "amber" if value <= bounds.amber + 1e-12 else "red"
+
+
+def met(kpi: Kpi, value: float | None, target: float | None) -> bool | None:
+    """Whether a value meets its target by the KPI's direction; None without either."""
+    if value is None or value != value or target is None:
+        return None
+    return value >= target - 1e-12 if kpi.higher_is_better else value <= target + 1e-12

@@ -247,6 +247,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "upload_dataset": ("台账类型", "Dataset"),
     "upload_dataset_auto": ("自动识别（按表头）", "Detect from the header"),
     "upload_loading": ("正在加载…", "Loading…"),
+    "upload_stage_start": ("正在接收文件…", "Receiving the files…"),
+    "upload_stage_read": ("正在读取 {file}（第 {n} 个，共 {files} 个）…", "Reading {file} ({n} of {files})…"),
+    "upload_stage_check": ("正在校验 {file}（第 {n} 个，共 {files} 个）…", "Checking {file} ({n} of {files})…"),
+    "upload_stage_load": ("正在入库 {file}（第 {n} 个，共 {files} 个）…", "Loading {file} ({n} of {files})…"),
+    "upload_stage_publish": ("正在发布，看板随后显示新数据…", "Publishing: the dashboard shows the new data next…"),
+    "upload_stage_report": ("正在生成加载报告…", "Writing the load report…"),
     "upload_summary": (
         "本次上传 {files} 个文件：入库 {loaded} 行，拒收 {rejected} 行，整个文件被拒收 {refused} 个",
         "{files} file(s) uploaded: {loaded} rows loaded, {rejected} rows rejected, {refused} file(s) refused whole",

@@ -68,7 +68,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "profile_star_history": ("星级评价（历年）", "Star ratings by year"),
     "approval_days": ("审批天数", "Days to approval"),
     # the navbar's search
-    "search_placeholder": ("搜索小区、企业、项目或问题编号", "Search a community, company, project or case id"),
+    "search_placeholder": ("搜索小区、企业、编号…", "Search community, company, id…"),
     "search_none": ("没有找到匹配的问题、小区、企业或项目", "No case, community, company or project matches"),
     "search_short": (
         "请至少输入两个字母或数字，或一个汉字",

@@ -6,9 +6,7 @@ role (leader, supervisor, county — county_140702, 榆次区 —, admin)."""
 from __future__ import annotations
 
 import os
-import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -45,17 +43,9 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def own_warehouse(demo_warehouse, tmp_path) -> Path:
+def own_warehouse(copy_demo, tmp_path) -> Path:
     """A copy of the demo warehouse (with its access store) that a test may republish or serve alone."""
-    folder = tmp_path / "own"
-    folder.mkdir()
-    shutil.copy(demo_warehouse, folder / "warehouse.duckdb")
-    with (
-        sqlite3.connect(demo_warehouse.parent / "access.sqlite") as src,
-        sqlite3.connect(folder / "access.sqlite") as dst,
-    ):
-        src.backup(dst)  # the store is in WAL mode: copy it through SQLite, not as a file
-    return folder / "warehouse.duckdb"
+    return copy_demo(tmp_path / "own")
 
 
 class Server:

@@ -79,3 +79,25 @@ def test_a_reader_filters_by_the_filter_bar_and_by_a_map_click(page):
     filters to it."""
     _filter_bar_rewrites_url_and_navigation_keeps_it(page)
     _clicking_a_county_on_the_map_filters_to_it(page)
+
+
+def test_a_leader_opens_the_overview_on_this_year_and_one_click_on_needs_attention_opens_the_detail(page):
+    """Without dates the overview says its default period (1 January to 数据截至); an item of
+    需要关注 (overdue cases of a county at city level) opens the 督办 list with that county, level
+    and period: one click."""
+    page.open("/")
+    expect(page.page.locator("#shell-as-of")).to_have_text(re.compile(r"数据截至：\d{4}-\d{2}-\d{2}"))
+    as_of = page.text("#shell-as-of").split("：")[-1]
+    period = page.page.locator("#overview-period")
+    expect(period).to_contain_text(f"{as_of[:4]}-01-01 至 {as_of}")
+    expect(period).to_contain_text("默认")
+    item = page.page.locator("#attention-overdue .attention-list a").first
+    expect(item).to_contain_text("超期")
+    said = item.inner_text()
+    item.click()
+    page.page.wait_for_url(re.compile(r"/escalations\?.*overdue=1"))
+    page.settle()
+    url = page.page.url
+    assert f"from={as_of[:4]}-01-01" in url and f"to={as_of}" in url and "level=" in url
+    expect(page.page.locator("#escalations-clear-level")).to_be_visible()
+    assert said.split("：")[0] in page.text("#shell-region")  # the county of the item is the region

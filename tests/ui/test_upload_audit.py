@@ -13,7 +13,6 @@ import csv
 import json
 import re
 import shutil
-import sqlite3
 from pathlib import Path
 
 import duckdb
@@ -40,19 +39,13 @@ def ledger(folder: Path, name: str, rows: list[tuple[str, str]]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def upload_server(demo_warehouse, tmp_path_factory):
+def upload_server(copy_demo, tmp_path_factory):
     """A server of its own on a copy of the demo warehouse and its access store."""
-    folder = tmp_path_factory.mktemp("upload")
-    shutil.copy(demo_warehouse, folder / "warehouse.duckdb")
-    with (
-        sqlite3.connect(demo_warehouse.parent / "access.sqlite") as src,
-        sqlite3.connect(folder / "access.sqlite") as dst,
-    ):
-        src.backup(dst)
+    warehouse = copy_demo(tmp_path_factory.mktemp("upload"))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("UPLOAD_MAX_FILE_MB", str(LIMIT_MB))
         mp.setenv("UPLOAD_MAX_TOTAL_MB", str(LIMIT_MB + 1))
-        srv = Server(folder / "warehouse.duckdb").start()
+        srv = Server(warehouse).start()
     yield srv
     srv.stop()
 

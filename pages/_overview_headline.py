@@ -1,0 +1,112 @@
+"""The overview's head: its period (by default 1 January to 数据截至), what it is compared with,
+and the headline cards — value, target, change against the previous period and the same period
+a year earlier, the last twelve months — in rows of one unit each (rates, amounts, counts)."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from components.cards import kpi_card
+from components.i18n import amount_unit, label
+from metrics import facts, kpis, published, targets
+from metrics.db import WarehouseMissing
+from metrics.filters import Filter
+from pages._view import scope, warehouse
+
+# The cards, one unit per row: rates, then amounts (in one unit, 万元 or 亿元), then counts.
+ROWS = {
+    "rate": [
+        "rectification_rate",
+        "complaint_close_rate",
+        "fund_usage_rate",
+        "service_coverage",
+        "committee_coverage",
+        "star_high_share",
+        "credit_a_share",
+    ],
+    "amount": ["refund_amount", "arrears_listed", "arrears_recovered", "arrears_outstanding"],
+    "count": ["overdue_cases", "refund_households"],
+}
+CARD_KPIS = [k for keys in ROWS.values() for k in keys]
+DEFAULT = "default"  # the query's `period` when the page chose the period, not the URL
+
+
+def with_default_period(params: dict) -> dict:
+    """The page's query: the URL's parameters, with the default period (facts.year_to_date: 1
+    January of the data's last year to 数据截至, for the viewer's region) when the URL gives no
+    date — marked `period=default`. A date in the URL overrides it; without a warehouse, or
+    without a dated row, there is no default."""
+    if params.get("from") or params.get("to"):
+        return params
+    try:
+        f = facts.year_to_date(warehouse(), Filter.from_query(params.get("region")), scope())
+    except WarehouseMissing:
+        return params
+    if f.start is None:
+        return params
+    return {**params, "from": f.start.isoformat(), "to": f.end.isoformat(), "period": DEFAULT}
+
+
+def span(f: Filter | None, lang: str) -> str:
+    if f is None:
+        return "—"
+    return label("period_span", lang).format(start=f.start.isoformat(), end=f.end.isoformat())
+
+
+def period_line(params: dict, f: Filter, lang: str) -> html.Div:
+    """统计期间 … (默认 …) and the two periods it is compared with."""
+    if not (f.start and f.end):
+        return html.Div(label("overview_period_all", lang), id="overview-period", className="overview-period")
+    head = label("overview_period", lang).format(start=f.start.isoformat(), end=f.end.isoformat())
+    if params.get("period") == DEFAULT:
+        head += label("overview_period_default", lang)
+    compare = label("overview_compare", lang).format(
+        previous=span(f.previous(), lang), year_ago=span(f.year_ago(), lang)
+    )
+    return html.Div(
+        [html.Span(head, className="fw-semibold"), html.Span(compare, className="text-muted ms-3 small")],
+        id="overview-period",
+        className="overview-period",
+    )
+
+
+def headline_rows(f: Filter, lang: str) -> list:
+    """The card rows for a view, every figure from the catalogue (metrics.kpis), the sparklines
+    too: drawn with the cards, from the same published version."""
+    wh, viewer = warehouse(), scope()
+    values = kpis.compute(wh, CARD_KPIS, f, viewer, with_year_ago=True)
+    notes = published.notes(values, f, viewer)
+    months = kpis.to_date(wh, CARD_KPIS, f, viewer)
+    bounds = targets.in_force(f)
+    periods = {"previous": span(f.previous(), lang), "year_ago": span(f.year_ago(), lang)}
+    out = []
+    for kind, keys in ROWS.items():
+        unit = amount_unit([values[k].value for k in keys]) if kind == "amount" else None
+        cards = [
+            dbc.Col(
+                kpi_card(
+                    values[k],
+                    lang,
+                    published=notes.get(k),
+                    bounds=bounds.get(k),
+                    comparisons=("previous", "year_ago"),
+                    spark=months[k],
+                    unit=unit,
+                    periods=periods,
+                ),
+                xs=6,
+                md=4,
+                className="kpi-col",
+            )
+            for k in keys
+        ]
+        heading = label(f"kpi_row_{kind}", lang).format(unit=unit if lang == "zh" else "M yuan")
+        out.append(
+            html.Div(
+                [html.Div(heading, className="kpi-row-unit"), dbc.Row(cards, className="g-2")],
+                id=f"overview-row-{kind}",
+                className="kpi-row mb-2",
+            )
+        )
+    return out
