@@ -13,6 +13,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components.i18n import fmt_count, label
+from components.loading import loading
 from metrics.deadlines import CalendarError, add_workdays
 from metrics.filters import region_prefix
 from pages import _loop as loop
@@ -93,7 +94,7 @@ def issue_modal(lang: str) -> html.Div:
         dcc.Textarea(
             id="escalations-issue-demand", value=DEMANDS["提醒函"], className="form-control mb-2", style={"height": 110}
         ),
-        dcc.Loading(html.Div(id="escalations-issue-result"), type="dot"),
+        loading(html.Div(id="escalations-issue-result"), "block"),
     ]
     return html.Div(
         [
@@ -124,7 +125,7 @@ def documents_card(lang: str) -> dbc.Card:
                 html.H4(label("loop_documents", lang), className="section-title"),
                 html.Div(label("loop_documents_note", lang), className="small text-muted mb-1"),
                 html.Div(id="escalations-documents-line", className="fw-semibold mb-1"),
-                dcc.Loading(html.Div(id="escalations-documents"), type="dot"),
+                loading(html.Div(id="escalations-documents"), "table"),
                 html.Div(id="escalations-decide-message"),
                 html.Div(id="escalations-document-detail", className="mt-2"),
             ]

@@ -15,6 +15,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
 from components.i18n import fmt_count, label
+from components.loading import loading
 from metrics import case_trail
 from pages import _loop as loop
 from pages._view import View, missing_warehouse, scope, warehouse
@@ -34,7 +35,7 @@ def layout(**params) -> html.Div:
             html.H4(label("inbox_title", lang), className="section-title"),
             html.Div(id="inbox-line", className="fw-semibold mb-2"),
             html.Div(id="inbox-message"),
-            dcc.Loading(html.Div(id="inbox-body"), type="dot"),
+            loading(html.Div(id="inbox-body"), "table"),
         ],
         id="inbox-page",
     )
