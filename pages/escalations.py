@@ -76,28 +76,18 @@ def _message(key: str, lang: str) -> html.P:
     Output("escalations-counts", "children"),
     Output("escalations-actions", "figure"),
     Input("escalations-query", "data"),
+    Input("escalations-loop", "data"),
 )
 @missing_warehouse(TEXT, FIGURE)
-def escalations_counts(params):
-    """The leadership counts of the period (escalation_counts, as on the overview) and the actions by month."""
+def escalations_counts(params, _issued=None):
+    """The leadership counts of the period (escalation_counts, as on the overview) and the actions by
+    month; again when a document was issued or an extension decided here (`escalations-loop`)."""
     view = View.of(params)
     lang = view.lang
     wh = warehouse()
     counts = esc.escalation_counts(wh, view.f, scope(), company=view.company)
     months = esc.actions_by_month(wh, view.f, scope(), company=view.company)
     return _count_tiles(counts, lang), _actions_figure(months, lang)
-
-
-@callback(
-    Output("escalations-counts", "children", allow_duplicate=True),
-    Input("escalations-loop", "data"),
-    State("escalations-query", "data"),
-    prevent_initial_call=True,
-)
-@missing_warehouse(TEXT)
-def escalations_counts_again(_counter, params):
-    """The counts again after a document was issued or an extension decided."""
-    return escalations_counts(params)[0]
 
 
 @callback(
@@ -249,9 +239,10 @@ def escalations_company(params):
     Output("escalations-timeline-title", "children"),
     Output("escalations-timeline-body", "children"),
     Input("escalations-query", "data"),
+    Input("escalations-loop", "data"),
 )
 @missing_warehouse(lambda lang: label("esc_timeline", lang), TEXT)
-def escalations_timeline(params):
+def escalations_timeline(params, _issued=None):
     """One case's trail: who acted, the level it moved to, the days between steps; links to the
     case's county and community (整改进度) and to its company's escalations."""
     view = View.of(params)
@@ -280,18 +271,6 @@ def escalations_timeline(params):
         _grid("escalations-timeline-grid", rows, lang, 420) if not events.empty else _message("esc_no_events", lang)
     )
     return title, body
-
-
-@callback(
-    Output("escalations-timeline-title", "children", allow_duplicate=True),
-    Output("escalations-timeline-body", "children", allow_duplicate=True),
-    Input("escalations-loop", "data"),
-    State("escalations-query", "data"),
-    prevent_initial_call=True,
-)
-def escalations_timeline_again(_counter, params):
-    """The open trail again after a document on it was issued or an extension decided."""
-    return escalations_timeline(params) if View.of(params).case else (no_update, no_update)
 
 
 # ---------------------------------------------------------------- callbacks: navigation

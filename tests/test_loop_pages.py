@@ -74,7 +74,7 @@ def test_issue_answer_and_decide_through_the_pages(as_viewer, demo_wh):
     again, *_ = issuing.escalations_issue_submit(2, "督办函", 10, DEMANDS["督办函"], ids, token, 1, PARAMS)
     assert "请勿重复提交" in text(again)
     # the counts, the documents and the document's cases follow
-    after = escalations.escalations_counts_again(1, PARAMS)
+    after = escalations.escalations_counts(PARAMS, 1)[0]
     assert (
         int(card_value(after, "escalations-count-supervision").replace(",", ""))
         == int(card_value(before, "escalations-count-supervision").replace(",", "")) + 2
