@@ -169,8 +169,21 @@ def test_the_county_answers_its_own_items_only_and_the_issuer_decides(loop, demo
     assert done.case(first).replied and done.case(first).deadline == dt.date(2025, 2, 7)
     with pytest.raises(desk.WorkflowError, match="没有待审批"):
         desk.decide(store, SUPERVISOR, doc.id, second, False, today=dt.date(2025, 2, 6))
+    desk.ask_extension(store, YUCI, doc.id, second, "开发商仍未到场", "2025-03-31", today=dt.date(2025, 2, 27))
+    refused = desk.decide(store, SUPERVISOR, doc.id, second, False, "理由不充分", today=dt.date(2025, 2, 28))
+    assert refused.case(second).deadline == dt.date(2025, 2, 28)  # the extension granted before still holds
+    assert (refused.case(second).decided.step, refused.case(second).decided.text) == ("extension_refused", "理由不充分")
+    assert [s.action for s in register.trail_steps(store, [second])][-2:] == ["延期申请", "不同意延期"]
     events = [r["event"] for r in store.audit_rows(50)]
-    for event in ("doc_issue", "doc_sign", "doc_reply", "doc_extension_ask", "doc_extension_grant", "forbidden"):
+    for event in (
+        "doc_issue",
+        "doc_sign",
+        "doc_reply",
+        "doc_extension_ask",
+        "doc_extension_grant",
+        "doc_extension_refuse",
+        "forbidden",
+    ):
         assert event in events
     assert store.verify_audit().ok
     assert [d.id for d in register.documents(store, county="140703")] == []
