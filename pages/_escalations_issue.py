@@ -271,7 +271,10 @@ def document_detail(doc: register.Document, lang: str) -> html.Div:
                 [
                     html.Td(item.case_id),
                     html.Td(item.deadline.isoformat()),
-                    html.Td(loop.case_state(item, lang), className="small"),
+                    html.Td(
+                        [loop.case_state(item, lang), html.Div(loop.attachment_buttons("escalations", item))],
+                        className="small",
+                    ),
                     html.Td(actions),
                 ],
                 id=f"escalations-doc-case-{item.case_id}",

@@ -232,3 +232,17 @@ def decide_clicked(trigger: dict | None, counter, lang: str):
         lang=lang,
     )
     return loop.message(ok, text), (counter or 0) + 1 if ok else no_update
+
+
+@panels.callback(
+    "escalations_attachment",
+    Output("escalations-doc-download", "data", allow_duplicate=True),
+    Output("escalations-decide-message", "children", allow_duplicate=True),
+    Input({"type": "escalations-attachment", "id": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
+def escalations_attachment(clicks):
+    """A reply's attachment, to whoever may read its document."""
+    if not loop.clicked(clicks):
+        return no_update, no_update
+    return loop.send_attachment(loop.trigger_of())

@@ -17,7 +17,7 @@ from metrics.deadlines import CalendarError, workdays_between
 from pages._view import warehouse
 from security import web
 from security.roles import Viewer, may_act
-from workflow import desk, register
+from workflow import desk, downloads, register
 
 
 def viewer() -> Viewer | None:
@@ -97,13 +97,52 @@ def file_buttons(page: str, doc: register.Document, lang: str) -> html.Span:
     )
 
 
+def attachment_buttons(page: str, item: register.CaseItem) -> list:
+    """A download button for each file the case's replies came with (`<page>-attachment`, its id)."""
+    return [
+        html.Button(
+            f"📎 {a.name}",
+            id={"type": f"{page}-attachment", "id": a.id},
+            className="btn btn-sm btn-link p-0 me-2",
+        )
+        for reply in item.replies
+        for a in reply.attachments
+    ]
+
+
+def send_attachment(trigger):
+    """The attachment a `<page>-attachment` button asks for, to the page's dcc.Download, or (None,
+    the reason)."""
+    if not isinstance(trigger, dict):
+        return no_update, None
+    try:
+        name, data = downloads.attachment_file(store(), viewer(), trigger.get("id"))
+    except desk.WorkflowError as exc:
+        return no_update, message(False, str(exc))
+    return dcc.send_bytes(data, name), None
+
+
+def uploaded(contents, names) -> list[tuple[str, bytes]]:
+    """The files of a dcc.Upload (data URLs) as (name, bytes); WorkflowError for one that is not base64."""
+    import base64
+    import binascii
+
+    out = []
+    for content, name in zip(contents or [], names or [], strict=False):
+        try:
+            out.append((str(name), base64.b64decode(str(content).split(",", 1)[1], validate=True)))
+        except (IndexError, binascii.Error, ValueError):
+            raise desk.WorkflowError(f"附件“{name}”没有完整上传，请重新选择") from None
+    return out
+
+
 def send_file(trigger, lang: str):
     """The file a `<page>-file` button asks for, to a dcc.Download (audited as an export), or
     (None, the reason) when the viewer may not have it or it fails its hash."""
     if not isinstance(trigger, dict):
         return no_update, None
     try:
-        name, data = desk.document_file(store(), viewer(), trigger.get("doc"), str(trigger.get("fmt")))
+        name, data = downloads.document_file(store(), viewer(), trigger.get("doc"), str(trigger.get("fmt")))
     except desk.WorkflowError as exc:
         return no_update, message(False, str(exc))
     return dcc.send_bytes(data, name), None

@@ -1,6 +1,6 @@
 """待办 /inbox (county officers only): the documents issued to the officer's county — 交办, 催办,
 提醒函, 督办函, 约谈通知 — with the working days left by the official calendar; 签收 (sign for a
-document), then per case a reply (整改情况) or a request for more time (延期申请: the reason and
+document), then per case a reply (整改情况, with photos or a PDF as evidence) or a request for more time (延期申请: the reason and
 the date), which the issuer grants or refuses on 督办. The documents' .docx and PDF download here.
 
 Every act is workflow/desk.py's: checked on the server (an officer acts on his own county's
@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, dcc, html, no_update
+from dash import ALL, MATCH, Input, Output, State, callback, dcc, html, no_update
 
 from components.i18n import fmt_count, label
 from components.loading import loading
 from metrics import case_trail
 from pages import _loop as loop
 from pages._view import View, missing_warehouse, scope, warehouse
+from vocab.workflow import MAX_ATTACHMENT_MB, MAX_ATTACHMENTS
 from workflow import desk, register
 
 dash.register_page(__name__, path="/inbox", name="待办", order=45, label_key="inbox", roles=("county",))
@@ -122,6 +123,7 @@ def case_block(doc: register.Document, item: register.CaseItem, lang: str) -> ht
             ]
         ),
         html.Div(loop.case_state(item, lang), className="small mb-1", id=f"inbox-state-{item.case_id}"),
+        html.Div(loop.attachment_buttons("inbox", item), className="small"),
     ]
     if doc.signed is not None and not item.replied:
         lines.append(
@@ -135,6 +137,16 @@ def case_block(doc: register.Document, item: register.CaseItem, lang: str) -> ht
                                 className="form-control form-control-sm mb-1",
                                 style={"height": 60},
                             ),
+                            dcc.Upload(
+                                html.Span(label("inbox_files", lang).format(n=MAX_ATTACHMENTS, mb=MAX_ATTACHMENT_MB)),
+                                id={"type": "inbox-reply-files", **ids},
+                                multiple=True,
+                                accept="image/jpeg,image/png,application/pdf",
+                                max_size=MAX_ATTACHMENT_MB * 1024 * 1024,  # the browser holds bigger ones back
+                                className="small text-primary mb-1",
+                                style={"cursor": "pointer"},
+                            ),
+                            html.Div(id={"type": "inbox-reply-names", **ids}, className="small text-muted mb-1"),
                             html.Button(
                                 label("inbox_reply", lang),
                                 id={"type": "inbox-reply", **ids},
@@ -211,13 +223,18 @@ def sign_clicked(trigger: dict | None, counter, lang: str):
     return _answer(loop.act(desk.sign, trigger.get("doc"), done="inbox_signed_done", lang=lang), counter)
 
 
-def reply_clicked(trigger: dict | None, text, counter, lang: str):
+def reply_clicked(trigger: dict | None, text, counter, lang: str, contents=None, names=None):
+    """Send the reply of the case a button names, with the files chosen for it (data URLs)."""
     if not trigger:
         return no_update, no_update
-    return _answer(
-        loop.act(desk.reply, trigger.get("doc"), trigger.get("case"), text or "", done="inbox_replied_done", lang=lang),
-        counter,
+    try:
+        sent = loop.uploaded(contents, names)
+    except desk.WorkflowError as exc:
+        return loop.message(False, str(exc)), no_update
+    done = loop.act(
+        desk.reply, trigger.get("doc"), trigger.get("case"), text or "", sent, done="inbox_replied_done", lang=lang
     )
+    return _answer(done, counter)
 
 
 def ask_clicked(trigger: dict | None, reason, until, counter, lang: str):
@@ -263,15 +280,40 @@ def inbox_sign(clicks, counter, params):
     Output("inbox-loop", "data", allow_duplicate=True),
     Input({"type": "inbox-reply", "doc": ALL, "case": ALL}, "n_clicks"),
     State({"type": "inbox-reply-text", "doc": ALL, "case": ALL}, "value"),
+    State({"type": "inbox-reply-files", "doc": ALL, "case": ALL}, "contents"),
+    State({"type": "inbox-reply-files", "doc": ALL, "case": ALL}, "filename"),
     State("inbox-loop", "data"),
     State("inbox-query", "data"),
     prevent_initial_call=True,
 )
-def inbox_reply(clicks, _texts, counter, params):
+def inbox_reply(clicks, _texts, _contents, _names, counter, params):
     if not loop.clicked(clicks):
         return no_update, no_update
-    trigger = loop.trigger_of()
-    return reply_clicked(trigger, _state_of(0, trigger or {}), counter, View.of(params).lang)
+    trigger = loop.trigger_of() or {}
+    text, contents, names = (_state_of(i, trigger) for i in range(3))
+    return reply_clicked(trigger, text, counter, View.of(params).lang, contents, names)
+
+
+@callback(
+    Output({"type": "inbox-reply-names", "doc": MATCH, "case": MATCH}, "children"),
+    Input({"type": "inbox-reply-files", "doc": MATCH, "case": MATCH}, "filename"),
+    prevent_initial_call=True,
+)
+def inbox_files_chosen(names):
+    """The files chosen for a reply, named under the field (they go with the reply)."""
+    return "、".join(str(n) for n in names or [])
+
+
+@callback(
+    Output("inbox-download", "data", allow_duplicate=True),
+    Output("inbox-message", "children", allow_duplicate=True),
+    Input({"type": "inbox-attachment", "id": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
+def inbox_attachment(clicks):
+    if not loop.clicked(clicks):
+        return no_update, no_update
+    return loop.send_attachment(loop.trigger_of())
 
 
 @callback(

@@ -6,12 +6,13 @@ county's officer is refused (and sees nothing); the supervisor grants the extens
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 
 import dash
 import pytest
 from dash import no_update
-from dash_tree import by_id, card_value, text
+from dash_tree import by_id, card_value, text, walk
 
 from metrics import app_trail
 from metrics import escalations as esc
@@ -19,6 +20,7 @@ from metrics.deadlines import add_workdays, workdays_between
 from metrics.filters import Filter, Scope
 from security.roles import Viewer, may_open
 from security.store import Store
+from tests.test_workflow_acts import _png
 from vocab.workflow import DEMANDS
 from workflow import register
 
@@ -95,7 +97,14 @@ def test_issue_answer_and_decide_through_the_pages(as_viewer, demo_wh):
     assert inbox_line == "共 1 份文书；待签收 1 份，待回复 2 件，延期待批 0 件"
     message, counter = inbox.sign_clicked({"doc": doc_id}, 0, "zh")
     assert text(message) == "已签收 晋中物监督〔2025〕1号" and counter == 1
-    message, counter = inbox.reply_clicked({"doc": doc_id, "case": ids[0]}, "已约谈企业，费用已清退", 1, "zh")
+    photo = "data:image/png;base64," + base64.b64encode(_png()).decode()
+    message, _ = inbox.reply_clicked(
+        {"doc": doc_id, "case": ids[0]}, "已整改", 1, "zh", ["data:image/png;base64,!"], ["x.png"]
+    )
+    assert "附件“x.png”没有完整上传" in text(message)
+    message, counter = inbox.reply_clicked(
+        {"doc": doc_id, "case": ids[0]}, "已约谈企业，费用已清退", 1, "zh", [photo], ["现场.png"]
+    )
     assert "已提交整改情况" in text(message)
     message, counter = inbox.ask_clicked({"doc": doc_id, "case": ids[1]}, "需协调开发商", "2025-03-14", 2, "zh")
     assert "已提交延期申请" in text(message) and counter == 3
@@ -114,7 +123,11 @@ def test_issue_answer_and_decide_through_the_pages(as_viewer, demo_wh):
     # the supervisor: both answers in the trails and the document; he grants the extension
     as_viewer(SUPERVISOR)
     detail = issuing.escalations_document_detail(doc_id, 3, PARAMS)
-    assert "已回复（2025-01-24）：已约谈企业，费用已清退" in text(detail)
+    assert "已回复（2025-01-24）：已约谈企业，费用已清退" in text(detail) and "📎 现场.png" in text(detail)
+    button = next(
+        c for c in walk(detail) if isinstance(getattr(c, "id", None), dict) and c.id["type"] == "escalations-attachment"
+    )
+    assert issuing.loop.send_attachment(button.id)[0]["filename"] == "现场.png"
     assert "已申请延期至 2025-03-14，待审批：需协调开发商" in text(detail)
     message, counter = issuing.decide_clicked({"doc": doc_id, "case": ids[1], "verdict": "grant"}, 3, "zh")
     assert text(message) == "已同意延期（晋中物监督〔2025〕1号）" and counter == 4

@@ -20,7 +20,7 @@ from metrics import escalations as esc
 from metrics.filters import Filter, Scope
 from security.roles import Viewer
 from security.store import Store
-from workflow import desk, register
+from workflow import desk, downloads, register
 from workflow.letters import LetterError
 
 SUPERVISOR = Viewer("supervisor", "supervisor")
@@ -61,7 +61,7 @@ def test_a_supervision_letter_is_one_numbered_document_read_back_from_docx_and_p
     assert doc.deadline == dt.date(2025, 2, 7)  # 5 working days, the Spring Festival skipped
     assert [c.case_id for c in doc.cases] == overdue_yuci
     # the .docx: number, addressee, demand, deadline, the cases in the attachment
-    name, data = desk.document_file(store, SUPERVISOR, doc.id, "docx", folder)
+    name, data = downloads.document_file(store, SUPERVISOR, doc.id, "docx", folder)
     assert name == "晋中物监督〔2025〕1号.docx"
     word = Docx(io.BytesIO(data))
     text = "\n".join(p.text for p in word.paragraphs)
@@ -73,7 +73,7 @@ def test_a_supervision_letter_is_one_numbered_document_read_back_from_docx_and_p
     assert all(any(case in c for c in cells) for case in overdue_yuci)
     assert any("提醒函" in c for c in cells)  # the trail so far
     # the PDF: the same text, in an embedded Chinese font, drawn to PNG
-    _, pdf = desk.document_file(store, SUPERVISOR, doc.id, "pdf", folder)
+    _, pdf = downloads.document_file(store, SUPERVISOR, doc.id, "pdf", folder)
     path = folder / "check.pdf"
     path.write_bytes(pdf)
     extracted = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
@@ -98,7 +98,7 @@ def test_a_file_changed_on_disk_is_refused(loop, demo_wh, overdue_yuci):
     (doc,) = issue(loop, demo_wh, overdue_yuci[:1])
     (folder / doc.pdf_file).write_bytes(b"%PDF-1.7 forged")
     with pytest.raises(LetterError, match="校验值"):
-        desk.document_file(store, SUPERVISOR, doc.id, "pdf", folder)
+        downloads.document_file(store, SUPERVISOR, doc.id, "pdf", folder)
 
 
 def test_without_a_chinese_font_nothing_is_issued_and_the_reason_is_said(loop, demo_wh, overdue_yuci, monkeypatch):
@@ -210,3 +210,54 @@ def test_the_apps_steps_join_the_ledgers_in_the_counts_and_the_trail(loop, demo_
     assert set(trail["origin"]) == {"台账", "系统"}
     assert app["note"].str.contains("晋中物监督〔2025〕1号").all()
     assert "晋中市物业服务管理专项整治工作专班" in set(app["organ"])
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_reply_takes_photos_and_pdf_told_by_their_content(loop, demo_wh, overdue_yuci, monkeypatch):
+    from workflow import attachments, downloads
+
+    store, folder = loop
+    (doc,) = issue(loop, demo_wh, overdue_yuci)
+    desk.sign(store, YUCI, doc.id, today=FESTIVAL_EVE)
+    first, second = overdue_yuci
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    refused = {
+        "一个程序.jpg": b"MZ\x90\x00" + b"\x00" * 64,  # a program renamed: refused by its content
+        "坏图.png": b"\x89PNG\r\n\x1a\n" + b"garbage" * 10,  # a PNG's first bytes, not an image
+        "说明.txt": "整改完成".encode(),
+    }
+    for name, data in refused.items():
+        with pytest.raises(desk.WorkflowError, match=f"附件“{name}”不是 JPG、PNG 图片或 PDF"):
+            desk.reply(store, YUCI, doc.id, first, "已整改", [(name, data)], today=FESTIVAL_EVE, folder=folder)
+    with pytest.raises(desk.WorkflowError, match="附件最多 5 个"):
+        desk.reply(store, YUCI, doc.id, first, "已整改", [("p.png", _png())] * 6, today=FESTIVAL_EVE, folder=folder)
+    monkeypatch.setattr(attachments, "MAX_ATTACHMENT_MB", 0.00001)  # 10 bytes
+    with pytest.raises(desk.WorkflowError, match="超过"):
+        desk.reply(store, YUCI, doc.id, first, "已整改", [("p.png", _png())], today=FESTIVAL_EVE, folder=folder)
+    monkeypatch.undo()
+    assert not register.documents(store, ids=[doc.id])[0].case(first).replied  # nothing refused was kept
+    assert not (folder / "attachments").exists()
+    photo = _png()
+    done = desk.reply(
+        store, YUCI, doc.id, first, "屋面已修复", [("../../现场照片.png", photo), ("验收单.pdf", pdf)],
+        today=FESTIVAL_EVE, folder=folder,
+    )  # fmt: skip
+    files = done.case(first).replies[0].attachments
+    assert [(a.name, a.kind, a.size) for a in files] == [
+        ("现场照片.png", "png", len(photo)),
+        ("验收单.pdf", "pdf", len(pdf)),
+    ]
+    assert all(os.stat(folder / a.file).st_mode & 0o777 == 0o600 for a in files)
+    assert downloads.attachment_file(store, SUPERVISOR, files[0].id, folder) == ("现场照片.png", photo)
+    with pytest.raises(desk.Refused):
+        downloads.attachment_file(store, TAIGU, files[1].id, folder)
+    (note,) = [s.note for s in register.trail_steps(store, [first]) if s.action == "整改回复"]
+    assert note.endswith("屋面已修复（附件 2 个）")
+    assert "现场照片.png" in store.audit_rows(5, event_name="doc_reply")[0]["detail"]

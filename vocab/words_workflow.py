@@ -101,6 +101,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "What was done, the result, who is responsible",
     ),
     "inbox_reply": ("提交整改情况", "Send the reply"),
+    "inbox_files": (
+        "📎 添加照片或 PDF 作为佐证（最多 {n} 个，每个不超过 {mb} MB）",
+        "📎 Add photos or a PDF as evidence (at most {n}, {mb} MB each)",
+    ),
     "inbox_reason_placeholder": ("延期理由", "Why more time is needed"),
     "inbox_until": ("拟完成日期", "New date"),
     "inbox_ask": ("申请延期", "Ask for more time"),

@@ -34,6 +34,11 @@ MAX_CASES = 50  # cases on one document
 MAX_TEXT = 2000  # characters of a demand or a reply
 MAX_REASON = 500  # characters of an extension's reason
 MAX_EXTENSION_DAYS = 90  # calendar days an extension may add to the current deadline
+# Attachments to a reply (photos of the work done, a scanned report): images and PDF only, told
+# by their content, not their name.
+ATTACHMENT_KINDS = ("jpg", "png", "pdf")
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_MB = 10
 
 # The steps the app writes into a case's trail besides the document's kind (the issue itself).
 SIGNED = "签收"

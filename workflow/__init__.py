@@ -8,5 +8,6 @@ the audit) and metrics (cases, trails and the official calendar); under pages.
 - `register`: the documents and where each case stands; the steps as a case's trail;
 - `drafts`: to whom a document goes and what its attachment says of each case;
 - `letters` and `letters_pdf`: one Letter, rendered as .docx (python-docx) and PDF (fpdf2);
+- `attachments`: a reply's photos and PDF, told by their content; `downloads`: the files handed out;
 - `files`: the documents' files, written once, 0600, read back only if their SHA-256 holds.
 """

@@ -8,7 +8,6 @@ one transaction of the access store and audited (the chained audit, security/aud
   given twice (the counter only grows; the register's number is unique).
 - `sign`, `reply`, `ask_extension`: a county officer, on his own county's documents only.
 - `decide`: a leader or supervisor grants or refuses a pending request for more time.
-- `document_file`: the .docx or PDF, checked against its SHA-256, to whoever may read it.
 
 A refusal (another county's item, a role without the right) raises `Refused` and is audited as
 `forbidden`; what cannot be done as asked raises `WorkflowError`; both say why in Chinese.
@@ -39,7 +38,7 @@ from vocab.workflow import (
     MAX_TEXT,
     MAX_WORKDAYS,
 )
-from workflow import files, register
+from workflow import attachments, files, register
 from workflow.drafts import Addressee, WorkflowError, addressee_of, draft_cases
 from workflow.letters import Letter, to_docx
 from workflow.letters_pdf import letter_font, to_pdf
@@ -207,7 +206,7 @@ def _register(
 # ---------------------------------------------------------------- the county's answers, the issuer's decision
 
 
-def _document(store, viewer: Viewer, document_id, right: str, what: str) -> register.Document:
+def document_for(store, viewer: Viewer, document_id, right: str, what: str) -> register.Document:
     try:
         found = register.documents(store, ids=[int(document_id)])
     except (TypeError, ValueError):
@@ -229,7 +228,7 @@ def _case(doc: register.Document, case_id) -> register.CaseItem:
 
 def sign(store, viewer: Viewer, document_id, *, today: dt.date | None = None) -> register.Document:
     """签收: the county officer acknowledges the document (once)."""
-    doc = _document(store, viewer, document_id, "answer", "sign")
+    doc = document_for(store, viewer, document_id, "answer", "sign")
     with _writing(store) as con:
         done = con.execute(
             select(steps.c.happened_on, steps.c.who).where(steps.c.document_id == doc.id, steps.c.step == SIGN)
@@ -241,23 +240,34 @@ def sign(store, viewer: Viewer, document_id, *, today: dt.date | None = None) ->
     return register.documents(store, ids=[doc.id])[0]
 
 
-def reply(store, viewer: Viewer, document_id, case_id, text: str, *, today: dt.date | None = None):
-    """整改回复: what the county did about one case of the document (after signing for it)."""
-    doc = _document(store, viewer, document_id, "answer", "reply to")
+def reply(store, viewer: Viewer, document_id, case_id, text: str, files_=(), *, today=None, folder=None):
+    """整改回复: what the county did about one case of the document (after signing for it), with
+    the files it sends as evidence (`files_`: (name, bytes); workflow/attachments.py)."""
+    doc = document_for(store, viewer, document_id, "answer", "reply to")
     _case(doc, case_id)
     text = (text or "").strip()
     if not text or len(text) > MAX_TEXT:
         raise WorkflowError(f"整改情况不能为空，最多 {MAX_TEXT} 字")
-    with _writing(store) as con:
-        _signed(con, doc)
-        _append(con, doc.id, case_id, REPLY, viewer, today, text=text)
-    _audit(viewer, "doc_reply", f"{doc.doc_no} 线索 {case_id} 整改回复（{len(text)} 字）", store)
+    sent = attachments.checked(list(files_))
+    folder = folder or files.documents_dir(getattr(store, "path", None))
+    written: list[str] = []
+    try:
+        with _writing(store) as con:
+            _signed(con, doc)
+            step_id = _append(con, doc.id, case_id, REPLY, viewer, today, text=text)
+            attachments.store_files(con, folder, step_id, sent, written)
+    except BaseException:
+        files.remove_quietly(folder, written)
+        raise
+    names = "、".join(f"{n}（{k}，{len(d)} 字节）" for n, k, d in sent)
+    detail = f"{doc.doc_no} 线索 {case_id} 整改回复（{len(text)} 字）" + (f"，附件 {names}" if sent else "")
+    _audit(viewer, "doc_reply", detail, store)
     return register.documents(store, ids=[doc.id])[0]
 
 
 def ask_extension(store, viewer: Viewer, document_id, case_id, reason: str, until, *, today: dt.date | None = None):
     """延期申请: more time for one case, with the reason and the date asked for."""
-    doc = _document(store, viewer, document_id, "answer", "ask more time on")
+    doc = document_for(store, viewer, document_id, "answer", "ask more time on")
     reason = (reason or "").strip()
     if not reason or len(reason) > MAX_REASON:
         raise WorkflowError(f"请说明延期理由（最多 {MAX_REASON} 字）")
@@ -282,7 +292,7 @@ def ask_extension(store, viewer: Viewer, document_id, case_id, reason: str, unti
 
 def decide(store, viewer: Viewer, document_id, case_id, grant: bool, note: str = "", *, today=None):
     """同意 / 不同意延期: the issuer's answer to the pending request of one case."""
-    doc = _document(store, viewer, document_id, "decide", "decide on")
+    doc = document_for(store, viewer, document_id, "decide", "decide on")
     _case(doc, case_id)
     note = (note or "").strip()[:MAX_REASON]
     with _writing(store) as con:
@@ -310,16 +320,6 @@ def decide(store, viewer: Viewer, document_id, case_id, grant: bool, note: str =
     return register.documents(store, ids=[doc.id])[0]
 
 
-def document_file(store, viewer: Viewer, document_id, fmt: str, folder: Path | None = None) -> tuple[str, bytes]:
-    """(file name, bytes) of a document's .docx or PDF, for a viewer who may read it."""
-    doc = _document(store, viewer, document_id, "read", "download")
-    if fmt not in ("docx", "pdf"):
-        raise WorkflowError("文件格式应为 docx 或 pdf")
-    folder = folder or files.documents_dir(getattr(store, "path", None))
-    name, sha = (doc.docx_file, doc.docx_sha256) if fmt == "docx" else (doc.pdf_file, doc.pdf_sha256)
-    return f"{doc.doc_no}.{fmt}", files.read_checked(folder, name, sha)
-
-
 # ---------------------------------------------------------------- helpers
 
 
@@ -335,8 +335,9 @@ def _fresh_case(con, doc: register.Document, case_id) -> register.CaseItem:
     return register.fold_case(str(case_id), doc.deadline, done)
 
 
-def _append(con, document_id, case_id, step, viewer: Viewer, today, *, text="", until=None, answers=None) -> None:
-    con.execute(
+def _append(con, document_id, case_id, step, viewer: Viewer, today, *, text="", until=None, answers=None) -> int:
+    """Append a step (its id)."""
+    return con.execute(
         insert(steps).values(
             document_id=document_id,
             case_id=case_id,
@@ -349,7 +350,7 @@ def _append(con, document_id, case_id, step, viewer: Viewer, today, *, text="", 
             until=until,
             answers=answers,
         )
-    )
+    ).inserted_primary_key[0]
 
 
 def _audit(viewer: Viewer, event: str, detail: str, store) -> None:

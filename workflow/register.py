@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from metrics.app_trail import AppStep
 from vocab.workflow import EXTENSION_ASKED, EXTENSION_GRANTED, EXTENSION_REFUSED, REPLIED, SIGNED
+from workflow.attachments import Attachment, of_steps
 from workflow.schema import ASK, GRANT, ISSUE, REFUSE, REPLY, SIGN, document_cases, ensure, steps
 from workflow.schema import documents as doc_table
 
@@ -28,11 +29,15 @@ class Step:
     text: str
     until: dt.date | None
     answers: int | None
+    attachments: tuple[Attachment, ...] = ()  # a reply's files
 
     @classmethod
-    def of(cls, row) -> Step:
-        """A row of `wf_steps`."""
-        return cls(row.id, row.case_id, row.step, row.happened_on, row.at, row.who, row.text, row.until, row.answers)
+    def of(cls, row, attached: dict | None = None) -> Step:
+        """A row of `wf_steps` (with its attachments, from `attached` by step id)."""
+        files = tuple((attached or {}).get(row.id, ()))
+        return cls(
+            row.id, row.case_id, row.step, row.happened_on, row.at, row.who, row.text, row.until, row.answers, files
+        )
 
 
 @dataclass(frozen=True)
@@ -104,9 +109,10 @@ def documents(
             select(document_cases).where(document_cases.c.document_id.in_(wanted)).order_by(document_cases.c.position)
         ).all()
         done = con.execute(select(steps).where(steps.c.document_id.in_(wanted)).order_by(steps.c.id)).all()
+        attached = of_steps(con, [s.id for s in done if s.step == REPLY])
     by_doc: dict[int, list] = {i: [] for i in wanted}
     for s in done:
-        by_doc[s.document_id].append(Step.of(s))
+        by_doc[s.document_id].append(Step.of(s, attached))
     case_ids: dict[int, list[str]] = {i: [] for i in wanted}
     for c in cases:
         case_ids[c.document_id].append(c.case_id)
@@ -151,6 +157,7 @@ def trail_steps(store, case_ids: Sequence[str] | None = None) -> list[AppStep]:
         ids = sorted({p.document_id for p in pairs})
         docs = {r.id: r for r in con.execute(select(doc_table).where(doc_table.c.id.in_(ids)))}
         done = con.execute(select(steps).where(steps.c.document_id.in_(ids)).order_by(steps.c.id)).all()
+        attached = of_steps(con, [s.id for s in done if s.step == REPLY])
     covered: dict[int, list[str]] = {}
     for p in pairs:
         covered.setdefault(p.document_id, []).append(p.case_id)
@@ -158,7 +165,7 @@ def trail_steps(store, case_ids: Sequence[str] | None = None) -> list[AppStep]:
     for s in done:
         wanted = covered.get(s.document_id, [])
         for case_id in wanted if s.case_id is None else [c for c in wanted if c == s.case_id]:
-            action, organ, note = _as_trail(docs[s.document_id], s)
+            action, organ, note = _as_trail(docs[s.document_id], Step.of(s, attached))
             out.append(AppStep(case_id, s.happened_on, action, organ, note, s.id))
     return out
 
@@ -174,7 +181,8 @@ def _as_trail(doc, s) -> tuple[str, str, str]:
     if s.step == SIGN:
         return SIGNED, doc.addressee, f"{doc.doc_no}；签收人 {s.who}"
     if s.step == REPLY:
-        return REPLIED, doc.addressee, f"{doc.doc_no}：{s.text}"
+        files = f"（附件 {len(s.attachments)} 个）" if s.attachments else ""
+        return REPLIED, doc.addressee, f"{doc.doc_no}：{s.text}{files}"
     if s.step == ASK:
         return EXTENSION_ASKED, doc.addressee, f"{doc.doc_no}；申请延期至 {s.until}：{s.text}"
     if s.step == GRANT:

@@ -8,6 +8,7 @@ outlive every publish:
 - `wf_documents`: one row per document issued, its 文号 unique (and body, year, number unique),
   what it demands by when, who issued it, and its two files with their SHA-256;
 - `wf_document_cases`: the cases a document covers, in its order;
+- `wf_attachments`: the files a reply came with (images, PDF), stored like the documents;
 - `wf_steps`: what happened to a document and its cases after it was issued, appended and never
   changed: issued (one per case), signed (签收, the whole document), replied (整改回复),
   extension asked (延期申请, with the date asked for) and granted or refused (`answers` names the
@@ -101,6 +102,19 @@ steps = Table(
 )
 
 # wf_steps.step
+attachments = Table(
+    "wf_attachments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("step_id", Integer, ForeignKey("wf_steps.id"), nullable=False, index=True),  # the reply
+    Column("name", String(255), nullable=False),  # as the officer's file was called (cleaned)
+    Column("kind", String(8), nullable=False),  # jpg, png, pdf: told by the content
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("file", String(255), nullable=False),  # under the documents' folder
+    sqlite_autoincrement=True,
+)
+
 ISSUE, SIGN, REPLY = "issued", "signed", "replied"
 ASK, GRANT, REFUSE = "extension_asked", "extension_granted", "extension_refused"
 

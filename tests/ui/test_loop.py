@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from etl.clock import beijing_now
 from metrics.db import Warehouse
 from metrics.deadlines import add_workdays
+from tests.test_workflow_acts import _png as tiny_png
 
 from .conftest import CONTEXT, Page, Server, login
 from .test_escalations import click_row, grid
@@ -78,6 +79,10 @@ def test_supervisor_issues_county_answers_supervisor_grants(browser, loop_server
     expect(county.page.locator("#inbox-message")).to_have_text(f"已签收 {number}")
     first, second = (county.page.locator(f"#inbox-case-{c}") for c in cases)
     first.locator("textarea").fill("已约谈物业企业，违规收取的费用已全部清退，业主签字确认。")
+    first.locator("input[type=file]").set_input_files(
+        [{"name": "现场.png", "mimeType": "image/png", "buffer": tiny_png()}]
+    )
+    expect(first).to_contain_text("现场.png")
     first.get_by_role("button", name="提交整改情况").click()
     expect(county.page.locator(f"#inbox-state-{cases[0]}")).to_contain_text("已回复")
     until = due + dt.timedelta(days=14)
@@ -100,6 +105,7 @@ def test_supervisor_issues_county_answers_supervisor_grants(browser, loop_server
     boss.page.locator(f"#escalations-doc-case-{cases[1]}").get_by_role("button", name="同意延期").click()
     expect(boss.page.locator("#escalations-decide-message")).to_have_text(f"已同意延期（{number}）")
     expect(boss.page.locator(f"#escalations-doc-case-{cases[1]}")).to_contain_text(f"同意延期至 {until}")
+    expect(boss.page.locator(f"#escalations-doc-case-{cases[0]}")).to_contain_text("📎 现场.png")
     expect(boss.page.locator("#escalations-documents-line")).to_contain_text("延期待批 0 件")
     assert tile(boss, "supervision") == supervision + 2 and tile(boss, "issued_in_app") == 2
     # the documents open: the .docx read back, the PDF a PDF
