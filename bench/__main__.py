@@ -26,6 +26,10 @@ def main() -> int:
         "--warehouse", type=Path, help="a warehouse with its access.sqlite beside it (default: the demo)"
     )
     sub.add_parser("transfer", help="bytes a browser transfers: a cold and warm navigations (Debian's Chromium)")
+    journeys = sub.add_parser(
+        "journeys", help="issue 18's three journeys in Chromium: clicks, overview and click seconds"
+    )
+    journeys.add_argument("--walks", type=int, default=5)
     scale = sub.add_parser("scale", help="a province-scale warehouse built from the demo (all 117 county-level units)")
     scale.add_argument("--factor", type=int, default=100)
     scale.add_argument("--out", type=Path, default=Path("data/bench/warehouse.duckdb"))
@@ -52,6 +56,10 @@ def main() -> int:
         from bench.transfer import run as run_transfer
 
         return run_transfer()
+    if args.name == "journeys":
+        from bench.journeys import run as run_journeys
+
+        return run_journeys(walks=args.walks)
     if args.name == "scale":
         from bench.scale import run as run_scale
 

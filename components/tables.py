@@ -49,13 +49,10 @@ def grid(
             d["type"] = "numericColumn"
             if col in kpis:
                 d["cellClassRules"] = {"no-data": "params.value == null"}
-                if col in BY_KEY:  # the first click sorts the best first, in the KPI's direction
-                    d["sortingOrder"] = ["desc", "asc", None] if BY_KEY[col].higher_is_better else ["asc", "desc", None]
-            # nulls last whichever way the column is sorted
-            d["comparator"] = {
-                "function": "(a, b, na, nb, desc) => (a == null && b == null) ? 0 : "
-                "a == null ? (desc ? -1 : 1) : b == null ? (desc ? 1 : -1) : a - b"
-            }
+                if col in BY_KEY:  # exceptions first: the first click sorts the worst first, in the KPI's direction
+                    d["sortingOrder"] = ["asc", "desc", None] if BY_KEY[col].higher_is_better else ["desc", "asc", None]
+            # nulls last whichever way the column is sorted (assets/grid-functions.js)
+            d["comparator"] = {"function": "nullsLast"}
         if kind == "amount":  # 万元 for a Chinese reader, millions for an English one, as the cards
             d["headerName"] += "（万元）" if lang == "zh" else " (M yuan)"
         defs.append(d)

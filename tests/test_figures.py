@@ -124,12 +124,13 @@ def test_ranks_sort_order_and_the_walls_medals_follow_the_direction(pages, demo_
     ranked = ranking(table, "arrears_outstanding")
     medals = str(ranking_rows(ranked.head(3).to_dict("records"), "amount", "zh"))
     assert medals.count("screen-rank-top") == 3 and ranked["unit_name"].iloc[-1] == "榆次区"
-    # the scorecard grid: a lower-is-better column sorts ascending on the first click
+    # the scorecard grid, exceptions first: the first click sorts the worst first (a lower-is-better
+    # column descending, a higher-is-better one ascending)
     overview, _ = pages
     grid = _grid(overview.overview_scorecard({"region": "140700"})[0])
     orders = {d["field"]: d.get("sortingOrder") for d in grid.columnDefs}
-    assert orders["overdue_cases"][0] == "asc" and orders["arrears_outstanding"][0] == "asc"
-    assert orders["rectification_rate"][0] == "desc" and orders["refund_amount"][0] == "desc"
+    assert orders["overdue_cases"][0] == "desc" and orders["arrears_outstanding"][0] == "desc"
+    assert orders["rectification_rate"][0] == "asc" and orders["refund_amount"][0] == "asc"
 
 
 # ---------------------------------------------------------------- scales

@@ -11,12 +11,12 @@ import json
 import os
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from security.store import Store, StoreError, check_password, digest, install_demo_users, store_path
+from tests.test_etl_cli import Run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -192,13 +192,6 @@ def test_audit_records_newest_first(store: Store) -> None:
     ]
     assert rows[0]["scope"] == "regions=all" and isinstance(rows[0]["at"], dt.datetime)
     assert [r["event"] for r in audit.recent(event="load", store=store)] == ["load"]
-
-
-@dataclass
-class Run:
-    returncode: int
-    stdout: str
-    stderr: str
 
 
 @pytest.fixture
