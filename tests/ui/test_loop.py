@@ -107,7 +107,8 @@ def test_supervisor_issues_county_answers_supervisor_grants(browser, loop_server
     expect(boss.page.locator(f"#escalations-doc-case-{cases[1]}")).to_contain_text(f"同意延期至 {until}")
     expect(boss.page.locator(f"#escalations-doc-case-{cases[0]}")).to_contain_text("📎 现场.png")
     expect(boss.page.locator("#escalations-documents-line")).to_contain_text("延期待批 0 件")
-    assert tile(boss, "supervision") == supervision + 2 and tile(boss, "issued_in_app") == 2
+    expect(boss.page.locator("#escalations-count-supervision .kpi-value")).to_have_text(f"{supervision + 2:,}")
+    expect(boss.page.locator("#escalations-count-issued_in_app .kpi-value")).to_have_text("2")
     # the documents open: the .docx read back, the PDF a PDF
     for fmt, button in (("docx", "下载 Word"), ("pdf", "下载 PDF")):
         with boss.page.expect_download() as download:
