@@ -27,7 +27,7 @@ from components.shell import (
     region_choices,
     search_results,
 )
-from metrics import periods, serving
+from metrics import app_trail, periods, serving
 from metrics.access import warehouse
 from metrics.db import WarehouseMissing
 from metrics.facts import data_as_of
@@ -37,6 +37,7 @@ from metrics.search import find, too_short
 from pages._profile import search_href
 from security import web as security
 from security.roles import SCREEN, may_open
+from workflow.register import trail_source
 
 # compress: responses gzip/brotli-compressed when the browser asks (Dash's own option, flask-compress)
 app = Dash(
@@ -50,6 +51,7 @@ app = Dash(
 server = app.server
 security.install(app)  # login, sessions, the access guard, security headers (security/web.py)
 serving.install(server)  # one published version per request and per view (metrics/serving.py)
+app_trail.install(trail_source)  # documents issued and answered in the app join the ledger's trail (workflow/)
 
 
 def shell() -> html.Div:

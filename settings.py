@@ -222,6 +222,25 @@ SETTINGS: tuple[Setting, ...] = (
         "etl.warehouse",
     ),
     Setting(
+        "DOCUMENTS_DIR",
+        None,
+        "path",
+        "下发文书（.docx、PDF）的存放目录（网站目录之外，文件权限 0600）；默认访问库旁的 documents/。"
+        "多台应用服务器共用 ACCESS_DB_URL 时须指向共享目录",
+        "Folder of the documents issued (.docx, PDF; outside the web root, files 0600); default: documents/ "
+        "beside the access store. With several app machines on ACCESS_DB_URL it must be a shared folder",
+        "workflow.files",
+    ),
+    Setting(
+        "LETTER_FONT",
+        None,
+        "path",
+        "生成 PDF 文书的中文字体文件（.ttc/.otf/.ttf）；默认 Debian 软件包 fonts-noto-cjk 的思源宋体",
+        "The Chinese font file of the PDF documents (.ttc/.otf/.ttf); default: Noto Serif CJK of Debian's "
+        "fonts-noto-cjk",
+        "workflow.letters_pdf",
+    ),
+    Setting(
         "VENV",
         None,
         "path",

@@ -126,3 +126,45 @@ def deadline_sql(c: str) -> str:
 
 def deadline_basis_sql(c: str) -> str:
     return f"CASE WHEN {c}.deadline IS NOT NULL THEN 'row' WHEN rd.day IS NOT NULL THEN 'rule' END"
+
+
+# ---------------------------------------------------------------- working days of the official calendar
+
+
+class CalendarError(ValueError):
+    """A date outside the warehouse's calendar (etl/warehouse.py CALENDAR_YEARS)."""
+
+
+def add_workdays(wh, day, n: int):
+    """The `n`-th working day after `day` by China's official calendar (the warehouse's `calendar`:
+    holidays and adjusted working weekends): a document issued on Friday 2025-01-24 with 5 working
+    days is due on 2025-02-07, after the Spring Festival. `n` = 0: `day` itself."""
+    if n == 0:
+        return day
+    rows = wh.rows(
+        Sql.of(
+            """SELECT w.day FROM calendar d JOIN calendar w ON w.workday_index = d.workday_index + $n AND w.is_workday
+               WHERE d.day = $day""",
+            day=day,
+            n=n,
+        )
+    )
+    if not rows:
+        raise CalendarError(f"{day} 之后第 {n} 个工作日不在工作日历的年份内")
+    return rows[0][0]
+
+
+def workdays_between(wh, start, end) -> int:
+    """Working days in (start, end]: 0 when `end` is `start`, negative when `end` lies before it
+    (a deadline passed: that many working days overdue)."""
+    rows = wh.rows(
+        Sql.of(
+            """SELECT max(workday_index) FILTER (WHERE day = $end) - max(workday_index) FILTER (WHERE day = $start)
+               FROM calendar WHERE day IN ($start, $end)""",
+            start=start,
+            end=end,
+        )
+    )
+    if not rows or rows[0][0] is None:
+        raise CalendarError(f"{start} 或 {end} 不在工作日历的年份内")
+    return int(rows[0][0])

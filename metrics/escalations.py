@@ -1,11 +1,12 @@
 """督办 (escalations) for discipline-inspection supervisors: the cases that are not moving.
 
-A case's trail is its `case_events` (督办记录). Definitions used on the 督办 page, the
-overview's leadership counts (`escalation_counts`) and the exports:
+A case's trail is its `case_events` (督办记录) and the steps the app wrote (metrics/app_trail.py).
+Definitions used on the 督办 page, the overview's and the wall's counts (`escalation_counts`):
 
-- Escalation actions (督办措施): 上交, 提醒函, 督办函, 约谈, 通报, 问责 and the referrals
-  移送城管 / 移送纪检 / 移送公安. 转办 (routine dispatch), 回访 (follow-up) and 立案 (a
-  receiving organ's outcome) are part of the trail but not escalations.
+- Escalation actions (督办措施): 上交, 催办, 提醒函, 督办函, 约谈通知, 约谈, 通报, 问责 and the
+  referrals 移送城管 / 移送纪检 / 移送公安, from the ledger or issued in the app. 转办 and 交办
+  (routine dispatch), 回访 (follow-up), 立案 (a receiving organ's outcome) and the counties'
+  签收, 整改回复 and 延期申请 are part of the trail but not escalations.
 - The level a case sits at (层级: 社区 → 乡镇(街道) → 县级 → 市级) is the `to_level` of its
   latest 转办/上交 on or before the as-of date; the ledger's 当前层级 when no move came after
   it. It has sat there since that move (or since it was received), counted in working days.
@@ -28,6 +29,7 @@ import pandas as pd
 
 from etl.rejects import mask_phone  # noqa: F401  (the mask in Python: one definition, shared with the rejects CSV)
 from etl.sql import TRUE, Sql, literal, literals
+from metrics.app_trail import trail_sql
 from metrics.db import Warehouse
 from metrics.deadlines import (
     DeadlineRulesError,  # noqa: F401  (raised by the metrics below: part of their interface)
@@ -36,13 +38,14 @@ from metrics.deadlines import (
     rules_cte,
     rules_join,
 )
-from metrics.facts import as_of, rectified_by
+from metrics.facts import as_of
 from metrics.filters import Filter, Scope, limit_sql, period_sql, region_sql, where
-from vocab.schema import CASE_ACTIONS, LEVELS
+from vocab.schema import LEVELS
+from vocab.workflow import APP, KINDS
 
 MOVES = ("转办", "上交")  # actions that move a case to `to_level`
-ESCALATIONS = ("上交", "提醒函", "督办函", "约谈", "通报", "问责", "移送城管", "移送纪检", "移送公安")
 REFERRALS = ("移送城管", "移送纪检", "移送公安")
+ESCALATIONS = ("上交", "催办", "提醒函", "督办函", "约谈通知", "约谈", "通报", "问责", *REFERRALS)
 OUTCOMES = ("立案", "问责")  # what a receiving organ reports back
 PENDING = "pending"  # a referral with no outcome yet
 NOT_FILLED = "not_filled"  # a case with no level
@@ -94,6 +97,7 @@ def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> Sql
     rules = rules_cte()
     region = region_sql("c.county", f, scope)
     comp = _company_sql(company)
+    trail = trail_sql()
     sql = f"""WITH {rules},
         open AS (SELECT c.* FROM mart_case_spans c WHERE {region} AND {comp} AND c.received_on <= $at
                  AND c.done_until > $at),
@@ -106,7 +110,7 @@ def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> Sql
                                                           AND e.happened_on <= $at) AS last_escalation
                FROM (SELECT case_id, happened_on, action, to_level,
                             action IN {literals(MOVES)} AND to_level IS NOT NULL AS mv
-                     FROM mart_case_trail  -- only the actions read below (follow-ups are a third of the trail)
+                     FROM {trail} t  -- only the actions read below (follow-ups are a third of the trail)
                      WHERE action IN {literals(tuple(dict.fromkeys(MOVES + ESCALATIONS)))}
                        AND case_no IN (SELECT case_no FROM open)) e
                GROUP BY e.case_id),
@@ -125,7 +129,7 @@ def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> Sql
                    LEFT JOIN calendar sc ON sc.day = s.at_level_since
                    LEFT JOIN calendar dc ON dc.day = s.deadline
                    LEFT JOIN (SELECT workday_index AS wi FROM calendar WHERE day = $at) a ON TRUE)"""
-    return Sql.of(sql, rules, region, comp, at=at)
+    return Sql.of(sql, rules, region, comp, trail, at=at)
 
 
 def ladder(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
@@ -224,45 +228,52 @@ def escalation_counts(
     """督办 in the period, for leaders: 约谈 (`interview`), 提醒函 (`reminder`), 督办函
     (`supervision`), 问责 (`accountability`), 移送 (`referral`: 城管 + 纪检 + 公安), the cases
     escalated at least once (`escalated_cases`; counted only `with_cases`, else None: it is the
-    costly part), and each escalation action and outcome by its own name (`提醒函`, `上交`,
-    `通报`, `移送纪检`, `立案` …): the number of events dated in the period.
+    costly part), each escalation action and outcome by its own name (`提醒函`, `上交`,
+    `通报`, `移送纪检`, `立案`, `交办` …), and the cases covered by documents issued in the app
+    (`issued_in_app`): the number of events dated in the period, the ledger's and the app's
+    (one per case a document covers, as the ledger writes one row per case).
 
     >>> escalation_counts(wh, Filter.from_query("140700", "2025-01-01", "2025-05-31"), scope)["interview"]
     """
-    kinds = (*ESCALATIONS, "立案")
+    kinds = tuple(dict.fromkeys((*ESCALATIONS, "立案", *KINDS)))
     cond = _events_sql(f, scope, company)
+    trail = trail_sql()
     # two aggregates in one statement: the events per action, and the distinct cases escalated
     cases_sql = (
         f"""
             UNION ALL
-            SELECT NULL, 1, NULL, count(DISTINCT e.case_no) FROM mart_case_trail e
+            SELECT NULL, 1, NULL, count(DISTINCT e.case_no), NULL FROM {trail} e
             WHERE {cond} AND e.action IN {literals(ESCALATIONS)}"""
         if with_cases
         else ""
     )
-    sql = f"""SELECT e.action, 0 AS total, count(*), NULL FROM mart_case_trail e
-            WHERE {cond} AND e.action IN {literals(kinds)} GROUP BY e.action {cases_sql}"""
-    rows = wh.rows(Sql.of(sql, cond))
+    sql = f"""SELECT e.action, 0 AS total, count(*), NULL, count(*) FILTER (WHERE e.origin = {literal(APP)})
+            FROM {trail} e WHERE {cond} AND e.action IN {literals(kinds)} GROUP BY e.action {cases_sql}"""
+    rows = wh.rows(Sql.of(sql, cond, trail))
     by_action = {a: 0 for a in kinds}
     escalated = 0 if with_cases else None
-    for action, total, n, cases in rows:
+    issued = 0
+    for action, total, n, cases, in_app in rows:
         if total:
             escalated = int(cases)
         else:
             by_action[action] = int(n)
+            issued += int(in_app) if action in KINDS else 0
     counts = {key: sum(by_action[a] for a in actions) for key, actions in COUNT_KEYS.items()}
     counts["escalated_cases"] = escalated
+    counts["issued_in_app"] = issued
     counts.update(by_action)
     return counts
 
 
 def actions_by_month(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
-    """Escalation actions per month of the period, by kind: [month, action, events]."""
+    """Escalation actions per month of the period, by kind (the ledger's and the app's): [month, action, events]."""
     cond = _events_sql(f, scope, company)
+    trail = trail_sql()
     sql = f"""SELECT date_trunc('month', e.happened_on)::DATE AS month, e.action, count(*) AS events
-        FROM mart_case_trail e
+        FROM {trail} e
         WHERE {cond} AND e.action IN {literals(ESCALATIONS)} GROUP BY ALL ORDER BY month, e.action"""
-    return wh.frame(Sql.of(sql, cond))
+    return wh.frame(Sql.of(sql, cond, trail))
 
 
 def _referrals_sql(wh: Warehouse, f: Filter, scope: Scope, company: str | None) -> Sql:
@@ -329,52 +340,6 @@ def accountability(wh: Warehouse, f: Filter, scope: Scope, company: str | None =
     return wh.frame(Sql.of(sql, cond))
 
 
-# ---------------------------------------------------------------- one case's trail
-
-
-def case_header(wh: Warehouse, case_id: str, scope: Scope) -> pd.DataFrame:
-    """One case as it stands at the data's latest date (one row; none when outside the scope):
-    names, deadline (row or rule), level, status, whether it ran past its deadline (closed after
-    it, or still open after it) and the reporter's phone (masked unless the scope allows it)."""
-    rules = rules_cte()
-    region = region_sql("c.county", Filter(), scope)
-    done = rectified_by("$at", "c")
-    sql = f"""WITH {rules}
-        SELECT c.case_id, c.source, c.category, c.county, g.name AS unit_name, c.street, c.community_id,
-               m.name AS community_name, c.company_code, co.name AS company_name, c.received_on,
-               {deadline_sql("c")} AS deadline, {deadline_basis_sql("c")} AS deadline_basis, c.level, c.status,
-               c.closed_on, coalesce({done}, false) AS done,
-               coalesce(CASE WHEN {done} THEN c.closed_on > {deadline_sql("c")} ELSE $at > {deadline_sql("c")} END, false)
-                   AS overdue,
-               {phone_sql("c.reporter_phone", scope)} AS reporter_phone, c.description
-        FROM cases c {rules_join("c")}
-        LEFT JOIN regions g ON g.code = c.county LEFT JOIN communities m ON m.community_id = c.community_id
-        LEFT JOIN companies co ON co.company_code = c.company_code
-        WHERE c.case_id = $case_id AND {region}"""
-    return wh.frame(Sql.of(sql, rules, region, at=as_of(wh, Filter()), case_id=case_id))
-
-
-def case_timeline(wh: Warehouse, case_id: str, scope: Scope) -> pd.DataFrame:
-    """Every event of a case's trail in order: when, what, the level it moved to (`to_level`),
-    who acted (`organ`), the note, the level the case sits at after it, and the working and
-    calendar days since the previous step (the first step: since the case was received)."""
-    region = region_sql("c.county", Filter(), scope)
-    order = "list_position([" + ", ".join(literal(a) for a in CASE_ACTIONS) + "], e.action)"
-    sql = f"""
-        SELECT e.happened_on, e.action, e.to_level, e.organ, e.note,
-               coalesce(last_value(CASE WHEN e.action IN {literals(MOVES)} THEN e.to_level END IGNORE NULLS) OVER w,
-                        c.level) AS level_after,
-               k.workday_index - coalesce(lag(k.workday_index) OVER w, r.workday_index) AS workdays_since_previous,
-               datediff('day', coalesce(lag(e.happened_on) OVER w, c.received_on), e.happened_on)
-                   AS days_since_previous
-        FROM case_events e JOIN cases c USING (case_id)
-        LEFT JOIN calendar k ON k.day = e.happened_on LEFT JOIN calendar r ON r.day = c.received_on
-        WHERE e.case_id = $case_id AND {region}
-        WINDOW w AS (ORDER BY e.happened_on, {order}, e._source_row
-                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-        ORDER BY e.happened_on, {order}, e._source_row"""
-    return wh.frame(Sql.of(sql, region, case_id=case_id))
-
-
-# The watch lists live in metrics/watch.py; named here too, where the 督办 page reads them.
+# One case's trail lives in metrics/case_trail.py. The watch lists live in metrics/watch.py; named
+# here too, where the 督办 page reads them.
 from metrics.watch import company_lists_of, company_watch, county_watch, watch_window  # noqa: E402,F401

@@ -9,6 +9,7 @@ import datetime as dt
 import pandas as pd
 
 from etl.sql import Sql, literals
+from metrics.app_trail import trail_sql
 from metrics.db import Warehouse
 from metrics.deadlines import deadline_rules, deadline_sql, rules_cte, rules_join
 from metrics.escalations import ESCALATIONS, EXIT_REVIEW_BLACK_LISTS, REFERRALS, REPEATED
@@ -34,6 +35,7 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> Sql:
     region_l = region_sql("l.county", f, scope)
     region_e = region_sql("e.county", f, scope)
     k = f"c.{key}"
+    trail = trail_sql()
     sql = f"""WITH {rules},
         esc AS (SELECT e.{key} AS key, count(*) AS escalations, count(DISTINCT e.case_no) AS escalated_cases,
                   count(*) FILTER (WHERE e.action = '提醒函') AS reminders,
@@ -41,7 +43,7 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> Sql:
                   count(*) FILTER (WHERE e.action = '约谈') AS interviews,
                   count(*) FILTER (WHERE e.action IN {literals(REFERRALS)}) AS referrals,
                   count(*) FILTER (WHERE e.action = '问责') AS accountabilities
-                FROM mart_case_trail e
+                FROM {trail} e
                 WHERE e.action IN {literals(ESCALATIONS)} AND e.happened_on BETWEEN $first AND $at AND {region_e}
                 GROUP BY 1),
         due AS (SELECT {k} AS key, c.county, c.status, c.closed_on, c.deadline
@@ -77,7 +79,7 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> Sql:
     # a rule's deadline lies at most twice its working days (plus a month of holidays) after receipt
     received_from = first - dt.timedelta(days=2 * max(r.working_days for r in deadline_rules()) + 30)
     # (a case late in the window was not done by its deadline, which lies in the window: done_until > first)
-    return Sql.of(sql, rules, region_e, region_c, region_l, first=first, at=at, received_from=received_from)
+    return Sql.of(sql, rules, trail, region_e, region_c, region_l, first=first, at=at, received_from=received_from)
 
 
 # a case of `due` that ran late within the window: its deadline fell in it and it was not done by then

@@ -13,6 +13,7 @@ from components.loading import loading
 from components.panel import header
 from components.tables import export_controls
 from components.theme import GRAPH_CONFIG
+from pages._escalations_issue import documents_card, issue_controls, issue_modal, trail_issue_button
 from pages._escalations_rows import EscalationsView as View
 
 
@@ -75,6 +76,7 @@ def layout(**params) -> html.Div:
                                 labelClassName="btn btn-sm btn-outline-primary",
                                 labelCheckedClassName="active",
                             ),
+                            issue_controls(lang),
                             export_controls("escalations-open", lang),
                         ],
                         className="d-flex align-items-center flex-wrap",
@@ -86,6 +88,7 @@ def layout(**params) -> html.Div:
                 ],
                 className="mb-3",
             ),
+            documents_card(lang),
             _card(
                 [
                     html.H4(label("esc_actions", lang), className="section-title"),
@@ -148,6 +151,7 @@ def layout(**params) -> html.Div:
                     dbc.ModalBody(loading(html.Div(id="escalations-timeline-body"), "block")),
                     dbc.ModalFooter(
                         [
+                            trail_issue_button(lang),
                             export_controls("escalations-timeline", lang),
                             html.Button(
                                 label("esc_close", lang),
@@ -162,6 +166,7 @@ def layout(**params) -> html.Div:
                 size="xl",
                 scrollable=True,
             ),
+            issue_modal(lang),
         ],
         id="escalations-page",
     )
@@ -334,6 +339,7 @@ COUNT_TILES = (
     ("referral", "esc_referral"),
     ("accountability", "action.问责"),
     ("escalated_cases", "escalated_cases"),
+    ("issued_in_app", "loop_issued_in_app"),
 )
 
 

@@ -10,6 +10,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from components.i18n import fmt_date, has_label, label
+from metrics import case_trail
 from metrics import escalations as esc
 from metrics.filters import Filter
 from metrics.regions import region_names
@@ -114,6 +115,11 @@ WIDTHS = {
     "deadline": 110,
     "at_level_since": 110,
     "happened_on": 120,
+    "doc_no": 190,
+    "doc_addressee": 200,
+    "doc_days_left": 150,
+    "doc_signed": 190,
+    "origin": 80,
     "referred_on": 110,
     "outcome_on": 110,
     "company_code": 180,
@@ -287,6 +293,7 @@ def _county_rows(view: EscalationsView, limit: int | None = None) -> Rows:
 
 TIMELINE_COLUMNS = [
     "happened_on",
+    "origin",
     "action",
     "to_level",
     "organ",
@@ -300,9 +307,10 @@ TIMELINE_COLUMNS = [
 def _timeline_rows(view: EscalationsView, events: pd.DataFrame | None = None) -> Rows:
     """The case's steps (or the `events` already read) as its trail's table shows them."""
     lang = view.lang
-    frame = esc.case_timeline(warehouse(), view.case or "", scope()) if events is None else events.copy()
+    frame = case_trail.case_timeline(warehouse(), view.case or "", scope()) if events is None else events.copy()
     _dates(frame, "happened_on")
     _named(frame, "action", "action", lang)
+    _named(frame, "origin", "origin", lang)
     for col in ("to_level", "level_after"):
         _named(frame, col, "level", lang)
     return Rows(frame, TIMELINE_COLUMNS, "esc_timeline", notes=(f"{label('case_id', lang)}：{view.case}",))

@@ -24,7 +24,10 @@ from components.charts import empty_figure
 from components.i18n import fmt_count, fmt_date, label
 from components.panel import Panels, Sheet
 from components.theme import GRAPH_CONFIG
+from metrics import case_trail
 from metrics import escalations as esc
+from pages import _escalations_loop  # noqa: F401  (下发与回复: the issue form and the documents issued, this page's)
+from pages import _loop as loop
 from pages._escalations_figures import (
     _actions_figure,
     _flow_figure,
@@ -35,6 +38,7 @@ from pages._escalations_figures import (
     _trail_figure,
     _with_top_note,
 )
+from pages._escalations_issue import SELECTION_COLUMN
 from pages._escalations_layout import _case_facts, _count_tiles, layout
 from pages._escalations_rows import (
     FORMATS,
@@ -72,10 +76,12 @@ def _message(key: str, lang: str) -> html.P:
     Output("escalations-counts", "children"),
     Output("escalations-actions", "figure"),
     Input("escalations-query", "data"),
+    Input("escalations-loop", "data"),
 )
 @missing_warehouse(TEXT, FIGURE)
-def escalations_counts(params):
-    """The leadership counts of the period (escalation_counts, as on the overview) and the actions by month."""
+def escalations_counts(params, _issued=None):
+    """The leadership counts of the period (escalation_counts, as on the overview) and the actions by
+    month; again when a document was issued or an extension decided here (`escalations-loop`)."""
     view = View.of(params)
     lang = view.lang
     wh = warehouse()
@@ -131,11 +137,14 @@ def escalations_open(params):
             "；" if lang == "zh" else "; ",
             label("esc_top_note", lang).format(shown=fmt_count(len(rows.frame)), total=fmt_count(rows.total)),
         ]
-    return (
-        label("esc_open_cases", lang).format(date=fmt_date(at)),
-        notes,
-        _grid("escalations-open-grid", rows, lang, max_height=520, clickable=True),
-    )
+    grid = _grid("escalations-open-grid", rows, lang, max_height=520, clickable=True)
+    if loop.may("issue") and not isinstance(grid, html.P):  # ticked cases are issued to
+        grid.dashGridOptions = {
+            **grid.dashGridOptions,
+            "rowSelection": {"mode": "multiRow"},
+            "selectionColumnDef": {"pinned": "left", "width": 44, "maxWidth": 44, "minWidth": 44},
+        }
+    return label("esc_open_cases", lang).format(date=fmt_date(at)), notes, grid
 
 
 @callback(
@@ -230,9 +239,10 @@ def escalations_company(params):
     Output("escalations-timeline-title", "children"),
     Output("escalations-timeline-body", "children"),
     Input("escalations-query", "data"),
+    Input("escalations-loop", "data"),
 )
 @missing_warehouse(lambda lang: label("esc_timeline", lang), TEXT)
-def escalations_timeline(params):
+def escalations_timeline(params, _issued=None):
     """One case's trail: who acted, the level it moved to, the days between steps; links to the
     case's county and community (整改进度) and to its company's escalations."""
     view = View.of(params)
@@ -241,8 +251,8 @@ def escalations_timeline(params):
         return None, None
     try:
         wh = warehouse()
-        head = esc.case_header(wh, view.case, scope())
-        events = esc.case_timeline(wh, view.case, scope())
+        head = case_trail.case_header(wh, view.case, scope())
+        events = case_trail.case_timeline(wh, view.case, scope())
     except esc.DeadlineRulesError as exc:
         return label("esc_timeline", lang), html.P(str(exc), className="text-danger")
     title = (
@@ -300,6 +310,8 @@ def _register_case_click(grid_id: str) -> None:
         prevent_initial_call=True,
     )
     def open_case(cell, search):
+        if (cell or {}).get("colId") == SELECTION_COLUMN:  # a tick, not a request for the trail
+            return no_update
         case = str((cell or {}).get("rowId") or "")
         return query.with_params(search, case=case) if case else no_update
 

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Debian's Chromium, ChromeDriver, a CJK font and
-# PostgreSQL, and the Python packages into .venv) and run the whole suite.
+# Install everything the tests need (Debian's Chromium, ChromeDriver, a CJK font, poppler-utils
+# and PostgreSQL, and the Python packages into .venv) and run the whole suite.
 # Usage: bash scripts/test.sh [pytest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)  # also the documents' PDF font
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)  # the documents' PDF drawn (pdftoppm) and read back
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)  # the shared access store's test
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -10,7 +10,9 @@ Events: `login`, `login_failed`, `login_throttled`, `login_disabled`, `logout`, 
 `token_revoke` (recorded by the access store itself, whoever changes it: security/store.py); `export` (every file a callback hands to a dcc.Download, recorded centrally
 in security/web.py with the page's filter, or by the background job that made it: security/jobs.py); `personal_data_view` (unmasked phones sent to a
 viewer whose scope allows them: pages/escalations.py); `load` (the upload page, and
-`python -m etl load` with the OS user, written through `Store.record` directly). Records are kept in the access store (security/store.py, table
+`python -m etl load` with the OS user, written through `Store.record` directly); the loop of 交办
+and 督办's `doc_issue`, `doc_sign`, `doc_reply`, `doc_extension_ask`, `doc_extension_grant`,
+`doc_extension_refuse` and its refusals as `forbidden` (workflow/desk.py, through `Store.record`). Records are kept in the access store (security/store.py, table
 `audit`), each chained to the one before by a hash (`Store.verify_audit`, `python -m etl audit
 verify`, the /audit page); `recent()` reads them, newest first, for the admin's page.
 """

@@ -2,11 +2,17 @@
 
 | role | regions | personal data | pages |
 |---|---|---|---|
-| 领导 leader | every region | masked | every page but the admin's |
-| 纪检监督 supervisor | every region | shown (escalations: complainants' phones) | every page but the admin's |
-| 县区 county | own county (and its townships) | masked | every page but 数据状态 and the admin's |
-| 管理员 admin | every region | masked | every page |
+| 领导 leader | every region | masked | every page but the admin's and 待办 |
+| 纪检监督 supervisor | every region | shown (escalations: complainants' phones) | every page but the admin's and 待办 |
+| 县区 county | own county (and its townships) | masked | every page but 数据状态 and the admin's; 待办 |
+| 管理员 admin | every region | masked | every page but 待办 |
 | 大屏 screen (token) | every region | never | /screen only |
+
+In the loop of 交办 and 督办 (workflow/; `may_act`): a leader or a supervisor issues documents
+(交办, 催办, 提醒函, 督办函, 约谈通知) and grants or refuses a county's request for more time; a
+county officer signs for, replies to and asks more time on the items of his own county only,
+and opens /inbox (待办). Every role that may open 督办 reads the documents issued; a county
+officer those of his county.
 
 A page may name its roles in `dash.register_page(..., roles=("admin",))`; a page that
 names none follows PAGE_ROLES below, and else is open to every logged-in role.
@@ -56,6 +62,23 @@ def scope_of(role: str, county: str | None = None) -> Scope:
 
 
 NOTHING = Scope((), personal_data=False)
+
+# What each role may do in the loop of 交办 and 督办 (workflow/): `answer` (sign, reply, ask for
+# more time) and `read` only on items of the officer's own county.
+ACTIONS: dict[str, frozenset[str]] = {
+    "issue": frozenset({"leader", "supervisor"}),
+    "decide": frozenset({"leader", "supervisor"}),
+    "answer": frozenset({"county"}),
+    "read": frozenset({"leader", "supervisor", "admin", "county"}),
+}
+
+
+def may_act(viewer: Viewer | None, action: str, county: str | None = None) -> bool:
+    """May this viewer do `action` (ACTIONS) on an item addressed to `county`? A county officer
+    only on his own county's."""
+    if viewer is None or viewer.role not in ACTIONS[action]:
+        return False
+    return viewer.role != "county" or (viewer.county is not None and viewer.county == county)
 
 
 def page_roles(page: dict) -> frozenset[str]:

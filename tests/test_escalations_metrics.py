@@ -19,7 +19,7 @@ import pytest
 
 from etl.demo import make_uscc
 from etl.pipeline import load_files
-from metrics import deadlines
+from metrics import case_trail, deadlines
 from metrics import escalations as esc
 from metrics.db import Warehouse
 from metrics.filters import EVERYTHING, Filter, Scope
@@ -157,7 +157,7 @@ def test_timeline_days_between_steps_across_national_day(clerk, warehouse, rules
             ["TS1", "2024-10-12", "上交", "县级", "榆次区住房和城乡建设局", ""],
         ],
     )
-    trail = esc.case_timeline(wh, "TS1", EVERYTHING)
+    trail = case_trail.case_timeline(wh, "TS1", EVERYTHING)
     assert [d.date() for d in trail["happened_on"]] == steps
     assert list(trail["action"]) == ["转办", "上交", "上交", "提醒函"]
     assert list(trail["level_after"]) == ["社区", "乡镇(街道)", "县级", "县级"]
@@ -239,11 +239,11 @@ def test_reporter_phone_is_masked_unless_the_scope_allows_personal_data(clerk, w
     wh = build(clerk, warehouse, [case("TS1", "2025-05-06", phone="13812345678"), case("TS2", "2025-06-01")])
     f = Filter(end=D(2025, 6, 1))
     assert esc.open_cases(wh, f, EVERYTHING).set_index("case_id").loc["TS1", "reporter_phone"] == "138****5678"
-    assert esc.case_header(wh, "TS1", EVERYTHING)["reporter_phone"].iloc[0] == "138****5678"
+    assert case_trail.case_header(wh, "TS1", EVERYTHING)["reporter_phone"].iloc[0] == "138****5678"
     allowed = Scope(personal_data=True)
     assert esc.open_cases(wh, f, allowed).set_index("case_id").loc["TS1", "reporter_phone"] == "13812345678"
-    assert esc.case_header(wh, "TS1", allowed)["reporter_phone"].iloc[0] == "13812345678"
-    assert esc.case_header(wh, "TS1", Scope(regions=("140781",), personal_data=True)).empty  # outside the scope
+    assert case_trail.case_header(wh, "TS1", allowed)["reporter_phone"].iloc[0] == "13812345678"
+    assert case_trail.case_header(wh, "TS1", Scope(regions=("140781",), personal_data=True)).empty  # outside the scope
 
 
 # ---------------------------------------------------------------- counts, referrals, watch lists

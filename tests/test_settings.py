@@ -15,7 +15,7 @@ CODE = [
     ROOT / "app.py",
     *[
         p
-        for d in ("vocab", "etl", "metrics", "security", "pages", "components", "bench")
+        for d in ("vocab", "etl", "metrics", "security", "workflow", "pages", "components", "bench")
         for p in sorted((ROOT / d).glob("*.py"))
     ],
 ]
@@ -70,7 +70,7 @@ EVERY_MODULE = [
     ROOT / "app.py",
     *[
         p
-        for d in ("vocab", "etl", "metrics", "security", "pages", "components", "bench", "scripts")
+        for d in ("vocab", "etl", "metrics", "security", "workflow", "pages", "components", "bench", "scripts")
         for p in sorted((ROOT / d).rglob("*.py"))
     ],
 ]

@@ -71,6 +71,7 @@ def test_a_region_is_found_by_its_name_or_its_pinyin():
         ("escalations", {"region": "140700"}),
         ("county", {"region": "140702"}),
         ("audit", {}),
+        ("inbox", {}),
     ],
 )
 def test_every_panel_shows_a_skeleton_of_its_kind_while_it_loads(leader_pages, module, params):

@@ -2,17 +2,13 @@
 
 Every chart axis, legend, table header and export column goes through `label()`, so no
 raw column name reaches the screen. The words are in `vocab.words_core`,
-<<<<<<< HEAD
-`vocab.words_more` and `vocab.words_profiles`; a KPI's labels come from the catalogue (vocab/kpis.py) unless a word
-=======
-`vocab.words_more` and `vocab.words_overview`; a KPI's labels come from the catalogue (vocab/kpis.py) unless a word
->>>>>>> h-over
-overrides them, a column's Chinese from the contract (vocab/schema.py).
+`vocab.words_more`, `vocab.words_overview`, `vocab.words_profiles` and `vocab.words_workflow`; a KPI's labels come
+from the catalogue (vocab/kpis.py) unless a word overrides them, a column's Chinese from the contract (vocab/schema.py).
 """
 
 from __future__ import annotations
 
-from vocab import words_core, words_more, words_overview, words_profiles
+from vocab import words_core, words_more, words_overview, words_profiles, words_workflow
 from vocab.kpis import CATALOGUE
 from vocab.schema import DATASETS
 
@@ -24,6 +20,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     **words_more.WORDS,
     **words_overview.WORDS,
     **words_profiles.WORDS,
+    **words_workflow.WORDS,
 }
 
 for _kpi in CATALOGUE:

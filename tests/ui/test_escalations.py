@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from metrics import escalations as esc
+from metrics import case_trail
 from metrics.db import Warehouse
 from metrics.filters import Scope
 
@@ -154,15 +154,16 @@ def _a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh):
     wait_url(page, rf"case={case_id}")
     assert page.page.locator("#escalations-timeline").is_visible()
     assert case_id in text(page, "#escalations-timeline-title")
-    trail = esc.case_timeline(wh, case_id, SCOPE)
+    trail = case_trail.case_timeline(wh, case_id, SCOPE)
     fields, headers, steps = grid(page, "escalations-timeline-grid")
-    assert headers[:4] == ["日期", "措施", "移交层级", "承办单位"]
+    assert headers[:5] == ["日期", "来源", "措施", "移交层级", "承办单位"]
+    assert {s[fields.index("origin")] for s in steps} == {"台账"}  # nothing issued in the app on this demo
     assert [s[0] for s in steps] == [d.strftime("%Y-%m-%d") for d in trail["happened_on"]]
     assert [s[fields.index("workdays_since_previous")] for s in steps] == list(trail["workdays_since_previous"])
-    assert "上交" in [s[1] for s in steps]  # it reached 市级 by a 上交
+    assert "上交" in [s[fields.index("action")] for s in steps]  # it reached 市级 by a 上交
     points = figure(page, "escalations-timeline-chart")[0]
     assert "市级" in points["y"]
-    head = esc.case_header(wh, case_id, SCOPE).iloc[0]
+    head = case_trail.case_header(wh, case_id, SCOPE).iloc[0]
     assert text(page, "#escalations-timeline-reporter-phone") == (head["reporter_phone"] or "—")
     href = page.page.locator("#escalations-timeline-county").get_attribute("href")
     assert f"region={head['county']}" in href and f"unit={head['county']}" in href and href.startswith("/rectification")
@@ -187,8 +188,8 @@ def _a_url_reproduces_a_view_with_its_open_case(page):
     assert page.page.locator("#escalations-timeline").is_visible()
     assert "层级：市级" in text(page, "#escalations-chips")
     assert "active" in page.page.locator("#escalations-overdue label", has_text="只看超期").get_attribute("class")
-    steps = grid(page, "escalations-timeline-grid")[2]
-    assert any(s[1].startswith("移送") for s in steps)  # the referral that listed it
+    fields, _, steps = grid(page, "escalations-timeline-grid")
+    assert any(s[fields.index("action")].startswith("移送") for s in steps)  # the referral that listed it
     page.page.locator("#escalations-timeline-close").click()
     wait_url(page, r"^(?!.*case=)")
     assert not page.page.locator("#escalations-timeline").is_visible()

@@ -37,7 +37,7 @@ def test_a_leader_finds_the_worst_county_on_rectification_this_year_and_why_in_t
 
 
 def test_a_supervisor_opens_the_trail_of_an_overdue_county_level_case_in_two_clicks(page_as, server, wh):
-    from metrics import escalations as esc
+    from metrics import case_trail
     from metrics.filters import EVERYTHING
 
     p = page_as("supervisor")
@@ -46,7 +46,7 @@ def test_a_supervisor_opens_the_trail_of_an_overdue_county_level_case_in_two_cli
     assert case_id in p.text("#escalations-timeline-title")
     from urllib.parse import parse_qs, urlsplit
 
-    head = esc.case_header(wh, case_id, EVERYTHING).iloc[0]
+    head = case_trail.case_header(wh, case_id, EVERYTHING).iloc[0]
     assert head["level"] == "县级" and head["overdue"], head.to_dict()  # overdue, at county level, as the item said
     asked = parse_qs(urlsplit(p.page.url).query)
     assert asked["level"] == ["县级"] and asked["overdue"] == ["1"]
