@@ -81,11 +81,17 @@ app.clientside_callback(
 )
 
 
+def _page_at(path: str | None) -> dict | None:
+    """The registered page at a path (a trailing slash aside), or None."""
+    here = (path or "/").rstrip("/") or "/"
+    return next((p for p in dash.page_registry.values() if p["relative_path"] == here), None)
+
+
 def _page_name(path: str, lang: str) -> str:
-    for page in dash.page_registry.values():
-        if page["relative_path"] == path:
-            return label(page.get("label_key", page["name"]), lang) if page.get("label_key") else page["name"]
-    return path
+    page = _page_at(path)
+    if page is None:
+        return path
+    return label(page["label_key"], lang) if page.get("label_key") else page["name"]
 
 
 @app.callback(
@@ -116,11 +122,11 @@ def sync_filter(search, region, start, end, period, pathname):
             return query.with_params(search, region=home), _region_choices(), home, *keep, *keep[:2]
         as_of = _as_of(params.get("region"))
         start, end = params.get("from"), params.get("to")
-        chosen = periods.preset_of(_date(start), _date(end), as_of)
-        default = _default_period(pathname)
-        if chosen == periods.ALL and default and as_of:  # the page's own default period (the overview: 本年)
-            chosen = default
-            start, end = (d.isoformat() for d in periods.preset_range(default, as_of))
+        asked = Filter.from_query(None, start, end)
+        chosen = periods.preset_of(asked.start, asked.end, as_of)
+        shown = _default_dates(pathname, params.get("region"), as_of)
+        if chosen == periods.ALL and shown:  # the page's own default period (the overview: 本年)
+            chosen, start, end = shown
         month = as_of.isoformat() if as_of else None
         return no_update, _region_choices(), params.get("region"), start, end, chosen, month, month
     if ctx.triggered_id == "shell-period":
@@ -148,21 +154,17 @@ def _as_of(region: str | None) -> dt.date | None:
         return None
 
 
-def _date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
+def _default_dates(pathname: str | None, region: str | None, as_of: dt.date | None = None):
+    """The period a page opens on when the URL names no date (`default_period` in its
+    dash.register_page), ending at 数据截至 (`as_of`, else the region's: asked only for such a
+    page): (preset, first day, last day), or None (the whole period)."""
+    page = _page_at(pathname)
+    preset = page.get("default_period") if page else None
+    as_of = as_of or (_as_of(region) if preset else None)
+    if not (preset and as_of):
         return None
-
-
-def _default_period(pathname: str | None) -> str | None:
-    """The period preset a page opens on when the URL names no date (`default_period` in its
-    dash.register_page), or None: the whole period."""
-    here = (pathname or "/").rstrip("/") or "/"
-    for page in dash.page_registry.values():
-        if page["relative_path"] == here:
-            return page.get("default_period")
-    return None
+    first, last = periods.preset_range(preset, as_of)
+    return preset, first.isoformat(), last.isoformat()
 
 
 def _home_region() -> str | None:
@@ -209,13 +211,11 @@ def shell_texts(search, pathname, nav_ids):
     page open is marked in the navbar."""
     lang = lang_of(query.parse(search).get("lang"))
     shared = query.shared(search)
-    default = _default_period(pathname)
-    if default and not (shared.get("from") or shared.get("to")):
+    if not (shared.get("from") or shared.get("to")):
         # the page shows its default period (the overview: 本年); the links carry what is shown
-        as_of = _as_of(shared.get("region"))
-        if as_of:
-            first, last = periods.preset_range(default, as_of)
-            shared = {**shared, "from": first.isoformat(), "to": last.isoformat()}
+        shown = _default_dates(pathname, shared.get("region"))
+        if shown:
+            shared = {**shared, "from": shown[1], "to": shown[2]}
     keep = query.build(shared)
     hrefs = [i["path"] + keep for i in nav_ids]
     names = [_page_name(i["path"], lang) for i in nav_ids]

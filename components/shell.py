@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 from pypinyin import Style, lazy_pinyin, pinyin
@@ -78,6 +80,7 @@ def navbar(pages: list[dict], user: str = "", csrf: str = "") -> dbc.Navbar:
 INDENT = {"city": "", "county": "\u3000", "township": "\u3000\u3000"}
 
 
+@functools.lru_cache(maxsize=4096)
 def spelled(name: str) -> str:
     """What a region is found by, beside its name: its pinyin, whole and by initials, lower case
     ("晋中市 jzs jinzhongshi"). The library reads a name in context; the first character, where

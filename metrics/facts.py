@@ -17,7 +17,6 @@ from metrics.db import Warehouse
 from metrics.deadlines import deadline_sql, rules_cte, rules_join
 from metrics.filters import Filter, Scope, period_sql, region_sql, until_sql, where, year_sql
 from metrics.funds import OUTSTANDING_SQL, _projects_sql
-from metrics.periods import preset_range
 
 SWEEP = ("排查",)
 LEADS = ("12345", "信访", "督导检查", "媒体", "审计")
@@ -57,16 +56,6 @@ def data_as_of(wh: Warehouse, f: Filter | None = None, scope: Scope | None = Non
     scope = scope or Scope(None)
     key = ("data_as_of", f.region, scope.regions)
     return wh.memo(key, lambda: _data_as_of(wh, f, scope))
-
-
-def year_to_date(wh: Warehouse, f: Filter, scope: Scope) -> Filter:
-    """The filter with the overview's default period when it has none (neither start nor end):
-    1 January of the year of 数据截至 to 数据截至 (`data_as_of` of the region within the scope);
-    unchanged when the filter has a date of its own or there is no dated row."""
-    if f.start or f.end:
-        return f
-    latest = data_as_of(wh, f, scope)
-    return Filter(f.region, *preset_range("year", latest)) if latest else f  # the filter bar's 本年
 
 
 def _data_as_of(wh: Warehouse, f: Filter, scope: Scope) -> dt.date | None:

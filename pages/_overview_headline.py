@@ -9,7 +9,7 @@ from dash import html
 
 from components.cards import kpi_card
 from components.i18n import amount_unit, label
-from metrics import facts, kpis, published, targets
+from metrics import facts, kpis, periods, published, targets
 from metrics.db import WarehouseMissing
 from metrics.filters import Filter
 from pages._view import scope, warehouse
@@ -32,19 +32,25 @@ CARD_KPIS = [k for keys in ROWS.values() for k in keys]
 DEFAULT = "default"  # the query's `period` when the page chose the period, not the URL
 
 
+# the period the overview opens on (a preset of metrics/periods.py); pages/overview.py registers it
+# as its `default_period`, so the filter bar shows the same
+DEFAULT_PERIOD = "year"
+
+
 def with_default_period(params: dict) -> dict:
-    """The page's query: the URL's parameters, with the default period (facts.year_to_date: 1
-    January of the data's last year to 数据截至, for the viewer's region) when the URL gives no
-    date — marked `period=default`. A date in the URL overrides it; without a warehouse, or
-    without a dated row, there is no default."""
+    """The page's query: the URL's parameters, with the default period (DEFAULT_PERIOD, the filter
+    bar's 本年: 1 January of the data's last year to 数据截至, for the viewer's region) when the URL
+    gives no date — marked `period=default`. A date in the URL overrides it; without a warehouse,
+    or without a dated row, there is no default."""
     if params.get("from") or params.get("to"):
         return params
     try:
-        f = facts.year_to_date(warehouse(), Filter.from_query(params.get("region")), scope())
+        as_of = facts.data_as_of(warehouse(), Filter.from_query(params.get("region")), scope())
     except WarehouseMissing:
         return params
-    if f.start is None:
+    if as_of is None:
         return params
+    f = Filter(None, *periods.preset_range(DEFAULT_PERIOD, as_of))
     return {**params, "from": f.start.isoformat(), "to": f.end.isoformat(), "period": DEFAULT}
 
 

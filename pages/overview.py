@@ -24,13 +24,13 @@ from metrics.filters import Filter
 from metrics.ratings import credit_distribution, star_distribution
 from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values, standing, standing_county
 from pages._overview_attention import attention_panel
-from pages._overview_headline import CARD_KPIS, headline_rows, period_line, with_default_period
+from pages._overview_headline import CARD_KPIS, DEFAULT_PERIOD, headline_rows, period_line, with_default_period
 from pages._profile import county_href
 from pages._view import FIGURE, JOBS, View, missing_warehouse, scope, warehouse
 
 # with no date in the URL the page opens on 本年 (pages/_overview_headline.py with_default_period;
 # the filter bar shows the same preset: app.py sync_filter)
-dash.register_page(__name__, path="/", name="总览", order=0, label_key="overview", default_period="year")
+dash.register_page(__name__, path="/", name="总览", order=0, label_key="overview", default_period=DEFAULT_PERIOD)
 
 __all__ = ["CARD_KPIS"]  # read by tests
 FORMATS = {k: kpis.BY_KEY[k].kind for k in SCORECARD_KPIS}
