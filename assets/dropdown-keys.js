@@ -1,7 +1,8 @@
 // Dash 4's dropdown opens with the focus on its selected option: letters typed there go nowhere,
 // and Enter toggles that option off, so a picker with a value (the region) resets on Enter. Here
 // typed letters go to the list's search box, and Enter on the option already chosen (the focused
-// one, or the first one found by the search) closes the list and keeps it.
+// one, the first one found by the search, or the chosen one when nothing is typed) closes the
+// list and keeps it.
 (function () {
     function close(target) {
         target.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', code: 'Escape', bubbles: true}));
@@ -12,8 +13,11 @@
         if (!menu || e.isComposing) { return; }
         var onOption = t.classList.contains('dash-options-list-option-checkbox');
         if (e.key === 'Enter') {
-            var chosen = onOption ? t : (t.classList.contains('dash-dropdown-search')
-                ? menu.querySelector('.dash-options-list-option-checkbox') : null);
+            var inSearch = t.classList.contains('dash-dropdown-search');
+            // in the search box: the first option found, or with nothing typed the one chosen
+            var chosen = onOption ? t : (inSearch
+                ? menu.querySelector(t.value ? '.dash-options-list-option-checkbox'
+                                             : '.dash-options-list-option-checkbox:checked') : null);
             if (chosen && chosen.checked && chosen.type === 'radio') {
                 e.preventDefault();
                 e.stopPropagation();
