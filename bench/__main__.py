@@ -10,7 +10,7 @@ def main() -> int:
     etl.add_argument("--rows", type=int, default=1_000_000)
     etl.add_argument("--repeat", type=int, default=3)
     pages = sub.add_parser("pages", help="every page callback vs its bare SQL, on the demo and at 100x")
-    pages.add_argument("--factor", type=int, default=100)
+    pages.add_argument("--factor", type=int, default=100, help="0: skip the 100x set (e.g. with --province)")
     pages.add_argument("--page", help="only this page's callbacks (module name, e.g. overview; 'shell' for app.py)")
     pages.add_argument("--province", type=int, metavar="N", help="also at province scale (e.g. 500: ~9 M cases)")
     pages.add_argument("--copies", action="store_true", help="scale by copies of the demo's units, not spread")

@@ -49,11 +49,11 @@ class Recorder:
         original_frame, original_rows = db.Warehouse.frame, db.Warehouse.rows
 
         def frame(self, sql, params=()):
-            recorder.statements.append((sql, list(params)))
+            recorder.statements.append(db._statement(sql, params))
             return original_frame(self, sql, params)
 
         def rows(self, sql, params=()):
-            recorder.statements.append((sql, list(params)))
+            recorder.statements.append(db._statement(sql, params))
             return original_rows(self, sql, params)
 
         db.Warehouse.frame, db.Warehouse.rows = frame, rows
@@ -111,6 +111,8 @@ def _callbacks():
             seen[name] = (fn, entry["inputs"], entry.get("state", []), fn.__module__)
             if "download" in key:
                 _DOWNLOADS.add(id(fn))
+            if entry.get("background"):
+                _JOBS.add(id(fn))  # a large export's background job: run by the job manager, not here
     return seen
 
 
@@ -120,6 +122,7 @@ def _is_download(fn) -> bool:
 
 
 _DOWNLOADS: set[int] = set()
+_JOBS: set[int] = set()
 
 
 def _time(fn, *args) -> float:
@@ -139,7 +142,7 @@ def _time(fn, *args) -> float:
     return time.perf_counter() - start
 
 
-def _bare(statements: list[tuple[str, list]]) -> float:
+def _bare(statements: list[tuple[str, list | dict]]) -> float:
     """The recorded statements alone, on a cursor of the same read-only instance."""
     from metrics.access import warehouse
 
@@ -150,7 +153,10 @@ def _bare(statements: list[tuple[str, list]]) -> float:
         return time.perf_counter() - start
 
 
-def measure(warehouse: Path, label: str, only: str | None = None) -> list[dict]:
+def measure(warehouse: Path, label: str, only: str | None = None, exports: bool = True) -> list[dict]:
+    """Every callback's median and its bare SQL's on `warehouse`. Without `exports`, export
+    callbacks are listed as not timed: at province scale each builds a workbook of every row
+    for tens of seconds (a background job in the app), which held a run for over an hour."""
     settings.put("WAREHOUSE", warehouse)
     from metrics import access
 
@@ -161,6 +167,9 @@ def measure(warehouse: Path, label: str, only: str | None = None) -> list[dict]:
     for name, (fn, inputs, state, module) in sorted(_callbacks().items()):
         page = module.split(".")[-1] if module.startswith("pages") else "shell"
         if only and page != only:
+            continue
+        if id(fn) in _JOBS or (not exports and _is_download(fn)):
+            rows.append({"set": label, "page": page, "callback": name, "view": {}, "skipped": "export"})
             continue
         for view in VIEWS:
             args = _inputs(inputs, view, "/") + _inputs(state, view, "/")
@@ -198,7 +207,7 @@ def run(factor: int = 100, only: str | None = None, province: int | None = None,
 
     settings.put("ANSWER_CACHE_MB", 0)
 
-    factors = [factor] + ([province] if province else [])
+    factors = ([factor] if factor > 1 else []) + ([province] if province else [])
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         base = work / "demo.duckdb"
@@ -207,12 +216,15 @@ def run(factor: int = 100, only: str | None = None, province: int | None = None,
         for n in factors:
             big = work / f"demo_x{n}.duckdb"
             scale(base, big, n, spread)
-            results += measure(big, f"x{n}", only)
+            results += measure(big, f"x{n}", only, exports=n != province)
             big.unlink()
     print(f"{'set':6} {'page':14} {'callback':28} {'view':38} {'median ms':>9} {'bare SQL ms':>11} {'ratio':>6} q")
     failed = False
     for r in results:
         view = ",".join(f"{k}={v}" for k, v in r["view"].items()) or "(all)"
+        if "skipped" in r:
+            print(f"{r['set']:6} {r['page']:14} {r['callback']:28} {'(not timed: export)':38}")
+            continue
         if "error" in r:
             print(f"{r['set']:6} {r['page']:14} {r['callback']:28} {view:38} ERROR {r['error']}")
             failed = True
@@ -225,7 +237,7 @@ def run(factor: int = 100, only: str | None = None, province: int | None = None,
     ok = not failed
     for n in factors:
         target = TARGET_MS if n == factor else PROVINCE_TARGET_MS
-        big = [r for r in results if r["set"] == f"x{n}" and "error" not in r and not r["download"]]
+        big = [r for r in results if r["set"] == f"x{n}" and "ms" in r and not r["download"]]
         slowest = max(big, key=lambda r: r["ms"])
         ratio = slowest["ms"] / slowest["bare_ms"] if slowest["bare_ms"] else float("inf")
         passed = slowest["ms"] < target and ratio <= TARGET_RATIO

@@ -85,23 +85,13 @@ def layout(**params) -> html.Div:
             html.Div(
                 [
                     html.H4(id="audit-title", className="section-title me-auto"),
-                    html.Label(label("audit_event", lang), className="me-2"),
-                    dcc.Dropdown(
-                        id="audit-event",
-                        options=events,
-                        value=event,
-                        placeholder=label("audit_all", lang),
-                        style={"minWidth": "12rem"},
-                        className="me-3",
-                    ),
-                    html.Label(label("audit_user", lang), className="me-2"),
-                    dcc.Dropdown(
-                        id="audit-user",
-                        options=[{"label": n or "—", "value": n} for n in names if n],
-                        value=user,
-                        placeholder=label("audit_all", lang),
-                        style={"minWidth": "12rem"},
-                        className="me-3",
+                    _labelled("audit-event", label("audit_event", lang), events, event, lang),
+                    _labelled(
+                        "audit-user",
+                        label("audit_user", lang),
+                        [{"label": n, "value": n} for n in names if n],
+                        user,
+                        lang,
                     ),
                     export_controls("audit", lang),
                 ],
@@ -112,6 +102,20 @@ def layout(**params) -> html.Div:
             loading(html.Div(id="audit-list"), "table"),
         ],
         id="audit-page",
+    )
+
+
+def _labelled(cid: str, text: str, options: list[dict], value: str | None, lang: str) -> html.Div:
+    """A filter's label and its dropdown kept together: on a phone the row wraps between
+    filters, never between a label and its list."""
+    return html.Div(
+        [
+            html.Label(text, htmlFor=cid, className="me-2 text-nowrap"),
+            dcc.Dropdown(
+                id=cid, options=options, value=value, placeholder=label("audit_all", lang), style={"minWidth": "12rem"}
+            ),
+        ],
+        className="d-flex align-items-center me-3 mb-1",
     )
 
 
