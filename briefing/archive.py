@@ -136,7 +136,7 @@ def generate(
                     region=region or "",
                     period=period.key,
                     origin=origin,
-                    title=f"{b.title}（{b.issue}）",
+                    title=f"{b.title}（{b.period.title}）",
                     issued_on=issued_on,
                     data_as_of=b.data_as_of,
                     generated_at=now(),
