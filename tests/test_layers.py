@@ -37,7 +37,19 @@ def test_import_contracts_are_kept() -> None:
     assert "0 broken" in done.stdout, done.stdout
 
 
-OURS = ("app", "settings", "vocab", "etl", "metrics", "components", "pages", "security", "workflow", "briefing", "bench")
+OURS = (
+    "app",
+    "settings",
+    "vocab",
+    "etl",
+    "metrics",
+    "components",
+    "pages",
+    "security",
+    "workflow",
+    "briefing",
+    "bench",
+)
 
 
 def test_nothing_imports_the_app() -> None:
