@@ -1,4 +1,4 @@
-"""python -m briefing --recipient NAME --period 2025-05 --out DIR [--region CODE] [--warehouse PATH]
+"""python -m briefing --recipient NAME --period 2025-05 --out DIR [--region CODE] [--date DAY] [--warehouse PATH]
 python -m briefing due [--now 2025-06-01T08:00] [--warehouse PATH]
 
 The first writes one briefing (.docx and PDF) for a user of the app into DIR; the second writes
@@ -35,7 +35,7 @@ def write(args) -> int:
     store = Store.for_warehouse(path)
     viewer = archive.viewer_named(store, args.recipient)
     period = parse(args.period)
-    today = beijing_now().date()
+    today = dt.date.fromisoformat(args.date) if args.date else beijing_now().date()
     region = archive.content.region_of(viewer, args.region)
     b, docx, pdf = archive.make(Warehouse(path), viewer, period, region, today)
     out = Path(args.out)
@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument("--period", required=True, help="期别：月 2025-05，或周 2025-W19")
         parser.add_argument("--region", help="区划代码（领导可选，如 140700 晋中市；县区用户只能是本县）")
         parser.add_argument("--out", required=True, help="输出目录")
+        parser.add_argument("--date", help="落款日期（YYYY-MM-DD），默认今天（北京时间）")
         args, run = parser.parse_args(argv), write
     try:
         return run(args)
