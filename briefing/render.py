@@ -18,10 +18,9 @@ from workflow.typeset import (
     docx_bytes,
     fill_cell,
     open_pdf,
+    pdf_table,
     pdf_text,
     red_rule,
-    table_headings,
-    wrap,
 )
 
 LEFT, TOP, WIDTH = 22, 22, 166  # millimetres: margins and text width of the A4 page
@@ -139,26 +138,18 @@ def _pdf_table(pdf, table: Table, text) -> None:
     text(table.title, 10.5, align="C", height=6)
     if table.unit:
         text(table.unit, 8.5, height=4.6, color=GREY)
-    pdf.set_font("cjk", "", 9)
-    pdf.set_text_color(0, 0, 0)
-    pdf.set_draw_color(0, 0, 0)
-    pdf.set_line_width(0.2)
-    scale = WIDTH / sum(table.widths)
-    widths = [w * scale for w in table.widths]
-    with pdf.table(
-        col_widths=widths,
-        width=WIDTH,
+    widths = [w * WIDTH / sum(table.widths) for w in table.widths]
+    pdf_table(
+        pdf,
+        (table.columns, *table.rows),
+        widths,
+        WIDTH,
         line_height=4.8,
-        text_align="CENTER",
+        align="CENTER",
         v_align="MIDDLE",
         padding=0.8,
-        wrapmode="CHAR",
-        headings_style=table_headings(),
-    ) as grid:
-        for values in (table.columns, *table.rows):
-            row = grid.row()
-            for value, width in zip(values, widths, strict=True):
-                row.cell("\n".join(wrap(pdf, value, width - 2)))
+        inset=2,
+    )
     pdf.ln(3)
 
 

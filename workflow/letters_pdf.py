@@ -11,7 +11,7 @@ from pathlib import Path
 
 import settings
 from workflow.letters import RED, Letter, LetterError
-from workflow.typeset import open_pdf, pdf_text, table_headings, wrap
+from workflow.typeset import open_pdf, pdf_table, pdf_text
 
 NOTO = Path("/usr/share/fonts/opentype/noto")
 # in order of preference: 宋体-like serif for a letter, else the sans. One weight for the whole
@@ -68,22 +68,5 @@ def to_pdf(letter: Letter) -> bytes:
     pdf.add_page()
     text(letter.attachment_title(), 14, height=8)
     pdf.ln(2)
-    pdf.set_font("cjk", "", 9)
-    pdf.set_text_color(0, 0, 0)
-    pdf.set_draw_color(0, 0, 0)
-    pdf.set_line_width(0.2)
-    with pdf.table(
-        col_widths=letter.WIDTHS,
-        width=WIDTH,
-        line_height=4.6,
-        text_align="LEFT",
-        v_align="TOP",
-        padding=1,
-        wrapmode="CHAR",
-        headings_style=table_headings(),
-    ) as table:
-        for values in (letter.COLUMNS, *letter.rows()):
-            row = table.row()
-            for value, width in zip(values, letter.WIDTHS, strict=True):
-                row.cell("\n".join(wrap(pdf, value, width - 2.5)))
+    pdf_table(pdf, (letter.COLUMNS, *letter.rows()), letter.WIDTHS, WIDTH)
     return bytes(pdf.output())

@@ -146,6 +146,31 @@ def pdf_text(pdf, value: str, size: float, width: float, *, align="L", height=No
         pdf.cell(width, height or size * 0.55, line, align=align, new_x="LMARGIN", new_y="NEXT")
 
 
+def pdf_table(
+    pdf, rows, widths, width: float, *, size=9.0, line_height=4.6, align="LEFT", v_align="TOP", padding=1.0, inset=2.5
+) -> None:
+    """A ruled table in the Chinese font: the first of `rows` its heading row (on light grey), each
+    cell's text wrapped to its column (`widths` in millimetres, less `inset`)."""
+    pdf.set_font("cjk", "", size)
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.2)
+    with pdf.table(
+        col_widths=widths,
+        width=width,
+        line_height=line_height,
+        text_align=align,
+        v_align=v_align,
+        padding=padding,
+        wrapmode="CHAR",
+        headings_style=table_headings(),
+    ) as table:
+        for values in rows:
+            row = table.row()
+            for value, column in zip(values, widths, strict=True):
+                row.cell("\n".join(wrap(pdf, value, column - inset)))
+
+
 def table_headings():
     """The heading row's look of a PDF table: the Chinese font on light grey."""
     from fpdf.fonts import FontFace
