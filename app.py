@@ -81,6 +81,16 @@ app.clientside_callback(
 )
 
 
+# 导出 PDF: the browser prints the view as it stands (its filter, 数据截至 and every row of its
+# grids: assets/print.css), which the reader saves as PDF from the print dialog
+app.clientside_callback(
+    "(clicks) => { if (clicks) { (window.kanbanPrint || window.print)(); } return window.dash_clientside.no_update; }",
+    Output("shell-print", "title"),
+    Input("shell-print", "n_clicks"),
+    prevent_initial_call=True,
+)
+
+
 def _page_at(path: str | None) -> dict | None:
     """The registered page at a path (a trailing slash aside), or None."""
     here = (path or "/").rstrip("/") or "/"
@@ -202,6 +212,7 @@ def _region_choices() -> list[dict]:
     Output("shell-search", "placeholder"),
     Output("shell-logout", "children"),
     Output("shell-logout-form", "action"),
+    Output("shell-print", "children"),
     Input("url", "search"),
     Input("url", "pathname"),
     State({"type": "shell-nav", "path": ALL}, "id"),
@@ -244,6 +255,7 @@ def shell_texts(search, pathname, nav_ids):
         label("search_placeholder", lang),
         label("logout", lang),
         "/logout" + ("?lang=en" if lang == "en" else ""),
+        label("print_pdf", lang),
     )
 
 

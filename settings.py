@@ -241,6 +241,31 @@ SETTINGS: tuple[Setting, ...] = (
         "workflow.letters_pdf",
     ),
     Setting(
+        "CHART_BROWSER",
+        "/usr/bin/chromium",
+        "path",
+        "简报图表由 kaleido 驱动的 Chromium 在服务器上离线绘制，此为其可执行文件（Debian 软件包 chromium）",
+        "The Chromium that kaleido drives to draw the briefings' charts on the server, offline (Debian's chromium)",
+        "briefing.charts",
+    ),
+    Setting(
+        "CAMPAIGN_START",
+        "2024-01-01",
+        "text",
+        "专项整治开始日期（YYYY-MM-DD）：简报的“专项整治以来累计”和追缴的专项行动月份从此日算起",
+        "The campaign's first day (YYYY-MM-DD): the briefings' figures since the campaign and its months of "
+        "fund recovery count from it",
+        "briefing.content",
+    ),
+    Setting(
+        "BRIEFING_SCHEDULE",
+        None,
+        "path",
+        "简报的收件人和发送周期（CSV）；默认项目内 data/briefing_schedule.csv",
+        "The briefings' recipients and schedules (CSV); default: data/briefing_schedule.csv in the project",
+        "briefing.schedule",
+    ),
+    Setting(
         "VENV",
         None,
         "path",

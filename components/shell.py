@@ -167,6 +167,12 @@ def filter_bar() -> dbc.Row:
             _field("from", "shell-from", _date_picker("shell-from", "from"), sm="auto"),
             _field("to", "shell-to", _date_picker("shell-to", "to"), sm="auto"),
             dbc.Col(html.Span(id="shell-as-of", className="text-muted small"), className="ms-auto text-end"),
+            # 导出 PDF: the browser's print of the current view (assets/print.css lays it out on A4 landscape)
+            dbc.Col(
+                html.Button(label("print_pdf"), id="shell-print", className="btn btn-sm btn-outline-secondary"),
+                width="auto",
+                className="shell-print-col",
+            ),
         ],
         className="g-2 align-items-center mb-3 shell-filter",
     )

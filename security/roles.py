@@ -70,6 +70,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "decide": frozenset({"leader", "supervisor"}),
     "answer": frozenset({"county"}),
     "read": frozenset({"leader", "supervisor", "admin", "county"}),
+    # 简报 (briefing/): generate one's own briefing on demand (each user downloads only his own)
+    "brief": frozenset({"leader", "supervisor", "county"}),
 }
 
 

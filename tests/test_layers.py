@@ -37,12 +37,24 @@ def test_import_contracts_are_kept() -> None:
     assert "0 broken" in done.stdout, done.stdout
 
 
-OURS = ("app", "settings", "vocab", "etl", "metrics", "components", "pages", "security", "workflow", "bench")
+OURS = (
+    "app",
+    "settings",
+    "vocab",
+    "etl",
+    "metrics",
+    "components",
+    "pages",
+    "security",
+    "workflow",
+    "briefing",
+    "bench",
+)
 
 
 def test_nothing_imports_the_app() -> None:
     """app.py is a module, so import-linter cannot name it as a layer: nothing of ours imports it."""
-    for package in ("vocab", "etl", "metrics", "components", "pages", "security", "workflow"):
+    for package in ("vocab", "etl", "metrics", "components", "pages", "security", "workflow", "briefing"):
         for path in modules(package):
             bad = {m for m in imports_of(path) if m == "app" or m.startswith("app.")}
             assert not bad, f"{package}/{path.name} imports the app"

@@ -15,7 +15,7 @@ CODE = [
     ROOT / "app.py",
     *[
         p
-        for d in ("vocab", "etl", "metrics", "security", "workflow", "pages", "components", "bench")
+        for d in ("vocab", "etl", "metrics", "security", "workflow", "briefing", "pages", "components", "bench")
         for p in sorted((ROOT / d).glob("*.py"))
     ],
 ]

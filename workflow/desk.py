@@ -16,7 +16,6 @@ A refusal (another county's item, a role without the right) raises `Refused` and
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -42,7 +41,8 @@ from workflow import attachments, files, register
 from workflow.drafts import Addressee, WorkflowError, addressee_of, draft_cases
 from workflow.letters import Letter, to_docx
 from workflow.letters_pdf import letter_font, to_pdf
-from workflow.schema import ASK, GRANT, ISSUE, REFUSE, REPLY, SIGN, counters, document_cases, documents, ensure, steps
+from workflow.schema import ASK, GRANT, ISSUE, REFUSE, REPLY, SIGN, counters, document_cases, documents, steps
+from workflow.schema import writing as _writing
 
 
 class Refused(WorkflowError):
@@ -51,17 +51,6 @@ class Refused(WorkflowError):
 
 def _today(today: dt.date | None) -> dt.date:
     return today or beijing_now().date()
-
-
-@contextmanager
-def _writing(store):
-    """A write transaction of the access store that holds the writers' lock from its first
-    statement (SQLite: BEGIN IMMEDIATE), so that what it reads is still true when it writes."""
-    ensure(store.engine)
-    with store.engine.begin() as con:
-        if store.engine.dialect.name == "sqlite":
-            con.exec_driver_sql("BEGIN IMMEDIATE")
-        yield con
 
 
 def allocate(con, body_code: str, year: int) -> int:

@@ -8,10 +8,11 @@ the issuing body and the date, then the attachment — the cases with their trai
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from vocab.workflow import KIND_TITLES
+from workflow.typeset import a4_document, add_para, docx_bytes, fill_cell, red_rule
+from workflow.typeset import chinese_date as chinese_date
 
 RED = (0xC0, 0x00, 0x00)
 TRAIL_SHOWN = 8  # the latest steps of a case's trail the attachment lists
@@ -19,11 +20,6 @@ TRAIL_SHOWN = 8  # the latest steps of a case's trail the attachment lists
 
 class LetterError(RuntimeError):
     """A document cannot be made; the message says why, in Chinese."""
-
-
-def chinese_date(day: dt.date) -> str:
-    """2025年1月24日, as a letter is dated."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass(frozen=True)
@@ -104,32 +100,19 @@ def _day(day: dt.date | None) -> str:
 
 def to_docx(letter: Letter) -> bytes:
     """The letter as a Word document (python-docx): A4, 仿宋 body, 宋体 title, the red header."""
-    from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt, RGBColor
 
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(30), Mm(25)
-    section.left_margin = section.right_margin = Mm(25)
+    doc = a4_document()
 
-    def para(text: str, size: float, *, font: str = "仿宋", bold=False, align=None, color=None, indent=False):
-        p = doc.add_paragraph()
-        if align is not None:
-            p.alignment = align
-        if indent:
-            p.paragraph_format.first_line_indent = Pt(size * 2)
-        p.paragraph_format.space_after = Pt(4)
-        run = p.add_run(text)
-        _font(run, font, size, bold, color)
-        return p
+    def para(text: str, size: float, **how):
+        return add_para(doc, text, size, **how)
 
     header = para(letter.body, 22, font="宋体", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, color=RGBColor(*RED))
     header.paragraph_format.space_after = Pt(12)
     number = para(letter.doc_no, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _red_rule(number)
+    red_rule(number)
     para("", 8)
     para(letter.title, 20, font="宋体", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     para(f"{letter.addressee}：", 16)
@@ -147,50 +130,13 @@ def to_docx(letter: Letter) -> bytes:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, name in zip(table.rows[0].cells, letter.COLUMNS, strict=True):
-        _cell(cell, name, bold=True)
+        fill_cell(cell, name, bold=True)
     for row in letter.rows():
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
-            _cell(cell, text)
+            fill_cell(cell, text)
     scale = 160 / sum(letter.WIDTHS)
     for row in table.rows:
         for cell, width in zip(row.cells, letter.WIDTHS, strict=True):
             cell.width = Mm(width * scale)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
-def _font(run, name: str, size: float, bold: bool = False, color=None) -> None:
-    """A run in `name` for Chinese and Latin alike (Word reads the East Asian font from w:eastAsia)."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    if color is not None:
-        run.font.color.rgb = color
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), name)
-
-
-def _cell(cell, text: str, bold: bool = False) -> None:
-    lines = text.split("\n")
-    cell.paragraphs[0].text = ""
-    for i, line in enumerate(lines):
-        p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
-        _font(p.add_run(line), "仿宋", 10.5, bold)
-
-
-def _red_rule(paragraph) -> None:
-    """A red rule under the paragraph (the line under a 文号), as a bottom border."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "6"), ("w:color", "C00000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
+    return docx_bytes(doc)

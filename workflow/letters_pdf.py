@@ -7,12 +7,11 @@ install, never drawn in boxes.
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 from pathlib import Path
 
 import settings
 from workflow.letters import RED, Letter, LetterError
+from workflow.typeset import open_pdf, pdf_table, pdf_text
 
 NOTO = Path("/usr/share/fonts/opentype/noto")
 # in order of preference: 宋体-like serif for a letter, else the sans. One weight for the whole
@@ -40,42 +39,12 @@ def letter_font() -> Path:
     )
 
 
-@functools.lru_cache(maxsize=8)
-def _simplified_index(path: Path) -> int:
-    """In a font collection (.ttc), the font for Simplified Chinese (its name ends in SC); 0 else."""
-    if path.suffix.lower() != ".ttc":
-        return 0
-    from fontTools.ttLib import TTCollection
-
-    collection = TTCollection(str(path), lazy=True)
-    try:
-        for i, font in enumerate(collection.fonts):
-            if " SC" in (font["name"].getDebugName(1) or ""):
-                return i
-    finally:
-        collection.close()
-    return 0
-
-
 def to_pdf(letter: Letter) -> bytes:
     """The letter as PDF: the same header, text, closing and attachment table as its .docx."""
-    from fpdf import FPDF
+    pdf = open_pdf(letter_font(), letter.title, letter.issued_on, (LEFT, TOP))
 
-    font = letter_font()
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.set_margins(LEFT, TOP, LEFT)
-    pdf.set_auto_page_break(True, margin=25)
-    pdf.set_title(letter.title)
-    pdf.set_creator("物业监管看板")
-    pdf.set_creation_date(dt.datetime.combine(letter.issued_on, dt.time(), tzinfo=dt.UTC))
-    pdf.add_font("cjk", "", str(font), collection_font_number=_simplified_index(font))
-    pdf.add_page()
-
-    def text(value: str, size: float, *, align="L", height=None, color=(0, 0, 0), indent=False):
-        pdf.set_font("cjk", "", size)
-        pdf.set_text_color(*color)
-        for line in _lines(pdf, ("\u3000\u3000" if indent else "") + value, WIDTH):
-            pdf.cell(WIDTH, height or size * 0.55, line, align=align, new_x="LMARGIN", new_y="NEXT")
+    def text(value: str, size: float, **how):
+        pdf_text(pdf, value, size, WIDTH, **how)
 
     text(letter.body, 22, align="C", height=14, color=RED)
     pdf.ln(4)
@@ -99,47 +68,5 @@ def to_pdf(letter: Letter) -> bytes:
     pdf.add_page()
     text(letter.attachment_title(), 14, height=8)
     pdf.ln(2)
-    pdf.set_font("cjk", "", 9)
-    pdf.set_text_color(0, 0, 0)
-    pdf.set_draw_color(0, 0, 0)
-    pdf.set_line_width(0.2)
-    with pdf.table(
-        col_widths=letter.WIDTHS,
-        width=WIDTH,
-        line_height=4.6,
-        text_align="LEFT",
-        v_align="TOP",
-        padding=1,
-        wrapmode="CHAR",
-        headings_style=_headings(),
-    ) as table:
-        for values in (letter.COLUMNS, *letter.rows()):
-            row = table.row()
-            for value, width in zip(values, letter.WIDTHS, strict=True):
-                row.cell("\n".join(_lines(pdf, value, width - 2.5)))
+    pdf_table(pdf, (letter.COLUMNS, *letter.rows()), letter.WIDTHS, WIDTH)
     return bytes(pdf.output())
-
-
-def _headings():
-    from fpdf.fonts import FontFace
-
-    return FontFace(family="cjk", fill_color=(0xEE, 0xEE, 0xEE))
-
-
-# Punctuation that may not begin a line (避头): it stays at the end of the line before.
-NO_LINE_START = set("，。、；：？！）》」』】〕’”%,.;:?!)")
-
-
-def _lines(pdf, text: str, width: float) -> list[str]:
-    """`text` broken into lines of at most `width` (the current font), between any two
-    characters as Chinese is set, and never before closing punctuation; a line break kept."""
-    out = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for char in paragraph:
-            if line and char not in NO_LINE_START and pdf.get_string_width(line + char) > width:
-                out.append(line)
-                line = ""
-            line += char
-        out.append(line)
-    return out

@@ -20,6 +20,7 @@ advisory lock, whichever process gets there first)."""
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 from sqlalchemy import (
     Column,
@@ -135,3 +136,15 @@ def ensure(engine: Engine) -> None:
                 con.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
             metadata.create_all(con)
         _ready.add(id(engine))
+
+
+@contextmanager
+def writing(store, make=ensure):
+    """A write transaction of the access store that holds the writers' lock from its first
+    statement (SQLite: BEGIN IMMEDIATE), so that what it reads is still true when it writes;
+    `make` creates the tables it writes first."""
+    make(store.engine)
+    with store.engine.begin() as con:
+        if store.engine.dialect.name == "sqlite":
+            con.exec_driver_sql("BEGIN IMMEDIATE")
+        yield con
