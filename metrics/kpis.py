@@ -86,7 +86,28 @@ def compute(
     period's values and (`with_year_ago`) the same period a year earlier's — each where the
     ledger covers the whole of that period (`facts.covered_since`); elsewhere no change is given
     rather than a change against a period without data.
-    `current` reuses facts already read for the same filter (see `facts_for`)."""
+    `current` reuses facts already read for the same filter (see `facts_for`). Kept per published
+    version, filter and scope (`Warehouse.kept`): every viewer of the same view after the first
+    gets them without arithmetic."""
+    if current is None:
+        key = ("kpis.compute", tuple(keys), f, scope, with_previous, with_year_ago)
+        kept = wh.kept(key, lambda: _compute(wh, keys, f, scope, with_previous, None, with_year_ago), _KEPT_SIZE)
+        return dict(kept)  # KpiValue is frozen: a copy of the dict is the caller's own
+    return _compute(wh, keys, f, scope, with_previous, current, with_year_ago)
+
+
+_KEPT_SIZE = 2048  # bytes a view's KPI values or months take, about (a dozen frozen values)
+
+
+def _compute(
+    wh: Warehouse,
+    keys: list[str],
+    f: Filter,
+    scope: Scope,
+    with_previous: bool,
+    current: dict[str, pd.DataFrame] | None,
+    with_year_ago: bool,
+) -> dict[str, KpiValue]:
     kpis = [BY_KEY[k] for k in keys]
     current = current if current is not None else _facts(wh, kpis, f, scope)
     before = {
@@ -116,7 +137,15 @@ def to_date(
     is the card's own figure; a rate is not that of the month alone (a month's rectification rate
     counts only the cases received in it, which reads far below the period's). A point whose
     period the ledger does not wholly cover, or with no rows, is None (a gap, never 0).
-    {key: [(the month's first day, value)]}."""
+    {key: [(the month's first day, value)]}. Kept per version, filter and scope, as `compute`."""
+    key = ("kpis.to_date", tuple(keys), f, scope, months)
+    kept = wh.kept(key, lambda: _to_date(wh, keys, f, scope, months), _KEPT_SIZE * months)
+    return {k: list(points) for k, points in kept.items()}  # the points are tuples: the lists are the caller's
+
+
+def _to_date(
+    wh: Warehouse, keys: list[str], f: Filter, scope: Scope, months: int
+) -> dict[str, list[tuple[dt.date, float | None]]]:
     end = f.end or facts.data_as_of(wh, f, scope)
     if end is None:
         return {k: [] for k in keys}
@@ -140,6 +169,16 @@ def scorecard(
     columns: shown 无数据, unranked, without a light), never a 0; the counties of the region (of
     each city that holds data, for the whole province) that sent nothing at all are listed too,
     each with no value, so that a county missing from the ledgers is seen, not hidden."""
+    if frames is None:  # kept per version, filter and scope, as `compute`; each caller gets a copy
+        key = ("kpis.scorecard", tuple(keys), f, scope)
+        table = wh.kept(key, lambda: _scorecard(wh, keys, f, scope, None), _KEPT_SIZE * 8)
+        return table.copy()
+    return _scorecard(wh, keys, f, scope, frames)
+
+
+def _scorecard(
+    wh: Warehouse, keys: list[str], f: Filter, scope: Scope, frames: dict[str, pd.DataFrame] | None
+) -> pd.DataFrame:
     kpis = [BY_KEY[k] for k in keys]
     frames = frames if frames is not None else _facts(wh, kpis, f, scope)
     per_unit = {fn: _per_unit(frame) for fn, frame in frames.items()}

@@ -43,3 +43,27 @@ def test_no_change_is_given_against_a_period_the_ledger_does_not_cover(clerk, wa
     # from February on, the previous month is covered and the change is given
     march = kpis.compute(wh, ["overdue_cases"], Filter(start=D(2024, 3, 1), end=D(2024, 3, 31)), EVERYTHING)
     assert march["overdue_cases"].previous == 1 and march["overdue_cases"].change == 0
+
+
+def test_the_catalogues_facts_read_the_published_file_alone_so_a_views_values_are_kept_per_version(
+    demo_wh, monkeypatch
+):
+    """`kpis.compute`, `to_date` and `scorecard` are kept per published version, filter and scope
+    (`Warehouse.kept`). That holds only while every facts function of the catalogue reads the
+    published file alone: the app's own steps (metrics/app_trail.py, in the access store) change
+    between publishes. A facts function that read them would be served stale values: this fails."""
+    from metrics import app_trail
+
+    asked = []
+    monkeypatch.setattr(app_trail, "_source", lambda case_ids=None: asked.append(case_ids) or [])
+    f = Filter("140700", D(2025, 1, 1), D(2025, 5, 31))
+    for name in sorted({k.facts for k in kpis.CATALOGUE}):
+        kpis.facts_fn(name)(demo_wh, f, EVERYTHING)
+    assert asked == []
+    # and the kept values are the caller's own: changing one changes nothing for the next caller
+    first = kpis.compute(demo_wh, ["rectification_rate"], f, EVERYTHING)
+    first.clear()
+    assert kpis.compute(demo_wh, ["rectification_rate"], f, EVERYTHING)["rectification_rate"].value is not None
+    table = kpis.scorecard(demo_wh, ["rectification_rate"], f, EVERYTHING)
+    table.loc[:, "rectification_rate"] = -1.0
+    assert (kpis.scorecard(demo_wh, ["rectification_rate"], f, EVERYTHING)["rectification_rate"] != -1.0).all()
