@@ -75,6 +75,8 @@ def _inputs(spec: list[dict], view: dict, path: str) -> list:
             values.append([])
         elif prop == "data" and cid.endswith("-query"):
             values.append(dict(view))
+        elif prop == "data" and cid.endswith("-seen"):  # a lazy panel (components/loading.lazy), scrolled to
+            values.append(True)
         elif cid == "url" and prop == "search":
             values.append(query.build(view))
         elif cid == "url" and prop == "pathname":

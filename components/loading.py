@@ -31,3 +31,21 @@ def loading(child, kind: str = "block", **kwargs) -> dcc.Loading:
     return dcc.Loading(
         child, custom_spinner=skeleton(kind), parent_className=f"loading loading-{kind}", delay_show=80, **kwargs
     )
+
+
+def lazy(child, seen_id: str, kind: str = "chart") -> html.Div:
+    """A panel below the fold, drawn when it comes near the screen: `seen_id` is a store that
+    assets/lazy.js sets to true once the panel is within a screen's height of the viewport (or
+    the page is printed); the panel's callback takes it as an input and draws nothing before
+    (`not_seen`). The first screen of a page is then drawn without waiting for what is under it."""
+    return html.Div(
+        [dcc.Store(id=seen_id, data=False), loading(child, kind)],
+        className="lazy-panel",
+        **{"data-seen-store": seen_id},
+    )
+
+
+def not_seen(seen) -> bool:
+    """Whether a lazy panel's store says it has not come near the screen yet (its callback then
+    raises PreventUpdate)."""
+    return seen is not True

@@ -8,12 +8,13 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from components import query
 from components.charts import donut, empty_figure
 from components.i18n import fmt_value, label, lang_of
 from components.legend import thresholds_legend
-from components.loading import loading
+from components.loading import lazy, loading, not_seen
 from components.maps import county_figure, load_geojson, map_region, region_geo
 from components.panel import AUTO, Panels, Sheet, Table, link_column, table
 from components.theme import GRAPH_CONFIG
@@ -88,10 +89,11 @@ def layout(**params) -> html.Div:
                 ],
                 className="mb-3",
             ),
+            # the distributions, at the foot of the page: drawn when scrolled near (components/loading.lazy)
             dbc.Row(
                 [
-                    dbc.Col(loading(dcc.Graph(id="overview-stars", config=GRAPH_CONFIG), "chart"), md=6),
-                    dbc.Col(loading(dcc.Graph(id="overview-credit", config=GRAPH_CONFIG), "chart"), md=6),
+                    dbc.Col(lazy(dcc.Graph(id="overview-stars", config=GRAPH_CONFIG), "overview-stars-seen"), md=6),
+                    dbc.Col(lazy(dcc.Graph(id="overview-credit", config=GRAPH_CONFIG), "overview-credit-seen"), md=6),
                 ]
             ),
         ],
@@ -196,10 +198,19 @@ def _standing(place, lang):
     )
 
 
-@callback(Output("overview-stars", "figure"), Output("overview-credit", "figure"), Input("overview-query", "data"))
+@callback(
+    Output("overview-stars", "figure"),
+    Output("overview-credit", "figure"),
+    Input("overview-query", "data"),
+    Input("overview-stars-seen", "data"),
+    Input("overview-credit-seen", "data"),
+)
 @missing_warehouse(FIGURE, FIGURE)
-def overview_mix(params):
-    """The star distribution of service projects and the credit grades of companies."""
+def overview_mix(params, stars_seen=True, credit_seen=True):
+    """The star distribution of service projects and the credit grades of companies, once the
+    row is scrolled near (both charts sit side by side: either seen draws both)."""
+    if not_seen(stars_seen) and not_seen(credit_seen):
+        raise PreventUpdate
     lang, f = _view(params)
     wh, viewer = warehouse(), scope()
     stars, credit = star_distribution(wh, f, viewer), credit_distribution(wh, f, viewer)

@@ -20,6 +20,18 @@ def _overview_loads_without_console_errors_in_both_languages(page):
     assert "问题整改率" not in page.text("#overview-cards")
 
 
+def _the_foot_is_drawn_when_scrolled_to(page):
+    """The star and credit charts at the page's foot are not drawn with the first screen; scrolled
+    to, they are."""
+    page.open(VIEW)
+    expect(page.page.locator("#kpi-rectification_rate")).to_contain_text("%")
+    stars = page.page.locator("#overview-stars")
+    assert stars.locator("g.trace").count() == 0  # a screen and more below the first: not drawn yet
+    stars.scroll_into_view_if_needed()
+    expect(stars.locator("g.trace").first).to_be_attached()
+    expect(page.page.locator("#overview-credit g.trace").first).to_be_attached()
+
+
 def _url_reproduces_view_and_period_changes_the_cards(page):
     page.open("/?region=140700&from=2024-01-01&to=2024-12-29")
     expect(page.page.locator("#kpi-complaint_close_rate")).to_contain_text("%")
@@ -68,9 +80,11 @@ def _clicking_a_county_on_the_map_filters_to_it(page):
 
 
 def test_a_reader_opens_the_overview_in_both_languages_and_changes_the_period_in_the_url(page):
-    """A URL reproduces a view and its period changes the cards and the filter bar; then the
-    overview in Chinese and English without console errors (the language step last)."""
+    """A URL reproduces a view and its period changes the cards and the filter bar; the charts at
+    the foot are drawn when scrolled to; then the overview in Chinese and English without console
+    errors (the language step last)."""
     _url_reproduces_view_and_period_changes_the_cards(page)
+    _the_foot_is_drawn_when_scrolled_to(page)
     _overview_loads_without_console_errors_in_both_languages(page)
 
 

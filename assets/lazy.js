@@ -1,0 +1,44 @@
+// Panels below the fold (components/loading.py `lazy`): each carries data-seen-store, the id of a
+// dcc.Store its callback takes as an input. When the panel comes within a quarter of a screen of the
+// viewport, or the page is printed, the store is set to true and the callback draws it. Panels are
+// watched only once the page's other panels are drawn: while they load, their skeletons are
+// shorter than what comes, and everything would look near.
+(function () {
+  "use strict";
+  function see(el) {
+    const clientside = window.dash_clientside;
+    if (!clientside || !clientside.set_props || el.dataset.seen === "1") return false;
+    el.dataset.seen = "1";
+    clientside.set_props(el.dataset.seenStore, { data: true });
+    return true;
+  }
+  const near = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting && see(entry.target)) near.unobserve(entry.target);
+      }
+    },
+    { rootMargin: "25% 0px" }
+  );
+  let queued = false;
+  function watch() {
+    queued = false;
+    if (document.querySelector('[data-dash-is-loading="true"]')) {
+      queued = true;
+      setTimeout(watch, 150);
+      return;
+    }
+    // a panel drawn again (a page rendered anew) is a new element: watched afresh
+    document.querySelectorAll(".lazy-panel:not([data-watched])").forEach((el) => {
+      el.dataset.watched = "1";
+      near.observe(el);
+    });
+  }
+  new MutationObserver(() => {
+    if (!queued) {
+      queued = true;
+      requestAnimationFrame(watch);
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+  window.addEventListener("beforeprint", () => document.querySelectorAll(".lazy-panel").forEach(see));
+})();
