@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from metrics.filters import Scope
+from vocab.ladder import SYSTEM_NAME, SYSTEM_ROLE
 from vocab.roles import ROLES
 from vocab.roles import SCREEN as SCREEN
 
@@ -56,17 +57,20 @@ def scope_of(role: str, county: str | None = None) -> Scope:
         return Scope(None, personal_data=True)
     if role == "county":
         return Scope((county,) if county else (), personal_data=False)
-    if role in ("leader", "admin", SCREEN):
+    if role in ("leader", "admin", SCREEN, SYSTEM_ROLE):
         return Scope(None, personal_data=False)
     return Scope((), personal_data=False)  # unknown role: nothing
 
 
 NOTHING = Scope((), personal_data=False)
+SYSTEM = Viewer(SYSTEM_NAME, SYSTEM_ROLE)  # who issues what a rule issues by itself, in the audit
 
 # What each role may do in the loop of 交办 and 督办 (workflow/): `answer` (sign, reply, ask for
 # more time) and `read` only on items of the officer's own county.
+# `system` is the escalation rules' actor (workflow/ladder.py: a rule that issues by itself); no user
+# has that role (the access store accepts only vocab.roles.ROLES), so no request acts as it.
 ACTIONS: dict[str, frozenset[str]] = {
-    "issue": frozenset({"leader", "supervisor"}),
+    "issue": frozenset({"leader", "supervisor", SYSTEM_ROLE}),
     "decide": frozenset({"leader", "supervisor"}),
     "answer": frozenset({"county"}),
     "read": frozenset({"leader", "supervisor", "admin", "county"}),
