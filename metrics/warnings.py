@@ -33,7 +33,17 @@ from metrics.filters import Filter, Scope, month_of
 from metrics.funds import stalled_arrears
 from metrics.regions import region_names
 from metrics.scorecard import county_scorecard
-from vocab.ladder import DUE_SOON, DUE_WITHIN, RANK_DROP, RANK_DROP_PLACES, SECOND_BLACK, STALLED, STALLED_MONTHS
+from vocab.labels import label
+from vocab.ladder import (
+    DUE_SOON,
+    DUE_WITHIN,
+    RANK_DROP,
+    RANK_DROP_PLACES,
+    SECOND_BLACK,
+    STALLED,
+    STALLED_MONTHS,
+    WARNING_KINDS,
+)
 
 DUE_COLUMNS = [
     "case_id",
@@ -47,7 +57,15 @@ DUE_COLUMNS = [
     "workdays_left",
 ]
 BLACK_COLUMNS = ["company_code", "company_name", "county", "unit_name", "black_lists", "black_dates"]
-STALLED_COLUMNS = ["project_id", "project", "developer", "unit", "unit_name", "last_recovered_on", "arrears_outstanding"]
+STALLED_COLUMNS = [
+    "project_id",
+    "project",
+    "developer",
+    "unit",
+    "unit_name",
+    "last_recovered_on",
+    "arrears_outstanding",
+]
 DROP_COLUMNS = ["unit", "unit_name", "month", "rank", "previous_rank", "places", "ranked"]
 
 
@@ -62,9 +80,12 @@ class Warnings:
     rank_drop: pd.DataFrame
 
     def of(self, kind: str) -> pd.DataFrame:
-        return {DUE_SOON: self.due_soon, SECOND_BLACK: self.second_black, STALLED: self.stalled, RANK_DROP: self.rank_drop}[
-            kind
-        ]
+        return {
+            DUE_SOON: self.due_soon,
+            SECOND_BLACK: self.second_black,
+            STALLED: self.stalled,
+            RANK_DROP: self.rank_drop,
+        }[kind]
 
     def counts(self) -> dict[str, int]:
         return {k: len(self.of(k)) for k in (DUE_SOON, SECOND_BLACK, STALLED, RANK_DROP)}
@@ -75,7 +96,9 @@ def early_warnings(wh: Warehouse, f: Filter, scope: Scope) -> Warnings:
     it is later or open)."""
     at = as_of(wh, f, scope)
     now = Filter(f.region, None, at)
-    return Warnings(at, due_soon(wh, now, scope), _black(wh, now, scope), _stalled(wh, now, scope), rank_drops(wh, now, scope))
+    return Warnings(
+        at, due_soon(wh, now, scope), _black(wh, now, scope), _stalled(wh, now, scope), rank_drops(wh, now, scope)
+    )
 
 
 def due_soon(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
@@ -127,9 +150,85 @@ def rank_drops(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     for city in sorted({u[:4] + "00" for u in units}):
         now, then = _ranks(wh, city, month), _ranks(wh, city, before)
         for unit in units:
-            if unit.startswith(city[:4]) and unit in now and unit in then and now[unit] - then[unit] >= RANK_DROP_PLACES:
+            if (
+                unit.startswith(city[:4])
+                and unit in now
+                and unit in then
+                and now[unit] - then[unit] >= RANK_DROP_PLACES
+            ):
                 found.append(
                     (unit, names.get(unit, unit), month.start, now[unit], then[unit], now[unit] - then[unit], len(now))
                 )
     frame = pd.DataFrame(found, columns=DROP_COLUMNS)
     return frame.sort_values(["places", "unit"], ascending=[False, True]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- an item in words, and its key
+
+
+def describe(kind: str, row: dict, lang: str = "zh") -> str:
+    """One warning in a sentence (the lists, the wall, the robot): names, dates and figures only."""
+
+    def text(key: str) -> str:
+        value = row.get(key)
+        return "—" if value is None or value != value else str(value)  # NaN: not filled
+
+    words = label(f"warning_line.{kind}", lang)
+    if kind == DUE_SOON:
+        return words.format(
+            case_id=text("case_id"),
+            unit_name=text("unit_name"),
+            community_name=text("community_name"),
+            category=text("category"),
+            deadline=_day(row.get("deadline")),
+            left=int(row["workdays_left"]),
+        )
+    if kind == SECOND_BLACK:
+        return words.format(
+            company_name=text("company_name"),
+            unit_name=text("unit_name"),
+            n=int(row["black_lists"]),
+            dates=text("black_dates"),
+        )
+    if kind == STALLED:
+        amount = float(row["arrears_outstanding"]) / 10_000
+        return words.format(
+            project=text("project"),
+            unit_name=text("unit_name"),
+            developer=text("developer"),
+            amount=f"{amount:,.2f} 万元" if lang == "zh" else f"{amount:,.2f} × 10k yuan",
+            months=STALLED_MONTHS,
+        )
+    month = row["month"]
+    return words.format(
+        unit_name=text("unit_name"),
+        month=f"{month.year}年{month.month}月" if lang == "zh" else f"{month:%Y-%m}",
+        rank=row["rank"],
+        previous=row["previous_rank"],
+        ranked=row["ranked"],
+        places=row["places"],
+    )
+
+
+def key_of(kind: str, row: dict) -> str:
+    """What makes a warning the same warning from one day to the next (the robot posts it once):
+    a case and its deadline, a company and its 黑榜 dates, a project and its last recovery, a
+    unit and its month."""
+    if kind == DUE_SOON:
+        return f"{kind}:{row['case_id']}:{_day(row.get('deadline'))}"
+    if kind == SECOND_BLACK:
+        return f"{kind}:{row['company_code']}:{row['black_dates']}"
+    if kind == STALLED:
+        return f"{kind}:{row['project_id']}:{_day(row.get('last_recovered_on'))}"
+    return f"{kind}:{row['unit']}:{_day(row.get('month'))}"
+
+
+def items(w: Warnings) -> list[tuple[str, dict]]:
+    """Every warning as (kind, row), kind by kind, the worst first."""
+    return [(kind, row) for kind in WARNING_KINDS for row in w.of(kind).to_dict("records")]
+
+
+def _day(value) -> str:
+    if value is None or value != value:
+        return "—"
+    return pd.Timestamp(value).date().isoformat()

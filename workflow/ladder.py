@@ -33,7 +33,7 @@ from metrics.escalations import REFERRALS, open_cases
 from metrics.filters import Filter, Scope
 from security.roles import SYSTEM
 from security.store import now
-from vocab.ladder import AUTO, ISSUED, NO_REPLY, NOT_SIGNED, OVERDUE, PROPOSED, SYSTEM_NAME
+from vocab.ladder import AUTO, ISSUED, NOT_SIGNED, OVERDUE, PROPOSED, SYSTEM_NAME
 from vocab.workflow import DEFAULT_WORKDAYS, DEMANDS, KINDS, MAX_CASES
 from workflow import desk, register
 from workflow.ladder_rules import LadderRule, read_rules
@@ -146,7 +146,12 @@ def _documents(rule: LadderRule, docs: list[register.Document], wh, today: dt.da
 def _overdue(rule: LadderRule, stock) -> list[Hit]:
     late = stock[stock["overdue"] & (stock["workdays_overdue"] >= rule.working_days)]
     return [
-        Hit(f"case:{r.case_id}", r.case_id, str(r.county)[:6], f"超期 {int(r.workdays_overdue)} 个工作日")
+        Hit(
+            f"case:{r.case_id}",
+            r.case_id,
+            str(r.county)[:6],
+            f"以下问题线索超过整改时限 {rule.working_days} 个工作日以上仍未办结",
+        )
         for r in late.itertuples()
     ]
 
@@ -208,7 +213,9 @@ def _record(store, rule: LadderRule, hits: list[Hit], today: dt.date) -> list[Es
                         )
                     )
                 cases = tuple(dict.fromkeys(h.case_id for h in part))
-                made.append(Escalation(esc_id, rule.rule_id, rule.leads_to, rule.mode, county, today, reason, PROPOSED, cases))
+                made.append(
+                    Escalation(esc_id, rule.rule_id, rule.leads_to, rule.mode, county, today, reason, PROPOSED, cases)
+                )
     for esc in made:
         desk._audit(
             SYSTEM,
@@ -220,8 +227,10 @@ def _record(store, rule: LadderRule, hits: list[Hit], today: dt.date) -> list[Es
 
 
 def demand_of(esc: Escalation) -> str:
-    """The demand of the document an escalation issues: the kind's own, after why it is issued."""
-    return f"根据{esc.reason.split('。')[0]}。{DEMANDS[esc.leads_to]}"
+    """The demand of the document an escalation issues: what set it off (the earlier documents
+    by their numbers), then the kind's own demand."""
+    grounds = esc.reason.split("。", 1)[-1][:600]
+    return f"{grounds}。{DEMANDS[esc.leads_to]}"
 
 
 def _issue_auto(store, wh, esc: Escalation, today: dt.date, folder) -> Escalation:
@@ -244,8 +253,18 @@ def _issue_auto(store, wh, esc: Escalation, today: dt.date, folder) -> Escalatio
         note = f"自动下发未成功：{exc}"
         _set(store, esc.id, note=note)
         return Escalation(**{**esc.__dict__, "note": note})
-    _set(store, esc.id, state=ISSUED, document_id=doc.id, decided_by=SYSTEM_NAME, decided_role=SYSTEM.role, decided_at=now())
-    return Escalation(**{**esc.__dict__, "state": ISSUED, "document_id": doc.id, "doc_no": doc.doc_no, "decided_by": SYSTEM_NAME})
+    _set(
+        store,
+        esc.id,
+        state=ISSUED,
+        document_id=doc.id,
+        decided_by=SYSTEM_NAME,
+        decided_role=SYSTEM.role,
+        decided_at=now(),
+    )
+    return Escalation(
+        **{**esc.__dict__, "state": ISSUED, "document_id": doc.id, "doc_no": doc.doc_no, "decided_by": SYSTEM_NAME}
+    )
 
 
 def _set(store, esc_id: int, **values) -> int:

@@ -106,7 +106,15 @@ def confirm(store, wh, viewer: Viewer, escalation_id, *, today: dt.date | None =
         token=f"ladder:{esc.id}",
     )
     doc = docs[0]
-    _set(store, esc.id, state=ISSUED, document_id=doc.id, decided_by=viewer.name, decided_role=viewer.role, decided_at=now())
+    _set(
+        store,
+        esc.id,
+        state=ISSUED,
+        document_id=doc.id,
+        decided_by=viewer.name,
+        decided_role=viewer.role,
+        decided_at=now(),
+    )
     desk._audit(viewer, "escalation_confirm", f"升级督办 #{esc.id}（{esc.rule_id}）确认下发 {doc.doc_no}", store)
     return listed(store, state=None, ids=[esc.id])[0]
 
@@ -121,7 +129,10 @@ def dismiss(store, viewer: Viewer, escalation_id, note: str = "") -> Escalation:
     if not changed:
         raise WorkflowError(f"升级督办建议 #{esc.id} 已由他人处理")
     desk._audit(
-        viewer, "escalation_dismiss", f"升级督办 #{esc.id}（{esc.rule_id}）不予下发" + (f"：{note}" if note else ""), store
+        viewer,
+        "escalation_dismiss",
+        f"升级督办 #{esc.id}（{esc.rule_id}）不予下发" + (f"：{note}" if note else ""),
+        store,
     )
     return listed(store, state=None, ids=[esc.id])[0]
 

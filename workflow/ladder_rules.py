@@ -75,10 +75,10 @@ def read_rules(path: Path | None = None) -> tuple[LadderRule, ...]:
         if not any(cell.values()):
             continue
         found = _problems(cell, seen)
+        seen.add(cell["rule_id"])
         if found:
             problems += [f"第 {n} 行：{p}" for p in found]
             continue
-        seen.add(cell["rule_id"])
         rules.append(
             LadderRule(
                 cell["rule_id"],
