@@ -225,7 +225,17 @@ def screen_content(f: Filter, lang: str) -> tuple:
     }
     as_of_text = f"{label('data_as_of', lang)}{'：' if lang == 'zh' else ': '}{fmt_date(as_of)}"
     alarms = alarm_strip(groups(warnings_of(f, scope), lang, n=1), lang)  # counts and the worst of each kind
-    return (data, "", as_of_text, esc, track or label("no_data", lang), ticker_style, *rank_slides, *side_titles, alarms)
+    return (
+        data,
+        "",
+        as_of_text,
+        esc,
+        track or label("no_data", lang),
+        ticker_style,
+        *rank_slides,
+        *side_titles,
+        alarms,
+    )
 
 
 def _published(wh) -> dict:

@@ -67,7 +67,7 @@ def main(warehouse: Path, today: str | None, as_json: bool) -> int:
     if as_json:
         print(json.dumps(outcome.as_json(), ensure_ascii=False))
     else:
-        print(_text(outcome, day))
+        print(_text(outcome, day, region_names(wh)))
     if robot:
         print(robot, file=sys.stderr)
     return 0
@@ -86,14 +86,18 @@ def _robot(store, wh, made: list[ladder.Escalation], day: dt.date) -> str:
     return f"群机器人：新增 {report.new} 项，已推送 {report.sent} 项"
 
 
-def _text(outcome: ladder.Outcome, day: dt.date) -> str:
+def _text(outcome: ladder.Outcome, day: dt.date, names: dict[str, str]) -> str:
     lines = [
         f"{day} 升级督办：建议 {len(outcome.proposed)} 项（待领导或纪检监督在督办页确认），自动下发 {len(outcome.issued)} 项"
     ]
     for esc in outcome.issued:
-        lines.append(f"  已下发 {esc.doc_no}：{esc.leads_to} → {esc.county}，{len(esc.cases)} 件；{esc.reason}")
+        lines.append(
+            f"  已下发 {esc.doc_no}：{esc.leads_to} → {names.get(esc.county, esc.county)}，{len(esc.cases)} 件；{esc.reason}"
+        )
     for esc in outcome.proposed:
-        lines.append(f"  建议 #{esc.id}：{esc.leads_to} → {esc.county}，{len(esc.cases)} 件；{esc.reason}")
+        lines.append(
+            f"  建议 #{esc.id}：{esc.leads_to} → {names.get(esc.county, esc.county)}，{len(esc.cases)} 件；{esc.reason}"
+        )
         if esc.note:
             lines.append(f"    {esc.note}")
     return "\n".join(lines)

@@ -11,8 +11,8 @@ command `python -m etl escalate` that cron runs (workflow/escalate_cli.py).
 - An `overdue` rule finds the open cases N working days or more past their deadline
   (metrics/escalations.open_cases, at the day or 数据截至, whichever is earlier).
 
-A case still open (by the ledger) is escalated unless its trail already holds the step the rule
-leads to or a stronger one (a later document of the app, or the ledger's 督办记录): no 提醒函
+A case still open (by the ledger) is escalated unless a proposal on it waits for a decision (the
+next run looks again), or its trail already holds the step the rule leads to or a stronger one (a later document of the app, or the ledger's 督办记录): no 提醒函
 after a 督办函. What a rule finds in a county becomes one escalation (at most MAX_CASES cases
 each): a proposal that a leader or supervisor confirms or dismisses on 督办 (workflow/ladder_desk.py),
 or, for a rule in `auto` mode, a document issued at once through workflow.desk with the system
@@ -112,8 +112,9 @@ def run(store, wh, today: dt.date, rules: tuple[LadderRule, ...] | None = None, 
     open_ids = set(stock["case_id"])
     outcome = Outcome()
     for rule in rules:
+        waiting = _waiting(store)  # a case with a proposal not yet decided waits for that decision
         hits = _overdue(rule, stock) if rule.trigger == OVERDUE else _documents(rule, docs, wh, today)
-        hits = [h for h in hits if h.case_id in open_ids]
+        hits = [h for h in hits if h.case_id in open_ids and h.case_id not in waiting]
         hits = _not_stepping_back(wh, rule, hits, docs)
         for esc in _record(store, rule, hits, today):
             if rule.mode == AUTO:
@@ -170,6 +171,17 @@ def _not_stepping_back(wh, rule: LadderRule, hits: list[Hit], docs: list[registe
         if max(app + theirs, default=-1) < target:
             out.append(h)
     return out
+
+
+def _waiting(store) -> set[str]:
+    """The cases of the proposals not yet confirmed or dismissed."""
+    q = (
+        select(escalation_sources.c.case_id)
+        .join(escalations, escalations.c.id == escalation_sources.c.escalation_id)
+        .where(escalations.c.state == PROPOSED)
+    )
+    with store.engine.connect() as con:
+        return set(con.execute(q).scalars())
 
 
 # ---------------------------------------------------------------- recording and issuing
