@@ -108,12 +108,12 @@ def proposals_list(view: View) -> html.Div:
                 html.Button(
                     label("ladder_confirm", lang),
                     id={"type": "escalations-ladder-act", "id": e.id, "act": "confirm"},
-                    className="btn btn-sm btn-danger me-1",
+                    className="btn btn-sm btn-danger py-0",
                 ),
                 html.Button(
                     label("ladder_dismiss", lang),
                     id={"type": "escalations-ladder-act", "id": e.id, "act": "dismiss"},
-                    className="btn btn-sm btn-outline-secondary",
+                    className="btn btn-sm btn-outline-secondary py-0",
                 ),
             ]
             if may
@@ -123,7 +123,8 @@ def proposals_list(view: View) -> html.Div:
             html.Li(
                 [
                     html.Div(
-                        [html.Strong(line, className="me-2"), *buttons], className="d-flex flex-wrap align-items-center"
+                        [html.Span(line, className="fw-semibold small me-auto"), *buttons],
+                        className="d-flex flex-wrap align-items-center gap-1",
                     ),
                     html.Div(e.reason + (f"（{e.note}）" if e.note else ""), className="small text-muted"),
                 ],
