@@ -2,6 +2,7 @@
 提醒函, 督办函, 约谈通知 — with the working days left by the official calendar; 签收 (sign for a
 document), then per case a reply (整改情况, with photos or a PDF as evidence) or a request for more time (延期申请: the reason and
 the date), which the issuer grants or refuses on 督办. The documents' .docx and PDF download here.
+Above them, 预警: the early warnings of the officer's county (metrics/warnings.py).
 
 Every act is workflow/desk.py's: checked on the server (an officer acts on his own county's
 documents only, whatever a crafted request names), written in one transaction of the access

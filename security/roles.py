@@ -12,7 +12,9 @@ In the loop of 交办 and 督办 (workflow/; `may_act`): a leader or a superviso
 (交办, 催办, 提醒函, 督办函, 约谈通知) and grants or refuses a county's request for more time; a
 county officer signs for, replies to and asks more time on the items of his own county only,
 and opens /inbox (待办). Every role that may open 督办 reads the documents issued; a county
-officer those of his county.
+officer those of his county. The escalation rules (workflow/ladder.py) issue what a rule in `auto`
+mode finds as `SYSTEM`, role `system`, which no user can have; a leader or supervisor confirms
+or dismisses their proposals.
 
 A page may name its roles in `dash.register_page(..., roles=("admin",))`; a page that
 names none follows PAGE_ROLES below, and else is open to every logged-in role.
