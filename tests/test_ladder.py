@@ -173,14 +173,17 @@ def test_the_rules_file_is_checked_and_its_problems_named(tmp_path):
     )
 
 
-def test_the_command_in_process_prints_exactly_what_it_proposed_and_issued(tmp_path, copy_demo, capsys, monkeypatch):
+def copy_with_rule(tmp_path, copy_demo, monkeypatch, rule: str):
+    """A copy of the demo (warehouse and access store) whose escalation rules are this one row."""
     warehouse = copy_demo(tmp_path / "copy")
     rules = tmp_path / "rules.csv"
-    rules.write_text(
-        "rule_id,trigger,after_kind,working_days,leads_to,mode,note\nR2,no_reply,提醒函,5,督办函,propose,\n",
-        encoding="utf-8",
-    )
+    rules.write_text(f"rule_id,trigger,after_kind,working_days,leads_to,mode,note\n{rule}\n", encoding="utf-8")
     monkeypatch.setenv("ESCALATION_RULES", str(rules))
+    return warehouse
+
+
+def test_the_command_in_process_prints_exactly_what_it_proposed_and_issued(tmp_path, copy_demo, capsys, monkeypatch):
+    warehouse = copy_with_rule(tmp_path, copy_demo, monkeypatch, "R2,no_reply,提醒函,5,督办函,propose,")
     monkeypatch.delenv("WEBHOOK_URL", raising=False)
     store = Store.for_warehouse(warehouse)
     from metrics.db import Warehouse

@@ -16,6 +16,7 @@ import pytest
 
 from etl.cli import main
 from metrics.db import Warehouse
+from tests.test_ladder import copy_with_rule
 from workflow import webhook
 
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -64,14 +65,7 @@ def receiver():
 def deployment(tmp_path, copy_demo, monkeypatch):
     """A copy of the demo with a rule that proposes a 约谈通知 for cases 20 working days late (the
     demo's late cases have all had a 提醒函; a few never reached an interview)."""
-    warehouse = copy_demo(tmp_path / "copy")
-    rules = tmp_path / "rules.csv"
-    rules.write_text(
-        "rule_id,trigger,after_kind,working_days,leads_to,mode,note\nT1,overdue,,20,约谈通知,propose,\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("ESCALATION_RULES", str(rules))
-    return warehouse
+    return copy_with_rule(tmp_path, copy_demo, monkeypatch, "T1,overdue,,20,约谈通知,propose,")
 
 
 def run(warehouse, day="2025-11-30") -> int:
