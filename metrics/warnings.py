@@ -9,8 +9,8 @@ on 待办, the leader and the supervisor on 督办, the wall's alarm strip and t
 - `stalled`: arrears projects still owing on which no recovery arrived for STALLED_MONTHS months
   (metrics/funds.stalled_arrears, as the overview's 需要关注 with its own number of months);
 - `rank_drop`: reporting units that fell RANK_DROP_PLACES places or more in the scorecard's
-  ranking among their city's units from one month to the next (metrics/scorecard.county_scorecard
-  of each month; the month is the one that ends on the day, else the last whole month before it).
+  ranking among their city's units from one month to the next (metrics/scorecard.ranks, the
+  rank of the scorecard, of each month; the month is the one that ends on the day, else the last whole month before it).
 
 Every list is in the viewer's scope: a county officer sees his county's. A unit's rank is its
 place among the units of its city, whoever asks (that is what the scorecard shows the city's
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from metrics import kpis
 from metrics.attention import second_black_list
 from metrics.db import Warehouse
 from metrics.escalations import open_cases
@@ -32,7 +33,7 @@ from metrics.facts import as_of
 from metrics.filters import Filter, Scope, month_of
 from metrics.funds import stalled_arrears
 from metrics.regions import region_names
-from metrics.scorecard import county_scorecard
+from metrics.scorecard import RANK_BY, ranks
 from vocab.labels import label
 from vocab.ladder import (
     DUE_SOON,
@@ -131,11 +132,10 @@ def ranked_month(at: dt.date) -> tuple[Filter, Filter]:
 def _ranks(wh: Warehouse, city: str, month: Filter) -> dict[str, int]:
     """{unit: rank} of the scorecard of a city's units for a month (computed once per version)."""
 
-    def compute() -> dict[str, int]:
-        table = county_scorecard(wh, Filter(city, month.start, month.end), Scope(None, personal_data=False))
-        return {u: int(r) for u, r in zip(table["unit"], table["rank"], strict=True) if r is not None}
-
-    return wh.memo(("warning_ranks", city, month.start, month.end), compute)
+    return wh.memo(
+        ("warning_ranks", city, month.start, month.end),
+        lambda: ranks(wh, Filter(city, month.start, month.end), Scope(None, personal_data=False)),
+    )
 
 
 def rank_drops(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
@@ -143,7 +143,7 @@ def rank_drops(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     units from the month before to the month: unit, unit_name, month (its first day), rank,
     previous_rank, places, ranked (units ranked that month); the largest fall first."""
     month, before = ranked_month(as_of(wh, f, scope))
-    mine = county_scorecard(wh, Filter(f.region, month.start, month.end), scope)
+    mine = kpis.scorecard(wh, list(RANK_BY), Filter(f.region, month.start, month.end), scope)
     units = [u for u in mine["unit"] if len(str(u)) in (6, 9)]
     names = region_names(wh)
     found = []
