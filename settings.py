@@ -266,6 +266,34 @@ SETTINGS: tuple[Setting, ...] = (
         "briefing.schedule",
     ),
     Setting(
+        "ESCALATION_RULES",
+        None,
+        "path",
+        "自动升级督办规则文件（CSV：规则编号、触发条件、工作日数、升级为何种文书、建议或自动下发）；"
+        "默认 data/escalation_rules.csv",
+        "The escalation rules (CSV: rule id, trigger, working days, the document it leads to, proposed or issued "
+        "automatically); default data/escalation_rules.csv",
+        "workflow.ladder_rules",
+    ),
+    Setting(
+        "WEBHOOK_URL",
+        None,
+        "text",
+        "企业微信或钉钉群机器人的 Webhook 地址；设置后 escalate 命令把新的预警和升级督办推送到群里（每条只推送一次，"
+        "推送失败下次运行时重试）；默认不推送",
+        "The WeCom or DingTalk group robot's webhook URL; when set, the escalate command posts new warnings and "
+        "escalations to the group (each once; a failed post is retried at the next run); default: no posts",
+        "workflow.webhook",
+    ),
+    Setting(
+        "WEBHOOK_FORMAT",
+        "wecom",
+        "text",
+        "群机器人的消息格式：wecom（企业微信）或 dingtalk（钉钉）",
+        "The robot's message format: wecom (WeCom) or dingtalk (DingTalk)",
+        "workflow.webhook",
+    ),
+    Setting(
         "VENV",
         None,
         "path",

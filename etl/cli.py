@@ -1,4 +1,4 @@
-"""`scripts/etl load|check|rejects|demo|users|tokens|audit` (or `python -m etl …` in the project's
+"""`scripts/etl load|check|rejects|demo|escalate|users|tokens|audit` (or `python -m etl …` in the project's
 virtual environment): a thin command line over etl.pipeline, etl.rejects, etl.report and the
 access store (security/store.py).
 
@@ -110,6 +110,21 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     demo.add_argument(
         "--warehouse", type=Path, default=None, help="DuckDB file (default: data/demo/warehouse.duckdb, the demo's own)"
     )
+    escalate = sub.add_parser(
+        "escalate",
+        help="apply the escalation rules for a day: propose or issue the next step of the ladder",
+        description="Apply the escalation rules (data/escalation_rules.csv, or $ESCALATION_RULES) to the documents "
+        "issued and the open cases on a day: what a rule finds becomes a proposal a leader or supervisor confirms "
+        "on 督办, or a document the system issues by itself (numbered and audited). Idempotent: run twice for the "
+        "same day, the second run proposes and issues nothing new. With $WEBHOOK_URL set, the new warnings and "
+        "escalations are posted to the WeCom or DingTalk group robot (each once; a failed post is retried at the "
+        "next run). Exit code: 0 done, 2 usage or a rules file with problems, 3 no warehouse.",
+    )
+    _warehouse_option(escalate)
+    escalate.add_argument("--today", help="the day to run for, YYYY-MM-DD (default: today in Beijing)")
+    escalate.add_argument(
+        "--json", action="store_true", help='print exactly {"proposed": [...], "issued": [...]} as one JSON object'
+    )
     users = sub.add_parser("users", help="manage the dashboard's users (access.sqlite beside the warehouse)")
     users_sub = users.add_subparsers(dest="action", required=True)
     add = users_sub.add_parser(
@@ -191,6 +206,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         print(f"演示数据已加载到 {target}：{len(result.files)} 个文件，{sum(f.rows_loaded for f in result.files)} 行")
         return 0 if result.ok else 1
+    if args.command == "escalate":
+        # the one command of the ETL's command line that runs the layer above it (pyproject.toml: ignore_imports)
+        from workflow import escalate_cli
+
+        return escalate_cli.main(_warehouse(args), args.today, args.json)
     if args.command == "users":
         return _users(args)
     if args.command == "tokens":

@@ -40,6 +40,11 @@ def install(source: Source | None) -> None:
     _source = source
 
 
+def current() -> Source | None:
+    """The source installed (None: the ledger's trail alone)."""
+    return _source
+
+
 def steps(case_ids: Sequence[str] | None = None) -> list[AppStep]:
     """The app's steps of these cases (None: of every case), or none without a source."""
     source = _source

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pandas as pd
 
 from etl.sql import Sql, literal, literals
-from metrics.app_trail import app_rows_sql, steps
+from metrics.app_trail import app_rows_sql, steps, trail_sql
 from metrics.db import Warehouse
 from metrics.deadlines import deadline_basis_sql, deadline_sql, rules_cte, rules_join
-from metrics.escalations import MOVES, phone_sql
+from metrics.escalations import ESCALATIONS, MOVES, phone_sql
 from metrics.facts import as_of, rectified_by
 from metrics.filters import Filter, Scope, region_sql
 from vocab.schema import CASE_ACTIONS
@@ -70,3 +70,14 @@ def case_timeline(wh: Warehouse, case_id: str, scope: Scope) -> pd.DataFrame:
         WINDOW w AS (ORDER BY e.happened_on, e.src, e.o, e.seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
         ORDER BY e.happened_on, e.src, e.o, e.seq"""
     return wh.frame(Sql.of(sql, region, app_sql, case_id=case_id))
+
+
+def escalation_actions(wh: Warehouse, case_ids: list[str]) -> dict[str, set[str]]:
+    """The escalation actions (metrics/escalations.ESCALATIONS) each case's trail holds so far, the
+    ledger's and the app's: what the escalation rules ask before proposing a step a case had."""
+    if not case_ids:
+        return {}
+    trail = trail_sql()
+    sql = f"""SELECT case_id, list(DISTINCT action) AS actions FROM {trail} t
+              WHERE case_id IN (SELECT unnest($ids::VARCHAR[])) AND action IN {literals(ESCALATIONS)} GROUP BY 1"""
+    return {r[0]: set(r[1]) for r in wh.rows(Sql.of(sql, trail, ids=list(case_ids)))}

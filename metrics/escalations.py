@@ -124,7 +124,8 @@ def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> Sql
                   FROM open o LEFT JOIN ev USING (case_id) {rules_join("o")}),
         staged AS (SELECT s.*, a.wi - sc.workday_index AS days_at_level,
                      coalesce($at > s.deadline, false) AS overdue,
-                     CASE WHEN $at > s.deadline THEN a.wi - dc.workday_index END AS workdays_overdue
+                     CASE WHEN $at > s.deadline THEN a.wi - dc.workday_index END AS workdays_overdue,
+                     CASE WHEN $at <= s.deadline THEN dc.workday_index - a.wi END AS workdays_left
                    FROM stock s
                    LEFT JOIN calendar sc ON sc.day = s.at_level_since
                    LEFT JOIN calendar dc ON dc.day = s.deadline
@@ -151,12 +152,18 @@ def open_cases(
     overdue_only: bool = False,
     company: str | None = None,
     limit: int | None = 1000,
+    due_within: int | None = None,
 ) -> pd.DataFrame:
     """The open cases at the as-of date (at most `limit`, the longest-stuck overdue ones first),
-    with names, level, working days at it, deadline and whether past it; `total` is the count
-    before the limit. The reporter's phone is masked unless the scope allows personal data."""
+    with names, level, working days at it, deadline and whether past it (`workdays_overdue`) or
+    how many working days are left (`workdays_left`, 0 on the deadline itself); `total` is the
+    count before the limit. `due_within`: only the cases not yet past their deadline with at most
+    that many working days left. The reporter's phone is masked unless the scope allows personal data."""
     stock = _stock_sql(f, scope, as_of(wh, f, scope), company)
-    cond = where(Sql.of("s.level = $level", level=level) if level else TRUE, Sql("s.overdue") if overdue_only else TRUE)
+    due = Sql.of("s.workdays_left <= $due_within", due_within=due_within) if due_within is not None else TRUE
+    cond = where(
+        Sql.of("s.level = $level", level=level) if level else TRUE, Sql("s.overdue") if overdue_only else TRUE, due
+    )
     cap = limit_sql(limit)
     order = "s.overdue DESC, s.days_at_level DESC NULLS LAST, s.received_on, s.case_id"
     # the (at most `limit`) cases first, then their names: the name joins run on few rows
@@ -166,7 +173,7 @@ def open_cases(
         SELECT s.case_id, s.county, g.name AS unit_name, s.street, s.community_id, m.name AS community_name,
                s.company_code, co.name AS company_name, s.source, s.category, s.status, s.received_on,
                s.level, s.at_level_since, s.days_at_level, s.deadline, s.deadline_basis, s.overdue,
-               s.workdays_overdue, s.escalations, s.last_escalation,
+               s.workdays_overdue, s.workdays_left, s.escalations, s.last_escalation,
                {phone_sql("s.reporter_phone", scope)} AS reporter_phone, s.description, s.total
         FROM listed s LEFT JOIN regions g ON g.code = s.county
         LEFT JOIN (SELECT * FROM communities WHERE community_id IN (SELECT community_id FROM listed)) m

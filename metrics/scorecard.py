@@ -35,6 +35,12 @@ def county_scorecard(wh: Warehouse, f: Filter, scope: Scope, frames: dict | None
         table[key + "__light"] = [
             kpis.light(kpi, v, rows.bounds(key, u, f.end)) for u, v in zip(table["unit"], table[key], strict=True)
         ]
+    return _ranked(table)
+
+
+def _ranked(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with `rank` (1 = best rectification rate; ties broken by the complaint close
+    rate; a unit with no rectification figure unranked), ranked units first."""
     ranked = table[table[RANK_BY[0]].notna()]  # a unit with no rectification figure is not ranked
     order = ranked.sort_values(
         list(RANK_BY), ascending=[not kpis.BY_KEY[k].higher_is_better for k in RANK_BY], na_position="last"
@@ -45,6 +51,13 @@ def county_scorecard(wh: Warehouse, f: Filter, scope: Scope, frames: dict | None
     out = table.sort_values(["_unranked", "rank", "unit"]).drop(columns="_unranked").reset_index(drop=True)
     out["rank"] = pd.Series([None if pd.isna(r) else int(r) for r in out["rank"]], dtype=object)  # JSON-safe
     return out
+
+
+def ranks(wh: Warehouse, f: Filter, scope: Scope) -> dict[str, int]:
+    """{unit: rank} as county_scorecard ranks the units of the view, from the two KPIs the rank
+    reads only (metrics/warnings.py compares them month on month)."""
+    table = _ranked(kpis.scorecard(wh, list(RANK_BY), f, scope))
+    return {u: int(r) for u, r in zip(table["unit"], table["rank"], strict=True) if r is not None}
 
 
 def map_values(table: pd.DataFrame, key: str, level: str) -> dict[str, float | None]:

@@ -14,6 +14,7 @@ from components.panel import header
 from components.tables import export_controls
 from components.theme import GRAPH_CONFIG
 from pages._escalations_issue import documents_card, issue_controls, issue_modal, trail_issue_button
+from pages._escalations_ladder import ladder_row
 from pages._escalations_rows import EscalationsView as View
 
 
@@ -25,6 +26,7 @@ def layout(**params) -> html.Div:
         [
             dcc.Store(id="escalations-query", data=params),
             html.Div(id="escalations-company", className="mb-2"),
+            ladder_row(lang),
             html.Div(
                 [
                     html.H4(label("esc_counts", lang), className="section-title me-2"),

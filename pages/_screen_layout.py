@@ -159,6 +159,14 @@ def layout(region=None, rotate=None, refresh=None, lang=None, **params) -> html.
                 ],
                 className="screen-main",
             ),
+            html.Section(
+                [
+                    html.Div(label("screen_alarms", lang), className="screen-ticker-label screen-alarms-label"),
+                    html.Div(id="screen-alarms", className="screen-alarms-body"),
+                ],
+                className="screen-alarms",
+                id="screen-alarms-strip",
+            ),
             html.Footer(
                 [
                     html.Div(label("screen_ticker", lang), className="screen-ticker-label"),

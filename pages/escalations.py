@@ -26,7 +26,10 @@ from components.panel import Panels, Sheet
 from components.theme import GRAPH_CONFIG
 from metrics import case_trail
 from metrics import escalations as esc
-from pages import _escalations_loop  # noqa: F401  (下发与回复: the issue form and the documents issued, this page's)
+from pages import (
+    _escalations_ladder,  # noqa: F401  (预警 and the proposals of the ladder, this page's)
+    _escalations_loop,  # noqa: F401  (下发与回复: the issue form and the documents issued, this page's)
+)
 from pages import _loop as loop
 from pages._escalations_figures import (
     _actions_figure,

@@ -2,6 +2,7 @@
 提醒函, 督办函, 约谈通知 — with the working days left by the official calendar; 签收 (sign for a
 document), then per case a reply (整改情况, with photos or a PDF as evidence) or a request for more time (延期申请: the reason and
 the date), which the issuer grants or refuses on 督办. The documents' .docx and PDF download here.
+Above them, 预警: the early warnings of the officer's county (metrics/warnings.py).
 
 Every act is workflow/desk.py's: checked on the server (an officer acts on his own county's
 documents only, whatever a crafted request names), written in one transaction of the access
@@ -14,11 +15,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, dcc, html, no_update
 
+from components.alarms import warning_list
 from components.i18n import fmt_count, label
 from components.loading import loading
 from metrics import case_trail
 from pages import _loop as loop
 from pages._view import View, missing_warehouse, scope, warehouse
+from pages._warnings import at_text, groups, warnings_of
 from vocab.workflow import MAX_ATTACHMENT_MB, MAX_ATTACHMENTS
 from workflow import desk, register
 
@@ -36,6 +39,15 @@ def layout(**params) -> html.Div:
             html.H4(label("inbox_title", lang), className="section-title"),
             html.Div(id="inbox-line", className="fw-semibold mb-2"),
             html.Div(id="inbox-message"),
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.H5(label("warnings_title", lang), className="section-title"),
+                        loading(html.Div(id="inbox-warnings"), "table"),
+                    ]
+                ),
+                className="mb-3",
+            ),
             loading(html.Div(id="inbox-body"), "table"),
         ],
         id="inbox-page",
@@ -210,6 +222,15 @@ def inbox_body(params, _counter):
     if not docs:
         return html.P(label("inbox_empty", lang), className="text-muted"), None
     return [document_card(d, lang) for d in docs], inbox_line(docs, lang)
+
+
+@callback(Output("inbox-warnings", "children"), Input("inbox-query", "data"))
+@missing_warehouse(lambda lang: None)
+def inbox_warnings(params):
+    """预警 of the officer's county (his scope): what falls due, whom to watch, before it is late."""
+    view = View.of(params)
+    w = warnings_of(view.f, scope())
+    return warning_list("inbox", groups(w, view.lang, params=view.params), at_text(w, view.lang), view.lang)
 
 
 def _answer(ok_text, counter):

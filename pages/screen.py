@@ -17,6 +17,9 @@ What runs where (assets/screen.js holds the browser side):
 - the server answers a pull with everything the screen shows, or, when the published
   warehouse has not changed since the screen's last pull, with nothing but the time.
 
+The alarm strip (预警) under the map: per kind of early warning (metrics/warnings.py) its count and
+its worst item, in names, dates and figures only.
+
 The screen never shows personal data, whatever the viewer's scope: see `screen_scope`.
 """
 
@@ -28,6 +31,7 @@ import time
 import dash
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, html, no_update
 
+from components.alarms import alarm_strip
 from components.cards import published_texts
 from components.i18n import fmt_count, fmt_date, label, lang_of
 from components.maps import load_geojson, map_region
@@ -53,6 +57,7 @@ from metrics.screen import latest_recoveries, latest_rectified, ranking, unit_ta
 from metrics.status import last_published
 from pages._screen_layout import ESCALATION_KEYS, HEADLINE, HEALTH_PATH, MAP_KPIS, SIDE, layout, screen_filter
 from pages._view import missing_warehouse, scope, warehouse
+from pages._warnings import groups, warnings_of
 
 dash.register_page(__name__, path="/screen", name="大屏", order=100, label_key="screen", title="物业监管大屏")
 __all__ = ["HEADLINE", "MAP_KPIS", "layout", "ranking", "screen_content", "screen_filter", "screen_scope", "unit_table"]
@@ -76,6 +81,7 @@ PULL_OUTPUTS = (
     ]
     + [Output(f"screen-rank-slide-{i}", "children") for i in range(len(MAP_KPIS))]
     + [Output(f"screen-side-title-{i}", "children") for i in range(len(SIDE))]
+    + [Output("screen-alarms", "children")]
     + [Output("screen-pulled", "data")]
 )
 
@@ -218,7 +224,18 @@ def screen_content(f: Filter, lang: str) -> tuple:
         **_published(wh),
     }
     as_of_text = f"{label('data_as_of', lang)}{'：' if lang == 'zh' else ': '}{fmt_date(as_of)}"
-    return (data, "", as_of_text, esc, track or label("no_data", lang), ticker_style, *rank_slides, *side_titles)
+    alarms = alarm_strip(groups(warnings_of(f, scope), lang, n=1), lang)  # counts and the worst of each kind
+    return (
+        data,
+        "",
+        as_of_text,
+        esc,
+        track or label("no_data", lang),
+        ticker_style,
+        *rank_slides,
+        *side_titles,
+        alarms,
+    )
 
 
 def _published(wh) -> dict:

@@ -12,7 +12,9 @@ In the loop of 交办 and 督办 (workflow/; `may_act`): a leader or a superviso
 (交办, 催办, 提醒函, 督办函, 约谈通知) and grants or refuses a county's request for more time; a
 county officer signs for, replies to and asks more time on the items of his own county only,
 and opens /inbox (待办). Every role that may open 督办 reads the documents issued; a county
-officer those of his county.
+officer those of his county. The escalation rules (workflow/ladder.py) issue what a rule in `auto`
+mode finds as `SYSTEM`, role `system`, which no user can have; a leader or supervisor confirms
+or dismisses their proposals.
 
 A page may name its roles in `dash.register_page(..., roles=("admin",))`; a page that
 names none follows PAGE_ROLES below, and else is open to every logged-in role.
@@ -23,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from metrics.filters import Scope
+from vocab.ladder import SYSTEM_NAME, SYSTEM_ROLE
 from vocab.roles import ROLES
 from vocab.roles import SCREEN as SCREEN
 
@@ -56,17 +59,20 @@ def scope_of(role: str, county: str | None = None) -> Scope:
         return Scope(None, personal_data=True)
     if role == "county":
         return Scope((county,) if county else (), personal_data=False)
-    if role in ("leader", "admin", SCREEN):
+    if role in ("leader", "admin", SCREEN, SYSTEM_ROLE):
         return Scope(None, personal_data=False)
     return Scope((), personal_data=False)  # unknown role: nothing
 
 
 NOTHING = Scope((), personal_data=False)
+SYSTEM = Viewer(SYSTEM_NAME, SYSTEM_ROLE)  # who issues what a rule issues by itself, in the audit
 
 # What each role may do in the loop of 交办 and 督办 (workflow/): `answer` (sign, reply, ask for
 # more time) and `read` only on items of the officer's own county.
+# `system` is the escalation rules' actor (workflow/ladder.py: a rule that issues by itself); no user
+# has that role (the access store accepts only vocab.roles.ROLES), so no request acts as it.
 ACTIONS: dict[str, frozenset[str]] = {
-    "issue": frozenset({"leader", "supervisor"}),
+    "issue": frozenset({"leader", "supervisor", SYSTEM_ROLE}),
     "decide": frozenset({"leader", "supervisor"}),
     "answer": frozenset({"county"}),
     "read": frozenset({"leader", "supervisor", "admin", "county"}),

@@ -11,6 +11,7 @@ with empty cells as Excel exports it) or as XLSX through openpyxl.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -359,3 +360,31 @@ def leader_pages(demo_wh, monkeypatch):
     import pages
 
     return pages
+
+
+AS_VIEWER_TODAY = dt.date(2025, 1, 24)  # Friday before the 2025 Spring Festival
+
+
+@pytest.fixture
+def as_viewer(leader_pages, demo_wh, tmp_path, monkeypatch):
+    """become(viewer): the requests are that viewer's (the supervisor's until then) from then on;
+    the access store is the test's, and the acts are dated AS_VIEWER_TODAY."""
+    from metrics import app_trail
+    from pages import _loop
+    from security import web
+    from security.roles import Viewer
+    from security.store import Store
+    from workflow import register
+
+    store = Store(tmp_path / "access.sqlite")
+    who = {"viewer": Viewer("supervisor", "supervisor")}
+    monkeypatch.setattr(web, "current_viewer", lambda: who["viewer"])
+    monkeypatch.setattr(web, "current_scope", lambda: who["viewer"].scope)
+    monkeypatch.setattr(web, "store", lambda: store)
+    monkeypatch.setattr(_loop, "today", lambda: AS_VIEWER_TODAY)
+    monkeypatch.setattr(app_trail, "_source", lambda ids: register.trail_steps(store, ids))
+
+    def become(viewer: Viewer) -> None:
+        who["viewer"] = viewer
+
+    return become

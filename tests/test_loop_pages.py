@@ -10,45 +10,21 @@ import base64
 import datetime as dt
 
 import dash
-import pytest
 from dash import no_update
 from dash_tree import by_id, card_value, text, walk
 
-from metrics import app_trail
 from metrics import escalations as esc
 from metrics.deadlines import add_workdays, workdays_between
 from metrics.filters import Filter, Scope
 from security.roles import Viewer, may_open
-from security.store import Store
 from tests.test_workflow_acts import _png
 from vocab.workflow import DEMANDS
-from workflow import register
 
 SUPERVISOR = Viewer("supervisor", "supervisor")
 YUCI = Viewer("county_140702", "county", "140702")
 TAIGU = Viewer("county_140703", "county", "140703")
 TODAY = dt.date(2025, 1, 24)
 PARAMS = {"region": "140702", "overdue": "1"}
-
-
-@pytest.fixture
-def as_viewer(leader_pages, demo_wh, tmp_path, monkeypatch):
-    """become(viewer): the requests are that viewer's from then on; the store is the test's."""
-    from pages import _loop
-    from security import web
-
-    store = Store(tmp_path / "access.sqlite")
-    who = {"viewer": SUPERVISOR}
-    monkeypatch.setattr(web, "current_viewer", lambda: who["viewer"])
-    monkeypatch.setattr(web, "current_scope", lambda: who["viewer"].scope)
-    monkeypatch.setattr(web, "store", lambda: store)
-    monkeypatch.setattr(_loop, "today", lambda: TODAY)
-    monkeypatch.setattr(app_trail, "_source", lambda ids: register.trail_steps(store, ids))
-
-    def become(viewer: Viewer) -> None:
-        who["viewer"] = viewer
-
-    return become
 
 
 def test_issue_answer_and_decide_through_the_pages(as_viewer, demo_wh):

@@ -9,5 +9,8 @@ the audit) and metrics (cases, trails and the official calendar); under pages.
 - `drafts`: to whom a document goes and what its attachment says of each case;
 - `letters` and `letters_pdf`: one Letter, rendered as .docx (python-docx) and PDF (fpdf2);
 - `attachments`: a reply's photos and PDF, told by their content; `downloads`: the files handed out;
-- `files`: the documents' files, written once, 0600, read back only if their SHA-256 holds.
+- `files`: the documents' files, written once, 0600, read back only if their SHA-256 holds;
+- `ladder_rules`, `ladder`, `ladder_desk`: the escalation rules as data, applied for a day (a
+  proposal, or a document issued by the system), and the proposals confirmed or dismissed;
+- `escalate_cli`: the body of `python -m etl escalate`; `webhook`: the group robot's messages.
 """

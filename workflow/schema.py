@@ -12,7 +12,10 @@ outlive every publish:
 - `wf_steps`: what happened to a document and its cases after it was issued, appended and never
   changed: issued (one per case), signed (签收, the whole document), replied (整改回复),
   extension asked (延期申请, with the date asked for) and granted or refused (`answers` names the
-  request).
+  request);
+- `wf_escalations` and `wf_escalation_sources`: what the escalation rules proposed or issued by
+  themselves (workflow/ladder.py), a rule acting once on a source;
+- `wf_notices`: what the group robot was given to post (workflow/webhook.py), each sent once.
 
 `ensure(engine)` creates them once per engine and process (on a server database under an
 advisory lock, whichever process gets there first)."""
@@ -113,6 +116,55 @@ attachments = Table(
     Column("size", Integer, nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("file", String(255), nullable=False),  # under the documents' folder
+    sqlite_autoincrement=True,
+)
+
+# The ladder (workflow/ladder.py): what the escalation rules found, proposed or issued by themselves.
+escalations = Table(
+    "wf_escalations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rule_id", String(32), nullable=False),
+    Column("leads_to", String(16), nullable=False),  # the kind of document it issues (vocab.workflow.KINDS)
+    Column("mode", String(8), nullable=False),  # vocab.ladder.MODES
+    Column("county", String(6), nullable=False, index=True),
+    Column("made_on", Date, nullable=False),  # the run's day (Beijing)
+    Column("reason", Text, nullable=False),  # why, in Chinese: the rule and what set it off
+    Column("state", String(12), nullable=False),  # proposed, issued, dismissed
+    Column("document_id", Integer, ForeignKey("wf_documents.id")),  # what it issued
+    Column("decided_by", String(64)),
+    Column("decided_role", String(16)),
+    Column("decided_at", DateTime),  # UTC
+    Column("note", Text, nullable=False, default=""),  # e.g. why an automatic issue failed
+    sqlite_autoincrement=True,
+)
+
+# One row per case an escalation covers, under the key that makes a run idempotent: a rule acts
+# once on a source (a document's case, or a case), whatever the number of runs.
+escalation_sources = Table(
+    "wf_escalation_sources",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("escalation_id", Integer, ForeignKey("wf_escalations.id"), nullable=False, index=True),
+    Column("rule_id", String(32), nullable=False),
+    Column("source", String(96), nullable=False),  # doc<id>:<case> or case:<case>
+    Column("case_id", String(64), nullable=False),
+    UniqueConstraint("rule_id", "source", name="wf_escalation_sources_once"),
+    sqlite_autoincrement=True,
+)
+
+# What the robot (workflow/webhook.py) was given to post: each once, retried until it is sent.
+notices = Table(
+    "wf_notices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(160), nullable=False, unique=True),  # what it is about (a warning's or escalation's key)
+    Column("kind", String(16), nullable=False),
+    Column("text", Text, nullable=False),  # one markdown line, no personal data
+    Column("made_on", Date, nullable=False),
+    Column("sent_at", DateTime),  # UTC; None until the robot accepted it
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text, nullable=False, default=""),
     sqlite_autoincrement=True,
 )
 
