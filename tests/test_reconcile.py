@@ -228,7 +228,7 @@ def _read(wh, view: View) -> Shown:
     # 维修资金: arrears by unit and by project, recoveries by month, ledger, refunds
     by_unit = funds.arrears_by_unit(wh, f, scope)
     projects = funds.arrears_projects(wh, f, scope)[0]
-    for kpi in ("arrears_listed", "arrears_recovered", "arrears_outstanding"):
+    for kpi in ("arrears_listed", "arrears_recovered", "arrears_outstanding", "arrears_suspended"):
         b[kpi] += [("funds arrears by unit", _sum(by_unit, kpi), None), ("funds projects", _sum(projects, kpi), None)]
     b["arrears_listed"].append(
         ("funds arrears summary", float(funds.arrears_summary(wh, f, scope)["amount"] or 0), None)
@@ -260,7 +260,7 @@ def _read(wh, view: View) -> Shown:
         return read_xlsx(data, columns)
 
     arrears_x, projects_x = funds_export("arrears-unit"), funds_export("projects")
-    for kpi in ("arrears_listed", "arrears_recovered", "arrears_outstanding"):
+    for kpi in ("arrears_listed", "arrears_recovered", "arrears_outstanding", "arrears_suspended"):
         e[kpi] += [
             ("funds arrears-unit export", _sum(arrears_x, kpi), None),
             ("funds projects export", _sum(projects_x, kpi), None),

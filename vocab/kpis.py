@@ -111,6 +111,16 @@ CATALOGUE: tuple[Kpi, ...] = (
         definition="截至期末，各项目已建账欠缴额减去其累计追缴到账额（多缴的项目计 0）之和（元）；越少越好。",
     ),
     Kpi(
+        "arrears_suspended",
+        "挂账欠缴",
+        "Arrears set aside (挂账)",
+        "amount",
+        "arrears_facts",
+        "arrears_suspended",
+        higher_is_better=False,
+        definition="截至期末，欠缴台账处理状态为“挂账”（无法追缴，挂账日期在期末前）的项目尚未追缴额之和（元）；仍计入尚未追缴，越少越好。",
+    ),
+    Kpi(
         "arrears_recovery_rate",
         "欠缴追缴率",
         "Arrears recovery rate",

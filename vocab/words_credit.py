@@ -50,6 +50,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "credit_status": ("落实情况", "Carried out"),
     "in_band": ("得分与等级相符", "Score matches grade"),
     "actions_due": ("措施数", "Actions"),
+    # 维修资金: day by day, and 挂账 (issue 21's funds item)
+    "funds_recoveries_by_day": ("逐日追缴到账", "Recoveries day by day"),
+    "funds_day_hint": (
+        "选择一个月（不超过 62 天）的期间查看逐日到账",
+        "Choose a period of a month (62 days at most) to see recoveries day by day",
+    ),
+    "funds_day_link": ("查看 2025 年 5 月集中攻坚逐日到账", "See the May 2025 campaign day by day"),
+    "cumulative": ("累计到账", "Cumulative"),
     "yes": ("是", "Yes"),
     "no": ("否", "No"),
 }
