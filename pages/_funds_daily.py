@@ -33,8 +33,10 @@ def day_figure(frame: pd.DataFrame, lang: str):
     shown = frame.assign(amount=frame["amount"] / per, cumulative=frame["cumulative"] / per)
     fig = bars(shown, "day", ["amount"], lang, height=320)
     fig.add_scatter(x=shown["day"], y=shown["cumulative"], name=label("cumulative", lang), mode="lines", yaxis="y2")
-    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "showgrid": False})
-    return _finish(fig, lang, "y", xaxis={"type": "category"})
+    fig.update_layout(
+        yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero", "tickformat": ",.0f"}
+    )
+    return _finish(fig, lang, "y", xaxis={"type": "category"}, legend={"orientation": "h", "y": -0.35})
 
 
 def hint(frame: pd.DataFrame, lang: str, view: View):
