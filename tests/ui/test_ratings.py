@@ -69,26 +69,28 @@ def _clicking_a_county_bar_filters_to_it(page):
     assert "榆次区" in counties
 
 
-def _a_table_exports_to_excel_with_the_filters(page):
+def exported(page, button_id: str) -> list[tuple]:
+    """The rows of the workbook a click on an export button downloads."""
     from openpyxl import load_workbook
 
-    page.open("/ratings?region=140500")
-    expect_stat(page, "communities", "1,563")
-    button = page.page.locator("#ratings-management-export")
+    button = page.page.locator(f"#{button_id}")
     button.scroll_into_view_if_needed()
     with page.page.expect_download() as download:
         button.click()
     with open(download.value.path(), "rb") as f:
-        sheet = load_workbook(io.BytesIO(f.read())).active
-    rows = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+        return list(load_workbook(io.BytesIO(f.read())).active.iter_rows(values_only=True))
+
+
+def _a_table_exports_to_excel_with_the_filters(page):
+    page.open("/ratings?region=140500")
+    expect_stat(page, "communities", "1,563")
+    rows = [[c for c in row if c is not None] for row in exported(page, "ratings-management-export")]
     assert any(row and "晋城市" in str(row[0]) for row in rows)  # the filter, in a header line
     assert ["管理方式", "小区数", "占比"] in rows
     assert next(row for row in rows if row and row[0] == "专业物业企业")[1] == 762
 
 
 def _credit_page_shows_rules_and_actions_and_exports_the_disclosure_list(page):
-    from openpyxl import load_workbook
-
     page.open("/credit?region=140500&from=2024-01-01&to=2024-12-31")
     body = page.page.locator("#credit-page")
     expect(page.page.locator("#credit-kpi-credit_action_rate .kpi-title")).to_have_text("信用奖惩落实率", timeout=WAIT)
@@ -97,13 +99,7 @@ def _credit_page_shows_rules_and_actions_and_exports_the_disclosure_list(page):
     expect(body).to_contain_text("等级触发的奖惩措施及落实情况", timeout=WAIT)
     grades = {t["x"][0] for t in figure(page, "credit-dimensions")}
     assert grades == {"A"}  # every dimension's bars start at grade A
-    button = page.page.locator("#credit-disclosure-export")
-    button.scroll_into_view_if_needed()
-    with page.page.expect_download() as download:
-        button.click()
-    with open(download.value.path(), "rb") as f:
-        sheet = load_workbook(io.BytesIO(f.read())).active
-    rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0]]
+    rows = [row for row in exported(page, "credit-disclosure-export") if row and row[0]]
     head = next(i for i, row in enumerate(rows) if row[0] == "企业名称")
     assert len(rows[head + 1 :]) == 202  # 晋城 2024: 32 A, 77 B, 92 C, 1 D
     assert {row[4] for row in rows[head + 1 :]} == {"A", "B", "C", "D"}
