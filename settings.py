@@ -181,6 +181,14 @@ SETTINGS: tuple[Setting, ...] = (
         "metrics.deadlines",
     ),
     Setting(
+        "CREDIT_RULES",
+        None,
+        "path",
+        "信用评价规则表：各版本的等级分数线、等级触发的奖惩措施和黑榜退出评估规则（默认 data/credit_rules.csv）",
+        "Credit rules: each version's grade bands, the actions a grade triggers and the 黑榜 exit review (default data/credit_rules.csv)",
+        "metrics.credit_rules",
+    ),
+    Setting(
         "KPI_TARGETS",
         None,
         "path",

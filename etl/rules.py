@@ -29,6 +29,7 @@ REFERENCES = {
     ("star_ratings", "community_id"): ("communities", "community_id", "小区"),
     ("star_ratings", "company_code"): ("companies", "company_code", "物业企业"),
     ("credit_ratings", "company_code"): ("companies", "company_code", "物业企业"),
+    ("credit_actions", "company_code"): ("companies", "company_code", "物业企业"),
 }
 
 

@@ -139,7 +139,8 @@ def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     # the sum of the project list.
     cte = _projects_sql(f, scope)
     owed = wh.frame(
-        "WITH " + cte + f" SELECT county AS unit, sum({OUTSTANDING_SQL})::DOUBLE AS arrears_outstanding "
+        "WITH " + cte + f" SELECT county AS unit, sum({OUTSTANDING_SQL})::DOUBLE AS arrears_outstanding, "
+        f"coalesce(sum({OUTSTANDING_SQL}) FILTER (WHERE suspended), 0)::DOUBLE AS arrears_suspended "
         "FROM p GROUP BY county"
     )
     return frame.merge(owed, on="unit", how="left")

@@ -57,8 +57,10 @@ def _projects_sql(f: Filter, scope: Scope) -> Sql:
     listed = until_sql("a.listed_on", f)
     period = period_sql("r.recovered_on", f)
     until = until_sql("r.recovered_on", f)
+    suspended = until_sql("a.suspended_on", f)
     sql = f"""
-        a AS (SELECT project_id, project, developer, county, amount_due, listed_on, measure
+        a AS (SELECT project_id, project, developer, county, amount_due, listed_on, measure,
+                     coalesce(status = '挂账' AND coalesce({suspended}, true), false) AS suspended, suspended_on
               FROM fund_arrears a WHERE {region} AND {listed}),
         r AS (SELECT r.project_id, sum(r.amount) FILTER (WHERE {period}) AS recovered,
                      sum(r.amount) FILTER (WHERE {until}) AS recovered_to_date,
@@ -67,7 +69,7 @@ def _projects_sql(f: Filter, scope: Scope) -> Sql:
         p AS (SELECT a.*, coalesce(r.recovered, 0) AS recovered, coalesce(r.recovered_to_date, 0) AS recovered_to_date,
                      r.last_recovered_on
               FROM a LEFT JOIN r USING (project_id))"""
-    return Sql.of(sql, region, listed, period, until)
+    return Sql.of(sql, region, listed, period, until, suspended)
 
 
 # 尚未追缴, the one definition: a project's outstanding is what it owes less what it paid by the
@@ -77,7 +79,8 @@ OUTSTANDING_SQL = "greatest(amount_due - recovered_to_date, 0)"
 
 _ARREARS_SUMS = f"""sum(amount_due)::DOUBLE AS arrears_listed, sum(recovered)::DOUBLE AS arrears_recovered,
     sum(recovered_to_date)::DOUBLE AS arrears_recovered_to_date,
-    sum({OUTSTANDING_SQL})::DOUBLE AS arrears_outstanding"""
+    sum({OUTSTANDING_SQL})::DOUBLE AS arrears_outstanding,
+    coalesce(sum({OUTSTANDING_SQL}) FILTER (WHERE suspended), 0)::DOUBLE AS arrears_suspended"""
 
 
 def arrears_summary(wh: Warehouse, f: Filter, scope: Scope) -> dict:
@@ -119,6 +122,7 @@ def arrears_projects(wh: Warehouse, f: Filter, scope: Scope, limit: int | None =
               amount_due::DOUBLE AS arrears_listed, recovered::DOUBLE AS arrears_recovered,
               recovered_to_date::DOUBLE AS arrears_recovered_to_date,
               {OUTSTANDING_SQL}::DOUBLE AS arrears_outstanding,
+              CASE WHEN suspended THEN {OUTSTANDING_SQL} ELSE 0 END::DOUBLE AS arrears_suspended, suspended_on,
               count(*) OVER () AS total_rows
             FROM p ORDER BY arrears_outstanding DESC, project_id {cap}"""
     return _split_total(wh.frame(Sql.of(sql, cte, cap)))
@@ -150,6 +154,28 @@ def recoveries_by_month(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
             FROM mart_recoveries WHERE {cond}
             GROUP BY ALL ORDER BY month, channel"""
     return wh.frame(Sql.of(sql, cond))
+
+
+# The longest period shown day by day (a campaign month, two at most): longer ones by month.
+DAILY_DAYS = 62
+
+
+def recoveries_by_day(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Recoveries in the period day by day (逐日追缴到账, e.g. the May 2025 集中攻坚): every day of
+    the period with [day, amount (yuan), recoveries, cumulative (from the period's start)]; the
+    days sum to the period's 追缴到账 (the rows of `recoveries_by_month`). Empty for a period
+    without both ends or longer than DAILY_DAYS."""
+    columns = ["day", "amount", "recoveries", "cumulative"]
+    if f.start is None or f.end is None or (f.end - f.start).days + 1 > DAILY_DAYS:
+        return pd.DataFrame(columns=columns)
+    cond = where(region_sql("county", f, scope), until_sql("listed_on", f), period_sql("recovered_on", f))
+    sql = f"""WITH d AS (SELECT recovered_on AS day, sum(amount)::DOUBLE AS amount, sum(recoveries)::BIGINT AS recoveries
+                       FROM mart_recoveries WHERE {cond} GROUP BY 1),
+            days AS (SELECT unnest(generate_series($start::DATE, $end::DATE, INTERVAL 1 DAY))::DATE AS day)
+        SELECT days.day, coalesce(d.amount, 0)::DOUBLE AS amount, coalesce(d.recoveries, 0)::BIGINT AS recoveries,
+               sum(coalesce(d.amount, 0)) OVER (ORDER BY days.day)::DOUBLE AS cumulative
+        FROM days LEFT JOIN d USING (day) ORDER BY days.day"""
+    return wh.frame(Sql.of(sql, cond))[columns]
 
 
 def unmatched_recoveries(wh: Warehouse, f: Filter, scope: Scope) -> dict:

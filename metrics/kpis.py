@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from metrics import facts
+from metrics import credit, facts
 from metrics.db import Warehouse
 from metrics.filters import Filter, Scope, month_of, months_before
 from vocab.kpis import BY_KEY as BY_KEY
@@ -27,8 +27,9 @@ FactsFn = Callable[[Warehouse, Filter, Scope], pd.DataFrame]
 
 
 def facts_fn(name: str) -> FactsFn:
-    """The function of metrics/facts.py the catalogue names (`Kpi.facts`)."""
-    return getattr(facts, name)
+    """The function of metrics/facts.py (or, for the credit actions, metrics/credit.py) the
+    catalogue names (`Kpi.facts`)."""
+    return getattr(facts, name, None) or getattr(credit, name)
 
 
 def value_of(kpi: Kpi, frame: pd.DataFrame) -> tuple[float | None, float, float | None]:

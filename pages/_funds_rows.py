@@ -22,7 +22,13 @@ SCREEN_ROWS = 500  # longest list sent to the browser; the export has every row
 TOP = 15  # bars in a ranking chart
 
 
-ARREARS = ["arrears_listed", "arrears_recovered", "arrears_recovered_to_date", "arrears_outstanding"]
+ARREARS = [
+    "arrears_listed",
+    "arrears_recovered",
+    "arrears_recovered_to_date",
+    "arrears_outstanding",
+    "arrears_suspended",
+]
 
 
 UNIT_COLUMNS = ["unit_name", "arrears_projects", "funds_developers", *ARREARS, "arrears_recovery_rate"]
@@ -87,7 +93,8 @@ COMPANY_COLUMNS = [
 
 
 FORMATS = {
-    c: "amount" for c in (*ARREARS, "fund_collected", "fund_used", "refund_amount", "amount", "funds_usage_amount")
+    c: "amount"
+    for c in (*ARREARS, "fund_collected", "fund_used", "refund_amount", "amount", "funds_usage_amount", "cumulative")
 }
 FORMATS.update({c: "rate" for c in ("fund_usage_rate", "arrears_recovery_rate", "funds_share")})
 FORMATS.update(

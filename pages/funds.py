@@ -22,6 +22,7 @@ from components.loading import loading
 from components.panel import Panels, Sheet, Size, Table, table
 from metrics import funds, kpis, published, targets
 from metrics.regions import region_names
+from pages import _funds_daily as daily
 from pages._funds_figures import (
     _approval_figure,
     _arrears_line,
@@ -124,6 +125,8 @@ def layout(**params) -> html.Div:
                 className="g-3 mb-3",
             ),
             card("projects", "funds_arrears_projects", tabs=False, class_name="mb-3"),
+            html.Div(id="funds-recoveries-day-hint"),
+            card("recoveries-day", "funds_recoveries_by_day", class_name="mb-3"),
             # 归集与使用
             section("funds_ledger"),
             dbc.Row(
@@ -327,6 +330,20 @@ def funds_companies(params):
 funds_arrears = panels.draw("arrears-unit", funds_arrears)
 funds_developers = panels.draw("arrears-developer", funds_developers, extra=[("funds-projects-table", "children")])
 funds_recoveries = panels.draw("recoveries-month", funds_recoveries)
+
+
+@missing_warehouse(FIGURE, TEXT, None)
+def funds_recoveries_day(params):
+    """Recoveries day by day in a period of a month or two (the May 2025 集中攻坚), with the cumulative line."""
+    view = View.of(params)
+    rows = daily.day_rows(view)
+    grid_ = _table("recoveries-day", rows, daily.DAY_COLUMNS, view.lang)
+    return daily.day_figure(rows, view.lang), grid_, daily.hint(rows, view.lang, view)
+
+
+funds_recoveries_day = panels.draw(
+    "recoveries-day", funds_recoveries_day, extra=[("funds-recoveries-day-hint", "children")]
+)
 funds_channels = panels.draw("recoveries-channel", funds_channels)
 funds_ledger_unit = panels.draw("ledger-unit", _ledger_outputs("unit", "unit_name", LEDGER_UNIT_COLUMNS))
 funds_ledger_year = panels.draw("ledger-year", _ledger_outputs("year", "year", LEDGER_YEAR_COLUMNS))
@@ -372,3 +389,4 @@ def _sheet(build, columns: list[str], title: str):
 
 for _name, (_build, _columns, _title) in EXPORTS.items():
     panels.export(_name, _sheet(_build, _columns, _title))
+panels.export("recoveries-day", _sheet(daily.day_rows, daily.DAY_COLUMNS, "funds_recoveries_by_day"))

@@ -228,7 +228,7 @@ def _read(wh, view: View) -> Shown:
     # 维修资金: arrears by unit and by project, recoveries by month, ledger, refunds
     by_unit = funds.arrears_by_unit(wh, f, scope)
     projects = funds.arrears_projects(wh, f, scope)[0]
-    for kpi in ("arrears_listed", "arrears_recovered", "arrears_outstanding"):
+    for kpi in ("arrears_listed", "arrears_recovered", "arrears_outstanding", "arrears_suspended"):
         b[kpi] += [("funds arrears by unit", _sum(by_unit, kpi), None), ("funds projects", _sum(projects, kpi), None)]
     b["arrears_listed"].append(
         ("funds arrears summary", float(funds.arrears_summary(wh, f, scope)["amount"] or 0), None)
@@ -260,7 +260,7 @@ def _read(wh, view: View) -> Shown:
         return read_xlsx(data, columns)
 
     arrears_x, projects_x = funds_export("arrears-unit"), funds_export("projects")
-    for kpi in ("arrears_listed", "arrears_recovered", "arrears_outstanding"):
+    for kpi in ("arrears_listed", "arrears_recovered", "arrears_outstanding", "arrears_suspended"):
         e[kpi] += [
             ("funds arrears-unit export", _sum(arrears_x, kpi), None),
             ("funds projects export", _sum(projects_x, kpi), None),
@@ -314,6 +314,26 @@ def _read(wh, view: View) -> Shown:
     stars_x, credit_x = stars_x[stars_x["year"] == star_year], credit_x[credit_x["year"] == credit_year]
     e["star_high_share"].append(("ratings stars export", _sum(stars_x, "star_high"), _sum(stars_x, "star_rated")))
     e["credit_a_share"].append(("ratings credit export", _sum(credit_x, "credit_a"), _sum(credit_x, "credit_rated")))
+
+    # 信用: the actions due and carried out, their list and the per-kind table, exported
+    from metrics import credit as credit_metrics
+    from pages import credit as credit_page
+
+    due = credit_metrics.due_actions(wh, f, scope)
+    b["credit_action_rate"].append(("credit due actions", _sum(due, "done"), float(len(due))))
+    kinds = credit_page.rows.kind_rows(credit_page.rows.action_rows(wh, f, "zh"))
+    done = kinds[kinds["credit_status"] == "已落实"]
+    b["credit_action_rate"].append(("credit actions by kind", _sum(done, "actions_due"), _sum(kinds, "actions_due")))
+    for name in ("actions", "kinds"):
+        x = read_xlsx(sent(credit_page.EXPORTS[name](1, params)), credit_page.rows.TABLES[name][1])
+        x = x[x[x.columns[0]].notna()]
+        if name == "actions":
+            e["credit_action_rate"].append(
+                ("credit actions export", float((x["credit_status"] == "已落实").sum()), float(len(x)))
+            )
+        else:
+            yes = x[x["credit_status"] == "已落实"]
+            e["credit_action_rate"].append(("credit kinds export", _sum(yes, "actions_due"), _sum(x, "actions_due")))
 
     # 总览: the scorecard export, read back
     columns = ["rank", "unit_name", *SCORECARD_KPIS]

@@ -19,6 +19,7 @@ from vocab.columns import (
     Dataset,
 )
 
+ARREARS_STATUSES = ("追缴中", "已追缴", "挂账")  # 挂账: set aside as unrecoverable, still owed
 FAMILY: list[Dataset] = []  # in the order etl/schema.py's DATASETS lists them
 
 
@@ -38,6 +39,32 @@ _register(
             C("amount_due", "欠缴金额", AMOUNT, "应追缴金额", "欠缴维修资金", req=True),
             C("listed_on", "建账日期", DATE, "列入日期", req=True),
             C("measure", "追缴措施", NOTE),
+            # 挂账: arrears that cannot be recovered (the developer bankrupt, deregistered, not found)
+            # are set aside in the ledger, still owed, no longer chased month by month
+            C(
+                "status",
+                "处理状态",
+                ENUM,
+                "追缴状态",
+                "欠缴状态",
+                "处置状态",
+                choices=ARREARS_STATUSES,
+                synonyms={
+                    "挂账处理": "挂账",
+                    "挂账管理": "挂账",
+                    "已挂账": "挂账",
+                    "核销挂账": "挂账",
+                    "暂缓追缴": "挂账",
+                    "无法追缴": "挂账",
+                    "正在追缴": "追缴中",
+                    "追缴": "追缴中",
+                    "已缴清": "已追缴",
+                    "已结清": "已追缴",
+                    "追缴完毕": "已追缴",
+                },
+            ),
+            C("suspended_on", "挂账日期", DATE, "挂账时间"),
+            C("suspended_reason", "挂账原因", NOTE, "无法追缴原因"),
         ),
         key=("project_id",),
     )

@@ -111,6 +111,16 @@ CATALOGUE: tuple[Kpi, ...] = (
         definition="截至期末，各项目已建账欠缴额减去其累计追缴到账额（多缴的项目计 0）之和（元）；越少越好。",
     ),
     Kpi(
+        "arrears_suspended",
+        "挂账欠缴",
+        "Arrears set aside (挂账)",
+        "amount",
+        "arrears_facts",
+        "arrears_suspended",
+        higher_is_better=False,
+        definition="截至期末，欠缴台账处理状态为“挂账”（无法追缴，挂账日期在期末前）的项目尚未追缴额之和（元）；仍计入尚未追缴，越少越好。",
+    ),
+    Kpi(
         "arrears_recovery_rate",
         "欠缴追缴率",
         "Arrears recovery rate",
@@ -171,6 +181,20 @@ CATALOGUE: tuple[Kpi, ...] = (
         "credit_a",
         "credit_rated",
         definition="期内最近一个评价年度，信用等级为 A 的企业占参评企业的比例。",
+    ),
+    Kpi(
+        "credit_action_rate",
+        "信用奖惩落实率",
+        "Credit actions carried out",
+        "rate",
+        "credit_action_facts",
+        "credit_actions_done",
+        "credit_actions_due",
+        definition=(
+            "期内各评价年度，按当时有效的信用评价规则（data/credit_rules.csv）应采取的奖惩措施"
+            "（A 级表彰、招投标加分，C 级重点监管，D 级约谈、限制招投标，12 个月内三次上黑榜启动退出评估）中，"
+            "信用奖惩措施台账记为“已落实”的比例；台账未登记的按未落实计。"
+        ),
     ),
 )
 

@@ -2,14 +2,23 @@
 
 Every chart axis, legend, table header and export column goes through `label()`, so no
 raw column name reaches the screen. The words are in `vocab.words_core`,
-`vocab.words_more`, `vocab.words_overview`, `vocab.words_profiles`, `vocab.words_workflow`, `vocab.words_briefing` and
-`vocab.words_ladder`; a KPI's labels come
+`vocab.words_more`, `vocab.words_overview`, `vocab.words_profiles`, `vocab.words_workflow`, `vocab.words_briefing`,
+`vocab.words_ladder` and `vocab.words_credit`; a KPI's labels come
 from the catalogue (vocab/kpis.py) unless a word overrides them, a column's Chinese from the contract (vocab/schema.py).
 """
 
 from __future__ import annotations
 
-from vocab import words_briefing, words_core, words_ladder, words_more, words_overview, words_profiles, words_workflow
+from vocab import (
+    words_briefing,
+    words_core,
+    words_credit,
+    words_ladder,
+    words_more,
+    words_overview,
+    words_profiles,
+    words_workflow,
+)
 from vocab.kpis import CATALOGUE
 from vocab.schema import DATASETS
 
@@ -24,6 +33,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     **words_workflow.WORDS,
     **words_briefing.WORDS,
     **words_ladder.WORDS,
+    **words_credit.WORDS,
 }
 
 for _kpi in CATALOGUE:

@@ -19,6 +19,7 @@ class Story:
         self.story_cases_without_deadline()
         self.story_escalations_not_one_letter_each()
         self.story_jinzhong_credit()
+        self.story_arrears_suspended()
 
     def story_yangqu_2022(self) -> None:
         """阳曲 (seed 003, early September 2022): of 131 communities only 29 had any service (the 29
@@ -100,5 +101,19 @@ class Story:
                     self.jz_credit.append((co, year, grade, score, *dims))
                 start += n
         self.jz_credit.sort(key=lambda r: (r[1], r[0].code))
+
+    def story_arrears_suspended(self) -> None:
+        """挂账: by the May 2025 ledger, three projects on which nothing was ever recovered were set
+        aside as unrecoverable (the developer in bankruptcy, deregistered, or gone); every other
+        project is 追缴中 as of that ledger. The amounts stay as listed (still owed)."""
+        rng = random.Random(SEED + 13)
+        paid = {a["id"]: a["recovered"] for a in self.arrears}
+        never = [a for a in self.arrears if paid[a["id"]] == 0 and a["listed"] < dt.date(2025, 3, 1)]
+        reasons = ("开发企业进入破产清算，已申报债权", "开发企业已注销，无可执行财产", "开发企业失联，经公告催缴无果")
+        for a in self.arrears:
+            a["status"] = "追缴中"
+        for a, reason in zip(rng.sample(never, 3), reasons, strict=True):
+            a["status"], a["suspended_reason"] = "挂账", reason
+            a["suspended_on"] = dt.date(2025, 5, 1) + dt.timedelta(days=rng.randint(0, 25))
 
     # ------------------------------------------------------------ files

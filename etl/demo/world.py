@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from etl.demo.figures import SEED, Unit
 from etl.demo.gen_cases import Cases
+from etl.demo.gen_credit import CreditActions
 from etl.demo.gen_funds import FundsAndRatings
 from etl.demo.gen_master import MasterData
 from etl.demo.helpers import make_uscc
@@ -20,7 +21,7 @@ from etl.demo.write_master import WriteMaster
 from etl.demo.write_more import WriteMore
 
 
-class DemoWorld(MasterData, Cases, FundsAndRatings, Story, WriteMaster, WriteMore):
+class DemoWorld(MasterData, Cases, FundsAndRatings, Story, CreditActions, WriteMaster, WriteMore):
     """Master data and facts, generated in a fixed order from one random generator."""
 
     def __init__(self, seed: int = SEED):
@@ -138,3 +139,4 @@ class DemoWorld(MasterData, Cases, FundsAndRatings, Story, WriteMaster, WriteMor
         self.gen_star_ratings()
         self.gen_credit_ratings()
         self.tell_the_story()
+        self.story_credit_actions()

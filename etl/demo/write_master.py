@@ -35,6 +35,7 @@ class WriteMaster:
             self.write_stars(out / "17_物业服务项目星级评价.xlsx"),
             self.write_credit(out / "18_晋城市物业服务企业信用评价.csv"),
             self.write_jz_credit(out / "19_晋中市物业服务企业信用评价.xlsx"),
+            self.write_credit_actions(out / "20_物业服务企业信用评价结果运用台账.xlsx"),
         ]
 
     def write_companies(self, path: Path) -> Path:

@@ -100,6 +100,9 @@ class WriteMore:
             "欠缴金额（万元）",
             "建账日期",
             "追缴措施",
+            "处理状态",
+            "挂账日期",
+            "挂账原因",
         ]
         rows = [
             [
@@ -111,6 +114,9 @@ class WriteMore:
                 wan(a["cents"]),
                 f"{a['listed']:%Y.%m.%d}",
                 a["measure"],
+                "挂账处理" if a["status"] == "挂账" and i % 2 else a["status"],
+                f"{a['suspended_on']:%Y.%m.%d}" if a.get("suspended_on") else None,
+                a.get("suspended_reason"),
             ]
             for i, a in enumerate(self.arrears, start=1)
         ]

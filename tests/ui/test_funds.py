@@ -9,6 +9,7 @@ import json
 import re
 
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 CITY = "/funds?region=140700"
 Y2024 = CITY + "&from=2024-01-01&to=2024-12-29"
@@ -93,12 +94,30 @@ def _export_holds_the_rows_behind_the_chart_with_the_filters(page):
     assert round(sum(r[3] for r in body) / 1e4, 2) == round(sum(shown["y"]), 2)  # 欠缴建账, yuan
 
 
+def _the_campaign_month_day_by_day(page):
+    """From a year-long view, the link under the arrears opens the May 2025 集中攻坚 day by day."""
+    open_funds(page, "/funds?region=140700&from=2025-01-01&to=2025-12-31")
+    link = page.page.locator("#funds-recoveries-day-link")
+    link.scroll_into_view_if_needed()
+    link.click()
+    page.page.wait_for_url(re.compile(r"from=2025-05-01.*to=2025-05-31|to=2025-05-31.*from=2025-05-01"))
+    page.page.wait_for_function(
+        "() => { const g = document.querySelector('#funds-recoveries-day .js-plotly-plot');"
+        " return g && g.data && g.data.length === 2 && g.data[0].x.length === 31; }",
+        timeout=WAIT_MS,
+    )
+    bars, line = figure(page, "funds-recoveries-day")
+    assert round(sum(bars["y"]), 2) == 2732.96 and round(line["y"][-1], 2) == 2732.96  # 万元
+    expect(page.page.locator("#funds-projects-table")).to_contain_text("挂账欠缴", timeout=WAIT_MS)
+
+
 # ---------------------------------------------------------------- the journey
 
 
 def test_a_reader_opens_funds_in_both_languages_exports_a_chart_and_clicks_a_county(page):
     """A chart's rows exported with the filters, a county bar clicked to filter the page to it,
-    then the page in Chinese and English without console errors (the language step last)."""
+    the May 2025 campaign day by day opened from its link, then the page in Chinese and English without console errors (the language step last)."""
     _export_holds_the_rows_behind_the_chart_with_the_filters(page)
     _clicking_a_county_bar_filters_to_it(page)
+    _the_campaign_month_day_by_day(page)
     _funds_loads_without_console_errors_in_both_languages(page)

@@ -69,29 +69,50 @@ def _clicking_a_county_bar_filters_to_it(page):
     assert "榆次区" in counties
 
 
-def _a_table_exports_to_excel_with_the_filters(page):
+def exported(page, button_id: str) -> list[tuple]:
+    """The rows of the workbook a click on an export button downloads."""
     from openpyxl import load_workbook
 
-    page.open("/ratings?region=140500")
-    expect_stat(page, "communities", "1,563")
-    button = page.page.locator("#ratings-management-export")
+    button = page.page.locator(f"#{button_id}")
     button.scroll_into_view_if_needed()
     with page.page.expect_download() as download:
         button.click()
     with open(download.value.path(), "rb") as f:
-        sheet = load_workbook(io.BytesIO(f.read())).active
-    rows = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+        return list(load_workbook(io.BytesIO(f.read())).active.iter_rows(values_only=True))
+
+
+def _a_table_exports_to_excel_with_the_filters(page):
+    page.open("/ratings?region=140500")
+    expect_stat(page, "communities", "1,563")
+    rows = [[c for c in row if c is not None] for row in exported(page, "ratings-management-export")]
     assert any(row and "晋城市" in str(row[0]) for row in rows)  # the filter, in a header line
     assert ["管理方式", "小区数", "占比"] in rows
     assert next(row for row in rows if row and row[0] == "专业物业企业")[1] == 762
+
+
+def _credit_page_shows_rules_and_actions_and_exports_the_disclosure_list(page):
+    page.open("/credit?region=140500&from=2024-01-01&to=2024-12-31")
+    body = page.page.locator("#credit-page")
+    expect(page.page.locator("#credit-kpi-credit_action_rate .kpi-title")).to_have_text("信用奖惩落实率", timeout=WAIT)
+    expect(page.page.locator("#credit-kpi-credit_a_share .kpi-value")).to_have_text("15.84%", timeout=WAIT)
+    expect(page.page.locator("#credit-rules-table")).to_contain_text("晋城市 2024 年度信用评价规则", timeout=WAIT)
+    expect(body).to_contain_text("等级触发的奖惩措施及落实情况", timeout=WAIT)
+    grades = {t["x"][0] for t in figure(page, "credit-dimensions")}
+    assert grades == {"A"}  # every dimension's bars start at grade A
+    rows = [row for row in exported(page, "credit-disclosure-export") if row and row[0]]
+    head = next(i for i, row in enumerate(rows) if row[0] == "企业名称")
+    assert len(rows[head + 1 :]) == 202  # 晋城 2024: 32 A, 77 B, 92 C, 1 D
+    assert {row[4] for row in rows[head + 1 :]} == {"A", "B", "C", "D"}
 
 
 # ---------------------------------------------------------------- the journey
 
 
 def test_a_reader_opens_ratings_in_both_languages_exports_a_table_and_clicks_a_county(page):
-    """A table exported with the filters, a county bar clicked to filter the page to it, then the
-    page in Chinese and English without console errors (the language step last)."""
+    """A table exported with the filters, a county bar clicked to filter the page to it, the 信用
+    page's rules, actions and disclosure list (exported), then the page in Chinese and English
+    without console errors (the language step last)."""
     _a_table_exports_to_excel_with_the_filters(page)
     _clicking_a_county_bar_filters_to_it(page)
+    _credit_page_shows_rules_and_actions_and_exports_the_disclosure_list(page)
     _page_loads_without_console_errors_in_both_languages(page)

@@ -1,0 +1,138 @@
+"""Credit rating in the open (信用评价公开): what the rules (metrics/credit_rules.py) ask of each
+rating and each run of 黑榜 listings, what the ledger of actions (信用奖惩措施, `credit_actions`)
+says was done, the four dimension scores, and the public disclosure list (公示).
+
+An action is *due* when the version of the rules in force for a rating (its region, the end of
+its rating year) lists it for the rating's grade (A: 表彰, 招投标加分; C: 重点监管; D: 约谈,
+限制招投标), or when a company's 黑榜 listings reach the rule's count within its months (退出评估,
+due in the year of the listing that reached it). It is *carried out* (已落实) when the ledger
+has a row for the same company, year and action with status 已落实. A due action the ledger
+does not have is 未登记: not done. The unit is the company's registered county, as for the
+credit KPIs (未匹配 when the register does not know the company).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from etl.sql import Sql
+from metrics.credit_rules import rules_cte
+from metrics.db import Warehouse
+from metrics.facts import latest_year
+from metrics.filters import Filter, Scope, region_sql, year_sql
+
+NOT_RECORDED = "未登记"
+DIMENSIONS = ("qualification", "performance", "reputation", "conduct")  # 从业资格 经营业绩 社会信誉 市场行为
+
+# The version of the rules in force for each rating, its grade's band and the grade above's.
+_RATED = """
+    rated AS (SELECT r.company_code, r.year, r.grade, r.score, r.qualification, r.performance, r.reputation,
+                     r.conduct, coalesce(c.county, '未匹配') AS unit, c.name AS company_name
+              FROM credit_ratings r LEFT JOIN companies c USING (company_code)),
+    version AS (SELECT DISTINCT r.company_code, r.year, k.prefix, k.valid_from, k.version
+                FROM rated r JOIN credit_rule k
+                  ON starts_with(r.unit, k.prefix) AND k.trigger IN ('A', 'B', 'C', 'D')
+                 AND k.valid_from <= make_date(r.year, 12, 31)
+                QUALIFY rank() OVER (PARTITION BY r.company_code, r.year
+                                     ORDER BY length(k.prefix) DESC, k.valid_from DESC) = 1),
+    band AS (SELECT DISTINCT prefix, valid_from, trigger AS grade, min_score,
+                    lead(min_score) OVER (PARTITION BY prefix, valid_from ORDER BY trigger DESC) AS next_score
+             FROM (SELECT DISTINCT prefix, valid_from, trigger, min_score FROM credit_rule
+                   WHERE trigger IN ('A', 'B', 'C', 'D')))"""
+
+# Every due action: a grade's (the version in force) and a 黑榜 run's.
+_DUE = (
+    _RATED
+    + """,
+    by_grade AS (SELECT r.company_code, r.company_name, r.unit, r.year, r.grade AS basis, v.version, k.action,
+                        NULL::DATE AS triggered_on
+                 FROM rated r JOIN version v USING (company_code, year)
+                 JOIN credit_rule k ON k.prefix = v.prefix AND k.valid_from = v.valid_from AND k.trigger = r.grade
+                 WHERE k.action IS NOT NULL),
+    black AS (SELECT l.company_code, l.listed_on, coalesce(c.county, l.county) AS unit, c.name AS company_name
+              FROM company_lists l LEFT JOIN companies c USING (company_code) WHERE l.list = '黑榜'),
+    black_rule AS (SELECT b.*, k.version, k.blacklists, k.months, k.action
+                   FROM black b JOIN credit_rule k
+                     ON k.trigger = '黑榜' AND starts_with(b.unit, k.prefix) AND k.valid_from <= b.listed_on
+                   QUALIFY rank() OVER (PARTITION BY b.company_code, b.listed_on
+                                        ORDER BY length(k.prefix) DESC, k.valid_from DESC) = 1),
+    runs AS (SELECT br.company_code, br.company_name, br.unit, br.listed_on, br.version, br.action, br.blacklists,
+                    count(*) AS listings
+             FROM black_rule br JOIN black b2 ON b2.company_code = br.company_code
+               AND b2.listed_on <= br.listed_on AND b2.listed_on > br.listed_on - to_months(br.months)
+             GROUP BY ALL),
+    by_black AS (SELECT company_code, any_value(company_name) AS company_name, any_value(unit) AS unit,
+                        year(listed_on) AS year, '黑榜' AS basis, any_value(version) AS version, action,
+                        min(listed_on) AS triggered_on
+                 FROM runs WHERE listings >= blacklists AND action IS NOT NULL GROUP BY company_code, year, action),
+    due AS (SELECT * FROM by_grade UNION ALL SELECT * FROM by_black)"""
+)
+
+
+def due_actions(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Every action the rules ask for in the rating years of the period, with what the ledger says:
+    [company_code, company_name, unit, year, basis (the grade, or 黑榜), version, action,
+    triggered_on, decided_on, status (已落实, 落实中, 未落实, 未登记), result, document, done]."""
+    region, years = region_sql("d.unit", f, scope), year_sql("d.year", f)
+    rules = rules_cte()
+    sql = f"""WITH {rules}, {_DUE}
+        SELECT d.company_code, d.company_name, d.unit, d.year, d.basis, d.version, d.action, d.triggered_on,
+               a.decided_on, coalesce(a.status, '{NOT_RECORDED}') AS status, a.result, a.document,
+               coalesce(a.status = '已落实', false) AS done
+        FROM due d LEFT JOIN credit_actions a USING (company_code, year, action)
+        WHERE {region} AND {years}
+        ORDER BY done, d.year DESC, d.basis DESC, d.unit, d.company_name, d.action"""
+    return wh.frame(Sql.of(sql, rules, region, years))
+
+
+def credit_action_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Per unit (the company's registered county): actions due in the rating years of the period,
+    those carried out (已落实), and the exit reviews (退出评估) among them."""
+    frame = due_actions(wh, f, scope)
+    if frame.empty:
+        return pd.DataFrame(columns=["unit", "credit_actions_due", "credit_actions_done", "exit_reviews_due"])
+    frame["exit"] = frame["action"] == "退出评估"
+    out = frame.groupby("unit", as_index=False).agg(
+        credit_actions_due=("action", "size"), credit_actions_done=("done", "sum"), exit_reviews_due=("exit", "sum")
+    )
+    return out.astype({"credit_actions_due": "int64", "credit_actions_done": "int64", "exit_reviews_due": "int64"})
+
+
+def actions_by_kind(frame: pd.DataFrame) -> pd.DataFrame:
+    """Due actions (rows of `due_actions`) per action and status: [action, status, actions]."""
+    if frame.empty:
+        return pd.DataFrame(columns=["action", "status", "actions"])
+    return frame.groupby(["action", "status"], as_index=False).size().rename(columns={"size": "actions"})
+
+
+def disclosure(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """The public disclosure list (公示) of the latest rating year of the period: every rated
+    company with its grade, score, the four dimension scores, the version of the rules that judged
+    it, the actions its grade triggers, and whether its score lies in its grade's band
+    (`in_band`; None when no version was in force): [company_name, company_code, unit, year, grade,
+    score, qualification … conduct, version, actions, in_band]."""
+    region = region_sql("r.unit", f, scope)
+    rules = rules_cte()
+    sql = f"""WITH {rules}, {_RATED}
+        SELECT r.company_name, r.company_code, r.unit, r.year, r.grade, r.score,
+               r.qualification, r.performance, r.reputation, r.conduct, v.version,
+               (SELECT string_agg(k.action, '、' ORDER BY k.action) FROM credit_rule k
+                 WHERE k.prefix = v.prefix AND k.valid_from = v.valid_from AND k.trigger = r.grade) AS actions,
+               CASE WHEN v.version IS NULL OR r.score IS NULL THEN NULL
+                    ELSE r.score >= b.min_score AND (b.next_score IS NULL OR r.score < b.next_score) END AS in_band
+        FROM rated r LEFT JOIN version v USING (company_code, year)
+             LEFT JOIN band b ON b.prefix = v.prefix AND b.valid_from = v.valid_from AND b.grade = r.grade
+        WHERE r.year = $year AND {region}
+        ORDER BY r.grade, r.score DESC NULLS LAST, r.company_name"""
+    return wh.frame(Sql.of(sql, rules, region, year=latest_year(wh, "credit_ratings", f)))
+
+
+def dimension_scores(frame: pd.DataFrame) -> pd.DataFrame:
+    """The four dimension scores (从业资格, 经营业绩, 社会信誉, 市场行为) and the total averaged per
+    grade over the rows of `disclosure`: [grade, companies, score, qualification … conduct]."""
+    columns = ["grade", "companies", "score", *DIMENSIONS]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    means = frame.groupby("grade", as_index=False)[["score", *DIMENSIONS]].mean().round(1)
+    counts = frame.groupby("grade", as_index=False).size().rename(columns={"size": "companies"})
+    return counts.merge(means, on="grade")[columns]
