@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from metrics import credit, facts
+from metrics import credit, credit_rules, deadlines, facts
 from metrics.db import Warehouse
 from metrics.filters import Filter, Scope, month_of, months_before
 from vocab.kpis import BY_KEY as BY_KEY
@@ -91,13 +91,21 @@ def compute(
     version, filter and scope (`Warehouse.kept`): every viewer of the same view after the first
     gets them without arithmetic."""
     if current is None:
-        key = ("kpis.compute", tuple(keys), f, scope, with_previous, with_year_ago)
+        key = ("kpis.compute", tuple(keys), f, scope, with_previous, with_year_ago, rules_key())
         kept = wh.kept(key, lambda: _compute(wh, keys, f, scope, with_previous, None, with_year_ago), _KEPT_SIZE)
         return dict(kept)  # KpiValue is frozen: a copy of the dict is the caller's own
     return _compute(wh, keys, f, scope, with_previous, current, with_year_ago)
 
 
 _KEPT_SIZE = 2048  # bytes a view's KPI values or months take, about (a dozen frozen values)
+
+
+def rules_key() -> tuple:
+    """The rules the catalogue's facts read from data files at query time, besides the published
+    file: the deadline rules (overdue cases) and the credit rules (actions due). A value kept for a
+    view holds for the rules it was computed with; an edited file is read afresh (each module
+    re-reads its file when it changes), and so are the values."""
+    return (deadlines.deadline_rules(), credit_rules.current()[0])
 
 
 def _compute(
@@ -139,7 +147,7 @@ def to_date(
     counts only the cases received in it, which reads far below the period's). A point whose
     period the ledger does not wholly cover, or with no rows, is None (a gap, never 0).
     {key: [(the month's first day, value)]}. Kept per version, filter and scope, as `compute`."""
-    key = ("kpis.to_date", tuple(keys), f, scope, months)
+    key = ("kpis.to_date", tuple(keys), f, scope, months, rules_key())
     kept = wh.kept(key, lambda: _to_date(wh, keys, f, scope, months), _KEPT_SIZE * months)
     return {k: list(points) for k, points in kept.items()}  # the points are tuples: the lists are the caller's
 
@@ -171,7 +179,7 @@ def scorecard(
     each city that holds data, for the whole province) that sent nothing at all are listed too,
     each with no value, so that a county missing from the ledgers is seen, not hidden."""
     if frames is None:  # kept per version, filter and scope, as `compute`; each caller gets a copy
-        key = ("kpis.scorecard", tuple(keys), f, scope)
+        key = ("kpis.scorecard", tuple(keys), f, scope, rules_key())
         table = wh.kept(key, lambda: _scorecard(wh, keys, f, scope, None), _KEPT_SIZE * 8)
         return table.copy()
     return _scorecard(wh, keys, f, scope, frames)

@@ -48,10 +48,11 @@ def test_no_change_is_given_against_a_period_the_ledger_does_not_cover(clerk, wa
 def test_the_catalogues_facts_read_the_published_file_alone_so_a_views_values_are_kept_per_version(
     demo_wh, monkeypatch
 ):
-    """`kpis.compute`, `to_date` and `scorecard` are kept per published version, filter and scope
-    (`Warehouse.kept`). That holds only while every facts function of the catalogue reads the
-    published file alone: the app's own steps (metrics/app_trail.py, in the access store) change
-    between publishes. A facts function that read them would be served stale values: this fails."""
+    """`kpis.compute`, `to_date` and `scorecard` are kept per published version, filter, scope and
+    rule files (`Warehouse.kept`, `kpis.rules_key`). That holds only while every facts function of
+    the catalogue reads nothing else: the app's own steps (metrics/app_trail.py, in the access
+    store) change between publishes. A facts function that read them would be served stale
+    values: this fails."""
     from metrics import app_trail
 
     asked = []
@@ -67,3 +68,24 @@ def test_the_catalogues_facts_read_the_published_file_alone_so_a_views_values_ar
     table = kpis.scorecard(demo_wh, ["rectification_rate"], f, EVERYTHING)
     table.loc[:, "rectification_rate"] = -1.0
     assert (kpis.scorecard(demo_wh, ["rectification_rate"], f, EVERYTHING)["rectification_rate"] != -1.0).all()
+
+
+def test_a_value_kept_for_a_view_is_computed_afresh_when_the_deadline_rules_change(demo_wh, tmp_path, monkeypatch):
+    """Overdue cases depend on the deadline rules (data/deadline_rules.csv), which an admin edits
+    without a publish: a value kept for a view is computed again from the facts once the file
+    changes, and kept again after."""
+    from metrics import facts
+
+    read = []
+    case_facts = facts.case_facts
+    monkeypatch.setattr(facts, "case_facts", lambda *a: read.append(1) or case_facts(*a))
+    f = Filter("140700", D(2024, 2, 1), D(2024, 11, 29))  # a view no other test asks for
+    kpis.compute(demo_wh, ["overdue_cases"], f, EVERYTHING, with_previous=False)
+    kpis.compute(demo_wh, ["overdue_cases"], f, EVERYTHING, with_previous=False)
+    assert len(read) == 1  # kept: the second viewer's values come without the facts
+    rules = tmp_path / "rules.csv"
+    rules.write_text("source,category,working_days\n*,*,365\n", encoding="utf-8")
+    monkeypatch.setenv("DEADLINE_RULES", str(rules))
+    kpis.compute(demo_wh, ["overdue_cases"], f, EVERYTHING, with_previous=False)
+    kpis.compute(demo_wh, ["overdue_cases"], f, EVERYTHING, with_previous=False)
+    assert len(read) == 2  # the rules changed: computed again, once
