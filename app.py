@@ -326,13 +326,22 @@ def _found(text, search) -> list[dict]:
 
 def ensure_demo() -> None:
     """Build the demo warehouse when none exists (only when serving the demo: `DEMO=1`, set by
-    scripts/run.sh); never touch one that holds anything, never beside real users."""
+    scripts/run.sh), and bring one built by an older version up to date (its schema, then the
+    demo's new ledgers); never beside real users (demo.refusal)."""
+    from etl import demo
+    from etl.warehouse import connect_read_only, contract_missing, upgrade
+
     wh = warehouse()
     if wh.version is None:
-        from etl import demo
-
         print(f"No warehouse at {wh.path}: building the demo data set …", flush=True)
         demo.build(wh.path)  # with the demo's users and token; refuses beside real users (demo.refusal)
+        return
+    with connect_read_only(wh.path) as con:
+        missing = contract_missing(con)
+    if missing and not demo.refusal(wh.path):
+        print(f"The demo warehouse was built by an older version (it lacks {', '.join(missing[:6])}): updating …")
+        upgrade(wh.path)
+        demo.build(wh.path)
 
 
 # Last, once the layout and every callback are defined: Dash's first-request set-up, done

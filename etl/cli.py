@@ -110,6 +110,15 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     demo.add_argument(
         "--warehouse", type=Path, default=None, help="DuckDB file (default: data/demo/warehouse.duckdb, the demo's own)"
     )
+    upgrade = sub.add_parser(
+        "upgrade",
+        help="publish the warehouse again under this version's contract (after an upgrade of the dashboard)",
+        description="A warehouse published by an older version lacks the tables and columns a newer contract has; "
+        "the pages that need them say so until it is published again. This adds them (empty until a ledger fills "
+        "them; nothing is dropped), rebuilds every mart from all rows and publishes, as a load does. Exit code: 0 "
+        "done or already up to date, 3 no warehouse.",
+    )
+    _warehouse_option(upgrade)
     escalate = sub.add_parser(
         "escalate",
         help="apply the escalation rules for a day: propose or issue the next step of the ladder",
@@ -206,6 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         print(f"演示数据已加载到 {target}：{len(result.files)} 个文件，{sum(f.rows_loaded for f in result.files)} 行")
         return 0 if result.ok else 1
+    if args.command == "upgrade":
+        return _upgrade(_warehouse(args))
     if args.command == "escalate":
         # the one command of the ETL's command line that runs the layer above it (pyproject.toml: ignore_imports)
         from workflow import escalate_cli
@@ -218,6 +229,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "audit":
         return _audit_verify(args)
     return 2
+
+
+def _upgrade(target: Path) -> int:
+    from etl.warehouse import upgrade
+
+    if not target.exists():
+        print(f"没有数据仓库：{target}", file=sys.stderr)
+        return 3
+    added = upgrade(target)
+    if not added:
+        print(f"数据仓库已是当前版本，未重新发布：{target}")
+    else:
+        print(
+            f"已按当前版本重新发布 {target}：补上 {len(added)} 项（{'、'.join(added[:8])}{' 等' if len(added) > 8 else ''}）"
+        )
+    return 0
 
 
 def _hint_command(args, *rest: str) -> str:

@@ -100,6 +100,37 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         _fill_calendar(con)
 
 
+def contract_missing(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables and columns of the current contract (every dataset, the marts) a published file
+    lacks, as `table` or `table.column`; empty when it is up to date."""
+    have: dict[str, set[str]] = {}
+    for table, column in cur.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database()"
+    ).fetchall():
+        have.setdefault(table, set()).add(column)
+    missing = []
+    for name, ds in DATASETS.items():
+        if name not in have:
+            missing.append(name)
+            continue
+        missing += [f"{name}.{c.name}" for c in ds.columns if c.name not in have[name]]
+    return missing + [name for name in (*marts.VIEWS, *marts.MARTS) if name not in have]
+
+
+def upgrade(warehouse: Path) -> list[str]:
+    """Publish the warehouse again under the current contract: the tables and columns a newer
+    contract has are added (empty until a ledger fills them; nothing is dropped) and every mart
+    is rebuilt from all rows. Returns what the file lacked (nothing: nothing published)."""
+    with connect_read_only(warehouse) as con:
+        missing = contract_missing(con)
+    if not missing:
+        return []
+    with publishing(warehouse) as pub:
+        marts.build(pub.con)
+        pub.changed = True
+    return missing
+
+
 def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, columns) -> list[str]:
     """ALTER TABLE ADD the (name, SQL type) columns `table` lacks; returns the names added."""
     have = {r[0] for r in con.execute(f"DESCRIBE {ident(table)}").fetchall()}

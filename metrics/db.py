@@ -38,7 +38,7 @@ import duckdb
 
 import settings
 from etl.sql import Sql
-from etl.warehouse import DEFAULT_WAREHOUSE, version
+from etl.warehouse import DEFAULT_WAREHOUSE, contract_missing, version
 
 MEMORY_LIMIT = settings.get("DUCKDB_MEMORY_LIMIT")  # per instance; several workers share the machine
 CATALOG = "published"  # the attached file's name inside a snapshot's instance
@@ -47,6 +47,16 @@ _serial = itertools.count(1)
 
 class WarehouseMissing(Exception):
     """No warehouse has been published at the path yet."""
+
+
+class WarehouseOutdated(WarehouseMissing):
+    """The published file was written by an older version of the contract: a statement needs a
+    table or column it lacks (`missing`) until the file is published again (`python -m etl
+    upgrade`, or the next load). The panels that need them say so; the others are drawn."""
+
+    def __init__(self, missing: list[str]):
+        super().__init__("missing: " + ", ".join(missing))
+        self.missing = missing
 
 
 class Answers:
@@ -139,6 +149,22 @@ class Snapshot:
             raise
         with self._lock:
             self._idle.append(cur)
+
+    @contextmanager
+    def outdated_as_such(self) -> Iterator[None]:
+        """A statement that names a table or column the file lacks raises WarehouseOutdated when the
+        file is older than the contract (and is a bug, raised as it is, when it is not)."""
+        try:
+            yield
+        except (duckdb.CatalogException, duckdb.BinderException):
+            missing = self.memo("contract_missing", self._contract_missing)
+            if missing:
+                raise WarehouseOutdated(missing) from None
+            raise
+
+    def _contract_missing(self) -> list[str]:
+        with self.cursor() as cur:
+            return contract_missing(cur)
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
         with self._lock:
@@ -346,7 +372,7 @@ class Warehouse:
             key = ("rows", text, _frozen(args))
             found = snap.answers.get(key)
             if found is None:
-                with snap.cursor() as cur:
+                with snap.cursor() as cur, snap.outdated_as_such():
                     found = cur.execute(text, args).fetchall()
                 snap.answers.put(key, found, 64 + sum(64 + 16 * len(r) for r in found))
             return list(found)  # tuples are immutable: the caller may change the list only
@@ -359,7 +385,7 @@ class Warehouse:
             key = ("frame", text, _frozen(args))
             found = snap.answers.get(key)
             if found is None:
-                with snap.cursor() as cur:
+                with snap.cursor() as cur, snap.outdated_as_such():
                     found = cur.execute(text, args).df()
                 snap.answers.put(key, found, int(found.memory_usage(deep=True).sum()))
             return found.copy()

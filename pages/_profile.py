@@ -17,7 +17,7 @@ from components import query
 from components.i18n import fmt_count, fmt_date, label
 from components.panel import Panels, Sheet, Size, Table, table
 from metrics.county_profile import FORBIDDEN, OK
-from metrics.db import WarehouseMissing
+from metrics.db import WarehouseMissing, WarehouseOutdated
 from metrics.filters import Filter
 from pages._view import TEXT, View, missing_warehouse, scope, warehouse
 
@@ -143,6 +143,8 @@ def opened(view: EntityView, access: Callable, header: Callable) -> tuple[pd.Ser
     try:
         status = access(warehouse(), view.code, scope())
         head = header(warehouse(), view.code, scope()) if status == OK else None
+    except WarehouseOutdated:
+        return None, html.P(label("warehouse_outdated", view.lang), className="text-muted py-4")
     except WarehouseMissing:
         return None, html.P(label("no_warehouse", view.lang), className="text-muted py-4")
     if status != OK:

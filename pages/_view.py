@@ -7,6 +7,7 @@ over, and the pages import it.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from components import query
 from components.charts import empty_figure
 from components.i18n import label, lang_of
 from metrics import access
-from metrics.db import Warehouse, WarehouseMissing
+from metrics.db import Warehouse, WarehouseMissing, WarehouseOutdated
 from metrics.filters import Filter, Scope
 from security import jobs, web
 
@@ -66,14 +67,25 @@ class View:
 # ---------------------------------------------------------------- no warehouse yet
 
 
+# Why a panel has nothing to draw: no warehouse yet, or one published by an older version of the
+# contract that lacks what the panel needs (WarehouseOutdated) — set by `missing_warehouse` while
+# it makes the outputs, read by `why`.
+_REASON: contextvars.ContextVar[str] = contextvars.ContextVar("no_warehouse_reason", default="no_warehouse")
+
+
+def why(lang: str) -> str:
+    """The sentence a panel shows in place of its content when the warehouse cannot give it."""
+    return label(_REASON.get(), lang)
+
+
 # An output's 'no warehouse' form, made in the reader's language when it is needed.
-TEXT = lambda lang: message("no_warehouse", lang)  # noqa: E731  the grey sentence in a table's place
-WORDS = lambda lang: label("no_warehouse", lang)  # noqa: E731  the bare words, in a title's place
+TEXT = lambda lang: html.P(why(lang), className="text-muted")  # noqa: E731  the grey sentence in a table's place
+WORDS = lambda lang: why(lang)  # noqa: E731  the bare words, in a title's place
 
 
 def figure(height: int = 360):
     """An empty chart saying 'no warehouse'."""
-    return lambda lang: empty_figure(label("no_warehouse", lang), height)
+    return lambda lang: empty_figure(why(lang), height)
 
 
 FIGURE = figure()
@@ -104,9 +116,13 @@ def missing_warehouse(*outputs):
         def guarded(*args, **kwargs):
             try:
                 return fn(*args, **kwargs)
-            except WarehouseMissing:
+            except WarehouseMissing as missing:
                 lang = _lang([*args, kwargs])
-                out = tuple(o(lang) if callable(o) else o for o in outputs)
+                reason = _REASON.set("warehouse_outdated" if isinstance(missing, WarehouseOutdated) else "no_warehouse")
+                try:
+                    out = tuple(o(lang) if callable(o) else o for o in outputs)
+                finally:
+                    _REASON.reset(reason)
                 return out[0] if len(out) == 1 else out
 
         return guarded

@@ -20,7 +20,7 @@ from components.i18n import fmt_count, label
 from components.loading import loading
 from metrics import case_trail
 from pages import _loop as loop
-from pages._view import View, missing_warehouse, scope, warehouse
+from pages._view import View, missing_warehouse, scope, warehouse, why
 from pages._warnings import at_text, groups, warnings_of
 from vocab.workflow import MAX_ATTACHMENT_MB, MAX_ATTACHMENTS
 from workflow import desk, register
@@ -214,7 +214,7 @@ def extension_form(ids: dict, lang: str) -> list:
     Input("inbox-query", "data"),
     Input("inbox-loop", "data"),
 )
-@missing_warehouse(lambda lang: loop.message(False, label("no_warehouse", lang)), None)
+@missing_warehouse(lambda lang: loop.message(False, why(lang)), None)
 def inbox_body(params, _counter):
     """The documents of the viewer's county as cards, and how many wait on him."""
     lang = View.of(params).lang

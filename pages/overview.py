@@ -27,7 +27,7 @@ from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values, stan
 from pages._overview_attention import attention_panel
 from pages._overview_headline import CARD_KPIS, DEFAULT_PERIOD, headline_rows, period_line, with_default_period
 from pages._profile import county_href
-from pages._view import FIGURE, JOBS, View, missing_warehouse, scope, warehouse
+from pages._view import FIGURE, JOBS, View, missing_warehouse, scope, warehouse, why
 
 # with no date in the URL the page opens on 本年 (pages/_overview_headline.py with_default_period;
 # the filter bar shows the same preset: app.py sync_filter)
@@ -111,7 +111,7 @@ def _view(params) -> tuple[str, Filter]:
 @callback(
     Output("overview-cards", "children"), Output("overview-cards-more", "children"), Input("overview-query", "data")
 )
-@missing_warehouse(lambda lang: html.P(label("no_warehouse", lang)), None)
+@missing_warehouse(lambda lang: html.P(why(lang)), None)
 def overview_cards(params):
     """The headline cards: value, target, change against the previous period and a year earlier,
     sparkline; the rates' row, then the amounts' and the counts'."""
@@ -121,7 +121,7 @@ def overview_cards(params):
 
 
 @callback(Output("overview-attention", "children"), Input("overview-query", "data"))
-@missing_warehouse(lambda lang: html.P(label("no_warehouse", lang)))
+@missing_warehouse(lambda lang: html.P(why(lang)))
 def overview_attention(params):
     """需要关注: counties slipping, overdue cases at county level and above, arrears not moving,
     companies on a second 黑榜 — each item a link to the page that shows it."""
@@ -131,7 +131,7 @@ def overview_attention(params):
 
 
 @callback(Output("overview-scorecard", "children"), Output("overview-map", "figure"), Input("overview-query", "data"))
-@missing_warehouse(lambda lang: html.P(label("no_warehouse", lang)), FIGURE)
+@missing_warehouse(lambda lang: html.P(why(lang)), FIGURE)
 def overview_scorecard(params):
     """The county scorecard and the county map of the rectification rate."""
     lang, f = _view(params)

@@ -56,7 +56,7 @@ from metrics.scorecard import map_values
 from metrics.screen import latest_recoveries, latest_rectified, ranking, unit_table, without_data
 from metrics.status import last_published
 from pages._screen_layout import ESCALATION_KEYS, HEADLINE, HEALTH_PATH, MAP_KPIS, SIDE, layout, screen_filter
-from pages._view import missing_warehouse, scope, warehouse
+from pages._view import missing_warehouse, scope, warehouse, why
 from pages._warnings import groups, warnings_of
 
 dash.register_page(__name__, path="/screen", name="大屏", order=100, label_key="screen", title="物业监管大屏")
@@ -93,9 +93,7 @@ PULL_OUTPUTS = (
     State("screen-version", "data"),
     prevent_initial_call=True,
 )
-@missing_warehouse(
-    lambda lang: (None, None, label("no_warehouse", lang), *([no_update] * (len(PULL_OUTPUTS) - 4)), time.time())
-)
+@missing_warehouse(lambda lang: (None, None, why(lang), *([no_update] * (len(PULL_OUTPUTS) - 4)), time.time()))
 def screen_pull(_pull, params, seen):
     """Everything the screen shows, when the published warehouse changed since the last pull;
     otherwise only the time of the pull (the screen keeps what it has)."""

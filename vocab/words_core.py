@@ -59,6 +59,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "还没有数据：请先加载台账（python -m etl load）或生成演示数据（python -m etl demo）",
         "No data yet: load ledgers (python -m etl load) or build the demo (python -m etl demo)",
     ),
+    "warehouse_outdated": (
+        "数据仓库由旧版本发布，缺少本项所需的表或列：请管理员重新发布（python -m etl upgrade）后再看",
+        "The warehouse was published by an older version and lacks what this needs: an admin republishes it "
+        "(python -m etl upgrade)",
+    ),
     "loading": ("正在计算…", "Computing…"),
     "export": ("导出 Excel", "Export to Excel"),
     "export_querying": ("正在查询数据…", "Querying…"),
