@@ -75,6 +75,9 @@ def wait_url(page, pattern: str) -> None:
 def click_bar(page, graph_id: str, category: str) -> None:
     """Click the tallest segment of a category's stacked bar."""
     page.page.wait_for_selector(f"#{graph_id} .barlayer .point")
+    page.page.locator(
+        f"#{graph_id}"
+    ).scroll_into_view_if_needed()  # below the 预警 and proposals: scrolled to, as a reader would
     box = page.page.evaluate(
         f"""() => {{ const gd = document.querySelector('#{graph_id} .js-plotly-plot');
             let best = null;
