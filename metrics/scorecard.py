@@ -107,13 +107,15 @@ def standing(wh: Warehouse, f: Filter, county: str, keys: list[str] | None = Non
     keys = keys or SCORECARD_KPIS
     city = county[:4] + "00"
     period = Filter(region=city, start=f.start, end=f.end)
-    # the city's counties, read with the city's scope: only aggregates leave this function
+    # the city's counties, read with the city's scope: only aggregates leave this function. A
+    # county's figure is its region's, its township-level units that report on their own included
+    # (`map_values`), as the overview filtered to the county shows it: one figure per county
     table = kpis.scorecard(wh, keys, period, Scope((city,)))
-    table = table[table["unit"].str.fullmatch(r"\d{6}")]
     rows = []
     for key in keys:
         kpi = kpis.BY_KEY[key]
-        values = table.set_index("unit")[key].dropna()
+        per_county = map_values(table, key, "county")
+        values = pd.Series({c: v for c, v in per_county.items() if not c.endswith("00") and v is not None}, dtype=float)
         own = values.get(county)
         better = (values > own) if kpi.higher_is_better else (values < own)
         q1, median, q3 = values.quantile([0.25, 0.5, 0.75]).tolist() if len(values) else [None] * 3
