@@ -21,8 +21,8 @@ import pandas as pd
 
 from etl.sql import Sql, literals
 from metrics.db import Warehouse
-from metrics.regions import named_by_unit
 from metrics.filters import Filter, Scope, period_sql, region_sql
+from metrics.regions import named_by_unit
 from vocab.datasets_cases import HOTLINE_SOURCES, SATISFACTION
 
 RESPONSE_WORKDAYS = 1  # 按时响应: within one working day of receipt

@@ -20,12 +20,14 @@ import pandas as pd
 from etl.sql import Sql, literals
 from metrics.db import Warehouse
 from metrics.escalations import MOVES, _level_order
-from metrics.regions import named_by_unit
 from metrics.filters import Filter, Scope, period_sql, region_sql
+from metrics.regions import named_by_unit
 from vocab.datasets_cases import LEVELS
 
 BELOW_COUNTY = LEVELS[:2]  # 社区, 乡镇(街道): 矛盾不上交
-LEVEL_COLUMNS = dict(zip(LEVELS, ("settled_community", "settled_street", "settled_county", "settled_city"), strict=True))
+LEVEL_COLUMNS = dict(
+    zip(LEVELS, ("settled_community", "settled_street", "settled_county", "settled_city"), strict=True)
+)
 NO_DATE = "DATE '9999-12-31'"
 
 

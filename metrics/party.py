@@ -21,8 +21,9 @@ import pandas as pd
 
 from etl.sql import Sql, literals
 from metrics.db import Warehouse
-from metrics.regions import named_by_unit
+from metrics.facts import data_as_of
 from metrics.filters import Filter, Scope, region_sql
+from metrics.regions import named_by_unit
 from vocab.datasets_party import PARTY_ORGANISATIONS
 
 NO_DATE = dt.date(9999, 12, 31)
@@ -94,28 +95,29 @@ def party_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     return named_by_unit(wh, party_facts(wh, f, scope))
 
 
-def red_committees_by_month(wh: Warehouse, f: Filter, scope: Scope, months: int = 36) -> pd.DataFrame:
-    """Red committees per unit at each month's end, over the `months` months up to the period's end
-    (all of them for an open period: up to the latest 认定日期): [month, unit, red_committees,
-    communities]. The coverage over time is red_committees / communities of each row."""
+def red_committees_by_month(wh: Warehouse, f: Filter, scope: Scope, months: int = 48) -> pd.DataFrame:
+    """Red committees per unit at each month's end, from the period's start (or the first 认定日期) to
+    its end (数据截至 for an open period), at most the last `months` months: [month, unit,
+    red_committees, communities]. The coverage over time is the KPI's rate of each row."""
     region = region_sql("p.county", f, scope)
-    end = f.end or wh.rows(Sql.of(f"SELECT max(red_since) FROM committee_party p WHERE {region}", region))[0][0]
-    if end is None:
+    first_red, last_red = wh.rows(
+        Sql.of(f"SELECT min(red_since), max(red_since) FROM committee_party p WHERE {region}", region)
+    )[0]
+    end = f.end or data_as_of(wh, f, scope) or last_red
+    if first_red is None or end is None:
         return pd.DataFrame(columns=["month", "unit", "red_committees", "communities"])
-    first = (end.replace(day=1) - pd.DateOffset(months=months - 1)).date()
+    start = max(f.start or first_red, (end.replace(day=1) - pd.DateOffset(months=months - 1)).date())
     community_region = region_sql("county", f, scope)
     sql = f"""
-        WITH m AS (SELECT last_day(d::DATE) AS month_end, d::DATE AS month
-                   FROM range($first, $end, INTERVAL 1 MONTH) t(d)
-                   UNION ALL SELECT $end, date_trunc('month', $end::DATE)::DATE),
+        WITH m AS (SELECT d::DATE AS month, least(last_day(d::DATE), $end) AS month_end
+                   FROM range(date_trunc('month', $start::DATE), $end::DATE + 1, INTERVAL 1 MONTH) t(d)),
         u AS (SELECT DISTINCT p.county AS unit FROM committee_party p WHERE {region}),
         cm AS (SELECT county AS unit, sum(n) AS communities FROM mart_communities WHERE {community_region}
                GROUP BY county)
         SELECT m.month, u.unit,
                (SELECT count(*) FROM committee_party p WHERE p.county = u.unit AND p.red
-                  AND coalesce(p.red_since, DATE '1900-01-01') <= least(m.month_end, $end))::BIGINT AS red_committees,
-               coalesce(cm.communities, 0)::BIGINT AS communities
+                  AND coalesce(p.red_since, DATE '1900-01-01') <= m.month_end)::DOUBLE AS red_committees,
+               coalesce(cm.communities, 0)::DOUBLE AS communities
         FROM m CROSS JOIN u LEFT JOIN cm USING (unit)
         ORDER BY m.month, u.unit"""
-    frame = wh.frame(Sql.of(sql, region, community_region, first=first, end=end))
-    return frame.drop_duplicates(["month", "unit"], keep="last").reset_index(drop=True)
+    return wh.frame(Sql.of(sql, region, community_region, start=start, end=end))

@@ -14,6 +14,7 @@ from components.panel import header
 from components.tables import export_controls
 from components.theme import GRAPH_CONFIG
 from pages._escalations_issue import documents_card, issue_controls, issue_modal, trail_issue_button
+from pages._escalations_mediation import mediation_section
 from pages._escalations_rows import EscalationsView as View
 
 
@@ -59,6 +60,7 @@ def layout(**params) -> html.Div:
                 ],
                 className="g-3 mb-3",
             ),
+            mediation_section(lang),
             _card(
                 [
                     html.Div(

@@ -20,6 +20,8 @@ HEADLINE = [
     "arrears_recovery_rate",
     "arrears_outstanding",
     "refund_amount",
+    "hotline_satisfaction_rate",
+    "settled_below_county_rate",
 ]
 
 

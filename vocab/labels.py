@@ -2,13 +2,14 @@
 
 Every chart axis, legend, table header and export column goes through `label()`, so no
 raw column name reaches the screen. The words are in `vocab.words_core`,
-`vocab.words_more`, `vocab.words_overview`, `vocab.words_profiles` and `vocab.words_workflow`; a KPI's labels come
+`vocab.words_more`, `vocab.words_overview`, `vocab.words_profiles`, `vocab.words_workflow` and
+`vocab.words_party`; a KPI's labels come
 from the catalogue (vocab/kpis.py) unless a word overrides them, a column's Chinese from the contract (vocab/schema.py).
 """
 
 from __future__ import annotations
 
-from vocab import words_core, words_more, words_overview, words_profiles, words_workflow
+from vocab import words_core, words_more, words_overview, words_party, words_profiles, words_workflow
 from vocab.kpis import CATALOGUE
 from vocab.schema import DATASETS
 
@@ -21,6 +22,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     **words_overview.WORDS,
     **words_profiles.WORDS,
     **words_workflow.WORDS,
+    **words_party.WORDS,
 }
 
 for _kpi in CATALOGUE:

@@ -32,7 +32,16 @@ class WriteParty:
 
     def write_committee_party(self, path: Path) -> Path:
         """One sheet per city, the counties' rows with a 合计 row and a note, as the 党建 office collects them."""
-        header = ["序号", "小区编号", "小区名称", "县(市、区)", "业委会(物管会)成员数", "其中：党员", "是否红色业委会", "认定日期"]
+        header = [
+            "序号",
+            "小区编号",
+            "小区名称",
+            "县(市、区)",
+            "业委会(物管会)成员数",
+            "其中：党员",
+            "是否红色业委会",
+            "认定日期",
+        ]
         tables = []
         for prefix, city in CITIES:
             rows = [
@@ -57,7 +66,15 @@ class WriteParty:
                     rows,
                     title=f"{city}红色业委会（物管会）建设情况统计表",
                     subtitle="填报单位：县(市、区)委社会工作部、住房和城乡建设局    填报日期：2025年11月30日",
-                    total=["合计", f"{len(rows)}个", None, None, sum(r[4] for r in rows), sum(r[5] for r in rows), f"{red}个"],
+                    total=[
+                        "合计",
+                        f"{len(rows)}个",
+                        None,
+                        None,
+                        sum(r[4] for r in rows),
+                        sum(r[5] for r in rows),
+                        f"{red}个",
+                    ],
                     notes=["注：红色业委会（物管会）指党员占比过半、由社区党组织推荐把关的业委会（物管会）。"],
                     sheet=city,
                     widths={2: 24, 7: 12},
@@ -67,7 +84,16 @@ class WriteParty:
 
     def write_company_party(self, path: Path) -> Path:
         """The industry party committee's register of companies, exported as CSV (GB18030)."""
-        header = ["企业名称", "统一社会信用代码", "注册地", "党员人数", "党组织形式", "党组织成立日期", "是否红色物业", "认定日期"]
+        header = [
+            "企业名称",
+            "统一社会信用代码",
+            "注册地",
+            "党员人数",
+            "党组织形式",
+            "党组织成立日期",
+            "是否红色物业",
+            "认定日期",
+        ]
         rows = [
             [
                 co.name,
