@@ -71,7 +71,7 @@ _register(
             C("street", "乡镇(街道)", TEXT, "街道", "乡镇"),
             C("community_id", "小区编号", ID),
             C("company_code", "物业企业统一社会信用代码", USCC, "统一社会信用代码"),
-            C("received_on", "受理日期", DATE, "发现日期", "登记日期", req=True),
+            C("received_on", "受理日期", DATE, "发现日期", "登记日期", "受理时间", "来电时间", req=True),
             C("deadline", "整改时限", DEADLINE, "办理时限", "整改期限"),
             C("level", "当前层级", ENUM, "层级", "办理层级", choices=LEVELS, synonyms=LEVEL_SYNONYMS),
             C(

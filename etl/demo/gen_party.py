@@ -59,8 +59,8 @@ class PartyAndHotline:
             self.committee_party.append((c, members, party, red, since))
         self.company_party: list[tuple[Company, int, str, dt.date | None, bool, dt.date | None]] = []
         for co in sorted(self.companies, key=lambda co: co.code):
-            if co.status != "在营":
-                continue
+            if co.status != "在营" and (co.exited_on is None or co.exited_on < dt.date(2025, 1, 1)):
+                continue  # gone before 2025: no party record kept
             self.company_party.append(self._company_party(rng, co))
 
     def _company_party(self, rng: random.Random, co: Company) -> tuple:
