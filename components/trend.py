@@ -9,7 +9,8 @@ from components.theme import house_layout, make_figure
 
 
 def named_lines(xs: list, series: list[tuple[str, list]], yformat: str | None = None, height: int = 360) -> go.Figure:
-    """`series` is [(name, values)], one value per x (e.g. a rate per month, one line per county)."""
+    """`series` is [(name, values)], one value per x (e.g. a rate per month, one line per county); the
+    x values are categories as given (`2024-05`: never re-read as dates with English month names)."""
     xs = _values(xs)
     fmt = ":" + yformat if yformat else ""
     traces = [
@@ -23,4 +24,6 @@ def named_lines(xs: list, series: list[tuple[str, list]], yformat: str | None = 
         )
         for name, values in series
     ]
-    return make_figure(traces, house_layout(None, height, **({"yaxis": {"tickformat": yformat}} if yformat else {})))
+    axes = {"xaxis": {"type": "category", "nticks": 12}, **({"yaxis": {"tickformat": yformat}} if yformat else {})}
+    legend = {"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 11}}  # beside: many counties, long ticks
+    return make_figure(traces, house_layout(None, height, showlegend=len(series) > 1, legend=legend, **axes))

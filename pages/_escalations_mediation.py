@@ -4,6 +4,8 @@ and the working days spent there; the rate month by month. Definitions in metric
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
@@ -73,7 +75,8 @@ def mediation_levels(params):
     """Per level: settled there, its share, working days there; the rate month by month."""
     view = View.of(params)
     levels = level_rows(view)
-    grid = table("escalations-mediation-level-grid", levels, LEVEL_COLUMNS, view.lang, TABLE, Size(90, 150, 260))
+    how = replace(TABLE, formats=LEVEL_FORMATS, widths={"level_name": 110})
+    grid = table("escalations-mediation-level-grid", levels, LEVEL_COLUMNS, view.lang, how, Size(150, 240, 320))
     months = mediation.by_month(warehouse(), view.f, scope())
     if months.empty:
         return grid, empty_figure(label("no_data", view.lang), 260)

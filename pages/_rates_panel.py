@@ -6,7 +6,7 @@ for the total): the page divides nothing of its own."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from dash import html
@@ -90,7 +90,7 @@ def register(panels: Panels, spec: UnitRates):
             frame,
             spec.columns,
             view.lang,
-            TABLE,
+            replace(TABLE, formats=spec.formats),
             Size(130, 220, 520),
             key="unit",
             total=total,
