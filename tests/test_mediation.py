@@ -90,3 +90,17 @@ def test_escalations_page_shows_three_levels_and_the_rate(leader_pages):
     from pages import escalations
 
     assert "矛盾不上交" in text(escalations.layout(region="141181"))
+
+
+def test_the_wall_ranks_and_maps_the_rate_below_the_county(leader_pages):
+    from pages import screen
+
+    content = screen.screen_content(screen.screen_filter({"region": "141100"}), "zh")  # 吕梁市: 孝义
+    maps = {m["key"]: m["values"] for m in content[0]["maps"]}
+    f = Filter("141100")
+    card = kpis.compute(
+        leader_pages._view.warehouse(), ["settled_below_county_rate"], f, EVERYTHING, with_previous=False
+    )
+    assert maps["settled_below_county_rate"]["141181"] == card["settled_below_county_rate"].value
+    slide = str(content[6 + screen.MAP_KPIS.index("settled_below_county_rate")])
+    assert "孝义市" in slide and "%" in slide

@@ -82,10 +82,16 @@ HEADLINE = [
     "arrears_recovery_rate",
     "arrears_outstanding",
     "refund_amount",
-    "hotline_satisfaction_rate",
-    "settled_below_county_rate",
 ]  # pages/screen.HEADLINE (checked below)
-RANKED = ["rectification_rate", "overdue_cases", "arrears_outstanding", "star_high_share", "credit_a_share"]
+RANKED = [
+    "rectification_rate",
+    "overdue_cases",
+    "arrears_outstanding",
+    "star_high_share",
+    "credit_a_share",
+    "settled_below_county_rate",
+    "hotline_satisfaction_rate",
+]
 CHECKS = ("ratio", "scorecard", "breakdown", "export")
 
 
