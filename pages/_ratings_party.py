@@ -23,16 +23,7 @@ PARTY = UnitRates(
     "party-unit",
     party.party_by_unit,
     ("red_committee_coverage", "committee_party_share", "company_party_coverage"),
-    (
-        "communities",
-        "red_committees",
-        "committee_members",
-        "committee_party_members",
-        "companies_active",
-        "companies_party_org",
-        "companies_instructor",
-        "red_companies",
-    ),
+    party.COUNTS,
 )
 draw, export = register(panels, PARTY)
 

@@ -15,15 +15,7 @@ HOTLINE = UnitRates(
     "hotline-unit",
     hotline.hotline_by_unit,
     ("hotline_response_rate", "hotline_resolution_rate", "hotline_satisfaction_rate"),
-    (
-        "hotline_received",
-        "hotline_responded_in_time",
-        "hotline_visited",
-        "hotline_resolved",
-        "hotline_satisfied",
-        "hotline_unsatisfied",
-        "hotline_unreachable",
-    ),
+    hotline.COUNTS,
 )
 draw, export = register(panels, HOTLINE)
 
