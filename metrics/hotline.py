@@ -8,7 +8,8 @@ Definitions (the KPIs `hotline_response_rate`, `hotline_resolution_rate`, `hotli
   the platform's export, ledger 08, is the 投诉举报 it dispatched), received in the period.
 - Responded in time (按时响应): the 响应日期 lies within RESPONSE_WORKDAYS working days after the
   受理日期 (China's official calendar, the warehouse's `calendar`), and by the period's end. A 工单
-  with no 响应日期 has not been answered.
+  with no 响应日期 has not been answered; a county none of whose 工单 carries one has not reported
+  the platform's columns at all (a ledger without them): its response rate is 无数据, not 0.
 - A return visit reached the caller (回访成功) when it took place by the period's end and its result
   is 满意, 基本满意 or 不满意; 联系不上 is a visit that failed and counts in neither rate.
 - Resolution rate: visits that reached the caller whose 解决情况 is 已解决, over those visits.
@@ -48,7 +49,8 @@ def _units_sql(f: Filter, scope: Scope) -> Sql:
     by_end = "<= $end" if f.end else "IS NOT NULL"
     visited = f"c.visited_on {by_end} AND c.satisfaction IN {literals(REACHED)}"
     sql = f"""
-        SELECT c.county AS unit, count(*)::DOUBLE AS hotline_received,
+        SELECT c.county AS unit,
+          CASE WHEN count(c.responded_on) > 0 THEN count(*) END::DOUBLE AS hotline_received,
           count(*) FILTER (WHERE c.responded_on {by_end})::DOUBLE AS hotline_responded,
           count(*) FILTER (WHERE c.responded_on {by_end}
                            AND rc.workday_index - cc.workday_index <= {RESPONSE_WORKDAYS})::DOUBLE

@@ -142,3 +142,14 @@ def test_rectification_page_shows_the_rates_by_county_and_their_total(leader_pag
         assert total[key] == card[key].value
     assert [t.name for t in figure.data] == ["12345 响应率", "12345 解决率", "12345 满意率"]
     assert len(grid.rowData) == 12
+
+
+def test_a_county_whose_ledger_has_no_response_column_has_no_response_rate_not_zero(clerk, load, warehouse):
+    from metrics.db import Warehouse
+
+    header = ["工单号", "来源", "县区", "问题类别", "受理日期", "办理状态", "办结日期"]
+    load(
+        clerk.csv("投诉台账.csv", header, [["TS1", "投诉举报", "太谷区", "其他", "2025-03-03", "已办结", "2025-03-05"]])
+    )
+    values = kpis.compute(Warehouse(warehouse), RATES, Filter("140703"), EVERYTHING, with_previous=False)
+    assert [values[k].value for k in RATES] == [None, None, None]

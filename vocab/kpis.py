@@ -211,7 +211,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         "hotline_facts",
         "hotline_responded_in_time",
         "hotline_received",
-        definition="期内受理的 12345 及投诉举报工单中，受理后 1 个工作日内响应（签收）的比例。",
+        definition="期内受理的 12345 及投诉举报工单中，受理后 1 个工作日内响应（签收）的比例（台账未报响应日期的县区为无数据）。",
     ),
     Kpi(
         "hotline_resolution_rate",
