@@ -17,16 +17,8 @@ def uscc(n: int) -> str:
     return first17 + uscc_check_digit(first17)
 
 
-COMMITTEES = [
-    "序号",
-    "小区编号",
-    "小区名称",
-    "县(市、区)",
-    "业委会(物管会)成员数",
-    "其中：党员",
-    "是否红色业委会",
-    "认定日期",
-]
+# the county's own words for the columns (not the demo's): 小区代码, 县区, 成员人数, 党员人数, 命名日期
+COMMITTEES = ["序号", "小区代码", "小区名称", "县区", "成员人数", "党员人数", "红色业委会(物管会)", "命名日期"]
 
 
 def test_red_committee_ledger_loads_with_its_total_and_note_and_rejects_what_a_clerk_must_fix(clerk, load, query):
