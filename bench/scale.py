@@ -31,6 +31,8 @@ SCALE_KEYS = {
     "star_ratings": ["community_id", "company_code"],
     "credit_ratings": ["company_code"],
     "company_lists": ["company_code"],
+    "committee_party": ["community_id"],
+    "company_party": ["company_code"],
     "fund_ledger": [],
 }
 

@@ -30,6 +30,8 @@ REFERENCES = {
     ("star_ratings", "company_code"): ("companies", "company_code", "物业企业"),
     ("credit_ratings", "company_code"): ("companies", "company_code", "物业企业"),
     ("credit_actions", "company_code"): ("companies", "company_code", "物业企业"),
+    ("committee_party", "community_id"): ("communities", "community_id", "小区"),
+    ("company_party", "company_code"): ("companies", "company_code", "物业企业"),
 }
 
 
@@ -37,6 +39,8 @@ REFERENCES = {
 ORDER_RULES = (
     ("cases", "closed_on", "received_on", "早于受理日期"),
     ("fund_usages", "approved_on", "applied_on", "早于申请日期"),
+    ("cases", "responded_on", "received_on", "早于受理日期"),
+    ("cases", "visited_on", "received_on", "早于受理日期"),
 )
 
 

@@ -225,6 +225,8 @@ _SINCE_SQL = {
     "refund_facts": "SELECT min(refunded_on) FROM refunds",
     "arrears_facts": "SELECT min(listed_on) FROM fund_arrears",
     "ledger_facts": "SELECT make_date(min(year), 1, 1) FROM fund_ledger",
+    "hotline_facts": "SELECT min(received_on) FROM cases",
+    "mediation_facts": "SELECT min(received_on) FROM cases",
 }
 
 

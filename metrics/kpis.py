@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from metrics import credit, credit_rules, deadlines, facts
+from metrics import credit, credit_rules, deadlines, facts, hotline, mediation, party
 from metrics.db import Warehouse
 from metrics.filters import Filter, Scope, month_of, months_before
 from vocab.kpis import BY_KEY as BY_KEY
@@ -26,10 +26,16 @@ from vocab.kpis import light as light
 FactsFn = Callable[[Warehouse, Filter, Scope], pd.DataFrame]
 
 
+# where the catalogue's facts functions live: metrics/facts.py, and the subjects of their own
+FACTS_MODULES = (facts, credit, party, hotline, mediation)
+
+
 def facts_fn(name: str) -> FactsFn:
-    """The function of metrics/facts.py (or, for the credit actions, metrics/credit.py) the
-    catalogue names (`Kpi.facts`)."""
-    return getattr(facts, name, None) or getattr(credit, name)
+    """The function the catalogue names (`Kpi.facts`), of metrics/facts.py or a subject's module."""
+    for module in FACTS_MODULES:
+        if hasattr(module, name):
+            return getattr(module, name)
+    raise AttributeError(f"no facts function {name}")
 
 
 def value_of(kpi: Kpi, frame: pd.DataFrame) -> tuple[float | None, float, float | None]:

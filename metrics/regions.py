@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from metrics.db import Warehouse
 from metrics.filters import Scope
 
@@ -29,3 +31,11 @@ def region_options(wh: Warehouse, scope: Scope) -> list[dict]:
     # Only regions inside the scope: a county officer is offered the county and its townships,
     # not the city above it (whose figures would be the county's under another name).
     return [o for o in out if scope.allows(o["code"])]
+
+
+def named_by_unit(wh: Warehouse, frame: pd.DataFrame) -> pd.DataFrame:
+    """A per-unit frame with the unit's name beside its code (`unit_name`), in the order of the codes."""
+    names = region_names(wh)
+    frame = frame.copy()
+    frame.insert(1, "unit_name", [names.get(u, u) for u in frame["unit"]])
+    return frame.sort_values("unit").reset_index(drop=True)

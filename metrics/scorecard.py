@@ -19,6 +19,9 @@ SCORECARD_KPIS = [
     "fund_usage_rate",
     "service_coverage",
     "committee_coverage",
+    "hotline_response_rate",  # the 12345 hotline scores the counties on its 三率
+    "hotline_resolution_rate",
+    "hotline_satisfaction_rate",
 ]
 RANK_BY = ("rectification_rate", "complaint_close_rate")  # rank: rectification rate, then complaint close rate
 

@@ -15,6 +15,7 @@ from components.tables import export_controls
 from components.theme import GRAPH_CONFIG
 from pages._escalations_issue import documents_card, issue_controls, issue_modal, trail_issue_button
 from pages._escalations_ladder import ladder_row
+from pages._escalations_mediation import mediation_section
 from pages._escalations_rows import EscalationsView as View
 
 
@@ -61,6 +62,7 @@ def layout(**params) -> html.Div:
                 ],
                 className="g-3 mb-3",
             ),
+            mediation_section(lang),
             _card(
                 [
                     html.Div(

@@ -23,6 +23,9 @@ DETAIL = {
     "community_facts": "/ratings",
     "rating_facts": "/ratings",
     "credit_facts": "/ratings",
+    "party_facts": "/ratings",
+    "hotline_facts": "/rectification",
+    "mediation_facts": "/escalations",
 }
 
 

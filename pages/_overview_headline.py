@@ -14,7 +14,8 @@ from metrics.db import WarehouseMissing
 from metrics.filters import Filter
 from pages._view import scope, warehouse
 
-# The cards, one unit per row: rates, then amounts (in one unit, 万元 or 亿元), then counts.
+# The cards, one unit per row: rates, then amounts (in one unit, 万元 or 亿元), then counts; then the
+# rates of party building, the hotline and dispute handling.
 ROWS = {
     "rate": [
         "rectification_rate",
@@ -27,6 +28,16 @@ ROWS = {
     ],
     "amount": ["refund_amount", "arrears_listed", "arrears_recovered", "arrears_outstanding"],
     "count": ["overdue_cases", "refund_households"],
+    # 党建引领, the 12345 hotline's 三率 and 矛盾不上交 (issue 21): rates the reports lead with
+    "people": [
+        "red_committee_coverage",
+        "committee_party_share",
+        "company_party_coverage",
+        "hotline_response_rate",
+        "hotline_resolution_rate",
+        "hotline_satisfaction_rate",
+        "settled_below_county_rate",
+    ],
 }
 CARD_KPIS = [k for keys in ROWS.values() for k in keys]
 DEFAULT = "default"  # the query's `period` when the page chose the period, not the URL

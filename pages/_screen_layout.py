@@ -24,7 +24,15 @@ HEADLINE = [
 
 
 # The map and the ranking beside it rotate through these (those with no value in the region are skipped).
-MAP_KPIS = ["rectification_rate", "overdue_cases", "arrears_outstanding", "star_high_share", "credit_a_share"]
+MAP_KPIS = [
+    "rectification_rate",
+    "overdue_cases",
+    "arrears_outstanding",
+    "star_high_share",
+    "credit_a_share",
+    "settled_below_county_rate",  # 矛盾不上交 (孝义's three levels, issue 21)
+    "hotline_satisfaction_rate",  # the 12345 hotline's 满意率
+]
 
 
 SIDE = ("credit", "stars", "escalations")

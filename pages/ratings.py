@@ -20,6 +20,7 @@ from components.panel import Panels, Sheet
 from components.theme import GRAPH_CONFIG
 from metrics import kpis, published, targets
 from pages import _ratings_content as content
+from pages._ratings_party import party_section
 from pages._ratings_rows import TABLES, _clean, _header_lines, _table_frame
 from pages._view import JOBS, TEXT, View, figure, missing_warehouse, scope, warehouse
 
@@ -90,6 +91,8 @@ def layout(**params) -> html.Div:
             _stats("ratings-trend-stats"),
             dbc.Row([_graph("ratings-no-service"), _graph("ratings-committee-trend")]),
             _table("trend", lang),
+            # 党建引领: red committees, party members, party organisations in companies (pages/_ratings_party.py)
+            party_section(lang),
             # the register of companies
             title("ratings_companies"),
             _stats("ratings-companies-stats"),

@@ -33,6 +33,7 @@ from pages._rectification_figures import (
     _group_card,
     _grouped_columns,
 )
+from pages._rectification_hotline import hotline_section
 from pages._rectification_rows import (
     COUNTY_COLUMNS,
     FORMATS,
@@ -138,6 +139,7 @@ def layout(**params) -> html.Div:
                 ),
                 className="mb-4",
             ),
+            hotline_section(lang),  # 12345 三率 and return visits (pages/_rectification_hotline.py)
         ],
         id="rectification-page",
     )

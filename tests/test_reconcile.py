@@ -83,7 +83,15 @@ HEADLINE = [
     "arrears_outstanding",
     "refund_amount",
 ]  # pages/screen.HEADLINE (checked below)
-RANKED = ["rectification_rate", "overdue_cases", "arrears_outstanding", "star_high_share", "credit_a_share"]
+RANKED = [
+    "rectification_rate",
+    "overdue_cases",
+    "arrears_outstanding",
+    "star_high_share",
+    "credit_a_share",
+    "settled_below_county_rate",
+    "hotline_satisfaction_rate",
+]
 CHECKS = ("ratio", "scorecard", "breakdown", "export")
 
 
@@ -334,6 +342,31 @@ def _read(wh, view: View) -> Shown:
         else:
             yes = x[x["credit_status"] == "已落实"]
             e["credit_action_rate"].append(("credit kinds export", _sum(yes, "actions_due"), _sum(x, "actions_due")))
+    # 党建引领 (评价), 12345 三率 (整改进度), 三级调处 (督办): each by county, drawn and exported
+    from metrics import mediation
+    from pages._escalations_mediation import MEDIATION
+    from pages._escalations_mediation import export as mediation_export
+    from pages._ratings_party import PARTY
+    from pages._ratings_party import export as party_export
+    from pages._rectification_hotline import HOTLINE
+    from pages._rectification_hotline import export as hotline_export
+
+    for spec, export in ((PARTY, party_export), (HOTLINE, hotline_export), (MEDIATION, mediation_export)):
+        rows = spec.rows(wh, f, scope)
+        got = read_xlsx(sent(export(1, params)), spec.columns)
+        body, total = (got.iloc[:-1], got.iloc[-1]) if len(got) else (got, None)
+        for key in spec.rates:
+            kpi = kpis.BY_KEY[key]
+            b[key].append((f"{spec.name} rows", _sum(rows, kpi.numerator), _sum(rows, kpi.denominator)))
+            e[key].append((f"{spec.name} export rows", _sum(body, kpi.numerator), _sum(body, kpi.denominator)))
+            if total is not None:
+                e[key].append((f"{spec.name} export total", float(total[kpi.numerator]), float(total[kpi.denominator])))
+    levels, months = mediation.by_level(wh, f, scope), mediation.by_month(wh, f, scope)
+    below = levels[levels["level"].isin(mediation.BELOW_COUNTY)]
+    b["settled_below_county_rate"] += [
+        ("mediation by level", _sum(below, "settled"), _sum(levels, "settled")),
+        ("mediation by month", _sum(months, "settled_below_county"), _sum(months, "settled")),
+    ]
 
     # 总览: the scorecard export, read back
     columns = ["rank", "unit_name", *SCORECARD_KPIS]

@@ -28,6 +28,11 @@ def _register(ds: Dataset) -> None:
 
 CASE_SOURCES = ("排查", "投诉举报", "12345", "督导检查", "信访", "媒体", "审计")
 CASE_CATEGORIES = ("质价不符", "违规收费", "公共收益", "设施维护", "安全防范", "装修保证金", "不履约", "其他")
+# The 12345 hotline's return visit (回访): was the problem solved, was the caller satisfied
+RESOLUTIONS = ("已解决", "部分解决", "未解决")
+SATISFACTION = ("满意", "基本满意", "不满意", "联系不上")
+HOTLINE_SOURCES = ("12345", "投诉举报")  # the 工单 the hotline's 三率 are counted on
+
 LEVELS = ("社区", "乡镇(街道)", "县级", "市级")
 LEVEL_SYNONYMS = {
     "街道": "乡镇(街道)",
@@ -66,7 +71,7 @@ _register(
             C("street", "乡镇(街道)", TEXT, "街道", "乡镇"),
             C("community_id", "小区编号", ID),
             C("company_code", "物业企业统一社会信用代码", USCC, "统一社会信用代码"),
-            C("received_on", "受理日期", DATE, "发现日期", "登记日期", req=True),
+            C("received_on", "受理日期", DATE, "发现日期", "登记日期", "受理时间", "来电时间", req=True),
             C("deadline", "整改时限", DEADLINE, "办理时限", "整改期限"),
             C("level", "当前层级", ENUM, "层级", "办理层级", choices=LEVELS, synonyms=LEVEL_SYNONYMS),
             C(
@@ -92,6 +97,38 @@ _register(
             C("refund_households", "涉及户数", INT, "退还户数"),
             C("description", "问题描述", NOTE, "问题内容", "主要问题"),
             C("reporter_phone", "联系电话", PHONE, "来电号码", "举报人电话"),
+            # what the 12345 platform records of a 工单 (its 三率): when it was answered, the return visit
+            C("responded_on", "响应日期", DATE, "签收日期", "签收时间", "响应时间", "接单时间"),
+            C("visited_on", "回访日期", DATE, "回访时间"),
+            C(
+                "resolved",
+                "解决情况",
+                ENUM,
+                "是否解决",
+                "问题解决情况",
+                choices=RESOLUTIONS,
+                synonyms={"解决": "已解决", "是": "已解决", "否": "未解决", "未能解决": "未解决", "部分": "部分解决"},
+            ),
+            C(
+                "satisfaction",
+                "回访结果",
+                ENUM,
+                "满意度",
+                "回访满意度",
+                "满意度评价",
+                choices=SATISFACTION,
+                synonyms={
+                    "非常满意": "满意",
+                    "一般": "基本满意",
+                    "比较满意": "基本满意",
+                    "不太满意": "不满意",
+                    "非常不满意": "不满意",
+                    "未接通": "联系不上",
+                    "无法联系": "联系不上",
+                    "无人接听": "联系不上",
+                    "拒绝回访": "联系不上",
+                },
+            ),
         ),
         key=("case_id",),
     )

@@ -3,7 +3,7 @@
 Every chart axis, legend, table header and export column goes through `label()`, so no
 raw column name reaches the screen. The words are in `vocab.words_core`,
 `vocab.words_more`, `vocab.words_overview`, `vocab.words_profiles`, `vocab.words_workflow`, `vocab.words_briefing`,
-`vocab.words_ladder` and `vocab.words_credit`; a KPI's labels come
+`vocab.words_ladder`, `vocab.words_credit` and `vocab.words_party`; a KPI's labels come
 from the catalogue (vocab/kpis.py) unless a word overrides them, a column's Chinese from the contract (vocab/schema.py).
 """
 
@@ -16,6 +16,7 @@ from vocab import (
     words_ladder,
     words_more,
     words_overview,
+    words_party,
     words_profiles,
     words_workflow,
 )
@@ -34,6 +35,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     **words_briefing.WORDS,
     **words_ladder.WORDS,
     **words_credit.WORDS,
+    **words_party.WORDS,
 }
 
 for _kpi in CATALOGUE:

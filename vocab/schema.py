@@ -4,13 +4,13 @@ This is the one table of column names the ETL, the warehouse DDL, the tests and 
 label table of the pages read. `shared/design/data-contract.md` is its prose form.
 
 The datasets are defined by family in vocab/datasets_master.py, vocab/datasets_cases.py,
-vocab/datasets_funds.py and vocab/datasets_ratings.py on the parts in vocab/columns.py; this
+vocab/datasets_funds.py, vocab/datasets_ratings.py and vocab/datasets_party.py on the parts in vocab/columns.py; this
 module gathers them in DATASETS, in that order, and names everything the others import.
 """
 
 from __future__ import annotations
 
-from vocab import datasets_cases, datasets_funds, datasets_master, datasets_ratings
+from vocab import datasets_cases, datasets_funds, datasets_master, datasets_party, datasets_ratings
 from vocab.columns import (
     AMOUNT,
     BOOL,
@@ -78,6 +78,6 @@ def _register(ds: Dataset) -> None:
     DATASETS[ds.name] = ds
 
 
-for family in (datasets_master, datasets_cases, datasets_funds, datasets_ratings):
+for family in (datasets_master, datasets_cases, datasets_funds, datasets_ratings, datasets_party):
     for ds in family.FAMILY:
         _register(ds)

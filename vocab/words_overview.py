@@ -27,6 +27,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "spark_empty": ("本期无逐月数据", "No month-end figures in this period"),
     "kpi_row_rate": ("比率", "Rates"),
     "kpi_row_count": ("数量", "Counts"),
+    "kpi_row_people": ("党建引领 · 12345 三率 · 矛盾不上交", "Party building, 12345 rates, disputes settled locally"),
     "kpi_row_amount": ("金额（{unit}）", "Amounts ({unit})"),
     # --- 需要关注 ---
     "attention": ("需要关注", "Needs attention"),

@@ -59,6 +59,11 @@ class Case:
     community_id: str | None = None
     deadline_days: int | None = None  # 孝义 writes its deadlines as working days
     events: list[tuple] = field(default_factory=list)  # (date, action, to_level, organ, note)
+    # the 12345 platform's record of a 工单: answered (签收) on, return visit on, solved, satisfied
+    responded: dt.date | None = None
+    visited: dt.date | None = None
+    resolved: str | None = None
+    satisfaction: str | None = None
 
 
 SWEEP_CATEGORIES = {"设施维护": 35, "安全防范": 30, "质价不符": 12, "不履约": 10, "公共收益": 6, "其他": 7}

@@ -13,15 +13,19 @@ from etl.demo.gen_cases import Cases
 from etl.demo.gen_credit import CreditActions
 from etl.demo.gen_funds import FundsAndRatings
 from etl.demo.gen_master import MasterData
+from etl.demo.gen_party import PartyAndHotline
 from etl.demo.helpers import make_uscc
 from etl.demo.model import Case, Community, Company
 from etl.demo.names import COMPANY_KINDS, DORMITORIES, PLACE_SUFFIXES, PLACE_WORDS, TRADE_WORDS
 from etl.demo.story import Story
 from etl.demo.write_master import WriteMaster
 from etl.demo.write_more import WriteMore
+from etl.demo.write_party import WriteParty
 
 
-class DemoWorld(MasterData, Cases, FundsAndRatings, Story, CreditActions, WriteMaster, WriteMore):
+class DemoWorld(
+    MasterData, Cases, FundsAndRatings, Story, CreditActions, PartyAndHotline, WriteMaster, WriteMore, WriteParty
+):
     """Master data and facts, generated in a fixed order from one random generator."""
 
     def __init__(self, seed: int = SEED):
@@ -140,3 +144,5 @@ class DemoWorld(MasterData, Cases, FundsAndRatings, Story, CreditActions, WriteM
         self.gen_credit_ratings()
         self.tell_the_story()
         self.story_credit_actions()
+        self.gen_party()
+        self.gen_hotline()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from etl.demo.figures import JINCHENG, SEED, XIAOYI, Unit
 from etl.demo.helpers import Table, cn_date, slash_date, write_csv, write_xlsx
+from etl.demo.write_party import HOTLINE_HEADER, hotline_cells
 
 
 class WriteMaster:
@@ -36,6 +37,8 @@ class WriteMaster:
             self.write_credit(out / "18_晋城市物业服务企业信用评价.csv"),
             self.write_jz_credit(out / "19_晋中市物业服务企业信用评价.xlsx"),
             self.write_credit_actions(out / "20_物业服务企业信用评价结果运用台账.xlsx"),
+            self.write_committee_party(out / "21_红色业委会（物管会）建设情况统计表.xlsx"),
+            self.write_company_party(out / "22_物业服务企业党建工作情况.csv"),
         ]
 
     def write_companies(self, path: Path) -> Path:
@@ -281,6 +284,7 @@ class WriteMaster:
             "办理状态",
             "办结日期",
             "来电号码",
+            *HOTLINE_HEADER["platform"],
         ]
         rng = random.Random(SEED + 8)
         rows = []
@@ -302,6 +306,7 @@ class WriteMaster:
                     k.status,
                     slash_date(k.closed) if k.closed else "",
                     k.phone,
+                    *hotline_cells(k, slash_date),
                 ]
             )
         return write_csv(path, Table(header, rows), "gb18030")
@@ -322,6 +327,7 @@ class WriteMaster:
             "状态",
             "办结日期",
             "联系电话",
+            *HOTLINE_HEADER["ledger"],
         ]
         rows = [
             [
@@ -339,6 +345,7 @@ class WriteMaster:
                 k.status,
                 cn_date(k.closed) if k.closed else "",
                 k.phone or "",
+                *hotline_cells(k, cn_date),
             ]
             for k in self.leads
         ]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from etl.demo.figures import XIAOYI
 from etl.demo.helpers import Table, wan, write_csv, write_xlsx, yuan, yuan_grouped
+from etl.demo.write_party import HOTLINE_HEADER, hotline_cells
 
 
 class WriteMore:
@@ -28,6 +29,7 @@ class WriteMore:
             "状态",
             "办结日期",
             "联系电话",
+            *HOTLINE_HEADER["ledger"],
         ]
         cases = [k for k in self.cases if k.unit is XIAOYI]
         rows = [
@@ -47,6 +49,7 @@ class WriteMore:
                 k.status,
                 k.closed,
                 k.phone,
+                *hotline_cells(k, lambda d: d),
             ]
             for i, k in enumerate(cases, start=1)
         ]

@@ -201,10 +201,24 @@ def _a_url_reproduces_a_view_with_its_open_case(page):
 # ---------------------------------------------------------------- the journey
 
 
+def _xiaoyis_three_levels_and_the_rate_below_the_county(page):
+    """三级调处 (issue 21): 孝义's disputes settled at 社区, 乡镇(街道) and the centre, 矛盾不上交率 over time."""
+    page.open("/escalations?region=141181&from=2024-01-01&to=2025-11-30")
+    page.page.locator("#escalations-mediation-unit-section").scroll_into_view_if_needed()
+    fields, _, rows = grid(page, "escalations-mediation-level-grid")
+    levels = [row[fields.index("level_name")] for row in rows]
+    assert levels == ["社区", "乡镇(街道)", "县级"]
+    bars = figure(page, "escalations-mediation-unit")
+    assert bars[0]["name"] == "矛盾不上交率" and 0.5 < bars[0]["y"][0] < 1
+    months = figure(page, "escalations-mediation-month")
+    assert len(months[0]["x"]) >= 20
+
+
 def test_a_supervisor_opens_the_page_in_both_languages_and_a_shared_link_with_its_case(page):
     """A shared link opening a view with its case, closed again, then the page in Chinese and
     English without console errors (the language step last)."""
     _a_url_reproduces_a_view_with_its_open_case(page)
+    _xiaoyis_three_levels_and_the_rate_below_the_county(page)
     _page_loads_in_chinese_and_english_without_console_errors(page)
 
 

@@ -15,6 +15,11 @@ def _overview_loads_without_console_errors_in_both_languages(page):
     expect(page.page.locator("#kpi-rectification_rate")).to_contain_text("问题整改率")
     assert page.page.locator(".kpi-card").count() >= 10
     expect(page.page.locator("#shell-as-of")).to_have_text(re.compile(r"数据截至：\d{4}-\d{2}-\d{2}"))
+    # issue 21: party building, the hotline's 三率 and 矛盾不上交 in a row of their own
+    people = page.page.locator("#overview-row-people")
+    expect(people).to_contain_text("红色业委会覆盖率")
+    expect(page.page.locator("#kpi-hotline_satisfaction_rate")).to_contain_text("%")
+    expect(page.page.locator("#kpi-settled_below_county_rate")).to_contain_text("矛盾不上交率")
     page.open(VIEW + "&lang=en")
     expect(page.page.locator("#kpi-rectification_rate")).to_contain_text("Rectification rate")
     assert "问题整改率" not in page.text("#overview-cards")

@@ -105,6 +105,21 @@ def _credit_page_shows_rules_and_actions_and_exports_the_disclosure_list(page):
     assert {row[4] for row in rows[head + 1 :]} == {"A", "B", "C", "D"}
 
 
+def _party_building_shows_yangqus_109_red_committees(page):
+    """党建引领 (issue 21): 阳曲's 109 red committees of 131 communities, and how they grew in 2022."""
+    page.open("/ratings?region=140122")
+    section = page.page.locator("#ratings-party-unit-section")
+    section.scroll_into_view_if_needed()
+    expect(section).to_have_text("党建引领", timeout=WAIT)
+    bars = figure(page, "ratings-party-unit")
+    assert [t["name"] for t in bars] == ["红色业委会覆盖率", "业委会党员占比", "物业企业党组织覆盖率"]
+    assert round(bars[0]["y"][0], 4) == round(109 / 131, 4) and bars[0]["x"] == ["阳曲县"]
+    trend = figure(page, "ratings-party-trend")
+    assert trend[0]["x"][0] == "2022-04" and round(trend[0]["y"][-1], 4) == round(109 / 131, 4)
+    page.page.locator("#ratings-party-unit-tabs a", has_text="数据表").click()
+    expect(page.page.locator("#ratings-party-unit-grid")).to_contain_text("109", timeout=WAIT)
+
+
 # ---------------------------------------------------------------- the journey
 
 
@@ -115,4 +130,5 @@ def test_a_reader_opens_ratings_in_both_languages_exports_a_table_and_clicks_a_c
     _a_table_exports_to_excel_with_the_filters(page)
     _clicking_a_county_bar_filters_to_it(page)
     _credit_page_shows_rules_and_actions_and_exports_the_disclosure_list(page)
+    _party_building_shows_yangqus_109_red_committees(page)
     _page_loads_without_console_errors_in_both_languages(page)

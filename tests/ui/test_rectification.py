@@ -179,6 +179,18 @@ def _chart_rows_open_as_a_table_and_export_to_excel(page):
     assert header < len(sheet) - 1
 
 
+def _hotline_rates_by_county_are_drawn_with_their_total(page):
+    """12345 三率 (issue 21): the three rates per county, and the table's 合计 row."""
+    page.open(Y2024)
+    page.page.locator("#rectification-hotline-unit-section").scroll_into_view_if_needed()
+    bars = figure(page, "rectification-hotline-unit")
+    assert [t["name"] for t in bars] == ["12345 响应率", "12345 解决率", "12345 满意率"]
+    assert len(bars[0]["x"]) == 12 and all(0 < y <= 1 for t in bars for y in t["y"])
+    page.page.locator("#rectification-hotline-unit-tabs a", has_text="数据表").click()
+    total = pinned_total(page, "#rectification-hotline-unit-grid")
+    assert total[0] == "合计" and any(cell.endswith("%") for cell in total)
+
+
 # ---------------------------------------------------------------- the journey
 
 
@@ -186,6 +198,7 @@ def test_a_reader_opens_the_page_in_both_languages_and_exports_a_charts_rows(pag
     """A chart's rows opened as a table and exported, then the page in Chinese and English
     without console errors (the language step last)."""
     _chart_rows_open_as_a_table_and_export_to_excel(page)
+    _hotline_rates_by_county_are_drawn_with_their_total(page)
     _page_loads_in_chinese_and_english_without_console_errors(page)
 
 

@@ -173,14 +173,11 @@ def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, se
             assert p.text(f"#screen-kpi-{key}-parts") == (fraction_text(v.kpi.parts, v.numerator, v.denominator, "zh"))
 
     # the map and the ranking rotate together; each KPI's shapes and rows equal the metrics
-    table = unit_table(
-        wh,
-        ["rectification_rate", "overdue_cases", "arrears_outstanding", "star_high_share", "credit_a_share"],
-        f,
-        scope,
-    )
+    from pages._screen_layout import MAP_KPIS
+
+    table = unit_table(wh, MAP_KPIS, f, scope)
     seen = set()
-    for _ in range(5):
+    for _ in range(len(MAP_KPIS)):
         # what the wall shows at one moment: the map's KPI, its shapes' values, the ranking beside it
         shown = p.page.evaluate("""() => {
             const gd = document.querySelector('#screen-map .js-plotly-plot'), z = {};
@@ -211,8 +208,9 @@ def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, se
         p.page.wait_for_function(
             f"() => document.querySelector('#screen-root').dataset.mapKey !== '{key}'", timeout=15_000
         )
-    # every map of the rotation is shown (晋中's companies have credit grades in the demo since session 4)
-    assert seen == {"rectification_rate", "overdue_cases", "arrears_outstanding", "star_high_share", "credit_a_share"}
+    # every map of the rotation is shown (晋中's companies have credit grades in the demo since session 4;
+    # its cases are settled at every level and its 工单 visited since issue 21)
+    assert seen == set(MAP_KPIS) and "settled_below_county_rate" in seen
 
     counts = escalation_counts(wh, f, scope)
     for k in ("interview", "reminder", "supervision", "accountability", "referral"):

@@ -1,0 +1,29 @@
+"""Lines of a figure over time, one per series already named for the reader (a county each)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from components.charts import _values
+from components.theme import house_layout, make_figure
+
+
+def named_lines(xs: list, series: list[tuple[str, list]], yformat: str | None = None, height: int = 360) -> go.Figure:
+    """`series` is [(name, values)], one value per x (e.g. a rate per month, one line per county); the
+    x values are categories as given (`2024-05`: never re-read as dates with English month names)."""
+    xs = _values(xs)
+    fmt = ":" + yformat if yformat else ""
+    traces = [
+        dict(
+            type="scatter",
+            x=xs,
+            y=_values(values),
+            name=name,
+            mode="lines",
+            hovertemplate="%{x}<br>" + name + "：%{y" + fmt + "}<extra></extra>",
+        )
+        for name, values in series
+    ]
+    axes = {"xaxis": {"type": "category", "nticks": 12}, **({"yaxis": {"tickformat": yformat}} if yformat else {})}
+    legend = {"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 11}}  # beside: many counties, long ticks
+    return make_figure(traces, house_layout(None, height, showlegend=len(series) > 1, legend=legend, **axes))

@@ -1,0 +1,102 @@
+"""Three-level handling of disputes (三级调处, 孝义's 物业港): where disputes are settled — at the
+community (社区一级), the street or township (乡镇(街道)二级) or the county's centre (县级, 孝义市物业管理
+服务中心三级) — how many working days they spend at each level, and 矛盾不上交 (settled below the county).
+
+Definitions (the KPI `settled_below_county_rate`):
+
+- A case is settled (调处办结) in the period when it was rectified or closed in it (`done_until`, as on
+  the 督办 page's 逐级调处), at the level the ledger gives for it (当前层级 at closing), as
+  metrics/escalations.py `level_flow` counts `resolved_here`.
+- 矛盾不上交率: the cases settled at 社区 or 乡镇(街道) over those settled at any level.
+- Working days at a level: from the day a case came to the level (its 转办/上交 there, or its receipt)
+  to the day it left (the next move) or was settled, by China's official calendar; averaged per level
+  over the stays of the cases settled in the period.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from etl.sql import Sql, literals
+from metrics.db import Warehouse
+from metrics.escalations import MOVES, _level_order
+from metrics.filters import Filter, Scope, period_sql, region_sql
+from metrics.regions import named_by_unit
+from vocab.datasets_cases import LEVELS
+
+BELOW_COUNTY = LEVELS[:2]  # 社区, 乡镇(街道): 矛盾不上交
+LEVEL_COLUMNS = dict(
+    zip(LEVELS, ("settled_community", "settled_street", "settled_county", "settled_city"), strict=True)
+)
+NO_DATE = "DATE '9999-12-31'"
+
+
+def _settled_sql(f: Filter, scope: Scope) -> Sql:
+    """`settled`: the cases settled in the period at a known level."""
+    region = region_sql("c.county", f, scope)
+    closed = period_sql("c.done_until", f)
+    sql = f"""settled AS (SELECT c.case_no, c.case_id, c.county, c.level, c.received_on, c.done_until
+                 FROM mart_case_spans c WHERE c.level IN {literals(LEVELS)} AND c.done_until < {NO_DATE}
+                 AND {closed} AND {region})"""
+    return Sql.of(sql, region, closed)
+
+
+def mediation_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Per unit: the cases settled in the period, at each level, and below the county."""
+    settled = _settled_sql(f, scope)
+    per_level = ", ".join(
+        f"count(*) FILTER (WHERE level = '{lv}')::DOUBLE AS {col}" for lv, col in LEVEL_COLUMNS.items()
+    )
+    sql = f"""WITH {settled}
+        SELECT county AS unit, count(*)::DOUBLE AS settled, {per_level},
+               count(*) FILTER (WHERE level IN {literals(BELOW_COUNTY)})::DOUBLE AS settled_below_county
+        FROM settled GROUP BY county"""
+    return wh.frame(Sql.of(sql, settled))
+
+
+def by_level(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Per level: the cases settled there in the period, their share, and the stays at the level of the
+    cases settled in the period (how many, their average working days):
+    [level, settled, share, stays, avg_workdays]."""
+    settled = _settled_sql(f, scope)
+    sql = f"""WITH {settled},
+        moves AS (SELECT t.case_no, t.happened_on, t.to_level AS level FROM mart_case_trail t
+                  WHERE t.action IN {literals(MOVES)} AND t.to_level IN {literals(LEVELS)}
+                    AND t.case_no IN (SELECT case_no FROM settled)),
+        steps AS (SELECT s.case_no, m.level, greatest(m.happened_on, s.received_on) AS since,
+                         least(coalesce(lead(m.happened_on) OVER (PARTITION BY s.case_no ORDER BY m.happened_on),
+                                        s.done_until), s.done_until) AS until
+                  FROM settled s JOIN moves m USING (case_no) WHERE m.happened_on <= s.done_until
+                  UNION ALL
+                  SELECT s.case_no, s.level, s.received_on, s.done_until FROM settled s
+                  WHERE s.case_no NOT IN (SELECT case_no FROM moves)),
+        stays AS (SELECT st.level, count(*) AS stays, avg(b.workday_index - a.workday_index) AS avg_workdays
+                  FROM steps st JOIN calendar a ON a.day = st.since JOIN calendar b ON b.day = st.until
+                  GROUP BY st.level),
+        ends AS (SELECT level, count(*) AS settled FROM settled GROUP BY level)
+        SELECT coalesce(e.level, s.level) AS level, coalesce(e.settled, 0)::DOUBLE AS settled,
+               coalesce(s.stays, 0)::BIGINT AS stays, s.avg_workdays
+        FROM ends e FULL JOIN stays s ON s.level = e.level"""
+    frame = wh.frame(Sql.of(sql, settled))
+    total = frame["settled"].sum()
+    frame.insert(2, "share", frame["settled"] / total if total else None)
+    return _level_order(frame)
+
+
+def by_month(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Per month of settlement in the period: the cases settled, those below the county, and per level:
+    [month, settled, settled_below_county, settled_community … settled_city]."""
+    settled = _settled_sql(f, scope)
+    per_level = ", ".join(
+        f"count(*) FILTER (WHERE level = '{lv}')::DOUBLE AS {col}" for lv, col in LEVEL_COLUMNS.items()
+    )
+    sql = f"""WITH {settled}
+        SELECT date_trunc('month', done_until)::DATE AS month, count(*)::DOUBLE AS settled,
+               count(*) FILTER (WHERE level IN {literals(BELOW_COUNTY)})::DOUBLE AS settled_below_county, {per_level}
+        FROM settled GROUP BY 1 ORDER BY 1"""
+    return wh.frame(Sql.of(sql, settled))
+
+
+def by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
+    """The facts per unit with its name (the page's table and its export)."""
+    return named_by_unit(wh, mediation_facts(wh, f, scope))
