@@ -200,6 +200,16 @@ SETTINGS: tuple[Setting, ...] = (
         "metrics.campaigns",
     ),
     Setting(
+        "REPORTING_CALENDAR",
+        None,
+        "path",
+        "报送日历：各县（市、区）应按什么周期、在每期后第几日前报送哪类台账（默认 data/reporting_calendar.csv）；"
+        "数据状态页的报送情况和按时报送率由此计算",
+        "The reporting calendar: which ledger each county owes, for which cycle, by which day after the "
+        "period (default data/reporting_calendar.csv); the 数据状态 page's board and the on-time rate follow it",
+        "metrics.reporting",
+    ),
+    Setting(
         "KPI_TARGETS",
         None,
         "path",

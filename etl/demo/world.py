@@ -16,12 +16,13 @@ from etl.demo.gen_master import MasterData
 from etl.demo.helpers import make_uscc
 from etl.demo.model import Case, Community, Company
 from etl.demo.names import COMPANY_KINDS, DORMITORIES, PLACE_SUFFIXES, PLACE_WORDS, TRADE_WORDS
+from etl.demo.reports import MonthlyReports
 from etl.demo.story import Story
 from etl.demo.write_master import WriteMaster
 from etl.demo.write_more import WriteMore
 
 
-class DemoWorld(MasterData, Cases, FundsAndRatings, Story, CreditActions, WriteMaster, WriteMore):
+class DemoWorld(MasterData, Cases, FundsAndRatings, Story, CreditActions, WriteMaster, WriteMore, MonthlyReports):
     """Master data and facts, generated in a fixed order from one random generator."""
 
     def __init__(self, seed: int = SEED):
