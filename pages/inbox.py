@@ -63,7 +63,15 @@ def my_documents() -> list[register.Document]:
     if viewer is None or not viewer.county:
         return []
     docs = register.documents(loop.store(), county=viewer.county)
-    return sorted(docs, key=lambda d: (d.replied == len(d.cases), min(c.deadline for c in d.cases), -d.id))
+    # a 催报 has no cases: it waits on him until he signs for it
+    return sorted(
+        docs,
+        key=lambda d: (
+            d.replied == len(d.cases) if d.cases else d.signed is not None,
+            min((c.deadline for c in d.cases), default=d.deadline),
+            -d.id,
+        ),
+    )
 
 
 def inbox_line(docs: list[register.Document], lang: str) -> str:
