@@ -1,5 +1,5 @@
 """数据状态 /data: who has reported what the reporting calendar asks for (the board, 按时报送率 and
-催报: pages/_data_reports.py), what the warehouse holds and the latest loads."""
+催报: pages/_data_status_reports.py), what the warehouse holds and the latest loads."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from components.i18n import label, lang_of
 from metrics.status import dataset_counts, recent_loads
 from pages import _loop as loop
-from pages._data_reports import board_section
+from pages._data_status_reports import board_section
 from pages._view import View, missing_warehouse, warehouse
 from workflow import reminders
 from workflow.drafts import WorkflowError

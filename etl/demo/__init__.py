@@ -58,7 +58,7 @@ def generate(out_dir: Path = DEFAULT_OUT) -> list[Path]:
     ['01_物业服务企业名录.xlsx', '02_晋中市住宅小区基础信息台账.xlsx']
     """
     ledgers, reports = _generated(Path(out_dir))
-    return ledgers + [p for _, p in reports]
+    return ledgers + sorted(p for _, p in reports)  # the counties' monthly reports: `build` loads them first
 
 
 def _generated(out_dir: Path) -> tuple[list[Path], list[tuple]]:
