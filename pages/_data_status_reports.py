@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 from dash import html
 
 from components.i18n import fmt_date, fmt_value, label
@@ -39,7 +40,31 @@ def reminded(counties: list[str]) -> dict[str, register.Document]:
     return out
 
 
-def board_section(f: Filter, lang: str) -> html.Div:
+COLUMNS = ["report_county", "report_ledger", "report_period", "report_due", "report_first", "report_state"]
+
+
+def board_frame(f: Filter, lang: str) -> pd.DataFrame:
+    """The board as the page shows it and the export writes it (one row per county, ledger and period)."""
+    wh, viewer = warehouse(), scope()
+    rows = reporting.board(wh, f, viewer, data_as_of(wh, Filter(f.region), viewer))
+    return pd.DataFrame(
+        {
+            "report_county": rows["county_name"],
+            "report_ledger": [_ledger(d, s, lang) for d, s in zip(rows["dataset"], rows["source"], strict=True)],
+            "report_period": [_period(a, b) for a, b in zip(rows["period_start"], rows["period_end"], strict=True)],
+            "report_due": [fmt_date(d) for d in rows["due"]],
+            "report_first": [_when(t) for t in rows["first_at"]],
+            "report_state": [label(f"report_state_{s}", lang) for s in rows["state"]],
+        },
+        columns=COLUMNS,
+    )
+
+
+def _ledger(dataset: str, source: str, lang: str) -> str:
+    return (DATASETS[dataset].label if lang == "zh" else dataset) + (f"（{source}）" if source else "")
+
+
+def board_section(f: Filter, lang: str, export=None) -> html.Div:
     wh, viewer = warehouse(), scope()
     duties, problem = reporting.current()
     as_of = data_as_of(wh, Filter(f.region), viewer)
@@ -65,10 +90,13 @@ def board_section(f: Filter, lang: str) -> html.Div:
     return html.Div(
         [
             *head,
-            html.P(line, id="data-status-reports-line", className="fw-semibold"),
+            html.Div(
+                [html.P(line, id="data-status-reports-line", className="fw-semibold mb-1 me-auto"), export],
+                className="d-flex align-items-center flex-wrap",
+            ),
             _buttons(rows, owing, sent, lang),
             html.Div(id="data-status-remind-message"),
-            _table(rows, lang),
+            _table(rows, board_frame(f, lang), lang),
         ],
         id="data-status-reports",
     )
@@ -104,23 +132,12 @@ def _buttons(rows, owing: list[str], sent: dict, lang: str) -> html.Div:
     return html.Div(items, className="mb-2", id="data-status-remind-buttons")
 
 
-def _table(rows, lang: str) -> html.Div:
-    head = [label(f"report_{k}", lang) for k in ("county", "ledger", "period", "due", "first", "state")]
-    body = []
-    for r in rows.itertuples():
-        ledger = DATASETS[r.dataset].label if lang == "zh" else r.dataset
-        body.append(
-            html.Tr(
-                [
-                    html.Td(r.county_name),
-                    html.Td(ledger + (f"（{r.source}）" if r.source else "")),
-                    html.Td(_period(r.period_start, r.period_end)),
-                    html.Td(fmt_date(r.due)),
-                    html.Td(_when(r.first_at)),
-                    html.Td(label(f"report_state_{r.state}", lang), className=f"report-{r.state}"),
-                ]
-            )
-        )
+def _table(rows, shown: pd.DataFrame, lang: str) -> html.Div:
+    head = [label(c, lang) for c in COLUMNS]
+    body = [
+        html.Tr([*(html.Td(v) for v in cells[:-1]), html.Td(cells[-1], className=f"report-{state}")])
+        for cells, state in zip(shown.itertuples(index=False), rows["state"], strict=True)
+    ]
     return html.Div(
         html.Table(
             [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],

@@ -9,15 +9,17 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from components.i18n import label, lang_of
+from components.panel import Panels, Sheet
 from metrics.status import dataset_counts, recent_loads
 from pages import _loop as loop
-from pages._data_status_reports import board_section
-from pages._view import View, missing_warehouse, warehouse
+from pages._data_status_reports import COLUMNS, board_frame, board_section
+from pages._view import JOBS, View, missing_warehouse, warehouse
 from workflow import reminders
 from workflow.drafts import WorkflowError
 
 dash.register_page(__name__, path="/data", name="数据状态", order=90, label_key="data")
 
+panels = Panels(__name__, "data-status", jobs=JOBS)
 LOAD_COLUMNS = ("file", "dataset", "rows_read", "rows_loaded", "rows_rejected", "loaded_at", "loaded_by")
 
 
@@ -52,7 +54,7 @@ def layout(**query) -> html.Div:
             html.H2(label("data", lang), className="section-title"),
             dcc.Store(id="data-status-query", data=params),
             dcc.Store(id="data-status-token", data=uuid.uuid4().hex),  # one 催报 per county per page view
-            board_section(View.of(params).f, lang),
+            board_section(View.of(params).f, lang, panels.export_controls("reports", lang)),
             html.H3(label("data_holdings", lang), className="section-title"),
             table(
                 [label(k, lang) for k in ("data_dataset", "data_rows", "data_last_loaded")],
@@ -105,6 +107,16 @@ def data_status_remind(clicks, params, token):
     return html.Div(
         label("report_issued", lang).format(doc=doc.doc_no, to=doc.addressee), className="alert alert-success py-1"
     )
+
+
+def _reports_sheet(params) -> Sheet:
+    """The board of who has reported as .xlsx, with the view's region and period in the header."""
+    view = View.of(params)
+    lines = [f"{label('region', view.lang)}：{view.f.region or label('all_regions', view.lang)}"]
+    return Sheet(board_frame(view.f, view.lang), COLUMNS, view.lang, label("report_title", view.lang), lines)
+
+
+EXPORT_REPORTS = panels.export("reports", _reports_sheet)
 
 
 def _when(value) -> str:
