@@ -4,7 +4,7 @@ read and checked here as the targets are (metrics/targets.py), and their progres
 One file, one row per thing, the kind in `kind` (类型):
 
 - 行动 — a campaign: its id (`campaign`), region (a city's or county's code or name; empty: the
-  province), name, first and last day (`start`, `end`), and optionally the campaign it is a sprint
+  province), name and short name (`short`, 简称: what the wall shows), first and last day (`start`, `end`), and optionally the campaign it is a sprint
   of (`parent`: the May 2025 集中攻坚 of 晋中's 专项整治);
 - 目标 — a target of the campaign named in `campaign`: a KPI of the catalogue and its value
   (`95%`, `2500万`, `0`), measured over the campaign from its first day to its end (or to 数据截至
@@ -40,6 +40,7 @@ COLUMNS = {
     "region": ("地区", "区域"),
     "parent": ("所属行动", "上级行动"),
     "name": ("名称", "内容"),
+    "short": ("简称",),
     "category": ("类别", "任务类别"),
     "start": ("开始日期",),
     "end": ("结束日期", "完成时限", "日期"),
@@ -86,6 +87,7 @@ class Campaign:
     end: dt.date
     parent: str = ""
     source: str = ""
+    short: str = ""  # 简称, for the wall (专项整治); the name when empty
     goals: tuple[Goal, ...] = ()
     tasks: tuple[Task, ...] = ()
     milestones: tuple[Milestone, ...] = ()
@@ -174,6 +176,7 @@ def _parse(path: Path, rows: list[dict[str, str]]) -> tuple[Campaign, ...]:
         if kind == "campaign":
             item["region"] = _region(regions, cell.get("region", ""), bad)
             item["parent"] = cell.get("parent", "")
+            item["short"] = cell.get("short", "") or cell["name"]
             for c in ("start", "end"):
                 if days[c] is None and not any(cols.get(c, c) in s for s in said):
                     bad(c, "为空（行动须写开始日期和结束日期）")
@@ -264,6 +267,7 @@ def _assemble(heads: dict[str, dict], parts: list, problems: list[str]) -> tuple
             h["end"],
             h["parent"],
             h["source"],
+            h["short"],
             tuple(goals[key]),
             tuple(tasks[key]),
             tuple(sorted(marks[key], key=lambda m: m.day)),

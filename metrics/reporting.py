@@ -214,9 +214,12 @@ def _board(wh: Warehouse, f: Filter, scope: Scope, as_of: dt.date, cols: list[st
                     state = "missing" if due < as_of else "pending"
                 out.append((county, names[county], duty.dataset, duty.source, first, last, due, at, state))
     frame = pd.DataFrame(out, columns=cols)
+    # periods already due first (the latest first), within one what needs chasing first; periods not yet due last
     frame["rank"] = frame["state"].map({s: i for i, s in enumerate(STATES_SHOWN)})
-    frame = frame.sort_values(["period_start", "rank", "county"], ascending=[False, True, True], ignore_index=True)
-    return frame.drop(columns="rank")
+    frame["later"] = frame["state"] == "pending"
+    keys = ["later", "period_start", "rank", "county"]
+    frame = frame.sort_values(keys, ascending=[True, False, True, True], ignore_index=True)
+    return frame.drop(columns=["rank", "later"])
 
 
 def reporting_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:

@@ -100,8 +100,9 @@ def campaign_panel(wh: Warehouse, f: Filter, scope: Scope, as_of: dt.date | None
 
 
 def wall_campaign(wh: Warehouse, f: Filter, scope: Scope, as_of: dt.date | None, lang: str) -> list:
-    """The wall's header line: the first campaign of the view with its countdown (the days left in
-    large figures), and its targets and tasks in one line under it; empty without a campaign."""
+    """The wall's header line: the first campaign of the view by its short name (简称) with its
+    countdown (the days left in large figures), and its targets and tasks in one line under it;
+    empty without a campaign."""
     shown = campaign_progress.board(wh, f.region, scope, as_of)
     if not shown:
         return []
@@ -113,7 +114,7 @@ def wall_campaign(wh: Warehouse, f: Filter, scope: Scope, as_of: dt.date | None,
     return [
         html.Div(
             [
-                html.Span(p.campaign.name, className="screen-campaign-name"),
+                html.Span(p.campaign.short, className="screen-campaign-name", title=p.campaign.name),
                 html.Span(count, className="screen-campaign-left"),
             ],
             className="screen-campaign-head",

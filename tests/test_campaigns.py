@@ -19,7 +19,7 @@ from metrics.filters import EVERYTHING, Filter, Scope
 from metrics.targets import TargetsError
 
 D = dt.date
-HEADER = "campaign,kind,region,parent,name,category,start,end,kpi,target,done_on,source\n"
+HEADER = "campaign,kind,region,parent,name,category,start,end,kpi,target,done_on,source\n"  # no 简称: the name
 YUCI = Scope(("140702",))
 
 
@@ -170,7 +170,7 @@ def test_the_wall_shows_the_campaigns_days_left_in_its_header(leader_pages, as_o
 
     out = screen.screen_content(screen.screen_filter({"region": "140700"}), "zh")
     shown = text(out[-1])
-    assert "晋中市物业服务管理专项整治" in shown and str((D(2025, 12, 31) - as_of).days) in shown
+    assert "专项整治" in shown and "晋中市" not in shown and str((D(2025, 12, 31) - as_of).days) in shown
     assert "目标 3/3 项达成" in shown
 
 

@@ -1,7 +1,7 @@
 """Who has reported (issue 21): the reporting calendar read and checked (problems named by line, in
 Chinese), the board computed from the load history (a first arrival survives a corrected version;
 a load after 数据截至 is not yet seen), 按时报送率 from the catalogue, the demo's story (two late
-in September, one late and two missing in October), the 数据状态 page's board, and 催报 issued
+in September, one late and two missing in October; 榆次区, the demo officer's county, among them), the 数据状态 page's board, and 催报 issued
 through the workflow: numbered, audited, in the county officer's 待办."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from workflow.drafts import WorkflowError
 D = dt.date
 HEADER = "region,dataset,source,cycle,due_day,valid_from,note\n"
 SUPERVISOR = Viewer("supervisor", "supervisor")
-YUSHE = Viewer("county_140721", "county", "140721")
+YUCI = Viewer("county_140702", "county", "140702")
 
 
 @pytest.fixture
@@ -72,14 +72,13 @@ def test_the_demo_board_tells_who_reported_on_time_late_or_not_at_all(demo_wh, a
     state = {(r.county_name, r.period_start.month): r.state for r in board.itertuples()}
     assert len(board) == 11 * 3  # eleven counties, September to November
     assert {k for k, v in state.items() if v == "late"} == {("介休市", 9), ("灵石县", 9), ("祁县", 10)}
-    assert {k for k, v in state.items() if v == "missing"} == {("榆社县", 10), ("和顺县", 10)}
+    assert {k for k, v in state.items() if v == "missing"} == {("榆次区", 10), ("和顺县", 10)}
     assert {v for (_, m), v in state.items() if m == 11} == {"pending"}  # due 5 December, after 数据截至
     late = board[(board["county_name"] == "祁县") & (board["state"] == "late")].iloc[0]
     assert late["first_at"] == dt.datetime(2025, 11, 7, 16, 30) and late["due"] == D(2025, 11, 5)
-    # missing first within a period, the latest period first
-    assert list(board["period_start"].iloc[:1]) == [D(2025, 11, 1)]
-    october = board[board["period_start"] == D(2025, 10, 1)]
-    assert list(october["state"].iloc[:2]) == ["missing", "missing"]
+    # the latest period due first, missing first within it; the period not yet due last
+    assert list(board["state"].iloc[:3]) == ["missing", "missing", "late"]
+    assert board["period_start"].iloc[0] == D(2025, 10, 1) and board["period_start"].iloc[-1] == D(2025, 11, 1)
 
 
 def test_a_first_arrival_survives_the_corrected_version_the_full_ledger_brought(demo_wh, as_of):
@@ -115,11 +114,11 @@ def test_the_data_status_page_shows_the_board_and_a_remind_button_per_county_mis
     line = text(by_id(page, "data-status-reports-line"))
     assert "按时报送率 77.27%（17/22 期按时）" in line and "未报送 2 期" in line and "逾期报送 3 期" in line
     table = text(by_id(page, "data-status-reports-table"))
-    assert "榆社县" in table and "未报送" in table and "2025-11-07 16:30" in table
+    assert "榆次区" in table and "未报送" in table and "2025-11-07 16:30" in table
     buttons = text(by_id(page, "data-status-remind-buttons"))
-    assert "催报 榆社县" in buttons and "催报 和顺县" in buttons and "祁县" not in buttons
+    assert "催报 榆次区" in buttons and "催报 和顺县" in buttons and "祁县" not in buttons
     monkeypatch.setattr(loop, "viewer", lambda: Viewer("admin", "admin"))  # an admin sees, does not issue
-    assert "催报 榆社县" not in text(data_status.layout(region="140700"))
+    assert "催报 榆次区" not in text(data_status.layout(region="140700"))
 
 
 def test_a_remind_is_a_numbered_audited_document_in_the_countys_inbox(leader_pages, demo_wh, tmp_path, monkeypatch):
@@ -133,19 +132,19 @@ def test_a_remind_is_a_numbered_audited_document_in_the_countys_inbox(leader_pag
     monkeypatch.setattr(loop, "store", lambda: store)
     monkeypatch.setattr(loop, "viewer", lambda: SUPERVISOR)
     monkeypatch.setattr(reminders.files, "documents_dir", lambda _path: tmp_path / "documents")
-    prop = '{"county":"140721","type":"data-status-remind"}.n_clicks'
+    prop = '{"county":"140702","type":"data-status-remind"}.n_clicks'
     token = context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop, "value": 1}]))
     try:
         said = text(data_status.data_status_remind([None, 1], {"region": "140700"}, "t1"))
     finally:
         context_value.reset(token)
-    assert "已下发 晋中物监督〔" in said and "榆社县住房和城乡建设局" in said
-    (doc,) = register.documents(store, county="140721")
+    assert "已下发 晋中物监督〔" in said and "榆次区住房和城乡建设局" in said
+    (doc,) = register.documents(store, county="140702")
     assert doc.kind == "催报" and doc.cases == () and "问题线索" in doc.demand and "2025-10" in doc.demand
     assert "未按时报送1期台账的催报通知" in doc.title
-    assert any("催报" in r["detail"] and "140721" in r["detail"] for r in store.audit_rows(limit=5))
+    assert any("催报" in r["detail"] and "140702" in r["detail"] for r in store.audit_rows(limit=5))
     # the county officer finds it in 待办 and signs for it
-    monkeypatch.setattr(loop, "viewer", lambda: YUSHE)
+    monkeypatch.setattr(loop, "viewer", lambda: YUCI)
     shown = text(inbox.document_card(doc, "zh"))
     assert "催报" in shown and doc.doc_no in shown
     # the board now says who was reminded
@@ -156,7 +155,7 @@ def test_a_remind_is_a_numbered_audited_document_in_the_countys_inbox(leader_pag
 def test_remind_is_refused_to_a_county_officer_and_to_a_county_owing_nothing(demo_wh, tmp_path):
     store = Store(tmp_path / "access.sqlite")
     with pytest.raises(Refused):
-        reminders.remind(store, demo_wh, YUSHE, "140721", folder=tmp_path)
+        reminders.remind(store, demo_wh, YUCI, "140702", folder=tmp_path)
     with pytest.raises(WorkflowError, match="无需催报"):
-        reminders.remind(store, demo_wh, SUPERVISOR, "140702", folder=tmp_path)
-    assert register.documents(store, county="140721") == []
+        reminders.remind(store, demo_wh, SUPERVISOR, "140703", folder=tmp_path)  # 太谷区 sent both
+    assert register.documents(store, county="140702") == []

@@ -21,7 +21,7 @@ MONTHS = ((2025, 9), (2025, 10))
 # (year, month, county) -> (day of the next month, hour) it arrived; absent: not sent by the demo's today.
 # Due by the 5th of the next month (data/reporting_calendar.csv).
 LATE = {(2025, 9, "介休市"): (9, 10), (2025, 9, "灵石县"): (13, 15), (2025, 10, "祁县"): (7, 16)}
-NOT_SENT = {(2025, 10, "榆社县"), (2025, 10, "和顺县")}
+NOT_SENT = {(2025, 10, "榆次区"), (2025, 10, "和顺县")}
 HEADER = [
     "编号",
     "县(区、市)",
@@ -55,10 +55,11 @@ class MonthlyReports:
 
     def report_files(self, out: Path) -> list[tuple[dt.datetime, Path]]:
         """Write the counties' monthly reports that arrived; (arrival, path) in arrival order."""
-        counties = sorted({k.unit.name: k.unit.code[:6] for k in self.sweeps}.items(), key=lambda u: u[1])
+        # the county-level units; a unit under one (晋中开发区 under 榆次区) is in its county's report
+        counties = sorted({k.unit.code: k.unit.name for k in self.sweeps if len(k.unit.code) == 6}.items())
         out_files = []
         for year, month in MONTHS:
-            for order, (name, code) in enumerate((n, c) for n, c in counties if len(c) == 6 and c[4:] != "00"):
+            for order, (code, name) in enumerate(counties):
                 at = arrival(year, month, name, order)
                 cases = [
                     k
