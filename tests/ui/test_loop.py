@@ -125,7 +125,9 @@ def test_supervisor_issues_county_answers_supervisor_grants(browser, loop_server
     expect(boss.page.locator("#data-status-reports-line")).to_contain_text("未报送 2 期")
     boss.page.get_by_role("button", name="催报 榆次区").click()
     reminder = f"晋中物监督〔{today.year}〕2号"
-    expect(boss.page.locator("#data-status-remind-message")).to_have_text(f"已下发 {reminder}，送 榆次区住房和城乡建设局")
+    expect(boss.page.locator("#data-status-remind-message")).to_have_text(
+        f"已下发 {reminder}，送 榆次区住房和城乡建设局"
+    )
     county.open("/inbox")
     expect(county.page.locator("[id^='inbox-doc-']").first).to_contain_text(reminder)
     expect(county.page.locator("[id^='inbox-doc-']").first).to_contain_text("未按时报送1期台账的催报通知")
