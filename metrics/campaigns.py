@@ -29,7 +29,7 @@ import settings
 from etl.normalize import fold, is_blank, parse_date
 from etl.regions import RegionIndex
 from metrics.filters import Scope, region_prefix
-from metrics.targets import DATA, _columns, _figure, _kpi, _problems, _read, _region, _tolerant
+from metrics.targets import DATA, _columns, _figure, _kpi, _lines, _problems, _read, _region, _tolerant
 
 CAMPAIGNS_ENV = "CAMPAIGNS"
 KINDS = {"行动": "campaign", "目标": "target", "任务": "task", "节点": "milestone"}
@@ -155,15 +155,7 @@ def _parse(path: Path, rows: list[dict[str, str]]) -> tuple[Campaign, ...]:
     problems: list[str] = []
     heads: dict[str, dict] = {}
     parts: list[tuple[str, str, dict, int]] = []
-    for n, raw in enumerate(rows, start=2):
-        cell = {c: (raw.get(h) or "").strip() for c, h in cols.items()}
-        if all(is_blank(v) for v in cell.values()):
-            continue
-        said: list[str] = []
-
-        def bad(column: str, text: str, said=said, cell=cell, n=n) -> None:
-            said.append(f"第 {n} 行 {cols.get(column, column)}“{cell.get(column, '')}”{text}")
-
+    for n, cell, said, bad in _lines(rows, cols):
         kind = KINDS.get(fold(cell["kind"]).strip())
         if kind is None:
             bad("kind", "应为 行动、目标、任务 或 节点")

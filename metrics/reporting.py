@@ -30,7 +30,7 @@ from etl.regions import RegionIndex
 from etl.sql import Sql, ident, literal
 from metrics.db import Warehouse
 from metrics.filters import Filter, Scope, region_prefix, region_sql
-from metrics.targets import DATA, _columns, _problems, _read, _region, _tolerant
+from metrics.targets import DATA, _columns, _lines, _problems, _read, _region, _tolerant
 from vocab.schema import DATASETS
 
 CALENDAR_ENV = "REPORTING_CALENDAR"
@@ -81,15 +81,7 @@ def _parse(path: Path, rows: list[dict[str, str]]) -> tuple[Duty, ...]:
     regions = RegionIndex.shipped()
     by_label = {fold(d.label): name for name, d in DATASETS.items()}
     out, problems = [], []
-    for n, raw in enumerate(rows, start=2):
-        cell = {c: (raw.get(h) or "").strip() for c, h in cols.items()}
-        if all(is_blank(v) for v in cell.values()):
-            continue
-        said: list[str] = []
-
-        def bad(column: str, text: str, said=said, cell=cell, n=n) -> None:
-            said.append(f"第 {n} 行 {cols[column]}“{cell[column]}”{text}")
-
+    for n, cell, said, bad in _lines(rows, cols):
         region = _region(regions, cell["region"], bad) if not is_blank(cell["region"]) else ""
         if not region and not said:
             bad("region", "应为市或县（市、区）的名称或行政区划代码")

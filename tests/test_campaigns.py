@@ -6,12 +6,10 @@ the briefings' 专项整治以来 taken from the same data."""
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 
 import pytest
-from dash._callback_context import context_value
-from dash._utils import AttributeDict
 from dash_tree import by_id, text
+from test_filter_bar import triggered
 
 from metrics import campaign_progress, campaigns, kpis, periods
 from metrics.facts import data_as_of
@@ -140,15 +138,6 @@ def test_campaign_periods_are_presets_of_their_region_only(as_of):
 
 
 # ---------------------------------------------------------------- callbacks
-
-
-@contextmanager
-def triggered(prop_id: str | None):
-    token = context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": None}] if prop_id else []))
-    try:
-        yield
-    finally:
-        context_value.reset(token)
 
 
 def test_the_overview_shows_the_campaign_with_its_countdown_targets_and_tasks(leader_pages, as_of):

@@ -15,6 +15,7 @@ import datetime as dt
 from pathlib import Path
 
 from etl.demo.helpers import Table, write_csv
+from etl.demo.write_master import SWEEP_HEADER, sweep_cells
 
 PREFIX = "21_月报"  # after the full ledgers in the file list; loaded before them (etl/demo/__init__.py build)
 MONTHS = ((2025, 9), (2025, 10))
@@ -22,23 +23,6 @@ MONTHS = ((2025, 9), (2025, 10))
 # Due by the 5th of the next month (data/reporting_calendar.csv).
 LATE = {(2025, 9, "介休市"): (9, 10), (2025, 9, "灵石县"): (13, 15), (2025, 10, "祁县"): (7, 16)}
 NOT_SENT = {(2025, 10, "榆次区"), (2025, 10, "和顺县")}
-HEADER = [
-    "编号",
-    "县(区、市)",
-    "乡镇(街道)",
-    "小区编号",
-    "小区名称",
-    "物业企业名称",
-    "物业企业统一社会信用代码",
-    "来源",
-    "问题类别",
-    "问题描述",
-    "发现日期",
-    "整改时限",
-    "当前层级",
-    "整改状态",
-    "整改完成日期",
-]
 
 
 def arrival(year: int, month: int, county: str, order: int) -> dt.datetime | None:
@@ -69,28 +53,13 @@ class MonthlyReports:
                 if at is None or not cases:
                     continue
                 path = out / f"{PREFIX}_{year}年{month:02d}月_{name}问题整改台账.csv"
-                out_files.append((at, write_csv(path, Table(HEADER, [_row(k, at.date()) for k in cases]), "utf-8-sig")))
+                out_files.append(
+                    (at, write_csv(path, Table(SWEEP_HEADER, [_row(k, at.date()) for k in cases]), "utf-8-sig"))
+                )
         return sorted(out_files, key=lambda f: f[0])
 
 
 def _row(k, sent: dt.date) -> list:
     """A case as its county knew it on the day the report was sent."""
     closed = k.closed if k.closed and k.closed <= sent else None
-    status = k.status if closed or not k.closed else "办理中"
-    return [
-        k.id,
-        k.unit.name,
-        k.community.street if k.community else None,
-        k.community_id,
-        k.community.name if k.community else None,
-        k.company.name if k.company else None,
-        k.company.code if k.company else None,
-        k.source,
-        k.category,
-        k.description,
-        k.received,
-        k.deadline,
-        k.level,
-        status,
-        closed,
-    ]
+    return sweep_cells(k, k.status if closed or not k.closed else "办理中", closed)
