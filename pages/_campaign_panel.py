@@ -14,6 +14,7 @@ from metrics import campaign_progress, campaigns
 from metrics.campaign_progress import GoalProgress, Progress
 from metrics.db import Warehouse
 from metrics.filters import Filter, Scope
+from metrics.regions import region_names
 
 
 def _when(p: Progress, lang: str) -> str:
@@ -99,6 +100,15 @@ def campaign_panel(wh: Warehouse, f: Filter, scope: Scope, as_of: dt.date | None
     return html.Div(body, className="campaign-panel wall-campaign" if wall else "campaign-panel")
 
 
+def _wall_name(wh: Warehouse, p: Progress, f: Filter) -> str:
+    """The campaign's 简称, with its city's name on a wall of a wider region (the province's wall
+    shows 晋中市专项整治, not a bare 专项整治)."""
+    c = p.campaign
+    if c.covers(f.region):
+        return c.short
+    return region_names(wh).get(c.region, "") + c.short
+
+
 def wall_campaign(wh: Warehouse, f: Filter, scope: Scope, as_of: dt.date | None, lang: str) -> list:
     """The wall's header line: the first campaign of the view by its short name (简称) with its
     countdown (the days left in large figures), and its targets and tasks in one line under it;
@@ -114,7 +124,7 @@ def wall_campaign(wh: Warehouse, f: Filter, scope: Scope, as_of: dt.date | None,
     return [
         html.Div(
             [
-                html.Span(p.campaign.short, className="screen-campaign-name", title=p.campaign.name),
+                html.Span(_wall_name(wh, p, f), className="screen-campaign-name", title=p.campaign.name),
                 html.Span(count, className="screen-campaign-left"),
             ],
             className="screen-campaign-head",

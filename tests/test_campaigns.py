@@ -161,6 +161,18 @@ def test_the_wall_shows_the_campaigns_days_left_in_its_header(leader_pages, as_o
     shown = text(out[-1])
     assert "专项整治" in shown and "晋中市" not in shown and str((D(2025, 12, 31) - as_of).days) in shown
     assert "目标 3/3 项达成" in shown
+    province = text(screen.screen_content(screen.screen_filter({}), "zh")[-1])
+    assert "晋中市专项整治" in province  # on the province's wall the campaign says whose it is
+
+
+def test_the_overview_says_what_is_wrong_with_the_campaigns_file(leader_pages, tmp_path, monkeypatch):
+    from pages import overview
+
+    path = tmp_path / "campaigns.csv"
+    path.write_text(HEADER + "a,行动,140700,,甲行动,,2024-01-01,2024-13-01,,,,\n", encoding="utf-8")
+    monkeypatch.setenv("CAMPAIGNS", str(path))
+    shown = text(overview.overview_campaign({"region": "140700"}))
+    assert "专项行动表有误" in shown and "第 2 行 end“2024-13-01”不是有效的日期" in shown
 
 
 def test_choosing_a_campaign_period_sets_its_dates_and_the_url_names_it(leader_pages, demo_wh, monkeypatch, as_of):
