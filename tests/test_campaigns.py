@@ -190,3 +190,18 @@ def test_choosing_a_campaign_period_sets_its_dates_and_the_url_names_it(leader_p
     assert [o["value"] for o in options][-2:] == ["all", "custom"]
     options = app_module.shell_texts("?region=140500", "/funds", [])[8]
     assert [o["value"] for o in options if o["value"].startswith("campaign:")] == ["campaign:jc2022"]
+
+
+def test_a_briefing_counts_since_its_regions_campaign_and_says_nothing_of_one_without(demo_wh):
+    from briefing import content, period
+    from security.roles import Viewer
+
+    leader, may = Viewer("leader", "leader"), period.parse("2025-05")
+
+    def overview_text(region: str) -> str:
+        made = content.build(demo_wh, leader, may, region, D(2025, 6, 3))
+        return "".join(made.sections[0].paragraphs)
+
+    assert "专项整治以来（2024年1月1日至2025年5月31日），晋中市累计" in overview_text("140700")
+    assert "专项整治以来（2022年1月1日至2025年5月31日），晋城市累计" in overview_text("140500")
+    assert "专项整治以来" not in overview_text("140900")  # 忻州: no campaign in the data
