@@ -82,7 +82,7 @@ PULL_OUTPUTS = (
     ]
     + [Output(f"screen-rank-slide-{i}", "children") for i in range(len(MAP_KPIS))]
     + [Output(f"screen-side-title-{i}", "children") for i in range(len(SIDE))]
-    + [Output("screen-alarms", "children"), Output("screen-campaign", "children")]
+    + [Output("screen-campaign", "children"), Output("screen-alarms", "children")]
     + [Output("screen-pulled", "data")]
 )
 
@@ -235,8 +235,8 @@ def screen_content(f: Filter, lang: str) -> tuple:
         ticker_style,
         *rank_slides,
         *side_titles,
-        alarms,
         wall_campaign(wh, f, scope, as_of, lang),
+        alarms,
     )
 
 

@@ -158,10 +158,10 @@ def test_the_wall_shows_the_campaigns_days_left_in_its_header(leader_pages, as_o
     from pages import screen
 
     out = screen.screen_content(screen.screen_filter({"region": "140700"}), "zh")
-    shown = text(out[-1])
+    shown = text(out[-2])  # the campaign, then the alarm strip
     assert "专项整治" in shown and "晋中市" not in shown and str((D(2025, 12, 31) - as_of).days) in shown
     assert "目标 3/3 项达成" in shown
-    province = text(screen.screen_content(screen.screen_filter({}), "zh")[-1])
+    province = text(screen.screen_content(screen.screen_filter({}), "zh")[-2])
     assert "晋中市专项整治" in province  # on the province's wall the campaign says whose it is
 
 
