@@ -117,7 +117,9 @@ def document_card(doc: register.Document, lang: str) -> dbc.Card:
     )
     demand = html.P(doc.demand, className="small mb-2")
     cases = [case_block(doc, item, lang) for item in doc.cases]
-    note = [] if doc.signed else [html.P(label("inbox_sign_first", lang), className="small text-muted mb-1")]
+    # a 催报 has no cases to answer one by one: the note is for documents with cases
+    first = not doc.signed and doc.cases
+    note = [html.P(label("inbox_sign_first", lang), className="small text-muted mb-1")] if first else []
     return dbc.Card(dbc.CardBody([head, facts, demand, *note, *cases]), className="mb-3", id=f"inbox-doc-{doc.id}")
 
 
