@@ -133,7 +133,7 @@ def sync_filter(search, region, start, end, period, pathname):
         as_of = _as_of(params.get("region"))
         start, end = params.get("from"), params.get("to")
         asked = Filter.from_query(None, start, end)
-        chosen = periods.preset_of(asked.start, asked.end, as_of)
+        chosen = periods.preset_of(asked.start, asked.end, as_of, params.get("region"), security.current_scope())
         shown = _default_dates(pathname, params.get("region"), as_of)
         if chosen == periods.ALL and shown:  # the page's own default period (the overview: 本年)
             chosen, start, end = shown
@@ -243,7 +243,7 @@ def shell_texts(search, pathname, nav_ids):
         label("app_title", lang),
         label("region", lang),
         label("period", lang),
-        period_options(lang),
+        period_options(lang, periods.campaign_choices(shared.get("region"), security.current_scope())),
         MONTH_FORMAT[lang],
         MONTH_FORMAT[lang],
         label("from", lang),

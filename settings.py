@@ -189,6 +189,27 @@ SETTINGS: tuple[Setting, ...] = (
         "metrics.credit_rules",
     ),
     Setting(
+        "CAMPAIGNS",
+        None,
+        "path",
+        "专项行动表：各行动（专项整治、集中攻坚）的期间、目标、任务和时间节点（默认 data/campaigns.csv）；"
+        "总览、大屏、筛选栏的行动期间和简报的“专项整治以来”都由此读取",
+        "Campaigns: each campaign's (专项整治, 集中攻坚) period, targets, tasks and milestones (default "
+        "data/campaigns.csv); the overview, the wall, the filter bar's campaign periods and the briefings' "
+        "figures since the campaign read it",
+        "metrics.campaigns",
+    ),
+    Setting(
+        "REPORTING_CALENDAR",
+        None,
+        "path",
+        "报送日历：各县（市、区）应按什么周期、在每期后第几日前报送哪类台账（默认 data/reporting_calendar.csv）；"
+        "数据状态页的报送情况和按时报送率由此计算",
+        "The reporting calendar: which ledger each county owes, for which cycle, by which day after the "
+        "period (default data/reporting_calendar.csv); the 数据状态 page's board and the on-time rate follow it",
+        "metrics.reporting",
+    ),
+    Setting(
         "KPI_TARGETS",
         None,
         "path",
@@ -255,15 +276,6 @@ SETTINGS: tuple[Setting, ...] = (
         "简报图表由 kaleido 驱动的 Chromium 在服务器上离线绘制，此为其可执行文件（Debian 软件包 chromium）",
         "The Chromium that kaleido drives to draw the briefings' charts on the server, offline (Debian's chromium)",
         "briefing.charts",
-    ),
-    Setting(
-        "CAMPAIGN_START",
-        "2024-01-01",
-        "text",
-        "专项整治开始日期（YYYY-MM-DD）：简报的“专项整治以来累计”和追缴的专项行动月份从此日算起",
-        "The campaign's first day (YYYY-MM-DD): the briefings' figures since the campaign and its months of "
-        "fund recovery count from it",
-        "briefing.content",
     ),
     Setting(
         "BRIEFING_SCHEDULE",

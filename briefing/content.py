@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import settings
 from briefing import phrasing as say
 from briefing.model import Briefing, BriefingError, Notes, Section, Table
 from briefing.period import Period
 from briefing.sections import attention_section, funds_section, ratings_section
 from components.i18n import amount_unit, fmt_value, label
-from metrics import facts, kpis, published, scorecard
+from metrics import campaigns, facts, kpis, published, scorecard
 from metrics.attention import overdue_high
 from metrics.db import Warehouse
 from metrics.escalations import escalation_counts
@@ -48,12 +47,10 @@ CUMULATIVE = ["rectification_rate", "complaint_close_rate", "refund_amount", "re
 SHOWN = 3  # counties named among the best and among the worst
 
 
-def campaign_start() -> dt.date:
-    text = str(settings.get("CAMPAIGN_START"))
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise BriefingError(f"CAMPAIGN_START={text!r} 不是有效日期，请写作 2024-01-01") from None
+def campaign_start(region: str | None, scope: Scope, day: dt.date) -> dt.date | None:
+    """The first day of the campaign in force for the briefing's region at `day` (data/campaigns.csv,
+    metrics/campaigns.py: the one definition of a campaign); None when no campaign concerns it."""
+    return campaigns.first_day(region, scope, day)
 
 
 def region_of(viewer: Viewer, region: str | None) -> str | None:
@@ -84,7 +81,7 @@ def build(wh: Warehouse, viewer: Viewer, period: Period, region: str | None, iss
         _overview(wh, f, scope, period, place, values, marks, notes),
         _ranking(wh, f, scope, period, place, city, notes),
         _overdue(wh, f, scope, period, place, notes),
-        funds_section(wh, f, scope, period, campaign_start(), values, notes),
+        funds_section(wh, f, scope, period, campaign_start(region, scope, f.end), values, notes),
         ratings_section(period, values, notes),
         attention_section(wh, f, scope, period),
     ]
@@ -154,8 +151,8 @@ def _overview(wh, f, scope, period, place, values, marks, notes) -> Section:
 def _since(wh: Warehouse, f: Filter, scope: Scope, place: str, notes: Notes) -> str:
     """专项整治以来累计: the campaign's figures to the period's end, with the published figures of the
     same view beside them (the reports quote these)."""
-    first = campaign_start()
-    if first >= f.start:
+    first = campaign_start(f.region, scope, f.end)
+    if first is None or first >= f.start:
         return ""
     to_date = Filter(f.region, first, f.end)
     values = kpis.compute(wh, CUMULATIVE, to_date, scope, with_previous=False)

@@ -36,7 +36,7 @@ def campaign_months(wh: Warehouse, f: Filter, scope: Scope, first: dt.date) -> l
     return out
 
 
-def funds_section(wh, f: Filter, scope: Scope, period: Period, first: dt.date, values, notes: Notes) -> Section:
+def funds_section(wh, f: Filter, scope: Scope, period: Period, first: dt.date | None, values, notes: Notes) -> Section:
     section = Section("四、维修资金追缴")
     recovered, listed = values["arrears_recovered"], values["arrears_outstanding"]
     rate = values["arrears_recovery_rate"]
@@ -48,7 +48,7 @@ def funds_section(wh, f: Filter, scope: Scope, period: Period, first: dt.date, v
         if "arrears_recovered" in differs
         else say.kpi_note(notes, "arrears_recovered")
     )
-    months = campaign_months(wh, f, scope, first)
+    months = campaign_months(wh, f, scope, first) if first else []
     text = (
         f"本期追缴到账{say.value('arrears_recovered', recovered.value)}{say.kpi_note(notes, 'arrears_recovered')}"
         f"{say.compared(recovered, period.previous_word)}。"

@@ -9,7 +9,7 @@ from dash import dcc, html
 from pypinyin import Style, lazy_pinyin, pinyin
 
 from components.i18n import label
-from vocab.periods import CHOICES
+from vocab.periods import CHOICES, PRESETS
 
 
 def navbar(pages: list[dict], user: str = "", csrf: str = "") -> dbc.Navbar:
@@ -107,9 +107,13 @@ def region_choices(options: list[dict]) -> list[dict]:
 MONTH_FORMAT = {"zh": "YYYY年M月", "en": "MMMM YYYY"}
 
 
-def period_options(lang: str) -> list[dict]:
-    """The period presets (metrics/periods.py) in the filter bar's language."""
-    return [{"label": label(f"period_{key}", lang), "value": key} for key in CHOICES]
+def period_options(lang: str, campaigns: list[tuple[str, str]] = ()) -> list[dict]:
+    """The period presets (metrics/periods.py) in the filter bar's language, the view's campaign
+    periods (choice, name) after the presets."""
+    presets = [{"label": label(f"period_{key}", lang), "value": key} for key in PRESETS]
+    named = [{"label": label("period_campaign", lang).format(name=name), "value": key} for key, name in campaigns]
+    rest = [{"label": label(f"period_{key}", lang), "value": key} for key in CHOICES if key not in PRESETS]
+    return presets + named + rest
 
 
 def _date_picker(ident: str, key: str) -> dcc.DatePickerSingle:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from metrics import credit, credit_rules, deadlines, facts, hotline, mediation, party
+from metrics import credit, credit_rules, deadlines, facts, hotline, mediation, party, reporting
 from metrics.db import Warehouse
 from metrics.filters import Filter, Scope, month_of, months_before
 from vocab.kpis import BY_KEY as BY_KEY
@@ -27,7 +27,7 @@ FactsFn = Callable[[Warehouse, Filter, Scope], pd.DataFrame]
 
 
 # where the catalogue's facts functions live: metrics/facts.py, and the subjects of their own
-FACTS_MODULES = (facts, credit, party, hotline, mediation)
+FACTS_MODULES = (facts, credit, party, hotline, mediation, reporting)
 
 
 def facts_fn(name: str) -> FactsFn:
@@ -108,10 +108,11 @@ _KEPT_SIZE = 2048  # bytes a view's KPI values or months take, about (a dozen fr
 
 def rules_key() -> tuple:
     """The rules the catalogue's facts read from data files at query time, besides the published
-    file: the deadline rules (overdue cases) and the credit rules (actions due). A value kept for a
+    file: the deadline rules (overdue cases), the credit rules (actions due) and the reporting
+    calendar (reports due). A value kept for a
     view holds for the rules it was computed with; an edited file is read afresh (each module
     re-reads its file when it changes), and so are the values."""
-    return (deadlines.deadline_rules(), credit_rules.current()[0])
+    return (deadlines.deadline_rules(), credit_rules.current()[0], reporting.current()[0])
 
 
 def _compute(

@@ -199,6 +199,21 @@ def _columns(path: Path, rows: list[dict[str, str]], names: dict[str, tuple[str,
     return found
 
 
+def _lines(rows: list[dict[str, str]], cols: dict[str, str]):
+    """Each row of a rules file that is not blank: (its line, {column: cell}, its problems, and
+    `bad(column, text)`, which adds one naming the line, the column as written and the cell)."""
+    for n, raw in enumerate(rows, start=2):
+        cell = {c: (raw.get(h) or "").strip() for c, h in cols.items()}
+        if all(is_blank(v) for v in cell.values()):
+            continue
+        said: list[str] = []
+
+        def bad(column: str, text: str, said=said, cell=cell, n=n) -> None:
+            said.append(f"第 {n} 行 {cols.get(column, column)}“{cell.get(column, '')}”{text}")
+
+        yield n, cell, said, bad
+
+
 def _problems(path: Path, problems: list[str]) -> TargetsError:
     shown = "；".join(problems[:12]) + (f"；另有 {len(problems) - 12} 处" if len(problems) > 12 else "")
     return TargetsError(f"{path.name} 有 {len(problems)} 处错误，未采用：{shown}")

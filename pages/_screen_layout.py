@@ -107,6 +107,8 @@ def layout(region=None, rotate=None, refresh=None, lang=None, **params) -> html.
                         ],
                         className="screen-heading",
                     ),
+                    # 专项行动: the campaign's countdown (pages/_campaign_panel.py wall_campaign)
+                    html.Div(id="screen-campaign", className="screen-campaign"),
                     html.Div(
                         [
                             html.Div(

@@ -63,7 +63,15 @@ def my_documents() -> list[register.Document]:
     if viewer is None or not viewer.county:
         return []
     docs = register.documents(loop.store(), county=viewer.county)
-    return sorted(docs, key=lambda d: (d.replied == len(d.cases), min(c.deadline for c in d.cases), -d.id))
+    # a 催报 has no cases: it waits on him until he signs for it
+    return sorted(
+        docs,
+        key=lambda d: (
+            d.replied == len(d.cases) if d.cases else d.signed is not None,
+            min((c.deadline for c in d.cases), default=d.deadline),
+            -d.id,
+        ),
+    )
 
 
 def inbox_line(docs: list[register.Document], lang: str) -> str:
@@ -109,7 +117,9 @@ def document_card(doc: register.Document, lang: str) -> dbc.Card:
     )
     demand = html.P(doc.demand, className="small mb-2")
     cases = [case_block(doc, item, lang) for item in doc.cases]
-    note = [] if doc.signed else [html.P(label("inbox_sign_first", lang), className="small text-muted mb-1")]
+    # a 催报 has no cases to answer one by one: the note is for documents with cases
+    first = not doc.signed and doc.cases
+    note = [html.P(label("inbox_sign_first", lang), className="small text-muted mb-1")] if first else []
     return dbc.Card(dbc.CardBody([head, facts, demand, *note, *cases]), className="mb-3", id=f"inbox-doc-{doc.id}")
 
 

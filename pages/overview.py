@@ -21,9 +21,11 @@ from components.theme import GRAPH_CONFIG
 from metrics import kpis, targets
 from metrics.county_profile import is_county
 from metrics.escalations import escalation_counts
+from metrics.facts import data_as_of
 from metrics.filters import Filter
 from metrics.ratings import credit_distribution, star_distribution
 from metrics.scorecard import SCORECARD_KPIS, county_scorecard, map_values, standing, standing_county
+from pages._campaign_panel import campaign_panel
 from pages._overview_attention import attention_panel
 from pages._overview_headline import CARD_KPIS, DEFAULT_PERIOD, headline_rows, period_line, with_default_period
 from pages._profile import county_href
@@ -46,6 +48,7 @@ def layout(**params) -> html.Div:
         [
             dcc.Store(id="overview-query", data=asked),
             period_line(asked, View.of(asked).f, lang),
+            html.Div(id="overview-campaign"),
             html.H4(label("kpis", lang), className="section-title"),
             loading(html.Div(id="overview-cards"), "cards"),
             # on a wide screen 需要关注 sits beside the amounts and counts, above the fold; else under them
@@ -99,6 +102,16 @@ def layout(**params) -> html.Div:
         ],
         id="overview-page",
     )
+
+
+@callback(Output("overview-campaign", "children"), Input("overview-query", "data"))
+@missing_warehouse(None)
+def overview_campaign(params):
+    """专项行动进展: the view's running campaigns with their countdown, targets, tasks and next
+    milestone (pages/_campaign_panel.py), counted to 数据截至."""
+    lang, f = _view(params)
+    wh, viewer = warehouse(), scope()
+    return campaign_panel(wh, f, viewer, data_as_of(wh, Filter(f.region), viewer), lang)
 
 
 def _view(params) -> tuple[str, Filter]:

@@ -55,6 +55,7 @@ from metrics.ratings import credit_distribution, star_distribution
 from metrics.scorecard import map_values
 from metrics.screen import latest_recoveries, latest_rectified, ranking, unit_table, without_data
 from metrics.status import last_published
+from pages._campaign_panel import wall_campaign
 from pages._screen_layout import ESCALATION_KEYS, HEADLINE, HEALTH_PATH, MAP_KPIS, SIDE, layout, screen_filter
 from pages._view import missing_warehouse, scope, warehouse, why
 from pages._warnings import groups, warnings_of
@@ -81,7 +82,7 @@ PULL_OUTPUTS = (
     ]
     + [Output(f"screen-rank-slide-{i}", "children") for i in range(len(MAP_KPIS))]
     + [Output(f"screen-side-title-{i}", "children") for i in range(len(SIDE))]
-    + [Output("screen-alarms", "children")]
+    + [Output("screen-campaign", "children"), Output("screen-alarms", "children")]
     + [Output("screen-pulled", "data")]
 )
 
@@ -232,6 +233,7 @@ def screen_content(f: Filter, lang: str) -> tuple:
         ticker_style,
         *rank_slides,
         *side_titles,
+        wall_campaign(wh, f, scope, as_of, lang),
         alarms,
     )
 

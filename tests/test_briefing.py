@@ -69,7 +69,7 @@ def expected_figures(wh, viewer: Viewer, region: str) -> set[str]:
     rect, comp = values["rectification_rate"], values["complaint_close_rate"]
     out |= {say.count(rect.numerator, "个"), say.count(rect.denominator, "个")}
     out |= {say.count(comp.numerator, "件"), say.count(comp.denominator, "件")}
-    since = Filter(region, content.campaign_start(), MAY.end)
+    since = Filter(region, content.campaign_start(region, scope, MAY.end), MAY.end)
     cum = kpis.compute(wh, content.CUMULATIVE, since, scope, with_previous=False)
     for key, v in cum.items():
         add(key, v.value)
@@ -84,7 +84,7 @@ def expected_figures(wh, viewer: Viewer, region: str) -> set[str]:
     }
     ytd = kpis.compute(wh, ["arrears_recovered", "arrears_listed"], Filter(region, dt.date(2025, 1, 1), MAY.end), scope)
     out |= {say.amount(ytd["arrears_recovered"].value), say.amount(ytd["arrears_listed"].value)}
-    months = sections.campaign_months(wh, f, scope, content.campaign_start())
+    months = sections.campaign_months(wh, f, scope, content.campaign_start(region, scope, MAY.end))
     out.add(say.amount(max(v for _, v in months)))
     table = scorecard.county_scorecard(wh, f, scope)
     out.add(say.count(table["rank"].notna().sum(), "个"))

@@ -20,4 +20,4 @@ def test_the_data_status_lists_every_ledger_and_the_latest_loads_in_both_languag
     en = data_status.layout(lang="en")
     assert "Latest loads" in text(en) and "最近加载" not in text(en) and "Rows" in text(by_id(en, "data-status-counts"))
     holders = [c for c in walk(zh) if getattr(c, "className", None) == "table-responsive"]
-    assert len(holders) == 2
+    assert len(holders) == 3  # the board of who has reported, the holdings, the loads

@@ -368,6 +368,19 @@ def _read(wh, view: View) -> Shown:
         ("mediation by month", _sum(months, "settled_below_county"), _sum(months, "settled")),
     ]
 
+    # 数据状态: the board of who has reported (the reports due, those on time), and its export
+    from pages import _data_status_reports as report_rows
+    from pages import data_status
+
+    board = report_rows.board_frame(f, "zh")
+    due = board[board["report_state"] != "未到期"]
+    b["reporting_on_time_rate"].append(
+        ("reporting board", float((due["report_state"] == "按时").sum()), float(len(due)))
+    )
+    x = read_xlsx(sent(data_status.EXPORT_REPORTS(1, params)), report_rows.COLUMNS)
+    x = x[x[x.columns[0]].notna() & (x["report_state"] != "未到期")]
+    e["reporting_on_time_rate"].append(("reporting export", float((x["report_state"] == "按时").sum()), float(len(x))))
+
     # 总览: the scorecard export, read back
     columns = ["rank", "unit_name", *SCORECARD_KPIS]
     overview_x = read_xlsx(sent(overview.overview_export(1, params)), columns)

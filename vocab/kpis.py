@@ -268,6 +268,19 @@ CATALOGUE: tuple[Kpi, ...] = (
         "settled",
         definition="期内办结的问题中，在社区（一级调处）或乡镇(街道)（二级调处）办结、未上交县级的比例。",
     ),
+    Kpi(
+        "reporting_on_time_rate",
+        "按时报送率",
+        "Reports on time",
+        "rate",
+        "reporting_facts",
+        "reports_on_time",
+        "reports_due",
+        definition=(
+            "报送日历（data/reporting_calendar.csv）规定各县（市、区）应报的台账中，截止日落在期内且截至数据截至日已到期的各期，"
+            "在截止日当天或之前首次载入该县该期台账数据的比例；逾期报送和未报送的都不算按时。"
+        ),
+    ),
 )
 
 BY_KEY = {k.key: k for k in CATALOGUE}

@@ -3,7 +3,7 @@
 Every chart axis, legend, table header and export column goes through `label()`, so no
 raw column name reaches the screen. The words are in `vocab.words_core`,
 `vocab.words_more`, `vocab.words_overview`, `vocab.words_profiles`, `vocab.words_workflow`, `vocab.words_briefing`,
-`vocab.words_ladder`, `vocab.words_credit` and `vocab.words_party`; a KPI's labels come
+`vocab.words_ladder`, `vocab.words_credit`, `vocab.words_party` and `vocab.words_campaign`; a KPI's labels come
 from the catalogue (vocab/kpis.py) unless a word overrides them, a column's Chinese from the contract (vocab/schema.py).
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from vocab import (
     words_briefing,
+    words_campaign,
     words_core,
     words_credit,
     words_ladder,
@@ -36,6 +37,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     **words_ladder.WORDS,
     **words_credit.WORDS,
     **words_party.WORDS,
+    **words_campaign.WORDS,
 }
 
 for _kpi in CATALOGUE:

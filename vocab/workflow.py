@@ -29,6 +29,13 @@ DEMANDS = {
         "约谈时间地点另行通知。"
     ),
 }
+# 催报: a reminder to a county that a ledger the reporting calendar asks for is missing or late
+# (metrics/reporting.py), issued from the 数据状态 page's board; a document of its own kind (its
+# items are reports, not cases), numbered, audited and shown in the county's 待办 like the others.
+REMINDER = "催报"
+KIND_TITLES[REMINDER] = "催报通知"
+DEFAULT_WORKDAYS[REMINDER] = 3
+DEMANDS[REMINDER] = "请立即组织报送，并核实未按时报送的原因；报送后请在“待办”中签收本通知。"
 MAX_WORKDAYS = 60  # a deadline further off is no deadline
 MAX_CASES = 50  # cases on one document
 MAX_TEXT = 2000  # characters of a demand or a reply

@@ -57,11 +57,17 @@ def generate(out_dir: Path = DEFAULT_OUT) -> list[Path]:
     >>> [p.name for p in generate(Path("/tmp/demo"))][:2]
     ['01_物业服务企业名录.xlsx', '02_晋中市住宅小区基础信息台账.xlsx']
     """
-    out_dir = Path(out_dir)
+    ledgers, reports = _generated(Path(out_dir))
+    return ledgers + sorted(p for _, p in reports)  # the counties' monthly reports: `build` loads them first
+
+
+def _generated(out_dir: Path) -> tuple[list[Path], list[tuple]]:
+    """The full ledgers in load order, and the counties' monthly reports with their arrival times
+    (etl/demo/reports.py), which `build` loads first, each at its time."""
     out_dir.mkdir(parents=True, exist_ok=True)
     world = DemoWorld(SEED)
     world.generate()
-    return world.files(out_dir)
+    return world.files(out_dir), world.report_files(out_dir)
 
 
 DEMO_WAREHOUSE = DEFAULT_OUT / "warehouse.duckdb"  # the demo's own warehouse; its access store lies beside it
@@ -119,7 +125,11 @@ def build(warehouse: Path = DEMO_WAREHOUSE, out_dir: Path | None = None):
     if why:
         raise DemoRefused(why)
 
-    paths = generate(Path(out_dir) if out_dir is not None else DEFAULT_OUT)
+    paths, reports = _generated(Path(out_dir) if out_dir is not None else DEFAULT_OUT)
+    for at in sorted({at for at, _ in reports}):  # the monthly reports, each run at its arrival
+        sent = load_files([p for t, p in reports if t == at], warehouse=warehouse, user=DEMO_USER, at=at)
+        if any(f.refused for f in sent.files):
+            raise DemoLoadError("；".join(f"{f.file}：{f.message}" for f in sent.files if f.refused))
     result = load_files(paths, warehouse=warehouse, user=DEMO_USER)
     refused = [f for f in result.files if f.refused]
     if refused:

@@ -17,6 +17,7 @@ from etl.demo.gen_party import PartyAndHotline
 from etl.demo.helpers import make_uscc
 from etl.demo.model import Case, Community, Company
 from etl.demo.names import COMPANY_KINDS, DORMITORIES, PLACE_SUFFIXES, PLACE_WORDS, TRADE_WORDS
+from etl.demo.reports import MonthlyReports
 from etl.demo.story import Story
 from etl.demo.write_master import WriteMaster
 from etl.demo.write_more import WriteMore
@@ -24,7 +25,16 @@ from etl.demo.write_party import WriteParty
 
 
 class DemoWorld(
-    MasterData, Cases, FundsAndRatings, Story, CreditActions, PartyAndHotline, WriteMaster, WriteMore, WriteParty
+    MasterData,
+    Cases,
+    FundsAndRatings,
+    Story,
+    CreditActions,
+    PartyAndHotline,
+    WriteMaster,
+    WriteMore,
+    WriteParty,
+    MonthlyReports,
 ):
     """Master data and facts, generated in a fixed order from one random generator."""
 

@@ -10,6 +10,46 @@ from etl.demo.figures import JINCHENG, SEED, XIAOYI, Unit
 from etl.demo.helpers import Table, cn_date, slash_date, write_csv, write_xlsx
 from etl.demo.write_party import HOTLINE_HEADER, hotline_cells
 
+# the 问题整改台账's columns after 序号, as 晋中's task force keeps them (the counties' monthly reports too)
+SWEEP_HEADER = [
+    "编号",
+    "县(区、市)",
+    "乡镇(街道)",
+    "小区编号",
+    "小区名称",
+    "物业企业名称",
+    "物业企业统一社会信用代码",
+    "来源",
+    "问题类别",
+    "问题描述",
+    "发现日期",
+    "整改时限",
+    "当前层级",
+    "整改状态",
+    "整改完成日期",
+]
+
+
+def sweep_cells(k, status: str, closed) -> list:
+    """A case's cells under SWEEP_HEADER, with its status and date of rectification as known."""
+    return [
+        k.id,
+        k.unit.name,
+        k.community.street if k.community else None,
+        k.community_id,
+        k.community.name if k.community else None,
+        k.company.name if k.company else None,
+        k.company.code if k.company else None,
+        k.source,
+        k.category,
+        k.description,
+        k.received,
+        k.deadline,
+        k.level,
+        status,
+        closed,
+    ]
+
 
 class WriteMaster:
     """Methods of DemoWorld (etl/demo/world.py)."""
@@ -203,46 +243,8 @@ class WriteMaster:
         return write_csv(path, Table(header, rows), "utf-8-sig")
 
     def write_sweeps(self, path: Path) -> Path:
-        header = [
-            "序号",
-            "编号",
-            "县(区、市)",
-            "乡镇(街道)",
-            "小区编号",
-            "小区名称",
-            "物业企业名称",
-            "物业企业统一社会信用代码",
-            "来源",
-            "问题类别",
-            "问题描述",
-            "发现日期",
-            "整改时限",
-            "当前层级",
-            "整改状态",
-            "整改完成日期",
-        ]
-        rows = []
-        for i, k in enumerate(self.sweeps, start=1):
-            rows.append(
-                [
-                    i,
-                    k.id,
-                    k.unit.name,
-                    k.community.street if k.community else None,
-                    k.community_id,
-                    k.community.name if k.community else None,
-                    k.company.name if k.company else None,
-                    k.company.code if k.company else None,
-                    k.source,
-                    k.category,
-                    k.description,
-                    k.received,
-                    k.deadline,
-                    k.level,
-                    k.status,
-                    k.closed,
-                ]
-            )
+        header = ["序号", *SWEEP_HEADER]
+        rows = [[i, *sweep_cells(k, k.status, k.closed)] for i, k in enumerate(self.sweeps, start=1)]
         total = [
             "合计",
             f"共{len(rows)}条",

@@ -3,7 +3,8 @@ supervisor ticks two overdue cases of 榆次区 (140702) and issues a 督办函;
 (county_140702) sees it in 待办 with its working days left, signs for it, replies to one case and
 asks for more time on the other; the supervisor reads both in the cases' trails, grants the
 extension, and the 督办 counts have moved by the letter's two cases; the .docx and the PDF
-downloaded open. The acts, refusals and documents are tested directly in
+downloaded open; then, on 数据状态, the supervisor sends 榆次区 a 催报 for its missing October
+report, which the officer finds at the top of 待办. The acts, refusals and documents are tested directly in
 tests/test_workflow_acts.py and tests/test_loop_pages.py."""
 
 from __future__ import annotations
@@ -119,5 +120,16 @@ def test_supervisor_issues_county_answers_supervisor_grants(browser, loop_server
             assert data.startswith(b"%PDF")
         else:
             assert number in "\n".join(p.text for p in Docx(io.BytesIO(data)).paragraphs)
+    # 数据状态: the board says 榆次区 has not sent its October report; 催报 lands in its 待办
+    boss.open("/data?region=140700")
+    expect(boss.page.locator("#data-status-reports-line")).to_contain_text("未报送 2 期")
+    boss.page.get_by_role("button", name="催报 榆次区").click()
+    reminder = f"晋中物监督〔{today.year}〕2号"
+    expect(boss.page.locator("#data-status-remind-message")).to_have_text(
+        f"已下发 {reminder}，送 榆次区住房和城乡建设局"
+    )
+    county.open("/inbox")
+    expect(county.page.locator("[id^='inbox-doc-']").first).to_contain_text(reminder)
+    expect(county.page.locator("[id^='inbox-doc-']").first).to_contain_text("未按时报送1期台账的催报通知")
     for p in (boss, county):
         assert not p.console_errors and not p.external

@@ -37,6 +37,18 @@ def _the_foot_is_drawn_when_scrolled_to(page):
     expect(page.page.locator("#overview-credit g.trace").first).to_be_attached()
 
 
+def _the_campaign_counts_down_and_its_period_is_a_preset(page):
+    """专项行动进展 under the period line; the campaign's May sprint in the filter bar's periods."""
+    page.open("/?region=140700")
+    panel = page.page.locator("#campaign-jz2024")
+    expect(panel).to_contain_text("晋中市物业服务管理专项整治")
+    expect(panel).to_contain_text(re.compile(r"距结束还有 \d+ 天"))
+    expect(panel).to_contain_text("目标 3/3 项达成")
+    page.page.locator("#shell-period").click()
+    page.page.get_by_role("option", name="行动期间：维修资金追缴五月集中攻坚").click()
+    page.page.wait_for_url(re.compile(r"from=2025-05-01&to=2025-05-31"))
+
+
 def _url_reproduces_view_and_period_changes_the_cards(page):
     page.open("/?region=140700&from=2024-01-01&to=2024-12-29")
     expect(page.page.locator("#kpi-complaint_close_rate")).to_contain_text("%")
@@ -85,10 +97,12 @@ def _clicking_a_county_on_the_map_filters_to_it(page):
 
 
 def test_a_reader_opens_the_overview_in_both_languages_and_changes_the_period_in_the_url(page):
-    """A URL reproduces a view and its period changes the cards and the filter bar; the charts at
+    """A URL reproduces a view and its period changes the cards and the filter bar; the campaign
+    counts down and its sprint is a period of the filter bar; the charts at
     the foot are drawn when scrolled to; then the overview in Chinese and English without console
     errors (the language step last)."""
     _url_reproduces_view_and_period_changes_the_cards(page)
+    _the_campaign_counts_down_and_its_period_is_a_preset(page)
     _the_foot_is_drawn_when_scrolled_to(page)
     _overview_loads_without_console_errors_in_both_languages(page)
 

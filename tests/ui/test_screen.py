@@ -61,7 +61,8 @@ OVERFLOW_JS = """() => {
   // text that must be read whole: clipped or cut with an ellipsis counts as overflow
   for (const el of document.querySelectorAll('.screen-title, .screen-kpi-label, .screen-kpi-value, .screen-kpi-parts,'
                                              + ' .screen-panel-title, .screen-active .screen-rank-name, .screen-active .screen-rank-value,'
-                                             + ' .screen-clock, .screen-subtitle')) {
+                                             + ' .screen-clock, .screen-subtitle, .screen-campaign-name, .screen-campaign-left,'
+                                             + ' .screen-campaign-counts')) {
     if (el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1) bad.push(`${el.className} "${el.textContent}" cut`);
   }
   return bad;
@@ -132,6 +133,8 @@ def test_screen_fills_the_wall_without_overflow_in_cjk_glyphs(
     assert sum(f["glyphCount"] for f in cjk) >= len(CJK.findall(title)) > 0
     assert title.startswith(name)
     assert "Property service supervision" in title if lang == "en" else "物业服务监管" in title
+    # 专项行动 in the header: the campaign's name and its days left, inside the wall (OVERFLOW_JS above)
+    assert "专项整治" in p.page.locator("#screen-campaign").inner_text()
     assert p.page.url.endswith(path)  # the shell's filter bar left the wall's URL as it was
     p.page.context.close()
     assert not p.external, p.external[:5]
