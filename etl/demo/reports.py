@@ -17,7 +17,7 @@ from pathlib import Path
 from etl.demo.helpers import Table, write_csv
 from etl.demo.write_master import SWEEP_HEADER, sweep_cells
 
-PREFIX = "21_月报"  # after the full ledgers in the file list; loaded before them (etl/demo/__init__.py build)
+PREFIX = "23_月报"  # after the full ledgers in the file list; loaded before them (etl/demo/__init__.py build)
 MONTHS = ((2025, 9), (2025, 10))
 # (year, month, county) -> (day of the next month, hour) it arrived; absent: not sent by the demo's today.
 # Due by the 5th of the next month (data/reporting_calendar.csv).
