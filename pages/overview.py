@@ -95,8 +95,8 @@ def layout(**params) -> html.Div:
             # the distributions, at the foot of the page: drawn when scrolled near (components/loading.lazy)
             dbc.Row(
                 [
-                    dbc.Col(lazy(dcc.Graph(id="overview-stars", config=GRAPH_CONFIG), "overview-stars-seen"), md=6),
-                    dbc.Col(lazy(dcc.Graph(id="overview-credit", config=GRAPH_CONFIG), "overview-credit-seen"), md=6),
+                    dbc.Col(lazy(_not_yet("overview-stars", lang), "overview-stars-seen"), md=6),
+                    dbc.Col(lazy(_not_yet("overview-credit", lang), "overview-credit-seen"), md=6),
                 ]
             ),
         ],
@@ -228,6 +228,12 @@ def overview_mix(params, stars_seen=True, credit_seen=True):
     wh, viewer = warehouse(), scope()
     stars, credit = star_distribution(wh, f, viewer), credit_distribution(wh, f, viewer)
     return _stars(stars, lang), _credit(credit, lang)
+
+
+def _not_yet(graph_id: str, lang: str) -> dcc.Graph:
+    """A lazy chart before it is drawn: a blank of its size saying it comes when scrolled to (an
+    empty dcc.Graph would show bare axes)."""
+    return dcc.Graph(id=graph_id, figure=empty_figure(label("drawn_when_shown", lang)), config=GRAPH_CONFIG)
 
 
 def _scorecard_grid(frame, lang, ranked: bool = True):

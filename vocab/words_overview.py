@@ -4,6 +4,7 @@ sparklines), its 需要关注 list and the thresholds legend (vocab/labels.py jo
 from __future__ import annotations
 
 WORDS: dict[str, tuple[str, str]] = {
+    "drawn_when_shown": ("滚动到此处时绘制", "Drawn when scrolled to"),
     # --- the period and the comparisons ---
     "overview_period": ("统计期间：{start} 至 {end}", "Period: {start} to {end}"),
     "overview_period_default": (
