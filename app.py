@@ -140,7 +140,9 @@ def sync_filter(search, region, start, end, period, pathname):
         month = as_of.isoformat() if as_of else None
         return no_update, _region_choices(), params.get("region"), start, end, chosen, month, month
     if ctx.triggered_id == "shell-period":
-        if period == periods.CUSTOM:
+        # 自定义 changes nothing; nor does no choice (the list emptied its value: the region's
+        # campaigns are other than the one chosen), which would otherwise end in a 400
+        if period is None or period == periods.CUSTOM:
             return (no_update,) * 8
         as_of = _as_of(query.parse(search).get("region"))
         first = last = None

@@ -298,7 +298,7 @@ def test_the_wrapper_runs_from_any_folder_without_an_active_environment(clerk, t
     assert helped.returncode == 0, helped.stderr
     assert (
         helped.stdout.startswith(f"usage: {wrapper} [-h]")
-        and "{load,check,rejects,demo,escalate,users,tokens,audit}" in helped.stdout
+        and "{load,check,rejects,demo,upgrade,escalate,users,tokens,audit}" in helped.stdout
     )
     assert loaded.returncode == 0, loaded.stderr
     assert "读取 2 行 = 入库 1 行 + 拒收 1 行" in loaded.stdout

@@ -33,6 +33,7 @@ def web(tmp_path_factory):
     os.environ["WAREHOUSE"] = str(folder / "warehouse.duckdb")
     import metrics.access
 
+    before = metrics.access._warehouse  # the demo's, when another test installed it (conftest.demo_wh)
     metrics.access._warehouse = None
     import app as dash_app
     from security.store import Store
@@ -42,7 +43,7 @@ def web(tmp_path_factory):
     store.add_user("county1", "county", STRONG, "140702")
     store.add_user("leader1", "leader", STRONG)
     yield dash_app, store
-    metrics.access._warehouse = None
+    metrics.access._warehouse = before
     if old is None:
         os.environ.pop("WAREHOUSE", None)
     else:
