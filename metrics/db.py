@@ -390,16 +390,18 @@ class Warehouse:
                 snap.answers.put(key, found, int(found.memory_usage(deep=True).sum()))
             return found.copy()
 
-    def kept(self, key: Any, compute: Callable[[], Any], size: int) -> Any:
+    def kept(self, key: Any, compute: Callable[[], Any], size: int = 2048) -> Any:
         """A value derived from this version's rows (a view's KPI values, its months), kept with
-        the statements' answers: least recently used first out past `ANSWER_CACHE_MB` (`size`:
-        its bytes, estimated), nothing kept with a budget of 0. Its callers share it: an
-        immutable value, or one each caller copies. Computed in one version, the one it is kept for."""
+        the statements' answers: least recently used first out past `ANSWER_CACHE_MB`, nothing kept
+        with a budget of 0. Its bytes: a frame's own, else `size` (an estimate). Its callers share
+        it: an immutable value, or one each caller copies. Computed in one version, the one it is
+        kept for."""
         with one_version(), self.snapshot() as snap:
             found = snap.answers.get(("kept", key))
             if found is None:
                 found = compute()
-                snap.answers.put(("kept", key), found, size)
+                bytes_ = int(found.memory_usage(deep=True).sum()) if hasattr(found, "memory_usage") else size
+                snap.answers.put(("kept", key), found, bytes_)
             return found
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:

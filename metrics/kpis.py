@@ -187,7 +187,7 @@ def scorecard(
     each with no value, so that a county missing from the ledgers is seen, not hidden."""
     if frames is None:  # kept per version, filter and scope, as `compute`; each caller gets a copy
         key = ("kpis.scorecard", tuple(keys), f, scope, rules_key())
-        table = wh.kept(key, lambda: _scorecard(wh, keys, f, scope, None), _KEPT_SIZE * 8)
+        table = wh.kept(key, lambda: _scorecard(wh, keys, f, scope, None))
         return table.copy()
     return _scorecard(wh, keys, f, scope, frames)
 

@@ -178,7 +178,7 @@ def board(wh: Warehouse, f: Filter, scope: Scope, as_of: dt.date | None) -> pd.D
     if as_of is None:
         return pd.DataFrame(columns=cols)
     key = ("reporting.board", f, scope, as_of, current()[0])
-    return wh.kept(key, lambda: _board(wh, f, scope, as_of, cols), 64 * 1024).copy()
+    return wh.kept(key, lambda: _board(wh, f, scope, as_of, cols)).copy()
 
 
 def _board(wh: Warehouse, f: Filter, scope: Scope, as_of: dt.date, cols: list[str]) -> pd.DataFrame:

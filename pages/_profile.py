@@ -17,9 +17,9 @@ from components import query
 from components.i18n import fmt_count, fmt_date, label
 from components.panel import Panels, Sheet, Size, Table, table
 from metrics.county_profile import FORBIDDEN, OK
-from metrics.db import WarehouseMissing, WarehouseOutdated
+from metrics.db import WarehouseMissing
 from metrics.filters import Filter
-from pages._view import TEXT, View, missing_warehouse, scope, warehouse
+from pages._view import TEXT, View, missing_warehouse, reason_of, scope, warehouse
 
 # The columns each list's rows carry for their links (assets/links.js keeps the view's filter).
 LINKS = {
@@ -143,10 +143,8 @@ def opened(view: EntityView, access: Callable, header: Callable) -> tuple[pd.Ser
     try:
         status = access(warehouse(), view.code, scope())
         head = header(warehouse(), view.code, scope()) if status == OK else None
-    except WarehouseOutdated:
-        return None, html.P(label("warehouse_outdated", view.lang), className="text-muted py-4")
-    except WarehouseMissing:
-        return None, html.P(label("no_warehouse", view.lang), className="text-muted py-4")
+    except WarehouseMissing as missing:
+        return None, html.P(label(reason_of(missing), view.lang), className="text-muted py-4")
     if status != OK:
         return None, refusal(status, view.code, view.lang)
     return head.iloc[0], None

@@ -78,8 +78,13 @@ def why(lang: str) -> str:
     return label(_REASON.get(), lang)
 
 
+def reason_of(missing: WarehouseMissing) -> str:
+    """The label saying why: no warehouse yet, or one older than the contract."""
+    return "warehouse_outdated" if isinstance(missing, WarehouseOutdated) else "no_warehouse"
+
+
 # An output's 'no warehouse' form, made in the reader's language when it is needed.
-TEXT = lambda lang: html.P(why(lang), className="text-muted")  # noqa: E731  the grey sentence in a table's place
+TEXT = lambda lang: message(_REASON.get(), lang)  # noqa: E731  the grey sentence in a table's place
 WORDS = lambda lang: why(lang)  # noqa: E731  the bare words, in a title's place
 
 
@@ -118,7 +123,7 @@ def missing_warehouse(*outputs):
                 return fn(*args, **kwargs)
             except WarehouseMissing as missing:
                 lang = _lang([*args, kwargs])
-                reason = _REASON.set("warehouse_outdated" if isinstance(missing, WarehouseOutdated) else "no_warehouse")
+                reason = _REASON.set(reason_of(missing))
                 try:
                     out = tuple(o(lang) if callable(o) else o for o in outputs)
                 finally:
