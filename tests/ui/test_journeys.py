@@ -3,6 +3,8 @@ benchmark times): each answered within its clicks, and what it opens is the answ
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bench.journeys import overdue_case_trail, rank_and_median, worst_county_on_rectification
@@ -61,6 +63,14 @@ def test_a_county_officer_sees_his_rank_and_the_city_median_on_every_kpi_in_one_
     assert len(walk.clicks) == 1
     standing = p.text("#county-standing")
     assert "榆次区" in p.text("#county-title, .profile-title")
-    for kpi in CATALOGUE:
-        assert label(kpi.key, "zh") in standing, kpi.key
-    assert "全市排名" in standing and "全市中位数" in standing
+    assert "全市排名" in standing and "全市中位数" in standing and "全市四分位" in standing
+    rows = p.page.locator("#county-standing-table tbody tr")
+    assert rows.count() == len(CATALOGUE)  # every KPI of the catalogue, in its order
+    ranked = 0
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td").all_inner_texts()
+        assert cells[0] == label(CATALOGUE[i].key, "zh")
+        if re.fullmatch(r"\d+ / \d+", cells[2]):
+            ranked += 1
+            assert cells[3] and cells[3] != "无数据"  # the city's median beside a rank
+    assert ranked >= len(CATALOGUE) - 1  # 榆次区 has a value for every KPI but the credit grades
