@@ -82,9 +82,21 @@ def overdue_case_trail(page, base: str) -> tuple[Walk, str]:
     walk.click(
         "open a case's trail",
         row.locator(".ag-cell").first,
-        lambda: page.wait_for_selector("#escalations-timeline", state="visible"),
+        lambda: _trail_drawn(page, case_id),
     )
     return walk, case_id
+
+
+def _trail_drawn(page, case_id: str) -> None:
+    """The trail's dialog open on this case, its chart and its steps drawn (the dialog opens at
+    once in the browser; what it shows comes from the trail's callback)."""
+    page.wait_for_selector("#escalations-timeline", state="visible")
+    page.wait_for_function(
+        "id => (document.querySelector('#escalations-timeline-title')?.textContent || '').includes(id)"
+        " && document.querySelector('#escalations-timeline-chart .js-plotly-plot')"
+        " && document.querySelector('#escalations-timeline-grid .ag-row')",
+        arg=case_id,
+    )
 
 
 def rank_and_median(page, base: str) -> tuple[Walk, str]:

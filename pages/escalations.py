@@ -11,17 +11,25 @@ URL parameters besides the shared filter: `level` (the open-case list shows that
 `overdue=1` (only cases past their deadline), `company` (a company's credit code: every
 list shows that company's cases), `case` (a case ID: its trail opens). A link therefore
 reproduces a view. Definitions live in metrics/escalations.py.
+
+A case clicked in a list opens its trail without redrawing the page: the browser
+(assets/trail.js) puts the case into the trail's own store (`escalations-trail`, the page's
+query and the case), opens the dialog and writes `case` into the address in place
+(history.replaceState, which Dash's router does not hear), so that the address shared
+still opens the trail; only the trail's callback runs. Closing it takes `case` out again.
 """
 
 from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from components import query
 from components.charts import empty_figure
 from components.i18n import fmt_count, fmt_date, label
+from components.loading import not_seen
 from components.panel import Panels, Sheet
 from components.theme import GRAPH_CONFIG
 from metrics import case_trail
@@ -41,7 +49,6 @@ from pages._escalations_figures import (
     _trail_figure,
     _with_top_note,
 )
-from pages._escalations_issue import SELECTION_COLUMN
 from pages._escalations_layout import _case_facts, _count_tiles, layout
 from pages._escalations_rows import (
     FORMATS,
@@ -66,6 +73,8 @@ __all__ = ["layout"]
 
 
 panels = Panels(__name__, "escalations", jobs=JOBS)
+# the trail's export reads the trail's own query (the page's and the case open), not the page's
+trail_panels = Panels(__name__, "escalations", jobs=JOBS, store="escalations-trail")
 
 
 def _message(key: str, lang: str) -> html.P:
@@ -77,20 +86,33 @@ def _message(key: str, lang: str) -> html.P:
 
 @callback(
     Output("escalations-counts", "children"),
-    Output("escalations-actions", "figure"),
     Input("escalations-query", "data"),
     Input("escalations-loop", "data"),
 )
-@missing_warehouse(TEXT, FIGURE)
+@missing_warehouse(TEXT)
 def escalations_counts(params, _issued=None):
-    """The leadership counts of the period (escalation_counts, as on the overview) and the actions by
-    month; again when a document was issued or an extension decided here (`escalations-loop`)."""
+    """The leadership counts of the period (escalation_counts, as on the overview); again when a
+    document was issued or an extension decided here (`escalations-loop`)."""
     view = View.of(params)
-    lang = view.lang
-    wh = warehouse()
-    counts = esc.escalation_counts(wh, view.f, scope(), company=view.company)
-    months = esc.actions_by_month(wh, view.f, scope(), company=view.company)
-    return _count_tiles(counts, lang), _actions_figure(months, lang)
+    counts = esc.escalation_counts(warehouse(), view.f, scope(), company=view.company)
+    return _count_tiles(counts, view.lang)
+
+
+@callback(
+    Output("escalations-actions", "figure"),
+    Input("escalations-query", "data"),
+    Input("escalations-loop", "data"),
+    Input("escalations-actions-seen", "data"),
+)
+@missing_warehouse(FIGURE)
+def escalations_actions(params, _issued=None, seen=True):
+    """The actions by month, once the chart has come near the screen; again when a document was
+    issued here."""
+    if not_seen(seen):
+        raise PreventUpdate
+    view = View.of(params)
+    months = esc.actions_by_month(warehouse(), view.f, scope(), company=view.company)
+    return _actions_figure(months, view.lang)
 
 
 @callback(
@@ -155,10 +177,14 @@ def escalations_open(params):
     Output("escalations-referrals", "children"),
     Output("escalations-accountability", "children"),
     Input("escalations-query", "data"),
+    Input("escalations-referrals-seen", "data"),
 )
 @missing_warehouse(FIGURE, None, TEXT)
-def escalations_referrals(params):
-    """Referrals by receiving organ with their outcome, and accountability, in the period."""
+def escalations_referrals(params, seen=True):
+    """Referrals by receiving organ with their outcome, and accountability, in the period (once
+    the row has come near the screen)."""
+    if not_seen(seen):
+        raise PreventUpdate
     view = View.of(params)
     lang = view.lang
     referred = esc.referrals(warehouse(), view.f, scope(), company=view.company)
@@ -178,10 +204,14 @@ def escalations_referrals(params):
     Output("escalations-companies", "children"),
     Output("escalations-watch-window", "children"),
     Input("escalations-query", "data"),
+    Input("escalations-watch-seen", "data"),
 )
 @missing_warehouse(TEXT, None)
-def escalations_watch(params):
-    """The companies' watch list over the twelve months to the as-of date (it moves with the period's end)."""
+def escalations_watch(params, seen=True):
+    """The companies' watch list over the twelve months to the as-of date (it moves with the
+    period's end), once the lists have come near the screen."""
+    if not_seen(seen):
+        raise PreventUpdate
     view = View.of(params)
     lang = view.lang
     try:
@@ -195,10 +225,16 @@ def escalations_watch(params):
     return _with_top_note(company_grid, companies, lang), window
 
 
-@callback(Output("escalations-counties", "children"), Input("escalations-query", "data"))
+@callback(
+    Output("escalations-counties", "children"),
+    Input("escalations-query", "data"),
+    Input("escalations-watch-seen", "data"),
+)
 @missing_warehouse(None)
-def escalations_watch_counties(params):
+def escalations_watch_counties(params, seen=True):
     """The counties' watch list over the same twelve months."""
+    if not_seen(seen):
+        raise PreventUpdate
     view = View.of(params)
     lang = view.lang
     try:
@@ -241,13 +277,14 @@ def escalations_company(params):
 @callback(
     Output("escalations-timeline-title", "children"),
     Output("escalations-timeline-body", "children"),
-    Input("escalations-query", "data"),
+    Input("escalations-trail", "data"),
     Input("escalations-loop", "data"),
 )
 @missing_warehouse(lambda lang: label("esc_timeline", lang), TEXT)
 def escalations_timeline(params, _issued=None):
     """One case's trail: who acted, the level it moved to, the days between steps; links to the
-    case's county and community (整改进度) and to its company's escalations."""
+    case's county and community (整改进度) and to its company's escalations. `params`: the
+    trail's store, the page's query with the case opened (from the address, or a click)."""
     view = View.of(params)
     lang = view.lang
     if not view.case:
@@ -305,24 +342,21 @@ def escalations_overdue(value, search):
     return new if new != (search or "") else no_update
 
 
-def _register_case_click(grid_id: str) -> None:
-    @callback(
-        Output("url", "search", allow_duplicate=True),
-        Input(grid_id, "cellClicked"),
-        State("url", "search"),
-        prevent_initial_call=True,
-    )
-    def open_case(cell, search):
-        if (cell or {}).get("colId") == SELECTION_COLUMN:  # a tick, not a request for the trail
-            return no_update
-        case = str((cell or {}).get("rowId") or "")
-        return query.with_params(search, case=case) if case else no_update
-
-    open_case.__name__ = f"{grid_id.replace('-', '_')}_click"
-
-
-for _grid_id in ("escalations-open-grid", "escalations-referrals-grid", "escalations-accountability-grid"):
-    _register_case_click(_grid_id)
+# A case clicked in a list (not its tick box), or the trail closed: the trail's
+# store and the dialog, and `case` in the address written in place (assets/trail.js).
+clientside_callback(
+    ClientsideFunction("kanban", "trail"),
+    Output("escalations-trail", "data"),
+    Output("escalations-timeline", "is_open"),
+    Input("escalations-open-grid", "cellClicked"),
+    Input("escalations-referrals-grid", "cellClicked"),
+    Input("escalations-accountability-grid", "cellClicked"),
+    Input("escalations-timeline-close", "n_clicks"),
+    Input("escalations-timeline", "is_open"),
+    State("escalations-query", "data"),
+    State("escalations-trail", "data"),
+    prevent_initial_call=True,
+)
 
 
 @callback(
@@ -349,22 +383,6 @@ def escalations_county_click(cell, search):
     return query.with_params(search, region=code, case=None, level=None) if code.isdigit() else no_update
 
 
-@callback(
-    Output("url", "search", allow_duplicate=True),
-    Output("escalations-timeline", "is_open"),
-    Input("escalations-timeline-close", "n_clicks"),
-    Input("escalations-timeline", "is_open"),
-    State("url", "search"),
-    prevent_initial_call=True,
-)
-def escalations_timeline_close(_n, is_open, search):
-    """Closing the trail drops `case` from the URL."""
-    if dash.ctx.triggered_id == "escalations-timeline" and is_open:
-        return no_update, no_update
-    new = query.with_params(search, case=None)
-    return (new if new != (search or "") else no_update), False
-
-
 # ---------------------------------------------------------------- exports (file escalations-<name>.xlsx)
 
 
@@ -385,4 +403,4 @@ def _sheet(name: str):
 
 
 for _name in LISTS:
-    panels.export(_name, _sheet(_name))
+    (trail_panels if _name == "timeline" else panels).export(_name, _sheet(_name))

@@ -50,6 +50,7 @@ def test_a_supervisor_opens_the_trail_of_an_overdue_county_level_case_in_two_cli
     assert head["level"] == "县级" and head["overdue"], head.to_dict()  # overdue, at county level, as the item said
     asked = parse_qs(urlsplit(p.page.url).query)
     assert asked["level"] == ["县级"] and asked["overdue"] == ["1"]
+    assert asked["case"] == [case_id]  # the address, shared, opens the same trail
 
 
 def test_a_county_officer_sees_his_rank_and_the_city_median_on_every_kpi_in_one_click(page_as, server):
