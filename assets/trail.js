@@ -18,28 +18,32 @@
         window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
     }
 
+    function pageQuery(query) {
+        var page = Object.assign({}, query || {});
+        delete page['case'];
+        return page;
+    }
+
     var dc = (window.dash_clientside = window.dash_clientside || {});
     dc.kanban = Object.assign(dc.kanban || {}, {
-        // (the lists' cellClicked ×3, the close button's n_clicks, the dialog's is_open; the page's
-        // query, the trail's store) → [the trail's store, the dialog open]
-        trail: function (openCell, referralCell, accountableCell, closeClicks, isOpen, query, trail) {
+        // a list's cellClicked (the page's query) → [the trail's store, the dialog open]
+        trailOpen: function (cell, query) {
             var no = dc.no_update;
-            var triggered = (dc.callback_context.triggered || []).filter(function (t) { return t.prop_id; });
-            var page = Object.assign({}, query || {});
-            delete page['case'];
-            var closing = triggered.filter(function (t) { return t.prop_id.indexOf('escalations-timeline') === 0; });
-            if (closing.length) {
-                var opened = closing.every(function (t) { return t.prop_id === 'escalations-timeline.is_open'; }) && isOpen;
-                if (opened) { return [no, no]; }  // opened by this function itself
-                address(null);
-                return [trail && trail['case'] ? page : no, false];
-            }
-            var cell = triggered.length ? triggered[0].value : null;
             var caseId = cell && cell.rowId != null ? String(cell.rowId) : '';
             if (!caseId || cell.colId === SELECTION_COLUMN) { return [no, no]; }
             address(caseId);
-            page['case'] = caseId;
-            return [page, true];
+            var trail = pageQuery(query);
+            trail['case'] = caseId;
+            return [trail, true];
+        },
+        // the close button's n_clicks, the dialog's is_open (the page's query, the trail's store)
+        // → [the trail's store, the dialog open]
+        trailClose: function (closeClicks, isOpen, query, trail) {
+            var no = dc.no_update;
+            var triggered = (dc.callback_context.triggered || []).map(function (t) { return t.prop_id; });
+            if (triggered.indexOf('escalations-timeline-close.n_clicks') < 0 && isOpen) { return [no, no]; }  // opened
+            address(null);
+            return [trail && trail['case'] ? pageQuery(query) : no, false];
         }
     });
 })();

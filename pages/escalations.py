@@ -342,15 +342,23 @@ def escalations_overdue(value, search):
     return new if new != (search or "") else no_update
 
 
-# A case clicked in a list (not its tick box), or the trail closed: the trail's
-# store and the dialog, and `case` in the address written in place (assets/trail.js).
+# A case clicked in a list (not its tick box) opens its trail; closing it closes it: the trail's
+# store and the dialog, and `case` in the address written in place (assets/trail.js). One
+# callback per list: a list not drawn yet (a lazy section) must not hold up the others.
+for _grid_id in ("escalations-open-grid", "escalations-referrals-grid", "escalations-accountability-grid"):
+    clientside_callback(
+        ClientsideFunction("kanban", "trailOpen"),
+        Output("escalations-trail", "data", allow_duplicate=True),
+        Output("escalations-timeline", "is_open", allow_duplicate=True),
+        Input(_grid_id, "cellClicked"),
+        State("escalations-query", "data"),
+        prevent_initial_call=True,
+    )
+
 clientside_callback(
-    ClientsideFunction("kanban", "trail"),
-    Output("escalations-trail", "data"),
-    Output("escalations-timeline", "is_open"),
-    Input("escalations-open-grid", "cellClicked"),
-    Input("escalations-referrals-grid", "cellClicked"),
-    Input("escalations-accountability-grid", "cellClicked"),
+    ClientsideFunction("kanban", "trailClose"),
+    Output("escalations-trail", "data", allow_duplicate=True),
+    Output("escalations-timeline", "is_open", allow_duplicate=True),
     Input("escalations-timeline-close", "n_clicks"),
     Input("escalations-timeline", "is_open"),
     State("escalations-query", "data"),

@@ -139,8 +139,11 @@ def test_a_case_clicked_in_a_list_draws_its_trail_alone(page):
     follows the click; the trail's store feeds the trail alone."""
     for grid_id in ("escalations-open-grid", "escalations-referrals-grid", "escalations-accountability-grid"):
         (click,) = _callbacks_reading(f"{grid_id}.cellClicked")
-        assert click["clientside_function"] == {"namespace": "kanban", "function_name": "trail"}
-        assert click["output"] == "..escalations-trail.data...escalations-timeline.is_open.."
+        assert click["clientside_function"] == {"namespace": "kanban", "function_name": "trailOpen"}
+        assert [o.split("@")[0] for o in click["output"].strip(".").split("...")] == [
+            "escalations-trail.data",
+            "escalations-timeline.is_open",
+        ]
     (trail,) = _callbacks_reading("escalations-trail.data")
     assert trail["output"] == "..escalations-timeline-title.children...escalations-timeline-body.children.."
     # a shared address with its case: the trail's store starts as the page's query, case and all
