@@ -269,7 +269,9 @@ class Panels:
             outputs.append(Output(f"{self.id(name)}-table", "children"))
         outputs += [Output(*o) for o in extra]
         inputs = [Input(self.store, "data"), *([Input(seen, "data")] if seen else [])]
-        return self.callback(f"{self.page}_{name}".replace("-", "_"), *outputs, *inputs)(fn)
+        # a lazy panel asks nothing of the server before it is seen
+        options = {"prevent_initial_call": True} if seen else {}
+        return self.callback(f"{self.page}_{name}".replace("-", "_"), *outputs, *inputs, **options)(fn)
 
     def table_on_open(self, name: str, fn: Callable):
         """Draw the table tab's content when the tab opens (not before: most viewers read the

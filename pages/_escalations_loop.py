@@ -144,6 +144,7 @@ def escalations_issue_submit(n, kind, days, demand, case_ids, token, counter, pa
     Input("escalations-query", "data"),
     Input("escalations-loop", "data"),
     Input("escalations-documents-seen", "data"),
+    prevent_initial_call=True,  # nothing asked before the card is seen
 )
 def escalations_documents(params, _counter, seen=True):
     """The documents issued for the view (once the card has come near the screen), and the line

@@ -71,6 +71,7 @@ def level_rows(view: View):
     Output("escalations-mediation-month", "figure"),
     Input(panels.store, "data"),
     Input(SEEN, "data"),
+    prevent_initial_call=True,  # nothing asked before the section is seen
 )
 @missing_warehouse(TEXT, FIGURE)
 def mediation_levels(params, seen=True):

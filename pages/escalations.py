@@ -103,6 +103,7 @@ def escalations_counts(params, _issued=None):
     Input("escalations-query", "data"),
     Input("escalations-loop", "data"),
     Input("escalations-actions-seen", "data"),
+    prevent_initial_call=True,  # nothing asked before the chart is seen
 )
 @missing_warehouse(FIGURE)
 def escalations_actions(params, _issued=None, seen=True):
@@ -178,6 +179,7 @@ def escalations_open(params):
     Output("escalations-accountability", "children"),
     Input("escalations-query", "data"),
     Input("escalations-referrals-seen", "data"),
+    prevent_initial_call=True,
 )
 @missing_warehouse(FIGURE, None, TEXT)
 def escalations_referrals(params, seen=True):
@@ -205,6 +207,7 @@ def escalations_referrals(params, seen=True):
     Output("escalations-watch-window", "children"),
     Input("escalations-query", "data"),
     Input("escalations-watch-seen", "data"),
+    prevent_initial_call=True,
 )
 @missing_warehouse(TEXT, None)
 def escalations_watch(params, seen=True):
@@ -229,6 +232,7 @@ def escalations_watch(params, seen=True):
     Output("escalations-counties", "children"),
     Input("escalations-query", "data"),
     Input("escalations-watch-seen", "data"),
+    prevent_initial_call=True,
 )
 @missing_warehouse(None)
 def escalations_watch_counties(params, seen=True):

@@ -217,6 +217,7 @@ def _standing(place, lang):
     Input("overview-query", "data"),
     Input("overview-stars-seen", "data"),
     Input("overview-credit-seen", "data"),
+    prevent_initial_call=True,  # nothing asked before the row is seen
 )
 @missing_warehouse(FIGURE, FIGURE)
 def overview_mix(params, stars_seen=True, credit_seen=True):

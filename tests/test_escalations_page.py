@@ -179,8 +179,9 @@ def test_the_sections_below_the_open_cases_are_drawn_once_scrolled_near(page):
     assert stores == sorted(LAZY)
     for store in LAZY:
         assert by_id(layout, store).data is False
-        readers = sorted(c["output"] for c in _callbacks_reading(f"{store}.data"))
+        readers = _callbacks_reading(f"{store}.data")
         assert len(readers) == len(LAZY[store]), (store, readers)
+        assert all(c["prevent_initial_call"] for c in readers)  # nothing asked before it is seen
     # the first screen's callbacks read no seen store
     for eager in ("escalations-counts.children", "escalations-ladder.figure", "escalations-open.children"):
         (spec,) = [c for c in _callbacks_reading("escalations-query.data") if eager in c["output"]]
