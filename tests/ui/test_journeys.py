@@ -32,6 +32,7 @@ def test_a_leader_finds_the_worst_county_on_rectification_this_year_and_why_in_t
     # why: its rank is the last, and its worst communities and open cases are listed
     standing = p.text("#county-standing")
     assert "问题整改率" in standing
+    p.page.locator("#county-page .lazy-panel").scroll_into_view_if_needed()  # the lists, drawn once scrolled to
     p.page.wait_for_selector("#county-communities-table .ag-row")
     p.page.wait_for_selector("#county-open-table .ag-row")
 
