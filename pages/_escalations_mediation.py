@@ -12,7 +12,7 @@ from dash.exceptions import PreventUpdate
 
 from components.charts import empty_figure
 from components.i18n import label
-from components.loading import graph_not_drawn, loading, not_seen
+from components.loading import graph_not_drawn, loading, not_drawn, not_seen
 from components.panel import Panels, Sheet, Size, table
 from components.trend import named_lines
 from metrics import kpis, mediation
@@ -47,7 +47,7 @@ def mediation_section(lang: str):
         dbc.CardBody(
             [
                 panels.header("mediation-level", "mediation-level", lang),
-                loading(html.Div(id="escalations-mediation-level-table"), "table"),
+                loading(html.Div(not_drawn(lang), id="escalations-mediation-level-table"), "table"),
                 html.H5(label("mediation-month", lang), className="mt-3 small fw-semibold"),
                 loading(graph_not_drawn("escalations-mediation-month", lang, 260), "chart"),
             ]
