@@ -176,6 +176,7 @@ def escalations_document_pick(cell):
     Input("escalations-document", "data"),
     Input("escalations-loop", "data"),
     State("escalations-query", "data"),
+    prevent_initial_call=True,  # no document is picked when the page opens
 )
 def escalations_document_detail(doc_id, _counter, params):
     lang = View.of(params).lang
