@@ -178,7 +178,6 @@ def layout(**params) -> html.Div:
                 is_open=bool(view.case),
                 size="xl",
                 scrollable=True,
-                fade=False,  # at once: the trail is what the click asked for
             ),
             issue_modal(lang),
         ],
