@@ -16,14 +16,15 @@ A case clicked in a list opens its trail without redrawing the page: the browser
 (assets/trail.js) puts the case into the trail's own store (`escalations-trail`, the page's
 query and the case), opens the dialog and writes `case` into the address in place
 (history.replaceState, which Dash's router does not hear), so that the address shared
-still opens the trail; only the trail's callback runs. Closing it takes `case` out again.
+still opens the trail; only the trail's callback runs (pages/_escalations_trail.py). Closing it
+takes `case` out again.
 """
 
 from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import Input, Output, State, callback, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components import query
@@ -31,8 +32,6 @@ from components.charts import empty_figure
 from components.i18n import fmt_count, fmt_date, label
 from components.loading import not_seen
 from components.panel import Panels, Sheet
-from components.theme import GRAPH_CONFIG
-from metrics import case_trail
 from metrics import escalations as esc
 from pages import (
     _escalations_ladder,  # noqa: F401  (预警 and the proposals of the ladder, this page's)
@@ -46,10 +45,9 @@ from pages._escalations_figures import (
     _grid,
     _ladder_figure,
     _referral_figure,
-    _trail_figure,
     _with_top_note,
 )
-from pages._escalations_layout import _case_facts, _count_tiles, layout
+from pages._escalations_layout import _count_tiles, layout
 from pages._escalations_rows import (
     FORMATS,
     LEVEL_CHOICES,
@@ -62,23 +60,19 @@ from pages._escalations_rows import (
     _header_lines,
     _open_rows,
     _referral_rows,
-    _timeline_rows,
     _window_text,
 )
 from pages._escalations_rows import EscalationsView as View
-from pages._view import FIGURE, JOBS, TEXT, WORDS, message, missing_warehouse, scope, warehouse
+from pages._escalations_trail import escalations_timeline  # one case's trail, this page's
+from pages._view import FIGURE, JOBS, TEXT, WORDS, missing_warehouse, scope, warehouse
 
 dash.register_page(__name__, path="/escalations", name="督办", order=40, label_key="escalations")
-__all__ = ["layout"]
+__all__ = ["escalations_timeline", "layout"]
 
 
 panels = Panels(__name__, "escalations", jobs=JOBS)
 # the trail's export reads the trail's own query (the page's and the case open), not the page's
 trail_panels = Panels(__name__, "escalations", jobs=JOBS, store="escalations-trail")
-
-
-def _message(key: str, lang: str) -> html.P:
-    return message(key, lang)
 
 
 # ---------------------------------------------------------------- callbacks: content
@@ -278,45 +272,6 @@ def escalations_company(params):
     )
 
 
-@callback(
-    Output("escalations-timeline-title", "children"),
-    Output("escalations-timeline-body", "children"),
-    Input("escalations-trail", "data"),
-    Input("escalations-loop", "data"),
-)
-@missing_warehouse(lambda lang: label("esc_timeline", lang), TEXT)
-def escalations_timeline(params, _issued=None):
-    """One case's trail: who acted, the level it moved to, the days between steps; links to the
-    case's county and community (整改进度) and to its company's escalations. `params`: the
-    trail's store, the page's query with the case opened (from the address, or a click)."""
-    view = View.of(params)
-    lang = view.lang
-    if not view.case:
-        return None, None
-    try:
-        wh = warehouse()
-        head = case_trail.case_header(wh, view.case, scope())
-        events = case_trail.case_timeline(wh, view.case, scope())
-    except esc.DeadlineRulesError as exc:
-        return label("esc_timeline", lang), html.P(str(exc), className="text-danger")
-    title = (
-        f"{label('esc_timeline', lang)}：{view.case}" if lang == "zh" else f"{label('esc_timeline', lang)}: {view.case}"
-    )
-    if head.empty:
-        return title, _message("esc_case_not_found", lang)
-    case = head.iloc[0]
-    _audit_phones(f"escalations case {view.case}", view, [case["reporter_phone"]])
-    body = [
-        _case_facts(view, case),
-        dcc.Graph(id="escalations-timeline-chart", config=GRAPH_CONFIG, figure=_trail_figure(case, events, lang)),
-    ]
-    rows = _timeline_rows(view, events)
-    body.append(
-        _grid("escalations-timeline-grid", rows, lang, 420) if not events.empty else _message("esc_no_events", lang)
-    )
-    return title, body
-
-
 # ---------------------------------------------------------------- callbacks: navigation
 
 
@@ -344,31 +299,6 @@ def escalations_ladder_click(click, search):
 def escalations_overdue(value, search):
     new = query.with_params(search, overdue="1" if value == "1" else None)
     return new if new != (search or "") else no_update
-
-
-# A case clicked in a list (not its tick box) opens its trail; closing it closes it: the trail's
-# store and the dialog, and `case` in the address written in place (assets/trail.js). One
-# callback per list: a list not drawn yet (a lazy section) must not hold up the others.
-for _grid_id in ("escalations-open-grid", "escalations-referrals-grid", "escalations-accountability-grid"):
-    clientside_callback(
-        ClientsideFunction("kanban", "trailOpen"),
-        Output("escalations-trail", "data", allow_duplicate=True),
-        Output("escalations-timeline", "is_open", allow_duplicate=True),
-        Input(_grid_id, "cellClicked"),
-        State("escalations-query", "data"),
-        prevent_initial_call=True,
-    )
-
-clientside_callback(
-    ClientsideFunction("kanban", "trailClose"),
-    Output("escalations-trail", "data", allow_duplicate=True),
-    Output("escalations-timeline", "is_open", allow_duplicate=True),
-    Input("escalations-timeline-close", "n_clicks"),
-    Input("escalations-timeline", "is_open"),
-    State("escalations-query", "data"),
-    State("escalations-trail", "data"),
-    prevent_initial_call=True,
-)
 
 
 @callback(
