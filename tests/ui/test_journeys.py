@@ -34,6 +34,7 @@ def test_a_leader_finds_the_worst_county_on_rectification_this_year_and_why_in_t
     # why: its rank is the last, and its worst communities and open cases are listed
     standing = p.text("#county-standing")
     assert "问题整改率" in standing
+    p.page.locator("#county-page .lazy-panel").scroll_into_view_if_needed()  # the lists, drawn once scrolled to
     p.page.wait_for_selector("#county-communities-table .ag-row")
     p.page.wait_for_selector("#county-open-table .ag-row")
 
@@ -52,6 +53,7 @@ def test_a_supervisor_opens_the_trail_of_an_overdue_county_level_case_in_two_cli
     assert head["level"] == "县级" and head["overdue"], head.to_dict()  # overdue, at county level, as the item said
     asked = parse_qs(urlsplit(p.page.url).query)
     assert asked["level"] == ["县级"] and asked["overdue"] == ["1"]
+    assert asked["case"] == [case_id]  # the address, shared, opens the same trail
 
 
 def test_a_county_officer_sees_his_rank_and_the_city_median_on_every_kpi_in_one_click(page_as, server):

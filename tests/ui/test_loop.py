@@ -99,6 +99,7 @@ def test_supervisor_issues_county_answers_supervisor_grants(browser, loop_server
     boss.open(f"/escalations?region=140702&case={cases[1]}")
     expect(boss.page.locator("#escalations-timeline-grid")).to_contain_text("延期申请")
     boss.open("/escalations?region=140702")
+    boss.page.locator("#escalations-documents").scroll_into_view_if_needed()  # drawn once scrolled near
     expect(boss.page.locator("#escalations-documents-line")).to_have_text(
         "共 1 份文书、2 件次线索；待签收 0 份，已回复 1 件，延期待批 1 件"
     )
