@@ -209,7 +209,7 @@ def _a_url_reproduces_a_view_with_its_open_case(page):
     assert any(s[fields.index("action")].startswith("移送") for s in steps)  # the referral that listed it
     page.page.locator("#escalations-timeline-close").click()
     wait_url(page, r"^(?!.*case=)")
-    assert not page.page.locator("#escalations-timeline").is_visible()
+    page.page.locator("#escalations-timeline").wait_for(state="hidden")  # once it has faded out
 
 
 # ---------------------------------------------------------------- the journey
