@@ -33,10 +33,7 @@ from metrics.app_trail import trail_sql
 from metrics.db import Warehouse
 from metrics.deadlines import (
     DeadlineRulesError,  # noqa: F401  (raised by the metrics below: part of their interface)
-    deadline_basis_sql,
-    deadline_sql,
-    rules_cte,
-    rules_join,
+    deadlines,
 )
 from metrics.facts import as_of
 from metrics.filters import Filter, Scope, limit_sql, period_sql, region_sql, where
@@ -91,14 +88,14 @@ def _bucket_sql(column: str) -> str:
 # ---------------------------------------------------------------- the ladder of open cases
 
 
-def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> Sql:
+def _stock_sql(wh: Warehouse, f: Filter, scope: Scope, at: dt.date, company: str | None) -> Sql:
     """WITH … `staged`: the cases open at `at` (`$at`), each with its level then, since when it sits
     there, its deadline, working days at the level and past the deadline, escalations so far."""
-    rules = rules_cte()
+    d = deadlines(wh)
     region = region_sql("c.county", f, scope)
     comp = _company_sql(company)
     trail = trail_sql()
-    sql = f"""WITH {rules},
+    sql = f"""WITH {d.ctes}
         open AS (SELECT c.* FROM mart_case_spans c WHERE {region} AND {comp} AND c.received_on <= $at
                  AND c.done_until > $at),
         ev AS (SELECT e.case_id,
@@ -119,9 +116,9 @@ def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> Sql
                     coalesce(CASE WHEN ev.moved_after THEN coalesce(ev.level_then, o.level)
                                   ELSE coalesce(o.level, ev.level_then) END, {literal(NOT_FILLED)}) AS level,
                     coalesce(ev.moved_on, o.received_on) AS at_level_since,
-                    {deadline_sql("o")} AS deadline, {deadline_basis_sql("o")} AS deadline_basis,
+                    {d.due("o")} AS deadline, {d.basis("o")} AS deadline_basis,
                     coalesce(ev.escalations, 0) AS escalations, ev.last_escalation
-                  FROM open o LEFT JOIN ev USING (case_id) {rules_join("o")}),
+                  FROM open o LEFT JOIN ev USING (case_id) {d.join("o")}),
         staged AS (SELECT s.*, a.wi - sc.workday_index AS days_at_level,
                      coalesce($at > s.deadline, false) AS overdue,
                      CASE WHEN $at > s.deadline THEN a.wi - dc.workday_index END AS workdays_overdue,
@@ -130,14 +127,14 @@ def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> Sql
                    LEFT JOIN calendar sc ON sc.day = s.at_level_since
                    LEFT JOIN calendar dc ON dc.day = s.deadline
                    LEFT JOIN (SELECT workday_index AS wi FROM calendar WHERE day = $at) a ON TRUE)"""
-    return Sql.of(sql, rules, region, comp, trail, at=at)
+    return Sql.of(sql, d.ctes, region, comp, trail, at=at)
 
 
 def ladder(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
     """The ladder (层级阶梯): open cases at the as-of date per level and per bucket of working
     days at that level (index into AGE_BUCKETS, -1 outside the calendar), and how many are past
     their deadline: [level, bucket, open_cases, overdue_cases]."""
-    stock = _stock_sql(f, scope, as_of(wh, f, scope), company)
+    stock = _stock_sql(wh, f, scope, as_of(wh, f, scope), company)
     sql = f"""{stock} SELECT level, {_bucket_sql("days_at_level")} AS bucket, count(*) AS open_cases,
                     count(*) FILTER (WHERE overdue) AS overdue_cases
             FROM staged GROUP BY ALL ORDER BY level, bucket"""
@@ -159,7 +156,7 @@ def open_cases(
     how many working days are left (`workdays_left`, 0 on the deadline itself); `total` is the
     count before the limit. `due_within`: only the cases not yet past their deadline with at most
     that many working days left. The reporter's phone is masked unless the scope allows personal data."""
-    stock = _stock_sql(f, scope, as_of(wh, f, scope), company)
+    stock = _stock_sql(wh, f, scope, as_of(wh, f, scope), company)
     due = Sql.of("s.workdays_left <= $due_within", due_within=due_within) if due_within is not None else TRUE
     cond = where(
         Sql.of("s.level = $level", level=level) if level else TRUE, Sql("s.overdue") if overdue_only else TRUE, due
@@ -310,33 +307,39 @@ def _referrals_sql(wh: Warehouse, f: Filter, scope: Scope, company: str | None) 
     return Sql.of(sql, cond, at=as_of(wh, f, scope))
 
 
-def referrals(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
-    """Referrals (移送城管 / 纪检 / 公安) made in the period, each with the receiving organ and its
-    outcome by the as-of date (立案, 问责, or `pending`), working days to it, and whether the case
-    is closed."""
-    return wh.frame(
-        _referrals_sql(wh, f, scope, company) + " SELECT * FROM referral ORDER BY referred_on DESC, case_id"
+def referrals(
+    wh: Warehouse, f: Filter, scope: Scope, company: str | None = None, limit: int | None = None
+) -> pd.DataFrame:
+    """Referrals (移送城管 / 纪检 / 公安) made in the period, the latest first (at most `limit`), each
+    with the receiving organ and its outcome by the as-of date (立案, 问责, or `pending`), working
+    days to it, and whether the case is closed; `total` is the count before the limit."""
+    cap = limit_sql(limit)
+    listed = Sql.of(f" SELECT *, count(*) OVER () AS total FROM referral ORDER BY referred_on DESC, case_id {cap}", cap)
+    return wh.frame(_referrals_sql(wh, f, scope, company) + listed)
+
+
+def referral_summary(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
+    """Referrals per receiving organ and outcome, of every referral of `referrals`:
+    [referral, organ, outcome, referrals]."""
+    sql = _referrals_sql(wh, f, scope, company) + (
+        " SELECT referral, organ, outcome, count(*) AS referrals FROM referral GROUP BY ALL ORDER BY ALL"
     )
+    return wh.frame(sql)
 
 
-def referral_summary(referral_rows: pd.DataFrame) -> pd.DataFrame:
-    """Referrals per receiving organ and outcome, from the rows of `referrals` (a handful per
-    period, so that the page reads them once): [referral, organ, outcome, referrals]."""
-    return (
-        referral_rows.groupby(["referral", "organ", "outcome"], as_index=False)
-        .size()
-        .rename(columns={"size": "referrals"})
-    )
-
-
-def accountability(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
-    """问责 in the period: who held whom accountable for which case (the note says what was done)."""
+def accountability(
+    wh: Warehouse, f: Filter, scope: Scope, company: str | None = None, limit: int | None = None
+) -> pd.DataFrame:
+    """问责 in the period, the latest first (at most `limit`; `total`: how many in all): who held whom
+    accountable for which case (the note says what was done)."""
     cond = _events_sql(f, scope, company)
-    # the (few) events first, then their names: the name joins run on few rows
-    sql = f"""WITH acc AS (SELECT * FROM mart_case_trail e WHERE {cond} AND e.action = '问责')
+    cap = limit_sql(limit)
+    # the (at most `limit`) events first, then their names: the name joins run on few rows
+    sql = f"""WITH acc AS (SELECT *, count(*) OVER () AS total FROM mart_case_trail e WHERE {cond} AND e.action = '问责'
+                           ORDER BY e.happened_on DESC, e.case_id {cap})
         SELECT e.happened_on, e.case_id, e.county, g.name AS unit_name, m.name AS community_name,
                e.company_code, co.name AS company_name, e.category, coalesce(e.organ, '') AS organ,
-               coalesce(e.note, '') AS note
+               coalesce(e.note, '') AS note, e.total
         FROM acc e
         LEFT JOIN regions g ON g.code = e.county
         LEFT JOIN (SELECT * FROM communities WHERE community_id IN (SELECT community_id FROM acc)) m
@@ -344,7 +347,7 @@ def accountability(wh: Warehouse, f: Filter, scope: Scope, company: str | None =
         LEFT JOIN (SELECT * FROM companies WHERE company_code IN (SELECT company_code FROM acc)) co
              ON co.company_code = e.company_code
         ORDER BY e.happened_on DESC, e.case_id"""
-    return wh.frame(Sql.of(sql, cond))
+    return wh.frame(Sql.of(sql, cond, cap))
 
 
 # One case's trail lives in metrics/case_trail.py. The watch lists live in metrics/watch.py; named
