@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from etl import deadlines
+from etl import case_state, deadlines
 from etl.sql import ident, literal, literals
 
 DONE = ("已整改", "已办结")  # the statuses of a rectified case, as metrics.facts.DONE
@@ -100,6 +100,12 @@ _COMPANY_UNITS = (
     + _via("companies", "company_code", "credit_ratings")
     + _unmatched("credit_ratings", "companies")
 )
+
+
+# The numbers of the cases a load touched: tracked with its row when the case was written or deleted
+# (the old and the new number), else (only its events changed) the number it keeps in `cases`.
+_CASE_NUMBERS = """SELECT case_no FROM _changed WHERE tbl = 'cases' UNION ALL
+    SELECT c._case_no FROM cases c WHERE c.case_id IN (SELECT case_id FROM _changed WHERE tbl = 'case_events')"""
 
 
 MARTS = {
@@ -190,12 +196,25 @@ MARTS = {
         "e.case_id",
         "SELECT case_id FROM _changed WHERE tbl IN ('cases', 'case_events')",
         nullable=False,
-        # a case's number: tracked with its row when the case was written or deleted (the old and
-        # the new number), else (only its events changed) the number it keeps in `cases`
         number="case_no",
         source_number="c.case_no",  # so that the cases are filtered before the join, not after
-        numbers="""SELECT case_no FROM _changed WHERE tbl = 'cases' UNION ALL
-            SELECT c._case_no FROM cases c WHERE c.case_id IN (SELECT case_id FROM _changed WHERE tbl = 'case_events')""",
+        numbers=_CASE_NUMBERS,
+    ),
+    # each case's state on the ledger's trail as it stands (etl/case_state.py: its level, escalations
+    # and the latest of them), and the last day of a move or escalation (`trail_until`): the 督办
+    # page reads it for the cases whose trail ends by its as-of date, and counts the others
+    "mart_case_state": Mart(
+        f"""SELECT c.case_no, e.case_id, {case_state.state_sql("e")}, max(e.happened_on) AS trail_until
+        FROM (SELECT * FROM case_events WHERE action IN {literals(case_state.ACTIONS)}) e
+        JOIN mart_case_spans c USING (case_id)""",
+        "GROUP BY c.case_no, e.case_id",
+        "case_id",
+        "e.case_id",
+        "SELECT case_id FROM _changed WHERE tbl IN ('cases', 'case_events')",
+        nullable=False,
+        number="case_no",
+        source_number="c.case_no",
+        numbers=_CASE_NUMBERS,
     ),
 }
 

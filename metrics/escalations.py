@@ -10,6 +10,9 @@ Definitions used on the 督办 page, the overview's and the wall's counts (`esca
 - The level a case sits at (层级: 社区 → 乡镇(街道) → 县级 → 市级) is the `to_level` of its
   latest 转办/上交 on or before the as-of date; the ledger's 当前层级 when no move came after
   it. It has sat there since that move (or since it was received), counted in working days.
+  The move and the escalations so far are a case's state (etl/case_state.py): published per case
+  (`mart_case_state`) and read as such when its trail ends by the as-of date, else counted from
+  the trail up to that date; the app's own steps are counted at every read.
 - Open (未办结) and rectified are those of metrics/facts.py, taken at `facts.as_of`.
 - A case's deadline is that of metrics/deadlines.py: the 整改时限 in its row, or else
   received_on plus the working days of the deadline rules. It is past its deadline (超期)
@@ -27,6 +30,7 @@ import datetime as dt
 
 import pandas as pd
 
+from etl import case_state
 from etl.rejects import mask_phone  # noqa: F401  (the mask in Python: one definition, shared with the rejects CSV)
 from etl.sql import TRUE, Sql, literal, literals
 from metrics.app_trail import trail_sql
@@ -40,9 +44,8 @@ from metrics.filters import Filter, Scope, limit_sql, period_sql, region_sql, wh
 from vocab.schema import LEVELS
 from vocab.workflow import APP, KINDS
 
-MOVES = ("转办", "上交")  # actions that move a case to `to_level`
-REFERRALS = ("移送城管", "移送纪检", "移送公安")
-ESCALATIONS = ("上交", "催办", "提醒函", "督办函", "约谈通知", "约谈", "通报", "问责", *REFERRALS)
+# the actions that move a case (MOVES), refer it (REFERRALS) and escalate it (ESCALATIONS): etl/case_state.py
+MOVES, REFERRALS, ESCALATIONS = case_state.MOVES, case_state.REFERRALS, case_state.ESCALATIONS
 OUTCOMES = ("立案", "问责")  # what a receiving organ reports back
 PENDING = "pending"  # a referral with no outcome yet
 NOT_FILLED = "not_filled"  # a case with no level
@@ -98,19 +101,23 @@ def _stock_sql(wh: Warehouse, f: Filter, scope: Scope, at: dt.date, company: str
     sql = f"""WITH {d.ctes}
         open AS (SELECT c.* FROM mart_case_spans c WHERE {region} AND {comp} AND c.received_on <= $at
                  AND c.done_until > $at),
-        ev AS (SELECT e.case_id,
-                 max(e.happened_on) FILTER (WHERE e.mv AND e.happened_on <= $at) AS moved_on,
-                 arg_max(e.to_level, e.happened_on) FILTER (WHERE e.mv AND e.happened_on <= $at) AS level_then,
-                 coalesce(bool_or(e.mv AND e.happened_on > $at), false) AS moved_after,
-                 count(*) FILTER (WHERE e.action IN {literals(ESCALATIONS)} AND e.happened_on <= $at) AS escalations,
-                 arg_max(e.action, e.happened_on) FILTER (WHERE e.action IN {literals(ESCALATIONS)}
-                                                          AND e.happened_on <= $at) AS last_escalation
-               FROM (SELECT case_id, happened_on, action, to_level,
-                            action IN {literals(MOVES)} AND to_level IS NOT NULL AS mv
-                     FROM {trail} t  -- only the actions read below (follow-ups are a third of the trail)
-                     WHERE action IN {literals(tuple(dict.fromkeys(MOVES + ESCALATIONS)))}
-                       AND case_no IN (SELECT case_no FROM open)) e
-               GROUP BY e.case_id),
+        -- a case's level and escalations at $at (etl/case_state.py): as published for the cases whose
+        -- trail ends by $at, counted from the trail for the others, with the app's own steps
+        parts AS (SELECT s.case_no, s.moved_on, s.level_moved, s.escalations, s.last_escalation, s.last_escalation_on,
+                         false AS moved_after
+                  FROM mart_case_state s WHERE s.case_no IN (SELECT case_no FROM open) AND s.trail_until <= $at
+                  UNION ALL BY NAME
+                  SELECT e.case_no, {case_state.state_sql("e", "$at")},
+                         coalesce(bool_or({case_state.moved_sql("e")} AND e.happened_on > $at), false) AS moved_after
+                  FROM {trail} e  -- only the actions read (follow-ups are a third of the trail)
+                  WHERE e.action IN {literals(case_state.ACTIONS)} AND e.case_no IN (SELECT case_no FROM open)
+                    AND (e.origin = {literal(APP)}
+                         OR e.case_no IN (SELECT case_no FROM mart_case_state WHERE trail_until > $at))
+                  GROUP BY e.case_no),
+        ev AS (SELECT case_no, max(moved_on) AS moved_on, arg_max(level_moved, moved_on) AS level_then,
+                 bool_or(moved_after) AS moved_after, sum(escalations)::BIGINT AS escalations,
+                 arg_max(last_escalation, last_escalation_on) AS last_escalation
+               FROM parts GROUP BY case_no),
         stock AS (SELECT o.case_id, o.county, o.street, o.community_id, o.company_code, o.source, o.category,
                     o.status, o.received_on, o.reporter_phone, o.description,
                     coalesce(CASE WHEN ev.moved_after THEN coalesce(ev.level_then, o.level)
@@ -118,7 +125,7 @@ def _stock_sql(wh: Warehouse, f: Filter, scope: Scope, at: dt.date, company: str
                     coalesce(ev.moved_on, o.received_on) AS at_level_since,
                     {d.due("o")} AS deadline, {d.basis("o")} AS deadline_basis,
                     coalesce(ev.escalations, 0) AS escalations, ev.last_escalation
-                  FROM open o LEFT JOIN ev USING (case_id) {d.join("o")}),
+                  FROM open o LEFT JOIN ev USING (case_no) {d.join("o")}),
         staged AS (SELECT s.*, a.wi - sc.workday_index AS days_at_level,
                      coalesce($at > s.deadline, false) AS overdue,
                      CASE WHEN $at > s.deadline THEN a.wi - dc.workday_index END AS workdays_overdue,
