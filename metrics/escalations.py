@@ -33,7 +33,7 @@ import pandas as pd
 from etl import case_state
 from etl.rejects import mask_phone  # noqa: F401  (the mask in Python: one definition, shared with the rejects CSV)
 from etl.sql import TRUE, Sql, literal, literals
-from metrics.app_trail import trail_sql
+from metrics.app_trail import app_trail_sql, steps, trail_sql
 from metrics.db import Warehouse
 from metrics.deadlines import (
     DeadlineRulesError,  # noqa: F401  (raised by the metrics below: part of their interface)
@@ -97,23 +97,21 @@ def _stock_sql(wh: Warehouse, f: Filter, scope: Scope, at: dt.date, company: str
     d = deadlines(wh)
     region = region_sql("c.county", f, scope)
     comp = _company_sql(company)
-    trail = trail_sql()
+    app_steps = steps()
+    app = app_trail_sql(app_steps) if app_steps else None
+    app_part = f"UNION ALL BY NAME {_state_at(f'({app.text})', '(SELECT case_no FROM open)')}" if app else ""
     sql = f"""WITH {d.ctes}
         open AS (SELECT c.* FROM mart_case_spans c WHERE {region} AND {comp} AND c.received_on <= $at
                  AND c.done_until > $at),
         -- a case's level and escalations at $at (etl/case_state.py): as published for the cases whose
-        -- trail ends by $at, counted from the trail for the others, with the app's own steps
+        -- trail ends by $at, counted from the trail up to $at for the others, and the app's own steps
+        st AS (SELECT s.* FROM mart_case_state s WHERE s.case_no IN (SELECT case_no FROM open)),
         parts AS (SELECT s.case_no, s.moved_on, s.level_moved, s.escalations, s.last_escalation, s.last_escalation_on,
                          false AS moved_after
-                  FROM mart_case_state s WHERE s.case_no IN (SELECT case_no FROM open) AND s.trail_until <= $at
+                  FROM st s WHERE s.trail_until <= $at
                   UNION ALL BY NAME
-                  SELECT e.case_no, {case_state.state_sql("e", "$at")},
-                         coalesce(bool_or({case_state.moved_sql("e")} AND e.happened_on > $at), false) AS moved_after
-                  FROM {trail} e  -- only the actions read (follow-ups are a third of the trail)
-                  WHERE e.action IN {literals(case_state.ACTIONS)} AND e.case_no IN (SELECT case_no FROM open)
-                    AND (e.origin = {literal(APP)}
-                         OR e.case_no IN (SELECT case_no FROM mart_case_state WHERE trail_until > $at))
-                  GROUP BY e.case_no),
+                  {_state_at("mart_case_trail", "(SELECT case_no FROM st WHERE trail_until > $at)")}
+                  {app_part}),
         ev AS (SELECT case_no, max(moved_on) AS moved_on, arg_max(level_moved, moved_on) AS level_then,
                  bool_or(moved_after) AS moved_after, sum(escalations)::BIGINT AS escalations,
                  arg_max(last_escalation, last_escalation_on) AS last_escalation
@@ -134,7 +132,17 @@ def _stock_sql(wh: Warehouse, f: Filter, scope: Scope, at: dt.date, company: str
                    LEFT JOIN calendar sc ON sc.day = s.at_level_since
                    LEFT JOIN calendar dc ON dc.day = s.deadline
                    LEFT JOIN (SELECT workday_index AS wi FROM calendar WHERE day = $at) a ON TRUE)"""
-    return Sql.of(sql, d.ctes, region, comp, trail, at=at)
+    return Sql.of(sql, d.ctes, region, comp, *([app] if app else []), at=at)
+
+
+def _state_at(trail: str, cases: str) -> str:
+    """The state at `$at` of the `cases` (SQL of their numbers), counted from `trail` (a table expression
+    with the trail's columns), with whether a move came after `$at` (`moved_after`)."""
+    return f"""SELECT e.case_no, {case_state.state_sql("e", "$at")},
+                      coalesce(bool_or({case_state.moved_sql("e")} AND e.happened_on > $at), false) AS moved_after
+               FROM {trail} e  -- only the actions read (follow-ups are a third of the trail)
+               WHERE e.action IN {literals(case_state.ACTIONS)} AND e.case_no IN {cases}
+               GROUP BY e.case_no"""
 
 
 def ladder(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
