@@ -176,9 +176,10 @@ SETTINGS: tuple[Setting, ...] = (
         "DEADLINE_RULES",
         None,
         "path",
-        "整改时限规则表（默认 data/deadline_rules.csv）",
-        "Deadline rules (default data/deadline_rules.csv)",
-        "metrics.deadlines",
+        "整改时限规则表（默认 data/deadline_rules.csv）；发布时据此算出各问题的整改时限，修改后立即生效",
+        "Deadline rules (default data/deadline_rules.csv); a publish computes every case's deadline by them, "
+        "and an edit takes effect at once",
+        "etl.deadlines (publish), metrics.deadlines",
     ),
     Setting(
         "CREDIT_RULES",

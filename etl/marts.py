@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from etl import case_state, deadlines
 from etl.sql import ident, literal, literals
 
 DONE = ("已整改", "已办结")  # the statuses of a rectified case, as metrics.facts.DONE
@@ -27,11 +28,12 @@ DONE_SQL = literals(DONE)
 # `_case_no`, a number no other case of the warehouse holds (a count of distinct cases is an
 # integer hash), and `_done_until`, the day from which the case counts as rectified (its closing
 # day when its status is 已整改/已办结 — metrics.facts.DONE, checked by tests/test_marts.py — else
-# 9999-12-31). Each load writes its cases in `_done_until` order, so that "open at day d" —
+# 9999-12-31); and, computed at the publish (`refresh_due`), `_due`, the case's deadline by
+# etl/deadlines.py (its row's, else the deadline rules'), under the rules stamped in `mart_stamps`. Each load writes its cases in `_done_until` order, so that "open at day d" —
 # `done_until > d` — skips the row groups of cases closed long before d, and `mart_case_spans`
 # is a view of the cases table rather than a second copy of every case (a copy cost as much as
 # loading the cases themselves: `python -m bench etl`).
-CASES_DERIVED = (("_case_no", "BIGINT"), ("_done_until", "DATE"))
+CASES_DERIVED = (("_case_no", "BIGINT"), ("_done_until", "DATE"), ("_due", "DATE"))
 CASES_ORDER = "_done_until, received_on"
 TRAIL_ORDER = "action, happened_on"
 
@@ -48,7 +50,7 @@ VIEWS = {
     "mart_case_spans": """
         SELECT c._case_no AS case_no, c.case_id, c.county, c.street, c.community_id, c.company_code, c.source,
                c.category, c.status, c.level, c.received_on, c.deadline, c.closed_on, c.reporter_phone,
-               c.description, c._done_until AS done_until
+               c.description, c._done_until AS done_until, c._due AS due
         FROM cases c""",
     # the cases that ran past the deadline in their row (not done by it): the watch lists count
     # those whose deadline fell in their twelve months (a view: a copy cost a third of a load)
@@ -100,11 +102,19 @@ _COMPANY_UNITS = (
 )
 
 
+# The numbers of the cases a load touched: tracked with its row when the case was written or deleted
+# (the old and the new number), else (only its events changed) the number it keeps in `cases`.
+_CASE_NUMBERS = """SELECT case_no FROM _changed WHERE tbl = 'cases' UNION ALL
+    SELECT c._case_no FROM cases c WHERE c.case_id IN (SELECT case_id FROM _changed WHERE tbl = 'case_events')"""
+
+
 MARTS = {
     # cases counted per reporting unit, source, category, status, level and the dates the
-    # rectification figures compare with a period: received, closed, deadline
+    # rectification figures compare with a period: received, closed, deadline (the row's, and `due`:
+    # the row's else the rules', see refresh_due)
     "mart_cases": Mart(
-        "SELECT county, source, category, status, level, received_on, closed_on, deadline, count(*) AS n FROM cases",
+        """SELECT county, source, category, status, level, received_on, closed_on, deadline, _due AS due, count(*) AS n
+        FROM cases""",
         "GROUP BY ALL",
         "county",
         "county",
@@ -186,12 +196,25 @@ MARTS = {
         "e.case_id",
         "SELECT case_id FROM _changed WHERE tbl IN ('cases', 'case_events')",
         nullable=False,
-        # a case's number: tracked with its row when the case was written or deleted (the old and
-        # the new number), else (only its events changed) the number it keeps in `cases`
         number="case_no",
         source_number="c.case_no",  # so that the cases are filtered before the join, not after
-        numbers="""SELECT case_no FROM _changed WHERE tbl = 'cases' UNION ALL
-            SELECT c._case_no FROM cases c WHERE c.case_id IN (SELECT case_id FROM _changed WHERE tbl = 'case_events')""",
+        numbers=_CASE_NUMBERS,
+    ),
+    # each case's state on the ledger's trail as it stands (etl/case_state.py: its level, escalations
+    # and the latest of them), and the last day of a move or escalation (`trail_until`): the 督办
+    # page reads it for the cases whose trail ends by its as-of date, and counts the others
+    "mart_case_state": Mart(
+        f"""SELECT c.case_no, e.case_id, {case_state.state_sql("e")}, max(e.happened_on) AS trail_until
+        FROM (SELECT * FROM case_events WHERE action IN {literals(case_state.ACTIONS)}) e
+        JOIN mart_case_spans c USING (case_id)""",
+        "GROUP BY c.case_no, e.case_id",
+        "case_id",
+        "e.case_id",
+        "SELECT case_id FROM _changed WHERE tbl IN ('cases', 'case_events')",
+        nullable=False,
+        number="case_no",
+        source_number="c.case_no",
+        numbers=_CASE_NUMBERS,
     ),
 }
 
@@ -223,6 +246,7 @@ def _exists(con: duckdb.DuckDBPyConnection, name: str, kind: str = "table") -> b
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)build every mart from all rows, in order: a later mart may read an earlier one (or a view)."""
+    refresh_due(con, everything=True)
     for name, select in VIEWS.items():
         if _exists(con, name):
             con.execute(f"DROP TABLE {name}")  # a warehouse written when it was a table
@@ -233,6 +257,50 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         "INSERT OR REPLACE INTO layout SELECT 'mart_case_trail', n, n FROM (SELECT count(*) AS n FROM mart_case_trail)"
     )
     con.execute("DROP TABLE IF EXISTS _changed")
+
+
+def _changes(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether this connection's loads recorded changes (`_changed`, see track)."""
+    sql = "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_changed' AND temporary"
+    return bool(con.execute(sql).fetchone()[0])
+
+
+# The stamp of the deadline rules a warehouse's `_due` was computed with when they could not be
+# read (etl/deadlines.py raised): then `_due` holds the rows' own deadlines, and no reader's
+# rules match it (they compute at query time, or say what is wrong with the file).
+UNREADABLE = "unreadable"
+
+
+def refresh_due(con: duckdb.DuckDBPyConnection, everything: bool = False) -> bool:
+    """Compute the cases' `_due` by etl/deadlines.py, for the cases this connection's loads wrote
+    (`_changed`), or for every case that the rules decide (no deadline of its own) when the rules
+    changed since the stamp in `mart_stamps`, or (`everything`, or no stamp yet) for every case;
+    then stamp the rules used. Returns whether the rules changed (or had no stamp)."""
+    try:
+        rules = deadlines.deadline_rules()
+        stamp = deadlines.fingerprint(rules)
+    except deadlines.DeadlineRulesError:
+        rules, stamp = (), UNREADABLE
+    con.execute("CREATE TABLE IF NOT EXISTS mart_stamps (name VARCHAR PRIMARY KEY, value VARCHAR)")
+    row = con.execute("SELECT value FROM mart_stamps WHERE name = 'deadline_rules'").fetchone()
+    edited = row is None or row[0] != stamp
+    written = "c._case_no IN (SELECT case_no FROM _changed WHERE tbl = 'cases')" if _changes(con) else "FALSE"
+    if everything or row is None:
+        which = "TRUE"
+    elif edited:
+        which = f"c.deadline IS NULL OR {written}"
+    elif written != "FALSE":
+        which = written
+    else:
+        return False
+    cte = deadlines.rules_cte(rules)
+    con.execute(
+        f"""UPDATE cases SET _due = d.due FROM (WITH {cte} SELECT c._case_no, {deadlines.deadline_sql("c")} AS due
+            FROM cases c {deadlines.rules_join("c")} WHERE {which}) d WHERE cases._case_no = d._case_no""",
+        cte.params,
+    )
+    con.execute("INSERT OR REPLACE INTO mart_stamps VALUES ('deadline_rules', ?)", [stamp])
+    return edited
 
 
 def _placed(mart: Mart, expression: str) -> str:
@@ -249,11 +317,15 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     if not complete:
         build(con)
         return
-    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_changed' AND temporary").fetchone()[
-        0
-    ]:
+    edited = refresh_due(con)
+    if edited:  # the deadline rules changed since the last publish: cases of every unit may have moved
+        cases = MARTS["mart_cases"]
+        con.execute(f"CREATE OR REPLACE TABLE mart_cases AS {cases.select} {cases.tail}")
+    if not _changes(con):
         return  # nothing written since the marts were built
     for name, mart in MARTS.items():
+        if edited and name == "mart_cases":
+            continue
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE _units AS SELECT DISTINCT coalesce(u, '') AS u FROM ({mart.touched}) t(u)"
         )

@@ -92,10 +92,14 @@ def trail_sql(rows: Sequence[AppStep] | None = None) -> Sql:
     ledger = f"SELECT {', '.join(TRAIL_COLUMNS)}, {literal(LEDGER)} AS origin FROM mart_case_trail"
     if not rows:
         return Sql(f"({ledger})")
+    app = app_trail_sql(rows)
+    return Sql.of(f"({ledger} UNION ALL {app.text})", app)
+
+
+def app_trail_sql(rows: Sequence[AppStep]) -> Sql:
+    """The app's steps (`rows`, at least one) as rows of the trail (`trail_sql`, origin 系统)."""
     app = app_rows_sql(rows)
-    sql = f"""({ledger}
-        UNION ALL
-        SELECT c.case_no, a.case_id, a.happened_on, a.action, NULL, a.organ, a.note, c.county, c.company_code,
-               c.community_id, c.category, c.done_until, {literal(APP)}
-        FROM ({app}) a JOIN mart_case_spans c USING (case_id))"""
+    sql = f"""SELECT c.case_no, a.case_id, a.happened_on, a.action, NULL AS to_level, a.organ, a.note, c.county,
+               c.company_code, c.community_id, c.category, c.done_until, {literal(APP)} AS origin
+        FROM ({app}) a JOIN mart_case_spans c USING (case_id)"""
     return Sql.of(sql, app)

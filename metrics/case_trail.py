@@ -9,7 +9,7 @@ import pandas as pd
 from etl.sql import Sql, literal, literals
 from metrics.app_trail import app_rows_sql, steps, trail_sql
 from metrics.db import Warehouse
-from metrics.deadlines import deadline_basis_sql, deadline_sql, rules_cte, rules_join
+from metrics.deadlines import deadlines
 from metrics.escalations import ESCALATIONS, MOVES, phone_sql
 from metrics.facts import as_of, rectified_by
 from metrics.filters import Filter, Scope, region_sql
@@ -21,22 +21,22 @@ def case_header(wh: Warehouse, case_id: str, scope: Scope) -> pd.DataFrame:
     """One case as it stands at the data's latest date (one row; none when outside the scope):
     names, deadline (row or rule), level, status, whether it ran past its deadline (closed after
     it, or still open after it) and the reporter's phone (masked unless the scope allows it)."""
-    rules = rules_cte()
+    d = deadlines(wh)
     region = region_sql("c.county", Filter(), scope)
     done = rectified_by("$at", "c")
-    sql = f"""WITH {rules}
+    due = d.due("c")
+    sql = f"""WITH {d.ctes}
+        one AS (SELECT * FROM mart_case_spans c WHERE c.case_id = $case_id AND {region})
         SELECT c.case_id, c.source, c.category, c.county, g.name AS unit_name, c.street, c.community_id,
                m.name AS community_name, c.company_code, co.name AS company_name, c.received_on,
-               {deadline_sql("c")} AS deadline, {deadline_basis_sql("c")} AS deadline_basis, c.level, c.status,
+               {due} AS deadline, {d.basis("c")} AS deadline_basis, c.level, c.status,
                c.closed_on, coalesce({done}, false) AS done,
-               coalesce(CASE WHEN {done} THEN c.closed_on > {deadline_sql("c")} ELSE $at > {deadline_sql("c")} END, false)
-                   AS overdue,
+               coalesce(CASE WHEN {done} THEN c.closed_on > {due} ELSE $at > {due} END, false) AS overdue,
                {phone_sql("c.reporter_phone", scope)} AS reporter_phone, c.description
-        FROM cases c {rules_join("c")}
+        FROM one c {d.join("c")}
         LEFT JOIN regions g ON g.code = c.county LEFT JOIN communities m ON m.community_id = c.community_id
-        LEFT JOIN companies co ON co.company_code = c.company_code
-        WHERE c.case_id = $case_id AND {region}"""
-    return wh.frame(Sql.of(sql, rules, region, at=as_of(wh, Filter()), case_id=case_id))
+        LEFT JOIN companies co ON co.company_code = c.company_code"""
+    return wh.frame(Sql.of(sql, d.ctes, region, at=as_of(wh, Filter()), case_id=case_id))
 
 
 def case_timeline(wh: Warehouse, case_id: str, scope: Scope) -> pd.DataFrame:

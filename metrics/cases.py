@@ -11,7 +11,7 @@ workday_index(b) − workday_index(a).
 A case counts in the period when it was received in it; the open stock (未办结) is
 taken at the period's end, whenever the case was received, as on the overview. Counts
 read `mart_cases` (cases counted by unit, source, category, status, level and dates;
-etl/marts.py); the drill-down to communities and cases reads `cases` itself.
+etl/marts.py); the drill-down to communities and cases reads every case (`mart_case_spans`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pandas as pd
 from etl.sql import TRUE, Sql, literal, literals
 from metrics import kpis
 from metrics.db import Warehouse
-from metrics.deadlines import deadline_sql, rules_cte, rules_join
+from metrics.deadlines import Deadlines, deadlines
 from metrics.facts import CASE_GROUPS, DONE, as_of, case_facts, rectified_by, rectified_sql
 from metrics.filters import Filter, Scope, period_sql, region_prefix, region_sql, where
 from metrics.regions import region_names
@@ -87,10 +87,10 @@ def unit_table(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     return frame.sort_values("unit").reset_index(drop=True)
 
 
-def _classified(f: Filter, scope: Scope, at: dt.date, alias: str = "c") -> Sql:
+def _classified(f: Filter, scope: Scope, at: dt.date, d: Deadlines, alias: str = "c") -> Sql:
     """Columns classifying each case once: its source group (`grp`), received in the period (`inp`),
     rectified by the period's end (`done`), open at the stock date `at` (`open`), past its deadline then (`late`:
-    the deadline of metrics/deadlines.py, the row's or else the rules'; needs `rules_cte` and `rules_join(alias)`)."""
+    the deadline of metrics/deadlines.py, the row's or else the rules': `d`, with its CTEs and join)."""
     a = f"{alias}."
     period = period_sql(f"{a}received_on", f)
     done = rectified_sql(f, alias)
@@ -99,7 +99,7 @@ def _classified(f: Filter, scope: Scope, at: dt.date, alias: str = "c") -> Sql:
     )
     sql = f"""CASE {grp} END AS grp, coalesce({period}, false) AS inp, coalesce({done}, false) AS done,
         {a}received_on <= $at AND NOT coalesce({rectified_by("$at", alias)}, false) AS open,
-        coalesce({deadline_sql(alias)} < $at, false) AS late"""
+        coalesce({d.due(alias)} < $at, false) AS late"""
     return Sql.of(sql, period, done, at=at)
 
 
@@ -128,13 +128,13 @@ def community_table(wh: Warehouse, f: Filter, scope: Scope, unit: str | None) ->
     `unit_table`, with the cases received in the period or open at its end. Cases naming a
     community the warehouse does not know keep their row, with `community_name` empty (未匹配),
     and count in the totals."""
-    classified = _classified(f, scope, as_of(wh, f, scope))
+    d = deadlines(wh)
+    classified = _classified(f, scope, as_of(wh, f, scope), d)
     cond = where(_unit_sql(unit), region_sql("c.county", f, scope))
-    rules = rules_cte()
     sql = f"""
-        WITH {rules},
+        WITH {d.ctes}
         k AS (SELECT c.community_id, any_value(c.street) AS street, grp, inp, done, open, late, count(*) AS n
-                   FROM (SELECT c.community_id, c.street, {classified} FROM cases c {rules_join("c")} WHERE {cond}) c
+                   FROM (SELECT c.community_id, c.street, {classified} FROM mart_case_spans c {d.join("c")} WHERE {cond}) c
                    GROUP BY ALL),
         p AS (SELECT community_id, any_value(street) AS street, {_pivot_columns()} FROM k GROUP BY community_id)
         SELECT coalesce(p.community_id, {literal(NO_COMMUNITY)}) AS key, p.community_id, m.name AS community_name,
@@ -142,20 +142,21 @@ def community_table(wh: Warehouse, f: Filter, scope: Scope, unit: str | None) ->
         FROM p LEFT JOIN communities m ON m.community_id = p.community_id
         WHERE p.received_sweep + p.received_leads + p.received_complaints + p.open_cases > 0
         ORDER BY community_name NULLS FIRST, p.community_id"""
-    return _rates(wh.frame(Sql.of(sql, rules, classified, cond)))
+    return _rates(wh.frame(Sql.of(sql, d.ctes, classified, cond)))
 
 
-def _case_columns(f: Filter, at: dt.date) -> Sql:
+def _case_columns(f: Filter, at: dt.date, d: Deadlines) -> Sql:
     """The columns of a case list (never the reporter's phone), at the stock date `at`; the deadline is
-    that of metrics/deadlines.py (needs `rules_cte` and `rules_join('c')`)."""
+    that of metrics/deadlines.py (`d`, with its CTEs and its join on the cases `c`)."""
     done = rectified_sql(f, "c")
+    due = d.due("c")
     sql = f"""c.case_id, c.source, c.category, c.community_id, m.name AS community_name,
-        coalesce(c.street, m.street) AS street, c.received_on, {deadline_sql("c")} AS deadline, c.level,
+        coalesce(c.street, m.street) AS street, c.received_on, {due} AS deadline, c.level,
         CASE WHEN {done} THEN c.status WHEN c.status IN {literals(DONE)} THEN {literal(CLOSED_AFTER_END)}
              ELSE c.status END AS status_at_end,
         CASE WHEN {done} THEN c.closed_on END AS closed_on,
         coalesce(e.workday_index, (SELECT workday_index FROM calendar WHERE day = $at)) - r.workday_index AS workdays,
-        coalesce(CASE WHEN {done} THEN c.closed_on > {deadline_sql("c")} ELSE {deadline_sql("c")} < $at END, false) AS overdue,
+        coalesce(CASE WHEN {done} THEN c.closed_on > {due} ELSE {due} < $at END, false) AS overdue,
         c.description"""
     return Sql.of(sql, done, at=at)
 
@@ -165,7 +166,8 @@ def case_list(
 ) -> pd.DataFrame:
     """The cases of a unit (None: of the filter's region) and community received in the period: status at the period's end,
     working days taken (to closing, or to the period's end while open) and whether past the deadline."""
-    cols = _case_columns(f, as_of(wh, f, scope))
+    d = deadlines(wh)
+    cols = _case_columns(f, as_of(wh, f, scope), d)
     done = rectified_sql(f, "c")
     if community == NO_COMMUNITY:
         comm = Sql("c.community_id IS NULL")
@@ -180,13 +182,13 @@ def case_list(
         comm,
         _group_sql(group, "c."),
     )
-    rules = rules_cte()
-    sql = f"""WITH {rules} SELECT {cols} FROM cases c {rules_join("c")}
+    sql = f"""WITH {d.ctes} c AS (SELECT * FROM mart_case_spans c WHERE {cond})
+        SELECT {cols} FROM c {d.join("c")}
         LEFT JOIN communities m ON m.community_id = c.community_id
         LEFT JOIN calendar r ON r.day = c.received_on
         LEFT JOIN calendar e ON e.day = CASE WHEN {done} THEN c.closed_on END
-        WHERE {cond} ORDER BY c.received_on DESC, c.case_id"""
-    return wh.frame(Sql.of(sql, rules, cols, done, cond))
+        ORDER BY c.received_on DESC, c.case_id"""
+    return wh.frame(Sql.of(sql, d.ctes, cols, done, cond))
 
 
 def ageing(wh: Warehouse, f: Filter, scope: Scope, group: str | None = None) -> tuple[pd.DataFrame, dt.date]:
@@ -205,17 +207,17 @@ def ageing(wh: Warehouse, f: Filter, scope: Scope, group: str | None = None) -> 
         + " ".join(f"WHEN age <= {hi} THEN {i}" for i, (_, hi) in enumerate(AGE_BUCKETS) if hi is not None)
         + f" WHEN age IS NOT NULL THEN {len(AGE_BUCKETS) - 1} ELSE -1 END"
     )
-    rules = rules_cte()
+    d = deadlines(wh)
     sql = f"""
-        WITH {rules},
+        WITH {d.ctes}
         o AS (
             SELECT (SELECT workday_index FROM calendar WHERE day = $at) - r.workday_index AS age,
-                   {deadline_sql("c")} AS deadline, c.n
-            FROM mart_cases c LEFT JOIN calendar r ON r.day = c.received_on {rules_join("c")} WHERE {cond})
+                   {d.due("c")} AS deadline, c.n
+            FROM mart_cases c LEFT JOIN calendar r ON r.day = c.received_on {d.join("c")} WHERE {cond})
         SELECT {bucket} AS bucket, sum(n) AS open_cases, coalesce(sum(n) FILTER (WHERE deadline < $at), 0) AS overdue_cases,
                coalesce(sum(n) FILTER (WHERE deadline IS NULL), 0) AS no_deadline
         FROM o GROUP BY 1 ORDER BY 1"""
-    frame = wh.frame(Sql.of(sql, rules, cond, at=at))
+    frame = wh.frame(Sql.of(sql, d.ctes, cond, at=at))
     full = pd.DataFrame({"bucket": list(range(len(AGE_BUCKETS)))})
     extra = frame[frame["bucket"] < 0]
     frame = pd.concat([full.merge(frame, on="bucket", how="left"), extra], ignore_index=True)

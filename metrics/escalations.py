@@ -10,6 +10,9 @@ Definitions used on the 督办 page, the overview's and the wall's counts (`esca
 - The level a case sits at (层级: 社区 → 乡镇(街道) → 县级 → 市级) is the `to_level` of its
   latest 转办/上交 on or before the as-of date; the ledger's 当前层级 when no move came after
   it. It has sat there since that move (or since it was received), counted in working days.
+  The move and the escalations so far are a case's state (etl/case_state.py): published per case
+  (`mart_case_state`) and read as such when its trail ends by the as-of date, else counted from
+  the trail up to that date; the app's own steps are counted at every read.
 - Open (未办结) and rectified are those of metrics/facts.py, taken at `facts.as_of`.
 - A case's deadline is that of metrics/deadlines.py: the 整改时限 in its row, or else
   received_on plus the working days of the deadline rules. It is past its deadline (超期)
@@ -27,25 +30,22 @@ import datetime as dt
 
 import pandas as pd
 
+from etl import case_state
 from etl.rejects import mask_phone  # noqa: F401  (the mask in Python: one definition, shared with the rejects CSV)
 from etl.sql import TRUE, Sql, literal, literals
-from metrics.app_trail import trail_sql
+from metrics.app_trail import app_trail_sql, steps, trail_sql
 from metrics.db import Warehouse
 from metrics.deadlines import (
     DeadlineRulesError,  # noqa: F401  (raised by the metrics below: part of their interface)
-    deadline_basis_sql,
-    deadline_sql,
-    rules_cte,
-    rules_join,
+    deadlines,
 )
 from metrics.facts import as_of
 from metrics.filters import Filter, Scope, limit_sql, period_sql, region_sql, where
 from vocab.schema import LEVELS
 from vocab.workflow import APP, KINDS
 
-MOVES = ("转办", "上交")  # actions that move a case to `to_level`
-REFERRALS = ("移送城管", "移送纪检", "移送公安")
-ESCALATIONS = ("上交", "催办", "提醒函", "督办函", "约谈通知", "约谈", "通报", "问责", *REFERRALS)
+# the actions that move a case (MOVES), refer it (REFERRALS) and escalate it (ESCALATIONS): etl/case_state.py
+MOVES, REFERRALS, ESCALATIONS = case_state.MOVES, case_state.REFERRALS, case_state.ESCALATIONS
 OUTCOMES = ("立案", "问责")  # what a receiving organ reports back
 PENDING = "pending"  # a referral with no outcome yet
 NOT_FILLED = "not_filled"  # a case with no level
@@ -91,37 +91,39 @@ def _bucket_sql(column: str) -> str:
 # ---------------------------------------------------------------- the ladder of open cases
 
 
-def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> Sql:
+def _stock_sql(wh: Warehouse, f: Filter, scope: Scope, at: dt.date, company: str | None) -> Sql:
     """WITH … `staged`: the cases open at `at` (`$at`), each with its level then, since when it sits
     there, its deadline, working days at the level and past the deadline, escalations so far."""
-    rules = rules_cte()
+    d = deadlines(wh)
     region = region_sql("c.county", f, scope)
     comp = _company_sql(company)
-    trail = trail_sql()
-    sql = f"""WITH {rules},
+    app_steps = steps()
+    app = app_trail_sql(app_steps) if app_steps else None
+    app_part = f"UNION ALL BY NAME {_state_at(f'({app.text})', '(SELECT case_no FROM open)')}" if app else ""
+    sql = f"""WITH {d.ctes}
         open AS (SELECT c.* FROM mart_case_spans c WHERE {region} AND {comp} AND c.received_on <= $at
                  AND c.done_until > $at),
-        ev AS (SELECT e.case_id,
-                 max(e.happened_on) FILTER (WHERE e.mv AND e.happened_on <= $at) AS moved_on,
-                 arg_max(e.to_level, e.happened_on) FILTER (WHERE e.mv AND e.happened_on <= $at) AS level_then,
-                 coalesce(bool_or(e.mv AND e.happened_on > $at), false) AS moved_after,
-                 count(*) FILTER (WHERE e.action IN {literals(ESCALATIONS)} AND e.happened_on <= $at) AS escalations,
-                 arg_max(e.action, e.happened_on) FILTER (WHERE e.action IN {literals(ESCALATIONS)}
-                                                          AND e.happened_on <= $at) AS last_escalation
-               FROM (SELECT case_id, happened_on, action, to_level,
-                            action IN {literals(MOVES)} AND to_level IS NOT NULL AS mv
-                     FROM {trail} t  -- only the actions read below (follow-ups are a third of the trail)
-                     WHERE action IN {literals(tuple(dict.fromkeys(MOVES + ESCALATIONS)))}
-                       AND case_no IN (SELECT case_no FROM open)) e
-               GROUP BY e.case_id),
+        -- a case's level and escalations at $at (etl/case_state.py): as published for the cases whose
+        -- trail ends by $at, counted from the trail up to $at for the others, and the app's own steps
+        st AS (SELECT s.* FROM mart_case_state s WHERE s.case_no IN (SELECT case_no FROM open)),
+        parts AS (SELECT s.case_no, s.moved_on, s.level_moved, s.escalations, s.last_escalation, s.last_escalation_on,
+                         false AS moved_after
+                  FROM st s WHERE s.trail_until <= $at
+                  UNION ALL BY NAME
+                  {_state_at("mart_case_trail", "(SELECT case_no FROM st WHERE trail_until > $at)")}
+                  {app_part}),
+        ev AS (SELECT case_no, max(moved_on) AS moved_on, arg_max(level_moved, moved_on) AS level_then,
+                 bool_or(moved_after) AS moved_after, sum(escalations)::BIGINT AS escalations,
+                 arg_max(last_escalation, last_escalation_on) AS last_escalation
+               FROM parts GROUP BY case_no),
         stock AS (SELECT o.case_id, o.county, o.street, o.community_id, o.company_code, o.source, o.category,
                     o.status, o.received_on, o.reporter_phone, o.description,
                     coalesce(CASE WHEN ev.moved_after THEN coalesce(ev.level_then, o.level)
                                   ELSE coalesce(o.level, ev.level_then) END, {literal(NOT_FILLED)}) AS level,
                     coalesce(ev.moved_on, o.received_on) AS at_level_since,
-                    {deadline_sql("o")} AS deadline, {deadline_basis_sql("o")} AS deadline_basis,
+                    {d.due("o")} AS deadline, {d.basis("o")} AS deadline_basis,
                     coalesce(ev.escalations, 0) AS escalations, ev.last_escalation
-                  FROM open o LEFT JOIN ev USING (case_id) {rules_join("o")}),
+                  FROM open o LEFT JOIN ev USING (case_no) {d.join("o")}),
         staged AS (SELECT s.*, a.wi - sc.workday_index AS days_at_level,
                      coalesce($at > s.deadline, false) AS overdue,
                      CASE WHEN $at > s.deadline THEN a.wi - dc.workday_index END AS workdays_overdue,
@@ -130,14 +132,24 @@ def _stock_sql(f: Filter, scope: Scope, at: dt.date, company: str | None) -> Sql
                    LEFT JOIN calendar sc ON sc.day = s.at_level_since
                    LEFT JOIN calendar dc ON dc.day = s.deadline
                    LEFT JOIN (SELECT workday_index AS wi FROM calendar WHERE day = $at) a ON TRUE)"""
-    return Sql.of(sql, rules, region, comp, trail, at=at)
+    return Sql.of(sql, d.ctes, region, comp, *([app] if app else []), at=at)
+
+
+def _state_at(trail: str, cases: str) -> str:
+    """The state at `$at` of the `cases` (SQL of their numbers), counted from `trail` (a table expression
+    with the trail's columns), with whether a move came after `$at` (`moved_after`)."""
+    return f"""SELECT e.case_no, {case_state.state_sql("e", "$at")},
+                      coalesce(bool_or({case_state.moved_sql("e")} AND e.happened_on > $at), false) AS moved_after
+               FROM {trail} e  -- only the actions read (follow-ups are a third of the trail)
+               WHERE e.action IN {literals(case_state.ACTIONS)} AND e.case_no IN {cases}
+               GROUP BY e.case_no"""
 
 
 def ladder(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
     """The ladder (层级阶梯): open cases at the as-of date per level and per bucket of working
     days at that level (index into AGE_BUCKETS, -1 outside the calendar), and how many are past
     their deadline: [level, bucket, open_cases, overdue_cases]."""
-    stock = _stock_sql(f, scope, as_of(wh, f, scope), company)
+    stock = _stock_sql(wh, f, scope, as_of(wh, f, scope), company)
     sql = f"""{stock} SELECT level, {_bucket_sql("days_at_level")} AS bucket, count(*) AS open_cases,
                     count(*) FILTER (WHERE overdue) AS overdue_cases
             FROM staged GROUP BY ALL ORDER BY level, bucket"""
@@ -159,7 +171,7 @@ def open_cases(
     how many working days are left (`workdays_left`, 0 on the deadline itself); `total` is the
     count before the limit. `due_within`: only the cases not yet past their deadline with at most
     that many working days left. The reporter's phone is masked unless the scope allows personal data."""
-    stock = _stock_sql(f, scope, as_of(wh, f, scope), company)
+    stock = _stock_sql(wh, f, scope, as_of(wh, f, scope), company)
     due = Sql.of("s.workdays_left <= $due_within", due_within=due_within) if due_within is not None else TRUE
     cond = where(
         Sql.of("s.level = $level", level=level) if level else TRUE, Sql("s.overdue") if overdue_only else TRUE, due
@@ -310,33 +322,39 @@ def _referrals_sql(wh: Warehouse, f: Filter, scope: Scope, company: str | None) 
     return Sql.of(sql, cond, at=as_of(wh, f, scope))
 
 
-def referrals(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
-    """Referrals (移送城管 / 纪检 / 公安) made in the period, each with the receiving organ and its
-    outcome by the as-of date (立案, 问责, or `pending`), working days to it, and whether the case
-    is closed."""
-    return wh.frame(
-        _referrals_sql(wh, f, scope, company) + " SELECT * FROM referral ORDER BY referred_on DESC, case_id"
+def referrals(
+    wh: Warehouse, f: Filter, scope: Scope, company: str | None = None, limit: int | None = None
+) -> pd.DataFrame:
+    """Referrals (移送城管 / 纪检 / 公安) made in the period, the latest first (at most `limit`), each
+    with the receiving organ and its outcome by the as-of date (立案, 问责, or `pending`), working
+    days to it, and whether the case is closed; `total` is the count before the limit."""
+    cap = limit_sql(limit)
+    listed = Sql.of(f" SELECT *, count(*) OVER () AS total FROM referral ORDER BY referred_on DESC, case_id {cap}", cap)
+    return wh.frame(_referrals_sql(wh, f, scope, company) + listed)
+
+
+def referral_summary(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
+    """Referrals per receiving organ and outcome, of every referral of `referrals`:
+    [referral, organ, outcome, referrals]."""
+    sql = _referrals_sql(wh, f, scope, company) + (
+        " SELECT referral, organ, outcome, count(*) AS referrals FROM referral GROUP BY ALL ORDER BY ALL"
     )
+    return wh.frame(sql)
 
 
-def referral_summary(referral_rows: pd.DataFrame) -> pd.DataFrame:
-    """Referrals per receiving organ and outcome, from the rows of `referrals` (a handful per
-    period, so that the page reads them once): [referral, organ, outcome, referrals]."""
-    return (
-        referral_rows.groupby(["referral", "organ", "outcome"], as_index=False)
-        .size()
-        .rename(columns={"size": "referrals"})
-    )
-
-
-def accountability(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
-    """问责 in the period: who held whom accountable for which case (the note says what was done)."""
+def accountability(
+    wh: Warehouse, f: Filter, scope: Scope, company: str | None = None, limit: int | None = None
+) -> pd.DataFrame:
+    """问责 in the period, the latest first (at most `limit`; `total`: how many in all): who held whom
+    accountable for which case (the note says what was done)."""
     cond = _events_sql(f, scope, company)
-    # the (few) events first, then their names: the name joins run on few rows
-    sql = f"""WITH acc AS (SELECT * FROM mart_case_trail e WHERE {cond} AND e.action = '问责')
+    cap = limit_sql(limit)
+    # the (at most `limit`) events first, then their names: the name joins run on few rows
+    sql = f"""WITH acc AS (SELECT *, count(*) OVER () AS total FROM mart_case_trail e WHERE {cond} AND e.action = '问责'
+                           ORDER BY e.happened_on DESC, e.case_id {cap})
         SELECT e.happened_on, e.case_id, e.county, g.name AS unit_name, m.name AS community_name,
                e.company_code, co.name AS company_name, e.category, coalesce(e.organ, '') AS organ,
-               coalesce(e.note, '') AS note
+               coalesce(e.note, '') AS note, e.total
         FROM acc e
         LEFT JOIN regions g ON g.code = e.county
         LEFT JOIN (SELECT * FROM communities WHERE community_id IN (SELECT community_id FROM acc)) m
@@ -344,7 +362,7 @@ def accountability(wh: Warehouse, f: Filter, scope: Scope, company: str | None =
         LEFT JOIN (SELECT * FROM companies WHERE company_code IN (SELECT company_code FROM acc)) co
              ON co.company_code = e.company_code
         ORDER BY e.happened_on DESC, e.case_id"""
-    return wh.frame(Sql.of(sql, cond))
+    return wh.frame(Sql.of(sql, cond, cap))
 
 
 # One case's trail lives in metrics/case_trail.py. The watch lists live in metrics/watch.py; named

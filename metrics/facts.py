@@ -14,7 +14,7 @@ import pandas as pd
 
 from etl.sql import Sql, literal, literals
 from metrics.db import Warehouse
-from metrics.deadlines import deadline_sql, rules_cte, rules_join
+from metrics.deadlines import deadlines
 from metrics.filters import Filter, Scope, period_sql, region_sql, until_sql, where, year_sql
 from metrics.funds import OUTSTANDING_SQL, _projects_sql
 
@@ -94,12 +94,12 @@ def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     # stock at `$at`: received by then and not rectified by then
     open_at = f"received_on <= $at AND NOT coalesce({rectified_by('$at')}, false)"
     cols.append(f"coalesce(sum(n) FILTER (WHERE {open_at}), 0)::BIGINT AS open_cases")
-    cols.append(f"coalesce(sum(n) FILTER (WHERE {open_at} AND due < $at), 0)::BIGINT AS overdue_cases")
-    rules = rules_cte()
-    sql = f"""WITH {rules},
-        m AS (SELECT c.*, {deadline_sql("c")} AS due FROM mart_cases c {rules_join("c")} WHERE {region})
+    cols.append(f"coalesce(sum(n) FILTER (WHERE {open_at} AND due_at < $at), 0)::BIGINT AS overdue_cases")
+    d = deadlines(wh)
+    sql = f"""WITH {d.ctes}
+        m AS (SELECT c.*, {d.due("c")} AS due_at FROM mart_cases c {d.join("c")} WHERE {region})
         SELECT county AS unit, {", ".join(cols)} FROM m GROUP BY county"""
-    frame = wh.frame(Sql.of(sql, rules, region, period, done, at=as_of(wh, f, scope)))
+    frame = wh.frame(Sql.of(sql, d.ctes, region, period, done, at=as_of(wh, f, scope)))
     frame["received_main"] = frame["received_sweep"] + frame["received_leads"]
     frame["rectified_main"] = frame["rectified_sweep"] + frame["rectified_leads"]
     return frame

@@ -11,7 +11,7 @@ import pandas as pd
 from etl.sql import Sql, literals
 from metrics.app_trail import trail_sql
 from metrics.db import Warehouse
-from metrics.deadlines import deadline_rules, deadline_sql, rules_cte, rules_join
+from metrics.deadlines import deadline_rules, deadlines
 from metrics.escalations import ESCALATIONS, EXIT_REVIEW_BLACK_LISTS, REFERRALS, REPEATED
 from metrics.facts import DONE, as_of
 from metrics.filters import Filter, Scope, limit_sql, months_before, region_sql
@@ -30,13 +30,13 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> Sql:
     (`$first` … `$at`), and `counted` joining them. (The county a company's cases come from is
     asked for its listed rows only: see company_watch.)"""
     first, at = watch_window(wh, f, scope)
-    rules = rules_cte()
+    d = deadlines(wh)
     region_c = region_sql("c.county", f, scope)
     region_l = region_sql("l.county", f, scope)
     region_e = region_sql("e.county", f, scope)
     k = f"c.{key}"
     trail = trail_sql()
-    sql = f"""WITH {rules},
+    sql = f"""WITH {d.ctes}
         esc AS (SELECT e.{key} AS key, count(*) AS escalations, count(DISTINCT e.case_no) AS escalated_cases,
                   count(*) FILTER (WHERE e.action = '提醒函') AS reminders,
                   count(*) FILTER (WHERE e.action = '督办函') AS supervisions,
@@ -50,8 +50,8 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> Sql:
                 FROM mart_late_cases c  -- the row's deadline passed before the case was done
                 WHERE {region_c} AND c.done_until > $first AND c.deadline BETWEEN $first AND $at
                 UNION ALL  -- the rules give the deadline of a case whose row has none
-                SELECT {k} AS key, c.county, c.status, c.closed_on, {deadline_sql("c")} AS deadline
-                FROM mart_case_spans c {rules_join("c")}
+                SELECT {k} AS key, c.county, c.status, c.closed_on, {d.due("c")} AS deadline
+                FROM mart_case_spans c {d.join("c")}
                 WHERE {region_c} AND c.done_until > $first AND c.deadline IS NULL
                   AND c.received_on BETWEEN $received_from AND $at),
         late AS (SELECT key, count(*) AS overdue_cases FROM due WHERE {LATE} GROUP BY 1),
@@ -79,7 +79,7 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> Sql:
     # a rule's deadline lies at most twice its working days (plus a month of holidays) after receipt
     received_from = first - dt.timedelta(days=2 * max(r.working_days for r in deadline_rules()) + 30)
     # (a case late in the window was not done by its deadline, which lies in the window: done_until > first)
-    return Sql.of(sql, rules, trail, region_e, region_c, region_l, first=first, at=at, received_from=received_from)
+    return Sql.of(sql, d.ctes, trail, region_e, region_c, region_l, first=first, at=at, received_from=received_from)
 
 
 # a case of `due` that ran late within the window: its deadline fell in it and it was not done by then

@@ -180,12 +180,22 @@ TABLE = Table(
 )
 
 
-def _grid(grid_id: str, rows: Rows, lang: str, max_height: int = 480, clickable: bool = False):
-    """A list's grid: its first column pinned, a click reading the row's key."""
+def _grid(grid_id: str, rows: Rows, lang: str, max_height: int = 480, clickable: bool = False, noted: bool = False):
+    """A list's grid: its first column pinned, a click reading the row's key; `noted`: a list cut at
+    its first rows (`rows.total` before the cut) says so below it (列出前 … 行（共 … 行）)."""
     first = rows.columns[0]
     how = replace(TABLE, pin_first={"pinned": "left", "flex": 0, "width": WIDTHS.get(first, 110)})
     return table(
-        grid_id, rows.frame, rows.columns, lang, how, Size(150, 0, max_height), key=rows.key, clickable=clickable
+        grid_id,
+        rows.frame,
+        rows.columns,
+        lang,
+        how,
+        Size(150, 0, max_height),
+        key=rows.key,
+        clickable=clickable,
+        shown_of=rows.total if noted else None,
+        note_below=True,
     )
 
 

@@ -10,6 +10,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from components.i18n import fmt_date, has_label, label
+from components.panel import ROW_CAP
 from metrics import case_trail
 from metrics import escalations as esc
 from metrics.filters import Filter
@@ -225,26 +226,30 @@ REFERRAL_COLUMNS = [
 ]
 
 
-def _referral_rows(view: EscalationsView, frame: pd.DataFrame | None = None) -> Rows:
-    """The referrals of the view (or those already read, `frame`) as the list shows them."""
+def _referral_rows(view: EscalationsView, shown: bool = False) -> Rows:
+    """The referrals of the view as the list shows them (`shown`: the first ROW_CAP, with the total)
+    and its export writes them (all)."""
     lang = view.lang
-    frame = (esc.referrals(warehouse(), view.f, scope(), company=view.company) if frame is None else frame).copy()
+    frame = esc.referrals(warehouse(), view.f, scope(), company=view.company, limit=ROW_CAP if shown else None)
+    total = int(frame["total"].iloc[0]) if len(frame) else 0
     _dates(frame, "referred_on", "outcome_on")
     for col, prefix in (("referral", "action"), ("outcome", "outcome"), ("category", "category")):
         _named(frame, col, prefix, lang)
     _yes_no(frame, "case_closed", lang)
     _unmatched(frame, "company_name", lang)
-    return Rows(frame, REFERRAL_COLUMNS, "esc_referrals", key="case_id")
+    return Rows(frame, REFERRAL_COLUMNS, "esc_referrals", key="case_id", total=total)
 
 
 ACCOUNTABILITY_COLUMNS = ["happened_on", "case_id", "unit_name", "company_name", "organ", "note"]
 
 
-def _accountability_rows(view: EscalationsView) -> Rows:
-    frame = esc.accountability(warehouse(), view.f, scope(), company=view.company)
+def _accountability_rows(view: EscalationsView, shown: bool = False) -> Rows:
+    """问责 of the view (`shown`: the first ROW_CAP on screen, with the total; else all, for the export)."""
+    frame = esc.accountability(warehouse(), view.f, scope(), company=view.company, limit=ROW_CAP if shown else None)
+    total = int(frame["total"].iloc[0]) if len(frame) else 0
     _dates(frame, "happened_on")
     _unmatched(frame, "company_name", view.lang)
-    return Rows(frame, ACCOUNTABILITY_COLUMNS, "esc_accountability", key="case_id")
+    return Rows(frame, ACCOUNTABILITY_COLUMNS, "esc_accountability", key="case_id", total=total)
 
 
 COMPANY_COLUMNS = [

@@ -183,15 +183,16 @@ def escalations_referrals(params, seen=True):
         raise PreventUpdate
     view = View.of(params)
     lang = view.lang
-    referred = esc.referrals(warehouse(), view.f, scope(), company=view.company)
-    summary = esc.referral_summary(referred)
-    rows = _referral_rows(view, referred)
-    accountable = _accountability_rows(view)
-    referral_grid = _grid("escalations-referrals-grid", rows, lang, 360, clickable=True) if len(rows.frame) else None
+    summary = esc.referral_summary(warehouse(), view.f, scope(), company=view.company)
+    rows = _referral_rows(view, shown=True)
+    accountable = _accountability_rows(view, shown=True)
+    referral_grid = (
+        _grid("escalations-referrals-grid", rows, lang, 360, clickable=True, noted=True) if len(rows.frame) else None
+    )
     return (
         _referral_figure(summary, lang),
         referral_grid,
-        _grid("escalations-accountability-grid", accountable, lang, 420, clickable=True),
+        _grid("escalations-accountability-grid", accountable, lang, 420, clickable=True, noted=True),
     )
 
 

@@ -224,6 +224,23 @@ def warehouse(tmp_path: Path) -> Path:
     return tmp_path / "warehouse.duckdb"
 
 
+DEADLINE_RULES = """source,category,working_days,note
+*,*,15,默认
+投诉举报,*,10,投诉举报
+*,安全防范,5,安全防范
+12345,安全防范,3,热线安全隐患
+"""
+
+
+@pytest.fixture
+def rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Deadline rules of this test's own (DEADLINE_RULES; 投诉举报: 10 working days), a file it may edit."""
+    path = tmp_path / "deadline_rules.csv"
+    path.write_text(DEADLINE_RULES, encoding="utf-8")
+    monkeypatch.setenv("DEADLINE_RULES", str(path))
+    return path
+
+
 def assert_rows_accounted(reports: Sequence[object]) -> None:
     """Every row read ends in exactly one place: rows_read == rows_loaded + rows_rejected."""
     for r in reports:

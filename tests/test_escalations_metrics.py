@@ -43,12 +43,6 @@ EVENT_HEADER = ["编号", "日期", "措施", "移交层级", "承办单位", "�
 LIST_HEADER = ["统一社会信用代码", "县区", "发布日期", "榜单", "事由"]
 COMPANY_A = make_uscc(random.Random(1), "140702")
 COMPANY_B = make_uscc(random.Random(2), "140781")
-RULES = """source,category,working_days,note
-*,*,15,默认
-投诉举报,*,10,投诉举报
-*,安全防范,5,安全防范
-12345,安全防范,3,热线安全隐患
-"""
 
 
 def workdays(a: dt.date, b: dt.date) -> int:
@@ -69,14 +63,6 @@ def crosses_holiday_and_adjusted_weekend(a: dt.date, b: dt.date) -> bool:
     holiday = any(d.weekday() < 5 and not chinese_calendar.is_workday(d) for d in days)
     adjusted = any(d.weekday() >= 5 and chinese_calendar.is_workday(d) for d in days)
     return holiday and adjusted
-
-
-@pytest.fixture
-def rules(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "deadline_rules.csv"
-    path.write_text(RULES, encoding="utf-8")
-    monkeypatch.setenv(deadlines.RULES_ENV, str(path))
-    return path
 
 
 def build(clerk, warehouse: Path, cases, events=(), lists=()) -> Warehouse:

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import marts
+from etl import deadlines, marts
 from etl.pipeline import load_files
 
 
@@ -36,6 +36,14 @@ def _differences(con: duckdb.DuckDBPyConnection, name: str) -> tuple[int, int]:
     extra = con.execute(f"SELECT count(*) FROM (SELECT * FROM {name} EXCEPT ALL {full})").fetchone()[0]
     missing = con.execute(f"SELECT count(*) FROM ({full} EXCEPT ALL SELECT * FROM {name})").fetchone()[0]
     return extra, missing
+
+
+def _wrong_due(con: duckdb.DuckDBPyConnection) -> int:
+    """Cases whose published deadline (`_due`) is not the one etl/deadlines.py computes now."""
+    cte = deadlines.rules_cte()
+    sql = f"""WITH {cte} SELECT count(*) FROM cases c {deadlines.rules_join("c")}
+              WHERE c._due IS DISTINCT FROM {deadlines.deadline_sql("c")}"""
+    return con.execute(sql, cte.params).fetchone()[0]
 
 
 def _digest(con: duckdb.DuckDBPyConnection, name: str) -> str:
@@ -163,6 +171,7 @@ def test_incremental_publish_equals_a_full_rebuild_after_every_load(demo_wh, cop
             for name in marts.MARTS:
                 assert con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] > 0, name
                 assert _differences(con, name) == (0, 0), f"after '{step}', {name} differs from a full rebuild"
+            assert _wrong_due(con) == 0, f"after '{step}', cases' deadlines differ from the rules'"
             now = {name: _digest(con, name) for name in marts.MARTS}
         changed = {name for name in marts.MARTS if now[name] != digests[name]}
         assert expected <= changed, f"'{step}' should have changed {expected - changed}"
@@ -190,3 +199,30 @@ def test_a_warehouse_without_its_marts_is_rebuilt_in_full(tmp_path: Path, copy: 
         marts.refresh(con)
         assert _differences(con, "mart_recoveries") == (0, 0)
         assert con.execute("SELECT count(*) FROM mart_late_cases").fetchone()[0] > 0
+
+
+def test_a_publish_after_the_deadline_rules_changed_rewrites_every_deadline_they_decide(
+    copy: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The rules are an admin's file: edited between two loads, the next publish recomputes the
+    deadline of every case the rules decide (not only of the cases it loaded) and mart_cases in
+    full, equal to a full rebuild under the new rules."""
+    rules = tmp_path / "rules.csv"
+    rules.write_text("source,category,working_days\n*,*,2\n", encoding="utf-8")
+    monkeypatch.setenv("DEADLINE_RULES", str(rules))
+    with duckdb.connect(str(copy), read_only=True) as con:
+        assert _wrong_due(con) > 0  # published under the shipped rules: the edit matters
+        before = _digest(con, "mart_cases")
+    ledger = _write(
+        tmp_path / "清退.csv",  # a ledger no case mart reads
+        ["统一社会信用代码", "县区", "类别", "清退金额（元）", "涉及户数", "清退日期"],
+        [["91140702MA0KQK1LX7", "榆次区", "物业费", 3000, 12, "2025-05-06"]],
+    )
+    assert load_files([ledger], copy, user="test").ok
+    with duckdb.connect(str(copy), read_only=True) as con:
+        assert _wrong_due(con) == 0
+        assert _differences(con, "mart_cases") == (0, 0)
+        assert _digest(con, "mart_cases") != before
+        assert con.execute("SELECT value FROM mart_stamps").fetchall() == [
+            (deadlines.fingerprint(deadlines.deadline_rules()),)
+        ]
