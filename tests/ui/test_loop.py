@@ -58,9 +58,12 @@ def test_supervisor_issues_county_answers_supervisor_grants(browser, loop_server
         boss.page.evaluate(
             f"async () => (await dash_ag_grid.getApiAsync('escalations-open-grid')).ensureIndexVisible({i})"
         )
-        boss.page.locator(
+        boss.settle()  # the sections the scroll brought near are drawn: nothing moves under the click
+        box = boss.page.locator(
             f"#escalations-open-grid .ag-pinned-left-cols-container .ag-row[row-index='{i}'] .ag-checkbox-input"
-        ).click()
+        )
+        box.click()
+        expect(box).to_be_checked()
     expect(boss.page.locator("#escalations-selected")).to_have_text("已选 2 件")
     boss.page.click("#escalations-issue-open")
     boss.page.get_by_label("督办函", exact=True).check()
