@@ -5,6 +5,7 @@ it arrives and the viewer sees at once that the page is working (not blank, then
 from __future__ import annotations
 
 from dash import dcc, html
+from dash.exceptions import PreventUpdate
 
 from components.i18n import label
 
@@ -39,7 +40,7 @@ def lazy(child, seen_id: str, kind: str = "chart") -> html.Div:
     """A panel below the fold, drawn when it comes near the screen: `seen_id` is a store that
     assets/lazy.js sets to true once the panel is within a screen's height of the viewport (or
     the page is printed); the panel's callback takes it as an input and draws nothing before
-    (`not_seen`). The first screen of a page is then drawn without waiting for what is under it."""
+    (`unless_seen`). The first screen of a page is then drawn without waiting for what is under it."""
     return lazy_section(loading(child, kind), seen_id)
 
 
@@ -68,7 +69,8 @@ def not_drawn(lang: str, kind: str = "table") -> html.Div:
     return html.Div(label("drawn_when_shown", lang), className=f"lazy-placeholder lazy-placeholder-{kind}")
 
 
-def not_seen(seen) -> bool:
-    """Whether a lazy panel's store says it has not come near the screen yet (its callback then
-    raises PreventUpdate)."""
-    return seen is not True
+def unless_seen(*seen) -> None:
+    """Stop a lazy panel's callback (PreventUpdate) while none of its stores `seen` says it has come
+    near the screen yet."""
+    if not any(s is True for s in seen):
+        raise PreventUpdate

@@ -265,6 +265,9 @@ def _changes(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute(sql).fetchone()[0])
 
 
+# What the marts were built with (name → value: the deadline rules' fingerprint, `deadline_rules`).
+STAMPS = "mart_stamps"
+
 # The stamp of the deadline rules a warehouse's `_due` was computed with when they could not be
 # read (etl/deadlines.py raised): then `_due` holds the rows' own deadlines, and no reader's
 # rules match it (they compute at query time, or say what is wrong with the file).
@@ -281,8 +284,8 @@ def refresh_due(con: duckdb.DuckDBPyConnection, everything: bool = False) -> boo
         stamp = deadlines.fingerprint(rules)
     except deadlines.DeadlineRulesError:
         rules, stamp = (), UNREADABLE
-    con.execute("CREATE TABLE IF NOT EXISTS mart_stamps (name VARCHAR PRIMARY KEY, value VARCHAR)")
-    row = con.execute("SELECT value FROM mart_stamps WHERE name = 'deadline_rules'").fetchone()
+    con.execute(f"CREATE TABLE IF NOT EXISTS {STAMPS} (name VARCHAR PRIMARY KEY, value VARCHAR)")
+    row = con.execute(f"SELECT value FROM {STAMPS} WHERE name = 'deadline_rules'").fetchone()
     edited = row is None or row[0] != stamp
     written = "c._case_no IN (SELECT case_no FROM _changed WHERE tbl = 'cases')" if _changes(con) else "FALSE"
     if everything or row is None:
@@ -299,7 +302,7 @@ def refresh_due(con: duckdb.DuckDBPyConnection, everything: bool = False) -> boo
             FROM cases c {deadlines.rules_join("c")} WHERE {which}) d WHERE cases._case_no = d._case_no""",
         cte.params,
     )
-    con.execute("INSERT OR REPLACE INTO mart_stamps VALUES ('deadline_rules', ?)", [stamp])
+    con.execute(f"INSERT OR REPLACE INTO {STAMPS} VALUES ('deadline_rules', ?)", [stamp])
     return edited
 
 

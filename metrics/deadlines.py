@@ -14,20 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from etl.deadlines import (  # noqa: F401  (the rules and their SQL: part of this module's interface)
-    ANY,
-    DEFAULT_RULES,
-    RULES_ENV,
-    DeadlineRule,
+from etl.deadlines import (  # noqa: F401  (the rules the metrics read, and their error: part of this module's interface)
     DeadlineRulesError,
     deadline_rules,
     deadline_sql,
     fingerprint,
-    rule_days,
     rules_cte,
     rules_join,
-    rules_path,
 )
+from etl.marts import STAMPS
 from etl.sql import Sql
 
 
@@ -64,9 +59,9 @@ def deadlines(wh) -> Deadlines:
 
 def _stamp(wh) -> str | None:
     """The rules the published `due` was computed with (None: a warehouse published before it was)."""
-    if not wh.rows("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'mart_stamps' AND NOT temporary")[0][0]:
+    if not wh.rows(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{STAMPS}' AND NOT temporary")[0][0]:
         return None
-    row = wh.rows("SELECT value FROM mart_stamps WHERE name = 'deadline_rules'")
+    row = wh.rows(f"SELECT value FROM {STAMPS} WHERE name = 'deadline_rules'")
     return row[0][0] if row else None
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 import secrets
 
 from dash import ALL, Input, Output, State, html, no_update
-from dash.exceptions import PreventUpdate
 
 from components.i18n import label
-from components.loading import not_seen
+from components.loading import unless_seen
 from components.panel import Panels
 from pages import _loop as loop
 from pages._escalations_figures import _grid
@@ -149,8 +148,7 @@ def escalations_issue_submit(n, kind, days, demand, case_ids, token, counter, pa
 def escalations_documents(params, _counter, seen=True):
     """The documents issued for the view (once the card has come near the screen), and the line
     counting them; again when one is issued or decided here (`escalations-loop`)."""
-    if not_seen(seen):
-        raise PreventUpdate
+    unless_seen(seen)
     view = View.of(params)
     docs = view_documents(view)
     if not docs:

@@ -8,11 +8,10 @@ from dataclasses import replace
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, html
-from dash.exceptions import PreventUpdate
 
 from components.charts import empty_figure
 from components.i18n import label
-from components.loading import graph_not_drawn, loading, not_drawn, not_seen
+from components.loading import graph_not_drawn, loading, not_drawn, unless_seen
 from components.panel import Panels, Sheet, Size, table
 from components.trend import named_lines
 from metrics import kpis, mediation
@@ -77,8 +76,7 @@ def level_rows(view: View):
 def mediation_levels(params, seen=True):
     """Per level: settled there, its share, working days there; the rate month by month (once the
     section has come near the screen)."""
-    if not_seen(seen):
-        raise PreventUpdate
+    unless_seen(seen)
     view = View.of(params)
     levels = level_rows(view)
     how = replace(TABLE, formats=LEVEL_FORMATS, widths={"level_name": 110})

@@ -12,11 +12,10 @@ from urllib.parse import quote
 
 import pandas as pd
 from dash import Input, Output, html
-from dash.exceptions import PreventUpdate
 
 from components import query
 from components.i18n import fmt_count, fmt_date, label
-from components.loading import not_seen
+from components.loading import unless_seen
 from components.panel import Panels, Sheet, Size, Table, table
 from metrics.county_profile import FORBIDDEN, OK
 from metrics.db import WarehouseMissing
@@ -160,8 +159,7 @@ def register_lists(panels: Panels, view_cls: type[View], names, draw: Callable, 
     def callback_of(name: str):
         @missing_warehouse(TEXT)
         def list_(params, seen_=True):
-            if not_seen(seen_):
-                raise PreventUpdate
+            unless_seen(seen_)
             return draw(view_cls.of(params), name)
 
         list_.__doc__ = f"The list `{name}` of the profile."

@@ -10,11 +10,10 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 from dash import html
-from dash.exceptions import PreventUpdate
 
 from components.charts import bars, empty_figure
 from components.i18n import fmt_date, label
-from components.loading import graph_not_drawn, lazy_section, loading, not_seen
+from components.loading import graph_not_drawn, lazy_section, loading, unless_seen
 from components.panel import Panels, Sheet, Size, Table, header, table
 from metrics import kpis
 from metrics.db import Warehouse
@@ -85,8 +84,7 @@ def register(panels: Panels, spec: UnitRates, seen: str | None = None):
 
     @missing_warehouse(FIGURE, TEXT)
     def draw(params, seen_=True):
-        if not_seen(seen_):
-            raise PreventUpdate
+        unless_seen(seen_)
         view = View.of(params)
         frame, total = spec.frame(view)
         grid = table(

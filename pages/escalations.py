@@ -25,12 +25,11 @@ from __future__ import annotations
 import dash
 import pandas as pd
 from dash import Input, Output, State, callback, html, no_update
-from dash.exceptions import PreventUpdate
 
 from components import query
 from components.charts import empty_figure
 from components.i18n import fmt_count, fmt_date, label
-from components.loading import not_seen
+from components.loading import unless_seen
 from components.panel import Panels, Sheet
 from metrics import escalations as esc
 from pages import (
@@ -103,8 +102,7 @@ def escalations_counts(params, _issued=None):
 def escalations_actions(params, _issued=None, seen=True):
     """The actions by month, once the chart has come near the screen; again when a document was
     issued here."""
-    if not_seen(seen):
-        raise PreventUpdate
+    unless_seen(seen)
     view = View.of(params)
     months = esc.actions_by_month(warehouse(), view.f, scope(), company=view.company)
     return _actions_figure(months, view.lang)
@@ -179,8 +177,7 @@ def escalations_open(params):
 def escalations_referrals(params, seen=True):
     """Referrals by receiving organ with their outcome, and accountability, in the period (once
     the row has come near the screen)."""
-    if not_seen(seen):
-        raise PreventUpdate
+    unless_seen(seen)
     view = View.of(params)
     lang = view.lang
     summary = esc.referral_summary(warehouse(), view.f, scope(), company=view.company)
@@ -208,8 +205,7 @@ def escalations_referrals(params, seen=True):
 def escalations_watch(params, seen=True):
     """The companies' watch list over the twelve months to the as-of date (it moves with the
     period's end), once the lists have come near the screen."""
-    if not_seen(seen):
-        raise PreventUpdate
+    unless_seen(seen)
     view = View.of(params)
     lang = view.lang
     try:
@@ -232,8 +228,7 @@ def escalations_watch(params, seen=True):
 @missing_warehouse(None)
 def escalations_watch_counties(params, seen=True):
     """The counties' watch list over the same twelve months."""
-    if not_seen(seen):
-        raise PreventUpdate
+    unless_seen(seen)
     view = View.of(params)
     lang = view.lang
     try:

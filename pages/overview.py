@@ -8,13 +8,12 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
-from dash.exceptions import PreventUpdate
 
 from components import query
 from components.charts import donut, empty_figure
 from components.i18n import fmt_value, label, lang_of
 from components.legend import thresholds_legend
-from components.loading import graph_not_drawn, lazy, loading, not_seen
+from components.loading import graph_not_drawn, lazy, loading, unless_seen
 from components.maps import county_figure, load_geojson, map_region, region_geo
 from components.panel import AUTO, Panels, Sheet, Table, link_column, table
 from components.theme import GRAPH_CONFIG
@@ -223,8 +222,7 @@ def _standing(place, lang):
 def overview_mix(params, stars_seen=True, credit_seen=True):
     """The star distribution of service projects and the credit grades of companies, once the
     row is scrolled near (both charts sit side by side: either seen draws both)."""
-    if not_seen(stars_seen) and not_seen(credit_seen):
-        raise PreventUpdate
+    unless_seen(stars_seen, credit_seen)
     lang, f = _view(params)
     wh, viewer = warehouse(), scope()
     stars, credit = star_distribution(wh, f, viewer), credit_distribution(wh, f, viewer)

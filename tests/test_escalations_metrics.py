@@ -17,6 +17,7 @@ from pathlib import Path
 import chinese_calendar
 import pytest
 
+from etl import deadlines as etl_deadlines
 from etl.demo import make_uscc
 from etl.pipeline import load_files
 from metrics import case_trail, deadlines
@@ -176,19 +177,19 @@ def test_deadline_in_the_row_wins_and_past_deadline_means_as_of_after_it(clerk, 
 
 def test_rule_precedence_exact_pair_then_the_shorter_partial_then_default(rules):
     table = deadlines.deadline_rules(rules)
-    assert deadlines.rule_days(table, "12345", "安全防范") == 3  # the exact pair
-    assert deadlines.rule_days(table, "投诉举报", "安全防范") == 5  # source says 10, category 5: the shorter
-    assert deadlines.rule_days(table, "投诉举报", "违规收费") == 10
-    assert deadlines.rule_days(table, "排查", "违规收费") == 15  # the default
+    assert etl_deadlines.rule_days(table, "12345", "安全防范") == 3  # the exact pair
+    assert etl_deadlines.rule_days(table, "投诉举报", "安全防范") == 5  # source says 10, category 5: the shorter
+    assert etl_deadlines.rule_days(table, "投诉举报", "违规收费") == 10
+    assert etl_deadlines.rule_days(table, "排查", "违规收费") == 15  # the default
 
 
 def test_shipped_rules_give_every_source_and_category_a_deadline():
-    table = deadlines.deadline_rules(deadlines.DEFAULT_RULES)
+    table = deadlines.deadline_rules(etl_deadlines.DEFAULT_RULES)
     from vocab.schema import CASE_CATEGORIES, CASE_SOURCES
 
     for source in CASE_SOURCES:
         for category in CASE_CATEGORIES:
-            assert deadlines.rule_days(table, source, category), (source, category)
+            assert etl_deadlines.rule_days(table, source, category), (source, category)
 
 
 @pytest.mark.parametrize(
