@@ -258,13 +258,18 @@ def rss_kib(pid: int) -> int:
 
 
 HEAP_GROWTH = 0.15  # of the early heap, plus 2 MiB
-RSS_GROWTH_KIB = 40 * 1024
+# The server's RSS saws by ~40 MiB as a republish opens a new snapshot beside the one still
+# pinned and then closes it (measured over 120 s: 360-406 MiB, flat). One early and one late
+# sample can land on either tooth, so the floor and the peak of each window are compared: a leak
+# lifts both, the saw lifts neither.
+RSS_GROWTH_KIB = 32 * 1024
 
 
 def test_screen_memory_stays_flat_through_many_rotations_and_republishes(browser, own_warehouse, tmp_path):
-    """rotate=1, refresh=2 for ~40 s while the warehouse is republished every 3 s, so every
+    """rotate=1, refresh=2 for ~33 s while the warehouse is republished every 3 s, so every
     pull recomputes everything and the browser redraws every figure: neither the browser's JS
-    heap nor the server's RSS may grow past the tolerance between an early and a late sample."""
+    heap nor the server's RSS (its floor and its peak over a window) may grow past the tolerance
+    between an early and a late window."""
     t0 = time.monotonic()
     srv = Server(own_warehouse).start()
     try:
@@ -275,27 +280,32 @@ def test_screen_memory_stays_flat_through_many_rotations_and_republishes(browser
         cdp = p.page.context.new_cdp_session(p.page)
         cdp.send("Performance.enable")
 
-        def run(seconds: float) -> None:
-            end = time.monotonic() + seconds
+        def run(seconds: float) -> list[int]:
+            """Republish every 3 s for `seconds`; the server's RSS after each (KiB)."""
+            rss, end = [], time.monotonic() + seconds
             while time.monotonic() < end:
                 t = time.time_ns()
                 os.utime(own_warehouse, ns=(t, t))  # a republish: a new version of the published file
                 p.page.wait_for_timeout(3_000)
+                rss.append(rss_kib(srv.proc.pid))
+            return rss
 
         renders = lambda: int(p.page.evaluate("() => window.__screenRenders || 0"))  # noqa: E731
-        run(9)  # one full cycle of 4 maps x 2 side panels = 4 s, twice; caches warm
-        heap_early, rss_early, renders_early = heap_used(cdp), rss_kib(srv.proc.pid), renders()
-        run(24)
-        heap_late, rss_late, renders_late = heap_used(cdp), rss_kib(srv.proc.pid), renders()
+        early = run(12)  # one full cycle of 4 maps x 2 side panels = 4 s, three times; caches warm
+        heap_early, renders_early = heap_used(cdp), renders()
+        late = run(21)[-len(early) :]
+        heap_late, renders_late = heap_used(cdp), renders()
         history = p.page.evaluate("() => window.dash_stores[0].getState().history.past.length")
+        mib = lambda xs: "/".join(f"{x / 1024:.0f}" for x in xs)  # noqa: E731
         print(
-            f"\nJS heap {heap_early / 2**20:.2f} -> {heap_late / 2**20:.2f} MiB; server RSS {rss_early / 1024:.1f} -> "
-            f"{rss_late / 1024:.1f} MiB; redraws {renders_early} -> {renders_late}; Dash history {history} entries"
+            f"\nJS heap {heap_early / 2**20:.2f} -> {heap_late / 2**20:.2f} MiB; server RSS {mib(early)} -> "
+            f"{mib(late)} MiB; redraws {renders_early} -> {renders_late}; Dash history {history} entries"
         )
-        (tmp_path / "memory.txt").write_text(f"{heap_early} {heap_late} {rss_early} {rss_late} {renders_late}\n")
+        (tmp_path / "memory.txt").write_text(f"{heap_early} {heap_late} {early} {late} {renders_late}\n")
         assert renders_late - renders_early >= 5, "the data was not redrawn on republish"
         assert heap_late <= heap_early * (1 + HEAP_GROWTH) + 2 * 2**20, (heap_early, heap_late)
-        assert rss_late <= rss_early + RSS_GROWTH_KIB, (rss_early, rss_late)
+        assert min(late) <= min(early) + RSS_GROWTH_KIB, ("floor", early, late)
+        assert max(late) <= max(early) + RSS_GROWTH_KIB, ("peak", early, late)
         assert history <= 60  # Dash's undo history is trimmed (assets/screen.js)
         save_shot(p, tmp_path, "screen-after-memory-run.png")
         p.page.context.close()
