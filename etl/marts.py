@@ -20,6 +20,7 @@ import duckdb
 
 from etl import case_state, deadlines
 from etl.sql import ident, literal, literals
+from vocab.datasets_cases import HOTLINE_SOURCES
 
 DONE = ("已整改", "已办结")  # the statuses of a rectified case, as metrics.facts.DONE
 DONE_SQL = literals(DONE)
@@ -118,6 +119,18 @@ MARTS = {
         "GROUP BY ALL",
         "county",
         "county",
+        "SELECT county FROM _changed WHERE tbl = 'cases'",
+    ),
+    # the hotline's 工单 (metrics/hotline.py) counted per unit, the dates its 三率 compare with a period
+    # (received, responded, visited), the visit's result and the working days to the response
+    "mart_hotline": Mart(
+        f"""SELECT c.county, c.received_on, c.responded_on, c.visited_on, c.satisfaction, c.resolved,
+               rc.workday_index - cc.workday_index AS response_workdays, count(*) AS n
+        FROM (SELECT * FROM cases WHERE source IN {literals(HOTLINE_SOURCES)}) c
+        LEFT JOIN calendar cc ON cc.day = c.received_on LEFT JOIN calendar rc ON rc.day = c.responded_on""",
+        "GROUP BY ALL",
+        "county",
+        "c.county",
         "SELECT county FROM _changed WHERE tbl = 'cases'",
     ),
     # communities counted by what the coverage figures take at a date: management type now, since
