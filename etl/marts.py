@@ -20,7 +20,7 @@ import duckdb
 
 from etl import case_state, deadlines
 from etl.sql import ident, literal, literals
-from vocab.datasets_cases import HOTLINE_SOURCES
+from vocab.datasets_cases import HOTLINE_SOURCES, LEVELS
 
 DONE = ("已整改", "已办结")  # the statuses of a rectified case, as metrics.facts.DONE
 DONE_SQL = literals(DONE)
@@ -44,6 +44,12 @@ def done_until_sql(alias: str) -> str:
         f"CASE WHEN {alias}.status IN {DONE_SQL} AND {alias}.closed_on IS NOT NULL THEN {alias}.closed_on "
         "ELSE DATE '9999-12-31' END"
     )
+
+
+def settled_sql(c: str) -> str:
+    """The case `c` (of mart_case_spans) is settled (调处办结: rectified or closed, metrics/mediation.py)
+    at a known level (the ledger's 当前层级 at closing)."""
+    return f"{c}.level IN {literals(LEVELS)} AND {c}.done_until < DATE '9999-12-31'"
 
 
 VIEWS = {
@@ -128,6 +134,15 @@ MARTS = {
                rc.workday_index - cc.workday_index AS response_workdays, count(*) AS n
         FROM (SELECT * FROM cases WHERE source IN {literals(HOTLINE_SOURCES)}) c
         LEFT JOIN calendar cc ON cc.day = c.received_on LEFT JOIN calendar rc ON rc.day = c.responded_on""",
+        "GROUP BY ALL",
+        "county",
+        "c.county",
+        "SELECT county FROM _changed WHERE tbl = 'cases'",
+    ),
+    # the cases settled (调处办结) at a known level, counted per unit, level and day (metrics/mediation.py)
+    "mart_settled": Mart(
+        f"""SELECT c.county, c.level, c.done_until, count(*) AS n
+        FROM (SELECT * FROM mart_case_spans c WHERE {settled_sql("c")}) c""",
         "GROUP BY ALL",
         "county",
         "c.county",
