@@ -128,8 +128,11 @@ def sync_filter(search, region, start, end, period, pathname):
     keep = (no_update,) * 3
     if ctx.triggered_id in (None, "url"):
         params = query.parse(search)
+        rewritten = no_update
         if home and not security.current_scope().allows(params.get("region") or ""):
-            return query.with_params(search, region=home), _region_choices(), home, *keep, *keep[:2]
+            # his county in the URL, and the controls set as for any URL (the period's preset too)
+            rewritten = query.with_params(search, region=home)
+            params = query.parse(rewritten)
         as_of = _as_of(params.get("region"))
         start, end = params.get("from"), params.get("to")
         asked = Filter.from_query(None, start, end)
@@ -138,7 +141,7 @@ def sync_filter(search, region, start, end, period, pathname):
         if chosen == periods.ALL and shown:  # the page's own default period (the overview: 本年)
             chosen, start, end = shown
         month = as_of.isoformat() if as_of else None
-        return no_update, _region_choices(), params.get("region"), start, end, chosen, month, month
+        return rewritten, _region_choices(), params.get("region"), start, end, chosen, month, month
     if ctx.triggered_id == "shell-period":
         # 自定义 changes nothing; nor does no choice (the list emptied its value: the region's
         # campaigns are other than the one chosen), which would otherwise end in a 400

@@ -322,6 +322,14 @@ SETTINGS: tuple[Setting, ...] = (
         "The Python virtual environment the scripts use (default: .venv in the project, created on first use)",
         "scripts/venv.sh",
     ),
+    Setting(
+        "TEST_WORKERS",
+        None,
+        "int",
+        "scripts/test.sh 并行运行测试的进程数（默认每个 CPU 核一个，最多 4 个；0 为单进程）",
+        "The processes scripts/test.sh runs the suite on (default: one per CPU core, at most 4; 0: one process)",
+        "scripts/test.sh",
+    ),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

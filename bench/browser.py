@@ -15,3 +15,18 @@ def settle(page, timeout: float = 60_000) -> None:
     page.wait_for_function(DRAWN, timeout=timeout)
     page.wait_for_load_state("networkidle", timeout=timeout)
     page.wait_for_function(IDLE, timeout=timeout)
+
+
+# Every lazy panel (components/loading.lazy) within a quarter of a screen of the viewport has been
+# seen (assets/lazy.js marks it `data-seen`): what a scroll brought near has been asked for.
+NEAR_SEEN = """() => [...document.querySelectorAll('.lazy-panel')].every(el => {
+    const r = el.getBoundingClientRect(), margin = window.innerHeight / 4;
+    const near = r.bottom >= -margin && r.top <= window.innerHeight + margin;
+    return !near || el.dataset.seen === '1';
+})"""
+
+
+def settle_scrolled(page, timeout: float = 60_000) -> None:
+    """After a scroll: the lazy panels it brought near asked for and drawn, and Dash idle."""
+    page.wait_for_function(NEAR_SEEN, timeout=timeout)
+    settle(page, timeout)

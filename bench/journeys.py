@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bench.browser import settle
+from bench.browser import settle, settle_scrolled
 
 OVERVIEW_TARGET_S, CLICK_TARGET_S = 2.0, 1.0
 
@@ -76,15 +76,28 @@ def overdue_case_trail(page, base: str) -> tuple[Walk, str]:
     page.locator("#escalations-open-grid").scroll_into_view_if_needed()
     row = page.locator("#escalations-open-grid .ag-center-cols-container .ag-row[row-index='0']")
     row.wait_for()
+    settle_scrolled(page)  # the sections the scroll brought near are drawn (lazy) before the click is timed
     case_id = page.evaluate(
         "async () => (await dash_ag_grid.getApiAsync('escalations-open-grid')).getDisplayedRowAtIndex(0).data.case_id"
     )
     walk.click(
         "open a case's trail",
         row.locator(".ag-cell").first,
-        lambda: page.wait_for_selector("#escalations-timeline", state="visible"),
+        lambda: _trail_drawn(page, case_id),
     )
     return walk, case_id
+
+
+def _trail_drawn(page, case_id: str) -> None:
+    """The trail's dialog open on this case, its chart and its steps drawn (the dialog opens at
+    once in the browser; what it shows comes from the trail's callback)."""
+    page.wait_for_selector("#escalations-timeline", state="visible")
+    page.wait_for_function(
+        "id => (document.querySelector('#escalations-timeline-title')?.textContent || '').includes(id)"
+        " && document.querySelector('#escalations-timeline-chart .js-plotly-plot')"
+        " && document.querySelector('#escalations-timeline-grid .ag-row')",
+        arg=case_id,
+    )
 
 
 def rank_and_median(page, base: str) -> tuple[Walk, str]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 
 from components.i18n import fmt_amount, fmt_value, label
-from components.theme import PALETTE, make_figure
+from components.theme import PALETTE
 from vocab.kpis import Bounds, Kpi, KpiValue, light, met
 
 if TYPE_CHECKING:  # a type only: components never import metrics (pyproject.toml's contracts)
@@ -119,55 +120,60 @@ def _target(kpi: Kpi, value: float | None, target: float, lang: str, unit: str |
     )
 
 
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 100.0, 34.0, 3.0  # the drawing's units; it is stretched to the card's width
+
+
 def sparkline(points: Points, kpi: Kpi, lang: str, unit: str | None = None) -> html.Div:
     """The months as a small line without axes (a month without a value is a gap), its months and
-    values in the hover title, the latest month marked."""
+    values in the hover title, the latest month marked. Drawn as a static SVG image (not a plotly
+    graph: twenty of them on the overview cost the browser more than the rest of the cards)."""
     shown = [(d, v) for d, v in points if v is not None]
     if not shown:
         return html.Div(label("spark_empty", lang), className="kpi-spark kpi-spark-empty text-muted")
     xs, ys = [d.isoformat()[:7] for d, _ in points], [v for _, v in points]
-    last = shown[-1]
-    figure = make_figure(
-        [
-            {
-                "type": "scatter",
-                "x": xs,
-                "y": ys,
-                "mode": "lines",
-                "connectgaps": False,
-                "hoverinfo": "skip",
-                "line": {"width": 1.6, "color": PALETTE[0]},
-            },
-            {
-                "type": "scatter",
-                "x": [last[0].isoformat()[:7]],
-                "y": [last[1]],
-                "mode": "markers",
-                "hoverinfo": "skip",
-                "marker": {"size": 5, "color": PALETTE[0]},
-            },
-        ],
-        {
-            "height": 34,
-            "margin": {"l": 3, "r": 3, "t": 3, "b": 3},
-            "xaxis": {"visible": False, "fixedrange": True},
-            "yaxis": {"visible": False, "fixedrange": True},
-            "showlegend": False,
-            "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "rgba(0,0,0,0)",
-        },
-    )
     said = [
         f"{x} {fmt_value(kpi.kind, y, lang, unit) if y is not None else label('no_value', lang)}"
         for x, y in zip(xs, ys, strict=True)
     ]
+    title = label("spark_title", lang) + ("：" if lang == "zh" else ": ") + ("，" if lang == "zh" else ", ").join(said)
     return html.Div(
-        dcc.Graph(figure=figure, config={"staticPlot": True, "displayModeBar": False}, style={"height": "34px"}),
+        html.Img(src=spark_svg(ys), alt=title, className="kpi-spark-img"),
         className="kpi-spark",
-        title=label("spark_title", lang)
-        + ("：" if lang == "zh" else ": ")
-        + ("，" if lang == "zh" else ", ").join(said),
+        title=title,
     )
+
+
+def spark_svg(values: list[float | None]) -> str:
+    """The line of `values` (one per month, evenly spaced; None breaks it) as an SVG data URI:
+    the lowest value at the bottom, the highest at the top (a flat line in the middle), the last
+    value marked by a dot. The strokes keep their width however the image is stretched."""
+    n = len(values)
+    known = [v for v in values if v is not None]
+    low, high = min(known), max(known)
+
+    def at(i: int, v: float) -> str:
+        x = SPARK_WIDTH * i / (n - 1) if n > 1 else SPARK_WIDTH / 2
+        share = (v - low) / (high - low) if high > low else 0.5
+        y = SPARK_HEIGHT - SPARK_PAD - share * (SPARK_HEIGHT - 2 * SPARK_PAD)
+        return f"{x:.2f},{y:.2f}"
+
+    path, pen_down = [], False
+    for i, v in enumerate(values):
+        if v is None:
+            pen_down = False
+            continue
+        path.append(("L" if pen_down else "M") + at(i, v))
+        pen_down = True
+    last = max(i for i, v in enumerate(values) if v is not None)
+    stroke = f'fill="none" stroke="{PALETTE[0]}" vector-effect="non-scaling-stroke" stroke-linecap="round"'
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SPARK_WIDTH:g} {SPARK_HEIGHT:g}" '
+        'preserveAspectRatio="none">'
+        f'<path class="line" d="{"".join(path)}" stroke-width="1.6" stroke-linejoin="round" {stroke}/>'
+        f'<path class="last" d="M{at(last, values[last])}l0,0" stroke-width="5" {stroke}/>'
+        "</svg>"
+    )
+    return "data:image/svg+xml;charset=utf-8," + quote(svg)
 
 
 # ---------------------------------------------------------------- published versus computed

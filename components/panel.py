@@ -177,7 +177,8 @@ class Panels:
     """A page's panels: their layout, and their callbacks registered as the page's own.
 
     `module` is the page module's `__name__`; `page` the prefix of its ids (its `page-query`
-    store holds the URL's parameters)."""
+    store holds the URL's parameters); `store`, another store the panels read their query from
+    (a panel of the page drawn apart from it, e.g. 督办's trail: the page's query and a case)."""
 
     def __init__(
         self,
@@ -185,9 +186,10 @@ class Panels:
         page: str,
         tab_labels: tuple[str, str] = ("tab_chart", "tab_table"),
         jobs: Background | None = None,
+        store: str | None = None,
     ):
         self.module, self.page, self.tab_labels, self.jobs = module, page, tab_labels, jobs
-        self.store = f"{page}-query"
+        self.store = store or f"{page}-query"
 
     def id(self, name: str) -> str:
         return f"{self.page}-{name}"
@@ -257,14 +259,19 @@ class Panels:
 
         return register
 
-    def draw(self, name: str, fn: Callable, *, table: bool = True, extra: Iterable = ()):
+    def draw(self, name: str, fn: Callable, *, table: bool = True, extra: Iterable = (), seen: str | None = None):
         """Draw the panel on every change of the page's filter: `fn(params)` returns the
-        figure, and (`table`) the table tab's content, and then the `extra` outputs."""
+        figure, and (`table`) the table tab's content, and then the `extra` outputs. `seen`: the
+        store of the lazy section the panel sits in (components/loading.py lazy_section), then
+        `fn(params, seen)`, which draws nothing until the section has come near the screen."""
         outputs = [Output(self.id(name), "figure")]
         if table:
             outputs.append(Output(f"{self.id(name)}-table", "children"))
         outputs += [Output(*o) for o in extra]
-        return self.callback(f"{self.page}_{name}".replace("-", "_"), *outputs, Input(self.store, "data"))(fn)
+        inputs = [Input(self.store, "data"), *([Input(seen, "data")] if seen else [])]
+        # a lazy panel asks nothing of the server before it is seen
+        options = {"prevent_initial_call": True} if seen else {}
+        return self.callback(f"{self.page}_{name}".replace("-", "_"), *outputs, *inputs, **options)(fn)
 
     def table_on_open(self, name: str, fn: Callable):
         """Draw the table tab's content when the tab opens (not before: most viewers read the

@@ -167,7 +167,9 @@ def to_excel(
     said = [c in set(kpis) for c in columns]  # a KPI with no rows behind it says so (无数据)
     no_value = label("no_value", lang)
     rows = len(frame)
-    for n, row in enumerate(frame[columns].itertuples(index=False)):
+    # no rows may come without columns (a view the viewer may not see): the header alone
+    shown = frame.reindex(columns=columns) if frame.empty else frame[columns]
+    for n, row in enumerate(shown.itertuples(index=False)):
         if progress is not None and n % PROGRESS_ROWS == 0:
             progress(n, rows)
         for col, (value, fmt, say) in enumerate(zip(row, number_formats, said, strict=False)):

@@ -28,7 +28,7 @@ from metrics.facts import as_of
 from metrics.filters import Filter, Scope
 from metrics.funds import stalled_arrears
 from metrics.regions import region_names
-from metrics.scorecard import SCORECARD_KPIS, map_values
+from metrics.scorecard import SCORECARD_KPIS, shape_values
 from metrics.watch import company_watch
 
 HIGH_LEVELS = ("市级", "县级")  # county level and above, the higher first
@@ -40,18 +40,18 @@ def slipping(wh: Warehouse, f: Filter, scope: Scope, rows: targets.Targets) -> p
     (the threshold in force for the county at the period's end): unit, unit_name, kpi, value,
     previous, change (now − before), slip; the worst (change over threshold) first. A county's
     figure is its region's — its township-level units that report on their own included, as a
-    page filtered to the county shows it (scorecard.map_values over the catalogue's columns)."""
+    page filtered to the county shows it (scorecard.shape_values over the catalogue's columns)."""
     before = f.previous()
     keys = [k for k in SCORECARD_KPIS if before and kpis.comparable(wh, k, before)]
     if not keys:
         return pd.DataFrame(columns=SLIP_COLUMNS)
-    now, then = (kpis.scorecard(wh, keys, p, scope) for p in (f, before))
+    now, then = (shape_values(kpis.scorecard(wh, keys, p, scope), keys, "county") for p in (f, before))
     names = region_names(wh)
     found = []
     for key in keys:
         kpi = kpis.BY_KEY[key]
-        earlier = map_values(then, key, "county")
-        for county, value in map_values(now, key, "county").items():
+        earlier = then[key]
+        for county, value in now[key].items():
             previous = earlier.get(county)
             bounds = rows.bounds(key, county, f.end)
             if value is None or previous is None or bounds is None or bounds.slip is None:

@@ -66,21 +66,31 @@ def ranks(wh: Warehouse, f: Filter, scope: Scope) -> dict[str, int]:
 def map_values(table: pd.DataFrame, key: str, level: str) -> dict[str, float | None]:
     """A KPI per map shape: per county (a township-level unit counts in its county) or,
     on the province map, per city; rates recomputed from the summed numerator and denominator."""
+    return shape_values(table, [key], level)[key]
+
+
+def shape_values(table: pd.DataFrame, keys: list[str], level: str) -> dict[str, dict[str, float | None]]:
+    """`map_values` of several KPIs at once ({key: {shape: value}}): the units summed per shape once."""
     width = 6 if level == "county" else 4
-    frame = table[table["unit"].str.fullmatch(r"\d{6}|\d{9}")].copy()
-    frame["shape"] = frame["unit"].str[:width].str.ljust(6, "0")
-    sums = frame.groupby("shape")[[key + "__num", key + "__den"]].sum(min_count=1)
-    kpi = kpis.BY_KEY[key]
+    frame = table[table["unit"].str.fullmatch(r"\d{6}|\d{9}")]
+    shapes = frame["unit"].str[:width].str.ljust(6, "0")
+    sums = frame[[c for key in keys for c in (key + "__num", key + "__den")]].groupby(shapes).sum(min_count=1)
 
     def known(x) -> bool:
         return x is not None and x == x  # NaN: no unit of the shape has a row for this KPI
 
-    if kpi.denominator is None:  # no rows behind a shape: None (无数据), never NaN or 0
-        return {code: float(row[key + "__num"]) if known(row[key + "__num"]) else None for code, row in sums.iterrows()}
-    return {
-        code: (row[key + "__num"] / row[key + "__den"] if known(row[key + "__den"]) and row[key + "__den"] else None)
-        for code, row in sums.iterrows()
-    }
+    found = {}
+    for key in keys:
+        # the columns read as floats, as a row of the two would be (and without a Series per row)
+        nums, dens = sums[key + "__num"].astype(float), sums[key + "__den"].astype(float)
+        if kpis.BY_KEY[key].denominator is None:  # no rows behind a shape: None (无数据), never NaN or 0
+            found[key] = {code: float(num) if known(num) else None for code, num in nums.items()}
+        else:
+            found[key] = {
+                code: (num / den if known(den) and den else None)
+                for code, num, den in zip(sums.index, nums, dens, strict=True)
+            }
+    return found
 
 
 def own_county(scope: Scope) -> str | None:

@@ -13,7 +13,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components.i18n import fmt_count, label
-from components.loading import loading
+from components.loading import lazy_section, loading, not_drawn
 from metrics.deadlines import CalendarError, add_workdays
 from metrics.filters import region_prefix
 from pages import _loop as loop
@@ -124,8 +124,14 @@ def documents_card(lang: str) -> dbc.Card:
             [
                 html.H4(label("loop_documents", lang), className="section-title"),
                 html.Div(label("loop_documents_note", lang), className="small text-muted mb-1"),
-                html.Div(id="escalations-documents-line", className="fw-semibold mb-1"),
-                loading(html.Div(id="escalations-documents"), "table"),
+                # drawn when it comes near the screen (components/loading.lazy_section)
+                lazy_section(
+                    [
+                        html.Div(id="escalations-documents-line", className="fw-semibold mb-1"),
+                        loading(html.Div(not_drawn(lang), id="escalations-documents"), "table"),
+                    ],
+                    "escalations-documents-seen",
+                ),
                 html.Div(id="escalations-decide-message"),
                 html.Div(id="escalations-document-detail", className="mt-2"),
             ]

@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from components import query
 from components.i18n import fmt_count, fmt_date, has_label, label
-from components.loading import loading
+from components.loading import graph_not_drawn, lazy, lazy_section, loading, not_drawn
 from components.panel import header
 from components.tables import export_controls
 from components.theme import GRAPH_CONFIG
@@ -26,6 +26,8 @@ def layout(**params) -> html.Div:
     return html.Div(
         [
             dcc.Store(id="escalations-query", data=params),
+            # the trail's own query: the page's, with the case open (from the address, or a click)
+            dcc.Store(id="escalations-trail", data=params),
             html.Div(id="escalations-company", className="mb-2"),
             ladder_row(lang),
             html.Div(
@@ -93,41 +95,45 @@ def layout(**params) -> html.Div:
                 className="mb-3",
             ),
             documents_card(lang),
+            # below the open cases: each section drawn when it comes near the screen (components/loading.lazy)
             _card(
                 [
                     html.H4(label("esc_actions", lang), className="section-title"),
-                    loading(dcc.Graph(id="escalations-actions", config=GRAPH_CONFIG), "chart"),
+                    lazy(graph_not_drawn("escalations-actions", lang), "escalations-actions-seen"),
                 ],
                 className="mb-3",
             ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        _card(
-                            [
-                                header("esc_referrals", "escalations-referrals", lang),
-                                loading(
-                                    [
-                                        dcc.Graph(id="escalations-referral-chart", config=GRAPH_CONFIG),
-                                        html.Div(id="escalations-referrals"),
-                                    ],
-                                    "block",
-                                ),
-                            ]
+            lazy_section(
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            _card(
+                                [
+                                    header("esc_referrals", "escalations-referrals", lang),
+                                    loading(
+                                        [
+                                            graph_not_drawn("escalations-referral-chart", lang),
+                                            html.Div(id="escalations-referrals"),
+                                        ],
+                                        "block",
+                                    ),
+                                ]
+                            ),
+                            lg=7,
                         ),
-                        lg=7,
-                    ),
-                    dbc.Col(
-                        _card(
-                            [
-                                header("esc_accountability", "escalations-accountability", lang),
-                                loading(html.Div(id="escalations-accountability"), "table"),
-                            ]
+                        dbc.Col(
+                            _card(
+                                [
+                                    header("esc_accountability", "escalations-accountability", lang),
+                                    loading(html.Div(not_drawn(lang), id="escalations-accountability"), "table"),
+                                ]
+                            ),
+                            lg=5,
                         ),
-                        lg=5,
-                    ),
-                ],
-                className="g-3 mb-3",
+                    ],
+                    className="g-3 mb-3",
+                ),
+                "escalations-referrals-seen",
             ),
             _card(
                 [
@@ -139,12 +145,15 @@ def layout(**params) -> html.Div:
                         className="d-flex align-items-baseline",
                     ),
                     html.Div(label("esc_watch_note", lang), className="small text-muted mb-2"),
-                    dbc.Row(
-                        [
-                            _watch_list("companies", "esc_watch_companies", lang, xl=7),
-                            _watch_list("counties", "esc_watch_counties", lang, xl=5),
-                        ],
-                        className="g-3",
+                    lazy_section(
+                        dbc.Row(
+                            [
+                                _watch_list("companies", "esc_watch_companies", lang, xl=7),
+                                _watch_list("counties", "esc_watch_counties", lang, xl=5),
+                            ],
+                            className="g-3",
+                        ),
+                        "escalations-watch-seen",
                     ),
                 ],
                 className="mb-3",
@@ -181,7 +190,7 @@ def _watch_list(name: str, title: str, lang: str, xl: int) -> dbc.Col:
     return dbc.Col(
         [
             header(title, f"escalations-{name}", lang, tag=html.H5, title_class="me-auto"),
-            loading(html.Div(id=f"escalations-{name}"), "block"),
+            loading(html.Div(not_drawn(lang), id=f"escalations-{name}"), "block"),
         ],
         xl=xl,
     )

@@ -8,8 +8,10 @@ from __future__ import annotations
 import secrets
 
 from dash import ALL, Input, Output, State, html, no_update
+from dash.exceptions import PreventUpdate
 
 from components.i18n import label
+from components.loading import not_seen
 from components.panel import Panels
 from pages import _loop as loop
 from pages._escalations_figures import _grid
@@ -84,10 +86,11 @@ def escalations_issue_open(n, selection, params):
     Output("escalations-issue-token", "data", allow_duplicate=True),
     Output("escalations-issue-submit", "disabled", allow_duplicate=True),
     Input("escalations-timeline-issue", "n_clicks"),
-    State("escalations-query", "data"),
+    State("escalations-trail", "data"),
     prevent_initial_call=True,
 )
 def escalations_issue_for_case(n, params):
+    """下发 from a case's trail: the form opened on that case (the trail's store names it)."""
     case = View.of(params).case
     return open_form([case], params) if n and case else (no_update,) * 6
 
@@ -140,8 +143,14 @@ def escalations_issue_submit(n, kind, days, demand, case_ids, token, counter, pa
     Output("escalations-documents-line", "children"),
     Input("escalations-query", "data"),
     Input("escalations-loop", "data"),
+    Input("escalations-documents-seen", "data"),
+    prevent_initial_call=True,  # nothing asked before the card is seen
 )
-def escalations_documents(params, _counter):
+def escalations_documents(params, _counter, seen=True):
+    """The documents issued for the view (once the card has come near the screen), and the line
+    counting them; again when one is issued or decided here (`escalations-loop`)."""
+    if not_seen(seen):
+        raise PreventUpdate
     view = View.of(params)
     docs = view_documents(view)
     if not docs:
@@ -167,6 +176,7 @@ def escalations_document_pick(cell):
     Input("escalations-document", "data"),
     Input("escalations-loop", "data"),
     State("escalations-query", "data"),
+    prevent_initial_call=True,  # no document is picked when the page opens
 )
 def escalations_document_detail(doc_id, _counter, params):
     lang = View.of(params).lang

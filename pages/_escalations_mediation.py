@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import Input, Output, html
+from dash.exceptions import PreventUpdate
 
 from components.charts import empty_figure
 from components.i18n import label
-from components.loading import loading
+from components.loading import graph_not_drawn, loading, not_drawn, not_seen
 from components.panel import Panels, Sheet, Size, table
-from components.theme import GRAPH_CONFIG
 from components.trend import named_lines
 from metrics import kpis, mediation
 from pages._rates_panel import TABLE, UnitRates, header_lines, register, section
@@ -35,7 +35,8 @@ MEDIATION = UnitRates(
         "settled_below_county",
     ),
 )
-draw, export = register(panels, MEDIATION)
+SEEN = "escalations-mediation-seen"  # the section is drawn when it comes near the screen
+draw, export = register(panels, MEDIATION, seen=SEEN)
 LEVEL_COLUMNS = ["level_name", "settled", "share", "stays", "avg_workdays"]
 LEVEL_FORMATS = {"settled": "count", "share": "rate", "stays": "count"}
 
@@ -46,14 +47,14 @@ def mediation_section(lang: str):
         dbc.CardBody(
             [
                 panels.header("mediation-level", "mediation-level", lang),
-                loading(html.Div(id="escalations-mediation-level-table"), "table"),
+                loading(html.Div(not_drawn(lang), id="escalations-mediation-level-table"), "table"),
                 html.H5(label("mediation-month", lang), className="mt-3 small fw-semibold"),
-                loading(dcc.Graph(id="escalations-mediation-month", config=GRAPH_CONFIG), "chart"),
+                loading(graph_not_drawn("escalations-mediation-month", lang, 260), "chart"),
             ]
         ),
         className="h-100",
     )
-    return section(panels, MEDIATION, "mediation_section", "mediation_note", lang, side=side)
+    return section(panels, MEDIATION, "mediation_section", "mediation_note", lang, side=side, seen=SEEN)
 
 
 def level_rows(view: View):
@@ -69,10 +70,15 @@ def level_rows(view: View):
     Output("escalations-mediation-level-table", "children"),
     Output("escalations-mediation-month", "figure"),
     Input(panels.store, "data"),
+    Input(SEEN, "data"),
+    prevent_initial_call=True,  # nothing asked before the section is seen
 )
 @missing_warehouse(TEXT, FIGURE)
-def mediation_levels(params):
-    """Per level: settled there, its share, working days there; the rate month by month."""
+def mediation_levels(params, seen=True):
+    """Per level: settled there, its share, working days there; the rate month by month (once the
+    section has come near the screen)."""
+    if not_seen(seen):
+        raise PreventUpdate
     view = View.of(params)
     levels = level_rows(view)
     how = replace(TABLE, formats=LEVEL_FORMATS, widths={"level_name": 110})

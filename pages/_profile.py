@@ -12,9 +12,11 @@ from urllib.parse import quote
 
 import pandas as pd
 from dash import Input, Output, html
+from dash.exceptions import PreventUpdate
 
 from components import query
 from components.i18n import fmt_count, fmt_date, label
+from components.loading import not_seen
 from components.panel import Panels, Sheet, Size, Table, table
 from metrics.county_profile import FORBIDDEN, OK
 from metrics.db import WarehouseMissing
@@ -150,20 +152,25 @@ def opened(view: EntityView, access: Callable, header: Callable) -> tuple[pd.Ser
     return head.iloc[0], None
 
 
-def register_lists(panels: Panels, view_cls: type[View], names, draw: Callable) -> None:
-    """A callback per list `name`, drawing `draw(view, name)` into `<page>-<name>-table`."""
+def register_lists(panels: Panels, view_cls: type[View], names, draw: Callable, seen: str | None = None) -> None:
+    """A callback per list `name`, drawing `draw(view, name)` into `<page>-<name>-table`; with
+    `seen` (the store of the lazy section the lists sit in: components/loading.lazy_section),
+    once the section has come near the screen."""
 
     def callback_of(name: str):
         @missing_warehouse(TEXT)
-        def list_(params):
+        def list_(params, seen_=True):
+            if not_seen(seen_):
+                raise PreventUpdate
             return draw(view_cls.of(params), name)
 
         list_.__doc__ = f"The list `{name}` of the profile."
         return list_
 
-    store = Input(panels.store, "data")
+    inputs = [Input(panels.store, "data"), *([Input(seen, "data")] if seen else [])]
+    options = {"prevent_initial_call": True} if seen else {}  # a lazy list asks nothing before it is seen
     for name in names:
-        panels.callback(f"{panels.page}_{name}", Output(panels.id(f"{name}-table"), "children"), store)(
+        panels.callback(f"{panels.page}_{name}", Output(panels.id(f"{name}-table"), "children"), *inputs, **options)(
             callback_of(name)
         )
 

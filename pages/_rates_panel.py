@@ -10,10 +10,11 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 from dash import html
+from dash.exceptions import PreventUpdate
 
 from components.charts import bars, empty_figure
 from components.i18n import fmt_date, label
-from components.loading import loading
+from components.loading import graph_not_drawn, lazy_section, loading, not_seen
 from components.panel import Panels, Sheet, Size, Table, header, table
 from metrics import kpis
 from metrics.db import Warehouse
@@ -77,12 +78,15 @@ def header_lines(view: View) -> list[str]:
     ]
 
 
-def register(panels: Panels, spec: UnitRates):
-    """The panel's callbacks: drawn on every change of the page's filter, exported on a click;
-    returns (draw, export) for a test to call."""
+def register(panels: Panels, spec: UnitRates, seen: str | None = None):
+    """The panel's callbacks: drawn on every change of the page's filter (in a lazy section, whose
+    store is `seen`: once it has come near the screen), exported on a click; returns (draw,
+    export) for a test to call."""
 
     @missing_warehouse(FIGURE, TEXT)
-    def draw(params):
+    def draw(params, seen_=True):
+        if not_seen(seen_):
+            raise PreventUpdate
         view = View.of(params)
         frame, total = spec.frame(view)
         grid = table(
@@ -98,7 +102,7 @@ def register(panels: Panels, spec: UnitRates):
         )
         return spec.figure(frame, view.lang), grid
 
-    return panels.draw(spec.name, draw), panels.export(spec.name, spec.sheet)
+    return panels.draw(spec.name, draw, seen=seen), panels.export(spec.name, spec.sheet)
 
 
 def chart_card(title: str, chart, lang: str):
@@ -108,17 +112,21 @@ def chart_card(title: str, chart, lang: str):
     return dbc.Card(dbc.CardBody([header(title, None, lang), loading(chart, "chart")]), className="h-100")
 
 
-def section(panels: Panels, spec: UnitRates, title: str, note: str, lang: str, side=None) -> html.Div:
-    """The section: its title and note, the panel (and `side`, another card, beside it)."""
+def section(
+    panels: Panels, spec: UnitRates, title: str, note: str, lang: str, side=None, seen: str | None = None
+) -> html.Div:
+    """The section: its title and note, the panel (and `side`, another card, beside it); with
+    `seen` (the store `register` was given), drawn when it comes near the screen."""
     from dash_bootstrap_components import Col, Row
 
-    card = panels.card(spec.name, spec.name, lang, wrap_export=True)
+    chart = graph_not_drawn(panels.id(spec.name), lang) if seen else None
+    card = panels.card(spec.name, spec.name, lang, chart, wrap_export=True)
     body = Row([Col(card, lg=7), Col(side, lg=5)], className="g-3") if side is not None else card
     return html.Div(
         [
             html.H4(label(title, lang), className="section-title", id=f"{panels.id(spec.name)}-section"),
             html.Div(label(note, lang), className="small text-muted mb-2"),
-            body,
+            lazy_section(body, seen) if seen else body,
         ],
         className="mb-4",
     )

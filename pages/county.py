@@ -20,7 +20,7 @@ from dash import Input, Output, dcc, html
 from components import profile, query
 from components.charts import empty_figure, lines
 from components.i18n import label
-from components.loading import loading
+from components.loading import lazy_section, loading
 from components.panel import Panels, Sheet
 from components.theme import GRAPH_CONFIG
 from metrics import county_profile as cp
@@ -35,6 +35,7 @@ dash.register_page(__name__, path="/county", name="县区概况", order=5, label
 
 panels = Panels(__name__, "county", jobs=JOBS)
 LISTS = ("communities", "companies", "open", "arrears")
+LISTS_SEEN = "county-lists-seen"
 
 
 # ---------------------------------------------------------------- layout
@@ -87,20 +88,26 @@ def layout(**params) -> html.Div:
                 ),
                 class_name="mb-3",
             ),
-            dbc.Row(
+            # the lists, below the trends: drawn when they come near the screen
+            lazy_section(
                 [
-                    dbc.Col(card("communities", "profile_worst_communities"), lg=6),
-                    dbc.Col(card("companies", "profile_worst_companies"), lg=6),
+                    dbc.Row(
+                        [
+                            dbc.Col(card("communities", "profile_worst_communities"), lg=6),
+                            dbc.Col(card("companies", "profile_worst_companies"), lg=6),
+                        ],
+                        className="g-3 mb-3",
+                    ),
+                    html.Div(card("open", "profile_open_cases"), className="mb-3"),
+                    html.Div(
+                        [
+                            _arrears_filter(view),
+                            card("arrears", "profile_arrears"),
+                        ],
+                        className="mb-4",
+                    ),
                 ],
-                className="g-3 mb-3",
-            ),
-            html.Div(card("open", "profile_open_cases"), className="mb-3"),
-            html.Div(
-                [
-                    _arrears_filter(view),
-                    card("arrears", "profile_arrears"),
-                ],
-                className="mb-4",
+                LISTS_SEEN,
             ),
         ],
         id="county-page",
@@ -229,7 +236,7 @@ def _list_table(view: CountyView, name: str):
     return list_table(f"county-{name}-grid", rows.frame, rows.columns, view.lang, FORMATS, rows.total)
 
 
-register_lists(panels, CountyView, LISTS, _list_table)
+register_lists(panels, CountyView, LISTS, _list_table, seen=LISTS_SEEN)
 
 
 # ---------------------------------------------------------------- exports (file county-<name>.xlsx)

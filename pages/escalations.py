@@ -11,20 +11,27 @@ URL parameters besides the shared filter: `level` (the open-case list shows that
 `overdue=1` (only cases past their deadline), `company` (a company's credit code: every
 list shows that company's cases), `case` (a case ID: its trail opens). A link therefore
 reproduces a view. Definitions live in metrics/escalations.py.
+
+A case clicked in a list opens its trail without redrawing the page: the browser
+(assets/trail.js) puts the case into the trail's own store (`escalations-trail`, the page's
+query and the case), opens the dialog and writes `case` into the address in place
+(history.replaceState, which Dash's router does not hear), so that the address shared
+still opens the trail; only the trail's callback runs (pages/_escalations_trail.py). Closing it
+takes `case` out again.
 """
 
 from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, html, no_update
+from dash.exceptions import PreventUpdate
 
 from components import query
 from components.charts import empty_figure
 from components.i18n import fmt_count, fmt_date, label
+from components.loading import not_seen
 from components.panel import Panels, Sheet
-from components.theme import GRAPH_CONFIG
-from metrics import case_trail
 from metrics import escalations as esc
 from pages import (
     _escalations_ladder,  # noqa: F401  (预警 and the proposals of the ladder, this page's)
@@ -38,11 +45,9 @@ from pages._escalations_figures import (
     _grid,
     _ladder_figure,
     _referral_figure,
-    _trail_figure,
     _with_top_note,
 )
-from pages._escalations_issue import SELECTION_COLUMN
-from pages._escalations_layout import _case_facts, _count_tiles, layout
+from pages._escalations_layout import _count_tiles, layout
 from pages._escalations_rows import (
     FORMATS,
     LEVEL_CHOICES,
@@ -55,21 +60,19 @@ from pages._escalations_rows import (
     _header_lines,
     _open_rows,
     _referral_rows,
-    _timeline_rows,
     _window_text,
 )
 from pages._escalations_rows import EscalationsView as View
-from pages._view import FIGURE, JOBS, TEXT, WORDS, message, missing_warehouse, scope, warehouse
+from pages._escalations_trail import escalations_timeline  # one case's trail, this page's
+from pages._view import FIGURE, JOBS, TEXT, WORDS, missing_warehouse, scope, warehouse
 
 dash.register_page(__name__, path="/escalations", name="督办", order=40, label_key="escalations")
-__all__ = ["layout"]
+__all__ = ["escalations_timeline", "layout"]
 
 
 panels = Panels(__name__, "escalations", jobs=JOBS)
-
-
-def _message(key: str, lang: str) -> html.P:
-    return message(key, lang)
+# the trail's export reads the trail's own query (the page's and the case open), not the page's
+trail_panels = Panels(__name__, "escalations", jobs=JOBS, store="escalations-trail")
 
 
 # ---------------------------------------------------------------- callbacks: content
@@ -77,20 +80,34 @@ def _message(key: str, lang: str) -> html.P:
 
 @callback(
     Output("escalations-counts", "children"),
-    Output("escalations-actions", "figure"),
     Input("escalations-query", "data"),
     Input("escalations-loop", "data"),
 )
-@missing_warehouse(TEXT, FIGURE)
+@missing_warehouse(TEXT)
 def escalations_counts(params, _issued=None):
-    """The leadership counts of the period (escalation_counts, as on the overview) and the actions by
-    month; again when a document was issued or an extension decided here (`escalations-loop`)."""
+    """The leadership counts of the period (escalation_counts, as on the overview); again when a
+    document was issued or an extension decided here (`escalations-loop`)."""
     view = View.of(params)
-    lang = view.lang
-    wh = warehouse()
-    counts = esc.escalation_counts(wh, view.f, scope(), company=view.company)
-    months = esc.actions_by_month(wh, view.f, scope(), company=view.company)
-    return _count_tiles(counts, lang), _actions_figure(months, lang)
+    counts = esc.escalation_counts(warehouse(), view.f, scope(), company=view.company)
+    return _count_tiles(counts, view.lang)
+
+
+@callback(
+    Output("escalations-actions", "figure"),
+    Input("escalations-query", "data"),
+    Input("escalations-loop", "data"),
+    Input("escalations-actions-seen", "data"),
+    prevent_initial_call=True,  # nothing asked before the chart is seen
+)
+@missing_warehouse(FIGURE)
+def escalations_actions(params, _issued=None, seen=True):
+    """The actions by month, once the chart has come near the screen; again when a document was
+    issued here."""
+    if not_seen(seen):
+        raise PreventUpdate
+    view = View.of(params)
+    months = esc.actions_by_month(warehouse(), view.f, scope(), company=view.company)
+    return _actions_figure(months, view.lang)
 
 
 @callback(
@@ -155,10 +172,15 @@ def escalations_open(params):
     Output("escalations-referrals", "children"),
     Output("escalations-accountability", "children"),
     Input("escalations-query", "data"),
+    Input("escalations-referrals-seen", "data"),
+    prevent_initial_call=True,
 )
 @missing_warehouse(FIGURE, None, TEXT)
-def escalations_referrals(params):
-    """Referrals by receiving organ with their outcome, and accountability, in the period."""
+def escalations_referrals(params, seen=True):
+    """Referrals by receiving organ with their outcome, and accountability, in the period (once
+    the row has come near the screen)."""
+    if not_seen(seen):
+        raise PreventUpdate
     view = View.of(params)
     lang = view.lang
     summary = esc.referral_summary(warehouse(), view.f, scope(), company=view.company)
@@ -179,10 +201,15 @@ def escalations_referrals(params):
     Output("escalations-companies", "children"),
     Output("escalations-watch-window", "children"),
     Input("escalations-query", "data"),
+    Input("escalations-watch-seen", "data"),
+    prevent_initial_call=True,
 )
 @missing_warehouse(TEXT, None)
-def escalations_watch(params):
-    """The companies' watch list over the twelve months to the as-of date (it moves with the period's end)."""
+def escalations_watch(params, seen=True):
+    """The companies' watch list over the twelve months to the as-of date (it moves with the
+    period's end), once the lists have come near the screen."""
+    if not_seen(seen):
+        raise PreventUpdate
     view = View.of(params)
     lang = view.lang
     try:
@@ -196,10 +223,17 @@ def escalations_watch(params):
     return _with_top_note(company_grid, companies, lang), window
 
 
-@callback(Output("escalations-counties", "children"), Input("escalations-query", "data"))
+@callback(
+    Output("escalations-counties", "children"),
+    Input("escalations-query", "data"),
+    Input("escalations-watch-seen", "data"),
+    prevent_initial_call=True,
+)
 @missing_warehouse(None)
-def escalations_watch_counties(params):
+def escalations_watch_counties(params, seen=True):
     """The counties' watch list over the same twelve months."""
+    if not_seen(seen):
+        raise PreventUpdate
     view = View.of(params)
     lang = view.lang
     try:
@@ -239,44 +273,6 @@ def escalations_company(params):
     )
 
 
-@callback(
-    Output("escalations-timeline-title", "children"),
-    Output("escalations-timeline-body", "children"),
-    Input("escalations-query", "data"),
-    Input("escalations-loop", "data"),
-)
-@missing_warehouse(lambda lang: label("esc_timeline", lang), TEXT)
-def escalations_timeline(params, _issued=None):
-    """One case's trail: who acted, the level it moved to, the days between steps; links to the
-    case's county and community (整改进度) and to its company's escalations."""
-    view = View.of(params)
-    lang = view.lang
-    if not view.case:
-        return None, None
-    try:
-        wh = warehouse()
-        head = case_trail.case_header(wh, view.case, scope())
-        events = case_trail.case_timeline(wh, view.case, scope())
-    except esc.DeadlineRulesError as exc:
-        return label("esc_timeline", lang), html.P(str(exc), className="text-danger")
-    title = (
-        f"{label('esc_timeline', lang)}：{view.case}" if lang == "zh" else f"{label('esc_timeline', lang)}: {view.case}"
-    )
-    if head.empty:
-        return title, _message("esc_case_not_found", lang)
-    case = head.iloc[0]
-    _audit_phones(f"escalations case {view.case}", view, [case["reporter_phone"]])
-    body = [
-        _case_facts(view, case),
-        dcc.Graph(id="escalations-timeline-chart", config=GRAPH_CONFIG, figure=_trail_figure(case, events, lang)),
-    ]
-    rows = _timeline_rows(view, events)
-    body.append(
-        _grid("escalations-timeline-grid", rows, lang, 420) if not events.empty else _message("esc_no_events", lang)
-    )
-    return title, body
-
-
 # ---------------------------------------------------------------- callbacks: navigation
 
 
@@ -306,26 +302,6 @@ def escalations_overdue(value, search):
     return new if new != (search or "") else no_update
 
 
-def _register_case_click(grid_id: str) -> None:
-    @callback(
-        Output("url", "search", allow_duplicate=True),
-        Input(grid_id, "cellClicked"),
-        State("url", "search"),
-        prevent_initial_call=True,
-    )
-    def open_case(cell, search):
-        if (cell or {}).get("colId") == SELECTION_COLUMN:  # a tick, not a request for the trail
-            return no_update
-        case = str((cell or {}).get("rowId") or "")
-        return query.with_params(search, case=case) if case else no_update
-
-    open_case.__name__ = f"{grid_id.replace('-', '_')}_click"
-
-
-for _grid_id in ("escalations-open-grid", "escalations-referrals-grid", "escalations-accountability-grid"):
-    _register_case_click(_grid_id)
-
-
 @callback(
     Output("url", "search", allow_duplicate=True),
     Input("escalations-companies-grid", "cellClicked"),
@@ -350,22 +326,6 @@ def escalations_county_click(cell, search):
     return query.with_params(search, region=code, case=None, level=None) if code.isdigit() else no_update
 
 
-@callback(
-    Output("url", "search", allow_duplicate=True),
-    Output("escalations-timeline", "is_open"),
-    Input("escalations-timeline-close", "n_clicks"),
-    Input("escalations-timeline", "is_open"),
-    State("url", "search"),
-    prevent_initial_call=True,
-)
-def escalations_timeline_close(_n, is_open, search):
-    """Closing the trail drops `case` from the URL."""
-    if dash.ctx.triggered_id == "escalations-timeline" and is_open:
-        return no_update, no_update
-    new = query.with_params(search, case=None)
-    return (new if new != (search or "") else no_update), False
-
-
 # ---------------------------------------------------------------- exports (file escalations-<name>.xlsx)
 
 
@@ -386,4 +346,4 @@ def _sheet(name: str):
 
 
 for _name in LISTS:
-    panels.export(_name, _sheet(_name))
+    (trail_panels if _name == "timeline" else panels).export(_name, _sheet(_name))

@@ -14,7 +14,7 @@ from components import query
 from components.charts import donut, empty_figure
 from components.i18n import fmt_value, label, lang_of
 from components.legend import thresholds_legend
-from components.loading import lazy, loading, not_seen
+from components.loading import graph_not_drawn, lazy, loading, not_seen
 from components.maps import county_figure, load_geojson, map_region, region_geo
 from components.panel import AUTO, Panels, Sheet, Table, link_column, table
 from components.theme import GRAPH_CONFIG
@@ -95,8 +95,8 @@ def layout(**params) -> html.Div:
             # the distributions, at the foot of the page: drawn when scrolled near (components/loading.lazy)
             dbc.Row(
                 [
-                    dbc.Col(lazy(_not_yet("overview-stars", lang), "overview-stars-seen"), md=6),
-                    dbc.Col(lazy(_not_yet("overview-credit", lang), "overview-credit-seen"), md=6),
+                    dbc.Col(lazy(graph_not_drawn("overview-stars", lang), "overview-stars-seen"), md=6),
+                    dbc.Col(lazy(graph_not_drawn("overview-credit", lang), "overview-credit-seen"), md=6),
                 ]
             ),
         ],
@@ -217,6 +217,7 @@ def _standing(place, lang):
     Input("overview-query", "data"),
     Input("overview-stars-seen", "data"),
     Input("overview-credit-seen", "data"),
+    prevent_initial_call=True,  # nothing asked before the row is seen
 )
 @missing_warehouse(FIGURE, FIGURE)
 def overview_mix(params, stars_seen=True, credit_seen=True):
@@ -228,12 +229,6 @@ def overview_mix(params, stars_seen=True, credit_seen=True):
     wh, viewer = warehouse(), scope()
     stars, credit = star_distribution(wh, f, viewer), credit_distribution(wh, f, viewer)
     return _stars(stars, lang), _credit(credit, lang)
-
-
-def _not_yet(graph_id: str, lang: str) -> dcc.Graph:
-    """A lazy chart before it is drawn: a blank of its size saying it comes when scrolled to (an
-    empty dcc.Graph would show bare axes)."""
-    return dcc.Graph(id=graph_id, figure=empty_figure(label("drawn_when_shown", lang)), config=GRAPH_CONFIG)
 
 
 def _scorecard_grid(frame, lang, ranked: bool = True):

@@ -2,6 +2,9 @@
 # Install everything the tests need (Debian's Chromium, ChromeDriver, a CJK font, poppler-utils
 # and PostgreSQL, and the Python packages into .venv) and run the whole suite.
 # Usage: bash scripts/test.sh [pytest arguments]
+# The suite runs on one worker process per CPU core, at most four (pytest-xdist), whole files per
+# worker, the long browser files first (tests/conftest.py orders them); TEST_WORKERS=0 runs it in
+# one process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -16,4 +19,8 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
 . scripts/venv.sh requirements.txt requirements-dev.txt
+workers="${TEST_WORKERS:-$("$PYTHON" -c 'import os; print(min(4, len(os.sched_getaffinity(0))))')}"
+if [ "$workers" -gt 0 ]; then
+  exec "$PYTHON" -m pytest -q -n "$workers" --dist loadfile --no-loadscope-reorder "$@"
+fi
 exec "$PYTHON" -m pytest -q "$@"

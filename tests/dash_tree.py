@@ -60,3 +60,20 @@ def traces(figure) -> list[dict]:
         }
         for t in figure.data
     ]
+
+
+def spark(component) -> tuple[list[list[tuple[float, float]]], tuple[float, float]]:
+    """A card's sparkline as drawn (components/cards.py spark_svg): its line's pieces (a gap in the
+    months breaks it), each a list of (x, y) points in the drawing's units (y grows downwards),
+    and the dot on the last month."""
+    import re
+    from urllib.parse import unquote
+
+    (img,) = [c for c in walk(component) if "kpi-spark-img" in (getattr(c, "className", None) or "")]
+    svg = unquote(img.src.split(",", 1)[1])
+    line = re.search(r'class="line" d="([^"]*)"', svg).group(1)
+    pieces = [
+        [tuple(float(n) for n in point.split(",")) for point in piece.split("L")] for piece in line.split("M") if piece
+    ]
+    dot = re.search(r'class="last" d="M([^l]*)l0,0"', svg).group(1)
+    return pieces, tuple(float(n) for n in dot.split(","))

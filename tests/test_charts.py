@@ -142,12 +142,19 @@ def test_the_wall_displays_donut_escapes_its_names_too():
     assert fig["data"][0]["labels"][0].startswith("&lt;a href=")
 
 
-def test_the_cards_sparkline_passes_plotly_validation_and_keeps_a_gap_a_gap():
+def test_the_cards_sparkline_keeps_a_gap_a_gap_and_marks_the_latest_month():
+    from dash_tree import spark
+
     from components.cards import sparkline
     from vocab.kpis import BY_KEY
 
-    points = [(dt.date(2025, m, 1), v) for m, v in ((1, 0.5), (2, None), (3, 0.75))]
-    fig = sparkline(points, BY_KEY["rectification_rate"], "zh").children.figure
-    validated = go.Figure(fig.to_plotly_json())  # raises on an invalid property
-    assert list(validated.data[0].y) == [0.5, None, 0.75] and validated.data[0].connectgaps is False
-    assert list(validated.data[1].x) == ["2025-03"]  # the latest month marked
+    points = [(dt.date(2025, m, 1), v) for m, v in ((1, 0.5), (2, 0.25), (3, None), (4, 0.75), (5, 0.5))]
+    drawn = sparkline(points, BY_KEY["rectification_rate"], "zh")
+    pieces, dot = spark(drawn)
+    # two pieces, the gap not bridged; the lowest value at the bottom, the highest at the top
+    assert pieces == [[(0.0, 17.0), (25.0, 31.0)], [(75.0, 3.0), (100.0, 17.0)]]
+    assert dot == (100.0, 17.0)  # the latest month marked
+    assert "2025-03 无数据" in drawn.title and "2025-04 75.00%" in drawn.title  # its months on hover
+    flat = sparkline([(dt.date(2025, m, 1), 0.9) for m in (1, 2)], BY_KEY["rectification_rate"], "zh")
+    assert spark(flat)[0] == [[(0.0, 17.0), (100.0, 17.0)]]  # one value throughout: a line in the middle
+    assert "kpi-spark-empty" in sparkline([(dt.date(2025, 1, 1), None)], BY_KEY["rectification_rate"], "zh").className

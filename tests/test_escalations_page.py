@@ -13,7 +13,7 @@ import io
 import re
 
 import pytest
-from dash_tree import by_id, text, traces
+from dash_tree import by_class, by_id, text, traces
 from openpyxl import load_workbook
 
 from metrics import escalations as esc
@@ -123,6 +123,84 @@ def test_a_url_reproduces_a_view_with_its_open_case(page):
     assert case_id in text(title)
     steps = by_id(body, "escalations-timeline-grid").rowData
     assert any(str(s["action"]).startswith("移送") for s in steps)  # the referral that listed it
+
+
+def _callbacks_reading(prop: str) -> list[dict]:
+    """The app's callbacks with `prop` ("id.property") among their inputs."""
+    import app
+
+    return [c for c in app.app._callback_list if any(f"{i['id']}.{i['property']}" == prop for i in c["inputs"])]
+
+
+def test_a_case_clicked_in_a_list_draws_its_trail_alone(page):
+    """A click on a case opens its trail without redrawing the page: it is taken in the browser
+    (assets/trail.js), which sets the trail's own store and opens the dialog (and writes `case`
+    into the address in place); nothing of the page, nor its URL as Dash's router hears it,
+    follows the click; the trail's store feeds the trail alone."""
+    for grid_id in ("escalations-open-grid", "escalations-referrals-grid", "escalations-accountability-grid"):
+        (click,) = _callbacks_reading(f"{grid_id}.cellClicked")
+        assert click["clientside_function"] == {"namespace": "kanban", "function_name": "trailOpen"}
+        assert [o.split("@")[0] for o in click["output"].strip(".").split("...")] == [
+            "escalations-trail.data",
+            "escalations-timeline.is_open",
+        ]
+    (trail,) = _callbacks_reading("escalations-trail.data")
+    assert trail["output"] == "..escalations-timeline-title.children...escalations-timeline-body.children.."
+    # a shared address with its case: the trail's store starts as the page's query, case and all
+    case_id = page.escalations_referrals(CITY)[1].rowData[0]["case_id"]
+    layout = page.layout(**CITY, level="市级", case=case_id)
+    assert by_id(layout, "escalations-trail").data == {**CITY, "level": "市级", "case": case_id}
+    assert by_id(layout, "escalations-timeline").is_open is True
+    title, _body = page.escalations_timeline(by_id(layout, "escalations-trail").data)
+    assert case_id in text(title)
+    assert page.escalations_timeline(CITY) == (None, None)  # no case: no trail
+
+
+LAZY = {  # a lazy section's store: the callbacks under it, and the outputs each draws once seen
+    "escalations-actions-seen": ["escalations_actions"],
+    "escalations-referrals-seen": ["escalations_referrals"],
+    "escalations-watch-seen": ["escalations_watch", "escalations_watch_counties"],
+    "escalations-documents-seen": ["escalations_documents"],
+    "escalations-mediation-seen": ["escalations_mediation_levels", "escalations_mediation_unit"],
+}
+
+
+def test_the_sections_below_the_open_cases_are_drawn_once_scrolled_near(page):
+    """What lies below the ladder (三级调处, the documents, the actions, referrals and accountability,
+    the watch lists) sits in lazy sections (components/loading.lazy_section): the page's first
+    screen and its open cases are drawn without them; assets/lazy.js sets a section's store once
+    it comes near the screen, and then its callbacks draw it."""
+    from dash.exceptions import PreventUpdate
+
+    from pages import _escalations_loop, _escalations_mediation
+
+    layout = page.layout(**CITY)
+    stores = sorted(p.to_plotly_json()["props"]["data-seen-store"] for p in by_class(layout, "lazy-panel"))
+    assert stores == sorted(LAZY)
+    for store in LAZY:
+        assert by_id(layout, store).data is False
+        readers = _callbacks_reading(f"{store}.data")
+        assert len(readers) == len(LAZY[store]), (store, readers)
+        assert all(c["prevent_initial_call"] for c in readers)  # nothing asked before it is seen
+    # the first screen's callbacks read no seen store
+    for eager in ("escalations-counts.children", "escalations-ladder.figure", "escalations-open.children"):
+        (spec,) = [c for c in _callbacks_reading("escalations-query.data") if eager in c["output"]]
+        assert not any(i["id"].endswith("-seen") for i in spec["inputs"])
+    calls = [
+        lambda seen: page.escalations_actions(CITY, 0, seen),
+        lambda seen: page.escalations_referrals(CITY, seen),
+        lambda seen: page.escalations_watch(CITY, seen),
+        lambda seen: page.escalations_watch_counties(CITY, seen),
+        lambda seen: _escalations_loop.escalations_documents(CITY, 0, seen),
+        lambda seen: _escalations_mediation.mediation_levels(CITY, seen),
+        lambda seen: _escalations_mediation.draw(CITY, seen),
+    ]
+    for call in calls:
+        with pytest.raises(PreventUpdate):
+            call(False)
+        assert call(True) is not None
+    chart, referrals, _accountability = page.escalations_referrals(CITY, True)
+    assert traces(chart) and referrals.rowData
 
 
 def test_xiaoyi_disputes_go_through_three_levels(page, demo_wh):

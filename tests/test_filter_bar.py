@@ -83,3 +83,26 @@ def test_the_overview_opens_on_this_year_and_the_bar_says_so(app, as_of):
     assert out[3:6] == (first.isoformat(), last.isoformat(), "year")
     shown = with_default_period({"region": "140700"})  # what the page itself computes with
     assert (shown["from"], shown["to"]) == (first.isoformat(), last.isoformat())
+
+
+@pytest.mark.parametrize("path, period", [("/", "year"), ("/inbox", "all")])
+def test_a_county_officer_sent_to_his_county_gets_the_controls_of_that_view(app, demo_wh, monkeypatch, path, period):
+    """A URL without his county (or with another) is rewritten to it, and the same answer sets the
+    controls for it: his county chosen, the page's period named and its dates (they stayed blank)."""
+    from metrics.filters import Scope
+
+    monkeypatch.setattr(app.security, "current_scope", lambda: Scope(("140702",), personal_data=False))
+    as_of = data_as_of(demo_wh, Filter.from_query("140702"), Scope(("140702",)))
+    for search in ("", "?region=140700&lang=en"):
+        with triggered("url.search"):
+            out = app.sync_filter(search, None, None, None, None, path)
+        url, options, region, start, end, chosen, month_from, month_to = out
+        assert "region=140702" in url and region == "140702"
+        values = [o["value"] for o in options]
+        assert "140702" in values and all(v.startswith("140702") for v in values)  # his county and its townships
+        assert chosen == period and month_from == month_to == as_of.isoformat()
+        if period == "year":
+            first, last = preset_range("year", as_of)
+            assert (start, end) == (first.isoformat(), last.isoformat())
+        else:
+            assert start is end is None

@@ -44,7 +44,7 @@ def test_issue_answer_and_decide_through_the_pages(as_viewer, demo_wh):
     assert (
         issuing.escalations_issue_deadline(10, PARAMS) == f"办理期限至 {due}（10 个工作日，按国家法定节假日安排计算）"
     )
-    before = escalations.escalations_counts(PARAMS)[0]
+    before = escalations.escalations_counts(PARAMS)
     result, counter, disabled = issuing.escalations_issue_submit(
         1, "督办函", 10, DEMANDS["督办函"], ids, token, 0, PARAMS
     )
@@ -52,7 +52,7 @@ def test_issue_answer_and_decide_through_the_pages(as_viewer, demo_wh):
     again, *_ = issuing.escalations_issue_submit(2, "督办函", 10, DEMANDS["督办函"], ids, token, 1, PARAMS)
     assert "请勿重复提交" in text(again)
     # the counts, the documents and the document's cases follow
-    after = escalations.escalations_counts(PARAMS, 1)[0]
+    after = escalations.escalations_counts(PARAMS, 1)
     assert (
         int(card_value(after, "escalations-count-supervision").replace(",", ""))
         == int(card_value(before, "escalations-count-supervision").replace(",", "")) + 2

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dash_tree import by_class, by_id, text, walk
+from dash_tree import by_class, by_id, spark, text, walk
 
 from components.cards import difference
+from components.i18n import fmt_value
 from metrics import facts, kpis, targets
 from metrics.filters import EVERYTHING, Filter, Scope, month_of, months_before
 from pages._overview_headline import ROWS
@@ -141,19 +142,37 @@ def test_sparkline_points_are_the_catalogue_from_the_periods_start_to_each_month
     months = [(first, last) for first, last in months if last >= start]  # the period's months only
     assert len(months) == end.month  # the default period: 1 January to 数据截至
     for key in ("rectification_rate", "overdue_cases", "refund_amount", "arrears_recovered"):
-        (graph,) = [c for c in walk(by_id(cards, f"kpi-{key}")) if hasattr(c, "figure")]
-        line = graph.figure.data[0]
-        assert list(line.x) == [first.isoformat()[:7] for first, _ in months]
+        card_ = by_id(cards, f"kpi-{key}")
         expected = []
         for _, last in months:
             so_far = Filter("140700", start, min(last, end))
             value = kpis.compute(demo_wh, [key], so_far, EVERYTHING, with_previous=False)[key].value
             expected.append(value if kpis.comparable(demo_wh, key, so_far) else None)
-        assert list(line.y) == expected, key
+        # the hover names every month (and its value in the card row's unit)
+        (box,) = by_class(card_, "kpi-spark")
+        for (first, _), value in zip(months, expected, strict=True):
+            assert f"{first.isoformat()[:7]} " + ("无数据" if value is None else "") in box.title, (key, first)
+        if key == "rectification_rate":
+            assert f"{months[-1][0].isoformat()[:7]} {fmt_value('rate', expected[-1], 'zh')}" in box.title
+        # the line drawn: a point per month with a value, evenly spaced, each the value's height
+        pieces, dot = spark(card_)
+        drawn = {round(x, 2): y for piece in pieces for x, y in piece}
+        step = 100 / (len(months) - 1)
+        known = [(i, v) for i, v in enumerate(expected) if v is not None]
+        assert sorted(drawn) == [round(i * step, 2) for i, _ in known if _has_neighbour(expected, i)], key
+        low, high = min(v for _, v in known), max(v for _, v in known)
+        for i, v in known:  # the lowest value at the bottom (y 31), the highest at the top (y 3)
+            if round(i * step, 2) in drawn:
+                share = (v - low) / (high - low) if high > low else 0.5
+                assert drawn[round(i * step, 2)] == pytest.approx(31 - 28 * share, abs=0.01), (key, i)
         card = kpis.compute(demo_wh, [key], Filter("140700", start, end), EVERYTHING, with_previous=False)[key]
         assert expected[-1] == card.value, key  # the line ends at the card's own figure
-    # no axes: a sparkline, not a chart
-    assert graph.figure.layout.xaxis.visible is False and graph.figure.layout.yaxis.visible is False
+        assert dot[0] == pytest.approx(known[-1][0] * step, abs=0.01)  # the latest month marked
+
+
+def _has_neighbour(values: list, i: int) -> bool:
+    """Whether month `i` is on a line (a month alone between gaps draws nothing, as plotly's lines)."""
+    return values[i] is not None and any(0 <= j < len(values) and values[j] is not None for j in (i - 1, i + 1))
 
 
 def test_a_report_figure_of_the_urls_period_is_still_noted_on_the_card(overview):

@@ -9,7 +9,7 @@ import datetime as dt
 import statistics
 
 import pytest
-from dash_tree import by_id, text, walk
+from dash_tree import by_class, by_id, text, walk
 
 from metrics import community_profile as cm
 from metrics import company_profile as co
@@ -120,6 +120,28 @@ def test_county_page_draws_every_kpi_and_its_lists(leader_pages):
     first = g.rowData[0]
     assert first["case_href"] == f"/escalations?case={first['case_id']}"  # its trail
     assert next(d for d in g.columnDefs if d["field"] == "case_id")["cellRenderer"] == "PageLink"
+
+
+def test_the_county_pages_lists_are_drawn_once_scrolled_near(leader_pages):
+    """The four lists under the standing and the trends sit in a lazy section: the first screen
+    (standing, trends) is drawn without them, and each list's callback, asked nothing before the
+    section comes near the screen (assets/lazy.js sets its store), then draws it."""
+    import app
+    from pages import county
+
+    layout = county.layout(**PARAMS)
+    (section,) = by_class(layout, "lazy-panel")
+    assert section.to_plotly_json()["props"]["data-seen-store"] == county.LISTS_SEEN
+    assert {c.id for c in walk(section) if str(getattr(c, "id", "")).endswith("-table")} == {
+        f"county-{name}-table" for name in county.LISTS
+    }
+    for name in county.LISTS:
+        (spec,) = [c for c in app.app._callback_list if c["output"] == f"county-{name}-table.children"]
+        assert [i["id"] for i in spec["inputs"]] == ["county-query", county.LISTS_SEEN]
+        assert spec["prevent_initial_call"]
+    for spec in app.app._callback_list:  # the standing and the trends do not wait
+        if "county-standing.children" in spec["output"] or "county-trend-table" in spec["output"]:
+            assert [i["id"] for i in spec["inputs"]] == ["county-query"]
 
 
 def test_county_page_without_a_county_lists_the_citys_counties(leader_pages):

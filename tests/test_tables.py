@@ -89,3 +89,20 @@ def test_a_long_list_sends_its_first_rows_and_says_how_many_there_are():
 
     short = panel.table("g", frame.head(10), ["case_id", "days_at_level"], "en", how)
     assert len(short.rowData) == 10
+
+
+def test_a_list_with_no_rows_and_no_columns_exports_its_header(leader_pages, monkeypatch):
+    """A county officer's export of another county's community: the metrics give an empty frame
+    without columns (nothing of it may be seen); the sheet has the title and the header, no rows
+    (it was a KeyError and a 500)."""
+    from metrics.filters import Scope
+    from security import web
+
+    monkeypatch.setattr(web, "current_scope", lambda: Scope(("140702",), personal_data=False))
+    from pages import community
+
+    frame = community._rows(community.CommunityView.of({"code": "XQ1407030001"}), "stars")
+    assert frame.empty
+    ws = _sheet(to_excel(frame, community.COLUMNS["stars"], "zh", "星级", []))
+    rows = [r for r in ws.iter_rows(values_only=True) if any(v is not None for v in r)]
+    assert rows[0][0] == "星级" and rows[-1][:2] == ("年度", "星级")

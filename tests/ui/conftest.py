@@ -108,8 +108,11 @@ def server(demo_warehouse: Path):
     srv.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module. Not for the session: Playwright's sync API keeps an asyncio
+    loop running in this thread while it is started, and the tests run after a browser module in
+    the same process (the briefing's charts through kaleido, the map's own Playwright) need none."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -162,10 +165,16 @@ def login(page, base: str, user: str, password: str | None = None) -> None:
 
 
 @pytest.fixture(scope="session")
-def login_state(browser, server):
+def _login_states() -> dict[str, dict]:
+    """The sessions signed in so far, by role: plain cookies, good in the next module's browser."""
+    return {}
+
+
+@pytest.fixture
+def login_state(browser, server, _login_states):
     """The browser state (session cookie) after one real login per role, reused by each
     test's fresh context so that every test does not pay for a login."""
-    states: dict[str, dict] = {}
+    states = _login_states
 
     def state(role: str) -> dict:
         if role not in states:

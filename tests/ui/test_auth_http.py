@@ -133,13 +133,16 @@ def test_without_a_session_every_page_redirects_and_every_callback_is_refused(se
 
 
 def _query_values(spec: dict, region: str) -> dict:
-    """Values for a crafted request: every page's query store asks for `region` in the period,
-    every button counts one click (so exports run), the URL carries the region too."""
+    """Values for a crafted request: every page's query store (and 督办's trail's) asks for
+    `region` in the period, every lazy panel has come near the screen (so that it answers), every
+    button counts one click (so exports run), the URL carries the region too."""
     values = {}
     for d in spec["inputs"] + spec["state"]:
         key = f"{d['id']}.{d['property']}"
-        if d["id"].endswith("-query") and d["property"] == "data":
+        if d["id"].endswith(("-query", "-trail")) and d["property"] == "data":
             values[key] = {"region": region, **PERIOD}
+        elif d["id"].endswith("-seen") and d["property"] == "data":
+            values[key] = True
         elif d["property"] == "n_clicks":
             values[key] = 1
         elif d["id"] == "url" and d["property"] == "search":
@@ -230,7 +233,7 @@ def test_crafted_requests_for_another_county_return_no_rows(county, leader, depe
     case_id = grid_rows(leader.callback(escalations, values)[1], "escalations-open-grid")[0]["case_id"]
     trail = spec_of(dependencies, "escalations-timeline-title.children")
     for query in ({"region": OTHER, **PERIOD, "case": case_id}, {**PERIOD, "case": case_id}):
-        values = {"escalations-query.data": query}
+        values = {"escalations-trail.data": query}  # the trail's own store: the page's query and the case
         assert b"escalations-timeline-county" in leader.callback(trail, values)[1]
         status, data = county.callback(trail, values)
         assert status == 200 and b"escalations-timeline-county" not in data

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from bench.browser import settle_scrolled
 from metrics import case_trail
 from metrics.db import Warehouse
 from metrics.filters import Scope
@@ -31,8 +32,9 @@ def wh(server):
 
 
 def figure(page, graph_id: str) -> list[dict]:
-    """The traces plotly drew (numbers arrive base64-typed: read them as plotly.js decoded them)."""
-    page.page.wait_for_function(f"() => document.querySelector('#{graph_id} .js-plotly-plot')?._fullData")
+    """The traces plotly drew (numbers arrive base64-typed: read them as plotly.js decoded them);
+    a lazy chart's blank (no trace) is waited past."""
+    page.page.wait_for_function(f"() => document.querySelector('#{graph_id} .js-plotly-plot')?._fullData?.length")
     return page.page.evaluate(
         f"""() => {{ const arr = v => v ? Array.from(v) : [];
             return document.querySelector('#{graph_id} .js-plotly-plot')._fullData.map(
@@ -153,10 +155,21 @@ def _a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh):
     fields, _, rows = grid(page, "escalations-open-grid")
     index = next(i for i, r in enumerate(rows[:50]) if r[fields.index("company_name")] != "未匹配")
     case_id = rows[index][fields.index("case_id")]
+    # the page as drawn before the click, and where it was scrolled to
+    page.page.locator("#escalations-open-grid").scroll_into_view_if_needed()
+    page.page.evaluate(
+        f"async () => (await dash_ag_grid.getApiAsync('escalations-open-grid')).ensureIndexVisible({index})"
+    )
+    settle_scrolled(page.page)  # the sections the scroll brought near drawn: nothing moves under the click
+    page.page.evaluate("() => { document.querySelector('#escalations-page').dataset.before = '1'; }")
+    scrolled = page.page.evaluate("() => window.scrollY")
     click_row(page, "escalations-open-grid", index)
-    wait_url(page, rf"case={case_id}")
+    wait_url(page, rf"case={case_id}")  # the address shared opens this trail
     assert page.page.locator("#escalations-timeline").is_visible()
     assert case_id in text(page, "#escalations-timeline-title")
+    # the trail alone was drawn: the page under it is the same, where it was
+    assert page.page.evaluate("() => document.querySelector('#escalations-page').dataset.before") == "1"
+    assert page.page.evaluate("() => window.scrollY") == scrolled
     trail = case_trail.case_timeline(wh, case_id, SCOPE)
     fields, headers, steps = grid(page, "escalations-timeline-grid")
     assert headers[:5] == ["日期", "来源", "措施", "移交层级", "承办单位"]
@@ -185,6 +198,7 @@ def _a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh):
 
 def _a_url_reproduces_a_view_with_its_open_case(page):
     page.open(CITY)
+    page.page.locator("#escalations-referrals").scroll_into_view_if_needed()  # drawn once scrolled near
     fields, _, rows = grid(page, "escalations-referrals-grid")
     case_id = rows[0][fields.index("case_id")]
     page.open(CITY + f"&level=市级&overdue=1&case={case_id}")
@@ -195,7 +209,7 @@ def _a_url_reproduces_a_view_with_its_open_case(page):
     assert any(s[fields.index("action")].startswith("移送") for s in steps)  # the referral that listed it
     page.page.locator("#escalations-timeline-close").click()
     wait_url(page, r"^(?!.*case=)")
-    assert not page.page.locator("#escalations-timeline").is_visible()
+    page.page.locator("#escalations-timeline").wait_for(state="hidden")  # once it has faded out
 
 
 # ---------------------------------------------------------------- the journey

@@ -3,6 +3,8 @@ benchmark times): each answered within its clicks, and what it opens is the answ
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bench.journeys import overdue_case_trail, rank_and_median, worst_county_on_rectification
@@ -32,6 +34,7 @@ def test_a_leader_finds_the_worst_county_on_rectification_this_year_and_why_in_t
     # why: its rank is the last, and its worst communities and open cases are listed
     standing = p.text("#county-standing")
     assert "问题整改率" in standing
+    p.page.locator("#county-page .lazy-panel").scroll_into_view_if_needed()  # the lists, drawn once scrolled to
     p.page.wait_for_selector("#county-communities-table .ag-row")
     p.page.wait_for_selector("#county-open-table .ag-row")
 
@@ -50,6 +53,7 @@ def test_a_supervisor_opens_the_trail_of_an_overdue_county_level_case_in_two_cli
     assert head["level"] == "县级" and head["overdue"], head.to_dict()  # overdue, at county level, as the item said
     asked = parse_qs(urlsplit(p.page.url).query)
     assert asked["level"] == ["县级"] and asked["overdue"] == ["1"]
+    assert asked["case"] == [case_id]  # the address, shared, opens the same trail
 
 
 def test_a_county_officer_sees_his_rank_and_the_city_median_on_every_kpi_in_one_click(page_as, server):
@@ -61,6 +65,14 @@ def test_a_county_officer_sees_his_rank_and_the_city_median_on_every_kpi_in_one_
     assert len(walk.clicks) == 1
     standing = p.text("#county-standing")
     assert "榆次区" in p.text("#county-title, .profile-title")
-    for kpi in CATALOGUE:
-        assert label(kpi.key, "zh") in standing, kpi.key
-    assert "全市排名" in standing and "全市中位数" in standing
+    assert "全市排名" in standing and "全市中位数" in standing and "全市四分位" in standing
+    rows = p.page.locator("#county-standing-table tbody tr")
+    assert rows.count() == len(CATALOGUE)  # every KPI of the catalogue, in its order
+    ranked = 0
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td").all_inner_texts()
+        assert cells[0] == label(CATALOGUE[i].key, "zh")
+        if re.fullmatch(r"\d+ / \d+", cells[2]):
+            ranked += 1
+            assert cells[3] and cells[3] != "无数据"  # the city's median beside a rank
+    assert ranked >= len(CATALOGUE) - 1  # 榆次区 has a value for every KPI but the credit grades

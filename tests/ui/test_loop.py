@@ -58,9 +58,12 @@ def test_supervisor_issues_county_answers_supervisor_grants(browser, loop_server
         boss.page.evaluate(
             f"async () => (await dash_ag_grid.getApiAsync('escalations-open-grid')).ensureIndexVisible({i})"
         )
-        boss.page.locator(
+        boss.settle()  # the sections the scroll brought near are drawn: nothing moves under the click
+        box = boss.page.locator(
             f"#escalations-open-grid .ag-pinned-left-cols-container .ag-row[row-index='{i}'] .ag-checkbox-input"
-        ).click()
+        )
+        box.click()
+        expect(box).to_be_checked()
     expect(boss.page.locator("#escalations-selected")).to_have_text("已选 2 件")
     boss.page.click("#escalations-issue-open")
     boss.page.get_by_label("督办函", exact=True).check()
@@ -99,6 +102,7 @@ def test_supervisor_issues_county_answers_supervisor_grants(browser, loop_server
     boss.open(f"/escalations?region=140702&case={cases[1]}")
     expect(boss.page.locator("#escalations-timeline-grid")).to_contain_text("延期申请")
     boss.open("/escalations?region=140702")
+    boss.page.locator("#escalations-documents").scroll_into_view_if_needed()  # drawn once scrolled near
     expect(boss.page.locator("#escalations-documents-line")).to_have_text(
         "共 1 份文书、2 件次线索；待签收 0 份，已回复 1 件，延期待批 1 件"
     )

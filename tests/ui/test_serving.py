@@ -226,8 +226,8 @@ for n in range(1, rounds + 1):
 
 
 def test_no_callback_answer_mixes_two_versions_under_concurrent_publishes(served, own_warehouse, tmp_path):
-    rounds, step = 12, 7
-    clients = [session_for(served, "leader") for _ in range(5)]
+    rounds, step = 6, 7
+    clients = [session_for(served, "leader") for _ in range(3)]
     deps = dependencies(clients[0])
     base = cards(clients[0], deps)
     args = [str(ROOT), str(own_warehouse), str(tmp_path / "ledgers"), str(rounds), str(step)]

@@ -317,6 +317,6 @@ def test_a_supervisors_open_case_list_and_case_are_audited_as_personal_data(serv
     assert record["scope"] == "regions=all;personal_data=yes" and store.audit_count() == seen + 1
     case_id = next(r["case_id"] for r in grid_rows(data, "escalations-open-grid") if r.get("reporter_phone"))
     trail = spec_of(deps, "escalations-timeline-title.children")
-    assert supervisor.callback(trail, {"escalations-query.data": {**PERIOD, "case": case_id}})[0] == 200
+    assert supervisor.callback(trail, {"escalations-trail.data": {**PERIOD, "case": case_id}})[0] == 200
     record = store.audit_rows(event_name="personal_data_view", who="supervisor", limit=1)[0]
     assert record["detail"].startswith(f"escalations case {case_id}: 1 phone(s)")
