@@ -3,7 +3,7 @@ of the deadline rules (`data/deadline_rules.csv`, or the file named by DEADLINE_
 China's official calendar (the warehouse's `calendar` table).
 
 The one definition is the SQL of `rules_cte`, `rules_join` and `deadline_sql` here. A publish
-writes it into the cases' `_due` column (etl/marts.py `refresh_due`) and stamps the warehouse
+writes it into the cases' `_due` column (`refresh_due`, called by etl/marts.py) and stamps the warehouse
 with the rules it used (`fingerprint`); the metrics read that column while the rules file says
 the same, and compute the same SQL at query time when an admin has edited the file since
 (metrics/deadlines.py `deadlines`), so that an edit takes effect at once.
@@ -15,6 +15,8 @@ import csv
 import json
 from dataclasses import dataclass
 from pathlib import Path
+
+import duckdb
 
 import settings
 from etl.sql import Sql
@@ -139,3 +141,45 @@ def rules_join(c: str) -> str:
 def deadline_sql(c: str) -> str:
     """The deadline of cases alias `c`: its row's, else the rule's (needs `rules_cte` and `rules_join(c)`)."""
     return f"coalesce({c}.deadline, rd.day)"
+
+
+# The stamp of the deadline rules a warehouse's `_due` was computed with when they could not be
+# read (DeadlineRulesError): then `_due` holds the rows' own deadlines, and no reader's rules match
+# it (they compute at query time, or say what is wrong with the file).
+UNREADABLE = "unreadable"
+
+# What the marts were built with (name → value: the deadline rules' fingerprint, `deadline_rules`).
+STAMPS = "mart_stamps"
+
+
+def refresh_due(con: duckdb.DuckDBPyConnection, written: bool = False, everything: bool = False) -> bool:
+    """Compute the cases' `_due` by this module's SQL and stamp the rules used (`mart_stamps`): for
+    the cases this connection's loads wrote (`written`: recorded in `_changed`, etl/marts.py
+    `track`); also for every case the rules decide (no deadline of its own) when the rules changed
+    since the stamp; for every case with `everything`, or when there is no stamp yet. Returns
+    whether the rules changed (or had no stamp)."""
+    try:
+        rules = deadline_rules()
+        stamp = fingerprint(rules)
+    except DeadlineRulesError:
+        rules, stamp = (), UNREADABLE
+    con.execute(f"CREATE TABLE IF NOT EXISTS {STAMPS} (name VARCHAR PRIMARY KEY, value VARCHAR)")
+    row = con.execute(f"SELECT value FROM {STAMPS} WHERE name = 'deadline_rules'").fetchone()
+    edited = row is None or row[0] != stamp
+    loaded = "c._case_no IN (SELECT case_no FROM _changed WHERE tbl = 'cases')"
+    if everything or row is None:
+        which = "TRUE"
+    elif edited:
+        which = f"c.deadline IS NULL OR {loaded}" if written else "c.deadline IS NULL"
+    elif written:
+        which = loaded
+    else:
+        return False
+    cte = rules_cte(rules)
+    con.execute(
+        f"""UPDATE cases SET _due = d.due FROM (WITH {cte} SELECT c._case_no, {deadline_sql("c")} AS due
+            FROM cases c {rules_join("c")} WHERE {which}) d WHERE cases._case_no = d._case_no""",
+        cte.params,
+    )
+    con.execute(f"INSERT OR REPLACE INTO {STAMPS} VALUES ('deadline_rules', ?)", [stamp])
+    return edited

@@ -20,6 +20,7 @@ import duckdb
 
 from etl import case_state, deadlines
 from etl.sql import ident, literal, literals
+from vocab.datasets_cases import HOTLINE_SOURCES, LEVELS
 
 DONE = ("已整改", "已办结")  # the statuses of a rectified case, as metrics.facts.DONE
 DONE_SQL = literals(DONE)
@@ -28,7 +29,7 @@ DONE_SQL = literals(DONE)
 # `_case_no`, a number no other case of the warehouse holds (a count of distinct cases is an
 # integer hash), and `_done_until`, the day from which the case counts as rectified (its closing
 # day when its status is 已整改/已办结 — metrics.facts.DONE, checked by tests/test_marts.py — else
-# 9999-12-31); and, computed at the publish (`refresh_due`), `_due`, the case's deadline by
+# 9999-12-31); and, computed at the publish (etl/deadlines.py `refresh_due`), `_due`, the case's deadline by
 # etl/deadlines.py (its row's, else the deadline rules'), under the rules stamped in `mart_stamps`. Each load writes its cases in `_done_until` order, so that "open at day d" —
 # `done_until > d` — skips the row groups of cases closed long before d, and `mart_case_spans`
 # is a view of the cases table rather than a second copy of every case (a copy cost as much as
@@ -43,6 +44,12 @@ def done_until_sql(alias: str) -> str:
         f"CASE WHEN {alias}.status IN {DONE_SQL} AND {alias}.closed_on IS NOT NULL THEN {alias}.closed_on "
         "ELSE DATE '9999-12-31' END"
     )
+
+
+def settled_sql(c: str) -> str:
+    """The case `c` (of mart_case_spans) is settled (调处办结: rectified or closed, metrics/mediation.py)
+    at a known level (the ledger's 当前层级 at closing)."""
+    return f"{c}.level IN {literals(LEVELS)} AND {c}.done_until < DATE '9999-12-31'"
 
 
 VIEWS = {
@@ -111,13 +118,34 @@ _CASE_NUMBERS = """SELECT case_no FROM _changed WHERE tbl = 'cases' UNION ALL
 MARTS = {
     # cases counted per reporting unit, source, category, status, level and the dates the
     # rectification figures compare with a period: received, closed, deadline (the row's, and `due`:
-    # the row's else the rules', see refresh_due)
+    # the row's else the rules', see deadlines.refresh_due)
     "mart_cases": Mart(
         """SELECT county, source, category, status, level, received_on, closed_on, deadline, _due AS due, count(*) AS n
         FROM cases""",
         "GROUP BY ALL",
         "county",
         "county",
+        "SELECT county FROM _changed WHERE tbl = 'cases'",
+    ),
+    # the hotline's 工单 (metrics/hotline.py) counted per unit, the dates its 三率 compare with a period
+    # (received, responded, visited), the visit's result and the working days to the response
+    "mart_hotline": Mart(
+        f"""SELECT c.county, c.received_on, c.responded_on, c.visited_on, c.satisfaction, c.resolved,
+               rc.workday_index - cc.workday_index AS response_workdays, count(*) AS n
+        FROM (SELECT * FROM cases WHERE source IN {literals(HOTLINE_SOURCES)}) c
+        LEFT JOIN calendar cc ON cc.day = c.received_on LEFT JOIN calendar rc ON rc.day = c.responded_on""",
+        "GROUP BY ALL",
+        "county",
+        "c.county",
+        "SELECT county FROM _changed WHERE tbl = 'cases'",
+    ),
+    # the cases settled (调处办结) at a known level, counted per unit, level and day (metrics/mediation.py)
+    "mart_settled": Mart(
+        f"""SELECT c.county, c.level, c.done_until, count(*) AS n
+        FROM (SELECT * FROM mart_case_spans c WHERE {settled_sql("c")}) c""",
+        "GROUP BY ALL",
+        "county",
+        "c.county",
         "SELECT county FROM _changed WHERE tbl = 'cases'",
     ),
     # communities counted by what the coverage figures take at a date: management type now, since
@@ -246,7 +274,7 @@ def _exists(con: duckdb.DuckDBPyConnection, name: str, kind: str = "table") -> b
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)build every mart from all rows, in order: a later mart may read an earlier one (or a view)."""
-    refresh_due(con, everything=True)
+    deadlines.refresh_due(con, everything=True)
     for name, select in VIEWS.items():
         if _exists(con, name):
             con.execute(f"DROP TABLE {name}")  # a warehouse written when it was a table
@@ -265,47 +293,6 @@ def _changes(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute(sql).fetchone()[0])
 
 
-# What the marts were built with (name → value: the deadline rules' fingerprint, `deadline_rules`).
-STAMPS = "mart_stamps"
-
-# The stamp of the deadline rules a warehouse's `_due` was computed with when they could not be
-# read (etl/deadlines.py raised): then `_due` holds the rows' own deadlines, and no reader's
-# rules match it (they compute at query time, or say what is wrong with the file).
-UNREADABLE = "unreadable"
-
-
-def refresh_due(con: duckdb.DuckDBPyConnection, everything: bool = False) -> bool:
-    """Compute the cases' `_due` by etl/deadlines.py, for the cases this connection's loads wrote
-    (`_changed`), or for every case that the rules decide (no deadline of its own) when the rules
-    changed since the stamp in `mart_stamps`, or (`everything`, or no stamp yet) for every case;
-    then stamp the rules used. Returns whether the rules changed (or had no stamp)."""
-    try:
-        rules = deadlines.deadline_rules()
-        stamp = deadlines.fingerprint(rules)
-    except deadlines.DeadlineRulesError:
-        rules, stamp = (), UNREADABLE
-    con.execute(f"CREATE TABLE IF NOT EXISTS {STAMPS} (name VARCHAR PRIMARY KEY, value VARCHAR)")
-    row = con.execute(f"SELECT value FROM {STAMPS} WHERE name = 'deadline_rules'").fetchone()
-    edited = row is None or row[0] != stamp
-    written = "c._case_no IN (SELECT case_no FROM _changed WHERE tbl = 'cases')" if _changes(con) else "FALSE"
-    if everything or row is None:
-        which = "TRUE"
-    elif edited:
-        which = f"c.deadline IS NULL OR {written}"
-    elif written != "FALSE":
-        which = written
-    else:
-        return False
-    cte = deadlines.rules_cte(rules)
-    con.execute(
-        f"""UPDATE cases SET _due = d.due FROM (WITH {cte} SELECT c._case_no, {deadlines.deadline_sql("c")} AS due
-            FROM cases c {deadlines.rules_join("c")} WHERE {which}) d WHERE cases._case_no = d._case_no""",
-        cte.params,
-    )
-    con.execute(f"INSERT OR REPLACE INTO {STAMPS} VALUES ('deadline_rules', ?)", [stamp])
-    return edited
-
-
 def _placed(mart: Mart, expression: str) -> str:
     """SQL: the row's `expression` (its unit) is one of `_units`."""
     value = f"coalesce({expression}, '')" if mart.nullable else expression
@@ -320,7 +307,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     if not complete:
         build(con)
         return
-    edited = refresh_due(con)
+    edited = deadlines.refresh_due(con, written=_changes(con))
     if edited:  # the deadline rules changed since the last publish: cases of every unit may have moved
         cases = MARTS["mart_cases"]
         con.execute(f"CREATE OR REPLACE TABLE mart_cases AS {cases.select} {cases.tail}")

@@ -350,7 +350,7 @@ def _write(
     derived, order = "", ""
     if ds.name == "cases":  # numbered and dated for the marts, written in their order (etl.marts)
         before, base = con.execute("SELECT count(*), coalesce(max(_case_no), 0) FROM cases").fetchone()
-        # `_due` is computed by the publish, under the deadline rules it stamps (etl.marts.refresh_due)
+        # `_due` is computed by the publish, under the deadline rules it stamps (etl.deadlines.refresh_due)
         derived = f", {base} + _row AS _case_no, {marts.done_until_sql('_good')} AS _done_until, NULL AS _due"
         order = f"ORDER BY {marts.CASES_ORDER}"
     con.execute(

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from etl.deadlines import (  # noqa: F401  (the rules the metrics read, and their error: part of this module's interface)
+    STAMPS,
     DeadlineRulesError,
     deadline_rules,
     deadline_sql,
@@ -22,7 +23,6 @@ from etl.deadlines import (  # noqa: F401  (the rules the metrics read, and thei
     rules_cte,
     rules_join,
 )
-from etl.marts import STAMPS
 from etl.sql import Sql
 
 

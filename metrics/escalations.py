@@ -322,24 +322,38 @@ def _referrals_sql(wh: Warehouse, f: Filter, scope: Scope, company: str | None) 
     return Sql.of(sql, cond, at=as_of(wh, f, scope))
 
 
+def referral_lists(
+    wh: Warehouse, f: Filter, scope: Scope, company: str | None = None, limit: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The referrals (`referrals`, at most `limit`) and their count per receiving organ and outcome
+    over all of them (`referral_summary`), in one statement: the referrals are read once."""
+    cap = limit_sql(limit)
+    refs = _referrals_sql(wh, f, scope, company)
+    sql = f"""{refs},
+        listed AS (SELECT *, count(*) OVER () AS total FROM referral ORDER BY referred_on DESC, case_id {cap})
+        SELECT 'row' AS part, * FROM listed
+        UNION ALL BY NAME
+        SELECT 'summary' AS part, referral, organ, outcome, count(*) AS referrals FROM referral GROUP BY ALL
+        ORDER BY part, referred_on DESC, case_id, referral, organ, outcome"""
+    frame = wh.frame(Sql.of(sql, refs, cap))
+    listed = frame[frame["part"] == "row"].drop(columns=["part", "referrals"]).reset_index(drop=True).infer_objects()
+    summary = frame.loc[frame["part"] == "summary", ["referral", "organ", "outcome", "referrals"]]
+    return listed.astype({"total": "int64"}), summary.astype({"referrals": "int64"}).reset_index(drop=True)
+
+
 def referrals(
     wh: Warehouse, f: Filter, scope: Scope, company: str | None = None, limit: int | None = None
 ) -> pd.DataFrame:
     """Referrals (移送城管 / 纪检 / 公安) made in the period, the latest first (at most `limit`), each
     with the receiving organ and its outcome by the as-of date (立案, 问责, or `pending`), working
     days to it, and whether the case is closed; `total` is the count before the limit."""
-    cap = limit_sql(limit)
-    listed = Sql.of(f" SELECT *, count(*) OVER () AS total FROM referral ORDER BY referred_on DESC, case_id {cap}", cap)
-    return wh.frame(_referrals_sql(wh, f, scope, company) + listed)
+    return referral_lists(wh, f, scope, company, limit)[0]
 
 
 def referral_summary(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -> pd.DataFrame:
     """Referrals per receiving organ and outcome, of every referral of `referrals`:
     [referral, organ, outcome, referrals]."""
-    sql = _referrals_sql(wh, f, scope, company) + (
-        " SELECT referral, organ, outcome, count(*) AS referrals FROM referral GROUP BY ALL ORDER BY ALL"
-    )
-    return wh.frame(sql)
+    return referral_lists(wh, f, scope, company, 0)[1]
 
 
 def accountability(

@@ -24,7 +24,7 @@ from etl.sql import Sql, literals
 from metrics.db import Warehouse
 from metrics.filters import Filter, Scope, period_sql, region_sql
 from metrics.regions import named_by_unit
-from vocab.datasets_cases import HOTLINE_SOURCES, SATISFACTION
+from vocab.datasets_cases import SATISFACTION
 
 RESPONSE_WORKDAYS = 1  # 按时响应: within one working day of receipt
 REACHED = SATISFACTION[:3]  # 满意, 基本满意, 不满意: the visit reached the caller
@@ -43,27 +43,28 @@ COUNTS = (
 
 
 def _units_sql(f: Filter, scope: Scope) -> Sql:
-    """SELECT … per unit (`county AS unit`) of the counts in COUNTS."""
+    """SELECT … per unit (`county AS unit`) of the counts in COUNTS, from `mart_hotline` (the 工单
+    counted per unit and dates, with their working days to the response; etl/marts.py)."""
     region = region_sql("c.county", f, scope)
     period = period_sql("c.received_on", f)
     by_end = "<= $end" if f.end else "IS NOT NULL"
     visited = f"c.visited_on {by_end} AND c.satisfaction IN {literals(REACHED)}"
+
+    def count(condition: str) -> str:
+        return f"coalesce(sum(c.n) FILTER (WHERE {condition}), 0)::DOUBLE"
+
     sql = f"""
         SELECT c.county AS unit,
-          CASE WHEN count(c.responded_on) > 0 THEN count(*) END::DOUBLE AS hotline_received,
-          count(*) FILTER (WHERE c.responded_on {by_end})::DOUBLE AS hotline_responded,
-          count(*) FILTER (WHERE c.responded_on {by_end}
-                           AND rc.workday_index - cc.workday_index <= {RESPONSE_WORKDAYS})::DOUBLE
-              AS hotline_responded_in_time,
-          count(*) FILTER (WHERE {visited})::DOUBLE AS hotline_visited,
-          count(*) FILTER (WHERE {visited} AND c.resolved = '已解决')::DOUBLE AS hotline_resolved,
-          count(*) FILTER (WHERE {visited} AND c.satisfaction IN {literals(SATISFIED)})::DOUBLE AS hotline_satisfied,
-          count(*) FILTER (WHERE {visited} AND c.satisfaction = '不满意')::DOUBLE AS hotline_unsatisfied,
-          count(*) FILTER (WHERE c.visited_on {by_end} AND c.satisfaction = '联系不上')::DOUBLE AS hotline_unreachable
-        FROM cases c
-        LEFT JOIN calendar cc ON cc.day = c.received_on
-        LEFT JOIN calendar rc ON rc.day = c.responded_on
-        WHERE c.source IN {literals(HOTLINE_SOURCES)} AND {region} AND {period}
+          CASE WHEN {count("c.responded_on IS NOT NULL")} > 0 THEN sum(c.n) END::DOUBLE AS hotline_received,
+          {count(f"c.responded_on {by_end}")} AS hotline_responded,
+          {count(f"c.responded_on {by_end} AND c.response_workdays <= {RESPONSE_WORKDAYS}")} AS hotline_responded_in_time,
+          {count(visited)} AS hotline_visited,
+          {count(f"{visited} AND c.resolved = '已解决'")} AS hotline_resolved,
+          {count(f"{visited} AND c.satisfaction IN {literals(SATISFIED)}")} AS hotline_satisfied,
+          {count(f"{visited} AND c.satisfaction = '不满意'")} AS hotline_unsatisfied,
+          {count(f"c.visited_on {by_end} AND c.satisfaction = '联系不上'")} AS hotline_unreachable
+        FROM mart_hotline c
+        WHERE {region} AND {period}
         GROUP BY c.county"""
     return Sql.of(sql, region, period, **({"end": f.end} if f.end else {}))
 

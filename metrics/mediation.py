@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from etl.marts import settled_sql
 from etl.sql import Sql, literals
 from metrics.db import Warehouse
 from metrics.escalations import MOVES, _level_order
@@ -28,7 +29,6 @@ BELOW_COUNTY = LEVELS[:2]  # 社区, 乡镇(街道): 矛盾不上交
 LEVEL_COLUMNS = dict(
     zip(LEVELS, ("settled_community", "settled_street", "settled_county", "settled_city"), strict=True)
 )
-NO_DATE = "DATE '9999-12-31'"
 
 
 def _settled_sql(f: Filter, scope: Scope) -> Sql:
@@ -36,20 +36,33 @@ def _settled_sql(f: Filter, scope: Scope) -> Sql:
     region = region_sql("c.county", f, scope)
     closed = period_sql("c.done_until", f)
     sql = f"""settled AS (SELECT c.case_no, c.case_id, c.county, c.level, c.received_on, c.done_until
-                 FROM mart_case_spans c WHERE c.level IN {literals(LEVELS)} AND c.done_until < {NO_DATE}
-                 AND {closed} AND {region})"""
+                 FROM mart_case_spans c WHERE {settled_sql("c")} AND {closed} AND {region})"""
     return Sql.of(sql, region, closed)
+
+
+def _settled_counts_sql(f: Filter, scope: Scope) -> Sql:
+    """`settled`: the cases settled in the period at a known level, counted per unit, level and day
+    (`n`; mart_settled, by the same definition)."""
+    region = region_sql("c.county", f, scope)
+    closed = period_sql("c.done_until", f)
+    sql = f"settled AS (SELECT c.county, c.level, c.done_until, c.n FROM mart_settled c WHERE {closed} AND {region})"
+    return Sql.of(sql, region, closed)
+
+
+def _per_level() -> str:
+    """The settled cases (`n` of `settled`) at each level, as columns."""
+    return ", ".join(
+        f"coalesce(sum(n) FILTER (WHERE level = '{lv}'), 0)::DOUBLE AS {col}" for lv, col in LEVEL_COLUMNS.items()
+    )
 
 
 def mediation_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per unit: the cases settled in the period, at each level, and below the county."""
-    settled = _settled_sql(f, scope)
-    per_level = ", ".join(
-        f"count(*) FILTER (WHERE level = '{lv}')::DOUBLE AS {col}" for lv, col in LEVEL_COLUMNS.items()
-    )
+    settled = _settled_counts_sql(f, scope)
+    per_level = _per_level()
     sql = f"""WITH {settled}
-        SELECT county AS unit, count(*)::DOUBLE AS settled, {per_level},
-               count(*) FILTER (WHERE level IN {literals(BELOW_COUNTY)})::DOUBLE AS settled_below_county
+        SELECT county AS unit, sum(n)::DOUBLE AS settled, {per_level},
+               coalesce(sum(n) FILTER (WHERE level IN {literals(BELOW_COUNTY)}), 0)::DOUBLE AS settled_below_county
         FROM settled GROUP BY county"""
     return wh.frame(Sql.of(sql, settled))
 
@@ -86,13 +99,12 @@ def by_level(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
 def by_month(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per month of settlement in the period: the cases settled, those below the county, and per level:
     [month, settled, settled_below_county, settled_community … settled_city]."""
-    settled = _settled_sql(f, scope)
-    per_level = ", ".join(
-        f"count(*) FILTER (WHERE level = '{lv}')::DOUBLE AS {col}" for lv, col in LEVEL_COLUMNS.items()
-    )
+    settled = _settled_counts_sql(f, scope)
+    per_level = _per_level()
     sql = f"""WITH {settled}
-        SELECT date_trunc('month', done_until)::DATE AS month, count(*)::DOUBLE AS settled,
-               count(*) FILTER (WHERE level IN {literals(BELOW_COUNTY)})::DOUBLE AS settled_below_county, {per_level}
+        SELECT date_trunc('month', done_until)::DATE AS month, sum(n)::DOUBLE AS settled,
+               coalesce(sum(n) FILTER (WHERE level IN {literals(BELOW_COUNTY)}), 0)::DOUBLE AS settled_below_county,
+               {per_level}
         FROM settled GROUP BY 1 ORDER BY 1"""
     return wh.frame(Sql.of(sql, settled))
 

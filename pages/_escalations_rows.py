@@ -226,11 +226,11 @@ REFERRAL_COLUMNS = [
 ]
 
 
-def _referral_rows(view: EscalationsView, shown: bool = False) -> Rows:
-    """The referrals of the view as the list shows them (`shown`: the first ROW_CAP, with the total)
-    and its export writes them (all)."""
+def _referral_rows(view: EscalationsView, frame: pd.DataFrame | None = None) -> Rows:
+    """The referrals of the view as the list shows them (`frame`: those already read, e.g. the first
+    ROW_CAP of `_referral_lists`) and its export writes them (all)."""
     lang = view.lang
-    frame = esc.referrals(warehouse(), view.f, scope(), company=view.company, limit=ROW_CAP if shown else None)
+    frame = esc.referrals(warehouse(), view.f, scope(), company=view.company) if frame is None else frame.copy()
     total = int(frame["total"].iloc[0]) if len(frame) else 0
     _dates(frame, "referred_on", "outcome_on")
     for col, prefix in (("referral", "action"), ("outcome", "outcome"), ("category", "category")):
@@ -238,6 +238,12 @@ def _referral_rows(view: EscalationsView, shown: bool = False) -> Rows:
     _yes_no(frame, "case_closed", lang)
     _unmatched(frame, "company_name", lang)
     return Rows(frame, REFERRAL_COLUMNS, "esc_referrals", key="case_id", total=total)
+
+
+def _referral_lists(view: EscalationsView) -> tuple[pd.DataFrame, Rows]:
+    """The referrals per organ and outcome (all of them) and the list on screen (the first ROW_CAP)."""
+    rows, summary = esc.referral_lists(warehouse(), view.f, scope(), company=view.company, limit=ROW_CAP)
+    return summary, _referral_rows(view, rows)
 
 
 ACCOUNTABILITY_COLUMNS = ["happened_on", "case_id", "unit_name", "company_name", "organ", "note"]

@@ -58,7 +58,7 @@ from pages._escalations_rows import (
     _county_rows,
     _header_lines,
     _open_rows,
-    _referral_rows,
+    _referral_lists,
     _window_text,
 )
 from pages._escalations_rows import EscalationsView as View
@@ -180,8 +180,7 @@ def escalations_referrals(params, seen=True):
     unless_seen(seen)
     view = View.of(params)
     lang = view.lang
-    summary = esc.referral_summary(warehouse(), view.f, scope(), company=view.company)
-    rows = _referral_rows(view, shown=True)
+    summary, rows = _referral_lists(view)
     accountable = _accountability_rows(view, shown=True)
     referral_grid = (
         _grid("escalations-referrals-grid", rows, lang, 360, clickable=True, noted=True) if len(rows.frame) else None

@@ -1,4 +1,4 @@
-"""A case's deadline is computed at the publish (the cases' `due`, etl/marts.py refresh_due) by the
+"""A case's deadline is computed at the publish (the cases' `due`, etl/deadlines.py refresh_due) by the
 one definition of etl/deadlines.py, under the deadline rules it stamps; the metrics read it while
 the rules file means the same, and compute the same SQL at query time after an admin's edit, until
 the next publish writes it again (issue 17: precompute at publish what every request recomputes)."""
@@ -11,7 +11,6 @@ import duckdb
 import pytest
 
 from etl import deadlines as rules_sql
-from etl import marts
 from metrics import deadlines, facts
 from metrics import escalations as esc
 from metrics.db import Warehouse
@@ -98,7 +97,7 @@ def test_a_broken_rules_file_does_not_stop_a_load_and_readers_say_what_is_wrong(
     rules.write_text(good + "投诉举报,*,十天,\n", encoding="utf-8")
     wh = build(clerk, warehouse, [case("TS1", "2025-04-21")])
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT value FROM mart_stamps").fetchall() == [(marts.UNREADABLE,)]
+        assert con.execute("SELECT value FROM mart_stamps").fetchall() == [(rules_sql.UNREADABLE,)]
         assert con.execute("SELECT _due FROM cases").fetchall() == [(None,)]
     with pytest.raises(deadlines.DeadlineRulesError, match="工作日数“十天”"):
         deadlines.deadlines(wh)
