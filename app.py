@@ -1,7 +1,7 @@
 """物业监管看板: the Dash app — shell (navigation, filter bar in the URL), pages, server.
 
 `python app.py` serves on http://127.0.0.1:8050 (HOST, PORT and WAREHOUSE override) and
-builds the demo warehouse first when there is none; it serves with waitress. Every page and
+builds the demo warehouse first when there is none or another version of the code built it; it serves with waitress. Every page and
 callback needs a login (security/web.py). In production: `gunicorn app:server`.
 """
 
@@ -331,22 +331,23 @@ def _found(text, search) -> list[dict]:
 
 def ensure_demo() -> None:
     """Build the demo warehouse when none exists (only when serving the demo: `DEMO=1`, set by
-    scripts/run.sh), and bring one built by an older version up to date (its schema, then the
-    demo's new ledgers); never beside real users (demo.refusal)."""
+    scripts/run.sh), and rebuild one that another version of the code built (etl.demo.current):
+    its figures would be an older generator's or loader's, not what this code computes. The
+    rebuild is made beside it and replaces it in one rename; never beside real users (demo.refusal)."""
     from etl import demo
-    from etl.warehouse import connect_read_only, contract_missing, upgrade
 
     wh = warehouse()
     if wh.version is None:
         print(f"No warehouse at {wh.path}: building the demo data set …", flush=True)
         demo.build(wh.path)  # with the demo's users and token; refuses beside real users (demo.refusal)
         return
-    with connect_read_only(wh.path) as con:
-        missing = contract_missing(con)
-    if missing and not demo.refusal(wh.path):
-        print(f"The demo warehouse was built by an older version (it lacks {', '.join(missing[:6])}): updating …")
-        upgrade(wh.path)
-        demo.build(wh.path)
+    why = demo.refusal(wh.path)
+    if why:
+        print(why, flush=True)  # real data: the demo stays out, and the warehouse as it is
+        return
+    if not demo.current(wh.path):
+        print(f"The demo warehouse {wh.path} was built by another version of the code: rebuilding it …", flush=True)
+        demo.rebuild(wh.path)
 
 
 # Last, once the layout and every callback are defined: Dash's first-request set-up, done

@@ -272,6 +272,15 @@ class Publication:
                 path.unlink()
 
 
+def put_in_place(built: Path, warehouse: Path) -> None:
+    """Serve the warehouse file `built` (on the same file system) as `warehouse`: one rename under
+    the loads' lock, so a reader sees the old file or the new one (etl.demo.rebuild)."""
+    with lock(warehouse):
+        _fsync(built)
+        os.replace(built, warehouse)
+        _fsync(Path(warehouse).parent)
+
+
 def pause_point(stage: str) -> None:
     """Where the crash tests kill a load: with ETL_PAUSE_AT=<stage> the process announces
     the stage on stderr and waits there (600 s), so a test can SIGKILL it at a known point.

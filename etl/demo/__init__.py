@@ -16,6 +16,7 @@ targets are the constants in the `FIGURES` block below.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from etl.demo.figures import SEED, TODAY
@@ -34,9 +35,12 @@ __all__ = [
     "DemoRefused",
     "DemoWorld",
     "build",
+    "current",
+    "fingerprint",
     "generate",
     "make_uscc",
     "org_check_digit",
+    "rebuild",
     "refusal",
     "uscc_check_digit",
 ]
@@ -68,6 +72,34 @@ def _generated(out_dir: Path) -> tuple[list[Path], list[tuple]]:
     world = DemoWorld(SEED)
     world.generate()
     return world.files(out_dir), world.report_files(out_dir)
+
+
+# The code a demo warehouse was built by: its row in etl.deadlines.STAMPS (`build` writes it).
+STAMP = "demo_code"
+
+
+def fingerprint() -> str:
+    """The code the demo is made by: the generator and the ETL that loads it (etl/, vocab/) and
+    the region table. A demo warehouse stamped with another is rebuilt (app.ensure_demo), so the
+    demo shows what this code computes, not what an older generator or loader wrote."""
+    root = DEFAULT_OUT.parents[1]
+    sources = [*(root / "etl").rglob("*.py"), *(root / "vocab").rglob("*.py"), root / "data" / "regions.csv"]
+    digest = hashlib.sha256()
+    for path in sorted(sources):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def current(warehouse: Path) -> bool:
+    """Whether the demo `warehouse` was built by `build` from this code (its stamp is `fingerprint()`)."""
+    from etl.deadlines import STAMPS
+    from etl.warehouse import connect_read_only
+
+    with connect_read_only(Path(warehouse)) as con:
+        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [STAMPS]).fetchone()[0]:
+            return False
+        row = con.execute(f"SELECT value FROM {STAMPS} WHERE name = ?", [STAMP]).fetchone()
+    return row is not None and row[0] == fingerprint()
 
 
 DEMO_WAREHOUSE = DEFAULT_OUT / "warehouse.duckdb"  # the demo's own warehouse; its access store lies beside it
@@ -134,7 +166,38 @@ def build(warehouse: Path = DEMO_WAREHOUSE, out_dir: Path | None = None):
     refused = [f for f in result.files if f.refused]
     if refused:
         raise DemoLoadError("；".join(f"{f.file}：{f.message}" for f in refused))
+    from etl.deadlines import STAMPS
+    from etl.warehouse import publishing
     from security.store import install_demo_users
+
+    with publishing(Path(warehouse)) as pub:  # the code it was built by (`current`)
+        pub.con.execute(f"INSERT OR REPLACE INTO {STAMPS} VALUES (?, ?)", [STAMP, fingerprint()])
+        pub.changed = True
 
     install_demo_users(warehouse)  # the demo's users (password demo-<name>) and screen token demo-screen
     return result
+
+
+def rebuild(warehouse: Path = DEMO_WAREHOUSE) -> None:
+    """Build the demo afresh beside `warehouse` and put it in its place in one rename (under the
+    loads' lock), so that a server still reading the old one sees the old file or the new one.
+    The access store beside it stays (its demo users, sessions and audit log); the ledgers go to
+    the demo's folder when the warehouse is the demo's own, else beside the new build."""
+    import os
+    import shutil
+
+    from etl.warehouse import put_in_place
+    from security.store import install_demo_users
+
+    warehouse = Path(warehouse).resolve()
+    why = refusal(warehouse)
+    if why:
+        raise DemoRefused(why)
+    aside = warehouse.with_name(f".{warehouse.name}.rebuild-{os.getpid()}")
+    shutil.rmtree(aside, ignore_errors=True)
+    try:
+        build(aside / "warehouse.duckdb", DEFAULT_OUT if warehouse == DEMO_WAREHOUSE.resolve() else aside / "ledgers")
+        put_in_place(aside / "warehouse.duckdb", warehouse)
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+    install_demo_users(warehouse)
