@@ -97,7 +97,9 @@ def test_a_broken_rules_file_does_not_stop_a_load_and_readers_say_what_is_wrong(
     rules.write_text(good + "投诉举报,*,十天,\n", encoding="utf-8")
     wh = build(clerk, warehouse, [case("TS1", "2025-04-21")])
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT value FROM mart_stamps").fetchall() == [(rules_sql.UNREADABLE,)]
+        assert con.execute("SELECT value FROM mart_stamps WHERE name = 'deadline_rules'").fetchall() == [
+            (rules_sql.UNREADABLE,)
+        ]
         assert con.execute("SELECT _due FROM cases").fetchall() == [(None,)]
     with pytest.raises(deadlines.DeadlineRulesError, match="工作日数“十天”"):
         deadlines.deadlines(wh)

@@ -223,6 +223,6 @@ def test_a_publish_after_the_deadline_rules_changed_rewrites_every_deadline_they
         assert _wrong_due(con) == 0
         assert _differences(con, "mart_cases") == (0, 0)
         assert _digest(con, "mart_cases") != before
-        assert con.execute("SELECT value FROM mart_stamps").fetchall() == [
+        assert con.execute("SELECT value FROM mart_stamps WHERE name = 'deadline_rules'").fetchall() == [
             (deadlines.fingerprint(deadlines.deadline_rules()),)
         ]
