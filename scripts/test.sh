@@ -4,7 +4,7 @@
 # Usage: bash scripts/test.sh [pytest arguments]
 # The suite runs on one worker process per CPU core, at most four (pytest-xdist), whole files per
 # worker, the long browser files first (tests/conftest.py orders them); TEST_WORKERS=0 runs it in
-# one process.
+# one process. The 25 slowest tests are listed at the end (where the suite's time goes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -21,6 +21,6 @@ fi
 . scripts/venv.sh requirements.txt requirements-dev.txt
 workers="${TEST_WORKERS:-$("$PYTHON" -c 'import os; print(min(4, len(os.sched_getaffinity(0))))')}"
 if [ "$workers" -gt 0 ]; then
-  exec "$PYTHON" -m pytest -q -n "$workers" --dist loadfile --no-loadscope-reorder "$@"
+  exec "$PYTHON" -m pytest -q --durations=25 -n "$workers" --dist loadfile --no-loadscope-reorder "$@"
 fi
-exec "$PYTHON" -m pytest -q "$@"
+exec "$PYTHON" -m pytest -q --durations=25 "$@"

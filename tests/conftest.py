@@ -322,7 +322,7 @@ def cli(
 
 
 @pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The demo warehouse (with its ledgers and access store beside it) built once per session
     through the real ETL. Shared: a test that writes copies it (tests/ui/conftest.py own_warehouse)."""
     from etl import demo
@@ -332,7 +332,11 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.ok
     rejected = [(f.file, f.rejects[:3]) for f in result.files if f.rows_rejected]
     assert not rejected, f"the ETL rejected demo rows: {rejected}"
-    return root / "warehouse.duckdb"
+    yield root / "warehouse.duckdb"
+    # shared by every test of the worker: a test that added a user or a load here changed what the
+    # tests after it saw (a rebuild test found a user of the throttling test's in it)
+    why = demo.refusal(root / "warehouse.duckdb")
+    assert why is None, f"a test wrote into the shared demo instead of a copy (copy_demo): {why}"
 
 
 @pytest.fixture(scope="session")
