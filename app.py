@@ -1,8 +1,9 @@
 """物业监管看板: the Dash app — shell (navigation, filter bar in the URL), pages, server.
 
 `python app.py` serves on http://127.0.0.1:8050 (HOST, PORT and WAREHOUSE override) and
-builds the demo warehouse first when there is none or another version of the code built it; it serves with waitress. Every page and
-callback needs a login (security/web.py). In production: `gunicorn app:server`.
+builds the demo warehouse first when there is none or another version of the code built it;
+it serves with waitress. Every page and callback needs a login (security/web.py). In
+production: `gunicorn app:server`.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,8 +149,30 @@ def deadline_sql(c: str) -> str:
 # it (they compute at query time, or say what is wrong with the file).
 UNREADABLE = "unreadable"
 
-# What the marts were built with (name → value: the deadline rules' fingerprint, `deadline_rules`).
+# What the warehouse was built with (name → value: the deadline rules' fingerprint under
+# `deadline_rules`; a demo's code under etl.demo.STAMP).
 STAMPS = "mart_stamps"
+
+
+def read_stamp(rows: Callable[[str, list], list[tuple]], name: str) -> str | None:
+    """The value stamped under `name` (None: none, or a warehouse written before the stamps);
+    `rows(sql, params)` runs a query (a reader's `Warehouse.rows`, or `connection_rows(con)`)."""
+    sql = "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary"
+    if not rows(sql, [STAMPS])[0][0]:
+        return None
+    found = rows(f"SELECT value FROM {STAMPS} WHERE name = ?", [name])
+    return found[0][0] if found else None
+
+
+def connection_rows(con: duckdb.DuckDBPyConnection) -> Callable[[str, list], list[tuple]]:
+    """`rows(sql, params)` of a DuckDB connection (for `read_stamp`)."""
+    return lambda sql, params: con.execute(sql, params).fetchall()
+
+
+def put_stamp(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
+    """Stamp `value` under `name` (the table made when it is the first stamp)."""
+    con.execute(f"CREATE TABLE IF NOT EXISTS {STAMPS} (name VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.execute(f"INSERT OR REPLACE INTO {STAMPS} VALUES (?, ?)", [name, value])
 
 
 def refresh_due(con: duckdb.DuckDBPyConnection, written: bool = False, everything: bool = False) -> bool:
@@ -163,11 +186,10 @@ def refresh_due(con: duckdb.DuckDBPyConnection, written: bool = False, everythin
         stamp = fingerprint(rules)
     except DeadlineRulesError:
         rules, stamp = (), UNREADABLE
-    con.execute(f"CREATE TABLE IF NOT EXISTS {STAMPS} (name VARCHAR PRIMARY KEY, value VARCHAR)")
-    row = con.execute(f"SELECT value FROM {STAMPS} WHERE name = 'deadline_rules'").fetchone()
-    edited = row is None or row[0] != stamp
+    stamped = read_stamp(connection_rows(con), "deadline_rules")
+    edited = stamped != stamp
     loaded = "c._case_no IN (SELECT case_no FROM _changed WHERE tbl = 'cases')"
-    if everything or row is None:
+    if everything or stamped is None:
         which = "TRUE"
     elif edited:
         which = f"c.deadline IS NULL OR {loaded}" if written else "c.deadline IS NULL"
@@ -181,5 +203,5 @@ def refresh_due(con: duckdb.DuckDBPyConnection, written: bool = False, everythin
             FROM cases c {rules_join("c")} WHERE {which}) d WHERE cases._case_no = d._case_no""",
         cte.params,
     )
-    con.execute(f"INSERT OR REPLACE INTO {STAMPS} VALUES ('deadline_rules', ?)", [stamp])
+    put_stamp(con, "deadline_rules", stamp)
     return edited

@@ -15,11 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from etl.deadlines import (  # noqa: F401  (the rules the metrics read, and their error: part of this module's interface)
-    STAMPS,
     DeadlineRulesError,
     deadline_rules,
     deadline_sql,
     fingerprint,
+    read_stamp,
     rules_cte,
     rules_join,
 )
@@ -59,10 +59,7 @@ def deadlines(wh) -> Deadlines:
 
 def _stamp(wh) -> str | None:
     """The rules the published `due` was computed with (None: a warehouse published before it was)."""
-    if not wh.rows(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{STAMPS}' AND NOT temporary")[0][0]:
-        return None
-    row = wh.rows(f"SELECT value FROM {STAMPS} WHERE name = 'deadline_rules'")
-    return row[0][0] if row else None
+    return read_stamp(wh.rows, "deadline_rules")
 
 
 # ---------------------------------------------------------------- working days of the official calendar

@@ -92,14 +92,11 @@ def fingerprint() -> str:
 
 def current(warehouse: Path) -> bool:
     """Whether the demo `warehouse` was built by `build` from this code (its stamp is `fingerprint()`)."""
-    from etl.deadlines import STAMPS
+    from etl.deadlines import connection_rows, read_stamp
     from etl.warehouse import connect_read_only
 
     with connect_read_only(Path(warehouse)) as con:
-        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [STAMPS]).fetchone()[0]:
-            return False
-        row = con.execute(f"SELECT value FROM {STAMPS} WHERE name = ?", [STAMP]).fetchone()
-    return row is not None and row[0] == fingerprint()
+        return read_stamp(connection_rows(con), STAMP) == fingerprint()
 
 
 DEMO_WAREHOUSE = DEFAULT_OUT / "warehouse.duckdb"  # the demo's own warehouse; its access store lies beside it
@@ -166,12 +163,12 @@ def build(warehouse: Path = DEMO_WAREHOUSE, out_dir: Path | None = None):
     refused = [f for f in result.files if f.refused]
     if refused:
         raise DemoLoadError("；".join(f"{f.file}：{f.message}" for f in refused))
-    from etl.deadlines import STAMPS
+    from etl.deadlines import put_stamp
     from etl.warehouse import publishing
     from security.store import install_demo_users
 
     with publishing(Path(warehouse)) as pub:  # the code it was built by (`current`)
-        pub.con.execute(f"INSERT OR REPLACE INTO {STAMPS} VALUES (?, ?)", [STAMP, fingerprint()])
+        put_stamp(pub.con, STAMP, fingerprint())
         pub.changed = True
 
     install_demo_users(warehouse)  # the demo's users (password demo-<name>) and screen token demo-screen
