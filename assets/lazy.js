@@ -20,14 +20,18 @@
     },
     { rootMargin: "25% 0px" }
   );
-  let queued = false;
+  // Watched once the page has been quiet a moment: no DOM change and no callback in flight for
+  // QUIET ms. Between the layout's arrival and its callbacks' requests there is an instant with no
+  // loading marker, the panels above still empty, and everything near (seen in a test at load).
+  const QUIET = 250, MOST = 3000; // a page that never stops changing is watched after MOST ms
+  let timer = null, since = 0;
   function watch() {
-    queued = false;
-    if (document.querySelector('[data-dash-is-loading="true"]')) {
-      queued = true;
-      setTimeout(watch, 150);
+    timer = null;
+    if (document.querySelector('[data-dash-is-loading="true"]') && Date.now() - since < MOST) {
+      timer = setTimeout(watch, QUIET);
       return;
     }
+    since = 0;
     // a panel drawn again (a page rendered anew) is a new element: watched afresh
     document.querySelectorAll(".lazy-panel:not([data-watched])").forEach((el) => {
       el.dataset.watched = "1";
@@ -35,10 +39,10 @@
     });
   }
   new MutationObserver(() => {
-    if (!queued) {
-      queued = true;
-      requestAnimationFrame(watch);
-    }
+    if (!document.querySelector(".lazy-panel:not([data-watched])")) return;
+    if (!since) since = Date.now();
+    clearTimeout(timer);
+    timer = setTimeout(watch, Date.now() - since < MOST ? QUIET : 0);
   }).observe(document.documentElement, { childList: true, subtree: true });
   window.addEventListener("beforeprint", () => document.querySelectorAll(".lazy-panel").forEach(see));
 })();

@@ -4,7 +4,10 @@ browser tests (tests/ui/conftest.py `Page.settle`)."""
 from __future__ import annotations
 
 IDLE = "() => !document.querySelector('[data-dash-is-loading=\"true\"]')"
-DRAWN = "() => { const e = document.querySelector('#react-entry-point'); return !!e && e.children.length > 0; }"
+# Dash's page arrives with a "Loading..." placeholder in the entry point; drawn is when the
+# renderer has replaced it with the layout.
+DRAWN = """() => { const e = document.querySelector('#react-entry-point');
+    return !!e && e.children.length > 0 && !e.querySelector('._dash-loading'); }"""
 
 
 def settle(page, timeout: float = 60_000) -> None:

@@ -305,7 +305,9 @@ def test_screen_memory_stays_flat_through_many_rotations_and_republishes(browser
             f"{rss_late / 1024:.1f} MiB; redraws {renders_early} -> {renders_late}; Dash history {history} entries"
         )
         (tmp_path / "memory.txt").write_text(f"{heap_early} {heap_late} {rss_early} {rss_late} {renders_late}\n")
-        assert renders_late - renders_early >= 5, "the data was not redrawn on republish"
+        # each republish is drawn, except that on a loaded machine a pull that outlasts the 3 s
+        # between two republishes draws both at once (CI: 4 redraws for 5); the last is drawn (run)
+        assert renders_late - renders_early >= 3, "the data was not redrawn on republish"
         assert heap_late <= heap_early * (1 + HEAP_GROWTH) + 2 * 2**20, (heap_early, heap_late)
         assert rss_late <= rss_early + RSS_GROWTH_KIB, (rss_early, rss_late)
         assert history <= 60  # Dash's undo history is trimmed (assets/screen.js)
