@@ -321,21 +321,59 @@ def cli(
 # ---------------------------------------------------------------- the demo, built once
 
 
-@pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The demo warehouse (with its ledgers and access store beside it) built once per session
-    through the real ETL. Shared: a test that writes copies it (tests/ui/conftest.py own_warehouse)."""
+def _build_demo(root: Path) -> Path:
+    """The demo built through the real ETL into `root` (checked: nothing rejected)."""
     from etl import demo
 
-    root = tmp_path_factory.mktemp("demo-wh")
+    root.mkdir(parents=True, exist_ok=True)
     result = demo.build(root / "warehouse.duckdb", root / "ledgers")
     assert result.ok
     rejected = [(f.file, f.rejects[:3]) for f in result.files if f.rows_rejected]
     assert not rejected, f"the ETL rejected demo rows: {rejected}"
-    yield root / "warehouse.duckdb"
+    return root / "warehouse.duckdb"
+
+
+def _copy_warehouse(source: Path, folder: Path) -> Path:
+    """A copy of a warehouse and its access store in `folder` (created); returns the copy's path."""
+    import shutil
+    import sqlite3
+
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, folder / "warehouse.duckdb")
+    with (
+        sqlite3.connect(source.parent / "access.sqlite") as src,
+        sqlite3.connect(folder / "access.sqlite") as dst,
+    ):
+        src.backup(dst)  # the store is in WAL mode: copy it through SQLite, not as a file
+    return folder / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Path]:
+    """The demo warehouse (with its ledgers and access store beside it) built through the real
+    ETL once per run: under pytest-xdist the first worker builds it beside the workers' folders,
+    under a lock, and each worker takes a copy of its own (its server writes sessions into the
+    access store). Shared by the worker's tests: a test that writes copies it (copy_demo)."""
+    import fcntl
+
+    from etl import demo
+
+    root = tmp_path_factory.mktemp("demo-wh")
+    if worker_id == "master":
+        path = _build_demo(root)
+    else:
+        run_dir = tmp_path_factory.getbasetemp().parent  # shared by the run's workers
+        with open(run_dir / "demo.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            built = run_dir / "demo-built" / "warehouse.duckdb"
+            if not built.exists():
+                _build_demo(built.parent)
+        path = _copy_warehouse(built, root)
+        (root / "ledgers").symlink_to(built.parent / "ledgers", target_is_directory=True)
+    yield path
     # shared by every test of the worker: a test that added a user or a load here changed what the
     # tests after it saw (a rebuild test found a user of the throttling test's in it)
-    why = demo.refusal(root / "warehouse.duckdb")
+    why = demo.refusal(path)
     assert why is None, f"a test wrote into the shared demo instead of a copy (copy_demo): {why}"
 
 
@@ -343,20 +381,7 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def copy_demo(demo_warehouse: Path) -> Callable[[Path], Path]:
     """`copy_demo(folder)`: a copy of the demo warehouse and its access store in `folder` (created),
     for a test that republishes it or serves it alone; returns the copy's warehouse path."""
-    import shutil
-    import sqlite3
-
-    def copy(folder: Path) -> Path:
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy(demo_warehouse, folder / "warehouse.duckdb")
-        with (
-            sqlite3.connect(demo_warehouse.parent / "access.sqlite") as src,
-            sqlite3.connect(folder / "access.sqlite") as dst,
-        ):
-            src.backup(dst)  # the store is in WAL mode: copy it through SQLite, not as a file
-        return folder / "warehouse.duckdb"
-
-    return copy
+    return lambda folder: _copy_warehouse(demo_warehouse, folder)
 
 
 @pytest.fixture(scope="session")

@@ -98,8 +98,8 @@ def click_bar(page, graph_id: str, category: str) -> None:
 # ---------------------------------------------------------------- loading and languages
 
 
-def _page_loads_in_chinese_and_english_without_console_errors(page):
-    page.open(CITY)
+def _the_page_in_chinese(page):
+    """(On CITY, open) the sections' headings, the counts, the ladder's levels."""
     body = text(page, "#escalations-page")
     for heading in (
         "期内督办措施",
@@ -114,6 +114,9 @@ def _page_loads_in_chinese_and_english_without_console_errors(page):
         assert heading in body
     assert "提醒函" in text(page, "#escalations-count-reminder")
     assert [t["x"] for t in figure(page, "escalations-ladder") if t["type"] == "bar"][0][:2] == ["社区", "乡镇(街道)"]
+
+
+def _the_page_in_english(page):
     page.open(CITY + "&lang=en")
     body = text(page, "#escalations-page")
     for heading in ("Escalation actions in the period", "Ladder", "Handling level by level", "Companies to watch"):
@@ -197,7 +200,7 @@ def _a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh):
 
 
 def _a_url_reproduces_a_view_with_its_open_case(page):
-    page.open(CITY)
+    """(On CITY, open) a referred case's shared link opened, then its trail closed."""
     page.page.locator("#escalations-referrals").scroll_into_view_if_needed()  # drawn once scrolled near
     fields, _, rows = grid(page, "escalations-referrals-grid")
     case_id = rows[0][fields.index("case_id")]
@@ -229,11 +232,13 @@ def _xiaoyis_three_levels_and_the_rate_below_the_county(page):
 
 
 def test_a_supervisor_opens_the_page_in_both_languages_and_a_shared_link_with_its_case(page):
-    """A shared link opening a view with its case, closed again, then the page in Chinese and
-    English without console errors (the language step last)."""
+    """The city in Chinese; a shared link opening a view with its case, closed again; 孝义's three
+    levels; then the page in English without console errors (the language step last)."""
+    page.open(CITY)
+    _the_page_in_chinese(page)
     _a_url_reproduces_a_view_with_its_open_case(page)
     _xiaoyis_three_levels_and_the_rate_below_the_county(page)
-    _page_loads_in_chinese_and_english_without_console_errors(page)
+    _the_page_in_english(page)
 
 
 def test_a_supervisor_clicks_a_level_keeps_the_overdue_and_follows_a_case_trail(page, wh):

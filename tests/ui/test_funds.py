@@ -52,13 +52,16 @@ def wait_for_units(page, graph_id: str, names: list[str]) -> None:
     )
 
 
-def _funds_loads_without_console_errors_in_both_languages(page):
-    open_funds(page, CITY)
+def _the_page_in_chinese(page):
+    """(On the open view) the cards, the four sections' headings, the ten charts."""
     assert page.page.locator("#funds-cards .kpi-card").count() == 7
     body = page.text("#funds-page")
     for heading in ("维修资金欠缴与追缴", "维修资金归集与使用", "应急使用清单", "违规收费清退"):
         assert heading in body
     assert page.page.locator("#funds-page .js-plotly-plot").count() >= 10
+
+
+def _the_page_in_english(page):
     open_funds(page, CITY + "&lang=en")
     body = page.text("#funds-page")
     assert "Maintenance fund arrears and recovery" in body and "Illegal fees refunded" in body
@@ -67,10 +70,9 @@ def _funds_loads_without_console_errors_in_both_languages(page):
 
 
 def _clicking_a_county_bar_filters_to_it(page):
-    open_funds(page, CITY)
-    first = figure(page, "funds-arrears-unit")[0]["x"][0]
-    assert first == "榆次区"
-    page.page.locator("#funds-arrears-unit .barlayer .point path").first.click(force=True)
+    """(On the open view of the city) 榆次区's bar clicked: the page is 榆次区's."""
+    units = figure(page, "funds-arrears-unit")[0]["x"]
+    page.page.locator("#funds-arrears-unit .barlayer .point path").nth(units.index("榆次区")).click(force=True)
     page.page.wait_for_url(re.compile(r"region=140702(&|$)"))
     wait_for_units(page, "funds-arrears-unit", ["榆次区"])
     page.page.wait_for_function(READY, timeout=WAIT_MS)
@@ -79,7 +81,7 @@ def _clicking_a_county_bar_filters_to_it(page):
 
 
 def _export_holds_the_rows_behind_the_chart_with_the_filters(page):
-    open_funds(page, Y2024)
+    """(On the open view of the city in 2024) the arrears chart's rows exported."""
     with page.page.expect_download() as info:
         page.page.locator("#funds-arrears-unit-export").click()
     book = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
@@ -115,9 +117,13 @@ def _the_campaign_month_day_by_day(page):
 
 
 def test_a_reader_opens_funds_in_both_languages_exports_a_chart_and_clicks_a_county(page):
-    """A chart's rows exported with the filters, a county bar clicked to filter the page to it,
-    the May 2025 campaign day by day opened from its link, then the page in Chinese and English without console errors (the language step last)."""
+    """The city's 2024 in Chinese: a chart's rows exported with the filters, then a county bar
+    clicked to filter the page to it; the May 2025 campaign day by day opened from its link; then
+    the page in English without console errors (the language step last). Three page loads: each
+    step goes on from the view the one before it left."""
+    open_funds(page, Y2024)
+    _the_page_in_chinese(page)
     _export_holds_the_rows_behind_the_chart_with_the_filters(page)
     _clicking_a_county_bar_filters_to_it(page)
     _the_campaign_month_day_by_day(page)
-    _funds_loads_without_console_errors_in_both_languages(page)
+    _the_page_in_english(page)

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 VIEW = "/?region=140700&from=2024-01-01&to=2024-12-29"
 
 
-def _overview_loads_without_console_errors_in_both_languages(page):
-    page.open(VIEW)
+def _the_overview_in_chinese(page):
+    """(On VIEW, open) the cards, 数据截至, the renderer's economies, the rows of issue 21."""
     expect(page.page.locator("#kpi-rectification_rate")).to_contain_text("问题整改率")
     assert page.page.locator(".kpi-card").count() >= 10
     expect(page.page.locator("#shell-as-of")).to_have_text(re.compile(r"数据截至：\d{4}-\d{2}-\d{2}"))
@@ -25,15 +25,17 @@ def _overview_loads_without_console_errors_in_both_languages(page):
     expect(people).to_contain_text("红色业委会覆盖率")
     expect(page.page.locator("#kpi-hotline_satisfaction_rate")).to_contain_text("%")
     expect(page.page.locator("#kpi-settled_below_county_rate")).to_contain_text("矛盾不上交率")
+
+
+def _the_overview_in_english(page):
     page.open(VIEW + "&lang=en")
     expect(page.page.locator("#kpi-rectification_rate")).to_contain_text("Rectification rate")
     assert "问题整改率" not in page.text("#overview-cards")
 
 
 def _the_foot_is_drawn_when_scrolled_to(page):
-    """The star and credit charts at the page's foot are not drawn with the first screen; scrolled
-    to, they are."""
-    page.open(VIEW)
+    """(VIEW just opened) the star and credit charts at the page's foot are not drawn with the
+    first screen; scrolled to, they are."""
     expect(page.page.locator("#kpi-rectification_rate")).to_contain_text("%")
     stars = page.page.locator("#overview-stars")
     assert stars.locator("g.trace").count() == 0  # a screen and more below the first: not drawn yet
@@ -55,7 +57,7 @@ def _the_campaign_counts_down_and_its_period_is_a_preset(page):
 
 
 def _url_reproduces_view_and_period_changes_the_cards(page):
-    page.open("/?region=140700&from=2024-01-01&to=2024-12-29")
+    """(On VIEW, open) the same city to May 2025 by its URL."""
     expect(page.page.locator("#kpi-complaint_close_rate")).to_contain_text("%")
     year_2024 = page.text("#kpi-complaint_close_rate")
     page.open("/?region=140700&from=2024-01-01&to=2025-05-31")
@@ -102,14 +104,17 @@ def _clicking_a_county_on_the_map_filters_to_it(page):
 
 
 def test_a_reader_opens_the_overview_in_both_languages_and_changes_the_period_in_the_url(page):
-    """A URL reproduces a view and its period changes the cards and the filter bar; the campaign
-    counts down and its sprint is a period of the filter bar; the charts at
-    the foot are drawn when scrolled to; then the overview in Chinese and English without console
-    errors (the language step last)."""
+    """The city's 2024: the charts at the foot drawn when scrolled to, the cards in Chinese; a URL
+    reproduces a view and its period changes the cards and the filter bar; the campaign counts
+    down and its sprint is a period of the filter bar; then the overview in English without
+    console errors (the language step last). Four page loads: a step goes on from the view the
+    one before it left."""
+    page.open(VIEW)
+    _the_foot_is_drawn_when_scrolled_to(page)
+    _the_overview_in_chinese(page)
     _url_reproduces_view_and_period_changes_the_cards(page)
     _the_campaign_counts_down_and_its_period_is_a_preset(page)
-    _the_foot_is_drawn_when_scrolled_to(page)
-    _overview_loads_without_console_errors_in_both_languages(page)
+    _the_overview_in_english(page)
 
 
 def test_a_reader_filters_by_the_filter_bar_and_by_a_map_click(page):
