@@ -41,12 +41,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import dash
+import diskcache
 from dash import DiskcacheManager
 from dash.background_callback.managers import BaseBackgroundCallbackManager
 from dash.exceptions import MissingCallbackContextException
 
 import settings
 from metrics import access, db
+from security.forkgate import GATE
 from security.responses import audit_files
 from security.session import JobOwner, current_remote, current_viewer, working_for
 
@@ -86,13 +88,26 @@ class _Cache:
     def open(self):
         with self._lock:
             if self._cache is None:
-                import diskcache
-
                 self._cache = diskcache.Cache(str(private_dir(jobs_dir())))
             return self._cache
 
     def __getattr__(self, name: str):
-        return getattr(self.open(), name)
+        """The cache's method, run while the fork gate is open (security/forkgate.py)."""
+        method = getattr(self.open(), name)
+        if not callable(method):
+            return method
+
+        @functools.wraps(method)
+        def gated(*args, **kwargs):
+            with GATE.using():
+                return method(*args, **kwargs)
+
+        return gated
+
+    @contextmanager
+    def transact(self, *args, **kwargs) -> Iterator:
+        with GATE.using(), self.open().transact(*args, **kwargs) as value:
+            yield value
 
 
 class JobManager(DiskcacheManager):
@@ -120,7 +135,9 @@ class JobManager(DiskcacheManager):
         process = get_context("fork").Process(
             target=_forked, args=(job_fn, key, self._make_progress_key(key), args, context)
         )
-        process.start()
+        self.handle.open()  # opened here, not half opened by another thread at the fork
+        with GATE.forking():  # no other thread inside SQLite or an import at the fork (security/forkgate.py)
+            process.start()
         job = _job_id(process.pid)  # before it can be reaped
         threading.Thread(target=process.join, name=f"job-{process.pid}", daemon=True).start()
         return job

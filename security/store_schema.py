@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine, make_url
 
 import settings
+from security.forkgate import GATE
 
 GENESIS = "0" * 64  # the "previous hash" of the first audit row
 
@@ -160,6 +161,11 @@ def _engine(path: Path | str) -> Engine:
                 if part.exists():
                     os.chmod(part, 0o600)
             engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30, "check_same_thread": False})
+
+            # a connection in use holds the fork gate: a job is never forked while this thread or
+            # another is inside the store (security/forkgate.py)
+            event.listen(engine, "checkout", lambda *_: GATE.enter())
+            event.listen(engine, "checkin", lambda *_: GATE.leave())
 
             @event.listens_for(engine, "connect")
             def _pragmas(dbapi_connection, _record):

@@ -186,6 +186,10 @@ def ensure(engine: Engine) -> None:
         with engine.begin() as con:
             if engine.dialect.name == "postgresql":
                 con.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+            elif engine.dialect.name == "sqlite":
+                # the writers' lock before the check: two processes (export jobs forked at once)
+                # both found the tables missing and the second one's CREATE failed
+                con.exec_driver_sql("BEGIN IMMEDIATE")
             metadata.create_all(con)
         _ready.add(id(engine))
 

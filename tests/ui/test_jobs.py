@@ -134,6 +134,40 @@ def test_a_large_export_is_handed_over_by_its_job_and_audited_once(job_server):
     assert records[0]["scope"] == "regions=140702;personal_data=no"
 
 
+def test_exports_started_four_at_a_time_each_hand_over_their_file(job_server):
+    """Every panel's export job, started four at a time by one leader (as a page's callbacks are),
+    three rounds: each hands over its file. (A job forked while another thread of the server was
+    inside SQLite inherited a lock no one releases, waited out the jobs' cache's 60 s timeout and
+    never answered: security/forkgate.py.)"""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .test_auth_http import _query_values
+
+    leader = session_for(job_server, "leader")
+    deps = json.loads(leader.get("/_dash-dependencies")[2])
+    # the panels' export jobs: started by the request's go-ahead (`<panel>-job`), handing a file over
+    jobs = [d for d in deps if "-download.data@" in d["output"] and any(i["id"].endswith("-job") for i in d["inputs"])]
+    assert len(jobs) > 20
+
+    def export(spec: dict, region: str) -> tuple[str, int, bytes]:
+        values = _query_values(spec, region)
+        for d in spec["inputs"]:
+            if d["id"].endswith("-job") and d["property"] == "data":
+                values[f"{d['id']}.data"] = 1  # the request's go-ahead: the job makes the file
+        status, data = leader.callback(spec, values)
+        return spec["output"], status, data
+
+    handed = 0
+    with ThreadPoolExecutor(4) as pool:
+        for region in ("140700", "140702", "140727"):
+            for output, status, data in pool.map(export, jobs, [region] * len(jobs)):
+                assert status == 200, (output, data[:300])
+                handed += b'"content"' in data
+    assert handed > 20
+    log = Path(job_server.log.name).read_text(errors="replace")
+    assert "Timeout" not in log and "Traceback" not in log
+
+
 # ---------------------------------------------------------------- gunicorn, two workers
 
 
