@@ -332,7 +332,12 @@ def stacked(
             )
         )
     cat_axis = {"type": "category", "categoryorder": "array", "categoryarray": categories}
-    axis = {"xaxis": cat_axis} if vertical else {"yaxis": {"autorange": "reversed", "automargin": True, **cat_axis}}
+    # labels turned on a narrow screen (months on a phone) get the room they need, not cut to "2024-"
+    axis = (
+        {"xaxis": {"automargin": True, **cat_axis}}
+        if vertical
+        else {"yaxis": {"autorange": "reversed", "automargin": True, **cat_axis}}
+    )
     return make_figure(traces, house_layout(title, height, barmode="stack", **axis))
 
 

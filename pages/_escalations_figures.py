@@ -69,17 +69,17 @@ def _ladder_figure(ladder: pd.DataFrame, lang: str):
         mode="text",
         showlegend=False,
         hoverinfo="skip",
+        # two short lines: on one (“152（超期未办结 152）”) neighbouring bars' labels ran into
+        # each other on a phone (390 px: four bars of about 70 px)
         text=[
-            f"{fmt_count(t)}（{label('overdue_cases', lang)} {fmt_count(overdue.get(lv, 0))}）"
-            if lang == "zh"
-            else f"{fmt_count(t)} ({fmt_count(overdue.get(lv, 0))} overdue)"
+            label("ladder_bar_text", lang).format(total=fmt_count(t), overdue=fmt_count(overdue.get(lv, 0)))
             for lv, t in zip(levels, totals, strict=True)
         ],
         textposition="top center",
         cliponaxis=False,
     )
     fig.update_layout(
-        margin={"t": 30},
+        margin={"t": 44},
         legend={"y": -0.2},
         showlegend=True,
         yaxis={

@@ -111,7 +111,10 @@ def _month_figure(months: pd.DataFrame, lang: str):
         text=f"{peak:%Y-%m}{'：' if lang == 'zh' else ': '}{fmt_amount(float(totals.max()) * _unit(lang)[0], lang)}",
         font={"size": 12},
     )
-    return _finish(fig, lang, "y", margin={"t": 30}, xaxis={"type": "category"})
+    # the legend at the foot of the figure, not at a fraction of the plot's height below it: on a
+    # phone the months are turned upright and the legend sat on them ("2024-")
+    legend = {"traceorder": "normal", "yref": "container", "y": 0, "yanchor": "bottom"}
+    return _finish(fig, lang, "y", margin={"t": 30}, xaxis={"type": "category"}, legend=legend)
 
 
 def _channel_figure(channels: pd.DataFrame, lang: str):

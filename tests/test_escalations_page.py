@@ -48,6 +48,13 @@ def test_ladder_shows_open_cases_per_level_as_the_metrics_count_them(page, demo_
     drawn = {x: sum(t["y"][i] for t in bars) for i, x in enumerate(bars[0]["x"])}
     assert drawn == {lv: per_level[lv] for lv in ("社区", "乡镇(街道)", "县级", "市级")}
     assert line == f"未办结 {expected['open_cases'].sum():,} 件，其中超期 {expected['overdue_cases'].sum():,} 件"
+    # each bar's total and its overdue, on two short lines (one long line ran into the next bar's
+    # on a phone)
+    overdue = expected.groupby("level")["overdue_cases"].sum()
+    (labels,) = [t for t in ladder.data if t.type == "scatter" and t.mode == "text"]
+    assert list(labels.text) == [
+        f"{per_level[lv]:,}<br>超期 {overdue[lv]:,}" for lv in ("社区", "乡镇(街道)", "县级", "市级")
+    ]
     _title, _note, grid = page.escalations_open(CITY)
     assert grid.id == "escalations-open-grid" and len(grid.rowData) == expected["open_cases"].sum()
     # personal data shows on this page (the supervisors call complainants back)

@@ -145,6 +145,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "esc_open_list": ("未办结问题", "Open cases"),
     "esc_as_of": ("截至：{date}", "As of: {date}"),
     "esc_open_line": ("未办结 {open} 件，其中超期 {overdue} 件", "{open} open cases, {overdue} past their deadline"),
+    "ladder_bar_text": ("{total}<br>超期 {overdue}", "{total}<br>{overdue} overdue"),
     "esc_overdue_only": ("只看超期", "Past deadline only"),
     "esc_all_open": ("全部未办结", "All open"),
     "esc_list_note": ("点击一行查看该问题的督办轨迹", "Click a row to open the case's trail"),
