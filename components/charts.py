@@ -332,7 +332,7 @@ def stacked(
             )
         )
     cat_axis = {"type": "category", "categoryorder": "array", "categoryarray": categories}
-    # labels turned on a narrow screen (months on a phone) get the room they need, not cut to "2024-"
+    # the category labels get the margin they need when a narrow screen turns them
     axis = (
         {"xaxis": {"automargin": True, **cat_axis}}
         if vertical

@@ -183,24 +183,29 @@ def ensure(engine: Engine) -> None:
     with _lock:
         if id(engine) in _ready:
             return
-        with engine.begin() as con:
+        # the writers' lock before the check: two processes (export jobs forked at once) both
+        # found the tables missing and the second one's CREATE failed
+        with _write_transaction(engine) as con:
             if engine.dialect.name == "postgresql":
                 con.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
-            elif engine.dialect.name == "sqlite":
-                # the writers' lock before the check: two processes (export jobs forked at once)
-                # both found the tables missing and the second one's CREATE failed
-                con.exec_driver_sql("BEGIN IMMEDIATE")
             metadata.create_all(con)
         _ready.add(id(engine))
 
 
 @contextmanager
-def writing(store, make=ensure):
-    """A write transaction of the access store that holds the writers' lock from its first
-    statement (SQLite: BEGIN IMMEDIATE), so that what it reads is still true when it writes;
-    `make` creates the tables it writes first."""
-    make(store.engine)
-    with store.engine.begin() as con:
-        if store.engine.dialect.name == "sqlite":
+def _write_transaction(engine: Engine):
+    """A transaction that holds the writers' lock from its first statement (SQLite: BEGIN
+    IMMEDIATE), so that what it reads is still true when it writes."""
+    with engine.begin() as con:
+        if engine.dialect.name == "sqlite":
             con.exec_driver_sql("BEGIN IMMEDIATE")
+        yield con
+
+
+@contextmanager
+def writing(store, make=ensure):
+    """A write transaction of the access store (`_write_transaction`); `make` creates the
+    tables it writes first."""
+    make(store.engine)
+    with _write_transaction(store.engine) as con:
         yield con
