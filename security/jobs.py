@@ -122,6 +122,7 @@ class JobManager(DiskcacheManager):
 
         self.handle = _Cache()
         self.expire = None
+        self._ran = threading.local()  # (job, whether it ran) read by this thread's `get_result`
         BaseBackgroundCallbackManager.__init__(self, None)
 
     def build_cache_key(self, fn, args, cache_args_to_ignore, triggered) -> str:
@@ -141,6 +142,16 @@ class JobManager(DiskcacheManager):
         job = _job_id(process.pid)  # before it can be reaped
         threading.Thread(target=process.join, name=f"job-{process.pid}", daemon=True).start()
         return job
+
+    def get_result(self, key, job):
+        """The job's result, if written. Dash asks next whether the job still runs and takes "not
+        running, no result" for a cancelled job (no answer: the file never comes). A job that
+        writes its result and ends between the two questions was lost so (seen with exports
+        started at once on a loaded machine): so whether it ran is read before the result, and
+        that is the answer Dash gets (`job_running`)."""
+        ran = self._alive(job)
+        self._ran.ran = (job, ran)
+        return super().get_result(key, job)
 
     def get_progress(self, key):
         # One step, not Dash's read then delete: a stage the job says between the two was lost,
@@ -167,12 +178,19 @@ class JobManager(DiskcacheManager):
 
     def terminate_unhealthy_job(self, job) -> bool:
         process = _process(job)
-        if process is not None and not self.job_running(job):
+        if process is not None and not self._alive(job):
             self.terminate_job(job)
             return True
         return False
 
     def job_running(self, job) -> bool:
+        asked = getattr(self._ran, "ran", None)
+        self._ran.ran = None
+        if asked is not None and asked[0] == job:
+            return asked[1]  # as it was before the result was read (`get_result`)
+        return self._alive(job)
+
+    def _alive(self, job) -> bool:
         import psutil
 
         process = _process(job)
