@@ -136,7 +136,11 @@ def lines(
     return make_figure(traces, house_layout(title, height, **({"yaxis": {"tickformat": yformat}} if yformat else {})))
 
 
-def donut(names: list[str], values: list[float], title: str | None = None, height: int = 300) -> go.Figure:
+def donut(
+    names: list[str], values: list[float], title: str | None = None, height: int = 300, colors: list[str] | None = None
+) -> go.Figure:
+    """Shares of a whole; `colors`, one per name, where the categories are ordered (stars, grades:
+    components/theme.py), else the house palette."""
     trace = dict(
         type="pie",
         labels=list(names),
@@ -145,6 +149,7 @@ def donut(names: list[str], values: list[float], title: str | None = None, heigh
         sort=False,
         textinfo="label+percent",
         hovertemplate="%{label}：%{value:,}（%{percent}）<extra></extra>",
+        **({"marker": {"colors": list(colors)}} if colors else {}),
     )
     return make_figure([trace], house_layout(title, height, showlegend=False))
 
@@ -403,7 +408,6 @@ def trail(
             title,
             height,
             margin={"t": 40 if title else 20, "b": 40},
-            legend={"y": -0.25},
             yaxis={
                 "type": "category",
                 "categoryorder": "array",

@@ -24,6 +24,7 @@ PALETTE = ["#1f5fa8", "#d9822b", "#2e9e5b", "#c23b3b", "#7a5ca8", "#3aa6b9", "#8
 STAR_COLORS = {5: "#0b3d91", 4: "#1f6fc5", 3: "#5a9fdb", 2: "#9cc4ea", 1: "#cfe0f3"}
 STAR_COLORS_DARK = {5: "#8ff0ff", 4: "#43c6f0", 3: "#2f8fd0", 2: "#2a6aa3", 1: "#2a4a70"}
 GRADE_COLORS = {"A": "#1a9850", "B": "#8cc95c", "C": "#f59e3b", "D": "#d73027"}
+NO_DATA_COLOR = "#8c8c8c"  # a star or grade outside the scales above
 
 
 # Plotly's default template as JSON, as a go.Figure would send it: figures written as plain
@@ -102,7 +103,10 @@ def house_layout(title: str | None = None, height: int = 360, **extra) -> dict:
         "font": {"family": FONT, "size": 13},
         "margin": {"l": 50, "r": 20, "t": 50 if title else 20, "b": 60},
         "height": height,
-        "legend": {"orientation": "h", "y": -0.18, "x": 0},
+        # the legend at the foot of the figure (Plotly reserves its height there), not at a fraction
+        # of the plot's height below it, where a phone's upright category labels ran under it; a
+        # figure that places its legend elsewhere says in which frame (`yref`)
+        "legend": {"orientation": "h", "x": 0, "yref": "container", "y": 0, "yanchor": "bottom"},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
         "colorway": PALETTE,

@@ -25,5 +25,6 @@ def named_lines(xs: list, series: list[tuple[str, list]], yformat: str | None = 
         for name, values in series
     ]
     axes = {"xaxis": {"type": "category", "nticks": 12}, **({"yaxis": {"tickformat": yformat}} if yformat else {})}
-    legend = {"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 11}}  # beside: many counties, long ticks
+    # beside: many counties, long ticks
+    legend = {"orientation": "v", "x": 1.02, "yref": "paper", "y": 1, "yanchor": "top", "font": {"size": 11}}
     return make_figure(traces, house_layout(None, height, showlegend=len(series) > 1, legend=legend, **axes))

@@ -80,7 +80,6 @@ def _ladder_figure(ladder: pd.DataFrame, lang: str):
     )
     fig.update_layout(
         margin={"t": 44},
-        legend={"y": -0.2},
         showlegend=True,
         yaxis={
             "title": {"text": label("open_cases", lang)},
@@ -134,7 +133,6 @@ def _referral_figure(summary: pd.DataFrame, lang: str):
     fig.update_layout(
         margin={"t": 10, "l": 10},
         xaxis={"tickformat": ",d", "dtick": 1 if wide.values.max() < 8 else None},
-        legend={"y": -0.3 if len(organs) < 4 else -0.15},
     )
     return fig
 

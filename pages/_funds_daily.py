@@ -36,7 +36,7 @@ def day_figure(frame: pd.DataFrame, lang: str):
     fig.update_layout(
         yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero", "tickformat": ",.0f"}
     )
-    return _finish(fig, lang, "y", xaxis={"type": "category"}, legend={"orientation": "h", "y": -0.35})
+    return _finish(fig, lang, "y", xaxis={"type": "category"})
 
 
 def hint(frame: pd.DataFrame, lang: str, view: View):

@@ -34,7 +34,7 @@ def _wan(frame: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFrame:
 def _finish(fig, lang: str, value_axis: str, **layout):
     """One layout update (each plotly update is slow): the value axis in the amount unit, the category axis fitted."""
     other = "y" if value_axis == "x" else "x"
-    layout.setdefault("legend", {"traceorder": "normal", **({"y": -0.3} if value_axis == "x" else {})})
+    layout.setdefault("legend", {"traceorder": "normal"})
     axes = {
         f"{value_axis}axis": {"title": {"text": _unit(lang)[1]}, "tickformat": _ticks(lang)},
         f"{other}axis": {"automargin": True},
@@ -111,10 +111,7 @@ def _month_figure(months: pd.DataFrame, lang: str):
         text=f"{peak:%Y-%m}{'：' if lang == 'zh' else ': '}{fmt_amount(float(totals.max()) * _unit(lang)[0], lang)}",
         font={"size": 12},
     )
-    # the legend at the foot of the figure, not at a fraction of the plot's height below it: on a
-    # phone the months are turned upright and the legend sat on them ("2024-")
-    legend = {"traceorder": "normal", "yref": "container", "y": 0, "yanchor": "bottom"}
-    return _finish(fig, lang, "y", margin={"t": 30}, xaxis={"type": "category"}, legend=legend)
+    return _finish(fig, lang, "y", margin={"t": 30}, xaxis={"type": "category"})
 
 
 def _channel_figure(channels: pd.DataFrame, lang: str):

@@ -72,7 +72,7 @@ def _breakdown_figure(rows: Rows, dim: str, lang: str):
         fig.data[0].update(textinfo="percent", textposition="inside")
         fig.update_layout(
             showlegend=True,
-            legend={"orientation": "v", "x": 1.0, "y": 0.5},
+            legend={"orientation": "v", "x": 1.0, "yref": "paper", "y": 0.5, "yanchor": "middle"},
             uniformtext={"minsize": 10, "mode": "hide"},
             margin={"l": 10, "r": 10, "t": 40, "b": 10},
         )
@@ -91,7 +91,6 @@ def _breakdown_figure(rows: Rows, dim: str, lang: str):
     # one layout update: each plotly update call costs milliseconds
     fig.update_layout(
         margin={"l": 10, "r": 10, "t": 40, "b": 40},
-        legend={"y": -0.22},
         xaxis={"automargin": True},
         yaxis={"automargin": True},
     )

@@ -21,7 +21,7 @@ from components.charts import bars, empty_figure
 from components.i18n import fmt_count, fmt_date, fmt_rate, label
 from components.loading import loading
 from components.panel import Panels
-from components.theme import STAR_COLORS
+from components.theme import NO_DATA_COLOR, STAR_COLORS
 from metrics import cases, county_profile
 from metrics import community_profile as cm
 from pages._profile import (
@@ -175,7 +175,7 @@ def community_stars(params):
         return empty_figure(label("no_data", view.lang), 280), table_
     shown = frame.assign(year=frame["year"].astype(str))
     fig = bars(shown, "year", ["stars"], view.lang, None, height=280)
-    fig.data[0].marker = {"color": [STAR_COLORS.get(int(s), "#8c8c8c") for s in frame["stars"]]}
+    fig.data[0].marker = {"color": [STAR_COLORS.get(int(s), NO_DATA_COLOR) for s in frame["stars"]]}
     fig.update_yaxes(range=[0, 5.5], dtick=1)
     fig.update_xaxes(type="category")
     return fig, table_

@@ -21,7 +21,7 @@ from components.charts import bars, empty_figure
 from components.i18n import fmt_count, fmt_date, label
 from components.loading import loading
 from components.panel import Panels
-from components.theme import GRADE_COLORS, STAR_COLORS
+from components.theme import GRADE_COLORS, NO_DATA_COLOR, STAR_COLORS
 from metrics import company_profile as co
 from metrics import county_profile as cp
 from pages._profile import EntityView, county_href, dates, list_table, opened, register_exports, register_lists, yes_no
@@ -177,7 +177,7 @@ def _credit_figure(frame: pd.DataFrame, lang: str):
     fig = bars(shown, "year", ["score"], lang, None, height=300)  # the card's title says what it is
     fig.data[0].text = [f"{g} · {s:g}" for g, s in zip(frame["grade"], shown["score"], strict=True)]
     fig.data[0].textposition = "outside"
-    fig.data[0].marker = {"color": [GRADE_COLORS.get(g, "#8c8c8c") for g in frame["grade"]]}
+    fig.data[0].marker = {"color": [GRADE_COLORS.get(g, NO_DATA_COLOR) for g in frame["grade"]]}
     return fig
 
 

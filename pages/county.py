@@ -203,7 +203,7 @@ def _trend_figure(frame, key: str, lang: str):
     fig = lines(shown, "month", ["county_value", "city_median"], lang, title, fmt, height=240, mode="lines+markers")
     fig.data[1].line = {"dash": "dash"}
     fig.update_layout(
-        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "yref": "paper", "y": 1.02, "yanchor": "bottom"},
         margin={"t": 56, "b": 40, "l": 48, "r": 12},
     )
     fig.update_xaxes(type="category", tickangle=-45)  # 2025-01 …, as written (a date axis would read Jan 2025)

@@ -16,7 +16,7 @@ from components.legend import thresholds_legend
 from components.loading import graph_not_drawn, lazy, loading, unless_seen
 from components.maps import county_figure, load_geojson, map_region, region_geo
 from components.panel import AUTO, Panels, Sheet, Table, link_column, table
-from components.theme import GRAPH_CONFIG
+from components.theme import GRADE_COLORS, GRAPH_CONFIG, NO_DATA_COLOR, STAR_COLORS
 from metrics import kpis, targets
 from metrics.county_profile import is_county
 from metrics.escalations import escalation_counts
@@ -271,7 +271,8 @@ def _stars(frame, lang):
         return empty_figure(label("no_data", lang), 300)
     names = [f"{int(s)}{'星' if lang == 'zh' else '★'}" for s in frame["stars"]]
     year = int(frame["year"].iloc[0])
-    return donut(names, frame["projects"].tolist(), f"{label('star_distribution', lang)}（{year}）")
+    colors = [STAR_COLORS.get(int(s), NO_DATA_COLOR) for s in frame["stars"]]  # 5星 darkest
+    return donut(names, frame["projects"].tolist(), f"{label('star_distribution', lang)}（{year}）", colors=colors)
 
 
 def _credit(frame, lang):
@@ -279,7 +280,10 @@ def _credit(frame, lang):
         return empty_figure(label("no_data", lang), 300)
     year = int(frame["year"].iloc[0])
     return donut(
-        frame["grade"].tolist(), frame["companies"].tolist(), f"{label('credit_distribution', lang)}（{year}）"
+        frame["grade"].tolist(),
+        frame["companies"].tolist(),
+        f"{label('credit_distribution', lang)}（{year}）",
+        colors=[GRADE_COLORS.get(g, NO_DATA_COLOR) for g in frame["grade"]],  # A good to D bad
     )
 
 

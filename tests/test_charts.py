@@ -30,6 +30,7 @@ FACTORIES = {
     "bars_h": lambda: charts.bars(FRAME, "name", ["received"], "en", orientation="h", barmode="stack"),
     "lines": lambda: charts.lines(FRAME, "day", ["received", "rectified"], "zh", yformat=",d"),
     "donut": lambda: charts.donut(["A", "B"], [1, 2], "t"),
+    "donut_ordered": lambda: charts.donut(["A", "B"], [1, 2], "t", colors=["#1a9850", "#8cc95c"]),
     "heatmap": lambda: charts.heatmap([[1, 0], [2, 3]], ["A", "B"], ["A", "B"], "t", "x", "y", "n"),
     "dots": lambda: charts.dots(
         FRAME, "name", ["fund_usage_rate"], "zh", customdata="unit", xformat=".0%", x_range=[0, 1]
@@ -63,6 +64,10 @@ def test_factory_output_passes_plotly_validation(name):
     validated = go.Figure(as_json)  # raises ValueError on any invalid property or value
     assert len(validated.data) == len(fig.data)
     assert validated.layout.font.family == charts.FONT
+    # the legend sits at the figure's foot, in the height Plotly reserves for it: never at a
+    # fraction of the plot's height below the plot, where upright category labels run under it
+    legend = validated.layout.legend
+    assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
 
 
 def test_nan_becomes_null_and_columns_become_lists():

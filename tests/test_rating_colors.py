@@ -1,6 +1,6 @@
-"""Ordered ratings read from their colour (issue 18): on 评价 the star levels are one blue, 5星
-the darkest, and the credit grades run from A green to D red; on the wall the same order, 5星
-the brightest on the dark ground. Called as the pages call them, on the demo warehouse."""
+"""Ordered ratings read from their colour (issue 18): on 评价 and the overview the star levels are
+one blue, 5星 the darkest, and the credit grades run from A green to D red; on the wall the same
+order, 5星 the brightest on the dark ground. Called as the pages call them, on the demo warehouse."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_the_ratings_page_and_the_wall_draw_ratings_in_their_order(server, demo_
     from components.i18n import label
     from metrics.filters import Filter
     from pages import _ratings_content as ratings
-    from pages import screen
+    from pages import overview, screen
 
     params = {"region": "140700", "from": "2024-01-01", "to": "2025-05-31"}
     with server.test_request_context(), one_version():
@@ -51,6 +51,7 @@ def test_the_ratings_page_and_the_wall_draw_ratings_in_their_order(server, demo_
         _, by_county, by_year, _ = ratings.stars_section(params)
         _, credit_by_year, _, _, _ = ratings.credit_section(params)
         wall = screen.screen_content(Filter.from_query("140700", None, None), "zh")[0]["figures"]
+        star_pie, credit_pie = (fig["data"][0] for fig in overview.overview_mix({**params, "lang": "zh"}))
     stars = {label(f"stars_{n}", "zh"): c for n, c in STAR_COLORS.items()}
     for fig in (by_county, by_year):
         drawn = {t["name"]: t["marker"]["color"] for t in fig.to_plotly_json()["data"]}
@@ -58,6 +59,12 @@ def test_the_ratings_page_and_the_wall_draw_ratings_in_their_order(server, demo_
     grades = {label(f"credit_{g.lower()}", "zh"): c for g, c in GRADE_COLORS.items()}
     drawn = {t["name"]: t["marker"]["color"] for t in credit_by_year.to_plotly_json()["data"]}
     assert drawn and all(grades[name] == color for name, color in drawn.items()), drawn
+
+    # the overview's two donuts: 1星 … 5星 and A … D in their colours, none in the house palette's
+    assert list(star_pie["labels"]) == [f"{n}星" for n in range(1, 6)]
+    assert list(star_pie["marker"]["colors"]) == [STAR_COLORS[n] for n in range(1, 6)]
+    assert list(credit_pie["labels"]) == list("ABCD")
+    assert list(credit_pie["marker"]["colors"]) == [GRADE_COLORS[g] for g in "ABCD"]
 
     pie = wall["credit"]["data"][0]
     assert pie["marker"]["colors"] == [GRADE_COLORS[g] for g in pie["labels"]]
