@@ -13,6 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from etl.sql import Sql, literal, literals
+from metrics.cuts import NO_END, Cuts, running
 from metrics.db import Warehouse
 from metrics.deadlines import deadlines
 from metrics.filters import Filter, Scope, period_sql, region_sql, until_sql, where, year_sql
@@ -100,6 +101,42 @@ def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
         m AS (SELECT c.*, {d.due("c")} AS due_at FROM mart_cases c {d.join("c")} WHERE {region})
         SELECT county AS unit, {", ".join(cols)} FROM m GROUP BY county"""
     frame = wh.frame(Sql.of(sql, d.ctes, region, period, done, at=as_of(wh, f, scope)))
+    frame["received_main"] = frame["received_sweep"] + frame["received_leads"]
+    frame["rectified_main"] = frame["rectified_sweep"] + frame["rectified_leads"]
+    return frame
+
+
+def case_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scope) -> pd.DataFrame:
+    """`case_facts` at each end of `cuts` (the period from its start to that end), in one scan:
+    [cut, unit, …], equal to `case_facts` of each end's period (tests/test_facts_by_cut.py). At an end k a case counts as received when received from the start to the end,
+    as rectified when also 已整改/已办结 and closed by the end; the stock is taken at the end, or at
+    数据截至 when that is earlier (`as_of`): open when received by then and not rectified by then,
+    overdue when also past its deadline then."""
+    f = Filter(region)
+    where_ = region_sql("county", f, scope)
+    latest = data_as_of(wh, f, scope) or NO_END  # no dated row at all: nothing counts as stock
+    since = "received_on >= $start" if cuts.start else "received_on IS NOT NULL"
+    done = f"coalesce(status IN {literals(DONE)}, false) AND closed_on IS NOT NULL"
+    received, closed = cuts.first("received_on"), cuts.first("closed_on")
+    counts: dict[str, tuple[str, str | None]] = {}
+    for name, sources in CASE_GROUPS.items():
+        mine = f"source IN {literals(sources)} AND {since}"
+        counts[f"received_{name}"] = (f"CASE WHEN {mine} THEN {received} END", None)
+        counts[f"rectified_{name}"] = (f"CASE WHEN {mine} AND {done} THEN greatest({received}, {closed}) END", None)
+    # stock at the end (or at 数据截至, `$latest`, when earlier): received by then, not rectified by then
+    open_from = cuts.first_until("received_on", "$latest")
+    open_until = f"CASE WHEN {done} THEN {cuts.first_until('closed_on', '$latest')} END"
+    late = cuts.first_until("due_at", "$latest", strict=True)
+    counts["open_cases"] = (open_from, open_until)
+    overdue_from = f"CASE WHEN due_at IS NOT NULL AND received_on IS NOT NULL THEN greatest({open_from}, {late}) END"
+    counts["overdue_cases"] = (overdue_from, open_until)
+    d = deadlines(wh)
+    source = f"""WITH {d.ctes}
+        m AS (SELECT c.*, {d.due("c")} AS due_at FROM mart_cases c {d.join("c")} WHERE {where_})
+        SELECT county AS unit, n, source, status, received_on, closed_on, due_at FROM m"""
+    params = {"latest": latest, **({"start": cuts.start} if cuts.start else {})}
+    frame = running(wh, cuts, Sql.of(source, d.ctes, where_, **params), counts)
+    frame = frame.astype({c: "int64" for c in counts})
     frame["received_main"] = frame["received_sweep"] + frame["received_leads"]
     frame["rectified_main"] = frame["rectified_sweep"] + frame["rectified_leads"]
     return frame

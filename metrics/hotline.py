@@ -21,6 +21,7 @@ from __future__ import annotations
 import pandas as pd
 
 from etl.sql import Sql, literals
+from metrics.cuts import Cuts, running
 from metrics.db import Warehouse
 from metrics.filters import Filter, Scope, period_sql, region_sql
 from metrics.regions import named_by_unit
@@ -73,6 +74,46 @@ def hotline_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per unit: the hotline's 工单 received in the period, answered in time, visits that reached the
     caller, resolved and satisfied among them, visits that failed."""
     return wh.frame(_units_sql(f, scope))
+
+
+def hotline_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scope) -> pd.DataFrame:
+    """`hotline_facts` at each end of `cuts`, in one scan of `mart_hotline`: [cut, unit, …], equal to
+    `hotline_facts` of each end's period (tests/test_facts_by_cut.py). At an end, a 工单 counts when received from the start to the end, its response and visit when
+    they took place by the end. A unit with no 工单 in the period is not listed at that end; one none
+    of whose 工单 carries a 响应日期 has no `hotline_received` (it did not report the platform's
+    columns: 无数据, not 0)."""
+    where_ = region_sql("c.county", Filter(region), scope)
+    since = "received_on >= $start" if cuts.start else "received_on IS NOT NULL"
+    received = cuts.first("received_on")
+
+    def by(date: str, condition: str = "TRUE") -> tuple[str, None]:
+        """Counted from the later of its receipt and `date` (a column of the 工单), when `condition`."""
+        return f"CASE WHEN {since} AND {condition} THEN greatest({received}, {cuts.first(date)}) END", None
+
+    reached = f"satisfaction IN {literals(REACHED)}"
+    counts = {
+        "rows": (f"CASE WHEN {since} THEN {received} END", None),
+        "with_response": (f"CASE WHEN {since} AND responded_on IS NOT NULL THEN {received} END", None),
+        "hotline_responded": by("responded_on", "responded_on IS NOT NULL"),
+        "hotline_responded_in_time": by(
+            "responded_on", f"responded_on IS NOT NULL AND response_workdays <= {RESPONSE_WORKDAYS}"
+        ),
+        "hotline_visited": by("visited_on", f"visited_on IS NOT NULL AND {reached}"),
+        "hotline_resolved": by("visited_on", f"visited_on IS NOT NULL AND {reached} AND resolved = '已解决'"),
+        "hotline_satisfied": by("visited_on", f"visited_on IS NOT NULL AND satisfaction IN {literals(SATISFIED)}"),
+        "hotline_unsatisfied": by("visited_on", "visited_on IS NOT NULL AND satisfaction = '不满意'"),
+        "hotline_unreachable": by("visited_on", "visited_on IS NOT NULL AND satisfaction = '联系不上'"),
+    }
+    source = Sql.of(
+        f"SELECT c.county AS unit, c.* EXCLUDE (county) FROM mart_hotline c WHERE {where_}",
+        where_,
+        **({"start": cuts.start} if cuts.start else {}),
+    )
+    frame = running(wh, cuts, source, counts)
+    frame = frame[frame["rows"] > 0]  # no 工单 in the period: not a unit of that end
+    received_n = frame["rows"].where(frame["with_response"] > 0)  # no 响应日期 at all: 无数据
+    frame = frame.assign(hotline_received=received_n)[["cut", "unit", *COUNTS]]
+    return frame.astype({c: "float64" for c in COUNTS}).reset_index(drop=True)
 
 
 def hotline_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:

@@ -15,8 +15,9 @@ from collections.abc import Callable
 import pandas as pd
 
 from metrics import credit, credit_rules, deadlines, facts, hotline, mediation, party, reporting
+from metrics.cuts import Cuts
 from metrics.db import Warehouse
-from metrics.filters import Filter, Scope, month_of, months_before
+from metrics.filters import Filter, Scope
 from vocab.kpis import BY_KEY as BY_KEY
 from vocab.kpis import CATALOGUE as CATALOGUE
 from vocab.kpis import Kpi as Kpi
@@ -165,16 +166,45 @@ def _to_date(
     end = f.end or facts.data_as_of(wh, f, scope)
     if end is None:
         return {k: [] for k in keys}
-    out: dict[str, list[tuple[dt.date, float | None]]] = {k: [] for k in keys}
-    for i in range(months - 1, -1, -1):
-        first, last = month_of(months_before(end.replace(day=1), i))
-        if f.start is not None and last < f.start:
-            continue  # a month before the period
-        so_far = Filter(f.region, f.start, min(last, end))
-        values = compute(wh, keys, so_far, scope, with_previous=False)
-        for key in keys:
-            out[key].append((first, values[key].value if comparable(wh, key, so_far) else None))
+    cuts = Cuts.months(f, end, months)
+    periods = cuts.filters(f.region)
+    kpis = [BY_KEY[k] for k in keys]
+    frames = _facts_by_cut(wh, kpis, cuts, f.region, scope)
+    return {
+        kpi.key: [
+            (
+                so_far.end.replace(day=1),
+                value_of(kpi, frames[kpi.facts][i])[0] if _covers(wh, kpi.facts, so_far) else None,
+            )
+            for i, so_far in enumerate(periods)
+        ]
+        for kpi in kpis
+    }
+
+
+def _facts_by_cut(
+    wh: Warehouse, kpis: list[Kpi], cuts: Cuts, region: str | None, scope: Scope
+) -> dict[str, list[pd.DataFrame]]:
+    """Each KPI's facts at each end of `cuts`: {facts name: [frame at each end]}. A facts function
+    with a version by end (`<name>_by_cut`: one scan for all the ends) is asked once; the others
+    once per end."""
+    out = {}
+    for name in dict.fromkeys(k.facts for k in kpis):
+        by_cut = _by_cut_fn(name)
+        if by_cut is None:
+            out[name] = [facts_fn(name)(wh, period, scope) for period in cuts.filters(region)]
+            continue
+        frame = by_cut(wh, region, cuts, scope)
+        out[name] = [frame[frame["cut"] == i].drop(columns="cut") for i in range(cuts.n)]
     return out
+
+
+def _by_cut_fn(name: str) -> Callable | None:
+    """The version by end of a facts function of the catalogue (`case_facts_by_cut`), if it has one."""
+    for module in FACTS_MODULES:
+        if hasattr(module, name + "_by_cut"):
+            return getattr(module, name + "_by_cut")
+    return None
 
 
 def scorecard(

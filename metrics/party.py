@@ -20,6 +20,7 @@ import datetime as dt
 import pandas as pd
 
 from etl.sql import Sql, literals
+from metrics.cuts import Cuts, running
 from metrics.db import Warehouse
 from metrics.facts import data_as_of
 from metrics.filters import Filter, Scope, region_sql
@@ -88,6 +89,67 @@ def party_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     cte = _facts_sql(f, scope, _at(f))
     casts = ", ".join(f"{c}::DOUBLE AS {c}" for c in COUNTS)
     return wh.frame(Sql.of(f"{cte} SELECT unit, {casts} FROM units", cte))
+
+
+COMMITTEE_COUNTS = ("committees_reported", "red_committees", "committee_members", "committee_party_members")
+COMPANY_COUNTS = ("companies_active", "companies_party_org", "companies_instructor", "red_companies")
+
+
+def party_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scope) -> pd.DataFrame:
+    """`party_facts` at each end of `cuts` (an open period: now), in one scan of the committees' and
+    companies' party ledgers and the communities: [cut, unit, …], equal to `party_facts` of each
+    end's period (tests/test_facts_by_cut.py). A unit is listed
+    at an end when it sent a committee party ledger, or when a company in operation then that is
+    registered there reported its party work; the committee figures (and its communities) are those
+    of a unit that sent the committee ledger, the company figures those of a unit with such a company
+    (else None: 无数据). A red committee or company counts from its 认定日期, a party organisation from
+    its formation (always, without a date); a company is in operation until its exit (清退/注销)."""
+    f = Filter(region)
+    committees, companies = region_sql("p.county", f, scope), region_sql("co.county", f, scope)
+    communities = region_sql("county", f, scope)
+    source = f"""
+        SELECT p.county AS unit, 'committee' AS kind, 1 AS n, p.red, p.red_since, p.members, p.party_members,
+               NULL::VARCHAR AS status, NULL::DATE AS exited_on, NULL::VARCHAR AS party_org, NULL::DATE AS formed_on,
+               NULL::VARCHAR AS company_code
+        FROM committee_party p WHERE {committees}
+        UNION ALL SELECT county, 'community', n, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+        FROM mart_communities WHERE {communities}
+        UNION ALL SELECT co.county, 'company', 1, q.red, q.red_since, NULL, NULL, co.status, co.exited_on,
+               q.party_org, q.party_org_formed_on, q.company_code
+        FROM companies co LEFT JOIN company_party q USING (company_code) WHERE {companies}"""
+    since = f"coalesce({cuts.first('red_since')}, 0)"  # a red committee or company: from its 认定日期
+    committee = "kind = 'committee'"
+    # in operation until its exit: one with no exit date that is not 在营 never counts
+    active = f"""CASE WHEN status IS NULL OR status = '在营' THEN NULL WHEN exited_on IS NULL THEN 0
+                 ELSE {cuts.first("exited_on")} END"""
+    company = "kind = 'company'"
+    counts = {
+        "communities": ("CASE WHEN kind = 'community' THEN 0 END", None),
+        "committees_reported": (f"CASE WHEN {committee} THEN 0 END", None),
+        "red_committees": (f"CASE WHEN {committee} AND red THEN {since} END", None),
+        "committee_members": (f"CASE WHEN {committee} THEN 0 END", None, "members"),
+        "committee_party_members": (
+            f"CASE WHEN {committee} AND members IS NOT NULL THEN 0 END",
+            None,
+            "least(party_members, members)",
+        ),
+        "companies_active": (f"CASE WHEN {company} THEN 0 END", active),
+        "companies_party_org": (
+            f"CASE WHEN {company} AND party_org IN {literals(PARTY_ORGANISATIONS)} "
+            f"THEN coalesce({cuts.first('formed_on')}, 0) END",
+            active,
+        ),
+        "companies_instructor": (f"CASE WHEN {company} AND party_org = '党建指导员' THEN 0 END", active),
+        "red_companies": (f"CASE WHEN {company} AND red THEN {since} END", active),
+        "companies_reported": (f"CASE WHEN {company} AND company_code IS NOT NULL THEN 0 END", active),
+    }
+    frame = running(wh, cuts, Sql.of(source, committees, companies, communities), counts)
+    sent = frame["committees_reported"] > 0  # a committee party ledger: a unit of every end
+    reported = frame["companies_reported"] > 0  # a company in operation then reported its party work
+    frame = frame[sent | reported].copy()
+    frame.loc[~sent[frame.index], ["communities", *COMMITTEE_COUNTS]] = None
+    frame.loc[~reported[frame.index], list(COMPANY_COUNTS)] = None
+    return frame[["cut", "unit", *COUNTS]].astype({c: "float64" for c in COUNTS}).reset_index(drop=True)
 
 
 def party_by_unit(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:

@@ -1,0 +1,111 @@
+"""A facts query at several period ends in one scan: a card's sparkline asks for each KPI from
+the period's start to each of the last twelve months' ends, and twelve queries over the same rows
+(one per month) cost twelve scans.
+
+The ends (`Cuts.ends`) are consecutive months' last days, the last one possibly earlier in its
+month (数据截至, or the period's end); a single end is any date. A row's date is turned into the
+index of the first end it counts at (`Cuts.first`: `date <= end`; `strict`: `date < end`), so
+that a condition like "received by the end and not closed by it" becomes "from index a until
+index b", and a count at every end is a running sum of +n at a and -n at b (`running`).
+
+A facts function stays the definition of its figures, one statement per period; its version by
+end (`case_facts_by_cut`, …; `kpis.to_date` uses it where there is one) answers the same at many
+ends, and tests/test_facts_by_cut.py holds the two equal at every end of several views, against
+plain statements too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from etl.sql import Sql
+from metrics.db import Warehouse
+from metrics.filters import Filter, month_of, months_before
+
+NO_END = dt.date(9999, 12, 31)  # an open period's end
+
+
+@dataclass(frozen=True)
+class Cuts:
+    """The period's start (None: since the beginning) and its ends, ascending."""
+
+    start: dt.date | None
+    ends: tuple[dt.date, ...]
+
+    @classmethod
+    def of(cls, f: Filter) -> Cuts:
+        """The filter's period as one end (an open period ends at NO_END)."""
+        return cls(f.start, (f.end or NO_END,))
+
+    @classmethod
+    def months(cls, f: Filter, end: dt.date, months: int) -> Cuts:
+        """The last `months` month ends up to `end` (the last one `end` itself) that are not before
+        the period's start."""
+        ends = []
+        for i in range(months - 1, -1, -1):
+            _, last = month_of(months_before(end.replace(day=1), i))
+            if f.start is None or last >= f.start:
+                ends.append(min(last, end))
+        return cls(f.start, tuple(ends))
+
+    def filters(self, region: str | None) -> list[Filter]:
+        """The period at each end, as a Filter (what each end's figures mean)."""
+        return [Filter(region, self.start, None if end == NO_END else end) for end in self.ends]
+
+    @property
+    def n(self) -> int:
+        return len(self.ends)
+
+    def params(self) -> dict:
+        """The values `first` and `running` use: the first end's month, the last end, how many."""
+        return {"cut_m0": self.ends[0].replace(day=1), "cut_last": self.ends[-1], "cut_n": self.n}
+
+    def first(self, date: str, strict: bool = False) -> str:
+        """SQL: the index of the first end a date (a SQL expression) counts at — the first end on
+        or after it (`date <= end`), or with `strict` the first end after it (`date < end`); `n`
+        when there is none; NULL for a NULL date. Ends before the last are their month's last
+        day, so a date's month tells its end."""
+        beyond = f"{date} >= $cut_last" if strict else f"{date} > $cut_last"
+        on_end = f" + ({date} = last_day({date}))::INTEGER" if strict else ""
+        return f"""(CASE WHEN {date} IS NULL THEN NULL WHEN {date} < $cut_m0 THEN 0
+            WHEN {beyond} THEN $cut_n ELSE datediff('month', $cut_m0, {date}){on_end} END)"""
+
+    def first_until(self, date: str, cap: str, strict: bool = False) -> str:
+        """As `first`, against ends capped at `cap` (a SQL expression): `date <= least(end, cap)`
+        (`<` with strict). A stock taken at 数据截至 when the end is later (`facts.as_of`)."""
+        within = f"{date} < {cap}" if strict else f"{date} <= {cap}"
+        return f"(CASE WHEN {within} THEN {self.first(date, strict)} WHEN {date} IS NULL THEN NULL ELSE $cut_n END)"
+
+
+def running(wh: Warehouse, cuts: Cuts, source: Sql, counts: dict[str, tuple]) -> pd.DataFrame:
+    """Counts at every end in one scan. `source`: a SELECT of rows with `unit`, a weight `n` and
+    the columns the expressions read. `counts`: {column: (from, until[, weight])}, SQL expressions
+    of a row's end indexes: the row counts its weight (`n` unless given) in the column at the ends
+    from `from` (NULL: never) until before `until` (None or NULL: to the last). [cut (its index),
+    unit, columns…]: every unit of the source at every end, 0 where nothing counts."""
+    columns = list(counts)
+    spans = ", ".join(
+        f"{spec[0]} AS f{i}, {spec[1] or 'NULL'} AS u{i}, {spec[2] if len(spec) > 2 else 'n'} AS w{i}"
+        for i, spec in enumerate(counts.values())
+    )
+    events = " UNION ALL ".join(
+        f"SELECT unit, {i} AS col, f{i} AS k, w{i} AS d FROM e WHERE f{i} < coalesce(u{i}, $cut_n) "
+        f"UNION ALL SELECT unit, {i}, u{i}, -w{i} FROM e WHERE f{i} < u{i} AND u{i} < $cut_n"
+        for i in range(len(columns))
+    )
+    sql = f"""WITH e AS MATERIALIZED (SELECT unit, {spans} FROM ({source}) s)
+        SELECT unit, col, k, sum(d)::DOUBLE AS d FROM ({events}) ev GROUP BY ALL
+        UNION ALL SELECT DISTINCT unit, -1, 0, 0 FROM e"""
+    deltas = wh.frame(Sql.of(sql, source, **cuts.params()))
+    units = sorted(deltas["unit"].dropna().unique())
+    grid = pd.MultiIndex.from_product([range(cuts.n), units], names=["cut", "unit"])
+    moved = deltas[deltas["col"] >= 0]
+    wide = moved.pivot_table(index=["k", "unit"], columns="col", values="d", aggfunc="sum")
+    wide.index = wide.index.set_names(["cut", "unit"])
+    wide = wide.reindex(index=grid, columns=range(len(columns)), fill_value=0).fillna(0)
+    wide = wide.groupby(level="unit").cumsum()
+    wide.columns = columns
+    return wide.reset_index()

@@ -1,0 +1,164 @@
+"""The facts at several period ends in one scan (metrics/cuts.py) equal the facts of each period:
+every facts function with a version by end (`case_facts_by_cut`, …) against a plain statement per
+period written here (received in the period, closed by its end, open at it …), and a card's
+sparkline (`kpis.to_date`) against the catalogue computed at each month end (`kpis.compute`), on
+the demo warehouse: periods starting mid-month, open ones, ones reaching past 数据截至, a county's
+scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from etl.sql import Sql, literals
+from metrics import facts, hotline, kpis, party
+from metrics.cuts import NO_END, Cuts
+from metrics.db import one_version
+from metrics.filters import Filter, Scope, period_sql, region_sql
+from pages._overview_headline import CARD_KPIS
+
+D = dt.date
+VIEWS = [
+    Filter(None, D(2025, 1, 1), D(2025, 11, 30)),  # the overview's 本年
+    Filter("1407", D(2024, 3, 15), D(2025, 2, 10)),  # starts and ends mid-month
+    Filter("140702", None, None),  # everything
+    Filter("1405", D(2025, 1, 1), D(2026, 3, 31)),  # reaches past 数据截至
+    Filter("140121", D(2021, 1, 1), D(2023, 5, 31)),  # 阳曲县's party ledgers, years back
+]
+SCOPES = [Scope(None), Scope(("140702",))]
+
+
+def _plain_cases(wh, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Per unit, the period's cases counted one by one: received in it, rectified by its end, open
+    and overdue at its end (or at 数据截至 when that is earlier)."""
+    at = facts.as_of(wh, f, scope)
+    period, region = period_sql("received_on", f), region_sql("county", f, scope)
+    done = f"status IN {literals(facts.DONE)} AND closed_on IS NOT NULL"
+    by_end = " AND closed_on <= $end" if f.end else ""
+    cols = []
+    for name, sources in facts.CASE_GROUPS.items():
+        mine = f"source IN {literals(sources)} AND {period}"
+        cols.append(f"coalesce(sum(n) FILTER (WHERE {mine}), 0) AS received_{name}")
+        cols.append(f"coalesce(sum(n) FILTER (WHERE {mine} AND {done}{by_end}), 0) AS rectified_{name}")
+    still_open = f"received_on <= $at AND NOT coalesce({done} AND closed_on <= $at, false)"
+    cols.append(f"coalesce(sum(n) FILTER (WHERE {still_open}), 0) AS open_cases")
+    cols.append(f"coalesce(sum(n) FILTER (WHERE {still_open} AND due < $at), 0) AS overdue_cases")
+    sql = f"SELECT county AS unit, {', '.join(cols)} FROM mart_cases WHERE {region} GROUP BY county"
+    return wh.frame(Sql.of(sql, period, region, at=at, **({"end": f.end} if f.end else {})))
+
+
+def _plain_hotline(wh, f: Filter, scope: Scope) -> pd.DataFrame:
+    period, region = period_sql("received_on", f), region_sql("county", f, scope)
+    by_end = "<= $end" if f.end else "IS NOT NULL"
+    reached = f"visited_on {by_end} AND satisfaction IN {literals(hotline.REACHED)}"
+
+    def count(cond: str) -> str:
+        return f"coalesce(sum(n) FILTER (WHERE {cond}), 0)"
+
+    sql = f"""SELECT county AS unit,
+          CASE WHEN {count("responded_on IS NOT NULL")} > 0 THEN sum(n) END AS hotline_received,
+          {count(f"responded_on {by_end}")} AS hotline_responded,
+          {count(f"responded_on {by_end} AND response_workdays <= {hotline.RESPONSE_WORKDAYS}")}
+              AS hotline_responded_in_time,
+          {count(reached)} AS hotline_visited, {count(f"{reached} AND resolved = '已解决'")} AS hotline_resolved,
+          {count(f"{reached} AND satisfaction IN {literals(hotline.SATISFIED)}")} AS hotline_satisfied,
+          {count(f"{reached} AND satisfaction = '不满意'")} AS hotline_unsatisfied,
+          {count(f"visited_on {by_end} AND satisfaction = '联系不上'")} AS hotline_unreachable
+        FROM mart_hotline WHERE {region} AND {period} GROUP BY county"""
+    return wh.frame(Sql.of(sql, period, region, **({"end": f.end} if f.end else {})))
+
+
+def _plain_party(wh, f: Filter, scope: Scope) -> pd.DataFrame:
+    at = f.end or NO_END
+    committees, companies = region_sql("p.county", f, scope), region_sql("co.county", f, scope)
+    communities = region_sql("county", f, scope)
+    sql = f"""
+        WITH cp AS (SELECT p.county AS unit, count(*) AS committees_reported,
+                  count(*) FILTER (WHERE p.red AND coalesce(p.red_since <= $at, true)) AS red_committees,
+                  coalesce(sum(p.members), 0) AS committee_members,
+                  coalesce(sum(least(p.party_members, p.members)) FILTER (WHERE p.members IS NOT NULL), 0)
+                      AS committee_party_members
+                FROM committee_party p WHERE {committees} GROUP BY p.county),
+        cm AS (SELECT county AS unit, sum(n) AS communities FROM mart_communities WHERE {communities} GROUP BY county),
+        pc AS (SELECT co.county AS unit, count(*) AS companies_active,
+                  count(*) FILTER (WHERE q.party_org IN {literals(party.PARTY_ORGANISATIONS)}
+                                   AND coalesce(q.party_org_formed_on <= $at, true)) AS companies_party_org,
+                  count(*) FILTER (WHERE q.party_org = '党建指导员') AS companies_instructor,
+                  count(*) FILTER (WHERE q.red AND coalesce(q.red_since <= $at, true)) AS red_companies
+                FROM companies co LEFT JOIN company_party q USING (company_code)
+                WHERE {companies} AND (co.status IS NULL OR co.status = '在营' OR co.exited_on > $at)
+                GROUP BY co.county HAVING count(q.company_code) > 0)
+        SELECT coalesce(cp.unit, pc.unit) AS unit,
+               CASE WHEN cp.unit IS NOT NULL THEN coalesce(cm.communities, 0) END AS communities,
+               cp.* EXCLUDE (unit), pc.* EXCLUDE (unit)
+        FROM cp FULL JOIN pc ON pc.unit = cp.unit LEFT JOIN cm ON cm.unit = cp.unit"""
+    return wh.frame(Sql.of(sql, committees, companies, communities, at=at))
+
+
+PLAIN = {
+    "case_facts": (facts.case_facts_by_cut, _plain_cases),
+    "hotline_facts": (hotline.hotline_facts_by_cut, _plain_hotline),
+    "party_facts": (party.party_facts_by_cut, _plain_party),
+}
+
+
+def _same(got: pd.DataFrame, want: pd.DataFrame, what: str) -> None:
+    columns = list(want.columns)
+    got = got[columns].sort_values("unit").reset_index(drop=True)
+    want = want.sort_values("unit").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False, obj=what)
+
+
+def test_every_facts_function_with_ends_has_a_plain_statement_here():
+    names = {k.facts for k in kpis.CATALOGUE if kpis._by_cut_fn(k.facts)}
+    assert names == set(PLAIN)
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN))
+def test_the_facts_at_every_month_end_equal_each_periods_facts(demo_wh, name):
+    by_cut, plain = PLAIN[name]
+    compared = 0
+    with one_version():
+        for f in VIEWS:
+            for scope in SCOPES:
+                single = kpis.facts_fn(name)(demo_wh, f, scope)  # the period's own facts: its one end
+                _same(single, plain(demo_wh, f, scope), f"{name} {f} {scope}")
+                end = f.end or facts.data_as_of(demo_wh, f, scope)
+                cuts = Cuts.months(f, end, 12)
+                frame = by_cut(demo_wh, f.region, cuts, scope)
+                for i, period in enumerate(cuts.filters(f.region)):
+                    want = plain(demo_wh, period, scope)
+                    _same(frame[frame["cut"] == i], want, f"{name} at {period} {scope}")
+                    compared += len(want)
+    assert compared > 300  # rows (a unit at an end) compared: the views hold data
+
+
+def test_the_cut_ends_are_month_ends_then_the_periods_end():
+    cuts = Cuts.months(Filter(None, D(2024, 3, 15), D(2025, 2, 10)), D(2025, 2, 10), 12)
+    assert cuts.ends[0] == D(2024, 3, 31) and cuts.ends[-2] == D(2025, 1, 31) and cuts.ends[-1] == D(2025, 2, 10)
+    assert cuts.n == 12 and list(cuts.ends) == sorted(cuts.ends)
+    assert Cuts.months(Filter(None, D(2025, 10, 20), D(2025, 11, 30)), D(2025, 11, 30), 12).ends == (
+        D(2025, 10, 31),
+        D(2025, 11, 30),
+    )
+
+
+def test_a_cards_sparkline_is_the_catalogue_at_each_month_end(demo_wh):
+    # a period starting and ending mid-month; one reaching past 数据截至, seen by a county officer
+    views = ((VIEWS[1], Scope(None)), (VIEWS[3], Scope(("140702",))))
+    with one_version():
+        for f, scope in views:
+            months = kpis._to_date(demo_wh, CARD_KPIS, f, scope, 12)
+            end = f.end or facts.data_as_of(demo_wh, f, scope)
+            for i, period in enumerate(Cuts.months(f, end, 12).filters(f.region)):
+                values = kpis._compute(demo_wh, CARD_KPIS, period, scope, False, None, False)
+                for key in CARD_KPIS:
+                    want = values[key].value if kpis.comparable(demo_wh, key, period) else None
+                    day, got = months[key][i]
+                    assert day == period.end.replace(day=1)
+                    if want is None:
+                        assert got is None, (key, period, scope)  # 无数据 stays a gap
+                    else:
+                        assert got == pytest.approx(want, rel=1e-12, abs=1e-12), (key, period, scope)
