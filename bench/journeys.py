@@ -52,6 +52,8 @@ def worst_county_on_rectification(page, base: str) -> tuple[Walk, str]:
     Returns the walk and the county code opened."""
     walk = Walk(page)
     walk.open(base + "/")
+    page.locator("#overview-scorecard").scroll_into_view_if_needed()  # a scroll, not a click: drawn once near
+    settle_scrolled(page)
     header = page.locator("#overview-scorecard .ag-header-cell[col-id='rectification_rate'] .ag-header-cell-label")
     walk.click(
         "sort by 问题整改率",

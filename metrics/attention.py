@@ -5,8 +5,8 @@ definition the detail page uses, so that the page a link opens shows the same th
   by more than the KPI's `slip` (data/kpi_targets.csv) — the catalogue's values of the two
   periods (kpis.scorecard), only where the ledger covers the whole previous period;
 - cases overdue at county level and above (`overdue_high`): the open cases past their deadline
-  at the period's end that sit at 县级 or 市级 (metrics/escalations.open_cases: the 督办 page's
-  ladder and open-case list);
+  at the period's end that sit at 县级 or 市级 (metrics/escalations.overdue_by_county, on the stock
+  of the 督办 page's ladder and open-case list);
 - arrears that stopped moving (`stalled`): projects still owing with no recovery for N months
   (metrics/funds.stalled_arrears; N is `arrears_stalled_months` of data/attention_rules.csv);
 - companies on a second 黑榜 (`second_black_list`): two or more 黑榜 entries in the twelve
@@ -23,7 +23,7 @@ import pandas as pd
 
 from metrics import kpis, targets
 from metrics.db import Warehouse
-from metrics.escalations import REPEATED, open_cases
+from metrics.escalations import REPEATED, overdue_by_county
 from metrics.facts import as_of
 from metrics.filters import Filter, Scope
 from metrics.funds import stalled_arrears
@@ -69,15 +69,10 @@ def overdue_high(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     past their deadline at the period's end that sit at that level: level, unit, unit_name,
     cases; the higher level first, then the most cases."""
     names = region_names(wh)
-    parts = []
-    for level in HIGH_LEVELS:
-        rows = open_cases(wh, f, scope, level=level, overdue_only=True, limit=None)
-        if len(rows):
-            counted = rows.assign(unit=rows["county"].str[:6]).groupby("unit").size().reset_index(name="cases")
-            parts.append(counted.assign(level=level, unit_name=counted["unit"].map(names)))
-    if not parts:
+    frame = overdue_by_county(wh, f, scope, HIGH_LEVELS)  # counted in SQL: no list of the cases
+    if frame.empty:
         return pd.DataFrame(columns=["level", "unit", "unit_name", "cases"])
-    frame = pd.concat(parts, ignore_index=True)[["level", "unit", "unit_name", "cases"]]
+    frame = frame.assign(unit_name=frame["unit"].map(names))[["level", "unit", "unit_name", "cases"]]
     frame["_l"] = frame["level"].map(HIGH_LEVELS.index)
     return frame.sort_values(["_l", "cases", "unit"], ascending=[True, False, True]).drop(columns="_l")
 

@@ -156,6 +156,16 @@ def ladder(wh: Warehouse, f: Filter, scope: Scope, company: str | None = None) -
     return wh.frame(Sql.of(sql, stock))
 
 
+def overdue_by_county(wh: Warehouse, f: Filter, scope: Scope, levels: tuple[str, ...]) -> pd.DataFrame:
+    """The open cases past their deadline at the as-of date at each of `levels`, counted per county
+    (its township-level units within it), as `open_cases(level=…, overdue_only=True)` lists them:
+    [level, unit, cases]."""
+    stock = _stock_sql(wh, f, scope, as_of(wh, f, scope), None)
+    sql = f"""{stock} SELECT level, left(county, 6) AS unit, count(*) AS cases
+            FROM staged WHERE overdue AND level IN {literals(levels)} GROUP BY ALL"""
+    return wh.frame(Sql.of(sql, stock))
+
+
 def open_cases(
     wh: Warehouse,
     f: Filter,

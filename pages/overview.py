@@ -13,10 +13,10 @@ from components import query
 from components.charts import donut, empty_figure
 from components.i18n import fmt_value, label, lang_of
 from components.legend import thresholds_legend
-from components.loading import graph_not_drawn, lazy, loading, unless_seen
+from components.loading import graph_not_drawn, lazy, lazy_section, loading, not_drawn, unless_seen
 from components.maps import county_figure, load_geojson, map_region, region_geo
 from components.panel import AUTO, Panels, Sheet, Table, link_column, table
-from components.theme import GRADE_COLORS, GRAPH_CONFIG, NO_DATA_COLOR, STAR_COLORS
+from components.theme import GRADE_COLORS, NO_DATA_COLOR, STAR_COLORS
 from metrics import kpis, targets
 from metrics.county_profile import is_county
 from metrics.escalations import escalation_counts
@@ -70,26 +70,31 @@ def layout(**params) -> html.Div:
                 className="g-2 mb-3",
             ),
             loading(dbc.Row(id="overview-escalations", className="g-2 mb-3"), "cards"),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        [
-                            html.H4(label("scorecard", lang), className="section-title"),
-                            panels.export_controls("scorecard", lang),
-                            loading(html.Div(id="overview-scorecard"), "table"),
-                        ],
-                        lg=7,
-                    ),
-                    dbc.Col(
-                        [
-                            html.H4(label("map", lang), className="section-title"),
-                            loading(dcc.Graph(id="overview-map", config=GRAPH_CONFIG), "chart"),
-                            html.Div(id="overview-thresholds-box"),
-                        ],
-                        lg=5,
-                    ),
-                ],
-                className="mb-3",
+            # the scorecard and the map, screens below the cards: drawn when scrolled near (the grid of
+            # every county and the map are most of a first load's drawing work)
+            lazy_section(
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            [
+                                html.H4(label("scorecard", lang), className="section-title"),
+                                panels.export_controls("scorecard", lang),
+                                loading(html.Div(not_drawn(lang), id="overview-scorecard"), "table"),
+                            ],
+                            lg=7,
+                        ),
+                        dbc.Col(
+                            [
+                                html.H4(label("map", lang), className="section-title"),
+                                loading(graph_not_drawn("overview-map", lang), "chart"),
+                                html.Div(id="overview-thresholds-box"),
+                            ],
+                            lg=5,
+                        ),
+                    ],
+                    className="mb-3",
+                ),
+                "overview-scorecard-seen",
             ),
             # the distributions, at the foot of the page: drawn when scrolled near (components/loading.lazy)
             dbc.Row(
@@ -142,10 +147,17 @@ def overview_attention(params):
     return attention_panel(params, f, lang)
 
 
-@callback(Output("overview-scorecard", "children"), Output("overview-map", "figure"), Input("overview-query", "data"))
+@callback(
+    Output("overview-scorecard", "children"),
+    Output("overview-map", "figure"),
+    Input("overview-query", "data"),
+    Input("overview-scorecard-seen", "data"),
+    prevent_initial_call=True,  # nothing asked before the row is seen
+)
 @missing_warehouse(lambda lang: html.P(why(lang)), FIGURE)
-def overview_scorecard(params):
-    """The county scorecard and the county map of the rectification rate."""
+def overview_scorecard(params, seen=True):
+    """The county scorecard and the county map of the rectification rate, once the row is scrolled near."""
+    unless_seen(seen)
     lang, f = _view(params)
     wh, viewer = warehouse(), scope()
     table = county_scorecard(wh, f, viewer)

@@ -103,6 +103,14 @@ def test_overdue_cases_at_county_level_and_above_match_the_escalation_ladder(ove
     for level in ("市级", "县级"):
         n = int(ladder.loc[ladder["level"] == level, "overdue_cases"].sum())
         assert f"{level} {n:,} 件" in text(by_id(panel, "attention-overdue"))
+    # counted in SQL per county as the open-case list of 督办 lists them, one by one
+    got = escalations.overdue_by_county(demo_wh, f, EVERYTHING, ("市级", "县级"))
+    want = {}
+    for level in ("市级", "县级"):
+        listed = escalations.open_cases(demo_wh, f, EVERYTHING, level=level, overdue_only=True, limit=None)
+        for unit, n in listed["county"].str[:6].value_counts().items():
+            want[(level, unit)] = n
+    assert len(want) > 5 and dict(zip(zip(got["level"], got["unit"], strict=True), got["cases"], strict=True)) == want
 
 
 def test_slipping_counties_are_worse_than_the_previous_period_by_more_than_the_threshold(overview, demo_wh):

@@ -289,20 +289,27 @@ def test_the_attention_rules_file_is_checked_too(tmp_path):
     assert targets.rules(path)["arrears_stalled_months"].value == 3  # the latest version
 
 
-def test_the_distributions_at_the_pages_foot_are_drawn_only_once_scrolled_near(overview):
-    """The star and credit charts sit below the fold in lazy panels (components/loading.lazy): the
-    page's first screen is drawn without them; assets/lazy.js sets their stores once they come
-    near the screen, and then they are drawn."""
+def test_the_scorecard_map_and_distributions_are_drawn_only_once_scrolled_near(overview):
+    """The scorecard with the map, and the star and credit charts, sit screens below the cards in
+    lazy panels (components/loading.lazy): the page's first screen is drawn without them;
+    assets/lazy.js sets their stores once they come near the screen, and then they are drawn."""
     from dash.exceptions import PreventUpdate
 
     layout = overview.layout(region="140700", **{"from": "2024-01-01", "to": "2024-12-29"})
     panels = by_class(layout, "lazy-panel")
     assert sorted(p.to_plotly_json()["props"]["data-seen-store"] for p in panels) == [
         "overview-credit-seen",
+        "overview-scorecard-seen",
         "overview-stars-seen",
     ]
     assert by_id(layout, "overview-stars-seen").data is False
+    assert by_id(layout, "overview-scorecard-seen").data is False
     asked = _store(layout)
+    with pytest.raises(PreventUpdate):
+        overview.overview_scorecard(asked, False)
+    grid, figure = overview.overview_scorecard(asked, True)
+    assert by_id(grid, "overview-scorecard-grid") is not None
+    assert "choropleth" in {t["type"] for t in figure["data"]}  # the counties coloured, their names over them
     with pytest.raises(PreventUpdate):
         overview.overview_mix(asked, False, False)
     stars, credit = overview.overview_mix(asked, True, False)

@@ -94,6 +94,7 @@ def test_county_officer_sees_own_county_only(page_as, demo_warehouse):
         "rectification_rate"
     ]
     assert fmt_rate(everywhere.value) != fmt_rate(value.value)  # the test could tell a leak
+    page.scroll_to("#overview-scorecard")  # drawn once scrolled near
     names = page.page.locator("#overview-scorecard .ag-pinned-left-cols-container")
     expect(names).to_contain_text("榆次区")
     assert "平遥县" not in names.inner_text() and "榆社县" not in names.inner_text()

@@ -19,17 +19,17 @@ def test_the_scorecard_shows_every_row_and_no_data_as_无数据(page_as):
     leader = page_as("leader")
     leader.page.set_viewport_size({"width": 1280, "height": 720})
     for region, n in (("140722", 1), ("140700", 12)):
-        leader.open(f"/?region={region}")
+        leader.open(f"/?region={region}").scroll_to("#overview-scorecard")
         expect(leader.page.locator("#overview-scorecard .ag-center-cols-container .ag-row")).to_have_count(n)
         assert leader.page.evaluate(ROWS_FIT) == {"rows": n, "scrolls": False, "inside": True}, region
-    leader.open("/?region=140100")  # 太原市: 阳曲县 has communities, no cases
+    leader.open("/?region=140100").scroll_to("#overview-scorecard")  # 太原市: 阳曲县 has communities, no cases
     cell = leader.page.locator("#overview-scorecard .ag-row [col-id='overdue_cases']").first
     expect(cell).to_have_text("无数据")
     assert "no-data" in cell.get_attribute("class")
     expect(leader.page.locator("#kpi-overdue_cases .kpi-value")).to_have_text("无数据")
 
     officer = page_as("county")
-    officer.open("/?region=140702")
+    officer.open("/?region=140702").scroll_to("#overview-scorecard")
     standing = officer.page.locator("#overview-standing")
     expect(standing).to_contain_text("本县在全市各县（市、区）中的位置")
     overdue = standing.locator("tr", has_text="超期未办结")

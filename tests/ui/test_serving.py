@@ -344,7 +344,7 @@ def test_the_browser_sends_one_view_for_all_the_callbacks_that_draw_a_page(page)
             else None
         ),
     )
-    page.open("/?region=140700&from=2024-01-01&to=2025-05-31")
+    page.open("/?region=140700&from=2024-01-01&to=2025-05-31").scroll_to("#overview-scorecard")  # a lazy panel too
     parts = (ROUTER, "shell-as-of.children", "overview-cards.children", "overview-scorecard.children")
     for _ in range(150):  # the page's callbacks follow the router's: on a loaded machine, seconds later
         outputs = {o for o, _ in sent}
