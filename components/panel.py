@@ -111,8 +111,8 @@ def table(
     )
     for d in g.columnDefs:
         width = how.widths.get(d["field"], how.default_width)
-        if width is not None:
-            d["minWidth"] = width
+        if width is not None:  # never narrower than its dates and codes need whole (tables.whole_width)
+            d["minWidth"] = max(width, d.get("minWidth", 0))
         if d["field"] in how.tooltips:
             d["tooltipField"] = d["field"]
         d.update(how.column_defs.get(d["field"], {}))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable
 
 import dash_ag_grid as dag
@@ -55,6 +56,10 @@ def grid(
             d["comparator"] = {"function": "nullsLast"}
         if kind == "amount":  # 万元 for a Chinese reader, millions for an English one, as the cards
             d["headerName"] += "（万元）" if lang == "zh" else " (M yuan)"
+        if not kind:
+            width = whole_width(row_data, frame, col)
+            if width:
+                d["minWidth"] = width
         defs.append(d)
     options = {"pagination": True, "paginationPageSize": page_size, "animateRows": False, **_locale(lang)}
     if height is None:
@@ -67,6 +72,21 @@ def grid(
         dashGridOptions=options,
         style={"height": f"{height}px"} if height is not None else {},
     )
+
+
+ID_CHARS = re.compile(r"[0-9A-Za-z_\-:./ ]{1,24}")  # a date, a credit code, a case id: never cut
+CHAR_PX, UPPER_PX, CELL_PX = 8.5, 11, 40  # a digit's and a capital's width at the grid's font; a cell's padding
+
+
+def whole_width(row_data: list[dict] | None, frame: pd.DataFrame, col: str, sample: int = 200) -> int | None:
+    """The width a column of dates and codes needs to show them whole (2025-01-31, a unified social
+    credit code, a case id), on a phone too, where the grid's columns would otherwise shrink to their
+    minimum and cut them ("2025-01-…"); None for a column of names or text, which may wrap or cut."""
+    values = [r.get(col) for r in row_data[:sample]] if row_data is not None else frame[col].head(sample).tolist()
+    texts = [v.isoformat() if isinstance(v, dt.date) else v for v in values if v is not None and v == v]
+    if not texts or not all(isinstance(t, str) and ID_CHARS.fullmatch(t) for t in texts):
+        return None
+    return max(110, round(max(sum(UPPER_PX if c.isupper() else CHAR_PX for c in t) for t in texts) + CELL_PX))
 
 
 HIDDEN = {"display": "none"}

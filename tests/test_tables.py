@@ -106,3 +106,30 @@ def test_a_list_with_no_rows_and_no_columns_exports_its_header(leader_pages, mon
     ws = _sheet(to_excel(frame, community.COLUMNS["stars"], "zh", "星级", []))
     rows = [r for r in ws.iter_rows(values_only=True) if any(v is not None for v in r)]
     assert rows[0][0] == "星级" and rows[-1][:2] == ("年度", "星级")
+
+
+def test_dates_and_codes_get_the_width_they_need_whole_on_a_phone_and_names_do_not():
+    """At 390 px a grid's columns shrink to their minimum: a date or a credit code must not be cut
+    ("2023-01-…", "9114070…"); names and text may wrap or be cut (their tooltip shows them)."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from components.tables import CELL_PX, CHAR_PX, UPPER_PX, grid
+
+    frame = pd.DataFrame(
+        {
+            "listed_on": [dt.date(2023, 1, 1), dt.date(2024, 12, 31)],
+            "company_code": ["91140702MA0K123456", "91140702MA0K654321"],
+            "company_name": ["晋中汇德物业服务有限公司", "榆次兴业物业"],
+            "open_cases": [3, 4],
+        }
+    )
+    g = grid("g", frame, list(frame.columns), "zh", formats={"open_cases": "count"})
+    widths = {d["field"]: d.get("minWidth") for d in g.columnDefs}
+    assert widths["listed_on"] >= 10 * CHAR_PX + CELL_PX  # 2023-01-01 whole
+    assert widths["company_code"] >= round(15 * CHAR_PX + 3 * UPPER_PX + CELL_PX)  # 18 characters whole, 3 capitals
+    assert widths["company_name"] is None and widths["open_cases"] is None  # the grid's default minimum
+    # a date sent as text (pages format them) is a date too
+    texts = grid("g", frame, ["listed_on"], "zh", row_data=[{"listed_on": "2024-12-31"}])
+    assert texts.columnDefs[0]["minWidth"] >= 10 * CHAR_PX + CELL_PX
