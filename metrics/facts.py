@@ -206,6 +206,36 @@ def community_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     return wh.frame(Sql.of(sql, region, at=f.end or dt.date(9999, 12, 31)))
 
 
+def community_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scope) -> pd.DataFrame:
+    """`community_facts` at each end of `cuts`, in one scan of `mart_communities`: [cut, unit, …],
+    equal to `community_facts` of each end's period (tests/test_facts_by_cut.py). `no_service_at` as
+    spans of ends: 无物业 from its management's start (always, without a date), or before a
+    management that began later and followed 无物业 — never both at one end."""
+    where_ = region_sql("county", Filter(region), scope)
+    since = cuts.first("managed_since")
+    counts = {
+        "communities": ("0", None),
+        "no_service_now": (
+            f"CASE WHEN management_type = '无物业' THEN coalesce({since}, 0) END",
+            None,
+        ),
+        "no_service_before": (
+            "CASE WHEN previous_management_type = '无物业' AND managed_since IS NOT NULL THEN 0 END",
+            since,
+        ),
+        "with_committee": (
+            f"CASE WHEN committee IN ('业委会', '物管会') THEN coalesce({cuts.first('committee_formed_on')}, 0) END",
+            None,
+        ),
+    }
+    source = Sql.of(f"SELECT county AS unit, * EXCLUDE (county) FROM mart_communities WHERE {where_}", where_)
+    frame = running(wh, cuts, source, counts)
+    frame["no_service"] = frame.pop("no_service_now") + frame.pop("no_service_before")
+    frame["with_service"] = frame["communities"] - frame["no_service"]
+    columns = ["communities", "no_service", "with_service", "with_committee"]
+    return frame[["cut", "unit", *columns]].astype({c: "int64" for c in columns})
+
+
 def no_service_at(day: str) -> str:
     """A community has no property service at `day` (a SQL expression: `$at`, a column) when it
     is 无物业 now and was then, or when its current management began after `day` and before that

@@ -97,8 +97,21 @@ def _plain_party(wh, f: Filter, scope: Scope) -> pd.DataFrame:
     return wh.frame(Sql.of(sql, committees, companies, communities, at=at))
 
 
+def _plain_communities(wh, f: Filter, scope: Scope) -> pd.DataFrame:
+    at, region = f.end or NO_END, region_sql("county", f, scope)
+    none = facts.no_service_at("$at")  # the one definition, metrics/coverage.py's too
+    sql = f"""SELECT county AS unit, sum(n) AS communities,
+          coalesce(sum(n) FILTER (WHERE {none}), 0) AS no_service,
+          coalesce(sum(n) FILTER (WHERE NOT ({none})), 0) AS with_service,
+          coalesce(sum(n) FILTER (WHERE committee IN ('业委会', '物管会')
+                                  AND coalesce(committee_formed_on <= $at, true)), 0) AS with_committee
+        FROM mart_communities WHERE {region} GROUP BY county"""
+    return wh.frame(Sql.of(sql, region, at=at))
+
+
 PLAIN = {
     "case_facts": (facts.case_facts_by_cut, _plain_cases),
+    "community_facts": (facts.community_facts_by_cut, _plain_communities),
     "hotline_facts": (hotline.hotline_facts_by_cut, _plain_hotline),
     "party_facts": (party.party_facts_by_cut, _plain_party),
 }
