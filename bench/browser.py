@@ -33,3 +33,20 @@ def settle_scrolled(page, timeout: float = 60_000) -> None:
     """After a scroll: the lazy panels it brought near asked for and drawn, and Dash idle."""
     page.wait_for_function(NEAR_SEEN, timeout=timeout)
     settle(page, timeout)
+
+
+def scroll_to(page, selector: str, timeout: float = 60_000) -> None:
+    """Scroll a panel into view, as a reader does, and wait until what the scroll brought near is
+    drawn (a lazy panel, components/loading.lazy, is drawn only then). The page is settled first:
+    a panel the page is still redrawing (after a filter change) is replaced under the scroll."""
+    from playwright.sync_api import Error
+
+    for attempt in range(5):
+        settle(page, timeout)
+        try:
+            page.locator(selector).first.scroll_into_view_if_needed()
+            break
+        except Error as exc:  # replaced by a redraw that began after the settle
+            if "not attached" not in str(exc) or attempt == 4:
+                raise
+    settle_scrolled(page, timeout)

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bench.browser import settle, settle_scrolled
+from bench.browser import scroll_to, settle, settle_scrolled
 
 OVERVIEW_TARGET_S, CLICK_TARGET_S = 2.0, 1.0
 
@@ -52,8 +52,7 @@ def worst_county_on_rectification(page, base: str) -> tuple[Walk, str]:
     Returns the walk and the county code opened."""
     walk = Walk(page)
     walk.open(base + "/")
-    page.locator("#overview-scorecard").scroll_into_view_if_needed()  # a scroll, not a click: drawn once near
-    settle_scrolled(page)
+    scroll_to(page, "#overview-scorecard")  # a scroll, not a click: drawn once near
     header = page.locator("#overview-scorecard .ag-header-cell[col-id='rectification_rate'] .ag-header-cell-label")
     walk.click(
         "sort by 问题整改率",

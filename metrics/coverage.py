@@ -16,7 +16,7 @@ import pandas as pd
 from etl.sql import Sql, literal
 from metrics.db import Warehouse
 from metrics.facts import data_as_of, no_service_at
-from metrics.filters import Filter, Scope, region_sql
+from metrics.filters import NO_END, Filter, Scope, region_sql
 from vocab.schema import MANAGEMENT_TYPES
 
 # canonical column -> the management type (管理方式) as the ledgers write it
@@ -32,12 +32,11 @@ assert set(MANAGEMENT_COLUMNS.values()) == set(MANAGEMENT_TYPES), "a management 
 # served by a property company: a professional one, or the state-owned company of the government backstop
 COMPANY_MANAGED = ("mt_professional", "mt_backstop")
 COMMITTEE_COLUMNS = {"committee_owners": "业委会", "committee_management": "物管会"}
-NO_DATE = dt.date(9999, 12, 31)
 
 
 def stock_date(f: Filter) -> dt.date:
     """The date stock figures are taken at: the period's end (every date when open), as community_facts does."""
-    return f.end or NO_DATE
+    return f.end or NO_END
 
 
 def _count(condition: str) -> str:

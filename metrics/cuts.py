@@ -3,7 +3,7 @@ the period's start to each of the last twelve months' ends, and twelve queries o
 (one per month) cost twelve scans.
 
 The ends (`Cuts.ends`) are consecutive months' last days, the last one possibly earlier in its
-month (数据截至, or the period's end); a single end is any date. A row's date is turned into the
+month (数据截至, or the period's end). A row's date is turned into the
 index of the first end it counts at (`Cuts.first`: `date <= end`; `strict`: `date < end`), so
 that a condition like "received by the end and not closed by it" becomes "from index a until
 index b", and a count at every end is a running sum of +n at a and -n at b (`running`).
@@ -25,8 +25,6 @@ from etl.sql import Sql
 from metrics.db import Warehouse
 from metrics.filters import Filter, month_of, months_before
 
-NO_END = dt.date(9999, 12, 31)  # an open period's end
-
 
 @dataclass(frozen=True)
 class Cuts:
@@ -34,11 +32,6 @@ class Cuts:
 
     start: dt.date | None
     ends: tuple[dt.date, ...]
-
-    @classmethod
-    def of(cls, f: Filter) -> Cuts:
-        """The filter's period as one end (an open period ends at NO_END)."""
-        return cls(f.start, (f.end or NO_END,))
 
     @classmethod
     def months(cls, f: Filter, end: dt.date, months: int) -> Cuts:
@@ -53,7 +46,7 @@ class Cuts:
 
     def filters(self, region: str | None) -> list[Filter]:
         """The period at each end, as a Filter (what each end's figures mean)."""
-        return [Filter(region, self.start, None if end == NO_END else end) for end in self.ends]
+        return [Filter(region, self.start, end) for end in self.ends]
 
     @property
     def n(self) -> int:

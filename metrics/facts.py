@@ -13,10 +13,10 @@ import datetime as dt
 import pandas as pd
 
 from etl.sql import Sql, literal, literals
-from metrics.cuts import NO_END, Cuts, running
+from metrics.cuts import Cuts, running
 from metrics.db import Warehouse
 from metrics.deadlines import deadlines
-from metrics.filters import Filter, Scope, period_sql, region_sql, until_sql, where, year_sql
+from metrics.filters import NO_END, Filter, Scope, period_sql, region_sql, until_sql, where, year_sql
 from metrics.funds import OUTSTANDING_SQL, _projects_sql
 
 SWEEP = ("排查",)
@@ -203,7 +203,7 @@ def community_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
           coalesce(sum(n) FILTER (WHERE committee IN ('业委会', '物管会')
                            AND (committee_formed_on IS NULL OR committee_formed_on <= $at)), 0)::BIGINT AS with_committee
         FROM mart_communities WHERE {region} GROUP BY county"""
-    return wh.frame(Sql.of(sql, region, at=f.end or dt.date(9999, 12, 31)))
+    return wh.frame(Sql.of(sql, region, at=f.end or NO_END))
 
 
 def community_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scope) -> pd.DataFrame:

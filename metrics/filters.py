@@ -17,6 +17,8 @@ from etl.sql import FALSE, TRUE, Sql
 
 PROVINCE = "140000"
 
+NO_END = dt.date(9999, 12, 31)  # an open period's end, where a stock is taken at an end: every date
+
 
 def region_prefix(code: str) -> str:
     """`140000` -> `14`, `140700` -> `1407`, `140702` -> `140702`, `140702401` unchanged."""

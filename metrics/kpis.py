@@ -33,10 +33,14 @@ FACTS_MODULES = (facts, credit, party, hotline, mediation, reporting)
 
 def facts_fn(name: str) -> FactsFn:
     """The function the catalogue names (`Kpi.facts`), of metrics/facts.py or a subject's module."""
-    for module in FACTS_MODULES:
-        if hasattr(module, name):
-            return getattr(module, name)
-    raise AttributeError(f"no facts function {name}")
+    fn = _find(name)
+    if fn is None:
+        raise AttributeError(f"no facts function {name}")
+    return fn
+
+
+def _find(name: str) -> Callable | None:
+    return next((getattr(m, name) for m in FACTS_MODULES if hasattr(m, name)), None)
 
 
 def value_of(kpi: Kpi, frame: pd.DataFrame) -> tuple[float | None, float, float | None]:
@@ -190,21 +194,13 @@ def _facts_by_cut(
     once per end."""
     out = {}
     for name in dict.fromkeys(k.facts for k in kpis):
-        by_cut = _by_cut_fn(name)
+        by_cut = _find(name + "_by_cut")
         if by_cut is None:
             out[name] = [facts_fn(name)(wh, period, scope) for period in cuts.filters(region)]
             continue
         frame = by_cut(wh, region, cuts, scope)
         out[name] = [frame[frame["cut"] == i].drop(columns="cut") for i in range(cuts.n)]
     return out
-
-
-def _by_cut_fn(name: str) -> Callable | None:
-    """The version by end of a facts function of the catalogue (`case_facts_by_cut`), if it has one."""
-    for module in FACTS_MODULES:
-        if hasattr(module, name + "_by_cut"):
-            return getattr(module, name + "_by_cut")
-    return None
 
 
 def scorecard(

@@ -23,15 +23,13 @@ from etl.sql import Sql, literals
 from metrics.cuts import Cuts, running
 from metrics.db import Warehouse
 from metrics.facts import data_as_of
-from metrics.filters import Filter, Scope, region_sql
+from metrics.filters import NO_END, Filter, Scope, region_sql
 from metrics.regions import named_by_unit
 from vocab.datasets_party import PARTY_ORGANISATIONS
 
-NO_DATE = dt.date(9999, 12, 31)
-
 
 def _at(f: Filter) -> dt.date:
-    return f.end or NO_DATE
+    return f.end or NO_END
 
 
 def _facts_sql(f: Filter, scope: Scope, at: dt.date) -> Sql:
@@ -98,9 +96,8 @@ COMPANY_COUNTS = ("companies_active", "companies_party_org", "companies_instruct
 def party_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scope) -> pd.DataFrame:
     """`party_facts` at each end of `cuts` (an open period: now), in one scan of the committees' and
     companies' party ledgers and the communities: [cut, unit, …], equal to `party_facts` of each
-    end's period (tests/test_facts_by_cut.py). A unit is listed
-    at an end when it sent a committee party ledger, or when a company in operation then that is
-    registered there reported its party work; the committee figures (and its communities) are those
+    end's period (tests/test_facts_by_cut.py). A unit is listed at an end when it sent a committee
+    party ledger, or when a company in operation then that is registered there reported its party work; the committee figures (and its communities) are those
     of a unit that sent the committee ledger, the company figures those of a unit with such a company
     (else None: 无数据). A red committee or company counts from its 认定日期, a party organisation from
     its formation (always, without a date); a company is in operation until its exit (清退/注销)."""

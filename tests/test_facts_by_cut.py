@@ -14,9 +14,9 @@ import pytest
 
 from etl.sql import Sql, literals
 from metrics import facts, hotline, kpis, party
-from metrics.cuts import NO_END, Cuts
+from metrics.cuts import Cuts
 from metrics.db import one_version
-from metrics.filters import Filter, Scope, period_sql, region_sql
+from metrics.filters import NO_END, Filter, Scope, period_sql, region_sql
 from pages._overview_headline import CARD_KPIS
 
 D = dt.date
@@ -125,7 +125,7 @@ def _same(got: pd.DataFrame, want: pd.DataFrame, what: str) -> None:
 
 
 def test_every_facts_function_with_ends_has_a_plain_statement_here():
-    names = {k.facts for k in kpis.CATALOGUE if kpis._by_cut_fn(k.facts)}
+    names = {k.facts for k in kpis.CATALOGUE if kpis._find(k.facts + "_by_cut")}
     assert names == set(PLAIN)
 
 

@@ -14,10 +14,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from bench.browser import settle, settle_scrolled
+from bench.browser import scroll_to, settle
 
 # Waits for content, not sleeps: generous, because CI machines are shared and a first
 # render on a cold server can take several seconds.
@@ -148,18 +147,8 @@ class Page:
         settle(self.page, timeout)
 
     def scroll_to(self, selector: str, timeout: float = 60_000) -> Page:
-        """Scroll a panel into view, as a reader does, and wait until what the scroll brought near
-        is drawn (a lazy panel, components/loading.lazy, is drawn only then). The page is settled
-        first: a panel the page is still redrawing (after a filter change) is replaced under the scroll."""
-        for attempt in range(5):
-            settle(self.page, timeout)
-            try:
-                self.page.locator(selector).first.scroll_into_view_if_needed()
-                break
-            except PlaywrightError as exc:  # replaced by a redraw that began after the settle
-                if "not attached" not in str(exc) or attempt == 4:
-                    raise
-        settle_scrolled(self.page, timeout)
+        """Scroll a panel into view and wait until it is drawn (bench/browser.py `scroll_to`)."""
+        scroll_to(self.page, selector, timeout)
         return self
 
     def text(self, selector: str) -> str:
