@@ -171,6 +171,8 @@ def _to_date(
     if end is None:
         return {k: [] for k in keys}
     cuts = Cuts.months(f, end, months)
+    if not cuts.n:  # the period starts after the data's last date: no month of it to show
+        return {k: [] for k in keys}
     periods = cuts.filters(f.region)
     kpis = [BY_KEY[k] for k in keys]
     frames = _facts_by_cut(wh, kpis, cuts, f.region, scope)

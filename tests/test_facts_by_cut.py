@@ -175,3 +175,12 @@ def test_a_cards_sparkline_is_the_catalogue_at_each_month_end(demo_wh):
                         assert got is None, (key, period, scope)  # 无数据 stays a gap
                     else:
                         assert got == pytest.approx(want, rel=1e-12, abs=1e-12), (key, period, scope)
+
+
+def test_a_period_that_starts_after_the_datas_last_date_has_no_months_and_no_error(demo_wh):
+    """An open period from a day after 数据截至 (a URL with `from` alone): no month end falls in it,
+    so every sparkline is empty (as before the ends were read in one scan, which failed on none)."""
+    after = Filter(None, D(2026, 3, 1), None)
+    with one_version():
+        assert facts.data_as_of(demo_wh, after, Scope(None)) < after.start
+        assert kpis._to_date(demo_wh, CARD_KPIS, after, Scope(None), 12) == {k: [] for k in CARD_KPIS}
