@@ -1,6 +1,6 @@
 /* 大屏 /screen: the browser side of pages/screen.py (clientside callbacks).
  *
- * Clock, rotation, count-up and the offline mark run here, so that the wall needs no server
+ * Clock, rotation, the change mark of a headline figure and the offline mark run here, so that the wall needs no server
  * round trip per second and keeps going, on its last data, while the server is away.
  * Figures come from the server sized for 1920×1080; every font, margin and line in them is
  * scaled here by the viewport, so a 3840×2160 wall shows the same picture twice as large.
@@ -10,7 +10,6 @@
     var dc = (window.dash_clientside = window.dash_clientside || {});
     var NO = function () { return window.dash_clientside.no_update; };
     var HISTORY_KEEP = 50;
-    var COUNT_MS = 1500;
     var PULL_WAIT_MS = 30000;  // a pull unanswered this long is given up
 
     function pad(n) { return (n < 10 ? '0' : '') + n; }
@@ -61,7 +60,7 @@
         return out;
     }
 
-    var cache = {src: null, maps: [], shown: null, token: 0, pulling: 0};
+    var cache = {src: null, maps: [], shown: null, pulling: 0};
 
     function mapsOf(data) {
         if (cache.src !== data) {
@@ -73,14 +72,12 @@
         return cache.maps;
     }
 
-    function formatNumber(x, decimals) {
-        return x.toLocaleString('en-US', {minimumFractionDigits: decimals, maximumFractionDigits: decimals});
-    }
 
-    // Headline figures count from what they showed to their new value, then show the server's
-    // text: the number in .screen-kpi-num, the unit (t.suffix, e.g. " 亿元") in .screen-kpi-unit.
-    function countUp(tiles) {
-        var jobs = [];
+    // Headline figures show the server's text at once: a count-up would put on the wall, for a
+    // second and a half, numbers that no ledger holds (a leader's photo of the wall could catch
+    // one). A figure that changed is marked instead (.screen-kpi-changed, a CSS glow that fades):
+    // the number in .screen-kpi-num, the unit (t.suffix, e.g. " 亿元") in .screen-kpi-unit.
+    function showFigures(tiles) {
         tiles.forEach(function (t) {
             var el = document.getElementById('screen-kpi-' + t.key + '-value');
             var parts = document.getElementById('screen-kpi-' + t.key + '-parts');
@@ -88,41 +85,25 @@
             if (parts) { parts.textContent = t.parts || ''; }
             var note = document.getElementById('screen-kpi-' + t.key + '-note');
             if (note) { note.textContent = t.note || ''; note.title = t.source || ''; }
-            if (tile) { tile.className = 'screen-kpi screen-light-' + t.light; }
-            if (!el) { return; }
+            if (!tile || !el) { return; }
             var num = el.querySelector('.screen-kpi-num');
             var unit = el.querySelector('.screen-kpi-unit');
             if (!num || !unit) { return; }
-            var same = el.dataset.suffix === t.suffix && el.dataset.value !== undefined && el.dataset.value !== '';
-            var from = same ? Number(el.dataset.value) : 0;
-            var final = t.text.slice(0, t.text.length - t.suffix.length);
-            el.dataset.value = t.target === null ? '' : String(t.target);
-            el.dataset.suffix = t.suffix;
+            var shown = el.dataset.text;
+            el.dataset.text = t.text;
+            num.textContent = t.text.slice(0, t.text.length - t.suffix.length);
             unit.textContent = t.suffix;
-            if (t.target === null || from === t.target) { num.textContent = final; return; }
-            jobs.push({num: num, from: from, t: t, final: final});
+            var cls = 'screen-kpi screen-light-' + t.light;
+            if (shown !== undefined && shown !== t.text) {
+                // restart the fade: the class off, a reflow, the class on
+                tile.className = cls;
+                void tile.offsetWidth;
+                cls += ' screen-kpi-changed';
+            } else if (tile.classList.contains('screen-kpi-changed')) {
+                cls += ' screen-kpi-changed';  // a pull with the same figure keeps the fade going
+            }
+            tile.className = cls;
         });
-        if (!jobs.length) { return; }
-        var token = ++cache.token;
-        var start = performance.now();
-        var strip = document.getElementById('screen-kpis');
-        if (strip) { strip.dataset.counting = '1'; }
-        function finish() {
-            jobs.forEach(function (j) { j.num.textContent = j.final; });
-            if (strip) { delete strip.dataset.counting; }
-        }
-        function step(now) {
-            if (token !== cache.token) { return; }  // a newer count-up took over
-            var p = Math.min(1, (now - start) / COUNT_MS);
-            if (p >= 1) { finish(); return; }
-            var e = 1 - Math.pow(1 - p, 3);
-            jobs.forEach(function (j) {
-                j.num.textContent = j.t.prefix + formatNumber(j.from + (j.t.target - j.from) * e, j.t.decimals);
-            });
-            window.requestAnimationFrame(step);
-        }
-        window.requestAnimationFrame(step);
-        window.setTimeout(function () { if (token === cache.token) { finish(); } }, COUNT_MS + 300);
     }
 
     dc.screen = {
@@ -209,7 +190,7 @@
         render: function (data) {
             if (!data) { return [NO(), NO(), NO()]; }
             window.__screenRenders = (window.__screenRenders || 0) + 1;  // read by the memory test
-            countUp(data.kpis || []);
+            showFigures(data.kpis || []);
             var k = scale();
             var f = data.figures || {};
             return [f.credit ? scaleFigure(f.credit, k) : NO(), f.stars ? scaleFigure(f.stars, k) : NO(), Date.now()];

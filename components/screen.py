@@ -1,5 +1,5 @@
 """Factories for the wall display (大屏, pages/screen.py): dark figures, ranking rows, ticker
-items and the count-up description of a headline figure. Data in, components out; no queries.
+items and the text of a headline figure. Data in, components out; no queries.
 
 Figures are sized for a 1920×1080 screen; assets/screen.js scales every font in them by
 the viewport (×2 on a 3840×2160 wall), so that the whole screen scales as one picture.
@@ -7,7 +7,7 @@ the viewport (×2 on a 3840×2160 wall), so that the whole screen scales as one 
 
 from __future__ import annotations
 
-import math
+import re
 
 from dash import html
 
@@ -24,24 +24,16 @@ SCALE_BAD = [[0.0, "#4a3612"], [0.5, "#d98b1f"], [1.0, "#ff5c5c"]]
 DONUT_COLORS = ["#43e0ff", "#34d399", "#fbbf24", "#f87171", "#a78bfa", "#60a5fa"]
 
 
-def count_spec(kind: str, value: float | None, lang: str) -> dict:
-    """How assets/screen.js counts a headline figure up to its value: the number it counts to
-    (`target`, in the unit shown), its decimals, the text around it, and the final text exactly as
-    components.i18n formats it (the animation ends on that text)."""
+_NUMBER_THEN_UNIT = re.compile(r"^([-+]?[\d,]+(?:\.\d+)?)(.*)$")
+
+
+def figure_text(kind: str, value: float | None, lang: str) -> dict:
+    """A headline figure for assets/screen.js: its text exactly as components.i18n formats it, and
+    the unit at its end (`suffix`: "%", " 亿元", " M yuan"; drawn smaller). The wall shows the text
+    as it is, never a number on the way to it."""
     text = fmt_value(kind, value, lang)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return {"text": text, "target": None, "decimals": 0, "prefix": "", "suffix": ""}
-    if kind == "rate":
-        return {"text": text, "target": value * 100, "decimals": 2, "prefix": "", "suffix": "%"}
-    if kind == "count":
-        return {"text": text, "target": float(round(value)), "decimals": 0, "prefix": "", "suffix": ""}
-    if lang == "en":
-        if abs(value) >= 1e6:
-            return {"text": text, "target": value / 1e6, "decimals": 2, "prefix": "", "suffix": " M yuan"}
-        return {"text": text, "target": float(round(value)), "decimals": 0, "prefix": "", "suffix": " yuan"}
-    if abs(value) >= 1e8:
-        return {"text": text, "target": value / 1e8, "decimals": 2, "prefix": "", "suffix": " 亿元"}
-    return {"text": text, "target": value / 1e4, "decimals": 2, "prefix": "", "suffix": " 万元"}
+    m = _NUMBER_THEN_UNIT.match(text)
+    return {"text": text, "suffix": m.group(2) if m else ""}
 
 
 def map_unit(kind: str, lang: str) -> tuple[float, str, str]:

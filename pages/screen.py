@@ -7,7 +7,7 @@ page, default the whole campaign; `lang=en`). The wall opens it as `/screen?toke
 layer (security/web.py) turns the token into a screen session; this page does not read it.
 
 What runs where (assets/screen.js holds the browser side):
-- the clock, the rotation of the map, rankings and side panels, the count-up of the headline
+- the clock, the rotation of the map, rankings and side panels, the change mark of the headline
   figures and the offline mark run in the browser (clientside callbacks), so nothing goes to
   the server once a second, and all of it keeps going while the server is away;
 - every `health` seconds (the refresh, at most 15) the browser fetches a health route (the login
@@ -37,9 +37,9 @@ from components.i18n import fmt_count, fmt_date, label, lang_of
 from components.maps import load_geojson, map_region
 from components.screen import (
     NO_DATA,
-    count_spec,
     dark_donut,
     dark_map,
+    figure_text,
     fraction_text,
     map_unit,
     ranking_rows,
@@ -134,7 +134,7 @@ def screen_content(f: Filter, lang: str) -> tuple:
                 "parts": parts,
                 "note": note,
                 "source": source,
-                **count_spec(v.kpi.kind, v.value, lang),
+                **figure_text(v.kpi.kind, v.value, lang),
             }
         )
 

@@ -25,19 +25,30 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 PHONE = re.compile(r"(?<![\d.])1[3-9]\d{9}(?!\d)|1[3-9]\d\*{4}\d{4}")  # a mobile number, whole or masked
 
 
+# Every text a headline figure shows, from the first paint on (window.__kpiTexts: key -> texts).
+RECORD_FIGURES = """
+new MutationObserver(() => {
+  const seen = (window.__kpiTexts = window.__kpiTexts || {});
+  for (const el of document.querySelectorAll('.screen-kpi-value')) {
+    const key = el.id.replace(/^screen-kpi-|-value$/g, '');
+    (seen[key] = seen[key] || []).includes(el.textContent) || seen[key].push(el.textContent);
+  }
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
 def open_screen(browser, base: str, path: str, width: int = 1920, height: int = 1080) -> Page:
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    context.add_init_script(RECORD_FIGURES)
     p = Page(context.new_page(), base)
     p.page.goto(base + path)
     return p
 
 
 def wait_for_data(p: Page) -> None:
-    """Until the first pull has landed and the count-up has ended on the server's text."""
+    """Until the first pull has landed and is drawn."""
     expect(p.page.locator("#screen-map path.choroplethlocation").first).to_be_attached()
-    p.page.wait_for_function(
-        "() => window.__screenRenders >= 1 && !document.querySelector('#screen-kpis[data-counting]')", timeout=30_000
-    )  # the count-up (1.5 s) has ended on the server's text
+    p.page.wait_for_function("() => window.__screenRenders >= 1", timeout=30_000)
     expect(p.page.locator("#screen-kpi-rectification_rate-value")).to_have_text(re.compile(r"^\d+\.\d\d%$"))
 
 
@@ -174,6 +185,21 @@ def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, se
         assert p.text(f"#screen-kpi-{key}-value") == fmt_value(v.kpi.kind, v.value, "zh"), key
         if v.kpi.denominator is not None:
             assert p.text(f"#screen-kpi-{key}-parts") == (fraction_text(v.kpi.parts, v.numerator, v.denominator, "zh"))
+    # from the first paint on, a headline figure was empty or its final text: never a number on
+    # the way to it (a count-up), which no ledger holds and a photo of the wall could catch
+    shown_ever = p.page.evaluate("() => window.__kpiTexts")
+    for key in keys:
+        final = fmt_value(values[key].kpi.kind, values[key].value, "zh")
+        assert set(shown_ever[key]) <= {"", final}, (key, shown_ever[key])
+    # a figure that changes is shown final at once and its tile marked (a glow that fades)
+    tile = p.page.locator("#screen-kpi-rectification_rate")
+    expect(tile).not_to_have_class(re.compile("screen-kpi-changed"))
+    p.page.evaluate("""() => window.dash_clientside.screen.render({figures: {}, kpis: [{key: 'rectification_rate',
+        text: '12.34%', suffix: '%', light: 'red', parts: '', note: '', source: ''}]})""")
+    assert p.text("#screen-kpi-rectification_rate-value") == "12.34%"
+    assert p.text("#screen-kpi-rectification_rate-value .screen-kpi-unit") == "%"
+    expect(tile).to_have_class(re.compile(r"\bscreen-kpi-changed\b"))
+    expect(tile).to_have_class(re.compile(r"\bscreen-light-red\b"))
 
     # the map and the ranking rotate together; each KPI's shapes and rows equal the metrics
     from pages._screen_layout import MAP_KPIS
