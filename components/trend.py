@@ -25,6 +25,9 @@ def named_lines(xs: list, series: list[tuple[str, list]], yformat: str | None = 
         for name, values in series
     ]
     axes = {"xaxis": {"type": "category", "nticks": 12}, **({"yaxis": {"tickformat": yformat}} if yformat else {})}
-    # beside: many counties, long ticks
-    legend = {"orientation": "v", "x": 1.02, "yref": "paper", "y": 1, "yanchor": "top", "font": {"size": 11}}
-    return make_figure(traces, house_layout(None, height, showlegend=len(series) > 1, legend=legend, **axes))
+    # the house legend, at the figure's foot: beside the plot, a dozen county names took 60 % of a
+    # phone's width. On a phone the names wrap to about four a row; the figure grows by those rows,
+    # so that the plot keeps its height (on a wide screen they fit in one or two rows).
+    rows = -(-len(series) // 4) if len(series) > 1 else 0
+    height += 20 * max(0, rows - 1)
+    return make_figure(traces, house_layout(None, height, showlegend=len(series) > 1, **axes))

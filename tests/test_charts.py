@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from components import charts
+from components.trend import named_lines
 
 FRAME = pd.DataFrame(
     {
@@ -47,6 +48,7 @@ FACTORIES = {
         value_name="件",
         colors=charts.PALETTE,
     ),
+    "named_lines": lambda: named_lines(["2024-01", "2024-02"], [(f"县{i}", [0.5, 0.6]) for i in range(11)], ".0%"),
     "trail": lambda: charts.trail(
         [dt.date(2024, 1, 1), dt.date(2024, 1, 5)],
         ["社区", "县级"],
@@ -68,6 +70,11 @@ def test_factory_output_passes_plotly_validation(name):
     # fraction of the plot's height below the plot, where upright category labels run under it
     legend = validated.layout.legend
     assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
+
+
+def test_many_named_lines_grow_the_figure_by_the_rows_their_legend_takes_on_a_phone():
+    one, eleven = (named_lines(["2024-01"], [(f"县{i}", [0.5]) for i in range(n)], height=360) for n in (2, 11))
+    assert one.layout.height == 360 and eleven.layout.height == 360 + 2 * 20
 
 
 def test_nan_becomes_null_and_columns_become_lists():
