@@ -26,6 +26,15 @@
 
     var dc = (window.dash_clientside = window.dash_clientside || {});
     dc.kanban = Object.assign(dc.kanban || {}, {
+        // the open list's ticked rows (the line's words) → [their case ids, the line saying how
+        // many, the 下发 button disabled] (pages/_escalations_loop.py)
+        selection: function (rows, words) {
+            var ids = (rows || []).filter(function (r) { return r && r.case_id; })
+                .map(function (r) { return String(r.case_id); });
+            var w = words || {};
+            if (!ids.length) { return [[], w.none || '', true]; }
+            return [ids, (w.some || '{n}').replace('{n}', ids.length.toLocaleString('en-US')), false];
+        },
         // a list's cellClicked (the page's query) → [the trail's store, the dialog open]
         trailOpen: function (cell, query) {
             var no = dc.no_update;

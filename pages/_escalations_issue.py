@@ -36,6 +36,11 @@ def issue_controls(lang: str):
     return html.Div(
         [
             html.Span(label("loop_none_selected", lang), id="escalations-selected", className="small text-muted me-2"),
+            # the words of the line, for the browser (assets/trail.js `selection`: no round trip)
+            dcc.Store(
+                id="escalations-selection-words",
+                data={"none": label("loop_none_selected", lang), "some": label("loop_selected", lang)},
+            ),
             html.Button(
                 label("loop_issue", lang),
                 id="escalations-issue-open",
@@ -141,14 +146,6 @@ def documents_card(lang: str) -> dbc.Card:
 
 
 # ---------------------------------------------------------------- what the callbacks draw
-
-
-def selected_text(rows, lang: str):
-    """(the ticked case ids, the line saying how many, whether the button stays disabled)."""
-    ids = [str(r.get("case_id")) for r in rows or [] if isinstance(r, dict) and r.get("case_id")]
-    if not ids:
-        return [], label("loop_none_selected", lang), True
-    return ids, label("loop_selected", lang).format(n=fmt_count(len(ids))), False
 
 
 def issue_list(case_ids: list[str], lang: str):
