@@ -108,7 +108,7 @@ def second_black_list(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """The companies with at least two 黑榜 entries in the twelve months to the period's end,
     as the 督办 page's watch list counts them: company_code, company_name, county, unit_name,
     black_lists, black_dates, exit_review; the most entries first."""
-    watch = company_watch(wh, f, scope)
+    watch = company_watch(wh, f, scope, listed_with=f"black_lists >= {REPEATED}")
     columns = ["company_code", "company_name", "county", "unit_name", "black_lists", "black_dates", "exit_review"]
     listed = watch[watch["black_lists"] >= REPEATED][columns]
     return listed.sort_values(["black_lists", "company_code"], ascending=[False, True]).reset_index(drop=True)

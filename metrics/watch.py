@@ -25,10 +25,12 @@ def watch_window(wh: Warehouse, f: Filter, scope: Scope | None = None) -> tuple[
     return months_before(at, 12) + dt.timedelta(days=1), at
 
 
-def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> Sql:
+def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str, listed_with: str | None = None) -> Sql:
     """CTEs `esc`, `late` and `lists` per `key` ('company_code' or 'county') over the window
     (`$first` … `$at`), and `counted` joining them. (The county a company's cases come from is
-    asked for its listed rows only: see company_watch.)"""
+    asked for its listed rows only: see company_watch.) With `listed_with`, a condition on `lists`
+    (e.g. "black_lists >= 2"), only the keys it holds for are counted: the same counts for them,
+    without the escalations and late cases of every other key."""
     first, at = watch_window(wh, f, scope)
     d = deadlines(wh)
     region_c = region_sql("c.county", f, scope)
@@ -36,25 +38,8 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> Sql:
     region_e = region_sql("e.county", f, scope)
     k = f"c.{key}"
     trail = trail_sql()
+    only = f"AND {{col}} IN (SELECT key FROM lists WHERE {listed_with})" if listed_with else ""
     sql = f"""WITH {d.ctes}
-        esc AS (SELECT e.{key} AS key, count(*) AS escalations, count(DISTINCT e.case_no) AS escalated_cases,
-                  count(*) FILTER (WHERE e.action = '提醒函') AS reminders,
-                  count(*) FILTER (WHERE e.action = '督办函') AS supervisions,
-                  count(*) FILTER (WHERE e.action = '约谈') AS interviews,
-                  count(*) FILTER (WHERE e.action IN {literals(REFERRALS)}) AS referrals,
-                  count(*) FILTER (WHERE e.action = '问责') AS accountabilities
-                FROM {trail} e
-                WHERE e.action IN {literals(ESCALATIONS)} AND e.happened_on BETWEEN $first AND $at AND {region_e}
-                GROUP BY 1),
-        due AS (SELECT {k} AS key, c.county, c.status, c.closed_on, c.deadline
-                FROM mart_late_cases c  -- the row's deadline passed before the case was done
-                WHERE {region_c} AND c.done_until > $first AND c.deadline BETWEEN $first AND $at
-                UNION ALL  -- the rules give the deadline of a case whose row has none
-                SELECT {k} AS key, c.county, c.status, c.closed_on, {d.due("c")} AS deadline
-                FROM mart_case_spans c {d.join("c")}
-                WHERE {region_c} AND c.done_until > $first AND c.deadline IS NULL
-                  AND c.received_on BETWEEN $received_from AND $at),
-        late AS (SELECT key, count(*) AS overdue_cases FROM due WHERE {LATE} GROUP BY 1),
         listed AS (SELECT l.{key} AS key, l.company_code, l.county, count(*) FILTER (WHERE l.list = '黑榜') AS black,
                      count(*) FILTER (WHERE l.list = '红榜') AS red,
                      string_agg(strftime(l.listed_on, '%Y-%m-%d'), '、' ORDER BY l.listed_on)
@@ -65,7 +50,30 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str) -> Sql:
                     count(*) FILTER (WHERE black >= {EXIT_REVIEW_BLACK_LISTS}) AS exit_review_companies,
                     string_agg(black_dates, '、') AS black_dates, mode(county) AS county
                   FROM listed GROUP BY key),
-        keys AS (SELECT key FROM esc UNION SELECT key FROM late UNION SELECT key FROM lists
+        esc AS (SELECT e.{key} AS key, count(*) AS escalations, count(DISTINCT e.case_no) AS escalated_cases,
+                  count(*) FILTER (WHERE e.action = '提醒函') AS reminders,
+                  count(*) FILTER (WHERE e.action = '督办函') AS supervisions,
+                  count(*) FILTER (WHERE e.action = '约谈') AS interviews,
+                  count(*) FILTER (WHERE e.action IN {literals(REFERRALS)}) AS referrals,
+                  count(*) FILTER (WHERE e.action = '问责') AS accountabilities
+                FROM {trail} e
+                WHERE e.action IN {literals(ESCALATIONS)} AND e.happened_on BETWEEN $first AND $at AND {region_e}
+                  {only.format(col=f"e.{key}")}
+                GROUP BY 1),
+        due AS (SELECT {k} AS key, c.county, c.status, c.closed_on, c.deadline
+                FROM mart_late_cases c  -- the row's deadline passed before the case was done
+                WHERE {region_c} AND c.done_until > $first AND c.deadline BETWEEN $first AND $at {only.format(col=k)}
+                UNION ALL  -- the rules give the deadline of a case whose row has none
+                SELECT {k} AS key, c.county, c.status, c.closed_on, {d.due("c")} AS deadline
+                FROM mart_case_spans c {d.join("c")}
+                WHERE {region_c} AND c.done_until > $first AND c.deadline IS NULL
+                  AND c.received_on BETWEEN $received_from AND $at {only.format(col=k)}),
+        late AS (SELECT key, count(*) AS overdue_cases FROM due WHERE {LATE} GROUP BY 1),
+        keys AS ({
+        f"SELECT key FROM lists WHERE {listed_with}"
+        if listed_with
+        else "SELECT key FROM esc UNION SELECT key FROM late UNION SELECT key FROM lists"
+    }
                  EXCEPT SELECT NULL),
         counted AS (SELECT k.key, lists.county AS list_county,
                       coalesce(esc.escalations, 0) AS escalations, coalesce(esc.escalated_cases, 0) AS escalated_cases,
@@ -91,12 +99,15 @@ def _watch_filter() -> str:
     return f"(escalations >= {REPEATED} OR overdue_cases >= {REPEATED} OR black_lists >= {REPEATED})"
 
 
-def company_watch(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None) -> pd.DataFrame:
+def company_watch(
+    wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None, listed_with: str | None = None
+) -> pd.DataFrame:
     """重点关注企业: companies with repeated escalations, overdue cases or 黑榜 entries in the twelve
     months to the as-of date, ranked: those with three 黑榜 entries (the exit mechanism's
     threshold, 退出机制) first, then by escalations plus overdue cases; with the counts behind it;
-    `total` is the count before the (optional) `limit`."""
-    ctes = _watch_ctes(wh, f, scope, "company_code")
+    `total` is the count before the (optional) `limit`. With `listed_with` (see `_watch_ctes`), only
+    the companies whose list entries meet it."""
+    ctes = _watch_ctes(wh, f, scope, "company_code", listed_with)
     region_e = region_sql("e.county", f, scope)
     cap = limit_sql(limit)
     # the county of a company the register does not know: where its escalated cases mostly are,

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import chinese_calendar
+import pandas as pd
 import pytest
 
 from etl import deadlines as etl_deadlines
@@ -350,3 +351,22 @@ def test_overview_overdue_kpi_applies_the_deadline_rules_as_the_escalation_page_
     kpi = int(facts.case_facts(wh, f, EVERYTHING)["overdue_cases"].sum())
     ladder = int(esc.ladder(wh, f, EVERYTHING)["overdue_cases"].sum())
     assert kpi == ladder == 2
+
+
+@pytest.mark.parametrize(
+    "f",
+    [Filter(), Filter("140700"), Filter("140702"), Filter(end=D(2024, 12, 31)), Filter("140700", end=D(2025, 6, 30))],
+    ids=["province", "city", "county", "end-2024", "city-mid-2025"],
+)
+def test_the_watch_of_listed_companies_only_counts_them_as_the_whole_watch_does(demo_wh, f):
+    """需要关注's second 黑榜 asks the watch for the companies listed twice only (listed_with): the
+    same rows, counts and county as the whole watch list's, without counting every other company."""
+    whole = esc.company_watch(demo_wh, f, EVERYTHING)
+    twice = whole[whole["black_lists"] >= 2].drop(columns=["rank", "total"]).reset_index(drop=True)
+    only = esc.company_watch(demo_wh, f, EVERYTHING, listed_with="black_lists >= 2")
+    only = only.drop(columns=["rank", "total"]).reset_index(drop=True)
+    assert len(twice) > 0 or f.end == D(2024, 12, 31)
+    key = ["company_code"]
+    pd.testing.assert_frame_equal(
+        only.sort_values(key).reset_index(drop=True), twice.sort_values(key).reset_index(drop=True)
+    )
