@@ -183,6 +183,57 @@ def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     return frame.merge(owed, on="unit", how="left")
 
 
+def arrears_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scope) -> pd.DataFrame:
+    """`arrears_facts` at each end of `cuts` (the period from its start to that end), in one
+    statement: [cut, unit, …], equal to `arrears_facts` of each end's period
+    (tests/test_facts_by_cut.py). Listed and recovered are sums up to each end. 尚未追缴 is a
+    project's own (OUTSTANDING_SQL: what it owes less what it paid by the end, never below 0),
+    summed: listed − recovered by the end, plus what the projects that had paid more than they
+    owed paid over (the only ones where "never below 0" acts). Those, and the projects 挂账, are
+    taken one by one at each end; the rest are sums."""
+    f = Filter(region)
+    where_m = region_sql("county", f, scope)
+    where_a = region_sql("a.county", f, scope)
+    in_period = "r.recovered_on >= $cut_start AND " if cuts.start else ""
+    suspended = "coalesce(status = '挂账' AND coalesce(suspended_on <= e, true), false)"
+    sql = f"""
+        WITH ends AS (SELECT unnest(range(len($cut_ends))) AS cut, unnest($cut_ends) AS e),
+        m AS (SELECT ends.cut, county, sum(amount_due) AS listed, sum(projects) AS projects
+              FROM mart_arrears JOIN ends ON listed_on <= ends.e WHERE {where_m} GROUP BY ALL),
+        rec AS (SELECT ends.cut, r.county,
+                       sum(r.amount) FILTER (WHERE {in_period}r.recovered_on <= ends.e) AS in_period,
+                       sum(r.amount) FILTER (WHERE r.recovered_on <= ends.e) AS to_date
+                FROM mart_recoveries r JOIN ends ON r.listed_on <= ends.e WHERE {where_m} GROUP BY ALL),
+        a AS (SELECT project_id, county, amount_due, listed_on, status, suspended_on
+              FROM fund_arrears a WHERE {where_a} AND a.listed_on <= $cut_last),
+        r AS (SELECT project_id, {cuts.first("recovered_on")} AS i, sum(amount) AS amount FROM fund_recoveries
+              WHERE project_id IN (SELECT project_id FROM a) AND recovered_on <= $cut_last GROUP BY ALL),
+        -- the projects taken one by one: 挂账, or paid more than owed by the last end
+        one AS (SELECT a.* FROM a WHERE a.status = '挂账' OR a.amount_due <
+                    (SELECT coalesce(sum(r.amount), 0) FROM r WHERE r.project_id = a.project_id)),
+        -- what such a project had paid by each end it was paid at: the latest one on or before an end
+        cum AS (SELECT project_id, i, sum(amount) OVER (PARTITION BY project_id ORDER BY i) AS paid
+                FROM r WHERE project_id IN (SELECT project_id FROM one)),
+        paid AS (SELECT ends.cut, ends.e, one.county, one.amount_due, one.status, one.suspended_on,
+                        coalesce(cum.paid, 0) AS recovered_to_date
+                 FROM (one JOIN ends ON one.listed_on <= ends.e)
+                 ASOF LEFT JOIN cum ON cum.project_id = one.project_id AND ends.cut >= cum.i),
+        owed AS (SELECT cut, county, sum(greatest(recovered_to_date - amount_due, 0)) AS paid_over,
+                        coalesce(sum({OUTSTANDING_SQL}) FILTER (WHERE {suspended}), 0) AS suspended
+                 FROM paid GROUP BY ALL)
+        SELECT m.cut, m.county AS unit, m.listed::DOUBLE AS arrears_listed,
+               coalesce(rec.in_period, 0)::DOUBLE AS arrears_recovered,
+               coalesce(rec.to_date, 0)::DOUBLE AS arrears_recovered_to_date,
+               m.projects::BIGINT AS arrears_projects,
+               (m.listed - coalesce(rec.to_date, 0) + coalesce(o.paid_over, 0))::DOUBLE AS arrears_outstanding,
+               coalesce(o.suspended, 0)::DOUBLE AS arrears_suspended
+        FROM m LEFT JOIN rec USING (cut, county) LEFT JOIN owed o USING (cut, county)"""
+    params = {"cut_ends": list(cuts.ends), **cuts.params()}
+    if cuts.start:
+        params["cut_start"] = cuts.start
+    return wh.frame(Sql.of(sql, where_m, where_a, **params))
+
+
 def ledger_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per unit: maintenance fund collected and used in the years of the period."""
     cond = where(region_sql("county", f, scope), year_sql("year", f))
