@@ -68,14 +68,22 @@ def measured_region(c: Campaign, region: str | None) -> str | None:
 
 def progress(wh: Warehouse, c: Campaign, region: str | None, scope: Scope, as_of: dt.date) -> Progress:
     """A campaign's progress at 数据截至 in a view: its day and days left, each target's KPI over the
-    campaign to date, each task's state, the next milestone."""
+    campaign to date, each task's state, the next milestone. The KPIs asked over the same period
+    (the targets', and tasks due on the same day) are computed together: one facts query each."""
     where = measured_region(c, region)
     first, last = c.span(as_of)
     state = "upcoming" if as_of < c.start else "ended" if as_of > c.end else "running"
-    keys = sorted({g.kpi for g in c.goals})
-    values = kpis.compute(wh, keys, Filter(where, first, last), scope, with_previous=False) if keys else {}
-    goals = tuple(_goal(g, values[g.kpi]) for g in c.goals)
-    tasks = tuple(_task(wh, c, t, where, scope, as_of) for t in c.tasks)
+    over_campaign = Filter(where, first, last)
+    asked: dict[Filter, set[str]] = {over_campaign: {g.kpi for g in c.goals}} if c.goals else {}
+    for t in c.tasks:
+        period = _task_period(c, t, where, as_of)
+        if period is not None:
+            asked.setdefault(period, set()).add(t.kpi)
+    values = {
+        period: kpis.compute(wh, sorted(keys), period, scope, with_previous=False) for period, keys in asked.items()
+    }
+    goals = tuple(_goal(g, values[over_campaign][g.kpi]) for g in c.goals)
+    tasks = tuple(_task(t, as_of, values.get(_task_period(c, t, where, as_of))) for t in c.tasks)
     upcoming = [m for m in c.milestones if m.day >= as_of]
     return Progress(
         c,
@@ -98,14 +106,20 @@ def _goal(g: Goal, v: KpiValue) -> GoalProgress:
     return GoalProgress(g, v, met(v.kpi, v.value, g.target), share)
 
 
-def _task(wh: Warehouse, c: Campaign, t: Task, region: str | None, scope: Scope, as_of: dt.date) -> TaskProgress:
+def _task_period(c: Campaign, t: Task, region: str | None, as_of: dt.date) -> Filter | None:
+    """The period a task's KPI is measured over (from the campaign's start to its due day, or to
+    数据截至 when that is earlier); None for a task done by 数据截至 or without a KPI."""
+    if (t.done_on is not None and t.done_on <= as_of) or t.kpi is None:
+        return None
+    return Filter(region, c.start, min(t.due, max(as_of, c.start)))
+
+
+def _task(t: Task, as_of: dt.date, values: dict[str, KpiValue] | None) -> TaskProgress:
     if t.done_on is not None and t.done_on <= as_of:
         return TaskProgress(t, "done")
     value = None
-    if t.kpi is not None:
-        last = min(t.due, max(as_of, c.start))
-        v = kpis.compute(wh, [t.kpi], Filter(region, c.start, last), scope, with_previous=False)[t.kpi]
-        value = v.value
+    if t.kpi is not None and values is not None:
+        value = values[t.kpi].value
         if met(BY_KEY[t.kpi], value, t.target):
             return TaskProgress(t, "done", value)
     return TaskProgress(t, "late" if as_of > t.due else "open", value)

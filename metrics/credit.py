@@ -29,12 +29,17 @@ _RATED = """
     rated AS (SELECT r.company_code, r.year, r.grade, r.score, r.qualification, r.performance, r.reputation,
                      r.conduct, coalesce(c.county, '未匹配') AS unit, c.name AS company_name
               FROM credit_ratings r LEFT JOIN companies c USING (company_code)),
-    version AS (SELECT DISTINCT r.company_code, r.year, k.prefix, k.valid_from, k.version
-                FROM rated r JOIN credit_rule k
-                  ON starts_with(r.unit, k.prefix) AND k.trigger IN ('A', 'B', 'C', 'D')
-                 AND k.valid_from <= make_date(r.year, 12, 31)
-                QUALIFY rank() OVER (PARTITION BY r.company_code, r.year
-                                     ORDER BY length(k.prefix) DESC, k.valid_from DESC) = 1),
+    -- the version is the unit's and the year's (the longest prefix, the latest in force by the
+    -- year's end): chosen once per unit and year, not once per rating
+    unit_version AS (SELECT u.unit, u.year, k.prefix, k.valid_from, k.version
+                     FROM (SELECT DISTINCT unit, year FROM rated) u
+                     JOIN (SELECT DISTINCT prefix, valid_from, version FROM credit_rule
+                           WHERE trigger IN ('A', 'B', 'C', 'D')) k
+                       ON starts_with(u.unit, k.prefix) AND k.valid_from <= make_date(u.year, 12, 31)
+                     QUALIFY rank() OVER (PARTITION BY u.unit, u.year
+                                          ORDER BY length(k.prefix) DESC, k.valid_from DESC) = 1),
+    version AS (SELECT DISTINCT r.company_code, r.year, v.prefix, v.valid_from, v.version
+                FROM rated r JOIN unit_version v USING (unit, year)),
     band AS (SELECT DISTINCT prefix, valid_from, trigger AS grade, min_score,
                     lead(min_score) OVER (PARTITION BY prefix, valid_from ORDER BY trigger DESC) AS next_score
              FROM (SELECT DISTINCT prefix, valid_from, trigger, min_score FROM credit_rule
@@ -69,33 +74,37 @@ _DUE = (
 )
 
 
+def _due_sql(f: Filter, scope: Scope, select: str, tail: str) -> Sql:
+    """`select` over every due action of the view (`d`) beside its row in the ledger (`a`)."""
+    region, years = region_sql("d.unit", f, scope), year_sql("d.year", f)
+    rules = rules_cte()
+    sql = f"""WITH {rules}, {_DUE}
+        SELECT {select}
+        FROM due d LEFT JOIN credit_actions a USING (company_code, year, action)
+        WHERE {region} AND {years} {tail}"""
+    return Sql.of(sql, rules, region, years)
+
+
 def due_actions(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Every action the rules ask for in the rating years of the period, with what the ledger says:
     [company_code, company_name, unit, year, basis (the grade, or 黑榜), version, action,
     triggered_on, decided_on, status (已落实, 落实中, 未落实, 未登记), result, document, done]."""
-    region, years = region_sql("d.unit", f, scope), year_sql("d.year", f)
-    rules = rules_cte()
-    sql = f"""WITH {rules}, {_DUE}
-        SELECT d.company_code, d.company_name, d.unit, d.year, d.basis, d.version, d.action, d.triggered_on,
+    select = f"""d.company_code, d.company_name, d.unit, d.year, d.basis, d.version, d.action, d.triggered_on,
                a.decided_on, coalesce(a.status, '{NOT_RECORDED}') AS status, a.result, a.document,
-               coalesce(a.status = '已落实', false) AS done
-        FROM due d LEFT JOIN credit_actions a USING (company_code, year, action)
-        WHERE {region} AND {years}
-        ORDER BY done, d.year DESC, d.basis DESC, d.unit, d.company_name, d.action"""
-    return wh.frame(Sql.of(sql, rules, region, years))
+               coalesce(a.status = '已落实', false) AS done"""
+    order = "ORDER BY done, d.year DESC, d.basis DESC, d.unit, d.company_name, d.action"
+    return wh.frame(_due_sql(f, scope, select, order))
 
 
 def credit_action_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per unit (the company's registered county): actions due in the rating years of the period,
-    those carried out (已落实), and the exit reviews (退出评估) among them."""
-    frame = due_actions(wh, f, scope)
-    if frame.empty:
-        return pd.DataFrame(columns=["unit", "credit_actions_due", "credit_actions_done", "exit_reviews_due"])
-    frame["exit"] = frame["action"] == "退出评估"
-    out = frame.groupby("unit", as_index=False).agg(
-        credit_actions_due=("action", "size"), credit_actions_done=("done", "sum"), exit_reviews_due=("exit", "sum")
-    )
-    return out.astype({"credit_actions_due": "int64", "credit_actions_done": "int64", "exit_reviews_due": "int64"})
+    those carried out (已落实), and the exit reviews (退出评估) among them (the rows of `due_actions`,
+    counted)."""
+    select = """d.unit, count(*) AS credit_actions_due,
+               count(*) FILTER (WHERE a.status = '已落实') AS credit_actions_done,
+               count(*) FILTER (WHERE d.action = '退出评估') AS exit_reviews_due"""
+    frame = wh.frame(_due_sql(f, scope, select, "GROUP BY d.unit"))
+    return frame.astype({"credit_actions_due": "int64", "credit_actions_done": "int64", "exit_reviews_due": "int64"})
 
 
 def actions_by_kind(frame: pd.DataFrame) -> pd.DataFrame:

@@ -5,6 +5,7 @@ the demo, and the 信用 page's callbacks and its disclosure export."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -149,6 +150,20 @@ def test_demo_credit_actions_due_and_carried_out(demo_wh):
     card = kpis.compute(demo_wh, ["credit_action_rate"], Filter(), EVERYTHING)["credit_action_rate"]
     done = int(due["done"].sum())
     assert (card.numerator, card.denominator) == (done, len(due)) and 0 < done < len(due)
+
+
+@pytest.mark.parametrize("f", [Filter(), Filter("1405"), Filter("1407", end=dt.date(2024, 12, 31))])
+def test_the_action_facts_per_unit_are_the_due_actions_counted(demo_wh, f):
+    due = credit.due_actions(demo_wh, f, EVERYTHING)
+    want = (
+        due.assign(exit=due["action"] == "退出评估")
+        .groupby("unit")
+        .agg(
+            credit_actions_due=("action", "size"), credit_actions_done=("done", "sum"), exit_reviews_due=("exit", "sum")
+        )
+    )
+    got = credit.credit_action_facts(demo_wh, f, EVERYTHING).set_index("unit").sort_index()
+    assert len(got) and (got.astype(int) == want.astype(int).loc[got.index]).all().all() and len(got) == len(want)
 
 
 def test_demo_disclosure_is_the_years_ratings_every_score_in_its_band(demo_wh):
