@@ -4,11 +4,15 @@ escalations (督办措施) it has had, the latest of them and when.
 One definition, `state_sql`: a publish counts it once per case over the ledger's trail as it stands
 (`mart_case_state`, etl/marts.py), and the 督办 page counts the same up to an earlier as-of date,
 with the app's own steps (metrics/escalations.py), for the cases whose trail goes on after it.
+
+And a settled case's stays at each level (三级调处, metrics/mediation.py), `stays_sql`: published once
+per case (`mart_case_stays`), since they depend on the case alone, never on the view.
 """
 
 from __future__ import annotations
 
 from etl.sql import literals
+from vocab.datasets_cases import LEVELS
 
 MOVES = ("转办", "上交")  # actions that move a case to `to_level`
 REFERRALS = ("移送城管", "移送纪检", "移送公安")
@@ -33,3 +37,23 @@ def state_sql(e: str, until: str | None = None) -> str:
         count(*) FILTER (WHERE {escalated}) AS escalations,
         arg_max({e}.action, {e}.happened_on) FILTER (WHERE {escalated}) AS last_escalation,
         max({e}.happened_on) FILTER (WHERE {escalated}) AS last_escalation_on"""
+
+
+def stays_sql(c: str) -> str:
+    """The stays at each level of the settled case `c` (of mart_case_spans; a LATERAL subquery over
+    its trail in mart_case_trail): [level, workdays]. A stay runs from the day the case came to
+    the level (its 转办/上交 there, not before its receipt) to the day it left (the next move) or was
+    settled (`done_until`); moves after the settlement are not read, and moves on the same day are
+    taken from the lower level up. A case with no move stays at its own level from receipt to
+    settlement. Working days by China's official calendar (`calendar.workday_index`)."""
+    moves = f"m.action IN {literals(MOVES)} AND m.to_level IN {literals(LEVELS)}"
+    rank = "CASE m.to_level " + " ".join(f"WHEN '{lv}' THEN {i}" for i, lv in enumerate(LEVELS)) + " END"
+    return f"""SELECT s.level, b.workday_index - a.workday_index AS workdays FROM (
+            SELECT m.to_level AS level, greatest(m.happened_on, {c}.received_on) AS since,
+                   least(coalesce(lead(m.happened_on) OVER (ORDER BY m.happened_on, {rank}), {c}.done_until),
+                         {c}.done_until) AS until
+            FROM mart_case_trail m WHERE m.case_no = {c}.case_no AND {moves} AND m.happened_on <= {c}.done_until
+            UNION ALL
+            SELECT {c}.level, {c}.received_on, {c}.done_until
+            WHERE NOT EXISTS (SELECT 1 FROM mart_case_trail m WHERE m.case_no = {c}.case_no AND {moves})
+        ) s JOIN calendar a ON a.day = s.since JOIN calendar b ON b.day = s.until"""

@@ -67,6 +67,12 @@ VIEWS = {
 }
 
 
+# Where a mart's `select` says where its rows are placed, the refresh writes its conditions there
+# instead of after the select: a LATERAL subquery (a case's stays) must see the touched cases
+# only, and a condition after it filters its rows after computing them for every case.
+PLACED = "/* placed */ TRUE"
+
+
 @dataclass(frozen=True)
 class Mart:
     """A mart: `select … FROM …` and its `GROUP BY`/`ORDER BY` tail; `unit`, the mart's column that
@@ -228,6 +234,21 @@ MARTS = {
         source_number="c.case_no",  # so that the cases are filtered before the join, not after
         numbers=_CASE_NUMBERS,
     ),
+    # each settled case's stays at each level and their working days (etl/case_state.py, 三级调处:
+    # metrics/mediation.py), one row per stay with the case's unit and settlement day
+    "mart_case_stays": Mart(
+        f"""SELECT c.case_no, c.case_id, c.county, c.done_until, st.level, st.workdays
+        FROM (SELECT * FROM mart_case_spans c WHERE {settled_sql("c")} AND {PLACED}) c,
+        LATERAL ({case_state.stays_sql("c")}) st""",
+        "ORDER BY c.done_until",
+        "case_id",
+        "c.case_id",
+        "SELECT case_id FROM _changed WHERE tbl IN ('cases', 'case_events')",
+        nullable=False,
+        number="case_no",
+        source_number="c.case_no",
+        numbers=_CASE_NUMBERS,
+    ),
     # each case's state on the ledger's trail as it stands (etl/case_state.py: its level, escalations
     # and the latest of them), and the last day of a move or escalation (`trail_until`): the 督办
     # page reads it for the cases whose trail ends by its as-of date, and counts the others
@@ -331,8 +352,11 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
         else:
             con.execute(f"DELETE FROM {name} WHERE {_placed(mart, mart.unit)}")
         before = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-        where = "WHERE " + " AND ".join(placed)
-        con.execute(f"INSERT INTO {name} {mart.select} {where} {mart.tail}")
+        if PLACED in mart.select:
+            select = mart.select.replace(PLACED, " AND ".join(placed))
+            con.execute(f"INSERT INTO {name} {select} {mart.tail}")
+        else:
+            con.execute(f"INSERT INTO {name} {mart.select} WHERE {' AND '.join(placed)} {mart.tail}")
         if name == "mart_case_trail":
             keep_in_order(con, name, TRAIL_ORDER, before)
     con.execute("DROP TABLE IF EXISTS _units")

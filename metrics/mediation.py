@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl.marts import settled_sql
 from etl.sql import Sql, literals
 from metrics.db import Warehouse
-from metrics.escalations import MOVES, _level_order
+from metrics.escalations import _level_order
 from metrics.filters import Filter, Scope, period_sql, region_sql
 from metrics.regions import named_by_unit
 from vocab.datasets_cases import LEVELS
@@ -29,15 +28,6 @@ BELOW_COUNTY = LEVELS[:2]  # 社区, 乡镇(街道): 矛盾不上交
 LEVEL_COLUMNS = dict(
     zip(LEVELS, ("settled_community", "settled_street", "settled_county", "settled_city"), strict=True)
 )
-
-
-def _settled_sql(f: Filter, scope: Scope) -> Sql:
-    """`settled`: the cases settled in the period at a known level."""
-    region = region_sql("c.county", f, scope)
-    closed = period_sql("c.done_until", f)
-    sql = f"""settled AS (SELECT c.case_no, c.case_id, c.county, c.level, c.received_on, c.done_until
-                 FROM mart_case_spans c WHERE {settled_sql("c")} AND {closed} AND {region})"""
-    return Sql.of(sql, region, closed)
 
 
 def _settled_counts_sql(f: Filter, scope: Scope) -> Sql:
@@ -69,28 +59,19 @@ def mediation_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
 
 def by_level(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per level: the cases settled there in the period, their share, and the stays at the level of the
-    cases settled in the period (how many, their average working days):
-    [level, settled, share, stays, avg_workdays]."""
-    settled = _settled_sql(f, scope)
+    cases settled in the period (how many, their average working days; a case's stays are published
+    with it: etl/case_state.py `stays_sql`, `mart_case_stays`): [level, settled, share, stays, avg_workdays]."""
+    settled = _settled_counts_sql(f, scope)
+    region = region_sql("s.county", f, scope)
+    closed = period_sql("s.done_until", f)
     sql = f"""WITH {settled},
-        moves AS (SELECT t.case_no, t.happened_on, t.to_level AS level FROM mart_case_trail t
-                  WHERE t.action IN {literals(MOVES)} AND t.to_level IN {literals(LEVELS)}
-                    AND t.case_no IN (SELECT case_no FROM settled)),
-        steps AS (SELECT s.case_no, m.level, greatest(m.happened_on, s.received_on) AS since,
-                         least(coalesce(lead(m.happened_on) OVER (PARTITION BY s.case_no ORDER BY m.happened_on),
-                                        s.done_until), s.done_until) AS until
-                  FROM settled s JOIN moves m USING (case_no) WHERE m.happened_on <= s.done_until
-                  UNION ALL
-                  SELECT s.case_no, s.level, s.received_on, s.done_until FROM settled s
-                  WHERE s.case_no NOT IN (SELECT case_no FROM moves)),
-        stays AS (SELECT st.level, count(*) AS stays, avg(b.workday_index - a.workday_index) AS avg_workdays
-                  FROM steps st JOIN calendar a ON a.day = st.since JOIN calendar b ON b.day = st.until
-                  GROUP BY st.level),
-        ends AS (SELECT level, count(*) AS settled FROM settled GROUP BY level)
+        ends AS (SELECT level, sum(n) AS settled FROM settled GROUP BY level),
+        stays AS (SELECT s.level, count(*) AS stays, avg(s.workdays) AS avg_workdays
+                  FROM mart_case_stays s WHERE {closed} AND {region} GROUP BY s.level)
         SELECT coalesce(e.level, s.level) AS level, coalesce(e.settled, 0)::DOUBLE AS settled,
                coalesce(s.stays, 0)::BIGINT AS stays, s.avg_workdays
         FROM ends e FULL JOIN stays s ON s.level = e.level"""
-    frame = wh.frame(Sql.of(sql, settled))
+    frame = wh.frame(Sql.of(sql, settled, region, closed))
     total = frame["settled"].sum()
     frame.insert(2, "share", frame["settled"] / total if total else None)
     return _level_order(frame)

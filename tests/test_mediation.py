@@ -104,3 +104,57 @@ def test_the_wall_ranks_and_maps_the_rate_below_the_county(leader_pages):
     assert maps["settled_below_county_rate"]["141181"] == card["settled_below_county_rate"].value
     slide = str(content[6 + screen.MAP_KPIS.index("settled_below_county_rate")])
     assert "孝义市" in slide and "%" in slide
+
+
+def _plain_by_level(wh, f: Filter, scope) -> dict:
+    """The stays of the cases settled in the period, from their trail at query time (the statement
+    `by_level` ran before the stays were published), moves on the same day taken from the lower
+    level up: {level: (stays, average working days)}."""
+    from etl.case_state import MOVES
+    from etl.marts import settled_sql
+    from etl.sql import Sql, literals
+    from metrics.filters import period_sql, region_sql
+    from vocab.datasets_cases import LEVELS
+
+    region, closed = region_sql("c.county", f, scope), period_sql("c.done_until", f)
+    rank = "CASE m.level " + " ".join(f"WHEN '{lv}' THEN {i}" for i, lv in enumerate(LEVELS)) + " END"
+    sql = f"""WITH settled AS (SELECT c.case_no, c.level, c.received_on, c.done_until FROM mart_case_spans c
+                               WHERE {settled_sql("c")} AND {closed} AND {region}),
+        moves AS (SELECT t.case_no, t.happened_on, t.to_level AS level FROM mart_case_trail t
+                  WHERE t.action IN {literals(MOVES)} AND t.to_level IN {literals(LEVELS)}
+                    AND t.case_no IN (SELECT case_no FROM settled)),
+        steps AS (SELECT s.case_no, m.level, greatest(m.happened_on, s.received_on) AS since,
+                         least(coalesce(lead(m.happened_on) OVER (PARTITION BY s.case_no ORDER BY m.happened_on, {rank}),
+                                        s.done_until), s.done_until) AS until
+                  FROM settled s JOIN moves m USING (case_no) WHERE m.happened_on <= s.done_until
+                  UNION ALL
+                  SELECT s.case_no, s.level, s.received_on, s.done_until FROM settled s
+                  WHERE s.case_no NOT IN (SELECT case_no FROM moves))
+        SELECT st.level, count(*), avg(b.workday_index - a.workday_index)
+        FROM steps st JOIN calendar a ON a.day = st.since JOIN calendar b ON b.day = st.until GROUP BY st.level"""
+    return {level: (n, avg) for level, n, avg in wh.rows(Sql.of(sql, region, closed))}
+
+
+def test_the_published_stays_give_each_levels_days_as_the_trail_does(demo_wh):
+    """`by_level` reads each settled case's stays published with it (mart_case_stays): the same
+    stays and working days as counting them from the trail at query time, for views of 孝义, of
+    the province, a county's scope, a period with nothing settled."""
+    from metrics.filters import Scope
+
+    views = [
+        (Filter("140781", dt.date(2025, 1, 1), dt.date(2025, 11, 30)), EVERYTHING),
+        (Filter(None, dt.date(2024, 3, 15), dt.date(2025, 2, 10)), EVERYTHING),
+        (Filter(None), EVERYTHING),
+        (Filter(None), Scope(("140781",))),
+        (Filter("140781", dt.date(2020, 1, 1), dt.date(2020, 12, 31)), EVERYTHING),
+    ]
+    seen = 0
+    for f, scope in views:
+        got = mediation.by_level(demo_wh, f, scope)
+        got = {r.level: (r.stays, r.avg_workdays) for r in got.itertuples() if r.stays}
+        want = _plain_by_level(demo_wh, f, scope)
+        assert got.keys() == want.keys(), f
+        for level, (n, avg) in want.items():
+            assert got[level][0] == n and abs(got[level][1] - avg) < 1e-9, (f, level, got[level], (n, avg))
+        seen += sum(n for n, _ in want.values())
+    assert seen > 1000
