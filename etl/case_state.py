@@ -39,21 +39,25 @@ def state_sql(e: str, until: str | None = None) -> str:
         max({e}.happened_on) FILTER (WHERE {escalated}) AS last_escalation_on"""
 
 
-def stays_sql(c: str) -> str:
-    """The stays at each level of the settled case `c` (of mart_case_spans; a LATERAL subquery over
-    its trail in mart_case_trail): [level, workdays]. A stay runs from the day the case came to
-    the level (its 转办/上交 there, not before its receipt) to the day it left (the next move) or was
-    settled (`done_until`); moves after the settlement are not read, and moves on the same day are
-    taken from the lower level up. A case with no move stays at its own level from receipt to
-    settlement. Working days by China's official calendar (`calendar.workday_index`)."""
+def stays_sql(settled: str) -> str:
+    """The stays at each level of the settled cases `settled` (a relation of mart_case_spans' rows)
+    over their trail in mart_case_trail: [case_no, level, workdays]. A stay runs from the day the
+    case came to the level (its 转办/上交 there, not before its receipt) to the day it left (the next
+    move) or was settled (`done_until`); moves after the settlement are not read, and moves on the
+    same day are taken from the lower level up. A case with no move stays at its own level from
+    receipt to settlement. Working days by China's official calendar (`calendar.workday_index`).
+    The trail is read for those cases only (a semi-join on their numbers): a publish computes the
+    stays of the cases it touched, not of every settled case."""
     moves = f"m.action IN {literals(MOVES)} AND m.to_level IN {literals(LEVELS)}"
-    rank = "CASE m.to_level " + " ".join(f"WHEN '{lv}' THEN {i}" for i, lv in enumerate(LEVELS)) + " END"
-    return f"""SELECT s.level, b.workday_index - a.workday_index AS workdays FROM (
-            SELECT m.to_level AS level, greatest(m.happened_on, {c}.received_on) AS since,
-                   least(coalesce(lead(m.happened_on) OVER (ORDER BY m.happened_on, {rank}), {c}.done_until),
-                         {c}.done_until) AS until
-            FROM mart_case_trail m WHERE m.case_no = {c}.case_no AND {moves} AND m.happened_on <= {c}.done_until
+    rank = "CASE m.level " + " ".join(f"WHEN '{lv}' THEN {i}" for i, lv in enumerate(LEVELS)) + " END"
+    return f"""WITH m AS (SELECT m.case_no, m.happened_on, m.to_level AS level FROM mart_case_trail m
+                       WHERE {moves} AND m.case_no IN (SELECT case_no FROM {settled}))
+        SELECT s.case_no, s.level, b.workday_index - a.workday_index AS workdays FROM (
+            SELECT c.case_no, m.level, greatest(m.happened_on, c.received_on) AS since,
+                   least(coalesce(lead(m.happened_on) OVER (PARTITION BY c.case_no ORDER BY m.happened_on, {rank}),
+                                  c.done_until), c.done_until) AS until
+            FROM {settled} c JOIN m USING (case_no) WHERE m.happened_on <= c.done_until
             UNION ALL
-            SELECT {c}.level, {c}.received_on, {c}.done_until
-            WHERE NOT EXISTS (SELECT 1 FROM mart_case_trail m WHERE m.case_no = {c}.case_no AND {moves})
+            SELECT c.case_no, c.level, c.received_on, c.done_until FROM {settled} c
+            WHERE NOT EXISTS (SELECT 1 FROM m WHERE m.case_no = c.case_no)
         ) s JOIN calendar a ON a.day = s.since JOIN calendar b ON b.day = s.until"""

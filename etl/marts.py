@@ -68,17 +68,19 @@ VIEWS = {
 
 
 # Where a mart's `select` says where its rows are placed, the refresh writes its conditions there
-# instead of after the select: a LATERAL subquery (a case's stays) must see the touched cases
-# only, and a condition after it filters its rows after computing them for every case.
+# instead of after the select: the settled cases whose stays it computes must be the touched ones
+# only (their trail is read by a semi-join on them), and a condition after the select filters its
+# rows after computing them for every case.
 PLACED = "/* placed */ TRUE"
 
 
 @dataclass(frozen=True)
 class Mart:
-    """A mart: `select … FROM …` and its `GROUP BY`/`ORDER BY` tail; `unit`, the mart's column that
-    places a row (a county, or a case for the trail), and `source_unit`, the same value computed
-    from the facts in `select`; `touched`, SQL over `_changed` (what a load wrote and deleted)
-    giving every unit whose rows that load may have changed, old and new."""
+    """A mart: `select … FROM …` (or a statement that says where its rows are placed: PLACED) and
+    its `GROUP BY`/`ORDER BY` tail; `unit`, the mart's column that places a row (a county, or a case
+    for the trail), and `source_unit`, the same value computed from the facts in `select`; `touched`,
+    SQL over `_changed` (what a load wrote and deleted) giving every unit whose rows that load may
+    have changed, old and new."""
 
     select: str
     tail: str
@@ -237,9 +239,9 @@ MARTS = {
     # each settled case's stays at each level and their working days (etl/case_state.py, 三级调处:
     # metrics/mediation.py), one row per stay with the case's unit and settlement day
     "mart_case_stays": Mart(
-        f"""SELECT c.case_no, c.case_id, c.county, c.done_until, st.level, st.workdays
-        FROM (SELECT * FROM mart_case_spans c WHERE {settled_sql("c")} AND {PLACED}) c,
-        LATERAL ({case_state.stays_sql("c")}) st""",
+        f"""WITH settled AS (SELECT * FROM mart_case_spans c WHERE {settled_sql("c")} AND {PLACED})
+        SELECT c.case_no, c.case_id, c.county, c.done_until, st.level, st.workdays
+        FROM settled c JOIN ({case_state.stays_sql("settled")}) st USING (case_no)""",
         "ORDER BY c.done_until",
         "case_id",
         "c.case_id",
