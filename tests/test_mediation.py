@@ -142,11 +142,11 @@ def test_the_published_stays_give_each_levels_days_as_the_trail_does(demo_wh):
     from metrics.filters import Scope
 
     views = [
-        (Filter("140781", dt.date(2025, 1, 1), dt.date(2025, 11, 30)), EVERYTHING),
+        (Filter("141181", dt.date(2025, 1, 1), dt.date(2025, 11, 30)), EVERYTHING),
         (Filter(None, dt.date(2024, 3, 15), dt.date(2025, 2, 10)), EVERYTHING),
         (Filter(None), EVERYTHING),
-        (Filter(None), Scope(("140781",))),
-        (Filter("140781", dt.date(2020, 1, 1), dt.date(2020, 12, 31)), EVERYTHING),
+        (Filter(None), Scope(("141181",))),
+        (Filter("141181", dt.date(2020, 1, 1), dt.date(2020, 12, 31)), EVERYTHING),
     ]
     seen = 0
     for f, scope in views:
@@ -158,3 +158,4 @@ def test_the_published_stays_give_each_levels_days_as_the_trail_does(demo_wh):
             assert got[level][0] == n and abs(got[level][1] - avg) < 1e-9, (f, level, got[level], (n, avg))
         seen += sum(n for n, _ in want.values())
     assert seen > 1000
+    assert len(_plain_by_level(demo_wh, *views[0])) >= 3  # 孝义's disputes stay at three levels and more
