@@ -29,6 +29,14 @@
     function close(target) {
         target.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', code: 'Escape', bubbles: true}));
     }
+    // Enter keeps the chosen option: the key goes no further and the list closes; `swallow`, when
+    // its keyup will reach the dropdown (whose Enter on the button opens the list again)
+    function keep(e, swallow) {
+        e.preventDefault();
+        e.stopPropagation();
+        if (swallow) { swallowUp.Enter = true; }
+        close(e.target);
+    }
     function searchBox() {
         return document.querySelector('.dash-dropdown-content input.dash-dropdown-search');
     }
@@ -107,10 +115,7 @@
             var search = searchBox();
             if (search && !pending && !pendingEnter) {
                 if (e.key === 'Enter' && !search.value) {
-                    e.preventDefault();
-                    e.stopPropagation();
-                    if (opening) { swallowUp.Enter = true; }  // its keyup would open the list again
-                    close(t);  // nothing typed: the chosen option stays
+                    keep(e, opening);  // nothing typed: the chosen option stays
                     return;
                 }
                 search.focus();  // the key goes on to the search box, typed by the browser
@@ -119,13 +124,13 @@
             }
             if (!opening) { return; }
             // the search box is not there yet: kept, and handed over when it takes the focus
+            if (e.key === 'Enter' && !pending) {
+                keep(e, true);
+                return;
+            }
             e.preventDefault();
             e.stopPropagation();
             swallowUp[e.key] = true;
-            if (e.key === 'Enter' && !pending) {
-                close(t);
-                return;
-            }
             if (e.key === 'Enter') { pendingEnter = true; } else { pending += e.key; }
             clearTimeout(forget);  // a list with no search box: the keys are not kept for another
             forget = setTimeout(function () { pending = ''; pendingEnter = false; swallowUp = {}; }, 1500);
@@ -143,21 +148,16 @@
             return;
         }
         if (e.key === 'Enter') {
+            if (!onOption && !inSearch) { return; }
             // on an option, or in the search box with nothing typed: the chosen option stays. An
             // option the focus only passed through as the list opened (the first, before the list
             // moves it to the chosen one) is not taken: only one the clerk moved to
             var chosen = onOption && moved ? t : menu.querySelector('.dash-options-list-option-checkbox:checked');
-            if (!onOption && !inSearch) { chosen = null; }
-            if (chosen && chosen.checked && chosen.type === 'radio') {
-                e.preventDefault();
-                e.stopPropagation();
-                swallowUp.Enter = true;  // nor its keyup
-                close(t);
-            }
+            if (chosen && chosen.checked && chosen.type === 'radio') { keep(e, true); }
             return;
         }
         if (onOption && printable(e)) {
-            var box = menu.querySelector('input.dash-dropdown-search');
+            var box = searchBox();
             if (box) { box.focus(); }  // the key then types into the search box
         }
     }, true);

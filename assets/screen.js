@@ -1,7 +1,8 @@
 /* 大屏 /screen: the browser side of pages/screen.py (clientside callbacks).
  *
- * Clock, rotation, the change mark of a headline figure and the offline mark run here, so that the wall needs no server
- * round trip per second and keeps going, on its last data, while the server is away.
+ * Clock, rotation, the change mark of a headline figure and the offline mark run here, so that
+ * the wall needs no server round trip per second and keeps going, on its last data, while the
+ * server is away.
  * Figures come from the server sized for 1920×1080; every font, margin and line in them is
  * scaled here by the viewport, so a 3840×2160 wall shows the same picture twice as large.
  */
@@ -71,7 +72,6 @@
         }
         return cache.maps;
     }
-
 
     // Headline figures show the server's text at once: a count-up would put on the wall, for a
     // second and a half, numbers that no ledger holds (a leader's photo of the wall could catch

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 
 from components.charts import _values
@@ -28,6 +30,5 @@ def named_lines(xs: list, series: list[tuple[str, list]], yformat: str | None = 
     # the house legend, at the figure's foot: beside the plot, a dozen county names took 60 % of a
     # phone's width. On a phone the names wrap to about four a row; the figure grows by those rows,
     # so that the plot keeps its height (on a wide screen they fit in one or two rows).
-    rows = -(-len(series) // 4) if len(series) > 1 else 0
-    height += 20 * max(0, rows - 1)
+    height += 20 * max(0, math.ceil(len(series) / 4) - 1)
     return make_figure(traces, house_layout(None, height, showlegend=len(series) > 1, **axes))

@@ -110,5 +110,4 @@ def second_black_list(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     black_lists, black_dates, exit_review; the most entries first."""
     watch = company_watch(wh, f, scope, listed_with=f"black_lists >= {REPEATED}")
     columns = ["company_code", "company_name", "county", "unit_name", "black_lists", "black_dates", "exit_review"]
-    listed = watch[watch["black_lists"] >= REPEATED][columns]
-    return listed.sort_values(["black_lists", "company_code"], ascending=[False, True]).reset_index(drop=True)
+    return watch[columns].sort_values(["black_lists", "company_code"], ascending=[False, True]).reset_index(drop=True)

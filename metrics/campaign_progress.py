@@ -74,16 +74,16 @@ def progress(wh: Warehouse, c: Campaign, region: str | None, scope: Scope, as_of
     first, last = c.span(as_of)
     state = "upcoming" if as_of < c.start else "ended" if as_of > c.end else "running"
     over_campaign = Filter(where, first, last)
+    task_periods = [_task_period(c, t, where, as_of) for t in c.tasks]
     asked: dict[Filter, set[str]] = {over_campaign: {g.kpi for g in c.goals}} if c.goals else {}
-    for t in c.tasks:
-        period = _task_period(c, t, where, as_of)
+    for t, period in zip(c.tasks, task_periods, strict=True):
         if period is not None:
             asked.setdefault(period, set()).add(t.kpi)
     values = {
         period: kpis.compute(wh, sorted(keys), period, scope, with_previous=False) for period, keys in asked.items()
     }
     goals = tuple(_goal(g, values[over_campaign][g.kpi]) for g in c.goals)
-    tasks = tuple(_task(t, as_of, values.get(_task_period(c, t, where, as_of))) for t in c.tasks)
+    tasks = tuple(_task(t, as_of, values.get(period)) for t, period in zip(c.tasks, task_periods, strict=True))
     upcoming = [m for m in c.milestones if m.day >= as_of]
     return Progress(
         c,

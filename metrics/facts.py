@@ -17,7 +17,7 @@ from metrics.cuts import Cuts, running
 from metrics.db import Warehouse
 from metrics.deadlines import deadlines
 from metrics.filters import NO_END, Filter, Scope, period_sql, region_sql, until_sql, where, year_sql
-from metrics.funds import OUTSTANDING_SQL, _projects_sql
+from metrics.funds import OUTSTANDING_SQL, _projects_sql, suspended_sql
 
 SWEEP = ("排查",)
 LEADS = ("12345", "信访", "督导检查", "媒体", "审计")
@@ -108,10 +108,11 @@ def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
 
 def case_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scope) -> pd.DataFrame:
     """`case_facts` at each end of `cuts` (the period from its start to that end), in one scan:
-    [cut, unit, …], equal to `case_facts` of each end's period (tests/test_facts_by_cut.py). At an end k a case counts as received when received from the start to the end,
-    as rectified when also 已整改/已办结 and closed by the end; the stock is taken at the end, or at
-    数据截至 when that is earlier (`as_of`): open when received by then and not rectified by then,
-    overdue when also past its deadline then."""
+    [cut, unit, …], equal to `case_facts` of each end's period (tests/test_facts_by_cut.py). At an
+    end k a case counts as received when received from the start to the end, as rectified when
+    also 已整改/已办结 and closed by the end; the stock is taken at the end, or at 数据截至 when that
+    is earlier (`as_of`): open when received by then and not rectified by then, overdue when also
+    past its deadline then."""
     f = Filter(region)
     where_ = region_sql("county", f, scope)
     latest = data_as_of(wh, f, scope) or NO_END  # no dated row at all: nothing counts as stock
@@ -195,7 +196,7 @@ def arrears_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: S
     where_m = region_sql("county", f, scope)
     where_a = region_sql("a.county", f, scope)
     in_period = "r.recovered_on >= $cut_start AND " if cuts.start else ""
-    suspended = "coalesce(status = '挂账' AND coalesce(suspended_on <= e, true), false)"
+    suspended = suspended_sql("suspended_on <= e")
     sql = f"""
         WITH ends AS (SELECT unnest(range(len($cut_ends))) AS cut, unnest($cut_ends) AS e),
         m AS (SELECT ends.cut, county, sum(amount_due) AS listed, sum(projects) AS projects
@@ -209,8 +210,9 @@ def arrears_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: S
         r AS (SELECT project_id, {cuts.first("recovered_on")} AS i, sum(amount) AS amount FROM fund_recoveries
               WHERE project_id IN (SELECT project_id FROM a) AND recovered_on <= $cut_last GROUP BY ALL),
         -- the projects taken one by one: 挂账, or paid more than owed by the last end
-        one AS (SELECT a.* FROM a WHERE a.status = '挂账' OR a.amount_due <
-                    (SELECT coalesce(sum(r.amount), 0) FROM r WHERE r.project_id = a.project_id)),
+        total AS (SELECT project_id, sum(amount) AS paid FROM r GROUP BY project_id),
+        one AS (SELECT a.* FROM a LEFT JOIN total t USING (project_id)
+                WHERE a.status = '挂账' OR a.amount_due < coalesce(t.paid, 0)),
         -- what such a project had paid by each end it was paid at: the latest one on or before an end
         cum AS (SELECT project_id, i, sum(amount) OVER (PARTITION BY project_id ORDER BY i) AS paid
                 FROM r WHERE project_id IN (SELECT project_id FROM one)),

@@ -50,6 +50,12 @@ EMERGENCY_DAYS = 10  # the published promise: an emergency use is approved withi
 # ---------------------------------------------------------------- arrears (欠缴与追缴)
 
 
+def suspended_sql(by_end: str) -> str:
+    """SQL: the project is 挂账 at the period's end: its status says so, and its 挂账日期 (`by_end`, a
+    condition on `suspended_on`) is by then, or not given."""
+    return f"coalesce(status = '挂账' AND coalesce({by_end}, true), false)"
+
+
 def _projects_sql(f: Filter, scope: Scope) -> Sql:
     """CTE `p`: one row per project listed by the period's end in the region, with its
     recoveries in the period (`recovered`) and to its end (`recovered_to_date`)."""
@@ -60,7 +66,7 @@ def _projects_sql(f: Filter, scope: Scope) -> Sql:
     suspended = until_sql("a.suspended_on", f)
     sql = f"""
         a AS (SELECT project_id, project, developer, county, amount_due, listed_on, measure,
-                     coalesce(status = '挂账' AND coalesce({suspended}, true), false) AS suspended, suspended_on
+                     {suspended_sql(suspended.text)} AS suspended, suspended_on
               FROM fund_arrears a WHERE {region} AND {listed}),
         r AS (SELECT r.project_id, sum(r.amount) FILTER (WHERE {period}) AS recovered,
                      sum(r.amount) FILTER (WHERE {until}) AS recovered_to_date,

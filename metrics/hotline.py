@@ -79,9 +79,10 @@ def hotline_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
 def hotline_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scope) -> pd.DataFrame:
     """`hotline_facts` at each end of `cuts`, in one scan of `mart_hotline`: [cut, unit, …], equal to
     `hotline_facts` of each end's period (tests/test_facts_by_cut.py). At an end, a 工单 counts
-    when received from the start to the end, its response and visit when they took place by the end. A unit with no 工单 in the period is not listed at that end; one none
-    of whose 工单 carries a 响应日期 has no `hotline_received` (it did not report the platform's
-    columns: 无数据, not 0)."""
+    when received from the start to the end, its response and visit when they took place by the
+    end. A unit with no 工单 in the period is not listed at that end; one none of whose 工单
+    carries a 响应日期 has no `hotline_received` (it did not report the platform's columns: 无数据,
+    not 0)."""
     where_ = region_sql("c.county", Filter(region), scope)
     since = "received_on >= $start" if cuts.start else "received_on IS NOT NULL"
     received = cuts.first("received_on")

@@ -97,9 +97,9 @@ def party_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Sco
     """`party_facts` at each end of `cuts` (an open period: now), in one scan of the committees' and
     companies' party ledgers and the communities: [cut, unit, …], equal to `party_facts` of each
     end's period (tests/test_facts_by_cut.py). A unit is listed at an end when it sent a committee
-    party ledger, or when a company in operation then that is registered there reported its party work; the committee figures (and its communities) are those
-    of a unit that sent the committee ledger, the company figures those of a unit with such a company
-    (else None: 无数据). A red committee or company counts from its 认定日期, a party organisation from
+    party ledger, or when a company in operation then that is registered there reported its party
+    work; the committee figures (and its communities) are those of a unit that sent the committee
+    ledger, the company figures those of a unit with such a company (else None: 无数据). A red committee or company counts from its 认定日期, a party organisation from
     its formation (always, without a date); a company is in operation until its exit (清退/注销)."""
     f = Filter(region)
     committees, companies = region_sql("p.county", f, scope), region_sql("co.county", f, scope)

@@ -38,7 +38,15 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str, listed_with: s
     region_e = region_sql("e.county", f, scope)
     k = f"c.{key}"
     trail = trail_sql()
-    only = f"AND {{col}} IN (SELECT key FROM lists WHERE {listed_with})" if listed_with else ""
+
+    def only(column: str) -> str:  # the keys `listed_with` holds for, when given
+        return f"AND {column} IN (SELECT key FROM lists WHERE {listed_with})" if listed_with else ""
+
+    keys = (
+        f"SELECT key FROM lists WHERE {listed_with}"
+        if listed_with
+        else "SELECT key FROM esc UNION SELECT key FROM late UNION SELECT key FROM lists"
+    )
     sql = f"""WITH {d.ctes}
         listed AS (SELECT l.{key} AS key, l.company_code, l.county, count(*) FILTER (WHERE l.list = '黑榜') AS black,
                      count(*) FILTER (WHERE l.list = '红榜') AS red,
@@ -58,22 +66,18 @@ def _watch_ctes(wh: Warehouse, f: Filter, scope: Scope, key: str, listed_with: s
                   count(*) FILTER (WHERE e.action = '问责') AS accountabilities
                 FROM {trail} e
                 WHERE e.action IN {literals(ESCALATIONS)} AND e.happened_on BETWEEN $first AND $at AND {region_e}
-                  {only.format(col=f"e.{key}")}
+                  {only(f"e.{key}")}
                 GROUP BY 1),
         due AS (SELECT {k} AS key, c.county, c.status, c.closed_on, c.deadline
                 FROM mart_late_cases c  -- the row's deadline passed before the case was done
-                WHERE {region_c} AND c.done_until > $first AND c.deadline BETWEEN $first AND $at {only.format(col=k)}
+                WHERE {region_c} AND c.done_until > $first AND c.deadline BETWEEN $first AND $at {only(k)}
                 UNION ALL  -- the rules give the deadline of a case whose row has none
                 SELECT {k} AS key, c.county, c.status, c.closed_on, {d.due("c")} AS deadline
                 FROM mart_case_spans c {d.join("c")}
                 WHERE {region_c} AND c.done_until > $first AND c.deadline IS NULL
-                  AND c.received_on BETWEEN $received_from AND $at {only.format(col=k)}),
+                  AND c.received_on BETWEEN $received_from AND $at {only(k)}),
         late AS (SELECT key, count(*) AS overdue_cases FROM due WHERE {LATE} GROUP BY 1),
-        keys AS ({
-        f"SELECT key FROM lists WHERE {listed_with}"
-        if listed_with
-        else "SELECT key FROM esc UNION SELECT key FROM late UNION SELECT key FROM lists"
-    }
+        keys AS ({keys}
                  EXCEPT SELECT NULL),
         counted AS (SELECT k.key, lists.county AS list_county,
                       coalesce(esc.escalations, 0) AS escalations, coalesce(esc.escalated_cases, 0) AS escalated_cases,
