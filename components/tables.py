@@ -74,19 +74,27 @@ def grid(
     )
 
 
-ID_CHARS = re.compile(r"[0-9A-Za-z_\-:./ ]{1,24}")  # a date, a credit code, a case id: never cut
-CHAR_PX, UPPER_PX, CELL_PX = 8.5, 11, 40  # a digit's and a capital's width at the grid's font; a cell's padding
+# a date, a credit code, a case id: never cut; with a short note in brackets after it, e.g.
+# "2024-02-15（按规则）" or "2024-02-15 (by rule)", the note whole too
+ID_CHARS = re.compile(r"[0-9A-Za-z_\-:./ ]{1,24}(（[^）]{1,8}）| ?\([^)]{1,16}\))?")
+# a digit's, a capital's and a Chinese character's (or full-width bracket's) width at the grid's font; a cell's padding
+CHAR_PX, UPPER_PX, WIDE_PX, CELL_PX = 8.5, 11, 14, 40
 
 
-def whole_width(row_data: list[dict] | None, frame: pd.DataFrame, col: str, sample: int = 200) -> int | None:
+def _text_px(text: str) -> float:
+    return sum(WIDE_PX if ord(c) > 0x2E7F else UPPER_PX if c.isupper() else CHAR_PX for c in text)
+
+
+def whole_width(row_data: list[dict] | None, frame: pd.DataFrame, col: str, sample: int = 1000) -> int | None:
     """The width a column of dates and codes needs to show them whole (2025-01-31, a unified social
     credit code, a case id), on a phone too, where the grid's columns would otherwise shrink to their
-    minimum and cut them ("2025-01-…"); None for a column of names or text, which may wrap or cut."""
+    minimum and cut them ("2025-01-…"), a short note in brackets after them included; None for a
+    column of names or text, which may wrap or cut."""
     values = [r.get(col) for r in row_data[:sample]] if row_data is not None else frame[col].head(sample).tolist()
     texts = [v.isoformat() if isinstance(v, dt.date) else v for v in values if v is not None and v == v]
     if not texts or not all(isinstance(t, str) and ID_CHARS.fullmatch(t) for t in texts):
         return None
-    return max(110, round(max(sum(UPPER_PX if c.isupper() else CHAR_PX for c in t) for t in texts) + CELL_PX))
+    return max(110, round(max(_text_px(t) for t in texts) + CELL_PX))
 
 
 HIDDEN = {"display": "none"}

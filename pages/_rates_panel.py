@@ -119,7 +119,8 @@ def section(
 
     chart = graph_not_drawn(panels.id(spec.name), lang) if seen else None
     card = panels.card(spec.name, spec.name, lang, chart, wrap_export=True)
-    body = Row([Col(card, lg=7), Col(side, lg=5)], className="g-3") if side is not None else card
+    # each card its own height: the panel's chart is not stretched to the side's (white space under it)
+    body = Row([Col(card, lg=7), Col(side, lg=5)], className="g-3 align-items-start") if side is not None else card
     return html.Div(
         [
             html.H4(label(title, lang), className="section-title", id=f"{panels.id(spec.name)}-section"),

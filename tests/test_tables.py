@@ -115,7 +115,7 @@ def test_dates_and_codes_get_the_width_they_need_whole_on_a_phone_and_names_do_n
 
     import pandas as pd
 
-    from components.tables import CELL_PX, CHAR_PX, UPPER_PX, grid
+    from components.tables import CELL_PX, CHAR_PX, UPPER_PX, WIDE_PX, grid
 
     frame = pd.DataFrame(
         {
@@ -133,3 +133,12 @@ def test_dates_and_codes_get_the_width_they_need_whole_on_a_phone_and_names_do_n
     # a date sent as text (pages format them) is a date too
     texts = grid("g", frame, ["listed_on"], "zh", row_data=[{"listed_on": "2024-12-31"}])
     assert texts.columnDefs[0]["minWidth"] >= 10 * CHAR_PX + CELL_PX
+    # a date with a short note after it (督办's 整改时限 "2024-02-15（按规则）") is whole, the note too;
+    # a name in brackets is not a note
+    noted = [{"deadline": "2024-02-15"}] * 250 + [{"deadline": "2024-02-15（按规则）"}]
+    g = grid("g", frame, ["deadline"], "zh", row_data=noted)
+    assert g.columnDefs[0]["minWidth"] >= round(10 * CHAR_PX + 5 * WIDE_PX + CELL_PX)
+    g = grid("g", frame, ["deadline"], "en", row_data=[{"deadline": "2024-02-15 (by rule)"}])
+    assert g.columnDefs[0]["minWidth"] >= round(18 * CHAR_PX + CELL_PX)
+    g = grid("g", frame, ["company_name"], "zh", row_data=[{"company_name": "晋中汇德物业（榆次分公司）"}])
+    assert g.columnDefs[0].get("minWidth") is None
