@@ -80,16 +80,19 @@ def running(wh: Warehouse, cuts: Cuts, source: Sql, counts: dict[str, tuple]) ->
     from `from` (NULL: never) until before `until` (None or NULL: to the last). [cut (its index),
     unit, columns…]: every unit of the source at every end, 0 where nothing counts."""
     columns = list(counts)
-    spans = ", ".join(
-        f"{spec[0]} AS f{i}, {spec[1] or 'NULL'} AS u{i}, {spec[2] if len(spec) > 2 else 'n'} AS w{i}"
-        for i, spec in enumerate(counts.values())
-    )
+    specs = list(counts.values())
+    # the rows grouped first by their end indexes (a dozen values each): the events are then
+    # read from a few thousand groups instead of every row once per column and sign
+    spans = ", ".join(f"{spec[0]} AS f{i}, {spec[1] or 'NULL'} AS u{i}" for i, spec in enumerate(specs))
+    keys = ", ".join(f"f{i}, u{i}" for i in range(len(specs)))
+    weights = ", ".join(f"sum({spec[2] if len(spec) > 2 else 'n'}) AS w{i}" for i, spec in enumerate(specs))
     events = " UNION ALL ".join(
         f"SELECT unit, {i} AS col, f{i} AS k, w{i} AS d FROM e WHERE f{i} < coalesce(u{i}, $cut_n) "
         f"UNION ALL SELECT unit, {i}, u{i}, -w{i} FROM e WHERE f{i} < u{i} AND u{i} < $cut_n"
         for i in range(len(columns))
     )
-    sql = f"""WITH e AS MATERIALIZED (SELECT unit, {spans} FROM ({source}) s)
+    sql = f"""WITH e AS MATERIALIZED (
+            SELECT unit, {keys}, {weights} FROM (SELECT *, {spans} FROM ({source}) s0) s GROUP BY ALL)
         SELECT unit, col, k, sum(d)::DOUBLE AS d FROM ({events}) ev GROUP BY ALL
         UNION ALL SELECT DISTINCT unit, -1, 0, 0 FROM e"""
     deltas = wh.frame(Sql.of(sql, source, **cuts.params()))
