@@ -128,6 +128,8 @@ def test_what_cannot_be_issued_says_why(loop, demo_wh, overdue_yuci):
     for who in (Viewer("admin", "admin"), YUCI):
         with pytest.raises(desk.Refused):
             desk.issue(store, demo_wh, who, "督办函", overdue_yuci, 5, "请整改", folder=folder)
+    with pytest.raises(desk.Refused, match="请先登录"):  # no one signed in: refused, not a crash
+        desk.issue(store, demo_wh, None, "督办函", overdue_yuci, 5, "请整改", folder=folder)
     with pytest.raises(desk.WorkflowError, match="不存在或不在您的范围内"):
         issue(loop, demo_wh, ["NO-SUCH-CASE"])
     with pytest.raises(desk.WorkflowError, match="1 到 60 个工作日"):

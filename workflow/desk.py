@@ -351,7 +351,9 @@ def _audit(viewer: Viewer, event: str, detail: str, store) -> None:
     store.record(viewer.name, viewer.role, event, detail, scope_text(viewer.scope), remote)
 
 
-def _refuse(store, viewer: Viewer, right: str, what: str):
+def _refuse(store, viewer: Viewer | None, right: str, what: str):
+    if viewer is None:  # no one signed in (the web layer refuses such a request before it comes here)
+        raise Refused("无权办理：请先登录")
     _audit(viewer, "forbidden", f"workflow {right}: {what}", store)
     if viewer.role == "county" and right in ("answer", "read"):
         raise Refused("无权办理：只能查看和办理本县（市、区）收到的文书")
