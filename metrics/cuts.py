@@ -73,6 +73,14 @@ class Cuts:
         return f"(CASE WHEN {within} THEN {self.first(date, strict)} WHEN {date} IS NULL THEN NULL ELSE $cut_n END)"
 
 
+def by_years(fn):
+    """Marks a facts function whose figures depend on the period's years only (a year's fund ledger,
+    the ratings of the latest year it touches): `kpis.to_date` asks it once for all the ends in the
+    same years (tests/test_facts_by_cut.py holds the mark to what the function does)."""
+    fn.by_years = True
+    return fn
+
+
 def running(wh: Warehouse, cuts: Cuts, source: Sql, counts: dict[str, tuple]) -> pd.DataFrame:
     """Counts at every end in one scan. `source`: a SELECT of rows with `unit`, a weight `n` and
     the columns the expressions read. `counts`: {column: (from, until[, weight])}, SQL expressions

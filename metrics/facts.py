@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from etl.sql import Sql, literal, literals
-from metrics.cuts import Cuts, running
+from metrics.cuts import Cuts, by_years, running
 from metrics.db import Warehouse
 from metrics.deadlines import deadlines
 from metrics.filters import NO_END, Filter, Scope, period_sql, region_sql, until_sql, where, year_sql
@@ -152,6 +152,23 @@ def refund_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     return wh.frame(Sql.of(sql, cond))
 
 
+def refund_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scope) -> pd.DataFrame:
+    """`refund_facts` at each end of `cuts`, in one scan: [cut, unit, …], equal to `refund_facts`
+    of each end's period (tests/test_facts_by_cut.py). A unit is listed at an end when it refunded
+    something from the start to that end."""
+    where_ = region_sql("county", Filter(region), scope)
+    since = "refunded_on >= $start" if cuts.start else "TRUE"
+    at = f"CASE WHEN {since} THEN {cuts.first('refunded_on')} END"
+    counts = {
+        "refund_amount": (at, None, "amount"),
+        "refund_households": (at, None, "coalesce(households, 0)"),
+        "refund_rows": (at, None),
+    }
+    source = f"SELECT county AS unit, 1 AS n, refunded_on, amount, households FROM refunds WHERE {where_}"
+    frame = running(wh, cuts, Sql.of(source, where_, **({"start": cuts.start} if cuts.start else {})), counts)
+    return frame[frame["refund_rows"] > 0].reset_index(drop=True)
+
+
 def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per unit: fund arrears listed by the period's end, recovered in the period, recovered by its end.
 
@@ -236,6 +253,7 @@ def arrears_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: S
     return wh.frame(Sql.of(sql, where_m, where_a, **params))
 
 
+@by_years
 def ledger_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per unit: maintenance fund collected and used in the years of the period."""
     cond = where(region_sql("county", f, scope), year_sql("year", f))
@@ -297,6 +315,7 @@ def no_service_at(day: str) -> str:
     OR (managed_since > {day} AND previous_management_type = '无物业'), false)"""
 
 
+@by_years
 def rating_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per unit, in the latest year of the period: star-rated service projects, and 4–5 star ones.
 
@@ -308,6 +327,7 @@ def rating_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     return wh.frame(Sql.of(sql, region, year=_latest_year(wh, "star_ratings", f)))
 
 
+@by_years
 def credit_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     """Per unit (the company's registered county), in the latest year of the period: companies rated, by grade.
 

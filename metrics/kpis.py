@@ -192,13 +192,19 @@ def _facts_by_cut(
     wh: Warehouse, kpis: list[Kpi], cuts: Cuts, region: str | None, scope: Scope
 ) -> dict[str, list[pd.DataFrame]]:
     """Each KPI's facts at each end of `cuts`: {facts name: [frame at each end]}. A facts function
-    with a version by end (`<name>_by_cut`: one scan for all the ends) is asked once; the others
-    once per end."""
+    with a version by end (`<name>_by_cut`: one scan for all the ends) is asked once; one of the
+    years only (`cuts.by_years`) once per years; the others once per end (the ends share a frame:
+    it is read, never changed)."""
     out = {}
     for name in dict.fromkeys(k.facts for k in kpis):
         by_cut = _find(name + "_by_cut")
         if by_cut is None:
-            out[name] = [facts_fn(name)(wh, period, scope) for period in cuts.filters(region)]
+            fn, asked = facts_fn(name), {}
+            keyed = (lambda p: p.years()) if getattr(fn, "by_years", False) else (lambda p: p)
+            for period in cuts.filters(region):
+                if keyed(period) not in asked:
+                    asked[keyed(period)] = fn(wh, period, scope)
+            out[name] = [asked[keyed(p)] for p in cuts.filters(region)]
             continue
         frame = by_cut(wh, region, cuts, scope)
         out[name] = [frame[frame["cut"] == i].drop(columns="cut") for i in range(cuts.n)]

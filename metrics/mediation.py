@@ -18,6 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from etl.sql import Sql, literals
+from metrics.cuts import Cuts, running
 from metrics.db import Warehouse
 from metrics.escalations import _level_order
 from metrics.filters import Filter, Scope, period_sql, region_sql
@@ -55,6 +56,22 @@ def mediation_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
                coalesce(sum(n) FILTER (WHERE level IN {literals(BELOW_COUNTY)}), 0)::DOUBLE AS settled_below_county
         FROM settled GROUP BY county"""
     return wh.frame(Sql.of(sql, settled))
+
+
+def mediation_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scope) -> pd.DataFrame:
+    """`mediation_facts` at each end of `cuts`, in one scan of `mart_settled`: [cut, unit, …], equal
+    to `mediation_facts` of each end's period (tests/test_facts_by_cut.py). A unit is listed at an
+    end when a case of it was settled from the start to that end."""
+    where_ = region_sql("county", Filter(region), scope)
+    since = "done_until >= $start" if cuts.start else "TRUE"
+    at = f"CASE WHEN {since} THEN {cuts.first('done_until')} END"
+    counts = {"settled": (at, None)}
+    for lv, col in LEVEL_COLUMNS.items():
+        counts[col] = (f"CASE WHEN level = '{lv}' THEN {at} END", None)
+    counts["settled_below_county"] = (f"CASE WHEN level IN {literals(BELOW_COUNTY)} THEN {at} END", None)
+    source = f"SELECT county AS unit, n, level, done_until FROM mart_settled WHERE {where_}"
+    frame = running(wh, cuts, Sql.of(source, where_, **({"start": cuts.start} if cuts.start else {})), counts)
+    return frame[frame["settled"] > 0].reset_index(drop=True)
 
 
 def by_level(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:

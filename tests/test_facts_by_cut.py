@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from etl.sql import Sql, literals
-from metrics import facts, hotline, kpis, party
+from metrics import facts, hotline, kpis, mediation, party
 from metrics.cuts import Cuts
 from metrics.db import one_version
 from metrics.filters import NO_END, Filter, Scope, period_sql, region_sql
@@ -130,8 +130,31 @@ def _plain_arrears(wh, f: Filter, scope: Scope) -> pd.DataFrame:
     return wh.frame(Sql.of(sql, region, end=end, **({"start": f.start} if f.start else {})))
 
 
+def _plain_refunds(wh, f: Filter, scope: Scope) -> pd.DataFrame:
+    period, region = period_sql("refunded_on", f), region_sql("county", f, scope)
+    sql = f"""SELECT county AS unit, sum(amount) AS refund_amount, coalesce(sum(households), 0) AS refund_households,
+          count(*) AS refund_rows FROM refunds WHERE {period} AND {region} GROUP BY county"""
+    return wh.frame(Sql.of(sql, period, region))
+
+
+def _plain_mediation(wh, f: Filter, scope: Scope) -> pd.DataFrame:
+    """Per unit, the cases settled (rectified or closed) in the period at a known level, one by one."""
+    period, region = period_sql("done_until", f), region_sql("county", f, scope)
+    levels = ", ".join(
+        f"count(*) FILTER (WHERE level = '{lv}') AS {col}" for lv, col in mediation.LEVEL_COLUMNS.items()
+    )
+    below = literals(mediation.BELOW_COUNTY)
+    sql = f"""SELECT county AS unit, count(*) AS settled, {levels},
+          count(*) FILTER (WHERE level IN {below}) AS settled_below_county
+        FROM mart_case_spans WHERE level IS NOT NULL AND done_until < DATE '9999-12-31' AND {period} AND {region}
+        GROUP BY county"""
+    return wh.frame(Sql.of(sql, period, region))
+
+
 PLAIN = {
     "arrears_facts": (facts.arrears_facts_by_cut, _plain_arrears),
+    "mediation_facts": (mediation.mediation_facts_by_cut, _plain_mediation),
+    "refund_facts": (facts.refund_facts_by_cut, _plain_refunds),
     "case_facts": (facts.case_facts_by_cut, _plain_cases),
     "community_facts": (facts.community_facts_by_cut, _plain_communities),
     "hotline_facts": (hotline.hotline_facts_by_cut, _plain_hotline),
@@ -167,8 +190,30 @@ def test_the_facts_at_every_month_end_equal_each_periods_facts(demo_wh, name):
                     want = plain(demo_wh, period, scope)
                     _same(frame[frame["cut"] == i], want, f"{name} at {period} {scope}")
                     compared += len(want)
-    # rows (a unit at an end) compared: the views hold data (arrears: the counties with projects)
-    assert compared > (150 if name == "arrears_facts" else 300)
+    # rows (a unit at an end) compared: the views hold data (arrears: the counties with projects;
+    # refunds: the units that refunded in the period)
+    assert compared > {"arrears_facts": 150, "refund_facts": 200}.get(name, 300)
+
+
+BY_YEARS = sorted(n for n in {k.facts for k in kpis.CATALOGUE} if getattr(kpis.facts_fn(n), "by_years", False))
+
+
+def test_the_facts_of_the_years_only_are_marked():
+    assert BY_YEARS == ["credit_facts", "ledger_facts", "rating_facts"]
+
+
+@pytest.mark.parametrize("name", BY_YEARS)
+def test_a_facts_function_marked_by_years_gives_the_same_for_any_days_of_those_years(demo_wh, name):
+    """`kpis.to_date` asks such a function once for all the month ends of the same years: it must
+    not read the days (a year's fund ledger, the latest ratings of the years)."""
+    fn = kpis.facts_fn(name)
+    with one_version():
+        for region in (None, "1407", "140702"):
+            for years in ((2023, 2024), (2024, 2024)):
+                whole = fn(demo_wh, Filter(region, D(years[0], 1, 1), D(years[1], 12, 31)), Scope(None))
+                assert len(whole), (name, region, years)  # the demo holds rows for these years
+                for start, end in ((D(years[0], 3, 15), D(years[1], 2, 10)), (D(years[0], 12, 31), D(years[1], 1, 1))):
+                    _same(fn(demo_wh, Filter(region, start, end), Scope(None)), whole, f"{name} {start}..{end}")
 
 
 def test_the_cut_ends_are_month_ends_then_the_periods_end():
