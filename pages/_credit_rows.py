@@ -70,7 +70,7 @@ def disclosure_rows(wh, f: Filter, lang: str) -> pd.DataFrame:
 
 
 def dimension_rows(wh, f: Filter) -> pd.DataFrame:
-    return credit.dimension_scores(credit.disclosure(wh, f, scope()))
+    return credit.dimension_scores(wh, f, scope())
 
 
 def action_rows(wh, f: Filter, lang: str) -> pd.DataFrame:
@@ -80,9 +80,9 @@ def action_rows(wh, f: Filter, lang: str) -> pd.DataFrame:
     return _clean(rows)
 
 
-def kind_rows(actions: pd.DataFrame) -> pd.DataFrame:
+def kind_rows(wh, f: Filter) -> pd.DataFrame:
     """Due actions per action and status, statuses in their order (done first)."""
-    rows = credit.actions_by_kind(actions.assign(status=actions.get("credit_status", pd.Series(dtype=object))))
+    rows = credit.actions_by_kind(wh, f, scope())
     rows = rows.rename(columns={"status": "credit_status", "actions": "actions_due"})
     rows["order"] = [STATUS_ORDER.index(s) for s in rows["credit_status"]]
     return rows.sort_values(["action", "order"]).drop(columns="order").reset_index(drop=True)
@@ -118,7 +118,7 @@ def table_frame(key: str, wh, f: Filter, lang: str) -> pd.DataFrame:
     if key == "actions":
         return action_rows(wh, f, lang)
     if key == "kinds":
-        return kind_rows(action_rows(wh, f, lang))
+        return kind_rows(wh, f)
     if key == "disclosure":
         return disclosure_rows(wh, f, lang)
     raise KeyError(key)

@@ -108,7 +108,7 @@ def _dimensions(params):
 def _kinds(params):
     """Due actions per action, stacked by whether they were carried out."""
     view = View.of(params)
-    frame = rows.kind_rows(rows.action_rows(warehouse(), view.f, view.lang))
+    frame = rows.kind_rows(warehouse(), view.f)
     actions = list(dict.fromkeys(frame["action"]))
     series = [
         (

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from dash_tree import by_class, by_id, text, traces
 
@@ -166,13 +167,40 @@ def test_the_action_facts_per_unit_are_the_due_actions_counted(demo_wh, f):
     assert len(got) and (got.astype(int) == want.astype(int).loc[got.index]).all().all() and len(got) == len(want)
 
 
+@pytest.mark.parametrize("f", [Filter(), Filter("1405"), Filter("1407", end=dt.date(2024, 12, 31))])
+def test_the_actions_by_kind_are_the_due_actions_counted(demo_wh, f):
+    due = credit.due_actions(demo_wh, f, EVERYTHING)
+    want = due.groupby(["action", "status"]).size()
+    got = credit.actions_by_kind(demo_wh, f, EVERYTHING).set_index(["action", "status"])["actions"]
+    assert len(got) >= 4 and got.sort_index().to_dict() == want.sort_index().to_dict()
+
+
 def test_demo_disclosure_is_the_years_ratings_every_score_in_its_band(demo_wh):
     listed = credit.disclosure(demo_wh, Filter("140500", *_year(2024)), EVERYTHING)
     assert listed["grade"].value_counts().to_dict() == {"C": 92, "B": 77, "A": 32, "D": 1}
     assert listed["in_band"].all()
-    dims = credit.dimension_scores(listed).set_index("grade")
+    dims = credit.dimension_scores(demo_wh, Filter("140500", *_year(2024)), EVERYTHING).set_index("grade")
     assert dims.loc["A", "score"] > dims.loc["B", "score"] > dims.loc["C", "score"] > dims.loc["D", "score"]
     assert int(dims["companies"].sum()) == 202
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        Filter(),
+        Filter("1405"),
+        Filter("140500", dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+        Filter("1407", end=dt.date(2023, 12, 31)),
+    ],
+)
+def test_the_dimension_scores_are_the_disclosure_lists_averaged_per_grade(demo_wh, f):
+    """Counted in SQL, they are the rows of the disclosure list averaged per grade."""
+    listed = credit.disclosure(demo_wh, f, EVERYTHING)
+    dims = ["score", *credit.DIMENSIONS]
+    want = listed.groupby("grade")[dims].mean().round(1).join(listed.groupby("grade").size().rename("companies"))
+    got = credit.dimension_scores(demo_wh, f, EVERYTHING).set_index("grade")
+    assert len(got) >= 3 and int(got["companies"].sum()) == len(listed)
+    pd.testing.assert_frame_equal(got[["companies", *dims]], want[["companies", *dims]], check_dtype=False)
 
 
 def _year(y: int):

@@ -329,7 +329,7 @@ def _read(wh, view: View) -> Shown:
 
     due = credit_metrics.due_actions(wh, f, scope)
     b["credit_action_rate"].append(("credit due actions", _sum(due, "done"), float(len(due))))
-    kinds = credit_page.rows.kind_rows(credit_page.rows.action_rows(wh, f, "zh"))
+    kinds = credit_page.rows.kind_rows(wh, f)
     done = kinds[kinds["credit_status"] == "已落实"]
     b["credit_action_rate"].append(("credit actions by kind", _sum(done, "actions_due"), _sum(kinds, "actions_due")))
     for name in ("actions", "kinds"):
