@@ -91,17 +91,27 @@ def _bucket_sql(column: str) -> str:
 # ---------------------------------------------------------------- the ladder of open cases
 
 
-def _stock_sql(wh: Warehouse, f: Filter, scope: Scope, at: dt.date, company: str | None) -> Sql:
+def _stock_sql(
+    wh: Warehouse, f: Filter, scope: Scope, at: dt.date, company: str | None, due_within: int | None = None
+) -> Sql:
     """WITH … `staged`: the cases open at `at` (`$at`), each with its level then, since when it sits
-    there, its deadline, working days at the level and past the deadline, escalations so far."""
+    there, its deadline, working days at the level and past the deadline, escalations so far. With
+    `due_within`, only the cases whose deadline is from `at` to the last day within that many
+    working days of it (`$due_within`: the calendar's index never falls, so none due within is
+    left out), read before their level and escalations are counted."""
     d = deadlines(wh)
     region = region_sql("c.county", f, scope)
     comp = _company_sql(company)
+    if due_within is not None:
+        within = f"""{d.due("c")} BETWEEN $at AND (SELECT max(day) FROM calendar WHERE workday_index
+                     <= (SELECT workday_index FROM calendar WHERE day = $at) + $due_within)"""
+        comp = Sql.of(f"{comp} AND {within}", comp, due_within=due_within)
     app_steps = steps()
     app = app_trail_sql(app_steps) if app_steps else None
     app_part = f"UNION ALL BY NAME {_state_at(f'({app.text})', '(SELECT case_no FROM open)')}" if app else ""
     sql = f"""WITH {d.ctes}
-        open AS (SELECT c.* FROM mart_case_spans c WHERE {region} AND {comp} AND c.received_on <= $at
+        open AS (SELECT c.* FROM mart_case_spans c {d.join("c") if due_within is not None else ""}
+                 WHERE {region} AND {comp} AND c.received_on <= $at
                  AND c.done_until > $at),
         -- a case's level and escalations at $at (etl/case_state.py): as published for the cases whose
         -- trail ends by $at, counted from the trail up to $at for the others, and the app's own steps
@@ -181,7 +191,7 @@ def open_cases(
     how many working days are left (`workdays_left`, 0 on the deadline itself); `total` is the
     count before the limit. `due_within`: only the cases not yet past their deadline with at most
     that many working days left. The reporter's phone is masked unless the scope allows personal data."""
-    stock = _stock_sql(wh, f, scope, as_of(wh, f, scope), company)
+    stock = _stock_sql(wh, f, scope, as_of(wh, f, scope), company, due_within)
     due = Sql.of("s.workdays_left <= $due_within", due_within=due_within) if due_within is not None else TRUE
     cond = where(
         Sql.of("s.level = $level", level=level) if level else TRUE, Sql("s.overdue") if overdue_only else TRUE, due

@@ -44,6 +44,27 @@ def test_cases_nearly_due_are_those_at_most_two_working_days_from_their_deadline
     assert len(later) and not set(later["case_id"]) & set(rows["case_id"])  # three days left: not yet
 
 
+@pytest.mark.parametrize("edited_rules", [False, True])
+@pytest.mark.parametrize("at", [D(2025, 11, 30), D(2025, 1, 24), D(2024, 9, 27), D(2024, 4, 30)])
+def test_the_cases_due_soon_are_the_open_ones_at_most_two_working_days_from_their_deadline(
+    demo_wh, at, edited_rules, tmp_path, monkeypatch
+):
+    """The list reads only the cases due from the day to two working days on (a Friday before the
+    Spring Festival: two working days are twelve days of the calendar), and holds the same cases as
+    the whole open list cut to them; with the published deadlines, and with rules an admin edited
+    since (computed at query time)."""
+    if edited_rules:
+        rules = tmp_path / "rules.csv"
+        rules.write_text("source,category,working_days\n*,*,7\n投诉举报,*,3\n", encoding="utf-8")
+        monkeypatch.setenv("DEADLINE_RULES", str(rules))
+    f = Filter(None, None, at)
+    every = esc.open_cases(demo_wh, f, EVERYONE, limit=None)
+    want = every[~every["overdue"].astype(bool) & (every["workdays_left"] <= 2)]
+    got = esc.open_cases(demo_wh, f, EVERYONE, limit=None, due_within=2)
+    assert len(want) and sorted(got["case_id"]) == sorted(want["case_id"])
+    assert got.set_index("case_id")["workdays_left"].to_dict() == want.set_index("case_id")["workdays_left"].to_dict()
+
+
 def test_second_black_lists_stalled_arrears_and_falls_in_the_ranking_follow_the_rows(demo_wh, warned):
     first = D(2024, 12, 1)
     for r in warned.second_black.itertuples():
