@@ -59,7 +59,6 @@ class Table:
     formats: dict[str, str] = field(default_factory=dict)
     widths: dict[str, int] = field(default_factory=dict)  # minWidth by column
     default_width: int | None = None  # minWidth of the columns not in `widths`
-    tooltips: tuple[str, ...] = ()  # columns whose full text shows on hover
     pin_first: dict | None = None  # the first column's settings (pinned="left", …), kept in view
     column_defs: dict[str, dict] = field(default_factory=dict)  # more settings of named columns
     options: dict = field(default_factory=dict)  # more dashGridOptions
@@ -110,12 +109,13 @@ def table(
         kpis=kpis,
     )
     for d in g.columnDefs:
+        whole = d.get("minWidth", 0)  # what its dates and codes need to show whole (tables.whole_width)
         width = how.widths.get(d["field"], how.default_width)
-        if width is not None:  # never narrower than its dates and codes need whole (tables.whole_width)
-            d["minWidth"] = max(width, d.get("minWidth", 0))
-        if d["field"] in how.tooltips:
-            d["tooltipField"] = d["field"]
+        if width is not None:
+            d["minWidth"] = max(width, whole)
         d.update(how.column_defs.get(d["field"], {}))
+        if whole:  # a page's own settings make no column of dates or codes narrower than that
+            d["minWidth"] = max(d.get("minWidth", 0), whole)
         if d["field"] in how.links:  # a page of the app: opened in place, the view's filter kept
             d.update(link_column(how.links[d["field"]]))
     if how.pin_first is not None:

@@ -32,7 +32,8 @@ def grid(
     `row_data` replaces the rows taken from `frame` (e.g. with a hidden key field). In the
     `kpis` columns a figure with no value shows 无数据 in grey (no rows behind it: never a 0,
     never a blank that reads as one); elsewhere an empty figure is '—' (not applicable). Empty
-    figures sort after every value. `height=None`: the grid is as tall as its rows."""
+    figures sort after every value. A column of names or text shows a cell's whole text on hover
+    where it is cut. `height=None`: the grid is as tall as its rows."""
     formats = formats or {}
     kpis = set(kpis)
     defs = []
@@ -60,8 +61,17 @@ def grid(
             width = whole_width(row_data, frame, col)
             if width:
                 d["minWidth"] = width
+            else:  # names and text: cut at the column's width, shown whole on hover
+                d["tooltipField"] = col
         defs.append(d)
-    options = {"pagination": True, "paginationPageSize": page_size, "animateRows": False, **_locale(lang)}
+    options = {
+        "pagination": True,
+        "paginationPageSize": page_size,
+        "animateRows": False,
+        "tooltipShowMode": "whenTruncated",  # a tooltip only where the cell's text is cut
+        "tooltipShowDelay": 300,
+        **_locale(lang),
+    }
     if height is None:
         options["domLayout"] = "autoHeight"
     return dag.AgGrid(
@@ -75,8 +85,11 @@ def grid(
 
 
 # a date, a credit code, a case id: never cut; with a short note in brackets after it, e.g.
-# "2024-02-15（按规则）" or "2024-02-15 (by rule)", the note whole too
-ID_CHARS = re.compile(r"[0-9A-Za-z_\-:./ ]{1,24}(（[^）]{1,8}）| ?\([^)]{1,16}\))?")
+# "2024-02-15（按规则）" or "2024-02-15 (by rule)", the note whole too; a document's number (文号:
+# 晋中物监督〔2025〕1号), whose end is what tells it
+ID_CHARS = re.compile(
+    r"[0-9A-Za-z_\-:./ ]{1,24}(（[^）]{1,8}）| ?\([^)]{1,16}\))?|[\u4e00-\u9fff]{1,12}[〔\[]\d{4}[〕\]]\d{1,5}号"
+)
 # a digit's, a capital's and a Chinese character's (or full-width bracket's) width at the grid's font; a cell's padding
 CHAR_PX, UPPER_PX, WIDE_PX, CELL_PX = 8.5, 11, 14, 40
 
@@ -87,7 +100,7 @@ def _text_px(text: str) -> float:
 
 def whole_width(row_data: list[dict] | None, frame: pd.DataFrame, col: str, sample: int = 1000) -> int | None:
     """The width a column of dates and codes needs to show them whole (2025-01-31, a unified social
-    credit code, a case id), on a phone too, where the grid's columns would otherwise shrink to their
+    credit code, a case id, a document's number), on a phone too, where the grid's columns would otherwise shrink to their
     minimum and cut them ("2025-01-…"), a short note in brackets after them included; None for a
     column of names or text, which may wrap or cut."""
     values = [r.get(col) for r in row_data[:sample]] if row_data is not None else frame[col].head(sample).tolist()

@@ -173,8 +173,7 @@ TABLE = Table(
     formats=FORMATS,
     widths=WIDTHS,
     default_width=100,
-    tooltips=("description", "note", "organ", "black_dates", "company_name", "community_name", "action"),
-    options={"suppressColumnVirtualisation": True, "tooltipShowDelay": 300},
+    options={"suppressColumnVirtualisation": True},
 )
 
 

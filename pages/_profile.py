@@ -107,7 +107,6 @@ def list_table(
         formats=formats,
         links={c: h for c, h in LINKS.items() if c in columns},
         pin_first={"pinned": "left", "minWidth": 130},
-        tooltips=tuple(c for c in ("description", "reason", "community_name", "company_name") if c in columns),
     )
     shown = len(frame)
     grid = table(grid_id, with_links(frame) if shown else frame, columns, lang, how, Size(110, 0, max_height))

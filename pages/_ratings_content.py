@@ -207,7 +207,7 @@ def flagged_section(params):
     table = _grid("flagged", rows, lang)
     if not rows.empty:  # names and codes are long: give them room
         for d in table.columnDefs:
-            d["minWidth"] = {"company_name": 240, "company_code": 200}.get(d["field"], 110)
+            d["minWidth"] = max(d.get("minWidth", 0), {"company_name": 240, "company_code": 200}.get(d["field"], 110))
     return _paren(fmt_count(len(rows)), lang), table
 
 

@@ -130,6 +130,10 @@ def test_dates_and_codes_get_the_width_they_need_whole_on_a_phone_and_names_do_n
     assert widths["listed_on"] >= 10 * CHAR_PX + CELL_PX  # 2023-01-01 whole
     assert widths["company_code"] >= round(15 * CHAR_PX + 3 * UPPER_PX + CELL_PX)  # 18 characters whole, 3 capitals
     assert widths["company_name"] is None and widths["open_cases"] is None  # the grid's default minimum
+    # a name cut at its column's width is shown whole on hover (only where it is cut); a date needs no tooltip
+    tips = {d["field"]: d.get("tooltipField") for d in g.columnDefs}
+    assert tips == {"listed_on": None, "company_code": None, "company_name": "company_name", "open_cases": None}
+    assert g.dashGridOptions["tooltipShowMode"] == "whenTruncated"
     # a date sent as text (pages format them) is a date too
     texts = grid("g", frame, ["listed_on"], "zh", row_data=[{"listed_on": "2024-12-31"}])
     assert texts.columnDefs[0]["minWidth"] >= 10 * CHAR_PX + CELL_PX
@@ -142,3 +146,18 @@ def test_dates_and_codes_get_the_width_they_need_whole_on_a_phone_and_names_do_n
     assert g.columnDefs[0]["minWidth"] >= round(18 * CHAR_PX + CELL_PX)
     g = grid("g", frame, ["company_name"], "zh", row_data=[{"company_name": "晋中汇德物业（榆次分公司）"}])
     assert g.columnDefs[0].get("minWidth") is None
+    # a document's number (文号) is whole: its end is what tells one from another
+    g = grid("g", frame, ["company_name"], "zh", row_data=[{"company_name": "晋中物监督〔2025〕12号"}])
+    assert g.columnDefs[0]["minWidth"] >= round(5 * WIDE_PX + 2 * WIDE_PX + 6 * CHAR_PX + WIDE_PX + CELL_PX)
+
+
+def test_a_pages_own_widths_never_make_a_column_of_codes_narrower_than_they_need():
+    """A page that sets its columns' widths (评价's wide tables: 120 each) does not cut a credit code."""
+    from components import panel
+    from components.tables import CELL_PX, CHAR_PX, UPPER_PX
+
+    frame = pd.DataFrame({"company_code": ["91140722MA0HJWQC7R"], "company_name": ["晋中汇德物业"]})
+    how = panel.Table(widths={"company_code": 100}, column_defs={c: {"minWidth": 120} for c in frame.columns})
+    defs = {d["field"]: d for d in panel.table("g", frame, list(frame.columns), "zh", how).columnDefs}
+    assert defs["company_code"]["minWidth"] >= round(10 * CHAR_PX + 8 * UPPER_PX + CELL_PX)
+    assert defs["company_name"]["minWidth"] == 120  # a name may wrap or be cut
