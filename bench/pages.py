@@ -78,9 +78,9 @@ def _inputs(spec: list[dict], view: dict, path: str) -> list:
             values.append(dict(view))
         elif prop == "data" and cid.endswith("-seen"):  # a lazy panel (components/loading.lazy), scrolled to
             values.append(True)
-        elif cid == "url" and prop == "search":
+        elif cid in ("url", "_pages_location") and prop == "search":  # the app's location, and Dash's pages router's
             values.append(query.build(view))
-        elif cid == "url" and prop == "pathname":
+        elif cid in ("url", "_pages_location") and prop == "pathname":
             values.append(path)
         elif prop == "n_clicks":
             values.append(1)

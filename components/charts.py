@@ -28,6 +28,7 @@ from components.theme import FONT as FONT
 from components.theme import PALETTE, house_layout, make_figure, nice_ticks
 from components.theme import PLOTLY_TEMPLATE as PLOTLY_TEMPLATE
 from components.theme import rate_tickformat as rate_tickformat
+from etl.values import missing
 
 
 def _values(v):
@@ -35,7 +36,7 @@ def _values(v):
     if v is None:
         return None
     if isinstance(v, pd.Series):
-        return [None if x is None or (isinstance(x, float) and x != x) else x for x in v.tolist()]
+        return [None if missing(x) else x for x in v.tolist()]
     return list(v)
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components.i18n import fmt_value, label
+from etl.values import missing
 from vocab.kpis import BY_KEY
 
 
@@ -61,7 +62,7 @@ def facts(pairs: list[tuple[str, object]], lang: str, facts_id: str) -> html.Dl:
     """A register entry: (label key, value or component) pairs; an empty value is a dash."""
 
     def shown(value):
-        return "—" if value is None or value != value or value == "" else value
+        return "—" if missing(value) or value == "" else value
 
     items = []
     for key, value in pairs:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from etl.values import missing
 from metrics import credit, credit_rules, deadlines, facts, hotline, mediation, party, reporting
 from metrics.cuts import Cuts
 from metrics.db import Warehouse
@@ -274,7 +275,7 @@ def _silent_counties(wh: Warehouse, f: Filter, scope: Scope, units: set[str]) ->
 
 def _number(row: dict | None, column: str) -> float:
     value = row.get(column) if row else None
-    return 0.0 if value is None or value != value else float(value)
+    return 0.0 if missing(value) else float(value)
 
 
 def comparable(wh: Warehouse, key: str, f: Filter) -> bool:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from etl.values import missing
 from metrics import kpis
 from metrics.attention import second_black_list
 from metrics.db import Warehouse
@@ -171,7 +172,7 @@ def describe(kind: str, row: dict, lang: str = "zh") -> str:
 
     def text(key: str) -> str:
         value = row.get(key)
-        return "—" if value is None or value != value else str(value)  # NaN: not filled
+        return "—" if missing(value) else str(value)  # NaN: not filled
 
     words = label(f"warning_line.{kind}", lang)
     if kind == DUE_SOON:
@@ -229,6 +230,6 @@ def items(w: Warnings) -> list[tuple[str, dict]]:
 
 
 def _day(value) -> str:
-    if value is None or value != value:
+    if missing(value):
         return "—"
     return pd.Timestamp(value).date().isoformat()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from components.i18n import label
+from etl.values import missing
 from metrics import credit, credit_rules
 from metrics.filters import Filter
 from metrics.regions import region_names
@@ -65,7 +66,7 @@ TABLES = {
 def disclosure_rows(wh, f: Filter, lang: str) -> pd.DataFrame:
     """The disclosure list (公示) with the county's name, 是/否 for a score in its grade's band."""
     rows = _with_names(credit.disclosure(wh, f, scope()), wh, lang)
-    rows["in_band"] = [None if v is None or v != v else label("yes" if v else "no", lang) for v in rows["in_band"]]
+    rows["in_band"] = [None if missing(v) else label("yes" if v else "no", lang) for v in rows["in_band"]]
     return _clean(rows)
 
 

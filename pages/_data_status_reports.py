@@ -12,6 +12,7 @@ import pandas as pd
 from dash import html
 
 from components.i18n import fmt_date, fmt_value, label
+from etl.values import missing
 from metrics import kpis, reporting
 from metrics.facts import data_as_of
 from metrics.filters import Filter
@@ -153,6 +154,6 @@ def _period(first: dt.date, last: dt.date) -> str:
 
 
 def _when(value) -> str:
-    if value is None or value != value:
+    if missing(value):
         return "—"
     return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else str(value)

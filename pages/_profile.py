@@ -17,6 +17,7 @@ from components import query
 from components.i18n import fmt_count, fmt_date, label
 from components.loading import unless_seen
 from components.panel import Panels, Sheet, Size, Table, table
+from etl.values import missing
 from metrics.county_profile import FORBIDDEN, OK
 from metrics.db import WarehouseMissing
 from metrics.filters import Filter
@@ -205,7 +206,7 @@ def refusal(status: str, key: str, lang: str):
 
 
 def yes_no(values: pd.Series, lang: str) -> list:
-    return [None if v is None or v != v else label("esc_yes" if v else "esc_no", lang) for v in values]
+    return [None if missing(v) else label("esc_yes" if v else "esc_no", lang) for v in values]
 
 
 def dates(values: pd.Series) -> list:

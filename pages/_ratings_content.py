@@ -37,12 +37,12 @@ from pages._ratings_rows import (
 from pages._view import scope, warehouse
 
 
-def _grid(key: str, frame: pd.DataFrame, lang: str):
+def _grid(key: str, frame: pd.DataFrame, lang: str, widths: dict[str, int] | None = None, default_width=None):
     _title, columns, formats = TABLES[key]
     wide = len(columns) > 9  # many columns: let them keep a readable width and scroll sideways
     defs = {c: {"minWidth": 120} for c in columns} if wide else {}
     defs |= {"unit_name": {"minWidth": 130, "pinned": "left" if wide else None}, "management_type": {"minWidth": 230}}
-    how = Table(formats=formats, column_defs=defs)
+    how = Table(formats=formats, column_defs=defs, widths=widths or {}, default_width=default_width)
     return table(f"ratings-{key}-grid", frame, columns, lang, how, Size(130, 220, 440))
 
 
@@ -204,10 +204,8 @@ def flagged_section(params):
     lang = lang_of(params.get("lang"))
     wh = warehouse()
     rows = _flagged_rows(flagged_companies(wh, _filter(params), scope()), wh, lang)
-    table = _grid("flagged", rows, lang)
-    if not rows.empty:  # names and codes are long: give them room
-        for d in table.columnDefs:
-            d["minWidth"] = max(d.get("minWidth", 0), {"company_name": 240, "company_code": 200}.get(d["field"], 110))
+    # names and codes are long: give them room (a table of more than ROW_CAP rows comes with its note)
+    table = _grid("flagged", rows, lang, widths={"company_name": 240, "company_code": 200}, default_width=110)
     return _paren(fmt_count(len(rows)), lang), table
 
 

@@ -17,6 +17,7 @@ from components.loading import graph_not_drawn, lazy, lazy_section, loading, not
 from components.maps import county_figure, load_geojson, map_region, region_geo
 from components.panel import AUTO, Panels, Sheet, Table, link_column, table
 from components.theme import GRADE_COLORS, NO_DATA_COLOR, STAR_COLORS
+from etl.values import missing
 from metrics import kpis, targets
 from metrics.county_profile import is_county
 from metrics.escalations import escalation_counts
@@ -184,11 +185,7 @@ def _standing(place, lang):
     """A county officer's own place among the city's counties (metrics.scorecard.standing)."""
 
     def shown(key, value):
-        return (
-            label("no_value", lang)
-            if value is None or value != value
-            else fmt_value(kpis.BY_KEY[key].kind, value, lang)
-        )
+        return label("no_value", lang) if missing(value) else fmt_value(kpis.BY_KEY[key].kind, value, lang)
 
     head = html.Tr(
         [

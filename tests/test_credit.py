@@ -244,3 +244,15 @@ def test_disclosure_export_is_the_list(page):
     body = [r for r in rows[header + 1 :] if r and r[0]]
     assert len(body) == 202
     assert rows[header][:6] == ("企业名称", "物业企业统一社会信用代码", "县（市、区）", "年度", "信用等级", "得分")
+
+
+def test_the_disclosure_list_says_nothing_for_a_rating_no_version_judged(page, demo_wh, monkeypatch):
+    """A rating with no version of the rules in force has no 是/否 for its band: at province scale
+    DuckDB gives the column as a nullable boolean, and the list failed on its empty cells."""
+    from pages import _credit_rows as rows
+
+    listed = credit.disclosure(demo_wh, Filter("140500"), EVERYTHING).head(3)
+    listed["in_band"] = pd.array([True, False, None], dtype="boolean")
+    monkeypatch.setattr(rows.credit, "disclosure", lambda *a: listed)
+    shown = rows.disclosure_rows(demo_wh, Filter("140500"), "zh")
+    assert list(shown["in_band"]) == ["是", "否", None]

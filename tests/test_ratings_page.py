@@ -103,3 +103,47 @@ def test_the_region_and_the_period_change_what_the_charts_show(ratings):
     assert "2025" in title and value != "1,051"
     # the management chart of a county alone (with a township-level unit reporting on its own)
     assert len(traces(ratings.ratings_communities_by_county({**JZ_2024, "region": "140702"})[0])[0]["y"]) <= 2
+
+
+def test_a_flagged_list_longer_than_the_screen_holds_keeps_its_widths_and_says_how_many(ratings, monkeypatch):
+    """At province scale the flagged companies are more than a list sends (components.panel.ROW_CAP):
+    the table then comes with its note, and the section still gives names and codes their room
+    (it failed there on the note's Div)."""
+    import pandas as pd
+
+    from components.panel import ROW_CAP
+    from pages import _ratings_content as content
+
+    n = ROW_CAP + 20
+    many = pd.DataFrame(
+        {
+            "company_code": [f"91140702MA0K{i:06d}" for i in range(n)],
+            "company_name": [f"晋中第{i}物业服务有限公司" for i in range(n)],
+            "unit": ["140702"] * n,
+            "status": ["已清退"] * n,
+            "exited_on": [pd.Timestamp("2024-05-01")] * n,
+            "d_year": pd.array([2024] * (n - 1) + [None], dtype="Int32"),  # a nullable column, as DuckDB gives it
+            "latest_grade": ["D"] * n,
+            "latest_grade_year": pd.array([2024] * n, dtype="Int32"),
+        }
+    )
+    monkeypatch.setattr(content, "flagged_companies", lambda *a: many)
+    count, node = content.flagged_section(JZ_2024)
+    note, grid = node.children
+    assert f"{n:,}" in count and f"{n:,}" in note.children and len(grid.rowData) == ROW_CAP
+    widths = {d["field"]: d["minWidth"] for d in grid.columnDefs}
+    assert widths["company_name"] == 240 and widths["company_code"] >= 200 and widths["exited_on"] >= 110
+
+
+def test_a_cell_with_no_value_is_missing_whatever_pandas_holds_it_as():
+    """DuckDB gives pandas nullable columns (pd.NA), whose NaN test raises: `missing` holds for every
+    empty cell and for no value."""
+    import datetime as dt
+
+    import pandas as pd
+    from dash import html
+
+    from etl.values import missing
+
+    assert all(missing(v) for v in (None, float("nan"), pd.NA, pd.NaT))
+    assert not any(missing(v) for v in ("", 0, False, dt.date(2024, 1, 1), "无数据", html.Span("x")))
