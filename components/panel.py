@@ -137,6 +137,14 @@ def table(
     return g
 
 
+def grid_of(node):
+    """The grid in what `table` returned (the grid itself, or the grid beside its "first rows"
+    note), for a page that sets more on it; None for the 无数据 sentence."""
+    if isinstance(node, html.Div):
+        return next((c for c in node.children if hasattr(c, "columnDefs")), None)
+    return node if hasattr(node, "columnDefs") else None
+
+
 def link_column(href_field: str) -> dict:
     """A grid column whose cells link to the page in the row's `href_field` (the cell renderer
     `PageLink` of assets/links.js: opened as a dcc.Link opens it, keeping the view's region,

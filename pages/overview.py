@@ -15,7 +15,7 @@ from components.i18n import fmt_value, label, lang_of
 from components.legend import thresholds_legend
 from components.loading import graph_not_drawn, lazy, lazy_section, loading, not_drawn, unless_seen
 from components.maps import county_figure, load_geojson, map_region, region_geo
-from components.panel import AUTO, Panels, Sheet, Table, link_column, table
+from components.panel import AUTO, Panels, Sheet, Table, grid_of, link_column, table
 from components.theme import GRADE_COLORS, NO_DATA_COLOR, STAR_COLORS
 from etl.values import missing
 from metrics import kpis, targets
@@ -241,9 +241,10 @@ def overview_mix(params, stars_seen=True, credit_seen=True):
 def _scorecard_grid(frame, lang, ranked: bool = True):
     columns = ["rank", "unit_name", *SCORECARD_KPIS][0 if ranked else 1 :]
     # every unit in view, however many the region has (autoHeight)
-    g = table("overview-scorecard-grid", frame, columns, lang, Table(formats=FORMATS), AUTO, kpis=SCORECARD_KPIS)
-    if not hasattr(g, "columnDefs"):
-        return g
+    shown = table("overview-scorecard-grid", frame, columns, lang, Table(formats=FORMATS), AUTO, kpis=SCORECARD_KPIS)
+    g = grid_of(shown)
+    if g is None:
+        return shown
     for d in g.columnDefs:
         if d["field"] in SCORECARD_KPIS:
             d["cellClassRules"] = {
@@ -257,10 +258,11 @@ def _scorecard_grid(frame, lang, ranked: bool = True):
             d["minWidth"] = 120
             d["pinned"] = "left"
             d.update(link_column("county_href"))  # a county's name opens its profile (县区概况)
-    g.rowData = frame.assign(county_href=[county_href(u) if is_county(u) else None for u in frame["unit"]]).to_dict(
+    sent = frame.head(len(g.rowData))  # the rows the table sent (all of them, unless over ROW_CAP)
+    g.rowData = sent.assign(county_href=[county_href(u) if is_county(u) else None for u in sent["unit"]]).to_dict(
         "records"
     )
-    return g
+    return shown
 
 
 def _map(table, f: Filter, lang):

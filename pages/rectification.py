@@ -20,7 +20,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from components import query
 from components.i18n import label
 from components.loading import loading
-from components.panel import Panels, Sheet, Size, Table, table
+from components.panel import Panels, Sheet, Size, Table, grid_of, table
 from components.theme import GRAPH_CONFIG
 from metrics import cases
 from pages._profile import community_href
@@ -259,19 +259,20 @@ def rectification_drill(params):
             label("rect_cases_note" if cases_level else "rect_drill_hint", lang), className="small text-muted ms-3"
         )
     )
-    grid_ = _grid("rectification-drill-grid", rows, lang, 700, 110 if cases_level else 160, key="drill_key")
-    if isinstance(grid_, html.P):
-        return crumbs, grid_
+    shown = _grid("rectification-drill-grid", rows, lang, 700, 110 if cases_level else 160, key="drill_key")
+    grid_ = grid_of(shown)  # over ROW_CAP rows (a county's cases without a community): beside its note
+    if grid_ is None:
+        return crumbs, shown
     if cases_level:
         for d in grid_.columnDefs:
             d.update(CASE_WIDTHS.get(d["field"], {}))
-        return crumbs, grid_
+        return crumbs, shown
     grid_.rowStyle = {"cursor": "pointer"}
     grid_.columnDefs = _grouped_columns(grid_.columnDefs, lang)
     for d in grid_.columnDefs:
         if d.get("field") == rows.columns[0]:
             d.update(pinned="left", width=170, minWidth=140)
-    return crumbs, grid_
+    return crumbs, shown
 
 
 # ---------------------------------------------------------------- callbacks: navigation

@@ -161,3 +161,16 @@ def test_a_pages_own_widths_never_make_a_column_of_codes_narrower_than_they_need
     defs = {d["field"]: d for d in panel.table("g", frame, list(frame.columns), "zh", how).columnDefs}
     assert defs["company_code"]["minWidth"] >= round(10 * CHAR_PX + 8 * UPPER_PX + CELL_PX)
     assert defs["company_name"]["minWidth"] == 120  # a name may wrap or be cut
+
+
+def test_the_grid_of_a_table_is_found_beside_its_note():
+    """A page that sets more on a table's grid finds it whether the table came alone, beside its
+    "first rows" note (over ROW_CAP rows), or not at all (无数据)."""
+    from components import panel
+
+    frame = pd.DataFrame({"case_id": [f"C{i:05d}" for i in range(panel.ROW_CAP + 1)]})
+    long = panel.table("g", frame, ["case_id"], "zh", panel.Table())
+    short = panel.table("g", frame.head(3), ["case_id"], "zh", panel.Table())
+    none = panel.table("g", frame.head(0), ["case_id"], "zh", panel.Table())
+    assert panel.grid_of(long) is long.children[1] and len(panel.grid_of(long).rowData) == panel.ROW_CAP
+    assert panel.grid_of(short) is short and panel.grid_of(none) is None
