@@ -63,9 +63,10 @@ TABLES = {
 }
 
 
-def disclosure_rows(wh, f: Filter, lang: str) -> pd.DataFrame:
-    """The disclosure list (公示) with the county's name, 是/否 for a score in its grade's band."""
-    rows = _with_names(credit.disclosure(wh, f, scope()), wh, lang)
+def disclosure_rows(wh, f: Filter, lang: str, limit: int | None = None) -> pd.DataFrame:
+    """The disclosure list (公示) with the county's name, 是/否 for a score in its grade's band (its
+    first `limit` rows)."""
+    rows = _with_names(credit.disclosure(wh, f, scope(), limit), wh, lang)
     rows["in_band"] = [None if missing(v) else label("yes" if v else "no", lang) for v in rows["in_band"]]
     return _clean(rows)
 
@@ -74,9 +75,10 @@ def dimension_rows(wh, f: Filter) -> pd.DataFrame:
     return credit.dimension_scores(wh, f, scope())
 
 
-def action_rows(wh, f: Filter, lang: str) -> pd.DataFrame:
-    """Every due action with what the ledger says, those not carried out first."""
-    rows = _with_names(credit.due_actions(wh, f, scope()), wh, lang)
+def action_rows(wh, f: Filter, lang: str, limit: int | None = None) -> pd.DataFrame:
+    """Every due action with what the ledger says, those not carried out first (the first `limit`,
+    with `total`)."""
+    rows = _with_names(credit.due_actions(wh, f, scope(), limit), wh, lang)
     rows["credit_status"] = rows["status"]
     return _clean(rows)
 

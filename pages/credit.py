@@ -16,8 +16,8 @@ from components.cards import kpi_card
 from components.charts import bars, stacked
 from components.i18n import label, lang_of
 from components.loading import loading
-from components.panel import Panels, Sheet, Table, table
-from metrics import kpis, targets
+from components.panel import ROW_CAP, Panels, Sheet, Table, table
+from metrics import credit, kpis, targets
 from pages import _credit_rows as rows
 from pages._ratings_rows import _header_lines
 from pages._view import JOBS, TEXT, View, figure, missing_warehouse, scope, warehouse
@@ -140,13 +140,16 @@ def credit_lists(params):
     """The actions due (those not carried out first) and the disclosure list."""
     view = View.of(params)
     wh = warehouse()
-    actions = rows.action_rows(wh, view.f, view.lang)
-    listed = rows.disclosure_rows(wh, view.f, view.lang)
-    off = int((listed["in_band"] == label("no", view.lang)).sum()) if len(listed) else 0
+    # the lists cut in SQL to the rows a table sends, with how many there are (the export has all)
+    actions = rows.action_rows(wh, view.f, view.lang, ROW_CAP)
+    listed = rows.disclosure_rows(wh, view.f, view.lang, ROW_CAP)
+
+    due = int(actions["total"].iloc[0]) if len(actions) else 0
+    companies, off = credit.disclosure_counts(wh, view.f, scope())
     band = html.Span(label("credit_out_of_band", view.lang).format(n=off), className="text-danger") if off else None
     return (
-        table("credit-actions-grid", actions, rows.ACTION_COLUMNS, view.lang, WIDE),
-        table("credit-disclosure-grid", listed, rows.DISCLOSURE_COLUMNS, view.lang, WIDE),
+        table("credit-actions-grid", actions, rows.ACTION_COLUMNS, view.lang, WIDE, shown_of=due),
+        table("credit-disclosure-grid", listed, rows.DISCLOSURE_COLUMNS, view.lang, WIDE, shown_of=companies),
         band,
     )
 

@@ -256,3 +256,17 @@ def test_the_disclosure_list_says_nothing_for_a_rating_no_version_judged(page, d
     monkeypatch.setattr(rows.credit, "disclosure", lambda *a: listed)
     shown = rows.disclosure_rows(demo_wh, Filter("140500"), "zh")
     assert list(shown["in_band"]) == ["是", "否", None]
+
+
+@pytest.mark.parametrize("f", [Filter(), Filter("1405", dt.date(2024, 1, 1), dt.date(2024, 12, 31))])
+def test_the_lists_cut_in_sql_are_the_first_rows_of_the_whole_list_with_its_counts(demo_wh, f):
+    """信用's lists send their first rows only (the whole province: 296 k companies listed); the
+    rows are the whole list's first ones, with how many there are and how many lie outside their band."""
+    whole = credit.disclosure(demo_wh, f, EVERYTHING)
+    pd.testing.assert_frame_equal(credit.disclosure(demo_wh, f, EVERYTHING, limit=7), whole.head(7))
+    off = int((whole["in_band"] == False).sum())  # noqa: E712  (None: no version judged it)
+    assert credit.disclosure_counts(demo_wh, f, EVERYTHING) == (len(whole), off)
+    due = credit.due_actions(demo_wh, f, EVERYTHING)
+    due_first = credit.due_actions(demo_wh, f, EVERYTHING, limit=7)
+    pd.testing.assert_frame_equal(due_first, due.head(7))
+    assert len(due) > 7 and set(due_first["total"]) == {len(due)}
