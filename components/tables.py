@@ -107,7 +107,7 @@ def whole_width(row_data: list[dict] | None, frame: pd.DataFrame, col: str, samp
     texts = [v.isoformat() if isinstance(v, dt.date) else v for v in values if v is not None and v == v]
     if not texts or not all(isinstance(t, str) and ID_CHARS.fullmatch(t) for t in texts):
         return None
-    return max(110, round(max(_text_px(t) for t in texts) + CELL_PX))
+    return max(110, round(max(_text_px(t) for t in set(texts)) + CELL_PX))
 
 
 HIDDEN = {"display": "none"}
