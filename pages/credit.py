@@ -29,7 +29,7 @@ STATUS_COLORS = ["#2e7d32", "#f9a825", "#c62828", "#9e9e9e"]  # 已落实 落实
 EMPTY = figure(320)
 panels = Panels(__name__, "credit", jobs=JOBS)
 # many columns, scrolled sideways: the names a reader looks for get room, the rest 110 px
-WIDE = Table(default_width=110, widths={"company_name": 220, "version": 200, "source": 260})
+WIDE = Table(default_width=110, widths={"company_name": 220, "version": 230, "source": 260})
 
 
 def layout(**params) -> html.Div:
