@@ -1,7 +1,19 @@
 """The one wait for a Dash page in a real browser, used by the browser benchmarks and by the
-browser tests (tests/ui/conftest.py `Page.settle`)."""
+browser tests (tests/ui/conftest.py `Page.settle`), and the switches Debian's Chromium is started
+with there: headless, nothing fetched from the network on its own."""
 
 from __future__ import annotations
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 IDLE = "() => !document.querySelector('[data-dash-is-loading=\"true\"]')"
 # Dash's page arrives with a "Loading..." placeholder in the entry point; drawn is when the

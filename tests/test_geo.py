@@ -15,6 +15,7 @@ from dash import Dash, dcc, html
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from bench.browser import CHROMIUM_ARGS
 from components.maps import GRAPH_CONFIG, county_figure, load_geojson
 
 
@@ -46,16 +47,6 @@ COUNTIES = {
 }
 CITY_FILE_BUDGET = 64 * 1024
 PROVINCE_FILE_BUDGET = 96 * 1024
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 
 
 def read(code: str) -> dict:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from bench.browser import scroll_to, settle
+from bench.browser import CHROMIUM_ARGS, scroll_to, settle
 
 # Waits for content, not sleeps: generous, because CI machines are shared and a first
 # render on a cold server can take several seconds.
@@ -24,16 +24,6 @@ expect.set_options(timeout=30_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 
 
 def free_port() -> int:
