@@ -278,6 +278,10 @@ def run(factor: int = 100, only: str | None = None, province: int | None = None,
             f"{(f'{ratio:.2f}' if ratio else '—'):>6} {r['queries']}{'  (export)' if r['download'] else ''}"
         )
     ok = not failed
+    errors = [r for r in results if "error" in r]
+    if errors:  # a callback that fails only at scale (a long list, a nullable column) is the worst finding
+        names = sorted({f"{r['set']} {r['page']}.{r['callback']}" for r in errors})
+        print(f"\ncallbacks that failed: {len(errors)} run(s) of {len(names)}: {', '.join(names)}  FAIL")
     for n in factors:
         target = TARGET_MS if n == factor else PROVINCE_TARGET_MS
         big = [r for r in results if r["set"] == f"x{n}" and "ms" in r and not r["download"]]
