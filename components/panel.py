@@ -108,18 +108,18 @@ def table(
         row_data=records(frame, sent),
         kpis=kpis,
     )
-    for d in g.columnDefs:
+    for i, d in enumerate(g.columnDefs):
         whole = d.get("minWidth", 0)  # what its dates and codes need to show whole (tables.whole_width)
         width = how.widths.get(d["field"], how.default_width)
         if width is not None:
-            d["minWidth"] = max(width, whole)
+            d["minWidth"] = width
         d.update(how.column_defs.get(d["field"], {}))
-        if whole:  # a page's own settings make no column of dates or codes narrower than that
+        if i == 0 and how.pin_first is not None:
+            d.update(how.pin_first)
+        if whole:  # no width a page sets makes a column of dates or codes narrower than that
             d["minWidth"] = max(d.get("minWidth", 0), whole)
         if d["field"] in how.links:  # a page of the app: opened in place, the view's filter kept
             d.update(link_column(how.links[d["field"]]))
-    if how.pin_first is not None:
-        g.columnDefs[0].update(how.pin_first)
     g.dashGridOptions = {
         **g.dashGridOptions,
         **how.options,

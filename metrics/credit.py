@@ -125,6 +125,21 @@ _LISTED = """FROM rated r LEFT JOIN version v USING (company_code, year)
              LEFT JOIN band b ON b.prefix = v.prefix AND b.valid_from = v.valid_from AND b.grade = r.grade"""
 
 
+NO_TAIL = Sql("")
+
+
+def _listed_sql(f: Filter, scope: Scope, year: int | None, select: str, tail: Sql = NO_TAIL, joined=True) -> Sql:
+    """`select` over the companies of the disclosure list (`rated r`, the rating `year` in the
+    view's region), each beside the version of the rules in force and its grade's band (`v`, `b`)
+    unless not `joined`; `tail` after the WHERE (an ORDER BY, a LIMIT, a GROUP BY)."""
+    region = region_sql("r.unit", f, scope)
+    rules = rules_cte()
+    sql = f"""WITH {rules}, {_RATED}
+        SELECT {select} {_LISTED if joined else "FROM rated r"}
+        WHERE r.year = $year AND {region} {tail}"""
+    return Sql.of(sql, rules, region, tail, year=year)
+
+
 def disclosure(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None) -> pd.DataFrame:
     """The public disclosure list (公示) of the latest rating year of the period: every rated
     company (the first `limit`) with its grade, score, the four dimension scores, the version of the
@@ -132,30 +147,21 @@ def disclosure(wh: Warehouse, f: Filter, scope: Scope, limit: int | None = None)
     band (`in_band`; None when no version was in force): [company_name, company_code, unit, year,
     grade, score, qualification … conduct, version, actions, in_band]. How many there are in all:
     `disclosure_counts`."""
-    region = region_sql("r.unit", f, scope)
-    rules = rules_cte()
-    cap = limit_sql(limit)
-    sql = f"""WITH {rules}, {_RATED}
-        SELECT r.company_name, r.company_code, r.unit, r.year, r.grade, r.score,
+    select = f"""r.company_name, r.company_code, r.unit, r.year, r.grade, r.score,
                r.qualification, r.performance, r.reputation, r.conduct, v.version,
                (SELECT string_agg(k.action, '、' ORDER BY k.action) FROM credit_rule k
                  WHERE k.prefix = v.prefix AND k.valid_from = v.valid_from AND k.trigger = r.grade) AS actions,
-               {_IN_BAND} AS in_band
-        {_LISTED}
-        WHERE r.year = $year AND {region}
-        ORDER BY r.grade, r.score DESC NULLS LAST, r.company_name, r.company_code {cap}"""
-    return wh.frame(Sql.of(sql, rules, region, cap, year=latest_year(wh, "credit_ratings", f)))
+               {_IN_BAND} AS in_band"""
+    cap = limit_sql(limit)
+    order = Sql.of(f"ORDER BY r.grade, r.score DESC NULLS LAST, r.company_name, r.company_code {cap}", cap)
+    return wh.frame(_listed_sql(f, scope, latest_year(wh, "credit_ratings", f), select, order))
 
 
 def disclosure_counts(wh: Warehouse, f: Filter, scope: Scope) -> tuple[int, int]:
     """(companies on the disclosure list, those whose score lies outside their grade's band). Asked
     apart from the list: a window over the list beside its actions' subquery took 13 s at 500×."""
-    region = region_sql("r.unit", f, scope)
-    rules = rules_cte()
-    sql = f"""WITH {rules}, {_RATED}
-        SELECT count(*), count(*) FILTER (WHERE NOT ({_IN_BAND})) {_LISTED}
-        WHERE r.year = $year AND {region}"""
-    total, off = wh.rows(Sql.of(sql, rules, region, year=latest_year(wh, "credit_ratings", f)))[0]
+    select = f"count(*), count(*) FILTER (WHERE NOT ({_IN_BAND}))"
+    total, off = wh.rows(_listed_sql(f, scope, latest_year(wh, "credit_ratings", f), select))[0]
     return int(total), int(off)
 
 
@@ -165,12 +171,10 @@ def dimension_scores(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     period), counted in SQL rather than over the list's rows (296 k at province scale):
     [grade, companies, score, qualification … conduct], rounded to one place."""
     columns = ["grade", "companies", "score", *DIMENSIONS]
-    region = region_sql("r.unit", f, scope)
     means = ", ".join(f"avg(r.{c}) AS {c}" for c in ("score", *DIMENSIONS))
-    sql = f"""WITH {_RATED}
-        SELECT r.grade, count(*) AS companies, {means}
-        FROM rated r WHERE r.year = $year AND {region} GROUP BY r.grade ORDER BY r.grade"""
-    frame = wh.frame(Sql.of(sql, region, year=latest_year(wh, "credit_ratings", f)))
+    year = latest_year(wh, "credit_ratings", f)
+    tail = Sql("GROUP BY r.grade ORDER BY r.grade")
+    frame = wh.frame(_listed_sql(f, scope, year, f"r.grade, count(*) AS companies, {means}", tail, joined=False))
     if frame.empty:
         return pd.DataFrame(columns=columns)
     return frame.astype({"companies": "int64"}).round({c: 1 for c in ("score", *DIMENSIONS)})[columns]

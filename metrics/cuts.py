@@ -52,9 +52,17 @@ class Cuts:
     def n(self) -> int:
         return len(self.ends)
 
-    def params(self) -> dict:
-        """The values `first` and `running` use: the first end's month, the last end, how many."""
-        return {"cut_m0": self.ends[0].replace(day=1), "cut_last": self.ends[-1], "cut_n": self.n}
+    def params(self, sql: str) -> dict:
+        """The values `first`, `since` and `running` use in a statement's text: the first end's
+        month, the last end, how many, and the period's start where `since` asked for it (DuckDB
+        refuses a value the text does not name)."""
+        start = {"cut_start": self.start} if "$cut_start" in sql else {}
+        return {"cut_m0": self.ends[0].replace(day=1), "cut_last": self.ends[-1], "cut_n": self.n, **start}
+
+    def since(self, date: str) -> str:
+        """SQL: a date (a SQL expression) lies in the period from its start on (any date, when it
+        has none; never a NULL one)."""
+        return f"{date} >= $cut_start" if self.start else f"{date} IS NOT NULL"
 
     def first(self, date: str, strict: bool = False) -> str:
         """SQL: the index of the first end a date (a SQL expression) counts at — the first end on
@@ -103,7 +111,7 @@ def running(wh: Warehouse, cuts: Cuts, source: Sql, counts: dict[str, tuple]) ->
             SELECT unit, {keys}, {weights} FROM (SELECT *, {spans} FROM ({source}) s0) s GROUP BY ALL)
         SELECT unit, col, k, sum(d)::DOUBLE AS d FROM ({events}) ev GROUP BY ALL
         UNION ALL SELECT DISTINCT unit, -1, 0, 0 FROM e"""
-    deltas = wh.frame(Sql.of(sql, source, **cuts.params()))
+    deltas = wh.frame(Sql.of(sql, source, **cuts.params(sql)))
     units = sorted(deltas["unit"].dropna().unique())
     grid = pd.MultiIndex.from_product([range(cuts.n), units], names=["cut", "unit"])
     moved = deltas[deltas["col"] >= 0]

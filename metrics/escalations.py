@@ -102,16 +102,16 @@ def _stock_sql(
     d = deadlines(wh)
     region = region_sql("c.county", f, scope)
     comp = _company_sql(company)
+    due = TRUE
     if due_within is not None:
-        within = f"""{d.due("c")} BETWEEN $at AND (SELECT max(day) FROM calendar WHERE workday_index
-                     <= (SELECT workday_index FROM calendar WHERE day = $at) + $due_within)"""
-        comp = Sql.of(f"{comp} AND {within}", comp, due_within=due_within)
+        last = "(SELECT max(day) FROM calendar WHERE workday_index <= (SELECT workday_index FROM calendar WHERE day = $at) + $due_within)"
+        due = Sql.of(f"{d.due('c')} BETWEEN $at AND {last}", due_within=due_within)
     app_steps = steps()
     app = app_trail_sql(app_steps) if app_steps else None
     app_part = f"UNION ALL BY NAME {_state_at(f'({app.text})', '(SELECT case_no FROM open)')}" if app else ""
     sql = f"""WITH {d.ctes}
         open AS (SELECT c.* FROM mart_case_spans c {d.join("c") if due_within is not None else ""}
-                 WHERE {region} AND {comp} AND c.received_on <= $at
+                 WHERE {region} AND {comp} AND {due} AND c.received_on <= $at
                  AND c.done_until > $at),
         -- a case's level and escalations at $at (etl/case_state.py): as published for the cases whose
         -- trail ends by $at, counted from the trail up to $at for the others, and the app's own steps
@@ -142,7 +142,7 @@ def _stock_sql(
                    LEFT JOIN calendar sc ON sc.day = s.at_level_since
                    LEFT JOIN calendar dc ON dc.day = s.deadline
                    LEFT JOIN (SELECT workday_index AS wi FROM calendar WHERE day = $at) a ON TRUE)"""
-    return Sql.of(sql, d.ctes, region, comp, *([app] if app else []), at=at)
+    return Sql.of(sql, d.ctes, region, comp, due, *([app] if app else []), at=at)
 
 
 def _state_at(trail: str, cases: str) -> str:

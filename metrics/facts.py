@@ -116,7 +116,7 @@ def case_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scop
     f = Filter(region)
     where_ = region_sql("county", f, scope)
     latest = data_as_of(wh, f, scope) or NO_END  # no dated row at all: nothing counts as stock
-    since = "received_on >= $start" if cuts.start else "received_on IS NOT NULL"
+    since = cuts.since("received_on")
     done = f"coalesce(status IN {literals(DONE)}, false) AND closed_on IS NOT NULL"
     received, closed = cuts.first("received_on"), cuts.first("closed_on")
     counts: dict[str, tuple[str, str | None]] = {}
@@ -135,8 +135,7 @@ def case_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scop
     source = f"""WITH {d.ctes}
         m AS (SELECT c.*, {d.due("c")} AS due_at FROM mart_cases c {d.join("c")} WHERE {where_})
         SELECT county AS unit, n, source, status, received_on, closed_on, due_at FROM m"""
-    params = {"latest": latest, **({"start": cuts.start} if cuts.start else {})}
-    frame = running(wh, cuts, Sql.of(source, d.ctes, where_, **params), counts)
+    frame = running(wh, cuts, Sql.of(source, d.ctes, where_, latest=latest), counts)
     frame = frame.astype({c: "int64" for c in counts})
     frame["received_main"] = frame["received_sweep"] + frame["received_leads"]
     frame["rectified_main"] = frame["rectified_sweep"] + frame["rectified_leads"]
@@ -157,15 +156,14 @@ def refund_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Sc
     of each end's period (tests/test_facts_by_cut.py). A unit is listed at an end when it refunded
     something from the start to that end."""
     where_ = region_sql("county", Filter(region), scope)
-    since = "refunded_on >= $start" if cuts.start else "TRUE"
-    at = f"CASE WHEN {since} THEN {cuts.first('refunded_on')} END"
+    at = f"CASE WHEN {cuts.since('refunded_on')} THEN {cuts.first('refunded_on')} END"
     counts = {
         "refund_amount": (at, None, "amount"),
         "refund_households": (at, None, "coalesce(households, 0)"),
         "refund_rows": (at, None),
     }
     source = f"SELECT county AS unit, 1 AS n, refunded_on, amount, households FROM refunds WHERE {where_}"
-    frame = running(wh, cuts, Sql.of(source, where_, **({"start": cuts.start} if cuts.start else {})), counts)
+    frame = running(wh, cuts, Sql.of(source, where_), counts)
     return frame[frame["refund_rows"] > 0].reset_index(drop=True)
 
 
@@ -212,14 +210,13 @@ def arrears_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: S
     f = Filter(region)
     where_m = region_sql("county", f, scope)
     where_a = region_sql("a.county", f, scope)
-    in_period = "r.recovered_on >= $cut_start AND " if cuts.start else ""
     suspended = suspended_sql("suspended_on <= e")
     sql = f"""
         WITH ends AS (SELECT unnest(range(len($cut_ends))) AS cut, unnest($cut_ends) AS e),
         m AS (SELECT ends.cut, county, sum(amount_due) AS listed, sum(projects) AS projects
               FROM mart_arrears JOIN ends ON listed_on <= ends.e WHERE {where_m} GROUP BY ALL),
         rec AS (SELECT ends.cut, r.county,
-                       sum(r.amount) FILTER (WHERE {in_period}r.recovered_on <= ends.e) AS in_period,
+                       sum(r.amount) FILTER (WHERE {cuts.since("r.recovered_on")} AND r.recovered_on <= ends.e) AS in_period,
                        sum(r.amount) FILTER (WHERE r.recovered_on <= ends.e) AS to_date
                 FROM mart_recoveries r JOIN ends ON r.listed_on <= ends.e WHERE {where_m} GROUP BY ALL),
         a AS (SELECT project_id, county, amount_due, listed_on, status, suspended_on
@@ -247,10 +244,7 @@ def arrears_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: S
                (m.listed - coalesce(rec.to_date, 0) + coalesce(o.paid_over, 0))::DOUBLE AS arrears_outstanding,
                coalesce(o.suspended, 0)::DOUBLE AS arrears_suspended
         FROM m LEFT JOIN rec USING (cut, county) LEFT JOIN owed o USING (cut, county)"""
-    params = {"cut_ends": list(cuts.ends), **cuts.params()}
-    if cuts.start:
-        params["cut_start"] = cuts.start
-    return wh.frame(Sql.of(sql, where_m, where_a, **params))
+    return wh.frame(Sql.of(sql, where_m, where_a, cut_ends=list(cuts.ends), **cuts.params(sql)))
 
 
 @by_years

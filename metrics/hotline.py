@@ -84,7 +84,7 @@ def hotline_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: S
     carries a 响应日期 has no `hotline_received` (it did not report the platform's columns: 无数据,
     not 0)."""
     where_ = region_sql("c.county", Filter(region), scope)
-    since = "received_on >= $start" if cuts.start else "received_on IS NOT NULL"
+    since = cuts.since("received_on")
     received = cuts.first("received_on")
 
     def by(date: str, condition: str = "TRUE") -> tuple[str, None]:
@@ -108,7 +108,6 @@ def hotline_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: S
     source = Sql.of(
         f"SELECT c.county AS unit, c.* EXCLUDE (county) FROM mart_hotline c WHERE {where_}",
         where_,
-        **({"start": cuts.start} if cuts.start else {}),
     )
     frame = running(wh, cuts, source, counts)
     frame = frame[frame["rows"] > 0]  # no 工单 in the period: not a unit of that end

@@ -63,14 +63,13 @@ def mediation_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope:
     to `mediation_facts` of each end's period (tests/test_facts_by_cut.py). A unit is listed at an
     end when a case of it was settled from the start to that end."""
     where_ = region_sql("county", Filter(region), scope)
-    since = "done_until >= $start" if cuts.start else "TRUE"
-    at = f"CASE WHEN {since} THEN {cuts.first('done_until')} END"
+    at = f"CASE WHEN {cuts.since('done_until')} THEN {cuts.first('done_until')} END"
     counts = {"settled": (at, None)}
     for lv, col in LEVEL_COLUMNS.items():
         counts[col] = (f"CASE WHEN level = '{lv}' THEN {at} END", None)
     counts["settled_below_county"] = (f"CASE WHEN level IN {literals(BELOW_COUNTY)} THEN {at} END", None)
     source = f"SELECT county AS unit, n, level, done_until FROM mart_settled WHERE {where_}"
-    frame = running(wh, cuts, Sql.of(source, where_, **({"start": cuts.start} if cuts.start else {})), counts)
+    frame = running(wh, cuts, Sql.of(source, where_), counts)
     return frame[frame["settled"] > 0].reset_index(drop=True)
 
 

@@ -154,7 +154,7 @@ CASE_WIDTHS = {
     "deadline": {"minWidth": 115},
     "street": {"minWidth": 110},
     "level": {"minWidth": 110},
-    "description": {"minWidth": 360, "flex": 3, "tooltipField": "description"},
+    "description": {"minWidth": 360, "flex": 3},
 }
 
 

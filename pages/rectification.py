@@ -152,8 +152,7 @@ def _message(key: str, lang: str) -> html.P:
 def _grid(grid_id: str, rows: Rows, lang: str, max_height: int = 460, header: int = 110, key: str | None = None):
     """A table of rows, its first column (the row's name) kept in view; every column rendered,
     so that a wide table reads (and tests) the same at any width."""
-    first = rows.columns[0]
-    how = replace(TABLE, pin_first={"pinned": "left", "minWidth": 110, "tooltipField": first})
+    how = replace(TABLE, pin_first={"pinned": "left", "minWidth": 110})
     return table(grid_id, rows.frame, rows.columns, lang, how, Size(header, 0, max_height), total=rows.total, key=key)
 
 

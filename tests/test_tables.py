@@ -157,7 +157,11 @@ def test_a_pages_own_widths_never_make_a_column_of_codes_narrower_than_they_need
     from components.tables import CELL_PX, CHAR_PX, UPPER_PX
 
     frame = pd.DataFrame({"company_code": ["91140722MA0HJWQC7R"], "company_name": ["晋中汇德物业"]})
-    how = panel.Table(widths={"company_code": 100}, column_defs={c: {"minWidth": 120} for c in frame.columns})
+    how = panel.Table(
+        widths={"company_code": 100},
+        column_defs={c: {"minWidth": 120} for c in frame.columns},
+        pin_first={"pinned": "left", "minWidth": 110},  # the first column's own settings too
+    )
     defs = {d["field"]: d for d in panel.table("g", frame, list(frame.columns), "zh", how).columnDefs}
     assert defs["company_code"]["minWidth"] >= round(10 * CHAR_PX + 8 * UPPER_PX + CELL_PX)
     assert defs["company_name"]["minWidth"] == 120  # a name may wrap or be cut
