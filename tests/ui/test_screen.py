@@ -344,15 +344,32 @@ def test_screen_memory_stays_flat_through_many_rotations_and_republishes(browser
         srv.stop()
 
 
-def test_screen_marks_offline_keeps_its_data_and_recovers_without_reload(browser, own_warehouse, tmp_path):
-    """... and, in a deployment that expects a publish every two seconds, says in a banner that
-    the figures are older than that, with the time of the last publish."""
+def test_screen_marks_offline_keeps_its_data_and_gets_data_from_the_first_request_of_a_new_process(
+    browser, own_warehouse, tmp_path
+):
+    """A wall left open while its server is away: it says since when it is offline, keeps its last
+    figures, its clock and its rotation, and pulls nothing; when a new process is up, the wall's
+    pull is the first request that process serves (its health checks answered elsewhere: by the
+    test here, in production by another worker or the restart fell between two checks) and gets
+    data, never 403 (Dash's set-up used to wait for another request), without a reload. And in a
+    deployment that expects a publish every two seconds, a banner says the figures are older than
+    that, with the time of the last publish."""
     from metrics.db import Warehouse
     from metrics.status import last_published
 
     published = last_published(Warehouse(own_warehouse))
     srv = Server(own_warehouse, env={"STALE_AFTER_HOURS": str(2 / 3600)}).start()
     p = open_screen(browser, srv.url, SCREEN + "&region=140700&rotate=2&refresh=2")
+    away = {"now": False}
+    p.page.route(
+        "**/session*",
+        lambda route: route.abort() if away["now"] else route.fulfill(status=200, body="ok", content_type="text/plain"),
+    )
+    refused: list[int] = []
+    p.page.on(
+        "response",
+        lambda r: refused.append(r.status) if "_dash-update-component" in r.url and r.status >= 400 else None,
+    )
     try:
         wait_for_data(p)
         expect(p.page.locator("#screen-stale.screen-stale-on")).to_have_text(
@@ -362,8 +379,10 @@ def test_screen_marks_offline_keeps_its_data_and_recovers_without_reload(browser
         value = p.text("#screen-kpi-rectification_rate-value")
         expect(p.page.locator("#screen-updated")).to_have_text(re.compile(r"更新于 \d\d:\d\d:\d\d"))
         expect(p.page.locator("#screen-offline")).to_have_text("")
+        renders = int(p.page.evaluate("() => window.__screenRenders"))
 
         t_stop = time.monotonic()
+        away["now"] = True
         srv.stop()
         offline = p.page.locator("#screen-offline.screen-offline-on")
         expect(offline).to_have_text(re.compile(r"^离线自 \d\d:\d\d$"), timeout=15_000)
@@ -380,15 +399,20 @@ def test_screen_marks_offline_keeps_its_data_and_recovers_without_reload(browser
         p.page.wait_for_timeout(2_500)
         assert p.text("#screen-updated") == updated_offline  # no pull while the server is away
 
+        t = time.time_ns()
+        os.utime(own_warehouse, ns=(t, t))  # published while the server was away: the next pull redraws
         t_start = time.monotonic()
-        srv = Server(own_warehouse, port=srv.port).start()  # the same address, a new process
+        srv = Server(own_warehouse, port=srv.port).start(untouched=True)  # the same address, no request sent yet
         t_up = time.monotonic()
+        away["now"] = False  # the next health check says "back": the wall pulls at once
         expect(p.page.locator("#screen-offline")).to_have_text("", timeout=15_000)
         print(f"server up in {t_up - t_start:.1f} s; mark gone {time.monotonic() - t_up:.1f} s later")
         expect(p.page.locator("#screen-offline")).not_to_have_class(re.compile("screen-offline-on"))
-        expect(p.page.locator("#screen-updated")).not_to_have_text(updated_offline, timeout=10_000)
+        expect(p.page.locator("#screen-updated")).not_to_have_text(updated_offline, timeout=30_000)
+        p.page.wait_for_function(f"() => window.__screenRenders > {renders}", timeout=30_000)
         assert p.page.evaluate("() => window.__sameDocument === true")  # no reload
         assert p.text("#screen-kpi-rectification_rate-value") == value
+        assert refused == [], f"callbacks refused by the new process: {refused[:10]}"
         # and it keeps pulling from the new process
         updated = p.text("#screen-updated")
         expect(p.page.locator("#screen-updated")).not_to_have_text(updated, timeout=10_000)
@@ -397,52 +421,6 @@ def test_screen_marks_offline_keeps_its_data_and_recovers_without_reload(browser
         # came up); nothing else, in Dash or in the page's own code
         network = ("Failed to load resource", "Callback failed: the server did not respond")
         assert not [e for e in p.console_errors if not any(n in e for n in network)], p.console_errors[:5]
-    finally:
-        p.page.context.close()
-        srv.stop()
-
-
-def test_screen_left_open_across_a_restart_gets_data_from_the_first_request_of_the_new_process(
-    browser, own_warehouse, tmp_path
-):
-    """The wall's pull is the first request the new process serves: its health checks are
-    answered elsewhere (by the test here; in production by another worker, or the restart fell
-    between two checks). It gets data, never 403 (Dash's set-up used to wait for another request)."""
-    srv = Server(own_warehouse).start()
-    p = open_screen(browser, srv.url, SCREEN + "&region=140700&rotate=2&refresh=2")
-    away = {"now": False}
-    p.page.route(
-        "**/session*",
-        lambda route: route.abort() if away["now"] else route.fulfill(status=200, body="ok", content_type="text/plain"),
-    )
-    refused: list[int] = []
-    p.page.on(
-        "response",
-        lambda r: refused.append(r.status) if "_dash-update-component" in r.url and r.status >= 400 else None,
-    )
-    try:
-        wait_for_data(p)
-        p.page.evaluate("() => { window.__sameDocument = true; }")
-        renders = int(p.page.evaluate("() => window.__screenRenders"))
-        updated = p.text("#screen-updated")
-
-        away["now"] = True
-        srv.stop()
-        expect(p.page.locator("#screen-offline.screen-offline-on")).to_have_text(
-            re.compile(r"^离线自 "), timeout=15_000
-        )
-        t = time.time_ns()
-        os.utime(own_warehouse, ns=(t, t))  # published while the server was away: the next pull redraws
-        srv = Server(own_warehouse, port=srv.port).start(untouched=True)  # no request sent to it yet
-        away["now"] = False  # the next health check says "back": the wall pulls at once
-
-        expect(p.page.locator("#screen-offline")).to_have_text("", timeout=15_000)
-        expect(p.page.locator("#screen-updated")).not_to_have_text(updated, timeout=30_000)
-        p.page.wait_for_function(f"() => window.__screenRenders > {renders}", timeout=30_000)
-        expect(p.page.locator("#screen-kpi-rectification_rate-value")).to_have_text(re.compile(r"^\d+\.\d\d%$"))
-        assert p.page.evaluate("() => window.__sameDocument === true")  # no reload
-        assert refused == [], f"callbacks refused by the new process: {refused[:10]}"
-        save_shot(p, tmp_path, "screen-after-restart.png")
     finally:
         p.page.context.close()
         srv.stop()
