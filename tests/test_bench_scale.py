@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bench.scale import SCALE_KEYS, scale
+from bench.scale import EVENT_KEYS, OWNERS, REGISTER_KEYS, register_copies, scale
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +22,37 @@ def _one(path: Path, sql: str):
         return con.execute(sql).fetchone()
 
 
-def test_every_fact_table_grows_by_the_factor(demo_wh, spread: Path) -> None:
-    for table in SCALE_KEYS:
+def test_events_grow_by_the_factor_and_registers_cover_the_province_once(demo_wh, spread: Path) -> None:
+    for table in EVENT_KEYS:
         (base,) = _one(demo_wh.path, f'SELECT count(*) FROM "{table}"')
         (big,) = _one(spread, f'SELECT count(*) FROM "{table}"')
         assert big == 40 * base, table
+    # the demo's twelve county-level units with cases, ten times over, cover the province's 117
+    with duckdb.connect(str(demo_wh.path), read_only=True) as con:
+        assert register_copies(con, 40, spread=True) == 10
+    in_template = """county IN (SELECT DISTINCT coalesce(CASE WHEN r.level = 'township' THEN r.parent_code END, c.county)
+                     FROM cases c JOIN regions r ON r.code = c.county
+                     UNION SELECT code FROM regions WHERE level = 'township' AND parent_code IN (
+                        SELECT DISTINCT coalesce(CASE WHEN r.level = 'township' THEN r.parent_code END, c.county)
+                        FROM cases c JOIN regions r ON r.code = c.county))"""
+    # (a county given two copies has one fund ledger row a year: below)
+    for table in [t for t in REGISTER_KEYS if t not in OWNERS and t != "fund_ledger"]:
+        (base, copied) = _one(demo_wh.path, f'SELECT count(*), count(*) FILTER (WHERE {in_template}) FROM "{table}"')
+        (big,) = _one(spread, f'SELECT count(*) FROM "{table}"')
+        assert big == base + 9 * copied, table
+    (communities, units) = _one(spread, "SELECT count(*), count(DISTINCT county) FROM communities")
+    assert 20_000 <= communities <= 40_000 and units >= 117  # the province has about 25,000
+    # one fund ledger row per county and year (a county given two copies: their sum)
+    ledger = "SELECT count(*) FROM (SELECT county, year FROM fund_ledger GROUP BY ALL HAVING count(*) > 1)"
+    assert _one(spread, ledger) == _one(demo_wh.path, ledger) == (0,)
+    # nothing references a company, community or project that is not there
+    for child, key, parent in (
+        ("credit_ratings", "company_code", "companies"),
+        ("fund_recoveries", "project_id", "fund_arrears"),
+        ("committee_party", "community_id", "communities"),
+    ):
+        sql = f"SELECT count(*) FROM {child} x LEFT JOIN {parent} p USING ({key}) WHERE p.{key} IS NULL"
+        assert _one(spread, sql) == _one(demo_wh.path, sql) == (0,), child
 
 
 def test_cases_cover_every_city_and_county_not_copies_of_the_demos(spread: Path) -> None:
