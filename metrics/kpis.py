@@ -168,25 +168,60 @@ def to_date(
 def _to_date(
     wh: Warehouse, keys: list[str], f: Filter, scope: Scope, months: int
 ) -> dict[str, list[tuple[dt.date, float | None]]]:
-    end = f.end or facts.data_as_of(wh, f, scope)
-    if end is None:
+    cuts = _cuts(wh, f, scope, months)
+    if cuts is None:
         return {k: [] for k in keys}
-    cuts = Cuts.months(f, end, months)
-    if not cuts.n:  # the period starts after the data's last date: no month of it to show
-        return {k: [] for k in keys}
-    periods = cuts.filters(f.region)
     kpis = [BY_KEY[k] for k in keys]
-    frames = _facts_by_cut(wh, kpis, cuts, f.region, scope)
+    return _points(wh, kpis, cuts, f.region, _facts_by_cut(wh, kpis, cuts, f.region, scope))
+
+
+def _cuts(wh: Warehouse, f: Filter, scope: Scope, months: int) -> Cuts | None:
+    """The month ends of a view's sparklines; None when there is no month of it to show (no dated
+    row, or the period starts after the data's last date)."""
+    end = f.end or facts.data_as_of(wh, f, scope)
+    cuts = Cuts.months(f, end, months) if end else None
+    return cuts if cuts and cuts.n else None
+
+
+def _points(
+    wh: Warehouse, kpis: list[Kpi], cuts: Cuts, region: str | None, frames: dict[str, list[pd.DataFrame]]
+) -> dict[str, list[tuple[dt.date, float | None]]]:
     return {
         kpi.key: [
             (
                 so_far.end.replace(day=1),
                 value_of(kpi, frames[kpi.facts][i])[0] if _covers(wh, kpi.facts, so_far) else None,
             )
-            for i, so_far in enumerate(periods)
+            for i, so_far in enumerate(cuts.filters(region))
         ]
         for kpi in kpis
     }
+
+
+def headline(
+    wh: Warehouse, keys: list[str], f: Filter, scope: Scope, months: int = 12
+) -> tuple[dict[str, KpiValue], dict[str, list[tuple[dt.date, float | None]]]]:
+    """A view's cards: `compute` with the previous period and the year before, and `to_date`'s
+    sparklines, the same values as those two give. A period with an end is the last of its
+    sparkline's ends, so its figures are read from the same scan as the months' (one statement
+    per facts function fewer); an open one (to 数据截至) is asked apart. Kept per version, filter
+    and scope, as `compute`."""
+    key = ("kpis.headline", tuple(keys), f, scope, months, rules_key())
+    values, points = wh.kept(key, lambda: _headline(wh, keys, f, scope, months), _KEPT_SIZE * (months + 1))
+    return dict(values), {k: list(p) for k, p in points.items()}
+
+
+def _headline(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, months: int):
+    cuts = _cuts(wh, f, scope, months)
+    if f.end is None or cuts is None:
+        return (
+            _compute(wh, keys, f, scope, True, None, True),
+            _to_date(wh, keys, f, scope, months),
+        )
+    kpis = [BY_KEY[k] for k in keys]
+    frames = _facts_by_cut(wh, kpis, cuts, f.region, scope)
+    current = {name: cut[-1] for name, cut in frames.items()}  # the last end is the period's own
+    return _compute(wh, keys, f, scope, True, current, True), _points(wh, kpis, cuts, f.region, frames)
 
 
 def _facts_by_cut(

@@ -92,9 +92,8 @@ def headline_rows(f: Filter, lang: str) -> list:
     """The card rows for a view, every figure from the catalogue (metrics.kpis), the sparklines
     too: drawn with the cards, from the same published version."""
     wh, viewer = warehouse(), scope()
-    values = kpis.compute(wh, CARD_KPIS, f, viewer, with_year_ago=True)
+    values, months = kpis.headline(wh, CARD_KPIS, f, viewer)
     notes = published.notes(values, f, viewer)
-    months = kpis.to_date(wh, CARD_KPIS, f, viewer)
     bounds = targets.in_force(f)
     periods = {"previous": span(f.previous(), lang), "year_ago": span(f.year_ago(), lang)}
     out = []

@@ -245,6 +245,26 @@ def test_a_cards_sparkline_is_the_catalogue_at_each_month_end(demo_wh):
                         assert got == pytest.approx(want, rel=1e-12, abs=1e-12), (key, period, scope)
 
 
+@pytest.mark.parametrize("view", range(len(VIEWS)))
+def test_the_cards_read_in_one_scan_are_the_catalogues_values_and_months(demo_wh, view):
+    """`kpis.headline` takes a period's figures from its sparkline's last end: every value, its
+    parts, the previous period's and the year before's, and every point equal `compute` and
+    `to_date` asked apart (an open period, one past 数据截至, a county officer's)."""
+    f = VIEWS[view]
+    for scope in SCOPES:
+        with one_version():
+            values, months = kpis._headline(demo_wh, CARD_KPIS, f, scope, 12)
+            want = kpis._compute(demo_wh, CARD_KPIS, f, scope, True, None, True)
+            assert months == kpis._to_date(demo_wh, CARD_KPIS, f, scope, 12)
+        for key in CARD_KPIS:
+            got, expected = values[key], want[key]
+            for part in ("value", "numerator", "denominator", "previous", "year_ago"):
+                a, b = getattr(got, part), getattr(expected, part)
+                assert (a is None) == (b is None), (key, part, f, scope)
+                if a is not None:
+                    assert a == pytest.approx(b, rel=1e-12, abs=1e-12), (key, part, f, scope)
+
+
 def test_a_period_that_starts_after_the_datas_last_date_has_no_months_and_no_error(demo_wh):
     """An open period from a day after 数据截至 (a URL with `from` alone): no month end falls in it,
     so every sparkline is empty (as before the ends were read in one scan, which failed on none)."""
