@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from etl.sql import Sql
@@ -113,11 +114,13 @@ def running(wh: Warehouse, cuts: Cuts, source: Sql, counts: dict[str, tuple]) ->
         UNION ALL SELECT DISTINCT unit, -1, 0, 0 FROM e"""
     deltas = wh.frame(Sql.of(sql, source, **cuts.params(sql)))
     units = sorted(deltas["unit"].dropna().unique())
-    grid = pd.MultiIndex.from_product([range(cuts.n), units], names=["cut", "unit"])
     moved = deltas[deltas["col"] >= 0]
-    wide = moved.pivot_table(index=["k", "unit"], columns="col", values="d", aggfunc="sum")
-    wide.index = wide.index.set_names(["cut", "unit"])
-    wide = wide.reindex(index=grid, columns=range(len(columns)), fill_value=0).fillna(0)
-    wide = wide.groupby(level="unit").cumsum()
-    wide.columns = columns
-    return wide.reset_index()
+    # every end's count: the deltas placed at (end, unit, column), summed over the ends so far
+    counts = np.zeros((cuts.n, len(units), len(columns)))
+    at = (moved["k"].to_numpy(dtype=int), pd.Index(units).get_indexer(moved["unit"]), moved["col"].to_numpy(dtype=int))
+    np.add.at(counts, at, moved["d"].to_numpy(dtype=float))
+    counts = counts.cumsum(axis=0).reshape(cuts.n * len(units), len(columns))
+    frame = pd.DataFrame(counts, columns=columns)
+    frame.insert(0, "unit", np.tile(np.array(units, dtype=object), cuts.n))
+    frame.insert(0, "cut", np.repeat(np.arange(cuts.n), len(units)))
+    return frame

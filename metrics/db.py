@@ -82,7 +82,11 @@ class Answers:
             self.hits += 1
             return item[0]
 
-    def put(self, key: Any, value: Any, size: int) -> None:
+    def put(self, key: Any, value: Any, size: int | Callable[[], int]) -> None:
+        """Keep an answer of `size` bytes (or a function giving them: not asked with no budget)."""
+        if not self.budget:
+            return
+        size = size() if callable(size) else size
         if size > self.budget // 4:  # one answer never takes a quarter of the room
             return
         with self._lock:
@@ -93,6 +97,13 @@ class Answers:
             while self.size > self.budget and self._items:
                 _, (_, dropped) = self._items.popitem(last=False)
                 self.size -= dropped
+
+
+def frame_bytes(frame) -> int:
+    """About what a frame takes: its arrays, and a text cell (an object) 80 bytes (a short Chinese
+    name; pandas' exact count walks every string, a tenth of a large answer's time)."""
+    objects = sum(frame[c].size for c in frame.columns if frame[c].dtype == object)
+    return int(frame.memory_usage(deep=False).sum()) + 80 * objects
 
 
 def _frozen(value: Any) -> Any:
@@ -387,7 +398,7 @@ class Warehouse:
             if found is None:
                 with snap.cursor() as cur, snap.outdated_as_such():
                     found = cur.execute(text, args).df()
-                snap.answers.put(key, found, int(found.memory_usage(deep=True).sum()))
+                snap.answers.put(key, found, lambda: frame_bytes(found))
             return found.copy()
 
     def kept(self, key: Any, compute: Callable[[], Any], size: int = 2048) -> Any:
@@ -400,8 +411,9 @@ class Warehouse:
             found = snap.answers.get(("kept", key))
             if found is None:
                 found = compute()
-                bytes_ = int(found.memory_usage(deep=True).sum()) if hasattr(found, "memory_usage") else size
-                snap.answers.put(("kept", key), found, bytes_)
+                snap.answers.put(
+                    ("kept", key), found, lambda: frame_bytes(found) if hasattr(found, "memory_usage") else size
+                )
             return found
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
