@@ -11,15 +11,13 @@ scope and gives nothing for a county outside it (`access` says which).
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
 from metrics import cases, funds, scorecard
 from metrics import escalations as esc
-from metrics.db import Warehouse, one_version
+from metrics.db import Warehouse, side_by_side
 from metrics.facts import as_of
 from metrics.filters import Filter, Scope
 from metrics.regions import region_names
@@ -83,14 +81,9 @@ def trend(wh: Warehouse, f: Filter, county: str, scope: Scope, keys=TREND_KPIS) 
     rows = []
     if access(wh, county, scope) == OK:
         months = trend_months(wh, f, county, scope)
-        with one_version():  # every month read from one published version, whichever thread reads it
-            # the months side by side: DuckDB runs a query without the GIL (each task in a copy of
-            # this context, which holds the version read)
-            contexts = [contextvars.copy_context() for _ in months]
-            with ThreadPoolExecutor(TREND_THREADS) as pool:
-                places = list(
-                    pool.map(lambda c, m: c.run(scorecard.standing, wh, m, county, list(keys)), contexts, months)
-                )
+        # the months side by side, every one from the same published version
+        tasks = [lambda m=m: scorecard.standing(wh, m, county, list(keys)) for m in months]
+        places = side_by_side(tasks, TREND_THREADS)
         for month, place in zip(months, places, strict=True):
             for r in place.itertuples(index=False):
                 rows.append({"month": month.start, "kpi": r.kpi, "value": r.value, "median": r.median})

@@ -30,6 +30,7 @@ import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -325,6 +326,16 @@ def one_version(scope: ReadScope | None = None) -> Iterator[ReadScope]:
         _scope.reset(token)
         if own:
             scope.release()
+
+
+def side_by_side(tasks: Sequence[Callable[[], Any]], threads: int) -> list[Any]:
+    """The tasks' results, computed on `threads` threads at once, all reading the version the
+    caller reads: DuckDB runs a statement without the GIL, so independent statements of one
+    answer overlap (each task runs in a copy of this context, which holds the version read)."""
+    with one_version():
+        contexts = [contextvars.copy_context() for _ in tasks]
+        with ThreadPoolExecutor(min(threads, len(tasks)) or 1) as pool:
+            return list(pool.map(lambda c, task: c.run(task), contexts, tasks))
 
 
 def enter(scope: ReadScope) -> contextvars.Token:

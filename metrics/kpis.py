@@ -18,7 +18,7 @@ import pandas as pd
 from etl.values import missing
 from metrics import credit, credit_rules, deadlines, facts, hotline, mediation, party, reporting
 from metrics.cuts import Cuts
-from metrics.db import Warehouse
+from metrics.db import Warehouse, side_by_side
 from metrics.filters import Filter, Scope
 from vocab.kpis import BY_KEY as BY_KEY
 from vocab.kpis import CATALOGUE as CATALOGUE
@@ -110,6 +110,7 @@ def compute(
     return _compute(wh, keys, f, scope, with_previous, current, with_year_ago)
 
 
+HEADLINE_THREADS = 2  # the cards' reads side by side (`headline`)
 _KEPT_SIZE = 2048  # bytes a view's KPI values or months take, about (a dozen frozen values)
 
 
@@ -137,6 +138,13 @@ def _compute(
         "previous": _comparable_facts(wh, kpis, f.previous() if with_previous else None, scope),
         "year_ago": _comparable_facts(wh, kpis, f.year_ago() if with_year_ago else None, scope),
     }
+    return _values(kpis, current, before)
+
+
+def _values(
+    kpis: list[Kpi], current: dict[str, pd.DataFrame], before: dict[str, dict[str, pd.DataFrame]]
+) -> dict[str, KpiValue]:
+    """Each KPI's value from its facts, with those of the periods compared where there are some."""
     out = {}
     for kpi in kpis:
         value, num, den = value_of(kpi, current[kpi.facts])
@@ -220,9 +228,18 @@ def _headline(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, months: i
             _to_date(wh, keys, f, scope, months),
         )
     kpis = [BY_KEY[k] for k in keys]
-    frames = _facts_by_cut(wh, kpis, cuts, f.region, scope)
+    # the months, the previous period and the year before: three independent reads, side by side
+    frames, previous, year_ago = side_by_side(
+        [
+            lambda: _facts_by_cut(wh, kpis, cuts, f.region, scope),
+            lambda: _comparable_facts(wh, kpis, f.previous(), scope),
+            lambda: _comparable_facts(wh, kpis, f.year_ago(), scope),
+        ],
+        HEADLINE_THREADS,
+    )
     current = {name: cut[-1] for name, cut in frames.items()}  # the last end is the period's own
-    return _compute(wh, keys, f, scope, True, current, True), _points(wh, kpis, cuts, f.region, frames)
+    before = {"previous": previous, "year_ago": year_ago}
+    return _values(kpis, current, before), _points(wh, kpis, cuts, f.region, frames)
 
 
 def _facts_by_cut(
