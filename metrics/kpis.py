@@ -213,32 +213,32 @@ def headline(
     """A view's cards: `compute` with the previous period and the year before, and `to_date`'s
     sparklines, the same values as those two give. A period with an end is the last of its
     sparkline's ends, so its figures are read from the same scan as the months' (one statement
-    per facts function fewer); an open one (to 数据截至) is asked apart. Kept per version, filter
-    and scope, as `compute`."""
+    per facts function fewer); an open one (to 数据截至) is asked apart. The reads are independent
+    and run `HEADLINE_THREADS` at a time. Kept per version, filter and scope, as `compute`."""
     key = ("kpis.headline", tuple(keys), f, scope, months, rules_key())
     values, points = wh.kept(key, lambda: _headline(wh, keys, f, scope, months), _KEPT_SIZE * (months + 1))
     return dict(values), {k: list(p) for k, p in points.items()}
 
 
 def _headline(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, months: int):
-    cuts = _cuts(wh, f, scope, months)
-    if f.end is None or cuts is None:
-        return (
-            _compute(wh, keys, f, scope, True, None, True),
-            _to_date(wh, keys, f, scope, months),
-        )
     kpis = [BY_KEY[k] for k in keys]
-    # the months, the previous period and the year before: three independent reads, side by side
-    frames, previous, year_ago = side_by_side(
-        [
-            lambda: _facts_by_cut(wh, kpis, cuts, f.region, scope),
-            lambda: _comparable_facts(wh, kpis, f.previous(), scope),
-            lambda: _comparable_facts(wh, kpis, f.year_ago(), scope),
-        ],
-        HEADLINE_THREADS,
-    )
-    current = {name: cut[-1] for name, cut in frames.items()}  # the last end is the period's own
-    before = {"previous": previous, "year_ago": year_ago}
+    cuts = _cuts(wh, f, scope, months)
+    if cuts is None:
+        return _compute(wh, keys, f, scope, True, None, True), {k: [] for k in keys}
+    names = list(dict.fromkeys(k.facts for k in kpis))
+    # every read is independent: each facts function at the month ends, for the period (unless it
+    # is the last end: a period with an end), for the previous period and for the year before,
+    # asked side by side
+    tasks = {("ends", n): lambda n=n: _by_cut(wh, n, cuts, f.region, scope) for n in names}
+    if f.end is None:  # an open period is not the last end (a row dated after 数据截至 counts in it)
+        tasks.update({("now", n): lambda n=n: facts_fn(n)(wh, f, scope) for n in names})
+    for side, other in (("previous", f.previous()), ("year_ago", f.year_ago())):
+        for n in dict.fromkeys(k.facts for k in kpis if other and _covers(wh, k.facts, other)):
+            tasks[(side, n)] = lambda n=n, other=other: facts_fn(n)(wh, other, scope)
+    answers = dict(zip(tasks, side_by_side(list(tasks.values()), HEADLINE_THREADS), strict=True))
+    frames = {n: answers[("ends", n)] for n in names}
+    current = {n: answers[("now", n)] if f.end is None else frames[n][-1] for n in names}
+    before = {side: {n: a for (s, n), a in answers.items() if s == side} for side in ("previous", "year_ago")}
     return _values(kpis, current, before), _points(wh, kpis, cuts, f.region, frames)
 
 
@@ -249,22 +249,22 @@ def _facts_by_cut(
     with a version by end (`<name>_by_cut`: one scan for all the ends) is asked once; one of the
     years only (`cuts.by_years`) once per years; the others once per end (the ends share a frame:
     it is read, never changed)."""
-    out = {}
-    for name in dict.fromkeys(k.facts for k in kpis):
-        by_cut = _find(name + "_by_cut")
-        if by_cut is None:
-            fn, asked = facts_fn(name), {}
-            keyed = (lambda p: p.years()) if getattr(fn, "by_years", False) else (lambda p: p)
-            for period in cuts.filters(region):
-                if keyed(period) not in asked:
-                    asked[keyed(period)] = fn(wh, period, scope)
-            out[name] = [asked[keyed(p)] for p in cuts.filters(region)]
-            continue
-        frame = by_cut(wh, region, cuts, scope)
-        rows = frame.groupby("cut").indices  # the rows of each end, found once
-        body = frame.drop(columns="cut")
-        out[name] = [body.take(rows.get(i, np.empty(0, dtype=int))) for i in range(cuts.n)]
-    return out
+    return {n: _by_cut(wh, n, cuts, region, scope) for n in dict.fromkeys(k.facts for k in kpis)}
+
+
+def _by_cut(wh: Warehouse, name: str, cuts: Cuts, region: str | None, scope: Scope) -> list[pd.DataFrame]:
+    by_cut = _find(name + "_by_cut")
+    if by_cut is None:
+        fn, asked = facts_fn(name), {}
+        keyed = (lambda p: p.years()) if getattr(fn, "by_years", False) else (lambda p: p)
+        for period in cuts.filters(region):
+            if keyed(period) not in asked:
+                asked[keyed(period)] = fn(wh, period, scope)
+        return [asked[keyed(p)] for p in cuts.filters(region)]
+    frame = by_cut(wh, region, cuts, scope)
+    rows = frame.groupby("cut").indices  # the rows of each end, found once
+    body = frame.drop(columns="cut")
+    return [body.take(rows.get(i, np.empty(0, dtype=int))) for i in range(cuts.n)]
 
 
 def scorecard(
