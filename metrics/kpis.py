@@ -110,7 +110,7 @@ def compute(
     return _compute(wh, keys, f, scope, with_previous, current, with_year_ago)
 
 
-HEADLINE_THREADS = 2  # the cards' reads side by side (`headline`)
+HEADLINE_THREADS = 2  # the facts functions asked side by side (`headline`, `_facts`)
 _KEPT_SIZE = 2048  # bytes a view's KPI values or months take, about (a dozen frozen values)
 
 
@@ -356,5 +356,7 @@ def facts_for(wh: Warehouse, keys: list[str], f: Filter, scope: Scope) -> dict[s
 
 
 def _facts(wh: Warehouse, kpis: list[Kpi], f: Filter, scope: Scope) -> dict[str, pd.DataFrame]:
+    """Each facts function the KPIs need, asked once; `HEADLINE_THREADS` of them at a time."""
     needed = list(dict.fromkeys(k.facts for k in kpis))
-    return {name: facts_fn(name)(wh, f, scope) for name in needed}
+    tasks = [lambda name=name: facts_fn(name)(wh, f, scope) for name in needed]
+    return dict(zip(needed, side_by_side(tasks, HEADLINE_THREADS), strict=True))
