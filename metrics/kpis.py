@@ -155,8 +155,13 @@ def _values(
 
 def _comparable_facts(wh: Warehouse, kpis: list[Kpi], other: Filter | None, scope: Scope) -> dict[str, pd.DataFrame]:
     """The facts of another period for the KPIs whose ledger covers the whole of it."""
-    comparable = [k for k in kpis if other and _covers(wh, k.facts, other)]
+    comparable = _comparable(wh, kpis, other)
     return _facts(wh, comparable, other, scope) if comparable else {}
+
+
+def _comparable(wh: Warehouse, kpis: list[Kpi], other: Filter | None) -> list[Kpi]:
+    """The KPIs whose ledger covers the whole of another period (none without one)."""
+    return [k for k in kpis if other and _covers(wh, k.facts, other)]
 
 
 def to_date(
@@ -233,7 +238,7 @@ def _headline(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, months: i
     if f.end is None:  # an open period is not the last end (a row dated after 数据截至 counts in it)
         tasks.update({("now", n): lambda n=n: facts_fn(n)(wh, f, scope) for n in names})
     for side, other in (("previous", f.previous()), ("year_ago", f.year_ago())):
-        for n in dict.fromkeys(k.facts for k in kpis if other and _covers(wh, k.facts, other)):
+        for n in dict.fromkeys(k.facts for k in _comparable(wh, kpis, other)):
             tasks[(side, n)] = lambda n=n, other=other: facts_fn(n)(wh, other, scope)
     answers = dict(zip(tasks, side_by_side(list(tasks.values()), HEADLINE_THREADS), strict=True))
     frames = {n: answers[("ends", n)] for n in names}
@@ -253,6 +258,7 @@ def _facts_by_cut(
 
 
 def _by_cut(wh: Warehouse, name: str, cuts: Cuts, region: str | None, scope: Scope) -> list[pd.DataFrame]:
+    """One facts function's frame at each end of `cuts` (`_facts_by_cut`)."""
     by_cut = _find(name + "_by_cut")
     if by_cut is None:
         fn, asked = facts_fn(name), {}
