@@ -17,7 +17,7 @@ import pandas as pd
 
 from metrics import cases, funds, scorecard
 from metrics import escalations as esc
-from metrics.db import Warehouse, side_by_side
+from metrics.db import Warehouse
 from metrics.facts import as_of
 from metrics.filters import Filter, Scope
 from metrics.regions import region_names
@@ -27,7 +27,6 @@ from vocab.kpis import CATALOGUE
 COUNTY_KPIS = [k.key for k in CATALOGUE]  # every KPI, in the catalogue's order
 TREND_KPIS = ("rectification_rate", "complaint_close_rate", "overdue_cases", "arrears_recovered", "refund_amount")
 TREND_MONTHS = 12
-TREND_THREADS = 3  # months computed side by side
 LIST_ROWS = 20  # rows of each list on the profile (the pages behind the links have them all)
 
 OK, FORBIDDEN, MISSING = "ok", "forbidden", "missing"
@@ -81,9 +80,7 @@ def trend(wh: Warehouse, f: Filter, county: str, scope: Scope, keys=TREND_KPIS) 
     rows = []
     if access(wh, county, scope) == OK:
         months = trend_months(wh, f, county, scope)
-        # the months side by side, every one from the same published version
-        tasks = [lambda m=m: scorecard.standing(wh, m, county, list(keys)) for m in months]
-        places = side_by_side(tasks, TREND_THREADS)
+        places = scorecard.standing_by_month(wh, months, county, list(keys))
         for month, place in zip(months, places, strict=True):
             for r in place.itertuples(index=False):
                 rows.append({"month": month.start, "kpi": r.kpi, "value": r.value, "median": r.median})

@@ -29,10 +29,13 @@ from metrics.filters import Filter, month_of, months_before
 
 @dataclass(frozen=True)
 class Cuts:
-    """The period's start (None: since the beginning) and its ends, ascending."""
+    """The period's start (None: since the beginning) and its ends, ascending. `monthly`: each end
+    is the end of a period of its own, its month (from the month's first day to the end: a
+    county's trend month by month), instead of the period from the start to the end."""
 
     start: dt.date | None
     ends: tuple[dt.date, ...]
+    monthly: bool = False
 
     @classmethod
     def months(cls, f: Filter, end: dt.date, months: int) -> Cuts:
@@ -45,9 +48,28 @@ class Cuts:
                 ends.append(min(last, end))
         return cls(f.start, tuple(ends))
 
+    @classmethod
+    def each_month(cls, months: list[Filter]) -> Cuts:
+        """Consecutive calendar months, each a period of its own (the last one possibly cut before
+        its month's end); their region is not kept."""
+        ends = tuple(m.end for m in months)
+        whole = all(m.start == m.end.replace(day=1) for m in months) and all(month_of(e)[1] == e for e in ends[:-1])
+        if not whole or any(
+            months_before(b.replace(day=1), 1) != a.replace(day=1) for a, b in zip(ends[:-1], ends[1:], strict=True)
+        ):
+            raise ValueError(f"not consecutive months from their first days: {months}")
+        return cls(months[0].start, ends, monthly=True)
+
     def filters(self, region: str | None) -> list[Filter]:
         """The period at each end, as a Filter (what each end's figures mean)."""
+        if self.monthly:
+            return [Filter(region, end.replace(day=1), end) for end in self.ends]
         return [Filter(region, self.start, end) for end in self.ends]
+
+    def flow(self, at: str) -> tuple[str, str | None]:
+        """`running`'s (from, until) of a flow that happens at end index `at` (a SQL expression):
+        counted at every end from it on, or with `monthly` at that end's month alone."""
+        return (at, f"({at}) + 1") if self.monthly else (at, None)
 
     @property
     def n(self) -> int:
@@ -82,6 +104,13 @@ class Cuts:
         return f"(CASE WHEN {within} THEN {self.first(date, strict)} WHEN {date} IS NULL THEN NULL ELSE $cut_n END)"
 
 
+def by_month(fn):
+    """Marks a version by end that also answers `monthly` cuts (each end its own month): the
+    others are asked once per month (`kpis`); tests/test_facts_by_cut.py holds both equal."""
+    fn.by_month = True
+    return fn
+
+
 def by_years(fn):
     """Marks a facts function whose figures depend on the period's years only (a year's fund ledger,
     the ratings of the latest year it touches): `kpis.to_date` asks it once for all the ends in the
@@ -104,7 +133,7 @@ def running(wh: Warehouse, cuts: Cuts, source: Sql, counts: dict[str, tuple]) ->
     keys = ", ".join(f"f{i}, u{i}" for i in range(len(specs)))
     weights = ", ".join(f"sum({spec[2] if len(spec) > 2 else 'n'}) AS w{i}" for i, spec in enumerate(specs))
     events = " UNION ALL ".join(
-        f"SELECT unit, {i} AS col, f{i} AS k, w{i} AS d FROM e WHERE f{i} < coalesce(u{i}, $cut_n) "
+        f"SELECT unit, {i} AS col, f{i} AS k, w{i} AS d FROM e WHERE f{i} < least(coalesce(u{i}, $cut_n), $cut_n) "
         f"UNION ALL SELECT unit, {i}, u{i}, -w{i} FROM e WHERE f{i} < u{i} AND u{i} < $cut_n"
         for i in range(len(columns))
     )

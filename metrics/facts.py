@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from etl.sql import Sql, literal, literals
-from metrics.cuts import Cuts, by_years, running
+from metrics.cuts import Cuts, by_month, by_years, running
 from metrics.db import Warehouse
 from metrics.deadlines import deadlines
 from metrics.filters import NO_END, Filter, Scope, period_sql, region_sql, until_sql, where, year_sql
@@ -106,8 +106,9 @@ def case_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     return frame
 
 
+@by_month
 def case_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scope) -> pd.DataFrame:
-    """`case_facts` at each end of `cuts` (the period from its start to that end), in one scan:
+    """`case_facts` at each end of `cuts` (the period from its start to that end, or its month), in one scan:
     [cut, unit, …], equal to `case_facts` of each end's period (tests/test_facts_by_cut.py). At an
     end k a case counts as received when received from the start to the end, as rectified when
     also 已整改/已办结 and closed by the end; the stock is taken at the end, or at 数据截至 when that
@@ -120,10 +121,14 @@ def case_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scop
     done = f"coalesce(status IN {literals(DONE)}, false) AND closed_on IS NOT NULL"
     received, closed = cuts.first("received_on"), cuts.first("closed_on")
     counts: dict[str, tuple[str, str | None]] = {}
+    # a month of its own (`cuts.monthly`): rectified when closed within the month it was received in
+    same = f" AND {closed} <= {received}" if cuts.monthly else ""
     for name, sources in CASE_GROUPS.items():
         mine = f"source IN {literals(sources)} AND {since}"
-        counts[f"received_{name}"] = (f"CASE WHEN {mine} THEN {received} END", None)
-        counts[f"rectified_{name}"] = (f"CASE WHEN {mine} AND {done} THEN greatest({received}, {closed}) END", None)
+        counts[f"received_{name}"] = cuts.flow(f"CASE WHEN {mine} THEN {received} END")
+        counts[f"rectified_{name}"] = cuts.flow(
+            f"CASE WHEN {mine} AND {done}{same} THEN greatest({received}, {closed}) END"
+        )
     # stock at the end (or at 数据截至, `$latest`, when earlier): received by then, not rectified by then
     open_from = cuts.first_until("received_on", "$latest")
     open_until = f"CASE WHEN {done} THEN {cuts.first_until('closed_on', '$latest')} END"
@@ -151,16 +156,17 @@ def refund_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     return wh.frame(Sql.of(sql, cond))
 
 
+@by_month
 def refund_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scope) -> pd.DataFrame:
     """`refund_facts` at each end of `cuts`, in one scan: [cut, unit, …], equal to `refund_facts`
     of each end's period (tests/test_facts_by_cut.py). A unit is listed at an end when it refunded
-    something from the start to that end."""
+    something in that end's period."""
     where_ = region_sql("county", Filter(region), scope)
-    at = f"CASE WHEN {cuts.since('refunded_on')} THEN {cuts.first('refunded_on')} END"
+    at = cuts.flow(f"CASE WHEN {cuts.since('refunded_on')} THEN {cuts.first('refunded_on')} END")
     counts = {
-        "refund_amount": (at, None, "amount"),
-        "refund_households": (at, None, "coalesce(households, 0)"),
-        "refund_rows": (at, None),
+        "refund_amount": (*at, "amount"),
+        "refund_households": (*at, "coalesce(households, 0)"),
+        "refund_rows": at,
     }
     source = f"SELECT county AS unit, 1 AS n, refunded_on, amount, households FROM refunds WHERE {where_}"
     frame = running(wh, cuts, Sql.of(source, where_), counts)
@@ -199,6 +205,7 @@ def arrears_facts(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:
     return frame.merge(owed, on="unit", how="left")
 
 
+@by_month
 def arrears_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: Scope) -> pd.DataFrame:
     """`arrears_facts` at each end of `cuts` (the period from its start to that end), in one
     statement: [cut, unit, …], equal to `arrears_facts` of each end's period
@@ -211,12 +218,14 @@ def arrears_facts_by_cut(wh: Warehouse, region: str | None, cuts: Cuts, scope: S
     where_m = region_sql("county", f, scope)
     where_a = region_sql("a.county", f, scope)
     suspended = suspended_sql("suspended_on <= e")
+    # recovered in the period: from its start, or from the first day of the end's month
+    in_period = "r.recovered_on >= date_trunc('month', ends.e)" if cuts.monthly else cuts.since("r.recovered_on")
     sql = f"""
         WITH ends AS (SELECT unnest(range(len($cut_ends))) AS cut, unnest($cut_ends) AS e),
         m AS (SELECT ends.cut, county, sum(amount_due) AS listed, sum(projects) AS projects
               FROM mart_arrears JOIN ends ON listed_on <= ends.e WHERE {where_m} GROUP BY ALL),
         rec AS (SELECT ends.cut, r.county,
-                       sum(r.amount) FILTER (WHERE {cuts.since("r.recovered_on")} AND r.recovered_on <= ends.e) AS in_period,
+                       sum(r.amount) FILTER (WHERE {in_period} AND r.recovered_on <= ends.e) AS in_period,
                        sum(r.amount) FILTER (WHERE r.recovered_on <= ends.e) AS to_date
                 FROM mart_recoveries r JOIN ends ON r.listed_on <= ends.e WHERE {where_m} GROUP BY ALL),
         a AS (SELECT project_id, county, amount_due, listed_on, status, suspended_on

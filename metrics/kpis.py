@@ -247,6 +247,16 @@ def _headline(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, months: i
     return _values(kpis, current, before), _points(wh, kpis, cuts, f.region, frames)
 
 
+def facts_by_cut(
+    wh: Warehouse, keys: list[str], cuts: Cuts, region: str | None, scope: Scope
+) -> dict[str, list[pd.DataFrame]]:
+    """The facts the KPIs need at each end of `cuts` (`_facts_by_cut`), the functions asked
+    `HEADLINE_THREADS` at a time: {facts name: [frame at each end]}."""
+    names = list(dict.fromkeys(BY_KEY[k].facts for k in keys))
+    tasks = [lambda n=n: _by_cut(wh, n, cuts, region, scope) for n in names]
+    return dict(zip(names, side_by_side(tasks, HEADLINE_THREADS), strict=True))
+
+
 def _facts_by_cut(
     wh: Warehouse, kpis: list[Kpi], cuts: Cuts, region: str | None, scope: Scope
 ) -> dict[str, list[pd.DataFrame]]:
@@ -260,7 +270,7 @@ def _facts_by_cut(
 def _by_cut(wh: Warehouse, name: str, cuts: Cuts, region: str | None, scope: Scope) -> list[pd.DataFrame]:
     """One facts function's frame at each end of `cuts` (`_facts_by_cut`)."""
     by_cut = _find(name + "_by_cut")
-    if by_cut is None:
+    if by_cut is None or (cuts.monthly and not getattr(by_cut, "by_month", False)):
         fn, asked = facts_fn(name), {}
         keyed = (lambda p: p.years()) if getattr(fn, "by_years", False) else (lambda p: p)
         for period in cuts.filters(region):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics import kpis, targets
+from metrics.cuts import Cuts
 from metrics.db import Warehouse
 from metrics.filters import Filter, Scope
 from metrics.regions import region_names
@@ -110,20 +111,23 @@ def standing_county(f: Filter, scope: Scope) -> str | None:
     return region[:6] if region and not region.endswith("00") else None
 
 
-def standing(wh: Warehouse, f: Filter, county: str, keys: list[str] | None = None) -> pd.DataFrame:
+def standing(
+    wh: Warehouse, f: Filter, county: str, keys: list[str] | None = None, frames: dict[str, pd.DataFrame] | None = None
+) -> pd.DataFrame:
     """Where one county stands among the counties of its city, per KPI: its value, its rank by
     the KPI's direction among the counties with a value (`rank` of `ranked`), and the city's
     median and quartiles of the county values — never another county's name or value, so it
     may be shown to the county's own officer. A KPI the county has no value for is unranked.
 
-    Columns: kpi, value, rank, ranked, q1, median, q3 (rates 0–1, amounts in yuan)."""
+    Columns: kpi, value, rank, ranked, q1, median, q3 (rates 0–1, amounts in yuan). `frames`: the
+    city's facts for the period, already read (`standing_by_month`)."""
     keys = keys or SCORECARD_KPIS
     city = county[:4] + "00"
     period = Filter(region=city, start=f.start, end=f.end)
     # the city's counties, read with the city's scope: only aggregates leave this function. A
     # county's figure is its region's, its township-level units that report on their own included
     # (`map_values`), as the overview filtered to the county shows it: one figure per county
-    table = kpis.scorecard(wh, keys, period, Scope((city,)))
+    table = kpis.scorecard(wh, keys, period, Scope((city,)), frames)
     rows = []
     for key in keys:
         kpi = kpis.BY_KEY[key]
@@ -144,3 +148,16 @@ def standing(wh: Warehouse, f: Filter, county: str, keys: list[str] | None = Non
             }
         )
     return pd.DataFrame(rows)
+
+
+def standing_by_month(wh: Warehouse, months: list[Filter], county: str, keys: list[str]) -> list[pd.DataFrame]:
+    """`standing` in each of consecutive calendar months (a county's trend): the city's facts of
+    every month read at once, each facts function in one scan where it has a version by month
+    (`metrics.cuts.Cuts.each_month`), instead of twelve times over."""
+    city = county[:4] + "00"
+    cuts = Cuts.each_month(months)
+    frames = kpis.facts_by_cut(wh, keys, cuts, city, Scope((city,)))
+    return [
+        standing(wh, month, county, keys, {name: at[i] for name, at in frames.items()})
+        for i, month in enumerate(months)
+    ]

@@ -16,7 +16,7 @@ from etl.sql import Sql, literals
 from metrics import facts, hotline, kpis, mediation, party
 from metrics.cuts import Cuts
 from metrics.db import one_version
-from metrics.filters import NO_END, Filter, Scope, period_sql, region_sql
+from metrics.filters import NO_END, Filter, Scope, month_of, months_before, period_sql, region_sql
 from pages._overview_headline import CARD_KPIS
 
 D = dt.date
@@ -169,6 +169,19 @@ def _same(got: pd.DataFrame, want: pd.DataFrame, what: str) -> None:
     pd.testing.assert_frame_equal(got, want, check_dtype=False, obj=what)
 
 
+def _at_every_end(wh, name: str, cuts: Cuts, region: str | None, scope: Scope) -> int:
+    """The version by end of `name` equal to the plain statement of each end's period; the rows
+    (a unit at an end) compared."""
+    by_cut, plain = PLAIN[name]
+    frame = by_cut(wh, region, cuts, scope)
+    compared = 0
+    for i, period in enumerate(cuts.filters(region)):
+        want = plain(wh, period, scope)
+        _same(frame[frame["cut"] == i], want, f"{name} at {period} {scope}")
+        compared += len(want)
+    return compared
+
+
 def test_every_facts_function_with_ends_has_a_plain_statement_here():
     names = {k.facts for k in kpis.CATALOGUE if kpis._find(k.facts + "_by_cut")}
     assert names == set(PLAIN)
@@ -176,7 +189,7 @@ def test_every_facts_function_with_ends_has_a_plain_statement_here():
 
 @pytest.mark.parametrize("name", sorted(PLAIN))
 def test_the_facts_at_every_month_end_equal_each_periods_facts(demo_wh, name):
-    by_cut, plain = PLAIN[name]
+    plain = PLAIN[name][1]
     compared = 0
     with one_version():
         for f in VIEWS:
@@ -184,15 +197,67 @@ def test_the_facts_at_every_month_end_equal_each_periods_facts(demo_wh, name):
                 single = kpis.facts_fn(name)(demo_wh, f, scope)  # the period's own facts: its one end
                 _same(single, plain(demo_wh, f, scope), f"{name} {f} {scope}")
                 end = f.end or facts.data_as_of(demo_wh, f, scope)
-                cuts = Cuts.months(f, end, 12)
-                frame = by_cut(demo_wh, f.region, cuts, scope)
-                for i, period in enumerate(cuts.filters(f.region)):
-                    want = plain(demo_wh, period, scope)
-                    _same(frame[frame["cut"] == i], want, f"{name} at {period} {scope}")
-                    compared += len(want)
+                compared += _at_every_end(demo_wh, name, Cuts.months(f, end, 12), f.region, scope)
     # rows (a unit at an end) compared: the views hold data (arrears: the counties with projects;
     # refunds: the units that refunded in the period)
     assert compared > {"arrears_facts": 150, "refund_facts": 200}.get(name, 300)
+
+
+def _months(region, end: dt.date, n: int = 12) -> list[Filter]:
+    """The `n` calendar months up to `end`, each a period of its own, the last cut at `end` (a
+    county's trend, metrics/county_profile.py)."""
+    out = []
+    for back in range(n - 1, -1, -1):
+        first = months_before(end.replace(day=1), back)
+        out.append(Filter(region, first, min(month_of(first)[1], end)))
+    return out
+
+
+MONTHLY = sorted(n for n, (fn, _) in PLAIN.items() if getattr(fn, "by_month", False))
+
+
+def test_the_versions_by_month_are_those_the_county_trend_reads():
+    assert MONTHLY == ["arrears_facts", "case_facts", "refund_facts"]
+
+
+@pytest.mark.parametrize("name", MONTHLY)
+def test_the_facts_of_each_month_equal_that_months_facts(demo_wh, name):
+    """With `monthly` cuts each end is its own month: received, rectified (closed within that
+    month), refunded and recovered in it; stocks at its end (数据截至 when earlier)."""
+    compared = 0
+    with one_version():
+        for f in VIEWS:
+            for scope in SCOPES:
+                end = f.end or facts.data_as_of(demo_wh, f, scope)
+                for last in (end, month_of(months_before(end, 4))[1]):  # mid-month, and a month's end
+                    compared += _at_every_end(demo_wh, name, Cuts.each_month(_months(f.region, last)), f.region, scope)
+    assert compared > {"arrears_facts": 300, "refund_facts": 100}.get(name, 700)
+
+
+@pytest.mark.parametrize("county", ["140702", "140781", "140721"])
+def test_a_countys_trend_read_at_once_is_its_standing_month_by_month(demo_wh, county):
+    """The county profile's trend (every month's city facts in one scan per function) equals its
+    standing computed month by month, KPI by KPI: value, rank, counties ranked, quartiles."""
+    from metrics import scorecard
+    from metrics.county_profile import TREND_KPIS
+
+    keys = list(TREND_KPIS)
+    with one_version():
+        for end in (D(2025, 5, 31), D(2024, 12, 20), D(2025, 11, 30)):
+            months = _months(county, end)
+            got = scorecard.standing_by_month(demo_wh, months, county, keys)
+            for month, at in zip(months, got, strict=True):
+                want = scorecard.standing(demo_wh, month, county, keys)
+                pd.testing.assert_frame_equal(
+                    at.reset_index(drop=True), want.reset_index(drop=True), check_dtype=False, obj=f"{county} {month}"
+                )
+
+
+def test_months_that_are_not_consecutive_whole_months_are_refused():
+    with pytest.raises(ValueError):
+        Cuts.each_month([Filter(None, D(2025, 1, 1), D(2025, 1, 31)), Filter(None, D(2025, 3, 1), D(2025, 3, 31))])
+    with pytest.raises(ValueError):
+        Cuts.each_month([Filter(None, D(2025, 1, 15), D(2025, 1, 31))])
 
 
 BY_YEARS = sorted(n for n in {k.facts for k in kpis.CATALOGUE} if getattr(kpis.facts_fn(n), "by_years", False))
