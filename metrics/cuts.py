@@ -8,6 +8,10 @@ index of the first end it counts at (`Cuts.first`: `date <= end`; `strict`: `dat
 that a condition like "received by the end and not closed by it" becomes "from index a until
 index b", and a count at every end is a running sum of +n at a and -n at b (`running`).
 
+With `monthly` cuts (`Cuts.each_month`: a county's trend) each end is a period of its own, its
+month: a flow counts at its own end only (`Cuts.flow`), a stock as before. Versions that answer
+them are marked `by_month`; the others are asked once per month.
+
 A facts function stays the definition of its figures, one statement per period; its version by
 end (`case_facts_by_cut`, …; `kpis.to_date` uses it where there is one) answers the same at many
 ends, and tests/test_facts_by_cut.py holds the two equal at every end of several views, against
