@@ -128,10 +128,11 @@ def standing(
     # county's figure is its region's, its township-level units that report on their own included
     # (`map_values`), as the overview filtered to the county shows it: one figure per county
     table = kpis.scorecard(wh, keys, period, Scope((city,)), frames)
+    by_county = shape_values(table, keys, "county")  # every KPI's units summed per county at once
     rows = []
     for key in keys:
         kpi = kpis.BY_KEY[key]
-        per_county = map_values(table, key, "county")
+        per_county = by_county[key]
         values = pd.Series({c: v for c, v in per_county.items() if not c.endswith("00") and v is not None}, dtype=float)
         own = values.get(county)
         better = (values > own) if kpi.higher_is_better else (values < own)
