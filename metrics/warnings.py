@@ -28,7 +28,7 @@ import pandas as pd
 from etl.values import missing
 from metrics import kpis
 from metrics.attention import second_black_list
-from metrics.db import Warehouse
+from metrics.db import Warehouse, side_by_side
 from metrics.escalations import open_cases
 from metrics.facts import as_of
 from metrics.filters import Filter, Scope, month_of
@@ -47,6 +47,7 @@ from vocab.ladder import (
     WARNING_KINDS,
 )
 
+WARNING_THREADS = 2  # the four lists read side by side (`early_warnings`)
 DUE_COLUMNS = [
     "case_id",
     "county",
@@ -98,9 +99,8 @@ def early_warnings(wh: Warehouse, f: Filter, scope: Scope) -> Warnings:
     it is later or open)."""
     at = as_of(wh, f, scope)
     now = Filter(f.region, None, at)
-    return Warnings(
-        at, due_soon(wh, now, scope), _black(wh, now, scope), _stalled(wh, now, scope), rank_drops(wh, now, scope)
-    )
+    lists = [due_soon, _black, _stalled, rank_drops]  # independent reads: two at a time
+    return Warnings(at, *side_by_side([lambda fn=fn: fn(wh, now, scope) for fn in lists], WARNING_THREADS))
 
 
 def due_soon(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:

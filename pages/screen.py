@@ -48,6 +48,7 @@ from components.screen import (
 from components.theme import GRADE_COLORS, STAR_COLORS_DARK
 from etl.clock import BEIJING
 from metrics import kpis, published, targets
+from metrics.db import side_by_side
 from metrics.escalations import escalation_counts
 from metrics.facts import data_as_of
 from metrics.filters import Filter, Scope
@@ -70,6 +71,8 @@ def screen_scope() -> Scope:
 
 
 # ---------------------------------------------------------------- data, on each pull
+
+PULL_THREADS = 2  # the pull's independent reads side by side
 
 PULL_OUTPUTS = (
     [
@@ -112,10 +115,23 @@ def screen_pull(_pull, params, seen):
 def screen_content(f: Filter, lang: str) -> tuple:
     """The screen's data for a filter, in the order of PULL_OUTPUTS (without the pull time)."""
     wh, scope = warehouse(), screen_scope()
-    frames = kpis.facts_for(wh, HEADLINE + MAP_KPIS, f, scope)
+    as_of = data_as_of(wh, f, scope)
+    # the wall's independent reads, side by side (each from the version this pull reads)
+    frames, credit, stars, counts, rectified, recoveries, warned, campaign = side_by_side(
+        [
+            lambda: kpis.facts_for(wh, HEADLINE + MAP_KPIS, f, scope),
+            lambda: credit_distribution(wh, f, scope),
+            lambda: star_distribution(wh, f, scope),
+            lambda: escalation_counts(wh, f, scope, with_cases=False),
+            lambda: latest_rectified(wh, f, scope),
+            lambda: latest_recoveries(wh, f, scope),
+            lambda: warnings_of(f, scope),
+            lambda: wall_campaign(wh, f, scope, as_of, lang),
+        ],
+        PULL_THREADS,
+    )
     values = kpis.compute(wh, HEADLINE, f, scope, with_previous=False, current=frames)
     table = unit_table(wh, MAP_KPIS, f, scope, frames)
-    as_of = data_as_of(wh, f, scope)
 
     notes = published.notes(values, f, scope)
     bounds = targets.in_force(f)
@@ -165,7 +181,6 @@ def screen_content(f: Filter, lang: str) -> tuple:
             }
         )
 
-    credit, stars = credit_distribution(wh, f, scope), star_distribution(wh, f, scope)
     side, side_titles, figures = [], [], {}
     if not credit.empty:
         side.append(0)
@@ -194,7 +209,6 @@ def screen_content(f: Filter, lang: str) -> tuple:
         side_titles.append("")
     side.append(2)
     side_titles.append(label("screen_escalations", lang))
-    counts = escalation_counts(wh, f, scope, with_cases=False)
     esc = [
         html.Div(
             [
@@ -206,8 +220,6 @@ def screen_content(f: Filter, lang: str) -> tuple:
         for k in ESCALATION_KEYS
     ]
 
-    rectified = latest_rectified(wh, f, scope)
-    recoveries = latest_recoveries(wh, f, scope)
     items = ticker_items(rectified.to_dict("records"), recoveries.to_dict("records"), lang)
     track = items + ticker_items(rectified.to_dict("records"), recoveries.to_dict("records"), lang)
     ticker_style = {"animationDuration": f"{max(len(items), 1) * 7}s"}
@@ -223,7 +235,7 @@ def screen_content(f: Filter, lang: str) -> tuple:
         **_published(wh),
     }
     as_of_text = f"{label('data_as_of', lang)}{'：' if lang == 'zh' else ': '}{fmt_date(as_of)}"
-    alarms = alarm_strip(groups(warnings_of(f, scope), lang, n=1), lang)  # counts and the worst of each kind
+    alarms = alarm_strip(groups(warned, lang, n=1), lang)  # counts and the worst of each kind
     return (
         data,
         "",
@@ -233,7 +245,7 @@ def screen_content(f: Filter, lang: str) -> tuple:
         ticker_style,
         *rank_slides,
         *side_titles,
-        wall_campaign(wh, f, scope, as_of, lang),
+        campaign,
         alarms,
     )
 
