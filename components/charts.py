@@ -25,7 +25,7 @@ from components.i18n import label
 # The house look lives in components/theme.py; FONT, PLOTLY_TEMPLATE and rate_tickformat are
 # re-exported for older imports.
 from components.theme import FONT as FONT
-from components.theme import PALETTE, house_layout, make_figure, nice_ticks
+from components.theme import PALETTE, house_layout, make_figure, merge, nice_ticks
 from components.theme import PLOTLY_TEMPLATE as PLOTLY_TEMPLATE
 from components.theme import rate_tickformat as rate_tickformat
 from etl.values import missing
@@ -117,8 +117,14 @@ def lines(
     yformat: str | None = None,
     height: int = 360,
     mode: str = "lines",
+    dashed: Iterable[str] = (),
+    layout: dict | None = None,
 ) -> go.Figure:
+    """One line per column of `ys` over `x`; the columns in `dashed` drawn dashed; `layout` merged
+    into the house layout (a figure's own legend, margins, axes: given here, the figure is built
+    once without validating every property, where `update_layout` afterwards validates them)."""
     xs = _values(frame[x])
+    dashed = set(dashed)
     traces = [
         dict(
             type="scatter",
@@ -131,10 +137,12 @@ def lines(
             + "：%{y"
             + (":" + yformat if yformat else "")
             + "}<extra></extra>",
+            **({"line": {"dash": "dash"}} if y in dashed else {}),
         )
         for y in ys
     ]
-    return make_figure(traces, house_layout(title, height, **({"yaxis": {"tickformat": yformat}} if yformat else {})))
+    extra = merge({"yaxis": {"tickformat": yformat}} if yformat else {}, layout or {})
+    return make_figure(traces, house_layout(title, height, **extra))
 
 
 def donut(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from metrics import kpis, targets
@@ -133,10 +134,11 @@ def standing(
     for key in keys:
         kpi = kpis.BY_KEY[key]
         per_county = by_county[key]
-        values = pd.Series({c: v for c, v in per_county.items() if not c.endswith("00") and v is not None}, dtype=float)
-        own = values.get(county)
-        better = (values > own) if kpi.higher_is_better else (values < own)
-        q1, median, q3 = values.quantile([0.25, 0.5, 0.75]).tolist() if len(values) else [None] * 3
+        values = {c: float(v) for c, v in per_county.items() if not c.endswith("00") and v is not None}
+        own, spread = values.get(county), np.array(list(values.values()), dtype=float)
+        better = ((spread > own) if kpi.higher_is_better else (spread < own)) if own is not None else spread[:0]
+        # linear between the closest ranks, empty values left out (as pandas' quantile)
+        q1, median, q3 = [float(q) for q in np.nanquantile(spread, [0.25, 0.5, 0.75])] if len(spread) else [None] * 3
         rows.append(
             {
                 "kpi": key,

@@ -200,14 +200,23 @@ def _trend_figure(frame, key: str, lang: str):
         scale = 1e4 if lang == "zh" else 1e6
         shown = shown.assign(county_value=shown["county_value"] / scale, city_median=shown["city_median"] / scale)
     fmt = ".0%" if kpi.kind == "rate" else ",.0f" if kpi.kind == "count" else ",.1f"
-    fig = lines(shown, "month", ["county_value", "city_median"], lang, title, fmt, height=240, mode="lines+markers")
-    fig.data[1].line = {"dash": "dash"}
-    fig.update_layout(
-        legend={"orientation": "h", "x": 1, "xanchor": "right", "yref": "paper", "y": 1.02, "yanchor": "bottom"},
-        margin={"t": 56, "b": 40, "l": 48, "r": 12},
+    return lines(
+        shown,
+        "month",
+        ["county_value", "city_median"],
+        lang,
+        title,
+        fmt,
+        height=240,
+        mode="lines+markers",
+        dashed=["city_median"],
+        layout={
+            "legend": {"orientation": "h", "x": 1, "xanchor": "right", "yref": "paper", "y": 1.02, "yanchor": "bottom"},
+            "margin": {"t": 56, "b": 40, "l": 48, "r": 12},
+            # 2025-01 …, as written (a date axis would read Jan 2025)
+            "xaxis": {"type": "category", "tickangle": -45},
+        },
     )
-    fig.update_xaxes(type="category", tickangle=-45)  # 2025-01 …, as written (a date axis would read Jan 2025)
-    return fig
 
 
 @missing_warehouse(*[FIGURE] * len(cp.TREND_KPIS), TEXT)
