@@ -36,15 +36,11 @@ SETTLED = f"() => ({DRAWN})() && ({NEAR_SEEN})() && ({QUIET})() && ({IDLE})()"
 
 
 def settle(page, timeout: float = 60_000) -> None:
-    """Wait until Dash has drawn the page, the lazy panels in view have asked for their content,
-    and no callback is pending or drawing (no loading marker). Read from the renderer's own state, not from a quiet network: waiting for 500 ms
-    without a request cost every page load half a second and proved nothing more."""
+    """Wait until Dash has drawn the page, the lazy panels in view (or brought near by a scroll)
+    have asked for their content, and no callback is pending or drawing (no loading marker). Read
+    from the renderer's own state, not from a quiet network: waiting for 500 ms without a request
+    cost every page load half a second and proved nothing more."""
     page.wait_for_function(SETTLED, timeout=timeout)
-
-
-def settle_scrolled(page, timeout: float = 60_000) -> None:
-    """After a scroll: the lazy panels it brought near asked for and drawn, and Dash idle."""
-    settle(page, timeout)
 
 
 def scroll_to(page, selector: str, timeout: float = 60_000) -> None:
@@ -61,4 +57,4 @@ def scroll_to(page, selector: str, timeout: float = 60_000) -> None:
         except Error as exc:  # replaced by a redraw that began after the settle
             if "not attached" not in str(exc) or attempt == 4:
                 raise
-    settle_scrolled(page, timeout)
+    settle(page, timeout)

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bench.browser import scroll_to, settle, settle_scrolled
+from bench.browser import scroll_to, settle
 
 OVERVIEW_TARGET_S, CLICK_TARGET_S = 2.0, 1.0
 
@@ -77,7 +77,7 @@ def overdue_case_trail(page, base: str) -> tuple[Walk, str]:
     page.locator("#escalations-open-grid").scroll_into_view_if_needed()
     row = page.locator("#escalations-open-grid .ag-center-cols-container .ag-row[row-index='0']")
     row.wait_for()
-    settle_scrolled(page)  # the sections the scroll brought near are drawn (lazy) before the click is timed
+    settle(page)  # the sections the scroll brought near are drawn (lazy) before the click is timed
     case_id = page.evaluate(
         "async () => (await dash_ag_grid.getApiAsync('escalations-open-grid')).getDisplayedRowAtIndex(0).data.case_id"
     )

@@ -328,12 +328,24 @@ def one_version(scope: ReadScope | None = None) -> Iterator[ReadScope]:
             scope.release()
 
 
-def side_by_side(tasks: Sequence[Callable[[], Any]], threads: int) -> list[Any]:
+SIDE_BY_SIDE = 2  # threads one answer's independent statements take (`side_by_side`): the cores here
+_beside: contextvars.ContextVar[bool] = contextvars.ContextVar("side_by_side", default=False)
+
+
+def side_by_side(tasks: Sequence[Callable[[], Any]], threads: int = SIDE_BY_SIDE) -> list[Any]:
     """The tasks' results, computed on `threads` threads at once, all reading the version the
     caller reads: DuckDB runs a statement without the GIL, so independent statements of one
-    answer overlap (each task runs in a copy of this context, which holds the version read)."""
+    answer overlap (each task runs in a copy of this context, which holds the version read).
+    Called again inside one of those tasks, the tasks run one after another in it: the answer
+    already has its threads."""
+    if _beside.get():
+        return [task() for task in tasks]
     with one_version():
-        contexts = [contextvars.copy_context() for _ in tasks]
+        token = _beside.set(True)
+        try:
+            contexts = [contextvars.copy_context() for _ in tasks]
+        finally:
+            _beside.reset(token)
         with ThreadPoolExecutor(min(threads, len(tasks)) or 1) as pool:
             return list(pool.map(lambda c, task: c.run(task), contexts, tasks))
 

@@ -110,7 +110,6 @@ def compute(
     return _compute(wh, keys, f, scope, with_previous, current, with_year_ago)
 
 
-HEADLINE_THREADS = 2  # the facts functions asked side by side (`headline`, `_facts`)
 _KEPT_SIZE = 2048  # bytes a view's KPI values or months take, about (a dozen frozen values)
 
 
@@ -186,7 +185,7 @@ def _to_date(
     if cuts is None:
         return {k: [] for k in keys}
     kpis = [BY_KEY[k] for k in keys]
-    return _points(wh, kpis, cuts, f.region, _facts_by_cut(wh, kpis, cuts, f.region, scope))
+    return _points(wh, kpis, cuts, f.region, facts_by_cut(wh, keys, cuts, f.region, scope))
 
 
 def _cuts(wh: Warehouse, f: Filter, scope: Scope, months: int) -> Cuts | None:
@@ -219,7 +218,7 @@ def headline(
     sparklines, the same values as those two give. A period with an end is the last of its
     sparkline's ends, so its figures are read from the same scan as the months' (one statement
     per facts function fewer); an open one (to 数据截至) is asked apart. The reads are independent
-    and run `HEADLINE_THREADS` at a time. Kept per version, filter and scope, as `compute`."""
+    and run side by side (`metrics.db.side_by_side`). Kept per version, filter and scope, as `compute`."""
     key = ("kpis.headline", tuple(keys), f, scope, months, rules_key())
     values, points = wh.kept(key, lambda: _headline(wh, keys, f, scope, months), _KEPT_SIZE * (months + 1))
     return dict(values), {k: list(p) for k, p in points.items()}
@@ -240,7 +239,7 @@ def _headline(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, months: i
     for side, other in (("previous", f.previous()), ("year_ago", f.year_ago())):
         for n in dict.fromkeys(k.facts for k in _comparable(wh, kpis, other)):
             tasks[(side, n)] = lambda n=n, other=other: facts_fn(n)(wh, other, scope)
-    answers = dict(zip(tasks, side_by_side(list(tasks.values()), HEADLINE_THREADS), strict=True))
+    answers = dict(zip(tasks, side_by_side(list(tasks.values())), strict=True))
     frames = {n: answers[("ends", n)] for n in names}
     current = {n: answers[("now", n)] if f.end is None else frames[n][-1] for n in names}
     before = {side: {n: a for (s, n), a in answers.items() if s == side} for side in ("previous", "year_ago")}
@@ -250,25 +249,17 @@ def _headline(wh: Warehouse, keys: list[str], f: Filter, scope: Scope, months: i
 def facts_by_cut(
     wh: Warehouse, keys: list[str], cuts: Cuts, region: str | None, scope: Scope
 ) -> dict[str, list[pd.DataFrame]]:
-    """The facts the KPIs need at each end of `cuts` (`_facts_by_cut`), the functions asked
-    `HEADLINE_THREADS` at a time: {facts name: [frame at each end]}."""
+    """The facts the KPIs need at each end of `cuts`, the functions asked side by side: {facts
+    name: [frame at each end]}. A facts function with a version by end (`<name>_by_cut`: one scan
+    for all the ends; for monthly cuts, one marked `by_month`) is asked once; one of the years only
+    (`cuts.by_years`) once per years; the others once per end (the ends share a frame: it is read,
+    never changed)."""
     names = list(dict.fromkeys(BY_KEY[k].facts for k in keys))
-    tasks = [lambda n=n: _by_cut(wh, n, cuts, region, scope) for n in names]
-    return dict(zip(names, side_by_side(tasks, HEADLINE_THREADS), strict=True))
-
-
-def _facts_by_cut(
-    wh: Warehouse, kpis: list[Kpi], cuts: Cuts, region: str | None, scope: Scope
-) -> dict[str, list[pd.DataFrame]]:
-    """Each KPI's facts at each end of `cuts`: {facts name: [frame at each end]}. A facts function
-    with a version by end (`<name>_by_cut`: one scan for all the ends) is asked once; one of the
-    years only (`cuts.by_years`) once per years; the others once per end (the ends share a frame:
-    it is read, never changed)."""
-    return {n: _by_cut(wh, n, cuts, region, scope) for n in dict.fromkeys(k.facts for k in kpis)}
+    return dict(zip(names, side_by_side([lambda n=n: _by_cut(wh, n, cuts, region, scope) for n in names]), strict=True))
 
 
 def _by_cut(wh: Warehouse, name: str, cuts: Cuts, region: str | None, scope: Scope) -> list[pd.DataFrame]:
-    """One facts function's frame at each end of `cuts` (`_facts_by_cut`)."""
+    """One facts function's frame at each end of `cuts` (`facts_by_cut`)."""
     by_cut = _find(name + "_by_cut")
     if by_cut is None or (cuts.monthly and not getattr(by_cut, "by_month", False)):
         fn, asked = facts_fn(name), {}
@@ -372,7 +363,7 @@ def facts_for(wh: Warehouse, keys: list[str], f: Filter, scope: Scope) -> dict[s
 
 
 def _facts(wh: Warehouse, kpis: list[Kpi], f: Filter, scope: Scope) -> dict[str, pd.DataFrame]:
-    """Each facts function the KPIs need, asked once; `HEADLINE_THREADS` of them at a time."""
+    """Each facts function the KPIs need, asked once, side by side."""
     needed = list(dict.fromkeys(k.facts for k in kpis))
     tasks = [lambda name=name: facts_fn(name)(wh, f, scope) for name in needed]
-    return dict(zip(needed, side_by_side(tasks, HEADLINE_THREADS), strict=True))
+    return dict(zip(needed, side_by_side(tasks), strict=True))

@@ -112,6 +112,11 @@ def standing_county(f: Filter, scope: Scope) -> str | None:
     return region[:6] if region and not region.endswith("00") else None
 
 
+def city_of(county: str) -> str:
+    """The city of a county-level code (140702 → 140700)."""
+    return county[:4] + "00"
+
+
 def standing(
     wh: Warehouse, f: Filter, county: str, keys: list[str] | None = None, frames: dict[str, pd.DataFrame] | None = None
 ) -> pd.DataFrame:
@@ -123,7 +128,7 @@ def standing(
     Columns: kpi, value, rank, ranked, q1, median, q3 (rates 0–1, amounts in yuan). `frames`: the
     city's facts for the period, already read (`standing_by_month`)."""
     keys = keys or SCORECARD_KPIS
-    city = county[:4] + "00"
+    city = city_of(county)
     period = Filter(region=city, start=f.start, end=f.end)
     # the city's counties, read with the city's scope: only aggregates leave this function. A
     # county's figure is its region's, its township-level units that report on their own included
@@ -157,7 +162,7 @@ def standing_by_month(wh: Warehouse, months: list[Filter], county: str, keys: li
     """`standing` in each of consecutive calendar months (a county's trend): the city's facts of
     every month read at once, each facts function in one scan where it has a version by month
     (`metrics.cuts.Cuts.each_month`), instead of twelve times over."""
-    city = county[:4] + "00"
+    city = city_of(county)
     cuts = Cuts.each_month(months)
     frames = kpis.facts_by_cut(wh, keys, cuts, city, Scope((city,)))
     return [

@@ -47,7 +47,6 @@ from vocab.ladder import (
     WARNING_KINDS,
 )
 
-WARNING_THREADS = 2  # the four lists read side by side (`early_warnings`)
 DUE_COLUMNS = [
     "case_id",
     "county",
@@ -99,8 +98,8 @@ def early_warnings(wh: Warehouse, f: Filter, scope: Scope) -> Warnings:
     it is later or open)."""
     at = as_of(wh, f, scope)
     now = Filter(f.region, None, at)
-    lists = [due_soon, _black, _stalled, rank_drops]  # independent reads: two at a time
-    return Warnings(at, *side_by_side([lambda fn=fn: fn(wh, now, scope) for fn in lists], WARNING_THREADS))
+    lists = [due_soon, _black, _stalled, rank_drops]  # independent reads, side by side
+    return Warnings(at, *side_by_side([lambda fn=fn: fn(wh, now, scope) for fn in lists]))
 
 
 def due_soon(wh: Warehouse, f: Filter, scope: Scope) -> pd.DataFrame:

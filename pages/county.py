@@ -26,6 +26,7 @@ from components.theme import GRAPH_CONFIG
 from metrics import county_profile as cp
 from metrics.db import WarehouseMissing
 from metrics.regions import region_names, region_options
+from metrics.scorecard import city_of
 from pages._county_rows import FORMATS, TABLES, CountyView, county_name, header_lines, standing_place, text_rows
 from pages._profile import county_href, list_table, refusal, register_lists
 from pages._view import FIGURE, JOBS, TEXT, missing_warehouse, scope, warehouse
@@ -54,7 +55,7 @@ def layout(**params) -> html.Div:
     if status != cp.OK:
         return refusal(status, view.county, lang)
     try:
-        city = region_names(warehouse()).get(view.county[:4] + "00", "")
+        city = region_names(warehouse()).get(city_of(view.county), "")
     except WarehouseMissing:
         city = ""
     links = [(k, _elsewhere(view, p)) for k, p in LINKED_PAGES]

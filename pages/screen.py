@@ -72,8 +72,6 @@ def screen_scope() -> Scope:
 
 # ---------------------------------------------------------------- data, on each pull
 
-PULL_THREADS = 2  # the pull's independent reads side by side
-
 PULL_OUTPUTS = (
     [
         Output("screen-data", "data"),
@@ -127,8 +125,7 @@ def screen_content(f: Filter, lang: str) -> tuple:
             lambda: latest_recoveries(wh, f, scope),
             lambda: warnings_of(f, scope),
             lambda: wall_campaign(wh, f, scope, as_of, lang),
-        ],
-        PULL_THREADS,
+        ]
     )
     values = kpis.compute(wh, HEADLINE, f, scope, with_previous=False, current=frames)
     table = unit_table(wh, MAP_KPIS, f, scope, frames)

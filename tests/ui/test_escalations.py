@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from bench.browser import settle_scrolled
+from bench.browser import settle
 from metrics import case_trail
 from metrics.db import Warehouse
 from metrics.filters import Scope
@@ -163,7 +163,7 @@ def _a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh):
     page.page.evaluate(
         f"async () => (await dash_ag_grid.getApiAsync('escalations-open-grid')).ensureIndexVisible({index})"
     )
-    settle_scrolled(page.page)  # the sections the scroll brought near drawn: nothing moves under the click
+    settle(page.page)  # the sections the scroll brought near drawn: nothing moves under the click
     page.page.evaluate("() => { document.querySelector('#escalations-page').dataset.before = '1'; }")
     scrolled = page.page.evaluate("() => window.scrollY")
     click_row(page, "escalations-open-grid", index)
