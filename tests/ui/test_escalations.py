@@ -135,7 +135,7 @@ def _the_page_in_english(page):
 
 
 def _a_ladder_bar_click_lists_that_levels_cases_and_the_toggle_keeps_the_overdue(page):
-    page.open(CITY)
+    """(On CITY, open)"""
     click_bar(page, "escalations-ladder", "市级")
     wait_url(page, r"level=%E5%B8%82%E7%BA%A7|level=市级")
     assert "层级：市级" in text(page, "#escalations-chips")
@@ -231,18 +231,16 @@ def _xiaoyis_three_levels_and_the_rate_below_the_county(page):
     assert len(months[0]["x"]) >= 20
 
 
-def test_a_supervisor_opens_the_page_in_both_languages_and_a_shared_link_with_its_case(page):
-    """The city in Chinese; a shared link opening a view with its case, closed again; 孝义's three
-    levels; then the page in English without console errors (the language step last)."""
+def test_a_supervisor_reads_the_page_follows_a_level_and_a_case_trail_and_a_shared_link(page, wh):
+    """The city in Chinese; a ladder bar click lists that level's cases and the toggle keeps the
+    overdue; a case's trail opens from the list, with its steps and links; a shared link opens a
+    view with its case, closed again; 孝义's three levels; then the page in English without console
+    errors (the language step last)."""
     page.open(CITY)
     _the_page_in_chinese(page)
+    _a_ladder_bar_click_lists_that_levels_cases_and_the_toggle_keeps_the_overdue(page)
+    _a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh)
+    page.open(CITY)
     _a_url_reproduces_a_view_with_its_open_case(page)
     _xiaoyis_three_levels_and_the_rate_below_the_county(page)
     _the_page_in_english(page)
-
-
-def test_a_supervisor_clicks_a_level_keeps_the_overdue_and_follows_a_case_trail(page, wh):
-    """A ladder bar click lists that level's cases and the toggle keeps the overdue; then a case's
-    trail opens from the list, with its steps and links."""
-    _a_ladder_bar_click_lists_that_levels_cases_and_the_toggle_keeps_the_overdue(page)
-    _a_case_trail_opens_from_the_list_with_its_steps_and_links(page, wh)

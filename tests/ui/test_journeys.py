@@ -1,13 +1,15 @@
 """Issue 18's three questions, walked in Chromium on the demo (bench/journeys.py, which the browser
-benchmark times): each answered within its clicks, and what it opens is the answer the metrics give."""
+benchmark times): each answered within its clicks, and what it opens is the answer the metrics give.
+The county officer's (his rank and the city's median): tests/ui/test_auth_roles.py."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from bench.journeys import overdue_case_trail, rank_and_median, worst_county_on_rectification
+from bench.journeys import overdue_case_trail, worst_county_on_rectification
 
 
 @pytest.fixture
@@ -18,6 +20,8 @@ def wh(demo_warehouse):
 
 
 def test_a_leader_finds_the_worst_county_on_rectification_this_year_and_why_in_two_clicks(page_as, server, wh):
+    """The worst county in two clicks, and why; then, from the overview, an item of 需要关注 opens its
+    督办 list in one click."""
     from metrics import kpis
     from metrics.facts import data_as_of
     from metrics.filters import EVERYTHING, Filter
@@ -37,6 +41,29 @@ def test_a_leader_finds_the_worst_county_on_rectification_this_year_and_why_in_t
     p.page.locator("#county-page .lazy-panel").scroll_into_view_if_needed()  # the lists, drawn once scrolled to
     p.page.wait_for_selector("#county-communities-table .ag-row")
     p.page.wait_for_selector("#county-open-table .ag-row")
+    _needs_attention_opens_the_detail_in_one_click(p)
+
+
+def _needs_attention_opens_the_detail_in_one_click(page):
+    """Without dates the overview says its default period (1 January to 数据截至); an item of
+    需要关注 (overdue cases of a county at city level) opens the 督办 list with that county, level
+    and period: one click."""
+    page.open("/")
+    expect(page.page.locator("#shell-as-of")).to_have_text(re.compile(r"数据截至：\d{4}-\d{2}-\d{2}"))
+    as_of = page.text("#shell-as-of").split("：")[-1]
+    period = page.page.locator("#overview-period")
+    expect(period).to_contain_text(f"{as_of[:4]}-01-01 至 {as_of}")
+    expect(period).to_contain_text("默认")
+    item = page.page.locator("#attention-overdue .attention-list a").first
+    expect(item).to_contain_text("超期")
+    said = item.inner_text()
+    item.click()
+    page.page.wait_for_url(re.compile(r"/escalations\?.*overdue=1"))
+    page.settle()
+    url = page.page.url
+    assert f"from={as_of[:4]}-01-01" in url and f"to={as_of}" in url and "level=" in url
+    expect(page.page.locator("#escalations-clear-level")).to_be_visible()
+    assert said.split("：")[0] in page.text("#shell-region")  # the county of the item is the region
 
 
 def test_a_supervisor_opens_the_trail_of_an_overdue_county_level_case_in_two_clicks(page_as, server, wh):
@@ -54,25 +81,3 @@ def test_a_supervisor_opens_the_trail_of_an_overdue_county_level_case_in_two_cli
     asked = parse_qs(urlsplit(p.page.url).query)
     assert asked["level"] == ["县级"] and asked["overdue"] == ["1"]
     assert asked["case"] == [case_id]  # the address, shared, opens the same trail
-
-
-def test_a_county_officer_sees_his_rank_and_the_city_median_on_every_kpi_in_one_click(page_as, server):
-    from vocab.kpis import CATALOGUE
-    from vocab.labels import label
-
-    p = page_as("county")
-    walk, url = rank_and_median(p.page, server.url)
-    assert len(walk.clicks) == 1
-    standing = p.text("#county-standing")
-    assert "榆次区" in p.text("#county-title, .profile-title")
-    assert "全市排名" in standing and "全市中位数" in standing and "全市四分位" in standing
-    rows = p.page.locator("#county-standing-table tbody tr")
-    assert rows.count() == len(CATALOGUE)  # every KPI of the catalogue, in its order
-    ranked = 0
-    for i in range(rows.count()):
-        cells = rows.nth(i).locator("td").all_inner_texts()
-        assert cells[0] == label(CATALOGUE[i].key, "zh")
-        if re.fullmatch(r"\d+ / \d+", cells[2]):
-            ranked += 1
-            assert cells[3] and cells[3] != "无数据"  # the city's median beside a rank
-    assert ranked >= len(CATALOGUE) - 1  # 榆次区 has a value for every KPI but the credit grades

@@ -1,5 +1,6 @@
-"""The overview in a real browser: loads clean, the filter and the URL drive it, a map click filters.
-The escalation counts as the callback draws them: tests/test_figures.py."""
+"""The overview in a real browser: loads clean, the filter and the URL drive it, a map click filters,
+the scorecard shows every row. The escalation counts as the callback draws them: tests/test_figures.py;
+the leader's one click from 需要关注 to 督办: tests/ui/test_journeys.py."""
 
 from __future__ import annotations
 
@@ -105,47 +106,47 @@ def _clicking_a_county_on_the_map_filters_to_it(page):
     expect(page.page.locator("#shell-region")).not_to_contain_text("晋中市")
 
 
+ROWS_FIT = """() => {
+    const grid = document.querySelector('#overview-scorecard .ag-root-wrapper');
+    const body = document.querySelector('#overview-scorecard .ag-body-viewport');
+    const box = grid.getBoundingClientRect();
+    const rows = [...document.querySelectorAll('#overview-scorecard .ag-center-cols-container .ag-row')];
+    return {rows: rows.length, scrolls: body.scrollHeight > body.clientHeight + 1,
+            inside: rows.every(r => { const b = r.getBoundingClientRect(); return b.top >= box.top && b.bottom <= box.bottom; })};
+}"""
+
+
+def _the_scorecard_shows_every_row_and_no_data_as_无数据(page):
+    """(issue 14) every row shows for a county and for a city at a small viewport; a county without
+    rows reads 无数据 in grey."""
+    page.page.set_viewport_size({"width": 1280, "height": 720})
+    for region, n in (("140722", 1), ("140700", 12)):
+        page.open(f"/?region={region}").scroll_to("#overview-scorecard")
+        expect(page.page.locator("#overview-scorecard .ag-center-cols-container .ag-row")).to_have_count(n)
+        assert page.page.evaluate(ROWS_FIT) == {"rows": n, "scrolls": False, "inside": True}, region
+    page.open("/?region=140100").scroll_to("#overview-scorecard")  # 太原市: 阳曲县 has communities, no cases
+    cell = page.page.locator("#overview-scorecard .ag-row [col-id='overdue_cases']").first
+    expect(cell).to_have_text("无数据")
+    assert "no-data" in cell.get_attribute("class")
+    expect(page.page.locator("#kpi-overdue_cases .kpi-value")).to_have_text("无数据")
+
+
 # ---------------------------------------------------------------- the journey
 
 
-def test_a_reader_opens_the_overview_in_both_languages_and_changes_the_period_in_the_url(page):
+def test_a_reader_opens_the_overview_filters_it_clicks_the_map_and_reads_it_in_english(page):
     """The city's 2024: the charts at the foot drawn when scrolled to, the cards in Chinese; a URL
     reproduces a view and its period changes the cards and the filter bar; the campaign counts
-    down and its sprint is a period of the filter bar; then the overview in English without
-    console errors (the language step last). Four page loads: a step goes on from the view the
-    one before it left."""
+    down and its sprint is a period of the filter bar; the filter bar rewrites the URL and
+    navigation keeps it; a click on a county of the map filters to it; the scorecard shows every
+    row at a small viewport and no data as 无数据; then the overview in English without console
+    errors (the language step last). A step goes on from the view the one before it left."""
     page.open(VIEW)
     _the_foot_is_drawn_when_scrolled_to(page)
     _the_overview_in_chinese(page)
     _url_reproduces_view_and_period_changes_the_cards(page)
     _the_campaign_counts_down_and_its_period_is_a_preset(page)
-    _the_overview_in_english(page)
-
-
-def test_a_reader_filters_by_the_filter_bar_and_by_a_map_click(page):
-    """The filter bar rewrites the URL and navigation keeps it; a click on a county of the map
-    filters to it."""
     _filter_bar_rewrites_url_and_navigation_keeps_it(page)
     _clicking_a_county_on_the_map_filters_to_it(page)
-
-
-def test_a_leader_opens_the_overview_on_this_year_and_one_click_on_needs_attention_opens_the_detail(page):
-    """Without dates the overview says its default period (1 January to 数据截至); an item of
-    需要关注 (overdue cases of a county at city level) opens the 督办 list with that county, level
-    and period: one click."""
-    page.open("/")
-    expect(page.page.locator("#shell-as-of")).to_have_text(re.compile(r"数据截至：\d{4}-\d{2}-\d{2}"))
-    as_of = page.text("#shell-as-of").split("：")[-1]
-    period = page.page.locator("#overview-period")
-    expect(period).to_contain_text(f"{as_of[:4]}-01-01 至 {as_of}")
-    expect(period).to_contain_text("默认")
-    item = page.page.locator("#attention-overdue .attention-list a").first
-    expect(item).to_contain_text("超期")
-    said = item.inner_text()
-    item.click()
-    page.page.wait_for_url(re.compile(r"/escalations\?.*overdue=1"))
-    page.settle()
-    url = page.page.url
-    assert f"from={as_of[:4]}-01-01" in url and f"to={as_of}" in url and "level=" in url
-    expect(page.page.locator("#escalations-clear-level")).to_be_visible()
-    assert said.split("：")[0] in page.text("#shell-region")  # the county of the item is the region
+    _the_scorecard_shows_every_row_and_no_data_as_无数据(page)
+    _the_overview_in_english(page)

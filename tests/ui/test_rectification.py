@@ -196,19 +196,15 @@ def _hotline_rates_by_county_are_drawn_with_their_total(page):
 # ---------------------------------------------------------------- the journey
 
 
-def test_a_reader_opens_the_page_in_both_languages_and_exports_a_charts_rows(page):
-    """A chart's rows opened as a table and exported; the city's 2024 in Chinese with the
-    hotline's rates at its foot; then the page in English without console errors (the language
-    step last)."""
-    _chart_rows_open_as_a_table_and_export_to_excel(page)
+def test_a_reader_exports_a_charts_rows_picks_a_case_group_drills_down_and_reads_it_in_english(page):
+    """The city's 2024 in Chinese with the hotline's rates at its foot; a chart's rows opened as a
+    table and exported; the case group buttons drive the charts and the URL; a county click and a
+    row click drill down from county to community to case list (no phone numbers); then the page
+    in English without console errors (the language step last)."""
     page.open(Y2024)
     _the_page_in_chinese(page)
     _hotline_rates_by_county_are_drawn_with_their_total(page)
-    _the_page_in_english(page)
-
-
-def test_a_reader_picks_a_case_group_then_drills_from_a_county_to_a_communitys_cases(page):
-    """The case group buttons drive the charts and the URL; a county click and a row click drill
-    down from county to community to case list (no phone numbers)."""
+    _chart_rows_open_as_a_table_and_export_to_excel(page)
     _case_group_filters_the_charts_and_goes_into_the_url(page)
     _county_click_then_community_click_drill_down_to_cases_without_phones(page)
+    _the_page_in_english(page)

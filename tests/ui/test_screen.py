@@ -1,8 +1,9 @@
 """大屏 /screen in a real browser: fills 16:9 walls of three sizes without overflow in CJK
 glyphs, shows the metrics layer's figures and no personal data, keeps its memory flat while
-it rotates and refreshes, and rides out a server restart without a reload.
+it rotates and refreshes, rides out a server restart without a reload, and leaves for the login
+page when its token is revoked.
 
-The wall is opened as it will be in the command centre: `/screen?token=demo-screen`, no login.
+The wall is opened as it will be in the command centre: `/screen?token=…`, no login.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def platform_fonts(p: Page, selector: str) -> list[dict]:
 @pytest.mark.parametrize(
     "width,height,lang,region,name",
     [
-        (1920, 1080, "zh", "140700", "晋中市"),
+        # 1920x1080, 晋中市 in Chinese: test_screen_figures_equal_the_metrics_layer_and_no_personal_data
         (3840, 2160, "zh", None, "山西省"),  # no region: the whole province, as on every page
         (1366, 768, "en", "140702", "榆次区"),
     ],
@@ -123,6 +124,15 @@ def test_screen_fills_the_wall_without_overflow_in_cjk_glyphs(
     path = SCREEN + (f"&region={region}" if region else "") + ("&lang=en" if lang == "en" else "")
     p = open_screen(browser, server.url, path, width, height)
     wait_for_data(p)
+    fills_the_wall(p, tmp_path, path, width, height, lang, name)
+    p.page.context.close()
+    assert not p.external, p.external[:5]
+    assert not p.console_errors, p.console_errors[:5]
+
+
+def fills_the_wall(p: Page, tmp_path: Path, path: str, width: int, height: int, lang: str, name: str) -> None:
+    """(The wall drawn) it fills the viewport and nothing overflows or is cut; its type scales with
+    the wall and reads from five metres; Chinese is drawn in a CJK font; its title names `name`."""
     shot = save_shot(p, tmp_path, f"screen-{width}x{height}-{lang}.png")
     assert shot.stat().st_size > 50_000
     assert p.page.evaluate(OVERFLOW_JS) == []
@@ -147,12 +157,11 @@ def test_screen_fills_the_wall_without_overflow_in_cjk_glyphs(
     # 专项行动 in the header: the campaign's name and its days left, inside the wall (OVERFLOW_JS above)
     assert "专项整治" in p.page.locator("#screen-campaign").inner_text()
     assert p.page.url.endswith(path)  # the shell's filter bar left the wall's URL as it was
-    p.page.context.close()
-    assert not p.external, p.external[:5]
-    assert not p.console_errors, p.console_errors[:5]
 
 
-def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, server, demo_warehouse):
+def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, server, demo_warehouse, tmp_path):
+    """The city's wall at 1920x1080: it fills the wall (fills_the_wall), and every figure it shows
+    is the metrics layer's; no reporter's phone reaches the page."""
     from components.i18n import fmt_amount, fmt_value
     from components.screen import RANK_ENDS, fraction_text, map_unit
     from metrics import kpis
@@ -163,9 +172,10 @@ def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, se
     from metrics.screen import latest_recoveries, latest_rectified, ranking, unit_table
 
     wh, f, scope = Warehouse(demo_warehouse), Filter("140700"), Scope(None, personal_data=False)
-    p = open_screen(browser, server.url, SCREEN + "&region=140700&rotate=2")
+    path = SCREEN + "&region=140700&rotate=2"
+    p = open_screen(browser, server.url, path)
     wait_for_data(p)
-    assert p.text("#screen-title").startswith("晋中市")
+    fills_the_wall(p, tmp_path, path, 1920, 1080, "zh", "晋中市")
     # the clock is Beijing time, whatever the wall's computer is set to (this machine: UTC)
     from etl.clock import beijing_now
 
@@ -264,6 +274,7 @@ def test_screen_figures_equal_the_metrics_layer_and_no_personal_data(browser, se
     assert not PHONE.search(sent)
     assert not any(ph in sent or ph[-4:] in p.text("#screen-ticker-track") for ph in phones)
     p.page.context.close()
+    assert not p.external, p.external[:5]
     assert not p.console_errors, p.console_errors[:5]
 
 
@@ -291,21 +302,63 @@ HEAP_GROWTH = 0.15  # of the early heap, plus 2 MiB
 RSS_GROWTH_KIB = 24 * 1024
 
 
-def test_screen_memory_stays_flat_through_many_rotations_and_republishes(browser, own_warehouse, tmp_path):
-    """rotate=1, refresh=2 for ~35 s while the warehouse is republished every 3 s, so every
-    pull recomputes everything and the browser redraws every figure: neither the browser's JS
-    heap nor the server's RSS (each read after a pause) may grow past the tolerance between an
-    early and a late reading, five republishes apart."""
-    t0 = time.monotonic()
-    srv = Server(own_warehouse).start()
+def test_a_wall_left_alone_keeps_its_memory_rides_out_a_restart_and_leaves_when_its_token_is_revoked(
+    browser, own_warehouse, tmp_path
+):
+    """The command centre's wall on a server of its own, with a token of its own, left alone:
+
+    1. in a deployment that expects a publish every two seconds, a banner says the figures are older
+       than that, with the time of the last publish;
+    2. rotate=1, refresh=2 while the warehouse is republished every 3 s, so every pull recomputes
+       everything and the browser redraws every figure: neither the browser's JS heap nor the
+       server's RSS (each read after a pause) grows past the tolerance between an early and a late
+       reading, five republishes apart;
+    3. its server goes away: it says since when it is offline, keeps its last figures, its clock and
+       its rotation, and pulls nothing; when a new process is up, the wall's pull is the first
+       request that process serves (its health checks answered elsewhere: by the test here, in
+       production by another worker, or the restart fell between two checks) and gets data, never
+       403 (Dash's set-up used to wait for another request), without a reload;
+    4. its token revoked, its session ends at its next health check: the wall reloads and the
+       server sends it to the login page, instead of showing its last data for ever."""
+    from metrics.db import Warehouse
+    from metrics.status import last_published
+    from security.store import Store
+
+    published = last_published(Warehouse(own_warehouse))
+    stale = {"STALE_AFTER_HOURS": str(2 / 3600)}
+    srv = Server(own_warehouse, env=stale).start()
+    store = Store.for_warehouse(own_warehouse)
+    token_id, token = store.add_screen_token("lobby")
+    p = open_screen(browser, srv.url, f"/screen?token={token}&region=140700&rotate=1&refresh=2")
+    # the wall's health checks (/session) answered here until step 4, so that after the restart the
+    # wall's pull is the new process's first request; refused while the server is away
+    checks = {"now": "answered"}
+
+    def health_check(route):
+        if checks["now"] == "answered":
+            route.fulfill(status=200, body="ok", content_type="text/plain")
+        elif checks["now"] == "away":
+            route.abort()
+        else:
+            route.continue_()
+
+    p.page.route("**/session*", health_check)
+    refused: list[int] = []
+    p.page.on(
+        "response",
+        lambda r: refused.append(r.status) if "_dash-update-component" in r.url and r.status >= 400 else None,
+    )
     try:
-        t1 = time.monotonic()
-        p = open_screen(browser, srv.url, SCREEN + "&region=140700&rotate=1&refresh=2")
         wait_for_data(p)
-        print(f"\nserver start {t1 - t0:.1f} s, first data {time.monotonic() - t1:.1f} s")
+        p.page.evaluate("() => { window.__sameDocument = true; }")  # gone if the page reloads
+        # 1. stale
+        expect(p.page.locator("#screen-stale.screen-stale-on")).to_have_text(
+            re.compile(rf"^数据已 \d+ 小时未更新：最后一次发布于 {published:%Y-%m-%d %H:%M}，"), timeout=15_000
+        )
+
+        # 2. memory
         cdp = p.page.context.new_cdp_session(p.page)
         cdp.send("Performance.enable")
-
         renders = lambda: int(p.page.evaluate("() => window.__screenRenders || 0"))  # noqa: E731
 
         def run(republishes: int) -> tuple[int, int, int]:
@@ -338,51 +391,16 @@ def test_screen_memory_stays_flat_through_many_rotations_and_republishes(browser
         assert rss_late <= rss_early + RSS_GROWTH_KIB, (rss_early, rss_late)
         assert history <= 60  # Dash's undo history is trimmed (assets/screen.js)
         save_shot(p, tmp_path, "screen-after-memory-run.png")
-        p.page.context.close()
+        cdp.detach()
         assert not p.console_errors, p.console_errors[:5]
-    finally:
-        srv.stop()
 
-
-def test_screen_marks_offline_keeps_its_data_and_gets_data_from_the_first_request_of_a_new_process(
-    browser, own_warehouse, tmp_path
-):
-    """A wall left open while its server is away: it says since when it is offline, keeps its last
-    figures, its clock and its rotation, and pulls nothing; when a new process is up, the wall's
-    pull is the first request that process serves (its health checks answered elsewhere: by the
-    test here, in production by another worker or the restart fell between two checks) and gets
-    data, never 403 (Dash's set-up used to wait for another request), without a reload. And in a
-    deployment that expects a publish every two seconds, a banner says the figures are older than
-    that, with the time of the last publish."""
-    from metrics.db import Warehouse
-    from metrics.status import last_published
-
-    published = last_published(Warehouse(own_warehouse))
-    srv = Server(own_warehouse, env={"STALE_AFTER_HOURS": str(2 / 3600)}).start()
-    p = open_screen(browser, srv.url, SCREEN + "&region=140700&rotate=2&refresh=2")
-    away = {"now": False}
-    p.page.route(
-        "**/session*",
-        lambda route: route.abort() if away["now"] else route.fulfill(status=200, body="ok", content_type="text/plain"),
-    )
-    refused: list[int] = []
-    p.page.on(
-        "response",
-        lambda r: refused.append(r.status) if "_dash-update-component" in r.url and r.status >= 400 else None,
-    )
-    try:
-        wait_for_data(p)
-        expect(p.page.locator("#screen-stale.screen-stale-on")).to_have_text(
-            re.compile(rf"^数据已 \d+ 小时未更新：最后一次发布于 {published:%Y-%m-%d %H:%M}，"), timeout=15_000
-        )
-        p.page.evaluate("() => { window.__sameDocument = true; }")  # gone if the page reloads
+        # 3. offline, then a new process
         value = p.text("#screen-kpi-rectification_rate-value")
         expect(p.page.locator("#screen-updated")).to_have_text(re.compile(r"更新于 \d\d:\d\d:\d\d"))
         expect(p.page.locator("#screen-offline")).to_have_text("")
-        renders = int(p.page.evaluate("() => window.__screenRenders"))
-
+        drawn = renders()
         t_stop = time.monotonic()
-        away["now"] = True
+        checks["now"] = "away"
         srv.stop()
         offline = p.page.locator("#screen-offline.screen-offline-on")
         expect(offline).to_have_text(re.compile(r"^离线自 \d\d:\d\d$"), timeout=15_000)
@@ -402,14 +420,14 @@ def test_screen_marks_offline_keeps_its_data_and_gets_data_from_the_first_reques
         t = time.time_ns()
         os.utime(own_warehouse, ns=(t, t))  # published while the server was away: the next pull redraws
         t_start = time.monotonic()
-        srv = Server(own_warehouse, port=srv.port).start(untouched=True)  # the same address, no request sent yet
+        srv = Server(own_warehouse, port=srv.port, env=stale).start(untouched=True)  # no request sent yet
         t_up = time.monotonic()
-        away["now"] = False  # the next health check says "back": the wall pulls at once
+        checks["now"] = "answered"  # the next health check says "back": the wall pulls at once
         expect(p.page.locator("#screen-offline")).to_have_text("", timeout=15_000)
         print(f"server up in {t_up - t_start:.1f} s; mark gone {time.monotonic() - t_up:.1f} s later")
         expect(p.page.locator("#screen-offline")).not_to_have_class(re.compile("screen-offline-on"))
         expect(p.page.locator("#screen-updated")).not_to_have_text(updated_offline, timeout=30_000)
-        p.page.wait_for_function(f"() => window.__screenRenders > {renders}", timeout=30_000)
+        p.page.wait_for_function(f"() => window.__screenRenders > {drawn}", timeout=30_000)
         assert p.page.evaluate("() => window.__sameDocument === true")  # no reload
         assert p.text("#screen-kpi-rectification_rate-value") == value
         assert refused == [], f"callbacks refused by the new process: {refused[:10]}"
@@ -421,22 +439,9 @@ def test_screen_marks_offline_keeps_its_data_and_gets_data_from_the_first_reques
         # came up); nothing else, in Dash or in the page's own code
         network = ("Failed to load resource", "Callback failed: the server did not respond")
         assert not [e for e in p.console_errors if not any(n in e for n in network)], p.console_errors[:5]
-    finally:
-        p.page.context.close()
-        srv.stop()
 
-
-def test_a_wall_whose_token_is_revoked_leaves_for_the_login_page(browser, own_warehouse, tmp_path):
-    """Revoking the wall's token ends its session at its next health check: the wall reloads
-    and the server sends it to the login page, instead of showing its last data for ever."""
-    from security.store import Store
-
-    srv = Server(own_warehouse).start()
-    store = Store.for_warehouse(own_warehouse)
-    token_id, token = store.add_screen_token("lobby")
-    p = open_screen(browser, srv.url, f"/screen?token={token}&rotate=2&refresh=2")
-    try:
-        wait_for_data(p)
+        # 4. revoked: the health checks reach the server again
+        checks["now"] = "sent"
         store.revoke_screen_token(token_id)
         p.page.wait_for_url(re.compile(r"/login\?next="), timeout=30_000)
         expect(p.page.locator("#login-form")).to_be_visible()

@@ -10,7 +10,11 @@ from bench.transfer import COLD_LIMIT, WARM_LIMIT, WARM_PAGES, navigations
 from .conftest import CONTEXT
 
 
-def test_a_cold_visit_and_the_warm_pages_after_it_stay_small(browser, server, login_state):
+def test_a_cold_visit_and_the_warm_pages_after_it_stay_small_on_a_bundle_that_names_what_it_left_out(
+    browser, server, login_state
+):
+    """The visit's bytes (above); and the partial bundle, asked to draw a trace type it left out,
+    says so in the console (so a page that needs one fails its test instead of drawing nothing)."""
     result = navigations(browser, server.url, login_state("leader"), CONTEXT)
     cold = result["cold"]
     largest = [where for _, where in cold["largest"]]
@@ -23,8 +27,6 @@ def test_a_cold_visit_and_the_warm_pages_after_it_stay_small(browser, server, lo
         # the big bundles came from the cache (a lazy chunk the cold page had not asked for may not)
         assert not any("plotly-kanban" in where or "dash_ag_grid.v" in where for _, where in warm["largest"])
 
-
-def test_a_trace_type_left_out_of_the_bundle_is_a_console_error(browser, server):
     context = browser.new_context()
     try:
         page = context.new_page()

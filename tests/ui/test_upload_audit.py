@@ -72,7 +72,7 @@ def drop(p: Page, *paths: Path) -> None:
     p.page.locator("#upload-drop input[type=file]").set_input_files([str(x) for x in paths])
 
 
-def test_admin_uploads_a_ledger_then_one_with_bad_rows_and_downloads_the_rejects(admin, upload_server, tmp_path):
+def _a_ledger_then_one_with_bad_rows_whose_rejects_are_downloaded_fixed_and_sent_back(admin, upload_server, tmp_path):
     before = loads(upload_server)
     admin.open("/upload")
     expect(admin.page.locator("#upload-rules")).to_contain_text(f"单个文件不超过 {LIMIT_MB} MB")
@@ -138,7 +138,7 @@ def test_admin_uploads_a_ledger_then_one_with_bad_rows_and_downloads_the_rejects
     shutil.copy(tmp_path / "upload.png", "/tmp/upload-page.png")
 
 
-def test_refused_types_oversized_files_and_zip_bombs_load_nothing(admin, upload_server, tmp_path, clerk):
+def _refused_types_oversized_files_and_zip_bombs_load_nothing(admin, upload_server, tmp_path, clerk):
     before = loads(upload_server)
     text = tmp_path / "情况说明.txt"
     text.write_text("编号,县区\nX1,榆次区\n", encoding="utf-8")
@@ -176,7 +176,7 @@ def test_refused_types_oversized_files_and_zip_bombs_load_nothing(admin, upload_
     assert loads(upload_server) == before
 
 
-def test_the_audit_page_lists_the_login_and_the_load_newest_first(admin, upload_server, tmp_path):
+def _the_audit_page_lists_the_login_and_the_load_newest_first_in_both_languages(admin, upload_server, tmp_path):
     admin.open("/upload")
     drop(admin, ledger(tmp_path, "审计测试.csv", [("UPTEST-201", "榆次区")]))
     expect(admin.page.locator("#upload-summary")).to_contain_text("入库 1 行")
@@ -215,6 +215,19 @@ def test_the_audit_page_lists_the_login_and_the_load_newest_first(admin, upload_
         "1 file(s) uploaded: 1 rows loaded, 0 rows rejected, 0 file(s) refused whole"
     )
     admin.page.screenshot(path="/tmp/upload-page-en.png", full_page=True)
+
+
+def test_an_admin_uploads_ledgers_sends_the_fixed_rejects_back_is_refused_bad_files_and_reads_the_audit(
+    admin, upload_server, tmp_path, clerk
+):
+    """A ledger loads; one with bad rows loads its good rows and says why the others were refused,
+    row by row; its rejects downloaded, fixed as a clerk would and sent back, load; a file of a
+    refused type, a zip bomb and a file over the limit load nothing, each refused in words; the
+    audit page lists the login and the loads newest first, filters by the URL, exports (audited
+    with its filter) and speaks English, as the upload page does."""
+    _a_ledger_then_one_with_bad_rows_whose_rejects_are_downloaded_fixed_and_sent_back(admin, upload_server, tmp_path)
+    _refused_types_oversized_files_and_zip_bombs_load_nothing(admin, upload_server, tmp_path, clerk)
+    _the_audit_page_lists_the_login_and_the_load_newest_first_in_both_languages(admin, upload_server, tmp_path)
 
 
 # ---------------------------------------------------------------- raw HTTP, the shared server
