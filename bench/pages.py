@@ -128,7 +128,9 @@ _DOWNLOADS: set[int] = set()
 _JOBS: set[int] = set()
 
 
-def _time(fn, *args) -> float:
+def _context() -> None:
+    """The callback context Dash sets around a callback (its trigger read by some), for calling
+    a callback's function directly."""
     from dash._callback_context import context_value
     from dash._utils import AttributeDict
 
@@ -140,6 +142,16 @@ def _time(fn, *args) -> float:
             outputs_list=[],
         )
     )
+
+
+def call(fn, *args):
+    """A callback's function called as the server calls it (its context set): its answer."""
+    _context()
+    return fn(*args)
+
+
+def _time(fn, *args) -> float:
+    _context()
     start = time.perf_counter()
     fn(*args)
     return time.perf_counter() - start

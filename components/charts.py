@@ -75,10 +75,21 @@ def bars(
     orientation: str = "v",
     height: int = 360,
     colors: dict[str, str] | None = None,
+    layout: dict | None = None,
+    trace: dict | None = None,
+    more: Iterable[dict] = (),
 ) -> go.Figure:
     """One bar trace per column of `ys`, labelled from the label table; `customdata` carries a
     code (e.g. the region) so a click can filter; `colors` fixes a column's colour (an ordered
-    scale: stars, grades)."""
+    scale: stars, grades); `trace` merged into every bar trace's properties, `more` traces drawn
+    after the bars (a line on a second axis) and `layout` merged into the house layout (see `lines`)."""
+    traces, extra = _bar_traces(frame, x, ys, lang, x_names, customdata, barmode, yformat, orientation, colors)
+    traces = [merge(t, trace) for t in traces] if trace else traces
+    return make_figure([*traces, *more], house_layout(title, height, **merge(extra, layout or {})))
+
+
+def _bar_traces(frame, x, ys, lang, x_names, customdata, barmode, yformat, orientation, colors) -> tuple[list, dict]:
+    """`bars`' traces and its own layout beyond the house's."""
     cats = [x_names.get(v, v) if x_names else v for v in frame[x]]
     custom = _values(frame[customdata]) if customdata else None
     traces = []
@@ -105,7 +116,7 @@ def bars(
     extra: dict = {"barmode": barmode}
     if yformat:
         extra["yaxis" if orientation == "v" else "xaxis"] = {"tickformat": yformat}
-    return make_figure(traces, house_layout(title, height, **extra))
+    return traces, extra
 
 
 def lines(
@@ -146,11 +157,18 @@ def lines(
 
 
 def donut(
-    names: list[str], values: list[float], title: str | None = None, height: int = 300, colors: list[str] | None = None
+    names: list[str],
+    values: list[float],
+    title: str | None = None,
+    height: int = 300,
+    colors: list[str] | None = None,
+    layout: dict | None = None,
+    trace: dict | None = None,
 ) -> go.Figure:
     """Shares of a whole; `colors`, one per name, where the categories are ordered (stars, grades:
-    components/theme.py), else the house palette."""
-    trace = dict(
+    components/theme.py), else the house palette; `trace` merged into the pie's properties and
+    `layout` into the house layout (see `lines`)."""
+    pie = dict(
         type="pie",
         labels=list(names),
         values=_values(values),
@@ -160,7 +178,9 @@ def donut(
         hovertemplate="%{label}：%{value:,}（%{percent}）<extra></extra>",
         **({"marker": {"colors": list(colors)}} if colors else {}),
     )
-    return make_figure([trace], house_layout(title, height, showlegend=False))
+    return make_figure(
+        [merge(pie, trace or {})], house_layout(title, height, **merge({"showlegend": False}, layout or {}))
+    )
 
 
 def heatmap(
@@ -172,6 +192,7 @@ def heatmap(
     y_title: str | None = None,
     value_name: str = "",
     height: int = 360,
+    layout: dict | None = None,
 ) -> go.Figure:
     """A matrix of counts (rows `y`, columns `x`) with each cell's value written in it, e.g. a
     transition matrix of grades from one year (rows) to the next (columns). Empty cells show blank."""
@@ -200,8 +221,18 @@ def heatmap(
         house_layout(
             title,
             height,
-            xaxis={"title": {"text": x_title}, "type": "category"},
-            yaxis={"title": {"text": y_title}, "autorange": "reversed", "type": "category", "showgrid": False},
+            **merge(
+                {
+                    "xaxis": {"title": {"text": x_title}, "type": "category"},
+                    "yaxis": {
+                        "title": {"text": y_title},
+                        "autorange": "reversed",
+                        "type": "category",
+                        "showgrid": False,
+                    },
+                },
+                layout or {},
+            ),
         ),
     )
 
@@ -216,6 +247,7 @@ def dots(
     xformat: str | None = None,
     x_range: list | None = None,
     height: int = 360,
+    layout: dict | None = None,
 ) -> go.Figure:
     """A dot plot: one row per category of `y` (bottom to top in frame order), one marker trace per
     column of `xs`, labelled from the label table. Unlike bars, the value axis may start above zero,
@@ -250,9 +282,14 @@ def dots(
         house_layout(
             title,
             height,
-            hovermode="closest",
-            yaxis={"type": "category", "showgrid": True, "gridcolor": "#eee", "automargin": True},
-            xaxis={"showgrid": True, "gridcolor": "#eee", **ticks, "range": x_range},
+            **merge(
+                {
+                    "hovermode": "closest",
+                    "yaxis": {"type": "category", "showgrid": True, "gridcolor": "#eee", "automargin": True},
+                    "xaxis": {"showgrid": True, "gridcolor": "#eee", **ticks, "range": x_range},
+                },
+                layout or {},
+            ),
         ),
     )
 
@@ -270,14 +307,16 @@ def bars_with_rate(
     rate_tickformat: str | None = None,
     y_title: str | None = None,
     height: int = 360,
+    layout: dict | None = None,
 ) -> go.Figure:
     """Grouped bars of amounts (one trace per column of `ys`) with a rate (column `rate`, 0–1) as a
     line with markers on a second axis on the right, e.g. fund collected and used with the usage rate
     (`rate_format` for the hover, `rate_tickformat` for the axis, e.g. '.0%').
-    All names come from the label table; `customdata` carries a code so a click can filter."""
-    fig = bars(frame, x, ys, lang, title=title, customdata=customdata, yformat=yformat, height=height)
-    cats = list(fig.data[0].x) if fig.data else _values(frame[x])
-    fig.add_trace(
+    All names come from the label table; `customdata` carries a code so a click can filter; `layout`
+    merged into the house layout (see `lines`)."""
+    traces, extra = _bar_traces(frame, x, ys, lang, None, customdata, "group", yformat, "v", None)
+    cats = traces[0]["x"] if traces else _values(frame[x])
+    traces.append(
         dict(
             type="scatter",
             x=cats,
@@ -292,8 +331,8 @@ def bars_with_rate(
             hovertemplate="%{x}<br>" + label(rate, lang) + "：%{y:" + rate_format + "}<extra></extra>",
         )
     )
-    fig.update_layout(
-        yaxis2={
+    own = {
+        "yaxis2": {
             "overlaying": "y",
             "side": "right",
             "tickformat": rate_tickformat or rate_format,
@@ -302,11 +341,11 @@ def bars_with_rate(
             "tickmode": "auto",
             "title": {"text": label(rate, lang)},
         },
-        yaxis={"title": {"text": y_title}} if y_title else {},
-        xaxis={"type": "category"},
-        margin={"r": 70},
-    )
-    return fig
+        "yaxis": {"title": {"text": y_title}} if y_title else {},
+        "xaxis": {"type": "category"},
+        "margin": {"r": 70},
+    }
+    return make_figure(traces, house_layout(title, height, **merge(merge(extra, own), layout or {})))
 
 
 def stacked(
@@ -318,10 +357,14 @@ def stacked(
     value_name: str = "",
     colors: list[str] | None = None,
     height: int = 360,
+    layout: dict | None = None,
+    more: Iterable[dict] = (),
 ) -> go.Figure:
     """Stacked bars from series already named for the reader: `series` is [(name, values)], one
     value per category (e.g. open cases per level, one series per bucket of working days).
-    Categories keep their order; `customdata` (one code per category) lets a click filter."""
+    Categories keep their order; `customdata` (one code per category) lets a click filter; `more`
+    traces drawn over the bars (e.g. each bar's total as text); `layout` merged into the house
+    layout (see `lines`)."""
     vertical = orientation == "v"
     categories = list(categories)
     traces = []
@@ -352,7 +395,9 @@ def stacked(
         if vertical
         else {"yaxis": {"autorange": "reversed", "automargin": True, **cat_axis}}
     )
-    return make_figure(traces, house_layout(title, height, barmode="stack", **axis))
+    return make_figure(
+        [*traces, *more], house_layout(title, height, **merge({"barmode": "stack", **axis}, layout or {}))
+    )
 
 
 def trail(

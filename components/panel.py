@@ -153,14 +153,22 @@ def link_column(href_field: str) -> dict:
 
 
 def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-    """Rows a grid and a JSON response can carry: dates as ISO text, missing values as None."""
-    out = frame[columns].copy()
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime("%Y-%m-%d")
-        elif out[col].dtype == object:
-            out[col] = [v.strftime("%Y-%m-%d") if isinstance(v, dt.date) else v for v in out[col]]
-    return out.astype(object).where(out.notna(), None).to_dict("records")
+    """Rows a grid and a JSON response can carry: dates as ISO text, missing values as None,
+    numbers as Python's. Built column by column in plain Python: pandas' copy, `where` and
+    `to_dict` cost milliseconds on the few rows most panels send."""
+    values = [_json_values(frame[col]) for col in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)] if columns else []
+
+
+def _json_values(column: pd.Series) -> list:
+    if pd.api.types.is_datetime64_any_dtype(column):
+        column = column.dt.strftime("%Y-%m-%d")
+    gone = column.isna().to_numpy().tolist()  # None, NaN, NA, NaT: one pass in pandas
+    values = column.tolist()  # numpy scalars as Python's
+    if column.dtype == object:  # dates as the clerk's ISO text (NaT is a date too, and missing)
+        pairs = zip(values, gone, strict=True)
+        return [None if g else v.strftime("%Y-%m-%d") if isinstance(v, dt.date) else v for v, g in pairs]
+    return [None if g else v for v, g in zip(values, gone, strict=True)]
 
 
 def header(

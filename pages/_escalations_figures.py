@@ -28,15 +28,14 @@ def _actions_figure(months: pd.DataFrame, lang: str):
     wide = months.pivot_table(index="month", columns="action", values="events", aggfunc="sum", fill_value=0)
     kinds = [a for a in esc.ESCALATIONS if a in wide.columns]
     categories = [d.strftime("%Y-%m") for d in pd.to_datetime(wide.index)]
-    fig = stacked(
+    return stacked(
         categories,
         [(label(f"action.{a}", lang), wide[a].tolist()) for a in kinds],
         value_name=label("esc_events", lang),
         colors=PALETTE,
         height=340,
+        layout={"margin": {"t": 20}, "legend": {"y": -0.25}, "showlegend": True, "yaxis": {"tickformat": ",d"}},
     )
-    fig.update_layout(margin={"t": 20}, legend={"y": -0.25}, showlegend=True, yaxis={"tickformat": ",d"})
-    return fig
 
 
 def _bucket_name(i: int, lang: str) -> str:
@@ -61,33 +60,35 @@ def _ladder_figure(ladder: pd.DataFrame, lang: str):
     names = [label(f"level.{lv}", lang) for lv in levels]
     series = [(_bucket_name(b, lang), wide[b].tolist()) for b in buckets]
     colors = [BUCKET_COLORS[b] if b >= 0 else BUCKET_COLORS[-1] for b in buckets]
-    fig = stacked(names, series, customdata=levels, value_name=label("open_cases", lang), colors=colors, height=360)
     totals = wide.sum(axis=1)
-    fig.add_scatter(
-        x=names,
-        y=totals.tolist(),
-        mode="text",
-        showlegend=False,
-        hoverinfo="skip",
+    texts = {
+        "type": "scatter",
+        "x": names,
+        "y": totals.tolist(),
+        "mode": "text",
+        "showlegend": False,
+        "hoverinfo": "skip",
         # two short lines: on one (“152（超期未办结 152）”) neighbouring bars' labels ran into
-        # each other on a phone (390 px: four bars of about 70 px)
-        text=[
-            label("ladder_bar_text", lang).format(total=fmt_count(t), overdue=fmt_count(overdue.get(lv, 0)))
-            for lv, t in zip(levels, totals, strict=True)
-        ],
-        textposition="top center",
-        cliponaxis=False,
+        # each other on a phone (390 px: four bars of about 70 px); the line break is the
+        # template's (a trace's text is escaped: components/theme.py escape_figure)
+        "customdata": [int(overdue.get(lv, 0)) for lv in levels],
+        "texttemplate": label("ladder_bar_text", lang).format(total="%{y:,}", overdue="%{customdata:,}"),
+        "textposition": "top center",
+        "cliponaxis": False,
+    }
+    axis = {"title": {"text": label("open_cases", lang)}, "tickformat": ",d"}
+    if totals.max() < 8:
+        axis["dtick"] = 1
+    return stacked(
+        names,
+        series,
+        customdata=levels,
+        value_name=label("open_cases", lang),
+        colors=colors,
+        height=360,
+        more=[texts],
+        layout={"margin": {"t": 44}, "showlegend": True, "yaxis": axis},
     )
-    fig.update_layout(
-        margin={"t": 44},
-        showlegend=True,
-        yaxis={
-            "title": {"text": label("open_cases", lang)},
-            "tickformat": ",d",
-            "dtick": 1 if totals.max() < 8 else None,
-        },
-    )
-    return fig
 
 
 def _level_name(row, lang: str) -> str:
@@ -111,9 +112,15 @@ def _flow_figure(flow: pd.DataFrame, lang: str):
     if flow.empty:
         return empty_figure(label("no_data", lang), 330)
     names = {lv: label(f"level.{lv}", lang) for lv in flow["level"]}
-    fig = bars(flow, "level", ["moved_in", "resolved_here"], lang, x_names=names, height=330)
-    fig.update_layout(margin={"t": 20}, xaxis={"type": "category"}, yaxis={"tickformat": ",d"})
-    return fig
+    return bars(
+        flow,
+        "level",
+        ["moved_in", "resolved_here"],
+        lang,
+        x_names=names,
+        height=330,
+        layout={"margin": {"t": 20}, "xaxis": {"type": "category"}, "yaxis": {"tickformat": ",d"}},
+    )
 
 
 def _referral_figure(summary: pd.DataFrame, lang: str):
@@ -122,19 +129,16 @@ def _referral_figure(summary: pd.DataFrame, lang: str):
     wide = summary.pivot_table(index="organ", columns="outcome", values="referrals", aggfunc="sum", fill_value=0)
     organs = list(wide.index)
     outcomes = [o for o in (*esc.OUTCOMES, esc.PENDING) if o in wide.columns]
-    fig = stacked(
+    axis = {"tickformat": ",d", **({"dtick": 1} if wide.values.max() < 8 else {})}
+    return stacked(
         organs,
         [(label(f"outcome.{o}", lang), wide[o].tolist()) for o in outcomes],
         orientation="h",
         value_name=label("referrals", lang),
         colors=[OUTCOME_COLORS[o] for o in outcomes],
         height=140 + 34 * len(organs),
+        layout={"margin": {"t": 10, "l": 10}, "xaxis": axis},
     )
-    fig.update_layout(
-        margin={"t": 10, "l": 10},
-        xaxis={"tickformat": ",d", "dtick": 1 if wide.values.max() < 8 else None},
-    )
-    return fig
 
 
 def _trail_figure(case, events: pd.DataFrame, lang: str):

@@ -10,7 +10,7 @@ from dash import html
 from components.charts import bars, empty_figure
 from components.i18n import label
 from metrics import funds
-from pages._funds_figures import _finish, _unit
+from pages._funds_figures import _layout, _unit
 from pages._view import View, scope, warehouse
 
 DAY_COLUMNS = ["day", "amount", "funds_recoveries", "cumulative"]
@@ -31,12 +31,24 @@ def day_figure(frame: pd.DataFrame, lang: str):
         return empty_figure(label("funds_day_hint", lang), 320)
     per, _ = _unit(lang)
     shown = frame.assign(amount=frame["amount"] / per, cumulative=frame["cumulative"] / per)
-    fig = bars(shown, "day", ["amount"], lang, height=320)
-    fig.add_scatter(x=shown["day"], y=shown["cumulative"], name=label("cumulative", lang), mode="lines", yaxis="y2")
-    fig.update_layout(
-        yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero", "tickformat": ",.0f"}
+    line = {
+        "type": "scatter",
+        "x": shown["day"].tolist(),
+        "y": shown["cumulative"].tolist(),
+        "name": label("cumulative", lang),
+        "mode": "lines",
+        "yaxis": "y2",
+    }
+    axis2 = {"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero", "tickformat": ",.0f"}
+    return bars(
+        shown,
+        "day",
+        ["amount"],
+        lang,
+        height=320,
+        more=[line],
+        layout=_layout(lang, "y", xaxis={"type": "category"}, yaxis2=axis2),
     )
-    return _finish(fig, lang, "y", xaxis={"type": "category"})
 
 
 def hint(frame: pd.DataFrame, lang: str, view: View):

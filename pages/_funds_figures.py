@@ -31,8 +31,9 @@ def _wan(frame: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFrame:
     return frame.assign(**{c: frame[c] / div for c in columns})
 
 
-def _finish(fig, lang: str, value_axis: str, **layout):
-    """One layout update (each plotly update is slow): the value axis in the amount unit, the category axis fitted."""
+def _layout(lang: str, value_axis: str, **layout) -> dict:
+    """A chart's layout beyond the house's, given to the builder (a plotly update afterwards
+    validates property by property): the value axis in the amount unit, the category axis fitted."""
     other = "y" if value_axis == "x" else "x"
     layout.setdefault("legend", {"traceorder": "normal"})
     axes = {
@@ -41,8 +42,7 @@ def _finish(fig, lang: str, value_axis: str, **layout):
     }
     for key, value in axes.items():
         layout[key] = {**value, **layout.get(key, {})}
-    fig.update_layout(**layout)
-    return fig
+    return layout
 
 
 def _hbar_height(n: int, per: int = 26) -> int:
@@ -67,15 +67,23 @@ def _arrears_unit_figure(units: pd.DataFrame, lang: str):
     if units.empty:
         return empty_figure(label("no_data", lang))
     ys = ["arrears_listed", "arrears_recovered", "arrears_outstanding"]
-    fig = bars(_wan(units, ys, lang), "unit_name", ys, lang, customdata="unit", yformat=",.2f", height=380)
-    return _finish(fig, lang, "y", margin={"t": 20})
+    return bars(
+        _wan(units, ys, lang),
+        "unit_name",
+        ys,
+        lang,
+        customdata="unit",
+        yformat=",.2f",
+        height=380,
+        layout=_layout(lang, "y", margin={"t": 20}),
+    )
 
 
 def _developer_figure(developers: pd.DataFrame, lang: str):
     if developers.empty:
         return empty_figure(label("no_data", lang))
     top = _wan(developers.head(TOP), ["arrears_recovered_to_date", "arrears_outstanding"], lang).iloc[::-1]
-    fig = bars(
+    return bars(
         top,
         "developer",
         ["arrears_recovered_to_date", "arrears_outstanding"],
@@ -84,8 +92,8 @@ def _developer_figure(developers: pd.DataFrame, lang: str):
         orientation="h",
         yformat=",.2f",
         height=_hbar_height(len(top)),
+        layout=_layout(lang, "x", margin={"t": 20, "l": 10}),
     )
-    return _finish(fig, lang, "x", margin={"t": 20, "l": 10})
 
 
 def _month_figure(months: pd.DataFrame, lang: str):
@@ -98,39 +106,49 @@ def _month_figure(months: pd.DataFrame, lang: str):
     channels = [c for c in (*funds.CHANNELS, funds.NO_CHANNEL) if c in wide.columns]
     frame = pd.DataFrame({f"channel.{c}": wide[c].to_numpy() for c in channels})
     frame["month"] = span.strftime("%Y-%m")
-    fig = bars(frame, "month", [f"channel.{c}" for c in channels], lang, barmode="stack", yformat=",.2f", height=380)
-    for trace, channel in zip(fig.data, channels, strict=True):
-        trace.marker.color = CHANNEL_COLORS[channel]
     totals = wide[channels].sum(axis=1)
     peak = totals.idxmax()
-    fig.add_annotation(
-        x=peak.strftime("%Y-%m"),
-        y=float(totals.max()),
-        yshift=12,
-        showarrow=False,
-        text=f"{peak:%Y-%m}{'：' if lang == 'zh' else ': '}{fmt_amount(float(totals.max()) * _unit(lang)[0], lang)}",
-        font={"size": 12},
+    note = {
+        "x": peak.strftime("%Y-%m"),
+        "y": float(totals.max()),
+        "yshift": 12,
+        "showarrow": False,
+        "text": f"{peak:%Y-%m}{'：' if lang == 'zh' else ': '}{fmt_amount(float(totals.max()) * _unit(lang)[0], lang)}",
+        "font": {"size": 12},
+    }
+    return bars(
+        frame,
+        "month",
+        [f"channel.{c}" for c in channels],
+        lang,
+        barmode="stack",
+        yformat=",.2f",
+        height=380,
+        colors={f"channel.{c}": CHANNEL_COLORS[c] for c in channels},
+        layout=_layout(lang, "y", margin={"t": 30}, xaxis={"type": "category"}, annotations=[note]),
     )
-    return _finish(fig, lang, "y", margin={"t": 30}, xaxis={"type": "category"})
 
 
 def _channel_figure(channels: pd.DataFrame, lang: str):
     if channels.empty or not channels["amount"].sum():
         return empty_figure(label("no_data", lang), 380)
-    fig = donut(channels["funds_channel"].tolist(), (channels["amount"] / _unit(lang)[0]).round(2).tolist(), height=380)
-    fig.update_traces(
-        hovertemplate="%{label}：%{value:,.2f} " + _unit(lang)[1] + "（%{percent}）<extra></extra>",
-        textposition="inside",
-        marker={"colors": [CHANNEL_COLORS.get(c, PALETTE[7]) for c in channels["channel"]]},
+    return donut(
+        channels["funds_channel"].tolist(),
+        (channels["amount"] / _unit(lang)[0]).round(2).tolist(),
+        height=380,
+        colors=[CHANNEL_COLORS.get(c, PALETTE[7]) for c in channels["channel"]],
+        trace={
+            "hovertemplate": "%{label}：%{value:,.2f} " + _unit(lang)[1] + "（%{percent}）<extra></extra>",
+            "textposition": "inside",
+        },
+        layout={"margin": {"t": 20, "b": 20}, "uniformtext": {"minsize": 10, "mode": "hide"}},
     )
-    fig.update_layout(margin={"t": 20, "b": 20}, uniformtext={"minsize": 10, "mode": "hide"})
-    return fig
 
 
 def _ledger_figure(frame: pd.DataFrame, x: str, lang: str, customdata: str | None = None):
     if frame.empty:
         return empty_figure(label("no_data", lang), 380)
-    fig = bars_with_rate(
+    return bars_with_rate(
         _wan(frame, ["fund_collected", "fund_used"], lang),
         x,
         ["fund_collected", "fund_used"],
@@ -141,9 +159,8 @@ def _ledger_figure(frame: pd.DataFrame, x: str, lang: str, customdata: str | Non
         height=380,
         rate_tickformat=".0%" if frame["fund_usage_rate"].max() >= 0.05 else ".1%",
         y_title=_unit(lang)[1],
+        layout={"margin": {"t": 20}, "yaxis": {"tickformat": _ticks(lang)}},
     )
-    fig.update_layout(margin={"t": 20}, yaxis={"tickformat": _ticks(lang)})
-    return fig
 
 
 def _approval_figure(approvals: pd.DataFrame, lang: str):
@@ -155,12 +172,19 @@ def _approval_figure(approvals: pd.DataFrame, lang: str):
     title = label("funds_emergency_line", lang).format(
         n=fmt_count(emergency), k=fmt_count(within), d=funds.EMERGENCY_DAYS
     )
-    fig = bars(approvals, "funds_days_bucket", ["funds_emergency", "funds_ordinary"], lang, title=title, height=380)
-    fig.data[0].marker.color = "#c23b3b"
-    fig.update_layout(
-        xaxis={"type": "category", "tickangle": 0}, yaxis={"title": {"text": label("funds_applications", lang)}}
+    return bars(
+        approvals,
+        "funds_days_bucket",
+        ["funds_emergency", "funds_ordinary"],
+        lang,
+        title=title,
+        height=380,
+        colors={"funds_emergency": "#c23b3b"},
+        layout={
+            "xaxis": {"type": "category", "tickangle": 0},
+            "yaxis": {"title": {"text": label("funds_applications", lang)}},
+        },
     )
-    return fig
 
 
 def _refund_line(kinds: pd.DataFrame, names: dict, lang: str) -> list:
@@ -205,26 +229,34 @@ def _kind_figure(kinds: pd.DataFrame, lang: str):
     if rows.empty:
         return empty_figure(label("no_data", lang), 380)
     shown = _wan(rows, ["refund_amount"], lang).iloc[::-1]
-    fig = bars(shown, "funds_kind", ["refund_amount"], lang, orientation="h", yformat=",.2f", height=380)
     companies = label("funds_companies", lang)
-    fig.update_traces(
-        text=[
-            f"{a:,.2f} · {int(n)}{'家' if lang == 'zh' else ' co.'}"
-            for a, n in zip(shown["refund_amount"], shown["funds_companies"], strict=True)
-        ],
-        textposition="auto",
-        cliponaxis=False,
-        customdata=shown["funds_companies"],
-        marker={"color": [KIND_COLORS.get(k, PALETTE[7]) for k in shown["kind"]]},
-        hovertemplate="%{y}<br>"
-        + label("refund_amount", lang)
-        + "：%{x:,.2f} "
-        + _unit(lang)[1]
-        + "<br>"
-        + companies
-        + "：%{customdata}<extra></extra>",
+    return bars(
+        shown,
+        "funds_kind",
+        ["refund_amount"],
+        lang,
+        orientation="h",
+        yformat=",.2f",
+        height=380,
+        trace={
+            "text": [
+                f"{a:,.2f} · {int(n)}{'家' if lang == 'zh' else ' co.'}"
+                for a, n in zip(shown["refund_amount"], shown["funds_companies"], strict=True)
+            ],
+            "textposition": "auto",
+            "cliponaxis": False,
+            "customdata": shown["funds_companies"].tolist(),
+            "marker": {"color": [KIND_COLORS.get(k, PALETTE[7]) for k in shown["kind"]]},
+            "hovertemplate": "%{y}<br>"
+            + label("refund_amount", lang)
+            + "：%{x:,.2f} "
+            + _unit(lang)[1]
+            + "<br>"
+            + companies
+            + "：%{customdata}<extra></extra>",
+        },
+        layout=_layout(lang, "x", margin={"t": 20, "l": 10}, showlegend=False),
     )
-    return _finish(fig, lang, "x", margin={"t": 20, "l": 10}, showlegend=False)
 
 
 def _refund_unit_figure(units: pd.DataFrame, lang: str):
@@ -240,7 +272,7 @@ def _refund_unit_figure(units: pd.DataFrame, lang: str):
     frame["unit"] = wide.index
     frame["unit_name"] = [names.get(u, u) for u in wide.index]
     frame = frame.iloc[::-1]
-    fig = bars(
+    return bars(
         frame,
         "unit_name",
         [c for c in frame.columns if c not in ("unit", "unit_name")],
@@ -250,10 +282,9 @@ def _refund_unit_figure(units: pd.DataFrame, lang: str):
         customdata="unit",
         yformat=",.2f",
         height=_hbar_height(len(frame), 30),
+        colors={f"kind.{k}": KIND_COLORS[k] for k in kinds},
+        layout=_layout(lang, "x", margin={"t": 20, "l": 10}),
     )
-    for trace, kind in zip(fig.data, kinds, strict=True):
-        trace.marker.color = KIND_COLORS[kind]
-    return _finish(fig, lang, "x", margin={"t": 20, "l": 10})
 
 
 def _company_figure(companies: pd.DataFrame, lang: str):
@@ -268,5 +299,13 @@ def _company_figure(companies: pd.DataFrame, lang: str):
             for n, c, d in zip(top["funds_company_name"], top["company_code"], dup, strict=True)
         ]
     )
-    fig = bars(top, "bar", ["refund_amount"], lang, orientation="h", yformat=",.2f", height=_hbar_height(len(top), 24))
-    return _finish(fig, lang, "x", margin={"t": 20, "l": 10}, showlegend=False)
+    return bars(
+        top,
+        "bar",
+        ["refund_amount"],
+        lang,
+        orientation="h",
+        yformat=",.2f",
+        height=_hbar_height(len(top), 24),
+        layout=_layout(lang, "x", margin={"t": 20, "l": 10}, showlegend=False),
+    )

@@ -81,7 +81,7 @@ def _county_bars(frame: pd.DataFrame, ys: list[str], lang: str, title: str, barm
     filters); series with nothing in them are left out."""
     ys = [y for y in ys if frame[y].sum() > 0] or ys[:1]
     data = frame.assign(click=[u if u != UNMATCHED else "" for u in frame["unit"]])
-    fig = bars(
+    return bars(
         data,
         "unit_name",
         ys,
@@ -92,9 +92,8 @@ def _county_bars(frame: pd.DataFrame, ys: list[str], lang: str, title: str, barm
         orientation="h",
         height=max(320, 130 + 26 * len(frame) * (len(ys) if barmode == "group" else 1)),
         colors=COLUMN_COLORS,
+        layout={"yaxis": {"autorange": "reversed", "automargin": True}, "legend": {"traceorder": "normal"}},
     )
-    fig.update_layout(yaxis_autorange="reversed", yaxis_automargin=True, legend_traceorder="normal")
-    return fig
 
 
 def stars_section(params):
@@ -143,8 +142,8 @@ def stars_section(params):
         title=label("ratings_stars_by_year", lang),
         barmode="stack",
         colors=COLUMN_COLORS,
+        layout={"xaxis": {"type": "category"}},
     )
-    fig_year.update_xaxes(type="category")
     return stats, by_county, fig_year, _grid("stars", rows, lang)
 
 
@@ -187,8 +186,8 @@ def credit_section(params):
             title=label("ratings_credit_by_year", lang),
             barmode="stack",
             colors=COLUMN_COLORS,
+            layout={"xaxis": {"type": "category"}},
         )
-        fig_year.update_xaxes(type="category")
     return (
         stats,
         fig_year,
@@ -318,21 +317,15 @@ def trend_section(params):
             f"{label('ratings_at_start', lang)} {first['day']}{_colon(lang)}{fmt_count(first['with_committee'])}",
         ),
     ]
-    fig_none = lines(
-        rows, "day", ["no_service"], lang, title=label("ratings_no_service_trend", lang), mode="lines+markers"
-    )
-    fig_committee = lines(
-        rows, "day", ["with_committee"], lang, title=label("ratings_committee_trend", lang), mode="lines+markers"
-    )
-    for fig, col in ((fig_none, "no_service"), (fig_committee, "with_committee")):
+
+    def trend(col: str, title: str):
         # month ticks as numbers (no English month names in the Chinese view); whole-number counts
-        fig.update_layout(
-            showlegend=False,
-            yaxis_rangemode="tozero",
-            yaxis_tickformat=",d",
-            xaxis_tickformat="%Y-%m",
-            yaxis_range=[0, 5] if rows[col].max() < 5 else None,
-        )
+        yaxis = {"rangemode": "tozero", "tickformat": ",d", **({"range": [0, 5]} if rows[col].max() < 5 else {})}
+        layout = {"showlegend": False, "yaxis": yaxis, "xaxis": {"tickformat": "%Y-%m"}}
+        return lines(rows, "day", [col], lang, title=label(title, lang), mode="lines+markers", layout=layout)
+
+    fig_none = trend("no_service", "ratings_no_service_trend")
+    fig_committee = trend("with_committee", "ratings_committee_trend")
     return stats, fig_none, fig_committee, _grid("trend", rows, lang)
 
 

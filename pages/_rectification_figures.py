@@ -48,7 +48,7 @@ def _county_figure(units: pd.DataFrame, lang: str):
     shown = shown.sort_values(list(cases.COUNTY_RATES), na_position="first")
     low = min(shown[list(cases.COUNTY_RATES)].min(skipna=True).min(), 1.0)
     start = max(0.0, int((low - 0.01) * 50) / 50)  # a step of 2 percentage points below the lowest rate
-    fig = dots(
+    return dots(
         shown,
         "unit_name",
         list(cases.COUNTY_RATES),
@@ -57,9 +57,8 @@ def _county_figure(units: pd.DataFrame, lang: str):
         xformat=".2%",
         x_range=[start, 1.004],
         height=140 + 30 * len(shown),
+        layout={"margin": {"t": 10}},
     )
-    fig.update_layout(margin={"t": 10})
-    return fig
 
 
 def _breakdown_figure(rows: Rows, dim: str, lang: str):
@@ -68,18 +67,22 @@ def _breakdown_figure(rows: Rows, dim: str, lang: str):
     if part.empty:
         return empty_figure(label("no_data", lang), 280)
     if dim == "status":
-        fig = donut(part["rect_value"].tolist(), part["received"].tolist(), title, height=280)
-        fig.data[0].update(textinfo="percent", textposition="inside")
-        fig.update_layout(
-            showlegend=True,
-            legend={"orientation": "v", "x": 1.0, "yref": "paper", "y": 0.5, "yanchor": "middle"},
-            uniformtext={"minsize": 10, "mode": "hide"},
-            margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        return donut(
+            part["rect_value"].tolist(),
+            part["received"].tolist(),
+            title,
+            height=280,
+            trace={"textinfo": "percent", "textposition": "inside"},
+            layout={
+                "showlegend": True,
+                "legend": {"orientation": "v", "x": 1.0, "yref": "paper", "y": 0.5, "yanchor": "middle"},
+                "uniformtext": {"minsize": 10, "mode": "hide"},
+                "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+            },
         )
-        return fig
     horizontal = dim in ("category", "source")
     part = part.iloc[::-1] if horizontal else part
-    fig = bars(
+    return bars(
         part,
         "rect_value",
         ["received", "rectified"],
@@ -87,21 +90,20 @@ def _breakdown_figure(rows: Rows, dim: str, lang: str):
         title=title,
         height=280,
         orientation="h" if horizontal else "v",
+        layout={
+            "margin": {"l": 10, "r": 10, "t": 40, "b": 40},
+            "xaxis": {"automargin": True},
+            "yaxis": {"automargin": True},
+        },
     )
-    # one layout update: each plotly update call costs milliseconds
-    fig.update_layout(
-        margin={"l": 10, "r": 10, "t": 40, "b": 40},
-        xaxis={"automargin": True},
-        yaxis={"automargin": True},
-    )
-    return fig
 
 
 def _cumulative_figure(frame: pd.DataFrame, lang: str):
     """Received and rectified, cumulated day by day (month by month over a long period)."""
     if frame.empty:
         return empty_figure(label("no_data", lang))
-    fig = lines(
+    monthly = len(frame) > 1 and (frame["rect_day"].iloc[1] - frame["rect_day"].iloc[0]).days > 7
+    return lines(
         frame,
         "rect_day",
         ["cumulative_received", "cumulative_rectified"],
@@ -109,14 +111,12 @@ def _cumulative_figure(frame: pd.DataFrame, lang: str):
         yformat=",",
         mode="lines+markers" if len(frame) <= 40 else "lines",
         height=380,
+        layout={
+            "xaxis": {"tickformat": "%Y-%m" if monthly else "%m-%d", "hoverformat": "%Y-%m-%d"},
+            "margin": {"t": 20},
+            "hovermode": "x unified",
+        },
     )
-    monthly = len(frame) > 1 and (frame["rect_day"].iloc[1] - frame["rect_day"].iloc[0]).days > 7
-    fig.update_layout(
-        xaxis={"tickformat": "%Y-%m" if monthly else "%m-%d", "hoverformat": "%Y-%m-%d"},
-        margin={"t": 20},
-        hovermode="x unified",
-    )
-    return fig
 
 
 def _ageing_figure(rows: Rows, lang: str):
@@ -129,7 +129,7 @@ def _ageing_figure(rows: Rows, lang: str):
         f"{label('overdue_cases', lang)} {fmt_count(total['overdue_cases'])}"
     )
     frame = frame.rename(columns={"overdue_cases": "rect_past_deadline"})
-    fig = bars(
+    return bars(
         frame,
         "rect_age_bucket",
         ["rect_within_deadline", "rect_past_deadline"],
@@ -137,13 +137,12 @@ def _ageing_figure(rows: Rows, lang: str):
         title=title,
         barmode="stack",
         height=380,
+        colors={"rect_past_deadline": "#c23b3b"},
+        layout={
+            "xaxis": {"title": {"text": label("rect_age", lang)}, "type": "category"},
+            "yaxis": {"title": {"text": label("open_cases", lang)}},
+        },
     )
-    fig.data[1].marker.color = "#c23b3b"
-    fig.update_layout(
-        xaxis={"title": {"text": label("rect_age", lang)}, "type": "category"},
-        yaxis={"title": {"text": label("open_cases", lang)}},
-    )
-    return fig
 
 
 CASE_WIDTHS = {

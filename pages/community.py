@@ -174,10 +174,16 @@ def community_stars(params):
     if frame.empty:
         return empty_figure(label("no_data", view.lang), 280), table_
     shown = frame.assign(year=frame["year"].astype(str))
-    fig = bars(shown, "year", ["stars"], view.lang, None, height=280)
-    fig.data[0].marker = {"color": [STAR_COLORS.get(int(s), NO_DATA_COLOR) for s in frame["stars"]]}
-    fig.update_yaxes(range=[0, 5.5], dtick=1)
-    fig.update_xaxes(type="category")
+    fig = bars(
+        shown,
+        "year",
+        ["stars"],
+        view.lang,
+        None,
+        height=280,
+        trace={"marker": {"color": [STAR_COLORS.get(int(s), NO_DATA_COLOR) for s in frame["stars"]]}},
+        layout={"yaxis": {"range": [0, 5.5], "dtick": 1}, "xaxis": {"type": "category"}},
+    )
     return fig, table_
 
 

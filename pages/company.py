@@ -21,7 +21,7 @@ from components.charts import bars, empty_figure
 from components.i18n import fmt_count, fmt_date, label
 from components.loading import loading
 from components.panel import Panels
-from components.theme import GRADE_COLORS, NO_DATA_COLOR, STAR_COLORS
+from components.theme import GRADE_COLORS, NO_DATA_COLOR, STAR_COLORS, merge
 from metrics import company_profile as co
 from metrics import county_profile as cp
 from pages._profile import EntityView, county_href, dates, list_table, opened, register_exports, register_lists, yes_no
@@ -171,14 +171,26 @@ def company_tiles(params):
     )
 
 
+YEARS = {"xaxis": {"type": "category"}}  # years as written, not 2023.5
+
+
 def _credit_figure(frame: pd.DataFrame, lang: str):
     """Its credit score by year, each bar labelled and coloured with its grade."""
     shown = frame.assign(year=frame["year"].astype(str), score=frame["score"].astype(float))
-    fig = bars(shown, "year", ["score"], lang, None, height=300)  # the card's title says what it is
-    fig.data[0].text = [f"{g} · {s:g}" for g, s in zip(frame["grade"], shown["score"], strict=True)]
-    fig.data[0].textposition = "outside"
-    fig.data[0].marker = {"color": [GRADE_COLORS.get(g, NO_DATA_COLOR) for g in frame["grade"]]}
-    return fig
+    return bars(
+        shown,
+        "year",
+        ["score"],
+        lang,
+        None,  # the card's title says what it is
+        height=300,
+        trace={
+            "text": [f"{g} · {s:g}" for g, s in zip(frame["grade"], shown["score"], strict=True)],
+            "textposition": "outside",
+            "marker": {"color": [GRADE_COLORS.get(g, NO_DATA_COLOR) for g in frame["grade"]]},
+        },
+        layout=YEARS,
+    )
 
 
 def _stars_figure(frame: pd.DataFrame, lang: str):
@@ -186,9 +198,8 @@ def _stars_figure(frame: pd.DataFrame, lang: str):
     shown = frame.assign(year=frame["year"].astype(str))
     levels = [f"stars_{n}" for n in range(5, 0, -1)]
     colors = {f"stars_{n}": STAR_COLORS[n] for n in range(1, 6)}
-    fig = bars(shown, "year", levels, lang, None, barmode="stack", height=300, colors=colors)
-    fig.update_yaxes(dtick=1 if frame["star_rated"].max() <= 10 else None)
-    return fig
+    layout = merge(YEARS, {"yaxis": {"dtick": 1}}) if frame["star_rated"].max() <= 10 else YEARS
+    return bars(shown, "year", levels, lang, None, barmode="stack", height=300, colors=colors, layout=layout)
 
 
 def _chart(name: str, draw):
@@ -200,7 +211,6 @@ def _chart(name: str, draw):
             figure = empty_figure(label("no_data", view.lang), 300)
         else:
             figure = draw(frame, view.lang)
-            figure.update_xaxes(type="category")  # years as written, not 2023.5
         return figure, _table(view, name, frame)
 
     chart.__doc__ = draw.__doc__

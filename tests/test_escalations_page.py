@@ -52,8 +52,10 @@ def test_ladder_shows_open_cases_per_level_as_the_metrics_count_them(page, demo_
     # on a phone)
     overdue = expected.groupby("level")["overdue_cases"].sum()
     (labels,) = [t for t in ladder.data if t.type == "scatter" and t.mode == "text"]
-    assert list(labels.text) == [
-        f"{per_level[lv]:,}<br>超期 {overdue[lv]:,}" for lv in ("社区", "乡镇(街道)", "县级", "市级")
+    levels = ("社区", "乡镇(街道)", "县级", "市级")
+    assert labels.texttemplate == "%{y:,}<br>超期 %{customdata:,}"
+    assert list(labels.y) == [per_level[lv] for lv in levels] and list(labels.customdata) == [
+        overdue[lv] for lv in levels
     ]
     _title, _note, grid = page.escalations_open(CITY)
     assert grid.id == "escalations-open-grid" and len(grid.rowData) == expected["open_cases"].sum()
