@@ -28,7 +28,6 @@ import itertools
 import os
 import tempfile
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -40,6 +39,7 @@ import duckdb
 import settings
 from etl.sql import Sql
 from etl.warehouse import DEFAULT_WAREHOUSE, contract_missing, version
+from metrics.answers import Answers, frame_bytes, frozen
 
 MEMORY_LIMIT = settings.get("DUCKDB_MEMORY_LIMIT")  # per instance; several workers share the machine
 CATALOG = "published"  # the attached file's name inside a snapshot's instance
@@ -58,62 +58,6 @@ class WarehouseOutdated(WarehouseMissing):
     def __init__(self, missing: list[str]):
         super().__init__("missing: " + ", ".join(missing))
         self.missing = missing
-
-
-class Answers:
-    """The answers of one published version, by statement and parameters: the file never
-    changes under a version, so an answer holds until the next publish, for every viewer
-    whose filter and scope (both in the statement's parameters or text) are the same — a
-    wall display, and every leader opening the same view. Least recently used answers go
-    first past `budget` bytes (0: nothing kept)."""
-
-    def __init__(self, budget: int):
-        self.budget = budget
-        self._items: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.size = self.hits = self.misses = 0
-
-    def get(self, key: Any) -> Any:
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
-            return item[0]
-
-    def put(self, key: Any, value: Any, size: int | Callable[[], int]) -> None:
-        """Keep an answer of `size` bytes (or a function giving them: not asked with no budget)."""
-        if not self.budget:
-            return
-        size = size() if callable(size) else size
-        if size > self.budget // 4:  # one answer never takes a quarter of the room
-            return
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = (value, size)
-            self.size += size
-            while self.size > self.budget and self._items:
-                _, (_, dropped) = self._items.popitem(last=False)
-                self.size -= dropped
-
-
-def frame_bytes(frame) -> int:
-    """About what a frame takes: its arrays, and a text cell (an object) 80 bytes (a short Chinese
-    name; pandas' exact count walks every string, a tenth of a large answer's time)."""
-    objects = sum(frame[c].size for c in frame.columns if frame[c].dtype == object)
-    return int(frame.memory_usage(deep=False).sum()) + 80 * objects
-
-
-def _frozen(value: Any) -> Any:
-    """Parameters as a key: lists and dicts as tuples."""
-    if isinstance(value, dict):
-        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
-    if isinstance(value, list | tuple):
-        return tuple(_frozen(v) for v in value)
-    return value
 
 
 def _statement(sql: str | Sql, params: Any) -> tuple[str, Any]:
@@ -403,7 +347,7 @@ class Warehouse:
         """The statement's rows, answered once per version (`Answers`)."""
         text, args = _statement(sql, params)
         with self.snapshot() as snap:
-            key = ("rows", text, _frozen(args))
+            key = ("rows", text, frozen(args))
             found = snap.answers.get(key)
             if found is None:
                 with snap.cursor() as cur, snap.outdated_as_such():
@@ -416,7 +360,7 @@ class Warehouse:
         a copy of its own (pages add and rename columns)."""
         text, args = _statement(sql, params)
         with self.snapshot() as snap:
-            key = ("frame", text, _frozen(args))
+            key = ("frame", text, frozen(args))
             found = snap.answers.get(key)
             if found is None:
                 with snap.cursor() as cur, snap.outdated_as_such():

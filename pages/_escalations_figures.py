@@ -9,9 +9,10 @@ from dataclasses import replace
 import pandas as pd
 from dash import html
 
-from components.charts import bars, empty_figure, stacked, trail
+from components.charts import bars, empty_figure, stacked
 from components.i18n import fmt_count, label
 from components.panel import Size, Table, table
+from components.steps import trail
 from components.theme import PALETTE
 from metrics import escalations as esc
 from pages._escalations_rows import FORMATS, LEVEL_CHOICES, WIDTHS, Rows

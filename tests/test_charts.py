@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from components import charts
+from components import charts, steps
 from components.trend import named_lines
 
 FRAME = pd.DataFrame(
@@ -49,7 +49,7 @@ FACTORIES = {
         colors=charts.PALETTE,
     ),
     "named_lines": lambda: named_lines(["2024-01", "2024-02"], [(f"县{i}", [0.5, 0.6]) for i in range(11)], ".0%"),
-    "trail": lambda: charts.trail(
+    "trail": lambda: steps.trail(
         [dt.date(2024, 1, 1), dt.date(2024, 1, 5)],
         ["社区", "县级"],
         ["提醒函", "督办函"],
@@ -125,7 +125,7 @@ MARKUP = pd.DataFrame(
         lambda: charts.donut(list(MARKUP["name"]), [1, 2]),
         lambda: charts.heatmap([[1, 2], [3, 4]], list(MARKUP["name"]), list(MARKUP["name"])),
         lambda: charts.stacked(list(MARKUP["name"]), [(LINK, [1, 2])], customdata=["1", "2"]),
-        lambda: charts.trail(
+        lambda: steps.trail(
             [dt.date(2024, 1, 1), dt.date(2024, 1, 2)],
             ["社区", "县级"],
             [LINK, "督办函"],

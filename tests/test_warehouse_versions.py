@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from metrics import db
+from metrics.answers import Answers
 from metrics.db import Warehouse
 from metrics.facts import case_facts, covered_since, data_as_of
 
@@ -133,12 +134,12 @@ def test_answers_are_kept_per_version_and_never_shared_mutable(served, clerk, et
 
 
 def test_the_answers_of_a_version_stay_within_their_budget():
-    answers = db.Answers(budget=1000)
+    answers = Answers(budget=1000)
     for k in range(10):
         answers.put(k, f"answer {k}", 200)
     assert answers.size <= 1000 and answers.get(0) is None and answers.get(9) == "answer 9"
     answers.put("big", "x", 300)  # over a quarter of the room: not kept
     assert answers.get("big") is None
-    off = db.Answers(budget=0)
+    off = Answers(budget=0)
     off.put("k", "v", 10)
     assert off.get("k") is None
