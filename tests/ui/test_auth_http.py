@@ -203,9 +203,10 @@ def test_a_county_officer_gets_nothing_of_another_county_from_any_callback(count
         assert statuses[0] == statuses[1], (spec["output"], statuses)
         answered += statuses[0] == 200
         assert answers[0] == answers[1], f"{spec['output']}: the county officer sees 榆社县 and 祁县 differently"
-        mine = [leader.callback(spec, _query_values(spec, region)) for region in (OTHER, THIRD)]
-        if mine[0][0] == 200 and _normalised(mine[0][1], OTHER) != _normalised(mine[1][1], THIRD):
-            differs_for_leader += 1
+        if differs_for_leader <= 30:  # enough to show the comparison sees a leak: the leader's asked no more
+            mine = [leader.callback(spec, _query_values(spec, region)) for region in (OTHER, THIRD)]
+            if mine[0][0] == 200 and _normalised(mine[0][1], OTHER) != _normalised(mine[1][1], THIRD):
+                differs_for_leader += 1
     assert answered > 40 and differs_for_leader > 30, (answered, differs_for_leader)
 
 

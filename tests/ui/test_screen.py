@@ -309,7 +309,7 @@ def test_a_wall_left_alone_keeps_its_memory_rides_out_a_restart_and_leaves_when_
 
     1. in a deployment that expects a publish every two seconds, a banner says the figures are older
        than that, with the time of the last publish;
-    2. rotate=1, refresh=2 while the warehouse is republished every 3 s, so every pull recomputes
+    2. rotate=1, refresh=2 while the warehouse is republished every 2 s, so every pull recomputes
        everything and the browser redraws every figure: neither the browser's JS heap nor the
        server's RSS (each read after a pause) grows past the tolerance between an early and a late
        reading, five republishes apart;
@@ -362,13 +362,13 @@ def test_a_wall_left_alone_keeps_its_memory_rides_out_a_restart_and_leaves_when_
         renders = lambda: int(p.page.evaluate("() => window.__screenRenders || 0"))  # noqa: E731
 
         def run(republishes: int) -> tuple[int, int, int]:
-            """Republish every 3 s, pause until the wall has drawn the last version, and read
+            """Republish every 2 s, pause until the wall has drawn the last version, and read
             the JS heap, the server's RSS (KiB, the lower of two readings a second apart) and
             the wall's redraws."""
             for _ in range(republishes):
                 drawn, t = renders(), time.time_ns()
                 os.utime(own_warehouse, ns=(t, t))  # a republish: a new version of the published file
-                p.page.wait_for_timeout(3_000)
+                p.page.wait_for_timeout(2_000)
             p.page.wait_for_function(f"() => window.__screenRenders > {drawn}", timeout=30_000)
             p.page.wait_for_timeout(3_000)  # the last version drawn: the one before it is closed
             rss = rss_kib(srv.proc.pid)
@@ -384,7 +384,7 @@ def test_a_wall_left_alone_keeps_its_memory_rides_out_a_restart_and_leaves_when_
             f"{rss_late / 1024:.1f} MiB; redraws {renders_early} -> {renders_late}; Dash history {history} entries"
         )
         (tmp_path / "memory.txt").write_text(f"{heap_early} {heap_late} {rss_early} {rss_late} {renders_late}\n")
-        # each republish is drawn, except that on a loaded machine a pull that outlasts the 3 s
+        # each republish is drawn, except that on a loaded machine a pull that outlasts the 2 s
         # between two republishes draws both at once (CI: 4 redraws for 5); the last is drawn (run)
         assert renders_late - renders_early >= 3, "the data was not redrawn on republish"
         assert heap_late <= heap_early * (1 + HEAP_GROWTH) + 2 * 2**20, (heap_early, heap_late)
