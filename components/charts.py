@@ -192,7 +192,6 @@ def heatmap(
     y_title: str | None = None,
     value_name: str = "",
     height: int = 360,
-    layout: dict | None = None,
 ) -> go.Figure:
     """A matrix of counts (rows `y`, columns `x`) with each cell's value written in it, e.g. a
     transition matrix of grades from one year (rows) to the next (columns). Empty cells show blank."""
@@ -221,18 +220,8 @@ def heatmap(
         house_layout(
             title,
             height,
-            **merge(
-                {
-                    "xaxis": {"title": {"text": x_title}, "type": "category"},
-                    "yaxis": {
-                        "title": {"text": y_title},
-                        "autorange": "reversed",
-                        "type": "category",
-                        "showgrid": False,
-                    },
-                },
-                layout or {},
-            ),
+            xaxis={"title": {"text": x_title}, "type": "category"},
+            yaxis={"title": {"text": y_title}, "autorange": "reversed", "type": "category", "showgrid": False},
         ),
     )
 

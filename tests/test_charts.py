@@ -170,3 +170,30 @@ def test_the_cards_sparkline_keeps_a_gap_a_gap_and_marks_the_latest_month():
     flat = sparkline([(dt.date(2025, m, 1), 0.9) for m in (1, 2)], BY_KEY["rectification_rate"], "zh")
     assert spark(flat)[0] == [[(0.0, 17.0), (100.0, 17.0)]]  # one value throughout: a line in the middle
     assert "kpi-spark-empty" in sparkline([(dt.date(2025, 1, 1), None)], BY_KEY["rectification_rate"], "zh").className
+
+
+def test_what_a_page_gives_the_builder_is_what_updating_the_figure_afterwards_made():
+    """`layout=`, `trace=` and `more=` (components/charts.py) build in one piece what
+    `update_traces`, `add_trace` and `update_layout` made of a built figure, nested settings
+    merged key by key as Plotly merges them."""
+    import json
+
+    import plotly.io as pio
+
+    layout = {"margin": {"t": 20}, "legend": {"y": -0.25}, "yaxis": {"tickformat": ",d", "title": {"text": "件"}}}
+    trace = {"textposition": "outside", "marker": {"color": "#c23b3b"}, "cliponaxis": False}
+    text = {
+        "type": "scatter",
+        "x": ["榆次区", "榆社县", "左权县"],
+        "y": [10, 0, 3],
+        "mode": "text",
+        "text": ["a", "b", "c"],
+    }
+    given = charts.bars(FRAME, "name", ["received", "rectified"], "zh", layout=layout, trace=trace, more=[text])
+    after = charts.bars(FRAME, "name", ["received", "rectified"], "zh")
+    after.update_traces(**trace)
+    after.add_trace(text)
+    after.update_layout(**layout)
+    assert json.loads(pio.to_json(given)) == json.loads(pio.to_json(after))
+    donut = charts.donut(["A", "B"], [1, 2], "t", trace={"textinfo": "percent"}, layout={"showlegend": True})
+    assert donut.data[0].textinfo == "percent" and donut.layout.showlegend is True
