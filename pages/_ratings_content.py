@@ -132,19 +132,23 @@ def stars_section(params):
     by_county = _county_bars(
         latest, STAR_COLUMNS, lang, f"{label('ratings_stars_by_county', lang)}{_paren(_year(year, lang), lang)}"
     )
-    by_year = rows.groupby("year", as_index=False)[STAR_COLUMNS].sum()
+    return stats, by_county, _by_year(rows, STAR_COLUMNS, "ratings_stars_by_year", lang), _grid("stars", rows, lang)
+
+
+def _by_year(rows: pd.DataFrame, columns: list[str], title: str, lang: str):
+    """Stacked bars of `columns` summed per year (star levels, credit grades), years as written."""
+    by_year = rows.groupby("year", as_index=False)[columns].sum()
     by_year["year_name"] = [_year(y, lang) for y in by_year["year"]]
-    fig_year = bars(
+    return bars(
         by_year,
         "year_name",
-        STAR_COLUMNS,
+        columns,
         lang,
-        title=label("ratings_stars_by_year", lang),
+        title=label(title, lang),
         barmode="stack",
         colors=COLUMN_COLORS,
         layout={"xaxis": {"type": "category"}},
     )
-    return stats, by_county, fig_year, _grid("stars", rows, lang)
 
 
 def credit_section(params):
@@ -173,21 +177,7 @@ def credit_section(params):
         parts = " · ".join(f"{label('move_' + m, lang)} {fmt_count(by_move.get(m, 0))}" for m in ("up", "same", "down"))
         title = _moves_title(int(moves["year_from"].iloc[0]), int(moves["year_to"].iloc[0]), lang)
         stats.append(_stat("ratings-stat-credit-moves", title, fmt_count(moves["companies"].sum()), parts))
-    if credit.empty:
-        fig_year = _empty(lang)
-    else:
-        by_year = credit.groupby("year", as_index=False)[GRADE_COLUMNS].sum()
-        by_year["year_name"] = [_year(y, lang) for y in by_year["year"]]
-        fig_year = bars(
-            by_year,
-            "year_name",
-            GRADE_COLUMNS,
-            lang,
-            title=label("ratings_credit_by_year", lang),
-            barmode="stack",
-            colors=COLUMN_COLORS,
-            layout={"xaxis": {"type": "category"}},
-        )
+    fig_year = _empty(lang) if credit.empty else _by_year(credit, GRADE_COLUMNS, "ratings_credit_by_year", lang)
     return (
         stats,
         fig_year,
