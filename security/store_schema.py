@@ -129,6 +129,17 @@ def store_location(warehouse: Path | str | None = None) -> str:
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
+
+
+def _engines_lock_after_fork() -> None:
+    # Every request takes the lock (`_engine`); a job forked while another thread held it would
+    # inherit it held by a thread that did not come along, and wait for ever at its first use
+    # of the store (tests/test_forkgate.py). The child's engines are its own (keyed by pid).
+    global _engines_lock
+    _engines_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_engines_lock_after_fork)
 _SCHEMA_LOCK = 7_341_117  # the advisory lock under which app processes create the server database's tables
 
 

@@ -121,3 +121,59 @@ def test_a_fork_waits_for_another_threads_import_and_its_child_may_import(tmp_pa
     assert in_fork.is_set() and child_status == [0]
     del builtins._slow_import
     sys.modules.pop("slow_to_import", None)
+
+
+def _child_of_a_fork_while_held(lock_holder, work) -> int | None:
+    """Fork while another thread is inside `lock_holder` (a context manager), then run `work` in
+    the child; the child's exit code, or None when it hung (killed after WAIT seconds)."""
+    import os
+    import signal
+    import time
+
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with lock_holder:
+            held.set()
+            release.wait(WAIT)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert held.wait(WAIT)
+    pid = os.fork()
+    if pid == 0:  # the child: only this thread came along
+        try:
+            work()
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    release.set()
+    thread.join()
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return None
+
+
+def test_a_job_forked_while_another_thread_looks_up_a_stores_engine_gets_its_own(tmp_path):
+    """Every request looks up the access store's engine under a lock (security/store_schema.py);
+    a job forked while another thread held it (a few microseconds, but the holder may lose the
+    GIL right there) inherited it held by nobody and hung at its first use of the store: the
+    export job that never finished. The child starts with the lock free."""
+    from security import store_schema
+    from workflow import schema
+
+    store = tmp_path / "access.sqlite"
+    assert _child_of_a_fork_while_held(store_schema._engines_lock, lambda: store_schema._engine(store)) == 0
+    # the loop's tables' lock, taken once per engine and process, likewise
+    assert _child_of_a_fork_while_held(schema._lock, lambda: _taken(schema._lock)) == 0
+
+
+def _taken(lock) -> None:
+    if not lock.acquire(timeout=WAIT / 2):
+        raise TimeoutError("the lock came along held")

@@ -22,6 +22,7 @@ advisory lock, whichever process gets there first)."""
 
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
 
@@ -173,6 +174,17 @@ ASK, GRANT, REFUSE = "extension_asked", "extension_granted", "extension_refused"
 
 _ready: set[int] = set()
 _lock = threading.Lock()
+
+
+def _lock_after_fork() -> None:
+    # a process forked while another thread created the tables: the child's own lock, free
+    # (the tables are created once per engine, and the child's engines are its own)
+    global _lock
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_lock_after_fork)
+
 _SCHEMA_LOCK = 7_341_119  # the advisory lock under which processes create the tables on a server database
 
 
