@@ -58,6 +58,79 @@ FACTORIES = {
     ),
 }
 
+# What pages give the factories beyond their data (`layout=`, `trace=`, `more=`): built into the
+# one unvalidated figure, so they must pass the validators here too (a page's own are validated
+# in tests/test_page_figures.py).
+NOTE = {"text": "注", "showarrow": False, "x": 0, "y": 1, "xref": "paper", "yref": "paper", "font": {"size": 12}}
+TOTALS = {
+    "type": "scatter",
+    "x": ["榆次区", "榆社县", "左权县"],
+    "y": [10, 0, 3],
+    "mode": "text",
+    "showlegend": False,
+    "hoverinfo": "skip",
+    "customdata": [1, 0, 2],
+    "texttemplate": "%{y:,}<br>超期 %{customdata:,}",
+    "textposition": "top center",
+    "cliponaxis": False,
+}
+FACTORIES |= {
+    "bars_given": lambda: charts.bars(
+        FRAME,
+        "name",
+        ["received", "rectified"],
+        "zh",
+        customdata="unit",
+        layout={"margin": {"t": 20}, "yaxis": {"title": {"text": "件"}, "dtick": 1}, "annotations": [NOTE]},
+        trace={"text": ["a", "b", "c"], "textposition": "outside", "cliponaxis": False, "marker": {"color": "#c23b3b"}},
+        more=[TOTALS],
+    ),
+    "bars_h_given": lambda: charts.bars(
+        FRAME,
+        "name",
+        ["received"],
+        "en",
+        orientation="h",
+        layout={"yaxis": {"autorange": "reversed", "automargin": True}, "legend": {"traceorder": "normal"}},
+        trace={"marker": {"color": ["#1f5fa8", "#d9822b", "#2e9e5b"]}, "customdata": FRAME["received"].to_numpy()},
+    ),
+    "lines_given": lambda: charts.lines(
+        FRAME,
+        "day",
+        ["received", "rectified"],
+        "zh",
+        mode="lines+markers",
+        dashed=["rectified"],
+        layout={"showlegend": False, "xaxis": {"tickformat": "%Y-%m"}, "yaxis": {"rangemode": "tozero", "range": None}},
+    ),
+    "donut_given": lambda: charts.donut(
+        ["A", "B"],
+        [1, 2],
+        "t",
+        trace={"textinfo": "percent", "textposition": "inside", "marker": {"line": {"color": "white", "width": 1}}},
+        layout={"showlegend": True, "annotations": [NOTE], "margin": {"t": 30}},
+    ),
+    "dots_given": lambda: charts.dots(
+        FRAME, "name", ["fund_usage_rate"], "zh", xformat=".1%", layout={"xaxis": {"title": {"text": "率"}}}
+    ),
+    "bars_with_rate_given": lambda: charts.bars_with_rate(
+        FRAME,
+        "day",
+        ["received", "rectified"],
+        "fund_usage_rate",
+        "zh",
+        rate_tickformat=".0%",
+        layout={"yaxis2": {"range": [0, 1.05]}, "margin": {"t": 20}, "xaxis": {"tickformat": "%Y-%m"}},
+    ),
+    "stacked_given": lambda: charts.stacked(
+        ["榆次区", "榆社县", "左权县"],
+        [("≤5", [4, 0, 1]), (">5", [6, 0, 2])],
+        customdata=["140702", "140721", "140722"],
+        layout={"showlegend": True, "margin": {"t": 44}, "yaxis": {"tickformat": ",d", "dtick": 1}},
+        more=[TOTALS],
+    ),
+}
+
 
 @pytest.mark.parametrize("name", sorted(FACTORIES))
 def test_factory_output_passes_plotly_validation(name):
@@ -85,6 +158,29 @@ def test_nan_becomes_null_and_columns_become_lists():
 def test_layout_merges_nested_settings():
     fig = charts.bars(FRAME, "name", ["received"], "zh", yformat=",d")
     assert fig.layout.yaxis.tickformat == ",d" and fig.layout.yaxis.gridcolor == "#eee"
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: charts.bars(FRAME, "name", ["received"], "zh", layout={"margn": {"t": 20}}),
+        lambda: charts.bars(FRAME, "name", ["received"], "zh", trace={"textpositon": "outside"}),
+        lambda: charts.bars(FRAME, "name", ["received"], "zh", more=[{"type": "scatter", "mod": "text"}]),
+        lambda: charts.lines(FRAME, "day", ["received"], "zh", layout={"yaxis": {"rangemod": "tozero"}}),
+        lambda: charts.donut(["A", "B"], [1, 2], trace={"hole": "half"}),
+        lambda: charts.bars_with_rate(
+            FRAME, "name", ["received"], "fund_usage_rate", "zh", layout={"xaxis": {"typ": "category"}}
+        ),
+        lambda: charts.stacked(["a"], [("n", [1])], layout={"annotations": [{"txt": "x"}]}),
+    ],
+    ids=["layout", "trace", "more", "lines", "donut", "bars_with_rate", "stacked"],
+)
+def test_what_the_builder_is_given_is_not_validated_when_built_but_fails_the_validators(build):
+    """The builder takes a page's extras unchecked (that is its speed): a misspelt one still
+    builds, and fails when the figure is validated, as the tests above and tests/test_page_figures.py do."""
+    fig = build()
+    with pytest.raises(ValueError):
+        go.Figure(fig.to_plotly_json())
 
 
 def test_plain_json_figures_of_the_map_and_the_wall_display_pass_plotly_validation():
@@ -125,6 +221,16 @@ MARKUP = pd.DataFrame(
         lambda: charts.donut(list(MARKUP["name"]), [1, 2]),
         lambda: charts.heatmap([[1, 2], [3, 4]], list(MARKUP["name"]), list(MARKUP["name"])),
         lambda: charts.stacked(list(MARKUP["name"]), [(LINK, [1, 2])], customdata=["1", "2"]),
+        # text a page gives the builder (a trace's text, an extra trace) is escaped as the factory's own
+        lambda: charts.bars(
+            MARKUP, "name", ["received"], "zh", customdata="unit", trace={"text": list(MARKUP["name"])}
+        ),
+        lambda: charts.stacked(
+            ["1", "2"],
+            [("n", [1, 2])],
+            customdata=["1", "2"],
+            more=[{"type": "scatter", "x": list(MARKUP["name"]), "y": [1, 2], "mode": "text", "text": [LINK, "x"]}],
+        ),
         lambda: steps.trail(
             [dt.date(2024, 1, 1), dt.date(2024, 1, 2)],
             ["社区", "县级"],
@@ -133,7 +239,18 @@ MARKUP = pd.DataFrame(
             hover=[LINK, "x"],
         ),
     ],
-    ids=["bars", "bars_h", "dots", "bars_with_rate", "donut", "heatmap", "stacked", "trail"],
+    ids=[
+        "bars",
+        "bars_h",
+        "dots",
+        "bars_with_rate",
+        "donut",
+        "heatmap",
+        "stacked",
+        "bars_trace",
+        "stacked_more",
+        "trail",
+    ],
 )
 def test_ledger_text_is_never_markup_in_a_chart(build):
     """Plotly renders `<a href>` in labels as a link: every text datum reaches it escaped, and
