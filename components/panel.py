@@ -157,7 +157,7 @@ def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     numbers as Python's. Built column by column in plain Python: pandas' copy, `where` and
     `to_dict` cost milliseconds on the few rows most panels send."""
     values = [_json_values(frame[col]) for col in columns]
-    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)] if columns else []
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]  # no columns: no rows
 
 
 def _json_values(column: pd.Series) -> list:
