@@ -35,6 +35,9 @@ def grid_text(page) -> str:
 def pinned_total(page, grid: str = "#rectification-drill-grid") -> list[str]:
     cells = page.page.locator(f"{grid} .ag-floating-bottom .ag-row .ag-cell")
     cells.first.wait_for()
+    # AG Grid draws a row's cells a few at a time: read it once its last column is drawn too
+    last = page.page.locator(f"{grid} .ag-header-cell").last.get_attribute("col-id")
+    page.page.locator(f"{grid} .ag-floating-bottom .ag-row .ag-cell[col-id='{last}']").first.wait_for()
     return [c.strip() for c in cells.all_inner_texts()]
 
 
