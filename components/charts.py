@@ -1,9 +1,10 @@
 """Figure factories: data in, Plotly figure out. No queries here; no raw column names out.
 
-Figures are assembled from plain dicts (Plotly's JSON schema) and wrapped in a `go.Figure`
-built without per-property validation: validating every trace took 15–35 ms a figure, more
-than the queries behind it. tests/test_charts.py re-validates every factory's output with
-Plotly's validators, so a misspelt property still fails a test.
+Figures are plain dicts in Plotly's JSON schema (`theme.Figure`, built by `theme.make_figure`),
+not go.Figure objects: validating every trace took 15–35 ms a figure and even an unvalidated
+go.Figure 1–2 ms, more than the queries behind a small chart. tests/test_charts.py and
+tests/test_page_figures.py put every factory's and page's figure through Plotly's validators,
+so a misspelt property still fails a test.
 
 Text from the ledgers (company, developer, project names …) is never markup: Plotly renders
 a subset of HTML in tick labels, hover labels, legends and slice labels (`<a href=…>` becomes
@@ -18,14 +19,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from components.i18n import label
 
 # The house look lives in components/theme.py; FONT, PLOTLY_TEMPLATE and rate_tickformat are
 # re-exported for older imports.
 from components.theme import FONT as FONT
-from components.theme import PALETTE, house_layout, make_figure, merge, nice_ticks
+from components.theme import PALETTE, Figure, house_layout, make_figure, merge, nice_ticks
 from components.theme import PLOTLY_TEMPLATE as PLOTLY_TEMPLATE
 from components.theme import rate_tickformat as rate_tickformat
 from etl.values import missing
@@ -40,7 +40,7 @@ def _values(v):
     return list(v)
 
 
-def empty_figure(message: str, height: int = 360) -> go.Figure:
+def empty_figure(message: str, height: int = 360) -> Figure:
     return make_figure(
         [],
         house_layout(
@@ -78,7 +78,7 @@ def bars(
     layout: dict | None = None,
     trace: dict | None = None,
     more: Iterable[dict] = (),
-) -> go.Figure:
+) -> Figure:
     """One bar trace per column of `ys`, labelled from the label table; `customdata` carries a
     code (e.g. the region) so a click can filter; `colors` fixes a column's colour (an ordered
     scale: stars, grades); `trace` merged into every bar trace's properties, `more` traces drawn
@@ -130,7 +130,7 @@ def lines(
     mode: str = "lines",
     dashed: Iterable[str] = (),
     layout: dict | None = None,
-) -> go.Figure:
+) -> Figure:
     """One line per column of `ys` over `x`; the columns in `dashed` drawn dashed; `layout` merged
     into the house layout (a figure's own legend, margins, axes: given here, the figure is built
     once without validating every property, where `update_layout` afterwards validates them)."""
@@ -164,7 +164,7 @@ def donut(
     colors: list[str] | None = None,
     layout: dict | None = None,
     trace: dict | None = None,
-) -> go.Figure:
+) -> Figure:
     """Shares of a whole; `colors`, one per name, where the categories are ordered (stars, grades:
     components/theme.py), else the house palette; `trace` merged into the pie's properties and
     `layout` into the house layout (see `lines`)."""
@@ -192,7 +192,7 @@ def heatmap(
     y_title: str | None = None,
     value_name: str = "",
     height: int = 360,
-) -> go.Figure:
+) -> Figure:
     """A matrix of counts (rows `y`, columns `x`) with each cell's value written in it, e.g. a
     transition matrix of grades from one year (rows) to the next (columns). Empty cells show blank."""
     texts = [["" if v in (None, 0) else f"{v:,.0f}" for v in row] for row in z]
@@ -237,7 +237,7 @@ def dots(
     x_range: list | None = None,
     height: int = 360,
     layout: dict | None = None,
-) -> go.Figure:
+) -> Figure:
     """A dot plot: one row per category of `y` (bottom to top in frame order), one marker trace per
     column of `xs`, labelled from the label table. Unlike bars, the value axis may start above zero,
     so that rates close to 100% stay apart. `customdata` carries a code so a click can drill down."""
@@ -297,7 +297,7 @@ def bars_with_rate(
     y_title: str | None = None,
     height: int = 360,
     layout: dict | None = None,
-) -> go.Figure:
+) -> Figure:
     """Grouped bars of amounts (one trace per column of `ys`) with a rate (column `rate`, 0–1) as a
     line with markers on a second axis on the right, e.g. fund collected and used with the usage rate
     (`rate_format` for the hover, `rate_tickformat` for the axis, e.g. '.0%').
@@ -348,7 +348,7 @@ def stacked(
     height: int = 360,
     layout: dict | None = None,
     more: Iterable[dict] = (),
-) -> go.Figure:
+) -> Figure:
     """Stacked bars from series already named for the reader: `series` is [(name, values)], one
     value per category (e.g. open cases per level, one series per bucket of working days).
     Categories keep their order; `customdata` (one code per category) lets a click filter; `more`

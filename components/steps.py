@@ -4,9 +4,7 @@ from plain dicts through `make_figure` (unvalidated, text escaped)."""
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
-from components.theme import PALETTE, house_layout, make_figure
+from components.theme import PALETTE, Figure, house_layout, make_figure
 
 
 def trail(
@@ -17,7 +15,7 @@ def trail(
     title: str | None = None,
     hover: list[str] | None = None,
     height: int = 320,
-) -> go.Figure:
+) -> Figure:
     """A step line of where something sits over time (a case's level: 社区 … 市级, bottom to top in
     `level_order`), with a marker at each step, one legend entry per kind of step (the action
     taken), so that steps days apart stay readable; `hover` says more about each step."""

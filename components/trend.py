@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import math
 
-import plotly.graph_objects as go
-
 from components.charts import _values
-from components.theme import house_layout, make_figure
+from components.theme import Figure, house_layout, make_figure
 
 
-def named_lines(xs: list, series: list[tuple[str, list]], yformat: str | None = None, height: int = 360) -> go.Figure:
+def named_lines(xs: list, series: list[tuple[str, list]], yformat: str | None = None, height: int = 360) -> Figure:
     """`series` is [(name, values)], one value per x (e.g. a rate per month, one line per county); the
     x values are categories as given (`2024-05`: never re-read as dates with English month names)."""
     xs = _values(xs)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import plotly.graph_objects as go
+
 
 def walk(component) -> Iterator:
     """Every component in a tree (a list of trees too), depth first."""
@@ -49,7 +51,13 @@ def card_value(cards, card_id: str) -> str:
     return text(value)
 
 
-def traces(figure) -> list[dict]:
+def figure(fig: dict) -> go.Figure:
+    """A page's figure (Plotly's JSON as plain dicts, components/theme.make_figure) as a
+    go.Figure to read by attribute; building it puts it through Plotly's validators."""
+    return go.Figure(fig)
+
+
+def traces(fig: dict) -> list[dict]:
     """name, x, y, text of every trace, as lists."""
     return [
         {
@@ -58,7 +66,7 @@ def traces(figure) -> list[dict]:
             "y": list(t.y) if t.y is not None else [],
             "text": list(t.text) if t.text is not None and not isinstance(t.text, str) else t.text,
         }
-        for t in figure.data
+        for t in figure(fig).data
     ]
 
 

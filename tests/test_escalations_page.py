@@ -13,7 +13,7 @@ import io
 import re
 
 import pytest
-from dash_tree import by_class, by_id, text, traces
+from dash_tree import by_class, by_id, figure, text, traces
 from openpyxl import load_workbook
 
 from metrics import escalations as esc
@@ -43,7 +43,7 @@ def test_ladder_shows_open_cases_per_level_as_the_metrics_count_them(page, demo_
     expected = esc.ladder(demo_wh, Filter.from_query("140700", "2024-01-01", "2025-05-31"), SCOPE)
     per_level = expected.groupby("level")["open_cases"].sum()
     ladder, _flow, _path, line = page.escalations_ladder(CITY)
-    bars = [{"x": list(t.x), "y": list(t.y)} for t in ladder.data if t.type == "bar"]
+    bars = [{"x": list(t.x), "y": list(t.y)} for t in figure(ladder).data if t.type == "bar"]
     assert bars[0]["x"][:2] == ["社区", "乡镇(街道)"]
     drawn = {x: sum(t["y"][i] for t in bars) for i, x in enumerate(bars[0]["x"])}
     assert drawn == {lv: per_level[lv] for lv in ("社区", "乡镇(街道)", "县级", "市级")}
@@ -51,7 +51,7 @@ def test_ladder_shows_open_cases_per_level_as_the_metrics_count_them(page, demo_
     # each bar's total and its overdue, on two short lines (one long line ran into the next bar's
     # on a phone)
     overdue = expected.groupby("level")["overdue_cases"].sum()
-    (labels,) = [t for t in ladder.data if t.type == "scatter" and t.mode == "text"]
+    (labels,) = [t for t in figure(ladder).data if t.type == "scatter" and t.mode == "text"]
     levels = ("社区", "乡镇(街道)", "县级", "市级")
     assert labels.texttemplate == "%{y:,}<br>超期 %{customdata:,}"
     assert list(labels.y) == [per_level[lv] for lv in levels] and list(labels.customdata) == [

@@ -156,8 +156,8 @@ def test_tick_labels_at_the_ticks_drawn_are_never_repeated(low, high):
     assert len(labels) >= 2 and len(set(labels)) == len(labels), labels
     # the dot plot's axis carries the step itself: Plotly cannot pick a finer one on a long axis
     frame = pd.DataFrame({"unit_name": ["甲", "乙"], "rectification_rate": [low, high]})
-    axis = dots(frame, "unit_name", ["rectification_rate"], "zh", xformat=".0%", x_range=[low, high]).layout.xaxis
-    assert axis.dtick and len(set(_tick_labels(low, high, axis.to_plotly_json()))) == len(labels)
+    axis = dots(frame, "unit_name", ["rectification_rate"], "zh", xformat=".0%", x_range=[low, high])["layout"]["xaxis"]
+    assert axis["dtick"] and len(set(_tick_labels(low, high, axis))) == len(labels)
 
 
 @pytest.mark.parametrize(

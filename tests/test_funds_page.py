@@ -69,7 +69,7 @@ def test_published_recoveries_of_2025_and_the_may_spike(funds):
     assert months == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05"]
     totals = [round(sum(t["y"][i] for t in drawn), 2) for i in range(len(months))]
     assert months[totals.index(max(totals))] == "2025-05" and max(totals) == 2732.96
-    assert "2025-05：2,732.96 万元" in [a.text for a in figure.layout.annotations]
+    assert "2025-05：2,732.96 万元" in [a["text"] for a in figure["layout"]["annotations"]]
     cards, _ = funds.funds_cards({**CITY, "from": "2025-05-01", "to": "2025-05-31"})
     assert card_value(cards, "funds-kpi-arrears_recovered") == "2,732.96 万元"
 
@@ -106,7 +106,7 @@ def test_published_emergency_use_of_taitie_lift_within_ten_days(funds):
         "funds_days",
     ]
     assert "/ 10000" in columns["funds_usage_amount"]["valueFormatter"]["function"]
-    assert "应急使用 13 件，13 件在 10 天内审核" in approvals.layout.title.text
+    assert "应急使用 13 件，13 件在 10 天内审核" in approvals["layout"]["title"]["text"]
 
 
 def test_unknown_company_is_shown_as_unmatched_not_dropped(funds):

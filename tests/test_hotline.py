@@ -140,7 +140,7 @@ def test_rectification_page_shows_the_rates_by_county_and_their_total(leader_pag
     card = kpis.compute(demo_wh, RATES, f, EVERYTHING, with_previous=False)
     for key in RATES:
         assert total[key] == card[key].value
-    assert [t.name for t in figure.data] == ["12345 响应率", "12345 解决率", "12345 满意率"]
+    assert [t["name"] for t in figure["data"]] == ["12345 响应率", "12345 解决率", "12345 满意率"]
     assert len(grid.rowData) == 12
 
 

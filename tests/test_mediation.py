@@ -85,7 +85,7 @@ def test_escalations_page_shows_three_levels_and_the_rate(leader_pages):
     assert [r["level_name"] for r in grid.rowData] == ["社区", "乡镇(街道)", "县级"]
     figure, unit_grid = section.draw(params)
     (row,) = unit_grid.rowData
-    assert row["unit_name"] == "孝义市" and len(month_figure.data[0].y) >= 20
+    assert row["unit_name"] == "孝义市" and len(month_figure["data"][0]["y"]) >= 20
     assert row["settled_below_county_rate"] == row["settled_below_county"] / row["settled"]
     from pages import escalations
 

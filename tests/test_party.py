@@ -139,9 +139,9 @@ def test_ratings_page_shows_party_building_by_county_with_the_catalogues_rates(l
     assert row["red_committee_coverage"] == 109 / 131
     total = grid.dashGridOptions["pinnedBottomRowData"][0]
     assert total["red_committee_coverage"] == 109 / 131
-    assert figure.data[0].y[0] == 109 / 131
+    assert figure["data"][0]["y"][0] == 109 / 131
     trend = section.party_trend({"region": "140122"})
-    assert trend.data[0].y[-1] == 109 / 131 and trend.data[0].name == "阳曲县"
+    assert trend["data"][0]["y"][-1] == 109 / 131 and trend["data"][0]["name"] == "阳曲县"
     from pages import ratings
 
     layout = ratings.layout(region="140122")

@@ -114,7 +114,7 @@ def test_county_page_draws_every_kpi_and_its_lists(leader_pages):
         assert row.startswith(label(key)) and ("无数据" in row or "/" in row)
     assert "/ 11" in text(by_id(table, "county-standing-table-rectification_rate"))  # 榆次区 among 11 counties
     out = county.county_trend(PARAMS)
-    assert len(out) == len(cp.TREND_KPIS) + 1 and all(len(f.data) == 2 for f in out[:-1])
+    assert len(out) == len(cp.TREND_KPIS) + 1 and all(len(f["data"]) == 2 for f in out[:-1])
     grid = county._list_table(county.CountyView.of(PARAMS), "open")
     g = next(c for c in walk(grid) if getattr(c, "id", None) == "county-open-grid")
     first = g.rowData[0]
@@ -182,8 +182,8 @@ def test_company_profile_shows_its_record(leader_pages, demo_wh):
     assert len(lists.rowData) == 3
     figure, _ = company.company_credit(params)
     grades = demo_wh.rows("SELECT year, grade FROM credit_ratings WHERE company_code = ? ORDER BY year", [HUIDE])
-    assert list(figure.data[0].x) == [str(y) for y, _ in grades]
-    assert [t.split(" · ")[0] for t in figure.data[0].text] == [g for _, g in grades]
+    assert list(figure["data"][0]["x"]) == [str(y) for y, _ in grades]
+    assert [t.split(" · ")[0] for t in figure["data"][0]["text"]] == [g for _, g in grades]
 
 
 def test_company_outside_the_scope_is_refused_and_its_lists_scoped(as_officer, demo_wh):

@@ -54,10 +54,10 @@ def test_the_ratings_page_and_the_wall_draw_ratings_in_their_order(server, demo_
         star_pie, credit_pie = (fig["data"][0] for fig in overview.overview_mix({**params, "lang": "zh"}))
     stars = {label(f"stars_{n}", "zh"): c for n, c in STAR_COLORS.items()}
     for fig in (by_county, by_year):
-        drawn = {t["name"]: t["marker"]["color"] for t in fig.to_plotly_json()["data"]}
+        drawn = {t["name"]: t["marker"]["color"] for t in fig["data"]}
         assert drawn and all(stars[name] == color for name, color in drawn.items()), drawn
     grades = {label(f"credit_{g.lower()}", "zh"): c for g, c in GRADE_COLORS.items()}
-    drawn = {t["name"]: t["marker"]["color"] for t in credit_by_year.to_plotly_json()["data"]}
+    drawn = {t["name"]: t["marker"]["color"] for t in credit_by_year["data"]}
     assert drawn and all(grades[name] == color for name, color in drawn.items()), drawn
 
     # the overview's two donuts: 1星 … 5星 and A … D in their colours, none in the house palette's

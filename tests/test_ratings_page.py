@@ -41,7 +41,7 @@ def test_jinzhong_2024_star_ratings_and_communities_without_service(ratings):
     line = traces(no_service)[0]
     assert (line["x"][0], line["y"][0]) == ("2024-01-01", 911)
     assert (line["x"][-1], line["y"][-1]) == ("2024-12-31", 0)
-    assert no_service.layout.xaxis.tickformat == "%Y-%m"  # month ticks are numbers, never month names
+    assert no_service["layout"]["xaxis"]["tickformat"] == "%Y-%m"  # month ticks are numbers, never month names
 
 
 def test_jinzhong_communities_swept_with_and_without_a_period(ratings):
@@ -71,7 +71,7 @@ def test_jincheng_credit_grades_2024_and_their_movement(ratings):
     value, title, parts = stat(stats, "credit-moves")
     assert value.isdigit() and "2023→2024" in title
     assert all(word in parts for word in ("升级", "持平", "降级"))
-    assert sum(sum(row) for row in moves.data[0].z) == int(value)
+    assert sum(sum(row) for row in moves["data"][0]["z"]) == int(value)
     _count, flagged = ratings.ratings_flagged(JC_2024)
     assert len(flagged.rowData) == 1 and flagged.rowData[0]["latest_grade"] == "D"
 

@@ -61,7 +61,7 @@ def test_region_filter_changes_the_county_chart(rect):
 
 def test_ageing_counts_open_cases_at_the_period_end(rect):
     figure = rect.rectification_ageing(Y2024)
-    title = figure.layout.title.text
+    title = figure["layout"]["title"]["text"]
     assert title.startswith("2024-12-29")
     drawn = traces(figure)
     open_total = sum(sum(t["y"]) for t in drawn)
