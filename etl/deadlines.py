@@ -203,5 +203,6 @@ def refresh_due(con: duckdb.DuckDBPyConnection, written: bool = False, everythin
             FROM cases c {rules_join("c")} WHERE {which}) d WHERE cases._case_no = d._case_no""",
         cte.params,
     )
-    put_stamp(con, "deadline_rules", stamp)
+    if edited:  # else stamped as it is
+        put_stamp(con, "deadline_rules", stamp)
     return edited

@@ -151,6 +151,8 @@ def _refresh_regions(con: duckdb.DuckDBPyConnection) -> None:
         [r.parent_code or None for r in regions],
         [("|".join(r.aliases) or None) for r in regions],
     ]
+    if con.execute("SELECT * FROM regions").fetchall() == list(zip(*columns, strict=True)):
+        return  # as shipped already: not rewritten on every load
     con.execute("DELETE FROM regions")
     insert_columns(con, "regions", columns)
 
