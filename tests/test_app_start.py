@@ -38,7 +38,7 @@ def serve(warehouse: Path, timeout: float = 120, demo: bool = True) -> subproces
             proc.port = port
             return proc
         except OSError:
-            time.sleep(0.3)
+            time.sleep(0.1)
     proc.kill()
     raise AssertionError("the app did not start")
 

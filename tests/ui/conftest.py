@@ -78,7 +78,7 @@ class Server:
                     urllib.request.urlopen(self.url + "/healthz", timeout=2)  # needs no session
                 return self
             except OSError:
-                time.sleep(0.3)
+                time.sleep(0.1)  # it starts in about 1.5 s: checked often, so the test goes on once it is up
         raise RuntimeError("app did not start")
 
     def stop(self) -> None:

@@ -410,9 +410,10 @@ def test_a_wall_left_alone_keeps_its_memory_rides_out_a_restart_and_leaves_when_
         assert p.text("#screen-kpi-rectification_rate-value") == value
         clock = p.text(".screen-time")
         key = p.page.locator("#screen-root").get_attribute("data-map-key")
-        p.page.wait_for_timeout(2_500)
-        assert p.text(".screen-time") != clock
-        assert p.page.locator("#screen-root").get_attribute("data-map-key") != key
+        # the clock ticks and the map turns every second (rotate=1): waited for, not slept past; the
+        # server is gone (stopped and waited for) since before the mark, so no pull lands from here on
+        expect(p.page.locator(".screen-time")).not_to_have_text(clock, timeout=10_000)
+        expect(p.page.locator("#screen-root")).not_to_have_attribute("data-map-key", key, timeout=10_000)
         updated_offline = p.text("#screen-updated")
         p.page.wait_for_timeout(2_500)
         assert p.text("#screen-updated") == updated_offline  # no pull while the server is away
