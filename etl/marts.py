@@ -290,10 +290,6 @@ def track(con: duckdb.DuckDBPyConnection, table: str, where: str, params: list |
     )
 
 
-def _exists(con: duckdb.DuckDBPyConnection, name: str, kind: str = "table") -> bool:
-    return name in _names(con, kind)
-
-
 def _names(con: duckdb.DuckDBPyConnection, kind: str = "table") -> set[str]:
     """The names of the (not temporary) tables, or views, there are: one query, not one a name
     (each costs about a millisecond, and `refresh` asks for every mart on every publish)."""
@@ -304,8 +300,9 @@ def _names(con: duckdb.DuckDBPyConnection, kind: str = "table") -> set[str]:
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)build every mart from all rows, in order: a later mart may read an earlier one (or a view)."""
     deadlines.refresh_due(con, everything=True)
+    tables = _names(con)
     for name, select in VIEWS.items():
-        if _exists(con, name):
+        if name in tables:
             con.execute(f"DROP TABLE {name}")  # a warehouse written when it was a table
         con.execute(f"CREATE OR REPLACE VIEW {name} AS {select}")
     for name, mart in MARTS.items():
